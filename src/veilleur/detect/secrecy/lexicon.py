@@ -1,0 +1,86 @@
+"""Loads the secrecy detector's reviewable word lists (data/lexicon.yaml, data/places.yaml) once."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents, for lookups that must survive typing habits (Saint-Flour, saint flour)."""
+    nfkd = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in nfkd if not unicodedata.combining(c)).replace("-", " ").replace("’", "'")
+
+
+def _read(name: str) -> dict[str, Any]:
+    data = yaml.safe_load(resources.files("veilleur.detect.secrecy").joinpath("data", name).read_text("utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def words_regex(words: list[str], *, case_sensitive: bool = False) -> re.Pattern[str]:
+    """One alternation with word boundaries, longest first so 'maladie de Fabry' beats 'maladie'."""
+    alts = sorted({w for w in words if w}, key=len, reverse=True)
+    body = "|".join(re.escape(w) for w in alts)
+    flags = 0 if case_sensitive else re.IGNORECASE
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    department: str
+    region: str
+    small: bool
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    patient_words: re.Pattern[str]
+    care_words: re.Pattern[str]
+    professional_titles: re.Pattern[str]
+    eponym_prefixes: re.Pattern[str]
+    eponym_suffixes: tuple[str, ...]
+    rare_diseases: re.Pattern[str]
+    drugs: frozenset[str]
+    first_names: frozenset[str]
+    minor_words: re.Pattern[str]
+    school_words: re.Pattern[str]
+    places: dict[str, Place]  # folded name -> place
+    places_regex: re.Pattern[str]
+
+
+def _both(d: dict[str, Any], key: str) -> list[str]:
+    v = d[key]
+    return [str(x) for x in (v["fr"] + v["en"])] if isinstance(v, dict) else [str(x) for x in v]
+
+
+@cache
+def lexicon() -> Lexicon:
+    lx = _read("lexicon.yaml")
+    pl = _read("places.yaml")
+    places: dict[str, Place] = {}
+    for small, key in ((True, "small_towns"), (False, "cities")):
+        for name, (dept, region) in pl[key].items():
+            places[fold(name)] = Place(name, str(dept), str(region), small)
+    names = [p.name for p in places.values()]
+    return Lexicon(
+        patient_words=words_regex(_both(lx, "patient_words")),
+        care_words=words_regex(_both(lx, "care_words")),
+        professional_titles=words_regex(_both(lx, "professional_titles"), case_sensitive=True),
+        eponym_prefixes=words_regex(_both(lx, "eponym_prefixes")),
+        eponym_suffixes=tuple(str(s).lower() for s in lx["eponym_suffixes"]),
+        rare_diseases=words_regex(_both(lx, "rare_diseases")),
+        drugs=frozenset(fold(d) for d in lx["drugs"]),
+        first_names=frozenset(str(n) for n in lx["first_names"]),
+        minor_words=words_regex(_both(lx, "minor_words")),
+        school_words=words_regex(_both(lx, "school_words")),
+        places=places,
+        places_regex=words_regex(names, case_sensitive=True),
+    )

@@ -1,0 +1,1 @@
+"""Text harm detection (placeholder)."""

@@ -1,0 +1,199 @@
+"""Lexicon and context rules of the text-harm detector: slurs and cues by category, read from YAML data.
+
+A hit's weight is reduced by the contexts around it (negation, reported speech, counter-speech, quotes,
+clinical vocabulary), so "il m'a traité de connard" or "patiente obèse, IMC 42" do not count as harm.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from veilleur.detect.text_harm.normalize import Normalized, normalize, normalize_term, tokens
+
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+_SUFFIXES = ("es", "s", "x", "e")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    term: str
+    lang: str
+    categories: dict[str, float]
+    explain: str
+    clinical_ok: bool = False
+    needs: str | None = None
+
+
+@dataclass(slots=True)
+class Hit:
+    """One lexicon match in a message, with the contexts that weakened it."""
+
+    entry: Entry
+    start: int  # offsets in the original text
+    end: int
+    text: str
+    factor: float = 1.0
+    contexts: list[str] = field(default_factory=list)
+
+    def weight(self, category: str) -> float:
+        return self.entry.categories.get(category, 0.0) * self.factor
+
+
+def _data(name: str) -> dict[str, Any]:
+    text = resources.files("veilleur.detect.text_harm").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    loaded = yaml.safe_load(text)
+    if not isinstance(loaded, dict):
+        raise ValueError(f"{name}: expected a mapping")
+    return loaded
+
+
+def _cue_regex(cues: list[str]) -> re.Pattern[str] | None:
+    norm = sorted({normalize_term(str(c)) for c in cues if str(c).strip()}, key=len, reverse=True)
+    if not norm:
+        return None
+    alts = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in norm)
+    return re.compile(rf"(?<![\w*])(?:{alts})(?![\w*])")
+
+
+class Lexicon:
+    """Compiled lexicon + context rules. Build once (``load_lexicon()``), use from many threads."""
+
+    def __init__(self, lexicon: dict[str, Any], contexts: dict[str, Any]) -> None:
+        self.words: dict[str, list[Entry]] = {}
+        phrases: dict[str, list[Entry]] = {}
+        self.star_terms: list[tuple[re.Pattern[str], Entry]] = []
+        for raw in lexicon.get("entries", []):
+            cats = {str(k): float(v) for k, v in raw["categories"].items()}
+            for term in raw["terms"]:
+                norm = normalize_term(str(term))
+                if not norm:
+                    continue
+                entry = Entry(
+                    term=str(term),
+                    lang=str(raw.get("lang", "any")),
+                    categories=cats,
+                    explain=str(raw.get("explain", "")),
+                    clinical_ok=bool(raw.get("clinical_ok", False)),
+                    needs=raw.get("needs"),
+                )
+                bucket = self.words if re.fullmatch(r"[a-z0-9]+|[^\w\s]", norm) else phrases
+                known = bucket.setdefault(norm, [])
+                if any(k.categories == cats for k in known):
+                    continue  # "pédé" and "pede" are the same entry once normalised
+                known.append(entry)
+                if bucket is self.words:
+                    if len(norm) >= 4 and norm.isalpha():
+                        # "c*nnard": a star hides one letter
+                        pat = "".join(f"[{c}*]" for c in norm)
+                        self.star_terms.append((re.compile(rf"(?<![\w*]){pat}(?:e?s|x|e)?(?![\w*])"), entry))
+        self.phrases = phrases
+        self.phrase_re = _cue_regex(list(phrases)) if phrases else None
+        self.contexts = contexts
+        self.negation = contexts.get("negation", {})
+        self.neg_cues = {normalize_term(str(c)) for c in self.negation.get("cues", [])}
+        self.reported_re = _cue_regex(contexts.get("reported_speech", {}).get("cues", []))
+        self.counter_re = _cue_regex(contexts.get("counter_speech", {}).get("cues", []))
+        self.clinical_re = _cue_regex(contexts.get("clinical", {}).get("cues", []))
+        self.patient_re = _cue_regex(contexts.get("patient_ref", {}).get("cues", []))
+        self.quote_marks = set(contexts.get("quote", {}).get("marks", []))
+
+    # -- matching ---------------------------------------------------------------------------------------
+    def _raw_hits(self, norm: Normalized) -> list[tuple[Entry, int, int]]:
+        found: list[tuple[Entry, int, int]] = []
+        for tok, s, e in tokens(norm):
+            entries = self.words.get(tok)
+            if entries is None and len(tok) > 3:
+                for suf in _SUFFIXES:
+                    if tok.endswith(suf) and tok[: -len(suf)] in self.words:
+                        entries = self.words[tok[: -len(suf)]]
+                        break
+            if entries is None and "*" in tok:
+                entries = [en for pat, en in self.star_terms if pat.fullmatch(tok)]
+            for en in entries or ():
+                found.append((en, s, e))
+        if self.phrase_re is not None:
+            for m in self.phrase_re.finditer(norm.text):
+                key = re.sub(r"\s+", " ", m.group())
+                for en in self.phrases.get(key, ()):
+                    found.append((en, m.start(), m.end()))
+        return found
+
+    def match(self, text: str, lang: str | None = None) -> list[Hit]:
+        """The lexicon hits of a text, each weakened by its contexts."""
+        norm = normalize(text)
+        raw = self._raw_hits(norm)
+        if not raw:
+            return []
+        t = norm.text
+        reported = bool(self.reported_re and self.reported_re.search(t))
+        counter = bool(self.counter_re and self.counter_re.search(t))
+        clinical_n = len(self.clinical_re.findall(t)) if self.clinical_re else 0
+        clinical = clinical_n >= int(self.contexts.get("clinical", {}).get("min_cues", 1))
+        patient = bool(self.patient_re and self.patient_re.search(t))
+        hits: list[Hit] = []
+        for entry, s, e in raw:
+            if lang in ("fr", "en") and entry.lang not in ("any", lang):
+                continue
+            if entry.needs == "patient_ref" and not patient:
+                continue
+            os_, oe = norm.span(s, e)
+            hit = Hit(entry=entry, start=os_, end=oe, text=text[os_:oe])
+            if reported:
+                hit.factor *= float(self.contexts["reported_speech"]["factor"])
+                hit.contexts.append("reported_speech")
+            if counter:
+                hit.factor *= float(self.contexts["counter_speech"]["factor"])
+                hit.contexts.append("counter_speech")
+            if clinical:
+                c = self.contexts["clinical"]
+                hit.factor *= float(c["factor"] if entry.clinical_ok else c.get("factor_other", 1.0))
+                hit.contexts.append("clinical")
+            if self._negated(t, s):
+                hit.factor *= float(self.negation.get("factor", 1.0))
+                hit.contexts.append("negation")
+            if self._quoted(text, os_, oe):
+                hit.factor *= float(self.contexts["quote"]["factor"])
+                hit.contexts.append("quote")
+            hits.append(hit)
+        return hits
+
+    def _negated(self, t: str, start: int) -> bool:
+        before = t[:start]
+        cut = max((m.end() for m in _SENTENCE_END.finditer(before)), default=0)
+        window = int(self.negation.get("window", 4))
+        prev = re.findall(r"[a-z']+", before[cut:])[-window:]
+        joined = " ".join(prev)
+        return any(w in self.neg_cues for w in prev) or any(
+            " " in c and c in joined for c in self.neg_cues
+        )
+
+    def _quoted(self, text: str, start: int, end: int) -> bool:
+        if not self.quote_marks:
+            return False
+        left = text[max(0, start - 2) : start]
+        right = text[end : end + 2]
+        return any(m in left for m in self.quote_marks) and any(m in right for m in self.quote_marks)
+
+    def has_patient_ref(self, text: str) -> bool:
+        return bool(self.patient_re and self.patient_re.search(normalize(text).text))
+
+    @staticmethod
+    def scores(hits: list[Hit]) -> dict[str, float]:
+        """Noisy-OR of hit weights per category."""
+        keep: dict[str, float] = {}
+        for h in hits:
+            for cat in h.entry.categories:
+                w = min(max(h.weight(cat), 0.0), 1.0)
+                keep[cat] = 1.0 - (1.0 - keep.get(cat, 0.0)) * (1.0 - w)
+        return keep
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    return Lexicon(_data("lexicon.yaml"), _data("contexts.yaml"))

@@ -1,0 +1,103 @@
+"""Text normalisation for harm matching: accents, case, leet, repeated and spaced letters, inclusive writing.
+
+Every normalised character keeps the index of the original character it came from, so spans found in the
+normalised text map back onto ``Message.text``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_LEET = str.maketrans({"4": "a", "@": "a", "3": "e", "1": "i", "0": "o", "5": "s", "$": "s", "7": "t"})
+_LEET_CHARS = set("4@3105$7")
+# Inclusive-writing separators: "musulman·e·s", "connard.e.s", "infirmier-ère"
+_MIDDLE_DOTS = {"·", "•", "∙", "⋅"}
+_APOSTROPHES = {"’": "'", "ʼ": "'", "‘": "'", "`": "'"}
+_SPACED = re.compile(r"(?<![\w*])(?:[a-z*][ .\-_]){2,}[a-z*](?![\w*])")
+_TOKEN = re.compile(r"[a-z0-9@$*]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_WORD = re.compile(r"[a-z*]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalised text and, for each of its characters, the index of the source character."""
+
+    text: str
+    index: tuple[int, ...]
+    source: str
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised [start, end) range back to the source text."""
+        if start >= end or not self.index:
+            return (0, 0)
+        s = self.index[start]
+        e = self.index[end - 1] + 1
+        return (s, e)
+
+
+def fold(ch: str) -> str:
+    """One character lower-cased, without accents (may be empty for combining marks)."""
+    ch = _APOSTROPHES.get(ch, ch)
+    decomposed = unicodedata.normalize("NFKD", ch.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalize(text: str) -> Normalized:
+    """Fold case and accents, undo leet inside words, squeeze repeated letters, join spaced-out letters."""
+    chars: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _MIDDLE_DOTS:
+            continue
+        for c in fold(ch):
+            chars.append(c)
+            index.append(i)
+    # Leet digits only count inside words that also hold letters ("c0nnard", not "IMC 42").
+    s = "".join(chars)
+    out = list(s)
+    for m in re.finditer(r"[a-z0-9@$]+", s):
+        tok = m.group()
+        if any(c.isalpha() for c in tok) and any(c in _LEET_CHARS for c in tok):
+            if tok.isalnum() and sum(c.isdigit() for c in tok) > len(tok) // 2:
+                continue  # identifiers such as "ipp4471203"
+            for j, c in enumerate(tok):
+                out[m.start() + j] = c.translate(_LEET)
+    s = "".join(out)
+    # Inclusive writing "connard.e.s": drop the dot before the feminine ending.
+    keep = [True] * len(s)
+    for m in re.finditer(r"(?<=[a-z])\.(?=e\.?s?\b|s\b)", s):
+        keep[m.start()] = False
+    # Spaced letters "c o n n a r d" or "c.o.n": join them.
+    for m in _SPACED.finditer(s):
+        for j in range(m.start(), m.end()):
+            if s[j] in " .-_":
+                keep[j] = False
+    # Squeeze repeated letters: "connnnard" and "connard" both become "conard".
+    prev = ""
+    chars2: list[str] = []
+    index2: list[int] = []
+    for j, c in enumerate(s):
+        if not keep[j]:
+            continue
+        if c.isalpha() and c == prev:
+            continue
+        prev = c
+        chars2.append(c)
+        index2.append(index[j])
+    return Normalized("".join(chars2), tuple(index2), text)
+
+
+def normalize_term(term: str) -> str:
+    """Normalise a lexicon entry the same way as message text (so both sides meet)."""
+    return normalize(term).text.strip()
+
+
+def tokens(norm: Normalized) -> list[tuple[str, int, int]]:
+    """Words and emoji of a normalised text with their normalised offsets."""
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(norm.text)]
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)

@@ -1,0 +1,207 @@
+"""The scan pipeline: stored messages → every registered detector in batches → stored findings,
+then community-level passes (coordinated raids), then listeners (alerts) on new findings."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from veilleur.detect.base import Detector, create_detector, default_detectors
+from veilleur.records import Finding, Message
+from veilleur.store import Store, StoredFinding
+from veilleur.taxonomy import HARM_CATEGORIES, Severity
+
+log = logging.getLogger(__name__)
+
+FindingListener = Callable[[Store, list[StoredFinding]], None]
+# Called after each scan with the findings that did not exist before it (alerts hook in here).
+finding_listeners: list[FindingListener] = []
+
+RAID_SOURCE_CATEGORIES = {"insult", "threat", "harassment", "patient_mockery", "sexual"} | {
+    c for c in HARM_CATEGORIES if c.startswith("discrimination:")
+}
+
+
+@dataclass
+class TopItem:
+    message_uid: str
+    severity: Severity
+    categories: list[str]
+    score: float
+    author: str
+    created_at: str
+    excerpt: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "severity": self.severity.name.lower()}
+
+
+@dataclass
+class ScanReport:
+    scan_id: str
+    messages: int = 0
+    members: int = 0
+    detectors: dict[str, str] = field(default_factory=dict)
+    findings: int = 0
+    new_findings: int = 0
+    flagged_messages: int = 0
+    by_category: Counter[str] = field(default_factory=Counter)
+    by_severity: Counter[str] = field(default_factory=Counter)
+    top_members: list[tuple[str, str, int]] = field(default_factory=list)  # (uid, name, flagged messages)
+    top_items: list[TopItem] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    detector_seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scan_id": self.scan_id,
+            "messages": self.messages,
+            "members": self.members,
+            "detectors": self.detectors,
+            "findings": self.findings,
+            "new_findings": self.new_findings,
+            "flagged_messages": self.flagged_messages,
+            "by_category": dict(self.by_category.most_common()),
+            "by_severity": dict(self.by_severity),
+            "top_members": [{"uid": u, "name": n, "flagged_messages": c} for u, n, c in self.top_members],
+            "top_items": [t.to_dict() for t in self.top_items],
+            "errors": self.errors,
+            "seconds": round(self.seconds, 3),
+            "detector_seconds": {k: round(v, 3) for k, v in self.detector_seconds.items()},
+        }
+
+
+def _raid_pass(messages_by_uid: dict[str, Message], findings: list[Finding], store: Store) -> list[Finding]:
+    try:
+        from veilleur.detect.raid import detect_raids
+    except ModuleNotFoundError:
+        return []
+    harmful = [f for f in findings if f.category in RAID_SOURCE_CATEGORIES]
+    if not harmful:
+        return []
+    uids = {f.message_uid for f in harmful}
+    msgs = {u: messages_by_uid[u] for u in uids if u in messages_by_uid}
+    parents = {m.parent_uid for m in msgs.values() if m.parent_uid and m.parent_uid not in msgs}
+    for p in store.get_messages([p for p in parents if p]):
+        msgs[p.uid] = p
+    return list(detect_raids(list(msgs.values()), harmful))
+
+
+def scan(
+    store: Store,
+    *,
+    message_uids: Sequence[str] | None = None,
+    detectors: Sequence[str] | None = None,
+    detector_options: dict[str, dict[str, Any]] | None = None,
+    batch_size: int = 256,
+    progress: Callable[[int], None] | None = None,
+    notify: bool = True,
+    **filters: Any,
+) -> ScanReport:
+    """Run detectors over stored messages (all, a list of uids, or ``filters`` as in ``Store.message_uids``)."""
+    t0 = time.perf_counter()
+    names = list(detectors) if detectors else default_detectors()
+    instances: list[Detector] = []
+    report_errors: dict[str, str] = {}
+    for name in names:
+        try:
+            instances.append(create_detector(name, **(detector_options or {}).get(name, {})))
+        except Exception as exc:
+            if detectors:  # explicitly asked for: fail loudly
+                raise
+            report_errors[name] = f"not loaded: {exc}"
+            log.warning("detector %s not loaded: %s", name, exc)
+    versions = {d.name: d.version for d in instances}
+    scan_id = store.start_scan(versions)
+    report = ScanReport(scan_id=scan_id, detectors=versions, errors=report_errors)
+    uids = list(message_uids) if message_uids is not None else store.message_uids(**filters)
+    all_findings: list[Finding] = []
+    msg_index: dict[str, Message] = {}
+    members: set[str] = set()
+    for batch in store.iter_messages(uids, batch_size=batch_size):
+        for m in batch:
+            members.add(m.author_uid)
+        batch_findings: list[Finding] = []
+        for det in instances:
+            t = time.perf_counter()
+            try:
+                batch_findings.extend(det.detect(batch))
+            except Exception as exc:
+                report.errors[det.name] = f"{type(exc).__name__}: {exc}"
+                log.exception("detector %s failed on a batch", det.name)
+            report.detector_seconds[det.name] = report.detector_seconds.get(det.name, 0.0) + time.perf_counter() - t
+        flagged = {f.message_uid for f in batch_findings}
+        for m in batch:
+            if m.uid in flagged:
+                msg_index[m.uid] = m
+        all_findings.extend(batch_findings)
+        report.messages += len(batch)
+        if progress:
+            progress(len(batch))
+    raid = _raid_pass(msg_index, all_findings, store)
+    all_findings.extend(raid)
+    # Keep the highest-scoring finding when two detectors emit the same (message, detector, category).
+    unique: dict[str, Finding] = {}
+    for f in all_findings:
+        if f.id not in unique or f.score > unique[f.id].score:
+            unique[f.id] = f
+    findings = list(unique.values())
+    before = {sf.finding.id for sf in store.list_findings()} if findings else set()
+    store.save_findings(findings, scan_id=scan_id)
+    store.finish_scan(scan_id, report.messages, len(findings))
+    report.members = len(members)
+    _summarise(store, report, findings)
+    new = [f.id for f in findings if f.id not in before]
+    report.new_findings = len(new)
+    if notify and new and finding_listeners:
+        stored = [store.get_finding(i) for i in new]
+        for listener in finding_listeners:
+            try:
+                listener(store, stored)
+            except Exception:
+                log.exception("finding listener %r failed", listener)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _summarise(store: Store, report: ScanReport, findings: list[Finding]) -> None:
+    report.findings = len(findings)
+    report.by_category = Counter(f.category for f in findings)
+    report.by_severity = Counter(f.severity.name.lower() for f in findings)
+    per_msg: dict[str, list[Finding]] = {}
+    for f in findings:
+        per_msg.setdefault(f.message_uid, []).append(f)
+    report.flagged_messages = len(per_msg)
+    if not per_msg:
+        return
+    msgs = {m.uid: m for m in store.get_messages(list(per_msg))}
+    member_counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for uid in per_msg:
+        m = msgs.get(uid)
+        if m:
+            member_counts[m.author_uid] += 1
+            names[m.author_uid] = m.author.name
+    report.top_members = [(u, names[u], c) for u, c in member_counts.most_common(10)]
+    ranked = sorted(per_msg.items(), key=lambda kv: (max(f.severity for f in kv[1]), max(f.score for f in kv[1])), reverse=True)
+    for uid, fs in ranked[:10]:
+        m = msgs.get(uid)
+        if not m:
+            continue
+        excerpt = next((f.excerpt for f in fs if f.excerpt), "") or m.text[:160]
+        report.top_items.append(
+            TopItem(
+                message_uid=uid,
+                severity=max(f.severity for f in fs),
+                categories=sorted({f.category for f in fs}),
+                score=max(f.score for f in fs),
+                author=m.author.name,
+                created_at=m.created_at.isoformat(),
+                excerpt=excerpt,
+            )
+        )

@@ -1,0 +1,178 @@
+"""A case with everything needed to act on it (messages, findings, events, evidence), loaded from the
+store when it exists or from a JSON file; degrades gracefully while other areas are being built."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from veilleur.errors import InputError, NotFoundError, VeilleurError
+from veilleur.records import Case, Finding, Message, dumps
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of a case's history (mirrors the store's CaseEvent)."""
+
+    at: datetime
+    actor: str
+    kind: str
+    data: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "actor": self.actor, "kind": self.kind, "data": self.data}
+
+    @classmethod
+    def from_any(cls, e: Any) -> Event:
+        if isinstance(e, dict):
+            at = datetime.fromisoformat(str(e["at"]))
+            return cls(at if at.tzinfo else at.replace(tzinfo=UTC), str(e.get("actor", "")), str(e["kind"]), dict(e.get("data") or {}))
+        return cls(e.at, str(e.actor), str(e.kind), dict(e.data or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    """A pièce jointe: what it is and its SHA-256; ``sealed`` says whether the vault holds it."""
+
+    id: str
+    kind: str
+    sha256: str
+    description: str
+    captured_at: datetime | None
+    sealed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "sha256": self.sha256,
+            "description": self.description,
+            "captured_at": self.captured_at.isoformat() if self.captured_at else None,
+            "sealed": self.sealed,
+        }
+
+
+@dataclass
+class CaseFile:
+    case: Case
+    messages: list[Message]
+    findings: list[Finding]
+    events: list[Event] = field(default_factory=list)
+    evidence: list[EvidenceItem] = field(default_factory=list)
+
+    def messages_sorted(self) -> list[Message]:
+        return sorted(self.messages, key=lambda m: m.created_at)
+
+
+def message_sha256(message: Message) -> str:
+    """SHA-256 of a message's canonical JSON: the fallback pièce while the vault is not there."""
+    return hashlib.sha256(dumps(message.to_dict()).encode("utf-8")).hexdigest()
+
+
+def fallback_evidence(messages: list[Message]) -> list[EvidenceItem]:
+    items = []
+    for i, m in enumerate(sorted(messages, key=lambda m: m.created_at), start=1):
+        where = m.url or f"{m.source} / {m.community_name} / message {m.message_id}"
+        items.append(
+            EvidenceItem(
+                id=f"P{i}",
+                kind="message_json",
+                sha256=message_sha256(m),
+                description=f"Message de {m.author.name} ({where}), export JSON canonique (non encore scellé dans le coffre)",
+                captured_at=None,
+                sealed=False,
+            )
+        )
+    return items
+
+
+def evidence_for(case: Case, messages: list[Message]) -> list[EvidenceItem]:
+    """Sealed items from the evidence vault when available, else the messages' canonical JSON hashes."""
+    try:
+        from veilleur.evidence.api import evidence_for_case  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return fallback_evidence(messages)
+    try:
+        raw = list(evidence_for_case(case.id))
+    except TypeError:
+        raw = list(evidence_for_case(case))
+    except VeilleurError:
+        return fallback_evidence(messages)
+    if not raw:
+        return fallback_evidence(messages)
+    return [
+        EvidenceItem(
+            id=str(getattr(r, "id", "")),
+            kind=str(getattr(r, "kind", "")),
+            sha256=str(getattr(r, "sha256", "")),
+            description=str(getattr(r, "description", "")),
+            captured_at=getattr(r, "captured_at", None),
+            sealed=True,
+        )
+        for r in raw
+    ]
+
+
+def load_casefile_json(path: str | Path) -> CaseFile:
+    """A case bundle from a JSON or YAML file: {case, messages, findings, events?}."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(p, f"cannot read ({exc.strerror})") from None
+    try:
+        data = json.loads(text) if p.suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InputError(p, f"invalid {'JSON' if p.suffix == '.json' else 'YAML'} ({exc})") from None
+    if not isinstance(data, dict) or "case" not in data:
+        raise InputError(p, "expected a mapping with 'case', 'messages' and 'findings'")
+    try:
+        case = Case.from_dict(data["case"])
+        messages = [Message.from_dict(m) for m in data.get("messages") or []]
+        findings = [Finding.from_dict(f) for f in data.get("findings") or []]
+        events = [Event.from_any(e) for e in data.get("events") or []]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(p, f"invalid case bundle ({type(exc).__name__}: {exc})") from None
+    return CaseFile(case, messages, findings, events, evidence_for(case, messages))
+
+
+def casefile_to_dict(cf: CaseFile) -> dict[str, Any]:
+    return {
+        "case": cf.case.to_dict(),
+        "messages": [m.to_dict() for m in cf.messages],
+        "findings": [f.to_dict() for f in cf.findings],
+        "events": [e.to_dict() for e in cf.events],
+    }
+
+
+def open_store() -> Any:
+    """The shared store (``veilleur.store``); a clear error while it is not available."""
+    try:
+        from veilleur.store import Store  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        raise VeilleurError(
+            "storage (veilleur.store) is not available: pass --file CASE.json instead / "
+            "stockage indisponible : utiliser --file"
+        ) from None
+    from veilleur.config import load_settings
+
+    return Store.open(load_settings())
+
+
+def load_casefile(store: Any, case_id: str) -> CaseFile:
+    try:
+        case = store.get_case(case_id)
+    except (KeyError, LookupError):
+        raise NotFoundError(f"case {case_id} not found / dossier introuvable") from None
+    if case is None:
+        raise NotFoundError(f"case {case_id} not found / dossier introuvable")
+    messages = list(store.get_messages(list(case.message_uids)))
+    findings = list(store.get_findings(list(case.finding_ids)))
+    events = [Event.from_any(e) for e in store.case_events(case_id)]
+    return CaseFile(case, messages, findings, events, evidence_for(case, messages))

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from veilleur.config import load_settings
@@ -46,6 +53,7 @@ def _do_import(store: Store, path: Path, fmt: str | None, options: ImportOptions
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    register_eval(eval_app)
     fmt_help = f"Force the format ({', '.join(adapter_names())}); detected from the content otherwise."
 
     @app.command("import")
@@ -234,3 +242,26 @@ def _print_summary(report) -> None:  # type: ignore[no-untyped-def]
         for it in report.top_items:
             t.add_row(it.severity.name.lower(), ", ".join(it.categories), it.author, paris(datetime.fromisoformat(it.created_at)), excerpt(it.excerpt, 90))
         out.print(t)
+
+
+def register_eval(eval_app: typer.Typer) -> None:
+    @eval_app.command("findings")
+    def eval_findings(
+        labels: Path = typer.Argument(..., help="JSONL ground truth: {message_id, categories} per message."),
+        json_out: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Precision/recall of the stored findings against a labels file (e.g. demo/labels.jsonl)."""
+        from veilleur.labels_eval import evaluate_labels, read_labels
+
+        with open_store() as store:
+            rep = evaluate_labels(store, read_labels(labels))
+        if json_out:
+            print_json(rep.to_dict())
+            return
+        t = Table("category", "support", "TP", "FP", "FN", "precision", "recall", "F1",
+                  title=f"Stored findings vs {labels.name} ({rep.messages} labelled messages)")
+        for cat, sc in sorted(rep.scores.items(), key=lambda kv: (not kv[0].startswith("any_"), kv[0])):
+            t.add_row(cat, str(sc.tp + sc.fn), str(sc.tp), str(sc.fp), str(sc.fn), f"{sc.precision:.2f}", f"{sc.recall:.2f}", f"{sc.f1:.2f}")
+        out.print(t)
+        if rep.missing_ids:
+            console.print(f"[yellow]warning:[/] {rep.missing_ids} labelled ids are not in the database")

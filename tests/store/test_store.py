@@ -130,5 +130,7 @@ def test_attachments_are_linked_to_blobs(store: Store) -> None:
     import_messages(store, [m])
     back = store.get_message(m.uid)
     assert back.attachments[0].sha256 == sha
-    assert back.attachments[0].path and open(back.attachments[0].path, "rb").read() == b"\x89PNG fake"
+    assert back.attachments[0].path
+    with open(back.attachments[0].path, "rb") as f:
+        assert f.read() == b"\x89PNG fake"
     assert store.blobs.verify(sha)

@@ -10,6 +10,7 @@ from veilleur.errors import InputError
 from veilleur.ingest.base import ImportOptions, SourceTree, register_adapter
 from veilleur.ingest.util import (
     AttachmentResolver,
+    as_dict,
     author_id_from_name,
     clean_text,
     iter_json,
@@ -70,14 +71,14 @@ class DiscordAdapter:
             created = parse_datetime(rec["timestamp"], UTC)
         except (KeyError, ValueError, TypeError):
             raise InputError(display, f"message {mid}: missing or invalid timestamp") from None
-        author = rec.get("author") if isinstance(rec.get("author"), dict) else {}
+        author = as_dict(rec.get("author"))
         name = clean_text(author.get("nickname") or author.get("name") or "", 500) or "Inconnu / Unknown"
-        ref = rec.get("reference") if isinstance(rec.get("reference"), dict) else {}
+        ref = as_dict(rec.get("reference"))
         parent = ref.get("messageId")
         reactions: dict[str, int] = {}
         for r in rec.get("reactions") or ():
             if isinstance(r, dict):
-                emoji = r.get("emoji") if isinstance(r.get("emoji"), dict) else {}
+                emoji = as_dict(r.get("emoji"))
                 key = str(emoji.get("name") or emoji.get("id") or "?")
                 reactions[key] = reactions.get(key, 0) + int(r.get("count", 1) or 1)
         atts: list[Attachment] = []

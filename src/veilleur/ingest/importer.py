@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from veilleur.errors import InputError
@@ -62,7 +62,7 @@ class ImportReport:
         }
 
 
-def _insert(conn: Connection, table: Table) -> Any:
+def _insert(conn: Connection, table: Any) -> Any:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
@@ -192,6 +192,13 @@ class _Importer:
             conn.execute(_insert(conn, AttachmentRow.__table__).on_conflict_do_nothing(), att_rows)
 
 
+class _LiveImporter(_Importer):
+    """Live records carry attachments already in the blob store (sha256 set): nothing to copy."""
+
+    def _store_attachment(self, a: Attachment, message: Message) -> Attachment:
+        return replace(a, path=None)
+
+
 def import_path(
     store: Store,
     path: str | Path,
@@ -211,7 +218,7 @@ def import_path(
         t0 = time.perf_counter()
         with store.engine.begin() as conn:
             conn.execute(
-                ImportRow.__table__.insert().values(
+                insert(ImportRow).values(
                     id=report.import_id, source_path=str(path), format=adapter.name, started_at=now_utc(), actor=actor
                 )
             )
@@ -230,7 +237,7 @@ def import_path(
             if report.messages_seen == 0:
                 raise InputError(path, f"no messages found in this {adapter.name} export")
             conn.execute(
-                ImportRow.__table__.update()
+                update(ImportRow)
                 .where(ImportRow.id == report.import_id)
                 .values(finished_at=now_utc(), messages_seen=report.messages_seen, messages_new=report.messages_new)
             )
@@ -245,14 +252,12 @@ def import_messages(store: Store, messages: Iterable[Message], *, actor: str = "
     report = ImportReport(import_id="i_" + uuid.uuid4().hex[:20], path=source_label, format="live")
     t0 = time.perf_counter()
     with store.engine.begin() as conn:
-        conn.execute(ImportRow.__table__.insert().values(id=report.import_id, source_path=source_label, format="live", started_at=now_utc(), actor=actor))
-        tree = SourceTree(Path("."))
-        imp = _Importer(store, conn, tree, report)
-        imp._store_attachment = lambda a, m: a  # type: ignore[method-assign]
+        conn.execute(insert(ImportRow).values(id=report.import_id, source_path=source_label, format="live", started_at=now_utc(), actor=actor))
+        imp = _LiveImporter(store, conn, SourceTree(Path(".")), report)
         for chunk in _chunks(messages, CHUNK):
             imp.write_chunk(chunk)
         conn.execute(
-            ImportRow.__table__.update()
+            update(ImportRow)
             .where(ImportRow.id == report.import_id)
             .values(finished_at=now_utc(), messages_seen=report.messages_seen, messages_new=report.messages_new)
         )

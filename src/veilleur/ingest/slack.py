@@ -13,6 +13,7 @@ from veilleur.errors import InputError
 from veilleur.ingest.base import ImportOptions, SourceTree, register_adapter
 from veilleur.ingest.util import (
     AttachmentResolver,
+    as_dict,
     clean_text,
     fix_mojibake,
     from_unix,
@@ -79,7 +80,7 @@ class SlackAdapter:
         users: dict[str, str] = {}
         for _, u in iter_json(tree, name, "item"):
             if isinstance(u, dict) and u.get("id"):
-                prof = u.get("profile") if isinstance(u.get("profile"), dict) else {}
+                prof = as_dict(u.get("profile"))
                 label = prof.get("display_name") or u.get("real_name") or prof.get("real_name") or u.get("name")
                 users[str(u["id"])] = fix_mojibake(str(label or u["id"]))
         return users
@@ -107,7 +108,7 @@ class SlackAdapter:
         except (TypeError, ValueError, OverflowError):
             raise InputError(display, f"a message has no valid 'ts' ({ts!r})") from None
         uid = str(rec.get("user") or rec.get("bot_id") or "")
-        prof = rec.get("user_profile") if isinstance(rec.get("user_profile"), dict) else {}
+        prof = as_dict(rec.get("user_profile"))
         name = users.get(uid) or prof.get("display_name") or prof.get("real_name") or rec.get("username") or uid
         thread = rec.get("thread_ts")
         parent = str(thread) if thread and str(thread) != str(ts) else None

@@ -64,6 +64,11 @@ def cap_text(text: str, limit: int, where: str = "") -> str:
     return text[:limit] + TRUNCATION_MARK
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (exports omit or null optional objects)."""
+    return value if isinstance(value, dict) else {}
+
+
 # ---------------------------------------------------------------- ids
 
 

@@ -1,0 +1,206 @@
+"""Turns recognizer hits into patient identifiers: cleans names, tells colleagues from patients, decides
+whether the text is about care, and scores a re-identification risk that explains itself."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from presidio_analyzer import RecognizerResult
+
+from veilleur.detect.secrecy.lexicon import fold, lexicon
+from veilleur.detect.secrecy.recognizers import age_value
+from veilleur.records import Span
+
+
+@dataclass(frozen=True)
+class SecrecyAnalysis:
+    """What the secrecy detector makes of one text."""
+
+    spans: tuple[Span, ...]  # every identifier or quasi-identifier found (label = entity type)
+    health_context: bool  # the text is about a patient / care
+    risk: str  # "none" | "low" | "medium" | "high"
+    identifying: bool  # would let someone recognise the patient
+    explanation: str  # French, e.g. "âge + commune + maladie rare"
+    minor: bool = False
+    lang: str = "fr"
+    points: float = 0.0
+    quasi_identifiers: tuple[str, ...] = field(default=())
+
+
+# Labels whose presence alone names the patient in a care context.
+DIRECT = frozenset({"PERSON", "NIR", "IPP", "PHONE", "EMAIL", "ADDRESS"})
+# Weight of each quasi-identifier (counted once per kind). Three points single someone out.
+WEIGHTS: dict[str, float] = {
+    "AGE": 1.0,
+    "DATE": 1.0,
+    "BIRTH_DATE": 3.0,
+    "INITIALS": 1.0,
+    "HOSPITAL": 1.0,
+    "SERVICE": 0.5,
+    "WARD_ROOM": 2.0,
+    "RARE_DISEASE": 2.0,
+    "SCHOOL": 2.0,
+    "SMALL_TOWN": 2.0,
+    "CITY": 0.5,
+    "PLACE": 1.0,
+}
+# French names of what was found, for explanations moderators read.
+FR_NAMES: dict[str, str] = {
+    "PERSON": "nom",
+    "NIR": "NIR",
+    "IPP": "numéro de dossier",
+    "PHONE": "téléphone",
+    "EMAIL": "e-mail",
+    "ADDRESS": "adresse",
+    "AGE": "âge",
+    "DATE": "date",
+    "BIRTH_DATE": "date de naissance",
+    "INITIALS": "initiales",
+    "HOSPITAL": "établissement",
+    "SERVICE": "service",
+    "WARD_ROOM": "chambre/lit",
+    "RARE_DISEASE": "maladie rare",
+    "SCHOOL": "école",
+    "SMALL_TOWN": "commune",
+    "CITY": "ville",
+    "PLACE": "lieu",
+}
+RISK_FR = {"none": "aucun risque", "low": "risque faible", "medium": "risque moyen", "high": "risque élevé"}
+
+_NER_LABELS = frozenset({"PERSON", "LOCATION"})
+_BIRTH_BEFORE = re.compile(r"(?:née?s?|naissance|born|DOB|date of birth|birthday)\s*(?:le|on|:)?\s*$", re.I)
+
+
+def _professional(text: str, start: int, span_text: str) -> bool:
+    lx = lexicon()
+    if lx.professional_titles.match(span_text):
+        return True
+    before = text[max(0, start - 30) : start]
+    last = None
+    for m in lx.professional_titles.finditer(before):
+        last = m
+    return last is not None and before[last.end() :].strip(" .") == ""
+
+
+def _eponym(text: str, start: int, end: int) -> bool:
+    lx = lexicon()
+    before = text[max(0, start - 30) : start]
+    if any(before.endswith(m.group() + " ") or before.endswith(m.group()) for m in lx.eponym_prefixes.finditer(before)):
+        return True
+    after = text[end : end + 20].lower()
+    return any(after.startswith(s) or after.startswith(" " + s) for s in lx.eponym_suffixes)
+
+
+def clean_hits(text: str, results: Sequence[RecognizerResult]) -> list[Span]:
+    """Resolve overlaps (longest span wins), drop NER mistakes, relabel colleagues as PROFESSIONAL."""
+    lx = lexicon()
+    cands: list[tuple[int, int, str, float]] = []
+    for r in results:
+        s, e, label = r.start, r.end, r.entity_type
+        frag = text[s:e]
+        # NER spans sometimes swallow trailing punctuation or spaces.
+        while e > s and text[e - 1] in " ,;:":
+            e -= 1
+        frag = text[s:e]
+        if not frag.strip():
+            continue
+        if label in _NER_LABELS and r.recognition_metadata and "Spacy" in str(r.recognition_metadata.get("recognizer_name", "")):
+            if fold(frag) in lx.drugs or frag.isupper() and len(frag) <= 5 or any(c.isdigit() for c in frag):
+                continue
+            if not frag[0].isupper() or _eponym(text, s, e):
+                continue
+            if label == "PERSON" and len(frag.split()) == 1 and frag.lower() in {"patient", "patiente", "docteur"}:
+                continue
+        if label == "PERSON" and (fold(frag) in lx.drugs or _eponym(text, s, e)):
+            continue
+        cands.append((s, e, label, r.score))
+    priority = {"NIR": 0, "EMAIL": 1, "IPP": 2, "RPPS": 3, "PHONE": 4, "ADDRESS": 5, "RARE_DISEASE": 6}
+    cands.sort(key=lambda c: (-(c[1] - c[0]), priority.get(c[2], 50), -c[3]))
+    kept: list[tuple[int, int, str, float]] = []
+    for c in cands:
+        if all(c[1] <= k[0] or c[0] >= k[1] for k in kept):
+            kept.append(c)
+    kept.sort()
+    spans: list[Span] = []
+    for s, e, label, _ in kept:
+        frag = text[s:e]
+        if label in ("PERSON", "INITIALS") and _professional(text, s, frag):
+            label = "PROFESSIONAL"
+        spans.append(Span(start=s, end=e, label=label, text=frag))
+    return spans
+
+
+def health_context(text: str, spans: Sequence[Span]) -> bool:
+    lx = lexicon()
+    if lx.patient_words.search(text):
+        return True
+    care = {fold(m.group()) for m in lx.care_words.finditer(text)}
+    if any(s.label in ("RARE_DISEASE", "WARD_ROOM", "IPP") for s in spans):
+        care.add("rare/ward/ipp")
+    if len(care) >= 2:
+        return True
+    return bool(care) and (bool(lx.minor_words.search(text)) or any(s.label == "AGE" for s in spans))
+
+
+def _quasi_kind(text: str, span: Span) -> str | None:
+    if span.label == "LOCATION":
+        place = lexicon().places.get(fold(span.text))
+        if place is None:
+            return "PLACE"
+        return "SMALL_TOWN" if place.small else "CITY"
+    if span.label == "DATE":
+        before = text[max(0, span.start - 25) : span.start]
+        if _BIRTH_BEFORE.search(before) or re.match(r"(?:née?|born)\s", span.text, re.I):
+            # A full birth date singles someone out; a birth year is as coarse as an age.
+            return "BIRTH_DATE" if re.search(r"\d{1,2}\D+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", span.text) else "AGE"
+        return "DATE"
+    return span.label if span.label in WEIGHTS else None
+
+
+def assess(text: str, spans: Sequence[Span], lang: str = "fr") -> SecrecyAnalysis:
+    """Re-identification risk of one text from its spans."""
+    lx = lexicon()
+    health = health_context(text, spans)
+    direct = sorted({s.label for s in spans if s.label in DIRECT})
+    kinds: dict[str, float] = {}
+    for s in spans:
+        k = _quasi_kind(text, s)
+        if k is not None:
+            kinds[k] = max(kinds.get(k, 0.0), WEIGHTS[k])
+    ages = [a for a in (age_value(s.text) for s in spans if s.label == "AGE") if a is not None]
+    minor = any(a < 18 for a in ages) or (bool(lx.minor_words.search(text)) and not any(a >= 18 for a in ages))
+    points = sum(kinds.values())
+    if minor and points >= 2:
+        points += 1.0  # a child with one more detail is far easier to recognise (school, village)
+    quasi = tuple(sorted(kinds, key=lambda k: -WEIGHTS[k]))
+    labels = [FR_NAMES[d] for d in direct] + [FR_NAMES[k] for k in quasi]
+    if not health:
+        risk = "low" if direct or points >= 3 else "none"
+        identifying = False
+        explanation = "pas de contexte de soin" + (f" ({' + '.join(labels)})" if labels else "")
+    else:
+        if direct or points >= 5:
+            risk = "high"
+        elif points >= 3:
+            risk = "medium"
+        elif points > 0:
+            risk = "low"
+        else:
+            risk = "none"
+        identifying = bool(direct) or points >= 3
+        explanation = " + ".join(labels) if labels else "aucun identifiant"
+        if minor and labels:
+            explanation += " (patient mineur)"
+    return SecrecyAnalysis(
+        spans=tuple(spans),
+        health_context=health,
+        risk=risk,
+        identifying=identifying,
+        explanation=explanation,
+        minor=minor and health,
+        lang=lang,
+        points=points,
+        quasi_identifiers=tuple(direct) + quasi,
+    )

@@ -1,0 +1,338 @@
+"""Safe version of a clinical text: identifiers removed or generalised, clinical content kept, every change
+listed (pseudonyms, age brackets, towns to department, dates made relative, numbers removed)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from veilleur.detect.secrecy.analysis import SecrecyAnalysis
+from veilleur.detect.secrecy.lexicon import fold, lexicon
+from veilleur.detect.secrecy.recognizers import MONTHS_EN, age_value
+from veilleur.records import Span
+
+
+@dataclass(frozen=True)
+class Change:
+    start: int  # in the original text
+    end: int
+    original: str
+    replacement: str
+    label: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RedactionResult:
+    text: str
+    changes: tuple[Change, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "changes": [c.to_dict() for c in self.changes]}
+
+
+# Clinical content that stays: the disease and the department of care are what colleagues need.
+KEPT_LABELS = frozenset({"SERVICE", "RARE_DISEASE"})
+
+_REMOVED_FR = {
+    "NIR": "[NIR supprimé]",
+    "PHONE": "[téléphone supprimé]",
+    "IPP": "[n° de dossier supprimé]",
+    "RPPS": "[n° RPPS supprimé]",
+    "EMAIL": "[e-mail supprimé]",
+    "ADDRESS": "[adresse supprimée]",
+}
+_REMOVED_EN = {
+    "NIR": "[social security number removed]",
+    "PHONE": "[phone removed]",
+    "IPP": "[record number removed]",
+    "RPPS": "[professional number removed]",
+    "EMAIL": "[e-mail removed]",
+    "ADDRESS": "[address removed]",
+}
+_REASONS = {
+    "PERSON": "nom remplacé par un pseudonyme",
+    "PROFESSIONAL": "nom de soignant remplacé par un pseudonyme",
+    "INITIALS": "initiales remplacées par un pseudonyme",
+    "AGE": "âge généralisé",
+    "DATE": "date rendue relative",
+    "LOCATION": "lieu remplacé par le département ou la région",
+    "HOSPITAL": "établissement rendu anonyme",
+    "SCHOOL": "école rendue anonyme",
+    "WARD_ROOM": "numéro de chambre/lit supprimé",
+}
+
+_FR_NUM = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze"]
+_EN_NUM = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+_MONTHS_FR = {
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
+}
+_MONTHS_EN = {m.lower()[:3]: i for i, m in enumerate(MONTHS_EN.split("|")[:12], start=1)}
+_DECADE_ADJ = {2: None, 3: "trentenaire", 4: "quadragénaire", 5: "quinquagénaire", 6: "sexagénaire",
+               7: "septuagénaire", 8: "octogénaire"}
+_DECADE_NOUN = {2: "vingtaine", 3: "trentaine", 4: "quarantaine", 5: "cinquantaine", 6: "soixantaine",
+                7: "soixante-dizaine", 8: "quatre-vingtaine"}
+
+
+def _letters(n: int) -> str:
+    s = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _age_fr(years: float, with_de: bool) -> str:
+    """French age bracket; ``with_de`` when the text said "de 34 ans" (the "de" is part of the change)."""
+    if years < 1:
+        return "de quelques mois" if with_de else "quelques mois"
+    if years < 3:
+        return "de moins de 3 ans" if with_de else "moins de 3 ans"
+    if years < 6:
+        return "d'âge préscolaire" if with_de else "âge préscolaire"
+    if years < 12:
+        return "d'âge scolaire" if with_de else "âge scolaire"
+    if years < 18:
+        return "adolescent" if with_de else "adolescence"
+    if years >= 90:
+        return "de plus de 90 ans" if with_de else "plus de 90 ans"
+    decade = int(years // 10)
+    adj = _DECADE_ADJ.get(decade)
+    if with_de:
+        return adj if adj else f"d'une {_DECADE_NOUN[decade]} d'années"
+    return f"la {_DECADE_NOUN[decade]}"
+
+
+def _age_en(span_text: str, years: float) -> str:
+    if years < 1:
+        bracket = "under-1"
+    elif years < 3:
+        bracket = "1-2"
+    elif years < 6:
+        bracket = "3-5"
+    elif years < 12:
+        bracket = "6-11"
+    elif years < 18:
+        bracket = "12-17"
+    elif years >= 90:
+        bracket = "90+"
+    elif years < 30:
+        bracket = "18-29"
+    else:
+        d = int(years // 10) * 10
+        bracket = f"{d}-{d + 9}"
+    out = re.sub(r"\d{1,3}", bracket, span_text, count=1)
+    return re.sub(r"(?i)(\d)[\s-](?:months?|weeks?)", r"\1-year", out) if years < 1 else out
+
+
+def parse_date(text: str, lang: str, ref: date) -> date | None:
+    """A date from a French or English expression; a missing year is the latest one not after ``ref``."""
+    t = text.lower().replace("1er", "1")
+    year_m = re.search(r"(?<!\d)(\d{4})(?!\d)", t)
+    m = re.search(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})", t)
+    try:
+        if m:
+            a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            y = y + (2000 if y < 50 else 1900) if y < 100 else y
+            day, month = (b, a) if (lang == "en" and a <= 12 and b <= 31) or a > 31 or b > 12 else (a, b)
+            if month > 12:
+                day, month = month, day
+            return date(y, month, day)
+        month = next((v for k, v in _MONTHS_FR.items() if re.search(rf"\b{k}\b", t)), None)
+        if month is None:
+            month = next((v for k, v in _MONTHS_EN.items() if re.search(rf"\b{k}", t)), None)
+        if month is None:
+            return date(int(year_m.group(1)), 7, 1) if year_m else None
+        day_m = re.search(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?(?!\d)", t)
+        day = int(day_m.group(1)) if day_m else 1
+        if year_m:
+            return date(int(year_m.group(1)), month, day)
+        d = date(ref.year, month, day)
+        return d if d <= ref else date(ref.year - 1, month, day)
+    except ValueError:
+        return None
+
+
+def relative_date(d: date, ref: date, lang: str, birth: bool = False) -> str:
+    days = (ref - d).days
+    num = _FR_NUM if lang == "fr" else _EN_NUM
+    if birth or abs(days) > 2 * 365:
+        decade = d.year // 10 * 10
+        return f"dans les années {decade}" if lang == "fr" else f"in the {decade}s"
+    future = days < 0
+    days = abs(days)
+    if days == 0:
+        return "aujourd'hui" if lang == "fr" else "today"
+    if days == 1:
+        return ("demain" if future else "hier") if lang == "fr" else ("tomorrow" if future else "yesterday")
+    if days < 7:
+        n, unit_fr, unit_en = days, "jours", "days"
+    elif days < 28:
+        n, unit_fr, unit_en = round(days / 7), "semaines", "weeks"
+    elif days < 365:
+        n, unit_fr, unit_en = max(1, round(days / 30.4)), "mois", "months"
+    else:
+        n, unit_fr, unit_en = 1, "an", "year"
+    if n == 1:
+        unit_fr = {"semaines": "semaine"}.get(unit_fr, unit_fr)
+        unit_en = unit_en.rstrip("s")
+    word = num[n] if n < len(num) else str(n)
+    if n == 1 and lang == "fr":
+        word = "une" if unit_fr == "semaine" else "un"
+    if lang == "fr":
+        return f"dans {word} {unit_fr}" if future else f"il y a {word} {unit_fr}"
+    return f"in {word} {unit_en}" if future else f"{word} {unit_en} ago"
+
+
+def _extra_occurrences(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Other mentions of a removed name or place that the recognizers did not catch on their own."""
+    covered = [(s.start, s.end) for s in spans]
+    extra: list[Span] = []
+    for s in spans:
+        if s.label not in ("PERSON", "LOCATION", "PROFESSIONAL", "HOSPITAL", "SCHOOL"):
+            continue
+        needles = {s.text}
+        if s.label in ("PERSON", "PROFESSIONAL"):
+            last = s.text.split()[-1]
+            if len(last) > 2 and last[0].isupper() and not last.endswith("."):
+                needles.add(last)
+        for needle in needles:
+            for m in re.finditer(rf"(?<![\w]){re.escape(needle)}(?![\w])", text):
+                if all(m.end() <= a or m.start() >= b for a, b in covered):
+                    covered.append((m.start(), m.end()))
+                    extra.append(Span(m.start(), m.end(), s.label, m.group()))
+    return extra
+
+
+class _Pseudonyms:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.patients: dict[str, str] = {}
+        self.staff: dict[str, str] = {}
+
+    @staticmethod
+    def _key(name: str) -> str:
+        words = [w for w in re.split(r"\s+", name) if w.strip(".").lower() not in
+                 {"m", "mme", "mlle", "mr", "mrs", "ms", "miss", "monsieur", "madame", "dr", "pr", "docteur",
+                  "doctor", "professeur", "patient", "patiente"}]
+        return fold(words[-1] if words else name)
+
+    def patient(self, name: str) -> str:
+        letter = self.patients.setdefault(self._key(name), _letters(len(self.patients)))
+        female = re.match(r"(?:Mme|Mlle|Madame|Mrs\.?|Ms\.?|Miss|patiente)\b", name, re.I) is not None
+        if self.lang == "fr":
+            return f"{'Patiente' if female else 'Patient'} {letter}"
+        return f"Patient {letter}"
+
+    def staff_member(self, name: str) -> str:
+        letter = self.staff.setdefault(self._key(name), _letters(len(self.staff)))
+        title = re.match(r"(Dr\.?|Pr\.?|Docteur|Doctor|Professeur|Professor|Prof\.?)\s", name)
+        if title:
+            return f"{title.group(1)} {letter}"
+        return f"soignant {letter}" if self.lang == "fr" else f"clinician {letter}"
+
+
+def _kind_word(label: str, original: str, lang: str) -> str:
+    o = original.lower()
+    if label == "HOSPITAL":
+        if lang == "en":
+            return "hospital" if "hospital" in o or "infirmary" in o else "clinic" if "clinic" in o else "care home" if "home" in o else "hospital"
+        for word, out in (("chu", "CHU"), ("chr", "CHR"), ("centre hospitalier", "centre hospitalier"), ("ch ", "centre hospitalier"),
+                          ("polyclinique", "clinique"), ("clinique", "clinique"), ("ehpad", "EHPAD"), ("maternité", "maternité"),
+                          ("ap-hp", "hôpital"), ("ime", "IME"), ("cmp", "CMP")):
+            if o.startswith(word) or o == word.strip():
+                return out
+        return "hôpital"
+    if label == "SCHOOL":
+        if lang == "en":
+            return "school"
+        for word in ("école", "ecole", "collège", "lycée", "crèche"):
+            if o.startswith(word):
+                return {"ecole": "école"}.get(word, word)
+        return "école"
+    if label == "WARD_ROOM":
+        m = re.match(r"[^\d\s#]+", original)
+        return m.group().rstrip(".") if m else "chambre"
+    return ""
+
+
+def redact_analysis(
+    text: str, analysis: SecrecyAnalysis, *, reference_date: date | None = None
+) -> RedactionResult:
+    """Apply the redaction rules to spans already found (lets callers analyse once, redact cheaply)."""
+    lang = analysis.lang
+    ref = reference_date or date.today()
+    spans = [s for s in analysis.spans if s.label not in KEPT_LABELS]
+    spans = sorted(spans + _extra_occurrences(text, spans), key=lambda s: s.start)
+    pseudo = _Pseudonyms(lang)
+    places = lexicon().places
+    removed = _REMOVED_FR if lang == "fr" else _REMOVED_EN
+    changes: list[Change] = []
+    for s in spans:
+        start, end, original = s.start, s.end, s.text
+        label = s.label
+        if label in removed:
+            repl = removed[label]
+        elif label in ("PERSON", "INITIALS"):
+            repl = pseudo.patient(original)
+        elif label == "PROFESSIONAL":
+            repl = pseudo.staff_member(original)
+        elif label == "AGE":
+            years = age_value(original)
+            if years is None:
+                repl = "[âge]" if lang == "fr" else "[age]"
+            elif lang == "fr":
+                with_de = bool(re.search(r"(?<![âa]g[ée] )(?<![âa]g[ée]e )\bde\s$", text[max(0, start - 10) : start]))
+                if with_de:
+                    start -= 3
+                    original = text[start:end]
+                repl = _age_fr(years, with_de)
+            else:
+                repl = _age_en(original, years)
+        elif label == "DATE":
+            before = text[max(0, start - 25) : start]
+            birth = bool(re.search(r"(?:née?s?|naissance|born|DOB|birth)\s*(?:le|on|:|en|in)?\s*$", before, re.I)) or bool(
+                re.match(r"(?:née?|born)\s", original, re.I)
+            )
+            d = parse_date(original, lang, ref)
+            if d is None:
+                repl = "[date]"
+            else:
+                if lang == "en" and re.search(r"\bon\s$", text[max(0, start - 3) : start]):
+                    start -= 3
+                    original = text[start:end]
+                rel = relative_date(d, ref, lang, birth=birth)
+                prefix = re.match(r"(?:née?s?|born)\s+", original, re.I)
+                repl = (prefix.group() if prefix else "") + rel
+        elif label == "LOCATION":
+            place = places.get(fold(original))
+            if place is None:
+                repl = "[lieu]" if lang == "fr" else "[place]"
+            elif place.small:
+                repl = re.sub(r"^(?:le|la|les|l')\s?", "", place.department)
+            else:
+                repl = place.region
+        elif label in ("HOSPITAL", "SCHOOL", "WARD_ROOM"):
+            repl = _kind_word(label, original, lang)
+        else:
+            continue
+        changes.append(Change(start, end, original, repl, label, _REASONS.get(label, "identifiant supprimé")))
+    out = text
+    for c in sorted(changes, key=lambda c: c.start, reverse=True):
+        out = out[: c.start] + c.replacement + out[c.end :]
+    return RedactionResult(text=out, changes=tuple(changes))
+
+
+def redact_text(text: str, lang: str | None = None, *, reference_date: date | None = None) -> RedactionResult:
+    """A safe version of ``text`` that keeps its clinical content, with the list of changes made."""
+    from veilleur.detect.secrecy import analyze_text
+
+    return redact_analysis(text, analyze_text(text, lang), reference_date=reference_date)

@@ -1,0 +1,114 @@
+"""Compares stored findings with a ground-truth labels file (message id → categories), per category.
+
+The labels file is JSONL: ``{"message_id": "...", "categories": ["insult", ...]}`` per message; the
+message id is the platform's id (``Message.message_id``). Messages absent from the file are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from veilleur.errors import InputError
+from veilleur.store import Store
+from veilleur.store.models import FindingRow, MessageRow
+from veilleur.taxonomy import CATEGORIES, SECRECY_CATEGORIES
+
+_SECRECY = set(SECRECY_CATEGORIES)
+
+# Families that are scored as one when a detector cannot tell them apart reliably.
+ANY_HARM = "any_harm"
+ANY_SECRECY = "any_secrecy"
+
+
+@dataclass
+class CategoryScore:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 3),
+                "recall": round(self.recall, 3), "f1": round(self.f1, 3), "support": self.tp + self.fn}
+
+
+@dataclass
+class LabelsReport:
+    messages: int = 0
+    scores: dict[str, CategoryScore] = field(default_factory=dict)
+    missing_ids: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"messages": self.messages, "missing_ids": self.missing_ids,
+                "categories": {k: v.to_dict() for k, v in sorted(self.scores.items())}}
+
+
+def read_labels(path: str | Path) -> dict[str, set[str]]:
+    labels: dict[str, set[str]] = {}
+    p = Path(path)
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(p, f"cannot read labels file ({exc})") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            mid, cats = str(rec["message_id"]), set(rec.get("categories") or [])
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(p, f"line {n}: expected {{\"message_id\", \"categories\"}} ({exc})") from None
+        unknown = cats - set(CATEGORIES)
+        if unknown:
+            raise InputError(p, f"line {n}: unknown categories {sorted(unknown)}")
+        labels[mid] = cats
+    if not labels:
+        raise InputError(p, "no labels in file")
+    return labels
+
+
+def evaluate_labels(store: Store, labels: dict[str, set[str]], *, community_uid: str | None = None) -> LabelsReport:
+    with store.session() as s:
+        q = select(MessageRow.uid, MessageRow.platform_id)
+        if community_uid:
+            q = q.where(MessageRow.community_uid == community_uid)
+        uid_by_pid = {pid: uid for uid, pid in s.execute(q).all() if pid in labels}
+        predicted: dict[str, set[str]] = {}
+        for muid, cat in s.execute(select(FindingRow.message_uid, FindingRow.category).where(FindingRow.status != "dismissed")).all():
+            predicted.setdefault(muid, set()).add(cat)
+    rep = LabelsReport(missing_ids=len(set(labels) - set(uid_by_pid)))
+    for pid, gold in labels.items():
+        uid = uid_by_pid.get(pid)
+        if uid is None:
+            continue
+        rep.messages += 1
+        pred = predicted.get(uid, set())
+        gold_f = gold | ({ANY_HARM} if any(c not in _SECRECY for c in gold) else set()) | ({ANY_SECRECY} if gold & _SECRECY else set())
+        pred_f = pred | ({ANY_HARM} if any(c not in _SECRECY for c in pred) else set()) | ({ANY_SECRECY} if pred & _SECRECY else set())
+        for c in gold_f | pred_f:
+            sc = rep.scores.setdefault(c, CategoryScore())
+            if c in gold_f and c in pred_f:
+                sc.tp += 1
+            elif c in pred_f:
+                sc.fp += 1
+            else:
+                sc.fn += 1
+    return rep
+

@@ -1,0 +1,74 @@
+"""Request-level security for the workspace: who is asking (session cookie or API token), role checks, CSRF."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from veilleur.store import Store
+from veilleur.web import auth
+from veilleur.web.auth import User
+
+SESSION_COOKIE = "veilleur_session"
+PRELOGIN_COOKIE = "veilleur_prelogin"
+
+
+class LoginRequired(Exception):
+    """Raised by page handlers when nobody is logged in (answered by a redirect to /login)."""
+
+
+class Forbidden(Exception):
+    """The user's role does not allow this page or action (answered 403)."""
+
+
+class CsrfFailed(Exception):
+    """A form POST without the session's CSRF token (answered 403)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    user: User
+    csrf: str
+
+
+def store_of(request: Request) -> Store:
+    s: Store = request.app.state.store
+    return s
+
+
+def page_principal(request: Request) -> Principal | None:
+    sid = request.cookies.get(SESSION_COOKIE)
+    if not sid:
+        return None
+    found = auth.session_user(store_of(request), sid)
+    return Principal(*found) if found else None
+
+
+def require_page(request: Request, minimum: str) -> Principal:
+    """The logged-in principal with at least ``minimum`` role ("target" pages accept staff too)."""
+    p = page_principal(request)
+    if p is None:
+        raise LoginRequired()
+    if minimum == "target":
+        return p
+    if not p.user.can(minimum):
+        raise Forbidden()
+    return p
+
+
+def check_csrf(principal: Principal, token: str | None) -> None:
+    if not token or not secrets.compare_digest(token, principal.csrf):
+        raise CsrfFailed()
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """Only local paths: never redirect to another site after login or an action."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default

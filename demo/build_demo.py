@@ -33,10 +33,20 @@ SEED = 20260101
 
 # Keys of a post/comment mapping that are not "<member handle>: <text>".
 RESERVED = {
-    "date", "at", "after", "labels", "note", "key", "media", "link", "reactions", "comments",
-    "replies", "edited",
+    "date",
+    "at",
+    "after",
+    "labels",
+    "note",
+    "key",
+    "media",
+    "link",
+    "reactions",
+    "comments",
+    "replies",
+    "edited",
 }
-REACTION_TYPES = ["LIKE", "LIKE", "LIKE", "LIKE", "LIKE", "LOVE", "CARE", "HAHA", "WOW", "SAD"]
+REACTION_TYPES = ["LIKE", "LIKE", "LIKE", "LIKE", "LIKE", "LOVE", "SUPPORT", "HAHA", "WOW", "SORRY"]
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 
 
@@ -146,9 +156,17 @@ class Builder:
             if m not in MEDIA:
                 raise ContentError(f"{where}: unknown media {m!r}; known: {sorted(MEDIA)}")
         item = Item(
-            author=author, text=text, when=when, labels=labels, note=str(d.get("note") or ""),
-            key=d.get("key"), media=list(media), link=d.get("link"), reactions=d.get("reactions"),
-            edited=d.get("edited"), kind=kind,
+            author=author,
+            text=text,
+            when=when,
+            labels=labels,
+            note=str(d.get("note") or ""),
+            key=d.get("key"),
+            media=list(media),
+            link=d.get("link"),
+            reactions=d.get("reactions"),
+            edited=d.get("edited"),
+            kind=kind,
         )
         previous = when
         sub = d.get("comments" if kind == "post" else "replies") or []
@@ -214,10 +232,20 @@ class Builder:
         attachments: list[dict[str, Any]] = []
         for m in it.media:
             uri = MEDIA[m](self, out, it)
-            attachments.append({"data": [{"media": {
-                "uri": uri, "creation_timestamp": ts - self.rng.randint(600, 86_400 * 3),
-                "title": "", "description": "",
-            }}]})
+            attachments.append(
+                {
+                    "data": [
+                        {
+                            "media": {
+                                "uri": uri,
+                                "creation_timestamp": ts - self.rng.randint(600, 86_400 * 3),
+                                "title": "",
+                                "description": "",
+                            }
+                        }
+                    ]
+                }
+            )
         if it.link:
             attachments.append({"data": [{"external_context": {"url": it.link}}]})
         rec: dict[str, Any] = {"id": it.id, "timestamp": ts}
@@ -269,19 +297,18 @@ class Builder:
         by_key = {it.key: it for it in self.iter_items() if it.key}
         cases = []
         for c in template["cases"]:
+            origin = [self._by_key(by_key, k).id for k in c.pop("origin_keys", [])]
             items: list[Item] = []
             for k in c.pop("keys", []):
-                if k not in by_key:
-                    raise ContentError(f"cases.yaml: unknown message key {k!r}")
-                items.append(by_key[k])
+                items.append(self._by_key(by_key, k))
             for lab in c.pop("labelled", []):
                 items += [it for it in self.iter_items() if lab in it.labels and it not in items]
             items.sort(key=lambda i: i.when)
             c["message_ids"] = [it.id for it in items]
             # Message.uid as the Facebook adapter computes it (source, group_id, message id).
-            c["message_uids"] = [
-                stable_id("facebook", self.group["id"], it.id, prefix="m_") for it in items
-            ]
+            c["message_uids"] = [stable_id("facebook", self.group["id"], it.id, prefix="m_") for it in items]
+            if origin:
+                c["origin_message_ids"] = origin
             c["members"] = sorted({it.author for it in items})
             c["first_message_at"] = items[0].when.isoformat()
             c["last_message_at"] = items[-1].when.isoformat()
@@ -296,6 +323,12 @@ class Builder:
             header + yaml.safe_dump({"cases": cases}, allow_unicode=True, sort_keys=False, width=100),
             encoding="utf-8",
         )
+
+    @staticmethod
+    def _by_key(by_key: dict[str, Item], key: str) -> Item:
+        if key not in by_key:
+            raise ContentError(f"cases.yaml: unknown message key {key!r}")
+        return by_key[key]
 
     def stats(self) -> dict[str, Any]:
         items = list(self.iter_items())
@@ -371,7 +404,7 @@ def media_dicom_scan(b: Builder, out: Path, it: Item) -> str:
     """A tiny synthetic CT slice whose header names a fictional patient and hospital."""
     import numpy as np
     from pydicom.dataset import FileDataset, FileMetaDataset
-    from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian
+    from pydicom.uid import UID, CTImageStorage, ExplicitVRLittleEndian
 
     yy, xx = np.mgrid[0:64, 0:64]
     body = ((xx - 32) ** 2 / 26**2 + (yy - 32) ** 2 / 20**2) <= 1
@@ -381,7 +414,7 @@ def media_dicom_scan(b: Builder, out: Path, it: Item) -> str:
     uid_root = "2.25.31415926535897932384626"
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = CTImageStorage
-    meta.MediaStorageSOPInstanceUID = f"{uid_root}.3"
+    meta.MediaStorageSOPInstanceUID = UID(f"{uid_root}.3")
     meta.TransferSyntaxUID = ExplicitVRLittleEndian
     ds = FileDataset("scan.dcm", {}, file_meta=meta, preamble=b"\0" * 128)
     ds.SOPClassUID = CTImageStorage

@@ -93,7 +93,7 @@ def build_request(digest: bytes, nonce: int | None = None) -> bytes:
 
 
 def load_pem_certs(data: bytes) -> list[x509.Certificate]:
-    out = []
+    out: list[x509.Certificate] = []
     if not data:
         return out
     for _type, _headers, der in pem.unarmor(data, multiple=True):
@@ -221,15 +221,19 @@ def verify_token(tsr: bytes, digest_hex: str, ca_pem: bytes | None, nonce: int |
         if ca_pem:
             pool = [x509.load_der_x509_certificate(c.dump()) for c in certs]
             _chain_to_anchor(signer, pool, load_pem_certs(ca_pem))
-        tsa_name = tst["tsa"].native
+        tsa = tst["tsa"]
+        tsa_name = None
+        if tsa.native is not None:
+            tsa_name = tsa.chosen.human_friendly if tsa.name == "directory_name" else str(tsa.native)
+        unique: dict[bytes, None] = dict.fromkeys(c.dump() for c in certs)
         return TokenInfo(
             gen_time=gen_time,
             serial=str(tst["serial_number"].native),
             policy=str(tst["policy"].native),
-            tsa_name=str(tsa_name) if tsa_name else None,
+            tsa_name=tsa_name,
             digest=got,
             signer_subject=signer.subject.rfc4514_string(),
-            certificates=tuple(c.dump() for c in certs),
+            certificates=tuple(unique),
         )
     except TokenError:
         raise

@@ -402,6 +402,8 @@ class Vault:
                 .order_by(LedgerEntryRow.seq)
             )
             for item_id, action, data in s.execute(q):
+                if item_id is None:
+                    continue
                 deleted, hold = out[item_id]
                 if action == "item.deleted":
                     deleted = True

@@ -40,11 +40,8 @@ class TwitterAdapter:
 
     def sniff(self, tree: SourceTree) -> float:
         for n in self._tweet_files(tree)[:5]:
-            try:
-                if _YTD.match(tree.head(n, 256).lstrip(b"\xef\xbb\xbf")):
-                    return 0.95
-            except InputError:
-                continue
+            if _YTD.match(tree.head(n, 256).lstrip(b"\xef\xbb\xbf")):
+                return 0.95
         return 0.0
 
     def read(self, tree: SourceTree, options: ImportOptions) -> Iterator[Message]:

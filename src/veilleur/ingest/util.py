@@ -447,11 +447,8 @@ def json_meta(tree: SourceTree, name: str, prefixes: Iterable[str], stop: str | 
 
 
 def json_head_text(tree: SourceTree, name: str, n: int = 8192) -> str:
-    """The first bytes of an entry as text, for cheap sniffing of JSON keys."""
-    try:
-        return tree.head(name, n).decode("utf-8", errors="replace")
-    except InputError:
-        return ""
+    """The first bytes of an entry as text, for cheap sniffing of JSON keys (a corrupt entry raises)."""
+    return tree.head(name, n).decode("utf-8", errors="replace")
 
 
 def json_entries(tree: SourceTree, limit: int = 200) -> list[str]:

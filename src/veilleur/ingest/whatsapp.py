@@ -93,10 +93,7 @@ class WhatsAppAdapter:
         return [n for n in tree.names() if n.lower().endswith(".txt") and self._looks_like_chat(tree, n)]
 
     def _looks_like_chat(self, tree: SourceTree, name: str) -> bool:
-        try:
-            head = tree.head(name, 8192)
-        except InputError:
-            return False
+        head = tree.head(name, 8192)
         text = head.decode(sniff_encoding(head), errors="replace")
         lines = [ln for ln in text.splitlines()[:8] if ln.strip()]
         return sum(1 for ln in lines if HEADER.match(ln.lstrip("\ufeff"))) >= max(1, len(lines) // 3)

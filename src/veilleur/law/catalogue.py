@@ -33,6 +33,13 @@ class Reference:
         return f"{self.code}, {prefix}{self.article}"
 
 
+def _group(refs: list[Reference]) -> str:
+    by_code: dict[str, list[str]] = {}
+    for r in refs:
+        by_code.setdefault(r.code, []).append(r.article)
+    return " ; ".join(f"{code}, art. {' et '.join(arts)}" for code, arts in by_code.items())
+
+
 @dataclass(frozen=True, slots=True)
 class Offence:
     """One offence or deontological breach, as written in the catalogue."""
@@ -63,17 +70,20 @@ class Offence:
     confidence: str = "verified"
     reason: str = ""
     notes: tuple[str, str] | None = None
+    strength_cap: str = "probable"  # "possible" when a key element cannot be seen by any detector
+    review: tuple[str, str] | None = None  # that element, for the "to establish" list
 
     def name(self, lang: str = "fr") -> str:
         return self.name_fr if lang == "fr" else self.name_en
 
-    def legal_reference(self) -> str:
-        return " ; ".join(r.label() for r in self.references)
+    def legal_reference(self, include_prescription: bool = True) -> str:
+        """'Loi du 29 juillet 1881, art. 29 al. 1 et 32 al. 1 ; Code pénal, art. R.621-1'."""
+        refs = [r for r in self.references if include_prescription or r.role != "prescription"]
+        return _group(refs or list(self.references))
 
     def penalty_reference(self) -> str:
         """The text that sets the penalty: the one a complaint must cite (loi 1881 art. 53 logic)."""
-        refs = [r for r in self.references if r.role == "penalty"] or list(self.references)
-        return " ; ".join(r.label() for r in refs)
+        return _group([r for r in self.references if r.role == "penalty"] or list(self.references))
 
     def to_dict(self, lang: str = "fr") -> dict[str, Any]:
         i = 0 if lang == "fr" else 1
@@ -176,6 +186,9 @@ def _parse_offence(path: str, d: Any) -> Offence:
     if confidence == "to_verify" and not d.get("reason"):
         raise InputError(path, f"offence {oid!r}: confidence to_verify needs a 'reason'")
     notes = _bilingual(path, oid, "notes", d["notes"]) if d.get("notes") else None
+    cap = d.get("strength_cap", "probable")
+    if cap not in ("probable", "possible"):
+        raise InputError(path, f"offence {oid!r}: strength_cap must be probable or possible")
     return Offence(
         id=oid,
         name_fr=name[0],
@@ -203,6 +216,8 @@ def _parse_offence(path: str, d: Any) -> Offence:
         confidence=confidence,
         reason=str(d.get("reason", "")),
         notes=notes,
+        strength_cap=cap,
+        review=_bilingual(path, oid, "review", d["review"]) if d.get("review") else None,
     )
 
 

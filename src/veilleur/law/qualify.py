@@ -216,6 +216,8 @@ def qualify(
             reasons.append("Retenue manuellement par un membre de l'équipe")
         if ctx.public and o.publicity == "public" and not ctx.author_known:
             todo.append("Identification de l'auteur (anonyme) : réquisitions à l'hébergeur")
+        if o.review:
+            todo.insert(0, f"À vérifier : {o.review[0]}")
         todo += [f"Élément : {e[0]}" for e in o.elements]
         dated = [msgs[u] for u in msg_uids if u in msgs] or case_msgs
         start: datetime | None = None
@@ -237,6 +239,7 @@ def qualify(
             and max(f.severity for f in matched) >= Severity.MEDIUM
             and not pub_todo
             and all(getattr(ctx, k) is not None for k in o.requires)
+            and o.strength_cap == "probable"
         )
         candidates.append(
             Candidate(

@@ -33,7 +33,8 @@ class Event:
         if isinstance(e, dict):
             at = datetime.fromisoformat(str(e["at"]))
             return cls(at if at.tzinfo else at.replace(tzinfo=UTC), str(e.get("actor", "")), str(e["kind"]), dict(e.get("data") or {}))
-        return cls(e.at, str(e.actor), str(e.kind), dict(e.data or {}))
+        at = e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)  # SQLite may hand back naive UTC
+        return cls(at, str(e.actor), str(e.kind), dict(e.data or {}))
 
 
 @dataclass(frozen=True, slots=True)

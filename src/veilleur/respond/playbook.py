@@ -186,11 +186,14 @@ def _applies(step: Step, case: Case, findings: list[Finding], q: Qualification) 
 def replay(events: Iterable[Any]) -> dict[str, list[dict[str, Any]]]:
     """Per-step history from the case's events, in time order."""
     out: dict[str, list[dict[str, Any]]] = {}
-    for e in sorted(events, key=lambda e: e.at):
+    def aware(at: datetime) -> datetime:
+        return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite may hand back naive UTC
+
+    for e in sorted(events, key=lambda e: aware(e.at)):
         if e.kind != STEP_EVENT:
             continue
         out.setdefault(str(e.data.get("step")), []).append(
-            {"at": e.at.isoformat(), "actor": e.actor, "status": e.data.get("status"), "note": e.data.get("note", "")}
+            {"at": aware(e.at).isoformat(), "actor": e.actor, "status": e.data.get("status"), "note": e.data.get("note", "")}
         )
     return out
 

@@ -286,7 +286,7 @@ def notify_new_findings(store: Store, findings: list[StoredFinding]) -> dict[str
                 time.sleep(0.2 * attempts)
         _log(store, "email", email, community, ids, "failed" if error else "sent", attempts, error, subject)
         sent["failed" if error else "email"] += 1
-    for hook_id, hook_url, secret, community, min_sev in hooks:
+    for _hook_id, hook_url, secret, community, min_sev in hooks:
         mine = [sf for sf in serious if sf.finding.severity >= min_sev and (community is None or sf.community_uid == community)]
         if not mine:
             continue

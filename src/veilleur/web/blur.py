@@ -18,11 +18,11 @@ def blur_image(data: bytes, regions: Sequence[Region], *, whole: bool = False) -
     Regions are padded by 15 % because detectors draw tight boxes around faces."""
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        img = Image.open(io.BytesIO(data))
-        img.load()
+        opened = Image.open(io.BytesIO(data))
+        opened.load()
+        img = opened.convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise ValueError(f"not a readable image: {exc}") from None
-    img = img.convert("RGB")
     w, h = img.size
     radius = max(8, min(w, h) // 20)
     if whole or not regions:
@@ -34,7 +34,10 @@ def blur_image(data: bytes, regions: Sequence[Region], *, whole: bool = False) -
             box = (max(0, r.x - pad_x), max(0, r.y - pad_y), min(w, r.x + r.width + pad_x), min(h, r.y + r.height + pad_y))
             if box[2] <= box[0] or box[3] <= box[1]:
                 continue
-            patch = img.crop(box).filter(ImageFilter.GaussianBlur(radius))
+            # Pixelate then blur: a plain Gaussian blur of a small face can stay recognisable.
+            crop = img.crop(box)
+            small = crop.resize((max(1, crop.width // 12), max(1, crop.height // 12)), Image.Resampling.BILINEAR)
+            patch = small.resize(crop.size, Image.Resampling.NEAREST).filter(ImageFilter.GaussianBlur(radius / 2))
             out.paste(patch, box[:2])
     buf = io.BytesIO()
     out.save(buf, format="JPEG", quality=85)

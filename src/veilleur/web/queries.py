@@ -28,7 +28,8 @@ def reply_counts(store: Store, uids: list[str]) -> dict[str, int]:
             chunk = uids[i : i + 500]
             q = select(MessageRow.parent_uid, func.count()).where(MessageRow.parent_uid.in_(chunk)).group_by(MessageRow.parent_uid)
             for parent, n in s.execute(q).all():
-                out[parent] = int(n)
+                if parent is not None:
+                    out[parent] = int(n)
     return out
 
 

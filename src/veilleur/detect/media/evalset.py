@@ -144,11 +144,12 @@ def _phantom(rows: int, cols: int, seed: int) -> np.ndarray:
 def _burn(arr: np.ndarray, lines: list[str], value: int) -> np.ndarray:
     mask = Image.new("L", (arr.shape[1], arr.shape[0]), 0)
     draw = ImageDraw.Draw(mask)
-    font = _font(max(14, arr.shape[1] // 28))
+    size = max(14, arr.shape[1] // 24)
+    font = _font(size)
     y = 8
     for line in lines:
         draw.text((8, y), line, font=font, fill=255)
-        y += int(arr.shape[1] // 28 * 1.6)
+        y += int(size * 1.6)
     out = arr.copy()
     out[np.asarray(mask) > 128] = value
     return out
@@ -251,7 +252,7 @@ def generate(out_dir: str | Path, *, small: bool = False) -> list[Item]:
         ("camera_profile_flip.png", camera.transpose(Image.Transpose.FLIP_LEFT_RIGHT)),
     ]
     for name, img in face_variants[: 4 if small else None]:
-        kw = {"quality": 35} if name.endswith(".jpg") else {}
+        kw: dict[str, Any] = {"quality": 35} if name.endswith(".jpg") else {}
         save(name, img, ["patient_photo"], src if "camera" not in name else "scikit-image data.camera (public domain, see skimage docs)", **kw)
     save("astronaut_caption_child.png", astro, ["patient_photo", "minor_in_media"], src, caption="Mon petit patient de 6 ans, qu'en pensez-vous ?")
     save("coffee_caption_child.png", Image.fromarray(_skimage("coffee")), [], "no person shown: caption alone is not a minor in media", caption="Mon petit patient de 6 ans")
@@ -286,7 +287,7 @@ def generate(out_dir: str | Path, *, small: bool = False) -> list[Item]:
         items.append(Item(name, cats, note))
 
     ph = _phantom(256, 256, 3)
-    burned = ["DUPONT JEANNE", "Né(e) le 03/03/1977  IPP 4471203"]
+    burned = ["DUPONT JEANNE", "Né(e) le 03/03/1977", "IPP 4471203"]
     dcm("ct_phi.dcm", ph, ["dicom_phi"], "PHI in tags", phi=True)
     dcm("ct_anon.dcm", _phantom(256, 256, 4), [], "de-identified tags, no burned-in text", phi=False)
     dcm("us_burned_anon.dcm", _burn(_phantom(320, 320, 5), ["Nom : DUPONT Jeanne", "IPP 4471203"], 4095), ["text_in_image"], "clean tags, burned-in name", phi=False)
@@ -295,7 +296,7 @@ def generate(out_dir: str | Path, *, small: bool = False) -> list[Item]:
         dcm("ped_phi.dcm", _phantom(256, 256, 7), ["dicom_phi", "minor_in_media"], "child (PatientAge 006Y)", phi=True, age="006Y")
         dcm("ct_anon_mono1.dcm", _phantom(256, 256, 8), [], "MONOCHROME1, clean", phi=False, photometric="MONOCHROME1")
         dcm("ct_anon_ruler.dcm", _burn(_phantom(320, 320, 9), ["R   5 cm   L"], 4095), [], "burned-in orientation marks only", phi=False)
-        multi = np.stack([_phantom(256, 256, 10), _burn(_phantom(256, 256, 11), ["Nom : LEROY Sophie", "IPP 5512340"], 4095), _phantom(256, 256, 12)])
+        multi = np.stack([_phantom(320, 320, 10), _burn(_phantom(320, 320, 11), ["Nom : LEROY Sophie", "IPP 5512340"], 4095), _phantom(320, 320, 12)])
         dcm("mf_burned_anon.dcm", multi, ["text_in_image"], "multi-frame, burned-in text in frame 1", phi=False)
 
     # Video and PDF.

@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 MIN_SIDE_FOR_OCR = 1000
 MAX_SIDE_FOR_OCR = 2000
 TESSERACT_TIMEOUT_S = 60
+# Words read with less confidence are dropped: on photos without text Tesseract "reads" texture as
+# short garbage words, which the text detector then takes for names or places.
+MIN_WORD_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +98,7 @@ def default_engine() -> str:
     return engines[0]
 
 
-def _tesseract(img: Image.Image, scale: float) -> OcrResult:
+def _tesseract(img: Image.Image, scale: float, min_conf: float) -> OcrResult:
     langs = "fra+eng" if "eng" in tesseract_languages() else "fra"
     buf = io.BytesIO()
     img.save(buf, format="PNG")
@@ -118,6 +121,9 @@ def _tesseract(img: Image.Image, scale: float) -> OcrResult:
         word = (row.get("text") or "").strip()
         if row.get("level") != "5" or not word:
             continue
+        confidence = float(row.get("conf") or 0) / 100
+        if confidence < min_conf or not any(c.isalnum() for c in word):
+            continue
         line_key = (row["block_num"], row["par_num"], row["line_num"])
         if last_line is not None:
             sep = " " if line_key == last_line else "\n"
@@ -126,7 +132,7 @@ def _tesseract(img: Image.Image, scale: float) -> OcrResult:
         last_line = line_key
         parts.append(word)
         x, y, w, h = (int(int(row[k]) / scale) for k in ("left", "top", "width", "height"))
-        words.append(OcrWord(pos, pos + len(word), x, y, max(1, w), max(1, h), float(row.get("conf") or 0) / 100))
+        words.append(OcrWord(pos, pos + len(word), x, y, max(1, w), max(1, h), confidence))
         pos += len(word)
     return OcrResult("".join(parts), tuple(words), "tesseract")
 
@@ -138,7 +144,7 @@ def _rapid_engine() -> Any:
     return RapidOCR()
 
 
-def _rapidocr(img: Image.Image, scale: float) -> OcrResult:
+def _rapidocr(img: Image.Image, scale: float, min_conf: float) -> OcrResult:
     result, _ = _rapid_engine()(np.asarray(img))
     parts: list[str] = []
     words: list[OcrWord] = []
@@ -146,7 +152,7 @@ def _rapidocr(img: Image.Image, scale: float) -> OcrResult:
     # RapidOCR returns lines; sort top-to-bottom then left-to-right so the text reads naturally.
     for box, text, score in sorted(result or [], key=lambda r: (round(r[0][0][1] / 10), r[0][0][0])):
         text = str(text).strip()
-        if not text:
+        if not text or float(score) < min_conf:
             continue
         if parts:
             parts.append("\n")
@@ -160,8 +166,10 @@ def _rapidocr(img: Image.Image, scale: float) -> OcrResult:
     return OcrResult("".join(parts), tuple(words), "rapidocr")
 
 
-def ocr_image(rgb: np.ndarray | Image.Image, engine: str | None = None) -> OcrResult:
-    """Read the text in an RGB (or grey) image; boxes are in the input image's pixels."""
+def ocr_image(rgb: np.ndarray | Image.Image, engine: str | None = None, min_conf: float = MIN_WORD_CONFIDENCE) -> OcrResult:
+    """Read the text in an RGB (or grey) image; boxes are in the input image's pixels.
+
+    Redaction passes ``min_conf=0`` so that even doubtful words are masked."""
     img = rgb if isinstance(rgb, Image.Image) else Image.fromarray(np.ascontiguousarray(rgb))
     if img.mode not in ("RGB", "L"):
         img = img.convert("RGB")
@@ -170,7 +178,7 @@ def ocr_image(rgb: np.ndarray | Image.Image, engine: str | None = None) -> OcrRe
         img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.LANCZOS)
     name = engine or default_engine()
     if name == "tesseract":
-        return _tesseract(img, scale)
+        return _tesseract(img, scale, min_conf)
     if name == "rapidocr":
-        return _rapidocr(img.convert("RGB"), scale)
+        return _rapidocr(img.convert("RGB"), scale, min_conf)
     raise ValueError(f"unknown OCR engine {name!r}")

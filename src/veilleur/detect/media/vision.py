@@ -98,11 +98,13 @@ def haar_faces(rgb: np.ndarray) -> list[Box]:
                 Box(int(x / scale), int(y / scale), int(bw / scale), int(bh / scale), score, label)
             )
 
-    opts = {"scaleFactor": 1.1, "minSize": (min_side, min_side)}
-    add(_cascade("haarcascade_frontalface_alt2.xml").detectMultiScale(grey, minNeighbors=FRONTAL_MIN_NEIGHBORS, **opts), "face_frontal", 0.8)
+    size = (min_side, min_side)
+    frontal = _cascade("haarcascade_frontalface_alt2.xml")
+    add(frontal.detectMultiScale(grey, 1.1, FRONTAL_MIN_NEIGHBORS, minSize=size), "face_frontal", 0.8)
     profile = _cascade("haarcascade_profileface.xml")
-    add(profile.detectMultiScale(grey, minNeighbors=PROFILE_MIN_NEIGHBORS, **opts), "face_profile", 0.7)
-    add(profile.detectMultiScale(cv2.flip(grey, 1), minNeighbors=PROFILE_MIN_NEIGHBORS, **opts), "face_profile", 0.7, True)
+    add(profile.detectMultiScale(grey, 1.1, PROFILE_MIN_NEIGHBORS, minSize=size), "face_profile", 0.7)
+    flipped = np.ascontiguousarray(cv2.flip(grey, 1))
+    add(profile.detectMultiScale(flipped, 1.1, PROFILE_MIN_NEIGHBORS, minSize=size), "face_profile", 0.7, True)
     return _merge(found)
 
 

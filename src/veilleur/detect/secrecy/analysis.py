@@ -111,7 +111,9 @@ def clean_hits(text: str, results: Sequence[RecognizerResult]) -> list[Span]:
                 continue
             if not frag[0].isupper() or _eponym(text, s, e):
                 continue
-            if label == "PERSON" and len(frag.split()) == 1 and frag.lower() in {"patient", "patiente", "docteur"}:
+            if label == "PERSON" and len(frag.split()) == 1 and (
+                lx.patient_words.fullmatch(frag) or lx.minor_words.fullmatch(frag) or lx.care_words.fullmatch(frag)
+            ):
                 continue
         if label == "PERSON" and (fold(frag) in lx.drugs or _eponym(text, s, e)):
             continue
@@ -132,16 +134,25 @@ def clean_hits(text: str, results: Sequence[RecognizerResult]) -> list[Span]:
     return spans
 
 
+# Details about one person (as opposed to an institution or a disease, which describe a service).
+PERSONAL_KINDS = frozenset({"AGE", "BIRTH_DATE", "INITIALS", "WARD_ROOM", "SCHOOL", "DATE"})
+
+
 def health_context(text: str, spans: Sequence[Span]) -> bool:
     lx = lexicon()
     if lx.patient_words.search(text):
         return True
     care = {fold(m.group()) for m in lx.care_words.finditer(text)}
+    # A medicine named in the text is a sign of care too (the drug list doubles as a care lexicon).
+    care |= {w for w in re.findall(r"[\w-]+", fold(text)) if w in lx.drugs}
     if any(s.label in ("RARE_DISEASE", "WARD_ROOM", "IPP") for s in spans):
         care.add("rare/ward/ipp")
     if len(care) >= 2:
         return True
-    return bool(care) and (bool(lx.minor_words.search(text)) or any(s.label == "AGE" for s in spans))
+    # One sign of care is enough when the text also names or numbers someone.
+    return bool(care) and (
+        bool(lx.minor_words.search(text)) or any(s.label == "AGE" or s.label in DIRECT for s in spans)
+    )
 
 
 def _quasi_kind(text: str, span: Span) -> str | None:
@@ -172,7 +183,10 @@ def assess(text: str, spans: Sequence[Span], lang: str = "fr") -> SecrecyAnalysi
     ages = [a for a in (age_value(s.text) for s in spans if s.label == "AGE") if a is not None]
     minor = any(a < 18 for a in ages) or (bool(lx.minor_words.search(text)) and not any(a >= 18 for a in ages))
     points = sum(kinds.values())
-    if minor and points >= 2:
+    if (len(kinds) < 2 or not PERSONAL_KINDS & kinds.keys()) and "BIRTH_DATE" not in kinds:
+        # One kind of detail alone (a rare disease, a ward) describes a case, not a person.
+        points = min(points, 2.0)
+    if minor and points >= 2 and len(kinds) >= 2:
         points += 1.0  # a child with one more detail is far easier to recognise (school, village)
     quasi = tuple(sorted(kinds, key=lambda k: -WEIGHTS[k]))
     labels = [FR_NAMES[d] for d in direct] + [FR_NAMES[k] for k in quasi]

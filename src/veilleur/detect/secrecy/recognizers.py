@@ -306,9 +306,11 @@ def _rare_diseases(text: str) -> list[Hit]:
 def _first_names(text: str) -> list[Hit]:
     names = lexicon().first_names
     out: list[Hit] = []
-    for m in re.finditer(rf"(?<![\w.])({NAME})(?:\s+({NAME}|[{UPPER}]\.))?", text):
+    # The lookahead lets "Little Lily" test both words: a consumed surname would hide a first name.
+    for m in re.finditer(rf"(?<![\w.])({NAME})(?=(\s+(?:{NAME}|[{UPPER}]\.))?)", text):
         if m.group(1) in names:
-            end = m.end() if m.group(2) and m.group(2) not in names else m.end(1)
+            nxt = (m.group(2) or "").strip()
+            end = m.end(1) + len(m.group(2)) if nxt and nxt not in names else m.end(1)
             out.append((m.start(), end, "PERSON", 0.75))
     return out
 

@@ -78,7 +78,7 @@ _MONTHS_EN = {m.lower()[:3]: i for i, m in enumerate(MONTHS_EN.split("|")[:12], 
 _DECADE_ADJ = {2: None, 3: "trentenaire", 4: "quadragénaire", 5: "quinquagénaire", 6: "sexagénaire",
                7: "septuagénaire", 8: "octogénaire"}
 _DECADE_NOUN = {2: "vingtaine", 3: "trentaine", 4: "quarantaine", 5: "cinquantaine", 6: "soixantaine",
-                7: "soixante-dizaine", 8: "quatre-vingtaine"}
+                7: "", 8: ""}
 
 
 def _letters(n: int) -> str:
@@ -106,7 +106,7 @@ def _age_fr(years: float, with_de: bool) -> str:
         return "de plus de 90 ans" if with_de else "plus de 90 ans"
     decade = int(years // 10)
     adj = _DECADE_ADJ.get(decade)
-    if with_de:
+    if with_de or decade >= 7:
         return adj if adj else f"d'une {_DECADE_NOUN[decade]} d'années"
     return f"la {_DECADE_NOUN[decade]}"
 

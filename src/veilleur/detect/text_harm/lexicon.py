@@ -101,6 +101,7 @@ class Lexicon:
         self.counter_re = _cue_regex(contexts.get("counter_speech", {}).get("cues", []))
         self.clinical_re = _cue_regex(contexts.get("clinical", {}).get("cues", []))
         self.patient_re = _cue_regex(contexts.get("patient_ref", {}).get("cues", []))
+        self.patient_patterns = [re.compile(p) for p in contexts.get("patient_ref", {}).get("patterns", [])]
         self.quote_marks = set(contexts.get("quote", {}).get("marks", []))
 
     # -- matching ---------------------------------------------------------------------------------------
@@ -135,7 +136,7 @@ class Lexicon:
         counter = bool(self.counter_re and self.counter_re.search(t))
         clinical_n = len(self.clinical_re.findall(t)) if self.clinical_re else 0
         clinical = clinical_n >= int(self.contexts.get("clinical", {}).get("min_cues", 1))
-        patient = bool(self.patient_re and self.patient_re.search(t))
+        patient = self._patient(t)
         hits: list[Hit] = []
         for entry, s, e in raw:
             if lang in ("fr", "en") and entry.lang not in ("any", lang):
@@ -180,8 +181,25 @@ class Lexicon:
         right = text[end : end + 2]
         return any(m in left for m in self.quote_marks) and any(m in right for m in self.quote_marks)
 
+    def message_contexts(self, norm_text: str) -> tuple[float, list[str]]:
+        """Message-wide contexts (reported speech, counter-speech) and the factor they apply to model scores."""
+        factor, found = 1.0, []
+        if self.reported_re and self.reported_re.search(norm_text):
+            factor *= float(self.contexts["reported_speech"]["factor"])
+            found.append("reported_speech")
+        if self.counter_re and self.counter_re.search(norm_text):
+            factor *= float(self.contexts["counter_speech"]["factor"])
+            found.append("counter_speech")
+        # the model has seen these phrasings too: soften, do not erase
+        return (max(factor, 0.35), found)
+
+    def _patient(self, norm_text: str) -> bool:
+        if self.patient_re and self.patient_re.search(norm_text):
+            return True
+        return any(p.search(norm_text) for p in self.patient_patterns)
+
     def has_patient_ref(self, text: str) -> bool:
-        return bool(self.patient_re and self.patient_re.search(normalize(text).text))
+        return self._patient(normalize(text).text)
 
     @staticmethod
     def scores(hits: list[Hit]) -> dict[str, float]:

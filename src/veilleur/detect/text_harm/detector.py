@@ -1,0 +1,323 @@
+"""The ``text_harm`` detector: language id, tier-1 model + lexicon/context rules, optional tiers 2 and 3.
+
+``TextHarmAnalyzer.analyze(texts)`` gives per-text scores, spans and a French explanation;
+``TextHarmDetector.detect(messages)`` turns them into ``Finding`` records.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from veilleur.detect.text_harm.lexicon import Hit, Lexicon, load_lexicon
+from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
+from veilleur.detect.text_harm.normalize import normalize
+from veilleur.records import Finding, Message, Span
+from veilleur.taxonomy import Severity, label
+
+log = logging.getLogger(__name__)
+
+DETECTOR_NAME = "text_harm"
+DETECTOR_VERSION = "1.0"
+CATEGORIES = MODEL_CATEGORIES
+_INSULTING = ("insult",) + tuple(c for c in CATEGORIES if c.startswith("discrimination:"))
+
+
+@lru_cache(maxsize=1)
+def load_policy() -> dict[str, Any]:
+    ref = resources.files("veilleur.detect.text_harm").joinpath("data").joinpath("policy.yaml")
+    data = yaml.safe_load(ref.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+@lru_cache(maxsize=1)
+def load_model() -> LinearModel:
+    return LinearModel.load()
+
+
+@lru_cache(maxsize=1)
+def _language_detector() -> Any:
+    from lingua import Language, LanguageDetectorBuilder
+
+    # A few languages only: faster and fewer confusions on short messages.
+    langs = [Language.FRENCH, Language.ENGLISH, Language.SPANISH, Language.GERMAN, Language.ITALIAN,
+             Language.PORTUGUESE, Language.ARABIC]
+    return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
+
+
+def detect_languages(texts: Sequence[str]) -> list[str]:
+    """ISO 639-1 code per text ('und' when unsure)."""
+    try:
+        found = _language_detector().detect_languages_in_parallel_of(list(texts))
+    except Exception as exc:  # lingua missing or broken: degrade to unknown
+        log.warning("language detection unavailable: %s", exc)
+        return ["und"] * len(texts)
+    return [lang.iso_code_639_1.name.lower() if lang is not None else "und" for lang in found]
+
+
+@dataclass
+class Analysis:
+    """What the detector concluded about one text."""
+
+    text: str
+    lang: str
+    scores: dict[str, float]
+    spans: list[Span] = field(default_factory=list)
+    explanation: str = ""
+    contexts: list[str] = field(default_factory=list)
+    tiers: dict[str, dict[str, float]] = field(default_factory=dict)
+    judge_rationale: str = ""
+
+    def flagged(self, thresholds: dict[str, float]) -> dict[str, float]:
+        return {c: s for c, s in self.scores.items() if s >= thresholds.get(c, 0.5)}
+
+
+def thresholds_from_policy(policy: dict[str, Any], override: float | None = None) -> dict[str, float]:
+    default = float(policy.get("default_threshold", 0.5))
+    cats = policy.get("categories", {})
+    return {c: float(override if override is not None else cats.get(c, {}).get("threshold", default))
+            for c in CATEGORIES}
+
+
+class TextHarmAnalyzer:
+    """Scores texts. Tier 1 always; tier 2 (HF classifier) and tier 3 (LLM judge) when configured."""
+
+    def __init__(
+        self,
+        model: LinearModel | None = None,
+        lexicon: Lexicon | None = None,
+        hf: Any = None,
+        judge: Any = None,
+        hf_combine: str = "max",
+    ) -> None:
+        self.model = model or load_model()
+        self.lexicon = lexicon or load_lexicon()
+        self.hf = hf
+        self.judge = judge
+        self.hf_combine = hf_combine
+        self.policy = load_policy()
+        self.thresholds = thresholds_from_policy(self.policy)
+
+    # -- tier 1 -----------------------------------------------------------------------------------------
+    def _tier1(self, texts: list[str], langs: list[str]) -> list[Analysis]:
+        norms = [normalize(t) for t in texts]
+        probs = self.model.predict_proba([n.text for n in norms], normalized=True)
+        cats = self.model.categories
+        out: list[Analysis] = []
+        for i, text in enumerate(texts):
+            lang = langs[i]
+            hits = self.lexicon.match(text, lang)
+            lex = Lexicon.scores(hits)
+            damp, msg_ctx = self.lexicon.message_contexts(norms[i].text)
+            scores: dict[str, float] = {}
+            for j, c in enumerate(cats):
+                scores[c] = max(float(probs[i, j]) * damp, lex.get(c, 0.0))
+            if hits and self.lexicon.has_patient_ref(text):
+                # an insult or slur about a patient is patient mockery too
+                worst = max((lex.get(c, 0.0) for c in _INSULTING), default=0.0)
+                scores["patient_mockery"] = max(scores["patient_mockery"], 0.75 * worst)
+            ctx = sorted(set(msg_ctx) | {c for h in hits for c in h.contexts})
+            a = Analysis(text=text, lang=lang, scores=scores, contexts=ctx)
+            a.tiers["tier1_model"] = {c: round(float(probs[i, j]), 4) for j, c in enumerate(cats)}
+            a.tiers["tier1_lexicon"] = {c: round(v, 4) for c, v in lex.items()}
+            a.spans = self._spans(a, hits, norms[i])
+            out.append(a)
+        return out
+
+    def _spans(self, a: Analysis, hits: list[Hit], norm: Any) -> list[Span]:
+        spans: list[Span] = []
+        flagged = a.flagged(self.thresholds)
+        for h in hits:
+            for cat in h.entry.categories:
+                if cat in flagged and h.weight(cat) >= 0.2:
+                    spans.append(Span(h.start, h.end, cat, h.text))
+        covered = {s.label for s in spans}
+        for cat in flagged:
+            if cat in covered or cat not in self.model.categories:
+                continue
+            # no lexicon word for this category: point at the words the model weighs most
+            words = [(m.group(), m.start(), m.end()) for m in _word_iter(norm.text)]
+            if not words:
+                continue
+            contrib = self.model.contributions([w for w, _, _ in words], cat)
+            order = np.argsort(-contrib)[:2]
+            for k in order:
+                if contrib[k] <= 0.3:
+                    continue
+                s, e = norm.span(words[k][1], words[k][2])
+                spans.append(Span(s, e, cat, a.text[s:e]))
+        spans.sort(key=lambda s: (s.start, s.label))
+        return spans
+
+    # -- all tiers ---------------------------------------------------------------------------------------
+    def analyze(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> list[Analysis]:
+        texts = list(texts)
+        if not texts:
+            return []
+        langs = list(langs) if langs is not None else detect_languages(texts)
+        results = self._tier1(texts, langs)
+        if self.hf is not None:
+            hf_scores = self.hf.predict(texts)
+            for a, sc in zip(results, hf_scores, strict=True):
+                a.tiers["tier2"] = {c: round(v, 4) for c, v in sc.items()}
+                for c, v in sc.items():
+                    if c in a.scores:
+                        a.scores[c] = v if self.hf_combine == "replace" else max(a.scores[c], v)
+        if self.judge is not None:
+            self._cascade(results)
+        for a in results:
+            a.explanation = explain(a, self.thresholds)
+        return results
+
+    def _cascade(self, results: list[Analysis]) -> None:
+        low, high = (float(x) for x in self.policy.get("uncertain_band", [0.3, 0.7]))
+        uncertain = []
+        for i, a in enumerate(results):
+            top = max(a.scores.values(), default=0.0)
+            if low <= top < high:
+                uncertain.append((abs(top - 0.5), i))
+        for _, i in sorted(uncertain):
+            a = results[i]
+            verdict = self.judge.judge(a.text, a.scores)
+            if verdict is None:  # budget spent, endpoint down or bad answer: keep tier 1
+                continue
+            a.tiers["tier3"] = {c: round(v, 4) for c, v in verdict.scores.items()}
+            a.judge_rationale = verdict.rationale
+            for c, v in verdict.scores.items():
+                if c in a.scores:
+                    a.scores[c] = v
+
+
+def _word_iter(text: str) -> Any:
+    import re
+
+    return re.finditer(r"[a-z*]{3,}", text)
+
+
+_CONTEXT_FR = {
+    "negation": "négation",
+    "reported_speech": "discours rapporté",
+    "counter_speech": "contre-discours",
+    "quote": "citation",
+    "clinical": "vocabulaire clinique",
+}
+
+
+def explain(a: Analysis, thresholds: dict[str, float]) -> str:
+    """A short French explanation for moderators."""
+    flagged = a.flagged(thresholds)
+    if not flagged:
+        if a.contexts:
+            ctx = ", ".join(_CONTEXT_FR.get(c, c) for c in a.contexts)
+            return f"Aucun propos nuisible retenu (contexte : {ctx})."
+        return "Aucun propos nuisible détecté."
+    parts = []
+    for cat, score in sorted(flagged.items(), key=lambda kv: -kv[1]):
+        words = sorted({s.text for s in a.spans if s.label == cat and s.text})
+        w = f" : « {' », « '.join(words[:3])} »" if words else ""
+        parts.append(f"{label(cat, 'fr')} ({score:.2f}){w}")
+    out = "; ".join(parts) + "."
+    if "tier3" in a.tiers and a.judge_rationale:
+        out += f" Avis du juge LLM : {a.judge_rationale[:200]}"
+    if a.contexts:
+        out += " Contexte relevé : " + ", ".join(_CONTEXT_FR.get(c, c) for c in a.contexts) + "."
+    return out
+
+
+def severity_for(category: str, score: float, policy: dict[str, Any]) -> Severity:
+    spec = policy.get("categories", {}).get(category, {})
+    sev = Severity.parse(spec.get("severity", "medium"))
+    cap = Severity.parse(spec.get("max", "high"))
+    if score >= float(policy.get("raise_at", 0.9)) and sev < cap:
+        sev = Severity(sev + 1)
+    return sev
+
+
+class TextHarmDetector:
+    """Detector protocol implementation (registered as ``text_harm``)."""
+
+    name = DETECTOR_NAME
+    version = DETECTOR_VERSION
+
+    def __init__(self, analyzer: TextHarmAnalyzer | None = None, threshold: float | None = None) -> None:
+        self.analyzer = analyzer or TextHarmAnalyzer()
+        self.thresholds = thresholds_from_policy(self.analyzer.policy, threshold)
+        self.analyzer.thresholds = self.thresholds
+
+    def detect(self, batch: Sequence[Message]) -> list[Finding]:
+        msgs = [m for m in batch if m.text and m.text.strip()]
+        results = self.analyzer.analyze([m.text for m in msgs])
+        findings: list[Finding] = []
+        for m, a in zip(msgs, results, strict=True):
+            for cat, score in sorted(a.flagged(self.thresholds).items()):
+                spans = tuple(s for s in a.spans if s.label == cat)
+                first = spans[0] if spans else None
+                excerpt = _excerpt(m.text, first.start if first else 0, first.end if first else 0)
+                findings.append(
+                    Finding(
+                        message_uid=m.uid,
+                        detector=self.name,
+                        detector_version=self.version,
+                        category=cat,
+                        severity=severity_for(cat, score, self.analyzer.policy),
+                        score=min(max(score, 0.0), 1.0),
+                        explanation=a.explanation,
+                        spans=spans,
+                        excerpt=excerpt,
+                        details={
+                            "lang": a.lang,
+                            "contexts": a.contexts,
+                            "scores": {c: round(v, 4) for c, v in a.scores.items() if v >= 0.05},
+                            "tiers": sorted(a.tiers),
+                        },
+                    )
+                )
+        return findings
+
+
+def _excerpt(text: str, start: int, end: int, width: int = 80) -> str:
+    if end <= start:
+        return text[: 2 * width]
+    s = max(0, start - width)
+    e = min(len(text), end + width)
+    return ("…" if s > 0 else "") + text[s:e] + ("…" if e < len(text) else "")
+
+
+def create(threshold: float | None = None, **options: Any) -> TextHarmDetector:
+    """Factory for the registry: tiers 2 and 3 come from ``[text_harm]`` in veilleur.toml or env vars."""
+    from veilleur.config import load_settings
+
+    try:
+        settings = load_settings()
+        get = settings.get
+    except Exception as exc:  # a broken config must not stop tier 1
+        log.warning("text_harm: settings unavailable (%s); tier 1 only", exc)
+
+        def get(key: str, default: Any = None) -> Any:
+            return default
+
+    hf = None
+    hf_dir = options.get("hf_model") or os.environ.get("VEILLEUR_TEXT_HARM_HF_MODEL") or get("text_harm.hf_model")
+    if hf_dir:
+        from veilleur.detect.text_harm.hf import HFClassifier
+
+        hf_map = (options.get("hf_labels") or os.environ.get("VEILLEUR_TEXT_HARM_HF_LABELS")
+                  or get("text_harm.hf_labels"))
+        hf = HFClassifier(Path(hf_dir), Path(hf_map) if hf_map else None)
+    judge = None
+    from veilleur.detect.text_harm.llm import judge_from_settings
+
+    judge = judge_from_settings(get, options)
+    analyzer = TextHarmAnalyzer(hf=hf, judge=judge, hf_combine=str(get("text_harm.hf_combine", "max")))
+    thr = threshold if threshold is not None else get("text_harm.threshold")
+    return TextHarmDetector(analyzer, threshold=float(thr) if thr is not None else None)

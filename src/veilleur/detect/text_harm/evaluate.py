@@ -1,0 +1,193 @@
+"""Evaluation of the text-harm detector on a labelled CSV/JSONL file: P/R/F1 per category, per-functionality
+accuracy, and the clinical-vs-harmful confusion."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from veilleur.errors import InputError
+
+_TEXT_KEYS = ("text", "message", "content", "body")
+_LABEL_KEYS = ("labels", "label", "categories", "category")
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledRow:
+    text: str
+    labels: frozenset[str]
+    functionality: str | None = None
+    clinical: bool = False
+
+
+def _parse_labels(value: Any, path: Path, where: str) -> frozenset[str]:
+    if value is None or value == "":
+        return frozenset()
+    if isinstance(value, list):
+        return frozenset(str(v).strip() for v in value if str(v).strip() and str(v).strip() != "none")
+    if isinstance(value, str):
+        parts = value.replace(";", "|").replace(",", "|").split("|")
+        return frozenset(p.strip() for p in parts if p.strip() and p.strip() not in ("none", "[]"))
+    raise InputError(path, f"{where}: labels must be a list or a ';'-separated string")
+
+
+def _row(d: dict[str, Any], path: Path, where: str) -> LabelledRow:
+    text = next((d[k] for k in _TEXT_KEYS if k in d and d[k] is not None), None)
+    if not isinstance(text, str):
+        raise InputError(path, f"{where}: no text (expected a column named {' or '.join(_TEXT_KEYS)})")
+    raw_labels = next((d[k] for k in _LABEL_KEYS if k in d), None)
+    labels = _parse_labels(raw_labels, path, where)
+    func = d.get("functionality") or None
+    clin_value = d.get("clinical")
+    clinical = str(clin_value).lower() in ("1", "true", "yes", "oui") if clin_value is not None else False
+    if func and str(func).startswith("clinical"):
+        clinical = True
+    return LabelledRow(text, labels, str(func) if func else None, clinical)
+
+
+def read_labelled(path: Path) -> list[LabelledRow]:
+    """Rows of a CSV (text, labels, [functionality], [clinical]) or JSONL file with the same keys."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "file not found")
+    rows: list[LabelledRow] = []
+    try:
+        if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+            with path.open(encoding="utf-8") as fh:
+                for n, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        d = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise InputError(path, f"line {n}: invalid JSON ({exc.msg})") from None
+                    if not isinstance(d, dict):
+                        raise InputError(path, f"line {n}: expected a JSON object")
+                    rows.append(_row(d, path, f"line {n}"))
+        elif path.suffix.lower() in (".csv", ".tsv"):
+            with path.open(encoding="utf-8", newline="") as fh:
+                reader = csv.DictReader(fh, delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
+                for n, rec in enumerate(reader, 2):
+                    rows.append(_row(dict(rec), path, f"line {n}"))
+        else:
+            raise InputError(path, "unknown format (expected .csv, .tsv or .jsonl)")
+    except UnicodeDecodeError:
+        raise InputError(path, "not UTF-8 text") from None
+    if not rows:
+        raise InputError(path, "no labelled rows")
+    return rows
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "support": tp + fn, "precision": round(p, 4), "recall": round(r, 4),
+            "f1": round(f, 4)}
+
+
+def compute_metrics(
+    gold: Sequence[frozenset[str]],
+    pred: Sequence[frozenset[str]],
+    categories: Sequence[str],
+    functionality: Sequence[str | None] | None = None,
+    clinical: Sequence[bool] | None = None,
+) -> dict[str, Any]:
+    """Pure metric computation (no model): per category, macro/micro, any-harm, functionality, confusion."""
+    cats = list(categories)
+    per: dict[str, dict[str, float | int]] = {}
+    T = F = N = 0
+    for c in cats:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if c in g and c in p)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if c not in g and c in p)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if c in g and c not in p)
+        per[c] = _prf(tp, fp, fn)
+        T, F, N = T + tp, F + fp, N + fn
+    supported = [c for c in cats if per[c]["support"]]
+    macro = {
+        k: round(sum(float(per[c][k]) for c in supported) / len(supported), 4) if supported else 0.0
+        for k in ("precision", "recall", "f1")
+    }
+    g_any = [bool(g & set(cats)) for g in gold]
+    p_any = [bool(p & set(cats)) for p in pred]
+    any_harm = _prf(
+        sum(1 for g, p in zip(g_any, p_any, strict=True) if g and p),
+        sum(1 for g, p in zip(g_any, p_any, strict=True) if not g and p),
+        sum(1 for g, p in zip(g_any, p_any, strict=True) if g and not p),
+    )
+    out: dict[str, Any] = {
+        "n": len(gold),
+        "per_category": per,
+        "macro": macro,
+        "micro": _prf(T, F, N),
+        "any_harm": any_harm,
+    }
+    if functionality is not None and any(functionality):
+        funcs: dict[str, dict[str, float | int]] = {}
+        for f, g, p in zip(functionality, g_any, p_any, strict=True):
+            key = f or "(none)"
+            d = funcs.setdefault(key, {"n": 0, "correct": 0})
+            d["n"] = int(d["n"]) + 1
+            d["correct"] = int(d["correct"]) + int(g == p)
+        for d in funcs.values():
+            d["accuracy"] = round(int(d["correct"]) / int(d["n"]), 4)
+        out["per_functionality"] = dict(sorted(funcs.items()))
+    clin = list(clinical) if clinical is not None else [False] * len(gold)
+    confusion = {k: {"flagged": 0, "not_flagged": 0} for k in ("harmful", "clinical", "other_benign")}
+    for g, p, c in zip(g_any, p_any, clin, strict=True):
+        row = "harmful" if g else ("clinical" if c else "other_benign")
+        confusion[row]["flagged" if p else "not_flagged"] += 1
+    out["clinical_vs_harmful"] = confusion
+    return out
+
+
+def evaluate_file(path: Path, analyzer: Any = None, threshold: float | None = None) -> dict[str, Any]:
+    """Run the detector (tier 1 unless an analyzer is given) on a labelled file and compute the metrics."""
+    from veilleur.detect.text_harm.detector import CATEGORIES, TextHarmAnalyzer, thresholds_from_policy
+
+    rows = read_labelled(path)
+    analyzer = analyzer or TextHarmAnalyzer()
+    thresholds = thresholds_from_policy(analyzer.policy, threshold)
+    analyzer.thresholds = thresholds
+    results = analyzer.analyze([r.text for r in rows])
+    pred = [frozenset(a.flagged(thresholds)) for a in results]
+    known = set(CATEGORIES)
+    gold = [frozenset(r.labels & known) for r in rows]
+    ignored = sorted({lab for r in rows for lab in r.labels} - known)
+    metrics = compute_metrics(gold, pred, CATEGORIES, [r.functionality for r in rows], [r.clinical for r in rows])
+    metrics["file"] = str(path)
+    metrics["ignored_labels"] = ignored
+    metrics["errors"] = [
+        {"text": r.text, "gold": sorted(g), "pred": sorted(p)}
+        for r, g, p in zip(rows, gold, pred, strict=True)
+        if g != p
+    ][:50]
+    return metrics
+
+
+def format_report(m: dict[str, Any]) -> str:
+    """Human-readable report (the CLI's default output)."""
+    lines = [f"Évaluation text-harm — {m.get('file', '')} ({m['n']} messages)", ""]
+    lines.append(f"{'catégorie':<36}{'supp':>6}{'P':>8}{'R':>8}{'F1':>8}")
+    for c, d in m["per_category"].items():
+        if d["support"] or d["fp"]:
+            lines.append(f"{c:<36}{d['support']:>6}{d['precision']:>8.3f}{d['recall']:>8.3f}{d['f1']:>8.3f}")
+    for name in ("macro", "micro", "any_harm"):
+        d = m[name]
+        lines.append(f"{name:<36}{'':>6}{d['precision']:>8.3f}{d['recall']:>8.3f}{d['f1']:>8.3f}")
+    if "per_functionality" in m:
+        lines += ["", f"{'fonctionnalité (nuisible oui/non)':<36}{'n':>6}{'exact.':>8}"]
+        for f, d in m["per_functionality"].items():
+            lines.append(f"{f:<36}{d['n']:>6}{d['accuracy']:>8.3f}")
+    cm = m["clinical_vs_harmful"]
+    lines += ["", "Confusion clinique / nuisible (lignes : vérité, colonnes : prédiction)",
+              f"{'':<16}{'signalé':>10}{'non signalé':>14}"]
+    for k in ("harmful", "clinical", "other_benign"):
+        lines.append(f"{k:<16}{cm[k]['flagged']:>10}{cm[k]['not_flagged']:>14}")
+    if m.get("ignored_labels"):
+        lines += ["", "Étiquettes ignorées (hors détecteur) : " + ", ".join(m["ignored_labels"])]
+    return "\n".join(lines)

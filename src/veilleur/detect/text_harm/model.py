@@ -1,0 +1,138 @@
+"""Tier-1 linear model: hashed char + word n-grams of the normalised text, one logistic head per category.
+
+Weights ship as a small ``.npz`` (sparse float16 coefficients + Platt calibration), no pickle.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from veilleur.detect.text_harm.normalize import normalize
+
+MODEL_CATEGORIES: tuple[str, ...] = (
+    "insult",
+    "threat",
+    "harassment",
+    "sexual",
+    "defamation_risk",
+    "patient_mockery",
+    "discrimination:sex_gender",
+    "discrimination:sexual_orientation",
+    "discrimination:origin_race",
+    "discrimination:religion",
+    "discrimination:disability_health",
+    "discrimination:body_weight",
+    "discrimination:age",
+)
+
+DEFAULT_FEATURES: dict[str, Any] = {"char_bits": 18, "word_bits": 17, "char_ngrams": [2, 5], "word_ngrams": [1, 2]}
+
+
+class Featurizer:
+    """Turns texts into one sparse matrix: char n-grams (within words) and word n-grams, each L2-normalised."""
+
+    def __init__(self, params: dict[str, Any] | None = None) -> None:
+        p = {**DEFAULT_FEATURES, **(params or {})}
+        self.params = p
+        self.char = HashingVectorizer(
+            analyzer="char_wb",
+            ngram_range=tuple(p["char_ngrams"]),
+            n_features=2 ** int(p["char_bits"]),
+            alternate_sign=False,
+            binary=True,
+            lowercase=False,
+            dtype=np.float32,
+        )
+        self.word = HashingVectorizer(
+            analyzer="word",
+            ngram_range=tuple(p["word_ngrams"]),
+            n_features=2 ** int(p["word_bits"]),
+            alternate_sign=False,
+            binary=True,
+            lowercase=False,
+            token_pattern=r"(?u)\b\w+\b|[\U0001F300-\U0001FAFF]",
+            dtype=np.float32,
+        )
+
+    @property
+    def n_features(self) -> int:
+        return int(2 ** int(self.params["char_bits"]) + 2 ** int(self.params["word_bits"]))
+
+    def transform(self, texts: list[str], normalized: bool = False) -> sp.csr_matrix:
+        norm = texts if normalized else [normalize(t).text for t in texts]
+        return sp.hstack([self.char.transform(norm), self.word.transform(norm)], format="csr")
+
+
+@dataclass
+class LinearModel:
+    """Sparse coefficients (features x categories), intercepts, Platt parameters per category."""
+
+    categories: tuple[str, ...]
+    coef: sp.csc_matrix
+    intercept: np.ndarray
+    platt_a: np.ndarray
+    platt_b: np.ndarray
+    featurizer: Featurizer
+    meta: dict[str, Any]
+
+    def decision(self, X: sp.csr_matrix) -> np.ndarray:
+        return np.asarray((X @ self.coef).toarray(), dtype=np.float64) + self.intercept
+
+    def predict_proba(self, texts: list[str], normalized: bool = False) -> np.ndarray:
+        """Calibrated probabilities, shape (n_texts, n_categories)."""
+        if not texts:
+            return np.zeros((0, len(self.categories)))
+        X = self.featurizer.transform(texts, normalized=normalized)
+        z = self.decision(X)
+        return 1.0 / (1.0 + np.exp(-(self.platt_a * z + self.platt_b)))
+
+    def contributions(self, words: list[str], category: str) -> np.ndarray:
+        """Each word's own score for ``category`` (to point at the words that carry a prediction)."""
+        j = self.categories.index(category)
+        X = self.featurizer.transform(words, normalized=True)
+        return np.asarray(X @ self.coef[:, j].toarray(), dtype=np.float64).ravel()
+
+    def save(self, path: Path) -> None:
+        coef = self.coef.tocsc()
+        np.savez_compressed(
+            path,
+            data=coef.data.astype(np.float16),
+            indices=coef.indices.astype(np.int32),
+            indptr=coef.indptr.astype(np.int64),
+            shape=np.array(coef.shape, dtype=np.int64),
+            intercept=self.intercept.astype(np.float32),
+            platt_a=self.platt_a.astype(np.float32),
+            platt_b=self.platt_b.astype(np.float32),
+            meta=np.array(json.dumps({**self.meta, "categories": list(self.categories),
+                                      "features": self.featurizer.params})),
+        )
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> LinearModel:
+        if path is None:
+            ref = resources.files("veilleur.detect.text_harm").joinpath("data").joinpath("model.npz")
+            with resources.as_file(ref) as p:
+                return cls.load(Path(p))
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            shape = tuple(int(x) for x in z["shape"])
+            coef = sp.csc_matrix(
+                (z["data"].astype(np.float32), z["indices"], z["indptr"]), shape=shape
+            )
+            return cls(
+                categories=tuple(meta["categories"]),
+                coef=coef,
+                intercept=z["intercept"].astype(np.float64),
+                platt_a=z["platt_a"].astype(np.float64),
+                platt_b=z["platt_b"].astype(np.float64),
+                featurizer=Featurizer(meta.get("features")),
+                meta=meta,
+            )

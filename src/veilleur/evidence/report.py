@@ -1,0 +1,184 @@
+"""The French PDF report of a bundle: each item with capture, dates (Paris and UTC), author, URL, hashes,
+the chain of custody, the timestamps, and "Comment vérifier" (sha256sum and openssl alone)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import Any
+
+from veilleur.evidence.render import new_pdf, paris, utc_text
+
+KIND_FR = {"message": "Message enregistré", "url": "Page web capturée", "file": "Fichier fourni par l'utilisateur"}
+ACTION_FR = {
+    "item.added": "ajout",
+    "item.viewed": "consultation",
+    "item.exported": "export",
+    "note": "note",
+    "item.deleted": "suppression",
+    "legal_hold": "conservation légale",
+}
+
+
+def _dt(value: str | None) -> str:
+    if not value:
+        return "inconnue"
+    dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return f"{paris(dt)} — {utc_text(dt)}"
+
+
+class _Doc:
+    def __init__(self) -> None:
+        self.pdf = new_pdf()
+        self.pdf.add_page()
+
+    def h1(self, text: str) -> None:
+        self.pdf.set_font("DejaVu", "B", 16)
+        self.pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.ln(2)
+
+    def h2(self, text: str) -> None:
+        self.pdf.ln(3)
+        self.pdf.set_font("DejaVu", "B", 12.5)
+        self.pdf.multi_cell(0, 6.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.ln(1)
+
+    def p(self, text: str, size: float = 10) -> None:
+        self.pdf.set_font("DejaVu", "", size)
+        self.pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
+
+    def kv(self, key: str, value: str) -> None:
+        self.pdf.set_font("DejaVu", "B", 9.5)
+        self.pdf.cell(45, 5, key)
+        self.pdf.set_font("DejaVu", "", 9.5)
+        self.pdf.multi_cell(0, 5, value or "—", new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
+
+    def mono(self, text: str) -> None:
+        self.pdf.set_font("DejaVuMono", "", 7.8)
+        self.pdf.multi_cell(0, 4, text, new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
+
+    def image(self, data: bytes) -> None:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as im:
+            w, h = im.size
+        if w <= 0 or h / w > 3:
+            self.p("(image trop haute pour le rapport : voir le fichier dans le dossier)", 8.5)
+            return
+        width = min(150.0, self.pdf.epw)
+        height = width * h / w
+        if height > 160:
+            width, height = width * 160 / height, 160
+        if self.pdf.get_y() + height > self.pdf.h - self.pdf.b_margin:
+            self.pdf.add_page()
+        self.pdf.image(io.BytesIO(data), w=width, h=height)
+        self.pdf.ln(2)
+
+
+def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: list[dict[str, Any]]) -> bytes:
+    """``images``: item id → PNG to show; ``entries``: the case's ledger entries (decoded)."""
+    d = _Doc()
+    case = manifest["case"]
+    d.h1("Dossier de preuves numériques")
+    d.kv("Affaire", f"{case['title']} ({case['id']})")
+    d.kv("Généré le", _dt(manifest["generated_at"]))
+    d.kv("Généré par", manifest["generated_by"])
+    d.kv("Logiciel", manifest["software"])
+    d.kv("Pièces", str(len(manifest["items"])))
+    d.p(
+        "Ce dossier rassemble des captures conservées par veilleur dans un coffre à empreintes (SHA-256) et "
+        "un journal chaîné : chaque entrée contient l'empreinte de la précédente. Le haut du journal est "
+        "horodaté par une autorité d'horodatage (RFC 3161). Toute modification d'un fichier change son "
+        "empreinte et se voit à la vérification décrite en fin de document.",
+        9.5,
+    )
+    for n, item in enumerate(manifest["items"], 1):
+        rec = item["record"]
+        obs, decl = rec.get("observed", {}), rec.get("declared", {})
+        d.h2(f"Pièce n° {n} — {KIND_FR.get(rec['kind'], rec['kind'])}")
+        d.kv("Description", rec["description"])
+        d.kv("Identifiant", rec["id"])
+        status = "complète" if rec["status"] == "complete" else f"PARTIELLE — {rec.get('partial_reason') or ''}"
+        d.kv("Capture", status)
+        d.kv("Capturée le", _dt(rec["captured_at"]))
+        d.kv("Capturée par", rec["actor"])
+        if rec["kind"] == "message":
+            author = obs.get("author", {})
+            d.kv("Auteur", f"{author.get('name', '')} (identifiant plateforme {author.get('id', '')})")
+            d.kv("Publié le", _dt(obs.get("published_at_utc")))
+            d.kv("Plateforme", f"{obs.get('platform', '')} — {obs.get('community', '')}")
+            d.kv("URL", obs.get("url") or "non fournie par l'export")
+        elif rec["kind"] == "url":
+            d.kv("URL demandée", obs.get("url") or rec["source"])
+            d.kv("URL finale", obs.get("final_url") or "")
+            resp = obs.get("response") or {}
+            d.kv("Réponse HTTP", f"{resp.get('status', '')} {resp.get('status_text', '')}")
+            d.kv("Adresse IP", f"{resp.get('server_ip') or ''} (résolution DNS : {', '.join(obs.get('resolved_ips') or [])})")
+            d.kv("Début / fin", f"{_dt(obs.get('started_at'))} / {_dt(obs.get('ended_at'))}")
+            browser = obs.get("browser") or {}
+            d.kv("Navigateur", f"{browser.get('name', '')} {browser.get('version', '')}")
+            d.kv("Auteur", "non déterminé par la capture (voir la page)")
+        else:
+            d.kv("Auteur déclaré", decl.get("author", "non déclaré"))
+            d.kv("Date déclarée", f"{decl.get('date', 'non déclarée')}" + (f" — {_dt(decl['date_utc'])}" if decl.get("date_utc") else ""))
+            d.kv("URL déclarée", decl.get("url", "non déclarée"))
+            exif = obs.get("exif") or {}
+            d.kv("Observé (fichier)", f"modifié le {_dt(obs.get('modified_at_utc'))}; taille {obs.get('size')} octets")
+            if exif:
+                d.kv("Observé (EXIF)", "; ".join(f"{k} = {v}" for k, v in exif.items() if k != "gps") + (" ; GPS présent" if "gps" in exif else ""))
+            d.p("Les informations « déclarées » viennent de l'utilisateur ; les « observées » sont relevées par veilleur.", 8.5)
+        if item.get("legal_hold"):
+            d.kv("Conservation", "sous conservation légale (suppression impossible)")
+        d.kv("Empreinte principale", "")
+        d.mono(f"SHA-256 {rec['sha256']}")
+        d.kv("Fichiers", "")
+        for f in item["files"]:
+            d.mono(f"{f['sha256']}  {f['path']}  ({f['size']} octets)")
+        if item["id"] in images:
+            d.image(images[item["id"]])
+
+    d.h2("Journal de conservation (chaîne de possession)")
+    led = manifest["ledger"]
+    d.p(
+        f"Le journal joint compte {led['entries']} entrées (n° {led['first_seq']} à {led['last_seq']}). "
+        "Les entrées concernant d'autres affaires n'y figurent que par leur en-tête (données masquées), "
+        "ce qui suffit à vérifier la chaîne. Entrées de cette affaire :",
+        9.5,
+    )
+    for e in entries:
+        d.mono(f"n° {e['seq']:>6}  {paris(datetime.fromisoformat(e['at'].replace('Z', '+00:00')))}  "
+               f"{ACTION_FR.get(e['action'], e['action'])}  {e['actor']}  {e['item_id'] or ''}")
+
+    d.h2("Horodatages (RFC 3161)")
+    if not manifest["timestamps"]:
+        d.p("Aucun jeton d'horodatage n'est encore disponible (en attente) : relancer "
+            "« veilleur evidence timestamp » puis exporter à nouveau.", 9.5)
+    for t in manifest["timestamps"]:
+        d.kv("Entrée horodatée", f"n° {t['seq']} (empreinte {t['entry_hash'][:16]}…)")
+        d.kv("Autorité", f"{t.get('tsa_name') or ''} <{t['tsa_url']}>")
+        d.kv("Date du jeton", _dt(t["gen_time"]))
+        d.kv("Jeton", t["token"])
+    if manifest.get("timestamp_note"):
+        d.p(manifest["timestamp_note"], 9)
+
+    d.h2("Comment vérifier")
+    d.p("Sans veilleur, avec les outils standard sha256sum (coreutils) et openssl :", 10)
+    d.mono("unzip bundle.zip -d preuves && cd preuves")
+    d.mono("sha256sum -c SHA256SUMS")
+    d.p("Chaque ligne doit finir par « OK ». SHA256SUMS couvre tous les fichiers du dossier. Puis, pour chaque jeton :", 10)
+    for t in manifest["timestamps"]:
+        d.mono(t["verify_command"])
+    if not manifest["timestamps"]:
+        d.mono("openssl ts -verify -data ledger/entries/<n°>.json -in timestamps/<n°>-<k>.tsr -CAfile timestamps/<ca>.pem")
+    d.p(
+        "openssl doit répondre « Verification: OK » : l'autorité atteste que l'entrée du journal existait à la "
+        "date du jeton. L'empreinte SHA-256 de ce fichier d'entrée est l'empreinte de l'entrée ; chaque entrée "
+        "contient l'empreinte de la précédente (prev_hash) et celle de ses données (data_sha256) ; les "
+        "données d'une entrée « ajout » listent le SHA-256 de chaque fichier de la pièce. On peut le refaire à "
+        "la main : « sha256sum ledger/entries/N.json » donne le prev_hash de l'entrée N+1, et "
+        "« sha256sum ledger/data/N.json » le data_sha256 de l'entrée N. Vérifier l'empreinte de l'autorité "
+        "(fichier .pem) auprès de celle-ci. « veilleur evidence verify bundle.zip » fait toutes ces "
+        "vérifications d'un coup et nomme précisément tout fichier ou toute entrée modifiés, ajoutés ou retirés.",
+        9.5,
+    )
+    return bytes(d.pdf.output())

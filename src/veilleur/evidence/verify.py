@@ -1,0 +1,246 @@
+"""Verify a bundle: every file against SHA256SUMS and the manifest, the ledger chain, each item against
+its ``item.added`` entry, each RFC 3161 token against its entry and TSA certificate. Names exactly
+which file or entry was altered, added or removed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from veilleur.errors import InputError
+from veilleur.evidence import timestamp as ts
+from veilleur.evidence.bundle import FORMAT, entry_name
+from veilleur.evidence.vault import GENESIS_HASH
+
+MAX_MEMBERS = 100_000
+MAX_TOTAL = 64 * 1024**3
+
+
+@dataclass
+class Problem:
+    where: str  # a file path in the bundle, or "ledger entry N"
+    kind: str  # altered | added | removed | invalid
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.kind}: {self.message}"
+
+
+@dataclass
+class VerifyReport:
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    files_checked: int = 0
+    entries_checked: int = 0
+    tokens_checked: int = 0
+    items_checked: int = 0
+    warnings: list[str] = field(default_factory=list)
+    timestamps: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, where: str, kind: str, message: str) -> None:
+        self.problems.append(Problem(where, kind, message))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "ok": self.ok,
+            "problems": [p.__dict__ for p in self.problems],
+            "files_checked": self.files_checked,
+            "entries_checked": self.entries_checked,
+            "tokens_checked": self.tokens_checked,
+            "items_checked": self.items_checked,
+            "warnings": self.warnings,
+            "timestamps": self.timestamps,
+        }
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def verify_bundle(path: str | Path) -> VerifyReport:
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(p, "file not found")
+    try:
+        z = zipfile.ZipFile(p)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(p, f"not a readable zip bundle ({exc})") from None
+    with z:
+        infos = [i for i in z.infolist() if not i.is_dir()]
+        if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_TOTAL:
+            raise InputError(p, "bundle too large to verify")
+        names = [i.filename for i in infos]
+        if "SHA256SUMS" not in names or "manifest.json" not in names:
+            raise InputError(p, "not a veilleur evidence bundle (no SHA256SUMS or manifest.json)")
+        report = VerifyReport(str(p))
+        actual: dict[str, str] = {}
+        for i in infos:
+            h = hashlib.sha256()
+            with z.open(i) as f:
+                for chunk in iter(lambda f=f: f.read(1024 * 1024), b""):  # type: ignore[misc]
+                    h.update(chunk)
+            actual[i.filename] = h.hexdigest()
+        read = z.read
+        _check_sums(report, read("SHA256SUMS").decode("utf-8", "replace"), actual)
+        try:
+            manifest = json.loads(read("manifest.json"))
+            if manifest.get("format") != FORMAT:
+                report.add("manifest.json", "invalid", f"unknown format {manifest.get('format')!r}")
+                return report
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            report.add("manifest.json", "invalid", f"not valid JSON ({exc})")
+            return report
+        headers = _check_ledger(report, manifest, read, set(names))
+        _check_items(report, manifest, actual, headers, read, set(names))
+        _check_tokens(report, manifest, headers, read, set(names))
+    return report
+
+
+def _check_sums(report: VerifyReport, text: str, actual: dict[str, str]) -> None:
+    listed: dict[str, str] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        sha, sep, name = line.partition("  ")
+        if not sep or len(sha) != 64:
+            report.add("SHA256SUMS", "invalid", f"line {n} is not '<sha256>  <path>'")
+            continue
+        listed[name] = sha
+    for name, sha in listed.items():
+        if name not in actual:
+            report.add(name, "removed", "listed in SHA256SUMS but absent from the bundle")
+        elif actual[name] != sha:
+            report.add(name, "altered", f"SHA-256 {actual[name][:16]}… differs from SHA256SUMS {sha[:16]}…")
+    for name in actual:
+        if name != "SHA256SUMS" and name not in listed:
+            report.add(name, "added", "present in the bundle but not listed in SHA256SUMS")
+    report.files_checked = len(actual)
+
+
+def _check_ledger(report: VerifyReport, manifest: dict[str, Any], read: Any, names: set[str]) -> dict[int, dict[str, Any]]:
+    """Returns seq → {header (str), parsed header, hash, data (str or None)} of the verified lines."""
+    led = manifest.get("ledger", {})
+    path = led.get("path", "ledger/ledger.jsonl")
+    out: dict[int, dict[str, Any]] = {}
+    if path not in names:
+        report.add(path, "removed", "ledger extract missing")
+        return out
+    prev_hash, expected = GENESIS_HASH, int(led.get("first_seq", 1))
+    if expected != 1:
+        report.add(path, "invalid", "ledger extract does not start at entry 1")
+    lines = read(path).decode("utf-8", "replace").splitlines()
+    for n, line in enumerate(lines, 1):
+        where = f"{path} line {n}"
+        try:
+            obj = json.loads(line)
+            header_text = obj["header"]
+            header = json.loads(header_text)
+            seq = int(header["seq"])
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+            report.add(where, "invalid", "not a ledger line")
+            continue
+        if seq != expected:
+            kind = "removed" if seq > expected else "invalid"
+            report.add(f"ledger entry {seq}", kind, f"found at line {n} where entry {expected} was expected (entry removed, added or reordered)")
+        h = _sha(header_text.encode("utf-8"))
+        if h != obj.get("hash"):
+            report.add(f"ledger entry {seq}", "altered", "header does not match its hash")
+        if header.get("prev_hash") != prev_hash:
+            report.add(f"ledger entry {seq}", "altered", "prev_hash does not link to the previous entry (chain broken)")
+        data = obj.get("data")
+        if data is not None and _sha(data.encode("utf-8")) != header.get("data_sha256"):
+            report.add(f"ledger entry {seq}", "altered", "data does not match data_sha256")
+        out[seq] = {"header_text": header_text, "header": header, "hash": h, "data": data}
+        prev_hash, expected = h, seq + 1
+        report.entries_checked += 1
+    if out and max(out) != int(led.get("last_seq", max(out))):
+        report.add(path, "removed", f"ledger ends at entry {max(out)}, manifest says {led.get('last_seq')}")
+    if out and led.get("last_hash") and out[max(out)]["hash"] != led["last_hash"]:
+        report.add("manifest.json", "altered", "ledger last_hash does not match the ledger extract")
+    for seq in led.get("case_entries", []):
+        e = out.get(seq)
+        if e is None:
+            report.add(f"ledger entry {seq}", "removed", "entry of this case missing from the extract")
+            continue
+        if e["data"] is None:
+            report.add(f"ledger entry {seq}", "removed", "data of this case's entry missing (redacted)")
+        for sub, content in (("entries", e["header_text"]), ("data", e["data"])):
+            name = f"ledger/{sub}/{entry_name(seq)}"
+            if name not in names:
+                report.add(name, "removed", "entry file missing")
+            elif content is not None and read(name).decode("utf-8", "replace") != content:
+                report.add(name, "altered", f"differs from ledger entry {seq}")
+    return out
+
+
+def _check_items(
+    report: VerifyReport, manifest: dict[str, Any], actual: dict[str, str], headers: dict[int, dict[str, Any]], read: Any, names: set[str]
+) -> None:
+    added: dict[str, dict[str, Any]] = {}
+    for seq, e in headers.items():
+        h = e["header"]
+        if h.get("action") == "item.added" and e["data"] is not None:
+            added[h.get("item_id")] = {"seq": seq, "data": json.loads(e["data"])}
+    for item in manifest.get("items", []):
+        iid = item.get("id")
+        rec = item.get("record", {})
+        where = f"manifest.json item {iid}"
+        entry = added.get(iid)
+        if entry is None:
+            report.add(where, "invalid", "no item.added ledger entry for this item")
+        elif entry["data"] != rec:
+            diff = sorted(k for k in set(entry["data"]) | set(rec) if entry["data"].get(k) != rec.get(k))
+            report.add(where, "altered", f"record differs from ledger entry {entry['seq']} (fields: {', '.join(diff)})")
+        recorded = {f["name"]: f["sha256"] for f in rec.get("files", [])}
+        for f in item.get("files", []):
+            path = f.get("path", "")
+            name = path.rsplit("/", 1)[-1]
+            if path not in actual:
+                report.add(path, "removed", f"file of item {iid} missing")
+            elif actual[path] != f.get("sha256"):
+                report.add(path, "altered", f"SHA-256 differs from the manifest (item {iid})")
+            if recorded.get(name) != f.get("sha256"):
+                report.add(path, "altered", f"SHA-256 differs from the item's ledger record (item {iid})")
+        report.items_checked += 1
+    listed = {f["path"] for i in manifest.get("items", []) for f in i.get("files", [])}
+    for n in names:
+        if n.startswith("items/") and n not in listed:
+            report.add(n, "added", "item file not in the manifest")
+
+
+def _check_tokens(report: VerifyReport, manifest: dict[str, Any], headers: dict[int, dict[str, Any]], read: Any, names: set[str]) -> None:
+    for t in manifest.get("timestamps", []):
+        tok = t.get("token", "")
+        seq = int(t.get("seq", -1))
+        if tok not in names:
+            report.add(tok, "removed", "timestamp token missing")
+            continue
+        entry = headers.get(seq)
+        if entry is None:
+            report.add(tok, "invalid", f"stamps ledger entry {seq}, absent from the extract")
+            continue
+        ca = read(t["ca_file"]) if t.get("ca_file") in names else None
+        if ca is None:
+            report.warnings.append(f"{tok}: no TSA CA in the bundle; signature checked against the token's own certificate only")
+        try:
+            info = ts.verify_token(read(tok), entry["hash"], ca)
+        except ts.TokenError as exc:
+            report.add(tok, "invalid", f"token for ledger entry {seq}: {exc}")
+            continue
+        report.tokens_checked += 1
+        report.timestamps.append({"seq": seq, "gen_time": info.gen_time.isoformat(), "tsa": info.signer_subject})
+    stamped = [t.get("seq", 0) for t in manifest.get("timestamps", [])]
+    case_entries = manifest.get("ledger", {}).get("case_entries", [])
+    if not stamped:
+        report.warnings.append("no timestamp token: the bundle proves integrity, not date (timestamps pending)")
+    elif case_entries and max(case_entries) > max(stamped):
+        report.warnings.append(f"entries after {max(stamped)} are not yet covered by a timestamp")

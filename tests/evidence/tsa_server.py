@@ -72,6 +72,7 @@ class LocalTSA:
 
 def start_tsa(d: Path | None = None, name: str = "Veilleur Test") -> LocalTSA:
     d = Path(d or tempfile.mkdtemp(prefix="tsa-"))
+    d.mkdir(parents=True, exist_ok=True)
     make_pki(d, name)
     lock = threading.Lock()
     holder: dict[str, LocalTSA] = {}

@@ -65,11 +65,14 @@ def test_empty_files(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     with pytest.raises(InputError, match=r"result\.json: the file is empty"):
         SourceTree.open(empty)
-    blank = tmp_path / "chat.txt"
+    blank = tmp_path / "posts.jsonl"
     blank.write_bytes(b"\n  \n")
-    with pytest.raises(InputError, match=r"chat\.txt: the file is empty"):
-        read_all(blank, "whatsapp") if False else list(get_adapter("whatsapp")._read_chat(  # type: ignore[attr-defined]
-            SourceTree.open(blank), "chat.txt", None, None, ImportOptions()))
+    with pytest.raises(InputError, match=r"posts\.jsonl: the file is empty"):
+        read_all(blank, "jsonl")
+    chat = tmp_path / "chat.txt"
+    chat.write_bytes(b"\n  \n")
+    with pytest.raises(InputError, match=r"chat\.txt: no WhatsApp chat"):
+        read_all(chat, "whatsapp")
     d = tmp_path / "dir"
     d.mkdir()
     (d / "result.json").write_bytes(b"")

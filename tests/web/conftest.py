@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from PIL import Image, ImageDraw
 
 from veilleur.config import load_settings
@@ -23,6 +24,8 @@ from veilleur.taxonomy import Severity
 from veilleur.web import auth
 
 PASSWORD = "correct horse battery staple"
+# Production argon2 parameters cost ~0.4 s a hash on a busy 2-core machine; tests use cheap ones (still argon2id).
+auth._hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 NOW = datetime.now(UTC)
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from veilleur.law.catalogue import LABEL_EN, LABEL_FR, Catalogue, Offence, load_catalogue
-from veilleur.law.deadlines import format_date_fr, last_day
+from veilleur.law.deadlines import format_date_fr, last_day, paris_date
 from veilleur.records import Case, Finding, Message
 from veilleur.taxonomy import Severity, label
 
@@ -282,6 +282,14 @@ def qualify(
             + ", ".join(label(c) for c in unprotected)
             + ") : seules l'injure ou la diffamation simples (personne identifiable) ou la déontologie "
             "(auteur médecin, art. R.4127-7) peuvent s'appliquer."
+        )
+    today = paris_date(now or datetime.now(UTC))
+    expired = [c for c in candidates if c.last_day is not None and c.last_day < today]
+    if expired:
+        warnings.append(
+            "Prescription probablement acquise, sauf acte interruptif : "
+            + " ; ".join(f"{c.offence.name_fr} ({format_date_fr(c.last_day)})" for c in expired)
+            + "."
         )
     if ctx.minor_involved:
         warnings.append("Mineur concerné : orienter vers le 3018 (e-Enfance) et Point de Contact.")

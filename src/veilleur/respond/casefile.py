@@ -93,16 +93,17 @@ def fallback_evidence(messages: list[Message]) -> list[EvidenceItem]:
     return items
 
 
-def evidence_for(case: Case, messages: list[Message]) -> list[EvidenceItem]:
-    """Sealed items from the evidence vault when available, else the messages' canonical JSON hashes."""
+def evidence_for(case: Case, messages: list[Message], store: Any = None) -> list[EvidenceItem]:
+    """Sealed items from the evidence vault (``evidence_for_case(store, case_id)``) when the case has
+    some, else the messages' canonical JSON hashes, labelled as not yet sealed."""
+    if store is None:
+        return fallback_evidence(messages)
     try:
-        from veilleur.evidence.api import evidence_for_case  # type: ignore[import-not-found,unused-ignore]
+        from veilleur.evidence.api import evidence_for_case
     except ImportError:
         return fallback_evidence(messages)
     try:
-        raw = list(evidence_for_case(case.id))
-    except TypeError:
-        raw = list(evidence_for_case(case))
+        raw = list(evidence_for_case(store, case.id))
     except VeilleurError:
         return fallback_evidence(messages)
     if not raw:
@@ -176,4 +177,4 @@ def load_casefile(store: Any, case_id: str) -> CaseFile:
     messages = list(store.get_messages(list(case.message_uids)))
     findings = list(store.get_findings(list(case.finding_ids)))
     events = [Event.from_any(e) for e in store.case_events(case_id)]
-    return CaseFile(case, messages, findings, events, evidence_for(case, messages))
+    return CaseFile(case, messages, findings, events, evidence_for(case, messages, store))

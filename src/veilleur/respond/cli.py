@@ -60,7 +60,8 @@ def _print_summary(cf: CaseFile, now: datetime) -> None:
         typer.echo(f"  ! {w}")
     typer.echo("Échéances / deadlines:")
     for d in s.deadlines:
-        typer.echo(f"  {format_date_fr(d.last_day):>20}  ({d.days_left(now):>5} j)  {d.label_fr}")
+        left = "expiré" if d.expired(now) else f"{d.days_left(now)} j"
+        typer.echo(f"  {format_date_fr(d.last_day):>20}  ({left:>7})  {d.label_fr}")
     _print_playbook(s.playbook, now)
 
 
@@ -153,6 +154,14 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         except ValueError as exc:
             raise InputError(case.id, str(exc)) from None
         _echo_json(created.to_dict()) if as_json else typer.echo(created.id)
+
+    @case_app.command("demo")
+    def case_demo(path: Path = typer.Option(Path("demo/cases.yaml"), "--path")) -> None:
+        """Creates the demo cases (demo/cases.yaml) in the store / crée les dossiers de démonstration."""
+        from veilleur.respond.demo_cases import create_demo_cases
+
+        for cid in create_demo_cases(open_store(), path):
+            typer.echo(cid)
 
     @case_app.command("qualify")
     def case_qualify(

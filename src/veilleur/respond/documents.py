@@ -182,8 +182,15 @@ def build_context(
 
     offences = [offence_view(c) for c in q.candidates if c.offence.kind in ("delit", "contravention")]
     deontology = [offence_view(c) for c in q.candidates if c.offence.kind == "deontology"]
-    press = [d for d in deadlines if d.kind == "prescription" and d.months in (3, 12) and d.rule.startswith("Loi 1881")]
+    press = [
+        d for d in deadlines
+        if d.kind == "prescription" and d.rule.startswith("Loi 1881") and not d.expired(now)
+    ]  # fmt: skip
     reply = [d for d in deadlines if d.kind == "droit_de_reponse"]
+    if reply and reply[0].expired(now) and kind == "droit_de_reponse":
+        raise DocumentError(
+            f"{kind}: the 3-month window closed on {format_date_fr(reply[0].last_day)} / délai de 3 mois expiré"
+        )
     authors = sorted({m.author.name for m in msgs if m.uid in by_msg or not cf.findings})
     cats = {f.category for f in cf.findings}
     if "threat" in cats:

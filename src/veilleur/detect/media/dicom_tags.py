@@ -28,12 +28,15 @@ def profile() -> dict[str, Any]:
 
 
 def read_dicom(path: str | Path) -> Dataset:
-    try:
-        return pydicom.dcmread(str(path))
-    except (InvalidDicomError, OSError, ValueError, EOFError, KeyError, AttributeError) as exc:
-        from veilleur.detect.media.analyze import MediaRefused
+    from veilleur.detect.media.analyze import MediaRefused
 
+    try:
+        ds = pydicom.dcmread(str(path))
+    except (InvalidDicomError, OSError, ValueError, EOFError, KeyError, AttributeError) as exc:
         raise MediaRefused(f"DICOM illisible / unreadable DICOM ({exc})") from None
+    if len(ds) == 0:
+        raise MediaRefused("DICOM vide ou tronqué / empty or truncated DICOM")
+    return ds
 
 
 def _mask(value: str) -> str:

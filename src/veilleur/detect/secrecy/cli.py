@@ -1,0 +1,98 @@
+"""CLI: ``veilleur redact TEXT|FILE`` (safe version of a post) and ``veilleur eval secrecy FILE``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from veilleur.errors import InputError
+
+MEDIA_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".pdf", ".dcm", ".dicom", ".mp4", ".mov", ".avi", ".mkv"})
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".text", ""})
+
+
+def _read_text_arg(arg: str) -> str:
+    p = Path(arg)
+    if len(arg) < 4096 and "\n" not in arg and p.suffix.lower() in TEXT_SUFFIXES | {".json"} and p.is_file():
+        try:
+            return p.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise InputError(p, "not UTF-8 text") from None
+    return arg
+
+
+def _redact_media(path: Path, out: Path | None) -> object:
+    try:
+        from veilleur.detect.media.redact import redact_file  # written by the media area
+    except ImportError:
+        raise InputError(path, "media redaction (images, PDF, DICOM) is not available in this installation") from None
+    out_dir = out if out is not None else path.parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return redact_file(path, out_dir)
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    @app.command("redact")
+    def redact_cmd(
+        source: str = typer.Argument(..., help="Text to redact, or a file (text, image, PDF, DICOM)."),
+        out: Path | None = typer.Option(None, "-o", "--out", help="Write the safe version here (file; folder for media)."),
+        lang: str | None = typer.Option(None, "--lang", help="fr or en (guessed when omitted)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the safe text and the list of changes as JSON."),
+        ref_date: str | None = typer.Option(None, "--date", help="Reference date for relative dates (YYYY-MM-DD)."),
+    ) -> None:
+        """Version sûre d'un texte (pseudonymes, âges généralisés, dates relatives) / safe version of a text."""
+        from veilleur.detect.secrecy.redact import redact_text
+
+        path = Path(source)
+        if len(source) < 4096 and path.suffix.lower() in MEDIA_SUFFIXES:
+            if not path.is_file():
+                raise InputError(path, "file not found")
+            result = _redact_media(path, out)
+            typer.echo(json.dumps(result, ensure_ascii=False, default=str) if as_json else str(result))
+            return
+        if lang not in (None, "fr", "en"):
+            raise InputError("--lang", f"unknown language {lang!r} (fr or en)")
+        try:
+            ref = date.fromisoformat(ref_date) if ref_date else None
+        except ValueError:
+            raise InputError("--date", f"not a date: {ref_date!r} (YYYY-MM-DD)") from None
+        res = redact_text(_read_text_arg(source), lang, reference_date=ref)
+        payload = json.dumps(res.to_dict(), ensure_ascii=False, indent=2) if as_json else res.text
+        if out is not None:
+            out.write_text(payload + "\n", encoding="utf-8")
+        else:
+            typer.echo(payload)
+
+    @eval_app.command("secrecy")
+    def eval_secrecy(
+        file: Path | None = typer.Argument(None, help="Labelled JSONL (default: the built-in set)."),
+        split: str = typer.Option("heldout", help="dev, heldout, blind or all."),
+        baseline: bool = typer.Option(False, "--baseline", help="Also run Presidio's default configuration."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        show_errors: int = typer.Option(0, "--errors", help="Show this many misclassified sentences."),
+    ) -> None:
+        """Précision/rappel du détecteur de secret médical / secrecy detector precision and recall."""
+        from veilleur.detect.secrecy.evaluate import evaluate_ours, evaluate_presidio_default, load_set
+
+        rows = load_set(file, split)
+        report = evaluate_ours(rows)
+        errors = report.pop("errors")
+        report["n"] = len(rows)
+        if baseline:
+            report["presidio_default"] = evaluate_presidio_default(rows)
+        if as_json:
+            typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        typer.echo(f"secrecy: {len(rows)} sentences (split {split})")
+        for key in ("messages", "entities_typed", "entities_any_label"):
+            s = report[key]
+            typer.echo(f"  {key:<20} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f}")
+        if baseline:
+            for key in ("messages", "entities_any_label"):
+                s = report["presidio_default"][key]
+                typer.echo(f"  presidio {key:<11} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f}")
+        for e in errors[:show_errors]:
+            typer.echo(f"  [{'FN' if e['gold'] else 'FP'}] {e['text']}  ({e['explanation']})")

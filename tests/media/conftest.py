@@ -19,7 +19,7 @@ def media_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def draw_record(path: Path, lines: tuple[str, ...] = (RECORD_LINE, "Service de cardiologie")) -> Path:
+def draw_record(path: Path, lines: tuple[str, ...] = (RECORD_LINE, "Traitement : amiodarone 200 mg")) -> Path:
     try:
         font: ImageFont.FreeTypeFont | ImageFont.ImageFont = ImageFont.truetype(
             "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 24

@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,7 +45,7 @@ CASES = {"raid": harassment_case, "secret": secrecy_case}
 
 
 def _applicable(name: str) -> list[str]:
-    return [k for k in kinds() if name == "raid" or k not in PUBLIC_ONLY]
+    return kinds()  # the secrecy case's closed group (2,500 members) is arguably public
 
 
 @pytest.mark.parametrize(("name", "kind"), [(n, k) for n in CASES for k in _applicable(n)])
@@ -65,10 +66,18 @@ def test_every_document_renders_complete(name: str, kind: str) -> None:
     assert "**" not in txt
 
 
-def test_public_only_documents_refuse_closed_groups() -> None:
+def test_public_only_documents_refuse_small_closed_groups() -> None:
+    cf = _cf(secrecy_case)
+    cf.case = replace(cf.case, context=replace(cf.case.context, community_size=40))
     for kind in PUBLIC_ONLY:
         with pytest.raises(DocumentError, match="public"):
-            render(kind, _cf(secrecy_case), PARTIES, "md", now=NOW)
+            render(kind, cf, PARTIES, "md", now=NOW)
+
+
+def test_right_of_reply_refused_after_three_months() -> None:
+    later = datetime(2027, 3, 2, 10, 0, tzinfo=UTC)
+    with pytest.raises(DocumentError, match="3-month"):
+        render("droit_de_reponse", _cf(harassment_case), PARTIES, "md", now=later)
 
 
 def test_dsa_notice_has_every_article_16_2_element() -> None:
@@ -137,3 +146,14 @@ def test_pdf_converts_to_png(tmp_path: Path) -> None:
     pdf.write_bytes(render("dsa_notice", _cf(secrecy_case), PARTIES, "pdf", now=NOW))
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=60)
     assert sorted(tmp_path.glob("page*.png"))
+
+
+def test_emoji_become_visible_markers_in_pdf() -> None:
+    from pypdf import PdfReader
+
+    cf = _cf(harassment_case)
+    cf.messages[0] = replace(cf.messages[0], text=cf.messages[0].text + " 😂🤡")
+    pdf = render("dsa_notice", cf, PARTIES, "pdf", now=NOW)
+    flat = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "[U+1F602][U+1F921]" in flat
+    assert "😂" in render("dsa_notice", cf, PARTIES, "md", now=NOW).decode("utf-8")  # editable text keeps it

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from veilleur.detect.base import create_detector
 from veilleur.detect.secrecy import analyze_text, analyze_texts
 from veilleur.records import Author, Message
-from datetime import UTC, datetime
 
 
 def test_age_town_rare_disease_is_identifying_without_name() -> None:

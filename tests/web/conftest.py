@@ -16,7 +16,8 @@ from argon2 import PasswordHasher
 from PIL import Image, ImageDraw
 
 from veilleur.config import load_settings
-from veilleur.detect.base import available_detectors, register_detector
+from veilleur.detect import base as detect_base
+from veilleur.detect.base import register_detector
 from veilleur.ingest.importer import import_messages
 from veilleur.records import Attachment, Author, Finding, Message, Region, Span
 from veilleur.store import Store
@@ -76,12 +77,16 @@ class Broken:
         return []
 
 
-@pytest.fixture(scope="session", autouse=True)
-def fake_detectors() -> None:
-    available_detectors()  # load the built-ins first so they cannot overwrite the fakes later
+@pytest.fixture(autouse=True)
+def fake_detectors() -> Iterator[None]:
+    """Test-only detectors; the built-in ones (spaCy, ONNX models) are not loaded: the web layer is under test."""
+    was = detect_base._LOADED
+    detect_base._LOADED = True
     register_detector("fake_harm", FakeHarm, default=False)
     register_detector("fake_image", FakeImage, default=False)
     register_detector("fake_broken", Broken, default=False)
+    yield
+    detect_base._LOADED = was
 
 
 def face_png(w: int = 200, h: int = 160) -> bytes:

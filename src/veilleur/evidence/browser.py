@@ -166,6 +166,10 @@ class Capture:
             except PlaywrightError:
                 self.meta["title"] = None
 
+            # Bodies are read now: Chromium may evict them once the page is printed.
+            self.step("warc")
+            self._write_warc(responses)
+
             self.step("screenshot")
             try:
                 height = int(page.evaluate("() => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)"))
@@ -206,8 +210,6 @@ class Capture:
             else:
                 self.partial("no time left to print the PDF")
 
-            self.step("warc")
-            self._write_warc(responses)
             try:
                 context.close()
                 browser.close()
@@ -237,8 +239,10 @@ class Capture:
                     break
                 try:
                     body = r.body()
-                except PlaywrightError:
+                except PlaywrightError as exc:
                     body = b""  # redirects and aborted responses have no body
+                    if not 300 <= r.status < 400:
+                        self.meta.setdefault("warc_missing_bodies", []).append(f"{r.url}: {str(exc).splitlines()[0]}")
                 if written + len(body) > budget:
                     self.partial(f"HTTP bodies over the {budget} byte limit: WARC holds the first {count} exchanges")
                     break

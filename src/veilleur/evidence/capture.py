@@ -303,7 +303,7 @@ def capture_url(
     started = datetime.fromisoformat(meta["started_at"]) if meta.get("started_at") else now_utc()
     observed = {k: meta.get(k) for k in (
         "url", "final_url", "redirect_chain", "resolved_ips", "response", "started_at", "ended_at", "browser",
-        "user_agent", "title", "page_height", "popups", "dialogs", "downloads", "warc_exchanges", "limits",
+        "user_agent", "title", "page_height", "popups", "dialogs", "downloads", "warc_exchanges", "warc_missing_bodies", "limits",
     )}
     return vault.add_item(
         kind="url",

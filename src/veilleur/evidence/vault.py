@@ -8,6 +8,7 @@ cases' entries: the chain still verifies end to end. Nothing is ever updated in 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import mimetypes
@@ -241,10 +242,20 @@ class Vault:
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def _append(self, s: Session, action: str, actor: str, item_id: str | None, data: dict[str, Any]) -> LedgerEntry:
+    def _append(
+        self,
+        s: Session,
+        action: str,
+        actor: str,
+        item_id: str | None,
+        data: dict[str, Any],
+        guard: Callable[[Session], None] | None = None,
+    ) -> LedgerEntry:
         if action not in ACTIONS:
             raise ValueError(f"unknown ledger action {action!r}")
         last = s.scalars(select(LedgerEntryRow).order_by(LedgerEntryRow.seq.desc()).limit(1).with_for_update()).first()
+        if guard is not None:
+            guard(s)  # checked while holding the head: no entry can slip in between
         seq = 1 if last is None else last.seq + 1
         prev = GENESIS_HASH if last is None else last.hash
         at = now_utc()
@@ -390,11 +401,11 @@ class Vault:
             )
         return _item(row)
 
-    def _states(self, item_ids: Sequence[str]) -> dict[str, tuple[bool, bool]]:
+    def _states(self, item_ids: Sequence[str], session: Session | None = None) -> dict[str, tuple[bool, bool]]:
         out: dict[str, tuple[bool, bool]] = {i: (False, False) for i in item_ids}
         if not item_ids:
             return out
-        with self.store.session() as s:
+        with contextlib.nullcontext(session) if session is not None else self.store.session() as s:
             q = (
                 select(LedgerEntryRow.item_id, LedgerEntryRow.action, LedgerEntryRow.data)
                 .where(LedgerEntryRow.item_id.in_(list(item_ids)))
@@ -445,9 +456,13 @@ class Vault:
 
     def delete(self, item_id: str, actor: str, reason: str = "") -> LedgerEntry:
         """Record a deletion (the item leaves lists and bundles; its files and entries stay)."""
-        item = self.item(item_id)
-        if item.deleted:
-            raise EvidenceError(f"evidence item {item_id} is already deleted")
-        if item.legal_hold:
-            raise LegalHoldError(f"evidence item {item_id} is under legal hold and cannot be deleted")
-        return self.append("item.deleted", actor, item_id, {"reason": reason})
+        self.item(item_id)
+
+        def guard(s: Session) -> None:
+            deleted, hold = self._states([item_id], s)[item_id]
+            if deleted:
+                raise EvidenceError(f"evidence item {item_id} is already deleted")
+            if hold:
+                raise LegalHoldError(f"evidence item {item_id} is under legal hold and cannot be deleted")
+
+        return self._retry(lambda s: self._append(s, "item.deleted", actor, item_id, {"reason": reason}, guard))

@@ -186,7 +186,7 @@ def case_deadlines(q: Qualification, reminder_days: tuple[int, ...] = DEFAULT_RE
                 reminder_days,
             )
         )
-    if q.first_publication is not None and q.public:
+    if q.first_publication is not None and (q.public or q.publicity_doubtful):
         out.append(
             make_deadline(
                 q.case_id,

@@ -71,6 +71,7 @@ class Qualification:
     first_publication: datetime | None
     first_publication_basis: str
     warnings: tuple[str, ...] = ()
+    publicity_doubtful: bool = False  # a closed group large enough to be arguably public
     catalogue_version: str = ""
     label_fr: str = LABEL_FR
     label_en: str = LABEL_EN
@@ -86,6 +87,7 @@ class Qualification:
             "label_fr": self.label_fr,
             "label_en": self.label_en,
             "public": self.public,
+            "publicity_doubtful": self.publicity_doubtful,
             "author_known": self.author_known,
             "first_publication": self.first_publication.isoformat() if self.first_publication else None,
             "first_publication_basis": self.first_publication_basis,
@@ -311,6 +313,9 @@ def qualify(
         first_publication=first_pub,
         first_publication_basis=first_basis,
         warnings=tuple(warnings),
+        publicity_doubtful=(
+            not ctx.public and ctx.community_size is not None and ctx.community_size >= cat.doubtful_closed_group_size
+        ),
         catalogue_version=cat.version,
         generated_at=now or datetime.now(UTC),
     )

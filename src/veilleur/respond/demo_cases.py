@@ -40,7 +40,6 @@ def create_demo_cases(store: Any, path: str | Path, actor: str = "demo") -> list
         for uid in c["message_uids"]:
             for sf in store.list_findings(message_uid=uid):
                 finding_ids.append(getattr(sf, "finding", sf).id)
-        first = store.get_messages(c["message_uids"][:1])
         case = Case(
             id=str(c["id"]),
             title=str(c["title"]),
@@ -49,7 +48,6 @@ def create_demo_cases(store: Any, path: str | Path, actor: str = "demo") -> list
             message_uids=tuple(c["message_uids"]),
             finding_ids=tuple(finding_ids),
             context=CaseContext.from_dict(c.get("context")),
-            created_at=first[0].created_at if first else None,
         )
         store.create_case(case, actor=actor)
         created.append(case.id)

@@ -16,8 +16,9 @@ import jinja2
 import yaml
 
 from veilleur.errors import InputError, VeilleurError
-from veilleur.law.catalogue import LABEL_FR
+from veilleur.law.catalogue import LABEL_FR, load_catalogue
 from veilleur.law.deadlines import case_deadlines, format_date_fr, format_datetime_fr
+from veilleur.law.deadlines import paris_date as paris_date_of
 from veilleur.law.qualify import Qualification, qualify
 from veilleur.respond.casefile import CaseFile
 from veilleur.taxonomy import is_secrecy, label
@@ -143,7 +144,10 @@ def build_context(
     spec = specs[kind]
     now = now or datetime.now(UTC)
     case = cf.case
-    if spec.requires_public and not case.context.public:
+    size = case.context.community_size
+    # A large closed group may still be "public" (no communauté d'intérêts): allowed, and said so.
+    doubtful = not case.context.public and size is not None and size >= load_catalogue().doubtful_closed_group_size
+    if spec.requires_public and not case.context.public and not doubtful:
         raise DocumentError(
             f"{kind}: this document only applies to public content / ce document ne vaut que pour un contenu public"
         )
@@ -169,6 +173,10 @@ def build_context(
 
     def offence_view(c: Any) -> dict[str, Any]:
         o = c.offence
+        # Letters give facts in words, not detector scores.
+        context = [r[0].lower() + r[1:] for r in c.reasons if "constat(s)" not in r and "manuellement" not in r]
+        found = sorted({label(f.category).lower() for f in cf.findings if f.id in c.finding_ids})
+        reasons = "; ".join(context + ([f"éléments relevés : {', '.join(found)}"] if found else []))
         return {
             "id": o.id,
             "name": o.name_fr + ("" if c.strength == "probable" else " (à confirmer)"),
@@ -176,11 +184,17 @@ def build_context(
             "penalty_reference": o.penalty_reference(),
             "penalty": o.penalty_base[0],
             "strength": c.strength,
-            "reasons": "; ".join(r[0].lower() + r[1:] for r in c.reasons[:3]),
+            "reasons": reasons or "qualification retenue après examen",
             "last_day_fr": format_date_fr(c.last_day) if c.last_day else "",
         }
 
-    offences = [offence_view(c) for c in q.candidates if c.offence.kind in ("delit", "contravention")]
+    today = paris_date_of(now)
+    # A complaint or formal notice should not rely on a time-barred offence; a platform notice may.
+    keep_expired = kind in ("dsa_notice", "cnil_complaint")
+    offences = [
+        offence_view(c) for c in q.candidates
+        if c.offence.kind in ("delit", "contravention") and (keep_expired or c.last_day is None or c.last_day >= today)
+    ]  # fmt: skip
     deontology = [offence_view(c) for c in q.candidates if c.offence.kind == "deontology"]
     press = [
         d for d in deadlines
@@ -230,7 +244,10 @@ def build_context(
         "case": {"id": case.id, "title": case.title, "kind": case.kind},
         "platform": platform,
         "community": msgs[0].community_name if msgs else "",
-        "access": "accès public" if case.context.public else "espace à accès restreint",
+        "access": "accès public" if case.context.public else (
+            f"groupe fermé de {size} membres, dont la taille ne permet pas de parler de communauté d'intérêts"
+            if doubtful else "espace à accès restreint"
+        ),
         "target": opts.get("target", ""),
         "facts": facts,
         "offences": offences,
@@ -238,6 +255,7 @@ def build_context(
         # The Ordre hears a complaint against a doctor author, or supports a targeted doctor (loi 2025-623).
         "ordre_mode": "discipline" if deontology else ("support" if case.context.target_is_health_professional else ""),
         "authors": ", ".join(authors),
+        "plural": "s" if len(authors) > 1 else "",
         "authors_known": case.context.author_known and bool(authors),
         "evidence": [e.to_dict() for e in cf.evidence],
         "evidence_sealed": all(e.sealed for e in cf.evidence),
@@ -273,9 +291,23 @@ def build_context(
     return ctx
 
 
+@lru_cache(maxsize=1)
+def _covered() -> frozenset[int]:
+    """Code points the DejaVu serif font can draw (emoji are not among them)."""
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(_fonts()[""]))["cmap"].getBestCmap())
+
+
+def _drawable(value: str) -> str:
+    # The sealed pièce keeps the exact text; the letter shows a visible marker for each missing glyph.
+    cov = _covered()
+    return "".join(ch if ord(ch) in cov or ch in "\n\t" else f"[U+{ord(ch):04X}]" for ch in value)
+
+
 def _pdf_escape(value: str) -> str:
     # fpdf2's markdown treats **, __, ~~ and -- as style markers: escape them in user text.
-    value = value.replace("\\", "\\\\")
+    value = _drawable(value).replace("\\", "\\\\")
     for marker in ("**", "__", "~~", "--"):
         value = value.replace(marker, "\\" + marker)
     return value
@@ -371,11 +403,12 @@ def render_pdf(markup: str, title: str, case_id: str) -> bytes:
             self.set_font("serif", "I", 7.5)
             self.set_text_color(110)
             self.cell(
-                0, 4,
-                f"Projet établi avec veilleur (dossier {case_id}) : à relire et compléter avant envoi. "
-                f"Qualifications indicatives, pas un avis juridique.   Page {self.page_no()}/{{nb}}",
-                align="C",
+                0, 3.5, f"Projet établi avec veilleur (dossier {case_id}) : à relire et compléter avant envoi.",
+                align="C", new_x="LMARGIN", new_y="NEXT",
             )  # fmt: skip
+            self.cell(
+                0, 3.5, f"Qualifications indicatives, pas un avis juridique.  Page {self.page_no()}/{{nb}}", align="C"
+            )
             self.set_text_color(0)
 
     pdf = Letter(format="A4", unit="mm")
@@ -395,16 +428,16 @@ def render_pdf(markup: str, title: str, case_id: str) -> bytes:
         nonlocal block_lines
         if block == "sender":
             pdf.set_font("serif", "B", 10.5)
-            pdf.multi_cell(90, 5, block_lines[0], markdown=True, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(90, 5, block_lines[0], markdown=True, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("serif", "", 10)
             for ln in block_lines[1:]:
-                pdf.multi_cell(90, 4.8, ln, markdown=True, new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(90, 4.8, ln, markdown=True, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(6)
         elif block == "recipient":
             pdf.set_font("serif", "", 10.5)
             for ln in block_lines:
                 pdf.set_x(pdf.l_margin + width * 0.52)
-                pdf.multi_cell(width * 0.48, 5, ln, markdown=True, new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(width * 0.48, 5, ln, markdown=True, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(6)
         elif block == "right":
             pdf.set_font("serif", "", 10.5)
@@ -418,7 +451,7 @@ def render_pdf(markup: str, title: str, case_id: str) -> bytes:
             pdf.set_font("serif", "", 10.5)
             for ln in block_lines:
                 pdf.set_x(pdf.l_margin + width * 0.55)
-                pdf.multi_cell(width * 0.45, 5, ln, markdown=True, new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(width * 0.45, 5, ln, markdown=True, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(14)
         block_lines = []
 

@@ -231,7 +231,7 @@ def build_view(
     today = paris_date(now)
     opened = paris_date(case.created_at) if case.created_at else today
     hist = replay(list(events))
-    prescriptions = [d for d in deadlines if d.kind == "prescription"]
+    prescriptions = [d for d in deadlines if d.kind == "prescription" and not d.expired(now)]
     shortest = min((d.last_day for d in prescriptions), default=None)
     states: list[StepState] = []
     for step in load_playbook():

@@ -219,23 +219,30 @@ def _member_names(store: Store, uids: set[str]) -> dict[str, str]:
     return {m.uid: m.display_name for m in store.list_members() if m.uid in uids}
 
 
-def _deadlines(store: Store, community_uid: str | None, within_days: int = 60) -> list[dict[str, Any]] | None:
-    """Legal deadlines of open cases expiring soon, from ``veilleur.law`` when that module provides them."""
+def _deadlines(store: Store, community_uid: str | None, within_days: int = 90) -> list[dict[str, Any]] | None:
+    """Legal deadlines of open cases expiring within ``within_days``, from ``veilleur.law`` (None hides the block)."""
     try:
-        law = importlib.import_module("veilleur.law.deadlines")
+        from veilleur.law.deadlines import case_deadlines
+        from veilleur.law.qualify import qualify
     except ImportError:
         return None
-    fn = getattr(law, "upcoming_deadlines", None)
-    if fn is None:
-        return None
-    try:
-        items = fn(store, community_uid=community_uid, within_days=within_days)
-    except Exception:  # the law module is young: a failure hides the block, never the dashboard
-        return None
-    out = []
-    for d in items:
-        out.append(d.to_dict() if hasattr(d, "to_dict") else dict(d))
-    return out
+    now = datetime.now(UTC)
+    out: list[dict[str, Any]] = []
+    for case in store.list_cases():
+        if case.state in ("closed", "archived") or (community_uid and case.community_uid != community_uid):
+            continue
+        try:  # the law module is young: a failure skips the case, never the dashboard
+            q = qualify(case, store.get_messages(list(case.message_uids)), store.get_findings(list(case.finding_ids)))
+            deadlines = case_deadlines(q)
+        except Exception:
+            continue
+        for d in deadlines:
+            if not d.expired(now) and d.days_left(now) <= within_days:
+                item = d.to_dict(now)
+                item["title"] = case.title
+                out.append(item)
+    out.sort(key=lambda d: d["days_left"])
+    return out[:10]
 
 
 def _optional(module: str) -> bool:
@@ -379,7 +386,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
         comm = next_or_none(c for c in store.list_communities() if c.uid == sf.community_uid)
         lang = _lang(request)
         warn = warning_text(lang, member=msg.author.name, community=comm.name if comm else msg.community_name,
-                            category=label(f.category, lang), date=_paris(msg.created_at))
+                            category=f.category, category_label=label(f.category, lang), date=_paris(msg.created_at))
         images = [a for a in msg.attachments if a.media_type.startswith("image/") and a.sha256]
         revealed = {reveal} if reveal and _recently_revealed(store, p.user.login, reveal) else set()
         cases = [c for c in store.list_cases() if finding_id in c.finding_ids]

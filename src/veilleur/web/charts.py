@@ -19,7 +19,8 @@ def weekly_chart(starts: list[datetime], series: dict[str, list[int]], lang: str
     """Stacked bars: findings per week, one colour per category, with a legend and a text alternative."""
     cats = sorted(series, key=lambda c: -sum(series[c]))
     totals = [sum(series[c][i] for c in cats) for i in range(len(starts))]
-    peak = max(totals) if totals and max(totals) > 0 else 1
+    peak = max(totals) if totals and max(totals) > 0 else 2
+    peak += peak % 2  # even, so that the middle grid line is a whole number
     left, bottom, top = 32, 28, 10
     plot_h = height - bottom - top
     n = max(len(starts), 1)

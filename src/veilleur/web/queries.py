@@ -54,9 +54,12 @@ class QueueItem:
 
 
 def priority(severity: int, reach: int, age_days: float) -> float:
-    """Severity × reach × age: severity dominates (doubling per level), reach counts logarithmically,
-    and waiting raises an item up to ×2 after 30 days so that nothing starves at the bottom."""
-    return SEVERITY_WEIGHT.get(int(severity), 1.0) * (1.0 + math.log1p(max(reach, 0))) * (1.0 + min(max(age_days, 0.0), 30.0) / 30.0)
+    """Severity × reach × age. Severity doubles per level and dominates: reach (reactions + replies,
+    logarithmic, up to ×1.5 at 1000) and waiting time (up to ×1.3 after 30 days, so nothing starves)
+    together stay below ×2 and only order items within a severity level."""
+    reach_factor = 1.0 + 0.5 * min(math.log1p(max(reach, 0)) / math.log1p(1000), 1.0)
+    age_factor = 1.0 + 0.3 * min(max(age_days, 0.0), 30.0) / 30.0
+    return SEVERITY_WEIGHT.get(int(severity), 1.0) * reach_factor * age_factor
 
 
 def review_queue(store: Store, *, now: datetime | None = None, **filters: Any) -> list[QueueItem]:

@@ -138,7 +138,7 @@ def deidentify_dataset(ds: Any) -> list[str]:
         if len(ds) < before:
             changes.append(f"{before - len(ds)} balise(s) privée(s) supprimée(s) / private tags removed")
     if prof.get("remove_overlays"):
-        overlays = [t for t in ds if 0x6000 <= t.group <= 0x60FF and t.group % 2 == 0]
+        overlays = [e.tag for e in ds if 0x6000 <= e.tag.group <= 0x60FF and e.tag.group % 2 == 0]
         for t in overlays:
             del ds[t]
         if overlays:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -51,7 +52,13 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             if not path.is_file():
                 raise InputError(path, "file not found")
             result = _redact_media(path, out)
-            typer.echo(json.dumps(result, ensure_ascii=False, default=str) if as_json else str(result))
+            if hasattr(result, "to_dict"):
+                data = result.to_dict()
+            elif dataclasses.is_dataclass(result) and not isinstance(result, type):
+                data = dataclasses.asdict(result)
+            else:
+                data = result
+            typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str) if as_json else str(result))
             return
         if lang not in (None, "fr", "en"):
             raise InputError("--lang", f"unknown language {lang!r} (fr or en)")

@@ -37,7 +37,7 @@ class _SharedSpacyEngine(SpacyNlpEngine):  # type: ignore[misc]
         import spacy
 
         nlp = spacy.load(SPACY_MODEL, exclude=_EXCLUDE)
-        self.nlp = {lang: nlp for lang in LANGUAGES}
+        self.nlp = {lang: nlp for lang in LANGUAGES}  # type: ignore[assignment]
 
 
 class _NoContextEnhancer(ContextAwareEnhancer):  # type: ignore[misc]
@@ -86,7 +86,7 @@ def analyzer() -> AnalyzerEngine:
                 supported_languages=list(LANGUAGES),
                 context_aware_enhancer=_NoContextEnhancer(),
             )
-            _nlp = nlp_engine.nlp["fr"]
+            _nlp = nlp_engine.get_nlp("fr")
     return _engine
 
 

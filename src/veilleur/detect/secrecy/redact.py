@@ -111,26 +111,25 @@ def _age_fr(years: float, with_de: bool) -> str:
     return f"la {_DECADE_NOUN[decade]}"
 
 
+_EN_DECADES = {2: "twentysomething", 3: "thirtysomething", 4: "fortysomething", 5: "fiftysomething",
+               6: "sixtysomething", 7: "seventysomething", 8: "eightysomething"}
+
+
 def _age_en(span_text: str, years: float) -> str:
+    """An English age bracket written in words, so no digit of the original age survives."""
     if years < 1:
-        bracket = "under-1"
-    elif years < 3:
-        bracket = "1-2"
-    elif years < 6:
-        bracket = "3-5"
-    elif years < 12:
-        bracket = "6-11"
-    elif years < 18:
-        bracket = "12-17"
-    elif years >= 90:
-        bracket = "90+"
-    elif years < 30:
-        bracket = "18-29"
-    else:
-        d = int(years // 10) * 10
-        bracket = f"{d}-{d + 9}"
-    out = re.sub(r"\d{1,3}", bracket, span_text, count=1)
-    return re.sub(r"(?i)(\d)[\s-](?:months?|weeks?)", r"\1-year", out) if years < 1 else out
+        return "infant"
+    if years < 3:
+        return "toddler"
+    if years < 6:
+        return "preschool-age"
+    if years < 12:
+        return "school-age"
+    if years < 18:
+        return "teenage"
+    if years >= 90:
+        return "over-90"
+    return _EN_DECADES[int(years // 10)]
 
 
 def parse_date(text: str, lang: str, ref: date) -> date | None:
@@ -146,11 +145,12 @@ def parse_date(text: str, lang: str, ref: date) -> date | None:
             if month > 12:
                 day, month = month, day
             return date(y, month, day)
-        month = next((v for k, v in _MONTHS_FR.items() if re.search(rf"\b{k}\b", t)), None)
-        if month is None:
-            month = next((v for k, v in _MONTHS_EN.items() if re.search(rf"\b{k}", t)), None)
-        if month is None:
+        found: int | None = next((v for k, v in _MONTHS_FR.items() if re.search(rf"\b{k}\b", t)), None)
+        if found is None:
+            found = next((v for k, v in _MONTHS_EN.items() if re.search(rf"\b{k}", t)), None)
+        if found is None:
             return date(int(year_m.group(1)), 7, 1) if year_m else None
+        month = found
         day_m = re.search(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?(?!\d)", t)
         day = int(day_m.group(1)) if day_m else 1
         if year_m:

@@ -17,5 +17,3 @@ def _factory(**options: Any) -> Any:
 
 
 register_detector("text_harm", _factory)
-
-__all__ = ["_factory"]

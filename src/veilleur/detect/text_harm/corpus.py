@@ -107,7 +107,7 @@ def expand(data: dict[str, Any], per_template: int = 120, seed: int = 13) -> lis
         pools: dict[str, list[str]] = data["pools"][lang]
         obf = set(tpl.get("obfuscate", []))
         # hard negatives are fewer templates: draw more of them so the classes stay balanced
-        n = per_template * (3 if not tpl["labels"] else 1)
+        n = per_template * int(tpl.get("repeat", 3 if not tpl["labels"] else 1))
         for _ in range(n):
             text = rng.choice(tpl["texts"])
             gender: str | None = None
@@ -131,7 +131,7 @@ def expand(data: dict[str, Any], per_template: int = 120, seed: int = 13) -> lis
             g = gender or rng.choice("mf")
             for k, (m, f) in _AGREE.items():
                 values[k] = f if g == "f" else m
-            filled = _SLOT.sub(lambda mm: values[mm.group(1)], text)
+            filled = _SLOT.sub(lambda mm, v=values: v[mm.group(1)], text)  # type: ignore[misc]
             filled = re.sub(r"\s+", " ", filled).strip().rstrip(",").strip()
             if rng.random() < 0.15:
                 filled = filled[:1].upper() + filled[1:]

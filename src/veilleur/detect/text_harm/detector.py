@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,7 +21,7 @@ import yaml
 
 from veilleur.detect.text_harm.lexicon import Hit, Lexicon, load_lexicon
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
-from veilleur.detect.text_harm.normalize import normalize
+from veilleur.detect.text_harm.normalize import Normalized, normalize
 from veilleur.records import Finding, Message, Span
 from veilleur.taxonomy import Severity, label
 
@@ -55,6 +56,29 @@ def _language_detector() -> Any:
     return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
 
 
+_FR_WORDS = frozenset(["le", "la", "les", "de", "des", "du", "un", "une", "est", "et", "il", "elle", "pour", "avec", "pas", "que", "qui", "sur", "dans", "au", "aux", "ce", "cette", "je", "tu", "on", "nous", "vous", "mon", "ma", "mes", "son", "sa", "ses", "encore", "tout", "très"])
+_EN_WORDS = frozenset(["the", "a", "an", "is", "and", "he", "she", "for", "with", "not", "that", "who", "on", "in", "to", "of", "this", "i", "you", "are", "was", "his", "her", "my", "what", "it"])
+_FR_CHARS = re.compile(r"[éèêàçùâîôœ]")
+_WORDS = re.compile(r"[a-zà-ÿ]+")
+
+
+def _refine(text: str, lang: str) -> str:
+    """Lingua's fast mode errs on short messages: a cheap check with function words and accents."""
+    words = _WORDS.findall(text.lower())
+    fr = sum(w in _FR_WORDS for w in words) + (2 if _FR_CHARS.search(text) else 0)
+    en = sum(w in _EN_WORDS for w in words)
+    if lang not in ("fr", "en"):
+        # messages of this community are French or English far more often than anything else
+        if max(fr, en) >= 2 and fr != en:
+            return "fr" if fr > en else "en"
+        return lang
+    if lang == "en" and fr > en:
+        return "fr"
+    if lang == "fr" and en > fr:
+        return "en"
+    return lang
+
+
 def detect_languages(texts: Sequence[str]) -> list[str]:
     """ISO 639-1 code per text ('und' when unsure)."""
     try:
@@ -62,7 +86,10 @@ def detect_languages(texts: Sequence[str]) -> list[str]:
     except Exception as exc:  # lingua missing or broken: degrade to unknown
         log.warning("language detection unavailable: %s", exc)
         return ["und"] * len(texts)
-    return [lang.iso_code_639_1.name.lower() if lang is not None else "und" for lang in found]
+    return [
+        _refine(t, lang.iso_code_639_1.name.lower()) if lang is not None else "und"
+        for t, lang in zip(texts, found, strict=True)
+    ]
 
 
 @dataclass
@@ -114,15 +141,16 @@ class TextHarmAnalyzer:
         probs = self.model.predict_proba([n.text for n in norms], normalized=True)
         cats = self.model.categories
         out: list[Analysis] = []
+        pending: list[tuple[Analysis, list[Hit], Normalized]] = []
         for i, text in enumerate(texts):
             lang = langs[i]
-            hits = self.lexicon.match(text, lang)
+            hits = self.lexicon.match(text, lang, norms[i])
             lex = Lexicon.scores(hits)
             damp, msg_ctx = self.lexicon.message_contexts(norms[i].text)
             scores: dict[str, float] = {}
             for j, c in enumerate(cats):
                 scores[c] = max(float(probs[i, j]) * damp, lex.get(c, 0.0))
-            if hits and self.lexicon.has_patient_ref(text):
+            if hits and self.lexicon.has_patient_ref(text, norms[i]):
                 # an insult or slur about a patient is patient mockery too
                 worst = max((lex.get(c, 0.0) for c in _INSULTING), default=0.0)
                 scores["patient_mockery"] = max(scores["patient_mockery"], 0.75 * worst)
@@ -130,34 +158,39 @@ class TextHarmAnalyzer:
             a = Analysis(text=text, lang=lang, scores=scores, contexts=ctx)
             a.tiers["tier1_model"] = {c: round(float(probs[i, j]), 4) for j, c in enumerate(cats)}
             a.tiers["tier1_lexicon"] = {c: round(v, 4) for c, v in lex.items()}
-            a.spans = self._spans(a, hits, norms[i])
             out.append(a)
+            pending.append((a, hits, norms[i]))
+        self._add_spans(pending)
         return out
 
-    def _spans(self, a: Analysis, hits: list[Hit], norm: Any) -> list[Span]:
-        spans: list[Span] = []
-        flagged = a.flagged(self.thresholds)
-        for h in hits:
-            for cat in h.entry.categories:
-                if cat in flagged and h.weight(cat) >= 0.2:
-                    spans.append(Span(h.start, h.end, cat, h.text))
-        covered = {s.label for s in spans}
-        for cat in flagged:
-            if cat in covered or cat not in self.model.categories:
-                continue
-            # no lexicon word for this category: point at the words the model weighs most
-            words = [(m.group(), m.start(), m.end()) for m in _word_iter(norm.text)]
-            if not words:
-                continue
-            contrib = self.model.contributions([w for w, _, _ in words], cat)
-            order = np.argsort(-contrib)[:2]
-            for k in order:
-                if contrib[k] <= 0.3:
-                    continue
-                s, e = norm.span(words[k][1], words[k][2])
-                spans.append(Span(s, e, cat, a.text[s:e]))
-        spans.sort(key=lambda s: (s.start, s.label))
-        return spans
+    def _add_spans(self, pending: list[tuple[Analysis, list[Hit], Normalized]]) -> None:
+        """Spans from lexicon hits; where a flagged category has none, the words the model weighs most."""
+        todo: list[tuple[Analysis, Normalized, list[str], list[tuple[str, int, int]]]] = []
+        for a, hits, norm in pending:
+            flagged = a.flagged(self.thresholds)
+            spans = [Span(h.start, h.end, cat, h.text) for h in hits for cat in h.entry.categories
+                     if cat in flagged and h.weight(cat) >= 0.2]
+            a.spans = spans
+            covered = {s.label for s in spans}
+            missing = [c for c in flagged if c not in covered and c in self.model.categories]
+            if missing:
+                words = [(m.group(), m.start(), m.end()) for m in _word_iter(norm.text)]
+                if words:
+                    todo.append((a, norm, missing, words))
+        # one featurisation for all the words of the batch
+        table = self.model.word_scores([w for *_, words in todo for w, _, _ in words])
+        row = 0
+        for a, norm, missing, words in todo:
+            block = table[row : row + len(words)]
+            row += len(words)
+            for cat in missing:
+                contrib = block[:, self.model.categories.index(cat)]
+                for k in np.argsort(-contrib)[:2]:
+                    if contrib[k] > 0.3:
+                        s, e = norm.span(words[k][1], words[k][2])
+                        a.spans.append(Span(s, e, cat, a.text[s:e]))
+        for a, _, _ in pending:
+            a.spans.sort(key=lambda sp: (sp.start, sp.label))
 
     # -- all tiers ---------------------------------------------------------------------------------------
     def analyze(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> list[Analysis]:
@@ -199,8 +232,6 @@ class TextHarmAnalyzer:
 
 
 def _word_iter(text: str) -> Any:
-    import re
-
     return re.finditer(r"[a-z*]{3,}", text)
 
 
@@ -297,14 +328,19 @@ def create(threshold: float | None = None, **options: Any) -> TextHarmDetector:
     """Factory for the registry: tiers 2 and 3 come from ``[text_harm]`` in veilleur.toml or env vars."""
     from veilleur.config import load_settings
 
+    values: dict[str, Any] = {}
     try:
-        settings = load_settings()
-        get = settings.get
+        values = load_settings().values
     except Exception as exc:  # a broken config must not stop tier 1
         log.warning("text_harm: settings unavailable (%s); tier 1 only", exc)
 
-        def get(key: str, default: Any = None) -> Any:
-            return default
+    def get(key: str, default: Any = None) -> Any:
+        node: Any = values
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
 
     hf = None
     hf_dir = options.get("hf_model") or os.environ.get("VEILLEUR_TEXT_HARM_HF_MODEL") or get("text_harm.hf_model")

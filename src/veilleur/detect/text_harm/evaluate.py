@@ -138,9 +138,9 @@ def compute_metrics(
         out["per_functionality"] = dict(sorted(funcs.items()))
     clin = list(clinical) if clinical is not None else [False] * len(gold)
     confusion = {k: {"flagged": 0, "not_flagged": 0} for k in ("harmful", "clinical", "other_benign")}
-    for g, p, c in zip(g_any, p_any, clin, strict=True):
-        row = "harmful" if g else ("clinical" if c else "other_benign")
-        confusion[row]["flagged" if p else "not_flagged"] += 1
+    for g_harm, p_harm, is_clin in zip(g_any, p_any, clin, strict=True):
+        row = "harmful" if g_harm else ("clinical" if is_clin else "other_benign")
+        confusion[row]["flagged" if p_harm else "not_flagged"] += 1
     out["clinical_vs_harmful"] = confusion
     return out
 

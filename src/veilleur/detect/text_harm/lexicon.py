@@ -87,11 +87,10 @@ class Lexicon:
                 if any(k.categories == cats for k in known):
                     continue  # "pédé" and "pede" are the same entry once normalised
                 known.append(entry)
-                if bucket is self.words:
-                    if len(norm) >= 4 and norm.isalpha():
-                        # "c*nnard": a star hides one letter
-                        pat = "".join(f"[{c}*]" for c in norm)
-                        self.star_terms.append((re.compile(rf"(?<![\w*]){pat}(?:e?s|x|e)?(?![\w*])"), entry))
+                if bucket is self.words and len(norm) >= 4 and norm.isalpha():
+                    # "c*nnard": a star hides one letter
+                    pat = "".join(f"[{c}*]" for c in norm)
+                    self.star_terms.append((re.compile(rf"(?<![\w*]){pat}(?:e?s|x|e)?(?![\w*])"), entry))
         self.phrases = phrases
         self.phrase_re = _cue_regex(list(phrases)) if phrases else None
         self.contexts = contexts
@@ -125,9 +124,10 @@ class Lexicon:
                     found.append((en, m.start(), m.end()))
         return found
 
-    def match(self, text: str, lang: str | None = None) -> list[Hit]:
-        """The lexicon hits of a text, each weakened by its contexts."""
-        norm = normalize(text)
+    def match(self, text: str, lang: str | None = None, norm: Normalized | None = None) -> list[Hit]:
+        """The lexicon hits of a text, each weakened by its contexts (``norm``: its normalised form, if known)."""
+        if norm is None:
+            norm = normalize(text)
         raw = self._raw_hits(norm)
         if not raw:
             return []
@@ -198,8 +198,8 @@ class Lexicon:
             return True
         return any(p.search(norm_text) for p in self.patient_patterns)
 
-    def has_patient_ref(self, text: str) -> bool:
-        return self._patient(normalize(text).text)
+    def has_patient_ref(self, text: str, norm: Normalized | None = None) -> bool:
+        return self._patient((norm or normalize(text)).text)
 
     @staticmethod
     def scores(hits: list[Hit]) -> dict[str, float]:

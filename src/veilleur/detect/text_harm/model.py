@@ -83,8 +83,12 @@ class LinearModel:
     featurizer: Featurizer
     meta: dict[str, Any]
 
+    def __post_init__(self) -> None:
+        # CSR once: sparse CSR @ CSR avoids a format conversion of the weights on every call
+        self._coef_csr = sp.csr_matrix(self.coef)
+
     def decision(self, X: sp.csr_matrix) -> np.ndarray:
-        return np.asarray((X @ self.coef).toarray(), dtype=np.float64) + self.intercept
+        return np.asarray((X @ self._coef_csr).toarray(), dtype=np.float64) + self.intercept
 
     def predict_proba(self, texts: list[str], normalized: bool = False) -> np.ndarray:
         """Calibrated probabilities, shape (n_texts, n_categories)."""
@@ -94,11 +98,12 @@ class LinearModel:
         z = self.decision(X)
         return 1.0 / (1.0 + np.exp(-(self.platt_a * z + self.platt_b)))
 
-    def contributions(self, words: list[str], category: str) -> np.ndarray:
-        """Each word's own score for ``category`` (to point at the words that carry a prediction)."""
-        j = self.categories.index(category)
+    def word_scores(self, words: list[str]) -> np.ndarray:
+        """Each word's own decision value per category, shape (n_words, n_categories): which words carry it."""
+        if not words:
+            return np.zeros((0, len(self.categories)))
         X = self.featurizer.transform(words, normalized=True)
-        return np.asarray(X @ self.coef[:, j].toarray(), dtype=np.float64).ravel()
+        return np.asarray((X @ self._coef_csr).toarray(), dtype=np.float64)
 
     def save(self, path: Path) -> None:
         coef = self.coef.tocsc()

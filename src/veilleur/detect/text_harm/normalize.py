@@ -37,23 +37,35 @@ class Normalized:
         return (s, e)
 
 
+_FOLD_CACHE: dict[str, str] = {}
+
+
 def fold(ch: str) -> str:
     """One character lower-cased, without accents (may be empty for combining marks)."""
-    ch = _APOSTROPHES.get(ch, ch)
-    decomposed = unicodedata.normalize("NFKD", ch.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    out = _FOLD_CACHE.get(ch)
+    if out is None:
+        c2 = _APOSTROPHES.get(ch, ch)
+        decomposed = unicodedata.normalize("NFKD", c2.lower())
+        out = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if len(_FOLD_CACHE) < 100_000:
+            _FOLD_CACHE[ch] = out
+    return out
 
 
 def normalize(text: str) -> Normalized:
     """Fold case and accents, undo leet inside words, squeeze repeated letters, join spaced-out letters."""
     chars: list[str] = []
     index: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _MIDDLE_DOTS:
-            continue
-        for c in fold(ch):
-            chars.append(c)
-            index.append(i)
+    if text.isascii():
+        chars = list(text.lower().replace("`", "'"))
+        index = list(range(len(text)))
+    else:
+        for i, ch in enumerate(text):
+            if ch in _MIDDLE_DOTS:
+                continue
+            for c in fold(ch):
+                chars.append(c)
+                index.append(i)
     # Leet digits only count inside words that also hold letters ("c0nnard", not "IMC 42").
     s = "".join(chars)
     out = list(s)

@@ -69,6 +69,9 @@
     }
   });
   if (item && window.location.hash === "#warn-form") {
-    var t = document.getElementById("warn-text"); if (t) { t.focus(); }
+    // After load: the browser's own scroll to the #fragment would otherwise take the focus back.
+    window.addEventListener("load", function () {
+      setTimeout(function () { var t = document.getElementById("warn-text"); if (t) { t.focus(); } }, 0);
+    });
   }
 })();

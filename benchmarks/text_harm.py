@@ -1,0 +1,97 @@
+"""Throughput and peak memory of the tier-1 text-harm detector on demo-like messages.
+
+Run: ``.venv/bin/python benchmarks/text_harm.py [--n 20000] [--batch 512] [--json]``.
+Messages are synthesised from the team's template corpus (mixed French/English, harmful and clinical),
+plus ``demo/labels.jsonl`` texts when that file exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def demo_like(n: int, seed: int = 7) -> list[str]:
+    from veilleur.detect.text_harm.corpus import expand, load_templates
+
+    texts = [e.text for e in expand(load_templates(), per_template=40, seed=seed)]
+    demo = Path(__file__).parents[1] / "demo" / "labels.jsonl"
+    if demo.exists():
+        for line in demo.read_text(encoding="utf-8").splitlines():
+            try:
+                t = json.loads(line).get("text")
+            except (json.JSONDecodeError, AttributeError):
+                continue
+            if isinstance(t, str) and t.strip():
+                texts.append(t)
+    rng = random.Random(seed)
+    out = []
+    while len(out) < n:
+        a = rng.choice(texts)
+        # demo posts are often two or three sentences long
+        if rng.random() < 0.4:
+            a = a + ". " + rng.choice(texts)
+        out.append(a)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, default=20000)
+    ap.add_argument("--batch", type=int, default=512)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    from veilleur.detect.text_harm.detector import TextHarmDetector
+    from veilleur.records import Author, Message
+
+    texts = demo_like(args.n)
+    now = datetime.now(UTC)
+    msgs = [Message(source="bench", community_id="g", community_name="g", message_id=str(i),
+                    author=Author(id=str(i % 97), name=f"a{i % 97}"), created_at=now, text=t)
+            for i, t in enumerate(texts)]
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t_load = time.perf_counter()
+    det = TextHarmDetector()
+    det.detect(msgs[:10])  # warm-up: model and lexicon loaded
+    load_s = time.perf_counter() - t_load
+    t0 = time.perf_counter()
+    n_findings = 0
+    for i in range(0, len(msgs), args.batch):
+        n_findings += len(det.detect(msgs[i : i + args.batch]))
+    dt = time.perf_counter() - t0
+    # Python allocations of one batch, measured apart: tracemalloc slows everything down a lot
+    tracemalloc.start()
+    det.detect(msgs[: args.batch])
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    report = {
+        "messages": len(msgs),
+        "batch": args.batch,
+        "seconds": round(dt, 2),
+        "messages_per_s": round(len(msgs) / dt),
+        "mean_chars": round(sum(map(len, texts)) / len(texts)),
+        "findings": n_findings,
+        "load_s": round(load_s, 2),
+        "peak_python_alloc_per_batch_mb": round(peak / 2**20, 1),
+        "rss_before_detector_mb": round(rss_before / 1024, 1),
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    if args.json:
+        json.dump(report, sys.stdout)
+        print()
+    else:
+        for k, v in report.items():
+            print(f"{k:>22}: {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,85 @@
+"""Normalisation and lexicon/context rules of the text-harm detector."""
+
+from __future__ import annotations
+
+import pytest
+
+from veilleur.detect.text_harm.lexicon import Lexicon, load_lexicon
+from veilleur.detect.text_harm.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Connnnard", "conard"),
+        ("c o n n a r d", "conard"),
+        ("c0nn4rd", "conard"),
+        ("connard·e·s", "conardes"),
+        ("connard.e.s", "conardes"),
+        ("DÉBILE", "debile"),
+        ("IPP4471203", "ip4471203"),  # identifiers keep their digits
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw).text == expected
+
+
+def test_normalized_offsets_point_into_source() -> None:
+    text = "Ce c0nnnnard d'interne"
+    n = normalize(text)
+    start = n.text.index("conard")
+    s, e = n.span(start, start + len("conard"))
+    assert text[s:e] == "c0nnnnard"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Le Dr Martin est un connard", "Le Dr Martin est un c*nnard", "Le Dr Martin est un c o n n a r d",
+     "LE DR MARTIN EST UN CONNAAARD", "le dr martin est un c0nn4rd"],
+)
+def test_obfuscated_insults_hit(text: str) -> None:
+    lex = load_lexicon()
+    scores = Lexicon.scores(lex.match(text, "fr"))
+    assert scores.get("insult", 0) >= 0.8
+
+
+def test_spans_cover_the_slur_in_original_text() -> None:
+    text = "sale p3d3 va"
+    hits = load_lexicon().match(text, "fr")
+    assert hits and all(text[h.start : h.end] == "p3d3" for h in hits)
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        ("il m'a traité de connard devant tout le monde", "reported_speech"),
+        ("traiter quelqu'un de pédé est inadmissible", "counter_speech"),
+        ("elle n'est pas conne", "negation"),
+        ("A patient called me a faggot", "reported_speech"),
+    ],
+)
+def test_contexts_weaken_hits(text: str, context: str) -> None:
+    hits = load_lexicon().match(text, None)
+    assert hits
+    assert all(context in h.contexts for h in hits)
+    assert max(Lexicon.scores(hits).values()) < 0.5
+
+
+def test_clinical_word_ignored_in_clinical_context_only() -> None:
+    lex = load_lexicon()
+    clinical = Lexicon.scores(lex.match("une grosse masse abdominale, biopsie demandée", "fr"))
+    mocking = Lexicon.scores(lex.match("regardez la grosse de la 12", "fr"))
+    assert clinical.get("discrimination:body_weight", 0) < 0.1
+    assert mocking.get("discrimination:body_weight", 0) >= 0.5
+
+
+def test_patient_cues_need_a_patient() -> None:
+    lex = load_lexicon()
+    assert "patient_mockery" not in Lexicon.scores(lex.match("trop drôle ce film mdr", "fr"))
+    assert Lexicon.scores(lex.match("la dame de la chambre 8 mdr", "fr")).get("patient_mockery", 0) > 0
+
+
+def test_language_filter_keeps_french_words_out_of_english() -> None:
+    # "tard" is an English slur but ordinary French ("late")
+    assert not load_lexicon().match("il est trop tard pour la garde", "fr")
+    assert load_lexicon().match("you are such a tard", "en")

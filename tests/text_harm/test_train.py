@@ -1,0 +1,66 @@
+"""Training is reproducible, works without third-party data, and the shipped weights load without pickle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from veilleur.detect.text_harm.corpus import expand, load_templates, obfuscate
+from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
+from veilleur.detect.text_harm.normalize import normalize
+from veilleur.detect.text_harm.train import train
+
+
+def test_small_training_is_reproducible(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    ra = train(None, a, per_template=10)
+    train(None, b, per_template=10)
+    assert ra["by_source"] == {"team": ra["examples"]}  # no third-party data asked for
+    za, zb = np.load(a), np.load(b)
+    for k in ("data", "indices", "intercept", "platt_a", "platt_b"):
+        assert np.array_equal(za[k], zb[k]), k
+    model = LinearModel.load(a)
+    bad = ["quel connard ce chef", "l'interne est un abruti", "the registrar is a moron"]
+    good = ["merci pour la garde", "réunion de service jeudi", "thanks to the whole team"]
+    p = model.predict_proba(bad + good)
+    assert p.shape == (6, len(MODEL_CATEGORIES))
+    j = model.categories.index("insult")
+    assert p[:3, j].mean() > p[3:, j].mean()
+
+
+def test_exclusion_removes_texts(tmp_path: Path) -> None:
+    norms = [normalize(e.text).text for e in expand(load_templates(), per_template=6)]
+    some = set(sorted(set(norms))[:50])
+    r = train(None, tmp_path / "c.npz", per_template=6, exclude=some)
+    assert r["examples"] == sum(1 for n in norms if n not in some)
+
+
+def test_shipped_model_is_small_and_pickle_free() -> None:
+    path = Path(__file__).parents[2] / "src/veilleur/detect/text_harm/data/model.npz"
+    assert path.stat().st_size < 3_000_000
+    with np.load(path, allow_pickle=False) as z:
+        assert "meta" in z
+    m = LinearModel.load()
+    assert m.categories == MODEL_CATEGORIES
+
+
+def test_corpus_is_deterministic_and_labelled() -> None:
+    a = expand(load_templates(), per_template=10, seed=3)
+    b = expand(load_templates(), per_template=10, seed=3)
+    assert [(e.text, e.labels) for e in a] == [(e.text, e.labels) for e in b]
+    cats = {c for e in a for c in e.labels}
+    assert set(MODEL_CATEGORIES) <= cats
+    assert sum(1 for e in a if not e.labels) > len(a) // 5  # plenty of hard negatives
+
+
+def test_obfuscate_changes_surface_not_normal_form() -> None:
+    import random
+
+    rng = random.Random(0)
+    changed = 0
+    for _ in range(30):
+        out = obfuscate("connard", rng)
+        changed += out != "connard"
+        assert normalize(out).text.replace("*", "o") in {"conard", "conardo"} or "*" in out
+    assert changed > 10

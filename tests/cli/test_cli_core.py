@@ -66,3 +66,14 @@ def test_import_then_list_as_json(tmp_path: Path) -> None:
     assert msgs[0]["created_at"].endswith("+00:00")
     members = json.loads(run("members", "--json").stdout)
     assert len(members) == 2
+
+
+def test_cli_startup_loads_no_model_library() -> None:
+    """`veilleur --help` must stay instant: heavy libraries load only when a command needs them."""
+    code = (
+        "import sys, veilleur.cli\n"
+        "heavy = [m for m in ('torch', 'transformers', 'spacy', 'presidio_analyzer', 'cv2', 'onnxruntime', 'sklearn') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert res.stdout.strip() == ""

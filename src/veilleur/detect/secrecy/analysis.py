@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-from presidio_analyzer import RecognizerResult
+from typing import TYPE_CHECKING
 
 from veilleur.detect.secrecy.lexicon import fold, lexicon
-from veilleur.detect.secrecy.recognizers import age_value
 from veilleur.records import Span
+
+if TYPE_CHECKING:  # presidio pulls torch/transformers: import it only when analysing
+    from presidio_analyzer import RecognizerResult
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,8 @@ def assess(text: str, spans: Sequence[Span], lang: str = "fr") -> SecrecyAnalysi
         k = _quasi_kind(text, s)
         if k is not None:
             kinds[k] = max(kinds.get(k, 0.0), WEIGHTS[k])
+    from veilleur.detect.secrecy.recognizers import age_value
+
     ages = [a for a in (age_value(s.text) for s in spans if s.label == "AGE") if a is not None]
     minor = any(a < 18 for a in ages) or (bool(lx.minor_words.search(text)) and not any(a >= 18 for a in ages))
     points = sum(kinds.values())

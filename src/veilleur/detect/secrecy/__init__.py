@@ -3,30 +3,50 @@ the risk of re-identification (detector ``secrecy``; redaction in ``veilleur.det
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from veilleur.detect.base import register_detector
 from veilleur.detect.secrecy.analysis import SecrecyAnalysis, assess, clean_hits
+from veilleur.detect.secrecy.lexicon import fold
 from veilleur.records import Finding, Message
 from veilleur.taxonomy import Severity
 
 __all__ = ["SecrecyAnalysis", "SecrecyTextDetector", "analyze_text", "analyze_texts"]
 
 DETECTOR_NAME = "secrecy"
-DETECTOR_VERSION = "0.1.0"
+DETECTOR_VERSION = "0.2.0"
 _RISK_ORDER = {"none": 0, "low": 1, "medium": 2, "high": 3}
 
 
-def analyze_texts(texts: Sequence[str], lang: str | None = None) -> list[SecrecyAnalysis]:
-    """Analyse many texts at once (spaCy ``nlp.pipe`` under Presidio); ``lang`` None guesses fr/en."""
+def analyze_texts(
+    texts: Sequence[str], lang: str | None = None, members: Iterable[str] = ()
+) -> list[SecrecyAnalysis]:
+    """Analyse many texts at once (spaCy ``nlp.pipe`` under Presidio); ``lang`` None guesses fr/en.
+    ``members``: display names of the group's members; a member named in a message is a colleague
+    (or the person spoken to), not a patient."""
     from veilleur.detect.secrecy.engine import analyze_batch
 
     texts = [t or "" for t in texts]
+    known = member_names(members)
     out: list[SecrecyAnalysis] = []
     for text, (lg, results) in zip(texts, analyze_batch(texts, lang), strict=True):
-        out.append(assess(text, clean_hits(text, results), lg))
+        out.append(assess(text, clean_hits(text, results, known), lg))
     return out
+
+
+def member_names(names: Iterable[str]) -> frozenset[str]:
+    """Folded full names and first names of members ("Léa Morel" -> "lea morel", "lea")."""
+    out: set[str] = set()
+    for n in names:
+        n = (n or "").strip()
+        if not n:
+            continue
+        out.add(fold(n))
+        first = n.split()[0]
+        if len(first) >= 3:
+            out.add(fold(first))
+    return frozenset(out)
 
 
 def analyze_text(text: str, lang: str | None = None) -> SecrecyAnalysis:
@@ -79,7 +99,8 @@ class SecrecyTextDetector:
     def detect(self, batch: Sequence[Message]) -> list[Finding]:
         msgs = [m for m in batch if m.text and m.text.strip()]
         findings: list[Finding] = []
-        for m, a in zip(msgs, analyze_texts([m.text for m in msgs], self.lang), strict=True):
+        members = {m.author.name for m in batch if m.author.name}
+        for m, a in zip(msgs, analyze_texts([m.text for m in msgs], self.lang, members), strict=True):
             if a.health_context and _RISK_ORDER[a.risk] >= _RISK_ORDER[self.min_risk]:
                 findings.append(finding_for(m.uid, m.text, a))
         return findings

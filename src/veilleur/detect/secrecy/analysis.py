@@ -46,6 +46,7 @@ WEIGHTS: dict[str, float] = {
     "SMALL_TOWN": 2.0,
     "CITY": 0.5,
     "PLACE": 1.0,
+    "ROLE": 2.0,
 }
 # French names of what was found, for explanations moderators read.
 FR_NAMES: dict[str, str] = {
@@ -67,6 +68,7 @@ FR_NAMES: dict[str, str] = {
     "SMALL_TOWN": "commune",
     "CITY": "ville",
     "PLACE": "lieu",
+    "ROLE": "rôle social",
 }
 RISK_FR = {"none": "aucun risque", "low": "risque faible", "medium": "risque moyen", "high": "risque élevé"}
 
@@ -94,8 +96,78 @@ def _eponym(text: str, start: int, end: int) -> bool:
     return any(after.startswith(s) or after.startswith(" " + s) for s in lx.eponym_suffixes)
 
 
-def clean_hits(text: str, results: Sequence[RecognizerResult]) -> list[Span]:
-    """Resolve overlaps (longest span wins), drop NER mistakes, relabel colleagues as PROFESSIONAL."""
+# Words before a name that make it the person spoken to or quoted in the group, not a patient.
+_ADDRESS_BEFORE = re.compile(
+    r"(?:^|[\s(])(?:@|salut|bonjour|bonsoir|coucou|merci|bravo|hello|hi|hey|thanks|thank you|dear|cher|chère|"
+    r"avec|comme|selon|dixit|d'accord avec|agree with|like|pour|sorry|désolée?)\s*,?\s*$",
+    re.I,
+)
+_ADDRESS_AFTER = re.compile(
+    r"^\s*(?:[,!?:…]|\.\.\.|\s(?:tu|t'|te|toi|you|a raison|is right|sérieusement|franchement|honnêtement|"
+    r"stp|s'il te plaît|please|seriously|honestly)\b)",
+    re.I,
+)
+_GREETING = re.compile(
+    r"(?:salut|bonjour|bonsoir|coucou|merci|bravo|hello|hi|hey|thanks|dear|cher|chère)[\s,]+", re.I
+)
+_SECOND_PERSON = re.compile(r"\b(?:tu|t'|te|toi|ton|ta|tes|you|your)\b", re.I)
+_ARTICLE_BEFORE = re.compile(r"(?:\b(?:le|la|les|du|de|des|the|a|an|my|mon|ma|notre)\s+\w*\s*|[A-Z]\.\s*)$", re.I)
+# A name followed by an age, a number or a date is a patient being described, not someone spoken to.
+_DETAILS_AFTER = re.compile(r"^\s*[,(]?\s*(?:\d|(?:née?|âgée?|aged|born)\b)", re.I)
+_NAME_PARTICLES = frozenset({"de", "du", "des", "d'", "le", "la", "van", "von", "da", "di", "el", "ben", "bin"})
+
+
+def _addressee(text: str, start: int, end: int, members: frozenset[str]) -> bool:
+    """A first name (no civility) that names a member of the group, or the person spoken to:
+    "Julie, enlève le nom", "D'accord avec Paul", "Bruno tu te rends compte", "... identifiable Mathieu.".
+    Never when the name introduces a patient's details ("Kevin, 8 ans, …", "le petit Noah")."""
+    from veilleur.detect.secrecy.recognizers import person_noun_before
+
+    frag = text[start:end]
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 20]
+    if _DETAILS_AFTER.match(after) or person_noun_before(before):
+        return False
+    if " " in frag.strip():
+        return fold(frag) in members
+    if fold(frag) in members:
+        return True
+    speaks_to = bool(_SECOND_PERSON.search(text))
+    if _ADDRESS_BEFORE.search(before):
+        return True
+    if (before.strip() == "" or re.search(r"[.!?…]\s*$", before)) and _ADDRESS_AFTER.match(after):
+        # "Julie, enlève…" speaks to Julie only if the message speaks to someone; "Thierry sérieusement…",
+        # "Paul a raison", "Bruno !" always do.
+        return speaks_to or not re.match(r"\s*(?:,|…|\.\.\.)", after)
+    # Last word of the message, after a comma or in a message that speaks to someone ("tu", "you").
+    if after.strip(" .!?…)😉🙂🙏") == "" and not _ARTICLE_BEFORE.search(before):
+        return before.rstrip().endswith(",") or speaks_to
+    return False
+
+
+def _ner_noise(text: str, start: int, frag: str) -> bool:
+    """spaCy tags capitalised common words as people ("Bonne année", "Néphro :", "Ramadan commence",
+    "Urgences de Perpignan", "Aïd moubarak"). Keep a name it found only when it looks like one: a known
+    first name, a word after a person noun ("le petit Tiago", "Mme"), or capitalised words only."""
+    lx = lexicon()
+    words = frag.split()
+    if any(w in lx.first_names for w in words):
+        return False
+    if any(lx.care_words.fullmatch(w) or lx.patient_words.fullmatch(w) for w in words):
+        return True
+    if len(words) == 1:
+        from veilleur.detect.secrecy.recognizers import person_noun_before
+
+        return not person_noun_before(text[max(0, start - 40) : start])
+    return not all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words)
+
+
+def clean_hits(
+    text: str, results: Sequence[RecognizerResult], members: frozenset[str] = frozenset()
+) -> list[Span]:
+    """Resolve overlaps (longest span wins), drop NER mistakes, relabel colleagues as PROFESSIONAL and the
+    people spoken to (group members, vocatives) as ADDRESSEE. ``members``: folded names of the group's
+    members (full names and first names) — a colleague named in the thread is not a patient."""
     lx = lexicon()
     cands: list[tuple[int, int, str, float]] = []
     for r in results:
@@ -105,6 +177,11 @@ def clean_hits(text: str, results: Sequence[RecognizerResult]) -> list[Span]:
         while e > s and text[e - 1] in " ,;:":
             e -= 1
         frag = text[s:e]
+        if label == "PERSON":  # NER sometimes takes the greeting with the name ("Hi Tom", "Merci Julie")
+            g = _GREETING.match(frag)
+            if g and g.end() < len(frag):
+                s += g.end()
+                frag = text[s:e]
         if not frag.strip():
             continue
         if label in _NER_LABELS and r.recognition_metadata and "Spacy" in str(r.recognition_metadata.get("recognizer_name", "")):
@@ -115,6 +192,8 @@ def clean_hits(text: str, results: Sequence[RecognizerResult]) -> list[Span]:
             if label == "PERSON" and len(frag.split()) == 1 and (
                 lx.patient_words.fullmatch(frag) or lx.minor_words.fullmatch(frag) or lx.care_words.fullmatch(frag)
             ):
+                continue
+            if label == "PERSON" and _ner_noise(text, s, frag):
                 continue
         if label == "PERSON" and (fold(frag) in lx.drugs or _eponym(text, s, e)):
             continue
@@ -131,12 +210,17 @@ def clean_hits(text: str, results: Sequence[RecognizerResult]) -> list[Span]:
         frag = text[s:e]
         if label in ("PERSON", "INITIALS") and _professional(text, s, frag):
             label = "PROFESSIONAL"
+        elif label == "PERSON" and _addressee(text, s, e, members):
+            label = "ADDRESSEE"
         spans.append(Span(start=s, end=e, label=label, text=frag))
     return spans
 
 
 # Details about one person (as opposed to an institution or a disease, which describe a service).
-PERSONAL_KINDS = frozenset({"AGE", "BIRTH_DATE", "INITIALS", "WARD_ROOM", "SCHOOL", "DATE"})
+PERSONAL_KINDS = frozenset({"AGE", "BIRTH_DATE", "INITIALS", "WARD_ROOM", "SCHOOL", "DATE", "ROLE"})
+# Unknown compound commune names ("Peyrat-le-Château", "Saint-Jean-sur-Veyle") are small places far more
+# often than cities: the place list knows the cities.
+_COMPOUND_COMMUNE = re.compile(r"^[A-ZÉÈ][\w']+(?:-[\w']+)*-(?:le|la|les|lès|sur|sous|en|de|du|des|aux?)-[\w'-]+$")
 
 
 def health_context(text: str, spans: Sequence[Span]) -> bool:
@@ -160,7 +244,7 @@ def _quasi_kind(text: str, span: Span) -> str | None:
     if span.label == "LOCATION":
         place = lexicon().places.get(fold(span.text))
         if place is None:
-            return "PLACE"
+            return "SMALL_TOWN" if _COMPOUND_COMMUNE.match(span.text) else "PLACE"
         return "SMALL_TOWN" if place.small else "CITY"
     if span.label == "DATE":
         before = text[max(0, span.start - 25) : span.start]

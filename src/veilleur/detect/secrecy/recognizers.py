@@ -137,6 +137,19 @@ _PERSON_NOUN = re.compile(
     r"[A-Z]\.|\b[A-Z][a-zé]+)\s*,?\s*(?:de\s+|âgée?\s+de\s+|\(\s*)?$",
     re.I,
 )
+
+
+def person_noun_before(before: str) -> bool:
+    """True when the words just before a capitalised word introduce a person ("le petit", "patiente", "Mme")."""
+    return bool(re.search(
+        r"(?:patiente?s?|femme|homme|enfant|garçon|fille|fillette|bébé|nourrisson|dame|monsieur|jeune|ado|"
+        r"adolescente?|petite?|mme|m\.|mr|mrs|ms|résidente?|lady|man|woman|boy|girl|child|baby|infant|"
+        r"gentleman|toddler|teen|teenager|son|daughter|fils|maman|papa|mère|père|mari|épouse|frère|sœur|"
+        r"tonton|tata|papi|mamie|pépé|mémé|named|nommée?|appelée?|prénommée?|s'appelle|called)\s*,?\s*$",
+        before, re.I,
+    ))
+
+
 _HOSPITAL_FR = re.compile(
     rf"(?<![\w])(?:CHU|CHRU|CHR|CHI|CH|AP-HP|hôpital|hopital|clinique|polyclinique|centre hospitalier(?:\s+universitaire)?|"
     rf"EHPAD|maternité|centre de rééducation|IME|CMP|CMPP)"
@@ -299,6 +312,39 @@ def _places(text: str) -> list[Hit]:
     return out
 
 
+_ROLE_NOUNS_FR = (
+    r"maire|adjointe? au maire|curé|pasteur|imam|rabbin|pharmacien(?:ne)?|boulang(?:er|ère)|bouch(?:er|ère)|notaire|"
+    r"institut(?:eur|rice)|instit|direct(?:eur|rice)(?: d'école| de l'école| du collège)?|garagiste|factrice|facteur|"
+    r"gendarme|dentiste|vétérinaire|véto|buraliste|épici(?:er|ère)|proviseure?|principale?|député(?:e)?|"
+    r"sénat(?:eur|rice)|préfète?|patron(?:ne)? du bar|cafetière|cafetier|coiffeuse|coiffeur"
+)
+_ROLE_FR = re.compile(
+    rf"\b(?:(?:l[ea]|son|sa|un|une)\s+)?(?:fils|fille|femme|mari|épouse|père|mère|frère|s(?:œ|oe)ur|"
+    rf"petit-fils|petite-fille|neveu|nièce|veuve|veuf|gamin|gamine|gosse)\s+(?:du|de la|de l'|de l’|d')\s*"
+    rf"(?:{_ROLE_NOUNS_FR})\b"
+    rf"|\b(?:l[ea]|l'|l’)\s*(?:{_ROLE_NOUNS_FR})(?=\s+(?:de|du|d'|d’)\s*[A-Z])"
+    rf"|\b(?:le seul|la seule|l'unique|l’unique)\s+(?:[a-zéèêàç-]+\s+){{0,2}}(?:du|de la|de|d'|d’)\s*"
+    rf"(?:village|commune|bourg|vallée|cirque|île|canton|quartier|lycée|collège|école|(?=[A-Z]))",
+    re.I,
+)
+_ROLE_EN = re.compile(
+    r"\b(?:the|his|her)\s+(?:mayor|vicar|priest|imam|rabbi|pharmacist|baker|butcher|headteacher|head teacher|"
+    r"principal|postman|postwoman|vet|dentist|MP|councillor|sheriff)'s\s+(?:son|daughter|wife|husband|mother|"
+    r"father|brother|sister|kid|child)\b"
+    r"|\bthe\s+(?:mayor|vicar|priest|pharmacist|baker|headteacher|head teacher|principal|MP|sheriff)(?=\s+of\s+[A-Z])"
+    r"|\bthe only\s+(?:[a-z-]+\s+){0,2}(?:in|from|of)\s+(?:the\s+)?(?:village|town|valley|island|school|(?=[A-Z]))",
+    re.I,
+)
+
+
+def _roles(text: str) -> list[Hit]:
+    """A social role that singles someone out in a small place ("la fille du pharmacien", "le maire de …",
+    "le seul dialysé du village")."""
+    out = [(m.start(), m.end(), "ROLE", 0.8) for m in _ROLE_FR.finditer(text)]
+    out += [(m.start(), m.end(), "ROLE", 0.8) for m in _ROLE_EN.finditer(text)]
+    return [(s, e if text[e - 1] != " " else e - 1, lab, sc) for s, e, lab, sc in out]
+
+
 def _rare_diseases(text: str) -> list[Hit]:
     return [(m.start(), m.end(), "RARE_DISEASE", 0.9) for m in lexicon().rare_diseases.finditer(text)]
 
@@ -331,12 +377,13 @@ FINDERS: dict[str, Finder] = {
     "address": _addresses,
     "place": _places,
     "rare_disease": _rare_diseases,
+    "role": _roles,
     "first_name": _first_names,
 }
 
 ENTITIES: tuple[str, ...] = (
     "NIR", "PHONE", "IPP", "RPPS", "EMAIL", "WARD_ROOM", "INITIALS", "PERSON", "DATE", "AGE", "HOSPITAL",
-    "SERVICE", "SCHOOL", "ADDRESS", "LOCATION", "RARE_DISEASE",
+    "SERVICE", "SCHOOL", "ADDRESS", "LOCATION", "RARE_DISEASE", "ROLE",
 )
 
 

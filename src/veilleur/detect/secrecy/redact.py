@@ -47,6 +47,7 @@ _REMOVED_FR = {
     "RPPS": "[n° RPPS supprimé]",
     "EMAIL": "[e-mail supprimé]",
     "ADDRESS": "[adresse supprimée]",
+    "ROLE": "[fonction retirée]",
 }
 _REMOVED_EN = {
     "NIR": "[social security number removed]",
@@ -55,6 +56,7 @@ _REMOVED_EN = {
     "RPPS": "[professional number removed]",
     "EMAIL": "[e-mail removed]",
     "ADDRESS": "[address removed]",
+    "ROLE": "[role removed]",
 }
 _REASONS = {
     "PERSON": "nom remplacé par un pseudonyme",
@@ -66,6 +68,7 @@ _REASONS = {
     "HOSPITAL": "établissement rendu anonyme",
     "SCHOOL": "école rendue anonyme",
     "WARD_ROOM": "numéro de chambre/lit supprimé",
+    "ROLE": "rôle social qui désigne la personne retiré",
 }
 
 _FR_NUM = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze"]
@@ -104,6 +107,8 @@ def _age_fr(years: float, with_de: bool) -> str:
         return "adolescent" if with_de else "adolescence"
     if years >= 90:
         return "de plus de 90 ans" if with_de else "plus de 90 ans"
+    if years < 20:
+        return "jeune adulte"
     decade = int(years // 10)
     adj = _DECADE_ADJ.get(decade)
     if with_de or decade >= 7:
@@ -129,6 +134,8 @@ def _age_en(span_text: str, years: float) -> str:
         return "teenage"
     if years >= 90:
         return "over-90"
+    if years < 20:
+        return "young adult"
     return _EN_DECADES[int(years // 10)]
 
 

@@ -88,3 +88,15 @@ def test_capture_file_bad_input(store: Store, tmp_path: Path, path_kind: str, de
     with pytest.raises(InputError, match=fragment):
         api.capture_file(store, p, actor="x", declared=declared)
     assert api.list_items(store) == []
+
+
+def test_emoji_the_font_cannot_draw_are_named_not_dropped(store: Store) -> None:
+    # A harassment message made only of emoji must not render as an empty card.
+    m = make_message(store, text="🐀🐀 balance 🤡", n=2)
+    item = api.capture_message(store, m.uid, actor="moderatrice")
+    vault = Vault(store)
+    roles = {f.role: f for f in item.files}
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(vault.read(roles["view_pdf"]))).pages)
+    assert text.count("U+1F400 RAT") == 2 and "U+1F921 CLOWN FACE" in text
+    assert "nom Unicode" in text  # the card says why
+    assert json.loads(vault.read(roles["normalised"]))["text"] == "🐀🐀 balance 🤡"  # exact text kept

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import textwrap
+import unicodedata
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,13 +40,40 @@ def utc_text(dt: datetime) -> str:
     return dt.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+@lru_cache(maxsize=1)
+def _covered() -> frozenset[int]:
+    """Code points DejaVu Sans can draw (emoji are not among them)."""
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(font_file()))["cmap"].getBestCmap())
+
+
+def drawable(text: str) -> tuple[str, int]:
+    """Text the card fonts can draw: each character they lack (emoji 🐀, 🤡…) becomes its Unicode name,
+    "[U+1F400 RAT]", so that nothing the author wrote silently disappears from the picture. Returns the
+    text and the number of characters named. Variation selectors and joiners are dropped."""
+    cov = _covered()
+    out: list[str] = []
+    named = 0
+    for ch in text:
+        cp = ord(ch)
+        if cp in cov or ch in "\n\t":
+            out.append(ch)
+        elif cp in (0x200D, 0xFE0E, 0xFE0F) or 0x1F3FB <= cp <= 0x1F3FF:
+            continue  # joiner, emoji presentation selector, skin tone: part of the previous symbol
+        else:
+            named += 1
+            out.append(f"[U+{cp:04X} {unicodedata.name(ch, 'caractère inconnu')}]")
+    return "".join(out), named
+
+
 def card_lines(msg: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str, str]]:
     """(style, text) lines of the card; style is title, meta, body or foot."""
     created = datetime.fromisoformat(msg["created_at"])
-    text = msg.get("text") or ""
+    text, named = drawable(msg.get("text") or "")
     truncated = len(text) > MAX_CARD_CHARS
     lines: list[tuple[str, str]] = [
-        ("title", f"{msg['author']['name']}"),
+        ("title", drawable(msg["author"]["name"])[0]),
         ("meta", f"Publié le {paris(created)}"),
         ("meta", f"Soit {utc_text(created)}"),
         ("meta", f"Plateforme : {msg['source']} · Communauté : {msg['community_name']} · Type : {msg.get('kind', '')}"),
@@ -55,6 +84,9 @@ def card_lines(msg: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str,
     lines.extend(("body", para) for para in (text[:MAX_CARD_CHARS] or "(message sans texte)").split("\n"))
     if truncated:
         lines.append(("meta", f"(texte tronqué à l'affichage : {len(text)} caractères, voir message.json)"))
+    if named:
+        lines.append(("meta", f"({named} symbole(s) que la police ne dessine pas (emoji) remplacé(s) par leur nom "
+                              "Unicode entre crochets ; texte exact dans message.json)"))
     for a in msg.get("attachments", []):
         lines.append(("meta", f"Pièce jointe : {a['name']} ({a['media_type']}, sha256 {a.get('sha256') or 'absente'})"))
     lines.append(("rule", ""))

@@ -11,11 +11,13 @@ from veilleur.detect.text_harm.evaluate import evaluate_file, read_labelled
 from veilleur.detect.text_harm.normalize import normalize
 
 HELDOUT = Path(__file__).parents[1] / "data" / "text_harm_heldout.jsonl"
+CHATTER = Path(__file__).parents[1] / "data" / "text_harm_chatter.jsonl"
 
 
-def test_heldout_never_in_training_corpus() -> None:
+@pytest.mark.parametrize("path", [HELDOUT, CHATTER], ids=["heldout", "chatter"])
+def test_evaluation_files_never_in_training_corpus(path: Path) -> None:
     train = {normalize(e.text).text for e in expand(load_templates())}
-    leaked = [r.text for r in read_labelled(HELDOUT) if normalize(r.text).text in train]
+    leaked = [r.text for r in read_labelled(path) if normalize(r.text).text in train]
     assert not leaked
 
 
@@ -25,8 +27,8 @@ def metrics() -> dict:
 
 
 def test_heldout_macro_f1_and_recall(metrics: dict) -> None:
-    # measured 0.902 macro-F1, any-harm P 0.938 / R 0.909 (docs/text_harm.md); floors keep a margin
-    assert metrics["macro"]["f1"] >= 0.80
+    # measured 0.905 macro-F1, any-harm P 0.939 / R 0.924 (docs/text_harm.md); floors keep a margin
+    assert metrics["macro"]["f1"] >= 0.85
     assert metrics["any_harm"]["recall"] >= 0.80
     assert metrics["any_harm"]["precision"] >= 0.85
 
@@ -42,18 +44,43 @@ def test_every_harm_category_found_somewhere(metrics: dict) -> None:
             assert d["recall"] >= 0.5, (cat, d)
 
 
+def test_ordinary_chatter_false_positive_rate() -> None:
+    """Team-written ordinary group messages (never trained on): measured 1 of 281 flagged, no critical finding."""
+    from datetime import UTC, datetime
+
+    from veilleur.detect.text_harm.detector import TextHarmDetector
+    from veilleur.records import Author, Message
+    from veilleur.taxonomy import Severity
+
+    rows = read_labelled(CHATTER)
+    benign = [r for r in rows if not r.labels]
+    assert len(rows) >= 300 and len(benign) >= 250
+    m = evaluate_file(CHATTER)
+    cm = m["clinical_vs_harmful"]
+    flagged = cm["clinical"]["flagged"] + cm["other_benign"]["flagged"]
+    assert flagged / len(benign) <= 0.02, m["errors"]
+    assert m["any_harm"]["precision"] >= 0.85 and m["any_harm"]["recall"] >= 0.6
+    msgs = [Message(source="test", community_id="g", community_name="Groupe", message_id=f"m{i}",
+                    author=Author(id="a", name="A"), created_at=datetime(2026, 1, 1, tzinfo=UTC), text=r.text)
+            for i, r in enumerate(benign)]
+    assert not [f for f in TextHarmDetector().detect(msgs) if f.severity >= Severity.CRITICAL]
+
+
 DEMO = Path(__file__).parents[2] / "demo"
 
 
 @pytest.mark.skipif(not (DEMO / "labels.jsonl").exists(), reason="demo corpus not built")
 def test_demo_corpus_figures() -> None:
-    """The demo is never trained on; floors under the measured figures (any-harm R 0.32, FP rate 0.015)."""
+    """The demo is never trained on; floors under the measured figures (any-harm P 0.97 / R 0.64, FP rate 0.002).
+
+    Measured after looking at the demo's errors (docs/text_harm.md): not a pristine test any more."""
     import json
 
     from veilleur.detect.raid import detect_raids
     from veilleur.detect.text_harm.detector import TextHarmDetector
     from veilleur.ingest.base import ImportOptions, SourceTree
     from veilleur.ingest.facebook import FacebookAdapter
+    from veilleur.taxonomy import Severity
 
     labels = {}
     for line in (DEMO / "labels.jsonl").read_text(encoding="utf-8").splitlines():
@@ -66,8 +93,10 @@ def test_demo_corpus_figures() -> None:
     flagged = {f.message_uid for f in findings}
     harmful = {m.uid for m in msgs if labels[m.message_id] - {"patient_identifiable_text", "patient_photo",
                                                               "dicom_phi", "exif_location", "text_in_image", "raid"}}
-    assert len(flagged & harmful) / max(len(harmful), 1) >= 0.2
-    assert len(flagged - harmful) / max(len(msgs) - len(harmful), 1) <= 0.05
+    assert len(flagged & harmful) / max(len(harmful), 1) >= 0.5
+    assert len(flagged & harmful) / max(len(flagged), 1) >= 0.8
+    assert len(flagged - harmful) / max(len(msgs) - len(harmful), 1) <= 0.02
+    assert not [f for f in findings if f.message_uid not in harmful and f.severity >= Severity.CRITICAL]
     raids = detect_raids(msgs, findings)
     gold_raid = {m.uid for m in msgs if "raid" in labels[m.message_id]}
     if gold_raid:

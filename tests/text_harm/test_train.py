@@ -64,3 +64,19 @@ def test_obfuscate_changes_surface_not_normal_form() -> None:
         changed += out != "connard"
         assert normalize(out).text.replace("*", "o") in {"conard", "conardo"} or "*" in out
     assert changed > 10
+
+
+def test_revision_files_are_merged_with_nested_slots_and_ground_tags() -> None:
+    data = load_templates()
+    ids = {t["id"] for t in data["templates"]}
+    assert {"fr_insult_colleague", "fr_reply", "fr_pileon", "fr_encore"} <= ids  # base file + revision 3
+    ex = expand(data, per_template=20, seed=5)
+    assert not [e.text for e in ex if "{" in e.text or "#" in e.text]  # nested slots filled, tags stripped
+    encore = [e for e in ex if e.functionality == "fr_encore"]
+    assert encore and all(len(e.labels) == 1 and e.labels[0].startswith("discrimination:") for e in encore)
+    # the ground comes from the tagged value, not from a random draw
+    for e in encore:
+        if "fauteuil roulant" in e.text:
+            assert e.labels == ("discrimination:disability_health",)
+        if "voilée" in e.text:
+            assert e.labels == ("discrimination:religion",)

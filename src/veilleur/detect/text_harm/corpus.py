@@ -41,14 +41,30 @@ class Example:
     weight: float = 1.0
 
 
+EXTRA_TEMPLATE_FILES = ("corpus_templates_everyday.yaml",)
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Adds the pools (per language; a pool of the same name is extended) and templates of ``extra``."""
+    for lang, pools in (extra.get("pools") or {}).items():
+        dest = base.setdefault("pools", {}).setdefault(lang, {})
+        for name, values in pools.items():
+            dest[name] = list(dest.get(name, [])) + list(values)
+    base["templates"] = list(base["templates"]) + list(extra.get("templates") or [])
+    return base
+
+
 def load_templates(path: Path | None = None) -> dict[str, Any]:
+    """The template corpus: ``corpus_templates.yaml`` plus the revision files of EXTRA_TEMPLATE_FILES."""
     if path is None:
-        text = (
-            resources.files("veilleur.detect.text_harm").joinpath("data").joinpath("corpus_templates.yaml")
-        ).read_text(encoding="utf-8")
+        root = resources.files("veilleur.detect.text_harm").joinpath("data")
+        data = yaml.safe_load(root.joinpath("corpus_templates.yaml").read_text(encoding="utf-8"))
+        for name in EXTRA_TEMPLATE_FILES:
+            ref = root.joinpath(name)
+            if ref.is_file():
+                data = _merge(data, yaml.safe_load(ref.read_text(encoding="utf-8")))
     else:
-        text = path.read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or "templates" not in data:
         raise ValueError("corpus templates: expected 'pools' and 'templates'")
     return data
@@ -113,25 +129,34 @@ def expand(data: dict[str, Any], per_template: int = 120, seed: int = 13) -> lis
             gender: str | None = None
             values: dict[str, str] = {}
             ground = rng.choice(list(GROUND_POOLS))
-            for name in _SLOT.findall(text):
-                if name in values or name in _AGREE:
-                    continue
-                if name == "group":
-                    values[name] = rng.choice(pools[GROUND_POOLS[ground]])
-                    continue
-                base, want = name, gender
-                if name.endswith("_f"):
-                    base, want = name[:-2], "f"
-                v, g = _pick(pools[base], want, rng)
-                if gender is None and g is not None:
-                    gender = g
-                if base in obf and rng.random() < 0.35:
-                    v = obfuscate(v, rng)
-                values[name] = v
-            g = gender or rng.choice("mf")
-            for k, (m, f) in _AGREE.items():
-                values[k] = f if g == "f" else m
-            filled = _SLOT.sub(lambda mm, v=values: v[mm.group(1)], text)  # type: ignore[misc]
+            filled = text
+            # slot values may hold slots themselves ("{pile}" -> "... {snitch} ..."): a few rounds
+            for _round in range(3):
+                names = [nm for nm in _SLOT.findall(filled) if nm not in values and nm not in _AGREE]
+                for name in names:
+                    if name in values:
+                        continue
+                    if name == "group":
+                        values[name] = rng.choice(pools[GROUND_POOLS[ground]])
+                        continue
+                    base, want = name, gender
+                    if name.endswith("_f"):
+                        base, want = name[:-2], "f"
+                    v, g = _pick(pools[base], want, rng)
+                    if "#" in v:  # "un autiste#disability_health": the value sets the ground of the labels
+                        v, ground = v.rsplit("#", 1)
+                    if gender is None and g is not None:
+                        gender = g
+                    if base in obf and rng.random() < 0.35:
+                        v = obfuscate(v, rng)
+                    values[name] = v
+                if _round == 0:
+                    g0 = gender or rng.choice("mf")
+                    for k, (m, f) in _AGREE.items():
+                        values[k] = f if g0 == "f" else m
+                filled = _SLOT.sub(lambda mm, v=values: v.get(mm.group(1), mm.group(0)), filled)  # type: ignore[misc]
+                if not _SLOT.search(filled):
+                    break
             filled = re.sub(r"\s+", " ", filled).strip().rstrip(",").strip()
             if rng.random() < 0.15:
                 filled = filled[:1].upper() + filled[1:]

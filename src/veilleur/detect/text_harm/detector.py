@@ -56,7 +56,9 @@ def _language_detector() -> Any:
     return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
 
 
-_FR_WORDS = frozenset(["le", "la", "les", "de", "des", "du", "un", "une", "est", "et", "il", "elle", "pour", "avec", "pas", "que", "qui", "sur", "dans", "au", "aux", "ce", "cette", "je", "tu", "on", "nous", "vous", "mon", "ma", "mes", "son", "sa", "ses", "encore", "tout", "très"])
+_FR_WORDS = frozenset(["le", "la", "les", "de", "des", "du", "un", "une", "est", "et", "il", "elle", "pour", "avec", "pas", "que", "qui", "sur", "dans", "au", "aux", "ce", "cette", "je", "tu", "on", "nous", "vous", "mon", "ma", "mes", "son", "sa", "ses", "encore", "tout", "très",
+                       "ton", "ta", "tes", "te", "toi", "moi", "lui", "leur", "mais", "donc", "ça", "ne", "se", "par", "suis", "sont",
+                       "ont", "vais", "va", "avec", "maintenant", "aussi", "bien", "comme", "quand", "oui", "non", "merci", "chez"])
 _EN_WORDS = frozenset(["the", "a", "an", "is", "and", "he", "she", "for", "with", "not", "that", "who", "on", "in", "to", "of", "this", "i", "you", "are", "was", "his", "her", "my", "what", "it"])
 _FR_CHARS = re.compile(r"[éèêàçùâîôœ]")
 _WORDS = re.compile(r"[a-zà-ÿ]+")
@@ -134,6 +136,9 @@ class TextHarmAnalyzer:
         self.hf_combine = hf_combine
         self.policy = load_policy()
         self.thresholds = thresholds_from_policy(self.policy)
+        short = self.policy.get("short_message", {}) or {}
+        self.short_words = int(short.get("min_words", 0))
+        self.short_factor = float(short.get("model_factor", 1.0))
 
     # -- tier 1 -----------------------------------------------------------------------------------------
     def _tier1(self, texts: list[str], langs: list[str]) -> list[Analysis]:
@@ -147,6 +152,10 @@ class TextHarmAnalyzer:
             hits = self.lexicon.match(text, lang, norms[i])
             lex = Lexicon.scores(hits)
             damp, msg_ctx = self.lexicon.message_contexts(norms[i].text)
+            if len(_WORD_RE.findall(norms[i].text)) < self.short_words:
+                # a few words give the n-gram model too little evidence: model-only scores are damped
+                # (a lexicon term still counts in full)
+                damp *= self.short_factor
             scores: dict[str, float] = {}
             for j, c in enumerate(cats):
                 scores[c] = max(float(probs[i, j]) * damp, lex.get(c, 0.0))
@@ -229,6 +238,9 @@ class TextHarmAnalyzer:
             for c, v in verdict.scores.items():
                 if c in a.scores:
                     a.scores[c] = v
+
+
+_WORD_RE = re.compile(r"[a-z]{2,}")
 
 
 def _word_iter(text: str) -> Any:

@@ -25,11 +25,12 @@ venv: $(STAMP)
 system:
 	bash scripts/setup-system.sh
 
-# Sets everything up, then scans the bundled demo group (a fresh database each time).
+# Sets everything up, then runs the main job on the bundled demo group (a fresh var/demo each time):
+# scan + summary, evaluation against the labels, the two demo cases (qualification, deadlines, next
+# step), sealed evidence + verified bundle, the documents as PDF, a demo account for `veilleur serve`.
 demo: venv
 	bash scripts/setup-system.sh --demo
-	rm -rf var/demo && mkdir -p var/demo
-	$(BIN)/veilleur scan demo/facebook-export
+	bash scripts/demo.sh
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks scripts demo

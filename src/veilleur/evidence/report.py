@@ -7,7 +7,7 @@ import io
 from datetime import datetime
 from typing import Any
 
-from veilleur.evidence.render import new_pdf, paris, utc_text
+from veilleur.evidence.render import drawable, new_pdf, paris, utc_text
 
 KIND_FR = {"message": "Message enregistré", "url": "Page web capturée", "file": "Fichier fourni par l'utilisateur"}
 ACTION_FR = {
@@ -34,28 +34,28 @@ class _Doc:
 
     def h1(self, text: str) -> None:
         self.pdf.set_font("DejaVu", "B", 16)
-        self.pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, 8, drawable(text)[0], new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(2)
 
     def h2(self, text: str) -> None:
         self.pdf.ln(3)
         self.pdf.set_font("DejaVu", "B", 12.5)
-        self.pdf.multi_cell(0, 6.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, 6.5, drawable(text)[0], new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(1)
 
     def p(self, text: str, size: float = 10) -> None:
         self.pdf.set_font("DejaVu", "", size)
-        self.pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
+        self.pdf.multi_cell(0, size * 0.5, drawable(text)[0], new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
 
     def kv(self, key: str, value: str) -> None:
         self.pdf.set_font("DejaVu", "B", 9.5)
         self.pdf.cell(45, 5, key)
         self.pdf.set_font("DejaVu", "", 9.5)
-        self.pdf.multi_cell(0, 5, value or "—", new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
+        self.pdf.multi_cell(0, 5, drawable(value or "—")[0], new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
 
     def mono(self, text: str) -> None:
         self.pdf.set_font("DejaVuMono", "", 7.8)
-        self.pdf.multi_cell(0, 4, text, new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
+        self.pdf.multi_cell(0, 4, drawable(text)[0], new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
 
     def image(self, data: bytes) -> None:
         from PIL import Image

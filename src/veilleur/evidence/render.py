@@ -40,19 +40,19 @@ def utc_text(dt: datetime) -> str:
     return dt.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-@lru_cache(maxsize=1)
-def _covered() -> frozenset[int]:
-    """Code points DejaVu Sans can draw (emoji are not among them)."""
+@lru_cache(maxsize=8)
+def covered_codepoints(font: Path) -> frozenset[int]:
+    """Code points a TrueType font can draw (DejaVu lacks most emoji)."""
     from fontTools.ttLib import TTFont
 
-    return frozenset(TTFont(str(font_file()))["cmap"].getBestCmap())
+    return frozenset(TTFont(str(font))["cmap"].getBestCmap())
 
 
 def drawable(text: str) -> tuple[str, int]:
     """Text the card fonts can draw: each character they lack (emoji 🐀, 🤡…) becomes its Unicode name,
     "[U+1F400 RAT]", so that nothing the author wrote silently disappears from the picture. Returns the
     text and the number of characters named. Variation selectors and joiners are dropped."""
-    cov = _covered()
+    cov = covered_codepoints(font_file())
     out: list[str] = []
     named = 0
     for ch in text:

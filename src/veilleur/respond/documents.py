@@ -291,17 +291,11 @@ def build_context(
     return ctx
 
 
-@lru_cache(maxsize=1)
-def _covered() -> frozenset[int]:
-    """Code points the DejaVu serif font can draw (emoji are not among them)."""
-    from fontTools.ttLib import TTFont
-
-    return frozenset(TTFont(str(_fonts()[""]))["cmap"].getBestCmap())
-
-
 def _drawable(value: str) -> str:
     # The sealed pièce keeps the exact text; the letter shows a visible marker for each missing glyph.
-    cov = _covered()
+    from veilleur.evidence.render import covered_codepoints
+
+    cov = covered_codepoints(_fonts()[""])
     return "".join(ch if ord(ch) in cov or ch in "\n\t" else f"[U+{ord(ch):04X}]" for ch in value)
 
 

@@ -157,3 +157,27 @@ def test_emoji_become_visible_markers_in_pdf() -> None:
     flat = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
     assert "[U+1F602][U+1F921]" in flat
     assert "😂" in render("dsa_notice", cf, PARTIES, "md", now=NOW).decode("utf-8")  # editable text keeps it
+
+
+def test_patient_identifiers_are_masked_in_letters_unless_full_quotes_asked() -> None:
+    # A letter about a breach of medical secrecy must not disclose the patient again.
+    from veilleur.records import Finding, Span
+    from veilleur.taxonomy import Severity
+
+    case, msgs, finds = secrecy_case()
+    m = msgs[0]
+    m = replace(m, text="Le petit Enzo Marchand, 7 ans, chambre 12 au CHU de Clermont, LAL en rechute.")
+    spans = tuple(
+        Span(m.text.index(t), m.text.index(t) + len(t), lab, t)
+        for t, lab in (("Enzo Marchand", "PERSON"), ("7 ans", "AGE"), ("chambre 12", "WARD_ROOM"), ("CHU de Clermont", "HOSPITAL"))
+    )
+    f = Finding(m.uid, "secrecy", "1", "patient_identifiable_text", Severity.CRITICAL, 0.95, spans=spans)
+    cf = CaseFile(case, [m, *msgs[1:]], [f, *finds[1:]], [], fallback_evidence([m, *msgs[1:]]))
+    for kind in ("signalement_ordre", "dsa_notice", "cnil_complaint", "plainte_procureur"):
+        txt = render(kind, cf, PARTIES, "txt", now=NOW).decode("utf-8")
+        for identifier in ("Enzo", "Marchand", "7 ans", "chambre 12", "Clermont"):
+            assert identifier not in txt, (kind, identifier)
+        assert "Le petit [nom], [âge], [chambre/lit] au [établissement], LAL en rechute." in txt
+        assert "Extrait masqué : 4 élément(s)" in txt
+    full = replace(PARTIES, opts={**PARTIES.opts, "full_quotes": "oui"})
+    assert "Enzo Marchand" in render("plainte_procureur", cf, full, "txt", now=NOW).decode("utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -20,6 +21,7 @@ from veilleur.law.catalogue import LABEL_FR, load_catalogue
 from veilleur.law.deadlines import case_deadlines, format_date_fr, format_datetime_fr
 from veilleur.law.deadlines import paris_date as paris_date_of
 from veilleur.law.qualify import Qualification, qualify
+from veilleur.records import Finding, Message
 from veilleur.respond.casefile import CaseFile
 from veilleur.taxonomy import is_secrecy, label
 
@@ -121,6 +123,34 @@ def _flat(text: str, limit: int = MAX_QUOTE) -> str:
     return t if len(t) <= limit else t[: limit - 1].rstrip() + "…"
 
 
+# Findings whose spans name or single out a patient in the message text.
+_PATIENT_TEXT_CATEGORIES = frozenset({"patient_identifiable_text"})
+
+
+def masked_quote(message: Message, findings: Sequence[Finding]) -> tuple[str, int]:
+    """The message text with what identifies a patient replaced by its nature ("[nom]", "[âge]",
+    "[chambre/lit]"): a letter to a platform, the Ordre or the CNIL shows that a patient is
+    identifiable without disclosing them again (data minimisation). The exact text stays in the sealed
+    evidence. Returns the text and the number of passages masked."""
+    from veilleur.detect.secrecy.analysis import FR_NAMES
+
+    spans = sorted(
+        {(sp.start, sp.end, sp.label) for f in findings if f.message_uid == message.uid
+         and f.category in _PATIENT_TEXT_CATEGORIES for sp in f.spans
+         if sp.label in FR_NAMES and 0 <= sp.start < sp.end <= len(message.text)}
+    )
+    merged: list[list[Any]] = []
+    for start, end, lab in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, lab])
+    text = message.text
+    for start, end, lab in reversed(merged):
+        text = text[:start] + f"[{FR_NAMES[lab]}]" + text[end:]
+    return text, len(merged)
+
+
 def _lookup(ctx: dict[str, Any], dotted: str) -> Any:
     node: Any = ctx
     for part in dotted.split("."):
@@ -157,19 +187,22 @@ def build_context(
     by_msg: dict[str, list[str]] = {}
     for f in cf.findings:
         by_msg.setdefault(f.message_uid, []).append(label(f.category))
-    facts = [
-        {
+    full_quotes = parties.opts.get("full_quotes", "").lower() in ("1", "yes", "oui", "true")
+    facts = []
+    for m in msgs:
+        if cf.findings and m.uid not in by_msg:
+            continue
+        quote, masked = (m.text, 0) if full_quotes else masked_quote(m, cf.findings)
+        facts.append({
             "datetime_fr": format_datetime_fr(m.created_at),
             "date_fr": format_date_fr(m.created_at),
             "author": m.author.name,
             "where": f"{m.source}, « {m.community_name} »",
             "location": m.url or f"{m.source} / {m.community_name} / message n° {m.message_id} (sans URL)",
-            "text": _flat(m.text),
+            "text": _flat(quote),
+            "masked": masked,
             "categories": ", ".join(sorted(set(by_msg.get(m.uid, [])))),
-        }
-        for m in msgs
-        if not cf.findings or m.uid in by_msg
-    ]
+        })
 
     def offence_view(c: Any) -> dict[str, Any]:
         o = c.offence

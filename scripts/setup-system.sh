@@ -5,7 +5,7 @@ set -euo pipefail
 if [[ "${1:-}" == "--demo" ]]; then
   want=(fonts-dejavu-core)
 else
-  want=(chromium fonts-dejavu-core postgresql poppler-utils tesseract-ocr tesseract-ocr-fra openssl)
+  want=(chromium fonts-dejavu-core fonts-noto-color-emoji postgresql poppler-utils tesseract-ocr tesseract-ocr-fra openssl)
 fi
 missing=()
 for p in "${want[@]}"; do

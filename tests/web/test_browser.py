@@ -1,7 +1,8 @@
 """The workspace in a real headless Chromium (Debian ``chromium``) driven by Playwright, against uvicorn.
 
 Logs in, works through the review queue with the keyboard, takes each action, checks the audit log and
-the member page, checks that a viewer and a "personne visée" are refused, and saves screenshots."""
+the member page, checks that a viewer and a "personne visée" are refused. Its screenshots (synthetic data) go to
+tmp_path; the README's are taken from the demo data by test_browser_demo.py."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from veilleur.records import Case
 from .conftest import PASSWORD, World, build_world
 
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed"),
@@ -87,8 +87,9 @@ def selected_id(page: Any) -> str:
     return str(page.locator(".qitem.selected").get_attribute("data-id"))
 
 
-def test_moderator_works_through_queue_with_keyboard(server, browser):
+def test_moderator_works_through_queue_with_keyboard(server, browser, tmp_path):
     base, world = server
+    shots = tmp_path / "shots"
     store = world.store
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
@@ -98,8 +99,8 @@ def test_moderator_works_through_queue_with_keyboard(server, browser):
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith(base) and not r.url.startswith("data:") else None)
     log_in(page, base, "mod")
     assert page.url.endswith("/dashboard")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
+    shots.mkdir()
+    page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
 
     page.goto(f"{base}/queue")
     first = selected_id(page)
@@ -140,7 +141,7 @@ def test_moderator_works_through_queue_with_keyboard(server, browser):
     # the item view, with the image blurred by default; then suspend, ban and remove from buttons
     photo = next(f for f in world.findings.values() if f.category == "patient_photo")
     page.goto(f"{base}/item/{photo.id}")
-    page.screenshot(path=str(SHOTS / "item.png"), full_page=True)
+    page.screenshot(path=str(shots / "item.png"), full_page=True)
     assert page.locator("#media img").count() == 1 and "?original" not in str(page.locator("#media img").get_attribute("src"))
     click(page, "#media button")  # reveal (logged)
     assert "original=1" in str(page.locator("#media img").get_attribute("src"))

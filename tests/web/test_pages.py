@@ -243,3 +243,22 @@ def test_dashboard_shows_legal_deadlines_of_open_cases(client, world):
     assert [d["days_left"] for d in found] == sorted(d["days_left"] for d in found)
     assert all(d["title"] == "Menace de mort contre Dr Claire" for d in found)
     assert "Prescription" in page  # 3-month press-law limitation of the insult expires within 90 days
+
+
+def test_weekly_chart_follows_an_old_export(world):
+    # An export analysed months after the facts must still show its weeks, not eight empty ones.
+    from datetime import timedelta
+
+    store = world.store
+    latest = max(f.message_created_at for f in store.list_findings(community_uid=world.community_uid, limit=1000))
+    later = latest + timedelta(days=200)
+    starts, series = queries.findings_per_week(store, world.community_uid, now=later)
+    assert sum(sum(v) for v in series.values()) == 0  # explicit clock far after the facts: nothing in window
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(queries, "now_utc", lambda: later)
+        starts, series = queries.findings_per_week(store, world.community_uid)
+    assert sum(sum(v) for v in series.values()) == 7 and starts[-1] <= latest < starts[-1] + timedelta(weeks=1)
+    # Findings after an explicit "now" are not piled into the last week.
+    early = latest - timedelta(days=60)
+    _, series = queries.findings_per_week(store, world.community_uid, now=early)
+    assert sum(sum(v) for v in series.values()) == 0

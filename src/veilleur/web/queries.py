@@ -81,19 +81,27 @@ def review_queue(store: Store, *, now: datetime | None = None, **filters: Any) -
 
 
 def findings_per_week(store: Store, community_uid: str | None, weeks: int = 8, now: datetime | None = None) -> tuple[list[datetime], dict[str, list[int]]]:
-    """(week starts, category → counts per week) for the last ``weeks`` weeks (Mondays, UTC), dismissed excluded."""
-    now = now or now_utc()
-    monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    starts = [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
-    q = select(FindingRow.category, FindingRow.message_created_at).where(
-        FindingRow.message_created_at >= starts[0], FindingRow.status != "dismissed"
-    )
+    """(week starts, category → counts per week) for ``weeks`` weeks (Mondays, UTC), dismissed excluded.
+
+    The window ends at ``now``; by default at the community's latest finding when that is older than
+    today, so an export analysed months later (the usual case after the fact) still shows its weeks."""
+    base = select(FindingRow.category, FindingRow.message_created_at).where(FindingRow.status != "dismissed")
     if community_uid:
-        q = q.where(FindingRow.community_uid == community_uid)
-    series: dict[str, list[int]] = {}
+        base = base.where(FindingRow.community_uid == community_uid)
     with store.session() as s:
+        if now is None:
+            now = now_utc()
+            last = s.scalar(select(func.max(base.subquery().c.message_created_at)))
+            if last is not None:
+                last = last if last.tzinfo else last.replace(tzinfo=now.tzinfo)
+                now = min(now, last)
+        monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+        starts = [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+        end = starts[-1] + timedelta(weeks=1)
+        q = base.where(FindingRow.message_created_at >= starts[0], FindingRow.message_created_at < end)
+        series: dict[str, list[int]] = {}
         for cat, at in s.execute(q).all():
-            idx = min(int((at - starts[0]).total_seconds() // (7 * 86400)), weeks - 1)
+            idx = int((at - starts[0]).total_seconds() // (7 * 86400))
             series.setdefault(cat, [0] * weeks)[idx] += 1
     return starts, series
 

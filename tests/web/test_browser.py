@@ -6,10 +6,6 @@ tmp_path; the README's are taken from the demo data by test_browser_demo.py."""
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,73 +14,26 @@ import pytest
 
 from veilleur.records import Case
 
-from .conftest import PASSWORD, World, build_world
+from .browser import MARKS, chromium, click, log_in, press, selected_id, serve
+from .conftest import World, build_world
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture()
 def server(tmp_path: Path) -> Iterator[tuple[str, World]]:
-    import uvicorn
-
     from veilleur.web import create_app
 
     world = build_world(tmp_path / "h")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(world.store.settings, world.store), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    t = threading.Thread(target=srv.run, daemon=True)
-    t.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", world
-    srv.should_exit = True
-    t.join(5)
+    with serve(create_app(world.store.settings, world.store)) as base:
+        yield base, world
     world.store.close()
 
 
 @pytest.fixture()
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu",
-                              "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+    with chromium() as b:
         yield b
-        b.close()
-
-
-def log_in(page: Any, base: str, user: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=login]", user)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
-def press(page: Any, key: str) -> None:
-    """Press a shortcut that submits a form, and wait for the page it leads to."""
-    with page.expect_navigation():
-        page.keyboard.press(key)
-    page.wait_for_load_state("networkidle")
-
-
-def click(page: Any, selector: str) -> None:
-    with page.expect_navigation():
-        page.click(selector)
-    page.wait_for_load_state("networkidle")
-
-
-def selected_id(page: Any) -> str:
-    return str(page.locator(".qitem.selected").get_attribute("data-id"))
 
 
 def test_moderator_works_through_queue_with_keyboard(server, browser, tmp_path):

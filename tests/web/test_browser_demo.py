@@ -11,11 +11,7 @@ No page may raise a JavaScript error, answer an unexpected HTTP error, or load a
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,19 +28,14 @@ from veilleur.store import Store
 from veilleur.taxonomy import Severity, label
 from veilleur.web import auth, queries
 
+from .browser import MARKS, chromium, log_in, press, selected_id, serve
 from .conftest import PASSWORD
-from .test_browser import CHROMIUM, log_in, selected_id
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed"),
-]
+pytestmark = MARKS
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_EXPORT = ROOT / "demo" / "facebook-export"
 SHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 SEV_FR = {Severity.CRITICAL: "critique", Severity.HIGH: "élevée", Severity.MEDIUM: "moyenne", Severity.LOW: "faible",
           Severity.INFO: "info"}
 # The demo finding shown in docs/screenshots/item.png: a patient named, aged, with her room and hospital.
@@ -83,35 +74,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 
 @pytest.fixture(scope="module")
 def base(demo: Demo) -> Iterator[str]:
-    """uvicorn on 127.0.0.1 in a thread, as in test_browser.py's ``server`` fixture."""
-    import uvicorn
-
     from veilleur.web import create_app
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(demo.store.settings, demo.store), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    t = threading.Thread(target=srv.run, daemon=True)
-    t.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    t.join(5)
+    with serve(create_app(demo.store.settings, demo.store)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @dataclass
@@ -148,13 +120,6 @@ def watched(base: str, browser: Any) -> Iterator[tuple[Any, Watch]]:
 
 def go(page: Any, url: str) -> None:
     page.goto(url)
-    page.wait_for_load_state("networkidle")
-
-
-def key(page: Any, k: str) -> None:
-    """Press a shortcut that leads to another page (a form submitted or a link followed), and wait for it."""
-    with page.expect_navigation():
-        page.keyboard.press(k)
     page.wait_for_load_state("networkidle")
 
 
@@ -245,21 +210,21 @@ def test_moderator_works_through_the_demo_queue_with_the_keyboard(demo: Demo, ba
     page.keyboard.press("j")
     page.keyboard.press("k")
     assert selected_id(page) == rows[1][0]
-    key(page, "Enter")
+    press(page, "Enter")
     assert page.url.startswith(f"{base}/item/{rows[1][0]}")
-    key(page, "j")
+    press(page, "j")
     assert page.url == f"{base}/item/{rows[2][0]}"
 
     decided: dict[str, str] = {}  # finding id → the action taken on it
     # d on the item: dismissed as a false positive; the next item of the queue opens
     dismissed = rows[2][0]
-    key(page, "d")
+    press(page, "d")
     assert store.get_finding(dismissed).status == "dismissed"
     decided[dismissed] = "dismiss"
     assert page.url == f"{base}/item/{rows[3][0]}"
     # e on the item: a case is opened for the message, with every finding of the message in it
     escalated = rows[3][0]
-    key(page, "e")
+    press(page, "e")
     case_id = page.url.rsplit("/", 1)[1]
     assert page.url.startswith(f"{base}/cases/case_")
     case = store.get_case(case_id)
@@ -274,7 +239,7 @@ def test_moderator_works_through_the_demo_queue_with_the_keyboard(demo: Demo, ba
     assert dismissed not in [r[0] for r in rows] and escalated not in [r[0] for r in rows]
     page.keyboard.press("j")
     hidden = selected_id(page)
-    key(page, "h")
+    press(page, "h")
     hidden_msg = store.get_finding(hidden).finding.message_uid
     assert store.message_visibility(hidden_msg) == "hidden"
     assert {sf.status for sf in store.list_findings(message_uid=hidden_msg)} <= {"actioned", "dismissed", "escalated"}
@@ -284,14 +249,14 @@ def test_moderator_works_through_the_demo_queue_with_the_keyboard(demo: Demo, ba
     page.keyboard.press("j")
     page.keyboard.press("j")
     dismissed2 = selected_id(page)
-    key(page, "d")
+    press(page, "d")
     assert store.get_finding(dismissed2).status == "dismissed" and dismissed2 not in [r[0] for r in queue_rows(page)]
     decided[dismissed2] = "dismiss"
 
     # w opens the item with its warning (from the template, editable) focused; Tab reaches the button, Enter sends
     page.keyboard.press("j")
     warned = selected_id(page)
-    key(page, "w")
+    press(page, "w")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'warn-text'")
     author = store.get_finding(warned)
     author_name = store.get_member(author.member_uid).display_name
@@ -300,7 +265,7 @@ def test_moderator_works_through_the_demo_queue_with_the_keyboard(demo: Demo, ba
     page.keyboard.type("\nMerci de relire la charte du groupe.")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "act-warn"
-    key(page, "Enter")
+    press(page, "Enter")
     warn_entries = store.audit_log(action="member.warn", target=author.member_uid)
     assert warn_entries and warn_entries[0].data["text"].endswith("Merci de relire la charte du groupe.")
     assert store.get_finding(warned).status == "actioned"
@@ -349,7 +314,7 @@ def test_viewer_sees_the_demo_and_cannot_act(demo: Demo, base: str, watched: tup
         page.keyboard.press(k)
     page.wait_for_load_state("networkidle")
     assert page.url == f"{base}/queue"
-    key(page, "Enter")
+    press(page, "Enter")
     assert page.url.startswith(f"{base}/item/{rows[0][0]}")
     assert page.locator("p.msg-text").inner_text() and page.locator("#act-dismiss, #warn-form").count() == 0
     for k in ("d", "h", "e"):

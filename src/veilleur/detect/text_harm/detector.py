@@ -340,19 +340,14 @@ def create(threshold: float | None = None, **options: Any) -> TextHarmDetector:
     """Factory for the registry: tiers 2 and 3 come from ``[text_harm]`` in veilleur.toml or env vars."""
     from veilleur.config import load_settings
 
-    values: dict[str, Any] = {}
+    settings = None
     try:
-        values = load_settings().values
+        settings = load_settings()
     except Exception as exc:  # a broken config must not stop tier 1
         log.warning("text_harm: settings unavailable (%s); tier 1 only", exc)
 
     def get(key: str, default: Any = None) -> Any:
-        node: Any = values
-        for part in key.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return default
-            node = node[part]
-        return node
+        return settings.get(key, default) if settings is not None else default
 
     hf = None
     hf_dir = options.get("hf_model") or os.environ.get("VEILLEUR_TEXT_HARM_HF_MODEL") or get("text_harm.hf_model")

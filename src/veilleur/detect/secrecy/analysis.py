@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from veilleur.detect.secrecy.lexicon import fold, lexicon
+from veilleur.detect.secrecy.lexicon import fold, lexicon, person_noun_before
 from veilleur.records import Span
 
 if TYPE_CHECKING:  # presidio pulls torch/transformers: import it only when analysing
@@ -121,8 +121,6 @@ def _addressee(text: str, start: int, end: int, members: frozenset[str]) -> bool
     """A first name (no civility) that names a member of the group, or the person spoken to:
     "Julie, enlève le nom", "D'accord avec Paul", "Bruno tu te rends compte", "... identifiable Mathieu.".
     Never when the name introduces a patient's details ("Kevin, 8 ans, …", "le petit Noah")."""
-    from veilleur.detect.secrecy.recognizers import person_noun_before
-
     frag = text[start:end]
     before = text[max(0, start - 40) : start]
     after = text[end : end + 20]
@@ -156,8 +154,6 @@ def _ner_noise(text: str, start: int, frag: str) -> bool:
     if any(lx.care_words.fullmatch(w) or lx.patient_words.fullmatch(w) for w in words):
         return True
     if len(words) == 1:
-        from veilleur.detect.secrecy.recognizers import person_noun_before
-
         return not person_noun_before(text[max(0, start - 40) : start])
     return not all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words)
 

@@ -18,6 +18,24 @@ def fold(text: str) -> str:
     return "".join(c for c in nfkd if not unicodedata.combining(c)).replace("-", " ").replace("’", "'")
 
 
+# Words that introduce a person ("la patiente", "le petit", "Mme", "sa sœur"): what follows them (a name, an
+# age) is about that person. One list for the age recognizer and for telling patients from people addressed.
+PERSON_NOUNS = (
+    r"patiente?s?|femme|homme|enfant|garçon|fille|fillette|bébé|nourrisson|dame|monsieur|jeune|ado|"
+    r"adolescente?|petite?|mme|m\.|mr|mrs|ms|résidente?|lady|man|woman|boy|girl|child|baby|infant|"
+    r"gentleman|male|female|toddler|teen|teenager|son|daughter|fils|maman|papa|mère|père|mari|épouse|frère|"
+    r"sœur|tonton|tata|papi|mamie|pépé|mémé"
+)
+_PERSON_NAMED_BEFORE = re.compile(
+    rf"(?:{PERSON_NOUNS}|named|nommée?|appelée?|prénommée?|s'appelle|called)\s*,?\s*$", re.I
+)
+
+
+def person_noun_before(before: str) -> bool:
+    """True when the words just before a capitalised word introduce a person ("le petit", "patiente", "Mme")."""
+    return bool(_PERSON_NAMED_BEFORE.search(before))
+
+
 def _read(name: str) -> dict[str, Any]:
     data = yaml.safe_load(resources.files("veilleur.detect.secrecy").joinpath("data", name).read_text("utf-8"))
     assert isinstance(data, dict)

@@ -9,7 +9,7 @@ from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from veilleur.detect.secrecy.lexicon import fold, lexicon
+from veilleur.detect.secrecy.lexicon import PERSON_NOUNS, fold, lexicon
 
 Hit = tuple[int, int, str, float]  # start, end, label, score
 Finder = Callable[[str], list[Hit]]
@@ -131,23 +131,9 @@ _DURATION_BEFORE = re.compile(
     re.I,
 )
 _PERSON_NOUN = re.compile(
-    r"(?:patiente?s?|femme|homme|enfant|garçon|fille|fillette|bébé|nourrisson|dame|monsieur|jeune|ado|"
-    r"adolescente?|petite?|mme|m\.|mr|mrs|ms|résidente?|lady|man|woman|boy|girl|child|baby|infant|"
-    r"gentleman|male|female|toddler|teen|teenager|son|daughter|fils|nourrisson|maman|papa|mère|père|"
-    r"[A-Z]\.|\b[A-Z][a-zé]+)\s*,?\s*(?:de\s+|âgée?\s+de\s+|\(\s*)?$",
+    rf"(?:{PERSON_NOUNS}|[A-Z]\.|\b[A-Z][a-zé]+)\s*,?\s*(?:de\s+|âgée?\s+de\s+|\(\s*)?$",
     re.I,
 )
-
-
-def person_noun_before(before: str) -> bool:
-    """True when the words just before a capitalised word introduce a person ("le petit", "patiente", "Mme")."""
-    return bool(re.search(
-        r"(?:patiente?s?|femme|homme|enfant|garçon|fille|fillette|bébé|nourrisson|dame|monsieur|jeune|ado|"
-        r"adolescente?|petite?|mme|m\.|mr|mrs|ms|résidente?|lady|man|woman|boy|girl|child|baby|infant|"
-        r"gentleman|toddler|teen|teenager|son|daughter|fils|maman|papa|mère|père|mari|épouse|frère|sœur|"
-        r"tonton|tata|papi|mamie|pépé|mémé|named|nommée?|appelée?|prénommée?|s'appelle|called)\s*,?\s*$",
-        before, re.I,
-    ))
 
 
 _HOSPITAL_FR = re.compile(

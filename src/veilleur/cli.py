@@ -52,9 +52,17 @@ def _register_all() -> None:
         module.register(app, eval_app)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"veilleur {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log details to stderr."),
     db: str = typer.Option(None, "--db", help="Database URL (sqlite:///file or postgresql://...). Env: VEILLEUR_DB."),
     home: str = typer.Option(None, "--home", help="Data directory. Env: VEILLEUR_HOME."),
@@ -79,7 +87,8 @@ _register_all()
 def main() -> None:
     """Entry point: user errors are one clear line on stderr, exit code 2; no traceback."""
     try:
-        app(standalone_mode=False)
+        # with standalone_mode=False click *returns* the status of ``typer.Exit(n)`` instead of exiting
+        rc = app(standalone_mode=False)
     except VeilleurError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         sys.exit(2)
@@ -89,15 +98,15 @@ def main() -> None:
     except (typer.Exit, SystemExit) as exc:
         code = getattr(exc, "exit_code", getattr(exc, "code", 0))
         sys.exit(code or 0)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+    except Exception as exc:  # click usage errors and the like (typer >= 0.20 vendors its own click: duck-typed)
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            sys.exit(code)
+        if type(exc).__name__ == "Abort":
             sys.exit(1)
         raise
+    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 if __name__ == "__main__":

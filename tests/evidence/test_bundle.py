@@ -196,6 +196,14 @@ def test_bundle_without_tsa_verifies_with_pending_warning(store: Store, tmp_path
     manifest = api.export_bundle(store, case.id, tmp_path / "b.zip", actor="x")
     assert manifest["timestamps"] == [] and manifest["timestamp_note"]
     report = api.verify_bundle(tmp_path / "b.zip")
-    assert report.ok and any("pending" in w for w in report.warnings)
+    # E5: without a token the bundle proves self-consistency only, and says so exactly (not "integrity")
+    assert report.ok and report.assurance == "self-consistency only"
+    assert any("proves only its self-consistency" in w for w in report.warnings), report.warnings
+    assert not any("proves integrity" in w for w in report.warnings)
+    m = _members(tmp_path / "b.zip")
+    assert "cohérence interne" in m["manifest.json"].decode()
+    assert "self-consistency" in m["VERIFIER.txt"].decode()
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(m["rapport.pdf"])).pages)
+    assert "cohérence interne" in " ".join(text.split()), text
 
 

@@ -83,3 +83,24 @@ def test_user_and_usage_errors_exit_2_without_traceback(store: Store, tmp_path: 
 def test_version_exits_0() -> None:
     res = veilleur_cmd("--version")
     assert res.returncode == 0 and res.stdout.startswith("veilleur "), res.stdout + res.stderr
+
+
+def test_verify_says_self_consistency_only_without_token(exported: tuple[Store, Path]) -> None:
+    _, bundle = exported  # the `store` fixture has no TSA: no token
+    res = veilleur_cmd("evidence", "verify", str(bundle))
+    assert res.returncode == 0
+    assert "cohérence interne seulement / self-consistency only" in res.stdout, res.stdout
+    assert "proves only its self-consistency" in res.stdout
+
+
+def test_export_with_a_deleted_vault_file_is_one_line_exit_2(store: Store, tmp_path: Path) -> None:
+    case = make_case(store)
+    m = make_message(store)
+    item = api.capture_message(store, m.uid, actor="moderatrice", case_id=case.id)
+    Vault(store).blobs.path(item.sha256).unlink()
+    out = tmp_path / "b.zip"
+    res = veilleur_cmd("evidence", "export", case.id, "-o", str(out))
+    assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "missing from the vault" in lines[0], lines
+    assert not out.exists()

@@ -106,9 +106,11 @@ def file_path(store: Store, f: EvidenceFile) -> Path:
     return Vault(store).blobs.path(f.sha256)
 
 
-def export_bundle(store: Store, case_id: str, out_path: str | Path, *, actor: str) -> dict[str, Any]:
+def export_bundle(
+    store: Store, case_id: str, out_path: str | Path, *, actor: str, allow_broken_ledger: bool = False
+) -> dict[str, Any]:
     """Write ``bundle.zip`` for a case and return its manifest."""
-    return _export(Vault(store), case_id, out_path, actor=actor)
+    return _export(Vault(store), case_id, out_path, actor=actor, allow_broken_ledger=allow_broken_ledger)
 
 
 def verify_bundle(path: str | Path) -> VerifyReport:

@@ -129,19 +129,30 @@ def export_cmd(
     case: str = typer.Argument(..., help="Case id."),
     output: Path = typer.Option(..., "-o", "--output", help="bundle.zip to write."),
     actor: str = typer.Option(None, "--actor"),
+    allow_broken_ledger: bool = typer.Option(
+        False, "--allow-broken-ledger", help="Export even if the ledger fails its check (the report says so in red)."
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Export a case's evidence as a verifiable bundle.zip (manifest, ledger, tokens, SHA256SUMS, PDF)."""
+    """Export a case's evidence as a verifiable bundle.zip (manifest, ledger, tokens, SHA256SUMS, PDF).
+
+    The ledger's export entry seals the report and every evidence file. Refused if the ledger fails its check."""
     from veilleur.evidence import api
 
     with _store() as store:
-        manifest = api.export_bundle(store, case, output, actor=_actor(actor))
+        manifest = api.export_bundle(store, case, output, actor=_actor(actor), allow_broken_ledger=allow_broken_ledger)
     if as_json:
         _print_json({"bundle": str(output), "items": len(manifest["items"]), "timestamps": manifest["timestamps"]})
         return
     typer.echo(f"{output}: {len(manifest['items'])} pièce(s), {len(manifest['timestamps'])} jeton(s) d'horodatage")
     if manifest.get("timestamp_note"):
         typer.secho(manifest["timestamp_note"], fg="yellow", err=True)
+    if manifest.get("ledger_problems"):
+        typer.secho(
+            f"ATTENTION: ledger check failed ({len(manifest['ledger_problems'])} problem(s)); exported anyway, as the report says",
+            fg="red",
+            err=True,
+        )
 
 
 @ev_app.command("verify")
@@ -159,7 +170,12 @@ def verify_cmd(bundle: Path = typer.Argument(..., help="bundle.zip"), as_json: b
             typer.secho(f"attention / warning: {w}", fg="yellow")
         for t in report.timestamps:
             typer.echo(f"jeton entrée {t['seq']}: {t['gen_time']} ({t['tsa']})")
-        status = "OK" if report.ok else f"{len(report.problems)} problème(s)"
+        if not report.ok:
+            status = f"{len(report.problems)} problème(s)"
+        elif report.assurance == "timestamped":
+            status = "OK"
+        else:
+            status = f"OK ({'cohérence interne seulement / self-consistency only' if report.assurance == 'self-consistency only' else 'horodatage partiel / partly timestamped'})"
         typer.echo(
             f"{bundle}: {status} — {report.files_checked} fichiers, {report.entries_checked} entrées, "
             f"{report.items_checked} pièces, {report.tokens_checked} jetons vérifiés"

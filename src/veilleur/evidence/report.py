@@ -9,6 +9,12 @@ from typing import Any
 
 from veilleur.evidence.render import drawable, new_pdf, paris, utc_text
 
+NO_TOKEN_FR = (
+    "Aucun jeton d'horodatage : le dossier ne prouve que sa cohérence interne. Quiconque détient le coffre "
+    "ou ce dossier peut en recalculer tous les fichiers, le journal et les empreintes de façon cohérente ; "
+    "ni la date ni l'absence de modification ne sont alors attestées par un tiers."
+)
+
 KIND_FR = {"message": "Message enregistré", "url": "Page web capturée", "file": "Fichier fourni par l'utilisateur"}
 ACTION_FR = {
     "item.added": "ajout",
@@ -85,10 +91,12 @@ def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: li
     d.kv("Généré par", manifest["generated_by"])
     d.kv("Logiciel", manifest["software"])
     d.kv("Pièces", str(len(manifest["items"])))
+    if manifest.get("ledger_problems"):
+        d.kv("ATTENTION", "journal altéré à l'export, export forcé (voir « ATTENTION : journal altéré »)")
     d.p(
         "Ce dossier rassemble des captures conservées par veilleur dans un coffre à empreintes (SHA-256) et "
         "un journal chaîné : chaque entrée contient l'empreinte de la précédente. Le haut du journal est "
-        "horodaté par une autorité d'horodatage (RFC 3161). Toute modification d'un fichier change son "
+        "horodaté par une autorité d'horodatage (RFC 3161) quand une autorité est configurée et joignable. Toute modification d'un fichier change son "
         "empreinte et se voit à la vérification décrite en fin de document.",
         9.5,
     )
@@ -138,45 +146,73 @@ def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: li
             d.image(images[item["id"]])
 
     d.h2("Journal de conservation (chaîne de possession)")
-    led = manifest["ledger"]
     d.p(
-        f"Le journal joint compte {led['entries']} entrées (n° {led['first_seq']} à {led['last_seq']}). "
-        "Les entrées concernant d'autres affaires n'y figurent que par leur en-tête (données masquées), "
-        "ce qui suffit à vérifier la chaîne. Entrées de cette affaire :",
+        "Le journal joint (ledger/ledger.jsonl) part de l'entrée n° 1 et va jusqu'à l'entrée d'export de ce "
+        "dossier (et, le cas échéant, jusqu'à l'entrée horodatée qui la couvre). Les entrées concernant "
+        "d'autres affaires n'y figurent que par leur en-tête (données masquées), ce qui suffit à vérifier la "
+        "chaîne. Entrées de cette affaire à la création de ce rapport :",
         9.5,
     )
     for e in entries:
         d.mono(f"n° {e['seq']:>6}  {paris(datetime.fromisoformat(e['at'].replace('Z', '+00:00')))}  "
                f"{ACTION_FR.get(e['action'], e['action'])}  {e['actor']}  {e['item_id'] or ''}")
+    d.p(
+        "Scellé : l'entrée d'export qui suit ces entrées contient l'empreinte SHA-256 de ce rapport et de chaque "
+        "fichier de pièce, ainsi que l'intitulé de l'affaire et l'auteur de l'export. Ce rapport est donc protégé "
+        "par la chaîne du journal et par l'horodatage de cette entrée, pas seulement par SHA256SUMS. Son numéro "
+        "figure dans manifest.json (ledger.export_seq) et dans VERIFIER.txt.",
+        9.5,
+    )
+    problems = manifest.get("ledger_problems") or []
+    if problems:
+        d.h2("ATTENTION : journal altéré")
+        d.p(
+            f"À l'export, la vérification du journal a échoué ({len(problems)} problème(s)). L'export a été forcé "
+            "(option --allow-broken-ledger) ; la chaîne de possession de ce dossier n'est pas fiable :",
+            10,
+        )
+        for p in problems[:50]:
+            d.mono(p)
 
     d.h2("Horodatages (RFC 3161)")
-    if not manifest["timestamps"]:
-        d.p("Aucun jeton d'horodatage n'est encore disponible (en attente) : relancer "
-            "« veilleur evidence timestamp » puis exporter à nouveau.", 9.5)
     for t in manifest["timestamps"]:
         d.kv("Entrée horodatée", f"n° {t['seq']} (empreinte {t['entry_hash'][:16]}…)")
         d.kv("Autorité", f"{t.get('tsa_name') or ''} <{t['tsa_url']}>")
         d.kv("Date du jeton", _dt(t["gen_time"]))
         d.kv("Jeton", t["token"])
-    if manifest.get("timestamp_note"):
-        d.p(manifest["timestamp_note"], 9)
+    if manifest.get("tsa_configured"):
+        d.p(
+            "Le jeton de l'entrée d'export, demandé après la création de ce rapport, figure dans le dossier "
+            "(timestamps/) s'il a été obtenu : voir VERIFIER.txt et « veilleur evidence verify ».",
+            9,
+        )
+    if not manifest["timestamps"]:
+        if manifest.get("tsa_configured"):
+            d.p(
+                "Aucun jeton d'horodatage n'existait à la création de ce rapport. Si le dossier n'en contient aucun "
+                "(répertoire timestamps/ vide), " + NO_TOKEN_FR[0].lower() + NO_TOKEN_FR[1:],
+                9.5,
+            )
+        else:
+            d.p(NO_TOKEN_FR + " (Aucune autorité d'horodatage n'est configurée.)", 9.5)
 
     d.h2("Comment vérifier")
     d.p("Sans veilleur, avec les outils standard sha256sum (coreutils) et openssl :", 10)
     d.mono("unzip bundle.zip -d preuves && cd preuves")
     d.mono("sha256sum -c SHA256SUMS")
-    d.p("Chaque ligne doit finir par « OK ». SHA256SUMS couvre tous les fichiers du dossier. Puis, pour chaque jeton :", 10)
-    for t in manifest["timestamps"]:
-        d.mono(t["verify_command"])
-    if not manifest["timestamps"]:
-        d.mono("openssl ts -verify -data ledger/entries/<n°>.json -in timestamps/<n°>-<k>.tsr -CAfile timestamps/<ca>.pem")
+    d.p("Chaque ligne doit finir par « OK ». SHA256SUMS couvre tous les fichiers du dossier, mais quiconque "
+        "modifie un fichier peut aussi le recalculer : ce qui lie les fichiers est le journal (entrée d'export) et "
+        "ses jetons d'horodatage. Puis, pour chaque jeton :", 10)
+    d.mono("openssl ts -verify -data ledger/entries/<n°>.json -in timestamps/<n°>-<k>.tsr -CAfile timestamps/<ca>.pem")
+    d.p("(VERIFIER.txt donne la commande exacte de chaque jeton du dossier.)", 9)
     d.p(
         "openssl doit répondre « Verification: OK » : l'autorité atteste que l'entrée du journal existait à la "
         "date du jeton. L'empreinte SHA-256 de ce fichier d'entrée est l'empreinte de l'entrée ; chaque entrée "
         "contient l'empreinte de la précédente (prev_hash) et celle de ses données (data_sha256) ; les "
         "données d'une entrée « ajout » listent le SHA-256 de chaque fichier de la pièce. On peut le refaire à "
         "la main : « sha256sum ledger/entries/N.json » donne le prev_hash de l'entrée N+1, et "
-        "« sha256sum ledger/data/N.json » le data_sha256 de l'entrée N. Vérifier l'empreinte de l'autorité "
+        "« sha256sum ledger/data/N.json » le data_sha256 de l'entrée N ; les données de l'entrée d'export "
+        "(ledger/data/N.json) listent le SHA-256 de ce rapport et de chaque fichier de pièce. Vérifier l'empreinte de l'autorité "
         "(fichier .pem) auprès de celle-ci. « veilleur evidence verify bundle.zip » fait toutes ces "
         "vérifications d'un coup et nomme précisément tout fichier ou toute entrée modifiés, ajoutés ou retirés.",
         9.5,

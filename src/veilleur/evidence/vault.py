@@ -309,24 +309,36 @@ class Vault:
 
     def check(self) -> list[str]:
         """Re-verify the stored chain and every file; an empty list means intact."""
-        problems: list[str] = []
-        prev, expected = GENESIS_HASH, 1
-        for e in self.entries():
-            if e.seq != expected:
-                problems.append(f"ledger: entry {expected} missing before {e.seq}")
-            if e.prev_hash != prev or json.loads(e.header).get("prev_hash") != prev:
-                problems.append(f"ledger entry {e.seq}: prev_hash does not match entry {e.seq - 1}")
-            if sha256_bytes(e.header.encode("utf-8")) != e.hash:
-                problems.append(f"ledger entry {e.seq}: header altered (hash mismatch)")
-            if json.loads(e.header).get("data_sha256") != sha256_bytes(e.data_json.encode("utf-8")):
-                problems.append(f"ledger entry {e.seq}: data altered (data_sha256 mismatch)")
-            prev, expected = e.hash, e.seq + 1
+        problems = self.check_ledger()
         for item in self.items(include_deleted=True):
             for f in item.files:
                 if not self.blobs.has(f.sha256):
                     problems.append(f"item {item.id}: file {f.name} missing from the vault")
                 elif not self.blobs.verify(f.sha256):
                     problems.append(f"item {item.id}: file {f.name} altered in the vault")
+        return problems
+
+    def check_ledger(self) -> list[str]:
+        """Re-verify the stored chain only (seq, prev_hash, header hash, data hash)."""
+        problems: list[str] = []
+        prev, expected = GENESIS_HASH, 1
+        for e in self.entries():
+            if e.seq != expected:
+                problems.append(f"ledger: entry {expected} missing before {e.seq}")
+            try:
+                header = json.loads(e.header)
+            except ValueError:
+                header = None
+            if not isinstance(header, dict):
+                problems.append(f"ledger entry {e.seq}: header is not valid JSON")
+                header = {}
+            if e.prev_hash != prev or header.get("prev_hash") != prev:
+                problems.append(f"ledger entry {e.seq}: prev_hash does not match entry {e.seq - 1}")
+            if sha256_bytes(e.header.encode("utf-8")) != e.hash:
+                problems.append(f"ledger entry {e.seq}: header altered (hash mismatch)")
+            if header.get("data_sha256") != sha256_bytes(e.data_json.encode("utf-8")):
+                problems.append(f"ledger entry {e.seq}: data altered (data_sha256 mismatch)")
+            prev, expected = e.hash, e.seq + 1
         return problems
 
     # -- items -------------------------------------------------------------------------------------

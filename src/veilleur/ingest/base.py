@@ -31,6 +31,8 @@ class Limits:
     max_entry_bytes: int = 8 * 1024**3  # one uncompressed entry
     max_total_bytes: int = 64 * 1024**3  # all entries of an archive together
     max_ratio: float = 200.0  # uncompressed / compressed, per entry (zip bomb)
+    ratio_floor_bytes: int = 10 * 1024**2  # entries compressed past max_ratio: allowed up to this size, all together
+    max_total_ratio: float = 100.0  # uncompressed / compressed, whole archive (many small bombs)
     max_entries: int = 500_000
     max_text_chars: int = 1_000_000  # one message's text
 
@@ -118,7 +120,7 @@ class SourceTree:
         infos = self._zip.infolist()
         if len(infos) > self.limits.max_entries:
             raise InputError(self.path, f"archive has {len(infos)} entries (limit {self.limits.max_entries})")
-        total = 0
+        total = compressed = dense = 0
         for info in infos:
             if _safe_member_name(info.filename) is None:
                 raise InputError(self.path, f"unsafe path in archive: {info.filename!r} (path traversal)")
@@ -127,14 +129,29 @@ class SourceTree:
                 raise InputError(self.path, f"archive entry {info.filename!r} is a symbolic link (refused)")
             if info.file_size > self.limits.max_entry_bytes:
                 raise InputError(self.path, f"archive entry {info.filename!r} is too large ({info.file_size} bytes)")
-            if info.compress_size > 0 and info.file_size / info.compress_size > self.limits.max_ratio and info.file_size > 10 * 1024**2:
-                raise InputError(
-                    self.path,
-                    f"archive entry {info.filename!r} expands {info.file_size // max(info.compress_size, 1)}x (zip bomb)",
-                )
+            if info.file_size > max(info.compress_size, 1) * self.limits.max_ratio:
+                dense += info.file_size
+                if info.file_size > self.limits.ratio_floor_bytes:
+                    raise InputError(
+                        self.path,
+                        f"archive entry {info.filename!r} expands {info.file_size // max(info.compress_size, 1)}x (zip bomb)",
+                    )
+                if dense > self.limits.ratio_floor_bytes:
+                    raise InputError(
+                        self.path,
+                        f"archive entries compressed more than {self.limits.max_ratio:.0f}x expand to over "
+                        f"{dense // (1024 * 1024)} MB together (zip bomb of many entries, the last {info.filename!r})",
+                    )
             total += info.file_size
+            compressed += info.compress_size
         if total > self.limits.max_total_bytes:
             raise InputError(self.path, f"archive expands to {total} bytes (limit {self.limits.max_total_bytes})")
+        if total > self.limits.ratio_floor_bytes and total > max(compressed, 1) * self.limits.max_total_ratio:
+            raise InputError(
+                self.path,
+                f"archive expands {total // max(compressed, 1)}x as a whole ({total // (1024 * 1024)} MB from "
+                f"{max(compressed // 1024, 1)} KB; limit {self.limits.max_total_ratio:.0f}x: zip bomb)",
+            )
 
     def names(self) -> list[str]:
         """All file entries, as POSIX paths relative to the tree root, sorted."""

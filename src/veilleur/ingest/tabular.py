@@ -17,13 +17,16 @@ import yaml
 from veilleur.errors import InputError
 from veilleur.ingest.base import ImportOptions, SourceTree, register_adapter
 from veilleur.ingest.util import (
+    MAX_RECORD_BYTES,
     author_id_from_name,
+    check_json_depth,
     clean_text,
     derived_id,
     iter_lines,
     open_text,
     parse_datetime,
     sniff_encoding,
+    too_deep,
     zone,
 )
 from veilleur.records import Author, Message
@@ -231,8 +234,10 @@ class JsonlAdapter(_TabularAdapter):
     def _first_lines_are_objects(self, tree: SourceTree, name: str) -> bool:
         try:
             lines = [ln for ln in tree.head(name, 65536).splitlines() if ln.strip()][:2]
+            for ln in lines:
+                check_json_depth(ln.decode("utf-8", "replace"), name, "")
             return len(lines) == 2 and all(isinstance(json.loads(ln), dict) for ln in lines)
-        except (InputError, ValueError):
+        except (InputError, ValueError, RecursionError):
             return False
 
     def sniff(self, tree: SourceTree) -> float:
@@ -248,14 +253,17 @@ class JsonlAdapter(_TabularAdapter):
         display = tree.display(name)
         columns: list[str] | None = None
         with open_text(tree, name) as f:
-            for n, line in iter_lines(f, display):
+            for n, line in iter_lines(f, display, MAX_RECORD_BYTES):
                 s = line.strip().lstrip("\ufeff")
                 if not s:
                     continue
+                check_json_depth(s, display, f"at line {n}")
                 try:
                     rec = json.loads(s)
                 except json.JSONDecodeError as exc:
                     raise InputError(display, f"line {n}: malformed JSON ({exc.msg} at column {exc.colno})") from None
+                except RecursionError:
+                    raise too_deep(display, f"at line {n}") from None
                 if not isinstance(rec, dict):
                     raise InputError(display, f"line {n}: expected a JSON object, got {type(rec).__name__}")
                 if columns is None:

@@ -311,10 +311,15 @@ def open_text(tree: SourceTree, name: str) -> Iterator[IO[str]]:
             text.detach()
 
 
-def iter_lines(stream: IO[str], display: str) -> Iterator[tuple[int, str]]:
-    """(line number from 1, line without its end of line), warning once about replaced bytes."""
+def iter_lines(stream: IO[str], display: str, max_chars: int | None = None) -> Iterator[tuple[int, str]]:
+    """(line number from 1, line without its end of line), warning once about replaced bytes.
+
+    With ``max_chars``, a longer line is refused with a clear error before it is read whole."""
     warned = False
-    for n, line in enumerate(stream, 1):
+    lines: Iterator[str] = iter(stream) if max_chars is None else iter(lambda: stream.readline(max_chars + 2), "")
+    for n, line in enumerate(lines, 1):
+        if max_chars is not None and len(line) > max_chars and len(line.rstrip("\r\n")) > max_chars:
+            raise InputError(display, f"line {n} is longer than {max_chars:,} characters: refused")
         if "\ufffd" in line and not warned:
             warned = True
             log.warning("%s: undecodable bytes replaced by U+FFFD (first at line %d)", display, n)
@@ -373,6 +378,52 @@ def json_error(display: str, exc: Exception, pos: int | None = None) -> InputErr
     return InputError(display, f"malformed JSON: {first}{where}")
 
 
+# ijson keeps one prefix string per nesting level and builds a whole read buffer's events at once, so an
+# export nested N deep costs memory in N²: the depth is capped, and the read buffer kept small so the
+# events of one buffer stay cheap even at the worst nesting (4 KB: < 50 MB).
+MAX_JSON_DEPTH = 100
+MAX_RECORD_BYTES = 64 * 1024 * 1024  # one record (post, message) of a JSON export, as bytes in the file
+MAX_RECORD_VALUES = 1_000_000  # JSON values (strings, numbers, objects...) in one record
+_PARSE_BUF = 4096
+
+
+def too_deep(display: str, where: str) -> InputError:
+    return InputError(display, f"JSON nested more than {MAX_JSON_DEPTH} levels deep {where}: refused (not an export)")
+
+
+def _parse(stream: IO[bytes], reader: _CountingReader, display: str) -> Iterator[tuple[str, str, Any]]:
+    """``ijson.parse`` with a nesting limit (bounded memory; a clear error instead of a crash)."""
+    depth = 0
+    for prefix, event, value in ijson.parse(stream, use_float=True, buf_size=_PARSE_BUF):
+        if event == "start_map" or event == "start_array":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise too_deep(display, f"(near byte {reader.pos})")
+        elif event == "end_map" or event == "end_array":
+            depth -= 1
+        yield prefix, event, value
+
+
+def check_json_depth(text: str, display: str, where: str) -> None:
+    """Refuse ``text`` (one JSON document) nested deeper than MAX_JSON_DEPTH, before ``json.loads`` (whose
+    recursion fails near 1,000 levels, and whose results other code walks recursively). Cheap: a text
+    with fewer brackets than the limit is not even scanned."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return
+    depth = 0
+    for m in _JSON_TOKENS.finditer(text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise too_deep(display, where)
+        elif c in "]}":
+            depth -= 1
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
 def iter_json(
     tree: SourceTree,
     name: str,
@@ -395,11 +446,12 @@ def iter_json(
         reader = _CountingReader(raw, skip)
         stream = io.BufferedReader(reader, 256 * 1024)
         builder: Any = None
-        depth = 0
+        depth = values = start = 0
         try:
-            for prefix, event, value in ijson.parse(stream, use_float=True):
+            for prefix, event, value in _parse(stream, reader, display):
                 if builder is not None:
                     builder.event(event, value)
+                    values += 1
                     if event in ("start_map", "start_array"):
                         depth += 1
                     elif event in ("end_map", "end_array"):
@@ -407,12 +459,22 @@ def iter_json(
                         if depth == 0:
                             yield dict(meta), builder.value
                             builder = None
+                    if (
+                        builder is not None
+                        and not values % 4096
+                        and (values > MAX_RECORD_VALUES or reader.pos - start > MAX_RECORD_BYTES)
+                    ):
+                        raise InputError(
+                            display,
+                            f"one record (starting near byte {start}) is larger than {MAX_RECORD_BYTES // 2**20} MB "
+                            f"or {MAX_RECORD_VALUES:,} values: refused",
+                        )
                     continue
                 if prefix == item_prefix:
                     if event in ("start_map", "start_array"):
                         builder = ijson.ObjectBuilder()
                         builder.event(event, value)
-                        depth = 1
+                        depth, values, start = 1, 1, reader.pos
                     elif event not in ("map_key", "end_map", "end_array"):
                         yield dict(meta), value
                 elif prefix in metas and event in ("string", "number", "boolean", "null"):
@@ -433,7 +495,7 @@ def json_meta(tree: SourceTree, name: str, prefixes: Iterable[str], stop: str | 
         reader = _CountingReader(raw)
         stream = io.BufferedReader(reader, 256 * 1024)
         try:
-            for prefix, event, value in ijson.parse(stream, use_float=True):
+            for prefix, event, value in _parse(stream, reader, display):
                 if prefix in wanted and event in ("string", "number", "boolean"):
                     found[prefix] = value
                     if len(found) == len(wanted):

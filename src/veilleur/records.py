@@ -45,10 +45,26 @@ def _dt_from_json(value: str | None) -> datetime | None:
     return dt.astimezone(UTC)
 
 
+def no_nul(value: Any) -> Any:
+    """``value`` without NUL characters if it is a string (PostgreSQL refuses them in text; SQLite would keep
+    them): every text field of a record goes through this, so both databases store the same thing."""
+    return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
+
+
+def _strip_nuls(obj: Any, names: tuple[str, ...]) -> None:
+    for n in names:
+        v = getattr(obj, n)
+        if isinstance(v, str) and "\x00" in v:
+            object.__setattr__(obj, n, v.replace("\x00", ""))
+
+
 @dataclass(frozen=True, slots=True)
 class Author:
     id: str
     name: str
+
+    def __post_init__(self) -> None:
+        _strip_nuls(self, ("id", "name"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +81,9 @@ class Attachment:
     size: int | None = None
     path: str | None = None
     missing: bool = False  # listed by the export but its file was absent
+
+    def __post_init__(self) -> None:
+        _strip_nuls(self, ("name", "media_type", "path"))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -96,6 +115,9 @@ class Message:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "created_at", utc(self.created_at))
+        _strip_nuls(self, ("source", "community_id", "community_name", "message_id", "text", "kind", "parent_id", "url"))
+        if any("\x00" in k for k in self.reactions):
+            object.__setattr__(self, "reactions", {no_nul(k): v for k, v in self.reactions.items()})
         if not self.uid:
             object.__setattr__(
                 self, "uid", stable_id(self.source, self.community_id, self.message_id, prefix="m_")
@@ -301,6 +323,9 @@ class Case:
     state: str = "open"
     created_at: datetime | None = None
     target_user: str | None = None  # login of the "personne visée" who may see this case
+
+    def __post_init__(self) -> None:
+        _strip_nuls(self, ("id", "title", "state", "target_user"))
 
     def to_dict(self) -> dict[str, Any]:
         return {

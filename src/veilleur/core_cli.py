@@ -73,7 +73,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             return
         out.print(
             f"[green]✓[/] {rep.path}: format [bold]{rep.format}[/], {rep.messages_seen} messages "
-            f"({rep.messages_new} new, {rep.duplicates} already stored), {len(rep.members)} members, "
+            f"({rep.messages_new} new, {rep.duplicates} already stored"
+            + (f", {rep.conflicting_duplicates} of them with different content" if rep.conflicting_duplicates else "")
+            + f"), {len(rep.members)} members, "
             f"{rep.attachments_stored} attachments stored, {rep.attachments_missing} missing, {rep.seconds:.1f}s"
         )
         for w in rep.warnings[:20]:

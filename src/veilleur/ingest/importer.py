@@ -21,10 +21,19 @@ from veilleur.errors import InputError
 from veilleur.ingest.base import ImportOptions, Limits, SourceTree, detect_format, get_adapter
 from veilleur.records import Attachment, Message
 from veilleur.store import Store
-from veilleur.store.models import AttachmentRow, CommunityRow, ImportRow, MemberRow, MessageRow, now_utc
+from veilleur.store.models import (
+    AttachmentRow,
+    AuditRow,
+    CommunityRow,
+    ImportRow,
+    MemberRow,
+    MessageRow,
+    now_utc,
+)
 
 CHUNK = 1000
 MAX_ATTACHMENT_BYTES = 2 * 1024**3
+MAX_DUPLICATE_WARNINGS = 100  # per import; every one is in the audit log
 
 
 @dataclass
@@ -40,6 +49,9 @@ class ImportReport:
     members: set[str] = field(default_factory=set)
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    # same id as a record already kept (in this import or before) but other content: not imported, its raw
+    # record kept in the audit log (action ``import.duplicate``, target = message uid)
+    conflicting_duplicates: int = 0
 
     @property
     def duplicates(self) -> int:
@@ -58,6 +70,7 @@ class ImportReport:
             "communities": len(self.communities),
             "members": len(self.members),
             "seconds": round(self.seconds, 3),
+            "conflicting_duplicates": self.conflicting_duplicates,
             "warnings": self.warnings,
         }
 
@@ -110,10 +123,22 @@ class _Importer:
     def write_chunk(self, chunk: list[Message]) -> None:
         conn, report = self.conn, self.report
         by_uid: dict[str, Message] = {}
+        repeated: list[Message] = []
         for m in chunk:
-            by_uid.setdefault(m.uid, m)
-        existing = set(conn.scalars(select(MessageRow.uid).where(MessageRow.uid.in_(list(by_uid)))))
+            if m.uid in by_uid:
+                repeated.append(m)
+            else:
+                by_uid[m.uid] = m
+        existing: dict[str, str] = {
+            uid: sha
+            for uid, sha in conn.execute(
+                select(MessageRow.uid, MessageRow.raw_sha256).where(MessageRow.uid.in_(list(by_uid)))
+            ).tuples()
+        }
         new = [m for u, m in by_uid.items() if u not in existing]
+        repeated.extend(m for u, m in by_uid.items() if u in existing)
+        if repeated:
+            self._check_duplicates(repeated, by_uid, existing)
         report.messages_seen += len(chunk)
         report.messages_new += len(new)
 
@@ -158,7 +183,7 @@ class _Importer:
         for m in new:
             atts = tuple(self._store_attachment(a, m) for a in m.attachments)
             m2 = m.with_attachments(atts)
-            raw_text = json.dumps(m.raw, ensure_ascii=False)
+            raw_text = _raw_text(m)
             msg_rows.append(
                 {
                     "uid": m.uid,
@@ -173,7 +198,7 @@ class _Importer:
                     "url": m.url,
                     "normalized": m2.to_dict(include_raw=False),
                     "raw": raw_text,
-                    "raw_sha256": hashlib.sha256(raw_text.encode("utf-8")).hexdigest(),
+                    "raw_sha256": _raw_sha(raw_text),
                     "import_id": report.import_id,
                     "imported_at": now,
                     "visibility": "visible",
@@ -190,6 +215,55 @@ class _Importer:
         conn.execute(_insert(conn, MessageRow.__table__).on_conflict_do_nothing(), msg_rows)
         if att_rows:
             conn.execute(_insert(conn, AttachmentRow.__table__).on_conflict_do_nothing(), att_rows)
+
+
+    def _check_duplicates(self, repeated: list[Message], first: dict[str, Message], existing: dict[str, str]) -> None:
+        """A record whose id is already kept but whose content differs is not silently dropped: a warning names
+        it, and its raw record goes to the audit log in this import's transaction (evidence of an edit or of
+        an export that reuses ids)."""
+        kept_sha: dict[str, str] = dict(existing)
+        rows: list[dict[str, Any]] = []
+        for m in repeated:
+            if m.uid not in kept_sha:
+                kept_sha[m.uid] = _raw_sha(_raw_text(first[m.uid]))
+            raw_text = _raw_text(m)
+            sha = _raw_sha(raw_text)
+            if sha == kept_sha[m.uid]:
+                continue  # the same record again (re-import): nothing to say
+            self.report.conflicting_duplicates += 1
+            if self.report.conflicting_duplicates <= MAX_DUPLICATE_WARNINGS:
+                self.report.warnings.append(
+                    f"message id {m.message_id!r} ({m.uid}) appears again with different content: the first record "
+                    f"is kept, this one is not imported; its raw record (sha256 {sha[:16]}…) is kept in the audit "
+                    f"log (import.duplicate)"
+                )
+            elif self.report.conflicting_duplicates == MAX_DUPLICATE_WARNINGS + 1:
+                self.report.warnings.append("more records reuse an id with different content: see the audit log (import.duplicate)")
+            rows.append(
+                {
+                    "at": now_utc(),
+                    "actor": f"import:{self.report.import_id}",
+                    "action": "import.duplicate",
+                    "target": m.uid,
+                    "data": {
+                        "import_id": self.report.import_id,
+                        "message_id": m.message_id,
+                        "kept_raw_sha256": kept_sha[m.uid],
+                        "raw_sha256": sha,
+                        "raw": raw_text,
+                    },
+                }
+            )
+        if rows:
+            self.conn.execute(insert(AuditRow), rows)
+
+
+def _raw_text(m: Message) -> str:
+    return json.dumps(m.raw, ensure_ascii=False)
+
+
+def _raw_sha(raw_text: str) -> str:
+    return hashlib.sha256(raw_text.encode("utf-8")).hexdigest()
 
 
 class _LiveImporter(_Importer):

@@ -48,6 +48,18 @@ def last_day(start: datetime, months: int) -> date:
     return add_months(paris_date(start), months)
 
 
+LAST_COMPUTABLE_DAY = date(9999, 11, 30)  # later days have no representable end instant or reminders
+
+
+def last_day_or_none(start: datetime, months: int) -> date | None:
+    """``last_day``, or None when the date cannot be represented (a message dated in year 9999)."""
+    try:
+        day = last_day(start, months)
+    except (ValueError, OverflowError):
+        return None
+    return day if day <= LAST_COMPUTABLE_DAY else None
+
+
 def end_of_day_utc(d: date) -> datetime:
     """The instant the Paris day ``d`` ends (midnight after it), in UTC: the deadline is before this."""
     return datetime.combine(d + timedelta(days=1), time(0, 0), tzinfo=PARIS).astimezone(UTC)
@@ -138,7 +150,9 @@ def make_deadline(
     notes: tuple[str, ...] = (),
     reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS,
 ) -> Deadline:
-    day = last_day(start, months)
+    day = last_day_or_none(start, months)
+    if day is None:
+        raise ValueError(f"deadline of {months} months from {start.date().isoformat()} is out of the calendar's range")
     return Deadline(
         case_id=case_id,
         kind=kind,
@@ -172,51 +186,57 @@ def case_deadlines(q: Qualification, reminder_days: tuple[int, ...] = DEFAULT_RE
             notes.append("Le délai court à partir du dernier acte : tout nouvel acte le fait repartir.")
         if o.prescription_start == "knowledge":
             notes.append("Point de départ réel : connaissance des faits ; la date de publication est retenue par prudence.")
-        out.append(
-            make_deadline(
-                q.case_id,
-                "prescription",
-                o.id,
-                (f"Prescription : {o.name_fr}", f"Limitation: {o.name_en}"),
-                c.start,
-                c.start_basis,
-                o.prescription_months,
-                o.prescription_rule,
-                tuple(notes),
-                reminder_days,
-            )
+        _add(
+            out,
+            q.case_id,
+            "prescription",
+            o.id,
+            (f"Prescription : {o.name_fr}", f"Limitation: {o.name_en}"),
+            c.start,
+            c.start_basis,
+            o.prescription_months,
+            o.prescription_rule,
+            tuple(notes),
+            reminder_days,
         )
     if q.first_publication is not None and (q.public or q.publicity_doubtful):
-        out.append(
-            make_deadline(
-                q.case_id,
-                "droit_de_reponse",
-                "droit_de_reponse_en_ligne",
-                ("Demande de droit de réponse en ligne", "Online right-of-reply request"),
-                q.first_publication,
-                q.first_publication_basis,
-                3,
-                "LCEN art. 6 IV (loi n° 2004-575) ; décret n° 2007-1527",
-                ("Seulement si le service ne permet pas de répondre directement.",),
-                reminder_days,
-            )
+        _add(
+            out,
+            q.case_id,
+            "droit_de_reponse",
+            "droit_de_reponse_en_ligne",
+            ("Demande de droit de réponse en ligne", "Online right-of-reply request"),
+            q.first_publication,
+            q.first_publication_basis,
+            3,
+            "LCEN art. 6 IV (loi n° 2004-575) ; décret n° 2007-1527",
+            ("Seulement si le service ne permet pas de répondre directement.",),
+            reminder_days,
         )
     if q.first_publication is not None and not q.author_known:
-        out.append(
-            make_deadline(
-                q.case_id,
-                "identification_data",
-                "donnees_identification",
-                (
-                    "Conservation des données de connexion de l'auteur anonyme",
-                    "Retention of the anonymous author's connection data",
-                ),
-                q.first_publication,
-                q.first_publication_basis,
-                12,
-                "Décret n° 2021-1362 du 20 octobre 2021 (1 an pour les données techniques)",
-                ("Au-delà, l'identification de l'auteur par son adresse IP devient improbable.",),
-                reminder_days,
-            )
+        _add(
+            out,
+            q.case_id,
+            "identification_data",
+            "donnees_identification",
+            (
+                "Conservation des données de connexion de l'auteur anonyme",
+                "Retention of the anonymous author's connection data",
+            ),
+            q.first_publication,
+            q.first_publication_basis,
+            12,
+            "Décret n° 2021-1362 du 20 octobre 2021 (1 an pour les données techniques)",
+            ("Au-delà, l'identification de l'auteur par son adresse IP devient improbable.",),
+            reminder_days,
         )
     return sorted(out, key=lambda d: (d.last_day, d.key))
+
+
+def _add(out: list[Deadline], *args: Any) -> None:
+    """Append ``make_deadline(*args)`` unless its dates fall outside the calendar (an absurd message date:
+    the qualification says so in its warnings)."""
+    try:
+        out.append(make_deadline(*args))
+    except (ValueError, OverflowError):
+        return

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from veilleur.law.catalogue import LABEL_EN, LABEL_FR, Catalogue, Offence, load_catalogue
-from veilleur.law.deadlines import format_date_fr, last_day, paris_date
+from veilleur.law.deadlines import format_date_fr, last_day_or_none, paris_date
 from veilleur.records import Case, Finding, Message
 from veilleur.taxonomy import Severity, label
+
+FUTURE_TOLERANCE = timedelta(days=1)  # clock skew and time zones; later message dates are implausible
 
 CONTEXT_QUESTIONS: dict[str, str] = {
     "author_is_doctor": "L'auteur est-il médecin (ou professionnel de santé tenu au secret) ?",
@@ -41,7 +43,7 @@ class Candidate:
     def last_day(self) -> Any:
         if self.start is None or self.offence.prescription_months is None:
             return None
-        return last_day(self.start, self.offence.prescription_months)
+        return last_day_or_none(self.start, self.offence.prescription_months)
 
     def to_dict(self, lang: str = "fr") -> dict[str, Any]:
         day = self.last_day
@@ -286,6 +288,16 @@ def qualify(
             "(auteur médecin, art. R.4127-7) peuvent s'appliquer."
         )
     today = paris_date(now or datetime.now(UTC))
+    future = sorted(
+        (m for m in case_msgs if m.created_at > (now or datetime.now(UTC)) + FUTURE_TOLERANCE), key=lambda m: m.created_at
+    )
+    if future:
+        warnings.append(
+            "Date invraisemblable (dans le futur) : "
+            + " ; ".join(f"message {m.message_id} daté du {m.created_at.date().isoformat()}" for m in future[:5])
+            + (f" (et {len(future) - 5} autre(s))" if len(future) > 5 else "")
+            + ". Vérifier l'export : les délais calculés à partir de ces dates sont faux ou, hors calendrier, absents."
+        )
     expired = [c for c in candidates if c.last_day is not None and c.last_day < today]
     if expired:
         warnings.append(

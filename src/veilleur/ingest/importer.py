@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,10 @@ from veilleur.store.models import (
 
 CHUNK = 1000
 MAX_ATTACHMENT_BYTES = 2 * 1024**3
-MAX_DUPLICATE_WARNINGS = 100  # per import; every one is in the audit log
+MAX_DUPLICATE_WARNINGS = 100  # per import and kind; every conflicting duplicate is in the audit log
+EARLIEST_DATE = datetime(1980, 1, 1, tzinfo=UTC)  # earlier message dates are absurd (epoch 0, -1...)
+LATEST_AHEAD = timedelta(days=366)  # later ones too (year 3000, 9999)
+FUTURE_TOLERANCE = timedelta(days=1)  # between the two: imported, with a warning
 
 
 @dataclass
@@ -52,6 +56,7 @@ class ImportReport:
     # same id as a record already kept (in this import or before) but other content: not imported, its raw
     # record kept in the audit log (action ``import.duplicate``, target = message uid)
     conflicting_duplicates: int = 0
+    future_dates: int = 0  # messages dated more than FUTURE_TOLERANCE ahead of the import (imported, with a warning)
 
     @property
     def duplicates(self) -> int:
@@ -71,6 +76,7 @@ class ImportReport:
             "members": len(self.members),
             "seconds": round(self.seconds, 3),
             "conflicting_duplicates": self.conflicting_duplicates,
+            "future_dates": self.future_dates,
             "warnings": self.warnings,
         }
 
@@ -120,8 +126,28 @@ class _Importer:
         self.report.attachments_stored += 1
         return replace(a, sha256=sha, size=size, path=None)
 
+    def _check_dates(self, chunk: list[Message]) -> None:
+        """Refuse absurd dates (before 1980, or more than a year ahead: they break every date computation
+        downstream); warn about dates ahead of now beyond a day's tolerance (clock or time zone errors)."""
+        now = now_utc()
+        for m in chunk:
+            if m.created_at < EARLIEST_DATE or m.created_at > now + LATEST_AHEAD:
+                raise InputError(
+                    self.report.path,
+                    f"message {m.message_id!r}: implausible date {m.created_at.isoformat()} "
+                    f"(before {EARLIEST_DATE.year} or more than {LATEST_AHEAD.days} days ahead); import refused",
+                )
+            if m.created_at > now + FUTURE_TOLERANCE:
+                self.report.future_dates += 1
+                if self.report.future_dates <= MAX_DUPLICATE_WARNINGS:
+                    self.report.warnings.append(
+                        f"message id {m.message_id!r} ({m.uid}) is dated in the future ({m.created_at.isoformat()}): "
+                        "check the export's time zone or clock"
+                    )
+
     def write_chunk(self, chunk: list[Message]) -> None:
         conn, report = self.conn, self.report
+        self._check_dates(chunk)
         by_uid: dict[str, Message] = {}
         repeated: list[Message] = []
         for m in chunk:

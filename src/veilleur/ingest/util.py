@@ -398,7 +398,7 @@ def _parse(stream: IO[bytes], reader: _CountingReader, display: str) -> Iterator
         if event == "start_map" or event == "start_array":
             depth += 1
             if depth > MAX_JSON_DEPTH:
-                raise too_deep(display, f"(near byte {reader.pos})")
+                raise too_deep(display, f"(within the first {reader.pos} bytes)")
         elif event == "end_map" or event == "end_array":
             depth -= 1
         yield prefix, event, value

@@ -158,8 +158,8 @@ def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: li
                f"{ACTION_FR.get(e['action'], e['action'])}  {e['actor']}  {e['item_id'] or ''}")
     d.p(
         "Scellé : l'entrée d'export qui suit ces entrées contient l'empreinte SHA-256 de ce rapport et de chaque "
-        "fichier de pièce, ainsi que l'intitulé de l'affaire et l'auteur de l'export. Ce rapport est donc protégé "
-        "par la chaîne du journal et par l'horodatage de cette entrée, pas seulement par SHA256SUMS. Son numéro "
+        "fichier de pièce, ainsi que l'intitulé de l'affaire et l'auteur de l'export. Ce rapport est donc lié à "
+        "la chaîne du journal et, si cette entrée est horodatée, à son jeton ; pas seulement à SHA256SUMS. Son numéro "
         "figure dans manifest.json (ledger.export_seq) et dans VERIFIER.txt.",
         9.5,
     )

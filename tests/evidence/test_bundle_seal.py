@@ -199,3 +199,16 @@ def test_broken_ledger_refuses_export_unless_forced(store: Store, tmp_path: Path
     _, data = _export_data(m)
     assert data["ledger_problems"] == manifest["ledger_problems"]
     assert not api.verify_bundle(out).ok  # the altered entry is still named by verify
+
+
+def test_format_1_bundles_still_verify_with_a_warning(store: Store, tmp_path: Path) -> None:
+    case_id = _case_with_items(store)
+    out = tmp_path / "b.zip"
+    api.export_bundle(store, case_id, out, actor="x")
+    m = _members(out)
+    manifest = json.loads(m["manifest.json"])
+    manifest["format"] = "veilleur-evidence-bundle/1"
+    m["manifest.json"] = json.dumps(manifest).encode()
+    report = api.verify_bundle(_write(out, m, fix_sums=True))
+    assert report.ok, report.problems
+    assert any("old bundle format" in w for w in report.warnings)

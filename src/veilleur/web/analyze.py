@@ -125,10 +125,15 @@ class AnalyzeService:
             t = time.perf_counter()
             for name in self.configured():
                 try:
-                    self._load(name)
+                    det = self._load(name)
+                    det.detect([_warmup_message()])  # many detectors load their models on first use
                 except DetectorUnavailable as exc:
                     log.warning("%s", exc)
+                except Exception as exc:
+                    log.warning("detector %s failed its warm-up: %s", name, exc)
             log.info("analyze: detectors %s loaded in %.1f s", sorted(self._detectors), time.perf_counter() - t)
+        if self.preload:
+            language("Bonjour tout le monde", None)
         self._loaded.set()
         while True:
             first = self._queue.get()
@@ -183,6 +188,15 @@ class AnalyzeService:
                     continue
                 lang = language(j.message.text, j.languages) if j.message.text else None
                 j.future.set_result(Outcome(found[j.message.uid], versions, lang))
+
+
+def _warmup_message() -> Message:
+    from datetime import UTC, datetime
+
+    from veilleur.records import Author
+
+    return Message(source="api", community_id="warmup", community_name="warmup", message_id="warmup", author=Author("api", "api"),
+                   created_at=datetime.now(UTC), text="Bonjour, le Dr Martin a reçu Mme Durand hier. Hello everyone.")
 
 
 _LINGUA: dict[tuple[Any, ...], Any] = {}

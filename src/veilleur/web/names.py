@@ -31,8 +31,8 @@ _HOMOGLYPHS = str.maketrans({
     "α": "a", "ο": "o", "ρ": "p", "ν": "v", "ι": "i", "κ": "k", "τ": "t", "υ": "u", "χ": "x",
     "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n", "Ο": "o",
     "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
-    # digits and Latin letters read alike
-    "0": "o", "1": "l", "I": "l", "|": "l",
+    # a digit read as a letter
+    "0": "o",
 })
 
 

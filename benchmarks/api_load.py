@@ -68,6 +68,15 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process (from /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def veilleur(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     r = subprocess.run([sys.executable, "-m", "veilleur", *args], env=env, input=stdin, capture_output=True, text=True, timeout=600)
     if r.returncode != 0:
@@ -135,9 +144,11 @@ async def run_load(base: str, token: str, cookies: dict[str, str], pages: list[s
                 if r is not None and not ok:
                     errors[f"{route} {r.status_code}"] = errors.get(f"{route} {r.status_code}", 0) + 1
 
+    cpu0, me0 = cpu_s(pid), time.process_time()
     samp = asyncio.create_task(sampler())
     await asyncio.gather(*(worker() for _ in range(clients)))
     elapsed = time.monotonic() - t0
+    server_cpu, client_cpu = cpu_s(pid) - cpu0, time.process_time() - me0
     stop.set()
     await samp
     done = len(lat.get("all", []))
@@ -145,6 +156,8 @@ async def run_load(base: str, token: str, cookies: dict[str, str], pages: list[s
                   "p99": round(percentile(v, 99), 1), "mean": round(statistics.fmean(v), 1)} for k, v in sorted(lat.items())}
     return {"mix": mix, "clients": clients, "requests": n, "done": done, "seconds": round(elapsed, 1),
             "req_per_s": round(done / elapsed, 1) if elapsed else 0.0, "errors": errors, "routes": routes,
+            "server_cpu_ms_per_req": round(server_cpu / max(1, len(lat.get("all", []))) * 1000, 2),
+            "client_cpu_ms_per_req": round(client_cpu / max(1, len(lat.get("all", []))) * 1000, 2),
             "rss_mb_start": round(start_rss), "rss_mb_peak": round(max(peak)), "rss_mb_end": round(rss_mb(pid))}
 
 
@@ -246,6 +259,7 @@ def main() -> int:
           f"-> {res['req_per_s']} req/s; errors={res['errors'] or 0}")
     print(f"server up {res['server_up_s']} s, ready {res['ready_s']} s, first analyze {res['first_analyze_ms']} ms; "
           f"RSS idle {res['idle_rss_mb']} MB, run {res['rss_mb_start']} -> peak {res['rss_mb_peak']} -> end {res['rss_mb_end']} MB")
+    print(f"CPU per request: server {res['server_cpu_ms_per_req']} ms, load client {res['client_cpu_ms_per_req']} ms")
     print(f"load average at the end {res['loadavg']} on {res['cpus']} CPUs")
     print(f"{'route':32} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8}  (ms)")
     for k, v in res["routes"].items():  # type: ignore[attr-defined]

@@ -234,7 +234,8 @@ def test_no_free_slot_answers_503(world):
                 if ok:
                     sem.release()
         assert r.status_code == 503 and r.headers.get("retry-after")
-        assert login(c, "mod").status_code == 303  # the failed try cost nothing
+        assert app.state.limiter.size() == 0  # not counted as a failure
+        assert login(c, "mod").status_code == 303
 
 
 # -- W19: bounded limiter and audit under a flood of new names ------------------------------------------
@@ -368,6 +369,7 @@ def test_web_stays_usable_while_another_process_holds_the_write_lock(world):
             r = c.post("/login", data={"login": "admin", "password": PASSWORD, "csrf": csrf_of(page.text)}, follow_redirects=False)
             assert r.status_code == 503 and r.headers["retry-after"]
             assert "occupée" in r.text
+            assert app.state.limiter.size() == 0  # a busy database is not a failed login
             r = c.post("/v1/messages", headers=h(world, "mod"), json={"messages": [{
                 "source": "test", "community_id": "grp1", "message_id": "busy1", "author": {"id": "x", "name": "X"},
                 "created_at": NOW.isoformat(), "text": "bonjour"}]})
@@ -383,9 +385,9 @@ def test_web_stays_usable_while_another_process_holds_the_write_lock(world):
 
 # -- the analyze service ----------------------------------------------------------------------------------------
 def test_readyz_is_503_until_the_detectors_are_loaded(world):
-    from .conftest import FakeHarm
-
     from veilleur.detect.base import register_detector
+
+    from .conftest import FakeHarm
 
     gate = threading.Event()
 
@@ -413,9 +415,9 @@ def test_readyz_is_503_until_the_detectors_are_loaded(world):
 
 
 def test_concurrent_analyze_calls_are_batched_without_a_global_lock(world):
-    from .conftest import FakeHarm
-
     from veilleur.detect.base import register_detector
+
+    from .conftest import FakeHarm
 
     sizes: list[int] = []
 

@@ -363,16 +363,16 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
 
         if not limiter.begin(login, ip):  # check and reserve in one step: concurrent attempts cannot pass the limit
             return refused(429, "login.throttled", "login.throttled", f"throttled:{ip}")
-        ok = False
+        verdict: bool | None = None  # None (no slot, database busy): the attempt is released, not counted
         try:
             with limiter.slot() as got:
                 if not got:  # too many password checks running: refuse rather than queue without bound
                     return render(request, "login.html", None, status_code=503, next=safe_next(next), prelogin=csrf,
                                   error="login.busy", headers={"Retry-After": "5"})
                 user, known = auth.check_password(store, login, password)
-            ok = user is not None
+            verdict = user is not None
         finally:
-            limiter.end(login, ip, ok)
+            limiter.end(login, ip, verdict)
         if user is None:
             return refused(401, "login.failed", "login.failed", None if known else f"unknown:{ip}")
         sid, _csrf = auth.retry_busy(lambda: auth.create_session(store, user.login, hours=float(request.app.state.settings.get("web.session_hours", 12))))
@@ -584,7 +584,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
 
 def _confusable(store: Store, member: Any) -> list[str]:
     """Names of other members of the same community that render like this member's (impersonation)."""
-    return confusable_with(member.display_name, (o.display_name for o in store.list_members(member.community_uid) if o.uid != member.uid))
+    return confusable_with(member.display_name, (name for uid, name in queries.member_names(store, member.community_uid) if uid != member.uid))
 
 
 def _exists(store: Store, finding_id: str) -> bool:

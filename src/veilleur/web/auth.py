@@ -352,7 +352,8 @@ class LoginLimiter:
                 self._pending[key] = self._pending.get(key, 0) + 1
             return True
 
-    def end(self, login: str, ip: str, ok: bool) -> None:
+    def end(self, login: str, ip: str, ok: bool | None) -> None:
+        """Close an attempt: ``ok`` True clears the login's failures, False counts one, None only releases it."""
         now = time.monotonic()
         with self._lock:
             for key in ("u:" + login, "ip:" + ip):
@@ -361,6 +362,8 @@ class LoginLimiter:
                     self._pending[key] = n
                 else:
                     self._pending.pop(key, None)
+            if ok is None:
+                return
             if ok:
                 self._fails.pop("u:" + login, None)
                 return

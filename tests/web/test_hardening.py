@@ -457,3 +457,35 @@ def test_analyze_works_without_startup_and_with_preload_off(world):
     assert r.status_code == 200 and r.json()["detectors"] == {"fake_harm": "0.1"}
     assert c.get("/readyz").status_code == 200
     app.state.analyzer.stop()
+
+
+def test_a_caller_that_gives_up_does_not_break_the_batch(world):
+    """A cancelled call (client gone) is skipped; the other callers of the batch still get their answer."""
+    from veilleur.web.analyze import AnalyzeService
+
+    svc = AnalyzeService(world.store.settings)
+    svc.preload = False
+    gate = threading.Event()
+    svc.submit(_msg_for("slow"), ["fake_harm"]).add_done_callback(lambda _: None)
+    orig = svc._process
+
+    def slow(batch: Any) -> None:
+        gate.wait(5)
+        orig(batch)
+
+    svc._process = slow  # type: ignore[method-assign]
+    time.sleep(0.2)  # the worker is now holding the first batch
+    gone = svc.submit(_msg_for("gone connard"), ["fake_harm"])
+    kept = svc.submit(_msg_for("kept connard"), ["fake_harm"])
+    assert gone.cancel()
+    gate.set()
+    out = kept.result(timeout=5)
+    assert [f.category for f in out.findings] == ["insult"]
+    svc.stop()
+
+
+def _msg_for(text: str) -> Message:
+    import uuid
+
+    return Message(source="api", community_id="a", community_name="a", message_id="analyze-" + uuid.uuid4().hex,
+                   author=Author("api", "api"), created_at=NOW, text=text)

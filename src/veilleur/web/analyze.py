@@ -139,7 +139,7 @@ class AnalyzeService:
             first = self._queue.get()
             if first is None:
                 return
-            batch = [first]
+            batch = [first] if first.future.set_running_or_notify_cancel() else []  # skip callers gone meanwhile
             deadline = time.monotonic() + self.batch_s
             while len(batch) < self.max_batch:
                 left = deadline - time.monotonic()
@@ -150,7 +150,10 @@ class AnalyzeService:
                 if job is None:
                     self._queue.put(None)  # stop after this batch
                     break
-                batch.append(job)
+                if job.future.set_running_or_notify_cancel():
+                    batch.append(job)
+            if not batch:
+                continue
             try:
                 self._process(batch)
             except BaseException as exc:  # never leave a caller waiting

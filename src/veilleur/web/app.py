@@ -316,6 +316,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
     def readyz(request: Request) -> Response:
         """200 once the /v1/analyze detectors are loaded (503 before): route traffic here only then."""
         svc: AnalyzeService = request.app.state.analyzer
+        svc.start()  # normally started with the app; idempotent
         st = svc.status()
         return JSONResponse({"status": st["status"], "detectors": sorted(st["detectors"]), "unavailable": sorted(st["errors"])},
                             status_code=200 if svc.ready else 503)

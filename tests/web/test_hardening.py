@@ -490,3 +490,28 @@ def _msg_for(text: str) -> Message:
 
     return Message(source="api", community_id="a", community_name="a", message_id="analyze-" + uuid.uuid4().hex,
                    author=Author("api", "api"), created_at=NOW, text=text)
+
+
+def test_analyze_in_a_worker_process(world):
+    """``api.analyze_processes = 1``: the models live in a spawned process (real text_harm detector)."""
+    cfg = world.home / "veilleur.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace('text_detectors = ["fake_harm"]', 'text_detectors = ["text_harm"]')
+                   .replace('image_detectors = ["fake_image"]', "image_detectors = []").replace("[api]\n", "[api]\nanalyze_processes = 1\n"),
+                   encoding="utf-8")
+    app = _app(world, "\n")
+    with TestClient(app) as c:
+        for _ in range(1200):
+            if c.get("/readyz").status_code == 200:
+                break
+            time.sleep(0.1)
+        ready = c.get("/readyz").json()
+        assert ready["detectors"] == ["text_harm"], ready
+        child = app.state.analyzer._child
+        assert child is not None and child.alive() and child.proc.pid != __import__("os").getpid()
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            res = list(pool.map(lambda t: c.post("/v1/analyze", headers=h(world, "viewer"), json={"text": t}),
+                                ["T'es vraiment un connard", "Merci docteur", "Sale connard incompétent", "Bonjour à tous"]))
+        assert all(r.status_code == 200 for r in res)
+        assert res[0].json()["detectors"] == {"text_harm": res[0].json()["detectors"]["text_harm"]}
+        assert res[0].json()["scores"].get("insult", 0) > res[1].json()["scores"].get("insult", 0)
+    assert not child.alive()  # stopped with the app

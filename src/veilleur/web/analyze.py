@@ -12,6 +12,7 @@ Readiness: ``ready`` is False while the configured detectors load (``/readyz`` a
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -30,13 +31,13 @@ log = logging.getLogger(__name__)
 class DetectorUnavailable(Exception):
     def __init__(self, name: str, reason: str) -> None:
         super().__init__(f"detector {name!r} is not available: {reason}")
-        self.name = name
+        self.name, self.reason = name, reason
 
 
 class DetectorFailed(Exception):
-    def __init__(self, name: str, exc: BaseException) -> None:
-        super().__init__(f"detector {name!r} failed: {type(exc).__name__}")
-        self.name = name
+    def __init__(self, name: str, exc_name: str) -> None:
+        super().__init__(f"detector {name!r} failed: {exc_name}")
+        self.name, self.exc_name = name, exc_name
 
 
 @dataclass
@@ -54,14 +55,133 @@ class _Job:
     future: Future[Outcome] = field(default_factory=Future)
 
 
+class _Runner:
+    """Loads detectors once (failures remembered) and runs each once on a batch of messages."""
+
+    def __init__(self) -> None:
+        self.detectors: dict[str, Any] = {}
+        self.errors: dict[str, str] = {}
+
+    def load(self, name: str) -> Any:
+        if name in self.detectors:
+            return self.detectors[name]
+        if name in self.errors:
+            raise DetectorUnavailable(name, self.errors[name])
+        from veilleur.detect.base import create_detector
+
+        try:
+            det = create_detector(name)
+        except Exception as exc:
+            self.errors[name] = str(exc)
+            raise DetectorUnavailable(name, str(exc)) from None
+        self.detectors[name] = det
+        return det
+
+    def warm(self, names: Sequence[str]) -> None:
+        t = time.perf_counter()
+        for name in names:
+            try:
+                self.load(name).detect([_warmup_message()])  # many detectors load their models on first use
+            except DetectorUnavailable as exc:
+                log.warning("%s", exc)
+            except Exception as exc:
+                log.warning("detector %s failed its warm-up: %s", name, exc)
+        log.info("analyze: detectors %s loaded in %.1f s", sorted(self.detectors), time.perf_counter() - t)
+
+    def versions(self) -> dict[str, str]:
+        return {n: str(getattr(d, "version", "?")) for n, d in self.detectors.items()}
+
+    def run(self, names: Sequence[str], messages: Sequence[Message]) -> tuple[dict[str, list[Finding]], dict[str, str]]:
+        found: dict[str, list[Finding]] = {m.uid: [] for m in messages}
+        versions: dict[str, str] = {}
+        for name in names:
+            det = self.load(name)
+            versions[det.name] = det.version
+            try:
+                results = det.detect(list(messages))
+            except Exception as exc:
+                log.exception("detector %s failed on an analyze batch", name)
+                raise DetectorFailed(name, type(exc).__name__) from None
+            for f in results:
+                if f.message_uid in found:
+                    found[f.message_uid].append(f)
+        return found, versions
+
+
+def _child_main(conn: Any, home: str, names: list[str], preload: bool) -> None:
+    """The detector process (``api.analyze_processes = 1``): answers batches sent by the parent's worker thread."""
+    import os
+
+    os.environ["VEILLEUR_HOME"] = home
+    runner = _Runner()
+    if preload:
+        runner.warm(names)
+    conn.send(("ready", runner.versions(), dict(runner.errors)))
+    while True:
+        try:
+            req = conn.recv()
+        except (EOFError, OSError):
+            return
+        if req is None:
+            return
+        names_, msgs = req
+        try:
+            found, versions = runner.run(names_, msgs)
+            conn.send(("ok", found, versions))
+        except DetectorUnavailable as exc:
+            conn.send(("unavailable", exc.name, exc.reason))
+        except DetectorFailed as exc:
+            conn.send(("failed", exc.name, exc.exc_name))
+
+
+class _Child:
+    """One detector process: the models live there, so detection runs beside the web process, not under its GIL."""
+
+    def __init__(self, home: str, names: list[str], preload: bool) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
+        self.conn, child_conn = ctx.Pipe()
+        self.proc = ctx.Process(target=_child_main, args=(child_conn, home, names, preload), name="veilleur-analyze-worker",
+                                daemon=True)
+        self.proc.start()
+        child_conn.close()
+        _tag, self.versions, self.errors = self.conn.recv()
+
+    def run(self, names: Sequence[str], messages: Sequence[Message]) -> tuple[dict[str, list[Finding]], dict[str, str]]:
+        try:
+            self.conn.send((list(names), list(messages)))
+            reply = self.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            raise DetectorFailed(",".join(names), "worker process died") from None
+        if reply[0] == "ok":
+            self.versions.update(reply[2])
+            return reply[1], reply[2]
+        if reply[0] == "unavailable":
+            self.errors[reply[1]] = reply[2]
+            raise DetectorUnavailable(reply[1], reply[2])
+        raise DetectorFailed(reply[1], reply[2])
+
+    def alive(self) -> bool:
+        return self.proc.is_alive()
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+
+
 class AnalyzeService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.batch_s = float(settings.get("api.analyze_batch_ms", 5)) / 1000
         self.max_batch = max(1, int(settings.get("api.analyze_max_batch", 32)))
         self.preload = bool(settings.get("api.preload", True))
-        self._detectors: dict[str, Any] = {}
-        self._errors: dict[str, str] = {}
+        self.processes = min(1, max(0, int(settings.get("api.analyze_processes", 0))))
+        self._runner = _Runner()
+        self._child: _Child | None = None
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -93,8 +213,12 @@ class AnalyzeService:
         return self._loaded.is_set()
 
     def status(self) -> dict[str, Any]:
-        return {"status": "ready" if self.ready else "loading", "preload": self.preload,
-                "detectors": {n: getattr(d, "version", "?") for n, d in self._detectors.items()}, "errors": dict(self._errors)}
+        if self._child is not None:
+            versions, errors = dict(self._child.versions), dict(self._child.errors)
+        else:
+            versions, errors = self._runner.versions(), dict(self._runner.errors)
+        return {"status": "ready" if self.ready else "loading", "preload": self.preload, "processes": self.processes,
+                "detectors": versions, "errors": errors}
 
     # -- requests ----------------------------------------------------------------------------------------------
     def submit(self, message: Message, names: Sequence[str], languages: Sequence[str] | None = None) -> Future[Outcome]:
@@ -105,36 +229,27 @@ class AnalyzeService:
         return job.future
 
     # -- worker ------------------------------------------------------------------------------------------------
-    def _load(self, name: str) -> Any:
-        if name in self._detectors:
-            return self._detectors[name]
-        if name in self._errors:
-            raise DetectorUnavailable(name, self._errors[name])
-        from veilleur.detect.base import create_detector
-
-        try:
-            det = create_detector(name)
-        except Exception as exc:
-            self._errors[name] = str(exc)
-            raise DetectorUnavailable(name, str(exc)) from None
-        self._detectors[name] = det
-        return det
+    def _start_child(self) -> None:
+        self._child = _Child(str(self.settings.home), self.configured(), self.preload)
 
     def _run(self) -> None:
-        if self.preload:
-            t = time.perf_counter()
-            for name in self.configured():
-                try:
-                    det = self._load(name)
-                    det.detect([_warmup_message()])  # many detectors load their models on first use
-                except DetectorUnavailable as exc:
-                    log.warning("%s", exc)
-                except Exception as exc:
-                    log.warning("detector %s failed its warm-up: %s", name, exc)
-            log.info("analyze: detectors %s loaded in %.1f s", sorted(self._detectors), time.perf_counter() - t)
-        if self.preload:
-            language("Bonjour tout le monde", None)
-        self._loaded.set()
+        try:
+            if self.processes:
+                self._start_child()
+            elif self.preload:
+                self._runner.warm(self.configured())
+            if self.preload:
+                language("Bonjour tout le monde", None)
+        finally:
+            self._loaded.set()
+        try:
+            self._serve()
+        finally:
+            if self._child is not None:
+                self._child.stop()
+                self._child = None
+
+    def _serve(self) -> None:
         while True:
             first = self._queue.get()
             if first is None:
@@ -168,29 +283,21 @@ class AnalyzeService:
         for job in batch:
             groups.setdefault(job.names, []).append(job)
         for names, jobs in groups.items():
-            found: dict[str, list[Finding]] = {j.message.uid: [] for j in jobs}
-            versions: dict[str, str] = {}
-            failed: BaseException | None = None
-            for name in names:
-                try:
-                    det = self._load(name)
-                    versions[det.name] = det.version
-                    for f in det.detect([j.message for j in jobs]):
-                        if f.message_uid in found:
-                            found[f.message_uid].append(f)
-                except DetectorUnavailable as exc:
-                    failed = exc
-                    break
-                except Exception as exc:
-                    log.exception("detector %s failed on an analyze batch", name)
-                    failed = DetectorFailed(name, exc)
-                    break
+            try:
+                if self.processes:
+                    if self._child is None or not self._child.alive():
+                        self._start_child()
+                    assert self._child is not None
+                    found, versions = self._child.run(names, [j.message for j in jobs])
+                else:
+                    found, versions = self._runner.run(names, [j.message for j in jobs])
+            except (DetectorUnavailable, DetectorFailed) as exc:
+                for j in jobs:
+                    j.future.set_exception(exc)
+                continue
             for j in jobs:
-                if failed is not None:
-                    j.future.set_exception(failed)
-                    continue
                 lang = language(j.message.text, j.languages) if j.message.text else None
-                j.future.set_result(Outcome(found[j.message.uid], versions, lang))
+                j.future.set_result(Outcome(found.get(j.message.uid, []), versions, lang))
 
 
 def _warmup_message() -> Message:

@@ -22,3 +22,7 @@ class ConfigError(VeilleurError):
 
 class NotFoundError(VeilleurError):
     """A requested record (message, finding, case, evidence item) does not exist."""
+
+
+class DatabaseBusyError(VeilleurError):
+    """Another process held the database's write lock for longer than the busy timeout (SQLite)."""

@@ -30,7 +30,7 @@ class BlobStore:
 
     def put_stream(self, stream: IO[bytes], max_bytes: int | None = None) -> tuple[str, int]:
         """Store a stream; return (sha256, size). Raises ValueError past ``max_bytes``."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(parents=True, mode=0o700, exist_ok=True)  # attachments are health data: private
         h = hashlib.sha256()
         size = 0
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
@@ -52,7 +52,7 @@ class BlobStore:
             if dest.exists():
                 os.unlink(tmp)
             else:
-                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
                 os.replace(tmp, dest)
                 os.chmod(dest, 0o444)
             return digest, size

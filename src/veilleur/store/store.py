@@ -8,7 +8,11 @@ these methods; they never write SQL of their own against the core tables.
 from __future__ import annotations
 
 import json
+import logging
+import os
+import sqlite3
 import uuid
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +26,7 @@ from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from veilleur.config import Settings, load_settings
-from veilleur.errors import ConfigError, NotFoundError
+from veilleur.errors import ConfigError, DatabaseBusyError, NotFoundError
 from veilleur.records import (
     Attachment,
     Case,
@@ -131,16 +135,37 @@ class AuditEntry:
         return {"id": self.id, "at": self.at.isoformat(), "actor": self.actor, "action": self.action, "target": self.target, "data": self.data}
 
 
+DEFAULT_BUSY_TIMEOUT_S = 30.0
+# Per engine: how long a SQLite connection waits for another process's write lock (``Store.set_busy_timeout``).
+_BUSY_MS: weakref.WeakKeyDictionary[Engine, list[int]] = weakref.WeakKeyDictionary()
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={int(DEFAULT_BUSY_TIMEOUT_S * 1000)}")
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+def _is_busy(exc: BaseException | None) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and any(w in str(exc) for w in ("database is locked", "database is busy"))
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """The database holds health data, password hashes and secrets: create it (and its folder) private."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # SQLite's -wal/-shm copy this mode
+    except FileExistsError:
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            logging.getLogger(__name__).warning("%s is readable by other users (mode %o): chmod 600 it", path, mode)
+
+
+def make_engine(url: str, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> Engine:
     if url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url[len("postgres://") :]
     elif url.startswith("postgresql://"):
@@ -148,10 +173,30 @@ def make_engine(url: str) -> Engine:
     try:
         if url.startswith("sqlite"):
             path = url.split("///", 1)[-1]
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"timeout": 30})
+            if path and path != ":memory:" and "?" not in path:
+                _private_sqlite_file(Path(path))
+            elif path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": busy_timeout_s})
             event.listen(engine, "connect", _sqlite_pragmas)
+            _BUSY_MS[engine] = [int(busy_timeout_s * 1000)]
+
+            def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+                want = _BUSY_MS[engine][0]
+                if record.info.get("busy_ms") != want:
+                    dbapi_conn.execute(f"PRAGMA busy_timeout={want}")
+                    record.info["busy_ms"] = want
+
+            def _busy(ctx: Any) -> None:
+                if _is_busy(ctx.original_exception):
+                    waited = _BUSY_MS[engine][0] / 1000
+                    raise DatabaseBusyError(
+                        f"the database is busy: another process (an import?) has held its write lock for more than "
+                        f"{waited:g} s. Nothing was lost; try again when it has finished "
+                        f"(store.busy_timeout_s in veilleur.toml waits longer)") from None
+
+            event.listen(engine, "checkout", _checkout)
+            event.listen(engine, "handle_error", _busy)
         else:
             engine = create_engine(url, pool_pre_ping=True)
     except Exception as exc:
@@ -221,7 +266,7 @@ class Store:
         settings = settings or load_settings(db_url=url)
         if url:
             settings.db_url = url
-        store = cls(make_engine(settings.db_url), settings)
+        store = cls(make_engine(settings.db_url, float(settings.get("store.busy_timeout_s", DEFAULT_BUSY_TIMEOUT_S))), settings)
         if migrate:
             store.migrate()
         return store
@@ -248,6 +293,15 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long this handle waits for another process's write lock (SQLite; no-op elsewhere) before
+        ``DatabaseBusyError``. The web uses a short wait so that no request hangs behind a long import."""
+        if self.engine in _BUSY_MS:
+            _BUSY_MS[self.engine][0] = int(seconds * 1000)
+
+    def busy_timeout(self) -> float | None:
+        return _BUSY_MS[self.engine][0] / 1000 if self.engine in _BUSY_MS else None
 
     def __enter__(self) -> Store:
         return self

@@ -6,10 +6,12 @@ the token acts with its user's role. Errors are JSON ``{"error": ..., "detail": 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import hashlib
 import tempfile
-import threading
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -18,12 +20,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from starlette.concurrency import run_in_threadpool
 
 from veilleur.errors import InputError, NotFoundError
-from veilleur.records import Attachment, Author, Finding, Message
+from veilleur.records import Attachment, Author, Message
 from veilleur.store import Store
 from veilleur.taxonomy import CATEGORIES, Severity
 from veilleur.web import actions, auth
+from veilleur.web.analyze import AnalyzeService, DetectorFailed, DetectorUnavailable
 from veilleur.web.auth import User
 
 bearer = HTTPBearer(auto_error=False, description="API token from `veilleur user token-create`")
@@ -212,48 +216,10 @@ class MeOut(BaseModel):
     display_name: str
 
 
-# -- detectors for /analyze ----------------------------------------------------------------------------------
-_lock = threading.Lock()
-
-
-def _detector(request: Request, name: str) -> Any:
-    cache: dict[str, Any] = request.app.state.__dict__.setdefault("_detectors", {})
-    with _lock:
-        if name not in cache:
-            from veilleur.detect.base import create_detector
-
-            try:
-                cache[name] = create_detector(name)
-            except Exception as exc:
-                raise ApiError(503, "detector_unavailable", f"detector {name!r} is not available: {exc}") from None
-        return cache[name]
-
-
-def _language(text: str, wanted: list[str] | None) -> str | None:
-    try:
-        from lingua import Language
-    except ImportError:
-        return None
-    langs = {"fr": Language.FRENCH, "en": Language.ENGLISH}
-    use = [langs[x] for x in (wanted or ["fr", "en"])]
-    if len(use) == 1:
-        return wanted[0] if wanted else None
-    det = _lingua(tuple(use))
-    found = det.detect_language_of(text)
-    if found is None:
-        return None
-    return next((k for k, v in langs.items() if v == found), None)
-
-
-_LINGUA: dict[tuple[Any, ...], Any] = {}
-
-
-def _lingua(langs: tuple[Any, ...]) -> Any:
-    if langs not in _LINGUA:
-        from lingua import LanguageDetectorBuilder
-
-        _LINGUA[langs] = LanguageDetectorBuilder.from_languages(*langs).build()
-    return _LINGUA[langs]
+# -- detectors for /analyze (veilleur.web.analyze: loaded at start-up, micro-batched, no global lock) --------
+def _service(request: Request) -> AnalyzeService:
+    svc: AnalyzeService = request.app.state.analyzer
+    return svc
 
 
 def _sniff_image(data: bytes) -> str:
@@ -277,41 +243,31 @@ def me(user: AnyUser) -> MeOut:
 
 
 @router.post("/analyze", response_model=AnalyzeResponse)
-def analyze(request: Request, body: AnalyzeRequest, user: Viewer) -> AnalyzeResponse:
+async def analyze(request: Request, body: AnalyzeRequest, user: Viewer) -> AnalyzeResponse:
     """Score a text and/or an image against the taxonomy without storing anything (Perspective-like)."""
     settings = request.app.state.settings
     names: list[str] = []
     if body.text:
         names += list(settings.get("api.text_detectors", ["text_harm", "secrecy"]))
-    with tempfile.TemporaryDirectory(prefix="veilleur-analyze-") as tmp:
+    tmp = tempfile.TemporaryDirectory(prefix="veilleur-analyze-") if body.image else None
+    try:
         attachments: tuple[Attachment, ...] = ()
-        if body.image:
-            try:
-                data = base64.b64decode(body.image, validate=True)
-            except (binascii.Error, ValueError):
-                raise ApiError(422, "invalid_image", "image is not valid base64") from None
-            media_type = _sniff_image(data)
-            path = Path(tmp) / "upload"
-            path.write_bytes(data)
-            import hashlib
-
-            attachments = (Attachment(name="upload", media_type=media_type, sha256=hashlib.sha256(data).hexdigest(),
-                                      size=len(data), path=str(path)),)
+        if body.image and tmp is not None:
+            attachments = (await run_in_threadpool(_image_attachment, body.image, Path(tmp.name)),)
             names += [n for n in settings.get("api.image_detectors", ["media"]) if n not in names]
-        msg = Message(source="api", community_id="analyze", community_name="analyze", message_id="analyze",
+        msg = Message(source="api", community_id="analyze", community_name="analyze", message_id="analyze-" + uuid.uuid4().hex,
                       author=Author("api", "api"), created_at=datetime.now(UTC), text=body.text or "", attachments=attachments)
-        findings: list[Finding] = []
-        versions: dict[str, str] = {}
-        for name in names:
-            det = _detector(request, name)
-            versions[det.name] = det.version
-            try:
-                with _lock:
-                    findings.extend(det.detect([msg]))
-            except Exception as exc:
-                raise ApiError(503, "detector_failed", f"detector {name!r} failed: {type(exc).__name__}") from None
+        try:
+            outcome = await asyncio.wrap_future(_service(request).submit(msg, names, list(body.languages) if body.languages else None))
+        except DetectorUnavailable as exc:
+            raise ApiError(503, "detector_unavailable", str(exc)) from None
+        except DetectorFailed as exc:
+            raise ApiError(503, "detector_failed", str(exc)) from None
+    finally:
+        if tmp is not None:
+            await run_in_threadpool(tmp.cleanup)
     wanted = set(body.categories or CATEGORIES)
-    findings = [f for f in findings if f.category in wanted]
+    findings = [f for f in outcome.findings if f.category in wanted]
     scores: dict[str, float] = {c: 0.0 for c in (body.categories or [])}
     for f in findings:
         scores[f.category] = max(scores.get(f.category, 0.0), round(f.score, 4))
@@ -323,8 +279,18 @@ def analyze(request: Request, body: AnalyzeRequest, user: Viewer) -> AnalyzeResp
         d.pop("message_uid", None)
         d.pop("id", None)
         out.append(d)
-    return AnalyzeResponse(language=_language(body.text, list(body.languages) if body.languages else None) if body.text else None, scores=scores, spans=spans,
-                           findings=out, detectors=versions)
+    return AnalyzeResponse(language=outcome.language, scores=scores, spans=spans, findings=out, detectors=outcome.versions)
+
+
+def _image_attachment(image_b64: str, folder: Path) -> Attachment:
+    try:
+        data = base64.b64decode(image_b64, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError(422, "invalid_image", "image is not valid base64") from None
+    media_type = _sniff_image(data)
+    path = folder / "upload"
+    path.write_bytes(data)
+    return Attachment(name="upload", media_type=media_type, sha256=hashlib.sha256(data).hexdigest(), size=len(data), path=str(path))
 
 
 @router.post("/messages", response_model=IngestResponse)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,18 +21,22 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from veilleur import __version__
 from veilleur.config import Settings, load_settings
-from veilleur.errors import InputError, NotFoundError, VeilleurError
+from veilleur.errors import DatabaseBusyError, InputError, NotFoundError, VeilleurError
 from veilleur.records import Message, Region
 from veilleur.store import Store, StoredFinding
 from veilleur.taxonomy import CATEGORIES, Severity, label
 from veilleur.web import actions, alerts, auth, queries
+from veilleur.web.analyze import AnalyzeService
 from veilleur.web.blur import blur_image
 from veilleur.web.charts import bar_chart, weekly_chart
 from veilleur.web.i18n import LANGS, pick_lang, translate, warning_text
+from veilleur.web.limits import BodyLimitMiddleware
+from veilleur.web.names import balance_bidi, confusable_with, invisible_chars
 from veilleur.web.security import (
     PRELOGIN_COOKIE,
     SESSION_COOKIE,
@@ -42,6 +48,7 @@ from veilleur.web.security import (
     client_ip,
     require_page,
     safe_next,
+    safe_url,
 )
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -56,7 +63,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     """The workspace app on ``store`` (opened from ``settings`` when not given)."""
     settings = settings or (store.settings if store else load_settings())
     store = store or Store.open(settings)
+    analyzer = AnalyzeService(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        analyzer.start()  # loads the /v1/analyze detectors in the background (/readyz: 503 until done)
+        yield
+        analyzer.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="veilleur",
         version=__version__,
         description="veilleur REST API: analyse text and images, ingest messages, review findings and cases.",
@@ -65,13 +81,22 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         openapi_url="/openapi.json",
     )
     app.state.store = store
+    app.state.analyzer = analyzer
     app.state.settings = settings
     app.state.limiter = auth.LoginLimiter(
         max_failures=int(settings.get("web.login_max_failures", 5)),
         window_s=float(settings.get("web.login_window_s", 900)),
+        max_per_ip=int(settings.get("web.login_max_per_address", 20)),
+        max_concurrent=int(settings.get("web.login_concurrency", 2)),
     )
+    app.state.audit_throttle = auth.AuditThrottle(float(settings.get("web.login_audit_interval_s", 60)))
+    # A request waits at most this long for another process's write lock (a long import), then 503.
+    store.set_busy_timeout(float(settings.get("web.db_busy_timeout_s", 5)))
     app.state.secure_cookies = bool(settings.get("web.secure_cookies", False))
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    # Every printed value has its bidi controls closed: a name cannot reverse the text after it (I11).
+    templates.env.finalize = lambda v: balance_bidi(v) if isinstance(v, str) else v
+    templates.env.filters["safe_url"] = safe_url
     templates.env.globals.update(label=label, version=__version__, LANGS=LANGS)
     templates.env.filters["paris"] = _paris
     templates.env.filters["paris_date"] = lambda dt: dt.astimezone(PARIS).strftime("%d/%m/%Y") if dt else ""
@@ -84,6 +109,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(api_router)
     _install_handlers(app)
     _install_pages(app)
+    mb = 1024 * 1024
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limits=[("/login", 16 * 1024),
+                ("/v1/analyze", int(float(settings.get("web.max_body_analyze_mb", 16)) * mb)),
+                ("/v1/messages", int(float(settings.get("web.max_body_messages_mb", 32)) * mb))],
+        default=int(float(settings.get("web.max_body_mb", 1)) * mb),
+        token_ok=lambda token: auth.user_for_token(store, token, touch=False) is not None,
+    )
     return app
 
 
@@ -95,7 +129,8 @@ def _lang(request: Request) -> str:
     return pick_lang(request.cookies.get("lang"))
 
 
-def render(request: Request, name: str, principal: Principal | None, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+def render(request: Request, name: str, principal: Principal | None, status_code: int = 200, headers: dict[str, str] | None = None,
+           **ctx: Any) -> HTMLResponse:
     lang = _lang(request)
     templates: Jinja2Templates = request.app.state.templates
 
@@ -104,7 +139,7 @@ def render(request: Request, name: str, principal: Principal | None, status_code
 
     ctx.update(request=request, user=principal.user if principal else None, csrf=principal.csrf if principal else "",
                lang=lang, _=_, path=request.url.path, full_path=_full_path(request))
-    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=headers)
 
 
 def _full_path(request: Request) -> str:
@@ -150,6 +185,19 @@ def _install_handlers(app: FastAPI) -> None:
         from veilleur.web.security import page_principal
 
         return render(request, "error.html", page_principal(request), status_code=404, code=404, message_key="err.not_found")
+
+    @app.exception_handler(DatabaseBusyError)
+    async def _busy(request: Request, exc: DatabaseBusyError) -> Response:
+        headers = {"Retry-After": "10"}
+        if request.url.path.startswith("/v1"):
+            return JSONResponse({"error": "database_busy", "detail": str(exc)}, status_code=503, headers=headers)
+        from veilleur.web.security import page_principal
+
+        try:
+            who = page_principal(request)
+        except VeilleurError:
+            who = None
+        return render(request, "error.html", who, status_code=503, code=503, message_key="err.busy", headers=headers)
 
     @app.exception_handler(VeilleurError)
     async def _bad(request: Request, exc: VeilleurError) -> Response:
@@ -264,6 +312,15 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.get("/readyz", include_in_schema=False)
+    def readyz(request: Request) -> Response:
+        """200 once the /v1/analyze detectors are loaded (503 before): route traffic here only then."""
+        svc: AnalyzeService = request.app.state.analyzer
+        svc.start()  # normally started with the app; idempotent
+        st = svc.status()
+        return JSONResponse({"status": st["status"], "detectors": sorted(st["detectors"]), "unavailable": sorted(st["errors"])},
+                            status_code=200 if svc.ready else 503)
+
     @app.get("/", include_in_schema=False)
     def root(request: Request) -> Response:
         p = require_page(request, "target")
@@ -284,23 +341,42 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
         return r
 
     @app.post("/login", include_in_schema=False)
-    def login(request: Request, login: str = Form(""), password: str = Form(""), csrf: str = Form(""), next: str = Form("/")) -> Response:
+    def login(request: Request, login: str = Form("", max_length=255), password: str = Form("", max_length=1024),
+              csrf: str = Form("", max_length=200), next: str = Form("/", max_length=2000)) -> Response:
         store = _store(request)
         pre = request.cookies.get(PRELOGIN_COOKIE)
         if not pre or not secrets.compare_digest(pre, csrf):
             raise CsrfFailed()
         limiter: auth.LoginLimiter = request.app.state.limiter
+        throttle: auth.AuditThrottle = request.app.state.audit_throttle
         ip = client_ip(request)
-        if limiter.blocked(login, ip):
-            store.audit(login or "?", "login.throttled", None, {"ip": ip})
-            return render(request, "login.html", None, status_code=429, next=safe_next(next), prelogin=csrf, error="login.throttled")
-        user = auth.authenticate(store, login, password)
+
+        def refused(status: int, error: str, action: str, key: str | None) -> Response:
+            # Written after the response (same timing for known and unknown logins); floods aggregated per address.
+            skipped = throttle.admit(key) if key else 0
+            r = render(request, "login.html", None, status_code=status, next=safe_next(next), prelogin=csrf, error=error)
+            if skipped is not None:
+                data: dict[str, Any] = {"ip": ip}
+                if key:
+                    data["similar_not_logged"] = skipped
+                r.background = BackgroundTask(store.audit, login[:255] or "?", action, None, data)
+            return r
+
+        if not limiter.begin(login, ip):  # check and reserve in one step: concurrent attempts cannot pass the limit
+            return refused(429, "login.throttled", "login.throttled", f"throttled:{ip}")
+        verdict: bool | None = None  # None (no slot, database busy): the attempt is released, not counted
+        try:
+            with limiter.slot() as got:
+                if not got:  # too many password checks running: refuse rather than queue without bound
+                    return render(request, "login.html", None, status_code=503, next=safe_next(next), prelogin=csrf,
+                                  error="login.busy", headers={"Retry-After": "5"})
+                user, known = auth.check_password(store, login, password)
+            verdict = user is not None
+        finally:
+            limiter.end(login, ip, verdict)
         if user is None:
-            limiter.failed(login, ip)
-            store.audit(login or "?", "login.failed", None, {"ip": ip})
-            return render(request, "login.html", None, status_code=401, next=safe_next(next), prelogin=csrf, error="login.failed")
-        limiter.succeeded(login)
-        sid, _csrf = auth.create_session(store, user.login, hours=float(request.app.state.settings.get("web.session_hours", 12)))
+            return refused(401, "login.failed", "login.failed", None if known else f"unknown:{ip}")
+        sid, _csrf = auth.retry_busy(lambda: auth.create_session(store, user.login, hours=float(request.app.state.settings.get("web.session_hours", 12))))
         store.audit(user.login, "login", None, {"ip": ip})
         default = "/cases" if user.role == "target" else "/dashboard"
         r = RedirectResponse(safe_next(next if next != "/" else default, default), status_code=303)
@@ -391,7 +467,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
         revealed = {reveal} if reveal and _recently_revealed(store, p.user.login, reveal) else set()
         cases = [c for c in store.list_cases() if finding_id in c.finding_ids]
         next_item = _next_in_queue(store, finding_id)
-        return render(request, "item.html", p, sf=sf, f=f, msg=msg, on_msg=on_msg, segments=segments, other_spans=other_spans,
+        return render(request, "item.html", p, author_confusable=_confusable(store, member), author_invisible=invisible_chars(msg.author.name), sf=sf, f=f, msg=msg, on_msg=on_msg, segments=segments, other_spans=other_spans,
                       thread=thread, member=member, community=comm, warn=warn, images=images, revealed=revealed,
                       visibility=store.message_visibility(msg.uid), cases=cases, next=safe_next(next, "/queue"),
                       next_item=next_item, repeat=queries.is_repeat_offender(store, sf.member_uid),
@@ -472,7 +548,8 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
         m = store.get_member(member_uid)
         found = store.list_findings(member_uid=member_uid, order="time")
         history = store.search_messages(member_uid=member_uid, limit=100)
-        return render(request, "member.html", p, m=m, findings=found, history=history,
+        return render(request, "member.html", p, m=m, findings=found, history=history, confusable=_confusable(store, m),
+                      invisible=invisible_chars(m.display_name),
                       decisions=queries.decisions(store, member_uid=member_uid), repeat=queries.is_repeat_offender(store, member_uid),
                       status=queries.member_status(store, member_uid),
                       visibility={h.uid: store.message_visibility(h.uid) for h in history},
@@ -504,6 +581,11 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
         found = [store.get_finding(i) for i in case.finding_ids if _exists(store, i)]
         return render(request, "case.html", p, case=case, msgs=msgs, findings=found, events=store.case_events(case_id),
                       has_evidence=_optional("veilleur.evidence.api"), has_respond=_optional("veilleur.respond"))
+
+
+def _confusable(store: Store, member: Any) -> list[str]:
+    """Names of other members of the same community that render like this member's (impersonation)."""
+    return confusable_with(member.display_name, (name for uid, name in queries.member_names(store, member.community_uid) if uid != member.uid))
 
 
 def _exists(store: Store, finding_id: str) -> bool:

@@ -7,23 +7,29 @@ copy of the database gives no usable credential. Every change is written to the 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import threading
 import time
 import uuid
-from collections import deque
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
-from veilleur.errors import InputError, NotFoundError
+from veilleur.errors import DatabaseBusyError, InputError, NotFoundError
 from veilleur.store import Store
 from veilleur.store.models import now_utc
 from veilleur.web.models import ROLES, ApiTokenRow, SessionRow, UserRow
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 _hasher = PasswordHasher()
 # Verified against when the login is unknown, so a wrong login costs as much time as a wrong password.
 _DUMMY_HASH = _hasher.hash("veilleur-dummy-password")
@@ -128,7 +134,9 @@ def set_disabled(store: Store, login: str, disabled: bool = True, actor: str = "
     return get_user(store, login)
 
 
-def set_password(store: Store, login: str, password: str, actor: str = "cli") -> None:
+def set_password(store: Store, login: str, password: str, actor: str = "cli", *, keep_session: str | None = None) -> int:
+    """Set a new password and end the account's sessions (all of them, or all but ``keep_session``, the
+    cookie value of the session that made the change). Returns the number of sessions ended."""
     if len(password) < MIN_PASSWORD:
         raise InputError("password", f"too short: at least {MIN_PASSWORD} characters")
     with store.session() as s:
@@ -136,25 +144,59 @@ def set_password(store: Store, login: str, password: str, actor: str = "cli") ->
         if r is None:
             raise NotFoundError(f"no user {login!r}")
         r.password_hash = _hasher.hash(password)
-    store.audit(actor, "user.password", login, {})
+        q = delete(SessionRow).where(SessionRow.login == login)
+        if keep_session:
+            q = q.where(SessionRow.id_sha256 != sha256_hex(keep_session))
+        ended = int(s.execute(q).rowcount or 0)  # type: ignore[attr-defined]
+    store.audit(actor, "user.password", login, {"sessions_ended": ended})
+    return ended
 
 
 def authenticate(store: Store, login: str, password: str) -> User | None:
     """The user when the password matches and the account is enabled, else None (same cost either way)."""
+    return check_password(store, login, password)[0]
+
+
+def check_password(store: Store, login: str, password: str) -> tuple[User | None, bool]:
+    """(user or None, whether the login exists). The argon2 check runs outside any database transaction;
+    the write (last login, hash upgrade) is a short transaction of its own, retried once if the database
+    was busy, and refused if the password changed meanwhile."""
     with store.session() as s:
         r = s.get(UserRow, login)
         stored = r.password_hash if r is not None else _DUMMY_HASH
+        known = r is not None
+        enabled = r is not None and not r.disabled
+    try:
+        _hasher.verify(stored, password)
+        ok = enabled
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        return None, known
+    new_hash = _hasher.hash(password) if _hasher.check_needs_rehash(stored) else None
+
+    def record() -> User | None:
+        with store.session() as s:
+            row = s.get(UserRow, login)
+            if row is None or row.disabled or row.password_hash != stored:
+                return None
+            if new_hash:
+                row.password_hash = new_hash
+            row.last_login = now_utc()
+            return _user(row)
+
+    return retry_busy(record), known
+
+
+def retry_busy(fn: Callable[[], T], attempts: int = 2) -> T:
+    """``fn()``, run again when the database was busy (each try waits the store's busy timeout)."""
+    for i in range(attempts):
         try:
-            _hasher.verify(stored, password)
-            ok = r is not None and not r.disabled
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            ok = False
-        if not ok or r is None:
-            return None
-        if _hasher.check_needs_rehash(r.password_hash):
-            r.password_hash = _hasher.hash(password)
-        r.last_login = now_utc()
-        return _user(r)
+            return fn()
+        except DatabaseBusyError:
+            if i == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 # -- API tokens ------------------------------------------------------------------------------------
@@ -190,8 +232,13 @@ def list_tokens(store: Store, login: str | None = None) -> list[dict[str, object
         ]
 
 
-def user_for_token(store: Store, token: str) -> User | None:
-    if not token.startswith(TOKEN_PREFIX):
+TOKEN_TOUCH_S = 60  # last_used is written at most once a minute per token
+
+
+def user_for_token(store: Store, token: str, *, touch: bool = True) -> User | None:
+    """The token's user (None when unknown, revoked or disabled). Reading only; ``last_used`` is updated
+    at most once a minute, best effort: a busy database (a long import) never delays an API call for it."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     with store.session() as s:
         t = s.scalar(select(ApiTokenRow).where(ApiTokenRow.token_sha256 == sha256_hex(token)))
@@ -200,8 +247,33 @@ def user_for_token(store: Store, token: str) -> User | None:
         u = s.get(UserRow, t.login)
         if u is None or u.disabled:
             return None
-        t.last_used = now_utc()
-        return _user(u)
+        user, token_id, last = _user(u), t.id, t.last_used
+    if touch:
+        now = now_utc()
+        if last is None or (now - _aware(last)).total_seconds() > TOKEN_TOUCH_S:
+            _touch_token(store, token_id, now)
+    return user
+
+
+def _aware(dt: datetime) -> datetime:
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _touch_token(store: Store, token_id: str, now: datetime) -> None:
+    wait = store.busy_timeout()
+    try:
+        with store.engine.connect() as conn:
+            if wait is not None:
+                conn.exec_driver_sql("PRAGMA busy_timeout=50")
+            try:
+                conn.execute(update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(last_used=now))
+                conn.commit()
+            finally:
+                if wait is not None:
+                    conn.rollback()
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={int(wait * 1000)}")
+    except DatabaseBusyError:
+        log.info("token %s: last_used not updated (database busy)", token_id)
 
 
 # -- sessions ----------------------------------------------------------------------------------------
@@ -234,32 +306,131 @@ def end_session(store: Store, sid: str) -> None:
 
 
 class LoginLimiter:
-    """Refuses logins after too many failures for one login or one address within a window (in memory)."""
+    """Refuses logins after too many failures for one login or one address within a window (in memory).
 
-    def __init__(self, max_failures: int = 5, window_s: float = 900.0, max_per_ip: int = 20) -> None:
+    ``begin`` checks and reserves in one step under a lock: an attempt in flight counts as a failure until
+    it ends, so concurrent requests cannot try more passwords than the limit. ``slot`` bounds the number
+    of password checks running at once (argon2 takes 64 MiB each). Memory is bounded: blocked attempts
+    create no entry, empty entries are dropped, and past ``max_keys`` entries the expired then the oldest go.
+    """
+
+    def __init__(self, max_failures: int = 5, window_s: float = 900.0, max_per_ip: int = 20, *, max_keys: int = 50_000,
+                 max_concurrent: int = 2, slot_wait_s: float = 10.0) -> None:
         self.max_failures = max_failures
         self.max_per_ip = max_per_ip
         self.window_s = window_s
-        self._fails: dict[str, deque[float]] = {}
+        self.max_keys = max_keys
+        self.slot_wait_s = slot_wait_s
+        self._fails: OrderedDict[str, deque[float]] = OrderedDict()
+        self._pending: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(max(1, max_concurrent))
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._fails.setdefault(key, deque())
+    def _count(self, key: str, now: float) -> int:
+        q = self._fails.get(key)
+        if q is None:
+            return self._pending.get(key, 0)
         while q and q[0] < now - self.window_s:
             q.popleft()
-        return q
+        if not q:
+            del self._fails[key]
+        return len(q) + self._pending.get(key, 0)
+
+    def _over(self, login: str, ip: str, now: float) -> bool:
+        return self._count("u:" + login, now) >= self.max_failures or self._count("ip:" + ip, now) >= self.max_per_ip
 
     def blocked(self, login: str, ip: str) -> bool:
+        with self._lock:
+            return self._over(login, ip, time.monotonic())
+
+    def begin(self, login: str, ip: str) -> bool:
+        """False when this login or address is over its limit; else the attempt is reserved (call ``end``)."""
+        with self._lock:
+            if self._over(login, ip, time.monotonic()):
+                return False
+            for key in ("u:" + login, "ip:" + ip):
+                self._pending[key] = self._pending.get(key, 0) + 1
+            return True
+
+    def end(self, login: str, ip: str, ok: bool | None) -> None:
+        """Close an attempt: ``ok`` True clears the login's failures, False counts one, None only releases it."""
         now = time.monotonic()
         with self._lock:
-            return len(self._recent("u:" + login, now)) >= self.max_failures or len(self._recent("ip:" + ip, now)) >= self.max_per_ip
+            for key in ("u:" + login, "ip:" + ip):
+                n = self._pending.get(key, 0) - 1
+                if n > 0:
+                    self._pending[key] = n
+                else:
+                    self._pending.pop(key, None)
+            if ok is None:
+                return
+            if ok:
+                self._fails.pop("u:" + login, None)
+                return
+            for key in ("u:" + login, "ip:" + ip):
+                q = self._fails.get(key)
+                if q is None:
+                    q = self._fails[key] = deque()
+                q.append(now)
+                self._fails.move_to_end(key)
+            self._prune(now)
+
+    def _prune(self, now: float) -> None:
+        if len(self._fails) <= self.max_keys:
+            return
+        for key in [k for k, q in self._fails.items() if not q or q[-1] < now - self.window_s]:
+            del self._fails[key]
+        while len(self._fails) > self.max_keys:
+            self._fails.popitem(last=False)
 
     def failed(self, login: str, ip: str) -> None:
-        now = time.monotonic()
+        """Count a failure (``begin`` + ``end``, without the check)."""
         with self._lock:
-            self._recent("u:" + login, now).append(now)
-            self._recent("ip:" + ip, now).append(now)
+            for key in ("u:" + login, "ip:" + ip):
+                self._pending[key] = self._pending.get(key, 0) + 1
+        self.end(login, ip, ok=False)
 
     def succeeded(self, login: str) -> None:
         with self._lock:
             self._fails.pop("u:" + login, None)
+
+    def size(self) -> int:
+        with self._lock:
+            return len(self._fails) + len(self._pending)
+
+    @contextmanager
+    def slot(self) -> Iterator[bool]:
+        """One of the few password-check slots; yields False when none freed up within ``slot_wait_s``."""
+        got = self._slots.acquire(timeout=self.slot_wait_s)
+        try:
+            yield got
+        finally:
+            if got:
+                self._slots.release()
+
+
+class AuditThrottle:
+    """At most one audit row per key and interval; the rows skipped meanwhile are counted in the next one.
+
+    Used for refused logins (throttled attempts, unknown logins): a flood of attempts under new login
+    names cannot grow the audit log without bound. Keys are bounded too (oldest dropped first)."""
+
+    def __init__(self, interval_s: float = 60.0, max_keys: int = 10_000) -> None:
+        self.interval_s = interval_s
+        self.max_keys = max_keys
+        self._last: OrderedDict[str, tuple[float, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def admit(self, key: str) -> int | None:
+        """None: skip this row (counted). Else write it, with this many rows skipped since the last one."""
+        now = time.monotonic()
+        with self._lock:
+            last = self._last.get(key)
+            if last is not None and now - last[0] < self.interval_s:
+                self._last[key] = (last[0], last[1] + 1)
+                return None
+            self._last[key] = (now, 0)
+            self._last.move_to_end(key)
+            while len(self._last) > self.max_keys:
+                self._last.popitem(last=False)
+            return last[1] if last else 0

@@ -92,11 +92,11 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @user_app.command("password")
     def user_password(login: str, password_stdin: bool = typer.Option(False, "--password-stdin")) -> None:
-        """Set a new password."""
+        """Set a new password (ends the account's open web sessions)."""
         from veilleur.web import auth
 
-        auth.set_password(_store(), login, _password("-" if password_stdin else None))
-        typer.echo(f"password of {login} changed")
+        ended = auth.set_password(_store(), login, _password("-" if password_stdin else None))
+        typer.echo(f"password of {login} changed; {ended} open session(s) ended")
 
     @user_app.command("token-create")
     def token_create(login: str, name: str = typer.Option("", help="What the token is for.")) -> None:

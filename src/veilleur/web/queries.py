@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from veilleur.store import Store, StoredFinding
-from veilleur.store.models import FindingRow, MessageRow, now_utc
+from veilleur.store.models import FindingRow, MemberRow, MessageRow, now_utc
 from veilleur.web.models import DecisionRow, NotificationRow
 
 SEVERITY_WEIGHT = {0: 1.0, 1: 2.0, 2: 4.0, 3: 8.0, 4: 16.0}
@@ -214,3 +214,10 @@ def recent_notifications(store: Store, community_uid: str | None = None, limit: 
              "attempts": r.attempts, "finding_ids": list(r.finding_ids or [])}
             for r in s.scalars(q)
         ]
+
+
+def member_names(store: Store, community_uid: str) -> list[tuple[str, str]]:
+    """(uid, display name) of a community's members: one light query (for the look-alike name check)."""
+    with store.session() as s:
+        q = select(MemberRow.uid, MemberRow.display_name).where(MemberRow.community_uid == community_uid)
+        return [(uid, name) for uid, name in s.execute(q).all()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from fastapi import Request
 
@@ -68,7 +69,30 @@ def client_ip(request: Request) -> str:
 
 
 def safe_next(value: str | None, default: str = "/") -> str:
-    """Only local paths: never redirect to another site after login or an action."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return default
+    """Only local paths: never redirect (or link back) to another site after login or an action.
+
+    Browsers drop TAB/CR/LF anywhere in a URL and strip leading control characters and spaces, so
+    ``/\t/evil.example`` becomes ``//evil.example`` (another host): any non-printable character is refused.
+    """
+    if not value or len(value) > 2000 or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    if not value.isprintable():  # control, format (bidi, zero-width) and line/paragraph separators
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return default
+    return value
+
+
+def safe_url(value: str | None) -> str | None:
+    """An external link target only when it is http(s) with a host (no ``javascript:``, ``data:``...)."""
+    if not value or len(value) > 2000 or not value.isprintable() or "\\" in value:
+        return None
+    v = value.strip()
+    try:
+        parts = urlsplit(v)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return v

@@ -41,7 +41,8 @@ class DetectionContext:
         self.history: set[str] = set()  # uids loaded as context only (not scanned now)
         self.prior_findings: list[Finding] = []  # stored findings on history messages
         self.quotes: dict[str, str] = {}  # message uid -> uid of the message it quotes
-        self._order: dict[str, list[tuple[Any, str]]] = defaultdict(list)  # community -> [(time, uid)]
+        self._order: dict[str, list[tuple[Any, int, str]]] = defaultdict(list)  # community -> [(time, seq, uid)]
+        self._seq = 0  # insertion order breaks ties between messages of the same minute
         self._sorted: set[str] = set()
         self._children: dict[str, list[str]] = defaultdict(list)
         self.cache: dict[str, Any] = {}  # computed views (addressees...), owned by their modules
@@ -63,7 +64,8 @@ class DetectionContext:
 
                 self.quotes[m.uid] = stable_id(m.source, m.community_id, quote, prefix="m_")
             cu = m.community_uid
-            self._order[cu].append((m.created_at, m.uid))
+            self._seq += 1
+            self._order[cu].append((m.created_at, self._seq, m.uid))
             self._sorted.discard(cu)
             self.communities.setdefault(cu, m.community_name)
             if m.author_uid not in self.members:
@@ -77,7 +79,7 @@ class DetectionContext:
     # -- reading -----------------------------------------------------------------------------------
     def community_messages(self, community_uid: str) -> list[Message]:
         """All known messages of a community, oldest first."""
-        return [self.messages[u] for _, u in self._ordered(community_uid)]
+        return [self.messages[u] for _, _, u in self._ordered(community_uid)]
 
     def community_uids(self) -> list[str]:
         return sorted(self._order)
@@ -86,8 +88,8 @@ class DetectionContext:
         """Up to ``n`` messages of the same community just before ``uid``, oldest first."""
         m = self.messages[uid]
         order = self._ordered(m.community_uid)
-        i = bisect_left(order, (m.created_at, uid))
-        return [self.messages[u] for _, u in order[max(0, i - n) : i]]
+        i = next(k for k, (_, _, u) in enumerate(order) if u == uid) if len(order) < 64 else _index(order, m.created_at, uid)
+        return [self.messages[u] for _, _, u in order[max(0, i - n) : i]]
 
     def parent(self, uid: str) -> Message | None:
         """The message ``uid`` replies to, when known."""
@@ -129,12 +131,19 @@ class DetectionContext:
     def members_of(self, community_uid: str) -> list[MemberRef]:
         return [m for m in self.members.values() if m.community_uid in (community_uid, "")]
 
-    def _ordered(self, community_uid: str) -> list[tuple[Any, str]]:
+    def _ordered(self, community_uid: str) -> list[tuple[Any, int, str]]:
         order = self._order.get(community_uid, [])
         if community_uid not in self._sorted:
             order.sort()
             self._sorted.add(community_uid)
         return order
+
+
+def _index(order: list[tuple[Any, int, str]], when: Any, uid: str) -> int:
+    i = bisect_left(order, (when,))
+    while i < len(order) and order[i][2] != uid:
+        i += 1
+    return i
 
 
 def _quote_id(m: Message) -> str | None:

@@ -179,13 +179,16 @@ class RaidPass:
         harmful = [f for f in findings if f.category in HARMFUL and f.message_uid in ctx.messages]
         if not harmful:
             return []
+        # Messages the conversation pass already put in a pile-on keep that (richer) finding.
+        covered = {f.message_uid for f in findings if f.category == "raid" and f.detector != DETECTOR}
         uids = {f.message_uid for f in harmful}
         for u in list(uids):
             p = ctx.messages[u].parent_uid
             if p and p in ctx.messages:
                 uids.add(p)
         msgs = [ctx.messages[u] for u in uids]
-        return detect_raids(msgs, harmful, window=self.window, min_authors=self.min_authors)
+        found = detect_raids(msgs, harmful, window=self.window, min_authors=self.min_authors)
+        return [f for f in found if f.message_uid not in covered]
 
 
 register_pass(DETECTOR, RaidPass)

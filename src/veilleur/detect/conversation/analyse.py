@@ -279,7 +279,7 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
             if not people and focus is not None and m.created_at - focus[1] < timedelta(hours=1) and focus[0] != m.author_uid:
                 people = [focus[0]]
                 t.how.setdefault(focus[0], "focus")
-            t.targets = people
+            t.targets = list(dict.fromkeys(people))
         # 5. doxxing cues (personal information)
         kinds = [k for k, rx in (("address", cues.DOX_ADDRESS), ("phone", cues.DOX_PHONE), ("workplace", cues.DOX_WORK),
                                  ("schedule", cues.DOX_SCHEDULE), ("family", cues.DOX_FAMILY)) if rx.search(folded)]

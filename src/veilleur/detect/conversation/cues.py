@@ -42,16 +42,16 @@ IMPERATIVE_HOSTILE = _rx(r"\b(?:ferme[- ]la|casse[- ]toi|degage|tais[- ]toi|barr
 THIRD_VERB = frozenset("a est fait va dit etait avait s'est sait croit pense veut peut arrive vient se il elle".split())
 _PERSON_INSULTS = (
     r"conn?(?:e|asse|ard)|pute|salope|petasse|bouf+on(?:ne)?|bol+os+e?|debile|idiote?|abrutie?|cas+os|clocharde?|"
-    r"fayot(?:e)?|mytho(?:mane)?|menteuse?|balance|victime|looser|loser|gogol|mongole?|tocard(?:e)?|charlatan|"
+    r"fayot(?:e)?|mytho(?:mane)?|menteu(?:r|se)|balance|victime|looser|loser|gogol|mongole?|tocard(?:e)?|charlatan|"
     r"incapable|nullite|thon|baleine|truie|vache|boulet|bouffonne|pestes?|folle|tarée?|boloss"
 )
 
 # -- hostility aimed at a person ------------------------------------------------------------------------
 _INSULT_NOUNS = (
     r"conn?(?:e|asse|ard)|pute|salope|petasse|pouf(?:iasse)?|bouf+on(?:ne)?|bol+os+e?|debile|idiote?|abrutie?|"
-    r"cas+os|cas soc|clocharde?|moche|laide?|grosse vache|vache|truie|baleine|thon|porc|cochon|nulle?|looser|loser|ratee?|"
+    r"cas+os|cas soc|clocharde?|moche|laide?|grosse vache|vache|truie|baleine|thon|porc|cochon|nul(?:le)?|looser|loser|ratee?|"
     r"mongole?|gogol|trisos?|attarde+e?|tapette|gouine|fdp|batard(?:e)?|enfoiree?|ordure|merde|"
-    r"mytho(?:mane)?|menteuse?|hypocrite|faux[- ]cul|fayot(?:e)?|leche[- ]cul|victime|clown|guignol|boulet|"
+    r"mytho(?:mane)?|menteu(?:r|se)|hypocrite|faux[- ]cul|fayot(?:e)?|leche[- ]cul|victime|clown|guignol|boulet|"
     r"pathetique|pitoyable|minable|degueu(?:lasse)?|stupide|imbecile|cretine?|tocard(?:e)?|charlatan|boucher|"
     r"incompetente?|incapable|nullite|honte|dechet|rat[ée]e?|plouc|beauf|chienne|sac a merde|pauvre (?:fille|type|conne?)|"
     r"bitch|loser|idiot|stupid|ugly|fat|dumb|freak|retard|slut|whore|pathetic"
@@ -77,6 +77,7 @@ HOSTILE_STRONG = _rx(
     r"\bpauvre (?:fille|type|conne?|mec|tache|naze|idiote?)\b|\bhonte de toi\b|\bla honte ambulante\b",
     r"\b(?:on|personne (?:ne )?)t'a (?:pas )?(?:demande|sonne)\b|\bon a pas demande ton avis\b|\boccupe[- ]toi de (?:toi|ta vie)\b",
     r"^\W*(?:pleure|chiale|ouin ouin|cheh|balance|cassos)\W*$",
+    rf"^\W*(?:(?:mdr|ptdr|lol|jpp|xptdr|haha)\s+)?(?:sale\s+)?(?:{_PERSON_INSULTS})\W*$",
 )
 # Mild, civil disagreement: never hostile by itself.
 CIVIL = _rx(r"\b(?:pas d'accord|tu te trompes|c'est faux|je ne pense pas|je pense pas|a mon avis|sauf erreur|"

@@ -127,7 +127,9 @@ def _community_passes(ctx: DetectionContext, findings: list[Finding], report: Sc
         try:
             p = create_pass(name, **(options or {}).get(name, {}))
             new = p.run(ctx, [*ctx.prior_findings, *findings, *out])
-            out.extend(f for f in new if f.message_uid not in ctx.history)
+            # A pass may flag earlier (history) messages too: a raid found when its third message arrives
+            # covers the first two. Stable finding ids make this an update, never a duplicate.
+            out.extend(new)
         except Exception as exc:  # one broken pass must not lose the detectors' findings
             report.errors[name] = f"{type(exc).__name__}: {exc}"
             log.exception("community pass %s failed", name)

@@ -284,7 +284,7 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
         kinds = [k for k, rx in (("address", cues.DOX_ADDRESS), ("phone", cues.DOX_PHONE), ("workplace", cues.DOX_WORK),
                                  ("schedule", cues.DOX_SCHEDULE), ("family", cues.DOX_FAMILY)) if rx.search(folded)]
         if kinds and not (cues.FIRST_PERSON_INFO.search(folded) and not third):
-            if not (t.to or t.about) and focus is not None and focus[0] != m.author_uid:
+            if not (t.to or t.about) and third and focus is not None and focus[0] != m.author_uid:
                 t.about.append(focus[0])
                 t.how[focus[0]] = "focus"
             t.dox = kinds

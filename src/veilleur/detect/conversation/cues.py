@@ -75,7 +75,7 @@ HOSTILE_STRONG = _rx(
     rf"\b(?:la|le|cette|ce|quelle?|une|un)\s+(?:sale\s+|grosse\s+|gros\s+)?(?:{_PERSON_INSULTS})\b(?:\s+(?:celle|celui)[- ]la)?\W*$",
     r"\bpersonne (?:ne )?te (?:croit|calcule|supporte|parle|regarde)\b",
     r"\bpauvre (?:fille|type|conne?|mec|tache|naze|idiote?)\b|\bhonte de toi\b|\bla honte ambulante\b",
-    r"\b(?:on|personne (?:ne )?)t'a (?:pas )?(?:demande|sonne)\b|\bon a pas demande ton avis\b|\boccupe[- ]toi de (?:toi|ta vie)\b",
+    r"\b(?:on |personne (?:ne )?)t'a (?:pas )?(?:demande|sonne)\b|\bon a pas demande ton avis\b|\boccupe[- ]toi de (?:toi|ta vie)\b",
     r"^\W*(?:pleure|chiale|ouin ouin|cheh|balance|cassos)\W*$",
     rf"^\W*(?:(?:mdr|ptdr|lol|jpp|xptdr|haha)\s+)?(?:sale\s+)?(?:{_PERSON_INSULTS})\W*$",
 )

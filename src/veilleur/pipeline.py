@@ -137,6 +137,32 @@ def _community_passes(ctx: DetectionContext, findings: list[Finding], report: Sc
     return out
 
 
+SYSTEM_ACTOR = "system:conversation"
+
+
+def _supersede(store: Store, ctx: DetectionContext, emitted: list[Finding]) -> None:
+    """Conversation findings no longer supported by the conversation as now read (e.g. a raid target that
+    changed once later messages arrived) are dismissed by the system, unless a human already decided."""
+    keep = {f.id for f in emitted}
+    for cu in ctx.community_uids():
+        msgs = ctx.community_messages(cu)
+        if not msgs:
+            continue
+        stale = [
+            sf for sf in store.list_findings(detector="conversation", community_uid=cu, status="open",
+                                             since=msgs[0].created_at)
+            if sf.finding.id not in keep and sf.finding.message_uid in ctx.messages
+        ]
+        for sf in stale:
+            store.set_finding_status(sf.finding.id, "dismissed", actor=SYSTEM_ACTOR,
+                                     note="superseded: no longer supported by the conversation as a whole")
+        for sf in store.list_findings(detector="conversation", community_uid=cu, status="dismissed",
+                                      since=msgs[0].created_at):
+            if sf.finding.id in keep and sf.status_by == SYSTEM_ACTOR:  # supported again: reopen
+                store.set_finding_status(sf.finding.id, "open", actor=SYSTEM_ACTOR,
+                                         note="supported again by the conversation")
+
+
 def scan(
     store: Store,
     *,
@@ -195,7 +221,9 @@ def scan(
         if progress:
             progress(len(batch))
     if ctx.messages:
-        all_findings.extend(_community_passes(ctx, all_findings, report, detector_options))
+        passed = _community_passes(ctx, all_findings, report, detector_options)
+        all_findings.extend(passed)
+        _supersede(store, ctx, passed)
     # Keep the highest-scoring finding when two detectors emit the same (message, detector, category).
     unique: dict[str, Finding] = {}
     for f in all_findings:

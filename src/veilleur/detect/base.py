@@ -33,10 +33,22 @@ class Detector(Protocol):
     name: str
     version: str
 
-    def detect(self, batch: Sequence[Message], ctx: DetectionContext | None = None) -> list[Finding]:
+    def detect(self, batch: Sequence[Message]) -> list[Finding]:
         """Return the findings for a batch. Messages' attachments carry ``path`` when bytes exist.
 
-        ``ctx`` carries the thread, the preceding messages, the members and the community."""
+        A detector that wants the conversation declares ``detect(batch, ctx=None)`` (``ContextDetector``)."""
+        ...
+
+
+@runtime_checkable
+class ContextDetector(Protocol):
+    """A detector that reads the scan's ``DetectionContext``: the thread and preceding messages, the members
+    and their names, the community, who replies to whom. ``ctx`` is None when called outside a scan."""
+
+    name: str
+    version: str
+
+    def detect(self, batch: Sequence[Message], ctx: DetectionContext | None = None) -> list[Finding]:
         ...
 
 
@@ -70,10 +82,10 @@ def accepts_context(det: object) -> bool:
     return ok
 
 
-def call_detect(det: Detector, batch: Sequence[Message], ctx: DetectionContext | None) -> list[Finding]:
+def call_detect(det: Detector | ContextDetector, batch: Sequence[Message], ctx: DetectionContext | None) -> list[Finding]:
     """Compatibility shim: ``det.detect(batch, ctx)`` when it accepts a context, else ``det.detect(batch)``."""
     if ctx is not None and accepts_context(det):
-        return det.detect(batch, ctx)
+        return det.detect(batch, ctx)  # type: ignore[call-arg]
     return det.detect(batch)
 
 

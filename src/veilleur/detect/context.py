@@ -12,6 +12,7 @@ lazily by ``veilleur.detect.conversation.addressing`` and cached here.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -41,8 +42,10 @@ class DetectionContext:
         self.history: set[str] = set()  # uids loaded as context only (not scanned now)
         self.prior_findings: list[Finding] = []  # stored findings on history messages
         self.quotes: dict[str, str] = {}  # message uid -> uid of the message it quotes
-        self._order: dict[str, list[tuple[Any, int, str]]] = defaultdict(list)  # community -> [(time, seq, uid)]
-        self._seq = 0  # insertion order breaks ties between messages of the same minute
+        # community -> [(time, order hint, insertion seq, uid)]: exports often have minute resolution, so
+        # messages of the same minute keep their export order (line number, numeric id), else arrival order.
+        self._order: dict[str, list[tuple[Any, tuple[Any, ...], int, str]]] = defaultdict(list)
+        self._seq = 0
         self._sorted: set[str] = set()
         self._children: dict[str, list[str]] = defaultdict(list)
         self.cache: dict[str, Any] = {}  # computed views (addressees...), owned by their modules
@@ -56,6 +59,7 @@ class DetectionContext:
                     self.history.discard(m.uid)  # scanned now, no longer mere context
                 continue
             quote = _quote_id(m)
+            hint = _order_hint(m)
             if m.raw is not None:
                 m = replace(m, raw=None)
             self.messages[m.uid] = m
@@ -65,7 +69,7 @@ class DetectionContext:
                 self.quotes[m.uid] = stable_id(m.source, m.community_id, quote, prefix="m_")
             cu = m.community_uid
             self._seq += 1
-            self._order[cu].append((m.created_at, self._seq, m.uid))
+            self._order[cu].append((m.created_at, hint, self._seq, m.uid))
             self._sorted.discard(cu)
             self.communities.setdefault(cu, m.community_name)
             if m.author_uid not in self.members:
@@ -79,7 +83,7 @@ class DetectionContext:
     # -- reading -----------------------------------------------------------------------------------
     def community_messages(self, community_uid: str) -> list[Message]:
         """All known messages of a community, oldest first."""
-        return [self.messages[u] for _, _, u in self._ordered(community_uid)]
+        return [self.messages[u] for *_, u in self._ordered(community_uid)]
 
     def community_uids(self) -> list[str]:
         return sorted(self._order)
@@ -88,8 +92,8 @@ class DetectionContext:
         """Up to ``n`` messages of the same community just before ``uid``, oldest first."""
         m = self.messages[uid]
         order = self._ordered(m.community_uid)
-        i = next(k for k, (_, _, u) in enumerate(order) if u == uid) if len(order) < 64 else _index(order, m.created_at, uid)
-        return [self.messages[u] for _, _, u in order[max(0, i - n) : i]]
+        i = _index(order, m.created_at, uid)
+        return [self.messages[u] for *_, u in order[max(0, i - n) : i]]
 
     def parent(self, uid: str) -> Message | None:
         """The message ``uid`` replies to, when known."""
@@ -131,7 +135,7 @@ class DetectionContext:
     def members_of(self, community_uid: str) -> list[MemberRef]:
         return [m for m in self.members.values() if m.community_uid in (community_uid, "")]
 
-    def _ordered(self, community_uid: str) -> list[tuple[Any, int, str]]:
+    def _ordered(self, community_uid: str) -> list[tuple[Any, tuple[Any, ...], int, str]]:
         order = self._order.get(community_uid, [])
         if community_uid not in self._sorted:
             order.sort()
@@ -139,11 +143,28 @@ class DetectionContext:
         return order
 
 
-def _index(order: list[tuple[Any, int, str]], when: Any, uid: str) -> int:
+def _index(order: list[tuple[Any, tuple[Any, ...], int, str]], when: Any, uid: str) -> int:
     i = bisect_left(order, (when,))
-    while i < len(order) and order[i][2] != uid:
+    while i < len(order) and order[i][3] != uid:
         i += 1
     return i
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _order_hint(m: Message) -> tuple[Any, ...]:
+    """Export order within one timestamp: the source line, else the digits of a numeric-looking id."""
+    raw = m.raw
+    if isinstance(raw, dict):
+        for k in ("line", "line_no", "index", "seq"):
+            v = raw.get(k)
+            if isinstance(v, int):
+                return (0, v)
+    digits = _DIGITS.findall(m.message_id)
+    if digits and len("".join(digits)) >= len(m.message_id) - 3:  # "123", "m12", "msg-7"; not a hash
+        return (1, *(int(d) for d in digits))
+    return (2,)
 
 
 def _quote_id(m: Message) -> str | None:

@@ -78,6 +78,7 @@ class Episode:
     messages: list[Turn]  # every turn counted as part of the raid (hostile + raiders' turns at the target)
     defenders: list[str] = field(default_factory=list)
     conciliators: list[str] = field(default_factory=list)
+    also_targeted: list[str] = field(default_factory=list)  # defenders the raiders turned on
 
     @property
     def start(self) -> Any:
@@ -134,6 +135,27 @@ class NameIndex:
                 owners[k].add(m.uid)
         self.single = {k: v for k, v in owners.items() if " " not in k}
         self.multi = [(re.compile(rf"\b{re.escape(k)}\b"), v) for k, v in owners.items() if " " in k]
+        # First names, for the short forms teenagers use: "max" (Maxime), "clo" (Chloé), "juju" (Julie).
+        self.first: dict[str, set[str]] = defaultdict(set)
+        for m in members:
+            toks = [t for t in cues.words(cues.fold(m.name)) if t not in TITLES]
+            if toks and len(toks[0]) >= 3:
+                self.first[toks[0]].add(m.uid)
+
+    def short_form(self, tok: str) -> set[str]:
+        """Members whose first name ``tok`` shortens or doubles (only used at the start or end of a message)."""
+        if len(tok) < 3 or tok in cues.STOPWORDS or tok in cues.NOT_NAMES:
+            return set()
+        half = tok[: len(tok) // 2]
+        doubled = len(tok) >= 4 and tok == half * 2
+        out: set[str] = set()
+        for first, owners in self.first.items():
+            if first == tok:
+                continue
+            plain = first.replace("h", "")
+            if first.startswith(tok) or plain.startswith(tok.replace("h", "")) or (doubled and first.startswith(half)):
+                out |= owners
+        return out
 
     def find(self, folded: str, author: str) -> list[tuple[str, int, bool]]:
         """(member uid, token position, @mention) of each member named in the text (not the author)."""
@@ -142,6 +164,8 @@ class NameIndex:
         for i, tok in enumerate(toks):
             at = tok.startswith("@")
             owners = self.single.get(tok.lstrip("@"))
+            if not owners and (i < 2 or i >= len(toks) - 2):
+                owners = self.short_form(tok.lstrip("@"))
             if owners:
                 cands = [o for o in owners if o != author]
                 if len(cands) == 1 and cands[0] not in out:
@@ -348,10 +372,23 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
             side = {ep.target, *ep.defenders}
             raiders = set(ep.raiders)
             excluded = {(a, r) for a in side for r in raiders}
-            cands = [c for c in _candidate_episodes(cu, ts, st, excluded)
-                     if all(c.target != a.target for a in accepted)
-                     and not any(c.target in a.raiders and set(c.raiders) <= {a.target, *a.defenders, *a.conciliators}
-                                 for a in accepted)]
+            cands = []
+            for c in _candidate_episodes(cu, ts, st, excluded):
+                if any(c.target == a.target for a in accepted):
+                    continue
+                if any(c.target in a.raiders and set(c.raiders) <= {a.target, *a.defenders, *a.conciliators}
+                       for a in accepted):
+                    continue
+                # The same raiders turning on someone who defends the target: part of the same raid.
+                host = next((a for a in accepted if c.target in a.defenders and set(c.raiders) <= set(a.raiders)
+                             and c.start <= a.end + st.margin), None)
+                if host is not None:
+                    known = {t.uid for t in host.messages}
+                    host.messages.extend(t for t in c.hostile if t.uid not in known)
+                    host.messages.sort(key=lambda x: (x.m.created_at, x.uid))
+                    host.also_targeted.append(c.target)
+                    continue
+                cands.append(c)
         out.extend(accepted)
     return out
 

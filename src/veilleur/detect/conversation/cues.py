@@ -39,7 +39,7 @@ THIRD_PERSON = _rx(r"\b(?:elle|il|lui|sa|son|ses|celle-la|celui-la|cette meuf|ce
 IMPERATIVE_HOSTILE = _rx(r"\b(?:ferme[- ]la|casse[- ]toi|degage|tais[- ]toi|barre[- ]toi)\b",
                          r"(?<!elle )(?<!il )(?<!on )\bva (?:te|mourir|pleurer|chialer)\b")
 # A name followed by one of these is the subject of a sentence about that person, not a vocative.
-THIRD_VERB = frozenset("a est fait va dit etait avait s'est sait croit pense veut peut arrive vient se il elle".split())
+THIRD_VERB = frozenset(["a", "est", "fait", "va", "dit", "etait", "avait", "s'est", "sait", "croit", "pense", "veut", "peut", "arrive", "vient", "se", "il", "elle"])
 _PERSON_INSULTS = (
     r"conn?(?:e|asse|ard)|pute|salope|petasse|bouf+on(?:ne)?|bol+os+e?|debile|idiote?|abrutie?|cas+os|clocharde?|"
     r"fayot(?:e)?|mytho(?:mane)?|menteu(?:r|se)|balance|victime|looser|loser|gogol|mongole?|tocard(?:e)?|charlatan|"
@@ -154,6 +154,11 @@ FIRST_PERSON_INFO = _rx(r"\b(?:mon cabinet|mon adresse|mon numero|mon num|mes ho
 
 STOPWORDS = frozenset(
     ["le", "la", "les", "un", "une", "des", "de", "du", "et", "ou", "a", "au", "aux", "en", "dans", "sur", "pour", "par", "pas", "plus", "mais", "donc", "or", "ni", "car", "que", "qui", "quoi", "tu", "te", "toi", "ta", "ton", "tes", "il", "elle", "on", "nous", "vous", "ils", "elles", "je", "me", "moi", "ma", "mon", "mes", "ce", "cet", "cette", "ces", "est", "sont", "oui", "non", "bon", "bien", "mal", "tout", "tous", "rien", "ok", "merci", "salut", "coucou", "bonjour", "bonsoir", "dr", "dre", "doc", "docteur", "grave", "trop", "the", "and", "you", "she", "her", "him", "his"]
+)
+
+# Frequent chat words that look like the start of a first name ("ben" / Benjamin, "pat" / Patrick).
+NOT_NAMES = frozenset(
+    ["ben", "bah", "bref", "allez", "mdr", "lol", "ptdr", "jpp", "wesh", "vas", "vois", "voila", "ouais", "ouai", "nan", "non", "pour", "pourquoi", "quand", "comment", "sal", "salut", "cou", "coucou", "bonne", "bonsoir", "merci", "mer", "mar", "jeu", "ven", "sam", "dim", "lun", "demain", "hier", "ici", "la-bas", "tant", "tres", "chaud", "chaude", "grave", "trop", "pire", "mieux", "moins"]
 )
 
 

@@ -173,13 +173,13 @@ def _score(rep: Report, chat: Chat, res: ConversationResult) -> None:
         if "addressees" not in x:
             continue
         gold = {str(a) for a in x.get("addressees") or []}
-        t = res.turns.get(u)
-        pred = {chat.member_of_uid.get(a, a) for a in (t.to if t else [])}
+        turn = res.turns.get(u)
+        said_to = {chat.member_of_uid.get(a, a) for a in (turn.to if turn else [])}
         rep.addressee_total += 1
-        rep.addressee_exact += int(gold == pred)
-        rep.addressee_pairs.tp += len(gold & pred)
-        rep.addressee_pairs.fp += len(pred - gold)
-        rep.addressee_pairs.fn += len(gold - pred)
+        rep.addressee_exact += int(gold == said_to)
+        rep.addressee_pairs.tp += len(gold & said_to)
+        rep.addressee_pairs.fp += len(said_to - gold)
+        rep.addressee_pairs.fn += len(gold - said_to)
     # doxxing (optional label: list of message ids)
     if "doxxing" in d:
         rep.doxxing_labelled = True

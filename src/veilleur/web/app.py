@@ -84,6 +84,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(api_router)
     _install_handlers(app)
     _install_pages(app)
+    from veilleur.web.conversations import install as install_conversations
+
+    install_conversations(app)
     return app
 
 

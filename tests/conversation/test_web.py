@@ -60,3 +60,28 @@ def test_conversation_pages_for_staff(client: Any) -> None:
 def test_targeted_person_role_cannot_browse_conversations(client: Any) -> None:
     login(client, "drclaire")
     assert client.get("/conversations").status_code == 403
+
+
+def test_live_api_ingest_reports_the_raid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.conversation.test_pipeline_law import Nothing
+    from veilleur.detect import base
+    from veilleur.web import create_app
+
+    monkeypatch.setitem(base._REGISTRY, "fake_harm", Nothing)
+    world = build_world(tmp_path / "home")
+    chat = load_chat(DEV / "teen_wa_02.json")
+    body = [{**m.to_dict(include_raw=False), "attachments": None} for m in chat.messages]
+    for b in body:
+        b.pop("attachments")
+        b.pop("uid")
+    with TestClient(create_app(world.store.settings, world.store)) as c:
+        h = {"Authorization": f"Bearer {world.tokens['mod']}"}
+        for i in range(0, len(body), 4):  # the feed arrives four messages at a time
+            r = c.post("/v1/messages", headers=h, json={"messages": body[i : i + 4]})
+            assert r.status_code == 200 and not r.json()["scan_errors"]
+        raids = c.get("/v1/findings", headers=h, params={"category": "raid"}).json()
+    world.store.close()
+    assert raids and {f["details"]["target"] for f in raids} == {"Noah Petit"}
+    assert {f["details"]["initiator"] for f in raids} == {"Mathis R"}

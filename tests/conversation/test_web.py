@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conversation.test_pipeline_law import Nothing  # noqa: F401 - registers "nothing_test"
+from tests.conversation.test_pipeline_law import Nothing  # also registers "nothing_test"
 from tests.web.conftest import build_world, login
 from veilleur import pipeline
 from veilleur.detect.conversation.evaluate import load_chat
@@ -65,7 +65,6 @@ def test_targeted_person_role_cannot_browse_conversations(client: Any) -> None:
 def test_live_api_ingest_reports_the_raid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from fastapi.testclient import TestClient
 
-    from tests.conversation.test_pipeline_law import Nothing
     from veilleur.detect import base
     from veilleur.web import create_app
 

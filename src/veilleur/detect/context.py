@@ -133,7 +133,14 @@ class DetectionContext:
         return self.members.get(uid)
 
     def members_of(self, community_uid: str) -> list[MemberRef]:
-        return [m for m in self.members.values() if m.community_uid in (community_uid, "")]
+        key = f"members_by_community:{len(self.members)}"
+        groups = self.cache.get(key)
+        if groups is None:
+            groups = defaultdict(list)
+            for m in self.members.values():
+                groups[m.community_uid].append(m)
+            self.cache[key] = groups
+        return [*groups.get(community_uid, []), *(groups.get("", []) if community_uid else [])]
 
     def _ordered(self, community_uid: str) -> list[tuple[Any, tuple[Any, ...], int, str]]:
         order = self._order.get(community_uid, [])

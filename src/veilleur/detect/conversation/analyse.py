@@ -55,14 +55,14 @@ class Turn:
     dox: list[str] = field(default_factory=list)  # kinds of personal information disclosed
     dox_call: bool = False
     reaction: bool = False  # a bare reaction ("mdr", "+1", emojis)
+    author: str = field(init=False)  # member uid of the author (hashed once)
+
+    def __post_init__(self) -> None:
+        self.author = self.m.author_uid
 
     @property
     def uid(self) -> str:
         return self.m.uid
-
-    @property
-    def author(self) -> str:
-        return self.m.author_uid
 
 
 @dataclass
@@ -219,7 +219,7 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
         plural = bool(cues.SECOND_PLURAL.search(folded))
         third = bool(cues.THIRD_PERSON.search(folded))
         # 1. names, nicknames, @mentions
-        for uid, pos, at in index.find(folded, m.author_uid):
+        for uid, pos, at in index.find(folded, t.author):
             if at:
                 t.to.append(uid)
                 t.how[uid] = "mention"
@@ -242,7 +242,7 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
         parent = ctx.parent(m.uid)
         quoted = ctx.quoted(m.uid)
         for rel, other in (("reply", parent), ("quote", quoted)):
-            if other is None or other.author_uid == m.author_uid:
+            if other is None or other.author_uid == t.author:
                 continue
             if not t.to:
                 t.to.append(other.author_uid)
@@ -253,9 +253,9 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
         # 3. second person right after another member's turn (skipping bare reactions and the speaker's allies)
         if not t.to and second and not plural:
             cands = [r for r in reversed(recent[-st.turn_window:])
-                     if r.author != m.author_uid and m.created_at - r.m.created_at < timedelta(minutes=45)
+                     if r.author != t.author and m.created_at - r.m.created_at < timedelta(minutes=45)
                      and not r.reaction]
-            pick = next((r for r in cands if not allies(m.author_uid, r.author, m.created_at)), None)
+            pick = next((r for r in cands if not allies(t.author, r.author, m.created_at)), None)
             pick = pick or (cands[0] if cands else None)
             if pick is not None:
                 t.to.append(pick.author)
@@ -263,7 +263,7 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
         # 3b. "vous" / "arrêtez" while defending: the authors of the recent hostile turns
         if not t.to and plural and cues.DEFENCE.search(folded):
             for r in recent[-8:]:
-                if (r.hostile and r.author != m.author_uid and r.author not in t.to and r.author not in r.targets
+                if (r.hostile and r.author != t.author and r.author not in t.to and r.author not in r.targets
                         and not r.stance):
                     t.to.append(r.author)
                     t.how[r.author] = "vous-defence"
@@ -283,24 +283,24 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
             cues.APPROVAL.search(folded) or cues.APPROVAL.search(cues.strip_emoji(folded))
         ):
             ante = _antecedent(t, parent, recent)
-            if ante is not None and ante.hostile and m.author_uid not in ante.targets:
+            if ante is not None and ante.hostile and t.author not in ante.targets:
                 t.hostile = "context"
                 t.score = 0.6
                 t.antecedent = ante.uid
                 t.targets = list(ante.targets)
         if t.hostile and not t.targets:
-            people = [u for u in t.about if u != m.author_uid] if (t.about and third) else []
+            people = [u for u in t.about if u != t.author] if (t.about and third) else []
             if third and not second and not people:  # "elle ..." with no name: whom the conversation is about
                 prev = turns.get(parent.uid) if parent is not None else None
                 pool = ([prev] if prev is not None else []) + list(reversed(recent[-3:]))
                 for r in pool:
-                    cand = [u for u in (r.targets or r.about) if u != m.author_uid]
+                    cand = [u for u in (r.targets or r.about) if u != t.author]
                     if cand:
                         people = cand[:1]
                         t.how.setdefault(cand[0], "3rd-person")
                         break
-            people = people or [u for u in t.to + t.about if u != m.author_uid and not (third and not second and t.how.get(u) == "reply")]
-            if not people and focus is not None and m.created_at - focus[1] < timedelta(hours=1) and focus[0] != m.author_uid:
+            people = people or [u for u in t.to + t.about if u != t.author and not (third and not second and t.how.get(u) == "reply")]
+            if not people and focus is not None and m.created_at - focus[1] < timedelta(hours=1) and focus[0] != t.author:
                 people = [focus[0]]
                 t.how.setdefault(focus[0], "focus")
             t.targets = list(dict.fromkeys(people))
@@ -308,18 +308,18 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
         kinds = [k for k, rx in (("address", cues.DOX_ADDRESS), ("phone", cues.DOX_PHONE), ("workplace", cues.DOX_WORK),
                                  ("schedule", cues.DOX_SCHEDULE), ("family", cues.DOX_FAMILY)) if rx.search(folded)]
         if kinds and not (cues.FIRST_PERSON_INFO.search(folded) and not third):
-            if not (t.to or t.about) and third and focus is not None and focus[0] != m.author_uid:
+            if not (t.to or t.about) and third and focus is not None and focus[0] != t.author:
                 t.about.append(focus[0])
                 t.how[focus[0]] = "focus"
             t.dox = kinds
             t.dox_call = bool(cues.DOX_CALL.search(folded))
             if t.dox_call and not t.hostile:  # exposing someone with a call to go there is an attack
                 t.hostile, t.score = "lexicon", 0.8
-                t.targets = [u for u in t.about + t.to if u != m.author_uid]
+                t.targets = [u for u in t.about + t.to if u != t.author]
         # 6. state
         if t.hostile:
             for target in t.targets:
-                hostile_by_target[target][m.author_uid] = m.created_at
+                hostile_by_target[target][t.author] = m.created_at
             if t.targets:
                 focus = (t.targets[0], m.created_at)
         turns[m.uid] = t

@@ -131,8 +131,8 @@ def test_counter_speech_against_the_bullies_is_not_a_second_raid() -> None:
 
 
 def test_detector_findings_make_turns_hostile() -> None:
-    ctx, msgs = chat([("lea", "bonjour"), ("ines", "quelle tenue ridicule Léa"), ("sarah", "oui vraiment Léa, une tenue ridicule"),
-                      ("kenza", "Léa tu fais honte")])
+    ctx, msgs = chat([("lea", "bonjour"), ("ines", "Léa ta tenue ressemble à un rideau"),
+                      ("sarah", "Léa on dirait ta grand-mère"), ("kenza", "Léa sérieux ce look")])
     assert analyse(ctx, []).episodes == []
     found = [Finding(m.uid, "text_harm", "1", "insult", "medium", 0.8) for m in msgs[1:]]
     eps = analyse(ctx, found).episodes

@@ -294,7 +294,7 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
                 prev = turns.get(parent.uid) if parent is not None else None
                 pool = ([prev] if prev is not None else []) + list(reversed(recent[-3:]))
                 for r in pool:
-                    cand = [u for u in (r.targets or r.about) if u != t.author]
+                    cand = [u for u in (r.targets or r.about or (r.to if r.author != t.author else [])) if u != t.author]
                     if cand:
                         people = cand[:1]
                         t.how.setdefault(cand[0], "3rd-person")

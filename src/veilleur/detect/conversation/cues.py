@@ -43,7 +43,7 @@ THIRD_VERB = frozenset(["a", "est", "fait", "va", "dit", "etait", "avait", "s'es
 _PERSON_INSULTS = (
     r"conn?(?:e|asse|ard)|pute|salope|petasse|bouf+on(?:ne)?|bol+os+e?|debile|idiote?|abrutie?|cas+os|clocharde?|"
     r"fayot(?:e)?|mytho(?:mane)?|menteu(?:r|se)|balance|victime|looser|loser|gogol|mongole?|tocard(?:e)?|charlatan|"
-    r"incapable|nullite|thon|baleine|truie|vache|boulet|bouffonne|pestes?|folle|tarée?|boloss"
+    r"incapable|nullite|thon|baleine|truie|vache|boulet|bouffonne|pestes?|folle|taree?|boloss|intello"
 )
 
 # -- hostility aimed at a person ------------------------------------------------------------------------
@@ -51,31 +51,41 @@ _INSULT_NOUNS = (
     r"conn?(?:e|asse|ard)|pute|salope|petasse|pouf(?:iasse)?|bouf+on(?:ne)?|bol+os+e?|debile|idiote?|abrutie?|"
     r"cas+os|cas soc|clocharde?|moche|laide?|grosse vache|vache|truie|baleine|thon|porc|cochon|nul(?:le)?|looser|loser|ratee?|"
     r"mongole?|gogol|trisos?|attarde+e?|tapette|gouine|fdp|batard(?:e)?|enfoiree?|ordure|merde|"
-    r"mytho(?:mane)?|menteu(?:r|se)|hypocrite|faux[- ]cul|fayot(?:e)?|leche[- ]cul|victime|clown|guignol|boulet|"
+    r"mytho(?:mane)?|menteu(?:r|se)|hypocrite|faux[- ]cul|fayot(?:e)?|leche[- ]cul|clown|guignol|boulet|"
     r"pathetique|pitoyable|minable|degueu(?:lasse)?|stupide|imbecile|cretine?|tocard(?:e)?|charlatan|boucher|"
-    r"incompetente?|incapable|nullite|honte|dechet|rat[ée]e?|plouc|beauf|chienne|sac a merde|pauvre (?:fille|type|conne?)|"
-    r"bitch|loser|idiot|stupid|ugly|fat|dumb|freak|retard|slut|whore|pathetic"
+    r"incompetente?|incapable|nullite|dechet|plouc|beauf|chienne|sac a merde|pauvre (?:fille|type|conne?)|"
+    r"intello|cafard|rat|chien|eclatee?|immonde|horrible|insupportable|relou|inutile|ridicule|pestes?|sorciere|"
+    r"bitch|idiot|stupid|ugly|fat|dumb|freak|retard|slut|whore|pathetic|weirdo|creep|trash|annoying|useless"
 )
+_NOT = r"(?!pas\b|plus\b|jamais\b|pas\s|meme pas\b|not\b)"
 HOSTILE_STRONG = _rx(
-    rf"\b(?:t'es|t es|tes|t|tu es|vous etes|elle est|il est|c'est une?|quelle?|espece d'?e?|sale|grosse?|pauvre|t'es qu'une?|t'es vraiment une?|you(?:'re| are)(?: such)?(?: an?)?)\s+(?:\w+\s+){{0,2}}(?:{_INSULT_NOUNS})\b",
-    r"\b(?:ta gueule|ftg|ferme ta gueule|ferme[- ]la|tg|ntm|nique ta mere|va te faire|fais[- ]toi oublier|"
+    rf"\b(?:t'es|t es|tes|t|tu es|vous etes|elle est|il est|c'est une?|quelle?|espece d'?e?|sale|grosse?|pauvre|t'es qu'une?|t'es vraiment une?|you(?:'re| are)(?: such)?(?: an?)?|ur|u r)\s+{_NOT}(?:\w+\s+){{0,2}}(?:{_INSULT_NOUNS})\b",
+    r"\b(?:t'es|tu es|t'es qu'une|t'es vraiment une) (?:une |qu'une )?victime\b",
+    r"\b(?:ta gueule|ftg|ferme ta gueule|ferme[- ]la|la ferme|ferme ta bouche|ferme ton clapet|tg|ntm|nique ta mere|"
+    r"va te faire|fais[- ]toi oublier|va te cacher|reste chez toi|"
     r"casse[- ]toi|degage|degagez|va mourir|creve|suicide[- ]toi|va te pendre|pends[- ]toi|kys|kill yourself|"
-    r"shut up|personne (?:ne )?t'aime|personne (?:ne )?veut de toi|t'as (?:pas|aucun) d'?amie?s?|tu sers a rien|"
+    r"shut up|get lost|go away|no one asked|nobody asked|nobody likes you|no one likes you|"
+    r"personne (?:ne )?t'aime|personne (?:ne )?veut (?:de toi|etre (?:ton|ta) (?:ami|amie|pote))|"
+    r"t'as (?:pas|aucun) d'?amie?s?|tu sers a rien|t'as rien a faire ici|on t'a rien demande|"
     r"tu pues|tu schlingues|on t'aime pas|on veut pas de toi|on veut plus te voir|retourne dans ton pays|"
-    r"t'es une honte|honte a toi|tu fais pitie|t'es grave|va pleurer|va chialer|osef de toi|on s'en fout de toi|"
-    r"t'es qui toi|tu devrais rendre ton diplome|rends ton diplome|honte a la profession|"
-    r"tu vas (?:voir|le payer|le regretter|prendre)|t'es mort|t'es morte|on va te|je vais te (?:frapper|defoncer|tuer|"
-    r"niquer|buter|demonter|casser|retrouver|afficher)|a la sortie|gare a toi|attends[- ]toi|"
-    r"bien fait pour (?:toi|elle|lui)|tu l'as merite|elle l'a merite|il l'a merite|cheh|nobody likes you)\b",
+    r"t'es une honte|tu es une honte|honte a toi|tu fais (?:pitie|honte)|t'es grave|va pleurer|va chialer|"
+    r"osef de toi|on s'en fout de toi|t'es qui toi|tu devrais rendre ton diplome|rends ton diplome|"
+    r"une honte pour (?:la profession|la medecine|le service|l'hopital)|honte a la profession|"
+    r"tete de (?:cul|con|mort|noeud|gland|rat)|face de (?:rat|cul|pet)|"
+    r"tu vas (?:le payer|le regretter|prendre cher|en prendre|voir ce qui)|t'es mort\b|t'es morte\b|"
+    r"(?:on|je) va(?:is)? te (?:niquer|frapper|defoncer|tabasser|choper|casser|buter|tuer|faire la peau|afficher|retrouver|demonter)|"
+    r"(?:on|je) t'attends? a la sortie|gare a toi|attends[- ]toi a|"
+    r"bien fait pour (?:toi|elle|lui)|tu l'as merite|elle l'a merite|il l'a merite|cheh)\b",
     rf"^\s*(?:{_INSULT_NOUNS})\s*[!.]*\s*$",  # a bare insult as a whole message
-    r"\b(?:grosse|gros|sale) (?:\w+)\b(?=.*\b(?:t'es|tu|toi)\b)",
+    r"\bsale (?!temps|journee|semaine|boulot|moment|histoire|coup|affaire|gosse de riche)\w{3,}\b(?=.*\b(?:t'es|tu|toi)\b)",
     r"[\U0001F921\U0001F92E\U0001F595]",  # clown, vomiting, middle finger
-    r"\b(?:t'es|t es|tu es|t)\s+(?:(?:trop|vraiment|tellement|grave|tro|trp)\s+)?(?:grosse?|gros|moche|bete|laide?)\b",
+    r"\b(?:t'es|t es|tu es|t|ur|you're)\s+(?:(?:trop|vraiment|tellement|grave|tro|trp|so)\s+)?(?:grosse?|gros|moche|bete|laide?)\b",
     r"\bcomme une? (?:vache|baleine|truie|porc|cochon|thon|debile|attarde)\b",
-    rf"\b(?:la|le|cette|ce|quelle?|une|un)\s+(?:sale\s+|grosse\s+|gros\s+)?(?:{_PERSON_INSULTS})\b(?:\s+(?:celle|celui)[- ]la)?\W*$",
+    r"\b(?!beaucoup\b|plein\b|rien\b)\w{4,} de merde\b",
+    rf"(?:\b(?:la|le|cette|ce|quelle?|une|un)\s+|\bl')(?:sale\s+|grosse\s+|gros\s+)?(?:{_PERSON_INSULTS})\b(?:\s+(?:celle|celui)[- ]la)?\W*$",
     r"\bpersonne (?:ne )?te (?:croit|calcule|supporte|parle|regarde)\b",
     r"\bpauvre (?:fille|type|conne?|mec|tache|naze|idiote?)\b|\bhonte de toi\b|\bla honte ambulante\b",
-    r"\b(?:on |personne (?:ne )?)t'a (?:pas )?(?:demande|sonne)\b|\bon a pas demande ton avis\b|\boccupe[- ]toi de (?:toi|ta vie)\b",
+    r"\b(?:on |personne (?:ne )?)t'a (?:pas |rien )?(?:demande|sonne)\b|\bon a pas demande ton avis\b|\boccupe[- ]toi de (?:toi|ta vie)\b",
     r"^\W*(?:pleure|chiale|ouin ouin|cheh|balance|cassos)\W*$",
     rf"^\W*(?:(?:mdr|ptdr|lol|jpp|xptdr|haha)\s+)?(?:sale\s+)?(?:{_PERSON_INSULTS})\W*$",
 )
@@ -89,6 +99,7 @@ APPROVAL = _rx(
     r"wesh|jpp|mdr+|ptdr+|xptdr|lol+|mort de rire|pareil|valide|je valide|t'as raison|tellement|avoue|"
     r"c'est (?:trop )?vrai|100 ?%|same|true|so true|this|la honte|bien fait|cheh|regardez?[- ]la|regardez?[- ]le|"
     r"bien dit|tout a fait|voila|j'avoue|trop bien dit|il a raison|elle a raison|allez go|go|go tous|"
+    r"lmao|lmfao|fr|facts|ikr|exactly|real|so true|(?:entierement |tout a fait |totalement |trop )?d'accord avec|"
     r"on est d'accord|je confirme|confirme|trop drole|hahaha|haha|ahah+|mdrr)\b",
     r"^\s*(?:[\U0001F602\U0001F923\U0001F480\U0001F44D\U0001F4AF\U0001F921\U0001F92E\U0001F644\U0001F525\U0001F44F"
     r"\U0001F606\U0001F60F\U0001F64C\u2705\u261d\ufe0f\s])+\s*$",
@@ -106,7 +117,8 @@ DEFENCE = _rx(
     r"ecoute[- ]les pas|courage|t'es pas seule?|ca va aller|ils sont jaloux|elles sont jalouses|jaloux|jalouses?|"
     r"c'est pas ok|pas ok|inacceptable|un peu de respect|soutien|force a toi|excuse[- ]toi|excusez[- ]vous|"
     r"on ne parle pas comme ca|on parle pas comme ca|c'est pas gentil|pas gentil|lache[- ]la|lachez[- ]la|"
-    r"leave (?:her|him|them) alone|stop it|not ok|not cool|that's bullying)\b"
+    r"leave (?:her|him|them|me) alone|stop it|not ok|not cool|that's bullying|stop bullying|back off|"
+    r"that's (?:mean|not funny)|you guys are mean)\b"
 )
 CONCILIATION = _rx(
     r"\b(?:calmez[- ]vous|calme[- ]toi|on se calme|du calme|restons (?:courtois|calmes?|cordiaux|polis)|"
@@ -143,7 +155,7 @@ DOX_FAMILY = _rx(
 )
 DOX_CALL = _rx(
     r"\b(?:allez[- ]y|allons[- ]y|on y va|on debarque|on l'attend|on (?:passe|va passer) (?:lui|le|la)|"
-    r"on va (?:l'attendre|le voir|la voir|lui rendre visite|y aller|passer)|passez (?:le|la|lui) voir|rendez[- ]lui (?:visite|une visite)|faut qu'on aille|go (?:tous|tlm)|"
+    r"on va (?:l'attendre|le voir|la voir|lui rendre visite|y aller|passer)|allez (?:lui|le|la) (?:dire|voir|rendre)|passez (?:le|la|lui) voir|rendez[- ]lui (?:visite|une visite)|faut qu'on aille|go (?:tous|tlm)|"
     r"appelez[- ](?:le|la)|harcelez[- ](?:le|la)|spammez[- ](?:le|la)|envoyez[- ]lui|ecrivez[- ]lui|attendez[- ](?:le|la)|"
     r"a bon entendeur|vous savez ou (?:le|la) trouver|vous savez ou (?:il|elle) (?:habite|bosse|est)|"
     r"tout le monde sait ou|on sait ou (?:tu|il|elle)|je sais ou (?:tu|il|elle)|faites[- ]vous plaisir|"

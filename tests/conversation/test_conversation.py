@@ -179,3 +179,19 @@ def test_pass_options_and_protocol() -> None:
     ctx, _ = chat(PILE_ON)
     assert not [f for f in p.run(ctx, []) if f.category == "raid"]
     assert [f for f in ConversationPass().run(ctx, []) if f.category == "raid"]
+
+
+def test_a_larger_counter_attack_on_the_bully_does_not_replace_the_raid() -> None:
+    ctx, _ = chat([
+        ("ines", "léa t'es une grosse boloss"),
+        ("sarah", "+1"),
+        ("kenza", "lele personne t'aime"),
+        ("tom", "ines t'es une conne"),
+        ("yanis", "ines ta gueule"),
+        ("tom", "ines t'es qu'une pétasse"),
+        ("yanis", "franchement ines t'es pathétique"),
+        ("lea", "ines t'es minable"),
+    ])
+    eps = analyse(ctx, []).episodes
+    assert [e.target for e in eps] == [uid("lea")]
+    assert set(eps[0].defenders) == {uid("tom"), uid("yanis")}

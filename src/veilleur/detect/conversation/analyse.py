@@ -363,10 +363,11 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
         ts.sort(key=lambda x: (x.m.created_at, x.uid))
         cands = _candidate_episodes(cu, ts, st, excluded=set())
         accepted: list[Episode] = []
-        # Largest first; then hostility towards an accepted episode's raiders by its target or defenders is
+        # Earliest first (the attack comes before the counter-attack); then hostility towards an accepted
+        # episode's raiders by its target or defenders is
         # counter-speech, not a raid.
         while cands:
-            cands.sort(key=lambda e: (-len(e.hostile), e.start))
+            cands.sort(key=lambda e: (e.hostile[0].m.created_at, -len(e.hostile)))
             ep = cands.pop(0)
             accepted.append(ep)
             side = {ep.target, *ep.defenders}

@@ -195,3 +195,23 @@ def test_a_larger_counter_attack_on_the_bully_does_not_replace_the_raid() -> Non
     eps = analyse(ctx, []).episodes
     assert [e.target for e in eps] == [uid("lea")]
     assert set(eps[0].defenders) == {uid("tom"), uid("yanis")}
+
+
+def test_lexicon_aims_at_people_and_spares_everyday_phrases() -> None:
+    from veilleur.detect.conversation.cues import HOSTILE_STRONG
+
+    def hostile(t: str) -> bool:
+        return bool(HOSTILE_STRONG.search(fold(t)))
+
+    for t in ("t'es qu'une sous-merde", "Vous êtes un danger public", "je te déteste", "t tro moche",
+              "mdr mytho", "personne t'a rien demandé l'intello", "nobody asked, ur so annoying", "pauvre fille"):
+        assert hostile(t), t
+    for t in ("t'es pas nulle, t'inquiète", "on va te chercher à la gare", "gros t'as vu le match tu viens",
+              "la cuisine est sale tu trouves pas", "c'est une honte ces délais", "c'est une victime de violences",
+              "tu vas voir c'est trop bien", "à la sortie du ciné on mange ?", "je ne suis pas d'accord avec toi"):
+        assert not hostile(t), t
+
+
+def test_formal_vous_to_one_person_finds_its_addressee() -> None:
+    ctx, msgs = chat([("lea", "Voici mon protocole"), ("ines", "Vous êtes un danger public")])
+    assert analyse(ctx, []).turns[msgs[1].uid].to == [uid("lea")]

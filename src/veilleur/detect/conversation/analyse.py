@@ -216,7 +216,7 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
         folded = cues.fold(m.text or "")
         nwords = len(cues.words(folded))
         second = bool(cues.SECOND_PERSON.search(folded)) or bool(cues.IMPERATIVE_HOSTILE.search(folded))
-        plural = bool(cues.SECOND_PLURAL.search(folded))
+        plural = bool(cues.SECOND_PLURAL.search(folded)) and not cues.FORMAL_SINGULAR.search(folded)
         third = bool(cues.THIRD_PERSON.search(folded))
         # 1. names, nicknames, @mentions
         for uid, pos, at in index.find(folded, t.author):

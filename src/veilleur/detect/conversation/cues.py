@@ -26,7 +26,9 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 
 # -- who is spoken to ---------------------------------------------------------------------------------
+FORMAL_SINGULAR = _rx(r"\bvous etes (?:un|une|vraiment un|vraiment une|qu'un|qu'une)\b")  # "vous" to one person
 SECOND_PERSON = _rx(
+    FORMAL_SINGULAR.pattern,
     r"\b(?:tu|toi|te|ton|ta|tes|tas|t'es|t'as|t'|tkt|t)\b(?!-)",
     r"\bt'",
     r"-toi\b",  # imperatives: casse-toi, tais-toi
@@ -55,14 +57,21 @@ _INSULT_NOUNS = (
     r"pathetique|pitoyable|minable|degueu(?:lasse)?|stupide|imbecile|cretine?|tocard(?:e)?|charlatan|boucher|"
     r"incompetente?|incapable|nullite|dechet|plouc|beauf|chienne|sac a merde|pauvre (?:fille|type|conne?)|"
     r"intello|cafard|rat|chien|eclatee?|immonde|horrible|insupportable|relou|inutile|ridicule|pestes?|sorciere|"
+    r"claquee?|guez|chiante?|deteste+e?|pleureuse|pleurnicheuse|fragile|baltringue|naze|nulos|sous[- ]merde|"
+    r"amat(?:eur|rice)|ignorante?|arrogante?|pretentieu(?:x|se)|mediocre|danger public|"
+    r"joke|cringe|"
     r"bitch|idiot|stupid|ugly|fat|dumb|freak|retard|slut|whore|pathetic|weirdo|creep|trash|annoying|useless"
 )
 _NOT = r"(?!pas\b|plus\b|jamais\b|pas\s|meme pas\b|not\b)"
 HOSTILE_STRONG = _rx(
-    rf"\b(?:t'es|t es|tes|t|tu es|vous etes|elle est|il est|c'est une?|quelle?|espece d'?e?|sale|grosse?|pauvre|t'es qu'une?|t'es vraiment une?|you(?:'re| are)(?: such)?(?: an?)?|ur|u r)\s+{_NOT}(?:\w+\s+){{0,2}}(?:{_INSULT_NOUNS})\b",
+    rf"\b(?:t'es|t es|tes|t|tu es|vous etes|elle est|il est|c'est une?|quelle?|espece d'?e?|sale|grosse?|pauvre|t'es qu'une?|t'es vraiment une?|you(?:'re| are)(?: such)?(?: an?)?|ur|u r|what an?)\s+{_NOT}(?:\w+\s+){{0,2}}(?:{_INSULT_NOUNS})\b",
     r"\b(?:t'es|tu es|t'es qu'une|t'es vraiment une) (?:une |qu'une )?victime\b",
     r"\b(?:ta gueule|ftg|ferme ta gueule|ferme[- ]la|la ferme|ferme ta bouche|ferme ton clapet|tg|ntm|nique ta mere|"
-    r"va te faire|fais[- ]toi oublier|va te cacher|reste chez toi|"
+    r"va te faire|fais[- ]toi oublier|va te cacher|reste chez toi|nul a chier|"
+    r"(?:je|on|tout le monde) te deteste|(?:tu|vous) devriez avoir honte|tu devrais avoir honte|"
+    r"(?:rien|aucune place) a faire dans (?:ce metier|cette profession|ce groupe|cette classe|notre classe)|"
+    r"(?:faire|te faire|vous faire) radier|la honte de (?:la profession|la medecine|la classe|l'ecole)|"
+    r"go cry|so cringe|"
     r"casse[- ]toi|degage|degagez|va mourir|creve|suicide[- ]toi|va te pendre|pends[- ]toi|kys|kill yourself|"
     r"shut up|get lost|go away|no one asked|nobody asked|nobody likes you|no one likes you|"
     r"personne (?:ne )?t'aime|personne (?:ne )?veut (?:de toi|etre (?:ton|ta) (?:ami|amie|pote))|"
@@ -102,7 +111,7 @@ APPROVAL = _rx(
     r"lmao|lmfao|fr|facts|ikr|exactly|real|so true|(?:entierement |tout a fait |totalement |trop )?d'accord avec|"
     r"on est d'accord|je confirme|confirme|trop drole|hahaha|haha|ahah+|mdrr)\b",
     r"^\s*(?:[\U0001F602\U0001F923\U0001F480\U0001F44D\U0001F4AF\U0001F921\U0001F92E\U0001F644\U0001F525\U0001F44F"
-    r"\U0001F606\U0001F60F\U0001F64C\u2705\u261d\ufe0f\s])+\s*$",
+    r"\U0001F606\U0001F60F\U0001F64C\U0001F62D\U0001F639\u2705\u261d\ufe0f\s])+\s*$",
     r"\b(?:regardez?[- ]la|regardez?[- ]le|bien fait pour|c'est bien fait|mdr+|ptdr+|jpp)\b",
 )
 APPROVAL_MAX_WORDS = 8

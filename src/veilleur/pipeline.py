@@ -119,13 +119,19 @@ def _load_parents(store: Store, ctx: DetectionContext, batch: Sequence[Message])
 
 
 def _community_passes(ctx: DetectionContext, findings: list[Finding], report: ScanReport,
-                      options: dict[str, dict[str, Any]] | None) -> list[Finding]:
-    """Run every registered community pass (raids, conversations) over the context and the findings."""
+                      options: dict[str, dict[str, Any]] | None, store: Store | None = None) -> list[Finding]:
+    """Run every registered community pass (raids, conversations) over the context and the findings.
+
+    A pass's options come from ``options[name]``, else from the ``[detectors.<name>]`` settings section."""
     out: list[Finding] = []
     for name in available_passes():
         t = time.perf_counter()
         try:
-            p = create_pass(name, **(options or {}).get(name, {}))
+            opts = (options or {}).get(name)
+            if opts is None and store is not None:
+                section = store.settings.get(f"detectors.{name}")
+                opts = dict(section) if isinstance(section, dict) else {}
+            p = create_pass(name, **(opts or {}))
             new = p.run(ctx, [*ctx.prior_findings, *findings, *out])
             # A pass may flag earlier (history) messages too: a raid found when its third message arrives
             # covers the first two. Stable finding ids make this an update, never a duplicate.
@@ -221,7 +227,7 @@ def scan(
         if progress:
             progress(len(batch))
     if ctx.messages:
-        passed = _community_passes(ctx, all_findings, report, detector_options)
+        passed = _community_passes(ctx, all_findings, report, detector_options, store)
         all_findings.extend(passed)
         _supersede(store, ctx, passed)
     # Keep the highest-scoring finding when two detectors emit the same (message, detector, category).

@@ -75,3 +75,20 @@ def test_raid_findings_qualify_as_harassment_in_concert_and_doxxing_is_categoris
     assert harcelement and any("raid" in r for r in harcelement[0].reasons)
     assert any(r.article == "222-33-2-2" for r in harcelement[0].offence.references)
     assert {f.category for f in fs} >= {"raid", "doxxing"}
+
+
+def test_pass_options_come_from_the_settings_section(tmp_path: Path) -> None:
+    from veilleur.config import load_settings
+
+    home = tmp_path / "vhome"
+    home.mkdir()
+    (home / "veilleur.toml").write_text("[detectors.conversation]\nmin_authors = 5\n", encoding="utf-8")
+    store = Store.open(load_settings(home=home, db_url=f"sqlite:///{home / 'v.sqlite'}"))
+    try:
+        import_messages(store, load_chat(DEV / "teen_wa_01.json").messages)
+        rep = pipeline.scan(store, detectors=["nothing_test"])
+        assert "raid" not in rep.by_category and not rep.errors  # 3 raiders < 5
+        rep = pipeline.scan(store, detectors=["nothing_test"], detector_options={"conversation": {"min_authors": 2}})
+        assert rep.by_category["raid"] > 0
+    finally:
+        store.close()

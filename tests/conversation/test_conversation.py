@@ -215,3 +215,22 @@ def test_lexicon_aims_at_people_and_spares_everyday_phrases() -> None:
 def test_formal_vous_to_one_person_finds_its_addressee() -> None:
     ctx, msgs = chat([("lea", "Voici mon protocole"), ("ines", "Vous êtes un danger public")])
     assert analyse(ctx, []).turns[msgs[1].uid].to == [uid("lea")]
+
+
+def test_an_attack_without_insult_words_is_revealed_by_the_defender_and_the_targets_distress() -> None:
+    rows = [
+        ("lea", "vous venez à mon anniversaire samedi ?"),
+        ("ines", "lele qui t'attend franchement"),
+        ("sarah", "😭😭", {"reply": 1}),
+        ("kenza", "elle invite tout le monde et personne vient"),
+        ("tom", "laissez-la tranquille"),
+        ("lea", "pourquoi vous me parlez comme ça"),
+    ]
+    ctx, msgs = chat(rows)
+    res = analyse(ctx, [])
+    assert [e.target for e in res.episodes] == [uid("lea")]
+    assert {t.uid for t in res.episodes[0].hostile} >= {msgs[1].uid, msgs[3].uid}
+    assert uid("tom") in res.episodes[0].defenders
+    # without the reactions, nothing in these words is hostile
+    ctx2, _ = chat(rows[:4])
+    assert analyse(ctx2, []).episodes == []

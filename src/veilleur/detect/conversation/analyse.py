@@ -55,6 +55,10 @@ class Turn:
     dox: list[str] = field(default_factory=list)  # kinds of personal information disclosed
     dox_call: bool = False
     reaction: bool = False  # a bare reaction ("mdr", "+1", emojis)
+    third: bool = False  # third person with no named member
+    strong_defence: bool = False  # protects someone ("laissez-la tranquille")
+    distress: bool = False  # the speaker is hurt ("laissez-moi", "pourquoi vous me...")
+    supportive: bool = False
     author: str = field(init=False)  # member uid of the author (hashed once)
 
     def __post_init__(self) -> None:
@@ -191,6 +195,7 @@ def analyse(ctx: DetectionContext, findings: Sequence[Finding], settings: Settin
     names = {u: m.name for u, m in ctx.members.items()}
     for cu in ctx.community_uids():
         _walk(ctx, cu, best, st, turns)
+        _reactions(ctx.community_messages(cu), turns)
     episodes = _episodes(ctx, turns, st)
     campaigns = _campaigns(ctx, turns, st)
     dox = _doxxing(turns, episodes)
@@ -274,7 +279,14 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
             t.stance = "defend"
         elif cues.CONCILIATION.search(folded):
             t.stance = "conciliate"
-        lex = bool(cues.HOSTILE_STRONG.search(folded)) and not bool(cues.CIVIL.search(folded) and nwords > 12)
+        lex = (bool(cues.HOSTILE_STRONG.search(folded)) or bool(cues.MOCKERY.search(folded))) and not bool(
+            cues.CIVIL.search(folded) and nwords > 12)
+        t.third = third and not t.about
+        t.strong_defence = bool(cues.STRONG_DEFENCE.search(folded))
+        t.distress = bool(cues.DISTRESS.search(folded))
+        t.supportive = bool(cues.SUPPORTIVE.search(folded))
+        if t.strong_defence and not t.stance:
+            t.stance = "defend"
         fscore = best.get(m.uid, 0.0)
         if (lex or fscore >= st.finding_threshold) and not (reported and t.stance):
             t.hostile = "finding" if fscore >= st.finding_threshold else "lexicon"
@@ -326,6 +338,51 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
         recent.append(t)
         if len(recent) > 50:
             recent = recent[-50:]
+
+
+REACTION_TURNS = 8
+REACTION_WINDOW = timedelta(minutes=30)
+
+
+def _reactions(msgs: Sequence[Message], turns: dict[str, Turn]) -> None:
+    """Turns that a defender's protection or the target's distress reveal as attacks (hostile "reaction").
+
+    For a defence turn, the protected person is whom the defender supports by name or "tu", else the member
+    named in it, else the member most addressed or spoken about in the turns just before; for distress, the speaker. The attackers' turns
+    are the previous turns (8, within 30 minutes) by others at or about that person, or in the third person,
+    or bare reactions to them; never defence, conciliation or supportive turns."""
+    seq = [turns[m.uid] for m in msgs if m.uid in turns]
+    for i, t in enumerate(seq):
+        if t.hostile or not (t.distress or (t.strong_defence and t.stance == "defend")):
+            continue
+        window = [r for r in seq[max(0, i - REACTION_TURNS) : i] if t.m.created_at - r.m.created_at <= REACTION_WINDOW]
+        if t.distress:
+            protected = t.author
+        elif t.to and cues.SUPPORTIVE.search(cues.fold(t.m.text)) and len(t.to) == 1:
+            protected = t.to[0]
+        elif t.about:  # "ne parlez pas de Claire comme ça"
+            protected = t.about[0]
+        else:
+            counts: dict[str, int] = defaultdict(int)
+            for r in window:
+                if r.author == t.author or r.reaction:  # a laugh speaks to the joker, not to the target
+                    continue
+                for u in {*r.to, *r.about, *r.targets}:
+                    if u != t.author and u not in t.to:
+                        counts[u] += 1
+            if not counts:
+                continue
+            protected = max(counts, key=lambda u: (counts[u], max(k for k, r in enumerate(window)
+                                                                   if u in {*r.to, *r.about, *r.targets})))
+        for r in window:
+            if r.author in (protected, t.author) or r.stance or r.supportive or r.hostile:
+                continue
+            at = protected in {*r.to, *r.about, *r.targets} or (r.third and not r.to) or r.reaction
+            parent = turns.get(r.m.parent_uid or "")
+            if not at and parent is not None and parent.hostile and protected in parent.targets:
+                at = bool(cues.LAUGH.search(cues.fold(r.m.text)))  # laughing along with an attack
+            if at:
+                r.hostile, r.score, r.targets = "reaction", 0.6, [protected]
 
 
 def _subject(folded: str, uid: str, index: NameIndex) -> bool:
@@ -418,7 +475,7 @@ def _candidate_episodes(cu: str, ts: list[Turn], st: Settings, excluded: set[tup
 
 def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> Episode | None:
     authors = list(dict.fromkeys(h.author for h in hostile))
-    strong = [h for h in hostile if h.hostile != "context"]
+    strong = [h for h in hostile if h.hostile != "context"]  # lexicon, detector or revealed by a reaction
     if len(authors) < st.min_authors or len(hostile) < st.min_messages or len(strong) < st.min_strong:
         return None
     start = hostile[0].m.created_at - st.margin
@@ -440,7 +497,10 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
                 conciliators.append(t.author)
             elif (t.stance == "defend" or (t.hostile and set(t.targets) & raiders)) and t.author not in defenders:
                 defenders.append(t.author)
-    initiator = strong[0].author if strong[0].m.created_at <= hostile[0].m.created_at + timedelta(minutes=5) else hostile[0].author
+    # The initiator leads the attack: most hostile turns of their own (lexicon or detector), then earliest.
+    own = [h for h in hostile if h.hostile in ("lexicon", "finding")] or strong
+    first_at = {a: min(k for k, h in enumerate(hostile) if h.author == a) for a in authors}
+    initiator = min({h.author for h in own}, key=lambda a: (-sum(1 for h in own if h.author == a), first_at[a]))
     return Episode(
         id=stable_id(cu, target, hostile[0].uid, prefix="ep_", length=16),
         community_uid=cu,

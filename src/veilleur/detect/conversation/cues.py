@@ -127,12 +127,12 @@ DEFENCE = _rx(
     r"c'est pas ok|pas ok|inacceptable|un peu de respect|soutien|force a toi|excuse[- ]toi|excusez[- ]vous|"
     r"on ne parle pas comme ca|on parle pas comme ca|c'est pas gentil|pas gentil|lache[- ]la|lachez[- ]la|"
     r"leave (?:her|him|them|me) alone|stop it|not ok|not cool|that's bullying|stop bullying|back off|"
-    r"that's (?:mean|not funny)|you guys are mean)\b"
+    r"that's (?:mean|not funny)|you guys are mean)"
 )
 CONCILIATION = _rx(
     r"\b(?:calmez[- ]vous|calme[- ]toi|on se calme|du calme|restons (?:courtois|calmes?|cordiaux|polis)|"
     r"pas la peine de|faites la paix|on peut en parler|parlons[- ]en|chacun (?:a|son)|reconciliez|"
-    r"on arrete tous|arretez tous|tout le monde se calme|on passe a autre chose|bref|let's calm down|calm down)\b"
+    r"on arrete tous|arretez tous|tout le monde se calme|on passe a autre chose|bref|let's calm down|calm down)"
 )
 REPORTED = _rx(r"\b(?:traite[es]* de|t'a traite|l'a traite|appele[es]* |a dit que|a ecrit|dire que|il a dit|elle a dit|"
                r"vous avez dit|tu as dit|t'as dit|called (?:her|him|you))\b", r"[«\"“].{2,80}[»\"”]")
@@ -192,3 +192,34 @@ _EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\ufe0f\u200d]+")
 
 def strip_emoji(folded: str) -> str:
     return _EMOJI.sub(" ", folded).strip()
+
+# -- reactions that reveal an attack: a defender protecting someone, the target's distress -----------------
+STRONG_DEFENCE = _rx(
+    r"\b(?:laissez?[- ](?:la|le|les)\b|lachez?[- ](?:la|le)\b|foutez?[- ]lui la paix|"
+    r"arretez? (?:de (?:l'|la |le |lui |les )|avec (?:elle|lui))|arrete (?:de (?:l'|la |le |lui ))|"
+    r"c'est du harcelement|vous etes (?:des )?mechant|c'est mechant|c'est pas (?:gentil|drole|correct|ok)|"
+    r"ce n'est pas correct|pas correct de|(?:elle|il) vous a rien fait|(?:elle|il) t'a rien fait|"
+    r"pourquoi (?:vous|tu) (?:l'|la |le |lui )|un peu de respect|respectez?[- ](?:la|le)|"
+    r"ignore[- ]les|les ecoute pas|ecoute[- ]les pas|on est avec toi|je suis avec toi|t'es pas seule?|"
+    r"leave (?:her|him|them) alone|stop bullying|that's bullying|you guys are mean)"
+)
+DISTRESS = _rx(
+    r"\b(?:laissez?[- ]moi|lachez?[- ]moi|pourquoi (?:vous|tu) (?:me |m')|je (?:vous|t')ai rien fait|j'ai rien fait|"
+    r"vous etes (?:des )?mechant|c'est mechant|ca me (?:blesse|fait mal|fait de la peine)|vous me (?:faites|blessez)|"
+    r"arretez (?:svp|stp|s'il vous plait)|pourquoi vous me|leave me alone|why are you (?:doing|saying))",
+    r"^\W*arretez\W*$",
+)
+SUPPORTIVE = _rx(r"[\u2764\U0001F495\U0001F618\U0001F970\U0001F917]|\b(?:bravo|felicitations|trop bien|cool|super|genial|"
+                 r"merci|je viens|je viendrai|t'inquiete|courage|trop belle?|j'adore)\b")
+# Mockery without insult words, common in teenage bullying.
+MOCKERY = _rx(
+    r"\bqui t'a (?:invitee?|sonnee?|demande|parle)\b|\bpersonne (?:ne )?t'a (?:invitee?|sonnee?)\b",
+    r"\btu te (?:crois|prends pour)\b|\bpour qui tu te prends\b|\b(?:elle|il) se (?:croit|prend pour)\b",
+    r"\bt'as cru t'etais qui\b|\bretourne (?:jouer|a ta place|dans ton coin|dans ta grotte)\b|\brentre chez toi\b",
+    r"\b(?:quel|le|un|total) malaise\b|\bt'es (?:trop |tellement )?genante?\b|\bla honte pour toi\b",
+    r"\bt'as vu (?:ta|ton|tes|sa|son|ses) (?:tete|gueule|dents|cheveux|nez|corps|habits|fringues|tenue|look)\b",
+    r"\bon dirait (?:un|une) (?:singe|chien|cochon|vache|clown|sorciere|bebe|gamine?)\b",
+    r"\bt'es pas (?:drole|belle?|marrante?|la bienvenue?)\b|\btu fais (?:tache|rire personne)\b",
+    r"\bpersonne (?:ne )?(?:vient|viendra) (?:jamais )?a tes?\b|\bpersonne (?:ne )?vient jamais\b",
+)
+LAUGH = _rx(r"[\U0001F602\U0001F923\U0001F480\U0001F606\U0001F639\U0001F62D]", r"\b(?:mdr|ptdr|lol|haha|ahah|jpp|xd|lmao)\b")

@@ -234,3 +234,10 @@ def test_an_attack_without_insult_words_is_revealed_by_the_defender_and_the_targ
     # without the reactions, nothing in these words is hostile
     ctx2, _ = chat(rows[:4])
     assert analyse(ctx2, []).episodes == []
+
+
+def test_a_name_after_a_preposition_or_verb_is_spoken_about() -> None:
+    ctx, msgs = chat([("ines", "on sort ce soir ?"), ("sarah", "t'as vu léa"), ("kenza", "c'est la faute de léa")])
+    res = analyse(ctx, [])
+    assert to(res, msgs, 1) == [uid("ines")] and res.turns[msgs[1].uid].about == [uid("lea")]
+    assert to(res, msgs, 2) == [] and res.turns[msgs[2].uid].about == [uid("lea")]

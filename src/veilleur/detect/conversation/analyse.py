@@ -131,6 +131,12 @@ def name_keys(member: MemberRef) -> set[str]:
     return {k for k in keys if len(k) >= 3 and k not in cues.STOPWORDS}
 
 
+# A name right after one of these is an object or complement ("avec Léa", "t'as vu Léa"), not a vocative.
+OBJECT_MARKERS = frozenset(
+    ["de", "d", "a", "avec", "pour", "chez", "sur", "par", "contre", "que", "qu", "et", "ou", "comme", "sans", "vers", "entre", "vu", "vue", "connais", "connait", "entendu", "parle", "appelle", "appele", "croise", "dis", "dit", "demande"]
+)
+
+
 class NameIndex:
     def __init__(self, members: Sequence[MemberRef]) -> None:
         owners: dict[str, set[str]] = defaultdict(set)
@@ -173,7 +179,10 @@ class NameIndex:
             if owners:
                 cands = [o for o in owners if o != author]
                 if len(cands) == 1 and cands[0] not in out:
-                    out[cands[0]] = (i if i < 2 else (-1 if i >= len(toks) - 2 else i), at)
+                    pos = i if i < 2 else (-1 if i >= len(toks) - 2 else i)
+                    if i > 0 and toks[i - 1] in OBJECT_MARKERS and not at:
+                        pos = 99  # "la faute de léa", "t'as vu léa": spoken about, not to
+                    out[cands[0]] = (pos, at)
         for rx, owners in self.multi:
             mt = rx.search(folded)
             if mt:
@@ -228,6 +237,9 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
             if at:
                 t.to.append(uid)
                 t.how[uid] = "mention"
+            elif pos == 99:
+                t.about.append(uid)
+                t.how[uid] = "name-object"
             elif second and not third:
                 t.to.append(uid)
                 t.how[uid] = "name+tu"

@@ -102,6 +102,9 @@ class Report:
     addressee_pairs: Counts = field(default_factory=Counts)
     doxxing: Counts = field(default_factory=Counts)
     doxxing_labelled: bool = False
+    # What the rules could read (aggregates only: a blind set's text is never shown)
+    stats: dict[str, int] = field(default_factory=dict)
+    gaps: list[float] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         harass = [r for r in self.rows if r["harassment"]]
@@ -122,6 +125,7 @@ class Report:
             "addressee_exact": round(self.addressee_exact / self.addressee_total, 4) if self.addressee_total else None,
             "addressee_pairs": {"p": round(self.addressee_pairs.p(), 4), "r": round(self.addressee_pairs.r(), 4)},
             "doxxing": {"p": round(self.doxxing.p(), 4), "r": round(self.doxxing.r(), 4)} if self.doxxing_labelled else None,
+            "input": dict(self.stats, median_gap_s=round(_median(self.gaps), 1)),
             "per_chat": self.rows,
         }
 
@@ -137,7 +141,33 @@ def evaluate(paths: Sequence[Path], detector: Callable[[list[Message]], list[Fin
     return rep
 
 
+def _median(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if xs else 0.0
+
+
+def _count_input(rep: Report, chat: Chat, res: ConversationResult) -> None:
+    st = rep.stats
+    ids = {str(x.get("id")) for x in chat.data.get("messages", [])}
+    st["messages"] = st.get("messages", 0) + len(chat.messages)
+    st["empty_text"] = st.get("empty_text", 0) + sum(1 for m in chat.messages if not m.text.strip())
+    st["members_without_display_name"] = st.get("members_without_display_name", 0) + sum(
+        1 for m in chat.data.get("members", []) if not m.get("display_name"))
+    st["replies"] = st.get("replies", 0) + sum(1 for m in chat.messages if m.parent_id)
+    st["replies_to_unknown_id"] = st.get("replies_to_unknown_id", 0) + sum(
+        1 for m in chat.messages if m.parent_id and m.parent_id not in ids)
+    for t in res.turns.values():
+        for key, on in (("named_member", any(h.startswith(("name", "vocative", "mention")) for h in t.how.values())),
+                        ("hostile_" + (t.hostile or "none"), True), ("stance_" + (t.stance or "none"), True),
+                        ("distress", t.distress)):
+            if on:
+                st[key] = st.get(key, 0) + 1
+    ordered = sorted(m.created_at for m in chat.messages)
+    rep.gaps.extend((b - a).total_seconds() for a, b in zip(ordered, ordered[1:], strict=False))
+
+
 def _score(rep: Report, chat: Chat, res: ConversationResult) -> None:
+    _count_input(rep, chat, res)
     d = chat.data
     harassment = bool(d.get("harassment"))
     target = d.get("target")
@@ -224,4 +254,5 @@ def format_report(rep: Report, per_chat: bool = True) -> str:
     ]
     if rep.doxxing_labelled:
         lines.append(f"doxxing messages:                   {rep.doxxing.line()}")
+    lines.append("input read by the rules: " + ", ".join(f"{k} {v}" for k, v in sorted(d["input"].items())))
     return "\n".join(lines)

@@ -43,7 +43,7 @@ class ConversationPass:
     version = VERSION
 
     def __init__(self, min_authors: int = 2, min_messages: int = 3, gap_hours: float = 48.0,
-                 campaign_days: int = 2, finding_threshold: float = 0.5) -> None:
+                 campaign_days: int = 2, finding_threshold: float = 0.0) -> None:
         self.settings = Settings(min_authors=int(min_authors), min_messages=int(min_messages),
                                  gap=timedelta(hours=float(gap_hours)), campaign_days=int(campaign_days),
                                  finding_threshold=float(finding_threshold))

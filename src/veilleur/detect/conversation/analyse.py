@@ -35,7 +35,7 @@ class Settings:
     min_strong: int = 2  # of which hostile on their own (not only approvals in context)
     gap: timedelta = timedelta(hours=48)  # a longer silence between hostile turns at the target ends an episode
     margin: timedelta = timedelta(minutes=30)  # raiders' turns this close before/after the episode belong to it
-    finding_threshold: float = 0.5  # per-message findings at or above this make a turn hostile
+    finding_threshold: float = 0.0  # per-message findings at or above this make a turn hostile (0: any finding)
     campaign_days: int = 2  # distinct days for a campaign
     campaign_messages: int = 3
     turn_window: int = 6  # how many turns back "tu" may point
@@ -300,8 +300,9 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
         if t.strong_defence and not t.stance:
             t.stance = "defend"
         fscore = best.get(m.uid, 0.0)
-        if (lex or fscore >= st.finding_threshold) and not (reported and t.stance):
-            t.hostile = "finding" if fscore >= st.finding_threshold else "lexicon"
+        flagged = m.uid in best and fscore >= st.finding_threshold
+        if (lex or flagged) and not (reported and t.stance):
+            t.hostile = "finding" if flagged else "lexicon"
             t.score = max(fscore, 0.75 if lex else 0.0)
         elif not t.stance and nwords <= cues.APPROVAL_MAX_WORDS and (
             cues.APPROVAL.search(folded) or cues.APPROVAL.search(cues.strip_emoji(folded))

@@ -146,6 +146,14 @@ def _community_passes(ctx: DetectionContext, findings: list[Finding], report: Sc
 SYSTEM_ACTOR = "system:conversation"
 
 
+def _evidence_in(ctx: DetectionContext, f: Finding) -> bool:
+    """Whether every message a conversation finding rests on was read by this scan (a live scan reads a
+    limited history: a campaign over older messages must not be dismissed for want of them)."""
+    d = f.details
+    uids = {f.message_uid, *d.get("message_uids", []), *([d["antecedent_uid"]] if d.get("antecedent_uid") else [])}
+    return all(u in ctx.messages for u in uids)
+
+
 def _supersede(store: Store, ctx: DetectionContext, emitted: list[Finding]) -> None:
     """Conversation findings no longer supported by the conversation as now read (e.g. a raid target that
     changed once later messages arrived) are dismissed by the system, unless a human already decided."""
@@ -157,7 +165,7 @@ def _supersede(store: Store, ctx: DetectionContext, emitted: list[Finding]) -> N
         stale = [
             sf for sf in store.list_findings(detector="conversation", community_uid=cu, status="open",
                                              since=msgs[0].created_at)
-            if sf.finding.id not in keep and sf.finding.message_uid in ctx.messages
+            if sf.finding.id not in keep and _evidence_in(ctx, sf.finding)
         ]
         for sf in stale:
             store.set_finding_status(sf.finding.id, "dismissed", actor=SYSTEM_ACTOR,

@@ -92,3 +92,16 @@ def test_pass_options_come_from_the_settings_section(tmp_path: Path) -> None:
         assert rep.by_category["raid"] > 0
     finally:
         store.close()
+
+
+def test_a_live_scan_with_short_history_keeps_older_conversation_findings(sqlite_store: Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    chat = load_chat(DEV / "doctors_dc_13.json")  # a three-day campaign
+    import_messages(sqlite_store, chat.messages)
+    pipeline.scan(sqlite_store, detectors=["nothing_test"])
+    before = {sf.finding.id for sf in sqlite_store.list_findings(detector="conversation", status="open")}
+    assert before
+    monkeypatch.setattr(pipeline, "HISTORY_MESSAGES", 2)
+    last = chat.messages[-1]
+    pipeline.scan(sqlite_store, message_uids=[last.uid], detectors=["nothing_test"])
+    after = {sf.finding.id for sf in sqlite_store.list_findings(detector="conversation", status="open")}
+    assert before <= after

@@ -27,6 +27,7 @@ CLI_MODULES: tuple[str, ...] = (
     "veilleur.detect.text_harm.cli",
     "veilleur.detect.secrecy.cli",
     "veilleur.detect.media.cli",
+    "veilleur.detect.conversation.cli",
     "veilleur.evidence.cli",
     "veilleur.law.cli",
     "veilleur.respond.cli",

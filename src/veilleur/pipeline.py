@@ -10,7 +10,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from veilleur.detect.base import Detector, create_detector, default_detectors
+from veilleur.detect.base import (
+    Detector,
+    available_passes,
+    call_detect,
+    create_detector,
+    create_pass,
+    default_detectors,
+)
+from veilleur.detect.context import DetectionContext, MemberRef
 from veilleur.records import Finding, Message
 from veilleur.store import Store, StoredFinding
 from veilleur.taxonomy import HARM_CATEGORIES, Severity
@@ -76,20 +84,97 @@ class ScanReport:
         }
 
 
-def _raid_pass(messages_by_uid: dict[str, Message], findings: list[Finding], store: Store) -> list[Finding]:
-    try:
-        from veilleur.detect.raid import detect_raids
-    except ModuleNotFoundError:
-        return []
-    harmful = [f for f in findings if f.category in RAID_SOURCE_CATEGORIES]
-    if not harmful:
-        return []
-    uids = {f.message_uid for f in harmful}
-    msgs = {u: messages_by_uid[u] for u in uids if u in messages_by_uid}
-    parents = {m.parent_uid for m in msgs.values() if m.parent_uid and m.parent_uid not in msgs}
-    for p in store.get_messages([p for p in parents if p]):
-        msgs[p.uid] = p
-    return list(detect_raids(list(msgs.values()), harmful))
+# How far back a scan reads a community's stored messages as conversation context (a live feed of a
+# few messages is read in its conversation): at most HISTORY_MESSAGES messages within HISTORY_DAYS.
+HISTORY_DAYS = 14
+HISTORY_MESSAGES = 400
+
+
+def extend_context(store: Store, ctx: DetectionContext, first: dict[str, Message]) -> None:
+    """Add the members of newly seen communities and their stored messages just before the scan.
+
+    ``first`` maps each newly seen community to its earliest message in the batch."""
+    from datetime import timedelta
+
+    for cu, m in first.items():
+        try:
+            ctx.members.update({mi.uid: MemberRef(mi.uid, mi.display_name, (), cu) for mi in store.list_members(cu)})
+        except Exception:  # an old store without members: authors are added as messages arrive
+            log.debug("members of %s not listed", cu)
+        ctx.communities[cu] = m.community_name
+        since = m.created_at - timedelta(days=HISTORY_DAYS)
+        before = store.message_uids(community_uid=cu, since=since, until=m.created_at)[-HISTORY_MESSAGES:]
+        if before:
+            ctx.add(store.get_messages(before), history=True)
+            ctx.prior_findings.extend(
+                sf.finding for sf in store.list_findings(community_uid=cu, since=since, until=m.created_at)
+                if sf.status != "dismissed"
+            )
+
+
+def _load_parents(store: Store, ctx: DetectionContext, batch: Sequence[Message]) -> None:
+    missing = [m.parent_uid for m in batch if m.parent_uid and m.parent_uid not in ctx.messages]
+    if missing:
+        ctx.add(store.get_messages(list(dict.fromkeys(p for p in missing if p))), history=True)
+
+
+def _community_passes(ctx: DetectionContext, findings: list[Finding], report: ScanReport,
+                      options: dict[str, dict[str, Any]] | None, store: Store | None = None) -> list[Finding]:
+    """Run every registered community pass (raids, conversations) over the context and the findings.
+
+    A pass's options come from ``options[name]``, else from the ``[detectors.<name>]`` settings section."""
+    out: list[Finding] = []
+    for name in available_passes():
+        t = time.perf_counter()
+        try:
+            opts = (options or {}).get(name)
+            if opts is None and store is not None:
+                section = store.settings.get(f"detectors.{name}")
+                opts = dict(section) if isinstance(section, dict) else {}
+            p = create_pass(name, **(opts or {}))
+            new = p.run(ctx, [*ctx.prior_findings, *findings, *out])
+            # A pass may flag earlier (history) messages too: a raid found when its third message arrives
+            # covers the first two. Stable finding ids make this an update, never a duplicate.
+            out.extend(new)
+        except Exception as exc:  # one broken pass must not lose the detectors' findings
+            report.errors[name] = f"{type(exc).__name__}: {exc}"
+            log.exception("community pass %s failed", name)
+        report.detector_seconds[name] = report.detector_seconds.get(name, 0.0) + time.perf_counter() - t
+    return out
+
+
+SYSTEM_ACTOR = "system:conversation"
+
+
+def _evidence_in(ctx: DetectionContext, f: Finding) -> bool:
+    """Whether every message a conversation finding rests on was read by this scan (a live scan reads a
+    limited history: a campaign over older messages must not be dismissed for want of them)."""
+    d = f.details
+    uids = {f.message_uid, *d.get("message_uids", []), *([d["antecedent_uid"]] if d.get("antecedent_uid") else [])}
+    return all(u in ctx.messages for u in uids)
+
+
+def _supersede(store: Store, ctx: DetectionContext, emitted: list[Finding]) -> None:
+    """Conversation findings no longer supported by the conversation as now read (e.g. a raid target that
+    changed once later messages arrived) are dismissed by the system, unless a human already decided."""
+    keep = {f.id for f in emitted}
+    for cu in ctx.community_uids():
+        msgs = ctx.community_messages(cu)
+        if not msgs:
+            continue
+        stale = [
+            sf for sf in store.list_findings(detector="conversation", community_uid=cu, status="open",
+                                             since=msgs[0].created_at)
+            if sf.finding.id not in keep and _evidence_in(ctx, sf.finding)
+        ]
+        for sf in stale:
+            store.set_finding_status(sf.finding.id, "dismissed", actor=SYSTEM_ACTOR,
+                                     note="superseded: no longer supported by the conversation as a whole")
+        for sf in store.list_findings(detector="conversation", community_uid=cu, status="dismissed",
+                                      since=msgs[0].created_at):
+            if sf.finding.id in keep and sf.status_by == SYSTEM_ACTOR:  # supported again: reopen
+                store.set_finding_status(sf.finding.id, "open", actor=SYSTEM_ACTOR,
+                                         note="supported again by the conversation")
 
 
 def scan(
@@ -121,30 +206,38 @@ def scan(
     report = ScanReport(scan_id=scan_id, detectors=versions, errors=report_errors)
     uids = list(message_uids) if message_uids is not None else store.message_uids(**filters)
     all_findings: list[Finding] = []
-    msg_index: dict[str, Message] = {}
     members: set[str] = set()
+    ctx = DetectionContext()
     for batch in store.iter_messages(uids, batch_size=batch_size):
+        first: dict[str, Message] = {}
+        for m in batch:
+            if m.community_uid not in ctx.communities and (
+                m.community_uid not in first or m.created_at < first[m.community_uid].created_at
+            ):
+                first[m.community_uid] = m
+        if first:
+            extend_context(store, ctx, first)
+        ctx.add(batch)
+        _load_parents(store, ctx, batch)
         for m in batch:
             members.add(m.author_uid)
         batch_findings: list[Finding] = []
         for det in instances:
             t = time.perf_counter()
             try:
-                batch_findings.extend(det.detect(batch))
+                batch_findings.extend(call_detect(det, batch, ctx))
             except Exception as exc:
                 report.errors[det.name] = f"{type(exc).__name__}: {exc}"
                 log.exception("detector %s failed on a batch", det.name)
             report.detector_seconds[det.name] = report.detector_seconds.get(det.name, 0.0) + time.perf_counter() - t
-        flagged = {f.message_uid for f in batch_findings}
-        for m in batch:
-            if m.uid in flagged:
-                msg_index[m.uid] = m
         all_findings.extend(batch_findings)
         report.messages += len(batch)
         if progress:
             progress(len(batch))
-    raid = _raid_pass(msg_index, all_findings, store)
-    all_findings.extend(raid)
+    if ctx.messages:
+        passed = _community_passes(ctx, all_findings, report, detector_options, store)
+        all_findings.extend(passed)
+        _supersede(store, ctx, passed)
     # Keep the highest-scoring finding when two detectors emit the same (message, detector, category).
     unique: dict[str, Finding] = {}
     for f in all_findings:

@@ -1,6 +1,8 @@
 """Raid detection: many distinct authors posting harmful messages at the same person within a short window.
 
-A pure function over a scan's messages and per-message findings; the pipeline calls it after the detectors.
+A pure function over a scan's messages and per-message findings, run by the pipeline after the detectors
+as the ``raid`` community pass. The conversation pass (``veilleur.detect.conversation``) adds pile-ons in
+flat chats, small groups and campaigns.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from veilleur.detect.base import register_pass
+from veilleur.detect.context import DetectionContext
 from veilleur.records import Finding, Message
 from veilleur.taxonomy import Severity
 
@@ -159,3 +163,32 @@ def _paris(iso: str) -> str:
     from datetime import datetime
 
     return datetime.fromisoformat(iso).astimezone(_PARIS).strftime("%d/%m/%Y %H:%M")
+
+
+class RaidPass:
+    """The thread/name raid rule above as a community pass (registered as ``raid``)."""
+
+    name = DETECTOR
+    version = VERSION
+
+    def __init__(self, window_hours: float = 6.0, min_authors: int = 4) -> None:
+        self.window = timedelta(hours=float(window_hours))
+        self.min_authors = int(min_authors)
+
+    def run(self, ctx: DetectionContext, findings: Sequence[Finding]) -> list[Finding]:
+        harmful = [f for f in findings if f.category in HARMFUL and f.message_uid in ctx.messages]
+        if not harmful:
+            return []
+        # Messages the conversation pass already put in a pile-on keep that (richer) finding.
+        covered = {f.message_uid for f in findings if f.category == "raid" and f.detector != DETECTOR}
+        uids = {f.message_uid for f in harmful}
+        for u in list(uids):
+            p = ctx.messages[u].parent_uid
+            if p and p in ctx.messages:
+                uids.add(p)
+        msgs = [ctx.messages[u] for u in uids]
+        found = detect_raids(msgs, harmful, window=self.window, min_authors=self.min_authors)
+        return [f for f in found if f.message_uid not in covered]
+
+
+register_pass(DETECTOR, RaidPass)

@@ -118,6 +118,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         default=int(float(settings.get("web.max_body_mb", 1)) * mb),
         token_ok=lambda token: auth.user_for_token(store, token, touch=False) is not None,
     )
+    from veilleur.web.conversations import install as install_conversations
+
+    install_conversations(app)
     return app
 
 

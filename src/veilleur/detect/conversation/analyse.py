@@ -1,0 +1,581 @@
+"""Reading a conversation: who speaks to whom, which turns are hostile (alone or in context), and the
+conversation-level findings: pile-ons (raids), campaigns (repeated harassment) and doxxing.
+
+``analyse(ctx, findings)`` walks each community's messages once, in time order (see docs/conversations.md
+for every rule). It returns a ``ConversationResult`` that the pass turns into findings and that the
+evaluation reads directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from veilleur.detect.context import DetectionContext, MemberRef
+from veilleur.detect.conversation import cues
+from veilleur.records import Finding, Message, stable_id
+from veilleur.taxonomy import HARM_CATEGORIES
+
+PARIS = ZoneInfo("Europe/Paris")
+HOSTILE_CATEGORIES = frozenset({"insult", "threat", "harassment", "patient_mockery"} | {
+    c for c in HARM_CATEGORIES if c.startswith("discrimination:")
+})
+TITLES = frozenset({"dr", "dre", "docteur", "doc", "pr", "professeur", "mme", "madame", "m", "mr", "monsieur", "mlle"})
+
+
+@dataclass
+class Settings:
+    min_authors: int = 2  # distinct authors for a pile-on (small groups: 2)
+    min_messages: int = 3  # hostile turns in the episode
+    min_strong: int = 2  # of which hostile on their own (not only approvals in context)
+    gap: timedelta = timedelta(hours=48)  # a longer silence between hostile turns at the target ends an episode
+    margin: timedelta = timedelta(minutes=30)  # raiders' turns this close before/after the episode belong to it
+    finding_threshold: float = 0.0  # per-message findings at or above this make a turn hostile (0: any finding)
+    campaign_days: int = 2  # distinct days for a campaign
+    campaign_messages: int = 3
+    turn_window: int = 6  # how many turns back "tu" may point
+
+
+@dataclass
+class Turn:
+    m: Message
+    to: list[str] = field(default_factory=list)  # member uids addressed
+    about: list[str] = field(default_factory=list)  # member uids spoken about
+    how: dict[str, str] = field(default_factory=dict)  # member uid -> rule that resolved them
+    hostile: str = ""  # "" | "finding" | "lexicon" | "context"
+    score: float = 0.0
+    targets: list[str] = field(default_factory=list)
+    stance: str = ""  # "" | "defend" | "conciliate"
+    antecedent: str | None = None  # for contextual hostility: the hostile message approved
+    dox: list[str] = field(default_factory=list)  # kinds of personal information disclosed
+    dox_call: bool = False
+    reaction: bool = False  # a bare reaction ("mdr", "+1", emojis)
+    third: bool = False  # third person with no named member
+    strong_defence: bool = False  # protects someone ("laissez-la tranquille")
+    distress: bool = False  # the speaker is hurt ("laissez-moi", "pourquoi vous me...")
+    supportive: bool = False
+    author: str = field(init=False)  # member uid of the author (hashed once)
+
+    def __post_init__(self) -> None:
+        self.author = self.m.author_uid
+
+    @property
+    def uid(self) -> str:
+        return self.m.uid
+
+
+@dataclass
+class Episode:
+    """A pile-on: several authors hostile to one target within a time span."""
+
+    id: str
+    community_uid: str
+    target: str
+    hostile: list[Turn]
+    raiders: list[str]
+    initiator: str
+    messages: list[Turn]  # every turn counted as part of the raid (hostile + raiders' turns at the target)
+    defenders: list[str] = field(default_factory=list)
+    conciliators: list[str] = field(default_factory=list)
+    also_targeted: list[str] = field(default_factory=list)  # defenders the raiders turned on
+
+    @property
+    def start(self) -> Any:
+        return min(t.m.created_at for t in self.messages)
+
+    @property
+    def end(self) -> Any:
+        return max(t.m.created_at for t in self.messages)
+
+
+@dataclass
+class Campaign:
+    id: str
+    target_key: str
+    target: str
+    authors: list[str]
+    turns: list[Turn]
+    days: list[str]
+
+
+@dataclass
+class ConversationResult:
+    turns: dict[str, Turn]
+    episodes: list[Episode]
+    campaigns: list[Campaign]
+    doxxing: list[Turn]
+    names: dict[str, str]
+
+
+# -- names ------------------------------------------------------------------------------------------------
+def name_keys(member: MemberRef) -> set[str]:
+    """The folded forms by which others may call a member: full name, first name, last name, nicknames."""
+    keys: set[str] = set()
+    full = cues.fold(member.name).strip()
+    toks = [t for t in cues.words(full) if t not in TITLES]
+    if toks:
+        keys.add(" ".join(toks))
+        keys.add(toks[0])
+        if len(toks) > 1 and len(toks[-1]) >= 4:
+            keys.add(toks[-1])
+    keys.add(full.replace(" ", ""))
+    for n in member.nicknames:
+        f = cues.fold(n).strip().lstrip("@")
+        if f:
+            keys.add(f)
+    return {k for k in keys if len(k) >= 3 and k not in cues.STOPWORDS}
+
+
+# A name right after one of these is an object or complement ("avec Léa", "t'as vu Léa"), not a vocative.
+OBJECT_MARKERS = frozenset(
+    ["de", "d", "a", "avec", "pour", "chez", "sur", "par", "contre", "que", "qu", "et", "ou", "comme", "sans", "vers", "entre", "vu", "vue", "connais", "connait", "entendu", "parle", "appelle", "appele", "croise", "dis", "dit", "demande"]
+)
+
+
+class NameIndex:
+    def __init__(self, members: Sequence[MemberRef]) -> None:
+        owners: dict[str, set[str]] = defaultdict(set)
+        for m in members:
+            for k in name_keys(m):
+                owners[k].add(m.uid)
+        self.single = {k: v for k, v in owners.items() if " " not in k}
+        self.multi = [(re.compile(rf"\b{re.escape(k)}\b"), v) for k, v in owners.items() if " " in k]
+        # First names, for the short forms teenagers use: "max" (Maxime), "clo" (Chloé), "juju" (Julie).
+        self.first: dict[str, set[str]] = defaultdict(set)
+        for m in members:
+            toks = [t for t in cues.words(cues.fold(m.name)) if t not in TITLES]
+            if toks and len(toks[0]) >= 3:
+                self.first[toks[0]].add(m.uid)
+
+    def short_form(self, tok: str) -> set[str]:
+        """Members whose first name ``tok`` shortens or doubles (only used at the start or end of a message)."""
+        if len(tok) < 3 or tok in cues.STOPWORDS or tok in cues.NOT_NAMES:
+            return set()
+        half = tok[: len(tok) // 2]
+        doubled = len(tok) >= 4 and tok == half * 2
+        out: set[str] = set()
+        for first, owners in self.first.items():
+            if first == tok:
+                continue
+            plain = first.replace("h", "")
+            if first.startswith(tok) or plain.startswith(tok.replace("h", "")) or (doubled and first.startswith(half)):
+                out |= owners
+        return out
+
+    def find(self, folded: str, author: str) -> list[tuple[str, int, bool]]:
+        """(member uid, token position, @mention) of each member named in the text (not the author)."""
+        toks = re.findall(r"@?[a-z0-9]+", folded)
+        out: dict[str, tuple[int, bool]] = {}
+        for i, tok in enumerate(toks):
+            at = tok.startswith("@")
+            owners = self.single.get(tok.lstrip("@"))
+            if not owners and (i < 2 or i >= len(toks) - 2):
+                owners = self.short_form(tok.lstrip("@"))
+            if owners:
+                cands = [o for o in owners if o != author]
+                if len(cands) == 1 and cands[0] not in out:
+                    pos = i if i < 2 else (-1 if i >= len(toks) - 2 else i)
+                    if i > 0 and toks[i - 1] in OBJECT_MARKERS and not at:
+                        pos = 99  # "la faute de léa", "t'as vu léa": spoken about, not to
+                    out[cands[0]] = (pos, at)
+        for rx, owners in self.multi:
+            mt = rx.search(folded)
+            if mt:
+                cands = [o for o in owners if o != author]
+                if len(cands) == 1 and cands[0] not in out:
+                    pos = len(re.findall(r"[a-z0-9]+", folded[: mt.start()]))
+                    out[cands[0]] = (pos if pos < 2 else (-1 if pos >= len(toks) - 2 else pos), False)
+        return [(u, p, a) for u, (p, a) in out.items()]
+
+
+# -- the walk --------------------------------------------------------------------------------------------
+def analyse(ctx: DetectionContext, findings: Sequence[Finding], settings: Settings | None = None) -> ConversationResult:
+    st = settings or Settings()
+    best: dict[str, float] = {}
+    for f in findings:
+        if f.category in HOSTILE_CATEGORIES and f.detector not in ("conversation", "raid"):
+            best[f.message_uid] = max(best.get(f.message_uid, 0.0), f.score)
+    turns: dict[str, Turn] = {}
+    names = {u: m.name for u, m in ctx.members.items()}
+    for cu in ctx.community_uids():
+        _walk(ctx, cu, best, st, turns)
+        _reactions(ctx.community_messages(cu), turns)
+    episodes = _episodes(ctx, turns, st)
+    campaigns = _campaigns(ctx, turns, st)
+    dox = _doxxing(turns, episodes)
+    return ConversationResult(turns=turns, episodes=episodes, campaigns=campaigns, doxxing=dox, names=names)
+
+
+def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, turns: dict[str, Turn]) -> None:
+    msgs = ctx.community_messages(cu)
+    index = NameIndex(ctx.members_of(cu))
+    recent: list[Turn] = []
+    hostile_by_target: dict[str, dict[str, Any]] = defaultdict(dict)  # target -> author -> last time
+    focus: tuple[str, Any] | None = None  # (target, time) of the latest hostile turn
+
+    def allies(a: str, b: str, now: Any) -> bool:
+        for _t, authors in hostile_by_target.items():
+            ta, tb = authors.get(a), authors.get(b)
+            if ta and tb and now - ta < st.gap and now - tb < st.gap:
+                return True
+        return False
+
+    for m in msgs:
+        t = Turn(m)
+        folded = cues.fold(m.text or "")
+        nwords = len(cues.words(folded))
+        second = bool(cues.SECOND_PERSON.search(folded)) or bool(cues.IMPERATIVE_HOSTILE.search(folded))
+        plural = bool(cues.SECOND_PLURAL.search(folded)) and not cues.FORMAL_SINGULAR.search(folded)
+        third = bool(cues.THIRD_PERSON.search(folded))
+        # 1. names, nicknames, @mentions
+        for uid, pos, at in index.find(folded, t.author):
+            if at:
+                t.to.append(uid)
+                t.how[uid] = "mention"
+            elif pos == 99:
+                t.about.append(uid)
+                t.how[uid] = "name-object"
+            elif second and not third:
+                t.to.append(uid)
+                t.how[uid] = "name+tu"
+            elif third and not second:
+                t.about.append(uid)
+                t.how[uid] = "name+3rd"
+            elif pos in (0, 1) and _subject(folded, uid, index):
+                t.about.append(uid)
+                t.how[uid] = "name-subject"
+            elif pos in (0, 1, -1):
+                t.to.append(uid)
+                t.how[uid] = "vocative"
+            else:
+                t.about.append(uid)
+                t.how[uid] = "name"
+        # 2. reply-to and quote
+        parent = ctx.parent(m.uid)
+        quoted = ctx.quoted(m.uid)
+        for rel, other in (("reply", parent), ("quote", quoted)):
+            if other is None or other.author_uid == t.author:
+                continue
+            if not t.to:
+                t.to.append(other.author_uid)
+                t.how[other.author_uid] = rel
+            elif other.author_uid not in t.to and other.author_uid not in t.about:
+                t.about.append(other.author_uid)
+                t.how[other.author_uid] = rel
+        # 3. second person right after another member's turn (skipping bare reactions and the speaker's allies)
+        if not t.to and second and not plural:
+            cands = [r for r in reversed(recent[-st.turn_window:])
+                     if r.author != t.author and m.created_at - r.m.created_at < timedelta(minutes=45)
+                     and not r.reaction]
+            pick = next((r for r in cands if not allies(t.author, r.author, m.created_at)), None)
+            pick = pick or (cands[0] if cands else None)
+            if pick is not None:
+                t.to.append(pick.author)
+                t.how[pick.author] = "tu-after-turn"
+        # 3b. "vous" / "arrêtez" while defending: the authors of the recent hostile turns
+        if not t.to and plural and cues.DEFENCE.search(folded):
+            for r in recent[-8:]:
+                if (r.hostile and r.author != t.author and r.author not in t.to and r.author not in r.targets
+                        and not r.stance):
+                    t.to.append(r.author)
+                    t.how[r.author] = "vous-defence"
+        t.reaction = nwords <= 3 and bool(cues.APPROVAL.search(folded) or not cues.strip_emoji(folded))
+        # 4. stance and hostility
+        reported = bool(cues.REPORTED.search(folded)) or quoted is not None
+        if cues.DEFENCE.search(folded):
+            t.stance = "defend"
+        elif cues.CONCILIATION.search(folded):
+            t.stance = "conciliate"
+        lex = (bool(cues.HOSTILE_STRONG.search(folded)) or bool(cues.MOCKERY.search(folded))) and not bool(
+            cues.CIVIL.search(folded) and nwords > 12)
+        t.third = third and not t.about
+        t.strong_defence = bool(cues.STRONG_DEFENCE.search(folded))
+        t.distress = bool(cues.DISTRESS.search(folded))
+        t.supportive = bool(cues.SUPPORTIVE.search(folded))
+        if t.strong_defence and not t.stance:
+            t.stance = "defend"
+        fscore = best.get(m.uid, 0.0)
+        flagged = m.uid in best and fscore >= st.finding_threshold
+        if (lex or flagged) and not (reported and t.stance):
+            t.hostile = "finding" if flagged else "lexicon"
+            t.score = max(fscore, 0.75 if lex else 0.0)
+        elif not t.stance and nwords <= cues.APPROVAL_MAX_WORDS and (
+            cues.APPROVAL.search(folded) or cues.APPROVAL.search(cues.strip_emoji(folded))
+        ):
+            ante = _antecedent(t, parent, recent)
+            if ante is not None and ante.hostile and t.author not in ante.targets:
+                t.hostile = "context"
+                t.score = 0.6
+                t.antecedent = ante.uid
+                t.targets = list(ante.targets)
+        if t.hostile and not t.targets:
+            people = [u for u in t.about if u != t.author] if (t.about and third) else []
+            if third and not second and not people:  # "elle ..." with no name: whom the conversation is about
+                prev = turns.get(parent.uid) if parent is not None else None
+                pool = ([prev] if prev is not None else []) + list(reversed(recent[-3:]))
+                for r in pool:
+                    cand = [u for u in (r.targets or r.about or (r.to if r.author != t.author else [])) if u != t.author]
+                    if cand:
+                        people = cand[:1]
+                        t.how.setdefault(cand[0], "3rd-person")
+                        break
+            people = people or [u for u in t.to + t.about if u != t.author and not (third and not second and t.how.get(u) == "reply")]
+            if not people and focus is not None and m.created_at - focus[1] < timedelta(hours=1) and focus[0] != t.author:
+                people = [focus[0]]
+                t.how.setdefault(focus[0], "focus")
+            t.targets = list(dict.fromkeys(people))
+        # 5. doxxing cues (personal information)
+        kinds = [k for k, rx in (("address", cues.DOX_ADDRESS), ("phone", cues.DOX_PHONE), ("workplace", cues.DOX_WORK),
+                                 ("schedule", cues.DOX_SCHEDULE), ("family", cues.DOX_FAMILY)) if rx.search(folded)]
+        if kinds and not (cues.FIRST_PERSON_INFO.search(folded) and not third):
+            if not (t.to or t.about) and third and focus is not None and focus[0] != t.author:
+                t.about.append(focus[0])
+                t.how[focus[0]] = "focus"
+            t.dox = kinds
+            t.dox_call = bool(cues.DOX_CALL.search(folded))
+            if t.dox_call and not t.hostile:  # exposing someone with a call to go there is an attack
+                t.hostile, t.score = "lexicon", 0.8
+                t.targets = [u for u in t.about + t.to if u != t.author]
+        # 6. state
+        if t.hostile:
+            for target in t.targets:
+                hostile_by_target[target][t.author] = m.created_at
+            if t.targets:
+                focus = (t.targets[0], m.created_at)
+        turns[m.uid] = t
+        recent.append(t)
+        if len(recent) > 50:
+            recent = recent[-50:]
+
+
+REACTION_TURNS = 8
+REACTION_WINDOW = timedelta(minutes=30)
+
+
+def _reactions(msgs: Sequence[Message], turns: dict[str, Turn]) -> None:
+    """Turns that a defender's protection or the target's distress reveal as attacks (hostile "reaction").
+
+    For a defence turn, the protected person is whom the defender supports by name or "tu", else the member
+    named in it, else the member most addressed or spoken about in the turns just before; for distress, the speaker. The attackers' turns
+    are the previous turns (8, within 30 minutes) by others at or about that person, or in the third person,
+    or bare reactions to them; never defence, conciliation or supportive turns."""
+    seq = [turns[m.uid] for m in msgs if m.uid in turns]
+    for i, t in enumerate(seq):
+        if t.hostile or not (t.distress or (t.strong_defence and t.stance == "defend")):
+            continue
+        window = [r for r in seq[max(0, i - REACTION_TURNS) : i] if t.m.created_at - r.m.created_at <= REACTION_WINDOW]
+        if t.distress:
+            protected = t.author
+        elif t.to and cues.SUPPORTIVE.search(cues.fold(t.m.text)) and len(t.to) == 1:
+            protected = t.to[0]
+        elif t.about:  # "ne parlez pas de Claire comme ça"
+            protected = t.about[0]
+        else:
+            counts: dict[str, int] = defaultdict(int)
+            for r in window:
+                if r.author == t.author or r.reaction:  # a laugh speaks to the joker, not to the target
+                    continue
+                for u in {*r.to, *r.about, *r.targets}:
+                    if u != t.author and u not in t.to:
+                        counts[u] += 1
+            if not counts:
+                continue
+            protected = max(counts, key=lambda u: (counts[u], max(k for k, r in enumerate(window)
+                                                                   if u in {*r.to, *r.about, *r.targets})))
+        for r in window:
+            if r.author in (protected, t.author) or r.stance or r.supportive or r.hostile:
+                continue
+            at = protected in {*r.to, *r.about, *r.targets} or (r.third and not r.to) or r.reaction
+            parent = turns.get(r.m.parent_uid or "")
+            if not at and parent is not None and parent.hostile and protected in parent.targets:
+                at = bool(cues.LAUGH.search(cues.fold(r.m.text)))  # laughing along with an attack
+            if at:
+                r.hostile, r.score, r.targets = "reaction", 0.6, [protected]
+
+
+def _subject(folded: str, uid: str, index: NameIndex) -> bool:
+    """Whether a member named at the start of a message is followed by a third-person verb ("sarah a ...")."""
+    toks = re.findall(r"[a-z0-9']+", folded)
+    keys = {k for k, owners in index.single.items() if uid in owners}
+    for i, tok in enumerate(toks[:3]):
+        if tok in keys and i + 1 < len(toks):
+            return toks[i + 1] in cues.THIRD_VERB
+    return False
+
+
+def _antecedent(t: Turn, parent: Message | None, recent: list[Turn]) -> Turn | None:
+    """The hostile turn an approval answers: its reply-to, else a recent hostile turn by someone else."""
+    by_uid = {r.uid: r for r in recent}
+    if parent is not None and parent.uid in by_uid:
+        return by_uid[parent.uid]
+    for r in reversed(recent[-4:]):
+        if r.author == t.author:
+            continue
+        if t.m.created_at - r.m.created_at > timedelta(minutes=30):
+            break
+        if r.hostile:
+            return r
+    return None
+
+
+# -- pile-ons ----------------------------------------------------------------------------------------------
+def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> list[Episode]:
+    by_cu: dict[str, list[Turn]] = defaultdict(list)
+    for t in turns.values():
+        by_cu[t.m.community_uid].append(t)
+    out: list[Episode] = []
+    for cu, ts in by_cu.items():
+        ts.sort(key=lambda x: (x.m.created_at, x.uid))
+        cands = _candidate_episodes(cu, ts, st, excluded=set())
+        accepted: list[Episode] = []
+        # Earliest first (the attack comes before the counter-attack); then hostility towards an accepted
+        # episode's raiders by its target or defenders is
+        # counter-speech, not a raid.
+        while cands:
+            cands.sort(key=lambda e: (e.hostile[0].m.created_at, -len(e.hostile)))
+            ep = cands.pop(0)
+            accepted.append(ep)
+            side = {ep.target, *ep.defenders}
+            raiders = set(ep.raiders)
+            excluded = {(a, r) for a in side for r in raiders}
+            cands = []
+            for c in _candidate_episodes(cu, ts, st, excluded):
+                if any(c.target == a.target for a in accepted):
+                    continue
+                if any(c.target in a.raiders and set(c.raiders) <= {a.target, *a.defenders, *a.conciliators}
+                       for a in accepted):
+                    continue
+                # The same raiders turning on someone who defends the target: part of the same raid.
+                host = next((a for a in accepted if c.target in a.defenders and set(c.raiders) <= set(a.raiders)
+                             and c.start <= a.end + st.margin), None)
+                if host is not None:
+                    known = {t.uid for t in host.messages}
+                    host.messages.extend(t for t in c.hostile if t.uid not in known)
+                    host.messages.sort(key=lambda x: (x.m.created_at, x.uid))
+                    host.also_targeted.append(c.target)
+                    continue
+                cands.append(c)
+        out.extend(accepted)
+    return out
+
+
+def _candidate_episodes(cu: str, ts: list[Turn], st: Settings, excluded: set[tuple[str, str]]) -> list[Episode]:
+    per_target: dict[str, list[Turn]] = defaultdict(list)
+    for t in ts:
+        if not t.hostile:
+            continue
+        for target in t.targets:
+            if target != t.author and (t.author, target) not in excluded:
+                per_target[target].append(t)
+    eps: list[Episode] = []
+    for target, hs in per_target.items():
+        cluster: list[Turn] = []
+        for h in [*hs, None]:
+            if h is not None and (not cluster or h.m.created_at - cluster[-1].m.created_at <= st.gap):
+                cluster.append(h)
+                continue
+            ep = _episode(cu, target, cluster, ts, st)
+            if ep is not None:
+                eps.append(ep)
+            cluster = [h] if h is not None else []
+    return eps
+
+
+def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> Episode | None:
+    authors = list(dict.fromkeys(h.author for h in hostile))
+    strong = [h for h in hostile if h.hostile != "context"]  # lexicon, detector or revealed by a reaction
+    if len(authors) < st.min_authors or len(hostile) < st.min_messages or len(strong) < st.min_strong:
+        return None
+    start = hostile[0].m.created_at - st.margin
+    end = hostile[-1].m.created_at + st.margin
+    raiders = set(authors)
+    hostile_ids = {h.uid for h in hostile}
+    members: list[Turn] = []
+    defenders: list[str] = []
+    conciliators: list[str] = []
+    for t in ts:
+        if not start <= t.m.created_at <= end:
+            continue
+        if t.uid in hostile_ids or t.author in raiders and not t.stance and (
+            target in t.to or target in t.about or (not t.to and not t.about) or set(t.to) & raiders
+        ):
+            members.append(t)
+        elif t.author not in raiders and t.author != target:
+            if t.stance == "conciliate" and t.author not in conciliators:
+                conciliators.append(t.author)
+            elif (t.stance == "defend" or (t.hostile and set(t.targets) & raiders)) and t.author not in defenders:
+                defenders.append(t.author)
+    # The initiator leads the attack: most hostile turns of their own (lexicon or detector), then earliest.
+    own = [h for h in hostile if h.hostile in ("lexicon", "finding")] or strong
+    first_at = {a: min(k for k, h in enumerate(hostile) if h.author == a) for a in authors}
+    initiator = min({h.author for h in own}, key=lambda a: (-sum(1 for h in own if h.author == a), first_at[a]))
+    return Episode(
+        id=stable_id(cu, target, hostile[0].uid, prefix="ep_", length=16),
+        community_uid=cu,
+        target=target,
+        hostile=hostile,
+        raiders=[initiator, *[a for a in authors if a != initiator]],
+        initiator=initiator,
+        messages=members,
+        defenders=defenders,
+        conciliators=[c for c in conciliators if c not in defenders],
+    )
+
+
+# -- campaigns ---------------------------------------------------------------------------------------------
+def _campaigns(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> list[Campaign]:
+    """The same author(s) hostile to the same person (by name, across threads and groups) on several days."""
+    per: dict[str, list[Turn]] = defaultdict(list)
+    shown: dict[str, str] = {}
+    for t in turns.values():
+        if not t.hostile or t.hostile == "context":
+            continue
+        for target in t.targets:
+            ref = ctx.members.get(target)
+            key = cues.fold(ref.name).strip() if ref else target
+            if ref and cues.fold(t.m.author.name).strip() == key:
+                continue
+            per[key].append(t)
+            shown.setdefault(key, ref.name if ref else target)
+    out: list[Campaign] = []
+    for key, ts in per.items():
+        ts.sort(key=lambda x: x.m.created_at)
+        by_author: dict[str, list[Turn]] = defaultdict(list)
+        for t in ts:
+            by_author[cues.fold(t.m.author.name).strip()].append(t)
+        keep = [t for a, xs in by_author.items() for t in xs
+                if len(xs) >= 2 or len(by_author) >= 2]
+        days = sorted({t.m.created_at.astimezone(PARIS).date().isoformat() for t in keep})
+        if len(days) < st.campaign_days or len(keep) < st.campaign_messages:
+            continue
+        keep.sort(key=lambda x: x.m.created_at)
+        authors = list(dict.fromkeys(t.author for t in keep))
+        out.append(Campaign(id=stable_id(key, keep[0].uid, prefix="cp_", length=16), target_key=key,
+                            target=shown[key], authors=authors, turns=keep, days=days))
+    return out
+
+
+# -- doxxing -----------------------------------------------------------------------------------------------
+def _doxxing(turns: dict[str, Turn], episodes: list[Episode]) -> list[Turn]:
+    """Personal information posted with hostility, inside a raid, at a current target, or with a call to go."""
+    raid_members = {t.uid for e in episodes for t in e.messages}
+    targets_at: dict[str, list[Any]] = defaultdict(list)
+    for t in turns.values():
+        for target in t.targets if t.hostile else []:
+            targets_at[target].append(t.m.created_at)
+    out: list[Turn] = []
+    for t in turns.values():
+        if not t.dox:
+            continue
+        subjects = [u for u in t.about + t.to if u != t.author]
+        hot = any(any(abs((t.m.created_at - w).total_seconds()) < 86400 for w in targets_at.get(s, [])) for s in subjects)
+        if t.hostile or t.dox_call or t.uid in raid_members or hot:
+            if not t.targets:
+                t.targets = subjects
+            out.append(t)
+    return out

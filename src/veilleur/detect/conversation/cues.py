@@ -1,0 +1,225 @@
+"""Conversation cues in French chat register (teenage/SMS and professional) and English: second person,
+hostility aimed at a person, short approvals that take their harm from context, defence and conciliation,
+reported speech, personal information (doxxing). Patterns run on ``fold``-ed text (lower case, no
+diacritics, letters repeated 3+ times squeezed, apostrophes unified).
+
+The lists are written by the team; see docs/conversations.md for the rules that use them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_REPEAT = re.compile(r"([a-z])\1{2,}")
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, ’ → ', 'trooop' → 'trop'."""
+    t = unicodedata.normalize("NFKD", text.lower().replace("’", "'").replace("`", "'"))
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    return _REPEAT.sub(r"\1", t)
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
+# -- who is spoken to ---------------------------------------------------------------------------------
+FORMAL_SINGULAR = _rx(r"\bvous etes (?:un|une|vraiment un|vraiment une|qu'un|qu'une)\b")  # "vous" to one person
+SECOND_PERSON = _rx(
+    FORMAL_SINGULAR.pattern,
+    r"\b(?:tu|toi|te|ton|ta|tes|tas|t'es|t'as|t'|tkt|t)\b(?!-)",
+    r"\bt'",
+    r"-toi\b",  # imperatives: casse-toi, tais-toi
+    r"\b(?:you|your|you're|ur|u)\b",
+)
+SECOND_PLURAL = _rx(r"\b(?:vous|vos|votre|vs)\b", r"-vous\b", r"\b(?:les gars|les filles|guys)\b",
+                    r"^\W*(?:arretez|laissez|lachez|stoppez)\b")
+THIRD_PERSON = _rx(r"\b(?:elle|il|lui|sa|son|ses|celle-la|celui-la|cette meuf|ce mec|she|he|her|him)\b",
+                   r"\b(?:regarde|regardez|voyez|ecoutez)[- ](?:la|le)\b")
+IMPERATIVE_HOSTILE = _rx(r"\b(?:ferme[- ]la|casse[- ]toi|degage|tais[- ]toi|barre[- ]toi)\b",
+                         r"(?<!elle )(?<!il )(?<!on )\bva (?:te|mourir|pleurer|chialer)\b")
+# A name followed by one of these is the subject of a sentence about that person, not a vocative.
+THIRD_VERB = frozenset(["a", "est", "fait", "va", "dit", "etait", "avait", "s'est", "sait", "croit", "pense", "veut", "peut", "arrive", "vient", "se", "il", "elle"])
+_PERSON_INSULTS = (
+    r"conn?(?:e|asse|ard)|pute|salope|petasse|bouf+on(?:ne)?|bol+os+e?|debile|idiote?|abrutie?|cas+os|clocharde?|"
+    r"fayot(?:e)?|mytho(?:mane)?|menteu(?:r|se)|balance|victime|looser|loser|gogol|mongole?|tocard(?:e)?|charlatan|"
+    r"incapable|nullite|thon|baleine|truie|vache|boulet|bouffonne|pestes?|folle|taree?|boloss|intello"
+)
+
+# -- hostility aimed at a person ------------------------------------------------------------------------
+_INSULT_NOUNS = (
+    r"conn?(?:e|asse|ard)|pute|salope|petasse|pouf(?:iasse)?|bouf+on(?:ne)?|bol+os+e?|debile|idiote?|abrutie?|"
+    r"cas+os|cas soc|clocharde?|moche|laide?|grosse vache|vache|truie|baleine|thon|porc|cochon|nul(?:le)?|looser|loser|ratee?|"
+    r"mongole?|gogol|trisos?|attarde+e?|tapette|gouine|fdp|batard(?:e)?|enfoiree?|ordure|merde|"
+    r"mytho(?:mane)?|menteu(?:r|se)|hypocrite|faux[- ]cul|fayot(?:e)?|leche[- ]cul|clown|guignol|boulet|"
+    r"pathetique|pitoyable|minable|degueu(?:lasse)?|stupide|imbecile|cretine?|tocard(?:e)?|charlatan|boucher|"
+    r"incompetente?|incapable|nullite|dechet|plouc|beauf|chienne|sac a merde|pauvre (?:fille|type|conne?)|"
+    r"intello|cafard|rat|chien|eclatee?|immonde|inutile|ridicule|pestes?|sorciere|"
+    r"claquee?|guez|deteste+e?|pleureuse|pleurnicheuse|fragile|baltringue|naze|nulos|sous[- ]merde|"
+    r"amat(?:eur|rice)|ignorante?|arrogante?|pretentieu(?:x|se)|mediocre|danger public|"
+    r"joke|cringe|"
+    r"bitch|idiot|stupid|ugly|fat|dumb|freak|retard|slut|whore|pathetic|weirdo|creep|trash|annoying|useless"
+)
+_NOT = r"(?!pas\b|plus\b|jamais\b|pas\s|meme pas\b|not\b)"
+HOSTILE_STRONG = _rx(
+    rf"\b(?:t'es|t es|tes|t|tu es|vous etes|elle est|il est|c'est une?|quelle?|espece d'?e?|sale|grosse?|pauvre|t'es qu'une?|t'es vraiment une?|you(?:'re| are)(?: such)?(?: an?)?|ur|u r|what an?)\s+{_NOT}(?:\w+\s+){{0,2}}(?:{_INSULT_NOUNS})\b",
+    r"\b(?:t'es|tu es|t'es qu'une|t'es vraiment une) (?:une |qu'une )?victime\b",
+    r"\b(?:ta gueule|ftg|ferme ta gueule|ferme[- ]la|la ferme|ferme ta bouche|ferme ton clapet|tg|ntm|nique ta mere|"
+    r"va te faire|fais[- ]toi oublier|va te cacher|reste chez toi|nul a chier|"
+    r"(?:je|on|tout le monde) te deteste|(?:tu|vous) devriez avoir honte|tu devrais avoir honte|"
+    r"(?:rien|aucune place) a faire dans (?:ce metier|cette profession|ce groupe|cette classe|notre classe)|"
+    r"(?:faire|te faire|vous faire) radier|la honte de (?:la profession|la medecine|la classe|l'ecole)|"
+    r"go cry|so cringe|"
+    r"casse[- ]toi|degage|degagez|va mourir|creve|suicide[- ]toi|va te pendre|pends[- ]toi|kys|kill yourself|"
+    r"shut up|get lost|go away|no one asked|nobody asked|nobody likes you|no one likes you|"
+    r"personne (?:ne )?t'aime|personne (?:ne )?veut (?:de toi|etre (?:ton|ta) (?:ami|amie|pote))|"
+    r"t'as (?:pas|aucun) d'?amie?s?|tu sers a rien|t'as rien a faire ici|on t'a rien demande|"
+    r"tu pues|tu schlingues|on t'aime pas|on veut pas de toi|on veut plus te voir|retourne dans ton pays|"
+    r"t'es une honte|tu es une honte|honte a toi|tu fais (?:pitie|honte)|t'es grave|va pleurer|va chialer|"
+    r"osef de toi|on s'en fout de toi|t'es qui toi|tu devrais rendre ton diplome|rends ton diplome|"
+    r"une honte pour (?:la profession|la medecine|le service|l'hopital)|honte a la profession|"
+    r"tete de (?:cul|con|mort|noeud|gland|rat)|face de (?:rat|cul|pet)|"
+    r"tu vas (?:le payer|le regretter|prendre cher|en prendre|voir ce qui)|t'es mort\b|t'es morte\b|"
+    r"(?:on|je) va(?:is)? te (?:niquer|frapper|defoncer|tabasser|choper|casser|buter|tuer|faire la peau|afficher|retrouver|demonter)|"
+    r"(?:on|je) t'attends? a la sortie|gare a toi|attends[- ]toi a|"
+    r"bien fait pour (?:toi|elle|lui)|tu l'as merite|elle l'a merite|il l'a merite|cheh)\b",
+    rf"^\s*(?:{_INSULT_NOUNS})\s*[!.]*\s*$",  # a bare insult as a whole message
+    r"\bsale (?!temps|journee|semaine|boulot|moment|histoire|coup|affaire|gosse de riche)\w{3,}\b(?=.*\b(?:t'es|tu|toi)\b)",
+    r"[\U0001F921\U0001F92E\U0001F595]",  # clown, vomiting, middle finger
+    r"\b(?:t'es|t es|tu es|t|ur|you're)\s+(?:(?:trop|vraiment|tellement|grave|tro|trp|so)\s+)?(?:grosse?|gros|moche|bete|laide?)\b",
+    r"\bcomme une? (?:vache|baleine|truie|porc|cochon|thon|debile|attarde)\b",
+    r"\b(?!beaucoup\b|plein\b|rien\b)\w{4,} de merde\b",
+    rf"(?:\b(?:la|le|cette|ce|quelle?|une|un)\s+|\bl')(?:sale\s+|grosse\s+|gros\s+)?(?:{_PERSON_INSULTS})\b(?:\s+(?:celle|celui)[- ]la)?\W*$",
+    r"\bpersonne (?:ne )?te (?:croit|calcule|supporte|parle|regarde)\b",
+    r"\bpauvre (?:fille|type|conne?|mec|tache|naze|idiote?)\b|\bhonte de toi\b|\bla honte ambulante\b",
+    r"\b(?:on |personne (?:ne )?)t'a (?:pas |rien )?(?:demande|sonne)\b|\bon a pas demande ton avis\b|\boccupe[- ]toi de (?:toi|ta vie)\b",
+    r"^\W*(?:pleure|chiale|ouin ouin|cheh|balance|cassos)\W*$",
+    rf"^\W*(?:(?:mdr|ptdr|lol|jpp|xptdr|haha)\s+)?(?:sale\s+)?(?:{_PERSON_INSULTS})\W*$",
+)
+# Mild, civil disagreement: never hostile by itself.
+CIVIL = _rx(r"\b(?:pas d'accord|tu te trompes|c'est faux|je ne pense pas|je pense pas|a mon avis|sauf erreur|"
+            r"selon les recommandations|je maintiens|avec tout le respect|respectueusement|disagree)\b")
+
+# -- short approvals and mockery that take their harm from the message they answer -------------------------
+APPROVAL = _rx(
+    r"^\s*(?:\+\s*1+|\+1000|grave|trop vrai|trop ca|c'est clair|clair|exactement|exact|carrement|ouais|ouai|oui|"
+    r"wesh|jpp|mdr+|ptdr+|xptdr|lol+|mort de rire|pareil|valide|je valide|t'as raison|tellement|avoue|"
+    r"c'est (?:trop )?vrai|100 ?%|same|true|so true|this|la honte|bien fait|cheh|regardez?[- ]la|regardez?[- ]le|"
+    r"bien dit|tout a fait|voila|j'avoue|trop bien dit|il a raison|elle a raison|allez go|go|go tous|"
+    r"lmao|lmfao|fr|facts|ikr|exactly|real|so true|(?:entierement |tout a fait |totalement |trop )?d'accord avec|"
+    r"on est d'accord|je confirme|confirme|trop drole|hahaha|haha|ahah+|mdrr)\b",
+    r"^\s*(?:[\U0001F602\U0001F923\U0001F480\U0001F44D\U0001F4AF\U0001F921\U0001F92E\U0001F644\U0001F525\U0001F44F"
+    r"\U0001F606\U0001F60F\U0001F64C\U0001F62D\U0001F639\u2705\u261d\ufe0f\s])+\s*$",
+    r"\b(?:regardez?[- ]la|regardez?[- ]le|bien fait pour|c'est bien fait|mdr+|ptdr+|jpp)\b",
+)
+APPROVAL_MAX_WORDS = 8
+
+# -- defence, conciliation, reported speech ---------------------------------------------------------------------
+DEFENCE = _rx(
+    r"\b(?:laissez?[- ](?:la|le|les|moi) (?:tranquilles?|en paix)|laissez?[- ](?:la|le)|arretez?|arrete|stop|ca suffit|"
+    r"c'est pas drole|pas drole|c'est mechant|vous etes mechant|t'es mechant|c'est du harcelement|harcelement|"
+    r"je vais le dire|je (?:vais )?signaler?|je signale|respectez?[- ](?:la|le)|pourquoi tu (?:dis|l'|la|le)|"
+    r"pourquoi vous|elle vous a rien fait|il vous a rien fait|elle t'a rien fait|il t'a rien fait|"
+    r"on est (?:la|avec toi)|je suis (?:la|avec toi)|t'inquiete|tkt pas|ignore[- ]les|les ecoute pas|"
+    r"ecoute[- ]les pas|courage|t'es pas seule?|ca va aller|ils sont jaloux|elles sont jalouses|jaloux|jalouses?|"
+    r"c'est pas ok|pas ok|inacceptable|un peu de respect|soutien|force a toi|excuse[- ]toi|excusez[- ]vous|"
+    r"on ne parle pas comme ca|on parle pas comme ca|c'est pas gentil|pas gentil|lache[- ]la|lachez[- ]la|"
+    r"leave (?:her|him|them|me) alone|stop it|not ok|not cool|that's bullying|stop bullying|back off|"
+    r"that's (?:mean|not funny)|you guys are mean)"
+)
+CONCILIATION = _rx(
+    r"\b(?:calmez[- ]vous|calme[- ]toi|on se calme|du calme|restons (?:courtois|calmes?|cordiaux|polis)|"
+    r"pas la peine de|faites la paix|on peut en parler|parlons[- ]en|chacun (?:a|son)|reconciliez|"
+    r"on arrete tous|arretez tous|tout le monde se calme|on passe a autre chose|bref|let's calm down|calm down)"
+)
+REPORTED = _rx(r"\b(?:traite[es]* de|t'a traite|l'a traite|appele[es]* |a dit que|a ecrit|dire que|il a dit|elle a dit|"
+               r"vous avez dit|tu as dit|t'as dit|called (?:her|him|you))\b", r"[«\"“].{2,80}[»\"”]")
+
+# -- doxxing: personal information, and a call to go there ----------------------------------------------------
+DOX_ADDRESS = _rx(
+    r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|quai|cours|"
+    r"residence|lotissement)\b[^.!?\n]{2,40}",
+    r"\b(?:habite|vit|loge|crèche|creche|lives)\s+(?:au|a|à|dans|rue|avenue|at)\s+[^.!?\n]{3,40}",
+    r"\b(?:son|sa|ses) (?:adresse|domicile|appart|appartement|maison|bat(?:iment)?)\b",
+    r"\b(?:address|home address) (?:is|:)",
+)
+DOX_PHONE = _rx(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)", r"\b(?:son|sa) (?:num|numero|06|portable|tel)\b")
+DOX_WORK = _rx(
+    r"\b(?:bosse|travaille|taf|consulte|exerce|works?)\s+(?:a|au|aux|chez|dans|at|en)\s+[^.!?\n]{3,40}",
+    r"\b(?:son|sa) (?:cabinet|boulot|travail|taf|bureau|clinique|pharmacie|service|lycee|college|ecole|classe)\b"
+    r"(?:\s+(?:est|c'est|au|a|rue|dans))?",
+    r"\b(?:elle|il) est (?:en|au|a la|dans la) (?:classe|college|lycee|seconde|premiere|terminale|\d+e)\b",
+)
+DOX_SCHEDULE = _rx(
+    r"\b(?:finit|sort|termine|commence|arrive|rentre|quitte)\s+(?:[^.!?\n]{0,25}\s)?(?:a|vers)\s+\d{1,2}\s?h\d{0,2}",
+    r"\b(?:tous les|chaque) (?:lundis?|mardis?|mercredis?|jeudis?|vendredis?|samedis?|dimanches?|soirs?|matins?)\b",
+    r"\b(?:ses|son) (?:horaires?|planning|emploi du temps|edt)\b",
+    r"\b(?:garde|consultation|permanence)s? (?:le|du|les) (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)",
+)
+DOX_FAMILY = _rx(
+    r"\b(?:sa|ses|son) (?:fille|fils|gosses?|enfants?|femme|mari|mere|pere|daron|daronne|soeur|frere|copine?|mec)\b"
+    r"\s+(?:est|sont|va|vont|s'appelle|bosse|travaille|a|au|en)\b",
+)
+DOX_CALL = _rx(
+    r"\b(?:allez[- ]y|allons[- ]y|on y va|on debarque|on l'attend|on (?:passe|va passer) (?:lui|le|la)|"
+    r"on va (?:l'attendre|le voir|la voir|lui rendre visite|y aller|passer)|allez (?:lui|le|la) (?:dire|voir|rendre)|passez (?:le|la|lui) voir|rendez[- ]lui (?:visite|une visite)|faut qu'on aille|go (?:tous|tlm)|"
+    r"appelez[- ](?:le|la)|harcelez[- ](?:le|la)|spammez[- ](?:le|la)|envoyez[- ]lui|ecrivez[- ]lui|attendez[- ](?:le|la)|"
+    r"a bon entendeur|vous savez ou (?:le|la) trouver|vous savez ou (?:il|elle) (?:habite|bosse|est)|"
+    r"tout le monde sait ou|on sait ou (?:tu|il|elle)|je sais ou (?:tu|il|elle)|faites[- ]vous plaisir|"
+    r"pay (?:her|him) a visit|you know where)\b"
+)
+FIRST_PERSON_INFO = _rx(r"\b(?:mon cabinet|mon adresse|mon numero|mon num|mes horaires|je consulte|je travaille|"
+                        r"je bosse|j'habite|je finis|mes enfants|ma fille|mon fils)\b")
+
+STOPWORDS = frozenset(
+    ["le", "la", "les", "un", "une", "des", "de", "du", "et", "ou", "a", "au", "aux", "en", "dans", "sur", "pour", "par", "pas", "plus", "mais", "donc", "or", "ni", "car", "que", "qui", "quoi", "tu", "te", "toi", "ta", "ton", "tes", "il", "elle", "on", "nous", "vous", "ils", "elles", "je", "me", "moi", "ma", "mon", "mes", "ce", "cet", "cette", "ces", "est", "sont", "oui", "non", "bon", "bien", "mal", "tout", "tous", "rien", "ok", "merci", "salut", "coucou", "bonjour", "bonsoir", "dr", "dre", "doc", "docteur", "grave", "trop", "the", "and", "you", "she", "her", "him", "his"]
+)
+
+# Frequent chat words that look like the start of a first name ("ben" / Benjamin, "pat" / Patrick).
+NOT_NAMES = frozenset(
+    ["ben", "bah", "bref", "allez", "mdr", "lol", "ptdr", "jpp", "wesh", "vas", "vois", "voila", "ouais", "ouai", "nan", "non", "pour", "pourquoi", "quand", "comment", "sal", "salut", "cou", "coucou", "bonne", "bonsoir", "merci", "mer", "mar", "jeu", "ven", "sam", "dim", "lun", "demain", "hier", "ici", "la-bas", "tant", "tres", "chaud", "chaude", "grave", "trop", "pire", "mieux", "moins"]
+)
+
+
+def words(folded: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+(?:'[a-z0-9]+)?", folded)
+
+
+_EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\ufe0f\u200d]+")
+
+
+def strip_emoji(folded: str) -> str:
+    return _EMOJI.sub(" ", folded).strip()
+
+# -- reactions that reveal an attack: a defender protecting someone, the target's distress -----------------
+STRONG_DEFENCE = _rx(
+    r"\b(?:laissez?[- ](?:la|le|les)\b|lachez?[- ](?:la|le)\b|foutez?[- ]lui la paix|"
+    r"arretez? (?:de (?:l'|la |le |lui |les )|avec (?:elle|lui))|arrete (?:de (?:l'|la |le |lui ))|"
+    r"c'est du harcelement|vous etes (?:des )?mechant|c'est mechant|c'est pas (?:gentil|drole|correct|ok)|"
+    r"ce n'est pas correct|pas correct de|(?:elle|il) vous a rien fait|(?:elle|il) t'a rien fait|"
+    r"pourquoi (?:vous|tu) (?:l'|la |le |lui )|un peu de respect|respectez?[- ](?:la|le)|"
+    r"ignore[- ]les|les ecoute pas|ecoute[- ]les pas|on est avec toi|je suis avec toi|t'es pas seule?|"
+    r"leave (?:her|him|them) alone|stop bullying|that's bullying|you guys are mean)"
+)
+DISTRESS = _rx(
+    r"\b(?:laissez?[- ]moi|lachez?[- ]moi|pourquoi (?:vous|tu) (?:me |m')|je (?:vous|t')ai rien fait|j'ai rien fait|"
+    r"vous etes (?:des )?mechant|c'est mechant|ca me (?:blesse|fait mal|fait de la peine)|vous me (?:faites|blessez)|"
+    r"arretez (?:svp|stp|s'il vous plait)|pourquoi vous me|leave me alone|why are you (?:doing|saying))",
+    r"^\W*arretez\W*$",
+)
+SUPPORTIVE = _rx(r"[\u2764\U0001F495\U0001F618\U0001F970\U0001F917]|\b(?:bravo|felicitations|trop bien|cool|super|genial|"
+                 r"merci|je viens|je viendrai|t'inquiete|courage|trop belle?|j'adore)\b")
+# Mockery without insult words, common in teenage bullying.
+MOCKERY = _rx(
+    r"\bqui t'a (?:invitee?|sonnee?|demande|parle)\b|\bpersonne (?:ne )?t'a (?:invitee?|sonnee?)\b",
+    r"\btu te (?:crois|prends pour)\b|\bpour qui tu te prends\b|\b(?:elle|il) se (?:croit|prend pour)\b",
+    r"\bt'as cru t'etais qui\b|\bretourne (?:jouer|a ta place|dans ton coin|dans ta grotte)\b|\brentre chez toi\b",
+    r"\b(?:quel|le|un|total) malaise\b|\bt'es (?:trop |tellement )?genante?\b|\bla honte pour toi\b",
+    r"\bt'as vu (?:ta|ton|tes|sa|son|ses) (?:tete|gueule|dents|cheveux|nez|corps|habits|fringues|tenue|look)\b",
+    r"\bon dirait (?:un|une) (?:singe|chien|cochon|vache|clown|sorciere|bebe|gamine?)\b",
+    r"\bt'es pas (?:drole|belle?|marrante?|la bienvenue?)\b|\btu fais (?:tache|rire personne)\b",
+    r"\bpersonne (?:ne )?(?:vient|viendra) (?:jamais )?a tes?\b|\bpersonne (?:ne )?vient jamais\b",
+)
+LAUGH = _rx(r"[\U0001F602\U0001F923\U0001F480\U0001F606\U0001F639\U0001F62D]", r"\b(?:mdr|ptdr|lol|haha|ahah|jpp|xd|lmao)\b")

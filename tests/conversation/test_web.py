@@ -1,0 +1,86 @@
+"""Workspace pages for conversation findings: the grouped list, a raid view with roles, a target's timeline."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conversation.test_pipeline_law import Nothing  # also registers "nothing_test"
+from tests.web.conftest import build_world, login
+from veilleur import pipeline
+from veilleur.detect.conversation.evaluate import load_chat
+from veilleur.ingest.importer import import_messages
+from veilleur.records import Author, Message
+
+DEV = Path(__file__).resolve().parent.parent / "data" / "conversations" / "dev"
+
+
+@pytest.fixture()
+def client(tmp_path: Path) -> Any:
+    from fastapi.testclient import TestClient
+
+    from veilleur.web import create_app
+
+    world = build_world(tmp_path / "home")
+    chat = load_chat(DEV / "teen_tg_03.json")
+    last = chat.messages[-1]
+    evil = Message(source=last.source, community_id=last.community_id, community_name=last.community_name,
+                   message_id="m99", author=Author("hugo", "Hugo"), created_at=last.created_at,
+                   text="<script>alert(1)</script> clo t'es une grosse vache")
+    import_messages(world.store, [*chat.messages, evil])
+    pipeline.scan(world.store, detectors=["nothing_test"])
+    with TestClient(create_app(world.store.settings, world.store)) as c:
+        c.world = world  # type: ignore[attr-defined]
+        yield c
+    world.store.close()
+
+
+def test_conversation_pages_for_staff(client: Any) -> None:
+    assert client.get("/conversations", follow_redirects=False).status_code == 303  # login first
+    login(client, "viewer")
+    page = client.get("/conversations")
+    assert page.status_code == 200 and "Chloé Durand" in page.text and "Lucas M" in page.text
+    assert "223-1-1" in page.text  # the doxxing section
+    eid = re.search(r'href="/raid/(ep_[0-9a-f]+)"', page.text).group(1)  # type: ignore[union-attr]
+    raid = client.get(f"/raid/{eid}")
+    assert raid.status_code == 200
+    assert "initiateur" in raid.text and "soutien" in raid.text and "défenseur" in raid.text and "222-33-2-2" in raid.text
+    assert "Nina" in raid.text  # the defender is shown, with her role, not as a raider
+    assert "<script>alert" not in raid.text and "&lt;script&gt;" in raid.text
+    tuid = re.search(r'href="/target/(u_[0-9a-f]+)"', raid.text).group(1)  # type: ignore[union-attr]
+    tgt = client.get(f"/target/{tuid}")
+    assert tgt.status_code == 200 and "Chloé Durand" in tgt.text
+    assert "clo tu fais pitié" in tgt.text and "Ambre" in tgt.text
+    assert client.get("/raid/ep_nothere").status_code == 404
+
+
+def test_targeted_person_role_cannot_browse_conversations(client: Any) -> None:
+    login(client, "drclaire")
+    assert client.get("/conversations").status_code == 403
+
+
+def test_live_api_ingest_reports_the_raid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from veilleur.detect import base
+    from veilleur.web import create_app
+
+    monkeypatch.setitem(base._REGISTRY, "fake_harm", Nothing)
+    world = build_world(tmp_path / "home")
+    chat = load_chat(DEV / "teen_wa_02.json")
+    body = [{**m.to_dict(include_raw=False), "attachments": None} for m in chat.messages]
+    for b in body:
+        b.pop("attachments")
+        b.pop("uid")
+    with TestClient(create_app(world.store.settings, world.store)) as c:
+        h = {"Authorization": f"Bearer {world.tokens['mod']}"}
+        for i in range(0, len(body), 4):  # the feed arrives four messages at a time
+            r = c.post("/v1/messages", headers=h, json={"messages": body[i : i + 4]})
+            assert r.status_code == 200 and not r.json()["scan_errors"]
+        raids = c.get("/v1/findings", headers=h, params={"category": "raid"}).json()
+    world.store.close()
+    assert raids and {f["details"]["target"] for f in raids} == {"Noah Petit"}
+    assert {f["details"]["initiator"] for f in raids} == {"Mathis R"}

@@ -80,13 +80,22 @@ class Broken:
 @pytest.fixture(autouse=True)
 def fake_detectors() -> Iterator[None]:
     """Test-only detectors; the built-in ones (spaCy, ONNX models) are not loaded: the web layer is under test."""
+    import veilleur.detect.raid  # noqa: F401  (the raid pass always ran after the detectors)
+
     was = detect_base._LOADED
+    passes = dict(detect_base._PASSES)
     detect_base._LOADED = True
+    # Only the raid pass: whether the conversation pass is registered must not depend on which test
+    # imported it first (tests/conversation covers it, on the web pages too).
+    detect_base._PASSES.clear()
+    detect_base._PASSES["raid"] = passes.get("raid") or veilleur.detect.raid.RaidPass
     register_detector("fake_harm", FakeHarm, default=False)
     register_detector("fake_image", FakeImage, default=False)
     register_detector("fake_broken", Broken, default=False)
     yield
     detect_base._LOADED = was
+    detect_base._PASSES.clear()
+    detect_base._PASSES.update(passes)
 
 
 def face_png(w: int = 200, h: int = 160) -> bytes:

@@ -14,7 +14,7 @@ from veilleur.errors import InputError, NotFoundError
 from veilleur.respond.casefile import CaseFile, casefile_to_dict
 
 runner = CliRunner()
-SETS = ["--set", "name=Dr Aline Verdier", "--set", "email=a.verdier@example.org", "--set", "address=1 rue A / 44000 Nantes",
+SETS = ["--set", "name=Dr Aline Verdier", "--set", "email=a.verdier@example.org", "--set", "address=1 rue A / 44000 Nantes", "--set", "address_kind=professional",
         "--set", "court_city=Nantes", "--set", "city=Nantes"]  # fmt: skip
 
 

@@ -251,6 +251,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             values = {}
         parties = Parties.from_settings(values, _parse_sets(sets))
         data, meta = generate_document(cf, kind, parties, fmt)
+        for w in meta.pop("warnings", []):
+            typer.echo(f"Attention / warning: {w}", err=True)
         if str(out) == "-":
             if fmt == "pdf":
                 raise InputError(out, "PDF cannot go to stdout; give a file name")

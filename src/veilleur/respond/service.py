@@ -12,7 +12,7 @@ from typing import Any
 from veilleur.law.deadlines import Deadline, case_deadlines
 from veilleur.law.qualify import Qualification, interruptions_from_events, parse_interruption, qualify
 from veilleur.respond.casefile import CaseFile, Event, casefile_to_dict
-from veilleur.respond.documents import Parties, render
+from veilleur.respond.documents import Parties, render_checked
 from veilleur.respond.playbook import PlaybookView, build_view, check_transition
 
 QUALIFY_EVENT = "law.qualified"
@@ -86,8 +86,9 @@ def generate_document(
     cf: CaseFile, kind: str, parties: Parties, fmt: str, now: datetime | None = None
 ) -> tuple[bytes, dict[str, Any]]:
     """The document bytes and the event data to record ("document.generated")."""
-    data = render(kind, cf, parties, fmt, now=now)
+    data, warnings = render_checked(kind, cf, parties, fmt, now=now)
     meta = {
+        "warnings": warnings,
         "document": kind,
         "format": fmt,
         "sha256": hashlib.sha256(data).hexdigest(),

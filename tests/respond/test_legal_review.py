@@ -97,7 +97,7 @@ def test_home_address_needs_confirmation_in_a_raid_and_is_warned_about() -> None
     data, warnings = render_checked("mise_en_demeure", cf, _p(respondent="Nuit Blanche", address_kind="home"), "md", now=NOW)
     assert "12 rue des Lilas" in data.decode("utf-8") and any("HOME address" in w for w in warnings)
     lawyer = _md("plainte_procureur", cf, _p(lawyer_address="Cabinet Maître Roux, 2 quai Turenne, 44000 Nantes"))
-    assert "12 rue des Lilas" not in lawyer and "élisant domicile au cabinet de mon conseil" in lawyer
+    assert "12 rue des Lilas" not in lawyer and "J'élis domicile au cabinet de mon conseil, Cabinet Maître Roux" in lawyer
     assert "J'élis domicile" in lawyer
     # Outside raid/threat/doxxing cases the address is printed as given.
     assert "12 rue des Lilas" in _md("dsa_notice", _cf(secrecy_case), _p())

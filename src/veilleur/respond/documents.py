@@ -64,6 +64,11 @@ REPORT_OBJECTS = {
     "plainte_procureur": "Signalement de faits susceptibles de constituer des infractions (article 40 du code de procédure pénale)",
     "cnil_complaint": "Signalement de la diffusion de données de santé de tiers",
 }
+ORDRE_OBJECTS = {
+    "discipline": "Manquements déontologiques d'un médecin",
+    "interne": "Manquements d'un interne au secret professionnel",
+    "support": "Demande de soutien de l'Ordre (loi n° 2025-623 du 9 juillet 2025)",
+}
 # Platform notices and reports need the exact location of each content (DSA art. 16(2)(b)).
 URL_REQUIRED = frozenset({"dsa_notice", "pharos", "demande_effacement"})
 URL_PLACEHOLDER = "**[URL À COMPLÉTER AVANT ENVOI]**"
@@ -508,6 +513,7 @@ def build_context(
             "identifier_kinds": ", ".join(kinds_fr),
             "sexual_health_minor": sexual,
             "piece": piece_of.get(m.uid, 0),
+            "piece_sealed": bool(piece_of.get(m.uid)) and bool(pieces[piece_of[m.uid] - 1]["sealed"]),
             "categories": ", ".join(sorted(set(by_msg.get(m.uid, [])))),
             "qualification": (
                 {"name": c.offence.name_fr, "reference": c.offence.legal_reference(include_prescription=False)} if c else None
@@ -597,7 +603,11 @@ def build_context(
         "doc": {
             "kind": kind,
             "title": spec.title_fr,
-            "object": REPORT_OBJECTS.get(kind, spec.object) if role in ("third_party", "moderator") else spec.object,
+            "object": (
+                ORDRE_OBJECTS[ordre_mode if opts.get("respondent_status") != "interne" else "interne"]
+                if kind == "signalement_ordre" and ordre_mode
+                else REPORT_OBJECTS.get(kind, spec.object) if role in ("third_party", "moderator") else spec.object
+            ),
             "date_fr": format_date_fr(now),
             "place": parties.city or "Fait",
             "anonymous": parties.anonymous and bool(cats & {"minor_in_media"}) and bool(cats & {"sexual", "nudity"}),
@@ -914,7 +924,7 @@ def render_pdf(markup: str, title: str, case_id: str) -> bytes:
             pdf.set_font("serif", "I", 10)
             pdf.set_x(pdf.l_margin + 8)
             pdf.set_text_color(40)
-            pdf.multi_cell(width - 8, 5, "« " + line[2:] + " »", markdown=True, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width - 8, 5, line[2:], markdown=True, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.set_text_color(0)
             pdf.ln(1)
         elif line.startswith("- "):
@@ -930,7 +940,7 @@ def render_pdf(markup: str, title: str, case_id: str) -> bytes:
         elif line.startswith("   "):
             pdf.set_font("serif", "", 9.5)
             pdf.set_x(pdf.l_margin + 6)
-            pdf.multi_cell(width - 6, 4.8, line.strip(), markdown=True, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width - 6, 4.8, line.strip(), markdown=True, align="L", new_x="LMARGIN", new_y="NEXT")
         else:
             pdf.set_font("serif", "", 10.5)
             pdf.multi_cell(width, 5.2, line, align="J", markdown=True, new_x="LMARGIN", new_y="NEXT")

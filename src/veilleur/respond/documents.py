@@ -69,6 +69,13 @@ ORDRE_OBJECTS = {
     "interne": "Manquements d'un interne au secret professionnel",
     "support": "Demande de soutien de l'Ordre (loi n° 2025-623 du 9 juillet 2025)",
 }
+# The DejaVu font has no colour emoji: the PDF names the common ones (the md/txt output keeps them).
+EMOJI_FR = {
+    "😂": "visage riant aux larmes", "🤣": "mort de rire", "😉": "clin d'œil", "😘": "bisou", "😏": "sourire narquois",
+    "🙄": "yeux au ciel", "😡": "visage en colère", "😭": "pleurs", "🤡": "clown", "🐀": "rat", "🤮": "vomissement",
+    "💩": "caca", "🖕": "doigt d'honneur", "🔪": "couteau", "🔫": "pistolet", "💀": "tête de mort", "👍": "pouce levé",
+    "❤": "cœur", "🙏": "mains jointes", "😱": "visage horrifié",
+}  # fmt: skip
 # Platform notices and reports need the exact location of each content (DSA art. 16(2)(b)).
 URL_REQUIRED = frozenset({"dsa_notice", "pharos", "demande_effacement"})
 URL_PLACEHOLDER = "**[URL À COMPLÉTER AVANT ENVOI]**"
@@ -703,7 +710,16 @@ def _drawable(value: str) -> str:
     from veilleur.evidence.render import covered_codepoints
 
     cov = covered_codepoints(_fonts()[""])
-    return "".join(ch if ord(ch) in cov or ch in "\n\t" else f"[U+{ord(ch):04X}]" for ch in value)
+
+    def draw(ch: str) -> str:
+        if ord(ch) in cov or ch in "\n\t":
+            return ch
+        if ch in ("\ufe0f", "\u200d"):  # emoji presentation selector, zero-width joiner
+            return ""
+        name = EMOJI_FR.get(ch)
+        return f"[émoji : {name}]" if name else f"[U+{ord(ch):04X}]"
+
+    return "".join(draw(ch) for ch in value)
 
 
 def _pdf_escape(value: str) -> str:

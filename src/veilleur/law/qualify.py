@@ -384,8 +384,13 @@ def qualify(
             + " ; ".join(f"{c.offence.name_fr} ({format_date_fr(c.last_day)})" for c in expired)
             + "."
         )
-    if ctx.minor_involved:
-        warnings.append("Mineur concerné : orienter vers le 3018 (e-Enfance) et Point de Contact.")
+    if ctx.minor_involved and present & {"insult", "threat", "harassment", "raid", "sexual", "doxxing"}:
+        warnings.append("Mineur visé par des violences en ligne : orienter vers le 3018 (e-Enfance) et Point de Contact.")
+    elif ctx.minor_involved:
+        warnings.append(
+            "Mineur concerné : informer l'établissement qui le suit (DPO) et, selon le cas, les titulaires de "
+            "l'autorité parentale ; le 3018 s'adresse aux jeunes victimes de violences en ligne."
+        )
     if not candidates:
         warnings.append("Aucune qualification pénale ou déontologique suggérée par les constats.")
 

@@ -48,7 +48,9 @@ step "5/6 Documents (drafts to review), every kind for both cases, PDF"
 RAID_SENDER=(--set "name=Dr Hélène Marchetti (fictive)" --set "email=h.marchetti@example.org"
   --set "lawyer_address=Cabinet de Maître Anne Ombredane (fictive), 8 boulevard Desaix, 63000 Clermont-Ferrand"
   --set "city=Clermont-Ferrand" --set "court_city=Clermont-Ferrand" --set "ordre_department=Somme"
-  --set "prior_request_date=2026-04-16" --set "respondent=Thierry Vasseur" --set "pharos_override=oui")
+  --set "prior_request_date=2026-04-16" --set "respondent=Thierry Vasseur" --set "pharos_override=oui"
+  --set "capacity=médecin généraliste, centre de santé (fictif)"
+  --set "context=Médecin généraliste salariée d'un centre de santé, je suis membre du groupe Facebook « Entre Confrères — Médecins francophones », groupe fermé d'environ 1 850 membres, admis sur demande après validation par les administrateurs. Le 14 avril 2026, j'y ai publié un message dénonçant des moqueries envers des patients et indiquant avoir signalé certains messages ; les messages ci-dessous, publiés par des membres se présentant comme médecins, ont suivi en quelques heures.")
 SECRET_SENDER=(--set "name=Équipe de modération du groupe (fictive)" --set "email=moderation@example.org"
   --set "reporter_role=moderator" --set "signatory=Claire Dubois, modératrice (fictive)"
   --set "address=3 place du Marché, 15000 Aurillac (fictive)" --set "city=Aurillac" --set "court_city=Aurillac"

@@ -42,6 +42,8 @@ DEFAULTS = {
     "doctor_rpps": "",
     "author_address": "",
     "target": "",
+    "context": "",
+    "civil_status": "",
 }
 PHAROS_CATEGORIES = {
     "threat": "Menaces ou incitation à la violence",

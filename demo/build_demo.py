@@ -8,6 +8,7 @@ Run: ``.venv/bin/python demo/build_demo.py`` (add ``--check`` to only validate t
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import random
@@ -227,7 +228,21 @@ class Builder:
         self.rng.shuffle(chosen)
         return chosen
 
-    def _record(self, it: Item, out: Path) -> dict[str, Any]:
+    def _permalink(self, it: Item, post_id: str, comment_id: str | None) -> str:
+        """A fictional but realistic Facebook permalink (group post, comment or reply)."""
+
+        def num(item_id: str) -> str:
+            return str(10**15 + int(hashlib.sha256(item_id.encode()).hexdigest()[:14], 16) % (9 * 10**15))
+
+        group = self.group["id"].removeprefix("fbg_")
+        base = f"https://www.facebook.com/groups/{group}/posts/{num(post_id)}/"
+        if it.kind == "post":
+            return base
+        if comment_id is None or comment_id == it.id:
+            return f"{base}?comment_id={num(it.id)}"
+        return f"{base}?comment_id={num(comment_id)}&reply_comment_id={num(it.id)}"
+
+    def _record(self, it: Item, out: Path, post_id: str = "", comment_id: str | None = None) -> dict[str, Any]:
         ts = int(it.when.timestamp())
         attachments: list[dict[str, Any]] = []
         for m in it.media:
@@ -249,6 +264,10 @@ class Builder:
         if it.link:
             attachments.append({"data": [{"external_context": {"url": it.link}}]})
         rec: dict[str, Any] = {"id": it.id, "timestamp": ts}
+        post_id = post_id or it.id
+        if it.kind == "comment":
+            comment_id = it.id
+        rec["url"] = self._permalink(it, post_id, comment_id)
         if it.kind == "post":
             rec["title"] = f"{it.author} a publié dans {self.group['name']}."
             rec["author"] = it.author
@@ -265,7 +284,7 @@ class Builder:
         if reactions:
             rec["reactions"] = reactions
         if it.children:
-            rec["comments"] = [self._record(c, out) for c in it.children]
+            rec["comments"] = [self._record(c, out, post_id, comment_id) for c in it.children]
         return rec
 
     def write(self) -> dict[str, Any]:

@@ -43,18 +43,34 @@ $V evidence verify "$OUT/preuves-$RAID.zip"
 echo "Check it without veilleur: unzip it and follow 'Comment vérifier' in report.pdf (sha256sum -c SHA256SUMS)."
 
 step "5/6 Documents (drafts to review), every kind for both cases, PDF"
-# The sender is the fictional targeted doctor (raid) or the fictional moderation team (secrecy case).
+# The sender is the fictional targeted doctor (raid: her lawyer's address, never her home address) or the
+# fictional moderation team (secrecy case: a third party, signalement wording, no patient ever quoted).
 RAID_SENDER=(--set "name=Dr Hélène Marchetti (fictive)" --set "email=h.marchetti@example.org"
-  --set "address=12 rue des Tilleuls, 63000 Clermont-Ferrand (fictive)" --set "city=Clermont-Ferrand"
-  --set "court_city=Clermont-Ferrand" --set "ordre_department=Puy-de-Dôme" --set "prior_request_date=2026-04-16")
+  --set "lawyer_address=Cabinet de Maître Anne Ombredane (fictive), 8 boulevard Desaix, 63000 Clermont-Ferrand"
+  --set "city=Clermont-Ferrand" --set "court_city=Clermont-Ferrand" --set "ordre_department=Somme"
+  --set "prior_request_date=2026-04-16" --set "respondent=Thierry Vasseur" --set "pharos_override=oui"
+  --set "capacity=médecin généraliste, centre de santé (fictif)"
+  --set "context=Médecin généraliste salariée d'un centre de santé, je suis membre du groupe Facebook « Entre Confrères — Médecins francophones », groupe fermé d'environ 1 850 membres, admis sur demande après validation par les administrateurs. Le 14 avril 2026, j'y ai publié un message dénonçant des moqueries envers des patients et indiquant avoir signalé certains messages ; les messages ci-dessous, publiés par des membres se présentant comme médecins, ont suivi en quelques heures.")
 SECRET_SENDER=(--set "name=Équipe de modération du groupe (fictive)" --set "email=moderation@example.org"
+  --set "reporter_role=moderator" --set "signatory=Claire Dubois, modératrice (fictive)"
   --set "address=3 place du Marché, 15000 Aurillac (fictive)" --set "city=Aurillac" --set "court_city=Aurillac"
-  --set "ordre_department=Cantal" --set "prior_request_date=2026-06-05")
-# (droit_de_reponse is refused for these cases, rightly: its 3-month window closed in July 2026.)
-for kind in dsa_notice plainte_procureur cnil_complaint signalement_ordre pharos mise_en_demeure; do
+  --set "ordre_department=Creuse" --set "respondent=Marion Texier" --set "pharos_override=oui")
+# One letter per author (respondent); PHAROS only handles public content (a closed group: override shown).
+# (droit_de_reponse is refused for these cases, rightly: its 3-month window closed in July 2026; the erasure
+#  request is refused to the moderators, rightly: it belongs to the patients or their parents.)
+for kind in dsa_notice plainte_procureur cnil_complaint signalement_ordre pharos mise_en_demeure demande_effacement reponse_pacifique; do
   $V document "$kind" --case "$RAID" -o "$OUT/$RAID/$kind.pdf" --actor demo "${RAID_SENDER[@]}"
+  if [ "$kind" = demande_effacement ]; then
+    $V document "$kind" --case "$SECRET" -o "$OUT/$SECRET/$kind.pdf" --actor demo "${SECRET_SENDER[@]}" \
+      || echo "(refused, as it should be)"
+    continue
+  fi
   $V document "$kind" --case "$SECRET" -o "$OUT/$SECRET/$kind.pdf" --actor demo "${SECRET_SENDER[@]}"
 done
+# An interne is reported to her CHU, not to the Ordre (she is not on its tableau).
+$V document signalement_ordre --case "$SECRET" -o "$OUT/$SECRET/signalement_chu_interne.pdf" --actor demo \
+  "${SECRET_SENDER[@]}" --set "respondent=Julie Perrin" --set "respondent_status=interne" \
+  --set "establishment=CHU de Clermont-Ferrand (fictif)"
 $V document dsa_notice --case "$RAID" -o "$OUT/$RAID/dsa_notice.txt" --actor demo "${RAID_SENDER[@]}"
 echo "Documents written under $OUT/ (PDF; .txt/.md for web forms):"
 (cd "$OUT" && find . -name '*.pdf' -o -name '*.txt' | sort)

@@ -84,7 +84,8 @@ def test_secrecy_case_and_unknown_author_status() -> None:
     case, msgs, finds = secrecy_case()
     q = qualify(case, msgs, finds)
     assert {"violation_secret_professionnel", "deonto_secret", "identification_mineur_victime"} <= _ids(q)
-    assert any("3018" in w for w in q.warnings)
+    assert any("DPO" in w for w in q.warnings)  # a leaked patient's data: the establishment, not 3018
+    assert not any("orienter vers le 3018" in w for w in q.warnings)
     unknown = replace(case, context=replace(case.context, author_is_doctor=None))
     c = next(c for c in qualify(unknown, msgs, finds).candidates if c.offence.id == "violation_secret_professionnel")
     assert c.strength == "possible" and any("médecin" in t for t in c.to_establish)
@@ -107,3 +108,13 @@ def test_no_findings_gives_no_candidates() -> None:
     q = qualify(replace(case, finding_ids=()), msgs, [], now=datetime(2026, 11, 23, tzinfo=UTC))
     assert q.candidates == ()
     assert q.warnings
+
+
+def test_art_7_needs_a_patient_target_and_art_2_stays_possible_without_mockery() -> None:
+    case, msgs, finds = harassment_case()
+    doctors = replace(case, context=replace(case.context, author_is_doctor=True, target_is_patient=False))
+    assert "deonto_non_discrimination" not in _ids(qualify(doctors, msgs, finds))  # attacks on a colleague
+    s_case, s_msgs, s_finds = secrecy_case()
+    leak = [f for f in s_finds if f.category != "patient_mockery"]
+    q = qualify(replace(s_case, finding_ids=tuple(f.id for f in leak)), s_msgs, leak)
+    assert next(c for c in q.candidates if c.offence.id == "deonto_dignite").strength == "possible"

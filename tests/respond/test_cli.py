@@ -14,7 +14,7 @@ from veilleur.errors import InputError, NotFoundError
 from veilleur.respond.casefile import CaseFile, casefile_to_dict
 
 runner = CliRunner()
-SETS = ["--set", "name=Dr Aline Verdier", "--set", "email=a.verdier@example.org", "--set", "address=1 rue A / 44000 Nantes",
+SETS = ["--set", "name=Dr Aline Verdier", "--set", "email=a.verdier@example.org", "--set", "address=1 rue A / 44000 Nantes", "--set", "address_kind=professional",
         "--set", "court_city=Nantes", "--set", "city=Nantes"]  # fmt: skip
 
 
@@ -113,3 +113,24 @@ def test_store_round_trip(tmp_path: Path) -> None:
     assert "case-raid-1" in r.output
     r = runner.invoke(app, ["case", "show", "nope"])
     assert isinstance(r.exception, NotFoundError)
+
+
+def test_case_interrupt_restarts_press_deadlines_and_refuses_a_plain_complaint(tmp_path: Path) -> None:
+    f = _write(tmp_path, harassment_case)
+    r = runner.invoke(app, ["case", "interrupt", "--file", str(f), "--date", "2026-12-15", "--act", "plainte_simple"])
+    assert isinstance(r.exception, InputError) and "plainte simple" in str(r.exception)
+    r = runner.invoke(app, ["case", "interrupt", "--file", str(f), "--date", "2026-12-15", "--act", "citation"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["case", "qualify", "--file", str(f), "--json"])
+    days = {d["key"]: d["last_day"] for d in json.loads(r.output)["deadlines"]}
+    assert days["injure_publique"] == "2027-03-15"  # was 2027-01-01 before the act
+
+
+def test_document_command_warns_before_printing_a_home_address(tmp_path: Path) -> None:
+    f = _write(tmp_path, harassment_case)
+    out = tmp_path / "notice.md"
+    home = [s for s in SETS if s != "address_kind=professional"] + ["--set", "address_kind=home"]
+    home = [x for i, x in enumerate(home) if not (x == "--set" and i + 1 < len(home) and home[i + 1] == "--set")]
+    r = runner.invoke(app, ["document", "dsa_notice", "--file", str(f), "-o", str(out), *home])
+    assert r.exit_code == 0, r.output
+    assert "HOME address" in r.output

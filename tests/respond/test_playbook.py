@@ -57,7 +57,10 @@ def test_next_step_moves_with_history() -> None:
     view = _view(case, msgs, finds, done)
     assert view.next_step is not None and view.next_step.step.id != "signalement_plateforme"
     cnil = next(s for s in view.steps if s.step.id == "cnil")
-    assert cnil.earliest == date(2026, 12, 23)  # one month after the platform report
+    assert cnil.blocked_by == ("demande_effacement",) and cnil.earliest is None  # D2: the RGPD request comes first
+    view = _view(case, msgs, finds, [*done, _ev("demande_effacement", "done", t)])
+    cnil = next(s for s in view.steps if s.step.id == "cnil")
+    assert cnil.earliest == date(2026, 12, 23)  # one month after the erasure request
     assert view.next_step.step.id != "cnil"
 
 
@@ -71,8 +74,27 @@ def test_critical_threat_puts_emergency_first() -> None:
 def test_secrecy_case_steps() -> None:
     view = _view(*secrecy_case())
     applicable = {s.step.id for s in view.checklist()}
-    assert {"preuves", "ordre", "mineur_3018", "action_civile"} <= applicable
+    assert {"preuves", "ordre", "action_civile", "retirer_publication", "informer_dpo"} <= applicable
     assert "pharos" not in applicable and "droit_de_reponse" not in applicable  # closed group
+    assert "mineur_3018" not in applicable  # 3018 is for minors targeted by online violence, not leaked patients
+
+
+def test_lawful_review_gets_neutral_and_peaceful_levels() -> None:
+    case, msgs, _ = harassment_case()
+    low: list[Finding] = []
+    view = _view(case, msgs[:1], low)
+    applicable = {s.step.id: s.step.level for s in view.checklist()}
+    assert applicable.get("neutre") == "neutral" and applicable.get("reponse_pacifique") == "peaceful"
+    assert "plainte" not in applicable and "signalement_plateforme" not in applicable
+    raid = {s.step.id for s in _view(*harassment_case()).checklist()}
+    assert "neutre" not in raid and "reponse_pacifique" not in raid
+
+
+def test_targeted_doctor_gets_ordre_support_employer_and_certificate() -> None:
+    applicable = {s.step.id for s in _view(*harassment_case()).checklist()}
+    assert {"soutien_ordre", "employeur", "certificat_medical", "demande_effacement"} <= applicable
+    secret = {s.step.id for s in _view(*secrecy_case()).checklist()}
+    assert "soutien_ordre" not in secret and "employeur" not in secret
 
 
 def test_transitions() -> None:

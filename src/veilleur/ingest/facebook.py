@@ -120,6 +120,7 @@ class _PostReader:
             parent_id=parent_id,
             attachments=self.attachments(rec),
             reactions=dict(reactions),
+            url=_permalink(rec),
             raw={k: v for k, v in rec.items() if k != "comments"},
         )
 
@@ -157,6 +158,15 @@ def _unwrap_comment(rec: dict[str, Any]) -> dict[str, Any]:
             merged.update(inner)
             return merged
     return rec
+
+
+def _permalink(rec: dict[str, Any]) -> str | None:
+    """The item's permalink when the export gives one (the exact location a DSA notice needs)."""
+    for key in ("url", "permalink", "permalink_url"):
+        value = rec.get(key)
+        if isinstance(value, str) and value.startswith("https://"):
+            return value
+    return None
 
 
 def _short(rec: dict[str, Any]) -> str:

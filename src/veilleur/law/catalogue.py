@@ -72,6 +72,8 @@ class Offence:
     notes: tuple[str, str] | None = None
     strength_cap: str = "probable"  # "possible" when a key element cannot be seen by any detector
     review: tuple[str, str] | None = None  # that element, for the "to establish" list
+    penalty_online: tuple[str, str] | None = None  # the penalty when committed online (e.g. 222-33-2-2 4°)
+    probable_only_with: tuple[str, ...] = ()  # capped at "possible" unless one of these categories is present
 
     def name(self, lang: str = "fr") -> str:
         return self.name_fr if lang == "fr" else self.name_en
@@ -96,6 +98,7 @@ class Offence:
             "elements": [e[i] for e in self.elements],
             "penalty_base": self.penalty_base[i],
             "penalty_aggravated": self.penalty_aggravated[i] if self.penalty_aggravated else None,
+            "penalty_online": self.penalty_online[i] if self.penalty_online else None,
             "prescription_months": self.prescription_months,
             "prescription_start": self.prescription_start,
             "prescription_rule": self.prescription_rule,
@@ -164,9 +167,11 @@ def _parse_offence(path: str, d: Any) -> Offence:
     publicity = need("publicity")
     if publicity not in PUBLICITY:
         raise InputError(path, f"offence {oid!r}: publicity {publicity!r} not in {PUBLICITY}")
+    online = _bilingual(path, oid, "penalties.online", pen["online"]) if pen.get("online") else None
     cats = tuple(d.get("categories_any") or ())
     req_cats = tuple(d.get("requires_categories_any") or ())
-    for c in cats + req_cats:
+    probable_with = tuple(d.get("probable_only_with") or ())
+    for c in cats + req_cats + probable_with:
         if c not in CATEGORIES:
             raise InputError(path, f"offence {oid!r}: unknown taxonomy category {c!r}")
     grounds = tuple(d.get("grounds") or ())
@@ -218,6 +223,8 @@ def _parse_offence(path: str, d: Any) -> Offence:
         notes=notes,
         strength_cap=cap,
         review=_bilingual(path, oid, "review", d["review"]) if d.get("review") else None,
+        penalty_online=online,
+        probable_only_with=probable_with,
     )
 
 

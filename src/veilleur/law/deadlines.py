@@ -177,10 +177,21 @@ def case_deadlines(q: Qualification, reminder_days: tuple[int, ...] = DEFAULT_RE
         if o.prescription_months is None or c.start is None:
             continue
         notes: list[str] = []
-        if o.prescription_start == "first_publication":
+        if o.prescription_start == "first_publication" and o.kind == "contravention":
+            notes.append(
+                "Une plainte simple n'interrompt pas ce délai : pour une contravention, seules une citation "
+                "directe devant le tribunal de police ou des réquisitions d'enquête l'interrompent (la plainte avec "
+                "constitution de partie civile n'est ouverte que pour un crime ou un délit, CPP art. 85)."
+            )
+        elif o.prescription_start == "first_publication":
             notes.append(
                 "Une plainte simple n'interrompt pas ce délai : seuls une plainte avec constitution de "
-                "partie civile, une citation directe ou des réquisitions d'enquête l'interrompent."
+                "partie civile signée, une citation directe ou des réquisitions d'enquête l'interrompent."
+            )
+        if c.start_basis.startswith("acte interruptif"):
+            notes.append(
+                "Délai reparti de l'acte interruptif : l'interrompre de nouveau avant cette date, puis à chaque "
+                "échéance, jusqu'au jugement."
             )
         if o.prescription_start == "last_act":
             notes.append("Le délai court à partir du dernier acte : tout nouvel acte le fait repartir.")
@@ -210,7 +221,10 @@ def case_deadlines(q: Qualification, reminder_days: tuple[int, ...] = DEFAULT_RE
             q.first_publication_basis,
             3,
             "LCEN art. 6 IV (loi n° 2004-575) ; décret n° 2007-1527",
-            ("Seulement si le service ne permet pas de répondre directement.",),
+            (
+                "Seulement si le service ne permet pas de répondre directement.",
+                "Compté depuis le premier message du dossier (date la plus prudente) ; chaque message a sa propre fenêtre.",
+            ),
             reminder_days,
         )
     if q.first_publication is not None and not q.author_known:

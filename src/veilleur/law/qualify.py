@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from veilleur.errors import InputError
 from veilleur.law.catalogue import LABEL_EN, LABEL_FR, Catalogue, Offence, load_catalogue
-from veilleur.law.deadlines import format_date_fr, last_day_or_none, paris_date
+from veilleur.law.deadlines import PARIS, format_date_fr, last_day_or_none, paris_date
 from veilleur.records import Case, Finding, Message
 from veilleur.taxonomy import Severity, label
 
@@ -23,6 +24,69 @@ CONTEXT_QUESTIONS: dict[str, str] = {
 }
 STRONG_SCORE = 0.7
 KIND_ORDER = {"delit": 0, "contravention": 1, "civil": 2, "deontology": 3}
+INTERRUPTION_EVENT = "law.interruption"
+# Acts that interrupt the press-law prescription (loi 1881 art. 65). A plainte simple does not
+# (Cass. crim. 16 sept. 2014); an unsigned PCPC does not (Cass. crim. 3 nov. 2020, n° 19-81.627);
+# a PCPC is only open for a délit (CPP art. 85), not for a contravention.
+INTERRUPTING_ACTS: dict[str, str] = {
+    "pcpc": "plainte avec constitution de partie civile",
+    "citation": "citation directe",
+    "requisitions": "réquisitions d'enquête du procureur",
+    "instruction": "acte d'instruction ou de poursuite",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Interruption:
+    """An act that interrupts the press-law prescription: the period runs again from its date."""
+
+    day: date
+    act: str
+    offences: tuple[str, ...] = ()  # empty: every press-law offence of the case
+    signed: bool = True
+
+    @property
+    def label(self) -> str:
+        return f"{INTERRUPTING_ACTS[self.act]} du {format_date_fr(self.day)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.day.isoformat(), "act": self.act, "offences": list(self.offences), "signed": self.signed}
+
+
+def parse_interruption(data: dict[str, Any], where: str = "interruption") -> Interruption:
+    """Validates ``{date, act, offences?, signed?}``; a plainte simple or an unsigned PCPC is refused."""
+    act = str(data.get("act", "")).strip()
+    if act in ("plainte", "plainte_simple"):
+        raise InputError(
+            where,
+            "a plainte simple does not interrupt the press-law prescription (Cass. crim. 16 sept. 2014) / "
+            "une plainte simple n'interrompt pas la prescription",
+        )
+    if act not in INTERRUPTING_ACTS:
+        raise InputError(where, f"act {act!r} not in {', '.join(INTERRUPTING_ACTS)}")
+    try:
+        day = date.fromisoformat(str(data.get("date", "")))
+    except ValueError:
+        raise InputError(where, "date must be YYYY-MM-DD") from None
+    signed = bool(data.get("signed", True))
+    if act == "pcpc" and not signed:
+        raise InputError(
+            where, "an unsigned PCPC does not interrupt the prescription (Cass. crim. 3 nov. 2020) / PCPC non signée"
+        )
+    return Interruption(day, act, tuple(str(o) for o in data.get("offences") or ()), signed)
+
+
+def interruptions_from_events(events: Iterable[Any]) -> list[Interruption]:
+    """The interruptions recorded as case events (kind ``law.interruption``)."""
+    return [
+        parse_interruption(dict(getattr(e, "data", {}) or {}))
+        for e in events
+        if getattr(e, "kind", None) == INTERRUPTION_EVENT
+    ]
+
+
+def _press_regime(o: Offence) -> bool:
+    return o.prescription_start == "first_publication" and o.prescription_rule.startswith("Loi 1881")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +182,7 @@ def _publicity_fit(offence: Offence, case: Case, cat: Catalogue) -> tuple[bool, 
     # A closed group: non-public, unless its size makes the "communauté d'intérêts" doubtful.
     doubtful = size is not None and size >= cat.doubtful_closed_group_size
     if offence.publicity == "non_public":
-        reasons = [f"Diffusion dans un espace fermé{size_txt}"]
+        reasons = [f"Diffusion dans un espace fermé{size_txt}" + (" (variante retenue à défaut de publicité)" if doubtful else "")]
         todo = ["Absence de publicité : groupe fermé formant une communauté d'intérêts"] if doubtful else []
         return True, reasons, todo
     if doubtful:
@@ -136,6 +200,7 @@ def qualify(
     add: Sequence[str] = (),
     catalogue: Catalogue | None = None,
     now: datetime | None = None,
+    interruptions: Sequence[Interruption] = (),
 ) -> Qualification:
     """Candidate offences for ``case``; ``add`` forces catalogue entries a human retained (e.g. identity theft)."""
     cat = catalogue or load_catalogue()
@@ -152,8 +217,6 @@ def qualify(
     warnings: list[str] = []
     unknown_ids = [a for a in add if a not in cat.ids()]
     if unknown_ids:
-        from veilleur.errors import InputError
-
         raise InputError("offences.yaml", f"unknown offence id(s): {', '.join(unknown_ids)}")
 
     candidates: list[Candidate] = []
@@ -237,6 +300,22 @@ def qualify(
                 "commission": "date des faits",
                 "knowledge": "date de publication (par prudence)",
             }[o.prescription_start] + f" : message {pick.message_id}"
+        if start is not None and _press_regime(o):
+            mine = [i for i in interruptions if not i.offences or o.id in i.offences]
+            if any(i.act == "pcpc" for i in mine) and o.kind != "delit":
+                warnings.append(
+                    f"{o.name_fr} : la plainte avec constitution de partie civile n'est pas ouverte pour une "
+                    "contravention (CPP art. 85) ; seule une citation directe devant le tribunal de police interrompt."
+                )
+            acts = [
+                i for i in mine
+                if i.day >= paris_date(start) and not (i.act == "pcpc" and o.kind != "delit")
+            ]  # fmt: skip
+            if acts:
+                latest = max(acts, key=lambda i: i.day)
+                start = datetime.combine(latest.day, time(12, 0), tzinfo=PARIS).astimezone(UTC)
+                basis = f"acte interruptif : {latest.label} (le délai court à nouveau)"
+                reasons.append(f"Prescription interrompue : {latest.label}")
         strong = (
             bool(matched)
             and max(f.score for f in matched) >= STRONG_SCORE
@@ -244,6 +323,7 @@ def qualify(
             and not pub_todo
             and all(getattr(ctx, k) is not None for k in o.requires)
             and o.strength_cap == "probable"
+            and (not o.probable_only_with or bool(present & set(o.probable_only_with)))
         )
         candidates.append(
             Candidate(
@@ -272,10 +352,21 @@ def qualify(
             "Un même passage ne peut être poursuivi à la fois comme injure et comme diffamation : "
             "qualifier chaque passage une seule fois (loi 1881, art. 53)."
         )
-    if any(c.offence.prescription_months == 3 for c in candidates):
+    if any(c.offence.prescription_months == 3 and c.offence.kind == "delit" for c in candidates):
         warnings.append(
-            "Une plainte simple n'interrompt pas la prescription de 3 mois des infractions de presse : "
+            "Une plainte simple n'interrompt pas la prescription de 3 mois des délits de presse : "
             "prévoir une plainte avec constitution de partie civile ou une citation directe à temps."
+        )
+    if any(c.offence.prescription_months == 3 and c.offence.kind == "contravention" for c in candidates):
+        warnings.append(
+            "Contraventions de presse (non publiques) : la plainte avec constitution de partie civile n'est pas "
+            "ouverte (CPP art. 85) ; seule une citation directe devant le tribunal de police (ou des réquisitions "
+            "d'enquête du procureur) interrompt la prescription de 3 mois."
+        )
+    if interruptions and any(_press_regime(c.offence) for c in candidates):
+        warnings.append(
+            "Après un acte interruptif, le délai de prescription de presse court à nouveau : il faut l'interrompre "
+            "encore avant chaque échéance, jusqu'au jugement (loi 1881, art. 65)."
         )
     unprotected = sorted(
         {f.category for f in finds if _ground(f.category) in ("body_weight", "age", "other")}
@@ -305,8 +396,13 @@ def qualify(
             + " ; ".join(f"{c.offence.name_fr} ({format_date_fr(c.last_day)})" for c in expired)
             + "."
         )
-    if ctx.minor_involved:
-        warnings.append("Mineur concerné : orienter vers le 3018 (e-Enfance) et Point de Contact.")
+    if ctx.minor_involved and present & {"insult", "threat", "harassment", "raid", "sexual", "doxxing"}:
+        warnings.append("Mineur visé par des violences en ligne : orienter vers le 3018 (e-Enfance) et Point de Contact.")
+    elif ctx.minor_involved:
+        warnings.append(
+            "Mineur concerné : informer l'établissement qui le suit (DPO) et, selon le cas, les titulaires de "
+            "l'autorité parentale ; le 3018 s'adresse aux jeunes victimes de violences en ligne."
+        )
     if not candidates:
         warnings.append("Aucune qualification pénale ou déontologique suggérée par les constats.")
 

@@ -47,6 +47,7 @@ class EvidenceItem:
     description: str
     captured_at: datetime | None
     sealed: bool
+    source: str = ""  # the message uid for a captured message (vault ``source``), else URL or file name
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +57,7 @@ class EvidenceItem:
             "description": self.description,
             "captured_at": self.captured_at.isoformat() if self.captured_at else None,
             "sealed": self.sealed,
+            "source": self.source,
         }
 
 
@@ -88,6 +90,7 @@ def fallback_evidence(messages: list[Message]) -> list[EvidenceItem]:
                 description=f"Message de {m.author.name} ({where}), export JSON canonique (non encore scellé dans le coffre)",
                 captured_at=None,
                 sealed=False,
+                source=m.uid,
             )
         )
     return items
@@ -116,6 +119,7 @@ def evidence_for(case: Case, messages: list[Message], store: Any = None) -> list
             description=str(getattr(r, "description", "")),
             captured_at=getattr(r, "captured_at", None),
             sealed=True,
+            source=str(getattr(r, "source", "") or ""),
         )
         for r in raw
     ]

@@ -12,6 +12,7 @@ import typer
 
 from veilleur.errors import InputError
 from veilleur.law.deadlines import format_date_fr, paris_date
+from veilleur.law.qualify import INTERRUPTION_EVENT
 from veilleur.records import Case, CaseContext, stable_id
 from veilleur.respond.casefile import CaseFile, load_casefile, load_casefile_json, open_store
 from veilleur.respond.documents import FORMATS, Parties, kinds
@@ -19,6 +20,7 @@ from veilleur.respond.service import (
     DOCUMENT_EVENT,
     QUALIFY_EVENT,
     generate_document,
+    interruption_event,
     record,
     step_event,
     summarize,
@@ -209,6 +211,22 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         record(cf, store, file, "playbook.step", data, actor)
         typer.echo(f"{cf.case.id}: {step} {data['from']} → {status}")
 
+    @case_app.command("interrupt")
+    def case_interrupt(
+        case_id: str = typer.Argument(None),
+        day: str = typer.Option(..., "--date", help="Date of the act, YYYY-MM-DD."),
+        act: str = typer.Option(..., "--act", help="pcpc | citation | requisitions | instruction (not a plainte simple)."),
+        offence: list[str] = typer.Option([], "--offence", help="Offence id it covers (repeatable; default: all press offences)."),
+        unsigned: bool = typer.Option(False, "--unsigned", help="The PCPC is not signed (it then does not interrupt)."),
+        actor: str = typer.Option("cli", "--actor"),
+        file: Path = FILE_OPT,
+    ) -> None:
+        """Records an act interrupting the press-law prescription: its 3-month (or 1-year) clock restarts."""
+        cf, store = _load(case_id, file)
+        data = interruption_event({"date": day, "act": act, "offences": offence, "signed": not unsigned})
+        record(cf, store, file, INTERRUPTION_EVENT, data, actor)
+        typer.echo(f"{cf.case.id}: {act} du {day} enregistré ; les délais de presse repartent de cette date.")
+
     @app.command("document")
     def document(
         kind: str = typer.Argument(..., help=f"One of: {', '.join(kinds())}"),
@@ -233,6 +251,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             values = {}
         parties = Parties.from_settings(values, _parse_sets(sets))
         data, meta = generate_document(cf, kind, parties, fmt)
+        for w in meta.pop("warnings", []):
+            typer.echo(f"Attention / warning: {w}", err=True)
         if str(out) == "-":
             if fmt == "pdf":
                 raise InputError(out, "PDF cannot go to stdout; give a file name")

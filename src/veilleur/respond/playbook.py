@@ -29,8 +29,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 LEVELS = ("preventive", "neutral", "peaceful", "defensive", "offensive")
 WHEN_KEYS = (
-    "any_category", "min_severity", "public", "author_is_doctor", "minor_involved", "author_known",
-    "has_short_prescription", "has_candidates",
+    "any_category", "min_severity", "max_severity", "public", "author_is_doctor", "minor_involved", "author_known",
+    "target_is_health_professional", "target_is_patient", "has_short_prescription", "has_candidates",
 )  # fmt: skip
 LARGE_REACH = 1000
 
@@ -121,8 +121,9 @@ def _parse(text: str, path: str) -> tuple[Step, ...]:
             for c in when.get("any_category", []):
                 if c not in CATEGORIES:
                     raise InputError(path, f"step {sid!r}: unknown category {c!r}")
-            if "min_severity" in when:
-                Severity.parse(when["min_severity"])
+            for key in ("min_severity", "max_severity"):
+                if key in when:
+                    Severity.parse(when[key])
             if d["level"] not in LEVELS:
                 raise InputError(path, f"step {sid!r}: level {d['level']!r} not in {LEVELS}")
             deadline = dict(d.get("deadline") or {"type": "none"})
@@ -175,10 +176,14 @@ def _applies(step: Step, case: Case, findings: list[Finding], q: Qualification) 
         top = max((f.severity for f in findings), default=Severity.INFO)
         if top < Severity.parse(w["min_severity"]):
             return False
-    for flag in ("public", "author_is_doctor", "minor_involved", "author_known"):
+    if "max_severity" in w:
+        top = max((f.severity for f in findings), default=Severity.INFO)
+        if top > Severity.parse(w["max_severity"]):
+            return False
+    for flag in ("public", "author_is_doctor", "minor_involved", "author_known", "target_is_health_professional", "target_is_patient"):
         if flag in w and bool(getattr(ctx, flag)) != bool(w[flag]):
             return False
-    if w.get("has_candidates") and not q.candidates:
+    if "has_candidates" in w and bool(q.candidates) != bool(w["has_candidates"]):
         return False
     return not (w.get("has_short_prescription") and not any(c.offence.prescription_months == 3 for c in q.candidates))
 

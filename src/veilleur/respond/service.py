@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from veilleur.law.deadlines import Deadline, case_deadlines
-from veilleur.law.qualify import Qualification, qualify
+from veilleur.law.qualify import Qualification, interruptions_from_events, parse_interruption, qualify
 from veilleur.respond.casefile import CaseFile, Event, casefile_to_dict
-from veilleur.respond.documents import Parties, render
+from veilleur.respond.documents import Parties, render_checked
 from veilleur.respond.playbook import PlaybookView, build_view, check_transition
 
 QUALIFY_EVENT = "law.qualified"
@@ -44,10 +44,19 @@ def manual_offences(cf: CaseFile) -> list[str]:
 
 def summarize(cf: CaseFile, now: datetime | None = None, add: list[str] | None = None) -> CaseSummary:
     now = now or datetime.now(UTC)
-    q = qualify(cf.case, cf.messages, cf.findings, add=add if add is not None else manual_offences(cf), now=now)
+    q = qualify(
+        cf.case, cf.messages, cf.findings, add=add if add is not None else manual_offences(cf), now=now,
+        interruptions=interruptions_from_events(cf.events),
+    )  # fmt: skip
     deadlines = case_deadlines(q)
     view = build_view(cf.case, cf.findings, q, deadlines, cf.events, now=now)
     return CaseSummary(q, deadlines, view)
+
+
+def interruption_event(data: dict[str, Any]) -> dict[str, Any]:
+    """The data of a valid "law.interruption" event (raises InputError for a plainte simple, an
+    unsigned PCPC, an unknown act or a bad date)."""
+    return parse_interruption(data).to_dict()
 
 
 def step_event(cf: CaseFile, step: str, status: str, note: str = "", force: bool = False) -> dict[str, Any]:
@@ -77,8 +86,9 @@ def generate_document(
     cf: CaseFile, kind: str, parties: Parties, fmt: str, now: datetime | None = None
 ) -> tuple[bytes, dict[str, Any]]:
     """The document bytes and the event data to record ("document.generated")."""
-    data = render(kind, cf, parties, fmt, now=now)
+    data, warnings = render_checked(kind, cf, parties, fmt, now=now)
     meta = {
+        "warnings": warnings,
         "document": kind,
         "format": fmt,
         "sha256": hashlib.sha256(data).hexdigest(),

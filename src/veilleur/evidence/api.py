@@ -30,6 +30,7 @@ __all__ = [
     "delete_item",
     "evidence_for_case",
     "export_bundle",
+    "export_wacz",
     "file_path",
     "get_item",
     "ledger",
@@ -38,6 +39,7 @@ __all__ = [
     "timestamp_pending",
     "verify_bundle",
     "verify_vault",
+    "verify_wacz",
 ]
 
 
@@ -62,10 +64,19 @@ def capture_url(
     case_id: str | None = None,
     timeout_s: float = 60.0,
     limits: dict[str, Any] | None = None,
+    session: str | None = None,
+    account: str | None = None,
+    operator: str | None = None,
+    site_profile: str | None = None,
 ) -> EvidenceItem:
-    """Capture a page in headless Chromium; a hostile page gives an ``EvidenceError`` or a partial item."""
+    """Capture a page in headless Chromium; a hostile page gives an ``EvidenceError`` or a partial item.
+
+    ``session``: a saved login (see ``veilleur.evidence.sessions``), ``account``/``operator``: as declared."""
     vault = Vault(store)
-    item = _capture.capture_url(vault, url, actor=actor, case_id=case_id, timeout_s=timeout_s, limits=limits)
+    item = _capture.capture_url(
+        vault, url, actor=actor, case_id=case_id, timeout_s=timeout_s, limits=limits,
+        session=session, account=account, operator=operator, site_profile=site_profile,
+    )
     _after_write(vault)
     return item
 
@@ -111,6 +122,22 @@ def export_bundle(
 ) -> dict[str, Any]:
     """Write ``bundle.zip`` for a case and return its manifest."""
     return _export(Vault(store), case_id, out_path, actor=actor, allow_broken_ledger=allow_broken_ledger)
+
+
+def export_wacz(store: Store, case_id: str, out_path: str | Path, *, actor: str) -> dict[str, Any]:
+    """Write the case's URL captures as a signed WACZ (see ``veilleur.evidence.wacz``); the export is a ledger note."""
+    from veilleur.evidence.wacz import export_wacz as _wacz
+
+    vault = Vault(store)
+    summary = _wacz(vault, case_id, out_path, actor=actor)
+    _after_write(vault)
+    return summary
+
+
+def verify_wacz(path: str | Path) -> list[str]:
+    from veilleur.evidence.wacz import verify_wacz as _vw
+
+    return _vw(path)
 
 
 def verify_bundle(path: str | Path) -> VerifyReport:

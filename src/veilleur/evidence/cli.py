@@ -175,7 +175,13 @@ def export_cmd(
 
 
 @ev_app.command("verify")
-def verify_cmd(bundle: Path = typer.Argument(..., help="bundle.zip (or a .wacz written by export --wacz)"), as_json: bool = typer.Option(False, "--json")) -> None:
+def verify_cmd(
+    bundle: Path = typer.Argument(..., help="bundle.zip (or a .wacz written by export --wacz)"),
+    as_json: bool = typer.Option(False, "--json"),
+    receipt: list[Path] = typer.Option(
+        [], "--receipt", help="Also write a one-page receipt for non-technicians (receipt.html or receipt.pdf; repeatable)."
+    ),
+) -> None:
     """Verify a bundle: every hash, the ledger chain, every token. Exit 1 if anything was altered."""
     from veilleur.evidence import api
 
@@ -188,6 +194,12 @@ def verify_cmd(bundle: Path = typer.Argument(..., help="bundle.zip (or a .wacz w
             raise typer.Exit(1)
         return
     report = api.verify_bundle(bundle)
+    if receipt:
+        from veilleur.evidence.receipt import write_receipt
+
+        for r in receipt:
+            write_receipt(report, bundle, r)
+            typer.echo(f"reçu / receipt: {r}", err=True)
     if as_json:
         _print_json(report.to_dict())
     else:

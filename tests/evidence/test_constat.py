@@ -116,7 +116,7 @@ def test_authenticated_capture_report_states_conditions(tsa_store: Store, echo: 
     assert c["clock"]["status"] == "mesuré" and c["dns"]["A"] == ["127.0.0.1"]
     assert c["operator"]["declared"] == "Mme Témoin" and "commissaire de justice" in c["disclaimer"]
     out = tmp_path / "bundle.zip"
-    api.export_bundle(tsa_store, case.id, out, actor="moderatrice")
+    api.export_bundle(tsa_store, case.id, out, actor="moderatrice", recipient="procureur")
     assert api.verify_bundle(out).ok
     import zipfile
 

@@ -36,7 +36,7 @@ def test_green_and_red_receipts(tsa_store: Store, tmp_path: Path) -> None:
     m = make_message(tsa_store)
     item = api.capture_message(tsa_store, m.uid, actor="dr.fictif", case_id=case.id)
     bundle = tmp_path / "bundle.zip"
-    api.export_bundle(tsa_store, case.id, bundle, actor="dr.fictif")
+    api.export_bundle(tsa_store, case.id, bundle, actor="dr.fictif", recipient="procureur")
     runner = CliRunner()
     html_r, pdf_r = tmp_path / "recu.html", tmp_path / "recu.pdf"
     r = runner.invoke(_app(), ["evidence", "verify", str(bundle), "--receipt", str(html_r), "--receipt", str(pdf_r)])

@@ -136,19 +136,24 @@ def export_cmd(
     case: str = typer.Argument(..., help="Case id."),
     output: Path = typer.Option(None, "-o", "--output", help="bundle.zip to write."),
     wacz: Path = typer.Option(None, "--wacz", help="Also (or only) write the case's URL captures as a signed WACZ file."),
+    recipient: str = typer.Option(
+        None, "--recipient",
+        help="procureur|ordre: sealed originals and views; platform|cnil (and by default): pseudonymised views only.",
+    ),
     actor: str = typer.Option(None, "--actor"),
     allow_broken_ledger: bool = typer.Option(
         False, "--allow-broken-ledger", help="Export even if the ledger fails its check (the report says so in red)."
     ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Export a case's evidence as a verifiable bundle.zip (manifest, ledger, tokens, SHA256SUMS, PDF).
+    """Export a case's evidence as a verifiable bundle.zip (manifest, ledger, tokens, SHA256SUMS, PDF), and/or its
+    URL captures as a signed WACZ (--wacz). Bundles carry pseudonymised views unless --recipient procureur|ordre.
 
     The ledger's export entry seals the report and every evidence file. Refused if the ledger fails its check."""
     from veilleur.evidence import api
 
     if output is None and wacz is None:
-        raise InputError("export", "give -o bundle.zip and/or --wacz out.wacz")
+        raise typer.BadParameter("give -o bundle.zip and/or --wacz out.wacz")  # a usage error: exit 2
     if wacz is not None:
         with _store() as store:
             summary = api.export_wacz(store, case, wacz, actor=_actor(actor))
@@ -159,7 +164,9 @@ def export_cmd(
         if output is None:
             return
     with _store() as store:
-        manifest = api.export_bundle(store, case, output, actor=_actor(actor), allow_broken_ledger=allow_broken_ledger)
+        manifest = api.export_bundle(
+            store, case, output, actor=_actor(actor), allow_broken_ledger=allow_broken_ledger, recipient=recipient
+        )
     if as_json:
         _print_json({"bundle": str(output), "items": len(manifest["items"]), "timestamps": manifest["timestamps"]})
         return
@@ -221,6 +228,35 @@ def verify_cmd(
         )
     if not report.ok:
         raise typer.Exit(1)
+
+
+@ev_app.command("open")
+def open_cmd(
+    item_id: str = typer.Argument(..., help="Evidence item id (ev_…)."),
+    reason: str = typer.Option(..., "--reason", help="Why you open the original (written to the ledger)."),
+    role: str = typer.Option(..., "--role", help="Your role, e.g. avocat, procureur, dpo ([evidence] original_roles)."),
+    output: Path = typer.Option(Path("."), "-o", "--output", help="Folder to copy the original files into."),
+    actor: str = typer.Option(None, "--actor"),
+) -> None:
+    """Open an item's sealed original (not its pseudonymised view): needs a role and a reason, logged in the ledger."""
+    from veilleur.evidence import api
+
+    with _store() as store:
+        paths = api.open_original(store, item_id, actor=_actor(actor), role=role, reason=reason, out_dir=output)
+    for p in paths:
+        typer.echo(str(p))
+
+
+@ev_app.command("view")
+def view_cmd(item_id: str = typer.Argument(..., help="Evidence item id (ev_…)."), actor: str = typer.Option(None, "--actor")) -> None:
+    """Make (and seal) the pseudonymised view of an item: identifiers masked, faces blurred."""
+    from veilleur.evidence import api
+
+    with _store() as store:
+        item = api.make_view(store, item_id, actor=_actor(actor))
+    typer.echo(_summary(item))
+    for c in item.observed.get("changes", []):
+        typer.echo(f"  {c}")
 
 
 @ev_app.command("timestamp")
@@ -328,6 +364,8 @@ def login_cmd(
     else:
         if not url:
             raise InputError("login", "give --url LOGIN_URL (or --storage-state FILE)")
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            raise InputError("login", "no graphical display for the login window: use --storage-state FILE or --username/--password-env")
         typer.echo("Une fenêtre Chromium s'ouvre : connectez-vous, puis fermez la fenêtre. / Sign in, then close the window.")
         info = ss.login_interactive(st, site, url, chromium=chromium, account=account, timeout_s=timeout)
     typer.echo(f"session {info.site} enregistrée (chiffrée) : {info.cookies} cookie(s) pour {', '.join(info.domains) or '-'}")

@@ -15,7 +15,19 @@ NO_TOKEN_FR = (
     "ni la date ni l'absence de modification ne sont alors attestées par un tiers."
 )
 
-KIND_FR = {"message": "Message enregistré", "url": "Page web capturée", "file": "Fichier fourni par l'utilisateur"}
+KIND_FR = {
+    "message": "Message enregistré",
+    "url": "Page web capturée",
+    "file": "Fichier fourni par l'utilisateur",
+    "view": "Vue pseudonymisée",
+}
+RECIPIENT_FR = {
+    None: "non précisé : vues pseudonymisées seulement (les originaux restent scellés au coffre)",
+    "procureur": "procureur de la République : originaux scellés et vues",
+    "ordre": "ordre professionnel : originaux scellés et vues",
+    "platform": "plateforme : vues pseudonymisées seulement",
+    "cnil": "CNIL : vues pseudonymisées seulement",
+}
 ACTION_FR = {
     "item.added": "ajout",
     "item.viewed": "consultation",
@@ -141,6 +153,7 @@ def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: li
     d.kv("Généré par", manifest["generated_by"])
     d.kv("Logiciel", manifest["software"])
     d.kv("Pièces", str(len(manifest["items"])))
+    d.kv("Destinataire", RECIPIENT_FR.get(manifest.get("recipient"), str(manifest.get("recipient"))))
     if manifest.get("ledger_problems"):
         d.kv("ATTENTION", "journal altéré à l'export, export forcé (voir « ATTENTION : journal altéré »)")
     d.p(
@@ -177,6 +190,12 @@ def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: li
             d.kv("Navigateur", f"{browser.get('name', '')} {browser.get('version', '')}")
             d.kv("Auteur", "non déterminé par la capture (voir la page)")
             constat_section(d, obs)
+        elif rec["kind"] == "view":
+            d.kv("Pièce d'origine", f"{obs.get('derived_from')} ({KIND_FR.get(obs.get('original_kind', ''), '')}), "
+                 f"SHA-256 {obs.get('original_sha256')}")
+            d.kv("Modifications", " ; ".join(obs.get("changes") or []))
+            d.p("L'original reste scellé au coffre ; il peut être remis au procureur ou à l'ordre sur demande, et son "
+                "empreinte ci-dessus permet de vérifier qu'il s'agit bien de la même pièce.", 8.5)
         else:
             d.kv("Auteur déclaré", decl.get("author", "non déclaré"))
             d.kv("Date déclarée", f"{decl.get('date', 'non déclarée')}" + (f" — {_dt(decl['date_utc'])}" if decl.get("date_utc") else ""))

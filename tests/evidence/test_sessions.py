@@ -112,6 +112,14 @@ def test_bad_storage_state_and_bad_site_name_are_one_line_errors(tmp_path: Path)
         SessionStore(tmp_path).info("../etc")
 
 
+def test_headed_login_without_display_is_a_one_line_error(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    r = CliRunner().invoke(_app(), ["evidence", "login", "forum", "--url", "https://forum.example/login"])
+    assert r.exit_code != 0 and "no graphical display" in str(r.exception)
+    assert SessionStore(store.settings.home).list() == []
+
+
 # -- with Chromium -----------------------------------------------------------------------------------
 @browser
 def test_wrong_password_saves_nothing(tmp_path: Path, forum: tuple[str, Forum]) -> None:

@@ -118,6 +118,36 @@ def test_forger_who_rehashes_and_resigns_is_caught_by_the_ledger_seal(wacz_file:
     assert any("signature does not verify" in p for p in api.verify_wacz(forged))
 
 
+def test_cli_export_wacz_warns_and_verify_exit_status(wacz_file: tuple[Path, Store], tmp_path: Path) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from veilleur.evidence.cli import register
+
+    path, store = wacz_file
+    app = typer.Typer()
+    register(app, typer.Typer())
+
+    @app.callback()
+    def _root() -> None:
+        pass
+
+    case_id = api.list_items(store)[0].case_id
+    out = tmp_path / "cli.wacz"
+    r = CliRunner().invoke(app, ["evidence", "export", str(case_id), "--wacz", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "ORIGINAL WARCs" in r.output and out.is_file()
+    assert CliRunner().invoke(app, ["evidence", "verify", str(out)]).exit_code == 0
+    with zipfile.ZipFile(out) as z:
+        warc = next(n for n in z.namelist() if n.startswith("archive/"))
+        data = bytearray(z.read(warc))
+    data[100] ^= 0x20
+    bad = tmp_path / "bad.wacz"
+    _rewrite(out, bad, {warc: bytes(data)})
+    r = CliRunner().invoke(app, ["evidence", "verify", str(bad)])
+    assert r.exit_code == 1 and warc in r.output
+
+
 def test_surt() -> None:
     assert surt("https://www.Example.com/A/b?x=1") == "com,example)/a/b?x=1"
     assert surt("http://127.0.0.1:8080/t") == "127.0.0.1:8080)/t"

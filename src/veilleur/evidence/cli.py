@@ -155,6 +155,15 @@ def export_cmd(
     if output is None and wacz is None:
         raise typer.BadParameter("give -o bundle.zip and/or --wacz out.wacz")  # a usage error: exit 2
     if wacz is not None:
+        from veilleur.evidence.views import carries_originals, check_recipient
+
+        if not carries_originals(check_recipient(recipient)):
+            typer.secho(
+                "attention: a WACZ carries the ORIGINAL WARCs (not pseudonymised): give it only to a recipient allowed "
+                "originals (--recipient procureur|ordre)",
+                fg="yellow",
+                err=True,
+            )
         with _store() as store:
             summary = api.export_wacz(store, case, wacz, actor=_actor(actor))
         if as_json and output is None:

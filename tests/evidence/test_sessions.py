@@ -21,7 +21,7 @@ from tests.evidence.forum_site import PASSWORD, PROFILE_YAML, USER, Forum, serve
 from veilleur.errors import NotFoundError
 from veilleur.evidence import api
 from veilleur.evidence.cli import register
-from veilleur.evidence.sessions import SessionStore, import_storage_state, login_form
+from veilleur.evidence.sessions import SessionStore, import_storage_state, login_form, login_interactive
 from veilleur.evidence.vault import EvidenceError, Vault
 from veilleur.store import Store
 
@@ -128,6 +128,56 @@ def test_wrong_password_saves_nothing(tmp_path: Path, forum: tuple[str, Forum]) 
     with pytest.raises(EvidenceError, match="login failed"):
         login_form(st, "forum", f"{site}/login", chromium=CHROMIUM, username=USER, password="faux", account=None, timeout_s=30)
     assert st.list() == []
+
+
+@browser
+@pytest.mark.browser
+def test_interactive_login_keeps_the_session_when_the_window_is_closed(tmp_path: Path, forum: tuple[str, Forum]) -> None:
+    """The user signs in, then closes the window: simulated by a thread that fills the form through the
+    server-side session check and then ends the dedicated Chromium (found by its profile folder)."""
+    import contextlib
+    import signal
+    import threading
+    import time
+
+    site, srv = forum
+    st = SessionStore(tmp_path)
+    profile = st.profile_dir("forum")
+    n_sessions = len(srv.sessions)
+
+    def browser_pids() -> list[int]:
+        pids = []
+        for d in Path("/proc").iterdir():
+            if not d.name.isdigit():
+                continue
+            try:
+                cmd = (d / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if any(str(profile).encode() in c for c in cmd) and not any(c.startswith(b"--type=") for c in cmd):
+                pids.append(int(d.name))
+        return pids
+
+    def user() -> None:
+        deadline = time.monotonic() + 40
+        # "signing in": the login page submits its form by itself (autosubmit=1); then the user closes the window
+        while time.monotonic() < deadline and len(srv.sessions) == n_sessions:
+            time.sleep(0.2)
+        time.sleep(1.5)  # the poller reads the storage state at least once after login
+        for pid in browser_pids():  # the dedicated Chromium this test's login started
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    t = threading.Thread(target=user, daemon=True)
+    t.start()
+    login_url = f"{site}/login?autosubmit=1"
+    t0 = time.monotonic()
+    info = login_interactive(st, "forum", login_url, chromium=CHROMIUM, account="alice.fictive", timeout_s=45, headless=True)
+    assert time.monotonic() - t0 < 35  # ended by the closed window, not by the time limit
+    t.join(5)
+    assert info.method == "interactive" and info.account == "alice.fictive" and info.cookies == 1
+    assert next(c["value"] for c in st.load("forum")[1]["cookies"] if c["name"] == "sid") in srv.sessions
+    assert not profile.exists()  # the unencrypted Chromium profile is wiped
 
 
 @browser

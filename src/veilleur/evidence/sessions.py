@@ -187,14 +187,21 @@ def _url(url: str) -> str:
 
 # -- logins ----------------------------------------------------------------------------------------
 def login_interactive(
-    store: SessionStore, site: str, url: str, *, chromium: str, account: str | None, timeout_s: float = 900
+    store: SessionStore,
+    site: str,
+    url: str,
+    *,
+    chromium: str,
+    account: str | None,
+    timeout_s: float = 900,
+    headless: bool = False,
 ) -> SessionInfo:
-    """Headed Chromium on a dedicated profile; returns when the user closes the window."""
+    """Headed Chromium on a dedicated profile; returns when the user closes the window (``headless``: tests only)."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     _url(url)
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    if not headless and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         raise EvidenceError("no graphical display for the login window: use --storage-state FILE or --username/--password-env")
     profile = store.profile_dir(site)
     shutil.rmtree(profile, ignore_errors=True)
@@ -204,7 +211,7 @@ def login_interactive(
     try:
         with sync_playwright() as p:
             ctx = p.chromium.launch_persistent_context(
-                str(profile), executable_path=chromium, headless=False, args=LOGIN_FLAGS, locale="fr-FR", viewport=None
+                str(profile), executable_path=chromium, headless=headless, args=LOGIN_FLAGS, locale="fr-FR", viewport=None
             )
             page = ctx.pages[0] if ctx.pages else ctx.new_page()
             page.goto(url)

@@ -33,7 +33,7 @@ def bundle(tsa_store: Store, tmp_path: Path) -> Path:
     other.write_text("autre affaire, nom d'un patient fictif")
     api.capture_file(tsa_store, other, actor="x")
     out = tmp_path / "out" / "bundle.zip"
-    api.export_bundle(tsa_store, case.id, out, actor="juriste")
+    api.export_bundle(tsa_store, case.id, out, actor="juriste", recipient="procureur")
     return out
 
 
@@ -180,7 +180,7 @@ def test_export_of_empty_case_and_bad_bundle_are_clear_errors(store: Store, tmp_
 
     case = make_case(store)
     with pytest.raises(EvidenceError, match="no evidence items"):
-        api.export_bundle(store, case.id, tmp_path / "b.zip", actor="x")
+        api.export_bundle(store, case.id, tmp_path / "b.zip", actor="x", recipient="procureur")
     assert not (tmp_path / "b.zip").exists()
     bad = tmp_path / "bad.zip"
     bad.write_bytes(b"not a zip")
@@ -193,7 +193,7 @@ def test_bundle_without_tsa_verifies_with_pending_warning(store: Store, tmp_path
     f = tmp_path / "a.pdf"
     f.write_bytes(b"%PDF-1.4 fictif")
     api.capture_file(store, f, actor="x", case_id=case.id)
-    manifest = api.export_bundle(store, case.id, tmp_path / "b.zip", actor="x")
+    manifest = api.export_bundle(store, case.id, tmp_path / "b.zip", actor="x", recipient="procureur")
     assert manifest["timestamps"] == [] and manifest["timestamp_note"]
     report = api.verify_bundle(tmp_path / "b.zip")
     # E5: without a token the bundle proves self-consistency only, and says so exactly (not "integrity")

@@ -178,7 +178,7 @@ def test_deleted_vault_file_refuses_export_with_one_clear_error(store: Store, tm
     Vault(store).blobs.path(f.sha256).unlink()
     out = tmp_path / "b.zip"
     with pytest.raises(EvidenceError, match=f"item {item.id} file {f.name}: vault file .* missing from the vault"):
-        api.export_bundle(store, case_id, out, actor="x")
+        api.export_bundle(store, case_id, out, actor="x", recipient="procureur")
     assert not out.exists() and not list(tmp_path.glob(".bundle-*"))
 
 
@@ -188,9 +188,9 @@ def test_broken_ledger_refuses_export_unless_forced(store: Store, tmp_path: Path
         s.execute(update(LedgerEntryRow).where(LedgerEntryRow.seq == 1).values(data='{"forged": true}'))
     out = tmp_path / "b.zip"
     with pytest.raises(EvidenceError, match="ledger fails its check .* export refused"):
-        api.export_bundle(store, case_id, out, actor="x")
+        api.export_bundle(store, case_id, out, actor="x", recipient="procureur")
     assert not out.exists()
-    manifest = api.export_bundle(store, case_id, out, actor="x", allow_broken_ledger=True)
+    manifest = api.export_bundle(store, case_id, out, actor="x", allow_broken_ledger=True, recipient="procureur")
     assert manifest["ledger_problems"] and "entry 1" in manifest["ledger_problems"][0]
     m = _members(out)
     text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(m["rapport.pdf"])).pages).split())

@@ -97,7 +97,7 @@ def test_capture_page_gives_screenshot_pdf_html_warc_and_metadata(store: Store, 
     item = api.capture_url(store, f"{site}/start", actor="moderatrice", timeout_s=40)
     vault = Vault(store)
     files = {f.role: f for f in item.files}
-    assert set(files) == {"screenshot", "pdf", "html", "warc", "metadata"}
+    assert set(files) == {"screenshot", "pdf", "html", "warc", "metadata", "navigation"}  # navigation: the opening view
     assert item.status == "complete", item.partial_reason
     assert Image.open(io.BytesIO(vault.read(files["screenshot"]))).width == 1280
     assert vault.read(files["pdf"]).startswith(b"%PDF")

@@ -50,7 +50,7 @@ def test_cli_workflow(tsa_store: Store, tmp_path: Path) -> None:
     r = runner.invoke(app, ["evidence", "timestamp", "--json"])
     assert r.exit_code == 0 and json.loads(r.output)["pending"] == []
     out = tmp_path / "bundle.zip"
-    r = runner.invoke(app, ["evidence", "export", case.id, "-o", str(out)])
+    r = runner.invoke(app, ["evidence", "export", case.id, "-o", str(out), "--recipient", "procureur"])
     assert r.exit_code == 0 and out.exists(), r.output
     r = runner.invoke(app, ["evidence", "verify", str(out)])
     assert r.exit_code == 0 and ": OK" in r.output, r.output

@@ -34,7 +34,7 @@ def exported(store: Store, tmp_path: Path) -> tuple[Store, Path]:
     m = make_message(store)
     api.capture_message(store, m.uid, actor="moderatrice", case_id=case.id)
     out = tmp_path / "bundle.zip"
-    api.export_bundle(store, case.id, out, actor="juriste")
+    api.export_bundle(store, case.id, out, actor="juriste", recipient="procureur")
     return store, out
 
 

@@ -30,14 +30,18 @@ __all__ = [
     "delete_item",
     "evidence_for_case",
     "export_bundle",
+    "export_wacz",
     "file_path",
     "get_item",
     "ledger",
     "list_items",
+    "make_view",
+    "open_original",
     "set_legal_hold",
     "timestamp_pending",
     "verify_bundle",
     "verify_vault",
+    "verify_wacz",
 ]
 
 
@@ -62,10 +66,19 @@ def capture_url(
     case_id: str | None = None,
     timeout_s: float = 60.0,
     limits: dict[str, Any] | None = None,
+    session: str | None = None,
+    account: str | None = None,
+    operator: str | None = None,
+    site_profile: str | None = None,
 ) -> EvidenceItem:
-    """Capture a page in headless Chromium; a hostile page gives an ``EvidenceError`` or a partial item."""
+    """Capture a page in headless Chromium; a hostile page gives an ``EvidenceError`` or a partial item.
+
+    ``session``: a saved login (see ``veilleur.evidence.sessions``), ``account``/``operator``: as declared."""
     vault = Vault(store)
-    item = _capture.capture_url(vault, url, actor=actor, case_id=case_id, timeout_s=timeout_s, limits=limits)
+    item = _capture.capture_url(
+        vault, url, actor=actor, case_id=case_id, timeout_s=timeout_s, limits=limits,
+        session=session, account=account, operator=operator, site_profile=site_profile,
+    )
     _after_write(vault)
     return item
 
@@ -97,8 +110,8 @@ def get_item(store: Store, item_id: str, *, actor: str | None = None) -> Evidenc
 
 
 def evidence_for_case(store: Store, case_id: str) -> list[EvidenceItem]:
-    """Items of a case (not deleted), oldest first: ``id, kind, sha256, description, captured_at``…"""
-    return Vault(store).items(case_id)
+    """Items of a case (not deleted, pseudonymised views left out), oldest first: ``id, kind, sha256, description, captured_at``…"""
+    return [i for i in Vault(store).items(case_id) if i.kind != "view"]
 
 
 def file_path(store: Store, f: EvidenceFile) -> Path:
@@ -107,10 +120,53 @@ def file_path(store: Store, f: EvidenceFile) -> Path:
 
 
 def export_bundle(
-    store: Store, case_id: str, out_path: str | Path, *, actor: str, allow_broken_ledger: bool = False
+    store: Store,
+    case_id: str,
+    out_path: str | Path,
+    *,
+    actor: str,
+    allow_broken_ledger: bool = False,
+    recipient: str | None = None,
 ) -> dict[str, Any]:
-    """Write ``bundle.zip`` for a case and return its manifest."""
-    return _export(Vault(store), case_id, out_path, actor=actor, allow_broken_ledger=allow_broken_ledger)
+    """Write ``bundle.zip`` for a case and return its manifest. ``recipient`` procureur|ordre: originals and views;
+    platform|cnil or None: pseudonymised views only (made and sealed where missing)."""
+    return _export(Vault(store), case_id, out_path, actor=actor, allow_broken_ledger=allow_broken_ledger, recipient=recipient)
+
+
+def make_view(store: Store, item_id: str, *, actor: str) -> EvidenceItem:
+    """Derive and seal the pseudonymised view of an item (see ``veilleur.evidence.views``)."""
+    from veilleur.evidence.views import make_view as _mv
+
+    vault = Vault(store)
+    item = _mv(vault, vault.item(item_id), actor=actor)
+    _after_write(vault)
+    return item
+
+
+def open_original(store: Store, item_id: str, *, actor: str, role: str, reason: str, out_dir: str | Path) -> list[Path]:
+    """Copy an item's original files out of the vault; needs an allowed role and a reason, logged in the ledger."""
+    from veilleur.evidence.views import open_original as _oo
+
+    vault = Vault(store)
+    paths = _oo(vault, item_id, actor=actor, role=role, reason=reason, out_dir=out_dir)
+    _after_write(vault)
+    return paths
+
+
+def export_wacz(store: Store, case_id: str, out_path: str | Path, *, actor: str) -> dict[str, Any]:
+    """Write the case's URL captures as a signed WACZ (see ``veilleur.evidence.wacz``); the export is a ledger note."""
+    from veilleur.evidence.wacz import export_wacz as _wacz
+
+    vault = Vault(store)
+    summary = _wacz(vault, case_id, out_path, actor=actor)
+    _after_write(vault)
+    return summary
+
+
+def verify_wacz(path: str | Path) -> list[str]:
+    from veilleur.evidence.wacz import verify_wacz as _vw
+
+    return _vw(path)
 
 
 def verify_bundle(path: str | Path) -> VerifyReport:

@@ -29,6 +29,9 @@ CHROMIUM_FLAGS = [
 ]
 VIEWPORT: Any = {"width": 1280, "height": 900}
 HOP_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+SECRET_HEADERS = {"cookie", "set-cookie", "authorization", "proxy-authorization"}
+MASK = "[masked by veilleur: session secret]"  # ASCII: warcio percent-encodes other header values
+MAX_NAV_SHOTS = 20
 
 
 def _now() -> str:
@@ -52,6 +55,7 @@ class Capture:
             "dialogs": [],
             "downloads": [],
             "limits": {k: cfg[k] for k in ("timeout_s", "max_bytes", "max_height", "max_html_bytes", "max_pdf_pages")},
+            "navigation": [],
         }
         self.save()
 
@@ -67,6 +71,74 @@ class Capture:
     def partial(self, reason: str) -> None:
         self.meta["partial_reasons"].append(reason)
         self.save()
+
+    def nav(self, page: Any, action: str, detail: str = "") -> None:
+        """One step of the navigation path, with a viewport screenshot (the first ``MAX_NAV_SHOTS``)."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        n = len(self.meta["navigation"])
+        step: dict[str, Any] = {"n": n, "at": _now(), "action": action, "url": page.url, "detail": detail[:200], "screenshot": None}
+        if n < MAX_NAV_SHOTS and time.monotonic() < self.deadline - 3:
+            name = f"nav-{n:02d}.png"
+            with contextlib.suppress(PlaywrightError):
+                page.screenshot(path=str(self.out / name), timeout=3000)
+                step["screenshot"] = name
+        self.meta["navigation"].append(step)
+        self.save()
+
+    def expand(self, page: Any, prof: dict[str, Any], budget_s: float) -> None:
+        """Scroll to trigger lazy loading and click the profile's "load more"/"expand" buttons, bounded."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        end = min(self.deadline - 5, time.monotonic() + min(float(prof.get("max_s", 25)), budget_s))
+        wait = int(prof.get("wait_ms", 600))
+        clicks, max_clicks = 0, int(prof.get("max_clicks", 20))
+        selectors = [str(x) for x in (prof.get("load_more") or []) + (prof.get("expand") or [])]
+        height_js = "() => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)"
+        info: dict[str, Any] = {"profile": prof.get("name"), "clicks": 0, "scrolls": 0, "rounds": 0}
+        self.meta["expansion"] = info
+        for _ in range(int(prof.get("max_rounds", 8))):
+            if time.monotonic() > end:
+                self.partial("time budget of the page expansion spent: later comments may be missing")
+                break
+            info["rounds"] += 1
+            changed = False
+            h0 = int(page.evaluate(height_js))
+            if prof.get("scroll", True):
+                with contextlib.suppress(PlaywrightError):
+                    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+                    page.wait_for_timeout(wait)
+                    info["scrolls"] += 1
+                    h1 = int(page.evaluate(height_js))
+                    if h1 > h0 or info["rounds"] == 1:
+                        self.nav(page, "scroll", f"défilement jusqu'en bas : hauteur {h0} → {h1} px")
+            for sel in selectors:
+                while clicks < max_clicks and time.monotonic() < end:
+                    loc = page.locator(f"{sel}:not([data-veilleur-clicked])").first
+                    try:
+                        if not loc.count() or not loc.is_visible():
+                            break
+                        handle = loc.element_handle(timeout=1000)
+                        text = (handle.inner_text() or "").strip()
+                        handle.evaluate("(el) => el.setAttribute('data-veilleur-clicked', '1')")  # never clicked twice
+                        handle.click(timeout=3000)
+                    except PlaywrightError:
+                        break
+                    clicks += 1
+                    changed = True
+                    page.wait_for_timeout(wait)
+                    self.nav(page, "click", f"clic « {text[:80]} » ({sel})")
+            info["clicks"] = clicks
+            self.save()
+            with contextlib.suppress(PlaywrightError):
+                changed = changed or int(page.evaluate(height_js)) > h0
+            if not changed:
+                break
+        if clicks >= max_clicks and max_clicks:
+            self.partial(f"{max_clicks} clicks on 'load more'/'expand' buttons reached: later comments may be missing")
+        with contextlib.suppress(PlaywrightError):
+            page.evaluate("() => document.querySelectorAll('[data-veilleur-clicked]').forEach(e => e.removeAttribute('data-veilleur-clicked'))")
+            page.evaluate("() => window.scrollTo(0, 0)")
 
     def left_ms(self, reserve_s: float = 0.0) -> int:
         return max(500, int((self.deadline - time.monotonic() - reserve_s) * 1000))
@@ -91,13 +163,26 @@ class Capture:
                 executable_path=self.cfg["chromium"], args=CHROMIUM_FLAGS, timeout=self.left_ms()
             )
             self.meta["browser"] = {"name": "chromium", "version": browser.version, "flags": CHROMIUM_FLAGS}
-            context = browser.new_context(
-                accept_downloads=False,
-                viewport=VIEWPORT,
-                locale="fr-FR",
-                timezone_id="Europe/Paris",
-                service_workers="block",
-            )
+            state = self.cfg.get("storage_state")
+            try:
+                context = browser.new_context(
+                    accept_downloads=False,
+                    viewport=VIEWPORT,
+                    locale="fr-FR",
+                    timezone_id="Europe/Paris",
+                    service_workers="block",
+                    storage_state=state,
+                )
+            finally:
+                if state:
+                    Path(state).unlink(missing_ok=True)  # the decrypted session lives only in the browser now
+            start_cookies = context.cookies()
+            self.meta["profile"] = {
+                "kind": "fresh browser context (empty cache, no history)",
+                "cookies_at_start": len(start_cookies),
+                "cookie_domains_at_start": sorted({c.get("domain", "").lstrip(".") for c in start_cookies}),
+                "from_session": bool(state),
+            }
             page = context.new_page()
             self.meta["user_agent"] = page.evaluate("() => navigator.userAgent")
             responses: list[Any] = []
@@ -165,7 +250,18 @@ class Capture:
                 self.meta["title"] = page.title()
             except PlaywrightError:
                 self.meta["title"] = None
+            self.nav(page, "open", f"adresse saisie : {url}")
+            prof = self.cfg.get("site_profile")
+            if prof:
+                self.step("expand")
+                try:
+                    self.expand(page, prof, timeout_s * 0.4)
+                except PlaywrightError as exc:
+                    self.partial(f"page expansion stopped: {str(exc).splitlines()[0]}")
+                with contextlib.suppress(PlaywrightError):
+                    self.meta["title"] = page.title()
 
+            self.meta["final_url_after_expansion"] = page.url
             # Bodies are read now: Chromium may evict them once the page is printed.
             self.step("warc")
             self._write_warc(responses)
@@ -251,9 +347,17 @@ class Capture:
                 target = urlsplit(r.url)
                 path_q = (target.path or "/") + (f"?{target.query}" if target.query else "")
                 try:
-                    req_headers = [(h["name"], h["value"]) for h in req.headers_array() if not h["name"].startswith(":")]
+                    mask = bool(self.cfg.get("storage_state"))
+                    req_headers = [
+                        (h["name"], MASK if mask and h["name"].lower() in SECRET_HEADERS else h["value"])
+                        for h in req.headers_array()
+                        if not h["name"].startswith(":")
+                    ]
                     resp_headers = [
-                        (h["name"] if h["name"].lower() not in HOP_HEADERS else f"X-Archive-Orig-{h['name']}", h["value"])
+                        (
+                            h["name"] if h["name"].lower() not in HOP_HEADERS else f"X-Archive-Orig-{h['name']}",
+                            MASK if mask and h["name"].lower() in SECRET_HEADERS else h["value"],
+                        )
                         for h in r.headers_array()
                         if not h["name"].startswith(":")
                     ]

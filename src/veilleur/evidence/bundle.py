@@ -130,7 +130,14 @@ def timestamp_note(case_seqs: list[int] | set[int], token_seqs: list[int] | set[
 
 
 def export_bundle(
-    vault: Vault, case_id: str, out_path: str | Path, *, actor: str, stamp: bool = True, allow_broken_ledger: bool = False
+    vault: Vault,
+    case_id: str,
+    out_path: str | Path,
+    *,
+    actor: str,
+    stamp: bool = True,
+    allow_broken_ledger: bool = False,
+    recipient: str | None = None,
 ) -> dict[str, Any]:
     """Write the bundle; returns its manifest.
 
@@ -139,11 +146,25 @@ def export_bundle(
     timestamped); the ledger extract, the tokens, manifest.json, VERIFIER.txt (derived from the manifest)
     and SHA256SUMS follow. A ledger that fails its check refuses the export unless ``allow_broken_ledger``.
     """
+    from veilleur.evidence.views import carries_originals, check_recipient, ensure_views
+
     store = vault.store
     case = store.get_case(case_id)
+    recipient = check_recipient(recipient)
     items: list[EvidenceItem] = vault.items(case_id)
     if not items:
         raise EvidenceError(f"case {case_id} has no evidence items to export")
+    if not carries_originals(recipient):  # views only (made and sealed now where missing)
+        for it in items:  # the originals stay in the vault, but must still be there and intact
+            for f in it.files:
+                if not vault.blobs.has(f.sha256):
+                    raise EvidenceError(
+                        f"item {it.id} file {f.name}: vault file {f.sha256[:16]}… is missing from the vault (deleted on disk); "
+                        "export refused — run `veilleur evidence check`"
+                    )
+                if not vault.blobs.verify(f.sha256):
+                    raise EvidenceError(f"item {it.id} file {f.name}: vault file {f.sha256[:16]}… no longer matches its hash: the vault was altered")
+        items = ensure_views(vault, case_id, actor=actor)
     out = Path(out_path)
     if out.exists() and out.is_dir():
         raise EvidenceError(f"{out}: is a directory")
@@ -181,6 +202,7 @@ def export_bundle(
         tokens_before = sorted(_choose_tokens(vault, seqs_before).values(), key=lambda t: (t.seq, t.id))
         report_state = {
             "format": FORMAT,
+            "recipient": recipient,
             "generated_at": generated_at,
             "generated_by": actor,
             "software": software,
@@ -204,6 +226,7 @@ def export_bundle(
             "software": software,
             "legal_hold": hold_ids,
             "files": sealed,
+            "recipient": recipient,
         }
         if ledger_problems:
             export_data["ledger_problems"] = ledger_problems
@@ -236,6 +259,7 @@ def export_bundle(
             ts_meta.append(meta)
         manifest: dict[str, Any] = {
             "format": FORMAT,
+            "recipient": recipient,
             "generated_at": generated_at,
             "generated_by": actor,
             "software": software,

@@ -269,7 +269,19 @@ def capture_url(
     case_id: str | None = None,
     timeout_s: float | None = None,
     limits: dict[str, Any] | None = None,
+    session: str | None = None,
+    account: str | None = None,
+    operator: str | None = None,
+    site_profile: str | None = None,
 ) -> EvidenceItem:
+    """``session``: a saved login (``veilleur evidence login``); ``account``: the account it signs in as, as
+    the user declares it; ``operator``: who makes the capture, as declared; ``site_profile``: how to reveal
+    comments (default: the profile whose hosts match the URL; none for other sites)."""
+    from veilleur.evidence import constat
+    from veilleur.evidence.browser import CHROMIUM_FLAGS
+    from veilleur.evidence.profiles import load_profiles, profile_for
+    from veilleur.evidence.sessions import SessionStore
+
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(url, "only http:// and https:// URLs can be captured")
@@ -281,18 +293,50 @@ def capture_url(
     lim.update(limits or {})
     if timeout_s is not None:
         lim["timeout_s"] = timeout_s
+    profiles = load_profiles(Path(settings.home), settings.get("evidence.site_profiles_file"))
+    prof = profile_for(parts.hostname, profiles, site_profile)
+    if prof["name"] != "generic" or site_profile:
+        lim["site_profile"] = prof
+    sessions = SessionStore(settings.home)
+    session_info = sessions.info(session) if session else None  # NotFoundError before Chromium starts
     t0 = time.monotonic()
+    env = constat.collect(settings, parts.hostname, CHROMIUM_FLAGS, operator or actor)
     with tempfile.TemporaryDirectory(prefix="veilleur-capture-") as tmp:
         out = Path(tmp)
-        meta = run_browser(url, out, lim)
+        if session:
+            sessions.write_plain(session, out / "session-state.json")
+            lim["storage_state"] = str(out / "session-state.json")
+        try:
+            meta = run_browser(url, out, lim)
+        finally:
+            (out / "session-state.json").unlink(missing_ok=True)
         if meta.get("error"):
             raise EvidenceError(f"{url}: capture failed: {meta['error']}")
+        if session_info is not None:
+            meta["session"] = {
+                "authenticated": True,
+                "site": session_info.site,
+                "account_declared": account or session_info.account,
+                "login_method": session_info.method,
+                "session_saved_at": session_info.created_at,
+                "cookie_domains": list(session_info.domains),
+                "domain_match": any(parts.hostname == d or parts.hostname.endswith("." + d) for d in session_info.domains),
+            }
+        else:
+            meta["session"] = {"authenticated": False}
+        meta["constat"] = env
         roles = {"screenshot": "image/png", "pdf": "application/pdf", "html": "text/html", "warc": "application/warc"}
         files: list[EvidenceFile] = []
         for role, media_type in roles.items():
             name = meta.get("files", {}).get(role)
             if name and (out / name).is_file() and (out / name).stat().st_size > 0:
                 files.append(vault.put_file(out / name, name, role, media_type))
+        for step in meta.get("navigation") or []:
+            name = step.get("screenshot")
+            if name and (out / name).is_file() and (out / name).stat().st_size > 0:
+                f = vault.put_file(out / name, name, "navigation", "image/png")
+                files.append(f)
+                step["sha256"] = f.sha256
         if not any(f.role in ("screenshot", "html") for f in files):
             why = "; ".join(meta.get("partial_reasons", [])) or "nothing was captured"
             raise EvidenceError(f"{url}: capture failed: {why}")
@@ -304,10 +348,13 @@ def capture_url(
     observed = {k: meta.get(k) for k in (
         "url", "final_url", "redirect_chain", "resolved_ips", "response", "started_at", "ended_at", "browser",
         "user_agent", "title", "page_height", "popups", "dialogs", "downloads", "warc_exchanges", "warc_missing_bodies", "limits",
+        "session", "profile", "navigation", "expansion", "constat",
     )}
+    auth = meta["session"].get("authenticated")
+    desc_auth = f" [session authentifiée : {meta['session'].get('site')}]" if auth else ""
     return vault.add_item(
         kind="url",
-        description=f"Page web : {meta.get('title') or ''} <{meta.get('final_url') or url}>".replace("  ", " "),
+        description=f"Page web : {meta.get('title') or ''} <{meta.get('final_url') or url}>{desc_auth}".replace("  ", " "),
         source=url,
         files=files,
         primary_role=primary,

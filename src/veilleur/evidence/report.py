@@ -15,7 +15,19 @@ NO_TOKEN_FR = (
     "ni la date ni l'absence de modification ne sont alors attestées par un tiers."
 )
 
-KIND_FR = {"message": "Message enregistré", "url": "Page web capturée", "file": "Fichier fourni par l'utilisateur"}
+KIND_FR = {
+    "message": "Message enregistré",
+    "url": "Page web capturée",
+    "file": "Fichier fourni par l'utilisateur",
+    "view": "Vue pseudonymisée",
+}
+RECIPIENT_FR = {
+    None: "non précisé : vues pseudonymisées seulement (les originaux restent scellés au coffre)",
+    "procureur": "procureur de la République : originaux scellés et vues",
+    "ordre": "ordre professionnel : originaux scellés et vues",
+    "platform": "plateforme : vues pseudonymisées seulement",
+    "cnil": "CNIL : vues pseudonymisées seulement",
+}
 ACTION_FR = {
     "item.added": "ajout",
     "item.viewed": "consultation",
@@ -81,6 +93,56 @@ class _Doc:
         self.pdf.ln(2)
 
 
+def constat_section(d: _Doc, obs: dict[str, Any]) -> None:
+    """The conditions of a URL capture (session, operator, machine, network, clock, navigation path)."""
+    sess = obs.get("session") or {}
+    if sess.get("authenticated"):
+        d.kv(
+            "Session",
+            f"capture faite depuis une session AUTHENTIFIÉE « {sess.get('site')} », compte déclaré : "
+            f"{sess.get('account_declared') or 'non déclaré'} (connexion enregistrée le {_dt(sess.get('session_saved_at'))}, "
+            f"méthode {sess.get('login_method')}) ; les cookies de session sont masqués dans le WARC",
+        )
+    elif sess:
+        d.kv("Session", "aucune : capture anonyme (sans connexion à un compte)")
+    c = obs.get("constat") or {}
+    if not c:
+        return
+    op = (c.get("operator") or {}).get("declared")
+    d.kv("Opérateur", f"{op or 'non déclaré'} (identité déclarée, non vérifiée)")
+    m = c.get("machine") or {}
+    d.kv("Machine", f"{m.get('hostname', '')} — {m.get('os', '')} — noyau {m.get('kernel', '')} ({m.get('architecture', '')})")
+    d.kv("Logiciel", f"{m.get('software', '')}, Python {m.get('python', '')}, fuseau local {m.get('local_timezone', '')}")
+    flags = " ".join((obs.get("browser") or {}).get("flags") or [])
+    d.kv("Options navigateur", flags)
+    prof = obs.get("profile") or {}
+    if prof:
+        d.kv(
+            "Profil",
+            f"{'contexte de navigation neuf (cache vide, sans historique)'} ; cookies au départ : "
+            f"{prof.get('cookies_at_start', 0)}" + (" (ceux de la session seulement)" if prof.get("from_session") else ""),
+        )
+    pub = c.get("public_ip") or {}
+    d.kv("IP publique", pub.get("ip") and f"{pub['ip']} (vue par {pub.get('service')})" or f"non vérifiée — {pub.get('reason', '')}")
+    d.kv("IP locales", ", ".join(f"{x['address']} ({x['interface']})" for x in c.get("local_ips") or []))
+    dns = c.get("dns") or {}
+    d.kv("DNS", f"{dns.get('host')} → A {', '.join(dns.get('A') or []) or '-'} ; AAAA {', '.join(dns.get('AAAA') or []) or '-'} "
+         f"(résolveurs {', '.join(dns.get('resolvers') or []) or 'inconnus'})")
+    d.kv("Mandataire", (c.get("proxy") or {}).get("summary", ""))
+    clk = c.get("clock") or {}
+    if clk.get("status") == "mesuré":
+        d.kv("Horloge", f"écart avec l'autorité d'horodatage {clk['tsa']} : {clk['offset_s']:+.3f} s (aller-retour {clk['round_trip_s']} s)")
+    else:
+        d.kv("Horloge", f"écart non mesuré — {clk.get('reason', '')}")
+    nav = obs.get("navigation") or []
+    if nav:
+        d.kv("Chemin", "")
+        for step in nav:
+            at = _dt(step.get("at")).split(" — ")[0]
+            shot = f" [capture {step['screenshot']}]" if step.get("screenshot") else ""
+            d.mono(f"{step['n']:>2}. {at} {step['action']}: {step.get('detail') or ''} <{step.get('url')}>{shot}")
+
+
 def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: list[dict[str, Any]]) -> bytes:
     """``images``: item id → PNG to show; ``entries``: the case's ledger entries (decoded)."""
     d = _Doc()
@@ -91,6 +153,7 @@ def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: li
     d.kv("Généré par", manifest["generated_by"])
     d.kv("Logiciel", manifest["software"])
     d.kv("Pièces", str(len(manifest["items"])))
+    d.kv("Destinataire", RECIPIENT_FR.get(manifest.get("recipient"), str(manifest.get("recipient"))))
     if manifest.get("ledger_problems"):
         d.kv("ATTENTION", "journal altéré à l'export, export forcé (voir « ATTENTION : journal altéré »)")
     d.p(
@@ -126,6 +189,13 @@ def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: li
             browser = obs.get("browser") or {}
             d.kv("Navigateur", f"{browser.get('name', '')} {browser.get('version', '')}")
             d.kv("Auteur", "non déterminé par la capture (voir la page)")
+            constat_section(d, obs)
+        elif rec["kind"] == "view":
+            d.kv("Pièce d'origine", f"{obs.get('derived_from')} ({KIND_FR.get(obs.get('original_kind', ''), '')}), "
+                 f"SHA-256 {obs.get('original_sha256')}")
+            d.kv("Modifications", " ; ".join(obs.get("changes") or []))
+            d.p("L'original reste scellé au coffre ; il peut être remis au procureur ou à l'ordre sur demande, et son "
+                "empreinte ci-dessus permet de vérifier qu'il s'agit bien de la même pièce.", 8.5)
         else:
             d.kv("Auteur déclaré", decl.get("author", "non déclaré"))
             d.kv("Date déclarée", f"{decl.get('date', 'non déclarée')}" + (f" — {_dt(decl['date_utc'])}" if decl.get("date_utc") else ""))
@@ -144,6 +214,12 @@ def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: li
             d.mono(f"{f['sha256']}  {f['path']}  ({f['size']} octets)")
         if item["id"] in images:
             d.image(images[item["id"]])
+
+    if any(i["record"]["kind"] == "url" for i in manifest["items"]):
+        from veilleur.evidence.constat import DISCLAIMER_FR
+
+        d.h2("Portée des captures de pages web")
+        d.p(DISCLAIMER_FR, 9.5)
 
     d.h2("Journal de conservation (chaîne de possession)")
     d.p(

@@ -319,7 +319,7 @@ def _check_tokens(report: VerifyReport, manifest: dict[str, Any], headers: dict[
 
 MANIFEST_KEYS = {
     "format", "generated_at", "generated_by", "software", "case", "items", "ledger", "timestamps",
-    "timestamp_note", "report", "checksums", "ledger_problems",
+    "timestamp_note", "report", "checksums", "ledger_problems", "recipient",
 }
 
 
@@ -363,6 +363,7 @@ def _check_seal(
         ),
         "ledger export_at": (led.get("export_at"), h.get("at")),
         "ledger_problems": (manifest.get("ledger_problems") or [], data.get("ledger_problems") or []),
+        "recipient": (manifest.get("recipient"), data.get("recipient")),
         "report": (manifest.get("report"), "rapport.pdf"),
         "checksums": (manifest.get("checksums"), "SHA256SUMS"),
         "ledger path": (led.get("path"), "ledger/ledger.jsonl"),

@@ -31,7 +31,7 @@ class SecrecyAnalysis:
 
 
 # Labels whose presence alone names the patient in a care context.
-DIRECT = frozenset({"PERSON", "NIR", "IPP", "PHONE", "EMAIL", "ADDRESS"})
+DIRECT = frozenset({"PERSON", "NIR", "IPP", "STAY_NUMBER", "PHONE", "EMAIL", "ADDRESS"})
 # Weight of each quasi-identifier (counted once per kind). Three points single someone out.
 WEIGHTS: dict[str, float] = {
     "AGE": 1.0,
@@ -47,6 +47,8 @@ WEIGHTS: dict[str, float] = {
     "CITY": 0.5,
     "PLACE": 1.0,
     "ROLE": 2.0,
+    "POSTCODE": 1.0,
+    "OTHER_ID": 1.0,
 }
 # French names of what was found, for explanations moderators read.
 FR_NAMES: dict[str, str] = {
@@ -69,11 +71,16 @@ FR_NAMES: dict[str, str] = {
     "CITY": "ville",
     "PLACE": "lieu",
     "ROLE": "rôle social",
+    "STAY_NUMBER": "numéro de séjour",
+    "POSTCODE": "code postal",
+    "OTHER_ID": "numéro",
 }
 RISK_FR = {"none": "aucun risque", "low": "risque faible", "medium": "risque moyen", "high": "risque élevé"}
 
 _NER_LABELS = frozenset({"PERSON", "LOCATION"})
-_BIRTH_BEFORE = re.compile(r"(?:née?s?|naissance|born|DOB|date of birth|birthday)\s*(?:le|on|:)?\s*$", re.I)
+_BIRTH_BEFORE = re.compile(
+    r"(?:n[ée]e?s?(?:\s*\(e\))?|naissance|born|DOB|DDN|date of birth|birthday)\s*(?:le|on|:)?\s*(?:le|:)?\s*$", re.I
+)
 
 
 def _professional(text: str, start: int, span_text: str) -> bool:
@@ -191,10 +198,20 @@ def clean_hits(
                 continue
             if label == "PERSON" and _ner_noise(text, s, frag):
                 continue
+            if fold(frag.split()[0]) in lx.header_words:
+                continue  # "Laboratoire Bio-Santé", "Secrétariat", "Cher confrère"
+            if any(w.isupper() and len(w) >= 2 for w in frag.split()) and any(
+                fold(w) in lx.header_words or lx.care_words.fullmatch(w) for w in frag.split()
+            ):
+                continue  # a header in capitals read as a name through the title-cased view
+
         if label == "PERSON" and (fold(frag) in lx.drugs or _eponym(text, s, e)):
             continue
+        if label == "LOCATION" and fold(frag) in lx.header_words:
+            continue  # "Cher confrère" is not the Cher department
         cands.append((s, e, label, r.score))
-    priority = {"NIR": 0, "EMAIL": 1, "IPP": 2, "RPPS": 3, "PHONE": 4, "ADDRESS": 5, "RARE_DISEASE": 6}
+    priority = {"NIR": 0, "EMAIL": 1, "IPP": 2, "STAY_NUMBER": 2, "RPPS": 3, "PHONE": 4, "ADDRESS": 5, "RARE_DISEASE": 6,
+                "PROFESSIONAL": 7, "PERSON": 8, "OTHER_ID": 60}
     cands.sort(key=lambda c: (-(c[1] - c[0]), priority.get(c[2], 50), -c[3]))
     kept: list[tuple[int, int, str, float]] = []
     for c in cands:
@@ -226,7 +243,7 @@ def health_context(text: str, spans: Sequence[Span]) -> bool:
     care = {fold(m.group()) for m in lx.care_words.finditer(text)}
     # A medicine named in the text is a sign of care too (the drug list doubles as a care lexicon).
     care |= {w for w in re.findall(r"[\w-]+", fold(text)) if w in lx.drugs}
-    if any(s.label in ("RARE_DISEASE", "WARD_ROOM", "IPP") for s in spans):
+    if any(s.label in ("RARE_DISEASE", "WARD_ROOM", "IPP", "STAY_NUMBER", "NIR") for s in spans):
         care.add("rare/ward/ipp")
     if len(care) >= 2:
         return True

@@ -68,6 +68,8 @@ class Lexicon:
     rare_diseases: re.Pattern[str]
     drugs: frozenset[str]
     first_names: frozenset[str]
+    first_names_folded: frozenset[str]  # folded, for names written in capitals ("MARIE", "HELENE")
+    header_words: frozenset[str]  # folded capitalised words of forms that are never names
     minor_words: re.Pattern[str]
     school_words: re.Pattern[str]
     places: dict[str, Place]  # folded name -> place
@@ -96,7 +98,9 @@ def lexicon() -> Lexicon:
         eponym_suffixes=tuple(str(s).lower() for s in lx["eponym_suffixes"]),
         rare_diseases=words_regex(_both(lx, "rare_diseases")),
         drugs=frozenset(fold(d) for d in lx["drugs"]),
-        first_names=frozenset(str(n) for n in lx["first_names"]),
+        first_names=frozenset(str(n) for n in lx["first_names"] + lx.get("first_names_more", [])),
+        first_names_folded=frozenset(fold(str(n)) for n in lx["first_names"] + lx.get("first_names_more", [])),
+        header_words=frozenset(fold(str(w)) for w in lx.get("header_words", [])),
         minor_words=words_regex(_both(lx, "minor_words")),
         school_words=words_regex(_both(lx, "school_words")),
         places=places,

@@ -143,7 +143,8 @@ def _addressee(text: str, start: int, end: int, members: frozenset[str]) -> bool
     if (before.strip() == "" or re.search(r"[.!?…]\s*$", before)) and _ADDRESS_AFTER.match(after):
         # "Julie, enlève…" speaks to Julie only if the message speaks to someone; "Thierry sérieusement…",
         # "Paul a raison", "Bruno !" always do.
-        return speaks_to or not re.match(r"\s*(?:,|…|\.\.\.)", after)
+        # "Franck… les patients…": a name then an ellipsis at the start of a message is said to someone.
+        return speaks_to or not re.match(r"\s*,", after)
     # Last word of the message, after a comma or in a message that speaks to someone ("tu", "you").
     if after.strip(" .!?…)😉🙂🙏") == "" and not _ARTICLE_BEFORE.search(before):
         return before.rstrip().endswith(",") or speaks_to
@@ -188,6 +189,13 @@ def clean_hits(
         if not frag.strip():
             continue
         if label in _NER_LABELS and r.recognition_metadata and "Spacy" in str(r.recognition_metadata.get("recognizer_name", "")):
+            if "\n" in frag:  # a name does not run over a line break ("LEROY Paul\nAdresse")
+                e = s + frag.index("\n")
+                while e > s and text[e - 1] in " ,;:":
+                    e -= 1
+                frag = text[s:e]
+                if not frag.strip():
+                    continue
             if fold(frag) in lx.drugs or frag.isupper() and len(frag) <= 5 or any(c.isdigit() for c in frag):
                 continue
             if not frag[0].isupper() or _eponym(text, s, e):

@@ -43,8 +43,16 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         lang: str | None = typer.Option(None, "--lang", help="fr or en (guessed when omitted)."),
         as_json: bool = typer.Option(False, "--json", help="Print the safe text and the list of changes as JSON."),
         ref_date: str | None = typer.Option(None, "--date", help="Reference date for relative dates (YYYY-MM-DD)."),
+        staff: bool | None = typer.Option(
+            None, "--staff/--no-staff",
+            help="Remove staff names and names of people spoken to too (--staff), or keep them (--no-staff). "
+            "Default: staff names removed; people spoken to removed only in a pasted report.",
+        ),
     ) -> None:
-        """Version sûre d'un texte (pseudonymes, âges généralisés, dates relatives) / safe version of a text."""
+        """Version sûre d'un texte (pseudonymes, âges généralisés, dates relatives) / safe version of a text.
+
+        Fail closed: the safe version is analysed again; if an identifier is still found, nothing is
+        written, the remaining identifiers are named on stderr and the exit status is 3."""
         from veilleur.detect.secrecy.redact import redact_text
 
         path = Path(source)
@@ -66,7 +74,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             ref = date.fromisoformat(ref_date) if ref_date else None
         except ValueError:
             raise InputError("--date", f"not a date: {ref_date!r} (YYYY-MM-DD)") from None
-        res = redact_text(_read_text_arg(source), lang, reference_date=ref)
+        res = redact_text(_read_text_arg(source), lang, reference_date=ref, staff=staff)
+        if res.blocked:
+            typer.echo(res.residual_message(), err=True)
+            raise typer.Exit(3)
         payload = json.dumps(res.to_dict(), ensure_ascii=False, indent=2) if as_json else res.text
         if out is not None:
             out.write_text(payload + "\n", encoding="utf-8")

@@ -73,6 +73,16 @@ def rpps_is_valid(value: str) -> bool:
 
 # --- finders ------------------------------------------------------------------------------------
 
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    """One hit per (start, end, label), the best score kept (several patterns may find the same span)."""
+    best: dict[tuple[int, int, str], Hit] = {}
+    for h in hits:
+        k = (h[0], h[1], h[2])
+        if k not in best or h[3] > best[k][3]:
+            best[k] = h
+    return sorted(best.values())
+
 MONTHS_FR = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
     r"janv\.?|févr\.?|fevr\.?|fév\.?|avr\.?|juil\.?|sept\.?|oct\.?|nov\.?|déc\.?|dec\.?"
@@ -270,13 +280,14 @@ def _nir(text: str) -> list[Hit]:
         elif len(chars) == 15 and chars[0] in "12":
             # 15 digits grouped like a NIR, starting with a sex digit: nothing else in care writing looks so.
             out.append((s, e, "NIR", 0.6))
-    return out
+    return _dedupe(out)
 
 
 def _phones(text: str) -> list[Hit]:
     out = [(m.start(), m.end(), "PHONE", 0.9) for m in _PHONE_FR.finditer(text)]
     out += [(m.start(), m.end(), "PHONE", 0.8) for m in _PHONE_INTL.finditer(text)]
     out += [(m.start(1), m.end(1), "PHONE", 0.7) for m in _PHONE_WORD.finditer(text)]
+    out = _dedupe(out)
     out += [(m.start(), m.end(), "PHONE", 0.8) for m in _PHONE_EN.finditer(text)]
     return out
 
@@ -316,7 +327,8 @@ def _ipp(text: str) -> list[Hit]:
         if d.startswith("0") and len(d) == 10 and d[1] != "0":
             continue  # a phone number written without spaces
         out.append((m.start(), m.end(), "OTHER_ID", 0.5))
-    return out
+    # A number inside a longer hit ("IPP 4471203" holds "4471203") is the same identifier.
+    return [h for h in _dedupe(out) if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0]) for o in out)]
 
 
 def _rpps(text: str) -> list[Hit]:
@@ -324,7 +336,7 @@ def _rpps(text: str) -> list[Hit]:
     for m in _RPPS.finditer(text):
         digits = re.sub(r"\D", "", m.group(1))
         # ADELI numbers (9 digits) carry no checksum; RPPS (11) must pass Luhn.
-        if len(digits) in (9, 11):  # with the keyword, the Luhn key is not required (recall first)
+        if len(digits) == 9 or (len(digits) == 11 and luhn_is_valid(digits)):
             out.append((m.start(), m.end(), "RPPS", 0.95))
     for m in _BARE_RPPS.finditer(text):
         if rpps_is_valid(m.group()):
@@ -437,7 +449,11 @@ def _record_names(text: str) -> list[Hit]:
             continue  # initials alone are the INITIALS recognizer's
         start = m.start() if m.group("person") in ("Mme", "Mlle", "M.", "Mr", "Mr.", "Monsieur", "Madame", "MME", "MR", "MONSIEUR", "MADAME") else s
         if m.group("staff"):
-            out.append((m.start(), e, "PROFESSIONAL", 0.85))
+            # Keep "Interne :" or "Rédigé par" out of the span; keep the title (the pseudonym keeps it: "Dr A").
+            title = None
+            for t in re.finditer(r"\b(?:Dr|Pr|Docteur|Professeur|DR|PR)\b\.?", text[m.start() : s]):
+                title = t
+            out.append((m.start() + title.start() if title else s, e, "PROFESSIONAL", 0.85))
         else:
             out.append((start, e, "PERSON", 0.85))
     for m in _UP_FIRST.finditer(text):

@@ -206,7 +206,10 @@ def clean_hits(
                 continue
             if label == "PERSON" and _ner_noise(text, s, frag):
                 continue
-            if fold(frag.split()[0]) in lx.header_words:
+            words = frag.split()
+            if all(w.isupper() for w in words) and not any(fold(w) in lx.first_names_folded for w in words):
+                continue  # capitals read through the title-cased view: names need a first name ("HAS-BLED", "DUPONT")
+            if any(fold(w) in lx.header_words and w.lower() not in _NAME_PARTICLES for w in words):
                 continue  # "Laboratoire Bio-Santé", "Secrétariat", "Cher confrère"
             if any(w.isupper() and len(w) >= 2 for w in frag.split()) and any(
                 fold(w) in lx.header_words or lx.care_words.fullmatch(w) for w in frag.split()
@@ -219,7 +222,7 @@ def clean_hits(
             continue  # "Cher confrère" is not the Cher department
         cands.append((s, e, label, r.score))
     priority = {"NIR": 0, "EMAIL": 1, "IPP": 2, "STAY_NUMBER": 2, "RPPS": 3, "PHONE": 4, "ADDRESS": 5, "RARE_DISEASE": 6,
-                "PROFESSIONAL": 7, "PERSON": 8, "OTHER_ID": 60}
+                "PROFESSIONAL": 7, "PERSON": 8, "HOSPITAL": 9, "OTHER_ID": 60}
     cands.sort(key=lambda c: (-(c[1] - c[0]), priority.get(c[2], 50), -c[3]))
     kept: list[tuple[int, int, str, float]] = []
     for c in cands:

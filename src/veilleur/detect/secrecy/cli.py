@@ -111,7 +111,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             _eval_spans(file, split if split != "heldout" or file is None else "all", baseline, as_json, gate)
             return
         rows = load_set(file, split)
-        report = evaluate_ours(rows)
+        report = evaluate_ours(rows, gate=gate)
         errors = report.pop("errors")
         report["n"] = len(rows)
         if baseline:

@@ -131,11 +131,33 @@ def needs_ner(text: str, hits: Sequence[RecognizerResult]) -> bool:
     from veilleur.detect.secrecy.lexicon import fold, lexicon
 
     lx = lexicon()
-    if lx.patient_words.search(text) or lx.care_words.search(text):
+    care = bool(lx.patient_words.search(text) or lx.care_words.search(text))
+    care = care or any(h.entity_type in ("RARE_DISEASE", "WARD_ROOM", "IPP", "STAY_NUMBER", "NIR") for h in hits)
+    care = care or any(w in lx.drugs for w in re.findall(r"[\w-]+", fold(text)))
+    return care and _ner_candidate(text)
+
+
+_CAP_TOKEN = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w'’-]*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n…]|\.\.\.)[\s\-–•*>\"«(]*$")
+
+
+def _ner_candidate(text: str) -> bool:
+    """A word spaCy could read as a name or a place: capitalised, not opening a sentence, not a header word,
+    a care word, a drug or a short acronym (names opening a sentence are found by the first-name list)."""
+    from veilleur.detect.secrecy.lexicon import fold, lexicon
+
+    lx = lexicon()
+    for m in _CAP_TOKEN.finditer(text):
+        w = m.group()
+        if len(w) < 2 or (w.isupper() and len(w) <= 5) or any(c.isdigit() for c in w):
+            continue
+        if _SENTENCE_START.search(text[max(0, m.start() - 6) : m.start()]):
+            continue
+        f = fold(w)
+        if f in lx.header_words or f in lx.drugs or lx.care_words.fullmatch(w):
+            continue
         return True
-    if any(h.entity_type in ("RARE_DISEASE", "WARD_ROOM", "IPP", "STAY_NUMBER", "NIR") for h in hits):
-        return True
-    return any(w in lx.drugs for w in re.findall(r"[\w-]+", fold(text)))
+    return False
 
 
 def _finder_results(text: str) -> list[RecognizerResult]:

@@ -88,10 +88,10 @@ def _message_scores(gold: Sequence[bool], pred: Sequence[bool]) -> dict[str, flo
     return _prf(tp, fp, fn)
 
 
-def evaluate_ours(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def evaluate_ours(rows: Sequence[dict[str, Any]], *, gate: bool = False) -> dict[str, Any]:
     from veilleur.detect.secrecy import analyze_texts
 
-    analyses = analyze_texts([r["text"] for r in rows])
+    analyses = analyze_texts([r["text"] for r in rows], gate=gate)
     gold_msg = [bool(r["identifying"]) for r in rows]
     pred_msg = [a.identifying for a in analyses]
     preds = [[(s.start, s.end, s.label) for s in a.spans if s.label != "SERVICE"] for a in analyses]

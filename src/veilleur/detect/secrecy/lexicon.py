@@ -69,7 +69,8 @@ class Lexicon:
     drugs: frozenset[str]
     first_names: frozenset[str]
     first_names_folded: frozenset[str]  # folded, for names written in capitals ("MARIE", "HELENE")
-    header_words: frozenset[str]  # folded capitalised words of forms that are never names
+    header_words: frozenset[str]
+    rare_anchor_words: frozenset[str]  # the longest folded word of each rare-disease name (a cheap pre-check)  # folded capitalised words of forms that are never names
     minor_words: re.Pattern[str]
     school_words: re.Pattern[str]
     places: dict[str, Place]  # folded name -> place
@@ -101,6 +102,7 @@ def lexicon() -> Lexicon:
         first_names=frozenset(str(n) for n in lx["first_names"] + lx.get("first_names_more", [])),
         first_names_folded=frozenset(fold(str(n)) for n in lx["first_names"] + lx.get("first_names_more", [])),
         header_words=frozenset(fold(str(w)) for w in lx.get("header_words", [])),
+        rare_anchor_words=frozenset(max(re.findall(r"[\w']+", fold(d)), key=len) for d in _both(lx, "rare_diseases")),
         minor_words=words_regex(_both(lx, "minor_words")),
         school_words=words_regex(_both(lx, "school_words")),
         places=places,

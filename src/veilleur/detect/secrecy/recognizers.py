@@ -74,6 +74,9 @@ def rpps_is_valid(value: str) -> bool:
 # --- finders ------------------------------------------------------------------------------------
 
 
+_HAS_DIGIT = re.compile(r"\d")  # most finders need a digit: skipping them on texts without one is free speed
+
+
 def _dedupe(hits: list[Hit]) -> list[Hit]:
     """One hit per (start, end, label), the best score kept (several patterns may find the same span)."""
     best: dict[tuple[int, int, str], Hit] = {}
@@ -171,7 +174,7 @@ _PERSON_NOUN = re.compile(
 
 
 _HOSPITAL_FR = re.compile(
-    rf"(?<![\w])(?:CHU|CHRU|CHR|CHIC|CHI|CHS|CHD|CHG|CH|GHU|GHT|GHI|GHPSO|GH|HIA|AP-HP|APHP|AP-HM|APHM|HCL|EPSM|"
+    rf"(?<![\w])(?:(?:CHU|CHRU|CHR|CHIC|CHI|CHS|CHD|CHG|CH|GHU|GHT|GHI|GHPSO|GH|HIA|AP-HP|APHP|AP-HM|APHM|HCL|EPSM)(?![\w-])|"
     rf"(?i:hôpital|hopital|hospices?\s+civils|clinique|polyclinique|centre\s+hospitalier(?:\s+universitaire|\s+intercommunal|"
     rf"\s+régional|\s+spécialisé)?|groupe\s+hospitalier|groupement\s+hospitalier|institut|fondation|ehpad|maternité|"
     rf"centre\s+de\s+rééducation|centre\s+de\s+lutte\s+contre\s+le\s+cancer|IME|CMPP|CMP|SSR))"
@@ -179,7 +182,7 @@ _HOSPITAL_FR = re.compile(
     rf"intercommunal|régional|départemental))?"
     rf"(?:[ \t]*[-–]?[ \t]*(?:de la |de l'|du |des |de |d'|Saint-|Sainte-|St-|Ste-|(?i:DE LA |DU |DES |DE |D'))?[{UPPER}][\w'’-]+"
     rf"(?:(?:[ \t]+[-–&][ \t]+|[ \t-])(?:de[ \t]+|sur[ \t]+|la[ \t]+|le[ \t]+|les[ \t]+|et[ \t]+|(?i:DE |SUR |LA |LE ))?[{UPPER}][\w'’-]+){{0,5}})"
-    rf"|(?<![\w])(?:AP-HP|APHP|AP-HM|APHM|HCL|HEGP|CHU|CHRU)(?![\w-])"
+    rf"|(?<![\w])(?:AP-HP|APHP|AP-HM|APHM|HCL|HEGP|CHU|CHRU|CH[A-Z]{{1,5}}|GH[A-Z]{{1,4}})(?![\w-])(?:[ \t]+[{UPPER}][\w'’-]+(?:-[{UPPER}][\w'’-]+)*)?"
     rf"|(?<![\w])Centre\s+(?:Léon\s+Bérard|Oscar\s+Lambret|François\s+Baclesse|Antoine\s+Lacassagne|Jean\s+Perrin|Eugène\s+Marquis|Henri\s+Becquerel)",
 )
 _HOSPITAL_EN = re.compile(
@@ -273,6 +276,8 @@ def nir_candidates(text: str) -> list[tuple[int, int, str, bool, bool]]:
 
 
 def _nir(text: str) -> list[Hit]:
+    if not _HAS_DIGIT.search(text):
+        return []
     out: list[Hit] = [(m.start(), m.end(), "NIR", 1.0) for m in _NIR.finditer(text) if nir_is_valid(m.group())]
     for s, e, chars, valid, keyword in nir_candidates(text):
         if valid or keyword:
@@ -284,6 +289,8 @@ def _nir(text: str) -> list[Hit]:
 
 
 def _phones(text: str) -> list[Hit]:
+    if not _HAS_DIGIT.search(text):
+        return []
     out = [(m.start(), m.end(), "PHONE", 0.9) for m in _PHONE_FR.finditer(text)]
     out += [(m.start(), m.end(), "PHONE", 0.8) for m in _PHONE_INTL.finditer(text)]
     out += [(m.start(1), m.end(1), "PHONE", 0.7) for m in _PHONE_WORD.finditer(text)]
@@ -294,7 +301,7 @@ def _phones(text: str) -> list[Hit]:
 
 # Record and stay numbers after their keyword, in any spacing: "IPP : 8001234567", "NDA 2301234567",
 # "N° de séjour : 123456789", "Venue n° 2024012345", "N° patient : 00123456".
-_NUM_AFTER = r"\s*(?:n°|no\.?|num(?:[ée]ro)?\.?|#|:|-)?\s*(?:n°|:)?\s*([A-Z]{0,3}[\s-]?\d(?:[\s./-]?\d){4,15})(?![\d])"
+_NUM_AFTER = r"\s*(?:n°|no\.?|num(?:[ée]ro)?\.?|#|:|-)?\s*(?:n°|:)?\s*((?-i:[A-Z]{0,3})[\s-]?\d(?:[ ./-]?\d){4,15})(?![\d])"
 _IPP_KW = re.compile(
     r"(?<![\w])(?:IPP|NIP|MRN|ID\s+patient|identifiant(?:\s+patient)?|n°\s*(?:de\s+)?patient|num[ée]ro\s+(?:de\s+)?patient|"
     r"n°\s*(?:de\s+)?dossier|num[ée]ro\s+de\s+dossier|dossier(?:\s+patient)?|patient\s+ID|hospital\s+number|"
@@ -302,14 +309,14 @@ _IPP_KW = re.compile(
     re.I,
 )
 _STAY_KW = re.compile(
-    r"(?<![\w])(?:NDA|N\.D\.A\.|n°\s*(?:de\s+)?s[ée]jour|num[ée]ro\s+de\s+s[ée]jour|s[ée]jour\s*(?:n°)?|venue|"
-    r"n°\s*(?:de\s+)?venue|n°\s*d'?\s*admission|admission\s+n°|[ée]pisode|visite\s+n°|n°\s*(?:de\s+)?passage|"
+    r"(?<![\w])(?:NDA|N\.D\.A\.|n°\s*(?:de\s+)?s[ée]jour|num[ée]ro\s+de\s+s[ée]jour|s[ée]jour\s*(?=n°|:)|venue\s*(?=n°|:)|"
+    r"n°\s*(?:de\s+)?venue|n°\s*d'?\s*admission|admission\s+n°|[ée]pisode(?:\s+de\s+soins)?\s*(?=n°|:)|visite\s+n°|n°\s*(?:de\s+)?passage|"
     r"encounter|visit\s+(?:number|no\.?))" + _NUM_AFTER,
     re.I,
 )
 _OTHER_ID_KW = re.compile(
     r"(?<![\w])(?:FINESS|ADELI|RPPS|AMC|mutuelle|n°\s*(?:d'?)?adh[ée]rent|matricule|n°\s*(?:de\s+)?(?:prescription|"
-    r"ordonnance|r[ée]f[ée]rence|r[ée]f\.?|facture|pr[ée]l[èe]vement)|r[ée]f\.?)" + _NUM_AFTER,
+    r"ordonnance|r[ée]f[ée]rence|r[ée]f\.?|facture|pr[ée]l[èe]vement)|r[ée]f\.?(?:\s+(?:labo|patient|dossier|externe|interne|examen))?)" + _NUM_AFTER,
     re.I,
 )
 # A bare long number (8-13 digits, no separators) that is neither a phone nor a date: in a pasted record it
@@ -318,9 +325,11 @@ _BARE_ID = re.compile(r"(?<![\w+,./-])\d{8,13}(?![\w,/-]|\.\d)")
 
 
 def _ipp(text: str) -> list[Hit]:
+    if not _HAS_DIGIT.search(text):
+        return []
     out = [(m.start(), m.end(), "IPP", 0.95) for m in _IPP.finditer(text)]
     out += [(m.start(1), m.end(1), "IPP", 0.95) for m in _IPP_KW.finditer(text)]
-    out += [(m.start(1), m.end(1), "STAY_NUMBER", 0.95) for m in _STAY_KW.finditer(text)]
+    out += [(m.start(1), m.end(1), "STAY_NUMBER", 0.95) for m in _STAY_KW.finditer(text) if not _DATE_NUM.fullmatch(m.group(1))]
     out += [(m.start(1), m.end(1), "OTHER_ID", 0.8) for m in _OTHER_ID_KW.finditer(text)]
     for m in _BARE_ID.finditer(text):
         d = m.group()
@@ -349,6 +358,8 @@ def _email(text: str) -> list[Hit]:
 
 
 def _rooms(text: str) -> list[Hit]:
+    if not _HAS_DIGIT.search(text):
+        return []
     out: list[Hit] = []
     for m in _ROOM.finditer(text):
         # "box" and "salle" are ordinary words; keep them only with a number right after.
@@ -421,6 +432,8 @@ def _trim_name(text: str, s: int, e: int) -> tuple[int, int] | None:
     keep = 0
     for i, w in enumerate(words):
         tok = w.group()
+        if i and "," in frag[words[i - 1].end() : w.start()] and not (tok.isupper() or _is_first(tok)):
+            break  # "LEFEVRE, Via Roma": after a comma only a first name or capitals continue a name
         particle = tok.lower() in ("le", "la", "de", "du", "da", "dos", "van", "von", "el", "ben", "mac", "mc", "des", "di") and i + 1 < len(words)
         if not particle and not re.match(r"[A-Z]\.", tok) and not _is_name_word(tok):
             break
@@ -436,8 +449,14 @@ def _record_names(text: str) -> list[Hit]:
     """Names as records write them. Upper-case surnames need a first name next to them (from our list) or
     a label/civility/title before them; a title makes the name a professional's (STAFF)."""
     out: list[Hit] = []
-    for m in _TRIGGERED.finditer(text):
+    pos = 0
+    while True:
+        m = _TRIGGERED.search(text, pos)
+        if m is None:
+            break
         span = _trim_name(text, m.start("name"), m.end("name"))
+        # Search again right after what was kept: "…MARTIN, Nom de naissance : BERNARD" holds a second label.
+        pos = max(m.start("name") + 1, span[1] if span else m.start("name") + 1)
         if span is None:
             continue
         s, e = span
@@ -469,6 +488,8 @@ def _record_names(text: str) -> list[Hit]:
 
 
 def _dates(text: str) -> list[Hit]:
+    if not _HAS_DIGIT.search(text):
+        return []
     out = [(m.start(), m.end(), "DATE", 0.85) for rx in (_DATE_FR, _DATE_EN) for m in rx.finditer(text)]
     for m in _DATE_NUM.finditer(text):
         parts = re.split(r"[/.-]", m.group())
@@ -498,6 +519,8 @@ def age_value(span_text: str) -> float | None:
 
 
 def _ages(text: str) -> list[Hit]:
+    if not _HAS_DIGIT.search(text):
+        return []
     out: list[Hit] = []
     for m in _AGE_FR.finditer(text):
         before = text[max(0, m.start() - 40) : m.start()]
@@ -520,7 +543,16 @@ def _ages(text: str) -> list[Hit]:
     return out
 
 
+_HOSPITAL_GUARD = re.compile(
+    r"\b(?:CH|GH|HIA|AP-H|APH|HCL|EPSM|HEGP|IME|CMP|SSR|UF|HDJ)|h[oô]pital|hospi|clini|institut|fondation|centre|groupe|ehpad|"
+    r"maternit|service|unit[ée]|d[ée]partement|p[ôo]le|Hospital|Infirmary|Medical|Clinic|Memorial|Health|Nursing|Hospice",
+    re.I,
+)
+
+
 def _hospitals(text: str) -> list[Hit]:
+    if not _HOSPITAL_GUARD.search(text):  # only "en cardiologie" can be found then
+        return [(m.start(), m.end(), "SERVICE", 0.6) for m in _SERVICE.finditer(text)]
     out = [(m.start(), m.end(), "HOSPITAL", 0.85) for m in _HOSPITAL_FR.finditer(text)]
     out += [(m.start(), m.end(), "HOSPITAL", 0.8) for m in _HOSPITAL_EN.finditer(text)]
     out += [(m.start(), m.end(), "SERVICE", 0.6) for m in _SERVICE.finditer(text)]
@@ -539,6 +571,8 @@ def _town_ok(town: str) -> bool:
 
 
 def _addresses(text: str) -> list[Hit]:
+    if not _HAS_DIGIT.search(text):
+        return []
     out: list[Hit] = []
     for m in _ADDRESS.finditer(text):
         out.append((m.start(), m.end(), "ADDRESS", 0.85))
@@ -593,15 +627,27 @@ _ROLE_EN = re.compile(
 )
 
 
+# Every role match holds one of these words: a cheap pre-check before the long patterns.
+_ROLE_GUARD = re.compile(
+    rf"(?:{_ROLE_NOUNS_FR}|seule?\b|unique\b|only\b|mayor|vicar|priest|imam|rabbi|pharmacist|baker|butcher|"
+    r"head\s?teacher|principal|postman|postwoman|\bvet\b|dentist|\bMP\b|councillor|sheriff)",
+    re.I,
+)
+
+
 def _roles(text: str) -> list[Hit]:
     """A social role that singles someone out in a small place ("la fille du pharmacien", "le maire de …",
     "le seul dialysé du village")."""
+    if not _ROLE_GUARD.search(text):
+        return []
     out = [(m.start(), m.end(), "ROLE", 0.8) for m in _ROLE_FR.finditer(text)]
     out += [(m.start(), m.end(), "ROLE", 0.8) for m in _ROLE_EN.finditer(text)]
     return [(s, e if text[e - 1] != " " else e - 1, lab, sc) for s, e, lab, sc in out]
 
 
 def _rare_diseases(text: str) -> list[Hit]:
+    if not lexicon().rare_anchor_words & set(re.findall(r"[\w'-]+", fold(text))):
+        return []  # none of the diseases' words is in the text: skip the long alternation
     return [(m.start(), m.end(), "RARE_DISEASE", 0.9) for m in lexicon().rare_diseases.finditer(text)]
 
 

@@ -106,7 +106,8 @@ def _eponym(text: str, start: int, end: int) -> bool:
 # Words before a name that make it the person spoken to or quoted in the group, not a patient.
 _ADDRESS_BEFORE = re.compile(
     r"(?:^|[\s(])(?:@|salut|bonjour|bonsoir|coucou|merci|bravo|hello|hi|hey|thanks|thank you|dear|cher|chère|"
-    r"avec|comme|selon|dixit|d'accord avec|agree with|like|pour|sorry|désolée?)\s*,?\s*$",
+    r"avec|comme|comme (?:le |l'a )?dit|comme (?:le )?disait|comme (?:l'a )?écrit|d'après|selon|dixit|d'accord avec|agree with|"
+    r"like|as|pour|sorry|désolée?)\s*,?\s*$",
     re.I,
 )
 _ADDRESS_AFTER = re.compile(
@@ -206,6 +207,8 @@ def clean_hits(
                 continue
             if label == "PERSON" and _ner_noise(text, s, frag):
                 continue
+            if label == "LOCATION" and any(w[0].islower() and w.lower() not in _NAME_PARTICLES and w.lower() not in ("sur", "sous", "en", "lès", "les", "aux") for w in frag.split()):
+                continue  # "IEC + spironolactone": places are capitalised words
             words = frag.split()
             if all(w.isupper() for w in words) and not any(fold(w) in lx.first_names_folded for w in words):
                 continue  # capitals read through the title-cased view: names need a first name ("HAS-BLED", "DUPONT")

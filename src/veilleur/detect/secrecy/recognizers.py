@@ -396,7 +396,7 @@ _STAFF_TRIGGER = (
 )
 _NAME_WORD = rf"(?:{UP_WORD}|{CAP_WORD}|[{UPPER}]\.(?:\s?-?[{UPPER}]\.)?)"
 _TRIGGERED = re.compile(
-    rf"(?<![\w])(?:(?P<staff>{_STAFF_TRIGGER})|(?P<person>{_PERSON_TRIGGER}))\s*(?:\(e\))?\s*[:\-]?\s*"
+    rf"(?<![\w])(?:(?P<staff>{_STAFF_TRIGGER})|(?P<person>{_PERSON_TRIGGER}))(?![\w'’])\s*(?:\(e\))?\s*[:\-]?\s*"
     rf"(?:(?:le|la)\s+(?:Dr\.?|Docteur|Pr\.?)\s+|(?:Dr\.?|Pr\.?)\s+|(?:Mme|Mlle|M\.|Mr\.?|Monsieur|Madame|MME|MR|M)[ \t]+)?"
     rf"(?P<name>{_NAME_WORD}(?:(?:[ \t]*,[ \t]*|[ \t]+|[ \t]+(?:épouse|ép\.|née|nee)[ \t]+){_NAME_WORD}){{0,3}})"
 )

@@ -70,6 +70,7 @@ class Lexicon:
     first_names: frozenset[str]
     first_names_folded: frozenset[str]  # folded, for names written in capitals ("MARIE", "HELENE")
     header_words: frozenset[str]
+    place_anchor_words: frozenset[str]  # the first folded word of each place name (a cheap pre-check)
     rare_anchor_words: frozenset[str]  # the longest folded word of each rare-disease name (a cheap pre-check)  # folded capitalised words of forms that are never names
     minor_words: re.Pattern[str]
     school_words: re.Pattern[str]
@@ -102,7 +103,8 @@ def lexicon() -> Lexicon:
         first_names=frozenset(str(n) for n in lx["first_names"] + lx.get("first_names_more", [])),
         first_names_folded=frozenset(fold(str(n)) for n in lx["first_names"] + lx.get("first_names_more", [])),
         header_words=frozenset(fold(str(w)) for w in lx.get("header_words", [])),
-        rare_anchor_words=frozenset(max(re.findall(r"[\w']+", fold(d)), key=len) for d in _both(lx, "rare_diseases")),
+        rare_anchor_words=frozenset(max(re.findall(r"\w+", fold(d)), key=len) for d in _both(lx, "rare_diseases")),
+        place_anchor_words=frozenset(re.findall(r"\w+", fold(n))[0] for n in names if re.findall(r"\w+", fold(n))),
         minor_words=words_regex(_both(lx, "minor_words")),
         school_words=words_regex(_both(lx, "school_words")),
         places=places,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -75,6 +76,12 @@ def rpps_is_valid(value: str) -> bool:
 
 
 _HAS_DIGIT = re.compile(r"\d")  # most finders need a digit: skipping them on texts without one is free speed
+
+
+@lru_cache(maxsize=16)
+def _tokens(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The text's words as written and folded (computed once per text for the finders' pre-checks)."""
+    return frozenset(re.findall(r"\w+", text)), frozenset(re.findall(r"\w+", fold(text)))
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
@@ -445,12 +452,27 @@ def _trim_name(text: str, s: int, e: int) -> tuple[int, int] | None:
     return s, s + words[keep - 1].end()
 
 
+_TRIGGER_TOKENS = frozenset(
+    "Nom NOM Prénom Prénoms PRENOM PRÉNOM Patient Patiente PATIENT PATIENTE Identité IDENTITÉ Enfant Assuré Assurée "
+    "Bénéficiaire Pour POUR Concerne Objet Mme Mlle M Mr Mrs Ms Monsieur Madame Mademoiselle MME MR MONSIEUR MADAME "
+    "Epouse Épouse épouse née NÉE Name Dr Dre DR Docteur DOCTEUR Pr PR Professeur PROFESSEUR Interne INTERNE Externe "
+    "EXTERNE IDE IDEL Infirmier Infirmière Infirmiere Infirmièr Cadre Sage Kiné Kinésithérapeute Chef Praticien PH Assistant "
+    "Assistante Médecin MÉDECIN Prescripteur Biologiste Pharmacien Pharmacienne Rédigé Dicté Signé Validé Copie "
+    "Destinataire Opérateur Anesthésiste Radiologue Psychologue Diététicien Diététicienne Senior Co Résident".split()
+)
+_TWO_CAPITALS = re.compile(rf"[{UPPER}][{UPPER}]")
+
+
 def _record_names(text: str) -> list[Hit]:
     """Names as records write them. Upper-case surnames need a first name next to them (from our list) or
     a label/civility/title before them; a title makes the name a professional's (STAFF)."""
     out: list[Hit] = []
+    triggered = bool(_TRIGGER_TOKENS & _tokens(text)[0])
+    capitals = bool(_TWO_CAPITALS.search(text))
+    if not triggered and not capitals:
+        return out
     pos = 0
-    while True:
+    while triggered:
         m = _TRIGGERED.search(text, pos)
         if m is None:
             break
@@ -475,13 +497,13 @@ def _record_names(text: str) -> list[Hit]:
             out.append((m.start() + title.start() if title else s, e, "PROFESSIONAL", 0.85))
         else:
             out.append((start, e, "PERSON", 0.85))
-    for m in _UP_FIRST.finditer(text):
+    for m in _UP_FIRST.finditer(text) if capitals else ():
         up, first = m.group(1), m.group(3)
         first_words = first.split()
         if _upper_ok(up) and (_is_first(first_words[0]) or (first.isupper() and _is_first(first))):
             end = m.end(3) if all(_is_name_word(w) for w in first_words) else m.start(3) + len(first_words[0])
             out.append((m.start(), end, "PERSON", 0.8))
-    for m in _FIRST_UP.finditer(text):
+    for m in _FIRST_UP.finditer(text) if capitals else ():
         if _is_first(m.group(1)) and _upper_ok(m.group(2)):
             out.append((m.start(), m.end(), "PERSON", 0.8))
     return out
@@ -543,15 +565,17 @@ def _ages(text: str) -> list[Hit]:
     return out
 
 
-_HOSPITAL_GUARD = re.compile(
-    r"\b(?:CH|GH|HIA|AP-H|APH|HCL|EPSM|HEGP|IME|CMP|SSR|UF|HDJ)|h[oô]pital|hospi|clini|institut|fondation|centre|groupe|ehpad|"
-    r"maternit|service|unit[ée]|d[ée]partement|p[ôo]le|Hospital|Infirmary|Medical|Clinic|Memorial|Health|Nursing|Hospice",
-    re.I,
+_HOSPITAL_WORDS = frozenset(
+    "chu chru chr chic chi chs chd chg ch ghu ght ghi ghpso gh hia ap aphp aphm hcl epsm hegp hopital hospices hospice "
+    "clinique polyclinique centre groupe groupement institut fondation ehpad maternite ime cmpp cmp ssr hospital "
+    "infirmary medical clinic clinique memorial health nursing service unite departement pole hdj uf".split()
 )
+_HOSPITAL_ACRONYM = re.compile(r"(?:CH|GH)[A-Z]{1,5}")
 
 
 def _hospitals(text: str) -> list[Hit]:
-    if not _HOSPITAL_GUARD.search(text):  # only "en cardiologie" can be found then
+    raw, folded = _tokens(text)
+    if not (_HOSPITAL_WORDS & folded or any(_HOSPITAL_ACRONYM.fullmatch(w) for w in raw)):  # only "en cardiologie" then
         return [(m.start(), m.end(), "SERVICE", 0.6) for m in _SERVICE.finditer(text)]
     out = [(m.start(), m.end(), "HOSPITAL", 0.85) for m in _HOSPITAL_FR.finditer(text)]
     out += [(m.start(), m.end(), "HOSPITAL", 0.8) for m in _HOSPITAL_EN.finditer(text)]
@@ -560,7 +584,12 @@ def _hospitals(text: str) -> list[Hit]:
     return out
 
 
+_SCHOOL_WORDS = frozenset({"ecole", "college", "lycee", "creche", "school"})
+
+
 def _schools(text: str) -> list[Hit]:
+    if not _SCHOOL_WORDS & _tokens(text)[1]:
+        return []
     return [(m.start(), m.end(), "SCHOOL", 0.85) for m in _SCHOOL.finditer(text)]
 
 
@@ -591,10 +620,18 @@ def _addresses(text: str) -> list[Hit]:
     return out
 
 
+_LIVES_WORDS = frozenset(
+    "habite habitant vit domicilie domiciliee originaire venant residant lives living from resident commune village".split()
+)
+
+
 def _places(text: str) -> list[Hit]:
     lx = lexicon()
-    out: list[Hit] = [(m.start(), m.end(), "LOCATION", 0.9) for m in lx.places_regex.finditer(text)]
-    for m in _LIVES_IN.finditer(text):
+    raw, folded = _tokens(text)
+    out: list[Hit] = []
+    if lx.place_anchor_words & folded:
+        out += [(m.start(), m.end(), "LOCATION", 0.9) for m in lx.places_regex.finditer(text)]
+    for m in _LIVES_IN.finditer(text) if _LIVES_WORDS & folded else ():
         name = m.group(1)
         if fold(name) in lx.drugs or name in lx.first_names:
             continue
@@ -627,18 +664,20 @@ _ROLE_EN = re.compile(
 )
 
 
-# Every role match holds one of these words: a cheap pre-check before the long patterns.
-_ROLE_GUARD = re.compile(
-    rf"(?:{_ROLE_NOUNS_FR}|seule?\b|unique\b|only\b|mayor|vicar|priest|imam|rabbi|pharmacist|baker|butcher|"
-    r"head\s?teacher|principal|postman|postwoman|\bvet\b|dentist|\bMP\b|councillor|sheriff)",
-    re.I,
+# Every role match holds one of these words (folded): a cheap pre-check before the long patterns.
+_ROLE_WORDS = frozenset(
+    "maire adjoint adjointe cure pasteur imam rabbin pharmacien pharmacienne boulanger boulangere boucher bouchere "
+    "notaire instituteur institutrice instit directeur directrice garagiste factrice facteur gendarme dentiste "
+    "veterinaire veto buraliste epicier epiciere proviseur proviseure principal principale depute deputee senateur "
+    "senatrice prefet prefete patron patronne cafetiere cafetier coiffeuse coiffeur seul seule unique only mayor vicar "
+    "priest rabbi pharmacist baker butcher headteacher head postman postwoman vet dentist mp councillor sheriff".split()
 )
 
 
 def _roles(text: str) -> list[Hit]:
     """A social role that singles someone out in a small place ("la fille du pharmacien", "le maire de …",
     "le seul dialysé du village")."""
-    if not _ROLE_GUARD.search(text):
+    if not _ROLE_WORDS & _tokens(text)[1]:
         return []
     out = [(m.start(), m.end(), "ROLE", 0.8) for m in _ROLE_FR.finditer(text)]
     out += [(m.start(), m.end(), "ROLE", 0.8) for m in _ROLE_EN.finditer(text)]
@@ -646,7 +685,7 @@ def _roles(text: str) -> list[Hit]:
 
 
 def _rare_diseases(text: str) -> list[Hit]:
-    if not lexicon().rare_anchor_words & set(re.findall(r"[\w'-]+", fold(text))):
+    if not lexicon().rare_anchor_words & _tokens(text)[1]:
         return []  # none of the diseases' words is in the text: skip the long alternation
     return [(m.start(), m.end(), "RARE_DISEASE", 0.9) for m in lexicon().rare_diseases.finditer(text)]
 

@@ -300,6 +300,8 @@ def assess(text: str, spans: Sequence[Span], lang: str = "fr") -> SecrecyAnalysi
     if (len(kinds) < 2 or not PERSONAL_KINDS & kinds.keys()) and "BIRTH_DATE" not in kinds:
         # One kind of detail alone (a rare disease, a ward) describes a case, not a person.
         points = min(points, 2.0)
+    if "WARD_ROOM" in kinds and ("SERVICE" in kinds or "HOSPITAL" in kinds):
+        points += 0.5  # a room number in a named unit or hospital points to one bed, so to one patient
     if minor and points >= 2 and len(kinds) >= 2:
         points += 1.0  # a child with one more detail is far easier to recognise (school, village)
     quasi = tuple(sorted(kinds, key=lambda k: -WEIGHTS[k]))

@@ -106,7 +106,7 @@ def guess_language(text: str) -> str:
     return "en" if en > fr else "fr"
 
 
-_CAPS_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’-]+")
+_CAPS_WORD = re.compile(r"(?<![\w])[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’-]+(?![\w])")
 
 
 def ner_view(text: str) -> str:

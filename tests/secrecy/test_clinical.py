@@ -143,3 +143,16 @@ def test_eval_cli_with_file(tmp_path: Path) -> None:
     data = json.loads(res.output)
     assert data["ours"]["spans"]["recall"] == 1.0 and data["ours"]["messages"]["recall"] == 1.0
     assert data["n"] == 1
+
+
+def test_redaction_removes_every_identifier_of_the_dev_clinical_set() -> None:
+    """Recall-first redaction on pasted records: no gold identifier survives, nothing is blocked."""
+    from datetime import date
+
+    path = Path(__file__).parents[2] / "src/veilleur/detect/secrecy/data/dev_clinical.jsonl"
+    for row in load_set(path, "all")[::6]:
+        res = redact_text(row["text"], "fr", reference_date=date(2025, 6, 1))
+        assert not res.blocked, res.residual_message()
+        for e in row["entities"]:
+            if e["label"] not in ("SERVICE", "RARE_DISEASE"):
+                assert row["text"][e["start"] : e["end"]] not in res.text, (e, res.text)

@@ -78,6 +78,10 @@ def rpps_is_valid(value: str) -> bool:
 _HAS_DIGIT = re.compile(r"\d")  # most finders need a digit: skipping them on texts without one is free speed
 
 
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 @lru_cache(maxsize=16)
 def _tokens(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """The text's words as written and folded (computed once per text for the finders' pre-checks)."""
@@ -452,13 +456,13 @@ def _trim_name(text: str, s: int, e: int) -> tuple[int, int] | None:
     return s, s + words[keep - 1].end()
 
 
-_TRIGGER_TOKENS = frozenset(
+_TRIGGER_TOKENS = _wordset(
     "Nom NOM Prénom Prénoms PRENOM PRÉNOM Patient Patiente PATIENT PATIENTE Identité IDENTITÉ Enfant Assuré Assurée "
     "Bénéficiaire Pour POUR Concerne Objet Mme Mlle M Mr Mrs Ms Monsieur Madame Mademoiselle MME MR MONSIEUR MADAME "
     "Epouse Épouse épouse née NÉE Name Dr Dre DR Docteur DOCTEUR Pr PR Professeur PROFESSEUR Interne INTERNE Externe "
     "EXTERNE IDE IDEL Infirmier Infirmière Infirmiere Infirmièr Cadre Sage Kiné Kinésithérapeute Chef Praticien PH Assistant "
     "Assistante Médecin MÉDECIN Prescripteur Biologiste Pharmacien Pharmacienne Rédigé Dicté Signé Validé Copie "
-    "Destinataire Opérateur Anesthésiste Radiologue Psychologue Diététicien Diététicienne Senior Co Résident".split()
+    "Destinataire Opérateur Anesthésiste Radiologue Psychologue Diététicien Diététicienne Senior Co Résident"
 )
 _TWO_CAPITALS = re.compile(rf"[{UPPER}][{UPPER}]")
 
@@ -565,10 +569,10 @@ def _ages(text: str) -> list[Hit]:
     return out
 
 
-_HOSPITAL_WORDS = frozenset(
+_HOSPITAL_WORDS = _wordset(
     "chu chru chr chic chi chs chd chg ch ghu ght ghi ghpso gh hia ap aphp aphm hcl epsm hegp hopital hospices hospice "
     "clinique polyclinique centre groupe groupement institut fondation ehpad maternite ime cmpp cmp ssr hospital "
-    "infirmary medical clinic clinique memorial health nursing service unite departement pole hdj uf".split()
+    "infirmary medical clinic clinique memorial health nursing service unite departement pole hdj uf"
 )
 _HOSPITAL_ACRONYM = re.compile(r"(?:CH|GH)[A-Z]{1,5}")
 
@@ -620,8 +624,8 @@ def _addresses(text: str) -> list[Hit]:
     return out
 
 
-_LIVES_WORDS = frozenset(
-    "habite habitant vit domicilie domiciliee originaire venant residant lives living from resident commune village".split()
+_LIVES_WORDS = _wordset(
+    "habite habitant vit domicilie domiciliee originaire venant residant lives living from resident commune village"
 )
 
 
@@ -665,12 +669,12 @@ _ROLE_EN = re.compile(
 
 
 # Every role match holds one of these words (folded): a cheap pre-check before the long patterns.
-_ROLE_WORDS = frozenset(
+_ROLE_WORDS = _wordset(
     "maire adjoint adjointe cure pasteur imam rabbin pharmacien pharmacienne boulanger boulangere boucher bouchere "
     "notaire instituteur institutrice instit directeur directrice garagiste factrice facteur gendarme dentiste "
     "veterinaire veto buraliste epicier epiciere proviseur proviseure principal principale depute deputee senateur "
     "senatrice prefet prefete patron patronne cafetiere cafetier coiffeuse coiffeur seul seule unique only mayor vicar "
-    "priest rabbi pharmacist baker butcher headteacher head postman postwoman vet dentist mp councillor sheriff".split()
+    "priest rabbi pharmacist baker butcher headteacher head postman postwoman vet dentist mp councillor sheriff"
 )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from veilleur.detect.secrecy.lexicon import fold, lexicon, person_noun_before
+from veilleur.detect.secrecy.lexicon import care_hits, fold, lexicon, person_noun_before
 from veilleur.records import Span
 
 if TYPE_CHECKING:  # presidio pulls torch/transformers: import it only when analysing
@@ -254,9 +254,9 @@ def health_context(text: str, spans: Sequence[Span]) -> bool:
     lx = lexicon()
     if lx.patient_words.search(text):
         return True
-    care = {fold(m.group()) for m in lx.care_words.finditer(text)}
+    care = {fold(w) for w in care_hits(text)}
     # A medicine named in the text is a sign of care too (the drug list doubles as a care lexicon).
-    care |= {w for w in re.findall(r"[\w-]+", fold(text)) if w in lx.drugs}
+    care |= lx.drugs.intersection(re.findall(r"[\w-]+", fold(text)))
     if any(s.label in ("RARE_DISEASE", "WARD_ROOM", "IPP", "STAY_NUMBER", "NIR") for s in spans):
         care.add("rare/ward/ipp")
     if len(care) >= 2:

@@ -128,12 +128,12 @@ def needs_ner(text: str, hits: Sequence[RecognizerResult]) -> bool:
     """Could the text be about care (the only case where a name makes it identifying)? Without a patient
     word, a care word, a drug or a clinical number, the detector cannot flag it whatever names spaCy would
     find, so the spaCy pass is skipped (the pre-filter of ``analyze_texts(..., gate=True)``)."""
-    from veilleur.detect.secrecy.lexicon import fold, lexicon
+    from veilleur.detect.secrecy.lexicon import care_hits, fold, lexicon
 
     lx = lexicon()
-    care = bool(lx.patient_words.search(text) or lx.care_words.search(text))
+    care = bool(lx.patient_words.search(text) or care_hits(text))
     care = care or any(h.entity_type in ("RARE_DISEASE", "WARD_ROOM", "IPP", "STAY_NUMBER", "NIR") for h in hits)
-    care = care or any(w in lx.drugs for w in re.findall(r"[\w-]+", fold(text)))
+    care = care or not lx.drugs.isdisjoint(re.findall(r"[\w-]+", fold(text)))
     return care and _ner_candidate(text)
 
 
@@ -154,7 +154,7 @@ def _ner_candidate(text: str) -> bool:
         if _SENTENCE_START.search(text[max(0, m.start() - 6) : m.start()]):
             continue
         f = fold(w)
-        if f in lx.header_words or f in lx.drugs or lx.care_words.fullmatch(w):
+        if f in lx.header_words or f in lx.drugs or w.lower() in lx.care_single:
             continue
         return True
     return False

@@ -56,9 +56,7 @@ def demo_messages() -> tuple[list, dict[str, bool]]:
 def bench_demo(n: int) -> dict[str, float]:
     """Detector over the demo group (batches of 256, members from the batch, care-context pre-filter on as
     in production): message P/R and messages/s, the demo's traffic repeated up to ``n`` messages."""
-    from veilleur.detect.secrecy import SecrecyTextDetector
-
-    from veilleur.detect.secrecy import analyze_texts
+    from veilleur.detect.secrecy import SecrecyTextDetector, analyze_texts
 
     msgs, labels = demo_messages()
     det = SecrecyTextDetector()

@@ -29,12 +29,26 @@ def test_nir_corsica(dept: str) -> None:
     assert not nir_is_valid(f"28507{other}123456{key:02d}")
 
 
-def test_nir_finder_rejects_bad_key() -> None:
+def test_nir_finder_key_and_keyword() -> None:
+    """Recall first (issue 13): after "NIR"/"sécu" a NIR-shaped number is one even when its key is wrong;
+    without a keyword, a wrong key is accepted only for the 15 digits that start with a sex digit."""
     body = "2870169123456"
     good = f"{body}{nir_key(body):02d}"
     bad = f"{body}{(nir_key(body) + 1) % 97:02d}"
     assert labels("nir", f"NIR {good} ok") == [("NIR", good)]
-    assert labels("nir", f"NIR {bad} ok") == []
+    assert labels("nir", f"NIR {bad} ok") == [("NIR", bad)]
+    assert labels("nir", "N° sécu 2 77 03 15 014 022 45 à vérifier") == [("NIR", "2 77 03 15 014 022 45")]
+    body3 = "3870169123456"
+    bad3 = f"{body3}{(nir_key(body3) + 1) % 97:02d}"
+    assert labels("nir", f"lot {bad3} ok") == []
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["1 8 5 0 3 7 5 1 1 2 0 4 5 6 7", "18503 75112 045 67", "1.85.03.75.112.045 67", "1850375112045 67"],
+)
+def test_nir_in_any_grouping_after_keyword(written: str) -> None:
+    assert labels("nir", f"NIR : {written}") == [("NIR", written)]
 
 
 def test_luhn_and_rpps() -> None:

@@ -20,17 +20,19 @@ _RISK_ORDER = {"none": 0, "low": 1, "medium": 2, "high": 3}
 
 
 def analyze_texts(
-    texts: Sequence[str], lang: str | None = None, members: Iterable[str] = ()
+    texts: Sequence[str], lang: str | None = None, members: Iterable[str] = (), *, gate: bool = False
 ) -> list[SecrecyAnalysis]:
-    """Analyse many texts at once (spaCy ``nlp.pipe`` under Presidio); ``lang`` None guesses fr/en.
+    """Analyse many texts at once (our recognizers, then spaCy's NER batched); ``lang`` None guesses fr/en.
     ``members``: display names of the group's members; a member named in a message is a colleague
-    (or the person spoken to), not a patient."""
+    (or the person spoken to), not a patient. ``gate``: skip the spaCy pass on texts that cannot be about
+    care (no patient word, care word, drug or clinical number): their ``identifying`` is the same, they only
+    lose NER names (the detector uses it; redaction does not)."""
     from veilleur.detect.secrecy.engine import analyze_batch
 
     texts = [t or "" for t in texts]
     known = member_names(members)
     out: list[SecrecyAnalysis] = []
-    for text, (lg, results) in zip(texts, analyze_batch(texts, lang), strict=True):
+    for text, (lg, results) in zip(texts, analyze_batch(texts, lang, gate=gate), strict=True):
         out.append(assess(text, clean_hits(text, results, known), lg))
     return out
 
@@ -90,17 +92,18 @@ class SecrecyTextDetector:
     name = DETECTOR_NAME
     version = DETECTOR_VERSION
 
-    def __init__(self, min_risk: str = "medium", lang: str | None = None, **_: Any) -> None:
+    def __init__(self, min_risk: str = "medium", lang: str | None = None, gate: bool = True, **_: Any) -> None:
         if min_risk not in _RISK_ORDER:
             raise ValueError(f"min_risk must be one of {', '.join(_RISK_ORDER)}")
         self.min_risk = min_risk
         self.lang = lang
+        self.gate = gate
 
     def detect(self, batch: Sequence[Message]) -> list[Finding]:
         msgs = [m for m in batch if m.text and m.text.strip()]
         findings: list[Finding] = []
         members = {m.author.name for m in batch if m.author.name}
-        for m, a in zip(msgs, analyze_texts([m.text for m in msgs], self.lang, members), strict=True):
+        for m, a in zip(msgs, analyze_texts([m.text for m in msgs], self.lang, members, gate=self.gate), strict=True):
             if a.health_context and _RISK_ORDER[a.risk] >= _RISK_ORDER[self.min_risk]:
                 findings.append(finding_for(m.uid, m.text, a))
         return findings

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from veilleur.detect.secrecy.lexicon import fold, lexicon, person_noun_before
+from veilleur.detect.secrecy.lexicon import care_hits, fold, lexicon, person_noun_before
 from veilleur.records import Span
 
 if TYPE_CHECKING:  # presidio pulls torch/transformers: import it only when analysing
@@ -31,7 +31,7 @@ class SecrecyAnalysis:
 
 
 # Labels whose presence alone names the patient in a care context.
-DIRECT = frozenset({"PERSON", "NIR", "IPP", "PHONE", "EMAIL", "ADDRESS"})
+DIRECT = frozenset({"PERSON", "NIR", "IPP", "STAY_NUMBER", "PHONE", "EMAIL", "ADDRESS"})
 # Weight of each quasi-identifier (counted once per kind). Three points single someone out.
 WEIGHTS: dict[str, float] = {
     "AGE": 1.0,
@@ -47,6 +47,8 @@ WEIGHTS: dict[str, float] = {
     "CITY": 0.5,
     "PLACE": 1.0,
     "ROLE": 2.0,
+    "POSTCODE": 1.0,
+    "OTHER_ID": 1.0,
 }
 # French names of what was found, for explanations moderators read.
 FR_NAMES: dict[str, str] = {
@@ -69,11 +71,16 @@ FR_NAMES: dict[str, str] = {
     "CITY": "ville",
     "PLACE": "lieu",
     "ROLE": "rôle social",
+    "STAY_NUMBER": "numéro de séjour",
+    "POSTCODE": "code postal",
+    "OTHER_ID": "numéro",
 }
 RISK_FR = {"none": "aucun risque", "low": "risque faible", "medium": "risque moyen", "high": "risque élevé"}
 
 _NER_LABELS = frozenset({"PERSON", "LOCATION"})
-_BIRTH_BEFORE = re.compile(r"(?:née?s?|naissance|born|DOB|date of birth|birthday)\s*(?:le|on|:)?\s*$", re.I)
+_BIRTH_BEFORE = re.compile(
+    r"(?:n[ée]e?s?(?:\s*\(e\))?|naissance|born|DOB|DDN|date of birth|birthday)\s*(?:le|on|:)?\s*(?:le|:)?\s*$", re.I
+)
 
 
 def _professional(text: str, start: int, span_text: str) -> bool:
@@ -99,7 +106,8 @@ def _eponym(text: str, start: int, end: int) -> bool:
 # Words before a name that make it the person spoken to or quoted in the group, not a patient.
 _ADDRESS_BEFORE = re.compile(
     r"(?:^|[\s(])(?:@|salut|bonjour|bonsoir|coucou|merci|bravo|hello|hi|hey|thanks|thank you|dear|cher|chère|"
-    r"avec|comme|selon|dixit|d'accord avec|agree with|like|pour|sorry|désolée?)\s*,?\s*$",
+    r"avec|comme|comme (?:le |l'a )?dit|comme (?:le )?disait|comme (?:l'a )?écrit|d'après|selon|dixit|d'accord avec|agree with|"
+    r"like|as|pour|sorry|désolée?)\s*,?\s*$",
     re.I,
 )
 _ADDRESS_AFTER = re.compile(
@@ -136,7 +144,8 @@ def _addressee(text: str, start: int, end: int, members: frozenset[str]) -> bool
     if (before.strip() == "" or re.search(r"[.!?…]\s*$", before)) and _ADDRESS_AFTER.match(after):
         # "Julie, enlève…" speaks to Julie only if the message speaks to someone; "Thierry sérieusement…",
         # "Paul a raison", "Bruno !" always do.
-        return speaks_to or not re.match(r"\s*(?:,|…|\.\.\.)", after)
+        # "Franck… les patients…": a name then an ellipsis at the start of a message is said to someone.
+        return speaks_to or not re.match(r"\s*,", after)
     # Last word of the message, after a comma or in a message that speaks to someone ("tu", "you").
     if after.strip(" .!?…)😉🙂🙏") == "" and not _ARTICLE_BEFORE.search(before):
         return before.rstrip().endswith(",") or speaks_to
@@ -181,6 +190,13 @@ def clean_hits(
         if not frag.strip():
             continue
         if label in _NER_LABELS and r.recognition_metadata and "Spacy" in str(r.recognition_metadata.get("recognizer_name", "")):
+            if "\n" in frag:  # a name does not run over a line break ("LEROY Paul\nAdresse")
+                e = s + frag.index("\n")
+                while e > s and text[e - 1] in " ,;:":
+                    e -= 1
+                frag = text[s:e]
+                if not frag.strip():
+                    continue
             if fold(frag) in lx.drugs or frag.isupper() and len(frag) <= 5 or any(c.isdigit() for c in frag):
                 continue
             if not frag[0].isupper() or _eponym(text, s, e):
@@ -191,10 +207,25 @@ def clean_hits(
                 continue
             if label == "PERSON" and _ner_noise(text, s, frag):
                 continue
+            if label == "LOCATION" and any(w[0].islower() and w.lower() not in _NAME_PARTICLES and w.lower() not in ("sur", "sous", "en", "lès", "les", "aux") for w in frag.split()):
+                continue  # "IEC + spironolactone": places are capitalised words
+            words = frag.split()
+            if all(w.isupper() for w in words) and not any(fold(w) in lx.first_names_folded for w in words):
+                continue  # capitals read through the title-cased view: names need a first name ("HAS-BLED", "DUPONT")
+            if any(fold(w) in lx.header_words and w.lower() not in _NAME_PARTICLES for w in words):
+                continue  # "Laboratoire Bio-Santé", "Secrétariat", "Cher confrère"
+            if any(w.isupper() and len(w) >= 2 for w in frag.split()) and any(
+                fold(w) in lx.header_words or lx.care_words.fullmatch(w) for w in frag.split()
+            ):
+                continue  # a header in capitals read as a name through the title-cased view
+
         if label == "PERSON" and (fold(frag) in lx.drugs or _eponym(text, s, e)):
             continue
+        if label == "LOCATION" and fold(frag) in lx.header_words:
+            continue  # "Cher confrère" is not the Cher department
         cands.append((s, e, label, r.score))
-    priority = {"NIR": 0, "EMAIL": 1, "IPP": 2, "RPPS": 3, "PHONE": 4, "ADDRESS": 5, "RARE_DISEASE": 6}
+    priority = {"NIR": 0, "EMAIL": 1, "IPP": 2, "STAY_NUMBER": 2, "RPPS": 3, "PHONE": 4, "ADDRESS": 5, "RARE_DISEASE": 6,
+                "PROFESSIONAL": 7, "PERSON": 8, "HOSPITAL": 9, "OTHER_ID": 60}
     cands.sort(key=lambda c: (-(c[1] - c[0]), priority.get(c[2], 50), -c[3]))
     kept: list[tuple[int, int, str, float]] = []
     for c in cands:
@@ -223,10 +254,10 @@ def health_context(text: str, spans: Sequence[Span]) -> bool:
     lx = lexicon()
     if lx.patient_words.search(text):
         return True
-    care = {fold(m.group()) for m in lx.care_words.finditer(text)}
+    care = {fold(w) for w in care_hits(text)}
     # A medicine named in the text is a sign of care too (the drug list doubles as a care lexicon).
-    care |= {w for w in re.findall(r"[\w-]+", fold(text)) if w in lx.drugs}
-    if any(s.label in ("RARE_DISEASE", "WARD_ROOM", "IPP") for s in spans):
+    care |= lx.drugs.intersection(re.findall(r"[\w-]+", fold(text)))
+    if any(s.label in ("RARE_DISEASE", "WARD_ROOM", "IPP", "STAY_NUMBER", "NIR") for s in spans):
         care.add("rare/ward/ipp")
     if len(care) >= 2:
         return True
@@ -269,6 +300,8 @@ def assess(text: str, spans: Sequence[Span], lang: str = "fr") -> SecrecyAnalysi
     if (len(kinds) < 2 or not PERSONAL_KINDS & kinds.keys()) and "BIRTH_DATE" not in kinds:
         # One kind of detail alone (a rare disease, a ward) describes a case, not a person.
         points = min(points, 2.0)
+    if "WARD_ROOM" in kinds and ("SERVICE" in kinds or "HOSPITAL" in kinds):
+        points += 0.5  # a room number in a named unit or hospital points to one bed, so to one patient
     if minor and points >= 2 and len(kinds) >= 2:
         points += 1.0  # a child with one more detail is far easier to recognise (school, village)
     quasi = tuple(sorted(kinds, key=lambda k: -WEIGHTS[k]))

@@ -43,8 +43,16 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         lang: str | None = typer.Option(None, "--lang", help="fr or en (guessed when omitted)."),
         as_json: bool = typer.Option(False, "--json", help="Print the safe text and the list of changes as JSON."),
         ref_date: str | None = typer.Option(None, "--date", help="Reference date for relative dates (YYYY-MM-DD)."),
+        staff: bool | None = typer.Option(
+            None, "--staff/--no-staff",
+            help="Remove staff names and names of people spoken to too (--staff), or keep them (--no-staff). "
+            "Default: staff names removed; people spoken to removed only in a pasted report.",
+        ),
     ) -> None:
-        """Version sûre d'un texte (pseudonymes, âges généralisés, dates relatives) / safe version of a text."""
+        """Version sûre d'un texte (pseudonymes, âges généralisés, dates relatives) / safe version of a text.
+
+        Fail closed: the safe version is analysed again; if an identifier is still found, nothing is
+        written, the remaining identifiers are named on stderr and the exit status is 3."""
         from veilleur.detect.secrecy.redact import redact_text
 
         path = Path(source)
@@ -66,7 +74,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             ref = date.fromisoformat(ref_date) if ref_date else None
         except ValueError:
             raise InputError("--date", f"not a date: {ref_date!r} (YYYY-MM-DD)") from None
-        res = redact_text(_read_text_arg(source), lang, reference_date=ref)
+        res = redact_text(_read_text_arg(source), lang, reference_date=ref, staff=staff)
+        if res.blocked:
+            typer.echo(res.residual_message(), err=True)
+            raise typer.Exit(3)
         payload = json.dumps(res.to_dict(), ensure_ascii=False, indent=2) if as_json else res.text
         if out is not None:
             out.write_text(payload + "\n", encoding="utf-8")
@@ -80,12 +91,27 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         baseline: bool = typer.Option(False, "--baseline", help="Also run Presidio's default configuration."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
         show_errors: int = typer.Option(0, "--errors", help="Show this many misclassified sentences."),
+        spans: bool | None = typer.Option(
+            None, "--spans/--no-spans",
+            help="Span recall/precision per label (overlap) and message P/R: the clinical-set report. "
+            "Default: on when FILE is given, off for the built-in set.",
+        ),
+        gate: bool = typer.Option(False, "--gate", help="Analyse with the care-context pre-filter (as the detector does)."),
     ) -> None:
-        """Précision/rappel du détecteur de secret médical / secrecy detector precision and recall."""
+        """Précision/rappel du détecteur de secret médical / secrecy detector precision and recall.
+
+        With FILE (JSONL: text, identifying, entities [{start, end, label}]; split ignored unless given):
+        entity-level span recall/precision overall and per label, message P/R, and with --baseline the
+        same for Presidio's default configuration. Only aggregate figures are printed (blind sets)."""
         from veilleur.detect.secrecy.evaluate import evaluate_ours, evaluate_presidio_default, load_set
 
+        if spans is None:
+            spans = file is not None
+        if spans:
+            _eval_spans(file, split if split != "heldout" or file is None else "all", baseline, as_json, gate)
+            return
         rows = load_set(file, split)
-        report = evaluate_ours(rows)
+        report = evaluate_ours(rows, gate=gate)
         errors = report.pop("errors")
         report["n"] = len(rows)
         if baseline:
@@ -103,3 +129,27 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                 typer.echo(f"  presidio {key:<11} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f}")
         for e in errors[:show_errors]:
             typer.echo(f"  [{'FN' if e['gold'] else 'FP'}] {e['text']}  ({e['explanation']})")
+
+
+def _eval_spans(file: Path | None, split: str, baseline: bool, as_json: bool, gate: bool) -> None:
+    from veilleur.detect.secrecy.evaluate import evaluate_presidio_spans, evaluate_spans, load_set
+
+    rows = load_set(file, split)
+    ours = evaluate_spans(rows, gate=gate)
+    report: dict[str, object] = {"n": len(rows), "ours": {"spans": ours["spans"], "messages": ours["messages"]}}
+    if baseline:
+        report["presidio_default"] = evaluate_presidio_spans(rows)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"secrecy spans: {len(rows)} texts ({file or 'built-in set'}), overlap matching")
+    systems = [("ours", report["ours"])] + ([("presidio default", report["presidio_default"])] if baseline else [])
+    for name, rep in systems:
+        assert isinstance(rep, dict)
+        sp, msg = rep["spans"], rep["messages"]
+        typer.echo(f"[{name}] spans R={sp['recall']:.3f} P={sp['precision']:.3f} (gold {sp['gold']}, predicted {sp['predicted']})"
+                   f" | messages P={msg['precision']:.3f} R={msg['recall']:.3f}")
+        for lab, v in sp["by_label"].items():
+            r = "  -  " if v["recall"] is None else f"{v['recall']:.3f}"
+            p = "  -  " if v["precision"] is None else f"{v['precision']:.3f}"
+            typer.echo(f"    {lab:<13} R={r} (n={v['gold']:<4}) P={p} (n={v['predicted']})")

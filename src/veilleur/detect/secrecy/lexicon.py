@@ -5,17 +5,29 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
 
+def _fold_slow(text: str) -> str:
+    nfkd = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in nfkd if not unicodedata.combining(c))
+
+
+# Accented Latin letters -> their base letters (what NFKD + dropping combining marks gives), as one table.
+_FOLD_TABLE = {i: _fold_slow(chr(i)) for i in range(0xC0, 0x250) if _fold_slow(chr(i)) != chr(i)}
+
+
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower-case without accents, for lookups that must survive typing habits (Saint-Flour, saint flour)."""
-    nfkd = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in nfkd if not unicodedata.combining(c)).replace("-", " ").replace("’", "'")
+    low = text.lower().translate(_FOLD_TABLE)
+    if not low.isascii():
+        low = _fold_slow(low)
+    return low.replace("-", " ").replace("’", "'")
 
 
 # Words that introduce a person ("la patiente", "le petit", "Mme", "sa sœur"): what follows them (a name, an
@@ -29,6 +41,21 @@ PERSON_NOUNS = (
 _PERSON_NAMED_BEFORE = re.compile(
     rf"(?:{PERSON_NOUNS}|named|nommée?|appelée?|prénommée?|s'appelle|called)\s*,?\s*$", re.I
 )
+
+
+_TOKEN = re.compile(r"[\w-]+")
+
+
+def care_hits(text: str) -> list[str]:
+    """The care words of the text, as written (same matches as ``lexicon().care_words.finditer``, faster)."""
+    lx = lexicon()
+    multi = [(m.start(), m.end(), m.group()) for m in lx.care_multi.finditer(text)] if lx.care_multi.pattern else []
+    out = [
+        m.group()
+        for m in _TOKEN.finditer(text)
+        if m.group().lower() in lx.care_single and not any(s <= m.start() and m.end() <= e for s, e, _ in multi)
+    ]
+    return out + [w for _, _, w in multi]
 
 
 def person_noun_before(before: str) -> bool:
@@ -62,12 +89,18 @@ class Place:
 class Lexicon:
     patient_words: re.Pattern[str]
     care_words: re.Pattern[str]
+    care_single: frozenset[str]  # lower-cased one-token care words (set lookup: the long regex is slow)
+    care_multi: re.Pattern[str]  # the other care words (phrases, "mg/L", "A&E")
     professional_titles: re.Pattern[str]
     eponym_prefixes: re.Pattern[str]
     eponym_suffixes: tuple[str, ...]
     rare_diseases: re.Pattern[str]
     drugs: frozenset[str]
     first_names: frozenset[str]
+    first_names_folded: frozenset[str]  # folded, for names written in capitals ("MARIE", "HELENE")
+    header_words: frozenset[str]
+    place_anchor_words: frozenset[str]  # the first folded word of each place name (a cheap pre-check)
+    rare_anchor_words: frozenset[str]  # the longest folded word of each rare-disease name (a cheap pre-check)  # folded capitalised words of forms that are never names
     minor_words: re.Pattern[str]
     school_words: re.Pattern[str]
     places: dict[str, Place]  # folded name -> place
@@ -91,12 +124,18 @@ def lexicon() -> Lexicon:
     return Lexicon(
         patient_words=words_regex(_both(lx, "patient_words")),
         care_words=words_regex(_both(lx, "care_words")),
+        care_single=frozenset(w.lower() for w in _both(lx, "care_words") if re.fullmatch(r"[\w-]+", w)),
+        care_multi=words_regex([w for w in _both(lx, "care_words") if not re.fullmatch(r"[\w-]+", w)]),
         professional_titles=words_regex(_both(lx, "professional_titles"), case_sensitive=True),
         eponym_prefixes=words_regex(_both(lx, "eponym_prefixes")),
         eponym_suffixes=tuple(str(s).lower() for s in lx["eponym_suffixes"]),
         rare_diseases=words_regex(_both(lx, "rare_diseases")),
         drugs=frozenset(fold(d) for d in lx["drugs"]),
-        first_names=frozenset(str(n) for n in lx["first_names"]),
+        first_names=frozenset(str(n) for n in lx["first_names"] + lx.get("first_names_more", [])),
+        first_names_folded=frozenset(fold(str(n)) for n in lx["first_names"] + lx.get("first_names_more", [])),
+        header_words=frozenset(fold(str(w)) for w in lx.get("header_words", [])),
+        rare_anchor_words=frozenset(max(re.findall(r"\w+", fold(d)), key=len) for d in _both(lx, "rare_diseases")),
+        place_anchor_words=frozenset(re.findall(r"\w+", fold(n))[0] for n in names if re.findall(r"\w+", fold(n))),
         minor_words=words_regex(_both(lx, "minor_words")),
         school_words=words_regex(_both(lx, "school_words")),
         places=places,

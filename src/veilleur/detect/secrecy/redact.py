@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from veilleur.detect.secrecy.analysis import SecrecyAnalysis
 from veilleur.detect.secrecy.lexicon import fold, lexicon
-from veilleur.detect.secrecy.recognizers import MONTHS_EN, age_value
+from veilleur.detect.secrecy.recognizers import MONTHS_EN, age_value, nir_candidates
 from veilleur.records import Span
 
 
@@ -32,13 +32,32 @@ class Change:
 class RedactionResult:
     text: str
     changes: tuple[Change, ...]
+    # What the re-analysis of ``text`` still finds (fail closed): empty when the output is safe to show.
+    residual: tuple[Span, ...] = field(default=())
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.residual)
+
+    def residual_message(self) -> str:
+        """One line naming what is left, in French (what the CLI prints when it refuses the output)."""
+        from veilleur.detect.secrecy.analysis import FR_NAMES
+
+        left = ", ".join(f"{FR_NAMES.get(s.label, s.label.lower())} « {s.text} »" for s in self.residual)
+        return f"sortie bloquée : la version caviardée contient encore {left}" if left else ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "changes": [c.to_dict() for c in self.changes]}
+        d: dict[str, Any] = {"text": self.text, "changes": [c.to_dict() for c in self.changes]}
+        if self.residual:
+            d["blocked"] = True
+            d["residual"] = [{"label": s.label, "text": s.text} for s in self.residual]
+        return d
 
 
 # Clinical content that stays: the disease and the department of care are what colleagues need.
 KEPT_LABELS = frozenset({"SERVICE", "RARE_DISEASE"})
+# Staff and people spoken to: removed or kept according to the ``staff`` option.
+STAFF_LABELS = frozenset({"PROFESSIONAL", "ADDRESSEE"})
 
 _REMOVED_FR = {
     "NIR": "[NIR supprimé]",
@@ -48,6 +67,9 @@ _REMOVED_FR = {
     "EMAIL": "[e-mail supprimé]",
     "ADDRESS": "[adresse supprimée]",
     "ROLE": "[fonction retirée]",
+    "STAY_NUMBER": "[n° de séjour supprimé]",
+    "OTHER_ID": "[numéro supprimé]",
+    "POSTCODE": "[code postal supprimé]",
 }
 _REMOVED_EN = {
     "NIR": "[social security number removed]",
@@ -57,6 +79,9 @@ _REMOVED_EN = {
     "EMAIL": "[e-mail removed]",
     "ADDRESS": "[address removed]",
     "ROLE": "[role removed]",
+    "STAY_NUMBER": "[stay number removed]",
+    "OTHER_ID": "[number removed]",
+    "POSTCODE": "[postcode removed]",
 }
 _REASONS = {
     "PERSON": "nom remplacé par un pseudonyme",
@@ -143,6 +168,12 @@ def parse_date(text: str, lang: str, ref: date) -> date | None:
     """A date from a French or English expression; a missing year is the latest one not after ``ref``."""
     t = text.lower().replace("1er", "1")
     year_m = re.search(r"(?<!\d)(\d{4})(?!\d)", t)
+    iso = re.search(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)", t)
+    if iso:
+        try:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        except ValueError:
+            return None
     m = re.search(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})", t)
     try:
         if m:
@@ -271,13 +302,62 @@ def _kind_word(label: str, original: str, lang: str) -> str:
     return ""
 
 
+# Report shapes: label lines, record numbers, signatures. In such a pasted fragment every name is personal data,
+# the staff's included.
+_REPORT_MARKS = re.compile(
+    r"(?m)^\s*(?:Nom|Prénom|Patiente?|IPP|NDA|N° (?:de )?séjour|Date de naissance|DDN|Service|Interne|Externe|Dr|"
+    r"Docteur|Motif|Conclusion|Prescripteur|Rédigé par|Dicté par|Signé|Copie|Tél|Objet|Compte[ -]rendu|Ordonnance)\b"
+    r"|\b(?:IPP|NDA|né\(e\) le|DDN|Cher confrère|Chère consœur|Confraternellement|compte[ -]rendu|CRH|ordonnance)\b",
+    re.I,
+)
+
+
+def pasted_report(text: str) -> bool:
+    """Does the text carry a pasted report, prescription or record (header lines, record numbers, letter
+    formulas)? Two marks, or one in a text of three lines or more."""
+    marks = len(_REPORT_MARKS.findall(text))
+    return marks >= 2 or (marks >= 1 and text.count("\n") >= 2)
+
+
+# Recall first: shapes removed even when detection would not report them (a NIR whose key is wrong, a long
+# number with no keyword).
+_LONG_NUMBER = re.compile(r"(?<![\w+])\d(?:[ .\-]?\d){7,}(?![\w])")
+
+
+def recall_spans(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Extra spans for redaction: every NIR-shaped number (key checked or not) and every number of 8 digits
+    or more, where no span covers them yet."""
+    covered = [(s.start, s.end) for s in spans]
+    out: list[Span] = []
+
+    def add(s: int, e: int, label: str) -> None:
+        if all(e <= a or s >= b for a, b in covered):
+            covered.append((s, e))
+            out.append(Span(s, e, label, text[s:e]))
+
+    for s, e, _chars, _valid, _kw in nir_candidates(text):
+        add(s, e, "NIR")
+    for m in _LONG_NUMBER.finditer(text):
+        add(m.start(), m.end(), "OTHER_ID")
+    return out
+
+
 def redact_analysis(
-    text: str, analysis: SecrecyAnalysis, *, reference_date: date | None = None
+    text: str, analysis: SecrecyAnalysis, *, reference_date: date | None = None, staff: bool | None = None
 ) -> RedactionResult:
-    """Apply the redaction rules to spans already found (lets callers analyse once, redact cheaply)."""
+    """Apply the redaction rules to spans already found (lets callers analyse once, redact cheaply).
+    ``staff``: also remove staff names (PROFESSIONAL) and the names of people spoken to (ADDRESSEE). None
+    (default): staff names are pseudonymised, people spoken to are kept unless the text is a pasted report;
+    False: both kept; True: both removed. No re-analysis here: ``redact_text`` does the fail-closed check."""
     lang = analysis.lang
     ref = reference_date or date.today()
-    spans = [s for s in analysis.spans if s.label not in KEPT_LABELS]
+    keep = set(KEPT_LABELS)
+    if staff is False:
+        keep |= STAFF_LABELS
+    elif staff is None and not pasted_report(text):
+        keep.add("ADDRESSEE")
+    spans = [s for s in analysis.spans if s.label not in keep]
+    spans = [s if s.label != "ADDRESSEE" else replace(s, label="PROFESSIONAL") for s in spans]
     spans = sorted(spans + _extra_occurrences(text, spans), key=lambda s: s.start)
     pseudo = _Pseudonyms(lang)
     places = lexicon().places
@@ -316,6 +396,9 @@ def redact_analysis(
                 if lang == "en" and re.search(r"\bon\s$", text[max(0, start - 3) : start]):
                     start -= 3
                     original = text[start:end]
+                if birth and lang == "fr" and re.search(r"\ble\s$", text[max(0, start - 3) : start]):
+                    start -= 3  # "née le 12/03/1985" -> "née dans les années 1980"
+                    original = text[start:end]
                 rel = relative_date(d, ref, lang, birth=birth)
                 prefix = re.match(r"(?:née?s?|born)\s+", original, re.I)
                 repl = (prefix.group() if prefix else "") + rel
@@ -338,8 +421,94 @@ def redact_analysis(
     return RedactionResult(text=out, changes=tuple(changes))
 
 
-def redact_text(text: str, lang: str | None = None, *, reference_date: date | None = None) -> RedactionResult:
-    """A safe version of ``text`` that keeps its clinical content, with the list of changes made."""
+def _inserted(changes: Sequence[Change]) -> list[tuple[int, int, int]]:
+    """(output start, output end, shift after) of each replacement, in output order."""
+    out: list[tuple[int, int, int]] = []
+    shift = 0
+    for c in sorted(changes, key=lambda c: c.start):
+        s = c.start + shift
+        out.append((s, s + len(c.replacement), shift + len(c.replacement) - (c.end - c.start)))
+        shift = out[-1][2]
+    return out
+
+
+def residual_spans(
+    original: str, result: RedactionResult, *, lang: str | None = None, staff: bool | None = None
+) -> list[Span]:
+    """Re-analyse the redacted text (full analysis, no pre-filter, recall-first spans) and return what is
+    still there, as spans of the ORIGINAL text: any identifier outside the replacements we wrote (a
+    department, "Patiente A", "[NIR supprimé]" are ours and do not count)."""
     from veilleur.detect.secrecy import analyze_text
 
-    return redact_analysis(text, analyze_text(text, lang), reference_date=reference_date)
+    out_text = result.text
+    a = analyze_text(out_text, lang)
+    spans = list(a.spans) + recall_spans(out_text, a.spans)
+    keep = set(KEPT_LABELS)
+    if staff is False:
+        keep |= STAFF_LABELS
+    elif staff is None and not pasted_report(original):
+        keep.add("ADDRESSEE")
+    ins = _inserted(result.changes)
+    left: list[Span] = []
+    for sp in spans:
+        if sp.label in keep:
+            continue
+        # Characters of the span outside our replacements, mapped back to the original text.
+        pos, chunk = sp.start, []
+        while pos < sp.end:
+            inside = next((r for r in ins if r[0] <= pos < r[1]), None)
+            if inside:
+                pos = inside[1]
+                continue
+            before = [r for r in ins if r[1] <= pos]
+            shift = before[-1][2] if before else 0
+            chunk.append(pos - shift)
+            pos += 1
+        if not chunk:
+            continue
+        o_start, o_end = chunk[0], chunk[-1] + 1
+        frag = original[o_start:o_end]
+        if not re.search(r"\w", frag) or frag.strip() in ("", "A", "B"):
+            continue
+        # Trim to word characters at both ends (a leftover space or comma is not an identifier).
+        lead = len(frag) - len(frag.lstrip(" ,.;:()-'’"))
+        trail = len(frag) - len(frag.rstrip(" ,.;:()-'’"))
+        o_start, o_end = o_start + lead, o_end - trail
+        if o_end - o_start < 2 and not original[o_start:o_end].isdigit():
+            continue
+        left.append(Span(o_start, o_end, sp.label, original[o_start:o_end]))
+    return left
+
+
+def redact_text(
+    text: str,
+    lang: str | None = None,
+    *,
+    reference_date: date | None = None,
+    staff: bool | None = None,
+    max_passes: int = 3,
+) -> RedactionResult:
+    """A safe version of ``text`` that keeps its clinical content, with the list of changes made.
+
+    Recall first: NIR-shaped numbers (even with a wrong key) and long numbers are removed too. Fail closed:
+    the output is analysed again; what is still found is added and the text redacted again (up to
+    ``max_passes``); what remains after that is returned in ``residual`` (``blocked`` is then True and the
+    text must not be shown — the CLI refuses it)."""
+    from veilleur.detect.secrecy import analyze_text
+
+    analysis = analyze_text(text, lang)
+    spans = list(analysis.spans)
+    spans += recall_spans(text, spans)
+    res = RedactionResult(text, ())
+    for _ in range(max(1, max_passes)):
+        res = redact_analysis(text, replace(analysis, spans=tuple(sorted(spans, key=lambda s: s.start))),
+                              reference_date=reference_date, staff=staff)
+        left = residual_spans(text, res, lang=analysis.lang, staff=staff)
+        if not left:
+            return res
+        covered = [(s.start, s.end) for s in spans]
+        new = [s for s in left if all(s.end <= a or s.start >= b for a, b in covered)]
+        if not new:  # found again where we already replaced: nothing more we can do
+            return replace(res, residual=tuple(left))
+        spans += new
+    return replace(res, residual=tuple(residual_spans(text, res, lang=analysis.lang, staff=staff)))

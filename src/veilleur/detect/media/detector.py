@@ -9,7 +9,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from veilleur.detect.media.analyze import MediaHit, MediaReport, Options, analyze_file
+from veilleur.detect.media.analyze import MediaHit, MediaReport, Options, analyze_file, analyze_files
 from veilleur.detect.media.textcheck import check_text
 from veilleur.records import Finding, Message
 from veilleur.taxonomy import Severity
@@ -26,8 +26,17 @@ class MediaDetector:
     name = "media"
     version = VERSION
 
-    def __init__(self, ocr: bool = True, nudenet: bool = True, ocr_engine: str | None = None, **_: Any) -> None:
-        self.options = Options(ocr=ocr, nudenet=nudenet, ocr_engine=ocr_engine)
+    def __init__(
+        self,
+        ocr: bool = True,
+        nudenet: bool = True,
+        ocr_engine: str | None = None,
+        cascade: bool = True,
+        jobs: int = 1,
+        **_: Any,
+    ) -> None:
+        self.options = Options(ocr=ocr, nudenet=nudenet, ocr_engine=ocr_engine, cascade=cascade)
+        self.jobs = max(1, int(jobs))  # worker processes for a batch's attachments (backfills)
         self._cache: OrderedDict[str, MediaReport] = OrderedDict()
         self.errors: list[str] = []  # files that could not be analysed during the last detect()
 
@@ -37,14 +46,35 @@ class MediaDetector:
             self._cache.move_to_end(key)
             return self._cache[key]
         report = analyze_file(path, sha256, options=self.options)
+        self._remember(key, report)
+        return report
+
+    def _remember(self, key: str, report: MediaReport) -> None:
         self._cache[key] = report
         if len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)
-        return report
+
+    def prefetch(self, batch: Sequence[Message]) -> None:
+        """Analyse the batch's new attachments together (``analyze_files``, ``jobs`` workers), each once."""
+        todo: dict[str, tuple[str, str | None]] = {}
+        for msg in batch:
+            for att in msg.attachments:
+                if att.missing or not att.path or not os.path.isfile(att.path):
+                    continue
+                key = att.sha256 or att.path
+                if key not in self._cache and key not in todo:
+                    todo[key] = (att.path, att.sha256)
+        if not todo:
+            return
+        items = list(todo.items())
+        reports = analyze_files([p for _, (p, _s) in items], [s for _, (_p, s) in items], options=self.options, jobs=self.jobs)
+        for (key, _), report in zip(items, reports, strict=True):
+            self._remember(key, report)
 
     def detect(self, batch: Sequence[Message]) -> list[Finding]:
         self.errors = []
         findings: list[Finding] = []
+        self.prefetch(batch)
         for msg in batch:
             reports = []
             for att in msg.attachments:

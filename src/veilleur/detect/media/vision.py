@@ -128,12 +128,29 @@ def haar_faces(rgb: np.ndarray, max_side: int = DETECT_MAX_SIDE) -> list[Box]:
     return _merge(found)
 
 
+def _nudenet_detect(det: Any, bgr: np.ndarray) -> list[dict[str, Any]]:
+    """``NudeDetector.detect`` with its per-anchor Python loop run only on the anchors that can pass
+    its 0.2 score floor (found with one vectorised max): same detections, a fraction of the time."""
+    from nudenet import nudenet as nn
+
+    blob, x_ratio, y_ratio, x_pad, y_pad, width, height = nn._read_image(bgr, det.input_width)
+    output = det.onnx_session.run(None, {det.input_name: blob})[0]  # (1, 4 + classes, anchors)
+    keep = np.flatnonzero(output[0, 4:, :].max(axis=0) >= 0.2)
+    if keep.size == 0:
+        return []
+    kept = output[:, :, keep]
+    if keep.size == 1:  # the library squeezes its input: keep two anchors, the second one below the floor
+        kept = np.concatenate([kept, np.zeros_like(kept)], axis=2)
+    found: list[dict[str, Any]] = nn._postprocess([kept], x_pad, y_pad, x_ratio, y_ratio, width, height, det.input_width, det.input_height)
+    return found
+
+
 def nudenet_detections(rgb: np.ndarray) -> list[Box]:
     """All NudeNet detections (nudity classes and faces) above their thresholds."""
     bgr = cv2.cvtColor(rgb[..., :3], cv2.COLOR_RGB2BGR) if rgb.ndim == 3 else cv2.cvtColor(rgb, cv2.COLOR_GRAY2BGR)
     out = []
     with _nudenet_lock:  # one ONNX session shared by the threads of a process
-        dets = _nudenet().detect(np.ascontiguousarray(bgr))
+        dets = _nudenet_detect(_nudenet(), np.ascontiguousarray(bgr))
     for det in dets:
         cls, score = str(det["class"]), float(det["score"])
         x, y, w, h = (int(v) for v in det["box"])

@@ -167,3 +167,13 @@ def test_media_check_cli_jobs_and_bad_file(media_set: Path, tmp_path: Path) -> N
     assert [f["category"] for f in out[0]["findings"]] == ["dicom_phi"]
     bad = runner.invoke(app, ["media-check", str(tmp_path / "absent.png")])
     assert bad.exit_code != 0 and "Traceback" not in bad.output
+
+
+def test_nudenet_shortcut_gives_the_library_detections(media_set: Path) -> None:
+    import cv2
+
+    det = vision._nudenet()
+    for name in ("astronaut.png", "neg_colorwheel.png", "neg_coins.png", "camera_profile.png"):
+        rgb = np.asarray(Image.open(media_set / name).convert("RGB"))
+        bgr = np.ascontiguousarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        assert vision._nudenet_detect(det, bgr) == det.detect(bgr), name

@@ -155,6 +155,21 @@ def test_worker_processes_give_the_same_reports(media_set: Path) -> None:
     assert [(_summary(r), r.sha256) for r in one] == [(_summary(r), r.sha256) for r in two]
     assert "patient_photo" in two[3].categories()
 
+    def msg(i: int, name: str) -> Message:
+        att = Attachment(name=name, media_type="application/octet-stream", path=str(media_set / name))
+        return Message(
+            source="t", community_id="g", community_name="G", message_id=f"w{i}", author=Author("a", "A"),
+            created_at=datetime(2024, 5, 1, tzinfo=UTC), text="", attachments=(att,),
+        )  # fmt: skip
+
+    batch = [msg(i, n) for i, n in enumerate(names)]
+    pooled = MediaDetector(ocr=False, nudenet=False, jobs=2)
+    found = {(f.message_uid, f.category) for f in pooled.detect(batch)}
+    assert pooled._pool is not None  # kept for the next batch: workers keep their models
+    assert found == {(f.message_uid, f.category) for f in MediaDetector(ocr=False, nudenet=False).detect(batch)}
+    assert found == {(batch[1].uid, "dicom_phi"), (batch[2].uid, "exif_location"), (batch[3].uid, "patient_photo")}
+    pooled._pool.shutdown()
+
 
 def test_media_check_cli_jobs_and_bad_file(media_set: Path, tmp_path: Path) -> None:
     from veilleur.cli import app

@@ -454,6 +454,16 @@ def _worker_analyse(args: tuple[str, str | None, Options]) -> MediaReport:
     return analyze_file(path, sha, options=opts)
 
 
+def worker_pool(jobs: int) -> Any:
+    """A pool of ``jobs`` spawned worker processes for ``analyze_files(..., executor=)``: each worker
+    loads the models once and keeps them for the pool's life (shut it down when done)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process holding ONNX/OpenCV threads
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
+
+
 def analyze_files(
     paths: Sequence[str | Path],
     sha256s: Sequence[str | None] | None = None,
@@ -461,37 +471,44 @@ def analyze_files(
     options: Options | None = None,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    executor: Any = None,
 ) -> list[MediaReport]:
     """Analyse many files, reports in the order of ``paths``; never raises for a bad file.
 
     ``jobs`` > 1 spreads the files over that many worker processes (each loads the models once: worth
-    it for a backfill, not for a handful of files). ``progress(done, total)`` is called after each file."""
+    it for a backfill, not for a handful of files); ``executor`` (see ``worker_pool``) reuses a pool
+    across calls. ``progress(done, total)`` is called after each file."""
+    from concurrent.futures import as_completed
+
     opts = options or Options()
     shas = list(sha256s) if sha256s is not None else [None] * len(paths)
     if len(shas) != len(paths):
         raise ValueError("sha256s must match paths")
     total = len(paths)
-    jobs = max(1, min(jobs, total))
-    if jobs == 1:
+    if executor is None and (jobs <= 1 or total <= 1):
         reports = []
         for i, (p, sha) in enumerate(zip(paths, shas, strict=True)):
             reports.append(analyze_file(p, sha, options=opts))
             if progress:
                 progress(i + 1, total)
         return reports
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
     out: list[MediaReport | None] = [None] * total
-    ctx = multiprocessing.get_context("spawn")  # no fork of a process holding ONNX/OpenCV threads
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init) as pool:
-        futures = {pool.submit(_worker_analyse, (str(p), sha, opts)): i for i, (p, sha) in enumerate(zip(paths, shas, strict=True))}
+    pool = executor or worker_pool(min(jobs, total))
+    try:
+        futures = {
+            pool.submit(_worker_analyse, (str(p), sha, opts)): i
+            for i, (p, sha) in enumerate(zip(paths, shas, strict=True))
+        }
         for done, fut in enumerate(as_completed(futures), 1):
             i = futures[fut]
             try:
                 out[i] = fut.result()
             except Exception as exc:  # a worker that died (memory, crash): the file is reported, not lost
-                out[i] = MediaReport(str(paths[i]), shas[i] or "", None, errors=[f"{paths[i]}: analyse impossible / analysis failed ({type(exc).__name__}: {exc})"])
+                err = f"{paths[i]}: analyse impossible / analysis failed ({type(exc).__name__}: {exc})"
+                out[i] = MediaReport(str(paths[i]), shas[i] or "", None, errors=[err])
             if progress:
                 progress(done, total)
+    finally:
+        if executor is None:
+            pool.shutdown()
     return [r for r in out if r is not None]

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import logging
 import os
+import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from veilleur.detect.media.analyze import MediaHit, MediaReport, Options, analyze_file, analyze_files
+from veilleur.detect.media.analyze import (
+    MediaHit,
+    MediaReport,
+    Options,
+    analyze_file,
+    analyze_files,
+    worker_pool,
+)
 from veilleur.detect.media.textcheck import check_text
 from veilleur.records import Finding, Message
 from veilleur.taxonomy import Severity
@@ -32,11 +40,13 @@ class MediaDetector:
         nudenet: bool = True,
         ocr_engine: str | None = None,
         cascade: bool = True,
-        jobs: int = 1,
+        jobs: int | None = None,
         **_: Any,
     ) -> None:
         self.options = Options(ocr=ocr, nudenet=nudenet, ocr_engine=ocr_engine, cascade=cascade)
-        self.jobs = max(1, int(jobs))  # worker processes for a batch's attachments (backfills)
+        # Worker processes for the attachments of a batch (backfills): option, else VEILLEUR_MEDIA_JOBS.
+        self.jobs = max(1, int(jobs if jobs is not None else os.environ.get("VEILLEUR_MEDIA_JOBS") or 1))
+        self._pool: Any = None  # created on the first batch that needs it, kept (models stay loaded)
         self._cache: OrderedDict[str, MediaReport] = OrderedDict()
         self.errors: list[str] = []  # files that could not be analysed during the last detect()
 
@@ -67,7 +77,15 @@ class MediaDetector:
         if not todo:
             return
         items = list(todo.items())
-        reports = analyze_files([p for _, (p, _s) in items], [s for _, (_p, s) in items], options=self.options, jobs=self.jobs)
+        if self.jobs > 1 and len(items) > 1 and self._pool is None:
+            self._pool = worker_pool(self.jobs)
+            weakref.finalize(self, self._pool.shutdown)
+        reports = analyze_files(
+            [p for _, (p, _s) in items],
+            [s for _, (_p, s) in items],
+            options=self.options,
+            executor=self._pool if len(items) > 1 else None,
+        )
         for (key, _), report in zip(items, reports, strict=True):
             self._remember(key, report)
 

@@ -65,6 +65,18 @@ def _timed(files: list[Path], opts: Options, rounds: int) -> tuple[int, float, f
     return n, time.perf_counter() - wall, _cpu() - cpu
 
 
+def _init_and_load(files: list[str], opts: Options) -> None:
+    """A worker: one thread per library, then every model loaded before it takes a timed file."""
+    analyze_mod._worker_init()
+    for f in files:
+        analyze_file(f, options=opts)
+
+
+def _pid(_: int) -> int:
+    time.sleep(0.2)
+    return os.getpid()
+
+
 def _line(name: str, n: int, wall: float, cpu: float) -> None:
     print(f"{name:40} {n / wall:6.2f} images/s   {n / cpu:6.2f} images/CPU-s   ({n} images)")
 
@@ -95,9 +107,10 @@ def main() -> None:
         if args.jobs > 1 and HAS_CASCADE:
             todo = [(str(f), None, opts) for f in mixed * max(args.rounds, 2)]
             ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(args.jobs, mp_context=ctx, initializer=analyze_mod._worker_init) as pool:
-                warm = [(str(d / "screen_id_0.png"), None, opts)] * (4 * args.jobs)
-                list(pool.map(analyze_mod._worker_analyse, warm))  # every worker loads its models
+            warm = [str(d / f) for f in ("screen_id_0.png", "neg_coins.png", "ct_phi.dcm")]
+            with ProcessPoolExecutor(args.jobs, mp_context=ctx, initializer=_init_and_load, initargs=(warm, opts)) as pool:
+                while len(set(pool.map(_pid, range(4 * args.jobs)))) < args.jobs:
+                    pass  # a worker answers only once its models are loaded: wait for all of them
                 wall = time.perf_counter()
                 list(pool.map(analyze_mod._worker_analyse, todo))
                 wall = time.perf_counter() - wall

@@ -318,6 +318,7 @@ def _text_detector() -> Any:
     )
 
 
+@functools.cache
 def text_detector_available() -> bool:
     try:
         _text_detector()

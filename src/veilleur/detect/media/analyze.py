@@ -1,11 +1,19 @@
 """Analyse one media file (image, DICOM, video, PDF) into per-category hits: faces, nudity,
-identifying text read by OCR, EXIF location/date/device, DICOM identifying tags, minors."""
+identifying text read by OCR, EXIF location/date/device, DICOM identifying tags, minors.
+
+Screening is a cascade (``Options.cascade``, on by default): cheap checks first (magic bytes, EXIF,
+DICOM tags, decompression-bomb guard from the header), then NudeNet (faces and nudity, 320 px) with the
+Haar face cascades only when it finds no face, then a text-presence detector, and OCR only on the part
+of the picture that holds text (none: no OCR). ``analyze_files`` analyses many files, optionally in
+worker processes that each load the models once."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,6 +197,7 @@ class Options:
     ocr: bool = True
     nudenet: bool = True
     ocr_engine: str | None = None
+    cascade: bool = True  # False: every detector on every picture, OCR on the whole picture (slow, reference)
 
 
 def _text_hit(check: TextCheck, words: Any, sha: str, frame: int | None, category: str, where: str) -> MediaHit | None:
@@ -219,7 +228,7 @@ def analyse_pixels(report: MediaReport, rgb: np.ndarray, opts: Options, frame: i
 
     sha = report.sha256
     if faces:
-        found = vision.analyse_pixels(rgb, use_nudenet=opts.nudenet)
+        found = vision.analyse_pixels(rgb, use_nudenet=opts.nudenet, cascade=opts.cascade)
         if found.faces:
             report.add(
                 MediaHit(
@@ -243,8 +252,17 @@ def analyse_pixels(report: MediaReport, rgb: np.ndarray, opts: Options, frame: i
                 )
             )
     if ocr and opts.ocr:
+        region: tuple[int, int, int, int] | None = None
+        if opts.cascade and ocr_mod.text_detector_available():
+            try:
+                region = ocr_mod.text_region(rgb)
+            except Exception as exc:  # the gate failing must not lose the text: read the whole picture
+                log.warning("text presence detector failed (%s): whole picture read", exc)
+                region = (0, 0, rgb.shape[1], rgb.shape[0])
+            if region is None:
+                return  # no text line in the picture: nothing for OCR to read
         try:
-            result = ocr_mod.ocr_image(rgb, opts.ocr_engine)
+            result = ocr_mod.ocr_image(rgb, opts.ocr_engine, region=region)
         except Exception as exc:
             report.errors.append(f"OCR impossible / OCR failed: {exc}")
             return
@@ -415,3 +433,82 @@ def analyze_file(path: str | Path, sha256: str | None = None, *, options: Option
         log.warning("%s", err)
     return report
 
+
+
+# ---------------------------------------------------------------------------------------------- many files
+
+
+def _worker_init() -> None:
+    """A worker process: one thread per library (the pool gives the parallelism)."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    try:
+        import cv2
+
+        cv2.setNumThreads(1)
+    except ImportError:
+        pass
+
+
+def _worker_analyse(args: tuple[str, str | None, Options]) -> MediaReport:
+    path, sha, opts = args
+    return analyze_file(path, sha, options=opts)
+
+
+def worker_pool(jobs: int) -> Any:
+    """A pool of ``jobs`` spawned worker processes for ``analyze_files(..., executor=)``: each worker
+    loads the models once and keeps them for the pool's life (shut it down when done)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process holding ONNX/OpenCV threads
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
+
+
+def analyze_files(
+    paths: Sequence[str | Path],
+    sha256s: Sequence[str | None] | None = None,
+    *,
+    options: Options | None = None,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    executor: Any = None,
+) -> list[MediaReport]:
+    """Analyse many files, reports in the order of ``paths``; never raises for a bad file.
+
+    ``jobs`` > 1 spreads the files over that many worker processes (each loads the models once: worth
+    it for a backfill, not for a handful of files); ``executor`` (see ``worker_pool``) reuses a pool
+    across calls. ``progress(done, total)`` is called after each file."""
+    from concurrent.futures import as_completed
+
+    opts = options or Options()
+    shas = list(sha256s) if sha256s is not None else [None] * len(paths)
+    if len(shas) != len(paths):
+        raise ValueError("sha256s must match paths")
+    total = len(paths)
+    if executor is None and (jobs <= 1 or total <= 1):
+        reports = []
+        for i, (p, sha) in enumerate(zip(paths, shas, strict=True)):
+            reports.append(analyze_file(p, sha, options=opts))
+            if progress:
+                progress(i + 1, total)
+        return reports
+    out: list[MediaReport | None] = [None] * total
+    pool = executor or worker_pool(min(jobs, total))
+    try:
+        futures = {
+            pool.submit(_worker_analyse, (str(p), sha, opts)): i
+            for i, (p, sha) in enumerate(zip(paths, shas, strict=True))
+        }
+        for done, fut in enumerate(as_completed(futures), 1):
+            i = futures[fut]
+            try:
+                out[i] = fut.result()
+            except Exception as exc:  # a worker that died (memory, crash): the file is reported, not lost
+                err = f"{paths[i]}: analyse impossible / analysis failed ({type(exc).__name__}: {exc})"
+                out[i] = MediaReport(str(paths[i]), shas[i] or "", None, errors=[err])
+            if progress:
+                progress(done, total)
+    finally:
+        if executor is None:
+            pool.shutdown()
+    return [r for r in out if r is not None]

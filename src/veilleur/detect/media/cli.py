@@ -46,15 +46,23 @@ def media_check(
     files: list[Path] = typer.Argument(..., help="Images, DICOM, PDF or video files."),
     as_json: bool = typer.Option(False, "--json", help="JSON output for scripts."),
     no_ocr: bool = typer.Option(False, "--no-ocr", help="Skip OCR (faster)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (each loads the models once): for backfills."),
+    full: bool = typer.Option(False, "--full", help="No cascade: every detector and whole-picture OCR on every picture (slow reference)."),
 ) -> None:
     """Analyse des fichiers média (visages, texte, EXIF, DICOM) / analyse media files."""
-    from veilleur.detect.media.analyze import Options, analyze_file
+    import sys
 
-    out: list[dict[str, Any]] = []
+    from veilleur.detect.media.analyze import Options, analyze_files
+
     for f in files:
         if not f.is_file():
             raise InputError(f, "fichier introuvable / file not found")
-        r = analyze_file(f, options=Options(ocr=not no_ocr))
+    out: list[dict[str, Any]] = []
+    opts = Options(ocr=not no_ocr, cascade=not full)
+    show = len(files) > 1 and sys.stderr.isatty()
+    with typer.progressbar(length=len(files), label="analyse", file=sys.stderr, hidden=not show) as bar:
+        reports = analyze_files(files, options=opts, jobs=jobs, progress=lambda done, total: bar.update(1))
+    for f, r in zip(files, reports, strict=True):
         out.append(
             {
                 "file": str(f),

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import logging
 import os
+import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from veilleur.detect.media.analyze import MediaHit, MediaReport, Options, analyze_file
+from veilleur.detect.media.analyze import (
+    MediaHit,
+    MediaReport,
+    Options,
+    analyze_file,
+    analyze_files,
+    worker_pool,
+)
 from veilleur.detect.media.textcheck import check_text
 from veilleur.records import Finding, Message
 from veilleur.taxonomy import Severity
@@ -26,8 +34,19 @@ class MediaDetector:
     name = "media"
     version = VERSION
 
-    def __init__(self, ocr: bool = True, nudenet: bool = True, ocr_engine: str | None = None, **_: Any) -> None:
-        self.options = Options(ocr=ocr, nudenet=nudenet, ocr_engine=ocr_engine)
+    def __init__(
+        self,
+        ocr: bool = True,
+        nudenet: bool = True,
+        ocr_engine: str | None = None,
+        cascade: bool = True,
+        jobs: int | None = None,
+        **_: Any,
+    ) -> None:
+        self.options = Options(ocr=ocr, nudenet=nudenet, ocr_engine=ocr_engine, cascade=cascade)
+        # Worker processes for the attachments of a batch (backfills): option, else VEILLEUR_MEDIA_JOBS.
+        self.jobs = max(1, int(jobs if jobs is not None else os.environ.get("VEILLEUR_MEDIA_JOBS") or 1))
+        self._pool: Any = None  # created on the first batch that needs it, kept (models stay loaded)
         self._cache: OrderedDict[str, MediaReport] = OrderedDict()
         self.errors: list[str] = []  # files that could not be analysed during the last detect()
 
@@ -37,14 +56,43 @@ class MediaDetector:
             self._cache.move_to_end(key)
             return self._cache[key]
         report = analyze_file(path, sha256, options=self.options)
+        self._remember(key, report)
+        return report
+
+    def _remember(self, key: str, report: MediaReport) -> None:
         self._cache[key] = report
         if len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)
-        return report
+
+    def prefetch(self, batch: Sequence[Message]) -> None:
+        """Analyse the batch's new attachments together (``analyze_files``, ``jobs`` workers), each once."""
+        todo: dict[str, tuple[str, str | None]] = {}
+        for msg in batch:
+            for att in msg.attachments:
+                if att.missing or not att.path or not os.path.isfile(att.path):
+                    continue
+                key = att.sha256 or att.path
+                if key not in self._cache and key not in todo:
+                    todo[key] = (att.path, att.sha256)
+        if not todo:
+            return
+        items = list(todo.items())
+        if self.jobs > 1 and len(items) > 1 and self._pool is None:
+            self._pool = worker_pool(self.jobs)
+            weakref.finalize(self, self._pool.shutdown)
+        reports = analyze_files(
+            [p for _, (p, _s) in items],
+            [s for _, (_p, s) in items],
+            options=self.options,
+            executor=self._pool if len(items) > 1 else None,
+        )
+        for (key, _), report in zip(items, reports, strict=True):
+            self._remember(key, report)
 
     def detect(self, batch: Sequence[Message]) -> list[Finding]:
         self.errors = []
         findings: list[Finding] = []
+        self.prefetch(batch)
         for msg in batch:
             reports = []
             for att in msg.attachments:

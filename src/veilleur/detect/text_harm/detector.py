@@ -262,6 +262,7 @@ class TextHarmAnalyzer:
         cats = list(head.categories)
         for row, i in zip(probs, todo, strict=True):
             a = results[i]
+            a.tiers["fast"] = {c: round(v, 4) for c, v in a.scores.items()}
             sem = {c: float(row[j]) for j, c in enumerate(cats)}
             a.tiers["semantic"] = {c: round(v, 4) for c, v in sem.items()}
             lex = a.tiers.get("tier1_lexicon", {})

@@ -147,7 +147,8 @@ class TextHarmAnalyzer:
         self.short_factor = float(short.get("model_factor", 1.0))
         casc = self.policy.get("cascade", {}) or {}
         self.fast_confident = float(casc.get("fast_confident", 0.85))
-        self.any_threshold = float(casc.get("any_harm_threshold", 0.5))
+        self.any_threshold = float(casc.get("any_harm_threshold", 0.7))
+        self.semantic_min = float(casc.get("semantic_min", 0.6))
         self.min_letters = int(casc.get("min_letters", 4))
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
@@ -246,7 +247,8 @@ class TextHarmAnalyzer:
         """Cascade: the fast tier keeps what it is confident about; the semantic tier decides all the rest.
 
         A message goes to the semantic tier unless a fast-tier score already reaches ``fast_confident`` or it
-        holds fewer than ``min_letters`` letters. There, each category takes the semantic score, except that a
+        holds fewer than ``min_letters`` letters. There, each category takes the semantic score (halved under
+        ``semantic_min``: only a confident semantic score raises a finding), except that a
         lexicon term (slur, obfuscated insult) still counts in full. When harm is clear ("_any") but no category
         reaches its threshold (the ground is unclear), the category the semantic tier ranks first is reported.
         """
@@ -268,7 +270,9 @@ class TextHarmAnalyzer:
             lex = a.tiers.get("tier1_lexicon", {})
             for c in a.scores:
                 if c in sem:
-                    a.scores[c] = max(sem[c], lex.get(c, 0.0))
+                    # under `semantic_min` a semantic score is halved: it cannot raise a finding on its own
+                    v = sem[c] if sem[c] >= self.semantic_min else 0.5 * sem[c]
+                    a.scores[c] = max(v, lex.get(c, 0.0))
             p_any = sem.get("_any", 0.0)
             if p_any >= self.any_threshold and not a.flagged(self.thresholds):
                 ranked = sorted((c for c in a.scores if c in sem), key=lambda c: -sem[c])

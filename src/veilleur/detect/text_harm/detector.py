@@ -147,6 +147,7 @@ class TextHarmAnalyzer:
         self.short_factor = float(short.get("model_factor", 1.0))
         casc = self.policy.get("cascade", {}) or {}
         self.fast_confident = float(casc.get("fast_confident", 0.85))
+        self.fast_clear = float(casc.get("fast_clear", 0.1))
         self.any_threshold = float(casc.get("any_harm_threshold", 0.7))
         self.semantic_min = float(casc.get("semantic_min", 0.6))
         self.min_letters = int(casc.get("min_letters", 4))
@@ -226,10 +227,12 @@ class TextHarmAnalyzer:
         if not texts:
             return []
         langs = list(langs) if langs is not None else detect_languages(texts)
-        results, pending = self._tier1_scores(texts, langs)
+        results = self._tier1(texts, langs)
         if self.semantic is not None:
-            self._semantic_tier(results)
-        self._add_spans(pending)
+            routed = self._semantic_tier(results)
+            # the semantic tier changed what is flagged: spans again (lexicon hits, else the model's words)
+            self._add_spans([(a, self.lexicon.match(a.text, a.lang, n), n)
+                             for a in routed for n in (normalize(a.text),)])
         if self.hf is not None:
             hf_scores = self.hf.predict(texts)
             for a, sc in zip(results, hf_scores, strict=True):
@@ -243,23 +246,24 @@ class TextHarmAnalyzer:
             a.explanation = explain(a, self.thresholds)
         return results
 
-    def _semantic_tier(self, results: list[Analysis]) -> None:
+    def _semantic_tier(self, results: list[Analysis]) -> list[Analysis]:
         """Cascade: the fast tier keeps what it is confident about; the semantic tier decides all the rest.
 
-        A message goes to the semantic tier unless a fast-tier score already reaches ``fast_confident`` or it
-        holds fewer than ``min_letters`` letters. There, each category takes the semantic score (halved under
+        A message goes to the semantic tier unless the fast tier is confident either way (a score reaches
+        ``fast_confident``, or none reaches ``fast_clear``) or it holds fewer than ``min_letters`` letters. There, each category takes the semantic score (halved under
         ``semantic_min``: only a confident semantic score raises a finding), except that a
         lexicon term (slur, obfuscated insult) still counts in full. When harm is clear ("_any") but no category
         reaches its threshold (the ground is unclear), the category the semantic tier ranks first is reported.
         """
         todo = [i for i, a in enumerate(results)
-                if max(a.scores.values(), default=0.0) < self.fast_confident
+                if self.fast_clear <= max(a.scores.values(), default=0.0) < self.fast_confident
                 and sum(ch.isalpha() for ch in a.text) >= self.min_letters]
         self.routing["fast"] += len(results) - len(todo)
         self.routing["semantic"] += len(todo)
         if not todo:
-            return
+            return []
         head = self.semantic
+        assert head is not None
         probs = head.predict_proba([results[i].text for i in todo])
         cats = list(head.categories)
         for row, i in zip(probs, todo, strict=True):
@@ -279,6 +283,7 @@ class TextHarmAnalyzer:
                 if ranked:
                     best = ranked[0]
                     a.scores[best] = max(a.scores[best], self.thresholds.get(best, 0.5), min(p_any, 0.99))
+        return [results[i] for i in todo]
 
     def _cascade(self, results: list[Analysis]) -> None:
         low, high = (float(x) for x in self.policy.get("uncertain_band", [0.3, 0.7]))

@@ -25,6 +25,7 @@ HATEFUL = ("hate_plain", "violence", "dehuman", "opinion", "question", "pronoun"
 BENIGN = ("counter", "report", "neutral", "contrast")
 _EXTRA = {"violence": ("threat",), "dehuman": ("insult",)}
 _SLOT = re.compile(r"\{([A-Za-z0-9]+)\}|\{([^{}|]*)\|([^{}|]*)\}")
+_LEET_OUT = str.maketrans("aeios", "43105")
 _INVARIANT = ("gros", "vieux", "roux", "trans", "chinois", "portugais", "pakistanais", "sourds")
 
 
@@ -110,7 +111,7 @@ def misspell(text: str, rng: random.Random) -> str:
         elif kind == "double":
             w = w[:j] + w[j] * rng.randint(2, 3) + w[j:]
         elif kind == "leet":
-            w = w.translate(str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0", "s": "5"}))
+            w = w.translate(_LEET_OUT)
         elif kind == "split":
             w = w[:j] + " " + w[j:]
         elif kind == "vowel":

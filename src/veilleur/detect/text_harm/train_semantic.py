@@ -24,7 +24,12 @@ from veilleur.detect.text_harm.corpus import Example, expand, load_templates
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES
 from veilleur.detect.text_harm.normalize import normalize
 from veilleur.detect.text_harm.semantic import SemanticHead, encode
-from veilleur.detect.text_harm.semantic_corpus import expand_frames, is_heldout, read_public, read_team_messages
+from veilleur.detect.text_harm.semantic_corpus import (
+    expand_frames,
+    is_heldout,
+    read_public,
+    read_team_messages,
+)
 
 DEFAULT_OUT = Path(__file__).parent / "data" / "semantic_head.npz"
 DEFAULT_SHARED = Path("/work/shared/data")

@@ -147,7 +147,7 @@ class TextHarmAnalyzer:
         self.short_factor = float(short.get("model_factor", 1.0))
         casc = self.policy.get("cascade", {}) or {}
         self.fast_confident = float(casc.get("fast_confident", 0.85))
-        self.fast_clear = float(casc.get("fast_clear", 0.1))
+        self.fast_clear = float(casc.get("fast_clear", 0.2))
         self.any_threshold = float(casc.get("any_harm_threshold", 0.7))
         self.semantic_min = float(casc.get("semantic_min", 0.6))
         self.min_letters = int(casc.get("min_letters", 4))

@@ -1,6 +1,7 @@
-"""Throughput and peak memory of the tier-1 text-harm detector on demo-like messages.
+"""Throughput, peak memory and load time of the text-harm detector on demo-like messages: the fast tier
+alone, then the cascade (fast tier + semantic tier), with the share of messages each tier decided.
 
-Run: ``.venv/bin/python benchmarks/text_harm.py [--n 20000] [--batch 512] [--json]``.
+Run: ``.venv/bin/python benchmarks/text_harm.py [--n 20000] [--cascade-n 3000] [--batch 512] [--json]``.
 Messages are synthesised from the team's template corpus (mixed French/English, harmful and clinical),
 plus ``demo/labels.jsonl`` texts when that file exists.
 """
@@ -45,11 +46,12 @@ def demo_like(n: int, seed: int = 7) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=20000)
+    ap.add_argument("--cascade-n", type=int, default=3000, help="messages for the (slower) cascade run")
     ap.add_argument("--batch", type=int, default=512)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    from veilleur.detect.text_harm.detector import TextHarmDetector
+    from veilleur.detect.text_harm.detector import TextHarmAnalyzer, TextHarmDetector
     from veilleur.records import Author, Message
 
     texts = demo_like(args.n)
@@ -59,7 +61,7 @@ def main() -> int:
             for i, t in enumerate(texts)]
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t_load = time.perf_counter()
-    det = TextHarmDetector()
+    det = TextHarmDetector(TextHarmAnalyzer(semantic=False))
     det.detect(msgs[:10])  # warm-up: model and lexicon loaded
     load_s = time.perf_counter() - t_load
     t0 = time.perf_counter()
@@ -84,6 +86,24 @@ def main() -> int:
         "rss_before_detector_mb": round(rss_before / 1024, 1),
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
+    # the cascade, as `veilleur scan` runs it by default
+    t_load = time.perf_counter()
+    casc = TextHarmDetector()
+    casc.detect(msgs[:10])
+    report["cascade_load_s"] = round(time.perf_counter() - t_load, 2)
+    casc.analyzer.routing.update({k: 0 for k in casc.analyzer.routing})
+    sub = msgs[: args.cascade_n]
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    for i in range(0, len(sub), args.batch):
+        casc.detect(sub[i : i + args.batch])
+    dt = time.perf_counter() - t0
+    report["cascade_messages"] = len(sub)
+    report["cascade_messages_per_s"] = round(len(sub) / dt)
+    report["cascade_messages_per_cpu_s"] = round(len(sub) / max(time.process_time() - c0, 1e-9))
+    routed = casc.analyzer.routing
+    report["cascade_share_semantic"] = round(routed["semantic"] / max(sum(routed.values()), 1), 3)
+    report["max_rss_after_cascade_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     if args.json:
         json.dump(report, sys.stdout)
         print()

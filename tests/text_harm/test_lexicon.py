@@ -83,3 +83,22 @@ def test_language_filter_keeps_french_words_out_of_english() -> None:
     # "tard" is an English slur but ordinary French ("late")
     assert not load_lexicon().match("il est trop tard pour la garde", "fr")
     assert load_lexicon().match("you are such a tard", "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [("quel bougnuole celui-là", "bougnoule"),  # two letters swapped
+     ("sale pouffase", "pouffiasse"),  # a letter dropped
+     ("espèce de salearabe", "sale arabe"),  # words run together
+     ("quel con\u200bnard", "connard"),  # an invisible character inside the word
+     ("quel соnnard", "connard")],  # Cyrillic look-alike letters
+)
+def test_spelling_variants_still_match(text: str, term: str) -> None:
+    lex = load_lexicon()
+    assert term in [h.entry.term for h in lex.match(text, "fr")]
+
+
+@pytest.mark.parametrize("text", ["une consultation difficile", "les supporters du club", "il a pourtant raison",
+                                  "examen des organes génitaux normal"])
+def test_spelling_variants_do_not_invent_terms(text: str) -> None:
+    assert not [h for h in load_lexicon().match(text, "fr") if h.factor >= 0.5 and h.entry.categories.get("insult")]

@@ -126,7 +126,7 @@ def test_cascade_only_uncertain_and_within_budget(server: tuple[str, FakeLLM]) -
     url, state = server
     judge = LLMJudge(url, "m", budget=2, timeout=5)
     fixed = {"sûr": 0.98, "propre": 0.01, "doute1": 0.5, "doute2": 0.45, "doute3": 0.62}
-    an = FixedTier1(fixed, judge=judge)
+    an = FixedTier1(fixed, judge=judge, semantic=False)  # tier-1 scores as given, no semantic tier
     res = {a.text: a for a in an.analyze(list(fixed), langs=["fr"] * 5)}
     judged = [json.loads(json.dumps(r["messages"][1]["content"])) for r in state.requests]
     assert len(judged) == 2  # budget

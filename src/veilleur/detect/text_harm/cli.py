@@ -17,6 +17,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         hf_model: Path = typer.Option(None, "--hf-model", help="Also use a local HF classifier (tier 2)."),
         hf_labels: Path = typer.Option(None, "--hf-labels", help="Label mapping of the tier-2 model."),
         errors: bool = typer.Option(False, "--errors", help="List misclassified messages."),
+        fast_only: bool = typer.Option(False, "--fast-only", help="Fast tier only (no semantic tier)."),
     ) -> None:
         """Précision / rappel / F1 par catégorie du détecteur text_harm sur un fichier étiqueté."""
         from veilleur.detect.text_harm.detector import TextHarmAnalyzer
@@ -27,7 +28,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             from veilleur.detect.text_harm.hf import HFClassifier
 
             hf = HFClassifier(hf_model, hf_labels)
-        metrics = evaluate_file(file, TextHarmAnalyzer(hf=hf), threshold)
+        metrics = evaluate_file(file, TextHarmAnalyzer(hf=hf, semantic=not fast_only), threshold)
         if as_json:
             typer.echo(json.dumps(metrics, ensure_ascii=False, indent=2))
             return

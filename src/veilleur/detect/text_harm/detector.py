@@ -128,8 +128,14 @@ class TextHarmAnalyzer:
         hf: Any = None,
         judge: Any = None,
         hf_combine: str = "max",
+        semantic: Any = True,
     ) -> None:
         self.model = model or load_model()
+        if semantic is True:
+            from veilleur.detect.text_harm.semantic import load_semantic
+
+            semantic = load_semantic()
+        self.semantic = semantic or None
         self.lexicon = lexicon or load_lexicon()
         self.hf = hf
         self.judge = judge
@@ -139,9 +145,24 @@ class TextHarmAnalyzer:
         short = self.policy.get("short_message", {}) or {}
         self.short_words = int(short.get("min_words", 0))
         self.short_factor = float(short.get("model_factor", 1.0))
+        casc = self.policy.get("cascade", {}) or {}
+        self.fast_confident = float(casc.get("fast_confident", 0.85))
+        self.fast_clear = float(casc.get("fast_clear", 0.2))
+        self.any_threshold = float(casc.get("any_harm_threshold", 0.7))
+        self.semantic_min = float(casc.get("semantic_min", 0.6))
+        self.min_letters = int(casc.get("min_letters", 4))
+        # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
+        self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
 
     # -- tier 1 -----------------------------------------------------------------------------------------
     def _tier1(self, texts: list[str], langs: list[str]) -> list[Analysis]:
+        results, pending = self._tier1_scores(texts, langs)
+        self._add_spans(pending)
+        return results
+
+    def _tier1_scores(
+        self, texts: list[str], langs: list[str]
+    ) -> tuple[list[Analysis], list[tuple[Analysis, list[Hit], Normalized]]]:
         norms = [normalize(t) for t in texts]
         probs = self.model.predict_proba([n.text for n in norms], normalized=True)
         cats = self.model.categories
@@ -169,8 +190,7 @@ class TextHarmAnalyzer:
             a.tiers["tier1_lexicon"] = {c: round(v, 4) for c, v in lex.items()}
             out.append(a)
             pending.append((a, hits, norms[i]))
-        self._add_spans(pending)
-        return out
+        return out, pending
 
     def _add_spans(self, pending: list[tuple[Analysis, list[Hit], Normalized]]) -> None:
         """Spans from lexicon hits; where a flagged category has none, the words the model weighs most."""
@@ -208,6 +228,11 @@ class TextHarmAnalyzer:
             return []
         langs = list(langs) if langs is not None else detect_languages(texts)
         results = self._tier1(texts, langs)
+        if self.semantic is not None:
+            routed = self._semantic_tier(results)
+            # the semantic tier changed what is flagged: spans again (lexicon hits, else the model's words)
+            self._add_spans([(a, self.lexicon.match(a.text, a.lang, n), n)
+                             for a in routed for n in (normalize(a.text),)])
         if self.hf is not None:
             hf_scores = self.hf.predict(texts)
             for a, sc in zip(results, hf_scores, strict=True):
@@ -220,6 +245,45 @@ class TextHarmAnalyzer:
         for a in results:
             a.explanation = explain(a, self.thresholds)
         return results
+
+    def _semantic_tier(self, results: list[Analysis]) -> list[Analysis]:
+        """Cascade: the fast tier keeps what it is confident about; the semantic tier decides all the rest.
+
+        A message goes to the semantic tier unless the fast tier is confident either way (a score reaches
+        ``fast_confident``, or none reaches ``fast_clear``) or it holds fewer than ``min_letters`` letters. There, each category takes the semantic score (halved under
+        ``semantic_min``: only a confident semantic score raises a finding), except that a
+        lexicon term (slur, obfuscated insult) still counts in full. When harm is clear ("_any") but no category
+        reaches its threshold (the ground is unclear), the category the semantic tier ranks first is reported.
+        """
+        todo = [i for i, a in enumerate(results)
+                if self.fast_clear <= max(a.scores.values(), default=0.0) < self.fast_confident
+                and sum(ch.isalpha() for ch in a.text) >= self.min_letters]
+        self.routing["fast"] += len(results) - len(todo)
+        self.routing["semantic"] += len(todo)
+        if not todo:
+            return []
+        head = self.semantic
+        assert head is not None
+        probs = head.predict_proba([results[i].text for i in todo])
+        cats = list(head.categories)
+        for row, i in zip(probs, todo, strict=True):
+            a = results[i]
+            a.tiers["fast"] = {c: round(v, 4) for c, v in a.scores.items()}
+            sem = {c: float(row[j]) for j, c in enumerate(cats)}
+            a.tiers["semantic"] = {c: round(v, 4) for c, v in sem.items()}
+            lex = a.tiers.get("tier1_lexicon", {})
+            for c in a.scores:
+                if c in sem:
+                    # under `semantic_min` a semantic score is halved: it cannot raise a finding on its own
+                    v = sem[c] if sem[c] >= self.semantic_min else 0.5 * sem[c]
+                    a.scores[c] = max(v, lex.get(c, 0.0))
+            p_any = sem.get("_any", 0.0)
+            if p_any >= self.any_threshold and not a.flagged(self.thresholds):
+                ranked = sorted((c for c in a.scores if c in sem), key=lambda c: -sem[c])
+                if ranked:
+                    best = ranked[0]
+                    a.scores[best] = max(a.scores[best], self.thresholds.get(best, 0.5), min(p_any, 0.99))
+        return [results[i] for i in todo]
 
     def _cascade(self, results: list[Analysis]) -> None:
         low, high = (float(x) for x in self.policy.get("uncertain_band", [0.3, 0.7]))

@@ -41,7 +41,7 @@ def _row(d: dict[str, Any], path: Path, where: str) -> LabelledRow:
         raise InputError(path, f"{where}: no text (expected a column named {' or '.join(_TEXT_KEYS)})")
     raw_labels = next((d[k] for k in _LABEL_KEYS if k in d), None)
     labels = _parse_labels(raw_labels, path, where)
-    func = d.get("functionality") or None
+    func = d.get("functionality") or d.get("phenomenon") or None
     clin_value = d.get("clinical")
     clinical = str(clin_value).lower() in ("1", "true", "yes", "oui") if clin_value is not None else False
     if func and str(func).startswith("clinical"):
@@ -153,12 +153,26 @@ def evaluate_file(path: Path, analyzer: Any = None, threshold: float | None = No
     analyzer = analyzer or TextHarmAnalyzer()
     thresholds = thresholds_from_policy(analyzer.policy, threshold)
     analyzer.thresholds = thresholds
+    routing = getattr(analyzer, "routing", None)
+    before = dict(routing) if isinstance(routing, dict) else {}
     results = analyzer.analyze([r.text for r in rows])
     pred = [frozenset(a.flagged(thresholds)) for a in results]
     known = set(CATEGORIES)
     gold = [frozenset(r.labels & known) for r in rows]
     ignored = sorted({lab for r in rows for lab in r.labels} - known)
     metrics = compute_metrics(gold, pred, CATEGORIES, [r.functionality for r in rows], [r.clinical for r in rows])
+    if isinstance(routing, dict) and getattr(analyzer, "semantic", None) is not None:
+        # per tier: the fast tier alone (its scores before the semantic tier decided) against the cascade
+        fast = [frozenset(c for c, v in a.tiers.get("fast", a.scores).items() if v >= thresholds.get(c, 0.5))
+                for a in results]
+        fm = compute_metrics(gold, fast, CATEGORIES)
+        sent = {k: routing.get(k, 0) - before.get(k, 0) for k in routing}
+        total = max(sum(sent.values()), 1)
+        metrics["tiers"] = {
+            "fast": {"macro_f1": fm["macro"]["f1"], "any_harm": fm["any_harm"]},
+            "cascade": {"macro_f1": metrics["macro"]["f1"], "any_harm": metrics["any_harm"]},
+        }
+        metrics["routing"] = {k: {"messages": v, "share": round(v / total, 4)} for k, v in sent.items()}
     metrics["file"] = str(path)
     metrics["ignored_labels"] = ignored
     metrics["errors"] = [
@@ -188,6 +202,14 @@ def format_report(m: dict[str, Any]) -> str:
               f"{'':<16}{'signalé':>10}{'non signalé':>14}"]
     for k in ("harmful", "clinical", "other_benign"):
         lines.append(f"{k:<16}{cm[k]['flagged']:>10}{cm[k]['not_flagged']:>14}")
+    if "tiers" in m:
+        lines += ["", f"{'par étage (tout nuisible)':<36}{'':>6}{'P':>8}{'R':>8}{'F1':>8}{'macro-F1':>10}"]
+        for name, d in m["tiers"].items():
+            a = d["any_harm"]
+            lines.append(f"{name:<36}{'':>6}{a['precision']:>8.3f}{a['recall']:>8.3f}{a['f1']:>8.3f}"
+                         f"{d['macro_f1']:>10.3f}")
+        shares = ", ".join(f"{k} {v['share']:.0%} ({v['messages']})" for k, v in m["routing"].items())
+        lines.append(f"Messages décidés par étage : {shares}")
     if m.get("ignored_labels"):
         lines += ["", "Étiquettes ignorées (hors détecteur) : " + ", ".join(m["ignored_labels"])]
     return "\n".join(lines)

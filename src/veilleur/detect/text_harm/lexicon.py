@@ -18,6 +18,8 @@ from veilleur.detect.text_harm.normalize import Normalized, normalize, normalize
 
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _SUFFIXES = ("es", "s", "x", "e")
+FUZZY_MIN = 7
+FUZZY_FACTOR = 0.85  # a misspelt term counts a little less than the exact one
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,16 @@ class Lexicon:
                     pat = "".join(f"[{c}*]" for c in norm)
                     self.star_terms.append((re.compile(rf"(?<![\w*]){pat}(?:e?s|x|e)?(?![\w*])"), entry))
         self.phrases = phrases
+        # Spelling variants of long words (one pair of letters swapped, one letter dropped): "bougnuole",
+        # "pouffase". Only words of 7+ letters, whose variants are rarely other words.
+        self.fuzzy: dict[str, list[Entry]] = {}
+        for w, entries in self.words.items():
+            if len(w) >= FUZZY_MIN and w.isalpha():
+                variants = {w[:i] + w[i + 1] + w[i] + w[i + 2 :] for i in range(1, len(w) - 1)}
+                variants |= {w[:i] + w[i + 1 :] for i in range(1, len(w))}
+                for v in variants - {w}:
+                    if v not in self.words:
+                        self.fuzzy.setdefault(v, list(entries))
         self.phrase_re = _cue_regex(list(phrases)) if phrases else None
         self.contexts = contexts
         self.negation = contexts.get("negation", {})
@@ -104,10 +116,11 @@ class Lexicon:
         self.quote_marks = set(contexts.get("quote", {}).get("marks", []))
 
     # -- matching ---------------------------------------------------------------------------------------
-    def _raw_hits(self, norm: Normalized) -> list[tuple[Entry, int, int]]:
-        found: list[tuple[Entry, int, int]] = []
+    def _raw_hits(self, norm: Normalized) -> list[tuple[Entry, int, int, float]]:
+        found: list[tuple[Entry, int, int, float]] = []
         for tok, s, e in tokens(norm):
             entries = self.words.get(tok)
+            factor = 1.0
             if entries is None and len(tok) > 3:
                 for suf in _SUFFIXES:
                     if tok.endswith(suf) and tok[: -len(suf)] in self.words:
@@ -115,13 +128,23 @@ class Lexicon:
                         break
             if entries is None and "*" in tok:
                 entries = [en for pat, en in self.star_terms if pat.fullmatch(tok)]
+            if entries is None and len(tok) >= FUZZY_MIN - 1:
+                entries = self.fuzzy.get(tok) or self.fuzzy.get(tok.rstrip("s"))
+                factor = FUZZY_FACTOR
+                if entries is None and len(tok) >= 7:
+                    # words run together: "salearabe", "sousmerde"
+                    for i in range(3, len(tok) - 2):
+                        joined = self.phrases.get(tok[:i] + " " + tok[i:])
+                        if joined:
+                            entries, factor = joined, 1.0
+                            break
             for en in entries or ():
-                found.append((en, s, e))
+                found.append((en, s, e, factor))
         if self.phrase_re is not None:
             for m in self.phrase_re.finditer(norm.text):
                 key = re.sub(r"\s+", " ", m.group())
                 for en in self.phrases.get(key, ()):
-                    found.append((en, m.start(), m.end()))
+                    found.append((en, m.start(), m.end(), 1.0))
         return found
 
     def match(self, text: str, lang: str | None = None, norm: Normalized | None = None) -> list[Hit]:
@@ -138,13 +161,13 @@ class Lexicon:
         clinical = clinical_n >= int(self.contexts.get("clinical", {}).get("min_cues", 1))
         patient = self._patient(t)
         hits: list[Hit] = []
-        for entry, s, e in raw:
+        for entry, s, e, fz in raw:
             if lang in ("fr", "en") and entry.lang not in ("any", lang):
                 continue
             if entry.needs == "patient_ref" and not patient:
                 continue
             os_, oe = norm.span(s, e)
-            hit = Hit(entry=entry, start=os_, end=oe, text=text[os_:oe])
+            hit = Hit(entry=entry, start=os_, end=oe, text=text[os_:oe], factor=fz)
             if reported:
                 hit.factor *= float(self.contexts["reported_speech"]["factor"])
                 hit.contexts.append("reported_speech")

@@ -14,6 +14,12 @@ _LEET = str.maketrans({"4": "a", "@": "a", "3": "e", "1": "i", "0": "o", "5": "s
 _LEET_CHARS = set("4@3105$7")
 # Inclusive-writing separators: "musulman·e·s", "connard.e.s", "infirmier-ère"
 _MIDDLE_DOTS = {"·", "•", "∙", "⋅"}
+# Invisible characters slipped inside words to dodge filters ("con\u200bnard"), dropped like the dots.
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"}
+# Look-alike Cyrillic and Greek letters used in place of Latin ones ("соnnard" with a Cyrillic "о").
+_HOMOGLYPHS = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
+               "ѕ": "s", "к": "k", "м": "m", "т": "t", "н": "h", "в": "b", "α": "a", "ο": "o", "ε": "e",
+               "ι": "i", "κ": "k", "ν": "v", "ρ": "p", "τ": "t", "υ": "u"}
 _APOSTROPHES = {"’": "'", "ʼ": "'", "‘": "'", "`": "'"}
 _SPACED = re.compile(r"(?<![\w*])(?:[a-z*][ .\-_]){2,}[a-z*](?![\w*])")
 _TOKEN = re.compile(r"[a-z0-9@$*]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
@@ -61,9 +67,9 @@ def normalize(text: str) -> Normalized:
         index = list(range(len(text)))
     else:
         for i, ch in enumerate(text):
-            if ch in _MIDDLE_DOTS:
+            if ch in _MIDDLE_DOTS or ch in _INVISIBLE:
                 continue
-            for c in fold(ch):
+            for c in fold(_HOMOGLYPHS.get(ch.lower(), ch)):
                 chars.append(c)
                 index.append(i)
     # Leet digits only count inside words that also hold letters ("c0nnard", not "IMC 42").

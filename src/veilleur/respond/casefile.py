@@ -1,5 +1,5 @@
 """A case with everything needed to act on it (messages, findings, events, evidence), loaded from the
-store when it exists or from a JSON file; degrades gracefully while other areas are being built."""
+``Store`` or from a JSON/YAML case file (``--file CASE.json``)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ import yaml
 
 from veilleur.errors import InputError, NotFoundError, VeilleurError
 from veilleur.records import Case, Finding, Message, dumps
+from veilleur.store import Store
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One entry of a case's history (mirrors the store's CaseEvent)."""
+    """One entry of a case's history as a case file holds it: a ``store.CaseEvent`` without its store
+    identity (``id``, ``case_id``), so that JSON case files and the store share one shape."""
 
     at: datetime
     actor: str
@@ -38,8 +40,9 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
-class EvidenceItem:
-    """A pièce jointe: what it is and its SHA-256; ``sealed`` says whether the vault holds it."""
+class EvidenceRef:
+    """A pièce jointe as a document lists it: a vault ``EvidenceItem`` (``sealed``) or, when the case has
+    none yet, a message's canonical JSON hash (not sealed)."""
 
     id: str
     kind: str
@@ -67,7 +70,7 @@ class CaseFile:
     messages: list[Message]
     findings: list[Finding]
     events: list[Event] = field(default_factory=list)
-    evidence: list[EvidenceItem] = field(default_factory=list)
+    evidence: list[EvidenceRef] = field(default_factory=list)
 
     def messages_sorted(self) -> list[Message]:
         return sorted(self.messages, key=lambda m: m.created_at)
@@ -78,12 +81,12 @@ def message_sha256(message: Message) -> str:
     return hashlib.sha256(dumps(message.to_dict()).encode("utf-8")).hexdigest()
 
 
-def fallback_evidence(messages: list[Message]) -> list[EvidenceItem]:
+def fallback_evidence(messages: list[Message]) -> list[EvidenceRef]:
     items = []
     for i, m in enumerate(sorted(messages, key=lambda m: m.created_at), start=1):
         where = m.url or f"{m.source} / {m.community_name} / message {m.message_id}"
         items.append(
-            EvidenceItem(
+            EvidenceRef(
                 id=f"P{i}",
                 kind="message_json",
                 sha256=message_sha256(m),
@@ -96,33 +99,26 @@ def fallback_evidence(messages: list[Message]) -> list[EvidenceItem]:
     return items
 
 
-def evidence_for(case: Case, messages: list[Message], store: Any = None) -> list[EvidenceItem]:
+def evidence_for(case: Case, messages: list[Message], store: Store | None = None) -> list[EvidenceRef]:
     """Sealed items from the evidence vault (``evidence_for_case(store, case_id)``) when the case has
     some, else the messages' canonical JSON hashes, labelled as not yet sealed."""
     if store is None:
         return fallback_evidence(messages)
+    from veilleur.evidence.api import evidence_for_case  # lazy: the vault is only needed with a store
+
     try:
-        from veilleur.evidence.api import evidence_for_case
-    except ImportError:
-        return fallback_evidence(messages)
-    try:
-        raw = list(evidence_for_case(store, case.id))
+        items = evidence_for_case(store, case.id)
     except VeilleurError:
         return fallback_evidence(messages)
-    if not raw:
+    if not items:
         return fallback_evidence(messages)
     return [
-        EvidenceItem(
-            id=str(getattr(r, "id", "")),
-            kind=str(getattr(r, "kind", "")),
-            sha256=str(getattr(r, "sha256", "")),
-            description=str(getattr(r, "description", "")),
-            captured_at=getattr(r, "captured_at", None),
-            sealed=True,
-            source=str(getattr(r, "source", "") or ""),
+        EvidenceRef(
+            id=item.id, kind=item.kind, sha256=item.sha256, description=item.description,
+            captured_at=item.captured_at, sealed=True, source=item.source or "",
         )
-        for r in raw
-    ]
+        for item in items
+    ]  # fmt: skip
 
 
 def load_casefile_json(path: str | Path) -> CaseFile:
@@ -157,21 +153,14 @@ def casefile_to_dict(cf: CaseFile) -> dict[str, Any]:
     }
 
 
-def open_store() -> Any:
-    """The shared store (``veilleur.store``); a clear error while it is not available."""
-    try:
-        from veilleur.store import Store  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        raise VeilleurError(
-            "storage (veilleur.store) is not available: pass --file CASE.json instead / "
-            "stockage indisponible : utiliser --file"
-        ) from None
+def open_store() -> Store:
+    """The configured store (``VEILLEUR_DB`` / ``--db``)."""
     from veilleur.config import load_settings
 
     return Store.open(load_settings())
 
 
-def load_casefile(store: Any, case_id: str) -> CaseFile:
+def load_casefile(store: Store, case_id: str) -> CaseFile:
     try:
         case = store.get_case(case_id)
     except (KeyError, LookupError):

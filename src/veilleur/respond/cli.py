@@ -25,11 +25,12 @@ from veilleur.respond.service import (
     step_event,
     summarize,
 )
+from veilleur.store import Store
 
 FILE_OPT = typer.Option(None, "--file", "-f", help="Case bundle JSON/YAML instead of the store / dossier en fichier.")
 
 
-def _load(case_id: str | None, file: Path | None) -> tuple[CaseFile, Any]:
+def _load(case_id: str | None, file: Path | None) -> tuple[CaseFile, Store | None]:
     if file is not None:
         cf = load_casefile_json(file)
         if case_id and cf.case.id != case_id:

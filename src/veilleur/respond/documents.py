@@ -263,13 +263,8 @@ def _identifier_kinds(m: Message, cf: CaseFile, analysis: Any) -> tuple[list[str
 
 
 def _secrecy_analyses(messages: Sequence[Message], authors: Sequence[str]) -> list[Any]:
-    try:
-        from veilleur.detect.secrecy import analyze_texts
-    except ImportError as exc:  # fail closed: no secrecy check, no document
-        raise DocumentError(
-            f"the secrecy analysis is not available ({exc}); a document about patients cannot be checked / "
-            "analyse du secret indisponible : document refusé"
-        ) from None
+    from veilleur.detect.secrecy import analyze_texts  # lazy: loads the secrecy models
+
     return analyze_texts([m.text for m in messages], members=authors) if messages else []
 
 

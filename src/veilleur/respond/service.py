@@ -14,6 +14,7 @@ from veilleur.law.qualify import Qualification, interruptions_from_events, parse
 from veilleur.respond.casefile import CaseFile, Event, casefile_to_dict
 from veilleur.respond.documents import Parties, render_checked
 from veilleur.respond.playbook import PlaybookView, build_view, check_transition
+from veilleur.store import Store
 
 QUALIFY_EVENT = "law.qualified"
 DOCUMENT_EVENT = "document.generated"
@@ -67,7 +68,7 @@ def step_event(cf: CaseFile, step: str, status: str, note: str = "", force: bool
     return data
 
 
-def record(cf: CaseFile, store: Any, file: Path | None, kind: str, data: dict[str, Any], actor: str) -> Event:
+def record(cf: CaseFile, store: Store | None, file: Path | None, kind: str, data: dict[str, Any], actor: str) -> Event:
     """Appends an event to the case history: in the store, or in the case file (JSON mode)."""
     ev = Event(datetime.now(UTC), actor, kind, data)
     if store is not None:

@@ -313,10 +313,8 @@ def _listener(store: Store, findings: list[StoredFinding]) -> None:
 
 def install_listener() -> None:
     """Hook alerts into the scan pipeline (idempotent). A no-op until subscriptions or webhooks exist."""
-    try:
-        from veilleur import pipeline
-    except ImportError:
-        return
+    from veilleur import pipeline
+
     if _listener not in pipeline.finding_listeners:
         pipeline.finding_listeners.append(_listener)
 

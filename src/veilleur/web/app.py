@@ -6,8 +6,6 @@ same ``actions`` and ``queries`` modules, so nothing is implemented twice.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -270,23 +268,18 @@ def _member_names(store: Store, uids: set[str]) -> dict[str, str]:
     return {m.uid: m.display_name for m in store.list_members() if m.uid in uids}
 
 
-def _deadlines(store: Store, community_uid: str | None, within_days: int = 90) -> list[dict[str, Any]] | None:
-    """Legal deadlines of open cases expiring within ``within_days``, from ``veilleur.law`` (None hides the block)."""
-    try:
-        from veilleur.law.deadlines import case_deadlines
-        from veilleur.law.qualify import qualify
-    except ImportError:
-        return None
+def _deadlines(store: Store, community_uid: str | None, within_days: int = 90) -> list[dict[str, Any]]:
+    """Legal deadlines of open cases expiring within ``within_days``, from ``veilleur.law``."""
+    from veilleur.law.deadlines import case_deadlines
+    from veilleur.law.qualify import qualify
+
     now = datetime.now(UTC)
     out: list[dict[str, Any]] = []
     for case in store.list_cases():
         if case.state in ("closed", "archived") or (community_uid and case.community_uid != community_uid):
             continue
-        try:  # the law module is young: a failure skips the case, never the dashboard
-            q = qualify(case, store.get_messages(list(case.message_uids)), store.get_findings(list(case.finding_ids)))
-            deadlines = case_deadlines(q)
-        except Exception:
-            continue
+        q = qualify(case, store.get_messages(list(case.message_uids)), store.get_findings(list(case.finding_ids)))
+        deadlines = case_deadlines(q)
         for d in deadlines:
             if not d.expired(now) and d.days_left(now) <= within_days:
                 item = d.to_dict(now)
@@ -294,13 +287,6 @@ def _deadlines(store: Store, community_uid: str | None, within_days: int = 90) -
                 out.append(item)
     out.sort(key=lambda d: d["days_left"])
     return out[:10]
-
-
-def _optional(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 def _can_see_finding(store: Store, p: Principal, finding_id: str) -> bool:
@@ -379,8 +365,8 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
             limiter.end(login, ip, verdict)
         if user is None:
             return refused(401, "login.failed", "login.failed", None if known else f"unknown:{ip}")
-        sid, _csrf = auth.retry_busy(lambda: auth.create_session(store, user.login, hours=float(request.app.state.settings.get("web.session_hours", 12))))
-        store.audit(user.login, "login", None, {"ip": ip})
+        hours = float(request.app.state.settings.get("web.session_hours", 12))
+        sid, _csrf = auth.retry_busy(lambda: auth.log_in(store, user.login, hours=hours, ip=ip))
         default = "/cases" if user.role == "target" else "/dashboard"
         r = RedirectResponse(safe_next(next if next != "/" else default, default), status_code=303)
         r.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict", secure=request.app.state.secure_cookies, path="/")
@@ -583,7 +569,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
         msgs = store.get_messages(list(case.message_uids))
         found = [store.get_finding(i) for i in case.finding_ids if _exists(store, i)]
         return render(request, "case.html", p, case=case, msgs=msgs, findings=found, events=store.case_events(case_id),
-                      has_evidence=_optional("veilleur.evidence.api"), has_respond=_optional("veilleur.respond"))
+                      has_evidence=True, has_respond=True)
 
 
 def _confusable(store: Store, member: Any) -> list[str]:

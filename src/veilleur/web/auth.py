@@ -277,6 +277,14 @@ def _touch_token(store: Store, token_id: str, now: datetime) -> None:
 
 
 # -- sessions ----------------------------------------------------------------------------------------
+def log_in(store: Store, login: str, hours: float = 12.0, ip: str = "") -> tuple[str, str]:
+    """A new session for ``login`` and its "login" audit row, in one transaction (both or neither)."""
+    with store.transaction():
+        sid, csrf = create_session(store, login, hours=hours)
+        store.audit(login, "login", None, {"ip": ip})
+    return sid, csrf
+
+
 def create_session(store: Store, login: str, hours: float = 12.0) -> tuple[str, str]:
     """A new session: returns (session id for the cookie, CSRF token). Only the id's digest is stored."""
     sid = secrets.token_urlsafe(32)

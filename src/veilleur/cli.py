@@ -31,6 +31,8 @@ CLI_MODULES: tuple[str, ...] = (
     "veilleur.evidence.cli",
     "veilleur.law.cli",
     "veilleur.respond.cli",
+    "veilleur.accounts.cli",
+    "veilleur.notify.cli",
     "veilleur.web.cli",
 )
 
@@ -66,6 +68,9 @@ def _root(
     if home:
         os.environ["VEILLEUR_HOME"] = home
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from veilleur.notify.alerts import install_listener
+
+    install_listener()  # composition root: `veilleur scan` raises alerts (a no-op until alerts are configured)
     if version:
         typer.echo(f"veilleur {__version__}")
         raise typer.Exit()
@@ -81,7 +86,7 @@ def main() -> None:
         rc = app(standalone_mode=False)
     except VeilleurError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
-        sys.exit(2)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         typer.secho("interrupted", fg="red", err=True)
         sys.exit(130)

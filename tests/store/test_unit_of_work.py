@@ -10,14 +10,15 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import msg
+from veilleur.accounts import auth
+from veilleur.accounts.models import SessionRow
 from veilleur.evidence.models import EvidenceItemRow, LedgerEntryRow
 from veilleur.evidence.vault import Vault
 from veilleur.ingest.importer import import_messages
+from veilleur.moderate import actions, queries
 from veilleur.records import Case, Finding
 from veilleur.store import Store
 from veilleur.taxonomy import Severity
-from veilleur.web import actions, auth, queries
-from veilleur.web.models import SessionRow
 
 
 class Injected(RuntimeError):

@@ -11,10 +11,10 @@ from datetime import timedelta
 from typing import Any
 
 from veilleur.errors import InputError
+from veilleur.moderate import queries
 from veilleur.records import Case, CaseContext
 from veilleur.store import Store
 from veilleur.store.models import now_utc
-from veilleur.web import queries
 
 ACTIONS = ("dismiss", "hide", "remove", "warn", "suspend", "ban", "escalate")
 

@@ -28,12 +28,12 @@ from sqlalchemy import select
 
 from veilleur.config import Settings
 from veilleur.errors import ConfigError, InputError
+from veilleur.i18n import translate
+from veilleur.moderate import queries
+from veilleur.notify.models import AlertSubscriptionRow, NotificationRow, WebhookRow
 from veilleur.store import Store, StoredFinding
 from veilleur.store.models import now_utc
 from veilleur.taxonomy import Severity, label
-from veilleur.web import queries
-from veilleur.web.i18n import translate
-from veilleur.web.models import AlertSubscriptionRow, NotificationRow, WebhookRow
 
 log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")

@@ -23,10 +23,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, select, update
 
+from veilleur.accounts.models import ROLES, ApiTokenRow, SessionRow, UserRow
 from veilleur.errors import DatabaseBusyError, InputError, NotFoundError
 from veilleur.store import Store
 from veilleur.store.models import now_utc
-from veilleur.web.models import ROLES, ApiTokenRow, SessionRow, UserRow
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -1,48 +1,32 @@
-"""Read-only queries the workspace needs and ``Store`` lacks (weekly counts, reach, decisions, alerts).
+"""Moderation read models and decisions: the review queue and its priority, concentration, member
+status, decisions (``add_decision`` writes one) and recent notifications.
 
-Each is small and named for what it answers; candidates to move into ``Store`` later.
-"""
+Aggregates over the core tables come from ``veilleur.store.queries``: only ``store/`` writes SQL on them."""
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from veilleur.moderate.models import DecisionRow
+from veilleur.notify.models import NotificationRow
 from veilleur.store import Store, StoredFinding
-from veilleur.store.models import FindingRow, MemberRow, MessageRow, now_utc
-from veilleur.web.models import DecisionRow, NotificationRow
+from veilleur.store.models import now_utc
+from veilleur.store.queries import (  # noqa: F401  (read models over core tables, re-exported for callers)
+    findings_per_member,
+    findings_per_week,
+    flagged_message_count,
+    member_names,
+    open_by_severity,
+    reactions_counts,
+    reply_counts,
+)
 
 SEVERITY_WEIGHT = {0: 1.0, 1: 2.0, 2: 4.0, 3: 8.0, 4: 16.0}
-
-
-def reply_counts(store: Store, uids: list[str]) -> dict[str, int]:
-    """Number of direct replies to each message."""
-    out: dict[str, int] = {}
-    with store.session() as s:
-        for i in range(0, len(uids), 500):
-            chunk = uids[i : i + 500]
-            q = select(MessageRow.parent_uid, func.count()).where(MessageRow.parent_uid.in_(chunk)).group_by(MessageRow.parent_uid)
-            for parent, n in s.execute(q).all():
-                if parent is not None:
-                    out[parent] = int(n)
-    return out
-
-
-def reactions_counts(store: Store, uids: list[str]) -> dict[str, int]:
-    """Total reactions per message, read from the normalised record."""
-    out: dict[str, int] = {}
-    with store.session() as s:
-        for i in range(0, len(uids), 500):
-            q = select(MessageRow.uid, MessageRow.normalized).where(MessageRow.uid.in_(uids[i : i + 500]))
-            for uid, norm in s.execute(q).all():
-                r = (norm or {}).get("reactions") or {}
-                out[uid] = sum(int(v) for v in r.values() if isinstance(v, int | float))
-    return out
 
 
 @dataclass(frozen=True)
@@ -80,40 +64,6 @@ def review_queue(store: Store, *, now: datetime | None = None, **filters: Any) -
     return items
 
 
-def findings_per_week(store: Store, community_uid: str | None, weeks: int = 8, now: datetime | None = None) -> tuple[list[datetime], dict[str, list[int]]]:
-    """(week starts, category → counts per week) for ``weeks`` weeks (Mondays, UTC), dismissed excluded.
-
-    The window ends at ``now``; by default at the community's latest finding when that is older than
-    today, so an export analysed months later (the usual case after the fact) still shows its weeks."""
-    base = select(FindingRow.category, FindingRow.message_created_at).where(FindingRow.status != "dismissed")
-    if community_uid:
-        base = base.where(FindingRow.community_uid == community_uid)
-    with store.session() as s:
-        if now is None:
-            now = now_utc()
-            last = s.scalar(select(func.max(base.subquery().c.message_created_at)))
-            if last is not None:
-                last = last if last.tzinfo else last.replace(tzinfo=now.tzinfo)
-                now = min(now, last)
-        monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-        starts = [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
-        end = starts[-1] + timedelta(weeks=1)
-        q = base.where(FindingRow.message_created_at >= starts[0], FindingRow.message_created_at < end)
-        series: dict[str, list[int]] = {}
-        for cat, at in s.execute(q).all():
-            idx = int((at - starts[0]).total_seconds() // (7 * 86400))
-            series.setdefault(cat, [0] * weeks)[idx] += 1
-    return starts, series
-
-
-def open_by_severity(store: Store, community_uid: str | None) -> dict[int, int]:
-    q = select(FindingRow.severity, func.count()).where(FindingRow.status == "open").group_by(FindingRow.severity)
-    if community_uid:
-        q = q.where(FindingRow.community_uid == community_uid)
-    with store.session() as s:
-        return {int(k): int(v) for k, v in s.execute(q).all()}
-
-
 @dataclass(frozen=True)
 class Concentration:
     top_n: int
@@ -125,11 +75,7 @@ class Concentration:
 
 def concentration(store: Store, community_uid: str | None, top_n: int = 10) -> Concentration:
     """How concentrated the problems are: share of (non-dismissed) findings written by the top N members."""
-    q = select(FindingRow.member_uid, func.count()).where(FindingRow.status != "dismissed").group_by(FindingRow.member_uid)
-    if community_uid:
-        q = q.where(FindingRow.community_uid == community_uid)
-    with store.session() as s:
-        counts = Counter({m: int(n) for m, n in s.execute(q).all()})
+    counts = findings_per_member(store, community_uid)
     total = sum(counts.values())
     top = counts.most_common(top_n)
     share = (sum(n for _, n in top) / total) if total else 0.0
@@ -195,11 +141,7 @@ def member_status(store: Store, member_uid: str, now: datetime | None = None) ->
 
 def is_repeat_offender(store: Store, member_uid: str, threshold: int = 3) -> bool:
     """At least ``threshold`` messages with confirmed (non-dismissed) findings, or any prior sanction."""
-    q = select(func.count(func.distinct(FindingRow.message_uid))).where(
-        FindingRow.member_uid == member_uid, FindingRow.status.in_(["open", "actioned", "escalated"])
-    )
-    with store.session() as s:
-        flagged = int(s.scalar(q) or 0)
+    flagged = flagged_message_count(store, member_uid)
     sanctions = [d for d in decisions(store, member_uid=member_uid) if d.kind in ("warn", "suspend", "ban")]
     return flagged >= threshold or len(sanctions) >= 2
 
@@ -214,10 +156,3 @@ def recent_notifications(store: Store, community_uid: str | None = None, limit: 
              "attempts": r.attempts, "finding_ids": list(r.finding_ids or [])}
             for r in s.scalars(q)
         ]
-
-
-def member_names(store: Store, community_uid: str) -> list[tuple[str, str]]:
-    """(uid, display name) of a community's members: one light query (for the look-alike name check)."""
-    with store.session() as s:
-        q = select(MemberRow.uid, MemberRow.display_name).where(MemberRow.community_uid == community_uid)
-        return [(uid, name) for uid, name in s.execute(q).all()]

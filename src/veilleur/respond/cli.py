@@ -11,7 +11,7 @@ from typing import Any
 import typer
 
 from veilleur.errors import InputError
-from veilleur.law.deadlines import format_date_fr, paris_date
+from veilleur.law.calendar import format_date_fr, paris_date
 from veilleur.law.qualify import INTERRUPTION_EVENT
 from veilleur.records import Case, CaseContext, stable_id
 from veilleur.respond.casefile import CaseFile, load_casefile, load_casefile_json, open_store

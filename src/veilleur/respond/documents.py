@@ -17,9 +17,10 @@ import jinja2
 import yaml
 
 from veilleur.errors import InputError, VeilleurError
+from veilleur.law.calendar import format_date_fr, format_datetime_fr
+from veilleur.law.calendar import paris_date as paris_date_of
 from veilleur.law.catalogue import LABEL_FR, load_catalogue
-from veilleur.law.deadlines import case_deadlines, format_date_fr, format_datetime_fr
-from veilleur.law.deadlines import paris_date as paris_date_of
+from veilleur.law.deadlines import case_deadlines
 from veilleur.law.qualify import Qualification, qualify
 from veilleur.records import Message
 from veilleur.respond.casefile import CaseFile

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,29 +14,27 @@ import yaml
 
 from veilleur.errors import InputError, NotFoundError, VeilleurError
 from veilleur.records import Case, Finding, Message, dumps
-from veilleur.store import Store
+from veilleur.store import CaseEvent, Store
+
+Event = CaseEvent  # one type for a case's history, from the store or from a case file
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One entry of a case's history as a case file holds it: a ``store.CaseEvent`` without its store
-    identity (``id``, ``case_id``), so that JSON case files and the store share one shape."""
+def event_from_any(e: CaseEvent | dict[str, Any], case_id: str = "") -> CaseEvent:
+    """A history entry from the store (SQLite may hand back naive UTC) or from a case file's mapping
+    (``at``, ``actor``, ``kind``, ``data``; ``id`` and ``case_id`` optional)."""
+    if isinstance(e, dict):
+        at = datetime.fromisoformat(str(e["at"]))
+        return CaseEvent(
+            id=int(e.get("id") or 0), case_id=str(e.get("case_id") or case_id),
+            at=at if at.tzinfo else at.replace(tzinfo=UTC), actor=str(e.get("actor", "")), kind=str(e["kind"]),
+            data=dict(e.get("data") or {}),
+        )  # fmt: skip
+    return e if e.at.tzinfo else replace(e, at=e.at.replace(tzinfo=UTC))
 
-    at: datetime
-    actor: str
-    kind: str
-    data: dict[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"at": self.at.isoformat(), "actor": self.actor, "kind": self.kind, "data": self.data}
-
-    @classmethod
-    def from_any(cls, e: Any) -> Event:
-        if isinstance(e, dict):
-            at = datetime.fromisoformat(str(e["at"]))
-            return cls(at if at.tzinfo else at.replace(tzinfo=UTC), str(e.get("actor", "")), str(e["kind"]), dict(e.get("data") or {}))
-        at = e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)  # SQLite may hand back naive UTC
-        return cls(at, str(e.actor), str(e.kind), dict(e.data or {}))
+def event_to_dict(e: CaseEvent) -> dict[str, Any]:
+    """A case file's entry: ``at``, ``actor``, ``kind``, ``data`` (the file holds no store identity)."""
+    return {"at": e.at.isoformat(), "actor": e.actor, "kind": e.kind, "data": e.data}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +67,7 @@ class CaseFile:
     case: Case
     messages: list[Message]
     findings: list[Finding]
-    events: list[Event] = field(default_factory=list)
+    events: list[CaseEvent] = field(default_factory=list)
     evidence: list[EvidenceRef] = field(default_factory=list)
 
     def messages_sorted(self) -> list[Message]:
@@ -138,7 +136,7 @@ def load_casefile_json(path: str | Path) -> CaseFile:
         case = Case.from_dict(data["case"])
         messages = [Message.from_dict(m) for m in data.get("messages") or []]
         findings = [Finding.from_dict(f) for f in data.get("findings") or []]
-        events = [Event.from_any(e) for e in data.get("events") or []]
+        events = [event_from_any(e, case.id) for e in data.get("events") or []]
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(p, f"invalid case bundle ({type(exc).__name__}: {exc})") from None
     return CaseFile(case, messages, findings, events, evidence_for(case, messages))
@@ -149,7 +147,7 @@ def casefile_to_dict(cf: CaseFile) -> dict[str, Any]:
         "case": cf.case.to_dict(),
         "messages": [m.to_dict() for m in cf.messages],
         "findings": [f.to_dict() for f in cf.findings],
-        "events": [e.to_dict() for e in cf.events],
+        "events": [event_to_dict(e) for e in cf.events],
     }
 
 
@@ -169,5 +167,5 @@ def load_casefile(store: Store, case_id: str) -> CaseFile:
         raise NotFoundError(f"case {case_id} not found / dossier introuvable")
     messages = list(store.get_messages(list(case.message_uids)))
     findings = list(store.get_findings(list(case.finding_ids)))
-    events = [Event.from_any(e) for e in store.case_events(case_id)]
+    events = [event_from_any(e) for e in store.case_events(case_id)]
     return CaseFile(case, messages, findings, events, evidence_for(case, messages, store))

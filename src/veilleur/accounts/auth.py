@@ -23,7 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, select, update
 
-from veilleur.accounts.models import ROLES, ApiTokenRow, SessionRow, UserRow
+from veilleur.accounts.models import ROLES, ApiTokenRow, Role, SessionRow, UserRow
 from veilleur.errors import DatabaseBusyError, InputError, NotFoundError
 from veilleur.store import Store
 from veilleur.store.models import now_utc
@@ -37,21 +37,21 @@ MIN_PASSWORD = 10
 TOKEN_PREFIX = "vt_"
 
 # Roles that may see the moderation workspace, from most to least powerful. "target" is apart.
-STAFF_ROLES = ("admin", "moderator", "viewer")
-RANK = {"admin": 3, "moderator": 2, "viewer": 1, "target": 0}
+STAFF_ROLES: tuple[Role, ...] = ("admin", "moderator", "viewer")
+RANK: dict[Role, int] = {"admin": 3, "moderator": 2, "viewer": 1, "target": 0}
 
 
 @dataclass(frozen=True)
 class User:
     login: str
-    role: str
+    role: Role
     display_name: str
     email: str | None
     disabled: bool
     created_at: datetime
     last_login: datetime | None
 
-    def can(self, minimum: str) -> bool:
+    def can(self, minimum: Role) -> bool:
         """Staff roles are ordered admin > moderator > viewer; a target is never staff."""
         if self.role == "target":
             return minimum == "target"
@@ -70,17 +70,18 @@ class User:
 
 
 def _user(r: UserRow) -> User:
-    return User(r.login, r.role, r.display_name, r.email, r.disabled, r.created_at, r.last_login)
+    return User(r.login, check_role(r.role), r.display_name, r.email, r.disabled, r.created_at, r.last_login)
 
 
 def sha256_hex(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
-def check_role(role: str) -> str:
-    if role not in ROLES:
-        raise InputError("role", f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
-    return role
+def check_role(role: str) -> Role:
+    for known in ROLES:
+        if role == known:
+            return known
+    raise InputError("role", f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
 
 
 def add_user(store: Store, login: str, password: str, role: str, *, display_name: str = "", email: str | None = None, actor: str = "cli") -> User:

@@ -6,13 +6,15 @@ Secrets are never stored in clear: passwords as argon2 hashes, API tokens and se
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal, get_args
 
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from veilleur.store.models import Base, UTCDateTime, now_utc
 
-ROLES = ("admin", "moderator", "viewer", "target")
+Role = Literal["admin", "moderator", "viewer", "target"]  # the one vocabulary of workspace roles
+ROLES: tuple[Role, ...] = get_args(Role)
 
 
 class UserRow(Base):

@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from veilleur.accounts import auth
 from veilleur.accounts.auth import User
+from veilleur.accounts.models import Role
 from veilleur.errors import InputError, NotFoundError
 from veilleur.moderate import actions
 from veilleur.records import Attachment, Author, Message
@@ -57,7 +58,7 @@ def api_user(request: Request, creds: Annotated[HTTPAuthorizationCredentials | N
     return user
 
 
-def role(minimum: str) -> Any:
+def role(minimum: Role) -> Any:
     def check(user: Annotated[User, Depends(api_user)]) -> User:
         if minimum != "target" and not user.can(minimum):
             raise ApiError(403, "forbidden", f"role {user.role!r} may not do this (needs {minimum})")

@@ -10,6 +10,7 @@ from fastapi import Request
 
 from veilleur.accounts import auth
 from veilleur.accounts.auth import User
+from veilleur.accounts.models import Role
 from veilleur.web.deps import get_store
 
 SESSION_COOKIE = "veilleur_session"
@@ -42,7 +43,7 @@ def page_principal(request: Request) -> Principal | None:
     return Principal(*found) if found else None
 
 
-def require_page(request: Request, minimum: str) -> Principal:
+def require_page(request: Request, minimum: Role) -> Principal:
     """The logged-in principal with at least ``minimum`` role ("target" pages accept staff too)."""
     p = page_principal(request)
     if p is None:

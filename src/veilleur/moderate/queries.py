@@ -1,5 +1,5 @@
 """Moderation read models and decisions: the review queue and its priority, concentration, member
-status, decisions (``add_decision`` writes one) and recent notifications.
+status and decisions (``add_decision`` writes one).
 
 Aggregates over the core tables come from ``veilleur.store.queries``: only ``store/`` writes SQL on them."""
 
@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import select
 
 from veilleur.moderate.models import DecisionRow
-from veilleur.notify.models import NotificationRow
 from veilleur.store import Store, StoredFinding
 from veilleur.store.models import now_utc
 from veilleur.store.queries import (  # noqa: F401  (read models over core tables, re-exported for callers)
@@ -144,15 +143,3 @@ def is_repeat_offender(store: Store, member_uid: str, threshold: int = 3) -> boo
     flagged = flagged_message_count(store, member_uid)
     sanctions = [d for d in decisions(store, member_uid=member_uid) if d.kind in ("warn", "suspend", "ban")]
     return flagged >= threshold or len(sanctions) >= 2
-
-
-def recent_notifications(store: Store, community_uid: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
-    q = select(NotificationRow).order_by(NotificationRow.at.desc(), NotificationRow.id.desc()).limit(limit)
-    if community_uid:
-        q = q.where((NotificationRow.community_uid == community_uid) | (NotificationRow.community_uid.is_(None)))
-    with store.session() as s:
-        return [
-            {"at": r.at, "channel": r.channel, "recipient": r.recipient, "status": r.status, "summary": r.summary,
-             "attempts": r.attempts, "finding_ids": list(r.finding_ids or [])}
-            for r in s.scalars(q)
-        ]

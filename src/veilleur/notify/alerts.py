@@ -319,6 +319,18 @@ def install_listener() -> None:
         pipeline.finding_listeners.append(_listener)
 
 
+def recent_notifications(store: Store, community_uid: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
+    q = select(NotificationRow).order_by(NotificationRow.at.desc(), NotificationRow.id.desc()).limit(limit)
+    if community_uid:
+        q = q.where((NotificationRow.community_uid == community_uid) | (NotificationRow.community_uid.is_(None)))
+    with store.session() as s:
+        return [
+            {"at": r.at, "channel": r.channel, "recipient": r.recipient, "status": r.status, "summary": r.summary,
+             "attempts": r.attempts, "finding_ids": list(r.finding_ids or [])}
+            for r in s.scalars(q)
+        ]
+
+
 # -- weekly digest -----------------------------------------------------------------------------------------
 def digest_text(store: Store, community_uid: str | None, lang: str, now: datetime | None = None) -> tuple[str, str]:
     """Subject and body of "votre communauté cette semaine" for one community (or all)."""

@@ -389,7 +389,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
         names = _member_names(store, {u for u, _ in conc.top})
         return render(request, "dashboard.html", p, communities=comms, community=current, chart=chart, sev_chart=sev_chart,
                       sev_rows=sev_rows, open_total=sum(by_sev.values()), conc=conc, names=names,
-                      deadlines=_deadlines(store, community), notifications=queries.recent_notifications(store, community, 8),
+                      deadlines=_deadlines(store, community), notifications=alerts.recent_notifications(store, community, 8),
                       member_count=current.member_count if current else sum(c.member_count for c in comms))
 
     @app.get("/queue", include_in_schema=False)

@@ -31,26 +31,19 @@ CLI_MODULES: tuple[str, ...] = (
     "veilleur.evidence.cli",
     "veilleur.law.cli",
     "veilleur.respond.cli",
+    "veilleur.accounts.cli",
+    "veilleur.notify.cli",
     "veilleur.web.cli",
 )
 
 
-_broken: dict[str, BaseException] = {}  # area CLI modules that failed to import (tests assert it is empty)
+_broken: dict[str, BaseException] = {}  # kept empty: an area that fails to import fails the command loudly
 
 
 def _register_all() -> None:
+    # every area ships in the wheel: an import error is a bug, never a reason to hide commands
     for mod in CLI_MODULES:
-        try:
-            module = importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name == mod:
-                continue
-            _broken[mod] = exc
-            continue
-        except Exception as exc:  # one broken area must not take the whole command down
-            _broken[mod] = exc
-            continue
-        module.register(app, eval_app)
+        importlib.import_module(mod).register(app, eval_app)
 
 
 def _print_version(value: bool) -> None:
@@ -75,8 +68,9 @@ def _root(
     if home:
         os.environ["VEILLEUR_HOME"] = home
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for mod, exc in _broken.items():
-        logging.getLogger("veilleur.cli").warning("commands of %s unavailable: %s", mod, exc)
+    from veilleur.notify.alerts import install_listener
+
+    install_listener()  # composition root: `veilleur scan` raises alerts (a no-op until alerts are configured)
     if version:
         typer.echo(f"veilleur {__version__}")
         raise typer.Exit()
@@ -92,7 +86,7 @@ def main() -> None:
         rc = app(standalone_mode=False)
     except VeilleurError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
-        sys.exit(2)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         typer.secho("interrupted", fg="red", err=True)
         sys.exit(130)

@@ -1,10 +1,18 @@
-"""Errors that reach the user as one clear line (the CLI prints them without a traceback)."""
+"""Errors that reach the user as one clear line (the CLI prints them without a traceback).
+
+Each class carries what an adapter needs to report it: ``status`` (HTTP), ``code`` (the API's
+``error`` field), ``exit_code`` (the CLI) and ``headers`` (HTTP, e.g. ``Retry-After``)."""
 
 from __future__ import annotations
 
 
 class VeilleurError(Exception):
     """Base class: the message is shown to the user as is."""
+
+    status: int = 400
+    code: str = "bad_request"
+    exit_code: int = 2
+    headers: dict[str, str] = {}  # noqa: RUF012  (read-only class default)
 
 
 class InputError(VeilleurError):
@@ -23,6 +31,13 @@ class ConfigError(VeilleurError):
 class NotFoundError(VeilleurError):
     """A requested record (message, finding, case, evidence item) does not exist."""
 
+    status = 404
+    code = "not_found"
+
 
 class DatabaseBusyError(VeilleurError):
     """Another process held the database's write lock for longer than the busy timeout (SQLite)."""
+
+    status = 503
+    code = "database_busy"
+    headers = {"Retry-After": "10"}  # noqa: RUF012

@@ -11,11 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from veilleur.errors import InputError
 from veilleur.store import Store
-from veilleur.store.models import FindingRow, MessageRow
+from veilleur.store.queries import categories_by_message, uids_by_platform_id
 from veilleur.taxonomy import CATEGORIES, SECRECY_CATEGORIES
 
 _SECRECY = set(SECRECY_CATEGORIES)
@@ -85,14 +83,9 @@ def read_labels(path: str | Path) -> dict[str, set[str]]:
 
 
 def evaluate_labels(store: Store, labels: dict[str, set[str]], *, community_uid: str | None = None) -> LabelsReport:
-    with store.session() as s:
-        q = select(MessageRow.uid, MessageRow.platform_id)
-        if community_uid:
-            q = q.where(MessageRow.community_uid == community_uid)
-        uid_by_pid = {pid: uid for uid, pid in s.execute(q).all() if pid in labels}
-        predicted: dict[str, set[str]] = {}
-        for muid, cat in s.execute(select(FindingRow.message_uid, FindingRow.category).where(FindingRow.status != "dismissed")).all():
-            predicted.setdefault(muid, set()).add(cat)
+    with store.transaction():  # one snapshot for both reads
+        uid_by_pid = {pid: uid for pid, uid in uids_by_platform_id(store, community_uid).items() if pid in labels}
+        predicted = categories_by_message(store)
     rep = LabelsReport(missing_ids=len(set(labels) - set(uid_by_pid)))
     for pid, gold in labels.items():
         uid = uid_by_pid.get(pid)

@@ -77,3 +77,12 @@ def test_cli_startup_loads_no_model_library() -> None:
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert res.stdout.strip() == ""
+
+
+def test_a_broken_area_module_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An area that fails to import is a bug: the command says so instead of silently losing commands."""
+    import veilleur.cli as cli
+
+    monkeypatch.setattr(cli, "CLI_MODULES", ("veilleur.no_such_area.cli",))
+    with pytest.raises(ModuleNotFoundError):
+        cli._register_all()

@@ -24,7 +24,7 @@ def _view(case, msgs, finds, events=(), now=NOW):  # type: ignore[no-untyped-def
 
 
 def _ev(step: str, status: str, at: datetime) -> Event:
-    return Event(at, "tester", "playbook.step", {"step": step, "status": status})
+    return Event(id=0, case_id="", at=at, actor="tester", kind="playbook.step", data={"step": step, "status": status})
 
 
 def test_playbook_data_is_complete() -> None:
@@ -114,7 +114,8 @@ def test_transitions() -> None:
 
 def test_naive_event_times_from_sqlite_are_accepted() -> None:
     case, msgs, finds = harassment_case()
-    naive = Event(datetime(2026, 11, 23, 8, 0), "x", "playbook.step", {"step": "preuves", "status": "done"})
+    naive = Event(id=0, case_id="", at=datetime(2026, 11, 23, 8, 0), actor="x", kind="playbook.step",
+                  data={"step": "preuves", "status": "done"})
     view = _view(case, msgs, finds, [naive])
     assert next(s for s in view.steps if s.step.id == "preuves").status == "done"
     assert replace(case).id == case.id

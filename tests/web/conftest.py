@@ -15,6 +15,7 @@ import pytest
 from argon2 import PasswordHasher
 from PIL import Image, ImageDraw
 
+from veilleur.accounts import auth
 from veilleur.config import load_settings
 from veilleur.detect import base as detect_base
 from veilleur.detect.base import register_detector
@@ -22,7 +23,6 @@ from veilleur.ingest.importer import import_messages
 from veilleur.records import Attachment, Author, Finding, Message, Region, Span
 from veilleur.store import Store
 from veilleur.taxonomy import Severity
-from veilleur.web import auth
 
 PASSWORD = "correct horse battery staple"
 # Production argon2 parameters cost ~0.4 s a hash on a busy 2-core machine; tests use cheap ones (still argon2id).

@@ -15,10 +15,10 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from veilleur.ingest.importer import import_messages
+from veilleur.notify import alerts
+from veilleur.notify.models import NotificationRow
 from veilleur.pipeline import scan
 from veilleur.records import Author, Message
-from veilleur.web import alerts
-from veilleur.web.models import NotificationRow
 
 from .conftest import build_world
 

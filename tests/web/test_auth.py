@@ -7,8 +7,8 @@ import re
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from veilleur.web import auth
-from veilleur.web.models import ApiTokenRow, SessionRow, UserRow
+from veilleur.accounts import auth
+from veilleur.accounts.models import ApiTokenRow, SessionRow, UserRow
 
 from .conftest import PASSWORD, csrf_of, login
 

@@ -21,12 +21,13 @@ from typing import Any
 
 import pytest
 
+from veilleur.accounts import auth
 from veilleur.config import load_settings
 from veilleur.ingest.importer import import_path
+from veilleur.moderate import queries
 from veilleur.pipeline import ScanReport, scan
 from veilleur.store import Store
 from veilleur.taxonomy import Severity, label
-from veilleur.web import auth, queries
 
 from .browser import MARKS, chromium, log_in, press, selected_id, serve
 from .conftest import PASSWORD

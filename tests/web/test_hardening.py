@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from veilleur.accounts import auth
 from veilleur.ingest.importer import import_messages
 from veilleur.records import Author, Message
-from veilleur.web import auth
 from veilleur.web.names import balance_bidi, confusable_with, invisible_chars, skeleton
 from veilleur.web.security import safe_next, safe_url
 

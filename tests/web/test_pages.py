@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from veilleur.moderate import actions, queries
 from veilleur.records import Case
-from veilleur.web import actions, queries
 
 from .conftest import NOW, csrf_of, face_png, login
 

@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
-
-from veilleur.errors import InputError, NotFoundError
+from veilleur.errors import InputError
 from veilleur.evidence.render import PARIS, paris, render_card_pdf, render_card_png
 from veilleur.evidence.vault import (
     EvidenceError,
@@ -30,7 +28,8 @@ from veilleur.evidence.vault import (
     safe_name,
 )
 from veilleur.records import dumps
-from veilleur.store.models import MessageRow, now_utc
+from veilleur.store.models import now_utc
+from veilleur.store.queries import stored_record
 
 CHROMIUM = "/usr/bin/chromium"
 URL_DEFAULTS: dict[str, Any] = {
@@ -49,11 +48,8 @@ MAX_USER_FILE = 4 * 1024**3
 def capture_message(vault: Vault, message_uid: str, *, actor: str, case_id: str | None = None) -> EvidenceItem:
     store = vault.store
     msg = store.get_message(message_uid)  # NotFoundError names the message
-    with store.session() as s:
-        row = s.scalar(select(MessageRow).where(MessageRow.uid == message_uid))
-        if row is None:
-            raise NotFoundError(f"no message {message_uid!r}")
-        raw_text, raw_sha_db, imported_at, visibility = row.raw, row.raw_sha256, row.imported_at, row.visibility
+    rec = stored_record(store, message_uid)
+    raw_text, raw_sha_db, imported_at, visibility = rec.raw, rec.raw_sha256, rec.imported_at, rec.visibility
     captured_at = now_utc()
     normalised = msg.to_dict(include_raw=False)
     files: list[EvidenceFile] = [

@@ -404,13 +404,13 @@ class Vault:
             )
             s.add(row)
             s.flush()
+            if case_id is not None:  # joins this transaction: the item and its case event, or neither
+                self.store.add_case_event(
+                    case_id, "evidence.added", {"item_id": item_id, "kind": kind, "sha256": primary.sha256}, actor=actor
+                )
             return row
 
         row = self._retry(write)
-        if case_id is not None:
-            self.store.add_case_event(
-                case_id, "evidence.added", {"item_id": item_id, "kind": kind, "sha256": primary.sha256}, actor=actor
-            )
         return _item(row)
 
     def _states(self, item_ids: Sequence[str], session: Session | None = None) -> dict[str, tuple[bool, bool]]:

@@ -326,11 +326,7 @@ def _load() -> None:
     import importlib
 
     for mod in BUILTIN_ADAPTER_MODULES:
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:
-                raise
+        importlib.import_module(mod)
 
 
 def adapter_names() -> list[str]:

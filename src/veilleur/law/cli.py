@@ -11,8 +11,9 @@ from typing import Any
 import typer
 
 from veilleur.errors import InputError
+from veilleur.law.calendar import PARIS, format_date_fr
 from veilleur.law.catalogue import LABEL_FR, load_catalogue
-from veilleur.law.deadlines import PARIS, Deadline, format_date_fr
+from veilleur.law.deadlines import Deadline
 
 
 def parse_within(text: str) -> int:

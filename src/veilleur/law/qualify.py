@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from veilleur.errors import InputError
+from veilleur.law.calendar import PARIS, format_date_fr, last_day_or_none, paris_date
 from veilleur.law.catalogue import LABEL_EN, LABEL_FR, Catalogue, Offence, load_catalogue
-from veilleur.law.deadlines import PARIS, format_date_fr, last_day_or_none, paris_date
 from veilleur.records import Case, Finding, Message
 from veilleur.taxonomy import Severity, label
 

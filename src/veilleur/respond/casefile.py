@@ -1,11 +1,11 @@
 """A case with everything needed to act on it (messages, findings, events, evidence), loaded from the
-store when it exists or from a JSON file; degrades gracefully while other areas are being built."""
+``Store`` or from a JSON/YAML case file (``--file CASE.json``)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,32 +14,33 @@ import yaml
 
 from veilleur.errors import InputError, NotFoundError, VeilleurError
 from veilleur.records import Case, Finding, Message, dumps
+from veilleur.store import CaseEvent, Store
+
+Event = CaseEvent  # one type for a case's history, from the store or from a case file
+
+
+def event_from_any(e: CaseEvent | dict[str, Any], case_id: str = "") -> CaseEvent:
+    """A history entry from the store (SQLite may hand back naive UTC) or from a case file's mapping
+    (``at``, ``actor``, ``kind``, ``data``; ``id`` and ``case_id`` optional)."""
+    if isinstance(e, dict):
+        at = datetime.fromisoformat(str(e["at"]))
+        return CaseEvent(
+            id=int(e.get("id") or 0), case_id=str(e.get("case_id") or case_id),
+            at=at if at.tzinfo else at.replace(tzinfo=UTC), actor=str(e.get("actor", "")), kind=str(e["kind"]),
+            data=dict(e.get("data") or {}),
+        )  # fmt: skip
+    return e if e.at.tzinfo else replace(e, at=e.at.replace(tzinfo=UTC))
+
+
+def event_to_dict(e: CaseEvent) -> dict[str, Any]:
+    """A case file's entry: ``at``, ``actor``, ``kind``, ``data`` (the file holds no store identity)."""
+    return {"at": e.at.isoformat(), "actor": e.actor, "kind": e.kind, "data": e.data}
 
 
 @dataclass(frozen=True, slots=True)
-class Event:
-    """One entry of a case's history (mirrors the store's CaseEvent)."""
-
-    at: datetime
-    actor: str
-    kind: str
-    data: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"at": self.at.isoformat(), "actor": self.actor, "kind": self.kind, "data": self.data}
-
-    @classmethod
-    def from_any(cls, e: Any) -> Event:
-        if isinstance(e, dict):
-            at = datetime.fromisoformat(str(e["at"]))
-            return cls(at if at.tzinfo else at.replace(tzinfo=UTC), str(e.get("actor", "")), str(e["kind"]), dict(e.get("data") or {}))
-        at = e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)  # SQLite may hand back naive UTC
-        return cls(at, str(e.actor), str(e.kind), dict(e.data or {}))
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceItem:
-    """A pièce jointe: what it is and its SHA-256; ``sealed`` says whether the vault holds it."""
+class EvidenceRef:
+    """A pièce jointe as a document lists it: a vault ``EvidenceItem`` (``sealed``) or, when the case has
+    none yet, a message's canonical JSON hash (not sealed)."""
 
     id: str
     kind: str
@@ -66,8 +67,8 @@ class CaseFile:
     case: Case
     messages: list[Message]
     findings: list[Finding]
-    events: list[Event] = field(default_factory=list)
-    evidence: list[EvidenceItem] = field(default_factory=list)
+    events: list[CaseEvent] = field(default_factory=list)
+    evidence: list[EvidenceRef] = field(default_factory=list)
 
     def messages_sorted(self) -> list[Message]:
         return sorted(self.messages, key=lambda m: m.created_at)
@@ -78,12 +79,12 @@ def message_sha256(message: Message) -> str:
     return hashlib.sha256(dumps(message.to_dict()).encode("utf-8")).hexdigest()
 
 
-def fallback_evidence(messages: list[Message]) -> list[EvidenceItem]:
+def fallback_evidence(messages: list[Message]) -> list[EvidenceRef]:
     items = []
     for i, m in enumerate(sorted(messages, key=lambda m: m.created_at), start=1):
         where = m.url or f"{m.source} / {m.community_name} / message {m.message_id}"
         items.append(
-            EvidenceItem(
+            EvidenceRef(
                 id=f"P{i}",
                 kind="message_json",
                 sha256=message_sha256(m),
@@ -96,33 +97,26 @@ def fallback_evidence(messages: list[Message]) -> list[EvidenceItem]:
     return items
 
 
-def evidence_for(case: Case, messages: list[Message], store: Any = None) -> list[EvidenceItem]:
+def evidence_for(case: Case, messages: list[Message], store: Store | None = None) -> list[EvidenceRef]:
     """Sealed items from the evidence vault (``evidence_for_case(store, case_id)``) when the case has
     some, else the messages' canonical JSON hashes, labelled as not yet sealed."""
     if store is None:
         return fallback_evidence(messages)
+    from veilleur.evidence.api import evidence_for_case  # lazy: the vault is only needed with a store
+
     try:
-        from veilleur.evidence.api import evidence_for_case
-    except ImportError:
-        return fallback_evidence(messages)
-    try:
-        raw = list(evidence_for_case(store, case.id))
+        items = evidence_for_case(store, case.id)
     except VeilleurError:
         return fallback_evidence(messages)
-    if not raw:
+    if not items:
         return fallback_evidence(messages)
     return [
-        EvidenceItem(
-            id=str(getattr(r, "id", "")),
-            kind=str(getattr(r, "kind", "")),
-            sha256=str(getattr(r, "sha256", "")),
-            description=str(getattr(r, "description", "")),
-            captured_at=getattr(r, "captured_at", None),
-            sealed=True,
-            source=str(getattr(r, "source", "") or ""),
+        EvidenceRef(
+            id=item.id, kind=item.kind, sha256=item.sha256, description=item.description,
+            captured_at=item.captured_at, sealed=True, source=item.source or "",
         )
-        for r in raw
-    ]
+        for item in items
+    ]  # fmt: skip
 
 
 def load_casefile_json(path: str | Path) -> CaseFile:
@@ -142,7 +136,7 @@ def load_casefile_json(path: str | Path) -> CaseFile:
         case = Case.from_dict(data["case"])
         messages = [Message.from_dict(m) for m in data.get("messages") or []]
         findings = [Finding.from_dict(f) for f in data.get("findings") or []]
-        events = [Event.from_any(e) for e in data.get("events") or []]
+        events = [event_from_any(e, case.id) for e in data.get("events") or []]
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(p, f"invalid case bundle ({type(exc).__name__}: {exc})") from None
     return CaseFile(case, messages, findings, events, evidence_for(case, messages))
@@ -153,25 +147,18 @@ def casefile_to_dict(cf: CaseFile) -> dict[str, Any]:
         "case": cf.case.to_dict(),
         "messages": [m.to_dict() for m in cf.messages],
         "findings": [f.to_dict() for f in cf.findings],
-        "events": [e.to_dict() for e in cf.events],
+        "events": [event_to_dict(e) for e in cf.events],
     }
 
 
-def open_store() -> Any:
-    """The shared store (``veilleur.store``); a clear error while it is not available."""
-    try:
-        from veilleur.store import Store  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        raise VeilleurError(
-            "storage (veilleur.store) is not available: pass --file CASE.json instead / "
-            "stockage indisponible : utiliser --file"
-        ) from None
+def open_store() -> Store:
+    """The configured store (``VEILLEUR_DB`` / ``--db``)."""
     from veilleur.config import load_settings
 
     return Store.open(load_settings())
 
 
-def load_casefile(store: Any, case_id: str) -> CaseFile:
+def load_casefile(store: Store, case_id: str) -> CaseFile:
     try:
         case = store.get_case(case_id)
     except (KeyError, LookupError):
@@ -180,5 +167,5 @@ def load_casefile(store: Any, case_id: str) -> CaseFile:
         raise NotFoundError(f"case {case_id} not found / dossier introuvable")
     messages = list(store.get_messages(list(case.message_uids)))
     findings = list(store.get_findings(list(case.finding_ids)))
-    events = [Event.from_any(e) for e in store.case_events(case_id)]
+    events = [event_from_any(e) for e in store.case_events(case_id)]
     return CaseFile(case, messages, findings, events, evidence_for(case, messages, store))

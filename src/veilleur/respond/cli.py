@@ -11,7 +11,7 @@ from typing import Any
 import typer
 
 from veilleur.errors import InputError
-from veilleur.law.deadlines import format_date_fr, paris_date
+from veilleur.law.calendar import format_date_fr, paris_date
 from veilleur.law.qualify import INTERRUPTION_EVENT
 from veilleur.records import Case, CaseContext, stable_id
 from veilleur.respond.casefile import CaseFile, load_casefile, load_casefile_json, open_store
@@ -25,11 +25,12 @@ from veilleur.respond.service import (
     step_event,
     summarize,
 )
+from veilleur.store import Store
 
 FILE_OPT = typer.Option(None, "--file", "-f", help="Case bundle JSON/YAML instead of the store / dossier en fichier.")
 
 
-def _load(case_id: str | None, file: Path | None) -> tuple[CaseFile, Any]:
+def _load(case_id: str | None, file: Path | None) -> tuple[CaseFile, Store | None]:
     if file is not None:
         cf = load_casefile_json(file)
         if case_id and cf.case.id != case_id:

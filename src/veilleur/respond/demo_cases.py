@@ -9,6 +9,7 @@ import yaml
 
 from veilleur.errors import InputError
 from veilleur.records import Case, CaseContext, community_uid
+from veilleur.store import Store
 
 KINDS = ("message", "member", "raid", "secrecy", "harassment")
 
@@ -29,7 +30,7 @@ def read_demo_cases(path: str | Path) -> list[dict[str, Any]]:
     return list(data["cases"])
 
 
-def create_demo_cases(store: Any, path: str | Path, actor: str = "demo") -> list[str]:
+def create_demo_cases(store: Store, path: str | Path, actor: str = "demo") -> list[str]:
     """Creates missing demo cases with the findings the store holds on their messages; returns new ids."""
     created: list[str] = []
     existing = {c.id for c in store.list_cases()}
@@ -39,7 +40,7 @@ def create_demo_cases(store: Any, path: str | Path, actor: str = "demo") -> list
         finding_ids: list[str] = []
         for uid in c["message_uids"]:
             for sf in store.list_findings(message_uid=uid):
-                finding_ids.append(getattr(sf, "finding", sf).id)
+                finding_ids.append(sf.finding.id)
         case = Case(
             id=str(c["id"]),
             title=str(c["title"]),

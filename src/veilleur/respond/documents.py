@@ -17,9 +17,10 @@ import jinja2
 import yaml
 
 from veilleur.errors import InputError, VeilleurError
+from veilleur.law.calendar import format_date_fr, format_datetime_fr
+from veilleur.law.calendar import paris_date as paris_date_of
 from veilleur.law.catalogue import LABEL_FR, load_catalogue
-from veilleur.law.deadlines import case_deadlines, format_date_fr, format_datetime_fr
-from veilleur.law.deadlines import paris_date as paris_date_of
+from veilleur.law.deadlines import case_deadlines
 from veilleur.law.qualify import Qualification, qualify
 from veilleur.records import Message
 from veilleur.respond.casefile import CaseFile
@@ -263,13 +264,8 @@ def _identifier_kinds(m: Message, cf: CaseFile, analysis: Any) -> tuple[list[str
 
 
 def _secrecy_analyses(messages: Sequence[Message], authors: Sequence[str]) -> list[Any]:
-    try:
-        from veilleur.detect.secrecy import analyze_texts
-    except ImportError as exc:  # fail closed: no secrecy check, no document
-        raise DocumentError(
-            f"the secrecy analysis is not available ({exc}); a document about patients cannot be checked / "
-            "analyse du secret indisponible : document refusé"
-        ) from None
+    from veilleur.detect.secrecy import analyze_texts  # lazy: loads the secrecy models
+
     return analyze_texts([m.text for m in messages], members=authors) if messages else []
 
 

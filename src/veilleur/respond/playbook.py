@@ -13,7 +13,8 @@ from typing import Any
 import yaml
 
 from veilleur.errors import InputError
-from veilleur.law.deadlines import Deadline, add_months, format_date_fr, paris_date
+from veilleur.law.calendar import add_months, format_date_fr, paris_date
+from veilleur.law.deadlines import Deadline
 from veilleur.law.qualify import Qualification
 from veilleur.records import Case, Finding
 from veilleur.taxonomy import CATEGORIES, Severity

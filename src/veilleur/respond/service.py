@@ -11,9 +11,10 @@ from typing import Any
 
 from veilleur.law.deadlines import Deadline, case_deadlines
 from veilleur.law.qualify import Qualification, interruptions_from_events, parse_interruption, qualify
-from veilleur.respond.casefile import CaseFile, Event, casefile_to_dict
+from veilleur.respond.casefile import CaseFile, casefile_to_dict, event_from_any
 from veilleur.respond.documents import Parties, render_checked
 from veilleur.respond.playbook import PlaybookView, build_view, check_transition
+from veilleur.store import CaseEvent, Store
 
 QUALIFY_EVENT = "law.qualified"
 DOCUMENT_EVENT = "document.generated"
@@ -67,11 +68,12 @@ def step_event(cf: CaseFile, step: str, status: str, note: str = "", force: bool
     return data
 
 
-def record(cf: CaseFile, store: Any, file: Path | None, kind: str, data: dict[str, Any], actor: str) -> Event:
+def record(cf: CaseFile, store: Store | None, file: Path | None, kind: str, data: dict[str, Any], actor: str) -> CaseEvent:
     """Appends an event to the case history: in the store, or in the case file (JSON mode)."""
-    ev = Event(datetime.now(UTC), actor, kind, data)
     if store is not None:
-        store.add_case_event(cf.case.id, kind, data, actor)
+        ev = event_from_any(store.add_case_event(cf.case.id, kind, data, actor))
+    else:
+        ev = CaseEvent(id=0, case_id=cf.case.id, at=datetime.now(UTC), actor=actor, kind=kind, data=data)
     cf.events.append(ev)
     if store is None and file is not None:
         tmp = file.with_suffix(file.suffix + ".tmp")

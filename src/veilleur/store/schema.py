@@ -6,14 +6,10 @@ import importlib
 
 from veilleur.store.models import Base
 
-# Areas whose modules add tables to Base.metadata. Missing modules are skipped.
-TABLE_MODULES: tuple[str, ...] = ("veilleur.evidence.models", "veilleur.web.models")
+# Areas whose modules add tables to Base.metadata (they all ship in the wheel: a failure is a bug).
+TABLE_MODULES: tuple[str, ...] = ("veilleur.evidence.models", "veilleur.accounts.models", "veilleur.moderate.models", "veilleur.notify.models")
 
 for _mod in TABLE_MODULES:
-    try:
-        importlib.import_module(_mod)
-    except ModuleNotFoundError as exc:
-        if exc.name != _mod and not _mod.startswith(str(exc.name)):
-            raise
+    importlib.import_module(_mod)
 
 metadata = Base.metadata

@@ -15,6 +15,7 @@ import uuid
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -259,6 +260,8 @@ class Store:
         self.settings = settings
         self.blobs = BlobStore(settings.blob_dir)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # the open unit of work of this thread/task, joined by nested ``session()`` calls
+        self._current: ContextVar[Session | None] = ContextVar(f"veilleur_store_tx_{id(self)}", default=None)
 
     # -- lifecycle ---------------------------------------------------------------------------
     @classmethod
@@ -311,9 +314,33 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error."""
+        """A session in one transaction: committed on success, rolled back on any error.
+
+        Inside ``store.transaction()`` (or another ``session()``) of the same thread or task, it joins
+        that transaction instead of opening its own: every ``Store`` method, and every module writing
+        through ``store.session()``, then commits with the use case or not at all."""
+        current = self._current.get()
+        if current is not None:
+            yield current
+            current.flush()  # what the caller wrote gets its ids, as a commit would give them
+            return
         with self._sessions.begin() as s:
+            token = self._current.set(s)
+            try:
+                yield s
+            finally:
+                self._current.reset(token)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """The unit of work of one use case (hide a message and record the decision, seal an item with
+        its case event…): the ``Store`` calls made inside it commit once at the end, or not at all.
+        Nested ``transaction()`` blocks join the outermost one."""
+        with self.session() as s:
             yield s
+
+    def in_transaction(self) -> bool:
+        return self._current.get() is not None
 
     # -- messages ----------------------------------------------------------------------------
     def _message_from_row(self, row: MessageRow, attachments: Sequence[AttachmentRow]) -> Message:

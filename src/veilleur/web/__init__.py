@@ -1,4 +1,5 @@
-"""The moderator workspace: web pages, review queue, alerts, REST API and roles (FastAPI)."""
+"""The HTTP adapter: moderator web pages and the REST API ``/v1`` (FastAPI) over ``moderate``,
+``accounts``, ``notify``, ``respond`` and ``evidence``."""
 
 from __future__ import annotations
 

@@ -22,13 +22,16 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
+from veilleur.accounts import auth
+from veilleur.accounts.auth import User
+from veilleur.accounts.models import Role
 from veilleur.errors import InputError, NotFoundError
+from veilleur.moderate import actions
 from veilleur.records import Attachment, Author, Message
 from veilleur.store import Store
 from veilleur.taxonomy import CATEGORIES, Severity
-from veilleur.web import actions, auth
 from veilleur.web.analyze import AnalyzeService, DetectorFailed, DetectorUnavailable
-from veilleur.web.auth import User
+from veilleur.web.deps import get_store
 
 bearer = HTTPBearer(auto_error=False, description="API token from `veilleur user token-create`")
 router = APIRouter(prefix="/v1", tags=["v1"])
@@ -46,21 +49,16 @@ def api_error_response(exc: ApiError) -> JSONResponse:
     return JSONResponse({"error": exc.error, "detail": exc.detail}, status_code=exc.status, headers=headers)
 
 
-def _store(request: Request) -> Store:
-    s: Store = request.app.state.store
-    return s
-
-
 def api_user(request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> User:
     if creds is None or not creds.credentials:
         raise ApiError(401, "unauthorized", "missing API token (Authorization: Bearer ...)")
-    user = auth.user_for_token(_store(request), creds.credentials)
+    user = auth.user_for_token(get_store(request), creds.credentials)
     if user is None:
         raise ApiError(401, "unauthorized", "invalid or revoked API token")
     return user
 
 
-def role(minimum: str) -> Any:
+def role(minimum: Role) -> Any:
     def check(user: Annotated[User, Depends(api_user)]) -> User:
         if minimum != "target" and not user.can(minimum):
             raise ApiError(403, "forbidden", f"role {user.role!r} may not do this (needs {minimum})")
@@ -298,7 +296,7 @@ def ingest(request: Request, body: IngestRequest, user: Moderator) -> IngestResp
     """Store messages from a live feed and (by default) scan them; new serious findings raise alerts."""
     from veilleur.ingest.importer import import_messages
 
-    store = _store(request)
+    store = get_store(request)
     msgs = []
     for m in body.messages:
         d = m.model_dump()
@@ -341,7 +339,7 @@ def list_findings(
     limit: int = Query(100, ge=1, le=500),
     offset: int = Query(0, ge=0, le=1_000_000),
 ) -> list[FindingOut]:
-    store = _store(request)
+    store = get_store(request)
     if category and category not in CATEGORIES:
         raise ApiError(422, "invalid_category", f"unknown category {category!r}")
     allowed = _visible_finding_ids(store, user)
@@ -362,26 +360,26 @@ def _finding_for(store: Store, user: User, finding_id: str) -> Any:
 
 @router.get("/findings/{finding_id}", response_model=FindingOut)
 def get_finding(request: Request, finding_id: str, user: AnyUser) -> FindingOut:
-    return FindingOut(**_finding_for(_store(request), user, finding_id).to_dict())
+    return FindingOut(**_finding_for(get_store(request), user, finding_id).to_dict())
 
 
 @router.patch("/findings/{finding_id}", response_model=FindingOut)
 def update_finding(request: Request, finding_id: str, body: FindingUpdate, user: Moderator) -> FindingOut:
-    sf = _store(request).set_finding_status(finding_id, body.status, user.login, body.note)
+    sf = get_store(request).set_finding_status(finding_id, body.status, user.login, body.note)
     return FindingOut(**sf.to_dict())
 
 
 @router.post("/findings/{finding_id}/actions", response_model=ActionOut)
 def act(request: Request, finding_id: str, body: ActionRequest, user: Moderator) -> ActionOut:
     """Take a moderation action: dismiss, hide, remove, warn, suspend, ban or escalate to a case."""
-    res = actions.apply(_store(request), finding_id, body.action, user.login, note=body.note, text=body.text,
+    res = actions.apply(get_store(request), finding_id, body.action, user.login, note=body.note, text=body.text,
                         days=body.days, target_user=body.target_user)
     return ActionOut(**res.to_dict())
 
 
 @router.get("/cases", response_model=list[CaseOut])
 def list_cases(request: Request, user: AnyUser, state: str | None = Query(None, max_length=32)) -> list[CaseOut]:
-    store = _store(request)
+    store = get_store(request)
     found = store.list_cases(target_user=user.login, state=state) if user.role == "target" else store.list_cases(state=state)
     return [CaseOut(**c.to_dict()) for c in found]
 
@@ -395,13 +393,13 @@ def _case_for(store: Store, user: User, case_id: str) -> Any:
 
 @router.get("/cases/{case_id}", response_model=CaseOut)
 def get_case(request: Request, case_id: str, user: AnyUser) -> CaseOut:
-    return CaseOut(**_case_for(_store(request), user, case_id).to_dict())
+    return CaseOut(**_case_for(get_store(request), user, case_id).to_dict())
 
 
 @router.post("/cases", response_model=CaseOut)
 def create_case(request: Request, body: CaseCreate, user: Moderator) -> CaseOut:
     """Escalate a finding (and the other findings on its message) to a new case."""
-    store = _store(request)
+    store = get_store(request)
     res = actions.apply(store, body.finding_id, "escalate", user.login, note=body.title, target_user=body.target_user)
     assert res.case_id is not None
     return CaseOut(**store.get_case(res.case_id).to_dict())
@@ -411,7 +409,7 @@ def create_case(request: Request, body: CaseCreate, user: Moderator) -> CaseOut:
 def update_case(request: Request, case_id: str, body: CaseUpdate, user: Moderator) -> CaseOut:
     from dataclasses import replace
 
-    store = _store(request)
+    store = get_store(request)
     case = store.get_case(case_id)
     changes: dict[str, Any] = {k: v for k, v in body.model_dump().items() if v is not None}
     if not changes:

@@ -6,8 +6,6 @@ same ``actions`` and ``queries`` modules, so nothing is implemented twice.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,16 +23,19 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from veilleur import __version__
+from veilleur.accounts import auth
 from veilleur.config import Settings, load_settings
-from veilleur.errors import DatabaseBusyError, InputError, NotFoundError, VeilleurError
+from veilleur.errors import InputError, NotFoundError, VeilleurError
+from veilleur.i18n import LANGS, pick_lang, translate, warning_text
+from veilleur.moderate import actions, queries
+from veilleur.notify import alerts
 from veilleur.records import Message, Region
 from veilleur.store import Store, StoredFinding
 from veilleur.taxonomy import CATEGORIES, Severity, label
-from veilleur.web import actions, alerts, auth, queries
 from veilleur.web.analyze import AnalyzeService
 from veilleur.web.blur import blur_image
 from veilleur.web.charts import bar_chart, weekly_chart
-from veilleur.web.i18n import LANGS, pick_lang, translate, warning_text
+from veilleur.web.deps import get_store
 from veilleur.web.limits import BodyLimitMiddleware
 from veilleur.web.names import balance_bidi, confusable_with, invisible_chars
 from veilleur.web.security import (
@@ -181,34 +182,22 @@ def _install_handlers(app: FastAPI) -> None:
     async def _csrf(request: Request, exc: CsrfFailed) -> Response:
         return render(request, "error.html", None, status_code=403, code=403, message_key="err.csrf")
 
-    @app.exception_handler(NotFoundError)
-    async def _nf(request: Request, exc: NotFoundError) -> Response:
+    @app.exception_handler(VeilleurError)
+    async def _veilleur(request: Request, exc: VeilleurError) -> Response:
+        """Every ``VeilleurError`` by the status, code and headers it carries (404, 503 busy, 400...)."""
+        headers = dict(exc.headers) or None
         if request.url.path.startswith("/v1"):
-            return JSONResponse({"error": "not_found", "detail": str(exc)}, status_code=404)
-        from veilleur.web.security import page_principal
-
-        return render(request, "error.html", page_principal(request), status_code=404, code=404, message_key="err.not_found")
-
-    @app.exception_handler(DatabaseBusyError)
-    async def _busy(request: Request, exc: DatabaseBusyError) -> Response:
-        headers = {"Retry-After": "10"}
-        if request.url.path.startswith("/v1"):
-            return JSONResponse({"error": "database_busy", "detail": str(exc)}, status_code=503, headers=headers)
+            return JSONResponse({"error": exc.code, "detail": str(exc)}, status_code=exc.status, headers=headers)
         from veilleur.web.security import page_principal
 
         try:
             who = page_principal(request)
-        except VeilleurError:
+        except VeilleurError:  # the database may be what failed
             who = None
-        return render(request, "error.html", who, status_code=503, code=503, message_key="err.busy", headers=headers)
-
-    @app.exception_handler(VeilleurError)
-    async def _bad(request: Request, exc: VeilleurError) -> Response:
-        if request.url.path.startswith("/v1"):
-            return JSONResponse({"error": "bad_request", "detail": str(exc)}, status_code=400)
-        from veilleur.web.security import page_principal
-
-        return render(request, "error.html", page_principal(request), status_code=400, code=400, message_key="err.bad_request", detail=str(exc))
+        key = {404: "err.not_found", 503: "err.busy"}.get(exc.status, "err.bad_request")
+        extra = {"detail": str(exc)} if key == "err.bad_request" else {}
+        return render(request, "error.html", who, status_code=exc.status, code=exc.status, message_key=key,
+                      headers=headers, **extra)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -218,11 +207,6 @@ def _install_handlers(app: FastAPI) -> None:
 
 
 # -- helpers shared by the pages ----------------------------------------------------------------------------
-def _store(request: Request) -> Store:
-    s: Store = request.app.state.store
-    return s
-
-
 def _parse_date(value: str | None, field: str) -> datetime | None:
     if not value:
         return None
@@ -270,23 +254,18 @@ def _member_names(store: Store, uids: set[str]) -> dict[str, str]:
     return {m.uid: m.display_name for m in store.list_members() if m.uid in uids}
 
 
-def _deadlines(store: Store, community_uid: str | None, within_days: int = 90) -> list[dict[str, Any]] | None:
-    """Legal deadlines of open cases expiring within ``within_days``, from ``veilleur.law`` (None hides the block)."""
-    try:
-        from veilleur.law.deadlines import case_deadlines
-        from veilleur.law.qualify import qualify
-    except ImportError:
-        return None
+def _deadlines(store: Store, community_uid: str | None, within_days: int = 90) -> list[dict[str, Any]]:
+    """Legal deadlines of open cases expiring within ``within_days``, from ``veilleur.law``."""
+    from veilleur.law.deadlines import case_deadlines
+    from veilleur.law.qualify import qualify
+
     now = datetime.now(UTC)
     out: list[dict[str, Any]] = []
     for case in store.list_cases():
         if case.state in ("closed", "archived") or (community_uid and case.community_uid != community_uid):
             continue
-        try:  # the law module is young: a failure skips the case, never the dashboard
-            q = qualify(case, store.get_messages(list(case.message_uids)), store.get_findings(list(case.finding_ids)))
-            deadlines = case_deadlines(q)
-        except Exception:
-            continue
+        q = qualify(case, store.get_messages(list(case.message_uids)), store.get_findings(list(case.finding_ids)))
+        deadlines = case_deadlines(q)
         for d in deadlines:
             if not d.expired(now) and d.days_left(now) <= within_days:
                 item = d.to_dict(now)
@@ -294,13 +273,6 @@ def _deadlines(store: Store, community_uid: str | None, within_days: int = 90) -
                 out.append(item)
     out.sort(key=lambda d: d["days_left"])
     return out[:10]
-
-
-def _optional(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 def _can_see_finding(store: Store, p: Principal, finding_id: str) -> bool:
@@ -346,7 +318,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
     @app.post("/login", include_in_schema=False)
     def login(request: Request, login: str = Form("", max_length=255), password: str = Form("", max_length=1024),
               csrf: str = Form("", max_length=200), next: str = Form("/", max_length=2000)) -> Response:
-        store = _store(request)
+        store = get_store(request)
         pre = request.cookies.get(PRELOGIN_COOKIE)
         if not pre or not secrets.compare_digest(pre, csrf):
             raise CsrfFailed()
@@ -379,8 +351,8 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
             limiter.end(login, ip, verdict)
         if user is None:
             return refused(401, "login.failed", "login.failed", None if known else f"unknown:{ip}")
-        sid, _csrf = auth.retry_busy(lambda: auth.create_session(store, user.login, hours=float(request.app.state.settings.get("web.session_hours", 12))))
-        store.audit(user.login, "login", None, {"ip": ip})
+        hours = float(request.app.state.settings.get("web.session_hours", 12))
+        sid, _csrf = auth.retry_busy(lambda: auth.log_in(store, user.login, hours=hours, ip=ip))
         default = "/cases" if user.role == "target" else "/dashboard"
         r = RedirectResponse(safe_next(next if next != "/" else default, default), status_code=303)
         r.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict", secure=request.app.state.secure_cookies, path="/")
@@ -392,8 +364,8 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
         p = require_page(request, "target")
         check_csrf(p, csrf)
         sid = request.cookies.get(SESSION_COOKIE, "")
-        auth.end_session(_store(request), sid)
-        _store(request).audit(p.user.login, "logout", None, {})
+        auth.end_session(get_store(request), sid)
+        get_store(request).audit(p.user.login, "logout", None, {})
         r = RedirectResponse("/login", status_code=303)
         r.delete_cookie(SESSION_COOKIE, path="/")
         return r
@@ -401,7 +373,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
     @app.get("/dashboard", include_in_schema=False)
     def dashboard(request: Request, community: str | None = None, top: int = 10) -> Response:
         p = require_page(request, "viewer")
-        store = _store(request)
+        store = get_store(request)
         comms = _communities(store)
         if community is None and len(comms) == 1:
             community = comms[0].uid
@@ -417,14 +389,14 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
         names = _member_names(store, {u for u, _ in conc.top})
         return render(request, "dashboard.html", p, communities=comms, community=current, chart=chart, sev_chart=sev_chart,
                       sev_rows=sev_rows, open_total=sum(by_sev.values()), conc=conc, names=names,
-                      deadlines=_deadlines(store, community), notifications=queries.recent_notifications(store, community, 8),
+                      deadlines=_deadlines(store, community), notifications=alerts.recent_notifications(store, community, 8),
                       member_count=current.member_count if current else sum(c.member_count for c in comms))
 
     @app.get("/queue", include_in_schema=False)
     def queue(request: Request, category: str = "", member: str = "", detector: str = "", community: str = "",
               since: str = "", until: str = "", status: str = "open", page: int = 1) -> Response:
         p = require_page(request, "viewer")
-        store = _store(request)
+        store = get_store(request)
         if category and category not in CATEGORIES:
             raise InputError("category", f"unknown category {category!r}")
         if status not in ("open", "dismissed", "actioned", "escalated"):
@@ -454,7 +426,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
     @app.get("/item/{finding_id}", include_in_schema=False)
     def item(request: Request, finding_id: str, reveal: str = "", next: str = "/queue") -> Response:
         p = require_page(request, "viewer")
-        store = _store(request)
+        store = get_store(request)
         sf = store.get_finding(finding_id)
         f = sf.finding
         msg = store.get_message(f.message_uid)
@@ -482,7 +454,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
                     next: str = Form("/queue")) -> Response:
         p = require_page(request, "moderator")
         check_csrf(p, csrf)
-        res = actions.apply(_store(request), finding_id, action, p.user.login, note=note, text=text, days=days,
+        res = actions.apply(get_store(request), finding_id, action, p.user.login, note=note, text=text, days=days,
                             target_user=target_user or None)
         if res.case_id:
             return RedirectResponse(f"/cases/{res.case_id}", status_code=303)
@@ -497,7 +469,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
         if action not in ("dismiss", "hide", "remove", "escalate"):
             raise InputError("action", f"not a bulk action: {action!r}")
         ids = [str(v) for v in form.getlist("finding_ids")]
-        store = _store(request)
+        store = get_store(request)
         done = 0
         for fid in ids:
             if store.get_finding(fid).status == "open":  # an earlier item of the batch may have settled it
@@ -510,7 +482,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
     def reveal(request: Request, finding_id: str, sha: str, csrf: str = Form("")) -> Response:
         p = require_page(request, "moderator")
         check_csrf(p, csrf)
-        store = _store(request)
+        store = get_store(request)
         store.get_finding(finding_id)
         store.audit(p.user.login, "media.reveal", sha, {"finding": finding_id})
         return RedirectResponse(f"/item/{finding_id}?reveal={sha}#media", status_code=303)
@@ -518,7 +490,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
     @app.get("/media/{finding_id}/{sha}", include_in_schema=False)
     def media(request: Request, finding_id: str, sha: str, original: int = 0) -> Response:
         p = require_page(request, "target")
-        store = _store(request)
+        store = get_store(request)
         if not _can_see_finding(store, p, finding_id):
             raise Forbidden()
         sf = store.get_finding(finding_id)
@@ -547,7 +519,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
     @app.get("/member/{member_uid}", include_in_schema=False)
     def member_page(request: Request, member_uid: str) -> Response:
         p = require_page(request, "viewer")
-        store = _store(request)
+        store = get_store(request)
         m = store.get_member(member_uid)
         found = store.list_findings(member_uid=member_uid, order="time")
         history = store.search_messages(member_uid=member_uid, limit=100)
@@ -561,20 +533,20 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
     @app.get("/audit", include_in_schema=False)
     def audit_page(request: Request, actor: str = "", action: str = "", target: str = "") -> Response:
         p = require_page(request, "moderator")
-        entries = _store(request).audit_log(actor=actor or None, action=action or None, target=target or None, limit=500)
+        entries = get_store(request).audit_log(actor=actor or None, action=action or None, target=target or None, limit=500)
         return render(request, "audit.html", p, entries=entries, filters={"actor": actor, "action": action, "target": target})
 
     @app.get("/cases", include_in_schema=False)
     def cases(request: Request) -> Response:
         p = require_page(request, "target")
-        store = _store(request)
+        store = get_store(request)
         found = store.list_cases(target_user=p.user.login) if p.user.role == "target" else store.list_cases()
         return render(request, "cases.html", p, cases=found)
 
     @app.get("/cases/{case_id}", include_in_schema=False)
     def case_page(request: Request, case_id: str) -> Response:
         p = require_page(request, "target")
-        store = _store(request)
+        store = get_store(request)
         case = store.get_case(case_id)
         if p.user.role == "target" and case.target_user != p.user.login:
             store.audit(p.user.login, "case.refused", case_id, {})
@@ -583,7 +555,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
         msgs = store.get_messages(list(case.message_uids))
         found = [store.get_finding(i) for i in case.finding_ids if _exists(store, i)]
         return render(request, "case.html", p, case=case, msgs=msgs, findings=found, events=store.case_events(case_id),
-                      has_evidence=_optional("veilleur.evidence.api"), has_respond=_optional("veilleur.respond"))
+                      has_evidence=True, has_respond=True)
 
 
 def _confusable(store: Store, member: Any) -> list[str]:

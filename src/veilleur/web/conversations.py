@@ -140,7 +140,8 @@ def target_view(store: Store, member_uid: str) -> dict[str, Any]:
 
 
 def install(app: FastAPI) -> None:
-    from veilleur.web.app import _lang, _store, render
+    from veilleur.web.app import _lang, render
+    from veilleur.web.deps import get_store
     from veilleur.web.security import require_page
 
     def text(request: Request) -> dict[str, str]:
@@ -149,15 +150,15 @@ def install(app: FastAPI) -> None:
     @app.get("/conversations", include_in_schema=False)
     def conversations(request: Request, community: str = "") -> Response:
         p = require_page(request, "viewer")
-        data = overview(_store(request), community or None)
+        data = overview(get_store(request), community or None)
         return render(request, "conversations.html", p, t=text(request), **data)
 
     @app.get("/raid/{episode_id}", include_in_schema=False)
     def raid(request: Request, episode_id: str) -> Response:
         p = require_page(request, "viewer")
-        return render(request, "raid.html", p, t=text(request), **raid_view(_store(request), episode_id))
+        return render(request, "raid.html", p, t=text(request), **raid_view(get_store(request), episode_id))
 
     @app.get("/target/{member_uid}", include_in_schema=False)
     def target(request: Request, member_uid: str) -> Response:
         p = require_page(request, "viewer")
-        return render(request, "target.html", p, t=text(request), **target_view(_store(request), member_uid))
+        return render(request, "target.html", p, t=text(request), **target_view(get_store(request), member_uid))

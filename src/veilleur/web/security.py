@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 
-from veilleur.store import Store
-from veilleur.web import auth
-from veilleur.web.auth import User
+from veilleur.accounts import auth
+from veilleur.accounts.auth import User
+from veilleur.accounts.models import Role
+from veilleur.web.deps import get_store
 
 SESSION_COOKIE = "veilleur_session"
 PRELOGIN_COOKIE = "veilleur_prelogin"
@@ -34,20 +35,15 @@ class Principal:
     csrf: str
 
 
-def store_of(request: Request) -> Store:
-    s: Store = request.app.state.store
-    return s
-
-
 def page_principal(request: Request) -> Principal | None:
     sid = request.cookies.get(SESSION_COOKIE)
     if not sid:
         return None
-    found = auth.session_user(store_of(request), sid)
+    found = auth.session_user(get_store(request), sid)
     return Principal(*found) if found else None
 
 
-def require_page(request: Request, minimum: str) -> Principal:
+def require_page(request: Request, minimum: Role) -> Principal:
     """The logged-in principal with at least ``minimum`` role ("target" pages accept staff too)."""
     p = page_principal(request)
     if p is None:

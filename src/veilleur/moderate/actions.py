@@ -11,10 +11,10 @@ from datetime import timedelta
 from typing import Any
 
 from veilleur.errors import InputError
+from veilleur.moderate import queries
 from veilleur.records import Case, CaseContext
 from veilleur.store import Store
 from veilleur.store.models import now_utc
-from veilleur.web import queries
 
 ACTIONS = ("dismiss", "hide", "remove", "warn", "suspend", "ban", "escalate")
 
@@ -38,7 +38,15 @@ def _close_message_findings(store: Store, message_uid: str, status: str, actor: 
 
 def apply(store: Store, finding_id: str, action: str, actor: str, *, note: str = "", text: str = "",
           days: int | None = None, target_user: str | None = None) -> ActionResult:
-    """Apply one moderation action to the finding (and, for message/member actions, its message)."""
+    """Apply one moderation action to the finding (and, for message/member actions, its message), in one
+    transaction: the visibility change, the decision, the audit rows, the case and the finding statuses
+    are all written, or none of them."""
+    with store.transaction():
+        return _apply(store, finding_id, action, actor, note=note, text=text, days=days, target_user=target_user)
+
+
+def _apply(store: Store, finding_id: str, action: str, actor: str, *, note: str, text: str,
+           days: int | None, target_user: str | None) -> ActionResult:
     if action not in ACTIONS:
         raise InputError("action", f"unknown action {action!r} (expected one of {', '.join(ACTIONS)})")
     sf = store.get_finding(finding_id)

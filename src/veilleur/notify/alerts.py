@@ -28,12 +28,12 @@ from sqlalchemy import select
 
 from veilleur.config import Settings
 from veilleur.errors import ConfigError, InputError
+from veilleur.i18n import translate
+from veilleur.moderate import queries
+from veilleur.notify.models import AlertSubscriptionRow, NotificationRow, WebhookRow
 from veilleur.store import Store, StoredFinding
 from veilleur.store.models import now_utc
 from veilleur.taxonomy import Severity, label
-from veilleur.web import queries
-from veilleur.web.i18n import translate
-from veilleur.web.models import AlertSubscriptionRow, NotificationRow, WebhookRow
 
 log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
@@ -313,12 +313,22 @@ def _listener(store: Store, findings: list[StoredFinding]) -> None:
 
 def install_listener() -> None:
     """Hook alerts into the scan pipeline (idempotent). A no-op until subscriptions or webhooks exist."""
-    try:
-        from veilleur import pipeline
-    except ImportError:
-        return
+    from veilleur import pipeline
+
     if _listener not in pipeline.finding_listeners:
         pipeline.finding_listeners.append(_listener)
+
+
+def recent_notifications(store: Store, community_uid: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
+    q = select(NotificationRow).order_by(NotificationRow.at.desc(), NotificationRow.id.desc()).limit(limit)
+    if community_uid:
+        q = q.where((NotificationRow.community_uid == community_uid) | (NotificationRow.community_uid.is_(None)))
+    with store.session() as s:
+        return [
+            {"at": r.at, "channel": r.channel, "recipient": r.recipient, "status": r.status, "summary": r.summary,
+             "attempts": r.attempts, "finding_ids": list(r.finding_ids or [])}
+            for r in s.scalars(q)
+        ]
 
 
 # -- weekly digest -----------------------------------------------------------------------------------------

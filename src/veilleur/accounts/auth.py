@@ -23,10 +23,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, select, update
 
+from veilleur.accounts.models import ROLES, ApiTokenRow, Role, SessionRow, UserRow
 from veilleur.errors import DatabaseBusyError, InputError, NotFoundError
 from veilleur.store import Store
 from veilleur.store.models import now_utc
-from veilleur.web.models import ROLES, ApiTokenRow, SessionRow, UserRow
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -37,21 +37,21 @@ MIN_PASSWORD = 10
 TOKEN_PREFIX = "vt_"
 
 # Roles that may see the moderation workspace, from most to least powerful. "target" is apart.
-STAFF_ROLES = ("admin", "moderator", "viewer")
-RANK = {"admin": 3, "moderator": 2, "viewer": 1, "target": 0}
+STAFF_ROLES: tuple[Role, ...] = ("admin", "moderator", "viewer")
+RANK: dict[Role, int] = {"admin": 3, "moderator": 2, "viewer": 1, "target": 0}
 
 
 @dataclass(frozen=True)
 class User:
     login: str
-    role: str
+    role: Role
     display_name: str
     email: str | None
     disabled: bool
     created_at: datetime
     last_login: datetime | None
 
-    def can(self, minimum: str) -> bool:
+    def can(self, minimum: Role) -> bool:
         """Staff roles are ordered admin > moderator > viewer; a target is never staff."""
         if self.role == "target":
             return minimum == "target"
@@ -70,17 +70,18 @@ class User:
 
 
 def _user(r: UserRow) -> User:
-    return User(r.login, r.role, r.display_name, r.email, r.disabled, r.created_at, r.last_login)
+    return User(r.login, check_role(r.role), r.display_name, r.email, r.disabled, r.created_at, r.last_login)
 
 
 def sha256_hex(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
-def check_role(role: str) -> str:
-    if role not in ROLES:
-        raise InputError("role", f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
-    return role
+def check_role(role: str) -> Role:
+    for known in ROLES:
+        if role == known:
+            return known
+    raise InputError("role", f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
 
 
 def add_user(store: Store, login: str, password: str, role: str, *, display_name: str = "", email: str | None = None, actor: str = "cli") -> User:
@@ -277,6 +278,14 @@ def _touch_token(store: Store, token_id: str, now: datetime) -> None:
 
 
 # -- sessions ----------------------------------------------------------------------------------------
+def log_in(store: Store, login: str, hours: float = 12.0, ip: str = "") -> tuple[str, str]:
+    """A new session for ``login`` and its "login" audit row, in one transaction (both or neither)."""
+    with store.transaction():
+        sid, csrf = create_session(store, login, hours=hours)
+        store.audit(login, "login", None, {"ip": ip})
+    return sid, csrf
+
+
 def create_session(store: Store, login: str, hours: float = 12.0) -> tuple[str, str]:
     """A new session: returns (session id for the cookie, CSRF token). Only the id's digest is stored."""
     sid = secrets.token_urlsafe(32)

@@ -1,0 +1,1 @@
+"""Users, sessions, API tokens and roles (used by the web workspace and by ``veilleur user``)."""

@@ -81,7 +81,7 @@ class _Runner:
         t = time.perf_counter()
         for name in names:
             try:
-                self.load(name).detect([_warmup_message()])  # many detectors load their models on first use
+                self.load(name).detect(_warmup_messages())  # many detectors load their models on first use
             except DetectorUnavailable as exc:
                 log.warning("%s", exc)
             except Exception as exc:
@@ -300,13 +300,22 @@ class AnalyzeService:
                 j.future.set_result(Outcome(found.get(j.message.uid, []), versions, lang))
 
 
-def _warmup_message() -> Message:
+def _warmup_messages() -> list[Message]:
+    """Messages that reach every tier: detectors gate their costly passes (the secrecy NER runs only on
+    care talk naming someone, text_harm's semantic tier only on what its fast tier is unsure of), so a
+    bland warm-up would leave a model to load during the first real burst of calls."""
     from datetime import UTC, datetime
 
     from veilleur.records import Author
 
-    return Message(source="api", community_id="warmup", community_name="warmup", message_id="warmup", author=Author("api", "api"),
-                   created_at=datetime.now(UTC), text="Bonjour, le Dr Martin a reçu Mme Durand hier. Hello everyone.")
+    texts = (
+        "Bonjour, le Dr Martin a reçu Mme Durand hier. Hello everyone.",
+        "Mme Colette Verdier, 71 ans, chambre 208 en cardiologie au CH de Saumur, sortie prévue jeudi.",
+        "Franchement ces gens-là je ne les supporte plus, ils devraient rester chez eux.",
+    )
+    now = datetime.now(UTC)
+    return [Message(source="api", community_id="warmup", community_name="warmup", message_id=f"warmup{i}",
+                    author=Author("api", "api"), created_at=now, text=t) for i, t in enumerate(texts)]
 
 
 _LINGUA: dict[tuple[Any, ...], Any] = {}

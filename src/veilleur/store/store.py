@@ -37,6 +37,7 @@ from veilleur.records import (
     Region,
     Span,
 )
+from veilleur.serialize import as_dict
 from veilleur.store.blobs import BlobStore
 from veilleur.store.models import (
     AttachmentRow,
@@ -69,17 +70,7 @@ class StoredFinding:
     status_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = self.finding.to_dict()
-        d.update(
-            status=self.status,
-            created_at=self.created_at.isoformat(),
-            message_created_at=self.message_created_at.isoformat(),
-            member_uid=self.member_uid,
-            community_uid=self.community_uid,
-            status_by=self.status_by,
-            status_note=self.status_note,
-        )
-        return d
+        return {**self.finding.to_dict(), **as_dict(self, skip=("finding", "updated_at"))}
 
 
 @dataclass(frozen=True)
@@ -92,7 +83,7 @@ class MemberInfo:
     finding_count: int
 
     def to_dict(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        return as_dict(self)
 
 
 @dataclass(frozen=True)
@@ -107,7 +98,7 @@ class CommunityInfo:
     member_count: int
 
     def to_dict(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        return as_dict(self)
 
 
 @dataclass(frozen=True)
@@ -120,7 +111,7 @@ class CaseEvent:
     data: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "case_id": self.case_id, "at": self.at.isoformat(), "actor": self.actor, "kind": self.kind, "data": self.data}
+        return as_dict(self, data=self.data)
 
 
 @dataclass(frozen=True)
@@ -133,7 +124,7 @@ class AuditEntry:
     data: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "at": self.at.isoformat(), "actor": self.actor, "action": self.action, "target": self.target, "data": self.data}
+        return as_dict(self, data=self.data)
 
 
 DEFAULT_BUSY_TIMEOUT_S = 30.0

@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from veilleur.serialize import as_dict
 from veilleur.taxonomy import Severity, check_category
@@ -255,6 +255,21 @@ class Finding:
 
 
 CaseKind = Literal["message", "member", "raid", "secrecy", "harassment"]
+
+# A finding's review status: ``open`` until a moderator (or the system) decides.
+FindingStatus = Literal["open", "dismissed", "actioned", "escalated"]
+FINDING_STATUSES: tuple[FindingStatus, ...] = get_args(FindingStatus)
+
+
+def check_status(value: str) -> FindingStatus:
+    """``value`` as a finding status, or ``ValueError`` naming the known ones."""
+    for known in FINDING_STATUSES:
+        if value == known:
+            return known
+    raise ValueError(f"unknown status {value!r} (expected one of {', '.join(FINDING_STATUSES)})")
+
+# A case's state is free text chosen by its handlers (``open``, ``waiting_platform``…); these end it.
+CLOSED_CASE_STATES: tuple[str, ...] = ("closed", "archived")
 
 
 @dataclass(frozen=True, slots=True)

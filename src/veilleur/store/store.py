@@ -33,9 +33,11 @@ from veilleur.records import (
     Case,
     CaseContext,
     Finding,
+    FindingStatus,
     Message,
     Region,
     Span,
+    check_status,
 )
 from veilleur.serialize import as_dict
 from veilleur.store.blobs import BlobStore
@@ -54,13 +56,12 @@ from veilleur.store.models import (
 from veilleur.taxonomy import Severity
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-FINDING_STATUSES = ("open", "dismissed", "actioned", "escalated")
 
 
 @dataclass(frozen=True)
 class StoredFinding:
     finding: Finding
-    status: str
+    status: FindingStatus
     created_at: datetime
     updated_at: datetime
     message_created_at: datetime
@@ -216,7 +217,7 @@ def _finding_from_row(r: FindingRow) -> Finding:
 def _stored(r: FindingRow) -> StoredFinding:
     return StoredFinding(
         finding=_finding_from_row(r),
-        status=r.status,
+        status=check_status(r.status),
         created_at=r.created_at,
         updated_at=r.updated_at,
         message_created_at=r.message_created_at,
@@ -639,9 +640,8 @@ class Store:
     def count_findings(self, **filters: Any) -> int:
         return len(self.list_findings(**filters))
 
-    def set_finding_status(self, finding_id: str, status: str, actor: str, note: str | None = None) -> StoredFinding:
-        if status not in FINDING_STATUSES:
-            raise ValueError(f"unknown status {status!r} (expected one of {', '.join(FINDING_STATUSES)})")
+    def set_finding_status(self, finding_id: str, status: FindingStatus, actor: str, note: str | None = None) -> StoredFinding:
+        status = check_status(status)
         with self.session() as s:
             row = s.get(FindingRow, finding_id)
             if row is None:

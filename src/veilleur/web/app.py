@@ -29,7 +29,7 @@ from veilleur.errors import InputError, NotFoundError, VeilleurError
 from veilleur.i18n import LANGS, pick_lang, translate, warning_text
 from veilleur.moderate import actions, queries
 from veilleur.notify import alerts
-from veilleur.records import Message, Region
+from veilleur.records import CLOSED_CASE_STATES, FINDING_STATUSES, Message, Region
 from veilleur.store import Store, StoredFinding
 from veilleur.taxonomy import CATEGORIES, Severity, label
 from veilleur.web.analyze import AnalyzeService
@@ -262,7 +262,7 @@ def _deadlines(store: Store, community_uid: str | None, within_days: int = 90) -
     now = datetime.now(UTC)
     out: list[dict[str, Any]] = []
     for case in store.list_cases():
-        if case.state in ("closed", "archived") or (community_uid and case.community_uid != community_uid):
+        if case.state in CLOSED_CASE_STATES or (community_uid and case.community_uid != community_uid):
             continue
         q = qualify(case, store.get_messages(list(case.message_uids)), store.get_findings(list(case.finding_ids)))
         deadlines = case_deadlines(q)
@@ -399,7 +399,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
         store = get_store(request)
         if category and category not in CATEGORIES:
             raise InputError("category", f"unknown category {category!r}")
-        if status not in ("open", "dismissed", "actioned", "escalated"):
+        if status not in FINDING_STATUSES:
             raise InputError("status", f"unknown status {status!r}")
         items = queries.review_queue(store, category=category or None, member_uid=member or None, detector=detector or None,
                                      community_uid=community or None, since=_parse_date(since, "since"),

@@ -6,12 +6,12 @@ message id is the platform's id (``Message.message_id``). Messages absent from t
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from veilleur.errors import InputError
+from veilleur.evaluation import Counts, read_jsonl
 from veilleur.store import Store
 from veilleur.store.queries import categories_by_message, uids_by_platform_id
 from veilleur.taxonomy import CATEGORIES, SECRECY_CATEGORIES
@@ -23,28 +23,7 @@ ANY_HARM = "any_harm"
 ANY_SECRECY = "any_secrecy"
 
 
-@dataclass
-class CategoryScore:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 3),
-                "recall": round(self.recall, 3), "f1": round(self.f1, 3), "support": self.tp + self.fn}
+CategoryScore = Counts  # per-category counts of ``veilleur eval labels``
 
 
 @dataclass
@@ -61,17 +40,10 @@ class LabelsReport:
 def read_labels(path: str | Path) -> dict[str, set[str]]:
     labels: dict[str, set[str]] = {}
     p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(p, f"cannot read labels file ({exc})") from None
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for n, rec in read_jsonl(p):
         try:
-            rec = json.loads(line)
             mid, cats = str(rec["message_id"]), set(rec.get("categories") or [])
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        except (KeyError, TypeError) as exc:
             raise InputError(p, f"line {n}: expected {{\"message_id\", \"categories\"}} ({exc})") from None
         unknown = cats - set(CATEGORIES)
         if unknown:

@@ -20,6 +20,7 @@ from veilleur.detect.base import (
 )
 from veilleur.detect.context import DetectionContext, MemberRef
 from veilleur.records import Finding, Message
+from veilleur.serialize import as_dict
 from veilleur.store import Store, StoredFinding
 from veilleur.taxonomy import HARM_CATEGORIES, Severity
 
@@ -66,22 +67,15 @@ class ScanReport:
     detector_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "scan_id": self.scan_id,
-            "messages": self.messages,
-            "members": self.members,
-            "detectors": self.detectors,
-            "findings": self.findings,
-            "new_findings": self.new_findings,
-            "flagged_messages": self.flagged_messages,
-            "by_category": dict(self.by_category.most_common()),
-            "by_severity": dict(self.by_severity),
-            "top_members": [{"uid": u, "name": n, "flagged_messages": c} for u, n, c in self.top_members],
-            "top_items": [t.to_dict() for t in self.top_items],
-            "errors": self.errors,
-            "seconds": round(self.seconds, 3),
-            "detector_seconds": {k: round(v, 3) for k, v in self.detector_seconds.items()},
-        }
+        return as_dict(
+            self,
+            detectors=self.detectors,
+            by_category=dict(self.by_category.most_common()),
+            top_members=[{"uid": u, "name": n, "flagged_messages": c} for u, n, c in self.top_members],
+            errors=self.errors,
+            seconds=round(self.seconds, 3),
+            detector_seconds={k: round(v, 3) for k, v in self.detector_seconds.items()},
+        )
 
 
 # How far back a scan reads a community's stored messages as conversation context (a live feed of a

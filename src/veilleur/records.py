@@ -10,8 +10,9 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
+from veilleur.serialize import as_dict
 from veilleur.taxonomy import Severity, check_category
 
 JSONValue = Any
@@ -141,24 +142,8 @@ class Message:
         return replace(self, attachments=attachments)
 
     def to_dict(self, include_raw: bool = True) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "uid": self.uid,
-            "source": self.source,
-            "community_id": self.community_id,
-            "community_name": self.community_name,
-            "message_id": self.message_id,
-            "author": {"id": self.author.id, "name": self.author.name},
-            "created_at": _dt_to_json(self.created_at),
-            "text": self.text,
-            "kind": self.kind,
-            "parent_id": self.parent_id,
-            "url": self.url,
-            "attachments": [a.to_dict() for a in self.attachments],
-            "reactions": dict(self.reactions),
-        }
-        if include_raw:
-            d["raw"] = self.raw
-        return d
+        skip = () if include_raw else ("raw",)
+        return as_dict(self, first=("uid",), skip=skip, created_at=_dt_to_json(self.created_at), raw=self.raw)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Message:
@@ -249,20 +234,7 @@ class Finding:
             )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "message_uid": self.message_uid,
-            "detector": self.detector,
-            "detector_version": self.detector_version,
-            "category": self.category,
-            "severity": self.severity.name.lower(),
-            "score": round(self.score, 4),
-            "explanation": self.explanation,
-            "spans": [s.to_dict() for s in self.spans],
-            "regions": [r.to_dict() for r in self.regions],
-            "excerpt": self.excerpt,
-            "details": self.details,
-        }
+        return as_dict(self, first=("id",), score=round(self.score, 4), details=self.details)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Finding:
@@ -283,6 +255,21 @@ class Finding:
 
 
 CaseKind = Literal["message", "member", "raid", "secrecy", "harassment"]
+
+# A finding's review status: ``open`` until a moderator (or the system) decides.
+FindingStatus = Literal["open", "dismissed", "actioned", "escalated"]
+FINDING_STATUSES: tuple[FindingStatus, ...] = get_args(FindingStatus)
+
+
+def check_status(value: str) -> FindingStatus:
+    """``value`` as a finding status, or ``ValueError`` naming the known ones."""
+    for known in FINDING_STATUSES:
+        if value == known:
+            return known
+    raise ValueError(f"unknown status {value!r} (expected one of {', '.join(FINDING_STATUSES)})")
+
+# A case's state is free text chosen by its handlers (``open``, ``waiting_platform``…); these end it.
+CLOSED_CASE_STATES: tuple[str, ...] = ("closed", "archived")
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,19 +315,7 @@ class Case:
         _strip_nuls(self, ("id", "title", "state", "target_user"))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "kind": self.kind,
-            "community_uid": self.community_uid,
-            "message_uids": list(self.message_uids),
-            "finding_ids": list(self.finding_ids),
-            "member_uids": list(self.member_uids),
-            "context": self.context.to_dict(),
-            "state": self.state,
-            "created_at": _dt_to_json(self.created_at),
-            "target_user": self.target_user,
-        }
+        return as_dict(self, created_at=_dt_to_json(self.created_at))
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Case:

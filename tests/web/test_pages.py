@@ -236,7 +236,7 @@ def test_dashboard_shows_legal_deadlines_of_open_cases(client, world):
     login(client, "mod")
     page = client.get("/dashboard").text
     assert "Délais qui expirent bientôt" in page
-    from veilleur.web.app import _deadlines
+    from veilleur.web.pages import _deadlines
 
     found = _deadlines(world.store, world.community_uid, within_days=4000)
     assert found  # the law module qualifies the threat: its deadlines are listed, soonest first

@@ -25,6 +25,7 @@ from sqlalchemy import delete, select, update
 
 from veilleur.accounts.models import ROLES, ApiTokenRow, Role, SessionRow, UserRow
 from veilleur.errors import DatabaseBusyError, InputError, NotFoundError
+from veilleur.serialize import as_dict
 from veilleur.store import Store
 from veilleur.store.models import now_utc
 
@@ -58,15 +59,7 @@ class User:
         return RANK[self.role] >= RANK[minimum]
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "login": self.login,
-            "role": self.role,
-            "display_name": self.display_name,
-            "email": self.email,
-            "disabled": self.disabled,
-            "created_at": self.created_at.isoformat(),
-            "last_login": self.last_login.isoformat() if self.last_login else None,
-        }
+        return as_dict(self)
 
 
 def _user(r: UserRow) -> User:

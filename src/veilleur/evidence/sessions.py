@@ -27,6 +27,7 @@ from typing import Any
 
 from veilleur.errors import InputError, NotFoundError
 from veilleur.evidence.vault import EvidenceError
+from veilleur.serialize import as_dict
 
 SITE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 DIR_NAME = "evidence-sessions"
@@ -55,15 +56,7 @@ class SessionInfo:
     domains: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "site": self.site,
-            "account": self.account,
-            "login_url": self.login_url,
-            "created_at": self.created_at,
-            "method": self.method,
-            "cookies": self.cookies,
-            "domains": list(self.domains),
-        }
+        return as_dict(self)
 
 
 def check_site(site: str) -> str:

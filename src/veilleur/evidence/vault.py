@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from veilleur.errors import NotFoundError, VeilleurError
 from veilleur.evidence.models import EvidenceItemRow, LedgerEntryRow
 from veilleur.records import dumps
+from veilleur.serialize import as_dict
 from veilleur.store import BlobStore, Store
 from veilleur.store.models import now_utc
 
@@ -122,7 +123,7 @@ class EvidenceFile:
     media_type: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "role": self.role, "sha256": self.sha256, "size": self.size, "media_type": self.media_type}
+        return as_dict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> EvidenceFile:
@@ -155,24 +156,7 @@ class EvidenceItem:
         return next((f for f in self.files if f.role == role), None)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "sha256": self.sha256,
-            "description": self.description,
-            "captured_at": self.captured_at.isoformat(),
-            "case_id": self.case_id,
-            "source": self.source,
-            "actor": self.actor,
-            "status": self.status,
-            "partial_reason": self.partial_reason,
-            "files": [f.to_dict() for f in self.files],
-            "observed": self.observed,
-            "declared": self.declared,
-            "added_seq": self.added_seq,
-            "deleted": self.deleted,
-            "legal_hold": self.legal_hold,
-        }
+        return as_dict(self, skip=("record",), observed=self.observed, declared=self.declared)
 
 
 def _item(row: EvidenceItemRow, deleted: bool = False, hold: bool = False) -> EvidenceItem:

@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from veilleur.errors import InputError
 from veilleur.ingest.base import ImportOptions, Limits, SourceTree, detect_format, get_adapter
 from veilleur.records import Attachment, Message
+from veilleur.serialize import as_dict
 from veilleur.store import Store
 from veilleur.store.models import (
     AttachmentRow,
@@ -63,22 +64,14 @@ class ImportReport:
         return self.messages_seen - self.messages_new
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "import_id": self.import_id,
-            "path": self.path,
-            "format": self.format,
-            "messages_seen": self.messages_seen,
-            "messages_new": self.messages_new,
-            "duplicates": self.duplicates,
-            "attachments_stored": self.attachments_stored,
-            "attachments_missing": self.attachments_missing,
-            "communities": len(self.communities),
-            "members": len(self.members),
-            "seconds": round(self.seconds, 3),
-            "conflicting_duplicates": self.conflicting_duplicates,
-            "future_dates": self.future_dates,
-            "warnings": self.warnings,
-        }
+        return as_dict(
+            self,
+            communities=len(self.communities),
+            members=len(self.members),
+            seconds=round(self.seconds, 3),
+            warnings=self.warnings,
+            duplicates=self.duplicates,
+        )
 
 
 def _insert(conn: Connection, table: Any) -> Any:

@@ -14,6 +14,7 @@ from veilleur.errors import InputError
 from veilleur.law.calendar import PARIS, format_date_fr
 from veilleur.law.catalogue import LABEL_FR, load_catalogue
 from veilleur.law.deadlines import Deadline
+from veilleur.records import CLOSED_CASE_STATES
 
 
 def parse_within(text: str) -> int:
@@ -41,7 +42,7 @@ def _all_deadlines(files: list[Path]) -> list[Deadline]:
         return out
     store = open_store()
     for case in store.list_cases():
-        if case.state in ("closed", "archived"):
+        if case.state in CLOSED_CASE_STATES:
             continue
         out += summarize(load_casefile(store, case.id)).deadlines
     return out

@@ -12,7 +12,7 @@ from typing import Any
 
 from veilleur.errors import InputError
 from veilleur.moderate import queries
-from veilleur.records import Case, CaseContext
+from veilleur.records import Case, CaseContext, FindingStatus
 from veilleur.store import Store
 from veilleur.store.models import now_utc
 
@@ -30,7 +30,7 @@ class ActionResult:
         return dict(self.__dict__)
 
 
-def _close_message_findings(store: Store, message_uid: str, status: str, actor: str, note: str) -> None:
+def _close_message_findings(store: Store, message_uid: str, status: FindingStatus, actor: str, note: str) -> None:
     """A message-level action settles every open finding on that message."""
     for sf in store.list_findings(message_uid=message_uid, status="open"):
         store.set_finding_status(sf.finding.id, status, actor, note)

@@ -14,6 +14,7 @@ import yaml
 
 from veilleur.errors import InputError, NotFoundError, VeilleurError
 from veilleur.records import Case, Finding, Message, dumps
+from veilleur.serialize import as_dict
 from veilleur.store import CaseEvent, Store
 
 Event = CaseEvent  # one type for a case's history, from the store or from a case file
@@ -51,15 +52,7 @@ class EvidenceRef:
     source: str = ""  # the message uid for a captured message (vault ``source``), else URL or file name
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "sha256": self.sha256,
-            "description": self.description,
-            "captured_at": self.captured_at.isoformat() if self.captured_at else None,
-            "sealed": self.sealed,
-            "source": self.source,
-        }
+        return as_dict(self)
 
 
 @dataclass

@@ -33,10 +33,13 @@ from veilleur.records import (
     Case,
     CaseContext,
     Finding,
+    FindingStatus,
     Message,
     Region,
     Span,
+    check_status,
 )
+from veilleur.serialize import as_dict
 from veilleur.store.blobs import BlobStore
 from veilleur.store.models import (
     AttachmentRow,
@@ -53,13 +56,12 @@ from veilleur.store.models import (
 from veilleur.taxonomy import Severity
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-FINDING_STATUSES = ("open", "dismissed", "actioned", "escalated")
 
 
 @dataclass(frozen=True)
 class StoredFinding:
     finding: Finding
-    status: str
+    status: FindingStatus
     created_at: datetime
     updated_at: datetime
     message_created_at: datetime
@@ -69,17 +71,7 @@ class StoredFinding:
     status_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = self.finding.to_dict()
-        d.update(
-            status=self.status,
-            created_at=self.created_at.isoformat(),
-            message_created_at=self.message_created_at.isoformat(),
-            member_uid=self.member_uid,
-            community_uid=self.community_uid,
-            status_by=self.status_by,
-            status_note=self.status_note,
-        )
-        return d
+        return {**self.finding.to_dict(), **as_dict(self, skip=("finding", "updated_at"))}
 
 
 @dataclass(frozen=True)
@@ -92,7 +84,7 @@ class MemberInfo:
     finding_count: int
 
     def to_dict(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        return as_dict(self)
 
 
 @dataclass(frozen=True)
@@ -107,7 +99,7 @@ class CommunityInfo:
     member_count: int
 
     def to_dict(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        return as_dict(self)
 
 
 @dataclass(frozen=True)
@@ -120,7 +112,7 @@ class CaseEvent:
     data: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "case_id": self.case_id, "at": self.at.isoformat(), "actor": self.actor, "kind": self.kind, "data": self.data}
+        return as_dict(self, data=self.data)
 
 
 @dataclass(frozen=True)
@@ -133,7 +125,7 @@ class AuditEntry:
     data: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "at": self.at.isoformat(), "actor": self.actor, "action": self.action, "target": self.target, "data": self.data}
+        return as_dict(self, data=self.data)
 
 
 DEFAULT_BUSY_TIMEOUT_S = 30.0
@@ -225,7 +217,7 @@ def _finding_from_row(r: FindingRow) -> Finding:
 def _stored(r: FindingRow) -> StoredFinding:
     return StoredFinding(
         finding=_finding_from_row(r),
-        status=r.status,
+        status=check_status(r.status),
         created_at=r.created_at,
         updated_at=r.updated_at,
         message_created_at=r.message_created_at,
@@ -648,9 +640,8 @@ class Store:
     def count_findings(self, **filters: Any) -> int:
         return len(self.list_findings(**filters))
 
-    def set_finding_status(self, finding_id: str, status: str, actor: str, note: str | None = None) -> StoredFinding:
-        if status not in FINDING_STATUSES:
-            raise ValueError(f"unknown status {status!r} (expected one of {', '.join(FINDING_STATUSES)})")
+    def set_finding_status(self, finding_id: str, status: FindingStatus, actor: str, note: str | None = None) -> StoredFinding:
+        status = check_status(status)
         with self.session() as s:
             row = s.get(FindingRow, finding_id)
             if row is None:

@@ -27,7 +27,7 @@ from veilleur.accounts.auth import User
 from veilleur.accounts.models import Role
 from veilleur.errors import InputError, NotFoundError
 from veilleur.moderate import actions
-from veilleur.records import Attachment, Author, Message
+from veilleur.records import Attachment, Author, FindingStatus, Message
 from veilleur.store import Store
 from veilleur.taxonomy import CATEGORIES, Severity
 from veilleur.web.analyze import AnalyzeService, DetectorFailed, DetectorUnavailable
@@ -163,7 +163,7 @@ class FindingOut(BaseModel):
 
 
 class FindingUpdate(BaseModel):
-    status: Literal["open", "dismissed", "actioned", "escalated"]
+    status: FindingStatus
     note: str | None = Field(None, max_length=2000)
 
 
@@ -331,7 +331,7 @@ def list_findings(
     request: Request,
     user: AnyUser,
     category: str | None = Query(None, max_length=64),
-    status: Literal["open", "dismissed", "actioned", "escalated"] | None = None,
+    status: FindingStatus | None = None,
     min_severity: Literal["info", "low", "medium", "high", "critical"] | None = None,
     community_uid: str | None = Query(None, max_length=40),
     member_uid: str | None = Query(None, max_length=40),

@@ -1,6 +1,6 @@
 """Workspace pages for conversation findings: the list of pile-ons, campaigns and doxxing (a queue grouped
 by conversation), a raid view (the conversation with each author's role) and a target's page (what was
-said to and about a person, by whom, in time order). Installed by ``app.create_app``; staff only."""
+said to and about a person, by whom, in time order). A router included by ``app.create_app``; staff only."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from veilleur.errors import NotFoundError
 from veilleur.i18n import DEFAULT_LANG, LANGS, catalogue
 from veilleur.store import Store, StoredFinding
+from veilleur.web.deps import get_store
+from veilleur.web.rendering import lang_of, render
+from veilleur.web.security import require_page
 
+router = APIRouter(include_in_schema=False)
 MAX_FINDINGS = 5000
 MAX_MESSAGES = 600
 TARGET_DAYS = 90
@@ -118,26 +122,21 @@ def target_view(store: Store, member_uid: str) -> dict[str, Any]:
             "raids": raids}
 
 
-def install(app: FastAPI) -> None:
-    from veilleur.web.app import _lang, render
-    from veilleur.web.deps import get_store
-    from veilleur.web.security import require_page
+def text(request: Request) -> dict[str, str]:
+    return page_text(lang_of(request))
 
-    def text(request: Request) -> dict[str, str]:
-        return page_text(_lang(request))
+@router.get("/conversations")
+def conversations(request: Request, community: str = "") -> Response:
+    p = require_page(request, "viewer")
+    data = overview(get_store(request), community or None)
+    return render(request, "conversations.html", p, t=text(request), **data)
 
-    @app.get("/conversations", include_in_schema=False)
-    def conversations(request: Request, community: str = "") -> Response:
-        p = require_page(request, "viewer")
-        data = overview(get_store(request), community or None)
-        return render(request, "conversations.html", p, t=text(request), **data)
+@router.get("/raid/{episode_id}")
+def raid(request: Request, episode_id: str) -> Response:
+    p = require_page(request, "viewer")
+    return render(request, "raid.html", p, t=text(request), **raid_view(get_store(request), episode_id))
 
-    @app.get("/raid/{episode_id}", include_in_schema=False)
-    def raid(request: Request, episode_id: str) -> Response:
-        p = require_page(request, "viewer")
-        return render(request, "raid.html", p, t=text(request), **raid_view(get_store(request), episode_id))
-
-    @app.get("/target/{member_uid}", include_in_schema=False)
-    def target(request: Request, member_uid: str) -> Response:
-        p = require_page(request, "viewer")
-        return render(request, "target.html", p, t=text(request), **target_view(get_store(request), member_uid))
+@router.get("/target/{member_uid}")
+def target(request: Request, member_uid: str) -> Response:
+    p = require_page(request, "viewer")
+    return render(request, "target.html", p, t=text(request), **target_view(get_store(request), member_uid))

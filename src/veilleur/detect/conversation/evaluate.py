@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from veilleur import evaluation
 from veilleur.detect.context import DetectionContext, MemberRef
 from veilleur.detect.conversation.analyse import ConversationResult, Settings, analyse
 from veilleur.errors import InputError
@@ -70,23 +71,17 @@ def chat_files(path: Path) -> list[Path]:
 
 
 @dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+class Counts(evaluation.Counts):
+    """The shared counts, with the short accessors and the one-line summary this report prints."""
 
     def p(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return self.precision
 
     def r(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    def f1(self) -> float:
-        p, r = self.p(), self.r()
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return self.recall
 
     def line(self) -> str:
-        return f"P {self.p():.2f}  R {self.r():.2f}  F1 {self.f1():.2f}  (tp {self.tp}, fp {self.fp}, fn {self.fn})"
+        return f"P {self.precision:.2f}  R {self.recall:.2f}  F1 {self.f1:.2f}  (tp {self.tp}, fp {self.fp}, fn {self.fn})"
 
 
 @dataclass
@@ -221,12 +216,7 @@ def _score(rep: Report, chat: Chat, res: ConversationResult) -> None:
 
 
 def _add(c: Counts, pred: bool, gold: bool) -> None:
-    if pred and gold:
-        c.tp += 1
-    elif pred:
-        c.fp += 1
-    elif gold:
-        c.fn += 1
+    c.add(expected=gold, predicted=pred)
 
 
 def format_report(rep: Report, per_chat: bool = True) -> str:

@@ -3,7 +3,6 @@ next to Presidio's default configuration on the same sentences."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from importlib import resources
@@ -11,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from veilleur.errors import InputError
+from veilleur.evaluation import prf as _prf
+from veilleur.evaluation import read_jsonl
 
 # Presidio's default entities that name a place, a person or a number (what a default setup would flag).
 _PRESIDIO_LABELS = {
@@ -30,30 +31,16 @@ def load_set(path: str | Path | None = None, split: str | None = None) -> list[d
     if not p.is_file():
         raise InputError(p, "evaluation file not found")
     rows: list[dict[str, Any]] = []
-    with p.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(p, f"line {n}: invalid JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or "text" not in row or "identifying" not in row:
-                raise InputError(p, f"line {n}: each line needs 'text' and 'identifying'")
-            row.setdefault("entities", [])
-            row.setdefault("split", "heldout")
-            if split in (None, "all") or row["split"] == split:
-                rows.append(row)
+    for n, row in read_jsonl(p):
+        if "text" not in row or "identifying" not in row:
+            raise InputError(p, f"line {n}: each line needs 'text' and 'identifying'")
+        row.setdefault("entities", [])
+        row.setdefault("split", "heldout")
+        if split in (None, "all") or row["split"] == split:
+            rows.append(row)
     if not rows:
         raise InputError(p, f"no rows{' in split ' + split if split else ''}")
     return rows
-
-
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "fp": fp, "fn": fn}
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:

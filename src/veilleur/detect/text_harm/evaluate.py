@@ -4,13 +4,14 @@ accuracy, and the clinical-vs-harmful confusion."""
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from veilleur.errors import InputError
+from veilleur.evaluation import prf as _prf
+from veilleur.evaluation import read_jsonl
 
 _TEXT_KEYS = ("text", "message", "content", "body")
 _LABEL_KEYS = ("labels", "label", "categories", "category")
@@ -57,17 +58,7 @@ def read_labelled(path: Path) -> list[LabelledRow]:
     rows: list[LabelledRow] = []
     try:
         if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-            with path.open(encoding="utf-8") as fh:
-                for n, line in enumerate(fh, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        d = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise InputError(path, f"line {n}: invalid JSON ({exc.msg})") from None
-                    if not isinstance(d, dict):
-                        raise InputError(path, f"line {n}: expected a JSON object")
-                    rows.append(_row(d, path, f"line {n}"))
+            rows.extend(_row(d, path, f"line {n}") for n, d in read_jsonl(path))
         elif path.suffix.lower() in (".csv", ".tsv"):
             with path.open(encoding="utf-8", newline="") as fh:
                 reader = csv.DictReader(fh, delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
@@ -80,14 +71,6 @@ def read_labelled(path: Path) -> list[LabelledRow]:
     if not rows:
         raise InputError(path, "no labelled rows")
     return rows
-
-
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"tp": tp, "fp": fp, "fn": fn, "support": tp + fn, "precision": round(p, 4), "recall": round(r, 4),
-            "f1": round(f, 4)}
 
 
 def compute_metrics(

@@ -51,6 +51,7 @@ from veilleur.web.security import (
     safe_next,
     safe_url,
 )
+from veilleur.web.settings import WebSettings
 
 PARIS = ZoneInfo("Europe/Paris")
 HERE = Path(__file__).parent
@@ -84,16 +85,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store
     app.state.analyzer = analyzer
     app.state.settings = settings
+    web = settings.section(WebSettings)
     app.state.limiter = auth.LoginLimiter(
-        max_failures=int(settings.get("web.login_max_failures", 5)),
-        window_s=float(settings.get("web.login_window_s", 900)),
-        max_per_ip=int(settings.get("web.login_max_per_address", 20)),
-        max_concurrent=int(settings.get("web.login_concurrency", 2)),
+        max_failures=web.login_max_failures,
+        window_s=web.login_window_s,
+        max_per_ip=web.login_max_per_address,
+        max_concurrent=web.login_concurrency,
     )
-    app.state.audit_throttle = auth.AuditThrottle(float(settings.get("web.login_audit_interval_s", 60)))
+    app.state.audit_throttle = auth.AuditThrottle(web.login_audit_interval_s)
     # A request waits at most this long for another process's write lock (a long import), then 503.
-    store.set_busy_timeout(float(settings.get("web.db_busy_timeout_s", 5)))
-    app.state.secure_cookies = bool(settings.get("web.secure_cookies", False))
+    store.set_busy_timeout(web.db_busy_timeout_s)
+    app.state.secure_cookies = web.secure_cookies
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     # Every printed value has its bidi controls closed: a name cannot reverse the text after it (I11).
     templates.env.finalize = lambda v: balance_bidi(v) if isinstance(v, str) else v
@@ -114,9 +116,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.add_middleware(
         BodyLimitMiddleware,
         limits=[("/login", 16 * 1024),
-                ("/v1/analyze", int(float(settings.get("web.max_body_analyze_mb", 16)) * mb)),
-                ("/v1/messages", int(float(settings.get("web.max_body_messages_mb", 32)) * mb))],
-        default=int(float(settings.get("web.max_body_mb", 1)) * mb),
+                ("/v1/analyze", int(web.max_body_analyze_mb * mb)),
+                ("/v1/messages", int(web.max_body_messages_mb * mb))],
+        default=int(web.max_body_mb * mb),
         token_ok=lambda token: auth.user_for_token(store, token, touch=False) is not None,
     )
     from veilleur.web.conversations import install as install_conversations
@@ -351,7 +353,7 @@ def _install_pages(app: FastAPI) -> None:  # noqa: C901 - one place that lists e
             limiter.end(login, ip, verdict)
         if user is None:
             return refused(401, "login.failed", "login.failed", None if known else f"unknown:{ip}")
-        hours = float(request.app.state.settings.get("web.session_hours", 12))
+        hours = request.app.state.settings.section(WebSettings).session_hours
         sid, _csrf = auth.retry_busy(lambda: auth.log_in(store, user.login, hours=hours, ip=ip))
         default = "/cases" if user.role == "target" else "/dashboard"
         r = RedirectResponse(safe_next(next if next != "/" else default, default), status_code=303)

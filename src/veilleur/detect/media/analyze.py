@@ -196,8 +196,9 @@ def _exif_hit(info: dict[str, Any]) -> MediaHit | None:
 class Options:
     ocr: bool = True
     nudenet: bool = True
-    ocr_engine: str | None = None
+    ocr_engine: str | None = None  # None or "auto": the first available
     cascade: bool = True  # False: every detector on every picture, OCR on the whole picture (slow, reference)
+    tesseract_cli: bool = False  # the tesseract program rather than its library ([media] tesseract_cli)
 
 
 def _text_hit(check: TextCheck, words: Any, sha: str, frame: int | None, category: str, where: str) -> MediaHit | None:
@@ -408,6 +409,10 @@ def _analyse_dicom(report: MediaReport, path: Path, opts: Options) -> None:
 def analyze_file(path: str | Path, sha256: str | None = None, *, options: Options | None = None) -> MediaReport:
     """Analyse one media file; problems are reported in ``MediaReport.errors``, never raised."""
     opts = options or Options()
+    if opts.tesseract_cli:  # also in a worker process, which starts with the defaults
+        from veilleur.detect.media import ocr as ocr_mod
+
+        ocr_mod.use_tesseract_cli(True)
     p = Path(path)
     try:
         sha = sha256 or sha256_file(p)
@@ -440,7 +445,7 @@ def analyze_file(path: str | Path, sha256: str | None = None, *, options: Option
 
 def _worker_init() -> None:
     """A worker process: one thread per library (the pool gives the parallelism)."""
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    os.putenv("OMP_THREAD_LIMIT", "1")  # for the OpenMP runtime of this worker (C getenv), set before it loads
     try:
         import cv2
 
@@ -481,6 +486,10 @@ def analyze_files(
     from concurrent.futures import as_completed
 
     opts = options or Options()
+    if opts.tesseract_cli:  # also in a worker process, which starts with the defaults
+        from veilleur.detect.media import ocr as ocr_mod
+
+        ocr_mod.use_tesseract_cli(True)
     shas = list(sha256s) if sha256s is not None else [None] * len(paths)
     if len(shas) != len(paths):
         raise ValueError("sha256s must match paths")

@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from veilleur.detect.base import register_detector
 from veilleur.detect.secrecy.analysis import SecrecyAnalysis, assess, clean_hits
 from veilleur.detect.secrecy.lexicon import fold
 from veilleur.records import Finding, Message
 from veilleur.taxonomy import Severity
 
-__all__ = ["SecrecyAnalysis", "SecrecyTextDetector", "analyze_text", "analyze_texts"]
+__all__ = ["SecrecyAnalysis", "SecrecyTextDetector", "analyze_text", "analyze_texts", "factory"]
 
 DETECTOR_NAME = "secrecy"
 DETECTOR_VERSION = "0.2.0"
@@ -109,4 +108,6 @@ class SecrecyTextDetector:
         return findings
 
 
-register_detector(DETECTOR_NAME, SecrecyTextDetector)
+def factory(**options: Any) -> SecrecyTextDetector:
+    """The ``secrecy`` entry point (group ``veilleur.detectors``): the detector from its options."""
+    return SecrecyTextDetector(**options)

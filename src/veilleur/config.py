@@ -539,3 +539,48 @@ def secret_from_env(var: str) -> SecretStr | None:
     """A secret the user put in the environment variable ``var`` (``--password-env VAR``), or None."""
     value = os.environ.get(var)
     return SecretStr(value) if value else None
+
+
+# -- reference (docs/configuration.md is generated from the declarations; a test keeps it in step) -------
+def _default_text(f: dataclasses.Field[Any]) -> str:
+    if f.default is not dataclasses.MISSING:
+        value = f.default
+    elif f.default_factory is not dataclasses.MISSING:
+        value = f.default_factory()
+    else:
+        return "(required)"
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | Path):
+        return f'"{value}"'
+    if isinstance(value, tuple):
+        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    if isinstance(value, dict):
+        return "{}"
+    return str(value)
+
+
+def reference_rows(name: str) -> list[str]:
+    """The Markdown table rows of one section: key, type, default, environment variable(s), meaning."""
+    rows = []
+    for key, f, tp in walk(sections()[name]):
+        env = f"`{env_name(name, key)}`" + "".join(f" (or `{a}`, deprecated)" for a in f.metadata.get("aliases", ()))
+        rows.append(f"| `{key}` | {type_name(tp)} | `{_default_text(f)}` | {env} | {f.metadata.get('doc', '')} |")
+    return rows
+
+
+def reference() -> str:
+    """Every setting, section by section, as Markdown (``python -m veilleur.config``)."""
+    out: list[str] = []
+    for name in sorted(sections()):
+        out += [f"### `[{name}]`", "", "| key | type | default | environment | meaning |", "|---|---|---|---|---|",
+                *reference_rows(name), ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # run as a script this file is a second module: use the imported one
+    from veilleur.config import reference as _reference
+
+    print(_reference())

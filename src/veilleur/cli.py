@@ -33,7 +33,6 @@ CLI_MODULES: tuple[str, ...] = (
     "veilleur.respond.cli",
     "veilleur.accounts.cli",
     "veilleur.notify.cli",
-    "veilleur.web.cli",
 )
 
 

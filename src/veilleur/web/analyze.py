@@ -330,10 +330,8 @@ _LINGUA: dict[tuple[Any, ...], Any] = {}
 
 def language(text: str, wanted: Sequence[str] | None) -> str | None:
     """French or English (or None) for ``text``; with one expected language, that one."""
-    try:
-        from lingua import Language, LanguageDetectorBuilder
-    except ImportError:
-        return None
+    from lingua import Language, LanguageDetectorBuilder  # a dependency (lazy: start-up time)
+
     langs = {"fr": Language.FRENCH, "en": Language.ENGLISH}
     use = tuple(langs[x] for x in (wanted or ["fr", "en"]))
     if len(use) == 1:

@@ -445,7 +445,7 @@ def analyze_file(path: str | Path, sha256: str | None = None, *, options: Option
 
 def _worker_init() -> None:
     """A worker process: one thread per library (the pool gives the parallelism)."""
-    os.putenv("OMP_THREAD_LIMIT", "1")  # for the OpenMP runtime of this worker (C getenv), set before it loads
+    os.putenv("OMP_THREAD_LIMIT", "1")  # for the OpenMP runtime of this worker, before it loads
     import cv2  # a dependency (opencv-python-headless)
 
     cv2.setNumThreads(1)

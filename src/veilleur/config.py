@@ -140,11 +140,13 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def _optional(tp: Any) -> tuple[Any, bool]:
-    """``X | None`` -> (X, True)."""
+    """``X | None`` -> (X, True); ``X | Y`` -> (X | Y, False)."""
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1 and len(typing.get_args(tp)) == 2:
-            return args[0], True
+        optional = len(args) < len(typing.get_args(tp))
+        if len(args) == 1:
+            return args[0], optional
+        return typing.Union[tuple(args)], optional  # noqa: UP007  (built at run time)
     return tp, False
 
 
@@ -152,7 +154,9 @@ def type_name(tp: Any) -> str:
     """How a setting's type is written in the docs."""
     base, opt = _optional(tp)
     origin = typing.get_origin(base)
-    if base is bool:
+    if origin in (typing.Union, types.UnionType):
+        name = " or ".join(type_name(a) for a in typing.get_args(base))
+    elif base is bool:
         name = "bool"
     elif base is int:
         name = "int"
@@ -185,6 +189,14 @@ def _cast(tp: Any, value: Any, *, from_env: bool) -> Any:
         if opt:
             return None
         raise _Bad("a value is required")
+    if typing.get_origin(base) in (typing.Union, types.UnionType):  # "a number or auto": the first that fits
+        problems = []
+        for member in typing.get_args(base):
+            try:
+                return _cast(member, value, from_env=from_env)
+            except _Bad as exc:
+                problems.append(str(exc))
+        raise _Bad(" or ".join(problems))
     if base is bool:
         if isinstance(value, bool):
             return value
@@ -453,11 +465,16 @@ def use_invocation(*, home: str | None = None, db_url: str | None = None) -> Non
     _INVOCATION.db_url = db_url
 
 
-def _plugin_names() -> set[str]:
-    from veilleur.detect.base import default_registry
+def _installed_detectors() -> set[str]:
+    """Names of the detectors and passes that may own a ``[detectors.<name>]`` table: those installed now
+    (entry points; nothing is imported) and those registered in this process."""
+    from importlib.metadata import entry_points
+
+    from veilleur.detect.base import DETECTOR_GROUP, PASS_GROUP, default_registry
 
     reg = default_registry()
-    return set(reg.detectors) | set(reg.passes)
+    declared = {ep.name for group in (DETECTOR_GROUP, PASS_GROUP) for ep in entry_points(group=group)}
+    return declared | set(reg.detectors) | set(reg.passes)
 
 
 def load_settings(home: str | os.PathLike[str] | None = None, db_url: str | None = None, *,
@@ -474,6 +491,13 @@ def load_settings(home: str | os.PathLike[str] | None = None, db_url: str | None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{cfg_path}: invalid TOML ({exc})") from None
     origin = str(cfg_path)
+    names: set[str] = set()
+
+    def _plugin_names() -> set[str]:  # looked up once, only when a [detectors.<name>] needs it
+        if not names:
+            names.update(_installed_detectors())
+        return names
+
     _apply_env(raw, env, _plugin_names)
     declared = sections()
     built: dict[str, Any] = {}

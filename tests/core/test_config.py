@@ -92,14 +92,14 @@ def test_documented_old_names_still_work_with_a_warning(tmp_path: Path) -> None:
     import veilleur.config as config
 
     config._WARNED.clear()
-    with pytest.warns(FutureWarning, match="VEILLEUR_OCR is deprecated: use VEILLEUR_MEDIA__OCR_ENGINE"):
+    with pytest.warns(FutureWarning, match="VEILLEUR_OCR is deprecated: use VEILLEUR_DETECTORS__MEDIA__OCR_ENGINE"):
         s = load_settings(home=tmp_path, environ={"VEILLEUR_OCR": "tesseract", "VEILLEUR_MEDIA_JOBS": "2",
                                                   "VEILLEUR_TEXT_HARM_LLM_ENDPOINT": "http://127.0.0.1:9/v1"})
     opts = s.detector_options("media")
     assert (opts["ocr_engine"], opts["jobs"]) == ("tesseract", 2)
     assert s.detector_options("text_harm")["llm_endpoint"] == "http://127.0.0.1:9/v1"
     # the new name wins over the old one
-    s = load_settings(home=tmp_path, environ={"VEILLEUR_OCR": "tesseract", "VEILLEUR_MEDIA__OCR_ENGINE": "rapidocr"})
+    s = load_settings(home=tmp_path, environ={"VEILLEUR_OCR": "tesseract", "VEILLEUR_DETECTORS__MEDIA__OCR_ENGINE": "rapidocr"})
     assert s.detector_options("media")["ocr_engine"] == "rapidocr"
 
 

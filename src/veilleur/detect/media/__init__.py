@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def factory(**options: Any) -> MediaDetector:
-    """Build the detector from its options (the ``[media]`` settings, see ``MediaSettings``)."""
+    """Build the detector from its options (the ``[detectors.media]`` settings, see ``MediaSettings``)."""
     from veilleur.detect.media.detector import MediaDetector
 
     return MediaDetector(**options)

@@ -198,7 +198,7 @@ class Options:
     nudenet: bool = True
     ocr_engine: str | None = None  # None or "auto": the first available
     cascade: bool = True  # False: every detector on every picture, OCR on the whole picture (slow, reference)
-    tesseract_cli: bool = False  # the tesseract program rather than its library ([media] tesseract_cli)
+    tesseract_cli: bool = False  # the tesseract program rather than its library ([detectors.media] tesseract_cli)
 
 
 def _text_hit(check: TextCheck, words: Any, sha: str, frame: int | None, category: str, where: str) -> MediaHit | None:

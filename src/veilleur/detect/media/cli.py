@@ -48,9 +48,9 @@ def media_check(
     no_ocr: bool = typer.Option(False, "--no-ocr", help="Skip OCR (faster)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (each loads the models once): for backfills."),
     full: bool = typer.Option(False, "--full", help="No cascade: every detector and whole-picture OCR on every picture (slow reference)."),
-    ocr_engine: str = typer.Option("auto", "--ocr-engine", envvar=["VEILLEUR_MEDIA__OCR_ENGINE", "VEILLEUR_OCR"],
+    ocr_engine: str = typer.Option("auto", "--ocr-engine", envvar=["VEILLEUR_DETECTORS__MEDIA__OCR_ENGINE", "VEILLEUR_OCR"],
                                    help="auto, tesseract or rapidocr."),
-    tesseract_cli: bool = typer.Option(False, "--tesseract-cli", envvar=["VEILLEUR_MEDIA__TESSERACT_CLI", "VEILLEUR_TESSERACT_CLI"],
+    tesseract_cli: bool = typer.Option(False, "--tesseract-cli", envvar=["VEILLEUR_DETECTORS__MEDIA__TESSERACT_CLI", "VEILLEUR_TESSERACT_CLI"],
                                        help="Use the tesseract program rather than its library."),
 ) -> None:
     """Analyse des fichiers média (visages, texte, EXIF, DICOM) / analyse media files."""

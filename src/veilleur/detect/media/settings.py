@@ -1,4 +1,4 @@
-"""Settings of the media detector: ``[media]`` in veilleur.toml, passed to its factory as options."""
+"""Settings of the media detector: ``[detectors.media]`` in veilleur.toml, passed to its factory as options."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from veilleur.config import section, setting
 
 
-@section("media", detector="media")
+@section("detectors.media", detector="media")
 @dataclass(frozen=True)
 class MediaSettings:
     ocr: bool = setting(True, "read text in images (OCR)")

@@ -1,4 +1,4 @@
-"""Settings of the text secrecy detector: ``[secrecy]`` in veilleur.toml, passed to its factory as options."""
+"""Settings of the text secrecy detector: ``[detectors.secrecy]`` in veilleur.toml, passed to its factory as options."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from veilleur.config import section, setting
 
 
-@section("secrecy", detector="secrecy")
+@section("detectors.secrecy", detector="secrecy")
 @dataclass(frozen=True)
 class SecrecySettings:
     min_risk: str = setting("medium", "lowest re-identification risk reported: low, medium or high")

@@ -122,16 +122,14 @@ def _community_passes(ctx: DetectionContext, findings: list[Finding], report: Sc
                       registry: DetectorRegistry | None = None) -> list[Finding]:
     """Run every community pass of the registry (raids, conversations) over the context and the findings.
 
-    A pass's options come from ``options[name]``, else from the ``[detectors.<name>]`` settings section."""
+    A pass's options are its ``[detectors.<name>]`` settings section updated with ``options[name]``."""
     registry = registry or default_registry()
     out: list[Finding] = []
     for name in registry.available_passes():
         t = time.perf_counter()
         try:
-            opts = (options or {}).get(name)
-            if opts is None and store is not None:
-                opts = store.settings.detector_options(name)
-            p = registry.create_pass(name, **(opts or {}))
+            opts = {**(store.settings.detector_options(name) if store is not None else {}), **(options or {}).get(name, {})}
+            p = registry.create_pass(name, **opts)
             new = p.run(ctx, [*ctx.prior_findings, *findings, *out])
             # A pass may flag earlier (history) messages too: a raid found when its third message arrives
             # covers the first two. Stable finding ids make this an update, never a duplicate.

@@ -175,3 +175,30 @@ def test_a_factory_that_is_not_callable_is_a_clear_error(monkeypatch: pytest.Mon
     registry.add_detector("mod", base._Lazy("mod", "veilleur.detect:base"))
     with pytest.raises(TypeError, match="must name a factory"):
         registry.create_detector("mod")
+
+
+def test_options_are_the_settings_section_updated_by_the_scan_arguments(store: Store, tmp_path: Path) -> None:
+    seen: dict[str, dict[str, object]] = {}
+
+    class Recorder:
+        version = "0"
+
+        def __init__(self, name: str, **options: object) -> None:
+            self.name = name
+            seen[name] = options
+
+        def detect(self, batch):  # type: ignore[no-untyped-def]
+            return []
+
+        def run(self, ctx, findings):  # type: ignore[no-untyped-def]
+            return []
+
+    (tmp_path / "veilleur.toml").write_text("[detectors.raid]\nwindow_hours = 1.5\n[detectors.secrecy]\nmin_risk = \"high\"\n",
+                                            encoding="utf-8")
+    store.settings = load_settings(home=tmp_path, db_url=store.settings.db_url)
+    import_messages(store, [msg(1, "bonjour")])
+    registry = DetectorRegistry().add_detector("secrecy", lambda **o: Recorder("secrecy", **o))
+    registry.add_pass("raid", lambda **o: Recorder("raid", **o))
+    pipeline.scan(store, registry=registry, detector_options={"raid": {"min_authors": 2}, "secrecy": {"gate": False}})
+    assert seen["raid"] == {"window_hours": 1.5, "min_authors": 2}
+    assert seen["secrecy"] == {"min_risk": "high", "lang": None, "gate": False}

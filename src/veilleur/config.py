@@ -267,10 +267,7 @@ def _build(cls: type[T], table: Mapping[str, Any], where: str, origin: str) -> T
         from_env = isinstance(value, _EnvValue)
         try:
             kwargs[f.name] = _cast(tp, value.text if isinstance(value, _EnvValue) else value, from_env=from_env)
-        except _Bad as exc:
-            src = value.var if isinstance(value, _EnvValue) else origin
-            raise ConfigError(f"{src}: [{where}] {key}: {exc}") from None
-        except ValueError as exc:
+        except ValueError as exc:  # _Bad, or a malformed JSON list/table from the environment
             src = value.var if isinstance(value, _EnvValue) else origin
             raise ConfigError(f"{src}: [{where}] {key}: {exc}") from None
     return cls(**kwargs)

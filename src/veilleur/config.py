@@ -156,24 +156,10 @@ def type_name(tp: Any) -> str:
     origin = typing.get_origin(base)
     if origin in (typing.Union, types.UnionType):
         name = " or ".join(type_name(a) for a in typing.get_args(base))
-    elif base is bool:
-        name = "bool"
-    elif base is int:
-        name = "int"
-    elif base is float:
-        name = "float"
-    elif base is SecretStr:
-        name = "secret"
-    elif base is Path:
-        name = "path"
-    elif base is str:
-        name = "str"
-    elif origin is tuple:
-        name = "list of str"
-    elif origin is dict:
-        name = "table"
     else:
-        name = getattr(base, "__name__", str(base))
+        names = {bool: "bool", int: "int", float: "float", SecretStr: "secret", Path: "path", str: "str",
+                 tuple: "list of str", dict: "table"}
+        name = str(names.get(origin or base) or getattr(base, "__name__", base))
     return name + (" (optional)" if opt else "")
 
 
@@ -203,24 +189,17 @@ def _cast(tp: Any, value: Any, *, from_env: bool) -> Any:
         if from_env and isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
             return value.strip().lower() in ("1", "true", "yes", "on")
         raise _Bad(f"expected true or false, got {value!r}")
-    if base is int:
+    if base in (int, float):  # TOML gives int for a float setting written "5"; never bool
+        wanted = "a whole number" if base is int else "a number"
+        accepted = (int,) if base is int else (int, float)
         if from_env and isinstance(value, str):
             try:
-                return int(value.strip())
+                return base(value.strip())
             except ValueError:
-                raise _Bad(f"expected a whole number, got {value!r}") from None
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        raise _Bad(f"expected a whole number, got {value!r}")
-    if base is float:
-        if from_env and isinstance(value, str):
-            try:
-                return float(value.strip())
-            except ValueError:
-                raise _Bad(f"expected a number, got {value!r}") from None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        raise _Bad(f"expected a number, got {value!r}")
+                raise _Bad(f"expected {wanted}, got {value!r}") from None
+        if isinstance(value, accepted) and not isinstance(value, bool):
+            return base(value)
+        raise _Bad(f"expected {wanted}, got {value!r}")
     if base in (str, Path, SecretStr):
         if not isinstance(value, str):
             raise _Bad(f"expected a string, got {value!r}")

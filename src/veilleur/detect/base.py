@@ -21,12 +21,13 @@ import logging
 from collections.abc import Callable, Sequence
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from veilleur.detect.context import DetectionContext, MemberRef
 from veilleur.records import Finding, Message
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @runtime_checkable
@@ -199,20 +200,20 @@ class DetectorRegistry:
         return list(self.defaults)
 
     def create_detector(self, name: str, **options: Any) -> Detector:
-        try:
-            factory = self.detectors[name]
-        except KeyError:
-            known = ", ".join(sorted(self.detectors)) or "none"
-            raise KeyError(f"unknown detector {name!r} (available: {known})") from None
-        return factory(**options)
+        return _create(self.detectors, "detector", name, options)
 
     def create_pass(self, name: str, **options: Any) -> CommunityPass:
-        try:
-            factory = self.passes[name]
-        except KeyError:
-            known = ", ".join(sorted(self.passes)) or "none"
-            raise KeyError(f"unknown community pass {name!r} (available: {known})") from None
-        return factory(**options)
+        return _create(self.passes, "community pass", name, options)
+
+
+def _create(factories: dict[str, Callable[..., T]], what: str, name: str, options: dict[str, Any]) -> T:
+    """``factories[name](**options)``; an unknown name is a KeyError listing the known ones."""
+    try:
+        factory = factories[name]
+    except KeyError:
+        known = ", ".join(sorted(factories)) or "none"
+        raise KeyError(f"unknown {what} {name!r} (available: {known})") from None
+    return factory(**options)
 
 
 # The process-wide registry used when ``scan`` is given none: entry points, loaded on first use. The

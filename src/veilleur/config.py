@@ -318,7 +318,9 @@ def _apply_env(raw: dict[str, Any], env: Mapping[str, str], plugin_names: Callab
         if alias in env and new not in env:
             if alias not in _WARNED:
                 _WARNED.add(alias)
-                warnings.warn(f"{alias} is deprecated: use {new} (setting {dotted})", FutureWarning, stacklevel=3)
+                # one line ("environment:0: FutureWarning: ..."), not the caller's source line
+                warnings.warn_explicit(f"{alias} is deprecated: use {new} (setting {dotted})", FutureWarning,
+                                       "environment", 0)
             _set(raw, dotted.split("."), _EnvValue(alias, env[alias]))
 
 

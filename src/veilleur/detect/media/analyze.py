@@ -22,7 +22,7 @@ import numpy as np
 from PIL import ExifTags, Image, ImageOps
 
 from veilleur.detect.media import dicom_tags
-from veilleur.detect.media.sniff import IMAGE_KINDS, sniff_file
+from veilleur.detect.media.sniff import IMAGE_KINDS, MediaRefused, sniff_file
 from veilleur.detect.media.textcheck import TextCheck, check_text
 from veilleur.records import Region, Span
 from veilleur.taxonomy import Severity
@@ -93,10 +93,6 @@ def sha256_file(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-class MediaRefused(Exception):
-    """A file we will not decode (too large, corrupt): the reason is shown to the user."""
 
 
 def open_image(path: str | Path) -> Image.Image:

@@ -202,3 +202,15 @@ def test_options_are_the_settings_section_updated_by_the_scan_arguments(store: S
     pipeline.scan(store, registry=registry, detector_options={"raid": {"min_authors": 2}, "secrecy": {"gate": False}})
     assert seen["raid"] == {"window_hours": 1.5, "min_authors": 2}
     assert seen["secrecy"] == {"min_risk": "high", "lang": None, "gate": False}
+
+
+def test_a_builtin_declared_by_stale_metadata_falls_back_to_the_current_factory(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    dist = tmp_path / "veilleur_old-0.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: veilleur-old\nVersion: 0.0\n", encoding="utf-8")
+    (dist / "entry_points.txt").write_text("[veilleur.passes]\nraid = veilleur.detect.raid_old:RaidPass\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry = DetectorRegistry.from_entry_points()
+    assert isinstance(registry.passes["raid"].target, EntryPoint)  # type: ignore[attr-defined]
+    assert registry.create_pass("raid", min_authors=3).min_authors == 3  # type: ignore[attr-defined]

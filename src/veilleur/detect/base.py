@@ -115,20 +115,32 @@ BUILTIN_PASSES: dict[str, str] = {
 
 class _Lazy:
     """A factory named by ``module:attribute`` (an entry point or a built-in), imported on first use, so that
-    building a registry imports no detector (and no model library)."""
+    building a registry imports no detector (and no model library). ``fallback``: for a built-in declared
+    by stale metadata (an old install naming a factory that moved), the current ``module:attribute``."""
 
-    def __init__(self, name: str, target: str | EntryPoint) -> None:
+    def __init__(self, name: str, target: str | EntryPoint, fallback: str | None = None) -> None:
         self.name = name
         self.target = target
+        self.fallback = fallback
         self._factory: Callable[..., Any] | None = None
+
+    @staticmethod
+    def _resolve(target: str | EntryPoint) -> Any:
+        if isinstance(target, EntryPoint):
+            return target.load()
+        module, _, attr = target.partition(":")
+        return getattr(importlib.import_module(module), attr)
 
     def load(self) -> Callable[..., Any]:
         if self._factory is None:
-            if isinstance(self.target, EntryPoint):
-                obj = self.target.load()
-            else:
-                module, _, attr = self.target.partition(":")
-                obj = getattr(importlib.import_module(module), attr)
+            try:
+                obj = self._resolve(self.target)
+            except (ImportError, AttributeError) as exc:
+                if self.fallback is None:
+                    raise
+                log.warning("detector %s: installed entry point unusable (%s); using the built-in %s",
+                            self.name, exc, self.fallback)
+                obj = self._resolve(self.fallback)
             if not callable(obj) or isinstance(obj, ModuleType):
                 raise TypeError(f"{self.name}: the entry point must name a factory (a callable), not {obj!r}")
             self._factory = obj
@@ -179,8 +191,10 @@ class DetectorRegistry:
             declared = {ep.name: ep for ep in entry_points(group=group)}
             for name, target in table.items():
                 ep = declared.pop(name, None)
-                if ep is not None or builtins:
-                    add(name, _Lazy(name, ep if ep is not None else target))
+                if ep is not None:
+                    add(name, _Lazy(name, ep, fallback=target))
+                elif builtins:
+                    add(name, _Lazy(name, target))
             for name in sorted(declared):
                 add(name, _Lazy(name, declared[name]))
         return self

@@ -88,6 +88,8 @@ def main() -> None:
     ap.add_argument("--full", action="store_true", help="reference path: no cascade")
     args = ap.parse_args()
     opts = Options(cascade=not args.full) if HAS_CASCADE else Options()
+    if os.environ.get("VEILLEUR_TESSERACT_CLI") and hasattr(opts, "tesseract_cli"):
+        opts.tesseract_cli = True  # the detector no longer reads the environment: the option says it
     ocr_mode = "tesseract CLI" if os.environ.get("VEILLEUR_TESSERACT_CLI") or not HAS_CASCADE else "tesseract in-process"
     path = "before the cascade (old sources)" if not HAS_CASCADE else "full (no cascade)" if args.full else "cascade"
     print(f"path: {path}, {ocr_mode}; load average {_load()}, {os.cpu_count()} CPUs")

@@ -33,7 +33,6 @@ CLI_MODULES: tuple[str, ...] = (
     "veilleur.respond.cli",
     "veilleur.accounts.cli",
     "veilleur.notify.cli",
-    "veilleur.web.cli",
 )
 
 
@@ -61,12 +60,9 @@ def _root(
     db: str = typer.Option(None, "--db", help="Database URL (sqlite:///file or postgresql://...). Env: VEILLEUR_DB."),
     home: str = typer.Option(None, "--home", help="Data directory. Env: VEILLEUR_HOME."),
 ) -> None:
-    import os
+    from veilleur.config import use_invocation
 
-    if db:
-        os.environ["VEILLEUR_DB"] = db
-    if home:
-        os.environ["VEILLEUR_HOME"] = home
+    use_invocation(home=home, db_url=db)  # the defaults of every load_settings() of this run
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from veilleur.notify.alerts import install_listener
 

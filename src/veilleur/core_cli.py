@@ -27,6 +27,9 @@ console = Console(stderr=True)
 out = Console()
 
 
+WEB_APP_FACTORY = "veilleur.web:create_app"  # `veilleur serve`: uvicorn imports the adapter by this name
+
+
 def open_store() -> Store:
     return Store.open(load_settings())
 
@@ -207,6 +210,17 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         settings = load_settings()
         Store.open(settings).close()
         out.print(f"[green]✓[/] schema up to date: {settings.redacted()['db_url']}")
+
+    @app.command("serve")
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+        port: int = typer.Option(8000, help="Port."),
+    ) -> None:
+        """Start the moderator workspace and the /v1 API (uvicorn)."""
+        import uvicorn
+
+        # The HTTP adapter is named, not imported: uvicorn builds it (``create_app()`` reads the settings).
+        uvicorn.run(WEB_APP_FACTORY, factory=True, host=host, port=port, log_level="info", proxy_headers=False)
 
 
 def _print_summary(report) -> None:  # type: ignore[no-untyped-def]

@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from veilleur.detect.base import (
+    DetectionContext,
     Detector,
-    available_passes,
+    DetectorRegistry,
+    MemberRef,
     call_detect,
-    create_detector,
-    create_pass,
-    default_detectors,
+    default_registry,
 )
-from veilleur.detect.context import DetectionContext, MemberRef
 from veilleur.records import Finding, Message
 from veilleur.serialize import as_dict
 from veilleur.store import Store, StoredFinding
@@ -113,19 +112,18 @@ def _load_parents(store: Store, ctx: DetectionContext, batch: Sequence[Message])
 
 
 def _community_passes(ctx: DetectionContext, findings: list[Finding], report: ScanReport,
-                      options: dict[str, dict[str, Any]] | None, store: Store | None = None) -> list[Finding]:
-    """Run every registered community pass (raids, conversations) over the context and the findings.
+                      options: dict[str, dict[str, Any]] | None, store: Store | None = None,
+                      registry: DetectorRegistry | None = None) -> list[Finding]:
+    """Run every community pass of the registry (raids, conversations) over the context and the findings.
 
-    A pass's options come from ``options[name]``, else from the ``[detectors.<name>]`` settings section."""
+    A pass's options are its ``[detectors.<name>]`` settings section updated with ``options[name]``."""
+    registry = registry or default_registry()
     out: list[Finding] = []
-    for name in available_passes():
+    for name in registry.available_passes():
         t = time.perf_counter()
         try:
-            opts = (options or {}).get(name)
-            if opts is None and store is not None:
-                section = store.settings.get(f"detectors.{name}")
-                opts = dict(section) if isinstance(section, dict) else {}
-            p = create_pass(name, **(opts or {}))
+            opts = {**(store.settings.detector_options(name) if store is not None else {}), **(options or {}).get(name, {})}
+            p = registry.create_pass(name, **opts)
             new = p.run(ctx, [*ctx.prior_findings, *findings, *out])
             # A pass may flag earlier (history) messages too: a raid found when its third message arrives
             # covers the first two. Stable finding ids make this an update, never a duplicate.
@@ -177,19 +175,26 @@ def scan(
     message_uids: Sequence[str] | None = None,
     detectors: Sequence[str] | None = None,
     detector_options: dict[str, dict[str, Any]] | None = None,
+    registry: DetectorRegistry | None = None,
     batch_size: int = 256,
     progress: Callable[[int], None] | None = None,
     notify: bool = True,
     **filters: Any,
 ) -> ScanReport:
-    """Run detectors over stored messages (all, a list of uids, or ``filters`` as in ``Store.message_uids``)."""
+    """Run detectors over stored messages (all, a list of uids, or ``filters`` as in ``Store.message_uids``).
+
+    ``registry``: the detectors and passes to choose from (default: the built-ins and installed plugins).
+    A detector's options are its settings section (``store.settings.detector_options(name)``) updated with
+    ``detector_options[name]``."""
     t0 = time.perf_counter()
-    names = list(detectors) if detectors else default_detectors()
+    registry = registry or default_registry()
+    names = list(detectors) if detectors else registry.default_detectors()
     instances: list[Detector] = []
     report_errors: dict[str, str] = {}
     for name in names:
         try:
-            instances.append(create_detector(name, **(detector_options or {}).get(name, {})))
+            opts = {**store.settings.detector_options(name), **(detector_options or {}).get(name, {})}
+            instances.append(registry.create_detector(name, **opts))
         except Exception as exc:
             if detectors:  # explicitly asked for: fail loudly
                 raise
@@ -229,7 +234,7 @@ def scan(
         if progress:
             progress(len(batch))
     if ctx.messages:
-        passed = _community_passes(ctx, all_findings, report, detector_options, store)
+        passed = _community_passes(ctx, all_findings, report, detector_options, store, registry)
         all_findings.extend(passed)
         _supersede(store, ctx, passed)
     # Keep the highest-scoring finding when two detectors emit the same (message, detector, category).

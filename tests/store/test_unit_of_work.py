@@ -118,3 +118,51 @@ def test_login_session_and_its_audit_row_commit_together(store: Store, monkeypat
     assert _count(store, SessionRow) == 0
     sid, _csrf = auth.log_in(store, "alice", ip="127.0.0.1")
     assert sid and _count(store, SessionRow) == 1 and store.audit_log(action="login")[0].actor == "alice"
+
+
+def test_password_change_its_ended_sessions_and_audit_row_commit_together(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    auth.add_user(store, "bob", "the first long password", "moderator")
+    auth.log_in(store, "bob", ip="127.0.0.1")
+    auth.log_in(store, "bob", ip="127.0.0.2")
+    monkeypatch.setattr(store, "audit", _boom)  # the last step: the "user.password" audit row
+    with pytest.raises(Injected):
+        auth.set_password(store, "bob", "the second long password", actor="admin")
+    monkeypatch.undo()
+    assert auth.authenticate(store, "bob", "the first long password") is not None  # old password kept
+    assert auth.authenticate(store, "bob", "the second long password") is None
+    assert _count(store, SessionRow) == 2 and store.audit_log(action="user.password") == []
+    assert auth.set_password(store, "bob", "the second long password", actor="admin") == 2
+    assert _count(store, SessionRow) == 0 and len(store.audit_log(action="user.password")) == 1
+    assert auth.authenticate(store, "bob", "the second long password") is not None
+
+
+@pytest.mark.parametrize("change", ["add_user", "set_role", "set_disabled", "create_token", "revoke_token"])
+def test_account_changes_and_their_audit_rows_commit_together(store: Store, monkeypatch: pytest.MonkeyPatch,
+                                                              change: str) -> None:
+    from veilleur.accounts.models import ApiTokenRow, UserRow
+
+    auth.add_user(store, "carol", "a long enough password 2", "moderator")
+    token_id, _token = auth.create_token(store, "carol", "ci")
+    auth.log_in(store, "carol", ip="127.0.0.1")
+    steps = {
+        "add_user": lambda: auth.add_user(store, "dave", "a long enough password 3", "viewer"),
+        "set_role": lambda: auth.set_role(store, "carol", "viewer"),
+        "set_disabled": lambda: auth.set_disabled(store, "carol"),
+        "create_token": lambda: auth.create_token(store, "carol", "second"),
+        "revoke_token": lambda: auth.revoke_token(store, token_id),
+    }
+
+    def state() -> tuple[Any, ...]:
+        with store.session() as s:
+            users = sorted((u.login, u.role, u.disabled) for u in s.scalars(select(UserRow)))
+            tokens = sorted((t.id, t.revoked) for t in s.scalars(select(ApiTokenRow)))
+        return users, tokens, _count(store, SessionRow), len(store.audit_log())
+
+    before = state()
+    monkeypatch.setattr(store, "audit", _boom)  # the last step: the audit row
+    with pytest.raises(Injected):
+        steps[change]()
+    monkeypatch.undo()
+    assert state() == before  # nothing of the change was written
+    steps[change]()
+    assert state() != before and len(store.audit_log()) == before[3] + 1

@@ -153,7 +153,9 @@ def test_configured_by_toml(server: tuple[str, FakeLLM], monkeypatch: pytest.Mon
     monkeypatch.setenv("VEILLEUR_HOME", str(tmp_path))
     monkeypatch.delenv("VEILLEUR_CONFIG", raising=False)
     monkeypatch.delenv("VEILLEUR_TEXT_HARM_LLM_ENDPOINT", raising=False)
-    det = create()
+    from veilleur.config import load_settings
+
+    det = create(**load_settings().detector_options("text_harm"))  # the factory gets its [text_harm] section
     judge = det.analyzer.judge
     assert judge is not None and judge.model == "judge-1" and judge.budget == 3
     assert judge.url == url + "/chat/completions"

@@ -84,11 +84,12 @@ def add_user(store: Store, login: str, password: str, role: str, *, display_name
     check_role(role)
     if len(password) < MIN_PASSWORD:
         raise InputError("password", f"too short: at least {MIN_PASSWORD} characters")
-    with store.session() as s:
+    password_hash = _hasher.hash(password)
+    with store.transaction() as s:  # the account and its audit row: both or neither
         if s.get(UserRow, login) is not None:
             raise InputError("login", f"user {login!r} already exists")
-        s.add(UserRow(login=login, password_hash=_hasher.hash(password), role=role, display_name=display_name or login, email=email, disabled=False, created_at=now_utc()))
-    store.audit(actor, "user.added", login, {"role": role})
+        s.add(UserRow(login=login, password_hash=password_hash, role=role, display_name=display_name or login, email=email, disabled=False, created_at=now_utc()))
+        store.audit(actor, "user.added", login, {"role": role})
     return get_user(store, login)
 
 
@@ -107,42 +108,44 @@ def list_users(store: Store) -> list[User]:
 
 def set_role(store: Store, login: str, role: str, actor: str = "cli") -> User:
     check_role(role)
-    with store.session() as s:
+    with store.transaction() as s:
         r = s.get(UserRow, login)
         if r is None:
             raise NotFoundError(f"no user {login!r}")
         before, r.role = r.role, role
-    store.audit(actor, "user.role", login, {"before": before, "role": role})
+        store.audit(actor, "user.role", login, {"before": before, "role": role})
     return get_user(store, login)
 
 
 def set_disabled(store: Store, login: str, disabled: bool = True, actor: str = "cli") -> User:
-    with store.session() as s:
+    with store.transaction() as s:
         r = s.get(UserRow, login)
         if r is None:
             raise NotFoundError(f"no user {login!r}")
         r.disabled = disabled
         if disabled:  # a disabled account loses its open sessions at once
             s.execute(delete(SessionRow).where(SessionRow.login == login))
-    store.audit(actor, "user.disabled" if disabled else "user.enabled", login, {})
+        store.audit(actor, "user.disabled" if disabled else "user.enabled", login, {})
     return get_user(store, login)
 
 
 def set_password(store: Store, login: str, password: str, actor: str = "cli", *, keep_session: str | None = None) -> int:
     """Set a new password and end the account's sessions (all of them, or all but ``keep_session``, the
-    cookie value of the session that made the change). Returns the number of sessions ended."""
+    cookie value of the session that made the change). Returns the number of sessions ended.
+    The new hash, the ended sessions and the audit row commit together (all or nothing)."""
     if len(password) < MIN_PASSWORD:
         raise InputError("password", f"too short: at least {MIN_PASSWORD} characters")
-    with store.session() as s:
+    new_hash = _hasher.hash(password)  # argon2 outside the transaction: no write lock held while hashing
+    with store.transaction() as s:
         r = s.get(UserRow, login)
         if r is None:
             raise NotFoundError(f"no user {login!r}")
-        r.password_hash = _hasher.hash(password)
+        r.password_hash = new_hash
         q = delete(SessionRow).where(SessionRow.login == login)
         if keep_session:
             q = q.where(SessionRow.id_sha256 != sha256_hex(keep_session))
         ended = int(s.execute(q).rowcount or 0)  # type: ignore[attr-defined]
-    store.audit(actor, "user.password", login, {"sessions_ended": ended})
+        store.audit(actor, "user.password", login, {"sessions_ended": ended})
     return ended
 
 
@@ -199,20 +202,19 @@ def create_token(store: Store, login: str, name: str = "", actor: str = "cli") -
     get_user(store, login)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token_id = "tok_" + uuid.uuid4().hex[:12]
-    with store.session() as s:
+    with store.transaction() as s:
         s.add(ApiTokenRow(id=token_id, login=login, token_sha256=sha256_hex(token), name=name, created_at=now_utc(), revoked=False))
-    store.audit(actor, "token.created", login, {"token_id": token_id, "name": name})
+        store.audit(actor, "token.created", login, {"token_id": token_id, "name": name})
     return token_id, token
 
 
 def revoke_token(store: Store, token_id: str, actor: str = "cli") -> None:
-    with store.session() as s:
+    with store.transaction() as s:
         r = s.get(ApiTokenRow, token_id)
         if r is None:
             raise NotFoundError(f"no token {token_id!r}")
         r.revoked = True
-        login = r.login
-    store.audit(actor, "token.revoked", login, {"token_id": token_id})
+        store.audit(actor, "token.revoked", r.login, {"token_id": token_id})
 
 
 def list_tokens(store: Store, login: str | None = None) -> list[dict[str, object]]:

@@ -13,6 +13,7 @@ from typing import Any
 from veilleur.evidence import capture as _capture
 from veilleur.evidence import timestamp as ts
 from veilleur.evidence.bundle import export_bundle as _export
+from veilleur.evidence.settings import EvidenceSettings
 from veilleur.evidence.vault import EvidenceFile, EvidenceItem, LedgerEntry, Vault
 from veilleur.evidence.verify import VerifyReport
 from veilleur.evidence.verify import verify_bundle as _verify
@@ -47,7 +48,7 @@ __all__ = [
 
 def _after_write(vault: Vault) -> None:
     ts.mark_head_pending(vault)
-    if vault.store.settings.get("evidence.stamp_on_capture", True) and ts.tsa_config(vault.store.settings).urls:
+    if vault.store.settings.section(EvidenceSettings).stamp_on_capture and ts.tsa_config(vault.store.settings).urls:
         ts.stamp_pending(vault)
 
 

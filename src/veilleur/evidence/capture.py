@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from veilleur.errors import InputError
 from veilleur.evidence.render import PARIS, paris, render_card_pdf, render_card_png
+from veilleur.evidence.settings import EvidenceSettings
 from veilleur.evidence.vault import (
     EvidenceError,
     EvidenceFile,
@@ -284,12 +285,13 @@ def capture_url(
     if case_id is not None:
         vault.store.get_case(case_id)
     settings = vault.store.settings
-    lim: dict[str, Any] = {k: settings.get(f"evidence.capture.{k}") for k in URL_DEFAULTS}
-    lim["chromium"] = settings.get("evidence.chromium", CHROMIUM)
+    ev = settings.section(EvidenceSettings)
+    lim: dict[str, Any] = {k: getattr(ev.capture, k) for k in URL_DEFAULTS}
+    lim["chromium"] = ev.chromium
     lim.update(limits or {})
     if timeout_s is not None:
         lim["timeout_s"] = timeout_s
-    profiles = load_profiles(Path(settings.home), settings.get("evidence.site_profiles_file"))
+    profiles = load_profiles(Path(settings.home), ev.site_profiles_file)
     prof = profile_for(parts.hostname, profiles, site_profile)
     if prof["name"] != "generic" or site_profile:
         lim["site_profile"] = prof

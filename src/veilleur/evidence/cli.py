@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from veilleur.config import load_settings
+from veilleur.config import has_display, load_settings, secret_from_env
 from veilleur.errors import InputError
 from veilleur.evidence.render import paris
+from veilleur.evidence.settings import EvidenceSettings
 
 ev_app = typer.Typer(help="Evidence vault: captures, chain of custody, timestamps, verifiable bundles.", no_args_is_help=True)
 
 
 def _actor(actor: str | None) -> str:
+    """``--actor`` (or ``VEILLEUR_ACTOR``, read by the option), else ``cli:<user>``."""
     if actor:
         return actor
     try:
-        return os.environ.get("VEILLEUR_ACTOR") or f"cli:{getpass.getuser()}"
+        return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
 
@@ -57,7 +58,7 @@ def capture_cmd(
     account: str = typer.Option(None, "--account", help="URL: the account the session signs in as (as you declare it)."),
     operator: str = typer.Option(None, "--operator", help="URL: who makes the capture, as declared (name, quality) for the report."),
     site_profile: str = typer.Option(None, "--site-profile", help="URL: site profile to expand comments (default: by host)."),
-    actor: str = typer.Option(None, "--actor", help="Who captures (default: cli:<user>)."),
+    actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR", help="Who captures (default: cli:<user>)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Capture a URL, a file or a stored message into the vault."""
@@ -108,7 +109,7 @@ def list_cmd(
 @ev_app.command("show")
 def show_cmd(
     item_id: str = typer.Argument(..., help="Evidence item id (ev_…)."),
-    actor: str = typer.Option(None, "--actor"),
+    actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Show an item, its files and its ledger entries (the consultation is logged)."""
@@ -140,7 +141,7 @@ def export_cmd(
         None, "--recipient",
         help="procureur|ordre: sealed originals and views; platform|cnil (and by default): pseudonymised views only.",
     ),
-    actor: str = typer.Option(None, "--actor"),
+    actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR"),
     allow_broken_ledger: bool = typer.Option(
         False, "--allow-broken-ledger", help="Export even if the ledger fails its check (the report says so in red)."
     ),
@@ -245,7 +246,7 @@ def open_cmd(
     reason: str = typer.Option(..., "--reason", help="Why you open the original (written to the ledger)."),
     role: str = typer.Option(..., "--role", help="Your role, e.g. avocat, procureur, dpo ([evidence] original_roles)."),
     output: Path = typer.Option(Path("."), "-o", "--output", help="Folder to copy the original files into."),
-    actor: str = typer.Option(None, "--actor"),
+    actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR"),
 ) -> None:
     """Open an item's sealed original (not its pseudonymised view): needs a role and a reason, logged in the ledger."""
     from veilleur.evidence import api
@@ -257,7 +258,7 @@ def open_cmd(
 
 
 @ev_app.command("view")
-def view_cmd(item_id: str = typer.Argument(..., help="Evidence item id (ev_…)."), actor: str = typer.Option(None, "--actor")) -> None:
+def view_cmd(item_id: str = typer.Argument(..., help="Evidence item id (ev_…)."), actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR")) -> None:
     """Make (and seal) the pseudonymised view of an item: identifiers masked, faces blurred."""
     from veilleur.evidence import api
 
@@ -284,7 +285,7 @@ def timestamp_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 @ev_app.command("note")
-def note_cmd(item_id: str, text: str, actor: str = typer.Option(None, "--actor")) -> None:
+def note_cmd(item_id: str, text: str, actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR")) -> None:
     """Add a note to an item's chain of custody."""
     from veilleur.evidence import api
 
@@ -298,7 +299,7 @@ def hold_cmd(
     item_id: str,
     release: bool = typer.Option(False, "--release", help="Lift the legal hold."),
     reason: str = typer.Option("", "--reason"),
-    actor: str = typer.Option(None, "--actor"),
+    actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR"),
 ) -> None:
     """Put an item under legal hold (it can no longer be deleted), or lift it."""
     from veilleur.evidence import api
@@ -309,7 +310,7 @@ def hold_cmd(
 
 
 @ev_app.command("delete")
-def delete_cmd(item_id: str, reason: str = typer.Option(..., "--reason"), actor: str = typer.Option(None, "--actor")) -> None:
+def delete_cmd(item_id: str, reason: str = typer.Option(..., "--reason"), actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR")) -> None:
     """Record the deletion of an item (refused under legal hold; files and ledger are kept)."""
     from veilleur.evidence import api
 
@@ -356,24 +357,24 @@ def login_cmd(
     settings = load_settings()
     st = ss.SessionStore(settings.home)
     ss.check_site(site)
-    chromium = str(settings.get("evidence.chromium", "/usr/bin/chromium"))
+    chromium = settings.section(EvidenceSettings).chromium
     if storage_state is not None:
         info = ss.import_storage_state(st, site, storage_state, account=account)
         typer.secho(f"{storage_state}: imported; delete this plain-text file now (the saved copy is encrypted)", fg="yellow", err=True)
     elif username is not None:
         if not url or not password_env:
             raise InputError("login", "--username needs --url and --password-env VAR (the password is never given on the command line)")
-        password = os.environ.get(password_env)
-        if not password:
+        secret = secret_from_env(password_env)
+        if secret is None:
             raise InputError("--password-env", f"environment variable {password_env} is empty or not set")
         info = ss.login_form(
-            st, site, url, chromium=chromium, username=username, password=password, account=account,
+            st, site, url, chromium=chromium, username=username, password=secret.get_secret_value(), account=account,
             username_selector=username_selector, password_selector=password_selector, submit_selector=submit_selector,
         )
     else:
         if not url:
             raise InputError("login", "give --url LOGIN_URL (or --storage-state FILE)")
-        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        if not has_display():
             raise InputError("login", "no graphical display for the login window: use --storage-state FILE or --username/--password-env")
         typer.echo("Une fenêtre Chromium s'ouvre : connectez-vous, puis fermez la fenêtre. / Sign in, then close the window.")
         info = ss.login_interactive(st, site, url, chromium=chromium, account=account, timeout_s=timeout)

@@ -12,7 +12,6 @@ import contextlib
 import fcntl
 import hashlib
 import ipaddress
-import os
 import platform
 import re
 import secrets
@@ -24,6 +23,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from veilleur import __version__
+from veilleur.config import environment_values
+from veilleur.evidence.settings import EvidenceSettings
 
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "ftp_proxy")
 NOT_CHECKED = "non vérifiée"
@@ -55,10 +56,7 @@ def _mask_url(u: str) -> str:
 
 
 def proxy_settings(chromium_flags: list[str]) -> dict[str, Any]:
-    env = {}
-    for k, v in os.environ.items():
-        if k.lower() in PROXY_VARS and v:
-            env[k] = _mask_url(v)
+    env = {k: _mask_url(v) for k, v in environment_values(PROXY_VARS).items()}
     flags = [f for f in chromium_flags if "proxy" in f.lower()]
     return {
         "environment": env,
@@ -198,7 +196,7 @@ def collect(settings: Any, host: str, chromium_flags: list[str], operator: str |
         "local_ips": local_ips(),
         "dns": dns_answers(host),
         "proxy": proxy_settings(chromium_flags),
-        "public_ip": public_ip(settings.get("evidence.public_ip_echo_url")),
+        "public_ip": public_ip(settings.section(EvidenceSettings).public_ip_echo_url),
         "clock": clock_offset(settings),
         "disclaimer": DISCLAIMER_FR,
     }

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from veilleur.config import has_display
 from veilleur.errors import InputError, NotFoundError
 from veilleur.evidence.vault import EvidenceError
 from veilleur.serialize import as_dict
@@ -194,7 +195,7 @@ def login_interactive(
     from playwright.sync_api import sync_playwright
 
     _url(url)
-    if not headless and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    if not headless and not has_display():
         raise EvidenceError("no graphical display for the login window: use --storage-state FILE or --username/--password-env")
     profile = store.profile_dir(site)
     shutil.rmtree(profile, ignore_errors=True)

@@ -25,8 +25,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from sqlalchemy import select
 
+from veilleur.config import Settings
 from veilleur.errors import ConfigError
 from veilleur.evidence.models import TimestampHeadRow, TimestampTokenRow
+from veilleur.evidence.settings import EvidenceSettings
 from veilleur.evidence.vault import Vault
 from veilleur.store.models import now_utc
 
@@ -62,13 +64,9 @@ class TSAConfig:
     timeout_s: float
 
 
-def tsa_config(settings: Any) -> TSAConfig:
-    urls = settings.get("evidence.tsa_urls", []) or []
-    if isinstance(urls, str):
-        urls = [urls]
-    ca_files = settings.get("evidence.tsa_ca_files", []) or []
-    if isinstance(ca_files, str):
-        ca_files = [ca_files]
+def tsa_config(settings: Settings) -> TSAConfig:
+    ev = settings.section(EvidenceSettings)
+    urls, ca_files = ev.tsa_urls, ev.tsa_ca_files
     pem_data = b""
     for f in ca_files:
         p = Path(str(f)).expanduser()
@@ -76,7 +74,7 @@ def tsa_config(settings: Any) -> TSAConfig:
             pem_data += p.read_bytes().strip() + b"\n"
         except OSError as exc:
             raise ConfigError(f"evidence.tsa_ca_files: cannot read {p} ({exc.strerror})") from None
-    return TSAConfig(tuple(str(u) for u in urls), pem_data or None, float(settings.get("evidence.tsa_timeout_s", 10)))
+    return TSAConfig(tuple(str(u) for u in urls), pem_data or None, ev.tsa_timeout_s)
 
 
 def build_request(digest: bytes, nonce: int | None = None) -> bytes:

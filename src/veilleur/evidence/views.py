@@ -20,7 +20,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from veilleur.config import Settings
 from veilleur.errors import InputError
+from veilleur.evidence.settings import EvidenceSettings
 from veilleur.evidence.vault import EvidenceError, EvidenceFile, EvidenceItem, Vault
 from veilleur.records import dumps
 from veilleur.store.models import now_utc
@@ -168,9 +170,8 @@ def ensure_views(vault: Vault, case_id: str, *, actor: str) -> list[EvidenceItem
     return out
 
 
-def original_roles(settings: Any) -> tuple[str, ...]:
-    roles = settings.get("evidence.original_roles", list(DEFAULT_ORIGINAL_ROLES)) or []
-    return tuple(str(r) for r in ([roles] if isinstance(roles, str) else roles))
+def original_roles(settings: Settings) -> tuple[str, ...]:
+    return settings.section(EvidenceSettings).original_roles
 
 
 def open_original(vault: Vault, item_id: str, *, actor: str, role: str, reason: str, out_dir: str | Path) -> list[Path]:

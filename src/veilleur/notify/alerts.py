@@ -26,11 +26,12 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlalchemy import select
 
-from veilleur.config import Settings
+from veilleur.config import SecretStr, Settings
 from veilleur.errors import ConfigError, InputError
 from veilleur.i18n import translate
 from veilleur.moderate import queries
 from veilleur.notify.models import AlertSubscriptionRow, NotificationRow, WebhookRow
+from veilleur.notify.settings import AlertSettings
 from veilleur.store import Store, StoredFinding
 from veilleur.store.models import now_utc
 from veilleur.taxonomy import Severity, label
@@ -48,35 +49,27 @@ class SmtpConfig:
     port: int = 25
     sender: str = "veilleur@localhost"
     user: str | None = None
-    password: str | None = None
+    password: SecretStr | None = None
     starttls: bool = False
     ssl: bool = False
     timeout: float = 10.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpConfig | None:
-        host = settings.get("alerts.smtp.host")
-        if not host:
+        smtp = settings.section(AlertSettings).smtp
+        if not smtp.host:
             return None
-        return cls(
-            host=str(host),
-            port=int(settings.get("alerts.smtp.port", 25)),
-            sender=str(settings.get("alerts.smtp.from", "veilleur@localhost")),
-            user=settings.get("alerts.smtp.user"),
-            password=settings.get("alerts.smtp.password"),
-            starttls=bool(settings.get("alerts.smtp.starttls", False)),
-            ssl=bool(settings.get("alerts.smtp.ssl", False)),
-            timeout=float(settings.get("alerts.smtp.timeout", 10.0)),
-        )
+        return cls(host=smtp.host, port=smtp.port, sender=smtp.sender, user=smtp.user, password=smtp.password,
+                   starttls=smtp.starttls, ssl=smtp.ssl, timeout=smtp.timeout)
 
 
 def base_url(settings: Settings) -> str:
-    return str(settings.get("web.base_url", "http://127.0.0.1:8000")).rstrip("/")
+    return settings.public_url
 
 
 def alert_min_severity(settings: Settings) -> Severity:
     try:
-        return Severity.parse(settings.get("alerts.min_severity", "high"))
+        return Severity.parse(settings.section(AlertSettings).min_severity)
     except ValueError as exc:
         raise ConfigError(f"alerts.min_severity: {exc}") from None
 
@@ -218,7 +211,7 @@ def send_email(cfg: SmtpConfig, to: str, subject: str, body: str) -> None:
         if cfg.starttls and not cfg.ssl:
             smtp.starttls(context=ssl.create_default_context())
         if cfg.user and cfg.password:
-            smtp.login(cfg.user, cfg.password)
+            smtp.login(cfg.user, cfg.password.get_secret_value())
         smtp.send_message(msg)
 
 
@@ -292,8 +285,8 @@ def notify_new_findings(store: Store, findings: list[StoredFinding]) -> dict[str
             continue
         payload = {"event": "findings.new", "sent_at": now_utc().isoformat(), "findings": [_finding_payload(sf, url) for sf in mine]}
         ok, attempts, error = send_webhook(hook_url, secret, payload,
-                                           retries=int(settings.get("alerts.webhook_retries", 3)),
-                                           backoff_s=float(settings.get("alerts.webhook_backoff_s", 0.5)))
+                                           retries=settings.section(AlertSettings).webhook_retries,
+                                           backoff_s=settings.section(AlertSettings).webhook_backoff_s)
         _log(store, "webhook", _safe_url(hook_url), community, [sf.finding.id for sf in mine], "sent" if ok else "failed",
              attempts, error, f"{len(mine)} finding(s)")
         sent["webhook" if ok else "failed"] += 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import typer
@@ -54,9 +53,11 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         secret_stdin: bool = typer.Option(False, "--secret-stdin", help="Read the HMAC secret from stdin."),
     ) -> None:
         """Add a webhook; bodies are signed with HMAC-SHA256 (secret from stdin or $VEILLEUR_WEBHOOK_SECRET)."""
+        from veilleur.config import secret_from_env
         from veilleur.notify import alerts
 
-        secret = sys.stdin.readline().strip() if secret_stdin else os.environ.get("VEILLEUR_WEBHOOK_SECRET", "")
+        env_secret = secret_from_env("VEILLEUR_WEBHOOK_SECRET")
+        secret = sys.stdin.readline().strip() if secret_stdin else (env_secret.get_secret_value() if env_secret else "")
         if not secret:
             raise InputError("secret", "give the webhook secret with --secret-stdin or $VEILLEUR_WEBHOOK_SECRET")
         try:

@@ -243,14 +243,13 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         if fmt not in FORMATS:
             raise InputError(out, f"unknown format {fmt!r}; expected {', '.join(FORMATS)}")
         cf, store = _load(case_id, file)
-        values: dict[str, Any] = {}
-        try:
-            from veilleur.config import load_settings
+        from veilleur.config import load_settings
+        from veilleur.respond.documents import use_settings
+        from veilleur.respond.settings import DocumentsSettings
 
-            values = load_settings().values
-        except Exception:  # settings are optional here: --set covers everything
-            values = {}
-        parties = Parties.from_settings(values, _parse_sets(sets))
+        doc_settings = load_settings().section(DocumentsSettings)  # a bad veilleur.toml is one clear error
+        use_settings(doc_settings)
+        parties = Parties.from_settings(doc_settings, _parse_sets(sets))
         data, meta = generate_document(cf, kind, parties, fmt)
         for w in meta.pop("warnings", []):
             typer.echo(f"Attention / warning: {w}", err=True)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,9 +23,10 @@ from veilleur.law.deadlines import case_deadlines
 from veilleur.law.qualify import Qualification, qualify
 from veilleur.records import Message
 from veilleur.respond.casefile import CaseFile
+from veilleur.respond.settings import DocumentsSettings
 from veilleur.taxonomy import is_secrecy, label
 
-FONT_DIR = Path(os.environ.get("VEILLEUR_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+FONT_DIR = DocumentsSettings().font_dir  # [respond] font_dir; the composition root calls ``use_settings``
 FORMATS = ("pdf", "md", "txt")
 MAX_QUOTE = 2000  # longer messages end with « […] » (documented in docs/respond.md)
 DEFAULTS = {
@@ -162,13 +162,13 @@ class Parties:
     anonymous: bool = False  # DSA 16(2)(c) exception only (child sexual abuse offences)
 
     @classmethod
-    def from_settings(cls, values: dict[str, Any], overrides: dict[str, str] | None = None) -> Parties:
-        sender = dict((values.get("respond") or {}).get("sender") or {})
-        opts = {k: str(v) for k, v in ((values.get("respond") or {}).get("options") or {}).items()}
+    def from_settings(cls, settings: DocumentsSettings | None = None, overrides: dict[str, str] | None = None) -> Parties:
+        settings = settings or DocumentsSettings()
+        opts = {k: str(v) for k, v in settings.options.items()}
         p = cls()
         for k in ("name", "email", "address", "phone", "capacity", "city"):
-            if sender.get(k):
-                setattr(p, k, str(sender[k]))
+            if getattr(settings.sender, k):
+                setattr(p, k, str(getattr(settings.sender, k)))
         p.opts.update(opts)
         for k, v in (overrides or {}).items():
             if k in ("name", "email", "address", "phone", "capacity", "city"):
@@ -827,6 +827,12 @@ def check_public_reply(text: str) -> None:
         )
 
 
+def use_settings(settings: DocumentsSettings) -> None:
+    """Apply the ``[respond]`` settings that are not per document (the font folder)."""
+    global FONT_DIR
+    FONT_DIR = settings.font_dir
+
+
 def _fonts() -> dict[str, Path]:
     files = {
         "": "DejaVuSerif.ttf",
@@ -840,7 +846,7 @@ def _fonts() -> dict[str, Path]:
     if missing:
         raise DocumentError(
             f"DejaVu fonts not found ({', '.join(missing)}): install the Debian package fonts-dejavu-core "
-            "or set VEILLEUR_FONT_DIR / polices DejaVu absentes"
+            "or set [respond] font_dir (VEILLEUR_RESPOND__FONT_DIR) / polices DejaVu absentes"
         )
     return paths
 

@@ -7,6 +7,7 @@ these methods; they never write SQL of their own against the core tables.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -53,6 +54,7 @@ from veilleur.store.models import (
     ScanRow,
     now_utc,
 )
+from veilleur.store.settings import StoreSettings
 from veilleur.taxonomy import Severity
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -128,7 +130,7 @@ class AuditEntry:
         return as_dict(self, data=self.data)
 
 
-DEFAULT_BUSY_TIMEOUT_S = 30.0
+DEFAULT_BUSY_TIMEOUT_S = StoreSettings().busy_timeout_s
 # Per engine: how long a SQLite connection waits for another process's write lock (``Store.set_busy_timeout``).
 _BUSY_MS: weakref.WeakKeyDictionary[Engine, list[int]] = weakref.WeakKeyDictionary()
 
@@ -260,8 +262,8 @@ class Store:
     def open(cls, settings: Settings | None = None, *, url: str | None = None, migrate: bool = True) -> Store:
         settings = settings or load_settings(db_url=url)
         if url:
-            settings.db_url = url
-        store = cls(make_engine(settings.db_url, float(settings.get("store.busy_timeout_s", DEFAULT_BUSY_TIMEOUT_S))), settings)
+            settings = dataclasses.replace(settings, db_url=url)
+        store = cls(make_engine(settings.db_url, settings.section(StoreSettings).busy_timeout_s), settings)
         if migrate:
             store.migrate()
         return store

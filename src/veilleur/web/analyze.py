@@ -24,6 +24,7 @@ from typing import Any
 
 from veilleur.config import Settings
 from veilleur.records import Finding, Message
+from veilleur.web.settings import ApiSettings
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +57,12 @@ class _Job:
 
 
 class _Runner:
-    """Loads detectors once (failures remembered) and runs each once on a batch of messages."""
+    """Loads detectors once (failures remembered) and runs each once on a batch of messages.
 
-    def __init__(self) -> None:
+    ``options``: each detector's options (its settings section), by name."""
+
+    def __init__(self, options: dict[str, dict[str, Any]] | None = None) -> None:
+        self.options = dict(options or {})
         self.detectors: dict[str, Any] = {}
         self.errors: dict[str, str] = {}
 
@@ -70,7 +74,7 @@ class _Runner:
         from veilleur.detect.base import create_detector
 
         try:
-            det = create_detector(name)
+            det = create_detector(name, **self.options.get(name, {}))
         except Exception as exc:
             self.errors[name] = str(exc)
             raise DetectorUnavailable(name, str(exc)) from None
@@ -108,12 +112,10 @@ class _Runner:
         return found, versions
 
 
-def _child_main(conn: Any, home: str, names: list[str], preload: bool) -> None:
-    """The detector process (``api.analyze_processes = 1``): answers batches sent by the parent's worker thread."""
-    import os
-
-    os.environ["VEILLEUR_HOME"] = home
-    runner = _Runner()
+def _child_main(conn: Any, options: dict[str, dict[str, Any]], names: list[str], preload: bool) -> None:
+    """The detector process (``api.analyze_processes = 1``): answers batches sent by the parent's worker thread.
+    ``options``: the detectors' options, computed by the parent from its settings."""
+    runner = _Runner(options)
     if preload:
         runner.warm(names)
     conn.send(("ready", runner.versions(), dict(runner.errors)))
@@ -137,12 +139,12 @@ def _child_main(conn: Any, home: str, names: list[str], preload: bool) -> None:
 class _Child:
     """One detector process: the models live there, so detection runs beside the web process, not under its GIL."""
 
-    def __init__(self, home: str, names: list[str], preload: bool) -> None:
+    def __init__(self, options: dict[str, dict[str, Any]], names: list[str], preload: bool) -> None:
         import multiprocessing
 
         ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
         self.conn, child_conn = ctx.Pipe()
-        self.proc = ctx.Process(target=_child_main, args=(child_conn, home, names, preload), name="veilleur-analyze-worker",
+        self.proc = ctx.Process(target=_child_main, args=(child_conn, options, names, preload), name="veilleur-analyze-worker",
                                 daemon=True)
         self.proc.start()
         child_conn.close()
@@ -176,11 +178,13 @@ class _Child:
 class AnalyzeService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.batch_s = float(settings.get("api.analyze_batch_ms", 5)) / 1000
-        self.max_batch = max(1, int(settings.get("api.analyze_max_batch", 32)))
-        self.preload = bool(settings.get("api.preload", True))
-        self.processes = min(1, max(0, int(settings.get("api.analyze_processes", 0))))
-        self._runner = _Runner()
+        api = settings.section(ApiSettings)
+        self.api = api
+        self.batch_s = api.analyze_batch_ms / 1000
+        self.max_batch = max(1, api.analyze_max_batch)
+        self.preload = api.preload
+        self.processes = min(1, max(0, api.analyze_processes))
+        self._runner = _Runner(self.detector_options())
         self._child: _Child | None = None
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._thread: threading.Thread | None = None
@@ -191,9 +195,12 @@ class AnalyzeService:
 
     # -- life cycle --------------------------------------------------------------------------------------------
     def configured(self) -> list[str]:
-        names = list(self.settings.get("api.text_detectors", ["text_harm", "secrecy"]))
-        names += [n for n in self.settings.get("api.image_detectors", ["media"]) if n not in names]
+        names = list(self.api.text_detectors)
+        names += [n for n in self.api.image_detectors if n not in names]
         return names
+
+    def detector_options(self) -> dict[str, dict[str, Any]]:
+        return {name: self.settings.detector_options(name) for name in self.configured()}
 
     def start(self) -> None:
         with self._start_lock:
@@ -230,7 +237,7 @@ class AnalyzeService:
 
     # -- worker ------------------------------------------------------------------------------------------------
     def _start_child(self) -> None:
-        self._child = _Child(str(self.settings.home), self.configured(), self.preload)
+        self._child = _Child(self.detector_options(), self.configured(), self.preload)
 
     def _run(self) -> None:
         try:
@@ -323,10 +330,8 @@ _LINGUA: dict[tuple[Any, ...], Any] = {}
 
 def language(text: str, wanted: Sequence[str] | None) -> str | None:
     """French or English (or None) for ``text``; with one expected language, that one."""
-    try:
-        from lingua import Language, LanguageDetectorBuilder
-    except ImportError:
-        return None
+    from lingua import Language, LanguageDetectorBuilder  # a dependency (lazy: start-up time)
+
     langs = {"fr": Language.FRENCH, "en": Language.ENGLISH}
     use = tuple(langs[x] for x in (wanted or ["fr", "en"]))
     if len(use) == 1:

@@ -32,6 +32,7 @@ from veilleur.store import Store
 from veilleur.taxonomy import CATEGORIES, Severity
 from veilleur.web.analyze import AnalyzeService, DetectorFailed, DetectorUnavailable
 from veilleur.web.deps import get_store
+from veilleur.web.settings import ApiSettings
 
 bearer = HTTPBearer(auto_error=False, description="API token from `veilleur user token-create`")
 router = APIRouter(prefix="/v1", tags=["v1"])
@@ -243,16 +244,16 @@ def me(user: AnyUser) -> MeOut:
 @router.post("/analyze", response_model=AnalyzeResponse)
 async def analyze(request: Request, body: AnalyzeRequest, user: Viewer) -> AnalyzeResponse:
     """Score a text and/or an image against the taxonomy without storing anything (Perspective-like)."""
-    settings = request.app.state.settings
+    api = request.app.state.settings.section(ApiSettings)
     names: list[str] = []
     if body.text:
-        names += list(settings.get("api.text_detectors", ["text_harm", "secrecy"]))
+        names += list(api.text_detectors)
     tmp = tempfile.TemporaryDirectory(prefix="veilleur-analyze-") if body.image else None
     try:
         attachments: tuple[Attachment, ...] = ()
         if body.image and tmp is not None:
             attachments = (await run_in_threadpool(_image_attachment, body.image, Path(tmp.name)),)
-            names += [n for n in settings.get("api.image_detectors", ["media"]) if n not in names]
+            names += [n for n in api.image_detectors if n not in names]
         msg = Message(source="api", community_id="analyze", community_name="analyze", message_id="analyze-" + uuid.uuid4().hex,
                       author=Author("api", "api"), created_at=datetime.now(UTC), text=body.text or "", attachments=attachments)
         try:
@@ -310,7 +311,7 @@ def ingest(request: Request, body: IngestRequest, user: Moderator) -> IngestResp
     if body.scan:
         from veilleur.pipeline import scan
 
-        names = request.app.state.settings.get("api.scan_detectors")
+        names = list(request.app.state.settings.section(ApiSettings).scan_detectors)
         try:
             rep = scan(store, message_uids=[m.uid for m in msgs], detectors=names or None)
         except Exception as exc:  # detectors named explicitly but not loadable

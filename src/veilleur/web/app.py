@@ -38,6 +38,7 @@ from veilleur.web.security import (
     LoginRequired,
     safe_url,
 )
+from veilleur.web.settings import WebSettings
 
 HERE = Path(__file__).parent
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -68,16 +69,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store
     app.state.analyzer = analyzer
     app.state.settings = settings
+    web = settings.section(WebSettings)
     app.state.limiter = auth.LoginLimiter(
-        max_failures=int(settings.get("web.login_max_failures", 5)),
-        window_s=float(settings.get("web.login_window_s", 900)),
-        max_per_ip=int(settings.get("web.login_max_per_address", 20)),
-        max_concurrent=int(settings.get("web.login_concurrency", 2)),
+        max_failures=web.login_max_failures,
+        window_s=web.login_window_s,
+        max_per_ip=web.login_max_per_address,
+        max_concurrent=web.login_concurrency,
     )
-    app.state.audit_throttle = auth.AuditThrottle(float(settings.get("web.login_audit_interval_s", 60)))
+    app.state.audit_throttle = auth.AuditThrottle(web.login_audit_interval_s)
     # A request waits at most this long for another process's write lock (a long import), then 503.
-    store.set_busy_timeout(float(settings.get("web.db_busy_timeout_s", 5)))
-    app.state.secure_cookies = bool(settings.get("web.secure_cookies", False))
+    store.set_busy_timeout(web.db_busy_timeout_s)
+    app.state.secure_cookies = web.secure_cookies
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     # Every printed value has its bidi controls closed: a name cannot reverse the text after it (I11).
     templates.env.finalize = lambda v: balance_bidi(v) if isinstance(v, str) else v
@@ -98,9 +100,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.add_middleware(
         BodyLimitMiddleware,
         limits=[("/login", 16 * 1024),
-                ("/v1/analyze", int(float(settings.get("web.max_body_analyze_mb", 16)) * mb)),
-                ("/v1/messages", int(float(settings.get("web.max_body_messages_mb", 32)) * mb))],
-        default=int(float(settings.get("web.max_body_mb", 1)) * mb),
+                ("/v1/analyze", int(web.max_body_analyze_mb * mb)),
+                ("/v1/messages", int(web.max_body_messages_mb * mb))],
+        default=int(web.max_body_mb * mb),
         token_ok=lambda token: auth.user_for_token(store, token, touch=False) is not None,
     )
     app.include_router(conversations_router)

@@ -40,6 +40,7 @@ from veilleur.web.security import (
     require_page,
     safe_next,
 )
+from veilleur.web.settings import WebSettings
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -190,7 +191,7 @@ def login(request: Request, login: str = Form("", max_length=255), password: str
         limiter.end(login, ip, verdict)
     if user is None:
         return refused(401, "login.failed", "login.failed", None if known else f"unknown:{ip}")
-    hours = float(request.app.state.settings.get("web.session_hours", 12))
+    hours = request.app.state.settings.section(WebSettings).session_hours
     sid, _csrf = auth.retry_busy(lambda: auth.log_in(store, user.login, hours=hours, ip=ip))
     default = "/cases" if user.role == "target" else "/dashboard"
     r = RedirectResponse(safe_next(next if next != "/" else default, default), status_code=303)

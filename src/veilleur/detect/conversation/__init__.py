@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from veilleur.detect.base import register_pass
 from veilleur.detect.context import DetectionContext
 from veilleur.detect.conversation.analyse import (
     ConversationResult,
@@ -25,7 +24,7 @@ DETECTOR = "conversation"
 VERSION = "1.0"
 PARIS = ZoneInfo("Europe/Paris")
 
-__all__ = ["ConversationPass", "Settings", "analyse", "findings_from"]
+__all__ = ["ConversationPass", "Settings", "analyse", "factory", "findings_from"]
 
 
 def _when(dt: Any) -> str:
@@ -158,4 +157,6 @@ def findings_from(res: ConversationResult, prior: Sequence[Finding] = ()) -> lis
     return sorted(out.values(), key=lambda f: (f.message_uid, f.category))
 
 
-register_pass(DETECTOR, ConversationPass)
+def factory(**options: Any) -> ConversationPass:
+    """The ``conversation`` entry point (group ``veilleur.passes``): the pass from its options."""
+    return ConversationPass(**options)

@@ -22,7 +22,7 @@ import numpy as np
 from PIL import ExifTags, Image, ImageOps
 
 from veilleur.detect.media import dicom_tags
-from veilleur.detect.media.sniff import IMAGE_KINDS, sniff_file
+from veilleur.detect.media.sniff import IMAGE_KINDS, MediaRefused, sniff_file
 from veilleur.detect.media.textcheck import TextCheck, check_text
 from veilleur.records import Region, Span
 from veilleur.taxonomy import Severity
@@ -93,10 +93,6 @@ def sha256_file(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-class MediaRefused(Exception):
-    """A file we will not decode (too large, corrupt): the reason is shown to the user."""
 
 
 def open_image(path: str | Path) -> Image.Image:
@@ -196,8 +192,9 @@ def _exif_hit(info: dict[str, Any]) -> MediaHit | None:
 class Options:
     ocr: bool = True
     nudenet: bool = True
-    ocr_engine: str | None = None
+    ocr_engine: str | None = None  # None or "auto": the first available
     cascade: bool = True  # False: every detector on every picture, OCR on the whole picture (slow, reference)
+    tesseract_cli: bool = False  # the tesseract program rather than its library ([detectors.media] tesseract_cli)
 
 
 def _text_hit(check: TextCheck, words: Any, sha: str, frame: int | None, category: str, where: str) -> MediaHit | None:
@@ -408,6 +405,10 @@ def _analyse_dicom(report: MediaReport, path: Path, opts: Options) -> None:
 def analyze_file(path: str | Path, sha256: str | None = None, *, options: Options | None = None) -> MediaReport:
     """Analyse one media file; problems are reported in ``MediaReport.errors``, never raised."""
     opts = options or Options()
+    if opts.tesseract_cli:  # also in a worker process, which starts with the defaults
+        from veilleur.detect.media import ocr as ocr_mod
+
+        ocr_mod.use_tesseract_cli(True)
     p = Path(path)
     try:
         sha = sha256 or sha256_file(p)
@@ -440,13 +441,10 @@ def analyze_file(path: str | Path, sha256: str | None = None, *, options: Option
 
 def _worker_init() -> None:
     """A worker process: one thread per library (the pool gives the parallelism)."""
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    try:
-        import cv2
+    os.putenv("OMP_THREAD_LIMIT", "1")  # for the OpenMP runtime of this worker, before it loads
+    import cv2  # a dependency (opencv-python-headless)
 
-        cv2.setNumThreads(1)
-    except ImportError:
-        pass
+    cv2.setNumThreads(1)
 
 
 def _worker_analyse(args: tuple[str, str | None, Options]) -> MediaReport:
@@ -481,6 +479,10 @@ def analyze_files(
     from concurrent.futures import as_completed
 
     opts = options or Options()
+    if opts.tesseract_cli:  # also in a worker process, which starts with the defaults
+        from veilleur.detect.media import ocr as ocr_mod
+
+        ocr_mod.use_tesseract_cli(True)
     shas = list(sha256s) if sha256s is not None else [None] * len(paths)
     if len(shas) != len(paths):
         raise ValueError("sha256s must match paths")

@@ -48,6 +48,10 @@ def media_check(
     no_ocr: bool = typer.Option(False, "--no-ocr", help="Skip OCR (faster)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (each loads the models once): for backfills."),
     full: bool = typer.Option(False, "--full", help="No cascade: every detector and whole-picture OCR on every picture (slow reference)."),
+    ocr_engine: str = typer.Option("auto", "--ocr-engine", envvar=["VEILLEUR_DETECTORS__MEDIA__OCR_ENGINE", "VEILLEUR_OCR"],
+                                   help="auto, tesseract or rapidocr."),
+    tesseract_cli: bool = typer.Option(False, "--tesseract-cli", envvar=["VEILLEUR_DETECTORS__MEDIA__TESSERACT_CLI", "VEILLEUR_TESSERACT_CLI"],
+                                       help="Use the tesseract program rather than its library."),
 ) -> None:
     """Analyse des fichiers média (visages, texte, EXIF, DICOM) / analyse media files."""
     import sys
@@ -58,7 +62,7 @@ def media_check(
         if not f.is_file():
             raise InputError(f, "fichier introuvable / file not found")
     out: list[dict[str, Any]] = []
-    opts = Options(ocr=not no_ocr, cascade=not full)
+    opts = Options(ocr=not no_ocr, cascade=not full, ocr_engine=ocr_engine, tesseract_cli=tesseract_cli)
     show = len(files) > 1 and sys.stderr.isatty()
     with typer.progressbar(length=len(files), label="analyse", file=sys.stderr, hidden=not show) as bar:
         reports = analyze_files(files, options=opts, jobs=jobs, progress=lambda done, total: bar.update(1))

@@ -41,11 +41,13 @@ class MediaDetector:
         ocr_engine: str | None = None,
         cascade: bool = True,
         jobs: int | None = None,
+        tesseract_cli: bool = False,
         **_: Any,
     ) -> None:
-        self.options = Options(ocr=ocr, nudenet=nudenet, ocr_engine=ocr_engine, cascade=cascade)
-        # Worker processes for the attachments of a batch (backfills): option, else VEILLEUR_MEDIA_JOBS.
-        self.jobs = max(1, int(jobs if jobs is not None else os.environ.get("VEILLEUR_MEDIA_JOBS") or 1))
+        self.options = Options(ocr=ocr, nudenet=nudenet, ocr_engine=ocr_engine, cascade=cascade,
+                               tesseract_cli=tesseract_cli)
+        # Worker processes for the attachments of a batch (backfills): [media] jobs.
+        self.jobs = max(1, int(jobs or 1))
         self._pool: Any = None  # created on the first batch that needs it, kept (models stay loaded)
         self._cache: OrderedDict[str, MediaReport] = OrderedDict()
         self.errors: list[str] = []  # files that could not be analysed during the last detect()

@@ -15,6 +15,8 @@ import yaml
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
+from veilleur.detect.media.sniff import MediaRefused
+
 
 class DicomError(Exception):
     """A DICOM file that cannot be read; the message is for the user."""
@@ -28,8 +30,6 @@ def profile() -> dict[str, Any]:
 
 
 def read_dicom(path: str | Path) -> Dataset:
-    from veilleur.detect.media.analyze import MediaRefused
-
     try:
         ds = pydicom.dcmread(str(path))
     except (InvalidDicomError, OSError, ValueError, EOFError, KeyError, AttributeError) as exc:

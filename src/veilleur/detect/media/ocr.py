@@ -92,8 +92,9 @@ def available_engines() -> list[str]:
     return engines
 
 
-def default_engine() -> str:
-    wanted = os.environ.get("VEILLEUR_OCR", "auto").strip().lower()
+def default_engine(wanted: str | None = None) -> str:
+    """The OCR engine to use: ``wanted`` (``[media] ocr_engine``: auto, tesseract or rapidocr) if available."""
+    wanted = (wanted or "auto").strip().lower()
     engines = available_engines()
     if wanted != "auto":
         if wanted not in engines:
@@ -112,9 +113,9 @@ def _tesseract_cli(img: Image.Image) -> str:
     """TSV from the ``tesseract`` program (one process per image: the fallback when the library is missing)."""
     buf = io.BytesIO()
     img.save(buf, format="PNG")
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one thread per call: the host has few cores
+    env = {"OMP_THREAD_LIMIT": "1", "PATH": os.defpath}  # one thread per call: the host has few cores
     proc = subprocess.run(
-        ["tesseract", "stdin", "stdout", "-l", _tesseract_langs(), "--psm", "11", "tsv"],
+        [shutil.which("tesseract") or "tesseract", "stdin", "stdout", "-l", _tesseract_langs(), "--psm", "11", "tsv"],
         input=buf.getvalue(),
         capture_output=True,
         timeout=TESSERACT_TIMEOUT_S,
@@ -130,11 +131,18 @@ _PSM_SPARSE_TEXT = 11  # same as the CLI's --psm 11
 _CLI_DPI = 70  # what the CLI assumes for a PNG without a resolution: same results in-process
 
 
+_FORCE_CLI = False
+
+
+def use_tesseract_cli(flag: bool = True) -> None:
+    """Read with the ``tesseract`` program rather than its library (``[media] tesseract_cli``)."""
+    global _FORCE_CLI
+    _FORCE_CLI = flag
+
+
 @functools.cache
 def _libtesseract() -> Any:
     """Tesseract's C API, or None (then the CLI is used). Same library and models as the CLI."""
-    if os.environ.get("VEILLEUR_TESSERACT_CLI"):
-        return None
     try:
         lib = ctypes.CDLL("libtesseract.so.5")
     except OSError:
@@ -173,7 +181,7 @@ def _tesseract_handle(lib: Any) -> Any:
 
 
 def _tesseract_tsv(img: Image.Image) -> str:
-    lib = _libtesseract()
+    lib = None if _FORCE_CLI else _libtesseract()
     if lib is None:
         return _tesseract_cli(img)
     arr = np.ascontiguousarray(np.asarray(img.convert("RGB"), dtype=np.uint8))
@@ -266,13 +274,13 @@ def ocr_image(
         x, y, w, h = region
         box = (max(0, x), max(0, y), min(img.width, x + w), min(img.height, y + h))
         if box[2] <= box[0] or box[3] <= box[1]:
-            return OcrResult("", (), engine or default_engine())
+            return OcrResult("", (), default_engine(engine) if engine in (None, "auto") else engine)
         if box != (0, 0, img.width, img.height):
             img = img.crop(box)
             offset = (box[0], box[1])
     if scale != 1.0:
         img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.LANCZOS)
-    name = engine or default_engine()
+    name = default_engine(engine) if engine in (None, "auto") else engine
     if name == "tesseract":
         return _tesseract(img, scale, min_conf, offset)
     if name == "rapidocr":

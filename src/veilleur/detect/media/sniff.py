@@ -6,6 +6,13 @@ from pathlib import Path
 from typing import Literal
 
 MediaKind = Literal["jpeg", "png", "webp", "gif", "dicom", "pdf", "video"]
+
+
+class MediaRefused(Exception):
+    """A file we will not decode (too large, corrupt): the reason is shown to the user. In this leaf module
+    so that every reader (images, video, PDF, DICOM) raises it without importing ``analyze``."""
+
+
 IMAGE_KINDS: frozenset[str] = frozenset({"jpeg", "png", "webp", "gif"})
 
 

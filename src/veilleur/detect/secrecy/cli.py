@@ -26,10 +26,8 @@ def _read_text_arg(arg: str) -> str:
 
 
 def _redact_media(path: Path, out: Path | None) -> object:
-    try:
-        from veilleur.detect.media.redact import redact_file  # written by the media area
-    except ImportError:
-        raise InputError(path, "media redaction (images, PDF, DICOM) is not available in this installation") from None
+    from veilleur.detect.media.redact import redact_file  # lazy: image libraries load on first use
+
     out_dir = out if out is not None else path.parent
     out_dir.mkdir(parents=True, exist_ok=True)
     return redact_file(path, out_dir)

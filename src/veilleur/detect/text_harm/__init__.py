@@ -1,19 +1,19 @@
 """Text harm detection (insults, threats, harassment, hate by ground, patient mockery) in French and English.
 
-Importing this module registers the default ``text_harm`` detector.
+``factory`` is the ``text_harm`` entry point (group ``veilleur.detectors``); the detector is in
+``detector.py``, its settings (``[text_harm]``) in ``settings.py``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from veilleur.detect.base import register_detector
 
-
-def _factory(**options: Any) -> Any:
+def factory(**options: Any) -> Any:
+    """Build the detector from its options (the ``[text_harm]`` settings, see ``TextHarmSettings``)."""
     from veilleur.detect.text_harm.detector import create
 
     return create(**options)
 
 
-register_detector("text_harm", _factory)
+__all__ = ["factory"]

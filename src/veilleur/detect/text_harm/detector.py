@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -401,25 +400,19 @@ def _excerpt(text: str, start: int, end: int, width: int = 80) -> str:
 
 
 def create(threshold: float | None = None, **options: Any) -> TextHarmDetector:
-    """Factory for the registry: tiers 2 and 3 come from ``[text_harm]`` in veilleur.toml or env vars."""
-    from veilleur.config import load_settings
-
-    settings = None
-    try:
-        settings = load_settings()
-    except Exception as exc:  # a broken config must not stop tier 1
-        log.warning("text_harm: settings unavailable (%s); tier 1 only", exc)
+    """Factory for the registry. ``options`` are the ``[text_harm]`` settings (``TextHarmSettings``), given by
+    the caller (the pipeline, the API): tiers 2 and 3 are on only when configured there."""
 
     def get(key: str, default: Any = None) -> Any:
-        return settings.get(key, default) if settings is not None else default
+        value = options.get(key.removeprefix("text_harm."))
+        return default if value is None else value
 
     hf = None
-    hf_dir = options.get("hf_model") or os.environ.get("VEILLEUR_TEXT_HARM_HF_MODEL") or get("text_harm.hf_model")
+    hf_dir = get("hf_model")
     if hf_dir:
         from veilleur.detect.text_harm.hf import HFClassifier
 
-        hf_map = (options.get("hf_labels") or os.environ.get("VEILLEUR_TEXT_HARM_HF_LABELS")
-                  or get("text_harm.hf_labels"))
+        hf_map = get("hf_labels")
         hf = HFClassifier(Path(hf_dir), Path(hf_map) if hf_map else None)
     judge = None
     from veilleur.detect.text_harm.llm import judge_from_settings

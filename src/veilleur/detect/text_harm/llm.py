@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -153,15 +152,12 @@ def parse_verdict(content: Any) -> Verdict:
 def judge_from_settings(get: Callable[[str, Any], Any], options: dict[str, Any] | None = None) -> LLMJudge | None:
     """The configured judge, or None when no endpoint is set (the default: nothing leaves the machine)."""
     options = options or {}
-    endpoint = (options.get("llm_endpoint") or os.environ.get("VEILLEUR_TEXT_HARM_LLM_ENDPOINT")
-                or get("text_harm.llm_endpoint", None))
+    endpoint = options.get("llm_endpoint") or get("text_harm.llm_endpoint", None)
     if not endpoint:
         return None
-    model = (options.get("llm_model") or os.environ.get("VEILLEUR_TEXT_HARM_LLM_MODEL")
-             or get("text_harm.llm_model", None) or "default")
-    key_env = str(get("text_harm.llm_api_key_env", "VEILLEUR_TEXT_HARM_LLM_API_KEY"))
-    api_key = os.environ.get(key_env) or get("text_harm.llm_api_key", None)
-    budget = int(options.get("llm_budget") or os.environ.get("VEILLEUR_TEXT_HARM_LLM_BUDGET")
-                 or get("text_harm.llm_budget", 50))
-    timeout = float(os.environ.get("VEILLEUR_TEXT_HARM_LLM_TIMEOUT") or get("text_harm.llm_timeout", 30.0))
+    model = options.get("llm_model") or get("text_harm.llm_model", None) or "default"
+    secret = options.get("llm_api_key") or get("text_harm.llm_api_key", None)  # a SecretStr (config resolves it)
+    api_key = secret.get_secret_value() if hasattr(secret, "get_secret_value") else secret
+    budget = int(options.get("llm_budget") or get("text_harm.llm_budget", 50))
+    timeout = float(options.get("llm_timeout") or get("text_harm.llm_timeout", 30.0))
     return LLMJudge(str(endpoint), str(model), api_key=api_key, budget=budget, timeout=timeout)

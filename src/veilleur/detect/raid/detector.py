@@ -15,7 +15,6 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from veilleur.detect.base import register_pass
 from veilleur.detect.context import DetectionContext
 from veilleur.records import Finding, Message
 from veilleur.taxonomy import Severity
@@ -190,5 +189,3 @@ class RaidPass:
         found = detect_raids(msgs, harmful, window=self.window, min_authors=self.min_authors)
         return [f for f in found if f.message_uid not in covered]
 
-
-register_pass(DETECTOR, RaidPass)

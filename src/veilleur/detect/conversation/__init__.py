@@ -84,6 +84,8 @@ def _why(t: Turn, res: ConversationResult) -> str:
         ante = res.turns.get(t.antecedent)
         who = _name(res, ante.author) if ante else "?"
         return f"approuve un message hostile de {who}"
+    if t.hostile == "model":
+        return f"hostile dans son contexte (modèle appris, p = {t.p_h:.2f})"
     return {"finding": "message hostile (détecteur)", "lexicon": "propos hostile (registre de conversation)"}.get(
         t.hostile, "message de l'auteur pendant le raid")
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from veilleur.detect.context import DetectionContext, MemberRef
 from veilleur.detect.conversation import cues
+from veilleur.detect.conversation.model import ContextState, embed, message_features
 from veilleur.records import Finding, Message, stable_id
 from veilleur.taxonomy import HARM_CATEGORIES
 
@@ -39,6 +40,10 @@ class Settings:
     campaign_days: int = 2  # distinct days for a campaign
     campaign_messages: int = 3
     turn_window: int = 6  # how many turns back "tu" may point
+    model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
+    model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
+    capture: bool = False  # keep each turn's context features (training)
+    message_proba: dict[str, float] | None = None  # stage-A probabilities given from outside (training)
 
 
 @dataclass
@@ -59,6 +64,10 @@ class Turn:
     strong_defence: bool = False  # protects someone ("laissez-la tranquille")
     distress: bool = False  # the speaker is hurt ("laissez-moi", "pourquoi vous me...")
     supportive: bool = False
+    p_a: float = 0.0  # learned model: hostile as a message alone
+    p_h: float = 0.0  # learned model: hostile in its context
+    p_r: float = 0.0  # learned model: written by an attacker (bully or supporter)
+    features: Any = None  # context features (kept when Settings.capture)
     author: str = field(init=False)  # member uid of the author (hashed once)
 
     def __post_init__(self) -> None:
@@ -214,9 +223,16 @@ def analyse(ctx: DetectionContext, findings: Sequence[Finding], settings: Settin
 def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, turns: dict[str, Turn]) -> None:
     msgs = ctx.community_messages(cu)
     index = NameIndex(ctx.members_of(cu))
+    learned = _message_stage(msgs, best, st)
+    state = ContextState() if learned is not None else None
     recent: list[Turn] = []
     hostile_by_target: dict[str, dict[str, Any]] = defaultdict(dict)  # target -> author -> last time
     focus: tuple[str, Any] | None = None  # (target, time) of the latest hostile turn
+
+    victims: dict[str, tuple[float, Any]] = {}  # member -> (attack weight, last time): who is being attacked
+
+    def attackers_of(target: str, now: Any) -> set[str]:
+        return {a for a, when in hostile_by_target.get(target, {}).items() if now - when < st.gap}
 
     def allies(a: str, b: str, now: Any) -> bool:
         for _t, authors in hostile_by_target.items():
@@ -285,6 +301,17 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
                     t.to.append(r.author)
                     t.how[r.author] = "vous-defence"
         t.reaction = nwords <= 3 and bool(cues.APPROVAL.search(folded) or not cues.strip_emoji(folded))
+        # 3c. the learned model: the message alone (stage A, batched above), then in its context (stage B)
+        if learned is not None and state is not None:
+            hand, p_a, emb = learned[0][m.uid], learned[1][m.uid], learned[2].get(m.uid)
+            feats = state.features(author=t.author, at=m.created_at, p_a=p_a, hand=hand, to=t.to, about=t.about,
+                                   reply_uid=parent.uid if parent is not None else None, reaction=t.reaction, emb=emb)
+            t.p_a = p_a
+            if st.capture:
+                t.features = feats
+            if st.model is not None:
+                t.p_h, t.p_r = st.model.context_proba(feats)
+            state.push(uid=m.uid, author=t.author, at=m.created_at, p_a=p_a, to=t.to, about=t.about, emb=emb)
         # 4. stance and hostility
         reported = bool(cues.REPORTED.search(folded)) or quoted is not None
         if cues.DEFENCE.search(folded):
@@ -313,8 +340,15 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
                 t.score = 0.6
                 t.antecedent = ante.uid
                 t.targets = list(ante.targets)
+        if not t.hostile and st.model is not None and t.p_h >= _threshold(st) and not (reported and t.stance):
+            t.hostile, t.score = "model", t.p_h
         if t.hostile and not t.targets:
             people = [u for u in t.about if u != t.author] if (t.about and third) else []
+            top = _victim(victims, t.author, m.created_at, st, allies)
+            if third and not second and not people and top is not None:
+                # "elle ..." with no name while one person is being attacked: that person
+                people = [top]
+                t.how.setdefault(top, "victim")
             if third and not second and not people:  # "elle ..." with no name: whom the conversation is about
                 prev = turns.get(parent.uid) if parent is not None else None
                 pool = ([prev] if prev is not None else []) + list(reversed(recent[-3:]))
@@ -328,6 +362,12 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
             if not people and focus is not None and m.created_at - focus[1] < timedelta(hours=1) and focus[0] != t.author:
                 people = [focus[0]]
                 t.how.setdefault(focus[0], "focus")
+            # Laughing with, or answering, a fellow attacker attacks their victim, not them.
+            if (top is not None and people and top not in people and not t.stance and t.author != top
+                    and (t.hostile in ("context", "model") or t.reaction)
+                    and all(u in attackers_of(top, m.created_at) and t.how.get(u) in WEAK_LINKS for u in people)):
+                people = [top]
+                t.how.setdefault(top, "victim")
             t.targets = list(dict.fromkeys(people))
         # 5. doxxing cues (personal information)
         kinds = [k for k, rx in (("address", cues.DOX_ADDRESS), ("phone", cues.DOX_PHONE), ("workplace", cues.DOX_WORK),
@@ -342,15 +382,60 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
                 t.hostile, t.score = "lexicon", 0.8
                 t.targets = [u for u in t.about + t.to if u != t.author]
         # 6. state
+        if t.distress:
+            _credit(victims, t.author, m.created_at, 1.0)
         if t.hostile:
             for target in t.targets:
                 hostile_by_target[target][t.author] = m.created_at
+                if t.how.get(target) not in ("focus", "3rd-person", "victim"):  # named, "tu", replied to
+                    _credit(victims, target, m.created_at, max(t.score, t.p_h, 0.5))
             if t.targets:
                 focus = (t.targets[0], m.created_at)
         turns[m.uid] = t
         recent.append(t)
         if len(recent) > 50:
             recent = recent[-50:]
+
+
+WEAK_LINKS = frozenset({"tu-after-turn", "reply", "quote", "focus", "3rd-person", "vous-defence"})
+VICTIM_MIN = 1.0  # attack weight (sum of hostile scores at a named person) before "elle" means that person
+
+
+def _credit(victims: dict[str, tuple[float, Any]], member: str, now: Any, w: float) -> None:
+    score, _ = victims.get(member, (0.0, now))
+    victims[member] = (score + w, now)
+
+
+def _victim(victims: dict[str, tuple[float, Any]], author: str, now: Any, st: Settings,
+            allies: Any) -> str | None:
+    """The person most attacked lately (not the speaker, nor one of the speaker's allies), if any."""
+    cands = [(score, u) for u, (score, when) in victims.items()
+             if u != author and now - when < st.gap and score >= VICTIM_MIN and not allies(author, u, now)]
+    return max(cands)[1] if cands else None
+
+
+def _threshold(st: Settings) -> float:
+    return st.model_threshold if st.model_threshold is not None else float(st.model.threshold)
+
+
+def _message_stage(msgs: Sequence[Message], best: dict[str, float], st: Settings
+                   ) -> tuple[dict[str, Any], dict[str, float], dict[str, Any]] | None:
+    """Stage A of the learned model for a whole community at once: hand features, embeddings, ``p_a``."""
+    if st.model is None and st.message_proba is None:
+        return None
+    hand = {m.uid: message_features(m.text or "", best.get(m.uid, 0.0)) for m in msgs}
+    embs: dict[str, Any] = {}
+    if msgs:
+        E = embed([m.text or "" for m in msgs])
+        embs = {m.uid: E[i] for i, m in enumerate(msgs)}
+    if st.message_proba is not None:
+        probs = {m.uid: float(st.message_proba.get(m.uid, 0.0)) for m in msgs}
+    else:
+        import numpy as np
+
+        P = st.model.message_proba(np.vstack([embs[m.uid] for m in msgs]), np.vstack([hand[m.uid] for m in msgs])) if msgs else []
+        probs = {m.uid: float(P[i]) for i, m in enumerate(msgs)}
+    return hand, probs, embs
 
 
 REACTION_TURNS = 8
@@ -511,7 +596,7 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
             elif (t.stance == "defend" or (t.hostile and set(t.targets) & raiders)) and t.author not in defenders:
                 defenders.append(t.author)
     # The initiator leads the attack: most hostile turns of their own (lexicon or detector), then earliest.
-    own = [h for h in hostile if h.hostile in ("lexicon", "finding")] or strong
+    own = [h for h in hostile if h.hostile in ("lexicon", "finding", "model")] or strong
     first_at = {a: min(k for k, h in enumerate(hostile) if h.author == a) for a in authors}
     initiator = min({h.author for h in own}, key=lambda a: (-sum(1 for h in own if h.author == a), first_at[a]))
     return Episode(

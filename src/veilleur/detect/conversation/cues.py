@@ -223,3 +223,12 @@ MOCKERY = _rx(
     r"\bpersonne (?:ne )?(?:vient|viendra) (?:jamais )?a tes?\b|\bpersonne (?:ne )?vient jamais\b",
 )
 LAUGH = _rx(r"[\U0001F602\U0001F923\U0001F480\U0001F606\U0001F639\U0001F62D]", r"\b(?:mdr|ptdr|lol|haha|ahah|jpp|xd|lmao)\b")
+
+# -- features of the learned hostility-in-context model (conversation/model.py) --------------------------------
+# An insult-like word anywhere in the message (SMS spellings included), whatever the construction around it.
+INSULT_TOKEN = _rx(
+    rf"\b(?:{_INSULT_NOUNS})\b",
+    r"\b(?:sale|grosse|gros|moche|pue|puent|schlingue|relou|chelou|beurk|berk|clodo|cassos|boloss|bolos|bouffon|"
+    r"bouffonne|batard|tg|ftg|fdp|ntm|wesh|genante|genant|degueu|nul|nulle|nuls|nazes?|weird|loser|lame|cringe|"
+    r"honte|pitie|pathetique|ridicule|dinde|grognasse|poufiasse|keum|meuf|crado|crade)\b",
+)

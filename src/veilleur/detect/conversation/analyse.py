@@ -40,6 +40,10 @@ class Settings:
     campaign_days: int = 2  # distinct days for a campaign
     campaign_messages: int = 3
     turn_window: int = 6  # how many turns back "tu" may point
+    min_strength: float = 2.0  # sum of the hostile turns' scores for a pile-on
+    secondary_ratio: float = 0.5  # a raid overlapping a stronger one needs this share of its strength
+    raider_min: float = 0.0  # with the model: an author's mean attacker probability around the attack
+    banter_check: bool = True  # no pile-on on someone who laughs along, is never hurt and nobody defends
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -92,6 +96,11 @@ class Episode:
     defenders: list[str] = field(default_factory=list)
     conciliators: list[str] = field(default_factory=list)
     also_targeted: list[str] = field(default_factory=list)  # defenders the raiders turned on
+
+    @property
+    def strength(self) -> float:
+        """Evidence of the attack: the hostile turns' scores summed (an approval in context counts 0.6)."""
+        return sum(max(h.score, h.p_h) for h in self.hostile)
 
     @property
     def start(self) -> Any:
@@ -311,7 +320,8 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
                 t.features = feats
             if st.model is not None:
                 t.p_h, t.p_r = st.model.context_proba(feats)
-            state.push(uid=m.uid, author=t.author, at=m.created_at, p_a=p_a, to=t.to, about=t.about, emb=emb)
+            state.push(uid=m.uid, author=t.author, at=m.created_at, p_a=p_a, to=t.to, about=t.about, emb=emb,
+                       hand=hand)
         # 4. stance and hostility
         reported = bool(cues.REPORTED.search(folded)) or quoted is not None
         if cues.DEFENCE.search(folded):
@@ -516,7 +526,8 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
     out: list[Episode] = []
     for cu, ts in by_cu.items():
         ts.sort(key=lambda x: (x.m.created_at, x.uid))
-        cands = _candidate_episodes(cu, ts, st, excluded=set())
+        excluded: set[tuple[str, str]] = set()
+        cands = _candidate_episodes(cu, ts, st, excluded)
         accepted: list[Episode] = []
         # Earliest first (the attack comes before the counter-attack); then hostility towards an accepted
         # episode's raiders by its target or defenders is
@@ -527,10 +538,15 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
             accepted.append(ep)
             side = {ep.target, *ep.defenders}
             raiders = set(ep.raiders)
-            excluded = {(a, r) for a in side for r in raiders}
+            excluded |= {(a, r) for a in side for r in raiders}
             cands = []
             for c in _candidate_episodes(cu, ts, st, excluded):
                 if any(c.target == a.target for a in accepted):
+                    continue
+                near = [a for a in accepted if c.start <= a.end + st.gap and a.start <= c.end + st.gap]
+                # While a raid goes on, a much weaker second "raid" is mostly its noise (banter, replies);
+                # and its target fighting back is not a raider.
+                if any(c.strength < st.secondary_ratio * a.strength or a.target in c.raiders for a in near):
                     continue
                 if any(c.target in a.raiders and set(c.raiders) <= {a.target, *a.defenders, *a.conciliators}
                        for a in accepted):
@@ -572,9 +588,23 @@ def _candidate_episodes(cu: str, ts: list[Turn], st: Settings, excluded: set[tup
 
 
 def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> Episode | None:
+    if st.model is not None and st.raider_min > 0 and hostile:
+        # The learned attacker head: an author whose turns around the attack do not read as an attacker's
+        # (a defender hitting back, a friend's one joke) is not a raider.
+        start, end = hostile[0].m.created_at - st.margin, hostile[-1].m.created_at + st.margin
+        around: dict[str, list[float]] = defaultdict(list)
+        for t in ts:
+            if start <= t.m.created_at <= end:
+                around[t.author].append(t.p_r)
+        keep = {a for a, ps in around.items() if sum(ps) / len(ps) >= st.raider_min}
+        hostile = [h for h in hostile if h.author in keep]
     authors = list(dict.fromkeys(h.author for h in hostile))
     strong = [h for h in hostile if h.hostile != "context"]  # lexicon, detector or revealed by a reaction
     if len(authors) < st.min_authors or len(hostile) < st.min_messages or len(strong) < st.min_strong:
+        return None
+    if sum(max(h.score, h.p_h) for h in hostile) < st.min_strength:
+        return None
+    if st.banter_check and _banter(target, hostile, ts, st):
         return None
     start = hostile[0].m.created_at - st.margin
     end = hostile[-1].m.created_at + st.margin
@@ -610,6 +640,19 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
         defenders=defenders,
         conciliators=[c for c in conciliators if c not in defenders],
     )
+
+
+def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> bool:
+    """Friends teasing: the "target" laughs along or shows affection, is never hurt, nobody defends them."""
+    start, end = hostile[0].m.created_at - st.margin, hostile[-1].m.created_at + st.margin
+    window = [t for t in ts if start <= t.m.created_at <= end]
+    mine = [t for t in window if t.author == target]
+    if not mine:
+        return False
+    light = sum(1 for t in mine if cues.LAUGH.search(cues.fold(t.m.text)) or cues.AFFECTION.search(cues.fold(t.m.text)))
+    hurt = any(t.distress or t.stance == "defend" for t in mine)
+    defended = any(t.author != target and (t.strong_defence or t.stance == "defend") and not t.hostile for t in window)
+    return light * 3 >= len(mine) and not hurt and not defended
 
 
 # -- campaigns ---------------------------------------------------------------------------------------------

@@ -232,3 +232,11 @@ INSULT_TOKEN = _rx(
     r"bouffonne|batard|tg|ftg|fdp|ntm|wesh|genante|genant|degueu|nul|nulle|nuls|nazes?|weird|loser|lame|cringe|"
     r"honte|pitie|pathetique|ridicule|dinde|grognasse|poufiasse|keum|meuf|crado|crade)\b",
 )
+# Affection and friendly banter markers ("t'es bête je t'adore", "❤️"): teasing between friends, not an attack.
+AFFECTION = _rx(
+    r"[\u2764\U0001F495\U0001F496\U0001F497\U0001F49B\U0001F49C\U0001F499\U0001F49A\U0001F5A4\U0001F618\U0001F970"
+    r"\U0001F917\U0001F60D\U0001F979\U0001FAF6\U0001F91D]",
+    r"\b(?:je t'aime|jtaime|jt'aime|je t'adore|jt'adore|jtadore|t'aime|on t'aime|love (?:u|you)|ily|mon (?:coeur|bebe|frere|reuf|frerot|pote)|"
+    r"ma (?:belle|reine|soeur|cherie|pote)|bisous?|gros bisous|trop mignon(?:ne)?s?|fier de toi|fiere de toi|bravo|"
+    r"felicitations|merci|mercii|t'es (?:un |une )?(?:boss|ange|amour|crack|queen|reine)|la meilleure?)\b",
+)

@@ -43,7 +43,7 @@ EMBED_DIM = 512
 MESSAGE_FEATURES = (
     "lex_hostile", "mockery", "approval", "laugh", "emoji_only", "defence", "strong_defence", "conciliation",
     "distress", "supportive", "civil", "reported", "second", "plural", "third", "imperative", "question",
-    "exclaim", "caps", "log_words", "detector", "insult_token", "dox", "dox_call",
+    "exclaim", "caps", "log_words", "detector", "insult_token", "dox", "dox_call", "affection",
 )
 CONTEXT_FEATURES = (
     "p_a", "detector", "lex_hostile", "reply_p", "prev_other_max", "prev_other_mean", "author_prev_max",
@@ -51,6 +51,8 @@ CONTEXT_FEATURES = (
     "hostile_authors_recent", "approval", "laugh", "reaction", "defence", "conciliation", "distress",
     "supportive", "reported", "second", "third", "plural", "has_to", "has_about", "approval_x_prev",
     "laugh_x_prev", "reaction_x_reply", "p_a_x_attacked", "author_x_addr", "sim_hostile", "log_words", "civil",
+    "affection", "reciprocal", "people_laugh", "people_distress", "chat_laugh", "p_a_x_reciprocal",
+    "p_a_x_people_laugh",
 )
 _IDX = {n: i for i, n in enumerate(MESSAGE_FEATURES)}
 
@@ -75,6 +77,7 @@ def message_features(text: str, detector: float = 0.0) -> np.ndarray:
         "?" in text, min(text.count("!"), 3) / 3.0,
         (sum(c.isupper() for c in letters) / len(letters)) if len(letters) >= 4 else 0.0,
         math.log1p(n) / 3.0, detector, cues.INSULT_TOKEN.search(folded), dox, dox and cues.DOX_CALL.search(folded),
+        cues.AFFECTION.search(folded),
     ]
     return np.array([float(bool(x)) if not isinstance(x, float) else x for x in v], dtype=np.float32)
 
@@ -194,6 +197,8 @@ class _Seen:
     to: tuple[str, ...]
     about: tuple[str, ...]
     emb: np.ndarray | None
+    light: bool = False  # laughs or shows affection
+    hurt: bool = False  # distress
 
 
 class ContextState:
@@ -207,6 +212,7 @@ class ContextState:
         self.by_uid: dict[str, _Seen] = {}
         self.author_ps: dict[str, list[tuple[Any, float]]] = {}
         self.attacked: dict[str, int] = {}  # member -> hostile messages (p_a >= 0.5) by others at or about them
+        self.last_of: dict[str, deque[_Seen]] = {}  # member -> their last 3 messages
 
     def features(self, *, author: str, at: Any, p_a: float, hand: np.ndarray, to: Sequence[str],
                  about: Sequence[str], reply_uid: str | None, reaction: bool, emb: np.ndarray | None) -> np.ndarray:
@@ -233,6 +239,12 @@ class ContextState:
                 if s.emb is not None and s.p >= 0.5:
                     sim = max(sim, float(emb @ s.emb) * s.p)
         approval, laugh = h[_IDX["approval"]], h[_IDX["laugh"]]
+        # banter or attack: does the person spoken to hit back, laugh along, or show hurt?
+        reciprocal = max((s.p for s in others if s.author in people and author in (*s.to, *s.about)), default=0.0)
+        theirs = [s for u in people for s in self.last_of.get(u, ())]
+        people_laugh = float(np.mean([s.light for s in theirs])) if theirs else 0.0
+        people_hurt = float(any(s.hurt for s in theirs))
+        chat_laugh = float(np.mean([s.light for s in self.recent])) if self.recent else 0.0
         v = [
             p_a, h[_IDX["detector"]], max(h[_IDX["lex_hostile"]], h[_IDX["mockery"]]), reply_p, prev_max, prev_mean,
             author_max, author_mean, author_n, author_attacked, addr_attacked, answers_attacker, hostile_authors,
@@ -241,13 +253,20 @@ class ContextState:
             h[_IDX["second"]], h[_IDX["third"]], h[_IDX["plural"]], float(bool(to)), float(bool(about)),
             approval * prev_max, laugh * prev_max, float(reaction) * max(reply_p, prev_max), p_a * author_attacked,
             author_max * addr_attacked, sim, h[_IDX["log_words"]], h[_IDX["civil"]],
+            h[_IDX["affection"]], reciprocal, people_laugh, people_hurt, chat_laugh, p_a * reciprocal,
+            p_a * people_laugh,
         ]
         return np.array(v, dtype=np.float32)
 
     def push(self, *, uid: str, author: str, at: Any, p_a: float, to: Sequence[str], about: Sequence[str],
-             emb: np.ndarray | None) -> None:
-        s = _Seen(author, at, p_a, tuple(to), tuple(about), emb)
+             emb: np.ndarray | None, hand: np.ndarray | None = None) -> None:
+        light = hurt = False
+        if hand is not None:
+            light = bool(hand[_IDX["laugh"]] or hand[_IDX["affection"]])
+            hurt = bool(hand[_IDX["distress"]])
+        s = _Seen(author, at, p_a, tuple(to), tuple(about), emb, light, hurt)
         self.recent.append(s)
+        self.last_of.setdefault(author, deque(maxlen=3)).append(s)
         self.by_uid[uid] = s
         self.author_ps.setdefault(author, []).append((at, p_a))
         if p_a >= 0.5:

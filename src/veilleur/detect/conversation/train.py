@@ -34,6 +34,7 @@ from veilleur.detect.conversation.model import (
 from veilleur.records import Finding, Message
 
 RAIDER_ROLES = ("bully", "supporter")
+CLASS_WEIGHT: str | None = None  # calibrated probabilities (a 0.5 threshold means "more likely than not")
 DEFAULT_OUT = Path(__file__).resolve().parent / "data" / "context_model.npz"
 
 
@@ -95,7 +96,7 @@ def _fit_linear(X: np.ndarray, y: np.ndarray, C: float) -> Linear:
     std[std < 1e-6] = 1.0
     if len(set(y.tolist())) < 2:  # degenerate split: a constant model
         return Linear(mean, std, np.zeros(X.shape[1]), -4.0 if y.sum() == 0 else 4.0)
-    clf = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
+    clf = LogisticRegression(C=C, class_weight=CLASS_WEIGHT, max_iter=2000)
     clf.fit((X - mean) / std, y)
     return Linear(mean, std, clf.coef_[0].astype(np.float64), float(clf.intercept_[0]))
 

@@ -43,10 +43,16 @@ class ConversationPass:
     version = VERSION
 
     def __init__(self, min_authors: int = 2, min_messages: int = 3, gap_hours: float = 48.0,
-                 campaign_days: int = 2, finding_threshold: float = 0.0) -> None:
+                 campaign_days: int = 2, finding_threshold: float = 0.0, model: bool = True,
+                 model_threshold: float | None = None, raider_min: float = 0.5) -> None:
+        from veilleur.detect.conversation.model import load_model
+
         self.settings = Settings(min_authors=int(min_authors), min_messages=int(min_messages),
                                  gap=timedelta(hours=float(gap_hours)), campaign_days=int(campaign_days),
-                                 finding_threshold=float(finding_threshold))
+                                 finding_threshold=float(finding_threshold),
+                                 model=load_model() if model else None,
+                                 model_threshold=float(model_threshold) if model_threshold is not None else None,
+                                 raider_min=float(raider_min))
 
     def run(self, ctx: DetectionContext, findings: Sequence[Finding]) -> list[Finding]:
         return findings_from(analyse(ctx, findings, self.settings), findings)

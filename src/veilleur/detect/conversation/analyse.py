@@ -40,9 +40,9 @@ class Settings:
     campaign_days: int = 2  # distinct days for a campaign
     campaign_messages: int = 3
     turn_window: int = 6  # how many turns back "tu" may point
-    min_strength: float = 2.0  # sum of the hostile turns' scores for a pile-on
+    min_strength: float = 1.8  # sum of the hostile turns' scores for a pile-on (three approvals or reactions: 1.8)
     secondary_ratio: float = 0.5  # a raid overlapping a stronger one needs this share of its strength
-    raider_min: float = 0.0  # with the model: an author's mean attacker probability around the attack
+    raider_min: float = 0.5  # with the model: an author's mean attacker probability around the attack
     banter_check: bool = True  # no pile-on on someone who laughs along, is never hurt and nobody defends
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
@@ -372,6 +372,16 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
             if not people and focus is not None and m.created_at - focus[1] < timedelta(hours=1) and focus[0] != t.author:
                 people = [focus[0]]
                 t.how.setdefault(focus[0], "focus")
+            # A laugh or an approval answering someone who was speaking to or about a third person is aimed at
+            # that third person ("🤣 la Jeanne d'Arc des antibiotiques" after a jibe at Claire).
+            if people and all(t.how.get(u) in WEAK_LINKS for u in people) and (
+                    t.reaction or cues.LAUGH.search(folded) or cues.APPROVAL.search(folded)):
+                last = next((r for r in reversed(recent[-st.turn_window:]) if r.author in people), None)
+                if last is not None:
+                    aimed = [u for u in (last.targets or last.to or last.about) if u not in (t.author, last.author)]
+                    if aimed:
+                        people = aimed[:1]
+                        t.how.setdefault(people[0], "laughs-at")
             # Laughing with, or answering, a fellow attacker attacks their victim, not them.
             if (top is not None and people and top not in people and not t.stance and t.author != top
                     and (t.hostile in ("context", "model") or t.reaction)
@@ -602,7 +612,7 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
     strong = [h for h in hostile if h.hostile != "context"]  # lexicon, detector or revealed by a reaction
     if len(authors) < st.min_authors or len(hostile) < st.min_messages or len(strong) < st.min_strong:
         return None
-    if sum(max(h.score, h.p_h) for h in hostile) < st.min_strength:
+    if sum(max(h.score, h.p_h) for h in hostile) < st.min_strength - 1e-6:
         return None
     if st.banter_check and _banter(target, hostile, ts, st):
         return None

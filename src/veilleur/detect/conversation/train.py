@@ -34,7 +34,7 @@ from veilleur.detect.conversation.model import (
 from veilleur.records import Finding, Message
 
 RAIDER_ROLES = ("bully", "supporter")
-CLASS_WEIGHT: str | None = None  # calibrated probabilities (a 0.5 threshold means "more likely than not")
+CLASS_WEIGHT: str | None = "balanced"  # hostile turns are a minority: weigh both classes equally
 DEFAULT_OUT = Path(__file__).resolve().parent / "data" / "context_model.npz"
 
 

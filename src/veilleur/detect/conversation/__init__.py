@@ -44,7 +44,7 @@ class ConversationPass:
 
     def __init__(self, min_authors: int = 2, min_messages: int = 3, gap_hours: float = 48.0,
                  campaign_days: int = 2, finding_threshold: float = 0.0, model: bool = True,
-                 model_threshold: float | None = None, raider_min: float = 0.5) -> None:
+                 model_threshold: float | None = None, raider_min: float = 0.6) -> None:
         from veilleur.detect.conversation.model import load_model
 
         self.settings = Settings(min_authors=int(min_authors), min_messages=int(min_messages),

@@ -42,7 +42,8 @@ class Settings:
     turn_window: int = 6  # how many turns back "tu" may point
     min_strength: float = 1.8  # sum of the hostile turns' scores for a pile-on (three approvals or reactions: 1.8)
     secondary_ratio: float = 0.5  # a raid overlapping a stronger one needs this share of its strength
-    raider_min: float = 0.5  # with the model: an author's mean attacker probability around the attack
+    raider_min: float = 0.6  # with the model: an author's mean attacker probability around the attack
+    retarget: bool = True  # with the model: aim guessed targets at the session's most attacked person
     banter_check: bool = True  # no pile-on on someone who laughs along, is never hurt and nobody defends
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
@@ -223,6 +224,8 @@ def analyse(ctx: DetectionContext, findings: Sequence[Finding], settings: Settin
     for cu in ctx.community_uids():
         _walk(ctx, cu, best, st, turns)
         _reactions(ctx.community_messages(cu), turns)
+        if st.retarget and st.model is not None:
+            _retarget(ctx.community_messages(cu), turns, st)
     episodes = _episodes(ctx, turns, st)
     campaigns = _campaigns(ctx, turns, st)
     dox = _doxxing(turns, episodes)
@@ -418,6 +421,7 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
 
 
 WEAK_LINKS = frozenset({"tu-after-turn", "reply", "quote", "focus", "3rd-person", "vous-defence"})
+GUESSED = WEAK_LINKS | {"victim", "laughs-at", "session-victim"}
 VICTIM_MIN = 1.0  # attack weight (sum of hostile scores at a named person) before "elle" means that person
 
 
@@ -456,6 +460,56 @@ def _message_stage(msgs: Sequence[Message], best: dict[str, float], st: Settings
         P = st.model.message_proba(np.vstack([embs[m.uid] for m in msgs]), np.vstack([hand[m.uid] for m in msgs])) if msgs else []
         probs = {m.uid: float(P[i]) for i, m in enumerate(msgs)}
     return hand, probs, embs
+
+
+def _sessions(seq: list[Turn], gap: timedelta) -> list[list[Turn]]:
+    out: list[list[Turn]] = []
+    for t in seq:
+        if out and t.m.created_at - out[-1][-1].m.created_at <= gap:
+            out[-1].append(t)
+        else:
+            out.append([t])
+    return out
+
+
+def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> None:
+    """Who the conversation attacks, read over a whole session (silences shorter than ``gap``): the person
+    hostile turns name or answer, whose messages attacks follow, who shows distress — discounted by the
+    learned attacker probability (a victim hitting back is still the victim). Hostile turns whose target
+    was only guessed ("elle" with no name, a laugh after someone's turn, "tu" after the last speaker)
+    are aimed at that person when one stands out."""
+    seq = [turns[m.uid] for m in msgs if m.uid in turns]
+    for session in _sessions(seq, st.gap):
+        score: dict[str, float] = defaultdict(float)
+        pr: dict[str, list[float]] = defaultdict(list)
+        for i, t in enumerate(session):
+            pr[t.author].append(t.p_r)
+            if t.distress:
+                score[t.author] += 1.0
+            if not t.hostile:
+                continue
+            w = max(t.score, t.p_h)
+            for u in t.targets:
+                if u != t.author and t.how.get(u) not in GUESSED:
+                    score[u] += w
+            prev = next((r for r in reversed(session[max(0, i - 3):i]) if r.author != t.author), None)
+            if prev is not None and not prev.hostile:
+                score[prev.author] += 0.5 * w
+        if st.model is not None:
+            for u in score:
+                if pr.get(u):
+                    score[u] *= 1.0 - sum(pr[u]) / len(pr[u])
+        if not score:
+            continue
+        top, best = max(score.items(), key=lambda kv: kv[1])
+        runner = max((v for u, v in score.items() if u != top), default=0.0)
+        if best < 1.0 or best < 1.5 * runner:
+            continue
+        for t in session:
+            if (t.hostile and t.author != top and top not in t.targets and not t.stance
+                    and (not t.targets or all(t.how.get(u) in GUESSED for u in t.targets))):
+                t.targets = [top]
+                t.how.setdefault(top, "session-victim")
 
 
 REACTION_TURNS = 8

@@ -151,7 +151,7 @@ def evaluate_with(items: Sequence[Item], model: ContextModel | None, base: Setti
     return rep
 
 
-def message_scores(items: Sequence[Item], model: ContextModel) -> dict[str, float]:
+def message_scores(items: Sequence[Item], model: ContextModel) -> dict[str, float] | None:
     """Per-message hostile P/R/F1 of the model's decision (p_h >= threshold) on ``items``."""
     tp = fp = fn = 0
     for it in items:
@@ -163,6 +163,8 @@ def message_scores(items: Sequence[Item], model: ContextModel) -> dict[str, floa
             tp += pred and gold
             fp += pred and not gold
             fn += gold and not pred
+    if not tp + fp + fn:
+        return None  # no hostility labels in these chats
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
@@ -205,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--cv", action="store_true", help="print cross-validated figures (by chat, by writer) first")
     ap.add_argument("--no-text-harm", action="store_true")
     ap.add_argument("--no-save", action="store_true")
-    ap.add_argument("--threshold", type=float, default=0.5)
+    ap.add_argument("--threshold", type=float, default=0.7, help="p_h at or above: hostile (default 0.7)")
     args = ap.parse_args(argv)
     detector = None
     if not args.no_text_harm:

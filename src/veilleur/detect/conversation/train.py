@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +134,8 @@ def _context_rows(items: Sequence[Item], proba: dict[str, float]) -> tuple[np.nd
 
 def fit(items: Sequence[Item], C_a: float = 0.05, C_b: float = 0.5, threshold: float = 0.5) -> ContextModel:
     """Stage A on all messages; stage B on context features built from out-of-fold stage-A probabilities."""
+    if not any((it.y_h >= 0).any() for it in items):  # no hostility labels at all: the attackers' messages
+        items = [replace(it, y_h=it.y_r) for it in items]
     stage_a = _fit_linear(np.vstack([np.hstack([it.emb, it.hand]) for it in items]),
                           np.concatenate([it.y_h for it in items]), C_a)
     X, yh, yr = _context_rows(items, _stage_a_oof(items, C_a))

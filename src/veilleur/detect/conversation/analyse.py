@@ -724,9 +724,16 @@ def _campaigns(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> l
     """The same author(s) hostile to the same person (by name, across threads and groups) on several days."""
     per: dict[str, list[Turn]] = defaultdict(list)
     shown: dict[str, str] = {}
+    attacker: dict[tuple[str, str], list[float]] = defaultdict(list)  # (community, author) -> p_r
+    for t in turns.values():
+        attacker[(t.m.community_uid, t.author)].append(t.p_r)
     for t in turns.values():
         if not t.hostile or t.hostile == "context":
             continue
+        if t.hostile == "model":  # a learned guess counts when its author reads as an attacker
+            ps = attacker[(t.m.community_uid, t.author)]
+            if sum(ps) / len(ps) < st.raider_min:
+                continue
         for target in t.targets:
             ref = ctx.members.get(target)
             key = cues.fold(ref.name).strip() if ref else target

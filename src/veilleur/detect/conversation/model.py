@@ -98,18 +98,20 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 
     keys = [_key(t) for t in texts]
     todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in _CACHE}.items())
+    fresh: dict[str, np.ndarray] = {}
     if todo:
         vecs = encode([t for _, t in todo])
-        for (k, _), v in zip(todo, vecs, strict=True):
-            _CACHE[k] = v.astype(np.float16)
-        while len(_CACHE) > _CACHE_MAX:
-            _CACHE.popitem(last=False)
+        fresh = {k: v.astype(np.float16) for (k, _), v in zip(todo, vecs, strict=True)}
     out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
     for i, k in enumerate(keys):
-        v = _CACHE.get(k)
-        if v is not None:
-            out[i] = v
+        v = fresh.get(k)
+        if v is None:
+            v = _CACHE[k]
             _CACHE.move_to_end(k)
+        out[i] = v
+    _CACHE.update(fresh)
+    while len(_CACHE) > _CACHE_MAX:
+        _CACHE.popitem(last=False)
     return out
 
 

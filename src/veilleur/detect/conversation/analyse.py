@@ -43,6 +43,8 @@ class Settings:
     min_strength: float = 1.8  # sum of the hostile turns' scores for a pile-on (three approvals or reactions: 1.8)
     secondary_ratio: float = 0.5  # a raid overlapping a stronger one needs this share of its strength
     raider_min: float = 0.6  # with the model: an author's mean attacker probability around the attack
+    mark_hostile_turns: bool = True  # a raider's hostile turns in the raid's span are raid messages
+    after_turn: bool = False  # a hostile remark aimed at no one is about whoever just spoke
     retarget: bool = True  # with the model: aim guessed targets at the session's most attacked person
     banter_check: bool = True  # no pile-on on someone who laughs along, is never hurt and nobody defends
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
@@ -375,6 +377,14 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
             if not people and focus is not None and m.created_at - focus[1] < timedelta(hours=1) and focus[0] != t.author:
                 people = [focus[0]]
                 t.how.setdefault(focus[0], "focus")
+            if not people and st.after_turn:
+                # "Et voilà. Une jaune de plus" right after someone's message: a remark about who just spoke
+                last = next((r for r in reversed(recent[-3:]) if r.author != t.author and not r.reaction
+                             and m.created_at - r.m.created_at < timedelta(minutes=30)
+                             and not allies(t.author, r.author, m.created_at)), None)
+                if last is not None and not last.hostile:
+                    people = [last.author]
+                    t.how.setdefault(last.author, "after-turn")
             # A laugh or an approval answering someone who was speaking to or about a third person is aimed at
             # that third person ("🤣 la Jeanne d'Arc des antibiotiques" after a jibe at Claire).
             if people and all(t.how.get(u) in WEAK_LINKS for u in people) and (
@@ -420,7 +430,7 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
             recent = recent[-50:]
 
 
-WEAK_LINKS = frozenset({"tu-after-turn", "reply", "quote", "focus", "3rd-person", "vous-defence"})
+WEAK_LINKS = frozenset({"tu-after-turn", "reply", "quote", "focus", "3rd-person", "vous-defence", "after-turn"})
 GUESSED = WEAK_LINKS | {"victim", "laughs-at", "session-victim"}
 VICTIM_MIN = 1.0  # attack weight (sum of hostile scores at a named person) before "elle" means that person
 
@@ -682,6 +692,7 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
             continue
         if t.uid in hostile_ids or t.author in raiders and not t.stance and (
             target in t.to or target in t.about or (not t.to and not t.about) or set(t.to) & raiders
+            or (st.mark_hostile_turns and t.hostile)  # a raider hitting whoever intervenes
         ):
             members.append(t)
         elif t.author not in raiders and t.author != target:

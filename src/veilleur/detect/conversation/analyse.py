@@ -43,6 +43,7 @@ class Settings:
     min_strength: float = 1.8  # sum of the hostile turns' scores for a pile-on (three approvals or reactions: 1.8)
     secondary_ratio: float = 0.5  # a raid overlapping a stronger one needs this share of its strength
     raider_min: float = 0.6  # with the model: an author's mean attacker probability around the attack
+    join_min: float = 0.55  # with the model: mean attacker probability for a silent supporter to join
     mark_hostile_turns: bool = True  # a raider's hostile turns in the raid's span are raid messages
     after_turn: bool = False  # a hostile remark aimed at no one is about whoever just spoke
     retarget: bool = True  # with the model: aim guessed targets at the session's most attacked person
@@ -683,6 +684,19 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
     start = hostile[0].m.created_at - st.margin
     end = hostile[-1].m.created_at + st.margin
     raiders = set(authors)
+    if st.model is not None and st.join_min > 0:
+        # Supporters whose turns read as an attacker's (laughs, "+1", echoes) though none was hostile enough
+        # on its own: they join the raid; never someone who defends, conciliates or hits the raiders.
+        per: dict[str, list[Turn]] = defaultdict(list)
+        for t in ts:
+            if start <= t.m.created_at <= end:
+                per[t.author].append(t)
+        for a, mine in per.items():
+            if a in raiders or a == target or any(t.stance or (t.hostile and set(t.targets) & raiders) for t in mine):
+                continue
+            if sum(t.p_r for t in mine) / len(mine) >= st.join_min:
+                authors.append(a)
+                raiders.add(a)
     hostile_ids = {h.uid for h in hostile}
     members: list[Turn] = []
     defenders: list[str] = []
@@ -702,7 +716,7 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
                 defenders.append(t.author)
     # The initiator leads the attack: most hostile turns of their own (lexicon or detector), then earliest.
     own = [h for h in hostile if h.hostile in ("lexicon", "finding", "model")] or strong
-    first_at = {a: min(k for k, h in enumerate(hostile) if h.author == a) for a in authors}
+    first_at = {a: min((k for k, h in enumerate(hostile) if h.author == a), default=len(hostile)) for a in authors}
     initiator = min({h.author for h in own}, key=lambda a: (-sum(1 for h in own if h.author == a), first_at[a]))
     return Episode(
         id=stable_id(cu, target, hostile[0].uid, prefix="ep_", length=16),

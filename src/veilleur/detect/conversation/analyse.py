@@ -334,7 +334,8 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
             t.stance = "defend"
         elif cues.CONCILIATION.search(folded):
             t.stance = "conciliate"
-        lex = (bool(cues.HOSTILE_STRONG.search(folded)) or bool(cues.MOCKERY.search(folded))) and not bool(
+        own = cues.unquoted(folded)  # words inside «…» / "…" are someone else's (a defender quoting them)
+        lex = (bool(cues.HOSTILE_STRONG.search(own)) or bool(cues.MOCKERY.search(own))) and not bool(
             cues.CIVIL.search(folded) and nwords > 12)
         t.third = third and not t.about
         t.strong_defence = bool(cues.STRONG_DEFENCE.search(folded))

@@ -183,6 +183,14 @@ NOT_NAMES = frozenset(
 )
 
 
+_QUOTED = re.compile(r"[«\"“][^«»\"“”\n]{1,200}[»\"”]")
+
+
+def unquoted(folded: str) -> str:
+    """The text without what it quotes between «…», "…" or “…”."""
+    return _QUOTED.sub(" ", folded)
+
+
 def words(folded: str) -> list[str]:
     return re.findall(r"[a-z0-9]+(?:'[a-z0-9]+)?", folded)
 

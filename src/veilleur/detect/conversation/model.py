@@ -61,6 +61,7 @@ _IDX = {n: i for i, n in enumerate(MESSAGE_FEATURES)}
 def message_features(text: str, detector: float = 0.0) -> np.ndarray:
     """The hand features of one message (``MESSAGE_FEATURES``), on folded text."""
     folded = cues.fold(text or "")
+    own = cues.unquoted(folded)  # a quoted insult is someone else's words
     n = len(cues.words(folded))
     letters = [c for c in text if c.isalpha()]
     stripped = cues.strip_emoji(folded)
@@ -68,7 +69,7 @@ def message_features(text: str, detector: float = 0.0) -> np.ndarray:
     dox = any(rx.search(folded) for rx in (cues.DOX_ADDRESS, cues.DOX_PHONE, cues.DOX_WORK, cues.DOX_SCHEDULE,
                                            cues.DOX_FAMILY))
     v = [
-        cues.HOSTILE_STRONG.search(folded), cues.MOCKERY.search(folded), approval, cues.LAUGH.search(folded),
+        cues.HOSTILE_STRONG.search(own), cues.MOCKERY.search(own), approval, cues.LAUGH.search(folded),
         bool(text.strip()) and not stripped, cues.DEFENCE.search(folded), cues.STRONG_DEFENCE.search(folded),
         cues.CONCILIATION.search(folded), cues.DISTRESS.search(folded), cues.SUPPORTIVE.search(folded),
         cues.CIVIL.search(folded), cues.REPORTED.search(folded),
@@ -76,7 +77,7 @@ def message_features(text: str, detector: float = 0.0) -> np.ndarray:
         cues.SECOND_PLURAL.search(folded), cues.THIRD_PERSON.search(folded), cues.IMPERATIVE_HOSTILE.search(folded),
         "?" in text, min(text.count("!"), 3) / 3.0,
         (sum(c.isupper() for c in letters) / len(letters)) if len(letters) >= 4 else 0.0,
-        math.log1p(n) / 3.0, detector, cues.INSULT_TOKEN.search(folded), dox, dox and cues.DOX_CALL.search(folded),
+        math.log1p(n) / 3.0, detector, cues.INSULT_TOKEN.search(own), dox, dox and cues.DOX_CALL.search(folded),
         cues.AFFECTION.search(folded),
     ]
     return np.array([float(bool(x)) if not isinstance(x, float) else x for x in v], dtype=np.float32)

@@ -252,3 +252,17 @@ def test_insult_words_inside_quotes_are_someone_elses() -> None:
     res = analyse(ctx, [])
     assert res.turns[msgs[1].uid].hostile == "lexicon"
     assert res.turns[msgs[2].uid].hostile == ""
+
+
+def test_elle_right_after_the_attacked_person_spoke_is_her_and_a_laugh_keeps_that_target() -> None:
+    rows = [
+        ("lea", "j'ai raté mon exposé"),
+        ("ines", "lea t'es trop nulle"),
+        ("lea", "ines arrête stp"),
+        ("kenza", "elle est grave nulle"),  # not Inès, whom Léa just addressed
+    ]
+    for last in ("elle est grave nulle", "mdr elle est grave nulle 💀"):
+        ctx, msgs = chat([*rows[:3], ("kenza", last)])
+        res = analyse(ctx, [])
+        assert res.turns[msgs[3].uid].hostile == "lexicon"
+        assert res.turns[msgs[3].uid].targets == [uid("lea")], last

@@ -370,7 +370,11 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
                 prev = turns.get(parent.uid) if parent is not None else None
                 pool = ([prev] if prev is not None else []) + list(reversed(recent[-3:]))
                 for r in pool:
-                    cand = [u for u in (r.targets or r.about or (r.to if r.author != t.author else [])) if u != t.author]
+                    if not r.hostile and r.author != t.author and attackers_of(r.author, m.created_at) - {t.author}:
+                        cand = [r.author]  # "elle ..." right after the person being attacked spoke: her
+                    else:
+                        cand = [u for u in (r.targets or r.about or (r.to if r.author != t.author else []))
+                                if u != t.author]
                     if cand:
                         people = cand[:1]
                         t.how.setdefault(cand[0], "3rd-person")
@@ -389,7 +393,7 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
                     t.how.setdefault(last.author, "after-turn")
             # A laugh or an approval answering someone who was speaking to or about a third person is aimed at
             # that third person ("🤣 la Jeanne d'Arc des antibiotiques" after a jibe at Claire).
-            if people and all(t.how.get(u) in WEAK_LINKS for u in people) and (
+            if people and all(t.how.get(u) in ANSWERED for u in people) and (
                     t.reaction or cues.LAUGH.search(folded) or cues.APPROVAL.search(folded)):
                 last = next((r for r in reversed(recent[-st.turn_window:]) if r.author in people), None)
                 if last is not None:
@@ -433,6 +437,7 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
 
 
 WEAK_LINKS = frozenset({"tu-after-turn", "reply", "quote", "focus", "3rd-person", "vous-defence", "after-turn"})
+ANSWERED = frozenset({"tu-after-turn", "reply", "quote"})  # whom a laugh answers
 GUESSED = WEAK_LINKS | {"victim", "laughs-at", "session-victim"}
 VICTIM_MIN = 1.0  # attack weight (sum of hostile scores at a named person) before "elle" means that person
 

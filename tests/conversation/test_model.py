@@ -83,9 +83,9 @@ def test_a_model_trained_on_other_features_is_refused(tmp_path: Path) -> None:
         ContextModel.load(tmp_path / "old.npz")
 
 
-@pytest.mark.parametrize("chat_id", ["chatw1/chatw1_08", "chatw2/chatw2_11"])
+@pytest.mark.parametrize("chat_id", ["chatw1/chatw1_08", "chatw2/chatw2_09"])
 def test_the_model_finds_pile_ons_the_rules_miss(chat_id: str) -> None:
-    """Hostility clear only from context (ironic praise, emojis) and doctors' sarcasm: the rules find no
+    """Hostility clear only from context (ironic praise, emojis) and doctors mocking a nurse: the rules find no
     pile-on, the model finds it with the right target. These are training chats: this checks the wiring."""
     c = load_chat(DATA / "train" / f"{chat_id}.json")
     assert analyse(c.ctx, [], Settings()).episodes == []

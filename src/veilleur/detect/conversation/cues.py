@@ -216,6 +216,10 @@ DISTRESS = _rx(
     r"vous etes (?:des )?mechant|c'est mechant|ca me (?:blesse|fait mal|fait de la peine)|vous me (?:faites|blessez)|"
     r"arretez (?:svp|stp|s'il vous plait)|pourquoi vous me|leave me alone|why are you (?:doing|saying))",
     r"^\W*arretez\W*$",
+    # hurt in an adult or professional register
+    r"\b(?:vous trouvez ca drole|je suis (?:assez |tres |vraiment |profondement )?(?:choquee?|blessee?|humiliee?)|"
+    r"c'(?:est|etait) (?:vraiment |tres )?(?:violent|humiliant|blessant)|je me sens (?:humiliee?|seule?|visee?|harcelee?)|"
+    r"pourquoi tant de haine|i feel (?:humiliated|attacked|targeted)|this is (?:really )?hurtful)\b",
 )
 SUPPORTIVE = _rx(r"[\u2764\U0001F495\U0001F618\U0001F970\U0001F917]|\b(?:bravo|felicitations|trop bien|cool|super|genial|"
                  r"merci|je viens|je viendrai|t'inquiete|courage|trop belle?|j'adore)\b")

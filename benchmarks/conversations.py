@@ -2,6 +2,9 @@
 messages, on the team's development chats replayed as many group chats (no per-message detector: the pass
 alone, reading its own cues; detector findings only add a dictionary lookup per message).
 
+Prints the pass with the rules only and with the learned model (each text embedded once: a copy of a chat gets
+its texts suffixed, and the encoder cache is cleared before each run).
+
 Run: ``nice .venv/bin/python benchmarks/conversations.py [--n 10000]``.
 """
 
@@ -29,7 +32,8 @@ def build(n: int):  # type: ignore[no-untyped-def]
             if count >= n:
                 break
             cid = f"{chat.chat_id}-{copy}"
-            msgs = [replace(m, community_id=cid, uid="", created_at=m.created_at + timedelta(days=copy))
+            msgs = [replace(m, community_id=cid, uid="", created_at=m.created_at + timedelta(days=copy),
+                            text=m.text if copy == 0 else f"{m.text} ({copy})")
                     for m in chat.messages[: n - count]]
             members = {m.author_uid: m.author.name for m in msgs}
             for ref in chat.ctx.members.values():
@@ -53,13 +57,19 @@ def main() -> None:
     t0 = time.perf_counter()
     ctx = build(args.n)
     build_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    found = ConversationPass().run(ctx, [])
-    dt = time.perf_counter() - t0
-    per_10k = dt * 10_000 / max(1, len(ctx.messages))
     print(f"messages: {len(ctx.messages)} in {len(ctx.community_uids())} group chats; context built in {build_s:.2f} s")
-    print(f"conversation pass: {dt:.2f} s ({len(ctx.messages) / dt:,.0f} messages/s); {per_10k:.2f} s per 10,000 messages")
-    print(f"findings: {len(found)}; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    from veilleur.detect.conversation import model as learned
+
+    for label, kw in (("rules only", {"model": False}), ("with the learned model", {})):
+        p = ConversationPass(**kw)
+        learned._CACHE.clear()  # every text embedded once, as in a scan of new messages
+        t0 = time.perf_counter()
+        found = p.run(ctx, [])
+        dt = time.perf_counter() - t0
+        per_10k = dt * 10_000 / max(1, len(ctx.messages))
+        print(f"conversation pass, {label}: {dt:.2f} s ({len(ctx.messages) / dt:,.0f} messages/s); "
+              f"{per_10k:.2f} s per 10,000 messages; {len(found)} findings")
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

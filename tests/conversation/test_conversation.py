@@ -241,3 +241,28 @@ def test_a_name_after_a_preposition_or_verb_is_spoken_about() -> None:
     res = analyse(ctx, [])
     assert to(res, msgs, 1) == [uid("ines")] and res.turns[msgs[1].uid].about == [uid("lea")]
     assert to(res, msgs, 2) == [] and res.turns[msgs[2].uid].about == [uid("lea")]
+
+
+def test_insult_words_inside_quotes_are_someone_elses() -> None:
+    ctx, msgs = chat([
+        ("lea", "je me suis fait larguer, ça va pas"),
+        ("ines", "c'est bien fait pour toi"),
+        ("tom", "« c'est bien fait pour toi » ?? elle te dit que ça va pas et toi tu réponds ça"),
+    ])
+    res = analyse(ctx, [])
+    assert res.turns[msgs[1].uid].hostile == "lexicon"
+    assert res.turns[msgs[2].uid].hostile == ""
+
+
+def test_elle_right_after_the_attacked_person_spoke_is_her_and_a_laugh_keeps_that_target() -> None:
+    rows = [
+        ("lea", "j'ai raté mon exposé"),
+        ("ines", "lea t'es trop nulle"),
+        ("lea", "ines arrête stp"),
+        ("kenza", "elle est grave nulle"),  # not Inès, whom Léa just addressed
+    ]
+    for last in ("elle est grave nulle", "mdr elle est grave nulle 💀"):
+        ctx, msgs = chat([*rows[:3], ("kenza", last)])
+        res = analyse(ctx, [])
+        assert res.turns[msgs[3].uid].hostile == "lexicon"
+        assert res.turns[msgs[3].uid].targets == [uid("lea")], last

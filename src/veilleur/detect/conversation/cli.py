@@ -16,6 +16,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                                        help="Run the per-message text_harm detector first (default) or use conversation cues only."),
         min_authors: int = typer.Option(2, "--min-authors", min=1, help="Distinct hostile authors for a pile-on."),
         min_messages: int = typer.Option(3, "--min-messages", min=1, help="Hostile messages for a pile-on."),
+        model: bool = typer.Option(True, "--model/--no-model",
+                                   help="Use the learned hostility-in-context model (default) or the rules only."),
         per_chat: bool = typer.Option(True, "--per-chat/--summary", help="Print one line per chat (default) or the totals only."),
         as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
     ) -> None:
@@ -30,7 +32,12 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
             det = create_detector("text_harm")
             detector = det.detect
-        rep = evaluate(files, detector, Settings(min_authors=min_authors, min_messages=min_messages))
+        from veilleur.detect.conversation.model import load_model
+
+        learned = load_model() if model else None
+        rep = evaluate(files, detector, Settings(min_authors=min_authors, min_messages=min_messages, model=learned))
+        if model and learned is None:
+            typer.echo("note: the learned model is unavailable (encoder wheel or model file missing): rules only", err=True)
         if as_json:
             d = rep.to_dict()
             if not per_chat:

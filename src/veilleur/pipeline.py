@@ -195,7 +195,11 @@ def scan(
     report_errors: dict[str, str] = {}
     for name in names:
         try:
-            instances.append(create_detector(name, **(detector_options or {}).get(name, {})))
+            opts = (detector_options or {}).get(name)
+            if opts is None:  # else the [detectors.<name>] settings section, as for the community passes
+                section = store.settings.get(f"detectors.{name}")
+                opts = dict(section) if isinstance(section, dict) else {}
+            instances.append(create_detector(name, **opts))
         except Exception as exc:
             if detectors:  # explicitly asked for: fail loudly
                 raise

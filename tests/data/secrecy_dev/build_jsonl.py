@@ -1,4 +1,4 @@
-"""Builds clinical_dev2.jsonl from clinical_dev2.txt (spans written inline as [LABEL:text]).
+"""Builds clinical_dev2/3.jsonl from clinical_dev2/3.txt (spans written inline as [LABEL:text]).
 
 Run: ``python tests/data/secrecy_dev/build_jsonl.py`` (no dependency)."""
 
@@ -23,19 +23,24 @@ def parse(block: str) -> tuple[str, list[dict[str, object]]]:
     return text + block[pos:], ents
 
 
-def main() -> None:
-    raw = (HERE / "clinical_dev2.txt").read_text(encoding="utf-8")
+def build(name: str) -> None:
+    raw = (HERE / f"{name}.txt").read_text(encoding="utf-8")
     body = "\n".join(ln for ln in raw.splitlines() if not ln.startswith("#"))
     rows = []
     for n, block in enumerate(b.strip("\n") for b in body.split("\n---\n")):
         head, _, rest = block.partition("\n")
         _, lang, ident = head.split()
         text, ents = parse(rest)
-        rows.append({"id": f"d2-{n:03d}", "text": text, "lang": lang, "identifying": ident == "1", "entities": ents})
-    with (HERE / "clinical_dev2.jsonl").open("w", encoding="utf-8") as fh:
+        rows.append({"id": f"{name[-4:]}-{n:03d}", "text": text, "lang": lang, "identifying": ident == "1", "entities": ents})
+    with (HERE / f"{name}.jsonl").open("w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    print(f"{len(rows)} fragments, {sum(len(r['entities']) for r in rows)} spans")
+    print(f"{name}: {len(rows)} fragments, {sum(len(r['entities']) for r in rows)} spans")
+
+
+def main() -> None:
+    for name in ("clinical_dev2", "clinical_dev3"):
+        build(name)
 
 
 if __name__ == "__main__":

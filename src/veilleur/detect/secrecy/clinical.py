@@ -50,7 +50,7 @@ _SPEC_RE = rf"(?:{_SPEC}){_SPEC_QUALIFIER}"
 # Unit acronyms written alone ("UHCD lit 6", "transfert USIC").
 _UNIT_ACRONYMS = (
     "USIC|USIP|USINV|UNV|UHCD|SAU|SMUR|SAMU|SSPI|USC|HDJ|HDS|HAD|USP|EMSP|UGA|SSR|SMR|USLD|PASS|UMJ|CMP|CATTP|UCC|UHR|"
-    "UMG|USIN|UCA|UMD|UHSA|ICU|NICU|PICU|HDU|CCU|A&E|ED|MAU|AMU|SCBU"
+    "UMG|USIN|UCA|UMD|UHSA|ICU|NICU|PICU|MICU|SICU|CICU|HDU|CCU|A&E|ED|MAU|AMU|SCBU"
 )
 _SERVICE_TRIGGERS = (
     r"service|serv\.|unité|département|dépt\.?|pôle|secteur|hôpital\s+de\s+jour|HDJ|UF|clinique|ward|unit|department"
@@ -196,7 +196,7 @@ _RARE_NAMES_FR = (
     "amylose AL|amylose|sclérodermie systémique|sclérodermie|myasthénie|myasthenie|maladie de Takayasu|artérite de Takayasu|"
     "syndrome de Lynch|syndrome de Brugada|maladie de Horton|artérite de Horton|artérite temporale|syndrome de Li-Fraumeni|"
     "syndrome des antiphospholipides(?: catastrophique)?|SAPL catastrophique|neuropathie optique héréditaire de Leber|"
-    "aplasie médullaire|hémoglobinurie paroxystique nocturne|purpura thrombotique thrombocytopénique|"
+    "aplasie médullaire|purpura thrombopénique immunologique|purpura thrombopénique idiopathique|hémoglobinurie paroxystique nocturne|purpura thrombotique thrombocytopénique|"
     "syndrome hémolytique et urémique|microangiopathie thrombotique|histiocytose|sarcoïdose cardiaque|"
     "maladie de Castleman|maladie d'Erdheim-Chester|maladie de Still|lupus systémique pédiatrique|"
     "vascularite à ANCA|granulomatose avec polyangéite|maladie de Wegener|polyangéite microscopique|"
@@ -359,9 +359,38 @@ _DATE_DM = re.compile(
     r"(?<![\w])(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun\.|mar\.|mer\.|jeu\.|ven\.|sam\.|dim\.)"
     r"[ \t]+(?:\d{1,2}[ \t]*/[ \t]*\d{1,2}|\d{1,2}|1er)(?:[ \t]+(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|"
     r"octobre|novembre|décembre))?)(?![\w/])"
+    r"|(?<=\bdu )\d{1,2}(?=[ \t]+au[ \t]+\d{1,2}[ \t/])"
     r"|(?<=\ble )\d{1,2}/\d{1,2}(?![\w/])|(?<=\bdu )\d{1,2}/\d{1,2}(?![\w/])|(?<=\bau )\d{1,2}/\d{1,2}(?![\w/])",
     re.I,
 )
+
+
+# English street types the main address pattern lacks ("14 Elm Grove", "3 Church Mews").
+_EN_STREET = re.compile(
+    r"(?<![\w])\d{1,5}[A-Z]?[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?[ \t]+"
+    r"(?:Grove|Park|Hill|Row|Mews|Court|Rise|View|Walk|Parade|Green|Boulevard|Blvd|Highway|Hwy|Place|Pl)\.?(?![\w])"
+)
+
+
+def addresses(text: str) -> list[Hit]:
+    if not _HAS_DIGIT.search(text):
+        return []
+    return [(m.start(), m.end(), "ADDRESS", 0.75) for m in _EN_STREET.finditer(text)]
+
+
+# English name announcements: "My name is Siiri", "last name? Magnusson", "a boy named Leif Olsen".
+_NAME_EN = re.compile(
+    rf"(?i:\bmy\s+name\s+is|\bname\s+is|\bnamed|\bcalled|\bknown\s+as|\blast\s+name\??|\bsurname\s*:?|"
+    rf"\bfirst\s+name\s*:?|\bpatient\s+name\s*:?|\bje\s+m['’]appelle|\bs['’]appelle|\bappelée?)[ \t]+"
+    rf"(?P<n>[{UPPER}][\w'’-]+(?:[ \t]+[{UPPER}]\.?)?(?:[ \t]+[{UPPER}][\w'’-]+)?)"
+)
+_NAME_EN_WORDS = frozenset({"name", "named", "called", "known", "surname", "appelle", "appele", "appelee"})
+
+
+def names(text: str) -> list[Hit]:
+    if not _folded_words(text) & _NAME_EN_WORDS:
+        return []
+    return [(m.start("n"), m.end("n"), "PERSON", 0.7) for m in _NAME_EN.finditer(text)]
 
 
 def dates(text: str) -> list[Hit]:
@@ -377,4 +406,6 @@ FINDERS_MORE = {
     "rare_more": rare_diseases,
     "age_more": ages,
     "date_more": dates,
+    "address_more": addresses,
+    "name_more": names,
 }

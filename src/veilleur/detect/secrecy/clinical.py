@@ -10,6 +10,7 @@ Measured on ``tests/data/secrecy_dev/clinical_dev2.jsonl`` (team-written, not bl
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from veilleur.detect.secrecy.lexicon import fold
 
@@ -19,8 +20,15 @@ _HAS_DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[\w'’-]+")
 
 
+@lru_cache(maxsize=16)
 def _folded_words(text: str) -> frozenset[str]:
-    return frozenset(fold(w) for w in re.findall(r"\w+", text))
+    """Folded words of the text, computed once for the finders' pre-checks (they run one after another)."""
+    return frozenset(re.findall(r"\w+", fold(text)))
+
+
+@lru_cache(maxsize=16)
+def _raw_words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text))
 
 
 # ------------------------------------------------------------------------------------------- services
@@ -300,23 +308,29 @@ _COMMON_EPONYMS = frozenset(
     fold(w)
     for w in ["Parkinson", "Alzheimer", "Basedow", "Hashimoto", "Raynaud", "Gilbert", "Dupuytren", "Osgood", "Ménière", "Crohn", "Lyme", "Paget", "Quervain", "Tietze", "Verneuil", "Biermer", "Bouveret", "Scheuermann", "Sever", "Barlow", "Bowen", "Down", "Korsakoff", "Wernicke", "Graves", "Bell", "Reiter", "Kaposi", "Mallory", "Mondor", "Morton", "Baker", "Horner", "Pott", "Osler", "Lhermitte", "Ogilvie", "Münchhausen", "Munchhausen", "Asperger", "Stockholm", "Peter", "Diogène", "Takotsubo", "Bourneville", "Schmorl", "Leriche", "Buerger", "Tako", "Minkowski", "Lobstein", "Hirschsprung", "Scheie"]
 )
-_RARE_WORDS = frozenset(
-    fold(w)
-    for w in re.findall(r"[^\W\d_]{4,}", (_RARE_NAMES_FR + "|" + _RARE_NAMES_EN).replace("(?:", " ").replace("?", " "))
-) | {"syndrome", "maladie", "disease", "myopathie", "dystrophie", "ataxie", "anemie", "amylose", "choree", "neuropathie",
-     "encephalopathie", "leucodystrophie", "glycogenose", "arterite"}
-_RARE_STOP = frozenset({fold(w) for w in ["syndrome", "maladie", "disease", "type", "pédiatrique", "héréditaire", "primitive", "congénitale", "chronique", "aiguë", "systémique"]})
-_RARE_ANCHORS = _RARE_WORDS - _RARE_STOP | {"syndrome", "maladie", "disease", "myopathie", "dystrophie", "ataxie", "amylose"}
+
+
+def _anchor(name: str) -> str:
+    """The longest folded word of a disease name (its optional parts removed): a cheap pre-check."""
+    plain = re.sub(r"\(\?:[^)]*\)\??|\[[^\]]*\][+*?]?|\?", " ", name)
+    words = re.findall(r"[^\W\d_]{3,}", fold(plain)) or [fold(plain).strip() or name]
+    return max(words, key=len)
+
+
+# One word per disease name (its longest) plus the eponym pattern's heads: the finder runs only when one is there.
+_RARE_ANCHORS = frozenset(_anchor(n) for n in (_RARE_NAMES_FR + "|" + _RARE_NAMES_EN).split("|")) | {
+    "syndrome", "maladie", "disease", "myopathie", "dystrophie", "ataxie", "anemie", "amylose", "choree", "neuropathie",
+    "encephalopathie", "leucodystrophie", "glycogenose", "arterite", "angioedeme", "angiœdeme",
+}
 
 
 def rare_diseases(text: str) -> list[Hit]:
-    words = _WORD.findall(text)
-    acr = [w for w in words if w in _RARE_ACRONYMS]
+    acr = _RARE_ACRONYMS & _raw_words(text)
     out: list[Hit] = []
     if acr:
         for m in re.finditer(r"(?<![\w-])(?:" + "|".join(sorted(set(acr), key=len, reverse=True)) + r")(?![\w-])", text):
             out.append((m.start(), m.end(), "RARE_DISEASE", 0.7))
-    if not _RARE_ANCHORS & {fold(w) for w in words}:
+    if _RARE_ANCHORS.isdisjoint(_folded_words(text)):
         return out
     out += [(m.start(), m.end(), "RARE_DISEASE", 0.85) for m in _RARE_RE.finditer(text)]
     for m in _EPONYM_DISEASE.finditer(text):

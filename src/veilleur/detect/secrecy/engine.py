@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
@@ -174,26 +175,93 @@ _NER_MAP = {"PER": "PERSON", "LOC": "LOCATION"}
 _NER_META = {"recognizer_name": "SpacyRecognizer"}
 
 
+_CACHE_SIZE = 4096  # the same text comes back (re-posted messages, rescans, quotes): analysed once
+_cache: OrderedDict[tuple[str, str | None, bool], tuple[str, list[RecognizerResult]]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
 def analyze_batch(
-    texts: Sequence[str], lang: str | None = None, batch_size: int = 64, *, gate: bool = False
+    texts: Sequence[str],
+    lang: str | None = None,
+    batch_size: int = 64,
+    *,
+    gate: bool = False,
+    decided: Callable[[int, str, list[RecognizerResult]], bool] | None = None,
 ) -> list[tuple[str, list[RecognizerResult]]]:
     """Recognizer results for each text, with its language. Our finders run on every text; spaCy's NER
     (PER, LOC) runs batched through ``nlp.pipe`` on the texts' ``ner_view`` — with ``gate``, only on texts
-    that could be about care (``needs_ner``). Same results as Presidio's ``AnalyzerEngine.analyze`` with our
-    registry (``analyze_batch_presidio``), without its per-call overhead."""
+    that could be about care (``needs_ner``) and whose decision is not already taken by the finders alone
+    (``decided(i, lang, hits)`` true: e.g. already at the highest risk, which a name cannot raise). Same
+    results as Presidio's ``AnalyzerEngine.analyze`` with our registry (``analyze_batch_presidio``), without
+    its per-call overhead. Results are cached per (text, lang, gate) in a small LRU."""
+    out: list[tuple[str, list[RecognizerResult]] | None] = [None] * len(texts)
+    with _cache_lock:
+        for i, t in enumerate(texts):
+            hit = _cache.get((t, lang, gate))
+            if hit is not None:
+                _cache.move_to_end((t, lang, gate))
+                out[i] = (hit[0], list(hit[1]))
+    fresh = [i for i, o in enumerate(out) if o is None]
+    if fresh:
+        sub = [texts[i] for i in fresh]
+        sub_decided = (lambda j, lg, h: decided(fresh[j], lg, h)) if decided is not None else None
+        for i, res in zip(fresh, _analyze_fresh(sub, lang, batch_size, gate=gate, decided=sub_decided), strict=True):
+            out[i] = res
+        with _cache_lock:
+            for i in fresh:
+                res = out[i]
+                assert res is not None
+                _cache[(texts[i], lang, gate)] = (res[0], list(res[1]))
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    return [o for o in out if o is not None]
+
+
+def _analyze_fresh(
+    texts: Sequence[str],
+    lang: str | None,
+    batch_size: int,
+    *,
+    gate: bool,
+    decided: Callable[[int, str, list[RecognizerResult]], bool] | None,
+) -> list[tuple[str, list[RecognizerResult]]]:
     langs = [lang] * len(texts) if lang in LANGUAGES else [guess_language(t) for t in texts]
     hits = [_finder_results(t) for t in texts]
-    todo = [i for i, t in enumerate(texts) if t.strip() and (not gate or needs_ner(t, hits[i]))]
+    todo = [
+        i for i, t in enumerate(texts)
+        if t.strip() and (not gate or (needs_ner(t, hits[i]) and not (decided is not None and decided(i, langs[i], hits[i]))))
+    ]  # fmt: skip
     if todo:
         analyzer()
-        for i, doc in zip(todo, _nlp.pipe([ner_view(texts[i]) for i in todo], batch_size=batch_size), strict=True):
+        # With the gate, spaCy reads only the sentences that hold a candidate name (same offsets, shifted back).
+        pieces = [(i, off, seg) for i in todo for off, seg in (ner_segments(texts[i]) if gate else [(0, texts[i])])]
+        for (i, off, _), doc in zip(pieces, _nlp.pipe([ner_view(seg) for _, _, seg in pieces], batch_size=batch_size), strict=True):
             if langs[i] == "en" and not USE_FRENCH_NER_FOR_ENGLISH:
                 continue
             for ent in doc.ents:
                 lab = _NER_MAP.get(ent.label_)
                 if lab:
-                    hits[i].append(RecognizerResult(entity_type=lab, start=ent.start_char, end=ent.end_char, score=0.85, recognition_metadata=_NER_META))
+                    hits[i].append(RecognizerResult(entity_type=lab, start=off + ent.start_char, end=off + ent.end_char, score=0.85, recognition_metadata=_NER_META))
     return [(lg, h) for lg, h in zip(langs, hits, strict=True)]
+
+
+_SEGMENT_END = re.compile(r"(?<=[.!?…])[ \t]+(?=[A-ZÀ-ÖØ-Þ\"«(])|\n+")
+
+
+def ner_segments(text: str) -> list[tuple[int, str]]:
+    """The sentences (or lines) of ``text`` that hold a word spaCy could read as a name or place
+    (``_ner_candidate``), with their offsets; the whole text when it is short or has one sentence."""
+    if len(text) < 160:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for m in [*_SEGMENT_END.finditer(text), None]:
+        end = m.start() if m else len(text)
+        seg = text[pos:end]
+        if seg.strip() and _ner_candidate(seg):
+            out.append((pos, seg))
+        pos = m.end() if m else len(text)
+    return out or [(0, text)]
 
 
 def analyze_batch_presidio(texts: Sequence[str], lang: str | None = None, batch_size: int = 64) -> list[tuple[str, list[RecognizerResult]]]:

@@ -209,9 +209,9 @@ def analyze_batch(
             out[i] = res
         with _cache_lock:
             for i in fresh:
-                res = out[i]
-                assert res is not None
-                _cache[(texts[i], lang, gate)] = (res[0], list(res[1]))
+                done = out[i]
+                assert done is not None
+                _cache[(texts[i], lang, gate)] = (done[0], list(done[1]))
             while len(_cache) > _CACHE_SIZE:
                 _cache.popitem(last=False)
     return [o for o in out if o is not None]

@@ -92,3 +92,17 @@ def test_scan_takes_detector_options_from_the_settings(tmp_path: Path, monkeypat
     finally:
         store.close()
     assert seen["media"] == {"jobs": 1, "ocr": False}
+
+
+def test_screening_uses_the_coarser_haar_pyramid_and_redaction_the_fine_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from veilleur.detect.media import vision
+
+    calls: list[tuple[int, float]] = []
+    monkeypatch.setattr(vision, "haar_faces", lambda rgb, max_side=vision.DETECT_MAX_SIDE, step=1.1: calls.append((max_side, step)) or [])
+    rgb = np.zeros((64, 64, 3), dtype=np.uint8)
+    vision.analyse_pixels(rgb, use_nudenet=False, cascade=True)
+    vision.analyse_pixels(rgb, use_nudenet=False, cascade=False)
+    assert calls == [(vision.CASCADE_HAAR_MAX_SIDE, vision.CASCADE_HAAR_STEP), (vision.DETECT_MAX_SIDE, 1.1)]
+    assert vision.CASCADE_HAAR_STEP > 1.1

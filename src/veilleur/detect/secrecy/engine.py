@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
@@ -161,14 +161,44 @@ def _ner_candidate(text: str) -> bool:
     return False
 
 
-def _finder_results(text: str) -> list[RecognizerResult]:
+def _finder_results(text: str, keys: Collection[str] | None = None, skip: Collection[str] = ()) -> list[RecognizerResult]:
+    """Our finders' results (all, or only ``keys``, minus ``skip``)."""
     from veilleur.detect.secrecy.recognizers import FINDERS
 
     out: list[RecognizerResult] = []
     for key, finder in FINDERS.items():
+        if (keys is not None and key not in keys) or key in skip:
+            continue
         meta = {"recognizer_name": f"veilleur_{key}"}
         out += [RecognizerResult(entity_type=lab, start=s, end=e, score=sc, recognition_metadata=meta) for s, e, lab, sc in finder(text)]
     return out
+
+
+# The finders whose spans are a sign of care by themselves (``analysis.health_context``): in a text with no
+# patient word, care word or drug, only they can make a care context; without one, nothing else is needed.
+SIGN_FINDERS = frozenset({"nir", "ipp", "room", "rare_disease", "room_more", "rare_more", "number_more"})
+SIGN_LABELS = frozenset({"RARE_DISEASE", "WARD_ROOM", "IPP", "STAY_NUMBER", "NIR"})
+
+
+def care_words(text: str) -> bool:
+    """A patient word, a care word or a drug in the text."""
+    from veilleur.detect.secrecy.lexicon import care_hits, fold, lexicon
+
+    lx = lexicon()
+    if lx.patient_words.search(text) or care_hits(text):
+        return True
+    return not lx.drugs.isdisjoint(re.findall(r"[\w-]+", fold(text)))
+
+
+def _gated_finder_results(text: str) -> tuple[list[RecognizerResult], bool]:
+    """(results, could be about care). Without a care word, the sign finders run first; when they find no
+    sign either, the text cannot be flagged and the other finders are skipped."""
+    if care_words(text):
+        return _finder_results(text), True
+    signs = _finder_results(text, SIGN_FINDERS)
+    if not any(r.entity_type in SIGN_LABELS for r in signs):
+        return signs, False
+    return signs + _finder_results(text, skip=SIGN_FINDERS), True
 
 
 _NER_MAP = {"PER": "PERSON", "LOC": "LOCATION"}
@@ -226,10 +256,16 @@ def _analyze_fresh(
     decided: Callable[[int, str, list[RecognizerResult]], bool] | None,
 ) -> list[tuple[str, list[RecognizerResult]]]:
     langs = [lang] * len(texts) if lang in LANGUAGES else [guess_language(t) for t in texts]
-    hits = [_finder_results(t) for t in texts]
+    if gate:
+        gated = [_gated_finder_results(t) for t in texts]
+        hits = [h for h, _ in gated]
+        possible = [c for _, c in gated]
+    else:
+        hits = [_finder_results(t) for t in texts]
+        possible = [True] * len(texts)
     todo = [
         i for i, t in enumerate(texts)
-        if t.strip() and (not gate or (needs_ner(t, hits[i]) and not (decided is not None and decided(i, langs[i], hits[i]))))
+        if t.strip() and (not gate or (possible[i] and needs_ner(t, hits[i]) and not (decided is not None and decided(i, langs[i], hits[i]))))
     ]  # fmt: skip
     if todo:
         analyzer()

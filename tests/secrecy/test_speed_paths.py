@@ -12,11 +12,11 @@ from veilleur.detect.secrecy import analyze_texts, engine
 def test_cache_returns_the_same_and_skips_the_finders(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "Ma patiente Mme Kerbrat, 71 ans, de Langogne, est en réa depuis hier."
     engine._cache.clear()
-    first = analyze_texts([text], gate=True)[0]
+    first = analyze_texts([text])[0]
     calls: list[str] = []
     real = engine._finder_results
-    monkeypatch.setattr(engine, "_finder_results", lambda t: calls.append(t) or real(t))
-    again = analyze_texts([text, text], gate=True)
+    monkeypatch.setattr(engine, "_finder_results", lambda t, *a, **k: calls.append(t) or real(t, *a, **k))
+    again = analyze_texts([text, text])
     assert calls == []
     assert [(s.start, s.end, s.label) for s in again[0].spans] == [(s.start, s.end, s.label) for s in first.spans]
     assert again[1].risk == first.risk
@@ -71,3 +71,14 @@ def test_text_without_any_sign_of_care_runs_only_the_sign_finders(monkeypatch: p
     engine._cache.clear()
     analyze_texts(["Patient IPP 80012345 vu par Paul hier."], gate=True)
     assert set(ran) > engine.SIGN_FINDERS  # a sign of care: every finder runs
+
+
+def test_results_skipped_by_the_callers_decision_are_not_cached() -> None:
+    """Whether spaCy may be skipped depends on the caller (the group's members): such results are not reused."""
+    text = "Ma patiente Mme Kerbrat, IPP 80012345, tél 06 12 34 56 78, revue hier par Gwendal Le Du."
+    engine._cache.clear()
+    first = engine.analyze_batch([text], gate=True, decided=lambda i, lg, h: True)
+    assert not any(r.recognition_metadata.get("recognizer_name") == "SpacyRecognizer" for r in first[0][1])
+    assert (text, None, True) not in engine._cache
+    second = engine.analyze_batch([text], gate=True, decided=lambda i, lg, h: False)
+    assert (text, None, True) in engine._cache and len(second[0][1]) >= len(first[0][1])

@@ -223,7 +223,8 @@ def analyze_batch(
     that could be about care (``needs_ner``) and whose decision is not already taken by the finders alone
     (``decided(i, lang, hits)`` true: e.g. already at the highest risk, which a name cannot raise). Same
     results as Presidio's ``AnalyzerEngine.analyze`` with our registry (``analyze_batch_presidio``), without
-    its per-call overhead. Results are cached per (text, lang, gate) in a small LRU."""
+    its per-call overhead. Results are cached per (text, lang, gate) in a small LRU, except those where
+    ``decided`` skipped spaCy (its answer may depend on the caller's members)."""
     out: list[tuple[str, list[RecognizerResult]] | None] = [None] * len(texts)
     with _cache_lock:
         for i, t in enumerate(texts):
@@ -234,11 +235,22 @@ def analyze_batch(
     fresh = [i for i, o in enumerate(out) if o is None]
     if fresh:
         sub = [texts[i] for i in fresh]
-        sub_decided = (lambda j, lg, h: decided(fresh[j], lg, h)) if decided is not None else None
-        for i, res in zip(fresh, _analyze_fresh(sub, lang, batch_size, gate=gate, decided=sub_decided), strict=True):
+        skipped: set[int] = set()
+
+        def sub_decided(j: int, lg: str, h: list[RecognizerResult]) -> bool:
+            assert decided is not None
+            if decided(fresh[j], lg, h):
+                skipped.add(fresh[j])  # spaCy skipped for this caller's reason (members...): not cached
+                return True
+            return False
+
+        results = _analyze_fresh(sub, lang, batch_size, gate=gate, decided=sub_decided if decided is not None else None)
+        for i, res in zip(fresh, results, strict=True):
             out[i] = res
         with _cache_lock:
             for i in fresh:
+                if i in skipped:
+                    continue
                 done = out[i]
                 assert done is not None
                 _cache[(texts[i], lang, gate)] = (done[0], list(done[1]))

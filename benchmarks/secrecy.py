@@ -55,12 +55,22 @@ def demo_messages() -> tuple[list, dict[str, bool]]:
 
 def bench_demo(n: int) -> dict[str, float]:
     """Detector over the demo group (batches of 256, members from the batch, care-context pre-filter on as
-    in production): message P/R and messages/s, the demo's traffic repeated up to ``n`` messages."""
-    from veilleur.detect.secrecy import SecrecyTextDetector, analyze_texts
+    in production): message P/R and messages/s, the demo's traffic repeated up to ``n`` messages (repeats
+    hit the analysis cache, as re-posted texts do); ``distinct_uncached_messages_per_cpu_s``: the 688
+    distinct messages with the cache emptied, best of 3."""
+    from veilleur.detect.secrecy import SecrecyTextDetector, analyze_texts, engine
 
     msgs, labels = demo_messages()
     det = SecrecyTextDetector()
     analyze_texts(["Patiente Marie Dupont, 34 ans, hospitalisée à Lyon."])  # model load, not timed
+    best = 0.0
+    for _ in range(3):  # the demo's distinct messages, nothing cached: best of 3 (shared host)
+        getattr(engine, "_cache", {}).clear()
+        c1 = time.process_time()
+        for i in range(0, len(msgs), 256):
+            det.detect(msgs[i : i + 256])
+        best = max(best, len(msgs) / max(1e-9, time.process_time() - c1))
+    getattr(engine, "_cache", {}).clear()
     t0, c0 = time.perf_counter(), time.process_time()
     found: set[str] = set()
     for i in range(0, len(msgs), 256):
@@ -80,7 +90,7 @@ def bench_demo(n: int) -> dict[str, float]:
     total = len(msgs) + extra
     return {"messages": total, "precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
             "recall": round(tp / (tp + fn), 3) if tp + fn else 0.0, "messages_per_s": round(total / dt, 1),
-            "messages_per_cpu_s": round(total / cpu, 1)}
+            "messages_per_cpu_s": round(total / cpu, 1), "distinct_uncached_messages_per_cpu_s": round(best, 1)}
 
 
 def bench_media(n: int) -> dict[str, float]:

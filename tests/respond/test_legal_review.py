@@ -252,3 +252,23 @@ def test_a_document_that_still_identifies_a_patient_is_refused() -> None:
     with pytest.raises(DocumentError, match="combinaison identifiante"):
         check_no_redisclosure(markup, cf, [], [])
     check_no_redisclosure("Publication révélant des informations de santé sur un patient identifiable.\n", cf, [("Enzo Marchand", "PERSON")], [])
+
+
+def test_every_document_is_re_analysed_even_outside_a_secrecy_case() -> None:
+    """A quoted message of a harassment case that holds a patient's record number, with no secrecy finding:
+    the letter is refused and the message names what is left (before: only secrecy cases were checked)."""
+
+    def leaky() -> tuple[Case, list, list[Finding]]:  # type: ignore[type-arg]
+        case, msgs, finds = harassment_case()
+        msgs[1] = replace(msgs[1], text="Elle a tué un patient l'an dernier (IPP 80012345) et a tout caché, allez tous lui dire.")
+        return case, msgs, finds
+
+    with pytest.raises(DocumentError, match=r"80012345"):
+        render("dsa_notice", _cf(leaky), _p(professional_address="3 place du Marché, 44000 Nantes"), "md", now=NOW)
+    render("dsa_notice", _cf(harassment_case), _p(professional_address="3 place du Marché, 44000 Nantes"), "md", now=NOW)  # the same case without it goes through
+
+
+def test_a_nir_with_a_wrong_key_is_refused_in_a_document() -> None:
+    cf = _cf(secrecy_case)
+    with pytest.raises(DocumentError, match=r"2 77 03 15 014 022 45"):
+        check_no_redisclosure("Référence citée dans le message : NIR 2 77 03 15 014 022 45.\n", cf, [], [])

@@ -50,3 +50,13 @@ def test_eval_command() -> None:
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["n"] > 100 and 0 <= data["messages"]["recall"] <= 1
+
+
+def test_redact_offers_to_remove_kept_names() -> None:
+    text = "Merci Julie ! Ma patiente Mme Dupont, 72 ans, est en cardio au CHU de Brest."
+    res = runner.invoke(app, ["redact", text])
+    assert res.exit_code == 0, res.output
+    err = getattr(res, "stderr", "") or res.output
+    assert "names kept: Julie" in err and "--staff" in err
+    removed = runner.invoke(app, ["redact", text, "--staff"])
+    assert removed.exit_code == 0 and "Julie" not in removed.stdout and "names kept" not in (getattr(removed, "stderr", "") or "")

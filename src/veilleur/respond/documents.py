@@ -284,6 +284,11 @@ def patient_identifiers(cf: CaseFile, secret: Sequence[Message], analyses: Seque
     return sorted((t.strip(), lab) for t, lab in out if len(t.strip()) >= 3)
 
 
+# Identifiers that name a patient's record whatever the context, and direct identifiers that do in a care context.
+_RECORD_LABELS = frozenset({"NIR", "IPP", "STAY_NUMBER"})
+_DIRECT_IN_CARE = frozenset({"PERSON", "INITIALS", "PHONE", "EMAIL", "ADDRESS"})
+
+
 def check_no_redisclosure(
     markup: str,
     cf: CaseFile,
@@ -296,6 +301,7 @@ def check_no_redisclosure(
     from veilleur.detect.secrecy import analyze_texts
     from veilleur.detect.secrecy.analysis import FR_NAMES
     from veilleur.detect.secrecy.lexicon import fold
+    from veilleur.detect.secrecy.recognizers import nir_candidates
 
     body = _body_lines(markup)
     folded = fold("\n".join(body))
@@ -311,6 +317,14 @@ def check_no_redisclosure(
     for para, a in zip(paragraphs, analyze_texts(paragraphs, members=members), strict=True):
         if a.identifying:
             left.append(f"combinaison identifiante ({a.explanation}) dans : {para[:80]}…")
+        # Record numbers are a patient's whatever the context; a NIR counts with a wrong key too when a
+        # keyword announces it (recall first, as in redaction).
+        for sp in a.spans:
+            if sp.label in _RECORD_LABELS or (a.health_context and sp.label in _DIRECT_IN_CARE):
+                left.append(f"{FR_NAMES.get(sp.label, sp.label)} « {sp.text} »")
+        for start, end, _chars, valid, keyword in nir_candidates(para):
+            if valid or keyword:
+                left.append(f"{FR_NAMES.get('NIR', 'NIR')} « {para[start:end]} »")
     if left:
         raise DocumentError(
             f"{cf.case.id}: the document would disclose a patient again / le document divulguerait de nouveau "
@@ -788,15 +802,16 @@ def render_checked(
     kind: str, cf: CaseFile, parties: Parties, fmt: str = "md", now: datetime | None = None
 ) -> tuple[bytes, list[str]]:
     """The document and the warnings to show the user (home address printed, URL to fill in...).
-    A document about patients is re-analysed for medical secrecy and refused if one can still be
-    recognised (fail closed)."""
+    Every document is re-analysed for medical secrecy and refused if a patient can still be recognised or
+    a record number, NIR or (in a care context) a direct identifier is left (fail closed)."""
     if fmt not in FORMATS:
         raise InputError("--format", f"unknown format {fmt!r}; expected {', '.join(FORMATS)}")
     ctx = build_context(kind, cf, parties, now=now)
     markup = render_markup(kind, ctx)
-    if ctx["_secret_messages"] or kind == "reponse_pacifique":
-        idents = patient_identifiers(cf, ctx["_secret_messages"], ctx["_analyses"])
-        check_no_redisclosure(markup, cf, idents, ctx["_members"], ctx["_own"])
+    # Every document is re-analysed (fail closed), not only those about a secrecy case: a quoted message
+    # may hold what the detector did not flag.
+    idents = patient_identifiers(cf, ctx["_secret_messages"], ctx["_analyses"]) if ctx["_secret_messages"] else []
+    check_no_redisclosure(markup, cf, idents, ctx["_members"], ctx["_own"])
     if kind == "reponse_pacifique":
         check_public_reply(ctx["public_reply"])
     if fmt == "pdf":

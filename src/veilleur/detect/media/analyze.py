@@ -439,6 +439,29 @@ def analyze_file(path: str | Path, sha256: str | None = None, *, options: Option
 # ---------------------------------------------------------------------------------------------- many files
 
 
+MAX_AUTO_JOBS = 4  # "auto": one worker per core, at most 4 (each worker holds ~1 GiB of models)
+
+
+def resolve_jobs(jobs: int | str | None) -> int:
+    """Worker count from an option or a settings value: an integer ≥ 1, or ``"auto"``/``None`` =
+    min(cores, 4). Raises ``ValueError`` for anything else."""
+    if jobs is None or (isinstance(jobs, str) and jobs.strip().lower() == "auto"):
+        return max(1, min(os.cpu_count() or 1, MAX_AUTO_JOBS))
+    try:
+        n = int(jobs)
+    except (TypeError, ValueError):
+        raise ValueError(f"jobs must be a positive integer or 'auto', not {jobs!r}") from None
+    if n < 1:
+        raise ValueError(f"jobs must be a positive integer or 'auto', not {jobs!r}")
+    return n
+
+
+def pool_worth_it(jobs: int, files: int) -> bool:
+    """Worker processes pay a model load each (≈ 9 CPU-s): used only when there are at least two files
+    per worker to share (a backfill, a busy batch), never for a handful."""
+    return jobs > 1 and files >= 2 * jobs
+
+
 def _worker_init() -> None:
     """A worker process: one thread per library (the pool gives the parallelism)."""
     os.putenv("OMP_THREAD_LIMIT", "1")  # for the OpenMP runtime of this worker, before it loads

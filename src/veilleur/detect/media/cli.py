@@ -46,7 +46,10 @@ def media_check(
     files: list[Path] = typer.Argument(..., help="Images, DICOM, PDF or video files."),
     as_json: bool = typer.Option(False, "--json", help="JSON output for scripts."),
     no_ocr: bool = typer.Option(False, "--no-ocr", help="Skip OCR (faster)."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (each loads the models once): for backfills."),
+    jobs: str = typer.Option(
+        "auto", "--jobs", "-j",
+        help="Worker processes (each loads the models once): a number, or auto = min(cores, 4), used from 2 files per worker.",
+    ),  # fmt: skip
     full: bool = typer.Option(False, "--full", help="No cascade: every detector and whole-picture OCR on every picture (slow reference)."),
     ocr_engine: str = typer.Option("auto", "--ocr-engine", envvar=["VEILLEUR_DETECTORS__MEDIA__OCR_ENGINE", "VEILLEUR_OCR"],
                                    help="auto, tesseract or rapidocr."),
@@ -56,8 +59,14 @@ def media_check(
     """Analyse des fichiers média (visages, texte, EXIF, DICOM) / analyse media files."""
     import sys
 
-    from veilleur.detect.media.analyze import Options, analyze_files
+    from veilleur.detect.media.analyze import Options, analyze_files, pool_worth_it, resolve_jobs
 
+    try:
+        n_jobs = resolve_jobs(jobs)
+    except ValueError as exc:
+        raise InputError("--jobs", str(exc)) from None
+    if jobs.strip().lower() == "auto" and not pool_worth_it(n_jobs, len(files)):
+        n_jobs = 1  # a handful of files: one process loads the models once
     for f in files:
         if not f.is_file():
             raise InputError(f, "fichier introuvable / file not found")
@@ -65,7 +74,7 @@ def media_check(
     opts = Options(ocr=not no_ocr, cascade=not full, ocr_engine=ocr_engine, tesseract_cli=tesseract_cli)
     show = len(files) > 1 and sys.stderr.isatty()
     with typer.progressbar(length=len(files), label="analyse", file=sys.stderr, hidden=not show) as bar:
-        reports = analyze_files(files, options=opts, jobs=jobs, progress=lambda done, total: bar.update(1))
+        reports = analyze_files(files, options=opts, jobs=n_jobs, progress=lambda done, total: bar.update(1))
     for f, r in zip(files, reports, strict=True):
         out.append(
             {

@@ -16,6 +16,8 @@ from veilleur.detect.media.analyze import (
     Options,
     analyze_file,
     analyze_files,
+    pool_worth_it,
+    resolve_jobs,
     worker_pool,
 )
 from veilleur.detect.media.textcheck import check_text
@@ -40,14 +42,17 @@ class MediaDetector:
         nudenet: bool = True,
         ocr_engine: str | None = None,
         cascade: bool = True,
-        jobs: int | None = None,
+        jobs: int | str | None = "auto",
         tesseract_cli: bool = False,
         **_: Any,
     ) -> None:
         self.options = Options(ocr=ocr, nudenet=nudenet, ocr_engine=ocr_engine, cascade=cascade,
                                tesseract_cli=tesseract_cli)
-        # Worker processes for the attachments of a batch (backfills): [media] jobs.
-        self.jobs = max(1, int(jobs or 1))
+        # Worker processes for the attachments of a batch: an integer, or "auto" (the default, also from
+        # the settings: ``[detectors.media] jobs = "auto"``) = min(cores, 4), used once a batch has at
+        # least two new attachments per worker; the pool is then kept for the next batches.
+        self.auto_jobs = jobs is None or (isinstance(jobs, str) and jobs.strip().lower() == "auto")
+        self.jobs = resolve_jobs(jobs)
         self._pool: Any = None  # created on the first batch that needs it, kept (models stay loaded)
         self._cache: OrderedDict[str, MediaReport] = OrderedDict()
         self.errors: list[str] = []  # files that could not be analysed during the last detect()
@@ -79,14 +84,15 @@ class MediaDetector:
         if not todo:
             return
         items = list(todo.items())
-        if self.jobs > 1 and len(items) > 1 and self._pool is None:
+        wanted = pool_worth_it(self.jobs, len(items)) if self.auto_jobs else self.jobs > 1 and len(items) > 1
+        if wanted and self._pool is None:
             self._pool = worker_pool(self.jobs)
             weakref.finalize(self, self._pool.shutdown)
         reports = analyze_files(
             [p for _, (p, _s) in items],
             [s for _, (_p, s) in items],
             options=self.options,
-            executor=self._pool if len(items) > 1 else None,
+            executor=self._pool,  # warm workers, once started, take even a single file
         )
         for (key, _), report in zip(items, reports, strict=True):
             self._remember(key, report)

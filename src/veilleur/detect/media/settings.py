@@ -16,4 +16,5 @@ class MediaSettings:
                                   aliases=("VEILLEUR_TESSERACT_CLI",))
     nudenet: bool = setting(True, "nudity model (when installed)")
     cascade: bool = setting(True, "cheap checks first, models only when needed")
-    jobs: int = setting(1, "worker processes for a batch's attachments", aliases=("VEILLEUR_MEDIA_JOBS",))
+    jobs: int | str = setting("auto", "worker processes for a batch's attachments: a number, or auto = min(cores, 4)",
+                              aliases=("VEILLEUR_MEDIA_JOBS",))

@@ -18,6 +18,7 @@ DETECT_MAX_SIDE = 1024  # faces are searched on a copy no larger than this (boun
 # Screening cascade (``analyse_pixels(..., cascade=True)``): NudeNet (which sees 320 px anyway) first;
 # the Haar cascades run only when it finds no face, on a copy no larger than this.
 CASCADE_HAAR_MAX_SIDE = 320  # faces ≥ 24 px there, ≥ 7.5 % of the long side: NudeNet's own resolution
+CASCADE_HAAR_STEP = 1.2  # screening: a coarser pyramid (the full path, for redaction, keeps 1.1)
 FRONTAL_MIN_NEIGHBORS = 5  # tuned on the media set: 3 fires on coins, 5 does not
 PROFILE_MIN_NEIGHBORS = 5
 NUDENET_FACE_MIN_SCORE = 0.5
@@ -98,8 +99,9 @@ def _merge(boxes: list[Box], overlap: float = 0.4) -> list[Box]:
     return kept
 
 
-def haar_faces(rgb: np.ndarray, max_side: int = DETECT_MAX_SIDE) -> list[Box]:
-    """Frontal and profile (both directions) faces with OpenCV's Haar cascades."""
+def haar_faces(rgb: np.ndarray, max_side: int = DETECT_MAX_SIDE, step: float = 1.1) -> list[Box]:
+    """Frontal and profile (both directions) faces with OpenCV's Haar cascades (``step``: scale factor
+    between the pyramid's levels)."""
     grey = _grey(rgb)
     h, w = grey.shape[:2]
     scale = min(1.0, max_side / max(h, w))
@@ -120,11 +122,11 @@ def haar_faces(rgb: np.ndarray, max_side: int = DETECT_MAX_SIDE) -> list[Box]:
 
     size = (min_side, min_side)
     frontal = _cascade("haarcascade_frontalface_alt2.xml")
-    add(frontal.detectMultiScale(grey, 1.1, FRONTAL_MIN_NEIGHBORS, minSize=size), "face_frontal", 0.8)
+    add(frontal.detectMultiScale(grey, step, FRONTAL_MIN_NEIGHBORS, minSize=size), "face_frontal", 0.8)
     profile = _cascade("haarcascade_profileface.xml")
-    add(profile.detectMultiScale(grey, 1.1, PROFILE_MIN_NEIGHBORS, minSize=size), "face_profile", 0.7)
+    add(profile.detectMultiScale(grey, step, PROFILE_MIN_NEIGHBORS, minSize=size), "face_profile", 0.7)
     flipped = np.ascontiguousarray(cv2.flip(grey, 1))
-    add(profile.detectMultiScale(flipped, 1.1, PROFILE_MIN_NEIGHBORS, minSize=size), "face_profile", 0.7, True)
+    add(profile.detectMultiScale(flipped, step, PROFILE_MIN_NEIGHBORS, minSize=size), "face_profile", 0.7, True)
     return _merge(found)
 
 
@@ -183,5 +185,5 @@ def analyse_pixels(rgb: np.ndarray, *, use_nudenet: bool = True, cascade: bool =
         nude = [d for d in dets if not d.label.startswith("face_")]
     if cascade and net_faces:
         return VisionResult(tuple(_merge(net_faces)), tuple(nude))
-    faces = haar_faces(rgb, CASCADE_HAAR_MAX_SIDE if cascade else DETECT_MAX_SIDE)
+    faces = haar_faces(rgb, CASCADE_HAAR_MAX_SIDE, CASCADE_HAAR_STEP) if cascade else haar_faces(rgb, DETECT_MAX_SIDE)
     return VisionResult(tuple(_merge(faces + net_faces)), tuple(nude))

@@ -27,8 +27,13 @@ def analyze_texts(
 
     texts = [t or "" for t in texts]
     known = member_names(members)
+
+    def decided(i: int, lg: str, results: list[Any]) -> bool:
+        # Already at the highest risk from our finders alone: a name found by spaCy cannot change the decision.
+        return assess(texts[i], clean_hits(texts[i], results, known), lg).risk == "high"
+
     out: list[SecrecyAnalysis] = []
-    for text, (lg, results) in zip(texts, analyze_batch(texts, lang, gate=gate), strict=True):
+    for text, (lg, results) in zip(texts, analyze_batch(texts, lang, gate=gate, decided=decided if gate else None), strict=True):
         out.append(assess(text, clean_hits(text, results, known), lg))
     return out
 

@@ -167,6 +167,18 @@ def _ner_noise(text: str, start: int, frag: str) -> bool:
     return not all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words)
 
 
+def _label_word(text: str, s: int, e: int, frag: str) -> bool:
+    """One word that opens its line, or is followed by a colon or an abbreviation dot, and is not a place
+    we know: the NER's LOC on a record's field names and result lines ("Assurée :", "Créatinine 182")."""
+    if " " in frag.strip() or "-" in frag or fold(frag) in lexicon().places:
+        return False
+    after = text[e : e + 3]
+    if re.match(r"\s*:|\.\s*\d", after):
+        return True
+    line_start = text.rfind("\n", 0, s) + 1
+    return not text[line_start:s].strip(" \t-–•*>") and not re.match(r"\s*[,(]", after)
+
+
 def clean_hits(
     text: str, results: Sequence[RecognizerResult], members: frozenset[str] = frozenset()
 ) -> list[Span]:
@@ -207,6 +219,8 @@ def clean_hits(
                 continue
             if label == "PERSON" and _ner_noise(text, s, frag):
                 continue
+            if label == "LOCATION" and _label_word(text, s, e, frag):
+                continue  # "Créatinine 182", "Opérateur : …", "Port. 06…": a header word opening a line, not a place
             if label == "LOCATION" and any(w[0].islower() and w.lower() not in _NAME_PARTICLES and w.lower() not in ("sur", "sous", "en", "lès", "les", "aux") for w in frag.split()):
                 continue  # "IEC + spironolactone": places are capitalised words
             words = frag.split()

@@ -33,6 +33,14 @@ def _redact_media(path: Path, out: Path | None) -> object:
     return redact_file(path, out_dir)
 
 
+def kept_names(original: str, redacted: str, lang: str | None = None) -> list[str]:
+    """Names of staff or of people spoken to that the default redaction left in place."""
+    from veilleur.detect.secrecy import analyze_text
+
+    a = analyze_text(original, lang)
+    return sorted({s.text for s in a.spans if s.label in ("ADDRESSEE", "PROFESSIONAL") and s.text in redacted})
+
+
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @app.command("redact")
     def redact_cmd(
@@ -72,10 +80,18 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             ref = date.fromisoformat(ref_date) if ref_date else None
         except ValueError:
             raise InputError("--date", f"not a date: {ref_date!r} (YYYY-MM-DD)") from None
-        res = redact_text(_read_text_arg(source), lang, reference_date=ref, staff=staff)
+        text = _read_text_arg(source)
+        res = redact_text(text, lang, reference_date=ref, staff=staff)
         if res.blocked:
             typer.echo(res.residual_message(), err=True)
             raise typer.Exit(3)
+        if staff is None:  # names kept by default are personal data too: offer to remove them
+            kept = kept_names(text, res.text, lang)
+            if kept:
+                typer.echo(
+                    f"noms conservés / names kept: {', '.join(kept)} — --staff pour les retirer / to remove them",
+                    err=True,
+                )
         payload = json.dumps(res.to_dict(), ensure_ascii=False, indent=2) if as_json else res.text
         if out is not None:
             out.write_text(payload + "\n", encoding="utf-8")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
@@ -160,40 +161,155 @@ def _ner_candidate(text: str) -> bool:
     return False
 
 
-def _finder_results(text: str) -> list[RecognizerResult]:
+def _finder_results(text: str, keys: Collection[str] | None = None, skip: Collection[str] = ()) -> list[RecognizerResult]:
+    """Our finders' results (all, or only ``keys``, minus ``skip``)."""
     from veilleur.detect.secrecy.recognizers import FINDERS
 
     out: list[RecognizerResult] = []
     for key, finder in FINDERS.items():
+        if (keys is not None and key not in keys) or key in skip:
+            continue
         meta = {"recognizer_name": f"veilleur_{key}"}
         out += [RecognizerResult(entity_type=lab, start=s, end=e, score=sc, recognition_metadata=meta) for s, e, lab, sc in finder(text)]
     return out
+
+
+# The finders whose spans are a sign of care by themselves (``analysis.health_context``): in a text with no
+# patient word, care word or drug, only they can make a care context; without one, nothing else is needed.
+SIGN_FINDERS = frozenset({"nir", "ipp", "room", "rare_disease", "room_more", "rare_more", "number_more"})
+SIGN_LABELS = frozenset({"RARE_DISEASE", "WARD_ROOM", "IPP", "STAY_NUMBER", "NIR"})
+
+
+def care_words(text: str) -> bool:
+    """A patient word, a care word or a drug in the text."""
+    from veilleur.detect.secrecy.lexicon import care_hits, fold, lexicon
+
+    lx = lexicon()
+    if lx.patient_words.search(text) or care_hits(text):
+        return True
+    return not lx.drugs.isdisjoint(re.findall(r"[\w-]+", fold(text)))
+
+
+def _gated_finder_results(text: str) -> tuple[list[RecognizerResult], bool]:
+    """(results, could be about care). Without a care word, the sign finders run first; when they find no
+    sign either, the text cannot be flagged and the other finders are skipped."""
+    if care_words(text):
+        return _finder_results(text), True
+    signs = _finder_results(text, SIGN_FINDERS)
+    if not any(r.entity_type in SIGN_LABELS for r in signs):
+        return signs, False
+    return signs + _finder_results(text, skip=SIGN_FINDERS), True
 
 
 _NER_MAP = {"PER": "PERSON", "LOC": "LOCATION"}
 _NER_META = {"recognizer_name": "SpacyRecognizer"}
 
 
+_CACHE_SIZE = 4096  # the same text comes back (re-posted messages, rescans, quotes): analysed once
+_cache: OrderedDict[tuple[str, str | None, bool], tuple[str, list[RecognizerResult]]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
 def analyze_batch(
-    texts: Sequence[str], lang: str | None = None, batch_size: int = 64, *, gate: bool = False
+    texts: Sequence[str],
+    lang: str | None = None,
+    batch_size: int = 64,
+    *,
+    gate: bool = False,
+    decided: Callable[[int, str, list[RecognizerResult]], bool] | None = None,
 ) -> list[tuple[str, list[RecognizerResult]]]:
     """Recognizer results for each text, with its language. Our finders run on every text; spaCy's NER
     (PER, LOC) runs batched through ``nlp.pipe`` on the texts' ``ner_view`` — with ``gate``, only on texts
-    that could be about care (``needs_ner``). Same results as Presidio's ``AnalyzerEngine.analyze`` with our
-    registry (``analyze_batch_presidio``), without its per-call overhead."""
+    that could be about care (``needs_ner``) and whose decision is not already taken by the finders alone
+    (``decided(i, lang, hits)`` true: e.g. already at the highest risk, which a name cannot raise). Same
+    results as Presidio's ``AnalyzerEngine.analyze`` with our registry (``analyze_batch_presidio``), without
+    its per-call overhead. Results are cached per (text, lang, gate) in a small LRU, except those where
+    ``decided`` skipped spaCy (its answer may depend on the caller's members)."""
+    out: list[tuple[str, list[RecognizerResult]] | None] = [None] * len(texts)
+    with _cache_lock:
+        for i, t in enumerate(texts):
+            hit = _cache.get((t, lang, gate))
+            if hit is not None:
+                _cache.move_to_end((t, lang, gate))
+                out[i] = (hit[0], list(hit[1]))
+    fresh = [i for i, o in enumerate(out) if o is None]
+    if fresh:
+        sub = [texts[i] for i in fresh]
+        skipped: set[int] = set()
+
+        def sub_decided(j: int, lg: str, h: list[RecognizerResult]) -> bool:
+            assert decided is not None
+            if decided(fresh[j], lg, h):
+                skipped.add(fresh[j])  # spaCy skipped for this caller's reason (members...): not cached
+                return True
+            return False
+
+        results = _analyze_fresh(sub, lang, batch_size, gate=gate, decided=sub_decided if decided is not None else None)
+        for i, res in zip(fresh, results, strict=True):
+            out[i] = res
+        with _cache_lock:
+            for i in fresh:
+                if i in skipped:
+                    continue
+                done = out[i]
+                assert done is not None
+                _cache[(texts[i], lang, gate)] = (done[0], list(done[1]))
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    return [o for o in out if o is not None]
+
+
+def _analyze_fresh(
+    texts: Sequence[str],
+    lang: str | None,
+    batch_size: int,
+    *,
+    gate: bool,
+    decided: Callable[[int, str, list[RecognizerResult]], bool] | None,
+) -> list[tuple[str, list[RecognizerResult]]]:
     langs = [lang] * len(texts) if lang in LANGUAGES else [guess_language(t) for t in texts]
-    hits = [_finder_results(t) for t in texts]
-    todo = [i for i, t in enumerate(texts) if t.strip() and (not gate or needs_ner(t, hits[i]))]
+    if gate:
+        gated = [_gated_finder_results(t) for t in texts]
+        hits = [h for h, _ in gated]
+        possible = [c for _, c in gated]
+    else:
+        hits = [_finder_results(t) for t in texts]
+        possible = [True] * len(texts)
+    todo = [
+        i for i, t in enumerate(texts)
+        if t.strip() and (not gate or (possible[i] and needs_ner(t, hits[i]) and not (decided is not None and decided(i, langs[i], hits[i]))))
+    ]  # fmt: skip
     if todo:
         analyzer()
-        for i, doc in zip(todo, _nlp.pipe([ner_view(texts[i]) for i in todo], batch_size=batch_size), strict=True):
+        # With the gate, spaCy reads only the sentences that hold a candidate name (same offsets, shifted back).
+        pieces = [(i, off, seg) for i in todo for off, seg in (ner_segments(texts[i]) if gate else [(0, texts[i])])]
+        for (i, off, _), doc in zip(pieces, _nlp.pipe([ner_view(seg) for _, _, seg in pieces], batch_size=batch_size), strict=True):
             if langs[i] == "en" and not USE_FRENCH_NER_FOR_ENGLISH:
                 continue
             for ent in doc.ents:
                 lab = _NER_MAP.get(ent.label_)
                 if lab:
-                    hits[i].append(RecognizerResult(entity_type=lab, start=ent.start_char, end=ent.end_char, score=0.85, recognition_metadata=_NER_META))
+                    hits[i].append(RecognizerResult(entity_type=lab, start=off + ent.start_char, end=off + ent.end_char, score=0.85, recognition_metadata=_NER_META))
     return [(lg, h) for lg, h in zip(langs, hits, strict=True)]
+
+
+_SEGMENT_END = re.compile(r"(?<=[.!?…])[ \t]+(?=[A-ZÀ-ÖØ-Þ\"«(])|\n+")
+
+
+def ner_segments(text: str) -> list[tuple[int, str]]:
+    """The sentences (or lines) of ``text`` that hold a word spaCy could read as a name or place
+    (``_ner_candidate``), with their offsets; the whole text when it is short or has one sentence."""
+    if len(text) < 160:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for m in [*_SEGMENT_END.finditer(text), None]:
+        end = m.start() if m else len(text)
+        seg = text[pos:end]
+        if seg.strip() and _ner_candidate(seg):
+            out.append((pos, seg))
+        pos = m.end() if m else len(text)
+    return out or [(0, text)]
 
 
 def analyze_batch_presidio(texts: Sequence[str], lang: str | None = None, batch_size: int = 64) -> list[tuple[str, list[RecognizerResult]]]:

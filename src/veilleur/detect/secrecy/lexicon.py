@@ -48,14 +48,22 @@ _TOKEN = re.compile(r"[\w-]+")
 
 def care_hits(text: str) -> list[str]:
     """The care words of the text, as written (same matches as ``lexicon().care_words.finditer``, faster)."""
+    return list(_care_hits(text))
+
+
+@lru_cache(maxsize=64)
+def _care_hits(text: str) -> tuple[str, ...]:  # the pre-filter and the care-context rule ask for the same text
     lx = lexicon()
     multi = [(m.start(), m.end(), m.group()) for m in lx.care_multi.finditer(text)] if lx.care_multi.pattern else []
+    single = lx.care_single
+    if not multi:
+        return tuple(w for w in _TOKEN.findall(text) if w.lower() in single)
     out = [
         m.group()
         for m in _TOKEN.finditer(text)
-        if m.group().lower() in lx.care_single and not any(s <= m.start() and m.end() <= e for s, e, _ in multi)
+        if m.group().lower() in single and not any(s <= m.start() and m.end() <= e for s, e, _ in multi)
     ]
-    return out + [w for _, _, w in multi]
+    return tuple(out + [w for _, _, w in multi])
 
 
 def person_noun_before(before: str) -> bool:

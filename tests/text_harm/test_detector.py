@@ -86,4 +86,6 @@ def test_batch_equals_single(analyzer: TextHarmAnalyzer) -> None:
     batch = analyzer.analyze(texts)
     singles = [analyzer.analyze([t])[0] for t in texts]
     for b, s in zip(batch, singles, strict=True):
-        assert b.scores == pytest.approx(s.scores)
+        # the sentence encoder's float32 sums differ by ~1e-8 with the batch's padding: same decisions
+        assert b.scores == pytest.approx(s.scores, abs=1e-5)
+        assert b.flagged(analyzer.thresholds).keys() == s.flagged(analyzer.thresholds).keys()

@@ -140,3 +140,66 @@ def test_cli_eval_bad_file_is_one_line(tmp_path: Path) -> None:
     res = _cli(["eval", "text-harm", str(f)])
     assert res.exit_code != 0
     assert isinstance(res.exception, VeilleurError) and "line 1" in str(res.exception)
+
+
+def test_per_phenomenon_and_per_ground_by_hand(tmp_path: Path) -> None:
+    f = tmp_path / "g.jsonl"
+    rows = [
+        {"text": "a flag:insult", "labels": ["insult"], "phenomenon": "slur", "ground": "religion"},
+        {"text": "b", "labels": ["insult"], "phenomenon": "slur", "ground": "religion"},
+        {"text": "c flag:insult", "labels": [], "phenomenon": "counter", "ground": "age"},
+        {"text": "d", "labels": [], "phenomenon": "counter", "ground": "age"},
+        {"text": "e", "labels": []},
+    ]
+    f.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    m = evaluate_file(f, StubAnalyzer())
+    assert m["columns"] == {"phenomenon": True, "ground": True, "clinical": False}
+    rel = m["per_ground"]["religion"]
+    assert (rel["n"], rel["harmful"], rel["found"], rel["accuracy"]) == (2, 2, 1, 0.5)
+    age = m["per_ground"]["age"]
+    assert (age["benign"], age["false_alarms"], age["accuracy"]) == (2, 1, 0.5)
+    assert m["per_ground"]["(none)"]["n"] == 1
+    assert m["per_phenomenon"]["counter"]["false_alarms"] == 1
+    from veilleur.detect.text_harm.evaluate import format_report
+
+    out = format_report(m)
+    assert "motif (nuisible oui/non)" in out and "phénomène (nuisible oui/non)" in out
+    assert "Colonnes lues : phenomenon, ground" in out
+
+
+def test_without_ground_column_no_ground_table(tmp_path: Path) -> None:
+    f = tmp_path / "n.jsonl"
+    f.write_text(json.dumps({"text": "x", "labels": []}) + "\n", encoding="utf-8")
+    m = evaluate_file(f, StubAnalyzer())
+    assert "per_ground" not in m and "per_phenomenon" not in m
+    assert m["columns"]["ground"] is False
+
+
+def test_public_heldout_read_in_place(tmp_path: Path) -> None:
+    from veilleur.detect.text_harm.evaluate import evaluate_public, public_heldout_rows
+    from veilleur.detect.text_harm.semantic_corpus import is_heldout
+
+    root = tmp_path / "shared"
+    (root / "ftr-racism-fr").mkdir(parents=True)
+    texts = [f"message numéro {i} flag:discrimination:origin_race" if i % 2 else f"message numéro {i}"
+             for i in range(200)]
+    lines = ["text,label"] + [f"{t},{i % 2}" for i, t in enumerate(texts)]
+    (root / "ftr-racism-fr" / "ftr_racism_fr.csv").write_text("\n".join(lines), encoding="utf-8")
+    rows = public_heldout_rows(root)
+    assert list(rows) == ["ftr"]
+    assert len(rows["ftr"]) == sum(is_heldout(t) for t in texts) > 0
+    m = evaluate_public(root, StubAnalyzer())["ftr"]
+    # the stub flags exactly the texts labelled hateful: perfect scores on the held-out part only
+    assert m["n"] == len(rows["ftr"]) and m["any_harm"]["precision"] == 1.0 and m["any_harm"]["recall"] == 1.0
+    with pytest.raises(InputError):
+        evaluate_public(tmp_path / "nothing", StubAnalyzer())
+
+
+def test_cli_public_needs_data_or_file(tmp_path: Path) -> None:
+    from veilleur.cli import app
+
+    r = CliRunner().invoke(app, ["eval", "text-harm", "--public", "--shared-data", str(tmp_path), "--fast-only"])
+    assert r.exit_code != 0 and isinstance(r.exception, InputError)  # printed as one line by veilleur.cli.main
+    assert "no public data set" in str(r.exception)
+    r = CliRunner().invoke(app, ["eval", "text-harm"])
+    assert r.exit_code == 2

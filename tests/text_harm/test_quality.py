@@ -12,9 +12,10 @@ from veilleur.detect.text_harm.normalize import normalize
 
 HELDOUT = Path(__file__).parents[1] / "data" / "text_harm_heldout.jsonl"
 CHATTER = Path(__file__).parents[1] / "data" / "text_harm_chatter.jsonl"
+GROUPS = Path(__file__).parents[1] / "data" / "text_harm_groups_dev.jsonl"
 
 
-@pytest.mark.parametrize("path", [HELDOUT, CHATTER], ids=["heldout", "chatter"])
+@pytest.mark.parametrize("path", [HELDOUT, CHATTER, GROUPS], ids=["heldout", "chatter", "groups"])
 def test_evaluation_files_never_in_training_corpus(path: Path) -> None:
     train = {normalize(e.text).text for e in expand(load_templates())}
     leaked = [r.text for r in read_labelled(path) if normalize(r.text).text in train]
@@ -94,10 +95,24 @@ def test_demo_corpus_figures() -> None:
     harmful = {m.uid for m in msgs if labels[m.message_id] - {"patient_identifiable_text", "patient_photo",
                                                               "dicom_phi", "exif_location", "text_in_image", "raid"}}
     assert len(flagged & harmful) / max(len(harmful), 1) >= 0.5
-    assert len(flagged & harmful) / max(len(flagged), 1) >= 0.8
+    # issue 11 target: demo harmful P >= 0.95 (merged main had 0.88: three messages flagged by text_harm alone)
+    assert len(flagged & harmful) / max(len(flagged), 1) >= 0.95
+    # regression (révision 5): a moderator's exclusion notice, a privacy warning and counter-speech that quotes a slur
+    by_id = {m.message_id: m.uid for m in msgs}
+    assert not flagged & {by_id["fbc_000442"], by_id["fbc_000150"], by_id["fbc_000249"]}
     assert len(flagged - harmful) / max(len(msgs) - len(harmful), 1) <= 0.02
     assert not [f for f in findings if f.message_uid not in harmful and f.severity >= Severity.CRITICAL]
     raids = detect_raids(msgs, findings)
     gold_raid = {m.uid for m in msgs if "raid" in labels[m.message_id]}
     if gold_raid:
         assert raids and {f.message_uid for f in raids} <= gold_raid | harmful
+
+
+def test_groups_named_clinically_counter_speech_and_moderation() -> None:
+    """Team dev set (révision 5, never trained on): doctors naming groups clinically, counter-speech quoting hate,
+    moderation notices, profanity; plus plain hate about the same groups. Measured figures in docs/text_harm.md."""
+    m = evaluate_file(GROUPS)
+    per = m["per_phenomenon"]
+    assert per["clinical_group"]["false_alarms"] / per["clinical_group"]["benign"] <= 0.02, m["errors"]
+    assert per["counter_speech"]["false_alarms"] <= 3, m["errors"]
+    assert m["any_harm"]["recall"] >= 0.7, m["errors"]

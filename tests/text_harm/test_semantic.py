@@ -33,6 +33,9 @@ NOT_HATE = [
     "Patiente obèse, IMC 42, HTA, bilan pré-sleeve en cours",
     "Réunion de service jeudi à 14h en salle B, pensez à vos dossiers",
     "Putain, encore une panne du logiciel de prescription",
+    # révision 5: doctors naming groups clinically (the encoder alone used to flag these)
+    "Femmes enceintes et dialysés d'abord : ce sont eux qui font les formes graves.",
+    "Chez les migrants récemment arrivés, le renoncement aux soins est fréquent, on les oriente vers la PASS.",
 ]
 
 
@@ -58,15 +61,17 @@ def test_semantic_tier_ships_and_loads() -> None:
 def test_hate_without_insult_words_found_by_the_cascade(cascade: TextHarmAnalyzer, fast: TextHarmAnalyzer) -> None:
     found = [bool(a.flagged(cascade.thresholds)) for a in cascade.analyze(HATE)]
     old = [bool(a.flagged(fast.thresholds)) for a in fast.analyze(HATE)]
-    # measured 3 of 5: the cascade leaves to the fast tier what it scores under `fast_clear` (demo precision)
-    assert sum(found) >= 3 and sum(found) >= sum(old), list(zip(HATE, found, strict=True))
+    # révision 4 found 3 of 5 (semantic tier only above fast 0.2); révision 5 routes them all: measured 5 of 5
+    assert sum(found) >= 4 and sum(found) >= sum(old), list(zip(HATE, found, strict=True))
     # the semantic head itself separates them from the hard negatives
     head = load_semantic()
     assert head is not None
     j = head.categories.index("_any")
     hate_any = head.predict_proba(HATE)[:, j]
     benign_any = head.predict_proba(NOT_HATE)[:, j]
-    assert (hate_any >= 0.5).sum() >= 4 and (benign_any >= 0.5).sum() <= 1, (hate_any, benign_any)
+    # the head alone still gives one clinical group sentence "any harm" >= 0.5 (measured 2 of 6 benign); the cascade's
+    # gates hold it back (next test: the cascade flags none of them)
+    assert (hate_any >= 0.5).sum() >= 4 and (benign_any >= 0.5).sum() <= 2, (hate_any, benign_any)
 
 
 def test_counter_speech_clinical_and_chatter_not_flagged(cascade: TextHarmAnalyzer) -> None:
@@ -158,3 +163,109 @@ def test_misspell_changes_text_deterministically() -> None:
     variants = [misspell(text, random.Random(seed)) for seed in range(10)]
     assert variants == [misspell(text, random.Random(seed)) for seed in range(10)]
     assert sum(v != text for v in variants) >= 8
+
+
+class _StubHead:
+    """A semantic head whose probabilities are given per text (tests the cascade policy, not the encoder)."""
+
+    categories = ("insult", "discrimination:religion", "_any")
+
+    def __init__(self, table: dict[str, tuple[float, float, float]]) -> None:
+        self.table = table
+
+    def predict_proba(self, texts: list[str]) -> object:
+        import numpy as np
+
+        return np.array([self.table[t] for t in texts])
+
+
+def _analysis(text: str, top: float) -> object:
+    from veilleur.detect.text_harm.detector import CATEGORIES, Analysis
+
+    scores = dict.fromkeys(CATEGORIES, 0.0)
+    scores["insult"] = top
+    return Analysis(text=text, lang="fr", scores=scores)
+
+
+def test_low_band_needs_a_surer_semantic_tier() -> None:
+    """Révision 5: what the fast tier barely scored goes to the semantic tier, whose bars are higher there."""
+    table = {
+        "rien vu, sémantique moyen": (0.1, 0.7, 0.7),   # fast 0.01: under low_band -> needs 0.8 / 0.8
+        "rien vu, sémantique sûr": (0.1, 0.9, 0.95),
+        "doute, sémantique moyen": (0.1, 0.7, 0.7),     # fast 0.3: ordinary bars (0.6, gate 0.5)
+        "doute, any seul": (0.3, 0.4, 0.97),            # ground unclear: "_any" alone, ordinary band only
+        "rien vu, any seul": (0.3, 0.4, 0.97),
+        "sûr": (0.0, 0.0, 0.0),                          # fast 0.97: never routed
+        "insulte citée": (0.1, 0.0, 0.01),               # lexicon 0.8, head sure it is harmless: vetoed
+        "insulte réelle": (0.1, 0.0, 0.3),               # lexicon 0.8, head unsure: the term counts
+    }
+    an = TextHarmAnalyzer(semantic=_StubHead(table))
+    an.low_band, an.low_semantic_min, an.low_any_gate, an.low_any_threshold = 0.2, 0.8, 0.8, float("inf")
+    an.semantic_min, an.any_gate, an.any_threshold, an.fast_clear = 0.6, 0.5, 0.9, 0.0
+    an.fast_confident, an.lexicon_veto = 0.95, 0.05
+    tops = {"doute, sémantique moyen": 0.3, "doute, any seul": 0.3, "sûr": 0.97, "insulte citée": 0.8,
+            "insulte réelle": 0.8}
+    res = [_analysis(t, tops.get(t, 0.01)) for t in table]
+    for a in res:
+        if a.text.startswith("insulte"):
+            a.tiers["tier1_lexicon"] = {"insult": 0.8}
+    routed = an._semantic_tier(res)  # type: ignore[arg-type]
+    assert "sûr" not in {a.text for a in routed}
+    flagged = {a.text: sorted(a.flagged(an.thresholds)) for a in res}
+    assert flagged["rien vu, sémantique moyen"] == []
+    assert flagged["rien vu, sémantique sûr"] == ["discrimination:religion"]
+    assert flagged["doute, sémantique moyen"] == ["discrimination:religion"]
+    assert flagged["doute, any seul"] == ["discrimination:religion"]  # ranked first by the head
+    assert flagged["rien vu, any seul"] == []
+    assert flagged["sûr"] == ["insult"]
+    assert flagged["insulte citée"] == [] and flagged["insulte réelle"] == ["insult"]
+
+
+def test_policy_routes_messages_the_fast_tier_does_not_clear() -> None:
+    an = TextHarmAnalyzer(semantic=False)
+    assert an.fast_clear <= 0.05 and an.low_band > an.fast_clear  # révision 5: semantic tier decides the rest
+    assert an.low_semantic_min > an.semantic_min
+
+
+def test_team_writers_files_are_valid_and_documented() -> None:
+    """Every shipped writer file parses, uses known labels, has no duplicate and comes with its README."""
+    from veilleur.detect.text_harm.model import MODEL_CATEGORIES
+    from veilleur.detect.text_harm.semantic_corpus import TEAM_DIR
+
+    allowed = set(MODEL_CATEGORIES) | {"discrimination:other"}
+    files = sorted(TEAM_DIR.glob("*.jsonl"))
+    assert len(files) >= 4
+    for path in files:
+        assert (TEAM_DIR / f"{path.stem}.README.md").exists(), path
+        seen: set[str] = set()
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            d = json.loads(line)
+            assert isinstance(d["text"], str) and d["text"].strip(), (path.name, n)
+            assert set(d["labels"]) <= allowed, (path.name, n, d["labels"])
+            key = normalize(d["text"]).text.strip()
+            assert key not in seen, (path.name, n)
+            seen.add(key)
+
+
+def test_in_domain_negatives_are_harmless_and_name_groups() -> None:
+    from veilleur.detect.text_harm.semantic_corpus import expand_negatives
+
+    ex = expand_negatives()
+    assert ex == expand_negatives()  # deterministic
+    assert len(ex) >= 800 and not [e for e in ex if e.labels]
+    kinds = {e.functionality for e in ex}
+    assert {"clinical_group", "counter_quote", "in_domain"} <= kinds
+    assert any("dialysés" in e.text for e in ex) and any("femmes enceintes" in e.text for e in ex)
+
+
+def test_semantic_tier_alone_never_raises_severity() -> None:
+    """Révision 5: a finding that only the encoder supports stays under `raise_at` (no critical threat from it)."""
+    from veilleur.detect.text_harm.detector import load_policy
+
+    an = TextHarmAnalyzer(semantic=_StubHead({"menace floue": (0.1, 0.0, 0.99)}))
+    an.semantic_max = 0.89
+    a = _analysis("menace floue", 0.3)
+    an.semantic.categories = ("threat", "discrimination:religion", "_any")  # type: ignore[union-attr]
+    an._semantic_tier([a])  # type: ignore[list-item]
+    assert an.semantic_max < float(load_policy()["raise_at"]) <= 1.0
+    assert a.scores["threat"] == pytest.approx(0.89)  # flagged ("any harm" 0.99), but not raised to critical

@@ -150,6 +150,18 @@ class TextHarmAnalyzer:
         self.any_threshold = float(casc.get("any_harm_threshold", 0.7))
         self.semantic_min = float(casc.get("semantic_min", 0.6))
         self.min_letters = int(casc.get("min_letters", 4))
+        self.any_gate = float(casc.get("semantic_any_gate", 0.0))
+        self.any_best_min = float(casc.get("any_best_min", 0.0))
+        self.lexicon_veto = float(casc.get("lexicon_veto", 0.0))
+        # the encoder alone never raises a finding's severity (`raise_at`): its scores are capped under it
+        self.semantic_max = float(casc.get("semantic_max", 1.0))
+        # messages the fast tier scores under `low_band` (it saw nothing): the semantic tier alone must be surer
+        low = casc.get("low_band", {}) or {}
+        self.low_band = float(low.get("below", 0.0))
+        self.low_semantic_min = float(low.get("semantic_min", self.semantic_min))
+        self.low_any_gate = float(low.get("any_gate", self.any_gate))
+        low_any = low.get("any_harm_threshold", self.any_threshold)
+        self.low_any_threshold = float(low_any) if low_any is not None else float("inf")
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
 
@@ -249,9 +261,13 @@ class TextHarmAnalyzer:
         """Cascade: the fast tier keeps what it is confident about; the semantic tier decides all the rest.
 
         A message goes to the semantic tier unless the fast tier is confident either way (a score reaches
-        ``fast_confident``, or none reaches ``fast_clear``) or it holds fewer than ``min_letters`` letters. There, each category takes the semantic score (halved under
-        ``semantic_min``: only a confident semantic score raises a finding), except that a
-        lexicon term (slur, obfuscated insult) still counts in full. When harm is clear ("_any") but no category
+        ``fast_confident``, or none reaches ``fast_clear``) or it holds fewer than ``min_letters`` letters. There,
+        each category takes the semantic score when it reaches ``semantic_min`` and the head's "any harm" output
+        reaches ``semantic_any_gate`` (halved otherwise: it cannot raise a finding), except that a lexicon term
+        (slur, obfuscated insult) still counts in full unless the head's "any harm" is under ``lexicon_veto``
+        (counter-speech quoting a slur, banter, profanity aimed at no one). When the fast tier saw next to nothing (top score under
+        ``low_band.below``), the bars are ``low_band``'s: the encoder alone over-reacts to ordinary messages that
+        name a group, so it must be surer. When harm is clear ("_any" ≥ ``any_harm_threshold``) but no category
         reaches its threshold (the ground is unclear), the category the semantic tier ranks first is reported.
         """
         todo = [i for i, a in enumerate(results)
@@ -271,17 +287,26 @@ class TextHarmAnalyzer:
             sem = {c: float(row[j]) for j, c in enumerate(cats)}
             a.tiers["semantic"] = {c: round(v, 4) for c, v in sem.items()}
             lex = a.tiers.get("tier1_lexicon", {})
+            p_any = sem.get("_any", 1.0)
+            low = max(a.scores.values(), default=0.0) < self.low_band
+            s_min, gate = (self.low_semantic_min, self.low_any_gate) if low else (self.semantic_min, self.any_gate)
+            any_thr = self.low_any_threshold if low else self.any_threshold
+            # a lexicon term counts in full, unless the head is sure the message is harmless (`lexicon_veto`):
+            # counter-speech quoting a slur, banter, self-mockery, profanity aimed at no one
+            veto = p_any < self.lexicon_veto
             for c in a.scores:
                 if c in sem:
-                    # under `semantic_min` a semantic score is halved: it cannot raise a finding on its own
-                    v = sem[c] if sem[c] >= self.semantic_min else 0.5 * sem[c]
-                    a.scores[c] = max(v, lex.get(c, 0.0))
-            p_any = sem.get("_any", 0.0)
-            if p_any >= self.any_threshold and not a.flagged(self.thresholds):
+                    # a semantic score raises a finding only when it reaches `semantic_min` and the head's
+                    # "any harm" output agrees (`semantic_any_gate`): two outputs that err apart; else it is halved
+                    ok = sem[c] >= s_min and p_any >= gate
+                    v = min(sem[c] if ok else 0.5 * sem[c], self.semantic_max)
+                    a.scores[c] = v if veto else max(v, lex.get(c, 0.0))
+            if p_any >= any_thr and not a.flagged(self.thresholds):
                 ranked = sorted((c for c in a.scores if c in sem), key=lambda c: -sem[c])
-                if ranked:
+                if ranked and sem[ranked[0]] >= self.any_best_min:
                     best = ranked[0]
-                    a.scores[best] = max(a.scores[best], self.thresholds.get(best, 0.5), min(p_any, 0.99))
+                    a.scores[best] = max(a.scores[best], self.thresholds.get(best, 0.5),
+                                         min(p_any, 0.99, self.semantic_max))
         return [results[i] for i in todo]
 
     def _cascade(self, results: list[Analysis]) -> None:

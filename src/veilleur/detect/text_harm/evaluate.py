@@ -15,6 +15,8 @@ from veilleur.evaluation import read_jsonl
 
 _TEXT_KEYS = ("text", "message", "content", "body")
 _LABEL_KEYS = ("labels", "label", "categories", "category")
+_PHENOMENON_KEYS = ("functionality", "phenomenon")
+_GROUND_KEYS = ("ground", "target_ground", "grounds", "motif")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,7 @@ class LabelledRow:
     labels: frozenset[str]
     functionality: str | None = None
     clinical: bool = False
+    ground: str | None = None
 
 
 def _parse_labels(value: Any, path: Path, where: str) -> frozenset[str]:
@@ -42,12 +45,15 @@ def _row(d: dict[str, Any], path: Path, where: str) -> LabelledRow:
         raise InputError(path, f"{where}: no text (expected a column named {' or '.join(_TEXT_KEYS)})")
     raw_labels = next((d[k] for k in _LABEL_KEYS if k in d), None)
     labels = _parse_labels(raw_labels, path, where)
-    func = d.get("functionality") or d.get("phenomenon") or None
+    func = next((d[k] for k in _PHENOMENON_KEYS if d.get(k)), None)
     clin_value = d.get("clinical")
     clinical = str(clin_value).lower() in ("1", "true", "yes", "oui") if clin_value is not None else False
     if func and str(func).startswith("clinical"):
         clinical = True
-    return LabelledRow(text, labels, str(func) if func else None, clinical)
+    ground = next((d[k] for k in _GROUND_KEYS if d.get(k)), None)
+    if isinstance(ground, list):
+        ground = "+".join(sorted(str(g) for g in ground)) or None
+    return LabelledRow(text, labels, str(func) if func else None, clinical, str(ground) if ground else None)
 
 
 def read_labelled(path: Path) -> list[LabelledRow]:
@@ -128,11 +134,40 @@ def compute_metrics(
     return out
 
 
-def evaluate_file(path: Path, analyzer: Any = None, threshold: float | None = None) -> dict[str, Any]:
-    """Run the detector (tier 1 unless an analyzer is given) on a labelled file and compute the metrics."""
+def _breakdown(keys: Sequence[str | None], gold: Sequence[bool], cascade: Sequence[bool],
+               fast: Sequence[bool] | None, routed: Sequence[bool] | None) -> dict[str, dict[str, Any]]:
+    """Per phenomenon or per ground: harmful-or-not accuracy of the cascade (and of the fast tier alone), the
+    share of messages the semantic tier decided, and the share of harmful / harmless messages flagged."""
+    out: dict[str, dict[str, Any]] = {}
+    for i, k in enumerate(keys):
+        d = out.setdefault(k or "(none)", {"n": 0, "correct": 0, "harmful": 0, "found": 0, "benign": 0,
+                                            "false_alarms": 0, "fast_correct": 0, "semantic": 0})
+        d["n"] += 1
+        d["correct"] += int(gold[i] == cascade[i])
+        if gold[i]:
+            d["harmful"] += 1
+            d["found"] += int(cascade[i])
+        else:
+            d["benign"] += 1
+            d["false_alarms"] += int(cascade[i])
+        if fast is not None:
+            d["fast_correct"] += int(gold[i] == fast[i])
+        if routed is not None:
+            d["semantic"] += int(routed[i])
+    for d in out.values():
+        d["accuracy"] = round(d["correct"] / d["n"], 4)
+        if fast is not None:
+            d["fast_accuracy"] = round(d["fast_correct"] / d["n"], 4)
+        if routed is not None:
+            d["semantic_share"] = round(d["semantic"] / d["n"], 4)
+    return dict(sorted(out.items()))
+
+
+def evaluate_rows(rows: Sequence[LabelledRow], analyzer: Any = None, threshold: float | None = None,
+                  name: str = "") -> dict[str, Any]:
+    """Run the detector (the default cascade unless an analyzer is given) on labelled rows; compute the metrics."""
     from veilleur.detect.text_harm.detector import CATEGORIES, TextHarmAnalyzer, thresholds_from_policy
 
-    rows = read_labelled(path)
     analyzer = analyzer or TextHarmAnalyzer()
     thresholds = thresholds_from_policy(analyzer.policy, threshold)
     analyzer.thresholds = thresholds
@@ -144,10 +179,18 @@ def evaluate_file(path: Path, analyzer: Any = None, threshold: float | None = No
     gold = [frozenset(r.labels & known) for r in rows]
     ignored = sorted({lab for r in rows for lab in r.labels} - known)
     metrics = compute_metrics(gold, pred, CATEGORIES, [r.functionality for r in rows], [r.clinical for r in rows])
+    metrics["columns"] = {"phenomenon": any(r.functionality for r in rows), "ground": any(r.ground for r in rows),
+                          "clinical": any(r.clinical for r in rows)}
+    g_any = [bool(g) for g in gold]
+    p_any = [bool(p) for p in pred]
+    fast_any: list[bool] | None = None
+    routed: list[bool] | None = None
     if isinstance(routing, dict) and getattr(analyzer, "semantic", None) is not None:
         # per tier: the fast tier alone (its scores before the semantic tier decided) against the cascade
         fast = [frozenset(c for c, v in a.tiers.get("fast", a.scores).items() if v >= thresholds.get(c, 0.5))
                 for a in results]
+        fast_any = [bool(f) for f in fast]
+        routed = ["semantic" in a.tiers for a in results]
         fm = compute_metrics(gold, fast, CATEGORIES)
         sent = {k: routing.get(k, 0) - before.get(k, 0) for k in routing}
         total = max(sum(sent.values()), 1)
@@ -156,7 +199,11 @@ def evaluate_file(path: Path, analyzer: Any = None, threshold: float | None = No
             "cascade": {"macro_f1": metrics["macro"]["f1"], "any_harm": metrics["any_harm"]},
         }
         metrics["routing"] = {k: {"messages": v, "share": round(v / total, 4)} for k, v in sent.items()}
-    metrics["file"] = str(path)
+    if metrics["columns"]["phenomenon"]:
+        metrics["per_phenomenon"] = _breakdown([r.functionality for r in rows], g_any, p_any, fast_any, routed)
+    if metrics["columns"]["ground"]:
+        metrics["per_ground"] = _breakdown([r.ground for r in rows], g_any, p_any, fast_any, routed)
+    metrics["file"] = name
     metrics["ignored_labels"] = ignored
     metrics["errors"] = [
         {"text": r.text, "gold": sorted(g), "pred": sorted(p)}
@@ -164,6 +211,39 @@ def evaluate_file(path: Path, analyzer: Any = None, threshold: float | None = No
         if g != p
     ][:50]
     return metrics
+
+
+def evaluate_file(path: Path, analyzer: Any = None, threshold: float | None = None) -> dict[str, Any]:
+    """Run the detector (the default cascade unless an analyzer is given) on a labelled file."""
+    return evaluate_rows(read_labelled(path), analyzer, threshold, name=str(path))
+
+
+PUBLIC_SETS = ("mlma", "davidson", "ftr")
+
+
+def public_heldout_rows(root: Path) -> dict[str, list[LabelledRow]]:
+    """The fixed 20 % held-out split of each public set (MLMA fr/en, Davidson, FTR), read in place from ``root``
+    (never copied, never trained on). Sets missing from ``root`` are left out."""
+    from veilleur.detect.text_harm.semantic_corpus import is_heldout, read_public
+
+    out: dict[str, list[LabelledRow]] = {}
+    for e in read_public(Path(root)):
+        if is_heldout(e.text):
+            out.setdefault(e.source, []).append(LabelledRow(e.text, frozenset(e.labels), e.source))
+    return {k: out[k] for k in PUBLIC_SETS if k in out}
+
+
+def evaluate_public(root: Path, analyzer: Any = None, threshold: float | None = None) -> dict[str, Any]:
+    """Metrics on each public held-out split under ``root``; InputError when none is there."""
+    from veilleur.detect.text_harm.detector import TextHarmAnalyzer
+
+    sets = public_heldout_rows(root)
+    if not sets:
+        raise InputError(Path(root), "no public data set found (expected MLMA_hate_speech, "
+                                     "davidson-hate-offensive or ftr-racism-fr)")
+    analyzer = analyzer or TextHarmAnalyzer()
+    return {name: evaluate_rows(rows, analyzer, threshold, name=f"{root}/{name} (held-out 20 %)")
+            for name, rows in sets.items()}
 
 
 def format_report(m: dict[str, Any]) -> str:
@@ -176,10 +256,19 @@ def format_report(m: dict[str, Any]) -> str:
     for name in ("macro", "micro", "any_harm"):
         d = m[name]
         lines.append(f"{name:<36}{'':>6}{d['precision']:>8.3f}{d['recall']:>8.3f}{d['f1']:>8.3f}")
-    if "per_functionality" in m:
-        lines += ["", f"{'fonctionnalité (nuisible oui/non)':<36}{'n':>6}{'exact.':>8}"]
-        for f, d in m["per_functionality"].items():
-            lines.append(f"{f:<36}{d['n']:>6}{d['accuracy']:>8.3f}")
+    for key, title in (("per_phenomenon", "phénomène"), ("per_ground", "motif")):
+        if key not in m:
+            continue
+        tiers = "fast_accuracy" in next(iter(m[key].values()))
+        head = f"{title + ' (nuisible oui/non)':<36}{'n':>6}{'exact.':>8}{'trouvés':>10}{'fausses al.':>13}"
+        lines += ["", head + (f"{'rapide':>8}{'→ sém.':>8}" if tiers else "")]
+        for f, d in m[key].items():
+            found = f"{d['found']}/{d['harmful']}" if d["harmful"] else "–"
+            fa = f"{d['false_alarms']}/{d['benign']}" if d["benign"] else "–"
+            line = f"{f[:35]:<36}{d['n']:>6}{d['accuracy']:>8.3f}{found:>10}{fa:>13}"
+            if tiers:
+                line += f"{d['fast_accuracy']:>8.3f}{d['semantic_share']:>8.0%}"
+            lines.append(line)
     cm = m["clinical_vs_harmful"]
     lines += ["", "Confusion clinique / nuisible (lignes : vérité, colonnes : prédiction)",
               f"{'':<16}{'signalé':>10}{'non signalé':>14}"]
@@ -193,6 +282,10 @@ def format_report(m: dict[str, Any]) -> str:
                          f"{d['macro_f1']:>10.3f}")
         shares = ", ".join(f"{k} {v['share']:.0%} ({v['messages']})" for k, v in m["routing"].items())
         lines.append(f"Messages décidés par étage : {shares}")
+    cols = m.get("columns")
+    if cols:
+        lines.append("Colonnes lues : " + ", ".join(k for k, v in cols.items() if v) + "; absentes : "
+                     + (", ".join(k for k, v in cols.items() if not v) or "aucune"))
     if m.get("ignored_labels"):
         lines += ["", "Étiquettes ignorées (hors détecteur) : " + ", ".join(m["ignored_labels"])]
     return "\n".join(lines)

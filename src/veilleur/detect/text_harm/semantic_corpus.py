@@ -197,6 +197,55 @@ def expand_frames(data: dict[str, Any] | None = None, per_frame: int = 8, seed: 
     return list(out.values())
 
 
+def load_negatives() -> dict[str, Any]:
+    ref = resources.files("veilleur.detect.text_harm").joinpath("data").joinpath("semantic_negatives.yaml")
+    data = yaml.safe_load(ref.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def expand_negatives(data: dict[str, Any] | None = None, per_frame: int = 10, seed: int = 11) -> list[Example]:
+    """In-domain hard negatives (``semantic_negatives.yaml``): clinical frames x clinical groups, slurs quoted to
+    be rejected, and hand-written lines (moderation, privacy, clinical talk, profanity), with registers and
+    spelling variants. Every example is harmless (no label)."""
+    data = data or load_negatives()
+    regs = load_frames()["registers"]
+    rng = random.Random(seed)
+    out: dict[str, Example] = {}
+
+    def add(text: str, lang: str, phen: str) -> None:
+        text = re.sub(r"\s+", " ", text).strip()
+        out.setdefault(text.lower(), Example(text, (), lang, phen, "team_negatives", 1.0))
+
+    def voiced(text: str, lang: str) -> list[str]:
+        pre = rng.choice(regs[lang][rng.choice(list(regs[lang]))])
+        first = pre + (text[:1].lower() + text[1:] if pre and not text[:2].isupper() else text)
+        variants = [text, first]
+        if lang == "fr" and rng.random() < 0.25:
+            variants.append(sms(text, rng))
+        if rng.random() < 0.25:
+            variants.append(misspell(text, rng))
+        return variants
+
+    for lang, frames in data["frames"].items():
+        groups = [g.removesuffix("@f") for g in data["groups"][lang]]
+        fems = {g.removesuffix("@f"): g.endswith("@f") for g in data["groups"][lang]}
+        for frame in frames:
+            for g in rng.sample(groups, min(per_frame, len(groups))):
+                for t in voiced(_fill(frame, g, fems[g], lang), lang)[1:]:
+                    add(t, lang, "clinical_group")
+    cq = data.get("counter_quote", {})
+    for lang in ("fr", "en"):
+        for frame in cq.get(lang, []):
+            for q in rng.sample(cq["quotes"][lang], min(4, len(cq["quotes"][lang]))):
+                add(frame.replace("{q}", q), lang, "counter_quote")
+    for lang, lines in data.get("lines", {}).items():
+        for text in lines:
+            for t in voiced(text, lang):
+                add(t, lang, "in_domain")
+    return list(out.values())
+
+
 # ------------------------------------------------------------------ team writers' messages (shipped)
 TEAM_DIR = Path(__file__).parent / "data" / "team_messages"
 

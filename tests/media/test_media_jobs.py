@@ -74,24 +74,25 @@ def test_auto_pool_only_for_a_batch_worth_it(media_set: Path, monkeypatch: pytes
 def test_scan_takes_detector_options_from_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from veilleur import pipeline
     from veilleur.config import load_settings
+    from veilleur.detect.base import DetectorRegistry
+    from veilleur.detect.media import factory as media_factory
     from veilleur.store import Store
 
     seen: dict[str, dict[str, object]] = {}
-    real = pipeline.create_detector
 
-    def spy(name: str, **opts: object) -> object:
-        seen[name] = opts
-        return real(name, **opts)
+    def spy(**opts: object) -> object:
+        seen["media"] = opts
+        return media_factory(**opts)
 
     monkeypatch.delenv("VEILLEUR_CONFIG", raising=False)
-    monkeypatch.setattr(pipeline, "create_detector", spy)
+    registry = DetectorRegistry().add_detector("media", spy)
     (tmp_path / "veilleur.toml").write_text("[detectors.media]\njobs = 1\nocr = false\n", encoding="utf-8")
     store = Store.open(load_settings(home=tmp_path))
     try:
-        pipeline.scan(store, detectors=["media"], notify=False)
+        pipeline.scan(store, detectors=["media"], registry=registry, notify=False)
     finally:
         store.close()
-    assert seen["media"] == {"jobs": 1, "ocr": False}
+    assert seen["media"]["jobs"] == 1 and seen["media"]["ocr"] is False
 
 
 def test_screening_uses_the_coarser_haar_pyramid_and_redaction_the_fine_one(monkeypatch: pytest.MonkeyPatch) -> None:

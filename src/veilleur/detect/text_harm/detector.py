@@ -118,6 +118,20 @@ def thresholds_from_policy(policy: dict[str, Any], override: float | None = None
             for c in CATEGORIES}
 
 
+def load_semantic_stage(policy: dict[str, Any]) -> Any:
+    """The cascade's second stage named by policy.yaml's ``semantic_stage``: ``use`` (USE-multilingual heads,
+    the default) or ``e5`` (fine-tuned multilingual-e5-small, e5.py); e5 falls back to USE when unavailable."""
+    if str(policy.get("semantic_stage", "use")).lower() == "e5":
+        from veilleur.detect.text_harm.e5 import load_e5_stage
+
+        stage = load_e5_stage()
+        if stage is not None:
+            return stage
+    from veilleur.detect.text_harm.semantic import load_semantic
+
+    return load_semantic()
+
+
 class TextHarmAnalyzer:
     """Scores texts. Tier 1 always; tier 2 (HF classifier) and tier 3 (LLM judge) when configured."""
 
@@ -132,9 +146,7 @@ class TextHarmAnalyzer:
     ) -> None:
         self.model = model or load_model()
         if semantic is True:
-            from veilleur.detect.text_harm.semantic import load_semantic
-
-            semantic = load_semantic()
+            semantic = load_semantic_stage(load_policy())
         self.semantic = semantic or None
         self.lexicon = lexicon or load_lexicon()
         self.hf = hf

@@ -89,13 +89,13 @@ def cascade_scores(analyzer: Any, rows: list[tuple[str, frozenset[str], str]]) -
             "accuracy_by_functionality": {k: round(sum(v) / len(v), 2) for k, v in sorted(by_func.items())}}
 
 
-def quality(shared: Path | None) -> dict[str, Any]:
+def quality(shared: Path | None, only: str = "", fast_clear: float | None = None) -> dict[str, Any]:
     from veilleur.detect.text_harm.detector import TextHarmAnalyzer
     from veilleur.detect.text_harm.e5 import load_e5_stage
     from veilleur.detect.text_harm.semantic import load_semantic
 
     use, e5 = load_semantic(), load_e5_stage()
-    stages = {"use": use, "e5": e5}
+    stages = {k: v for k, v in {"use": use, "e5": e5}.items() if not only or k == only}
     out: dict[str, Any] = {}
     for name, rows in sets(shared).items():
         out[name] = {"n": len(rows)}
@@ -104,6 +104,8 @@ def quality(shared: Path | None) -> dict[str, Any]:
                 continue
             out[name][f"{sname}_alone"] = stage_scores(st, rows)
             an = TextHarmAnalyzer(semantic=st)
+            if fast_clear is not None:
+                an.fast_clear = fast_clear
             casc = cascade_scores(an, rows)
             if name != "text_harm_heldout":
                 casc.pop("accuracy_by_functionality")
@@ -141,13 +143,15 @@ def main() -> int:
     ap.add_argument("--speed", action="store_true")
     ap.add_argument("--quality", action="store_true")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--only", choices=["use", "e5"], default="", help="one stage only")
+    ap.add_argument("--fast-clear", type=float, default=None, help="override the cascade's fast_clear")
     ap.add_argument("--shared-data", type=Path, default=Path("/work/shared/data"))
     args = ap.parse_args()
     report: dict[str, Any] = {}
     if args.speed or not args.quality:
         report["speed"] = speed()  # first: peak memory of the stage alone
     if args.quality or not args.speed:
-        report["quality"] = quality(args.shared_data)
+        report["quality"] = quality(args.shared_data, args.only, args.fast_clear)
     json.dump(report, sys.stdout, ensure_ascii=False, indent=None if not args.json else 1)
     print()
     return 0

@@ -122,9 +122,10 @@ def test_stage_scores_shape_range_and_determinism(stage: E5Stage) -> None:
     assert p.shape == (len(TEXTS), len(stage.categories))
     assert ((p >= 0) & (p <= 1)).all()
     np.testing.assert_array_equal(p, stage.predict_proba(TEXTS))
-    # one text alone scores about as in a batch (int8 activations are scaled per batch)
+    # a message scores the same alone or among others (int8 activations are scaled per run: one text a run)
     single = stage.predict_proba([TEXTS[1]])[0]
-    assert np.abs(single - p[1]).max() < 0.05
+    np.testing.assert_allclose(single, p[1], atol=1e-6)
+    np.testing.assert_allclose(stage.predict_proba(TEXTS[::-1])[::-1], p, atol=1e-6)
     assert stage.predict_proba([]).shape == (0, len(stage.categories))
     # a 5,000-character message is cut, not an error
     assert stage.predict_proba(["mot " * 1250]).shape == (1, len(stage.categories))
@@ -140,6 +141,9 @@ def test_cascade_switch_is_off_by_default_and_turns_the_e5_stage_on(monkeypatch:
     monkeypatch.setattr(det, "load_policy", lambda: on)
     an = det.TextHarmAnalyzer()
     assert an.semantic is stage
+    # the e5 stage's own routing (policy `e5_cascade`) replaces the USE stage's
+    assert an.fast_clear == float(policy["e5_cascade"]["fast_clear"]) != float(policy["cascade"]["fast_clear"])
+    assert det.TextHarmAnalyzer(semantic=False).fast_clear == float(policy["cascade"]["fast_clear"])
     res = an.analyze(["Ces gens-là, il faudrait tous les renvoyer chez eux, ce sont des parasites",
                       "Réunion de service jeudi à 14h en salle B"])
     assert an.routing["semantic"] + an.routing["fast"] == 2

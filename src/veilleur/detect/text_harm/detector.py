@@ -157,7 +157,9 @@ class TextHarmAnalyzer:
         short = self.policy.get("short_message", {}) or {}
         self.short_words = int(short.get("min_words", 0))
         self.short_factor = float(short.get("model_factor", 1.0))
-        casc = self.policy.get("cascade", {}) or {}
+        casc = dict(self.policy.get("cascade", {}) or {})
+        if getattr(self.semantic, "name", "") == "e5":  # the e5 stage's own routing and thresholds, if any
+            casc.update(self.policy.get("e5_cascade", {}) or {})
         self.fast_confident = float(casc.get("fast_confident", 0.85))
         self.fast_clear = float(casc.get("fast_clear", 0.2))
         self.any_threshold = float(casc.get("any_harm_threshold", 0.7))

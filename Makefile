@@ -34,6 +34,7 @@ demo: venv
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks scripts demo
+	$(BIN)/ruff format --check src tests benchmarks scripts demo
 	$(BIN)/mypy
 
 unit: venv
@@ -44,6 +45,7 @@ unit: venv
 test: venv
 	bash scripts/setup-system.sh
 	$(BIN)/ruff check src tests benchmarks scripts demo
+	$(BIN)/ruff format --check src tests benchmarks scripts demo
 	$(BIN)/mypy
 	source scripts/start-postgres.sh && $(BIN)/python -m pytest -q -p no:cacheprovider
 

@@ -86,7 +86,14 @@ def cpu_s(pid: int) -> float:
 
 
 def veilleur(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    r = subprocess.run([sys.executable, "-m", "veilleur", *args], env=env, input=stdin, capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [sys.executable, "-m", "veilleur", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if r.returncode != 0:
         raise SystemExit(f"veilleur {' '.join(args)} failed: {r.stderr.strip()[-500:]}")
     return r.stdout
@@ -94,7 +101,9 @@ def veilleur(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
 
 def build_home(home: Path, env: dict[str, str]) -> None:
     print(f"building a home in {home}: demo import + text scan ...", file=sys.stderr, flush=True)
-    veilleur(env, "scan", str(ROOT / "demo" / "facebook-export"), "-d", "text_harm", "-d", "secrecy", "--json")
+    veilleur(
+        env, "scan", str(ROOT / "demo" / "facebook-export"), "-d", "text_harm", "-d", "secrecy", "--json"
+    )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -105,8 +114,17 @@ def percentile(values: list[float], q: float) -> float:
     return s[k]
 
 
-async def run_load(base: str, token: str, cookies: dict[str, str], pages: list[str], mix: str, n: int, clients: int,
-                   time_limit: float, pid: int) -> dict[str, object]:
+async def run_load(
+    base: str,
+    token: str,
+    cookies: dict[str, str],
+    pages: list[str],
+    mix: str,
+    n: int,
+    clients: int,
+    time_limit: float,
+    pid: int,
+) -> dict[str, object]:
     import httpx
 
     rng = random.Random(7)
@@ -138,10 +156,15 @@ async def run_load(base: str, token: str, cookies: dict[str, str], pages: list[s
                 try:
                     if kind == "GET":
                         route = "GET " + re.sub(r"/(f|u)_[0-9a-f]+", r"/{\1}", arg.split("?")[0])
-                        r = await c.get(arg, headers={"Authorization": f"Bearer {token}"} if arg.startswith("/v1") else None)
+                        r = await c.get(
+                            arg,
+                            headers={"Authorization": f"Bearer {token}"} if arg.startswith("/v1") else None,
+                        )
                     else:
                         route = kind
-                        r = await c.post("/v1/analyze", json={"text": arg}, headers={"Authorization": f"Bearer {token}"})
+                        r = await c.post(
+                            "/v1/analyze", json={"text": arg}, headers={"Authorization": f"Bearer {token}"}
+                        )
                     ok = r.status_code == 200
                 except httpx.HTTPError as exc:
                     ok, r = False, None
@@ -160,13 +183,31 @@ async def run_load(base: str, token: str, cookies: dict[str, str], pages: list[s
     stop.set()
     await samp
     done = len(lat.get("all", []))
-    routes = {k: {"n": len(v), "p50": round(percentile(v, 50), 1), "p95": round(percentile(v, 95), 1),
-                  "p99": round(percentile(v, 99), 1), "mean": round(statistics.fmean(v), 1)} for k, v in sorted(lat.items())}
-    return {"mix": mix, "clients": clients, "requests": n, "done": done, "seconds": round(elapsed, 1),
-            "req_per_s": round(done / elapsed, 1) if elapsed else 0.0, "errors": errors, "routes": routes,
-            "server_cpu_ms_per_req": round(server_cpu / max(1, len(lat.get("all", []))) * 1000, 2),
-            "client_cpu_ms_per_req": round(client_cpu / max(1, len(lat.get("all", []))) * 1000, 2),
-            "rss_mb_start": round(start_rss), "rss_mb_peak": round(max(peak)), "rss_mb_end": round(rss_mb(pid))}
+    routes = {
+        k: {
+            "n": len(v),
+            "p50": round(percentile(v, 50), 1),
+            "p95": round(percentile(v, 95), 1),
+            "p99": round(percentile(v, 99), 1),
+            "mean": round(statistics.fmean(v), 1),
+        }
+        for k, v in sorted(lat.items())
+    }
+    return {
+        "mix": mix,
+        "clients": clients,
+        "requests": n,
+        "done": done,
+        "seconds": round(elapsed, 1),
+        "req_per_s": round(done / elapsed, 1) if elapsed else 0.0,
+        "errors": errors,
+        "routes": routes,
+        "server_cpu_ms_per_req": round(server_cpu / max(1, len(lat.get("all", []))) * 1000, 2),
+        "client_cpu_ms_per_req": round(client_cpu / max(1, len(lat.get("all", []))) * 1000, 2),
+        "rss_mb_start": round(start_rss),
+        "rss_mb_peak": round(max(peak)),
+        "rss_mb_end": round(rss_mb(pid)),
+    }
 
 
 def login(base: str) -> dict[str, str]:
@@ -185,7 +226,9 @@ def page_urls(base: str, cookies: dict[str, str], token: str) -> list[str]:
     import httpx
 
     with httpx.Client(base_url=base, timeout=120, cookies=cookies) as c:
-        found = c.get("/v1/findings", params={"limit": 50}, headers={"Authorization": f"Bearer {token}"}).json()
+        found = c.get(
+            "/v1/findings", params={"limit": 50}, headers={"Authorization": f"Bearer {token}"}
+        ).json()
     pages = ["/dashboard", "/queue", "/cases", "/v1/findings?limit=20"]
     for f in found[:5]:
         pages += [f"/item/{f['id']}", f"/member/{f['member_uid']}"]
@@ -218,8 +261,12 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     log = open(Path(tmp.name) / "server.log", "w")  # noqa: SIM115 - closed at the end
     t_start = time.monotonic()
-    server = subprocess.Popen([sys.executable, "-m", "veilleur", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "veilleur", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         import httpx
 
@@ -232,7 +279,9 @@ def main() -> int:
                 pass
             time.sleep(0.2)
         up_s = time.monotonic() - t_start
-        while time.monotonic() - t_start < 240:  # /readyz: 503 while the models load (absent on old versions: 404)
+        while (
+            time.monotonic() - t_start < 240
+        ):  # /readyz: 503 while the models load (absent on old versions: 404)
             try:
                 code = httpx.get(base + "/readyz", timeout=2).status_code
             except httpx.HTTPError:
@@ -243,15 +292,38 @@ def main() -> int:
             time.sleep(0.2)
         idle_rss = rss_mb(server.pid)
         t = time.perf_counter()
-        r = httpx.post(base + "/v1/analyze", json={"text": TEXTS[0]}, headers={"Authorization": f"Bearer {token}"}, timeout=240)
+        r = httpx.post(
+            base + "/v1/analyze",
+            json={"text": TEXTS[0]},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=240,
+        )
         first = (time.perf_counter() - t) * 1000
         if r.status_code != 200:
             raise SystemExit(f"first analyze failed: {r.status_code} {r.text[:200]}")
         cookies = login(base) if args.mix != "analyze" else {}
         pages = page_urls(base, cookies, token) if args.mix != "analyze" else []
-        res = asyncio.run(run_load(base, token, cookies, pages, args.mix, args.requests, args.clients, args.time_limit, server.pid))
-        res.update(server_up_s=round(up_s, 1), ready_s=round(ready_s, 1) if ready_s else None, idle_rss_mb=round(idle_rss),
-                   first_analyze_ms=round(first), loadavg=[round(x, 2) for x in os.getloadavg()], cpus=os.cpu_count())
+        res = asyncio.run(
+            run_load(
+                base,
+                token,
+                cookies,
+                pages,
+                args.mix,
+                args.requests,
+                args.clients,
+                args.time_limit,
+                server.pid,
+            )
+        )
+        res.update(
+            server_up_s=round(up_s, 1),
+            ready_s=round(ready_s, 1) if ready_s else None,
+            idle_rss_mb=round(idle_rss),
+            first_analyze_ms=round(first),
+            loadavg=[round(x, 2) for x in os.getloadavg()],
+            cpus=os.cpu_count(),
+        )
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -263,11 +335,17 @@ def main() -> int:
     if args.json:
         print(json.dumps(res, indent=2))
         return 0
-    print(f"mix={res['mix']} clients={res['clients']} done={res['done']}/{res['requests']} in {res['seconds']} s "
-          f"-> {res['req_per_s']} req/s; errors={res['errors'] or 0}")
-    print(f"server up {res['server_up_s']} s, ready {res['ready_s']} s, first analyze {res['first_analyze_ms']} ms; "
-          f"RSS idle {res['idle_rss_mb']} MB, run {res['rss_mb_start']} -> peak {res['rss_mb_peak']} -> end {res['rss_mb_end']} MB")
-    print(f"CPU per request: server {res['server_cpu_ms_per_req']} ms, load client {res['client_cpu_ms_per_req']} ms")
+    print(
+        f"mix={res['mix']} clients={res['clients']} done={res['done']}/{res['requests']} in {res['seconds']} s "
+        f"-> {res['req_per_s']} req/s; errors={res['errors'] or 0}"
+    )
+    print(
+        f"server up {res['server_up_s']} s, ready {res['ready_s']} s, first analyze {res['first_analyze_ms']} ms; "
+        f"RSS idle {res['idle_rss_mb']} MB, run {res['rss_mb_start']} -> peak {res['rss_mb_peak']} -> end {res['rss_mb_end']} MB"
+    )
+    print(
+        f"CPU per request: server {res['server_cpu_ms_per_req']} ms, load client {res['client_cpu_ms_per_req']} ms"
+    )
     print(f"load average at the end {res['loadavg']} on {res['cpus']} CPUs")
     print(f"{'route':32} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8}  (ms)")
     for k, v in res["routes"].items():  # type: ignore[attr-defined]

@@ -32,14 +32,23 @@ def build(n: int):  # type: ignore[no-untyped-def]
             if count >= n:
                 break
             cid = f"{chat.chat_id}-{copy}"
-            msgs = [replace(m, community_id=cid, uid="", created_at=m.created_at + timedelta(days=copy),
-                            text=m.text if copy == 0 else f"{m.text} ({copy})")
-                    for m in chat.messages[: n - count]]
+            msgs = [
+                replace(
+                    m,
+                    community_id=cid,
+                    uid="",
+                    created_at=m.created_at + timedelta(days=copy),
+                    text=m.text if copy == 0 else f"{m.text} ({copy})",
+                )
+                for m in chat.messages[: n - count]
+            ]
             members = {m.author_uid: m.author.name for m in msgs}
             for ref in chat.ctx.members.values():
                 for m in msgs:
                     if m.author.name == ref.name:
-                        ctx.members[m.author_uid] = MemberRef(m.author_uid, ref.name, ref.nicknames, m.community_uid)
+                        ctx.members[m.author_uid] = MemberRef(
+                            m.author_uid, ref.name, ref.nicknames, m.community_uid
+                        )
                         break
             del members
             ctx.add(msgs)
@@ -57,7 +66,9 @@ def main() -> None:
     t0 = time.perf_counter()
     ctx = build(args.n)
     build_s = time.perf_counter() - t0
-    print(f"messages: {len(ctx.messages)} in {len(ctx.community_uids())} group chats; context built in {build_s:.2f} s")
+    print(
+        f"messages: {len(ctx.messages)} in {len(ctx.community_uids())} group chats; context built in {build_s:.2f} s"
+    )
     from veilleur.detect.conversation import model as learned
 
     for label, kw in (("rules only", {"model": False}), ("with the learned model", {})):
@@ -67,8 +78,10 @@ def main() -> None:
         found = p.run(ctx, [])
         dt = time.perf_counter() - t0
         per_10k = dt * 10_000 / max(1, len(ctx.messages))
-        print(f"conversation pass, {label}: {dt:.2f} s ({len(ctx.messages) / dt:,.0f} messages/s); "
-              f"{per_10k:.2f} s per 10,000 messages; {len(found)} findings")
+        print(
+            f"conversation pass, {label}: {dt:.2f} s ({len(ctx.messages) / dt:,.0f} messages/s); "
+            f"{per_10k:.2f} s per 10,000 messages; {len(found)} findings"
+        )
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

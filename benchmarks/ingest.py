@@ -17,7 +17,43 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = ["patiente", "bilan", "douleur", "thoracique", "garde", "urgences", "ordonnance", "vaccin", "confrère", "avis", "dermatologie", "pédiatrie", "consultation", "traitement", "posologie", "scanner", "IRM", "biologie", "CRP", "fièvre", "toux", "asthme", "diabète", "insuline", "HbA1c", "tension", "cardio", "rappel", "congrès", "remplacement", "cabinet", "CPAM", "arrêt", "de", "travail"]
+WORDS = [
+    "patiente",
+    "bilan",
+    "douleur",
+    "thoracique",
+    "garde",
+    "urgences",
+    "ordonnance",
+    "vaccin",
+    "confrère",
+    "avis",
+    "dermatologie",
+    "pédiatrie",
+    "consultation",
+    "traitement",
+    "posologie",
+    "scanner",
+    "IRM",
+    "biologie",
+    "CRP",
+    "fièvre",
+    "toux",
+    "asthme",
+    "diabète",
+    "insuline",
+    "HbA1c",
+    "tension",
+    "cardio",
+    "rappel",
+    "congrès",
+    "remplacement",
+    "cabinet",
+    "CPAM",
+    "arrêt",
+    "de",
+    "travail",
+]
 
 
 def generate_jsonl(path: Path, n: int, seed: int = 7) -> None:
@@ -58,8 +94,12 @@ def generate_facebook(root: Path, n: int, seed: int = 7) -> None:
                 "author": fb(f"Dr Membre {rnd.randrange(5000)}"),
                 "data": [{"post": fb(" ".join(rnd.choice(WORDS) for _ in range(20)))}],
                 "comments": [
-                    {"id": f"c{i + j + 1}", "timestamp": 1_767_225_600 + (i + j + 1) * 7, "author": fb(f"Dr Membre {rnd.randrange(5000)}"),
-                     "comment": fb(" ".join(rnd.choice(WORDS) for _ in range(12)))}
+                    {
+                        "id": f"c{i + j + 1}",
+                        "timestamp": 1_767_225_600 + (i + j + 1) * 7,
+                        "author": fb(f"Dr Membre {rnd.randrange(5000)}"),
+                        "comment": fb(" ".join(rnd.choice(WORDS) for _ in range(12))),
+                    }
                     for j in range(k)
                 ],
             }
@@ -82,7 +122,13 @@ def run_import(source: Path, fmt: str, db_url: str, home: Path) -> dict[str, flo
         " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
     )
     env = {**os.environ, "VEILLEUR_HOME": str(home)}
-    res = subprocess.run([sys.executable, "-c", code, db_url, str(source), fmt], capture_output=True, text=True, env=env, check=False)
+    res = subprocess.run(
+        [sys.executable, "-c", code, db_url, str(source), fmt],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     if res.returncode != 0:
         raise SystemExit(f"import failed:\n{res.stderr[-3000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -104,8 +150,14 @@ def main() -> None:
     else:
         src = work / "facebook"
         generate_facebook(src, args.messages)
-    size = sum(p.stat().st_size for p in ([src] if src.is_file() else src.rglob("*") if src.is_dir() else []) if p.is_file())
-    print(f"generated {args.messages:,} messages ({args.format}, {size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f}s")
+    size = sum(
+        p.stat().st_size
+        for p in ([src] if src.is_file() else src.rglob("*") if src.is_dir() else [])
+        if p.is_file()
+    )
+    print(
+        f"generated {args.messages:,} messages ({args.format}, {size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f}s"
+    )
     targets = [("sqlite", f"sqlite:///{work / 'bench.sqlite'}")]
     if args.pg_url:
         targets.append(("postgresql", args.pg_url))
@@ -116,7 +168,9 @@ def main() -> None:
             f"{r['messages'] / r['seconds']:,.0f} messages/s, peak memory {r['peak_rss_mb']:.0f} MB"
         )
         r2 = run_import(src, args.format, url, work / f"home-{name}")
-        print(f"{name:10s} re-import (all duplicates, {r2['new']} new): {r2['messages'] / r2['seconds']:,.0f} messages/s")
+        print(
+            f"{name:10s} re-import (all duplicates, {r2['new']} new): {r2['messages'] / r2['seconds']:,.0f} messages/s"
+        )
     _ = resource  # imported for the child's code path documentation
 
 

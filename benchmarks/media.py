@@ -36,7 +36,11 @@ SCREENS = [
     "screen_clean_0.png", "screen_clean_1.png", "screen_clean_5.png", "chart_0.png", "chart_2.png", "neg_page.png",
 ]  # fmt: skip
 DICOM = ["ct_phi.dcm", "us_burned_anon.dcm", "xr_phi_burned.dcm", "ct_anon.dcm", "mf_burned_anon.dcm"]
-GROUPS = {"photo (faces, EXIF, nudity, text?)": PHOTOS, "screenshot (OCR + text analysis)": SCREENS, "DICOM (tags + burned-in text)": DICOM}
+GROUPS = {
+    "photo (faces, EXIF, nudity, text?)": PHOTOS,
+    "screenshot (OCR + text analysis)": SCREENS,
+    "DICOM (tags + burned-in text)": DICOM,
+}
 # A group's shared media: mostly photos and screenshots, a few DICOM (10 : 8 : 2).
 MIXED = PHOTOS[:10] + SCREENS[:8] + DICOM[:2]
 
@@ -108,14 +112,18 @@ def _default_path(d: Path, rounds: int) -> None:
     det = MediaDetector()
     wall = time.perf_counter()
     det.detect(batch(0))
-    print(f"{f'default path: jobs {det.jobs} (auto), first batch':40} {time.perf_counter() - wall:6.1f} s (pool start, models loaded)")
+    print(
+        f"{f'default path: jobs {det.jobs} (auto), first batch':40} {time.perf_counter() - wall:6.1f} s (pool start, models loaded)"
+    )
     batches = [batch(k + 1) for k in range(max(rounds, 2))]
     n, wall = 0, time.perf_counter()
     for b in batches:
         det.detect(b)
         n += len(b)
     wall = time.perf_counter() - wall
-    print(f"{'default path (scan), warm pool':40} {n / wall:6.2f} images/s   ({n} images; load average {_load()})")
+    print(
+        f"{'default path (scan), warm pool':40} {n / wall:6.2f} images/s   ({n} images; load average {_load()})"
+    )
     if det._pool is not None:
         det._pool.shutdown()
 
@@ -129,8 +137,18 @@ def main() -> None:
     opts = Options(cascade=not args.full) if HAS_CASCADE else Options()
     if os.environ.get("VEILLEUR_TESSERACT_CLI") and hasattr(opts, "tesseract_cli"):
         opts.tesseract_cli = True  # the detector no longer reads the environment: the option says it
-    ocr_mode = "tesseract CLI" if os.environ.get("VEILLEUR_TESSERACT_CLI") or not HAS_CASCADE else "tesseract in-process"
-    path = "before the cascade (old sources)" if not HAS_CASCADE else "full (no cascade)" if args.full else "cascade"
+    ocr_mode = (
+        "tesseract CLI"
+        if os.environ.get("VEILLEUR_TESSERACT_CLI") or not HAS_CASCADE
+        else "tesseract in-process"
+    )
+    path = (
+        "before the cascade (old sources)"
+        if not HAS_CASCADE
+        else "full (no cascade)"
+        if args.full
+        else "cascade"
+    )
     print(f"path: {path}, {ocr_mode}; load average {_load()}, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
@@ -138,7 +156,9 @@ def main() -> None:
         wall, cpu = time.perf_counter(), _cpu()
         for f in ("screen_id_0.png", "astronaut.png", "ct_phi.dcm"):  # every model loaded once, timed apart
             analyze_file(d / f, options=opts)
-        print(f"{'model load (first 3 files)':40} {time.perf_counter() - wall:6.1f} s wall   {_cpu() - cpu:6.1f} CPU-s")
+        print(
+            f"{'model load (first 3 files)':40} {time.perf_counter() - wall:6.1f} s wall   {_cpu() - cpu:6.1f} CPU-s"
+        )
         for name, files in GROUPS.items():
             _line(name, *_timed([d / f for f in files], opts, args.rounds))
         mixed = [d / f for f in MIXED]
@@ -152,14 +172,18 @@ def main() -> None:
             todo = [(str(f), None, opts) for f in mixed * max(args.rounds, 2)]
             ctx = multiprocessing.get_context("spawn")
             warm = [str(d / f) for f in ("screen_id_0.png", "neg_coins.png", "ct_phi.dcm")]
-            with ProcessPoolExecutor(args.jobs, mp_context=ctx, initializer=_init_and_load, initargs=(warm, opts)) as pool:
+            with ProcessPoolExecutor(
+                args.jobs, mp_context=ctx, initializer=_init_and_load, initargs=(warm, opts)
+            ) as pool:
                 while len(set(pool.map(_pid, range(4 * args.jobs)))) < args.jobs:
                     pass  # a worker answers only once its models are loaded: wait for all of them
                 wall = time.perf_counter()
                 list(pool.map(analyze_mod._worker_analyse, todo))
                 wall = time.perf_counter() - wall
             n = len(todo)
-            print(f"{f'mixed, {args.jobs} worker processes (warm)':40} {n / wall:6.2f} images/s   ({n} images; load average {_load()})")
+            print(
+                f"{f'mixed, {args.jobs} worker processes (warm)':40} {n / wall:6.2f} images/s   ({n} images; load average {_load()})"
+            )
             print(f"peak RSS per worker: {_peak_mib()[1]:.0f} MiB")
     print(f"load average at the end {_load()}")
 

@@ -31,8 +31,13 @@ def bench_text(n: int) -> dict[str, float]:
     t0 = time.perf_counter()
     analyze_texts(texts, gate=True)
     dt_gate = time.perf_counter() - t0
-    return {"messages": n, "load_s": round(load_s, 2), "messages_per_s": round(n / dt, 1),
-            "messages_per_s_gated": round(n / dt_gate, 1), "peak_rss_mb": round(_peak_mb(), 1)}
+    return {
+        "messages": n,
+        "load_s": round(load_s, 2),
+        "messages_per_s": round(n / dt, 1),
+        "messages_per_s_gated": round(n / dt_gate, 1),
+        "peak_rss_mb": round(_peak_mb(), 1),
+    }
 
 
 def demo_messages() -> tuple[list, dict[str, bool]]:
@@ -49,7 +54,11 @@ def demo_messages() -> tuple[list, dict[str, bool]]:
         if line.strip():
             d = json.loads(line)
             labels[d["message_id"]] = "patient_identifiable_text" in d.get("categories", [])
-    msgs = [m for m in FacebookAdapter().read(SourceTree.open(demo / "facebook-export"), ImportOptions()) if m.message_id in labels]
+    msgs = [
+        m
+        for m in FacebookAdapter().read(SourceTree.open(demo / "facebook-export"), ImportOptions())
+        if m.message_id in labels
+    ]
     return msgs, labels
 
 
@@ -88,9 +97,14 @@ def bench_demo(n: int) -> dict[str, float]:
         dt += time.perf_counter() - t1
     cpu = time.process_time() - c0  # CPU seconds: fairer than wall time on a shared, loaded machine
     total = len(msgs) + extra
-    return {"messages": total, "precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
-            "recall": round(tp / (tp + fn), 3) if tp + fn else 0.0, "messages_per_s": round(total / dt, 1),
-            "messages_per_cpu_s": round(total / cpu, 1), "distinct_uncached_messages_per_cpu_s": round(best, 1)}
+    return {
+        "messages": total,
+        "precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
+        "recall": round(tp / (tp + fn), 3) if tp + fn else 0.0,
+        "messages_per_s": round(total / dt, 1),
+        "messages_per_cpu_s": round(total / cpu, 1),
+        "distinct_uncached_messages_per_cpu_s": round(best, 1),
+    }
 
 
 def bench_media(n: int) -> dict[str, float]:
@@ -106,7 +120,9 @@ def bench_media(n: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         generate(d)
-        files = sorted(p for p in d.iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp", ".dcm"))
+        files = sorted(
+            p for p in d.iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp", ".dcm")
+        )
         t0 = time.perf_counter()
         analyze_file(files[0])  # model load, measured apart
         load_s = time.perf_counter() - t0
@@ -115,10 +131,19 @@ def bench_media(n: int) -> dict[str, float]:
         for f in todo:
             analyze_file(f)
         dt = time.perf_counter() - t0
-    return {"images": n, "load_s": round(load_s, 2), "images_per_s": round(n / dt, 2), "peak_rss_mb": round(_peak_mb(), 1)}
+    return {
+        "images": n,
+        "load_s": round(load_s, 2),
+        "images_per_s": round(n / dt, 2),
+        "peak_rss_mb": round(_peak_mb(), 1),
+    }
 
 
-SECTIONS: dict[str, Callable[[int], dict[str, float]]] = {"text": bench_text, "demo": bench_demo, "media": bench_media}
+SECTIONS: dict[str, Callable[[int], dict[str, float]]] = {
+    "text": bench_text,
+    "demo": bench_demo,
+    "media": bench_media,
+}
 
 
 def main() -> None:

@@ -56,9 +56,18 @@ def main() -> int:
 
     texts = demo_like(args.n)
     now = datetime.now(UTC)
-    msgs = [Message(source="bench", community_id="g", community_name="g", message_id=str(i),
-                    author=Author(id=str(i % 97), name=f"a{i % 97}"), created_at=now, text=t)
-            for i, t in enumerate(texts)]
+    msgs = [
+        Message(
+            source="bench",
+            community_id="g",
+            community_name="g",
+            message_id=str(i),
+            author=Author(id=str(i % 97), name=f"a{i % 97}"),
+            created_at=now,
+            text=t,
+        )
+        for i, t in enumerate(texts)
+    ]
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t_load = time.perf_counter()
     det = TextHarmDetector(TextHarmAnalyzer(semantic=False))

@@ -58,7 +58,9 @@ def main() -> int:
     else:
         print(format_report(metrics))
         r = metrics["raid"]
-        print(f"\nraid: P {r['precision']:.3f} R {r['recall']:.3f} (support {r['support']}), cibles {r['targets']}")
+        print(
+            f"\nraid: P {r['precision']:.3f} R {r['recall']:.3f} (support {r['support']}), cibles {r['targets']}"
+        )
     if args.errors:
         for m, g, p in zip(messages, gold, pred, strict=True):
             if g != p:

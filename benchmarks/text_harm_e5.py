@@ -35,7 +35,9 @@ def _demo() -> list[tuple[str, frozenset[str], str]]:
             d = json.loads(line)
             labels[d["message_id"]] = frozenset(d.get("categories", []))
     msgs = FacebookAdapter().read(SourceTree.open(ROOT / "demo" / "facebook-export"), ImportOptions())
-    return [(m.text, labels[m.message_id] - {"raid"}, "demo") for m in msgs if m.message_id in labels and m.text]
+    return [
+        (m.text, labels[m.message_id] - {"raid"}, "demo") for m in msgs if m.message_id in labels and m.text
+    ]
 
 
 def sets(shared: Path | None) -> dict[str, list[tuple[str, frozenset[str], str]]]:
@@ -43,14 +45,19 @@ def sets(shared: Path | None) -> dict[str, list[tuple[str, frozenset[str], str]]
 
     out: dict[str, list[tuple[str, frozenset[str], str]]] = {}
     for name in ("text_harm_heldout", "text_harm_chatter"):
-        out[name] = [(r.text, frozenset(r.labels), r.functionality or "-") for r in read_labelled(DATA / f"{name}.jsonl")]
+        out[name] = [
+            (r.text, frozenset(r.labels), r.functionality or "-")
+            for r in read_labelled(DATA / f"{name}.jsonl")
+        ]
     out["demo"] = _demo()
     if shared is not None and shared.exists():
         from veilleur.detect.text_harm.semantic_corpus import is_heldout, read_public
 
         for e in read_public(shared):
             if is_heldout(e.text):
-                out.setdefault(f"{e.source}_heldout", []).append((e.text, frozenset(e.labels), e.functionality))
+                out.setdefault(f"{e.source}_heldout", []).append(
+                    (e.text, frozenset(e.labels), e.functionality)
+                )
     return out
 
 
@@ -58,8 +65,13 @@ def _prf(pred: np.ndarray, gold: np.ndarray) -> dict[str, float]:
     tp, fp, fn = int((pred & gold).sum()), int((pred & ~gold).sum()), int((~pred & gold).sum())
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
-            "fp": fp, "support": int(gold.sum())}
+    return {
+        "p": round(p, 3),
+        "r": round(r, 3),
+        "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+        "fp": fp,
+        "support": int(gold.sum()),
+    }
 
 
 def stage_scores(stage: Any, rows: list[tuple[str, frozenset[str], str]]) -> dict[str, Any]:
@@ -85,8 +97,11 @@ def cascade_scores(analyzer: Any, rows: list[tuple[str, frozenset[str], str]]) -
     by_func: dict[str, list[bool]] = defaultdict(list)
     for (_, g, fn), p in zip(rows, pred, strict=True):
         by_func[fn].append(bool(g) == bool(p))
-    return {"any": _prf(pred, gold), "routed": round(routed / max(1, len(rows)), 3),
-            "accuracy_by_functionality": {k: round(sum(v) / len(v), 2) for k, v in sorted(by_func.items())}}
+    return {
+        "any": _prf(pred, gold),
+        "routed": round(routed / max(1, len(rows)), 3),
+        "accuracy_by_functionality": {k: round(sum(v) / len(v), 2) for k, v in sorted(by_func.items())},
+    }
 
 
 def quality(shared: Path | None, only: str = "", fast_clear: float | None = None) -> dict[str, Any]:
@@ -132,10 +147,15 @@ def speed() -> dict[str, Any]:
         cpu, wall = time.process_time() - c0, time.perf_counter() - w0
         best = max(best, len(texts) / cpu)
     onnx = _data_path(DEFAULT_ONNX)
-    return {"texts": len(texts), "texts_per_cpu_s_1_thread": round(best), "texts_per_wall_s": round(len(texts) / wall),
-            "load_s": round(load, 2), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "rss_before_load_mb": round(rss0 / 1024),
-            "shipped_bytes": onnx.stat().st_size + onnx.with_suffix(".json").stat().st_size}
+    return {
+        "texts": len(texts),
+        "texts_per_cpu_s_1_thread": round(best),
+        "texts_per_wall_s": round(len(texts) / wall),
+        "load_s": round(load, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rss_before_load_mb": round(rss0 / 1024),
+        "shipped_bytes": onnx.stat().st_size + onnx.with_suffix(".json").stat().st_size,
+    }
 
 
 def main() -> int:

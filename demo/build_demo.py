@@ -242,7 +242,9 @@ class Builder:
             return f"{base}?comment_id={num(it.id)}"
         return f"{base}?comment_id={num(comment_id)}&reply_comment_id={num(it.id)}"
 
-    def _record(self, it: Item, out: Path, post_id: str = "", comment_id: str | None = None) -> dict[str, Any]:
+    def _record(
+        self, it: Item, out: Path, post_id: str = "", comment_id: str | None = None
+    ) -> dict[str, Any]:
         ts = int(it.when.timestamp())
         attachments: list[dict[str, Any]] = []
         for m in it.media:

@@ -28,12 +28,21 @@ def convert(src: Path) -> dict:
         if not line.strip() or line.startswith("#"):
             continue
         key, _, rest = line.partition(":")
-        if key in ("chat", "platform", "register", "harassment", "target", "date", "doxxing") and "|" not in line:
+        if (
+            key in ("chat", "platform", "register", "harassment", "target", "date", "doxxing")
+            and "|" not in line
+        ):
             head[key] = rest.strip()
             continue
         if key == "member":
             mid, name, nicks, role = (p.strip() for p in rest.split("|"))
-            members.append({"id": mid, "display_name": name, "nicknames": [x.strip() for x in nicks.split(",") if x.strip()]})
+            members.append(
+                {
+                    "id": mid,
+                    "display_name": name,
+                    "nicknames": [x.strip() for x in nicks.split(",") if x.strip()],
+                }
+            )
             roles[mid] = role
             continue
         parts = [p.strip() for p in line.split("|", 6)]
@@ -48,15 +57,26 @@ def convert(src: Path) -> dict:
         if author not in roles:
             raise SystemExit(f"{src}:{n}: unknown author {author}")
         base = datetime.fromisoformat(head["date"] + "T" + when + ":00+01:00")
-        messages.append({
-            "id": mid, "author": author, "ts": (base + timedelta(days=days)).isoformat(), "text": text,
-            "reply_to": reply or None, "quote_of": quote or None, "role": role or roles[author],
-            "addressees": [a.strip() for a in addr.split(",") if a.strip()],
-        })
+        messages.append(
+            {
+                "id": mid,
+                "author": author,
+                "ts": (base + timedelta(days=days)).isoformat(),
+                "text": text,
+                "reply_to": reply or None,
+                "quote_of": quote or None,
+                "role": role or roles[author],
+                "addressees": [a.strip() for a in addr.split(",") if a.strip()],
+            }
+        )
     chat = {
-        "chat_id": head["chat"], "platform": head["platform"], "register": head["register"],
-        "harassment": head["harassment"] == "true", "target": head.get("target") or None,
-        "members": members, "messages": messages,
+        "chat_id": head["chat"],
+        "platform": head["platform"],
+        "register": head["register"],
+        "harassment": head["harassment"] == "true",
+        "target": head.get("target") or None,
+        "members": members,
+        "messages": messages,
     }
     if "doxxing" in head:
         chat["doxxing"] = head["doxxing"].split()
@@ -68,7 +88,9 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     for src in sorted((ROOT / "dev_src").glob("*.txt")):
         chat = convert(src)
-        (out / f"{src.stem}.json").write_text(json.dumps(chat, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (out / f"{src.stem}.json").write_text(
+            json.dumps(chat, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
     print(f"{len(list(out.glob('*.json')))} chats in {out}", file=sys.stderr)
 
 

@@ -31,7 +31,9 @@ def _pg_database() -> Iterator[str]:
     import sqlalchemy as sa
 
     name = "t_" + uuid.uuid4().hex[:12]
-    admin = sa.create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(
+        PG_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as c:
         c.execute(sa.text(f'CREATE DATABASE "{name}"'))
     base = PG_URL.rsplit("/", 1)[0]

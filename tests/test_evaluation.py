@@ -15,9 +15,29 @@ def test_counts_precision_recall_f1() -> None:
     for expected, predicted in [(True, True), (True, True), (False, True), (True, False), (False, False)]:
         c.add(expected, predicted)
     assert (c.tp, c.fp, c.fn, c.support) == (2, 1, 1, 3)
-    assert c.precision == pytest.approx(2 / 3) and c.recall == pytest.approx(2 / 3) and c.f1 == pytest.approx(2 / 3)
-    assert Counts().to_dict() == {"tp": 0, "fp": 0, "fn": 0, "support": 0, "precision": 0.0, "recall": 0.0, "f1": 0.0}
-    assert prf(1, 3, 0) == {"tp": 1, "fp": 3, "fn": 0, "support": 1, "precision": 0.25, "recall": 1.0, "f1": 0.4}
+    assert (
+        c.precision == pytest.approx(2 / 3)
+        and c.recall == pytest.approx(2 / 3)
+        and c.f1 == pytest.approx(2 / 3)
+    )
+    assert Counts().to_dict() == {
+        "tp": 0,
+        "fp": 0,
+        "fn": 0,
+        "support": 0,
+        "precision": 0.0,
+        "recall": 0.0,
+        "f1": 0.0,
+    }
+    assert prf(1, 3, 0) == {
+        "tp": 1,
+        "fp": 3,
+        "fn": 0,
+        "support": 1,
+        "precision": 0.25,
+        "recall": 1.0,
+        "f1": 0.4,
+    }
 
 
 def test_read_jsonl_names_file_and_line(tmp_path: Path) -> None:

@@ -47,8 +47,15 @@ def test_as_dict_skip_first_and_values() -> None:
     o = Outer("o", T0, Inner(2), ("t",), {"s"})
     d = as_dict(o, skip=("secret",), first=("colour",), seen=1, extra="e")
     assert list(d) == ["colour", "name", "at", "inner", "tags", "seen", "extra"]
-    assert d == {"colour": "red", "name": "o", "at": T0.isoformat(), "inner": {"n": 2}, "tags": ["t"], "seen": 1,
-                 "extra": "e"}
+    assert d == {
+        "colour": "red",
+        "name": "o",
+        "at": T0.isoformat(),
+        "inner": {"n": 2},
+        "tags": ["t"],
+        "seen": 1,
+        "extra": "e",
+    }
     assert "secret" not in as_dict(o, skip=("secret",), secret="given")
     json.dumps(as_dict(o))  # JSON-ready
     with pytest.raises(TypeError):
@@ -70,14 +77,28 @@ def test_message_dict_form_and_round_trip() -> None:
 
 
 def test_finding_and_case_dict_forms() -> None:
-    f = Finding("m_1", "text_harm", "1", "insult", Severity.MEDIUM, 0.5, spans=(Span(0, 3, "insult", "con"),),
-                details={"k": (1, 2)})
+    f = Finding(
+        "m_1",
+        "text_harm",
+        "1",
+        "insult",
+        Severity.MEDIUM,
+        0.5,
+        spans=(Span(0, 3, "insult", "con"),),
+        details={"k": (1, 2)},
+    )
     d = f.to_dict()
     assert list(d)[:2] == ["id", "message_uid"]
     assert d["severity"] == "medium" and d["score"] == 0.5 and d["details"] is f.details
     assert d["spans"] == [{"start": 0, "end": 3, "label": "insult", "text": "con"}]
     assert Finding.from_dict(d) == f
-    c = Case("c1", "T", "message", None, message_uids=("m_1",), context=CaseContext(public=True), created_at=T0)
+    c = Case(
+        "c1", "T", "message", None, message_uids=("m_1",), context=CaseContext(public=True), created_at=T0
+    )
     cd = c.to_dict()
-    assert cd["message_uids"] == ["m_1"] and cd["context"]["public"] is True and cd["created_at"].endswith("+00:00")
+    assert (
+        cd["message_uids"] == ["m_1"]
+        and cd["context"]["public"] is True
+        and cd["created_at"].endswith("+00:00")
+    )
     assert Case.from_dict(cd) == c

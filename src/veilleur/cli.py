@@ -18,7 +18,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-eval_app = typer.Typer(help="Measure detectors on labelled data (precision, recall, F1).", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Measure detectors on labelled data (precision, recall, F1).", no_args_is_help=True
+)
 app.add_typer(eval_app, name="eval")
 
 # Modules that add commands. Each defines ``register(app: typer.Typer, eval_app: typer.Typer) -> None``.
@@ -57,13 +59,17 @@ def _root(
         False, "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log details to stderr."),
-    db: str = typer.Option(None, "--db", help="Database URL (sqlite:///file or postgresql://...). Env: VEILLEUR_DB."),
+    db: str = typer.Option(
+        None, "--db", help="Database URL (sqlite:///file or postgresql://...). Env: VEILLEUR_DB."
+    ),
     home: str = typer.Option(None, "--home", help="Data directory. Env: VEILLEUR_HOME."),
 ) -> None:
     from veilleur.config import use_invocation
 
     use_invocation(home=home, db_url=db)  # the defaults of every load_settings() of this run
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     from veilleur.notify.alerts import install_listener
 
     install_listener()  # composition root: `veilleur scan` raises alerts (a no-op until alerts are configured)
@@ -89,7 +95,9 @@ def main() -> None:
     except (typer.Exit, SystemExit) as exc:
         code = getattr(exc, "exit_code", getattr(exc, "code", 0))
         sys.exit(code or 0)
-    except Exception as exc:  # click usage errors and the like (typer >= 0.20 vendors its own click: duck-typed)
+    except (
+        Exception
+    ) as exc:  # click usage errors and the like (typer >= 0.20 vendors its own click: duck-typed)
         show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
         if callable(show) and isinstance(code, int):
             show()

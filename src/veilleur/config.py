@@ -92,9 +92,15 @@ class SecretStr:
         self._value = state
 
 
-def setting(default: Any = dataclasses.MISSING, doc: str = "", *, key: str | None = None,
-            aliases: tuple[str, ...] = (), secret_env_from: str | None = None,
-            default_factory: Callable[[], Any] | None = None) -> Any:
+def setting(
+    default: Any = dataclasses.MISSING,
+    doc: str = "",
+    *,
+    key: str | None = None,
+    aliases: tuple[str, ...] = (),
+    secret_env_from: str | None = None,
+    default_factory: Callable[[], Any] | None = None,
+) -> Any:
     """A declared setting: its default, one line of documentation, and optionally its TOML ``key`` (when
     not a Python name, e.g. ``from``), the older environment names still accepted (``aliases``), and for a
     secret the sibling setting that names the environment variable holding it (``secret_env_from``)."""
@@ -157,8 +163,16 @@ def type_name(tp: Any) -> str:
     if origin in (typing.Union, types.UnionType):
         name = " or ".join(type_name(a) for a in typing.get_args(base))
     else:
-        names = {bool: "bool", int: "int", float: "float", SecretStr: "secret", Path: "path", str: "str",
-                 tuple: "list of str", dict: "table"}
+        names = {
+            bool: "bool",
+            int: "int",
+            float: "float",
+            SecretStr: "secret",
+            Path: "path",
+            str: "str",
+            tuple: "list of str",
+            dict: "table",
+        }
         name = str(names.get(origin or base) or getattr(base, "__name__", base))
     return name + (" (optional)" if opt else "")
 
@@ -186,7 +200,11 @@ def _cast(tp: Any, value: Any, *, from_env: bool) -> Any:
     if base is bool:
         if isinstance(value, bool):
             return value
-        if from_env and isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        if (
+            from_env
+            and isinstance(value, str)
+            and value.strip().lower() in ("1", "true", "yes", "on", "0", "false", "no", "off")
+        ):
             return value.strip().lower() in ("1", "true", "yes", "on")
         raise _Bad(f"expected true or false, got {value!r}")
     if base in (int, float):  # TOML gives int for a float setting written "5"; never bool
@@ -208,7 +226,11 @@ def _cast(tp: Any, value: Any, *, from_env: bool) -> Any:
     if origin is tuple:
         if from_env and isinstance(value, str):
             text = value.strip()
-            value = json.loads(text) if text.startswith("[") else [v.strip() for v in text.split(",") if v.strip()]
+            value = (
+                json.loads(text)
+                if text.startswith("[")
+                else [v.strip() for v in text.split(",") if v.strip()]
+            )
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise _Bad(f"expected a list of strings, got {value!r}")
         return tuple(value)
@@ -245,7 +267,9 @@ def _build(cls: type[T], table: Mapping[str, Any], where: str, origin: str) -> T
             continue
         from_env = isinstance(value, _EnvValue)
         try:
-            kwargs[f.name] = _cast(tp, value.text if isinstance(value, _EnvValue) else value, from_env=from_env)
+            kwargs[f.name] = _cast(
+                tp, value.text if isinstance(value, _EnvValue) else value, from_env=from_env
+            )
         except ValueError as exc:  # _Bad, or a malformed JSON list/table from the environment
             src = value.var if isinstance(value, _EnvValue) else origin
             raise ConfigError(f"{src}: [{where}] {key}: {exc}") from None
@@ -303,24 +327,31 @@ def _apply_env(raw: dict[str, Any], env: Mapping[str, str], plugin_names: Callab
             for alias in f.metadata.get("aliases", ()):
                 aliases[alias] = (env_name(name, key), ".".join(path))
     for var in sorted(env):
-        if not var.startswith(ENV_PREFIX) or "__" not in var[len(ENV_PREFIX):]:
+        if not var.startswith(ENV_PREFIX) or "__" not in var[len(ENV_PREFIX) :]:
             continue
         if var in leaves:
             _set(raw, leaves[var], _EnvValue(var, env[var]))
             continue
-        parts = [p.lower() for p in var[len(ENV_PREFIX):].split("__")]
-        if len(parts) == 3 and parts[0] == "detectors" and f"detectors.{parts[1]}" not in declared \
-                and parts[1] in plugin_names():
+        parts = [p.lower() for p in var[len(ENV_PREFIX) :].split("__")]
+        if (
+            len(parts) == 3
+            and parts[0] == "detectors"
+            and f"detectors.{parts[1]}" not in declared
+            and parts[1] in plugin_names()
+        ):
             _set(raw, parts, _toml_value(env[var]))  # a plugin's section: typed by the plugin
             continue
-        raise ConfigError(f"{var}: unknown setting (the rule is VEILLEUR_<SECTION>__<KEY>; see docs/configuration.md)")
+        raise ConfigError(
+            f"{var}: unknown setting (the rule is VEILLEUR_<SECTION>__<KEY>; see docs/configuration.md)"
+        )
     for alias, (new, dotted) in aliases.items():
         if alias in env and new not in env:
             if alias not in _WARNED:
                 _WARNED.add(alias)
                 # one line ("environment:0: FutureWarning: ..."), not the caller's source line
-                warnings.warn_explicit(f"{alias} is deprecated: use {new} (setting {dotted})", FutureWarning,
-                                       "environment", 0)
+                warnings.warn_explicit(
+                    f"{alias} is deprecated: use {new} (setting {dotted})", FutureWarning, "environment", 0
+                )
             _set(raw, dotted.split("."), _EnvValue(alias, env[alias]))
 
 
@@ -385,7 +416,7 @@ class Settings:
         for name in sorted(sections(), key=len, reverse=True):
             if dotted.startswith(name + "."):
                 node: Any = self.section(sections()[name])
-                for part in dotted[len(name) + 1:].split("."):
+                for part in dotted[len(name) + 1 :].split("."):
                     by_key = {_key(f): f.name for f in fields(node)} if is_dataclass(node) else {}
                     if part not in by_key:
                         return default
@@ -455,9 +486,13 @@ def _installed_detectors() -> set[str]:
     return declared | set(reg.detectors) | set(reg.passes)
 
 
-def load_settings(home: str | os.PathLike[str] | None = None, db_url: str | None = None, *,
-                  config_file: str | os.PathLike[str] | None = None,
-                  environ: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    home: str | os.PathLike[str] | None = None,
+    db_url: str | None = None,
+    *,
+    config_file: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
     """Read ``veilleur.toml`` and the environment (``environ``, default ``os.environ``) into typed sections."""
     env = os.environ if environ is None else environ
     h = home_dir(home or _INVOCATION.home, env)
@@ -486,29 +521,40 @@ def load_settings(home: str | os.PathLike[str] | None = None, db_url: str | None
                 raise ConfigError(f"{origin}: [detectors] must be a table of [detectors.<name>] tables")
             for name, sub in table.items():
                 if f"detectors.{name}" in declared:
-                    built[f"detectors.{name}"] = _build(declared[f"detectors.{name}"], sub, f"detectors.{name}", origin)
+                    built[f"detectors.{name}"] = _build(
+                        declared[f"detectors.{name}"], sub, f"detectors.{name}", origin
+                    )
                 elif name in _plugin_names():
                     if not isinstance(sub, dict):
                         raise ConfigError(f"{origin}: [detectors.{name}] must be a table")
                     plugins[name] = dict(sub)
                 else:
-                    raise ConfigError(f"{origin}: unknown section [detectors.{name}] (no detector or pass {name!r} "
-                                      f"is installed: {', '.join(sorted(_plugin_names()))})")
+                    raise ConfigError(
+                        f"{origin}: unknown section [detectors.{name}] (no detector or pass {name!r} "
+                        f"is installed: {', '.join(sorted(_plugin_names()))})"
+                    )
         elif top in declared:
             built[top] = _build(declared[top], table, top, origin)
         else:
-            known = ", ".join(sorted({n.split('.')[0] for n in declared}))
+            known = ", ".join(sorted({n.split(".")[0] for n in declared}))
             raise ConfigError(f"{origin}: unknown section [{top}] (known: {known})")
     for name, cls in declared.items():
         sec = built.get(name)
         if sec is None:
             sec = built[name] = cls()
         built[name] = _resolve_secrets(sec, env)
-    url = db_url or _INVOCATION.db_url or env.get("VEILLEUR_DB") or getattr(built.get("database"), "url", None)
+    url = (
+        db_url or _INVOCATION.db_url or env.get("VEILLEUR_DB") or getattr(built.get("database"), "url", None)
+    )
     if not url:
         url = f"sqlite:///{(h / 'veilleur.sqlite').as_posix()}"
-    return Settings(home=h, db_url=str(url), sections=built, plugins=plugins,
-                    config_file=cfg_path if cfg_path.exists() else None)
+    return Settings(
+        home=h,
+        db_url=str(url),
+        sections=built,
+        plugins=plugins,
+        config_file=cfg_path if cfg_path.exists() else None,
+    )
 
 
 def _resolve_secrets(sec: Any, env: Mapping[str, str]) -> Any:
@@ -568,8 +614,12 @@ def reference_rows(name: str) -> list[str]:
     """The Markdown table rows of one section: key, type, default, environment variable(s), meaning."""
     rows = []
     for key, f, tp in walk(sections()[name]):
-        env = f"`{env_name(name, key)}`" + "".join(f" (or `{a}`, deprecated)" for a in f.metadata.get("aliases", ()))
-        rows.append(f"| `{key}` | {type_name(tp)} | `{_default_text(f)}` | {env} | {f.metadata.get('doc', '')} |")
+        env = f"`{env_name(name, key)}`" + "".join(
+            f" (or `{a}`, deprecated)" for a in f.metadata.get("aliases", ())
+        )
+        rows.append(
+            f"| `{key}` | {type_name(tp)} | `{_default_text(f)}` | {env} | {f.metadata.get('doc', '')} |"
+        )
     return rows
 
 
@@ -577,8 +627,14 @@ def reference() -> str:
     """Every setting, section by section, as Markdown (``python -m veilleur.config``)."""
     out: list[str] = []
     for name in sorted(sections()):
-        out += [f"### `[{name}]`", "", "| key | type | default | environment | meaning |", "|---|---|---|---|---|",
-                *reference_rows(name), ""]
+        out += [
+            f"### `[{name}]`",
+            "",
+            "| key | type | default | environment | meaning |",
+            "|---|---|---|---|---|",
+            *reference_rows(name),
+            "",
+        ]
     return "\n".join(out)
 
 

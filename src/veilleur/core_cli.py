@@ -48,8 +48,13 @@ def _do_import(store: Store, path: Path, fmt: str | None, options: ImportOptions
     from veilleur.ingest.importer import import_path
 
     with Progress(
-        SpinnerColumn(), TextColumn("[bold]import[/] {task.description}"), TextColumn("{task.completed} messages"),
-        TimeElapsedColumn(), console=console, disable=quiet, transient=True,
+        SpinnerColumn(),
+        TextColumn("[bold]import[/] {task.description}"),
+        TextColumn("{task.completed} messages"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
     ) as prog:
         task = prog.add_task(path.name, total=None)
         return import_path(store, path, format=fmt, options=options, progress=lambda n: prog.advance(task, n))
@@ -64,7 +69,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         path: Path = typer.Argument(..., help="Export file, directory or zip."),
         format: str = typer.Option(None, "--format", "-f", help=fmt_help),
         community_name: str = typer.Option(None, help="Name of the community when the export has none."),
-        column: list[str] = typer.Option(None, "--column", help="CSV/JSONL mapping FIELD=COLUMN (repeatable)."),
+        column: list[str] = typer.Option(
+            None, "--column", help="CSV/JSONL mapping FIELD=COLUMN (repeatable)."
+        ),
         timezone: str = typer.Option("Europe/Paris", help="Zone of timestamps that carry none (WhatsApp)."),
         json_out: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     ) -> None:
@@ -77,7 +84,11 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         out.print(
             f"[green]✓[/] {rep.path}: format [bold]{rep.format}[/], {rep.messages_seen} messages "
             f"({rep.messages_new} new, {rep.duplicates} already stored"
-            + (f", {rep.conflicting_duplicates} of them with different content" if rep.conflicting_duplicates else "")
+            + (
+                f", {rep.conflicting_duplicates} of them with different content"
+                if rep.conflicting_duplicates
+                else ""
+            )
             + f"), {len(rep.members)} members, "
             f"{rep.attachments_stored} attachments stored, {rep.attachments_missing} missing, {rep.seconds:.1f}s"
         )
@@ -86,11 +97,17 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @app.command("scan")
     def scan_cmd(
-        path: Path = typer.Argument(None, help="Export to import then scan. Without it, scan everything stored."),
+        path: Path = typer.Argument(
+            None, help="Export to import then scan. Without it, scan everything stored."
+        ),
         format: str = typer.Option(None, "--format", "-f", help=fmt_help),
-        detector: list[str] = typer.Option(None, "--detector", "-d", help="Run only these detectors (repeatable)."),
+        detector: list[str] = typer.Option(
+            None, "--detector", "-d", help="Run only these detectors (repeatable)."
+        ),
         community_name: str = typer.Option(None, help="Name of the community when the export has none."),
-        column: list[str] = typer.Option(None, "--column", help="CSV/JSONL mapping FIELD=COLUMN (repeatable)."),
+        column: list[str] = typer.Option(
+            None, "--column", help="CSV/JSONL mapping FIELD=COLUMN (repeatable)."
+        ),
         timezone: str = typer.Option("Europe/Paris", help="Zone of timestamps that carry none (WhatsApp)."),
         batch_size: int = typer.Option(256, help="Messages per detector batch."),
         json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
@@ -102,17 +119,34 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             uids: list[str] | None = None
             rep_import = None
             if path is not None:
-                rep_import = _do_import(store, path, format, _options(community_name, column, timezone), json_out)
-                uids = [u for c in sorted(rep_import.communities) for u in store.message_uids(community_uid=c)]
+                rep_import = _do_import(
+                    store, path, format, _options(community_name, column, timezone), json_out
+                )
+                uids = [
+                    u for c in sorted(rep_import.communities) for u in store.message_uids(community_uid=c)
+                ]
                 if not json_out:
-                    out.print(f"[green]✓[/] imported {rep_import.messages_seen} messages ({rep_import.messages_new} new) from {path}")
+                    out.print(
+                        f"[green]✓[/] imported {rep_import.messages_seen} messages ({rep_import.messages_new} new) from {path}"
+                    )
             total = len(uids) if uids is not None else store.count_messages()
             with Progress(
-                TextColumn("[bold]scan[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                console=console, disable=json_out, transient=True,
+                TextColumn("[bold]scan[/]"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                disable=json_out,
+                transient=True,
             ) as prog:
                 task = prog.add_task("scan", total=total)
-                report = scan(store, message_uids=uids, detectors=detector or None, batch_size=batch_size, progress=lambda n: prog.advance(task, n))
+                report = scan(
+                    store,
+                    message_uids=uids,
+                    detectors=detector or None,
+                    batch_size=batch_size,
+                    progress=lambda n: prog.advance(task, n),
+                )
         if json_out:
             d = report.to_dict()
             if rep_import:
@@ -134,7 +168,12 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         """List stored messages, newest first."""
         with open_store() as store:
             msgs = store.search_messages(
-                text=text, community_uid=community, member_uid=member, since=parse_when(since), until=parse_when(until), limit=limit
+                text=text,
+                community_uid=community,
+                member_uid=member,
+                since=parse_when(since),
+                until=parse_when(until),
+                limit=limit,
             )
         if json_out:
             print_json([m.to_dict(include_raw=False) for m in msgs])
@@ -159,16 +198,39 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             raise VeilleurError(f"unknown category {category!r}")
         sev = Severity.parse(min_severity) if min_severity else None
         with open_store() as store:
-            items = store.list_findings(category=category, min_severity=sev, status=status, member_uid=member, detector=detector, limit=limit)
+            items = store.list_findings(
+                category=category,
+                min_severity=sev,
+                status=status,
+                member_uid=member,
+                detector=detector,
+                limit=limit,
+            )
             if json_out:
                 print_json([sf.to_dict() for sf in items])
                 return
             names = {m.uid: m.display_name for m in store.list_members()}
-        t = Table("id", "severity", "category", "score", "member", "date (Paris)", "excerpt", title=f"{len(items)} findings")
+        t = Table(
+            "id",
+            "severity",
+            "category",
+            "score",
+            "member",
+            "date (Paris)",
+            "excerpt",
+            title=f"{len(items)} findings",
+        )
         for sf in items:
             f = sf.finding
-            t.add_row(f.id, f.severity.name.lower(), f.category, f"{f.score:.2f}", names.get(sf.member_uid, sf.member_uid),
-                      paris(sf.message_created_at), excerpt(f.excerpt, 60))
+            t.add_row(
+                f.id,
+                f.severity.name.lower(),
+                f.category,
+                f"{f.score:.2f}",
+                names.get(sf.member_uid, sf.member_uid),
+                paris(sf.message_created_at),
+                excerpt(f.excerpt, 60),
+            )
         out.print(t)
 
     @app.command("communities")
@@ -220,7 +282,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         import uvicorn
 
         # The HTTP adapter is named, not imported: uvicorn builds it (``create_app()`` reads the settings).
-        uvicorn.run(WEB_APP_FACTORY, factory=True, host=host, port=port, log_level="info", proxy_headers=False)
+        uvicorn.run(
+            WEB_APP_FACTORY, factory=True, host=host, port=port, log_level="info", proxy_headers=False
+        )
 
 
 def _print_summary(report) -> None:  # type: ignore[no-untyped-def]
@@ -252,11 +316,25 @@ def _print_summary(report) -> None:  # type: ignore[no-untyped-def]
             t.add_row(name, str(n))
         out.print(t)
     if report.top_items:
-        t = Table("severity", "categories", "author", "date (Paris)", "excerpt", title="Most severe items", show_lines=True)
+        t = Table(
+            "severity",
+            "categories",
+            "author",
+            "date (Paris)",
+            "excerpt",
+            title="Most severe items",
+            show_lines=True,
+        )
         from datetime import datetime
 
         for it in report.top_items:
-            t.add_row(it.severity.name.lower(), ", ".join(it.categories), it.author, paris(datetime.fromisoformat(it.created_at)), excerpt(it.excerpt, 90))
+            t.add_row(
+                it.severity.name.lower(),
+                ", ".join(it.categories),
+                it.author,
+                paris(datetime.fromisoformat(it.created_at)),
+                excerpt(it.excerpt, 90),
+            )
         out.print(t)
 
 
@@ -274,10 +352,28 @@ def register_eval(eval_app: typer.Typer) -> None:
         if json_out:
             print_json(rep.to_dict())
             return
-        t = Table("category", "support", "TP", "FP", "FN", "precision", "recall", "F1",
-                  title=f"Stored findings vs {labels.name} ({rep.messages} labelled messages)")
+        t = Table(
+            "category",
+            "support",
+            "TP",
+            "FP",
+            "FN",
+            "precision",
+            "recall",
+            "F1",
+            title=f"Stored findings vs {labels.name} ({rep.messages} labelled messages)",
+        )
         for cat, sc in sorted(rep.scores.items(), key=lambda kv: (not kv[0].startswith("any_"), kv[0])):
-            t.add_row(cat, str(sc.tp + sc.fn), str(sc.tp), str(sc.fp), str(sc.fn), f"{sc.precision:.2f}", f"{sc.recall:.2f}", f"{sc.f1:.2f}")
+            t.add_row(
+                cat,
+                str(sc.tp + sc.fn),
+                str(sc.tp),
+                str(sc.fp),
+                str(sc.fn),
+                f"{sc.precision:.2f}",
+                f"{sc.recall:.2f}",
+                f"{sc.f1:.2f}",
+            )
         out.print(t)
         if rep.missing_ids:
             console.print(f"[yellow]warning:[/] {rep.missing_ids} labelled ids are not in the database")

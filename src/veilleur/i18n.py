@@ -32,7 +32,9 @@ def pick_lang(value: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def warning_templates() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = yaml.safe_load((_DATA / "warning_templates.yaml").read_text(encoding="utf-8"))
+    data: dict[str, dict[str, str]] = yaml.safe_load(
+        (_DATA / "warning_templates.yaml").read_text(encoding="utf-8")
+    )
     return data
 
 
@@ -41,13 +43,17 @@ class _Keep(dict[str, str]):
         return "{" + key + "}"
 
 
-def warning_text(lang: str, *, member: str, community: str, category: str, date: str, category_label: str = "") -> str:
+def warning_text(
+    lang: str, *, member: str, community: str, category: str, date: str, category_label: str = ""
+) -> str:
     """The editable warning sent to a member, from the template for the finding's category (or the default)."""
     templates = warning_templates()
     group = "secrecy" if category in _secrecy() else "harm"
     tpl = templates.get(group) or templates["default"]
     text = tpl.get(lang) or tpl[DEFAULT_LANG]
-    return text.format_map(_Keep(member=member, community=community, category=category_label or category, date=date))
+    return text.format_map(
+        _Keep(member=member, community=community, category=category_label or category, date=date)
+    )
 
 
 def _secrecy() -> tuple[str, ...]:

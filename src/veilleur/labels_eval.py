@@ -33,8 +33,11 @@ class LabelsReport:
     missing_ids: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"messages": self.messages, "missing_ids": self.missing_ids,
-                "categories": {k: v.to_dict() for k, v in sorted(self.scores.items())}}
+        return {
+            "messages": self.messages,
+            "missing_ids": self.missing_ids,
+            "categories": {k: v.to_dict() for k, v in sorted(self.scores.items())},
+        }
 
 
 def read_labels(path: str | Path) -> dict[str, set[str]]:
@@ -44,7 +47,7 @@ def read_labels(path: str | Path) -> dict[str, set[str]]:
         try:
             mid, cats = str(rec["message_id"]), set(rec.get("categories") or [])
         except (KeyError, TypeError) as exc:
-            raise InputError(p, f"line {n}: expected {{\"message_id\", \"categories\"}} ({exc})") from None
+            raise InputError(p, f'line {n}: expected {{"message_id", "categories"}} ({exc})') from None
         unknown = cats - set(CATEGORIES)
         if unknown:
             raise InputError(p, f"line {n}: unknown categories {sorted(unknown)}")
@@ -54,9 +57,13 @@ def read_labels(path: str | Path) -> dict[str, set[str]]:
     return labels
 
 
-def evaluate_labels(store: Store, labels: dict[str, set[str]], *, community_uid: str | None = None) -> LabelsReport:
+def evaluate_labels(
+    store: Store, labels: dict[str, set[str]], *, community_uid: str | None = None
+) -> LabelsReport:
     with store.transaction():  # one snapshot for both reads
-        uid_by_pid = {pid: uid for pid, uid in uids_by_platform_id(store, community_uid).items() if pid in labels}
+        uid_by_pid = {
+            pid: uid for pid, uid in uids_by_platform_id(store, community_uid).items() if pid in labels
+        }
         predicted = categories_by_message(store)
     rep = LabelsReport(missing_ids=len(set(labels) - set(uid_by_pid)))
     for pid, gold in labels.items():
@@ -65,8 +72,16 @@ def evaluate_labels(store: Store, labels: dict[str, set[str]], *, community_uid:
             continue
         rep.messages += 1
         pred = predicted.get(uid, set())
-        gold_f = gold | ({ANY_HARM} if any(c not in _SECRECY for c in gold) else set()) | ({ANY_SECRECY} if gold & _SECRECY else set())
-        pred_f = pred | ({ANY_HARM} if any(c not in _SECRECY for c in pred) else set()) | ({ANY_SECRECY} if pred & _SECRECY else set())
+        gold_f = (
+            gold
+            | ({ANY_HARM} if any(c not in _SECRECY for c in gold) else set())
+            | ({ANY_SECRECY} if gold & _SECRECY else set())
+        )
+        pred_f = (
+            pred
+            | ({ANY_HARM} if any(c not in _SECRECY for c in pred) else set())
+            | ({ANY_SECRECY} if pred & _SECRECY else set())
+        )
         for c in gold_f | pred_f:
             sc = rep.scores.setdefault(c, CategoryScore())
             if c in gold_f and c in pred_f:
@@ -76,4 +91,3 @@ def evaluate_labels(store: Store, labels: dict[str, set[str]], *, community_uid:
             else:
                 sc.fn += 1
     return rep
-

@@ -91,7 +91,9 @@ def extend_context(store: Store, ctx: DetectionContext, first: dict[str, Message
 
     for cu, m in first.items():
         try:
-            ctx.members.update({mi.uid: MemberRef(mi.uid, mi.display_name, (), cu) for mi in store.list_members(cu)})
+            ctx.members.update(
+                {mi.uid: MemberRef(mi.uid, mi.display_name, (), cu) for mi in store.list_members(cu)}
+            )
         except Exception:  # an old store without members: authors are added as messages arrive
             log.debug("members of %s not listed", cu)
         ctx.communities[cu] = m.community_name
@@ -100,7 +102,8 @@ def extend_context(store: Store, ctx: DetectionContext, first: dict[str, Message
         if before:
             ctx.add(store.get_messages(before), history=True)
             ctx.prior_findings.extend(
-                sf.finding for sf in store.list_findings(community_uid=cu, since=since, until=m.created_at)
+                sf.finding
+                for sf in store.list_findings(community_uid=cu, since=since, until=m.created_at)
                 if sf.status != "dismissed"
             )
 
@@ -111,9 +114,14 @@ def _load_parents(store: Store, ctx: DetectionContext, batch: Sequence[Message])
         ctx.add(store.get_messages(list(dict.fromkeys(p for p in missing if p))), history=True)
 
 
-def _community_passes(ctx: DetectionContext, findings: list[Finding], report: ScanReport,
-                      options: dict[str, dict[str, Any]] | None, store: Store | None = None,
-                      registry: DetectorRegistry | None = None) -> list[Finding]:
+def _community_passes(
+    ctx: DetectionContext,
+    findings: list[Finding],
+    report: ScanReport,
+    options: dict[str, dict[str, Any]] | None,
+    store: Store | None = None,
+    registry: DetectorRegistry | None = None,
+) -> list[Finding]:
     """Run every community pass of the registry (raids, conversations) over the context and the findings.
 
     A pass's options are its ``[detectors.<name>]`` settings section updated with ``options[name]``."""
@@ -122,7 +130,10 @@ def _community_passes(ctx: DetectionContext, findings: list[Finding], report: Sc
     for name in registry.available_passes():
         t = time.perf_counter()
         try:
-            opts = {**(store.settings.detector_options(name) if store is not None else {}), **(options or {}).get(name, {})}
+            opts = {
+                **(store.settings.detector_options(name) if store is not None else {}),
+                **(options or {}).get(name, {}),
+            }
             p = registry.create_pass(name, **opts)
             new = p.run(ctx, [*ctx.prior_findings, *findings, *out])
             # A pass may flag earlier (history) messages too: a raid found when its third message arrives
@@ -142,7 +153,11 @@ def _evidence_in(ctx: DetectionContext, f: Finding) -> bool:
     """Whether every message a conversation finding rests on was read by this scan (a live scan reads a
     limited history: a campaign over older messages must not be dismissed for want of them)."""
     d = f.details
-    uids = {f.message_uid, *d.get("message_uids", []), *([d["antecedent_uid"]] if d.get("antecedent_uid") else [])}
+    uids = {
+        f.message_uid,
+        *d.get("message_uids", []),
+        *([d["antecedent_uid"]] if d.get("antecedent_uid") else []),
+    }
     return all(u in ctx.messages for u in uids)
 
 
@@ -155,18 +170,26 @@ def _supersede(store: Store, ctx: DetectionContext, emitted: list[Finding]) -> N
         if not msgs:
             continue
         stale = [
-            sf for sf in store.list_findings(detector="conversation", community_uid=cu, status="open",
-                                             since=msgs[0].created_at)
+            sf
+            for sf in store.list_findings(
+                detector="conversation", community_uid=cu, status="open", since=msgs[0].created_at
+            )
             if sf.finding.id not in keep and _evidence_in(ctx, sf.finding)
         ]
         for sf in stale:
-            store.set_finding_status(sf.finding.id, "dismissed", actor=SYSTEM_ACTOR,
-                                     note="superseded: no longer supported by the conversation as a whole")
-        for sf in store.list_findings(detector="conversation", community_uid=cu, status="dismissed",
-                                      since=msgs[0].created_at):
+            store.set_finding_status(
+                sf.finding.id,
+                "dismissed",
+                actor=SYSTEM_ACTOR,
+                note="superseded: no longer supported by the conversation as a whole",
+            )
+        for sf in store.list_findings(
+            detector="conversation", community_uid=cu, status="dismissed", since=msgs[0].created_at
+        ):
             if sf.finding.id in keep and sf.status_by == SYSTEM_ACTOR:  # supported again: reopen
-                store.set_finding_status(sf.finding.id, "open", actor=SYSTEM_ACTOR,
-                                         note="supported again by the conversation")
+                store.set_finding_status(
+                    sf.finding.id, "open", actor=SYSTEM_ACTOR, note="supported again by the conversation"
+                )
 
 
 def scan(
@@ -228,7 +251,9 @@ def scan(
             except Exception as exc:
                 report.errors[det.name] = f"{type(exc).__name__}: {exc}"
                 log.exception("detector %s failed on a batch", det.name)
-            report.detector_seconds[det.name] = report.detector_seconds.get(det.name, 0.0) + time.perf_counter() - t
+            report.detector_seconds[det.name] = (
+                report.detector_seconds.get(det.name, 0.0) + time.perf_counter() - t
+            )
         all_findings.extend(batch_findings)
         report.messages += len(batch)
         if progress:
@@ -280,7 +305,11 @@ def _summarise(store: Store, report: ScanReport, findings: list[Finding]) -> Non
             member_counts[m.author_uid] += 1
             names[m.author_uid] = m.author.name
     report.top_members = [(u, names[u], c) for u, c in member_counts.most_common(10)]
-    ranked = sorted(per_msg.items(), key=lambda kv: (max(f.severity for f in kv[1]), max(f.score for f in kv[1])), reverse=True)
+    ranked = sorted(
+        per_msg.items(),
+        key=lambda kv: (max(f.severity for f in kv[1]), max(f.score for f in kv[1])),
+        reverse=True,
+    )
     for uid, fs in ranked[:10]:
         m = msgs.get(uid)
         if not m:

@@ -116,7 +116,10 @@ class Message:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "created_at", utc(self.created_at))
-        _strip_nuls(self, ("source", "community_id", "community_name", "message_id", "text", "kind", "parent_id", "url"))
+        _strip_nuls(
+            self,
+            ("source", "community_id", "community_name", "message_id", "text", "kind", "parent_id", "url"),
+        )
         if any("\x00" in k for k in self.reactions):
             object.__setattr__(self, "reactions", {no_nul(k): v for k, v in self.reactions.items()})
         if not self.uid:
@@ -267,6 +270,7 @@ def check_status(value: str) -> FindingStatus:
         if value == known:
             return known
     raise ValueError(f"unknown status {value!r} (expected one of {', '.join(FINDING_STATUSES)})")
+
 
 # A case's state is free text chosen by its handlers (``open``, ``waiting_platform``…); these end it.
 CLOSED_CASE_STATES: tuple[str, ...] = ("closed", "archived")

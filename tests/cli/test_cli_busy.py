@@ -14,8 +14,11 @@ def test_import_while_another_process_writes_gives_one_clear_line(tmp_path: Path
     home.mkdir()
     (home / "veilleur.toml").write_text("[store]\nbusy_timeout_s = 0.5\n", encoding="utf-8")
     export = tmp_path / "msgs.jsonl"
-    export.write_text('{"id": "1", "author": "a", "author_id": "a1", "text": "bonjour", "created_at": "2026-01-01T10:00:00+01:00",'
-                      ' "community": "g"}\n', encoding="utf-8")
+    export.write_text(
+        '{"id": "1", "author": "a", "author_id": "a1", "text": "bonjour", "created_at": "2026-01-01T10:00:00+01:00",'
+        ' "community": "g"}\n',
+        encoding="utf-8",
+    )
     env = dict(os.environ, VEILLEUR_HOME=str(home))
     env.pop("VEILLEUR_DB", None)
     env.pop("VEILLEUR_CONFIG", None)
@@ -25,7 +28,9 @@ def test_import_while_another_process_writes_gives_one_clear_line(tmp_path: Path
     other = sqlite3.connect(home / "veilleur.sqlite", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another import holding the write lock
     try:
-        export.write_text(export.read_text(encoding="utf-8").replace('"id": "1"', '"id": "2"'), encoding="utf-8")
+        export.write_text(
+            export.read_text(encoding="utf-8").replace('"id": "1"', '"id": "2"'), encoding="utf-8"
+        )
         res = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     finally:
         other.execute("ROLLBACK")
@@ -34,5 +39,7 @@ def test_import_while_another_process_writes_gives_one_clear_line(tmp_path: Path
     assert "Traceback" not in res.stderr
     lines = [line for line in res.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "database is busy" in lines[0] and "Nothing was lost" in lines[0], res.stderr
-    again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)  # the lock is gone: works
+    again = subprocess.run(
+        cmd, env=env, capture_output=True, text=True, timeout=300
+    )  # the lock is gone: works
     assert again.returncode == 0, again.stderr

@@ -15,7 +15,9 @@ VEILLEUR = [sys.executable, "-m", "veilleur.cli"]
 def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     res = subprocess.run([*VEILLEUR, *args], capture_output=True, text=True, timeout=300)
     if check and res.returncode != 0:
-        raise AssertionError(f"veilleur {' '.join(args)} failed ({res.returncode}):\n{res.stdout}\n{res.stderr}")
+        raise AssertionError(
+            f"veilleur {' '.join(args)} failed ({res.returncode}):\n{res.stdout}\n{res.stderr}"
+        )
     return res
 
 
@@ -53,7 +55,12 @@ def test_bad_input_is_one_clear_line(tmp_path: Path, content: bytes | None, expe
 def test_import_then_list_as_json(tmp_path: Path) -> None:
     export = tmp_path / "feed.jsonl"
     recs = [
-        {"id": f"x{i}", "author": f"Dr {i % 2}", "created_at": f"2026-02-0{i + 1}T10:00:00+01:00", "text": f"message {i}"}
+        {
+            "id": f"x{i}",
+            "author": f"Dr {i % 2}",
+            "created_at": f"2026-02-0{i + 1}T10:00:00+01:00",
+            "text": f"message {i}",
+        }
         for i in range(3)
     ]
     export.write_text("\n".join(json.dumps(r) for r in recs) + "\n", encoding="utf-8")
@@ -75,7 +82,9 @@ def test_cli_startup_loads_no_model_library() -> None:
         "heavy = [m for m in ('torch', 'transformers', 'spacy', 'presidio_analyzer', 'cv2', 'onnxruntime', 'sklearn') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
     assert res.stdout.strip() == ""
 
 

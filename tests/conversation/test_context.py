@@ -56,8 +56,12 @@ def test_shim_passes_ctx_only_to_detectors_that_take_it() -> None:
 
 
 def test_context_thread_preceding_and_replies() -> None:
-    ms = [msg(1, "post", author="a"), msg(2, "reply", author="b", parent=1), msg(3, "other", author="c"),
-          msg(4, "reply 2", author="c", parent=2)]
+    ms = [
+        msg(1, "post", author="a"),
+        msg(2, "reply", author="b", parent=1),
+        msg(3, "other", author="c"),
+        msg(4, "reply 2", author="c", parent=2),
+    ]
     ctx = context_for(list(reversed(ms)))
     assert [m.message_id for m in ctx.thread(ms[3].uid)] == ["m1", "m2", "m4"]
     assert [m.message_id for m in ctx.preceding(ms[2].uid, 5)] == ["m1", "m2"]

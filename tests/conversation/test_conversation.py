@@ -21,17 +21,19 @@ def test_fold_lowercases_strips_accents_and_squeezes() -> None:
 
 
 def test_addressees_reply_mention_nickname_and_tu_after_turn() -> None:
-    ctx, msgs = chat([
-        ("lea", "quelqu'un a fait l'exo 4 ?"),
-        ("ines", "t'as qu'à bosser toi"),                      # tu right after Léa's turn
-        ("sarah", "mdr"),                                       # a bare reaction
-        ("lea", "j'ai jamais copié sur toi"),                   # tu: skips the reaction, answers Inès
-        ("kenza", "lele franchement"),                          # nickname, lower case
-        ("tom", "@Ines arrête", {"reply": 3}),                  # @mention (no accent) beats the reply
-        ("yanis", "ok", {"reply": 4}),                          # reply-to
-        ("sarah", "lea a oublié son sac"),                      # a name as subject: spoken about, not to
-        ("tom", "« t'as qu'à bosser » c'est pas ok", {"quote": 1}),  # quote
-    ])
+    ctx, msgs = chat(
+        [
+            ("lea", "quelqu'un a fait l'exo 4 ?"),
+            ("ines", "t'as qu'à bosser toi"),  # tu right after Léa's turn
+            ("sarah", "mdr"),  # a bare reaction
+            ("lea", "j'ai jamais copié sur toi"),  # tu: skips the reaction, answers Inès
+            ("kenza", "lele franchement"),  # nickname, lower case
+            ("tom", "@Ines arrête", {"reply": 3}),  # @mention (no accent) beats the reply
+            ("yanis", "ok", {"reply": 4}),  # reply-to
+            ("sarah", "lea a oublié son sac"),  # a name as subject: spoken about, not to
+            ("tom", "« t'as qu'à bosser » c'est pas ok", {"quote": 1}),  # quote
+        ]
+    )
     res = analyse(ctx, [])
     assert to(res, msgs, 1) == [uid("lea")]
     assert to(res, msgs, 3) == [uid("ines")]
@@ -43,14 +45,16 @@ def test_addressees_reply_mention_nickname_and_tu_after_turn() -> None:
 
 
 def test_short_reply_takes_its_harm_from_context_but_a_defender_quoting_does_not() -> None:
-    ctx, msgs = chat([
-        ("lea", "j'ai eu 18"),
-        ("ines", "t'es vraiment une grosse boloss", {"reply": 0}),
-        ("sarah", "+1", {"reply": 1}),
-        ("kenza", "😂😂"),
-        ("tom", "elle t'a traitée de « grosse boloss » ? c'est pas ok", {"reply": 1}),
-        ("yanis", "+1", {"reply": 4}),  # approving the defender is not hostile
-    ])
+    ctx, msgs = chat(
+        [
+            ("lea", "j'ai eu 18"),
+            ("ines", "t'es vraiment une grosse boloss", {"reply": 0}),
+            ("sarah", "+1", {"reply": 1}),
+            ("kenza", "😂😂"),
+            ("tom", "elle t'a traitée de « grosse boloss » ? c'est pas ok", {"reply": 1}),
+            ("yanis", "+1", {"reply": 4}),  # approving the defender is not hostile
+        ]
+    )
     res = analyse(ctx, [])
     assert res.turns[msgs[2].uid].hostile == "context" and res.turns[msgs[2].uid].targets == [uid("lea")]
     assert res.turns[msgs[3].uid].hostile == "context"
@@ -104,35 +108,45 @@ def test_threshold_is_configurable() -> None:
 
 
 def test_one_author_alone_or_civil_disagreement_is_no_raid() -> None:
-    ctx, _ = chat([
-        ("ines", "le PSG va tout gagner"),
-        ("lea", "tu te trompes complètement, regarde le classement"),
-        ("sarah", "je suis pas d'accord avec vous deux"),
-        ("ines", "c'est faux, relis les stats"),
-        ("tom", "vous vous prenez la tête pour du foot"),
-        ("lea", "t'es nul en pronostics mdr"),  # friendly teasing, one author
-        ("ines", "bah propose toi alors 😂"),
-    ])
+    ctx, _ = chat(
+        [
+            ("ines", "le PSG va tout gagner"),
+            ("lea", "tu te trompes complètement, regarde le classement"),
+            ("sarah", "je suis pas d'accord avec vous deux"),
+            ("ines", "c'est faux, relis les stats"),
+            ("tom", "vous vous prenez la tête pour du foot"),
+            ("lea", "t'es nul en pronostics mdr"),  # friendly teasing, one author
+            ("ines", "bah propose toi alors 😂"),
+        ]
+    )
     assert analyse(ctx, []).episodes == []
 
 
 def test_counter_speech_against_the_bullies_is_not_a_second_raid() -> None:
-    ctx, _ = chat([
-        ("ines", "vous avez vu la tenue de léa 🤮"),
-        ("sarah", "mdr on aurait dit un sac"),
-        ("lea", "ines t'es qu'une pétasse"),
-        ("ines", "c'est toi la pétasse, sale thon"),
-        ("kenza", "lele retourne dans ta grotte, personne t'aime"),
-        ("tom", "ines t'es une conne laisse-la"),
-        ("yanis", "franchement vous êtes des pestes, laissez-la"),
-    ])
+    ctx, _ = chat(
+        [
+            ("ines", "vous avez vu la tenue de léa 🤮"),
+            ("sarah", "mdr on aurait dit un sac"),
+            ("lea", "ines t'es qu'une pétasse"),
+            ("ines", "c'est toi la pétasse, sale thon"),
+            ("kenza", "lele retourne dans ta grotte, personne t'aime"),
+            ("tom", "ines t'es une conne laisse-la"),
+            ("yanis", "franchement vous êtes des pestes, laissez-la"),
+        ]
+    )
     eps = analyse(ctx, []).episodes
     assert [e.target for e in eps] == [uid("lea")]
 
 
 def test_detector_findings_make_turns_hostile() -> None:
-    ctx, msgs = chat([("lea", "bonjour"), ("ines", "Léa ta tenue ressemble à un rideau"),
-                      ("sarah", "Léa on dirait ta grand-mère"), ("kenza", "Léa sérieux ce look")])
+    ctx, msgs = chat(
+        [
+            ("lea", "bonjour"),
+            ("ines", "Léa ta tenue ressemble à un rideau"),
+            ("sarah", "Léa on dirait ta grand-mère"),
+            ("kenza", "Léa sérieux ce look"),
+        ]
+    )
     assert analyse(ctx, []).episodes == []
     found = [Finding(m.uid, "text_harm", "1", "insult", "medium", 0.8) for m in msgs[1:]]
     eps = analyse(ctx, found).episodes
@@ -140,29 +154,38 @@ def test_detector_findings_make_turns_hostile() -> None:
 
 
 def test_campaign_across_days_keeps_the_timeline() -> None:
-    ctx, msgs = chat([
-        ("ines", "@lea t'es vraiment une incapable", {"minutes": 0}),
-        ("yanis", "bonne journée", {"minutes": 10}),
-        ("ines", "Léa tu sers à rien", {"minutes": 60 * 24}),
-        ("ines", "Léa toujours pas partie ? pauvre fille", {"minutes": 60 * 48 + 5}),
-    ], step_min=0)
+    ctx, msgs = chat(
+        [
+            ("ines", "@lea t'es vraiment une incapable", {"minutes": 0}),
+            ("yanis", "bonne journée", {"minutes": 10}),
+            ("ines", "Léa tu sers à rien", {"minutes": 60 * 24}),
+            ("ines", "Léa toujours pas partie ? pauvre fille", {"minutes": 60 * 48 + 5}),
+        ],
+        step_min=0,
+    )
     res = analyse(ctx, [])
     assert len(res.campaigns) == 1
     cp = res.campaigns[0]
-    assert cp.target == "Léa Martin" and len(cp.days) == 3 and [t.uid for t in cp.turns] == [msgs[0].uid, msgs[2].uid, msgs[3].uid]
+    assert (
+        cp.target == "Léa Martin"
+        and len(cp.days) == 3
+        and [t.uid for t in cp.turns] == [msgs[0].uid, msgs[2].uid, msgs[3].uid]
+    )
     fs = [f for f in findings_from(res) if f.category == "harassment"]
     assert len(fs) == 3 and len(fs[0].details["timeline"]) == 3 and fs[0].details["kind"] == "campaign"
     assert analyse(ctx, [], Settings(campaign_days=4)).campaigns == []
 
 
 def test_doxxing_with_hostility_or_a_call_but_not_ones_own_details() -> None:
-    ctx, msgs = chat([
-        ("ines", "léa t'es une balance"),
-        ("sarah", "elle habite au 14 rue des Lilas, on passe lui faire coucou demain"),
-        ("kenza", "son num c'est le 06 12 34 56 78"),
-        ("tom", "mon cabinet est au 3 rue Victor Hugo, ouvert le mardi"),
-        ("yanis", "la pharmacie du 5 avenue Foch ferme à 19h"),
-    ])
+    ctx, msgs = chat(
+        [
+            ("ines", "léa t'es une balance"),
+            ("sarah", "elle habite au 14 rue des Lilas, on passe lui faire coucou demain"),
+            ("kenza", "son num c'est le 06 12 34 56 78"),
+            ("tom", "mon cabinet est au 3 rue Victor Hugo, ouvert le mardi"),
+            ("yanis", "la pharmacie du 5 avenue Foch ferme à 19h"),
+        ]
+    )
     res = analyse(ctx, [])
     dox = {t.uid: t for t in res.doxxing}
     assert msgs[1].uid in dox and "address" in dox[msgs[1].uid].dox and dox[msgs[1].uid].dox_call
@@ -170,7 +193,9 @@ def test_doxxing_with_hostility_or_a_call_but_not_ones_own_details() -> None:
     assert msgs[2].uid in dox and "phone" in dox[msgs[2].uid].dox  # right after an attack on Léa
     assert msgs[3].uid not in dox and msgs[4].uid not in dox
     f = next(f for f in findings_from(res) if f.message_uid == msgs[1].uid and f.category == "doxxing")
-    assert f.severity == Severity.CRITICAL and "223-1-1" in f.explanation and f.details["target"] == "Léa Martin"
+    assert (
+        f.severity == Severity.CRITICAL and "223-1-1" in f.explanation and f.details["target"] == "Léa Martin"
+    )
 
 
 def test_pass_options_and_protocol() -> None:
@@ -182,16 +207,18 @@ def test_pass_options_and_protocol() -> None:
 
 
 def test_a_larger_counter_attack_on_the_bully_does_not_replace_the_raid() -> None:
-    ctx, _ = chat([
-        ("ines", "léa t'es une grosse boloss"),
-        ("sarah", "+1"),
-        ("kenza", "lele personne t'aime"),
-        ("tom", "ines t'es une conne"),
-        ("yanis", "ines ta gueule"),
-        ("tom", "ines t'es qu'une pétasse"),
-        ("yanis", "franchement ines t'es pathétique"),
-        ("lea", "ines t'es minable"),
-    ])
+    ctx, _ = chat(
+        [
+            ("ines", "léa t'es une grosse boloss"),
+            ("sarah", "+1"),
+            ("kenza", "lele personne t'aime"),
+            ("tom", "ines t'es une conne"),
+            ("yanis", "ines ta gueule"),
+            ("tom", "ines t'es qu'une pétasse"),
+            ("yanis", "franchement ines t'es pathétique"),
+            ("lea", "ines t'es minable"),
+        ]
+    )
     eps = analyse(ctx, []).episodes
     assert [e.target for e in eps] == [uid("lea")]
     assert set(eps[0].defenders) == {uid("tom"), uid("yanis")}
@@ -203,12 +230,28 @@ def test_lexicon_aims_at_people_and_spares_everyday_phrases() -> None:
     def hostile(t: str) -> bool:
         return bool(HOSTILE_STRONG.search(fold(t)))
 
-    for t in ("t'es qu'une sous-merde", "Vous êtes un danger public", "je te déteste", "t tro moche",
-              "mdr mytho", "personne t'a rien demandé l'intello", "nobody asked, ur so annoying", "pauvre fille"):
+    for t in (
+        "t'es qu'une sous-merde",
+        "Vous êtes un danger public",
+        "je te déteste",
+        "t tro moche",
+        "mdr mytho",
+        "personne t'a rien demandé l'intello",
+        "nobody asked, ur so annoying",
+        "pauvre fille",
+    ):
         assert hostile(t), t
-    for t in ("t'es pas nulle, t'inquiète", "on va te chercher à la gare", "gros t'as vu le match tu viens",
-              "la cuisine est sale tu trouves pas", "c'est une honte ces délais", "c'est une victime de violences",
-              "tu vas voir c'est trop bien", "à la sortie du ciné on mange ?", "je ne suis pas d'accord avec toi"):
+    for t in (
+        "t'es pas nulle, t'inquiète",
+        "on va te chercher à la gare",
+        "gros t'as vu le match tu viens",
+        "la cuisine est sale tu trouves pas",
+        "c'est une honte ces délais",
+        "c'est une victime de violences",
+        "tu vas voir c'est trop bien",
+        "à la sortie du ciné on mange ?",
+        "je ne suis pas d'accord avec toi",
+    ):
         assert not hostile(t), t
 
 
@@ -237,18 +280,22 @@ def test_an_attack_without_insult_words_is_revealed_by_the_defender_and_the_targ
 
 
 def test_a_name_after_a_preposition_or_verb_is_spoken_about() -> None:
-    ctx, msgs = chat([("ines", "on sort ce soir ?"), ("sarah", "t'as vu léa"), ("kenza", "c'est la faute de léa")])
+    ctx, msgs = chat(
+        [("ines", "on sort ce soir ?"), ("sarah", "t'as vu léa"), ("kenza", "c'est la faute de léa")]
+    )
     res = analyse(ctx, [])
     assert to(res, msgs, 1) == [uid("ines")] and res.turns[msgs[1].uid].about == [uid("lea")]
     assert to(res, msgs, 2) == [] and res.turns[msgs[2].uid].about == [uid("lea")]
 
 
 def test_insult_words_inside_quotes_are_someone_elses() -> None:
-    ctx, msgs = chat([
-        ("lea", "je me suis fait larguer, ça va pas"),
-        ("ines", "c'est bien fait pour toi"),
-        ("tom", "« c'est bien fait pour toi » ?? elle te dit que ça va pas et toi tu réponds ça"),
-    ])
+    ctx, msgs = chat(
+        [
+            ("lea", "je me suis fait larguer, ça va pas"),
+            ("ines", "c'est bien fait pour toi"),
+            ("tom", "« c'est bien fait pour toi » ?? elle te dit que ça va pas et toi tu réponds ça"),
+        ]
+    )
     res = analyse(ctx, [])
     assert res.turns[msgs[1].uid].hostile == "lexicon"
     assert res.turns[msgs[2].uid].hostile == ""

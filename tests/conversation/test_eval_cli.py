@@ -14,8 +14,13 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    return subprocess.run([sys.executable, "-m", "veilleur.cli", "eval", "conversations", *args],
-                          capture_output=True, text=True, timeout=300, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "veilleur.cli", "eval", "conversations", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
 
 
 def test_eval_prints_the_figures_per_chat_and_in_total() -> None:
@@ -34,6 +39,8 @@ def test_bad_input_is_one_clear_line(tmp_path: Path) -> None:
     res = run(str(tmp_path / "nothere"), "--no-text-harm")
     assert res.returncode == 2 and res.stderr.count("\n") == 1 and "no such file" in res.stderr
     bad = tmp_path / "bad.json"
-    bad.write_text('{"chat_id": "x", "members": [], "messages": [{"id": "1", "author": "ghost", "ts": "2026-01-01T00:00:00Z"}]}')
+    bad.write_text(
+        '{"chat_id": "x", "members": [], "messages": [{"id": "1", "author": "ghost", "ts": "2026-01-01T00:00:00Z"}]}'
+    )
     res = run(str(bad), "--no-text-harm")
     assert res.returncode == 2 and "Traceback" not in res.stderr and "not a chat file" in res.stderr

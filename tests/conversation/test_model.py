@@ -33,7 +33,10 @@ def test_message_features_read_sms_insults_affection_and_reactions() -> None:
     assert feature(message_features("sale boloss"), "insult_token") == 1.0
     assert feature(message_features("on se voit demain"), "insult_token") == 0.0
     assert feature(message_features("t'es bête je t'adore ❤️"), "affection") == 1.0
-    assert feature(message_features("😂😂"), "emoji_only") == 1.0 and feature(message_features("😂😂"), "laugh") == 1.0
+    assert (
+        feature(message_features("😂😂"), "emoji_only") == 1.0
+        and feature(message_features("😂😂"), "laugh") == 1.0
+    )
     assert feature(message_features("mdr grave"), "approval") == 1.0
     assert feature(message_features("ok", detector=0.8), "detector") == pytest.approx(0.8)
     assert message_features("").shape == (len(MESSAGE_FEATURES),)
@@ -45,16 +48,41 @@ def test_context_state_sees_the_previous_hostility_and_who_is_attacked() -> None
     t0 = datetime(2026, 3, 10, 17, tzinfo=UTC)
     st = ContextState()
     hand = message_features("mdr")
-    st.push(uid="m1", author="a", at=t0, p_a=0.9, to=["v"], about=[], emb=None, hand=message_features("t nul"))
-    f = st.features(author="b", at=t0 + timedelta(minutes=1), p_a=0.2, hand=hand, to=[], about=["v"],
-                    reply_uid="m1", reaction=True, emb=None)
+    st.push(
+        uid="m1", author="a", at=t0, p_a=0.9, to=["v"], about=[], emb=None, hand=message_features("t nul")
+    )
+    f = st.features(
+        author="b",
+        at=t0 + timedelta(minutes=1),
+        p_a=0.2,
+        hand=hand,
+        to=[],
+        about=["v"],
+        reply_uid="m1",
+        reaction=True,
+        emb=None,
+    )
     named = dict(zip(CONTEXT_FEATURES, f.tolist(), strict=True))
     assert named["reply_p"] == pytest.approx(0.9) and named["prev_other_max"] == pytest.approx(0.9)
     assert named["addr_attacked"] > 0 and named["author_attacked"] == 0
     # the victim answering is "attacked", and answers her attacker
-    g = dict(zip(CONTEXT_FEATURES, st.features(author="v", at=t0 + timedelta(minutes=1), p_a=0.1, hand=hand,
-                                                to=["a"], about=[], reply_uid=None, reaction=False,
-                                                emb=None).tolist(), strict=True))
+    g = dict(
+        zip(
+            CONTEXT_FEATURES,
+            st.features(
+                author="v",
+                at=t0 + timedelta(minutes=1),
+                p_a=0.1,
+                hand=hand,
+                to=["a"],
+                about=[],
+                reply_uid=None,
+                reaction=False,
+                emb=None,
+            ).tolist(),
+            strict=True,
+        )
+    )
     assert g["author_attacked"] > 0 and g["answers_attacker"] == 1.0
 
 
@@ -109,14 +137,16 @@ def test_the_pass_uses_the_model_unless_told_not_to() -> None:
 def test_model_turns_get_a_target_and_an_explanation() -> None:
     from veilleur.detect.conversation import findings_from
 
-    ctx, msgs = chat([
-        ("lea", "j'ai mis ma nouvelle photo de profil 😊"),
-        ("ines", "elle se prend pour une influenceuse maintenant 🤭"),
-        ("sarah", "🤭🤭🤭"),
-        ("ines", "lele retire ça direct on dirait une pub pour du dentifrice"),
-        ("kenza", "ptdrrr le filtre il fait tout le travail"),
-        ("sarah", "elle a payé combien de likes 😂"),
-    ])
+    ctx, msgs = chat(
+        [
+            ("lea", "j'ai mis ma nouvelle photo de profil 😊"),
+            ("ines", "elle se prend pour une influenceuse maintenant 🤭"),
+            ("sarah", "🤭🤭🤭"),
+            ("ines", "lele retire ça direct on dirait une pub pour du dentifrice"),
+            ("kenza", "ptdrrr le filtre il fait tout le travail"),
+            ("sarah", "elle a payé combien de likes 😂"),
+        ]
+    )
     res = analyse(ctx, [], Settings(model=load_model()))
     model_turns = [t for t in res.turns.values() if t.hostile == "model"]
     assert model_turns and all(t.targets == [uid("lea")] for t in model_turns)

@@ -68,8 +68,14 @@ def test_raid_findings_qualify_as_harassment_in_concert_and_doxxing_is_categoris
     chat = load_chat(DEV / "doctors_fb_10.json")
     fs = ConversationPass().run(chat.ctx, [])
     raid = [f for f in fs if f.category == "raid"]
-    case = Case(id="c1", title="raid", kind="raid", community_uid=chat.messages[0].community_uid,
-                message_uids=tuple(f.message_uid for f in raid), finding_ids=tuple(f.id for f in raid))
+    case = Case(
+        id="c1",
+        title="raid",
+        kind="raid",
+        community_uid=chat.messages[0].community_uid,
+        message_uids=tuple(f.message_uid for f in raid),
+        finding_ids=tuple(f.id for f in raid),
+    )
     q = qualify(case, chat.messages, raid)
     harcelement = [c for c in q.candidates if c.offence.id == "harcelement_moral_en_ligne"]
     assert harcelement and any("raid" in r for r in harcelement[0].reasons)
@@ -88,13 +94,17 @@ def test_pass_options_come_from_the_settings_section(tmp_path: Path) -> None:
         import_messages(store, load_chat(DEV / "teen_wa_01.json").messages)
         rep = pipeline.scan(store, detectors=["nothing_test"])
         assert "raid" not in rep.by_category and not rep.errors  # 3 raiders < 5
-        rep = pipeline.scan(store, detectors=["nothing_test"], detector_options={"conversation": {"min_authors": 2}})
+        rep = pipeline.scan(
+            store, detectors=["nothing_test"], detector_options={"conversation": {"min_authors": 2}}
+        )
         assert rep.by_category["raid"] > 0
     finally:
         store.close()
 
 
-def test_a_live_scan_with_short_history_keeps_older_conversation_findings(sqlite_store: Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_live_scan_with_short_history_keeps_older_conversation_findings(
+    sqlite_store: Store, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     chat = load_chat(DEV / "doctors_dc_13.json")  # a three-day campaign
     import_messages(sqlite_store, chat.messages)
     pipeline.scan(sqlite_store, detectors=["nothing_test"])

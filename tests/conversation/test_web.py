@@ -27,9 +27,15 @@ def client(tmp_path: Path) -> Any:
     world = build_world(tmp_path / "home")
     chat = load_chat(DEV / "teen_tg_03.json")
     last = chat.messages[-1]
-    evil = Message(source=last.source, community_id=last.community_id, community_name=last.community_name,
-                   message_id="m99", author=Author("hugo", "Hugo"), created_at=last.created_at,
-                   text="<script>alert(1)</script> clo t'es une grosse vache")
+    evil = Message(
+        source=last.source,
+        community_id=last.community_id,
+        community_name=last.community_name,
+        message_id="m99",
+        author=Author("hugo", "Hugo"),
+        created_at=last.created_at,
+        text="<script>alert(1)</script> clo t'es une grosse vache",
+    )
     import_messages(world.store, [*chat.messages, evil])
     pipeline.scan(world.store, detectors=["nothing_test"])
     with TestClient(create_app(world.store.settings, world.store)) as c:
@@ -47,7 +53,12 @@ def test_conversation_pages_for_staff(client: Any) -> None:
     eid = re.search(r'href="/raid/(ep_[0-9a-f]+)"', page.text).group(1)  # type: ignore[union-attr]
     raid = client.get(f"/raid/{eid}")
     assert raid.status_code == 200
-    assert "initiateur" in raid.text and "soutien" in raid.text and "défenseur" in raid.text and "222-33-2-2" in raid.text
+    assert (
+        "initiateur" in raid.text
+        and "soutien" in raid.text
+        and "défenseur" in raid.text
+        and "222-33-2-2" in raid.text
+    )
     assert "Nina" in raid.text  # the defender is shown, with her role, not as a raider
     assert "<script>alert" not in raid.text and "&lt;script&gt;" in raid.text
     tuid = re.search(r'href="/target/(u_[0-9a-f]+)"', raid.text).group(1)  # type: ignore[union-attr]
@@ -100,7 +111,9 @@ def test_target_page_reads_the_conversation_with_the_learned_model(tmp_path: Pat
     world.store.close()
     hostile = [r for r in view["rows"] if r["hostile"]]
     roles = {str(x["author"]): str(x["role"]) for x in chat.data["messages"]}
-    by_attackers = [r for r in hostile if roles[chat.member_of_uid[r["m"].author_uid]] in ("bully", "supporter")]
+    by_attackers = [
+        r for r in hostile if roles[chat.member_of_uid[r["m"].author_uid]] in ("bully", "supporter")
+    ]
     assert len(hostile) >= 10 and len(by_attackers) >= 0.9 * len(hostile)
     # the defender quoting the insults («c'est bien fait pour toi» ??) is not marked hostile at the target
     assert not [r for r in hostile if roles[chat.member_of_uid[r["m"].author_uid]] == "defender"]

@@ -59,7 +59,10 @@ def test_the_http_framework_and_the_adapter_stay_in_web() -> None:
 
 def test_import_errors_are_caught_only_for_extras_and_plugins() -> None:
     # transformers (extra hf) and the rapidocr engine probe; plugins fail through their factory
-    assert _grep(r"except ImportError|ModuleNotFoundError|find_spec") == {"detect/text_harm/hf.py", "detect/media/ocr.py"}
+    assert _grep(r"except ImportError|ModuleNotFoundError|find_spec") == {
+        "detect/text_harm/hf.py",
+        "detect/media/ocr.py",
+    }
 
 
 def test_core_tables_are_written_only_by_the_store_and_the_bulk_importer() -> None:

@@ -42,8 +42,8 @@ def test_values_are_typed_and_defaults_declared_once(tmp_path: Path) -> None:
     [
         ("[web]\nsesion_hours = 3\n", r"unknown setting \[web\] sesion_hours \(known: .*session_hours"),
         ("[webb]\nx = 1\n", r"unknown section \[webb\]"),
-        ("[alerts.smtp]\nhots = \"x\"\n", r"unknown setting \[alerts.smtp\] hots"),
-        ("[web]\nsession_hours = \"douze\"\n", r"\[web\] session_hours: expected a number"),
+        ('[alerts.smtp]\nhots = "x"\n', r"unknown setting \[alerts.smtp\] hots"),
+        ('[web]\nsession_hours = "douze"\n', r"\[web\] session_hours: expected a number"),
         ("[api]\npreload = 1\n", r"\[api\] preload: expected true or false"),
         ("[detectors.conversaton]\nmin_authors = 3\n", r"unknown section \[detectors.conversaton\]"),
         ("[detectors.raid]\nmin_author = 3\n", r"unknown setting \[detectors.raid\] min_author"),
@@ -60,8 +60,13 @@ def test_cli_reports_an_unknown_key_on_one_line_with_exit_2(tmp_path: Path) -> N
     home = _home(tmp_path, "[web]\nsesion_hours = 3\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("VEILLEUR_")}
     env["PYTHONPATH"] = str(ROOT / "src")
-    r = subprocess.run([sys.executable, "-m", "veilleur", "--home", str(home), "db-upgrade"],
-                       capture_output=True, text=True, env=env, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "veilleur", "--home", str(home), "db-upgrade"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert r.returncode == 2, r.stderr
     assert "unknown setting [web] sesion_hours" in r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
@@ -69,9 +74,13 @@ def test_cli_reports_an_unknown_key_on_one_line_with_exit_2(tmp_path: Path) -> N
 
 def test_environment_follows_one_rule_and_wins_over_the_file(tmp_path: Path) -> None:
     home = _home(tmp_path, '[web]\nsession_hours = 24\n[alerts.smtp]\nhost = "file.example"\n')
-    env = {"VEILLEUR_WEB__SESSION_HOURS": "6", "VEILLEUR_ALERTS__SMTP__PORT": "2525",
-           "VEILLEUR_API__TEXT_DETECTORS": "text_harm,secrecy", "VEILLEUR_API__PRELOAD": "off",
-           "VEILLEUR_DETECTORS__RAID__MIN_AUTHORS": "5"}
+    env = {
+        "VEILLEUR_WEB__SESSION_HOURS": "6",
+        "VEILLEUR_ALERTS__SMTP__PORT": "2525",
+        "VEILLEUR_API__TEXT_DETECTORS": "text_harm,secrecy",
+        "VEILLEUR_API__PRELOAD": "off",
+        "VEILLEUR_DETECTORS__RAID__MIN_AUTHORS": "5",
+    }
     s = load_settings(home=home, environ=env)
     assert s.section(WebSettings).session_hours == 6.0
     smtp = s.section(AlertSettings).smtp
@@ -84,7 +93,9 @@ def test_environment_follows_one_rule_and_wins_over_the_file(tmp_path: Path) -> 
 def test_unknown_or_malformed_environment_settings_are_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="VEILLEUR_WEB__SESION_HOURS: unknown setting"):
         load_settings(home=tmp_path, environ={"VEILLEUR_WEB__SESION_HOURS": "3"})
-    with pytest.raises(ConfigError, match=r"VEILLEUR_WEB__SESSION_HOURS: \[web\] session_hours: expected a number"):
+    with pytest.raises(
+        ConfigError, match=r"VEILLEUR_WEB__SESSION_HOURS: \[web\] session_hours: expected a number"
+    ):
         load_settings(home=tmp_path, environ={"VEILLEUR_WEB__SESSION_HOURS": "douze"})
 
 
@@ -92,20 +103,33 @@ def test_documented_old_names_still_work_with_a_warning(tmp_path: Path) -> None:
     import veilleur.config as config
 
     config._WARNED.clear()
-    with pytest.warns(FutureWarning, match="VEILLEUR_OCR is deprecated: use VEILLEUR_DETECTORS__MEDIA__OCR_ENGINE"):
-        s = load_settings(home=tmp_path, environ={"VEILLEUR_OCR": "tesseract", "VEILLEUR_MEDIA_JOBS": "2",
-                                                  "VEILLEUR_TEXT_HARM_LLM_ENDPOINT": "http://127.0.0.1:9/v1"})
+    with pytest.warns(
+        FutureWarning, match="VEILLEUR_OCR is deprecated: use VEILLEUR_DETECTORS__MEDIA__OCR_ENGINE"
+    ):
+        s = load_settings(
+            home=tmp_path,
+            environ={
+                "VEILLEUR_OCR": "tesseract",
+                "VEILLEUR_MEDIA_JOBS": "2",
+                "VEILLEUR_TEXT_HARM_LLM_ENDPOINT": "http://127.0.0.1:9/v1",
+            },
+        )
     opts = s.detector_options("media")
     assert (opts["ocr_engine"], opts["jobs"]) == ("tesseract", 2)
     assert s.detector_options("text_harm")["llm_endpoint"] == "http://127.0.0.1:9/v1"
     # the new name wins over the old one
-    s = load_settings(home=tmp_path, environ={"VEILLEUR_OCR": "tesseract", "VEILLEUR_DETECTORS__MEDIA__OCR_ENGINE": "rapidocr"})
+    s = load_settings(
+        home=tmp_path,
+        environ={"VEILLEUR_OCR": "tesseract", "VEILLEUR_DETECTORS__MEDIA__OCR_ENGINE": "rapidocr"},
+    )
     assert s.detector_options("media")["ocr_engine"] == "rapidocr"
 
 
 def test_secrets_are_typed_and_never_shown(tmp_path: Path) -> None:
-    home = _home(tmp_path, '[alerts.smtp]\nhost = "h"\npassword = "hunter2-smtp"\n'
-                           '[text_harm]\nllm_api_key_env = "MY_LLM_KEY"\n')
+    home = _home(
+        tmp_path,
+        '[alerts.smtp]\nhost = "h"\npassword = "hunter2-smtp"\n[text_harm]\nllm_api_key_env = "MY_LLM_KEY"\n',
+    )
     s = load_settings(home=home, environ={"MY_LLM_KEY": "sk-secret-123"})
     pw = s.section(AlertSettings).smtp.password
     assert isinstance(pw, SecretStr) and pw.get_secret_value() == "hunter2-smtp"
@@ -116,8 +140,9 @@ def test_secrets_are_typed_and_never_shown(tmp_path: Path) -> None:
     assert s.redacted()["values"]["alerts"]["smtp"]["password"] == "***"
 
 
-def test_cli_passes_home_and_db_as_arguments_not_through_the_environment(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_passes_home_and_db_as_arguments_not_through_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import veilleur.config as config
     from veilleur.cli import app
 
@@ -139,6 +164,8 @@ def test_every_setting_is_documented() -> None:
     doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
     block = doc.split("<!-- settings:begin -->", 1)[1].split("<!-- settings:end -->", 1)[0]
     missing = [row for name in sections() for row in reference_rows(name) if row not in block]
-    assert not missing, "docs/configuration.md is out of date (python -m veilleur.config):\n" + "\n".join(missing)
+    assert not missing, "docs/configuration.md is out of date (python -m veilleur.config):\n" + "\n".join(
+        missing
+    )
     documented = set(re.findall(r"^### `\[([\w.]+)\]`", block, re.M))
     assert documented == set(sections())

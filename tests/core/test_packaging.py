@@ -19,11 +19,26 @@ def test_wheel_ships_every_source_and_data_file(tmp_path: Path) -> None:
     tree.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, tree / name)
-    shutil.copytree(ROOT / "src", tree / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc"))
+    shutil.copytree(
+        ROOT / "src", tree / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc")
+    )
     out = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), str(tree)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(tree),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     (wheel,) = out.glob("veilleur-*.whl")
     shipped = {n for n in zipfile.ZipFile(wheel).namelist() if ".dist-info/" not in n}
@@ -36,5 +51,10 @@ def test_wheel_ships_every_source_and_data_file(tmp_path: Path) -> None:
     assert len(expected) > 100
     missing = sorted(expected - shipped)
     assert not missing, f"not in the wheel (add to [tool.setuptools.package-data]): {missing}"
-    entry_points = zipfile.ZipFile(wheel).read(next(n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("entry_points.txt")))
-    assert b"veilleur = veilleur.cli:main" in entry_points or b"veilleur=veilleur.cli:main" in entry_points.replace(b" ", b"")
+    entry_points = zipfile.ZipFile(wheel).read(
+        next(n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("entry_points.txt"))
+    )
+    assert (
+        b"veilleur = veilleur.cli:main" in entry_points
+        or b"veilleur=veilleur.cli:main" in entry_points.replace(b" ", b"")
+    )

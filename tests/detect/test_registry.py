@@ -71,7 +71,8 @@ def toy_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("toy-src")
     (src / "toy_veilleur_plugin").mkdir()
     (src / "toy_veilleur_plugin" / "__init__.py").write_text(TOY_PLUGIN, encoding="utf-8")
-    (src / "pyproject.toml").write_text(textwrap.dedent('''
+    (src / "pyproject.toml").write_text(
+        textwrap.dedent("""
         [build-system]
         requires = ["setuptools"]
         build-backend = "setuptools.build_meta"
@@ -88,17 +89,36 @@ def toy_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
         [tool.setuptools]
         packages = ["toy_veilleur_plugin"]
-        '''), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     site = tmp_path_factory.mktemp("toy-site")
-    r = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                        "--no-index", "--target", str(site), str(src)], capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--target",
+            str(site),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     assert (site / "toy_veilleur_plugin-0.1.dist-info" / "entry_points.txt").is_file()
     return site
 
 
 def test_toy_plugin_is_found_through_its_entry_points_and_its_findings_stored(
-        toy_site: Path, store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    toy_site: Path, store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.syspath_prepend(str(toy_site))
     registry = DetectorRegistry.from_entry_points()
     assert "shout" in registry.available_detectors() and "shout_count" in registry.available_passes()
@@ -112,7 +132,9 @@ def test_toy_plugin_is_found_through_its_entry_points_and_its_findings_stored(
     store.settings = settings
     import_messages(store, [msg(1, "quelle honte !!"), msg(2, "RAS"), msg(3, "dehors !!!", author="b")])
     only_toy = DetectorRegistry()
-    only_toy.add_detector("shout", registry.detectors["shout"]).add_pass("shout_count", registry.passes["shout_count"])
+    only_toy.add_detector("shout", registry.detectors["shout"]).add_pass(
+        "shout_count", registry.passes["shout_count"]
+    )
     rep = pipeline.scan(store, registry=only_toy)
     assert rep.detectors == {"shout": "0.1"} and not rep.errors
     found = {(sf.finding.detector, sf.finding.category) for sf in store.list_findings()}
@@ -129,11 +151,15 @@ def test_a_scan_uses_only_the_registry_it_is_given(store: Store) -> None:
         pipeline.scan(store, detectors=["text_harm"], registry=DetectorRegistry())
 
 
-def test_builtins_come_from_the_installed_metadata_when_declared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_builtins_come_from_the_installed_metadata_when_declared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A veilleur installed with this pyproject.toml declares its built-ins: those entry points are used."""
     dist = tmp_path / "veilleur_fake-0.1.dist-info"
     dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: veilleur-fake\nVersion: 0.1\n", encoding="utf-8")
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: veilleur-fake\nVersion: 0.1\n", encoding="utf-8"
+    )
     import tomllib
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["entry-points"]
@@ -150,7 +176,9 @@ def test_builtins_come_from_the_installed_metadata_when_declared(tmp_path: Path,
     assert registry.create_pass("raid", min_authors=5).min_authors == 5  # type: ignore[attr-defined]
 
 
-def test_builtins_fall_back_to_the_table_when_the_metadata_lacks_them(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_builtins_fall_back_to_the_table_when_the_metadata_lacks_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """An editable install made before the entry points were declared (or a source tree) still has them."""
     monkeypatch.setattr(base, "entry_points", lambda group: [])
     registry = DetectorRegistry.from_entry_points()
@@ -161,11 +189,18 @@ def test_builtins_fall_back_to_the_table_when_the_metadata_lacks_them(monkeypatc
 
 
 def test_building_a_registry_imports_no_detector() -> None:
-    code = ("import sys; from veilleur.detect.base import DetectorRegistry; r = DetectorRegistry.from_entry_points(); "
-            "assert r.detectors; bad = [m for m in sys.modules if m.startswith(('veilleur.detect.text_harm.', "
-            "'veilleur.detect.secrecy', 'veilleur.detect.media.', 'torch', 'spacy', 'presidio'))]; print(bad)")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                       env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    code = (
+        "import sys; from veilleur.detect.base import DetectorRegistry; r = DetectorRegistry.from_entry_points(); "
+        "assert r.detectors; bad = [m for m in sys.modules if m.startswith(('veilleur.detect.text_harm.', "
+        "'veilleur.detect.secrecy', 'veilleur.detect.media.', 'torch', 'spacy', 'presidio'))]; print(bad)"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"
 
@@ -193,23 +228,31 @@ def test_options_are_the_settings_section_updated_by_the_scan_arguments(store: S
         def run(self, ctx, findings):  # type: ignore[no-untyped-def]
             return []
 
-    (tmp_path / "veilleur.toml").write_text("[detectors.raid]\nwindow_hours = 1.5\n[detectors.secrecy]\nmin_risk = \"high\"\n",
-                                            encoding="utf-8")
+    (tmp_path / "veilleur.toml").write_text(
+        '[detectors.raid]\nwindow_hours = 1.5\n[detectors.secrecy]\nmin_risk = "high"\n', encoding="utf-8"
+    )
     store.settings = load_settings(home=tmp_path, db_url=store.settings.db_url)
     import_messages(store, [msg(1, "bonjour")])
     registry = DetectorRegistry().add_detector("secrecy", lambda **o: Recorder("secrecy", **o))
     registry.add_pass("raid", lambda **o: Recorder("raid", **o))
-    pipeline.scan(store, registry=registry, detector_options={"raid": {"min_authors": 2}, "secrecy": {"gate": False}})
+    pipeline.scan(
+        store, registry=registry, detector_options={"raid": {"min_authors": 2}, "secrecy": {"gate": False}}
+    )
     assert seen["raid"] == {"window_hours": 1.5, "min_authors": 2}
     assert seen["secrecy"] == {"min_risk": "high", "lang": None, "gate": False}
 
 
-def test_a_builtin_declared_by_stale_metadata_falls_back_to_the_current_factory(tmp_path: Path,
-                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_builtin_declared_by_stale_metadata_falls_back_to_the_current_factory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dist = tmp_path / "veilleur_old-0.0.dist-info"
     dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: veilleur-old\nVersion: 0.0\n", encoding="utf-8")
-    (dist / "entry_points.txt").write_text("[veilleur.passes]\nraid = veilleur.detect.raid_old:RaidPass\n", encoding="utf-8")
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: veilleur-old\nVersion: 0.0\n", encoding="utf-8"
+    )
+    (dist / "entry_points.txt").write_text(
+        "[veilleur.passes]\nraid = veilleur.detect.raid_old:RaidPass\n", encoding="utf-8"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     registry = DetectorRegistry.from_entry_points()
     assert isinstance(registry.passes["raid"].target, EntryPoint)  # type: ignore[attr-defined]

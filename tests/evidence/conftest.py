@@ -48,7 +48,9 @@ def tsa_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tsa: LocalTSA) ->
     s.close()
 
 
-def make_message(store: Store, text: str = "Ce médecin est un incapable, on sait où il habite.", n: int = 1) -> Message:
+def make_message(
+    store: Store, text: str = "Ce médecin est un incapable, on sait où il habite.", n: int = 1
+) -> Message:
     """A fictional message with one attachment, imported into ``store``."""
     from veilleur.ingest.importer import import_messages
 
@@ -65,11 +67,19 @@ def make_message(store: Store, text: str = "Ce médecin est un incapable, on sai
         kind="post",
         url=f"https://facebook.example/groups/1/posts/{n}",
         attachments=(Attachment(name="../../photo.png", media_type="image/png", sha256=sha, size=len(png)),),
-        raw={"id": f"post-{n}", "from": {"name": "Jean Fictif"}, "message": text, "created_time": "2026-03-14T13:05:00+0000"},
+        raw={
+            "id": f"post-{n}",
+            "from": {"name": "Jean Fictif"},
+            "message": text,
+            "created_time": "2026-03-14T13:05:00+0000",
+        },
     )
     import_messages(store, [m])
     return m
 
 
 def make_case(store: Store, case_id: str = "case_demo") -> Case:
-    return store.create_case(Case(id=case_id, title="Harcèlement du Dr Fictif", kind="harassment", community_uid=None), actor="test")
+    return store.create_case(
+        Case(id=case_id, title="Harcèlement du Dr Fictif", kind="harassment", community_uid=None),
+        actor="test",
+    )

@@ -55,7 +55,10 @@ load(1);
 
 
 def comments(page: int) -> list[str]:
-    return [f"Commentaire réservé aux membres n°{page}-{i} : propos fictif visant le Dr Fictif" for i in range(1, 5)]
+    return [
+        f"Commentaire réservé aux membres n°{page}-{i} : propos fictif visant le Dr Fictif"
+        for i in range(1, 5)
+    ]
 
 
 class Forum:
@@ -84,9 +87,11 @@ def make_handler(forum: Forum) -> type[BaseHTTPRequestHandler]:
             if u.path == "/login":
                 extra = ""
                 if "autosubmit=1" in (u.query or ""):  # stands for the user typing in the window
-                    extra = (f"<script>setTimeout(() => {{ document.querySelector('[name=username]').value = '{USER}'; "
-                             f"document.querySelector('[name=password]').value = '{PASSWORD}'; "
-                             "document.querySelector('form').submit(); }, 800);</script>")
+                    extra = (
+                        f"<script>setTimeout(() => {{ document.querySelector('[name=username]').value = '{USER}'; "
+                        f"document.querySelector('[name=password]').value = '{PASSWORD}'; "
+                        "document.querySelector('form').submit(); }, 800);</script>"
+                    )
                 return self._send(200, LOGIN.format(error=extra).encode(), "text/html; charset=utf-8")
             if u.path == "/thread":
                 body = THREAD if self._logged() else THREAD_ANON
@@ -104,10 +109,19 @@ def make_handler(forum: Forum) -> type[BaseHTTPRequestHandler]:
             if form.get("username") == [USER] and form.get("password") == [PASSWORD]:
                 sid = secrets.token_hex(16)
                 forum.sessions.add(sid)
-                return self._send(302, b"", "text/plain", [("Location", "/thread"), ("Set-Cookie", f"sid={sid}; Path=/; HttpOnly")])
-            return self._send(200, LOGIN.format(error="<p>Identifiants incorrects</p>").encode(), "text/html; charset=utf-8")
+                return self._send(
+                    302,
+                    b"",
+                    "text/plain",
+                    [("Location", "/thread"), ("Set-Cookie", f"sid={sid}; Path=/; HttpOnly")],
+                )
+            return self._send(
+                200, LOGIN.format(error="<p>Identifiants incorrects</p>").encode(), "text/html; charset=utf-8"
+            )
 
-        def _send(self, code: int, body: bytes, ctype: str, headers: list[tuple[str, str]] | None = None) -> None:
+        def _send(
+            self, code: int, body: bytes, ctype: str, headers: list[tuple[str, str]] | None = None
+        ) -> None:
             self.send_response(code)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))

@@ -75,7 +75,15 @@ def test_bundle_contents_and_verify_ok(bundle: Path) -> None:
 
 def test_report_pdf_is_french_and_explains_verification(bundle: Path) -> None:
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(_members(bundle)["rapport.pdf"])).pages)
-    for needle in ("Dossier de preuves", "Comment vérifier", "sha256sum -c SHA256SUMS", "openssl ts -verify", "Jean Fictif", "heure de Paris", "UTC"):
+    for needle in (
+        "Dossier de preuves",
+        "Comment vérifier",
+        "sha256sum -c SHA256SUMS",
+        "openssl ts -verify",
+        "Jean Fictif",
+        "heure de Paris",
+        "UTC",
+    ):
         assert needle in text, needle
 
 
@@ -92,8 +100,21 @@ def test_verification_with_sha256sum_and_openssl_alone(bundle: Path, tmp_path: P
         seq = tok.name.split("-")[0]
         ca = next((d / "timestamps").glob("ca-*.pem"))
         r = subprocess.run(
-            ["openssl", "ts", "-verify", "-data", f"ledger/entries/{seq}.json", "-in", str(tok.relative_to(d)), "-CAfile", str(ca.relative_to(d))],
-            cwd=d, capture_output=True, text=True, timeout=60,
+            [
+                "openssl",
+                "ts",
+                "-verify",
+                "-data",
+                f"ledger/entries/{seq}.json",
+                "-in",
+                str(tok.relative_to(d)),
+                "-CAfile",
+                str(ca.relative_to(d)),
+            ],
+            cwd=d,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert "Verification: OK" in r.stdout, r.stdout + r.stderr
 
@@ -205,5 +226,3 @@ def test_bundle_without_tsa_verifies_with_pending_warning(store: Store, tmp_path
     assert "self-consistency" in m["VERIFIER.txt"].decode()
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(m["rapport.pdf"])).pages)
     assert "cohérence interne" in " ".join(text.split()), text
-
-

@@ -64,7 +64,9 @@ def test_replaced_report_is_caught_with_rewritten_checksums(bundle: Path) -> Non
     m = _members(bundle)
     m["rapport.pdf"] = _other_pdf()
     problems = _problems(_write(bundle, m, fix_sums=True))
-    assert any(p.startswith("rapport.pdf: altered") and "sealed in the export entry" in p for p in problems), problems
+    assert any(
+        p.startswith("rapport.pdf: altered") and "sealed in the export entry" in p for p in problems
+    ), problems
 
 
 def test_edited_verifier_txt_is_caught(bundle: Path) -> None:  # noqa: F811
@@ -86,7 +88,11 @@ def test_edited_verifier_txt_is_caught(bundle: Path) -> None:  # noqa: F811
         (("extra",), "champ ajouté"),
     ],
 )
-def test_edited_manifest_case_and_export_fields_are_caught(bundle: Path, field: tuple[str, ...], value: str) -> None:  # noqa: F811
+def test_edited_manifest_case_and_export_fields_are_caught(
+    bundle: Path,  # noqa: F811 (the fixture imported above)
+    field: tuple[str, ...],
+    value: str,
+) -> None:
     m = _members(bundle)
     manifest = json.loads(m["manifest.json"])
     target = manifest
@@ -118,10 +124,15 @@ def test_flipped_legal_hold_and_hidden_case_entry_are_caught(bundle: Path) -> No
     del m[f"ledger/data/{note_seq:08d}.json"]
     m["manifest.json"] = json.dumps(manifest).encode()
     problems = _problems(_write(bundle, m, fix_sums=True))
-    assert any(p.startswith(f"ledger entry {note_seq}: invalid") and "left out" in p for p in problems), problems
+    assert any(p.startswith(f"ledger entry {note_seq}: invalid") and "left out" in p for p in problems), (
+        problems
+    )
 
 
-@pytest.mark.parametrize("name", ["complement_plainte.pdf", "ledger/complement.json", "timestamps/autre.tsr", "items/complement.pdf"])
+@pytest.mark.parametrize(
+    "name",
+    ["complement_plainte.pdf", "ledger/complement.json", "timestamps/autre.tsr", "items/complement.pdf"],
+)
 def test_unknown_file_is_refused_even_in_checksums(bundle: Path, name: str) -> None:  # noqa: F811
     m = _members(bundle)
     m[name] = _other_pdf()
@@ -150,7 +161,9 @@ def test_duplicate_zip_entry_names_are_refused(bundle: Path, altered_first: bool
     raw = next(n for n in m if n.endswith("/raw.json"))
     altered = m[raw].replace(b"incapable", b"excellent")
     assert altered != m[raw]
-    path = _zip_with_duplicate(bundle, altered if altered_first else None, None if altered_first else altered, raw)
+    path = _zip_with_duplicate(
+        bundle, altered if altered_first else None, None if altered_first else altered, raw
+    )
     problems = _problems(path)
     assert any(p.startswith(f"{raw}: invalid") and "2 times" in p for p in problems), problems
 
@@ -177,7 +190,9 @@ def test_deleted_vault_file_refuses_export_with_one_clear_error(store: Store, tm
     f = item.file("view") or item.files[-1]
     Vault(store).blobs.path(f.sha256).unlink()
     out = tmp_path / "b.zip"
-    with pytest.raises(EvidenceError, match=f"item {item.id} file {f.name}: vault file .* missing from the vault"):
+    with pytest.raises(
+        EvidenceError, match=f"item {item.id} file {f.name}: vault file .* missing from the vault"
+    ):
         api.export_bundle(store, case_id, out, actor="x", recipient="procureur")
     assert not out.exists() and not list(tmp_path.glob(".bundle-*"))
 
@@ -190,7 +205,9 @@ def test_broken_ledger_refuses_export_unless_forced(store: Store, tmp_path: Path
     with pytest.raises(EvidenceError, match="ledger fails its check .* export refused"):
         api.export_bundle(store, case_id, out, actor="x", recipient="procureur")
     assert not out.exists()
-    manifest = api.export_bundle(store, case_id, out, actor="x", allow_broken_ledger=True, recipient="procureur")
+    manifest = api.export_bundle(
+        store, case_id, out, actor="x", allow_broken_ledger=True, recipient="procureur"
+    )
     assert manifest["ledger_problems"] and "entry 1" in manifest["ledger_problems"][0]
     m = _members(out)
     text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(m["rapport.pdf"])).pages).split())

@@ -64,7 +64,11 @@ def test_capture_file_keeps_declared_apart_from_observed(store: Store, tmp_path:
         store,
         p,
         actor="dr.fictif",
-        declared={"author": "Compte « anon123 »", "date": "14/03/2026 14:05", "url": "https://forum.example/t/1"},
+        declared={
+            "author": "Compte « anon123 »",
+            "date": "14/03/2026 14:05",
+            "url": "https://forum.example/t/1",
+        },
     )
     assert item.declared["author"] == "Compte « anon123 »"
     assert item.declared["date_utc"] == "2026-03-14T13:05:00+00:00"
@@ -77,9 +81,15 @@ def test_capture_file_keeps_declared_apart_from_observed(store: Store, tmp_path:
 
 @pytest.mark.parametrize(
     ("path_kind", "declared", "fragment"),
-    [("missing", {}, "not found"), ("dir", {}, "not a regular file"), ("ok", {"date": "la semaine dernière"}, "not understood")],
+    [
+        ("missing", {}, "not found"),
+        ("dir", {}, "not a regular file"),
+        ("ok", {"date": "la semaine dernière"}, "not understood"),
+    ],
 )
-def test_capture_file_bad_input(store: Store, tmp_path: Path, path_kind: str, declared: dict[str, str], fragment: str) -> None:
+def test_capture_file_bad_input(
+    store: Store, tmp_path: Path, path_kind: str, declared: dict[str, str], fragment: str
+) -> None:
     p = tmp_path / "f.bin"
     if path_kind == "ok":
         p.write_bytes(b"x")

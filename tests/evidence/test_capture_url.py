@@ -53,19 +53,30 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/logo.png":
             return self._send(200, _png(), "image/png")
         if path == "/gz":
-            return self._send(200, gzip.compress(PAGE.encode()), "text/html; charset=utf-8", [("Content-Encoding", "gzip")])
+            return self._send(
+                200, gzip.compress(PAGE.encode()), "text/html; charset=utf-8", [("Content-Encoding", "gzip")]
+            )
         if path == "/loop":
             return self._send(302, b"", "text/plain", [("Location", "/loop2")])
         if path == "/loop2":
             return self._send(302, b"", "text/plain", [("Location", "/loop")])
         if path == "/download":
-            return self._send(200, b"x" * 1000, "application/octet-stream", [("Content-Disposition", 'attachment; filename="a.bin"')])
+            return self._send(
+                200,
+                b"x" * 1000,
+                "application/octet-stream",
+                [("Content-Disposition", 'attachment; filename="a.bin"')],
+            )
         if path == "/endless":
             return self._send(200, ENDLESS.encode(), "text/html")
         if path == "/popups":
             return self._send(200, POPUPS.encode(), "text/html; charset=utf-8")
         if path == "/huge":
-            body = "<!doctype html><html><body>" + "<div><span>élément fictif</span></div>" * 30000 + "</body></html>"
+            body = (
+                "<!doctype html><html><body>"
+                + "<div><span>élément fictif</span></div>" * 30000
+                + "</body></html>"
+            )
             return self._send(200, body.encode(), "text/html; charset=utf-8")
         if path == "/hang":
             return self._send(200, HANG.encode(), "text/html")
@@ -97,7 +108,14 @@ def test_capture_page_gives_screenshot_pdf_html_warc_and_metadata(store: Store, 
     item = api.capture_url(store, f"{site}/start", actor="moderatrice", timeout_s=40)
     vault = Vault(store)
     files = {f.role: f for f in item.files}
-    assert set(files) == {"screenshot", "pdf", "html", "warc", "metadata", "navigation"}  # navigation: the opening view
+    assert set(files) == {
+        "screenshot",
+        "pdf",
+        "html",
+        "warc",
+        "metadata",
+        "navigation",
+    }  # navigation: the opening view
     assert item.status == "complete", item.partial_reason
     assert Image.open(io.BytesIO(vault.read(files["screenshot"]))).width == 1280
     assert vault.read(files["pdf"]).startswith(b"%PDF")
@@ -123,7 +141,9 @@ def _records(warc: bytes) -> list[tuple[str, str, dict[str, object]]]:
         info = {
             "ip": r.rec_headers.get_header("WARC-IP-Address"),
             "x-test": r.http_headers.get_header("X-Test") if r.http_headers else None,
-            "orig-encoding": r.http_headers.get_header("X-Archive-Orig-Content-Encoding") if r.http_headers else None,
+            "orig-encoding": r.http_headers.get_header("X-Archive-Orig-Content-Encoding")
+            if r.http_headers
+            else None,
             "body": r.content_stream().read(),
         }
         out.append((r.rec_type, r.rec_headers.get_header("WARC-Target-URI") or "", info))
@@ -166,7 +186,9 @@ def test_endless_page_is_cut_and_marked_partial(store: Store, site: str) -> None
 
 
 def test_huge_dom_is_truncated_and_marked_partial(store: Store, site: str) -> None:
-    item = api.capture_url(store, f"{site}/huge", actor="m", timeout_s=60, limits={"max_html_bytes": 300_000, "max_height": 5000})
+    item = api.capture_url(
+        store, f"{site}/huge", actor="m", timeout_s=60, limits={"max_html_bytes": 300_000, "max_height": 5000}
+    )
     assert item.status == "partial"
     assert "HTML" in (item.partial_reason or "")
     html = Vault(store).read(item.file("html"))  # type: ignore[arg-type]

@@ -32,8 +32,23 @@ def test_cli_workflow(tsa_store: Store, tmp_path: Path) -> None:
     m = make_message(tsa_store)
     shot = tmp_path / "capture.png"
     shot.write_bytes(b"\x89PNG fictif")
-    r = runner.invoke(app, ["evidence", "capture", str(shot), "--case", case.id, "--declared-author", "anon123",
-                            "--declared-date", "14/03/2026 14:05", "--actor", "dr.fictif", "--json"])
+    r = runner.invoke(
+        app,
+        [
+            "evidence",
+            "capture",
+            str(shot),
+            "--case",
+            case.id,
+            "--declared-author",
+            "anon123",
+            "--declared-date",
+            "14/03/2026 14:05",
+            "--actor",
+            "dr.fictif",
+            "--json",
+        ],
+    )
     assert r.exit_code == 0, r.output
     item = json.loads(r.output)
     assert item["declared"]["author"] == "anon123" and item["actor"] == "dr.fictif"

@@ -66,7 +66,16 @@ def test_proxy_credentials_are_masked(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "motdepasse" not in json.dumps(p)
     assert p["environment"]["HTTPS_PROXY"] == "http://***@proxy.example:3128"
     assert p["chromium_flags"] == ["--proxy-server=socks5://127.0.0.1:9050"] and "détecté" in p["summary"]
-    for k in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy", "all_proxy", "no_proxy", "NO_PROXY"):
+    for k in (
+        "HTTPS_PROXY",
+        "HTTP_PROXY",
+        "ALL_PROXY",
+        "https_proxy",
+        "http_proxy",
+        "all_proxy",
+        "no_proxy",
+        "NO_PROXY",
+    ):
         monkeypatch.delenv(k, raising=False)
     assert constat.proxy_settings(["--headless"])["summary"].startswith("aucun serveur mandataire")
 
@@ -104,13 +113,37 @@ def test_authenticated_capture_report_states_conditions(tsa_store: Store, echo: 
     with serve_forum() as (site, forum):
         forum.sessions.add("sid-fictif-0001")
         SessionStore(home).save(
-            "forum", {"cookies": [{"name": "sid", "value": "sid-fictif-0001", "domain": "127.0.0.1", "path": "/",
-                                   "expires": -1, "httpOnly": True, "secure": False, "sameSite": "Lax"}], "origins": []},
-            account="alice.fictive", login_url=None, method="storage-state",
+            "forum",
+            {
+                "cookies": [
+                    {
+                        "name": "sid",
+                        "value": "sid-fictif-0001",
+                        "domain": "127.0.0.1",
+                        "path": "/",
+                        "expires": -1,
+                        "httpOnly": True,
+                        "secure": False,
+                        "sameSite": "Lax",
+                    }
+                ],
+                "origins": [],
+            },
+            account="alice.fictive",
+            login_url=None,
+            method="storage-state",
         )
         case = make_case(tsa_store)
-        item = api.capture_url(tsa_store, f"{site}/thread", actor="moderatrice", case_id=case.id, timeout_s=60,
-                               session="forum", account="alice.fictive (compte de la victime)", operator="Mme Témoin")
+        item = api.capture_url(
+            tsa_store,
+            f"{site}/thread",
+            actor="moderatrice",
+            case_id=case.id,
+            timeout_s=60,
+            session="forum",
+            account="alice.fictive (compte de la victime)",
+            operator="Mme Témoin",
+        )
     c = item.observed["constat"]
     assert c["public_ip"]["status"] == "vérifiée" and c["public_ip"]["ip"] == "127.0.0.1"
     assert c["clock"]["status"] == "mesuré" and c["dns"]["A"] == ["127.0.0.1"]
@@ -123,6 +156,14 @@ def test_authenticated_capture_report_states_conditions(tsa_store: Store, echo: 
     with zipfile.ZipFile(out) as z:
         text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(z.read("rapport.pdf"))).pages)
     text = "".join(text.split())  # the report wraps anywhere: compare without blanks
-    for needle in ("AUTHENTIFIÉE", "alice.fictive (compte de la victime)", "Mme Témoin", "127.0.0.1 (vue par",
-                   "n'est pas un constat de commissaire de justice", "NF Z67-147", "écart avec l'autorité", "clic"):
+    for needle in (
+        "AUTHENTIFIÉE",
+        "alice.fictive (compte de la victime)",
+        "Mme Témoin",
+        "127.0.0.1 (vue par",
+        "n'est pas un constat de commissaire de justice",
+        "NF Z67-147",
+        "écart avec l'autorité",
+        "clic",
+    ):
         assert "".join(needle.split()) in text, needle

@@ -25,7 +25,9 @@ def veilleur_cmd(*args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     src = str(Path(veilleur.__file__).resolve().parents[1])
     env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
-    return subprocess.run([sys.executable, "-m", "veilleur", *args], capture_output=True, text=True, timeout=300, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "veilleur", *args], capture_output=True, text=True, timeout=300, env=env
+    )
 
 
 @pytest.fixture
@@ -73,7 +75,9 @@ def test_check_exit_status(exported: tuple[Store, Path]) -> None:
 def test_user_and_usage_errors_exit_2_without_traceback(store: Store, tmp_path: Path) -> None:
     res = veilleur_cmd("evidence", "verify", str(tmp_path / "absent.zip"))
     assert res.returncode == 2 and "Traceback" not in res.stderr
-    assert [line for line in res.stderr.splitlines() if line.strip()] == [f"error: {tmp_path / 'absent.zip'}: file not found"]
+    assert [line for line in res.stderr.splitlines() if line.strip()] == [
+        f"error: {tmp_path / 'absent.zip'}: file not found"
+    ]
     for args in (["no-such-command"], ["evidence", "verify"], ["evidence", "export", "case_x"]):
         res = veilleur_cmd(*args)
         assert res.returncode == 2, (args, res.stderr)

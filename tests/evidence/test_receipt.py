@@ -39,7 +39,9 @@ def test_green_and_red_receipts(tsa_store: Store, tmp_path: Path) -> None:
     api.export_bundle(tsa_store, case.id, bundle, actor="dr.fictif", recipient="procureur")
     runner = CliRunner()
     html_r, pdf_r = tmp_path / "recu.html", tmp_path / "recu.pdf"
-    r = runner.invoke(_app(), ["evidence", "verify", str(bundle), "--receipt", str(html_r), "--receipt", str(pdf_r)])
+    r = runner.invoke(
+        _app(), ["evidence", "verify", str(bundle), "--receipt", str(html_r), "--receipt", str(pdf_r)]
+    )
     assert r.exit_code == 0, r.output
     page = html_r.read_text(encoding="utf-8")
     assert "VÉRIFIÉ" in page and "#0a6b2d" in page and "Ce qui a échoué" not in page
@@ -59,7 +61,9 @@ def test_green_and_red_receipts(tsa_store: Store, tmp_path: Path) -> None:
             if info.filename == target:
                 data = data.replace(b"incapable", b"incapablE")
             zo.writestr(info.filename, data)
-    r = runner.invoke(_app(), ["evidence", "verify", str(bad), "--receipt", str(html_r), "--receipt", str(pdf_r)])
+    r = runner.invoke(
+        _app(), ["evidence", "verify", str(bad), "--receipt", str(html_r), "--receipt", str(pdf_r)]
+    )
     assert r.exit_code == 1
     page = html_r.read_text(encoding="utf-8")
     assert "ÉCHEC" in page and "#a4161a" in page and target in page and "modifié" in page

@@ -50,15 +50,27 @@ def _warc(data: bytes) -> list[tuple[str, str, dict[str, str], bytes]]:
     out = []
     for r in ArchiveIterator(io.BytesIO(data)):
         headers = dict(r.http_headers.headers) if r.http_headers else {}
-        out.append((r.rec_type, r.rec_headers.get_header("WARC-Target-URI") or "", headers, r.content_stream().read()))
+        out.append(
+            (
+                r.rec_type,
+                r.rec_headers.get_header("WARC-Target-URI") or "",
+                headers,
+                r.content_stream().read(),
+            )
+        )
     return out
 
 
 # -- encrypted session storage (no browser) ---------------------------------------------------------
 def test_session_is_encrypted_at_rest_with_a_private_key(tmp_path: Path) -> None:
     st = SessionStore(tmp_path)
-    state = {"cookies": [{"name": "sid", "value": "VALEUR-SECRETE-42", "domain": ".forum.example", "path": "/"}], "origins": []}
-    info = st.save("forum", state, account="compte.fictif", login_url="https://forum.example/login", method="form")
+    state = {
+        "cookies": [{"name": "sid", "value": "VALEUR-SECRETE-42", "domain": ".forum.example", "path": "/"}],
+        "origins": [],
+    }
+    info = st.save(
+        "forum", state, account="compte.fictif", login_url="https://forum.example/login", method="form"
+    )
     assert info.domains == ("forum.example",) and info.cookies == 1
     files = list((tmp_path / "evidence-sessions").iterdir())
     for f in files:
@@ -85,14 +97,23 @@ def test_key_readable_by_others_is_refused(tmp_path: Path) -> None:
 
 def test_storage_state_import_list_delete_via_cli(store: Store, tmp_path: Path) -> None:
     src = tmp_path / "state.json"
-    src.write_text(json.dumps({"cookies": [{"name": "sid", "value": "x", "domain": "127.0.0.1", "path": "/"}], "origins": []}))
+    src.write_text(
+        json.dumps(
+            {"cookies": [{"name": "sid", "value": "x", "domain": "127.0.0.1", "path": "/"}], "origins": []}
+        )
+    )
     runner = CliRunner()
     app = _app()
-    r = runner.invoke(app, ["evidence", "login", "forum", "--storage-state", str(src), "--account", "Dr Fictif (compte perso)"])
+    r = runner.invoke(
+        app,
+        ["evidence", "login", "forum", "--storage-state", str(src), "--account", "Dr Fictif (compte perso)"],
+    )
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["evidence", "sessions", "list", "--json"])
     listed = json.loads(r.output)
-    assert [(s["site"], s["account"], s["method"]) for s in listed] == [("forum", "Dr Fictif (compte perso)", "storage-state")]
+    assert [(s["site"], s["account"], s["method"]) for s in listed] == [
+        ("forum", "Dr Fictif (compte perso)", "storage-state")
+    ]
     r = runner.invoke(app, ["evidence", "sessions", "delete", "forum"])
     assert r.exit_code == 0
     assert json.loads(runner.invoke(app, ["evidence", "sessions", "list", "--json"]).output) == []
@@ -112,7 +133,9 @@ def test_bad_storage_state_and_bad_site_name_are_one_line_errors(tmp_path: Path)
         SessionStore(tmp_path).info("../etc")
 
 
-def test_headed_login_without_display_is_a_one_line_error(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_headed_login_without_display_is_a_one_line_error(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     r = CliRunner().invoke(_app(), ["evidence", "login", "forum", "--url", "https://forum.example/login"])
@@ -126,13 +149,24 @@ def test_wrong_password_saves_nothing(tmp_path: Path, forum: tuple[str, Forum]) 
     site, _ = forum
     st = SessionStore(tmp_path)
     with pytest.raises(EvidenceError, match="login failed"):
-        login_form(st, "forum", f"{site}/login", chromium=CHROMIUM, username=USER, password="faux", account=None, timeout_s=30)
+        login_form(
+            st,
+            "forum",
+            f"{site}/login",
+            chromium=CHROMIUM,
+            username=USER,
+            password="faux",
+            account=None,
+            timeout_s=30,
+        )
     assert st.list() == []
 
 
 @browser
 @pytest.mark.browser
-def test_interactive_login_keeps_the_session_when_the_window_is_closed(tmp_path: Path, forum: tuple[str, Forum]) -> None:
+def test_interactive_login_keeps_the_session_when_the_window_is_closed(
+    tmp_path: Path, forum: tuple[str, Forum]
+) -> None:
     """The user signs in, then closes the window: simulated by a thread that fills the form through the
     server-side session check and then ends the dedicated Chromium (found by its profile folder)."""
     import contextlib
@@ -154,7 +188,9 @@ def test_interactive_login_keeps_the_session_when_the_window_is_closed(tmp_path:
                 cmd = (d / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if any(str(profile).encode() in c for c in cmd) and not any(c.startswith(b"--type=") for c in cmd):
+            if any(str(profile).encode() in c for c in cmd) and not any(
+                c.startswith(b"--type=") for c in cmd
+            ):
                 pids.append(int(d.name))
         return pids
 
@@ -172,7 +208,9 @@ def test_interactive_login_keeps_the_session_when_the_window_is_closed(tmp_path:
     t.start()
     login_url = f"{site}/login?autosubmit=1"
     t0 = time.monotonic()
-    info = login_interactive(st, "forum", login_url, chromium=CHROMIUM, account="alice.fictive", timeout_s=45, headless=True)
+    info = login_interactive(
+        st, "forum", login_url, chromium=CHROMIUM, account="alice.fictive", timeout_s=45, headless=True
+    )
     assert time.monotonic() - t0 < 35  # ended by the closed window, not by the time limit
     t.join(5)
     assert info.method == "interactive" and info.account == "alice.fictive" and info.cookies == 1
@@ -188,19 +226,45 @@ def test_authenticated_capture_shows_members_only_comments(store: Store, forum: 
     (home / "site_profiles.yaml").write_text(PROFILE_YAML, encoding="utf-8")
     os.environ["FORUM_PW"] = PASSWORD
     try:
-        r = CliRunner().invoke(_app(), ["evidence", "login", "forum", "--url", f"{site}/login", "--username", USER,
-                                        "--password-env", "FORUM_PW", "--account", "alice.fictive (compte de la victime)"])
+        r = CliRunner().invoke(
+            _app(),
+            [
+                "evidence",
+                "login",
+                "forum",
+                "--url",
+                f"{site}/login",
+                "--username",
+                USER,
+                "--password-env",
+                "FORUM_PW",
+                "--account",
+                "alice.fictive (compte de la victime)",
+            ],
+        )
     finally:
         del os.environ["FORUM_PW"]
     assert r.exit_code == 0, r.output
     sid = next(c["value"] for c in SessionStore(home).load("forum")[1]["cookies"] if c["name"] == "sid")
 
     anon = api.capture_url(store, f"{site}/thread", actor="moderatrice", timeout_s=40)
-    item = api.capture_url(store, f"{site}/thread", actor="moderatrice", timeout_s=60, session="forum", operator="Mme Témoin, modératrice")
+    item = api.capture_url(
+        store,
+        f"{site}/thread",
+        actor="moderatrice",
+        timeout_s=60,
+        session="forum",
+        operator="Mme Témoin, modératrice",
+    )
     vault = Vault(store)
 
     html = vault.read(item.file("html")).decode()  # type: ignore[arg-type]
-    for needle in ("n°1-1", "n°2-4", "n°3-4", "SUITE_REVELEE"):  # on load, lazy-loaded, behind "load more", behind "expand"
+    for needle in (
+        "n°1-1",
+        "n°2-4",
+        "n°3-4",
+        "SUITE_REVELEE",
+    ):  # on load, lazy-loaded, behind "load more", behind "expand"
         assert needle in html, needle
     assert "data-veilleur-clicked" not in html
     anon_html = vault.read(anon.file("html")).decode()  # type: ignore[arg-type]
@@ -222,7 +286,10 @@ def test_authenticated_capture_shows_members_only_comments(store: Store, forum: 
     assert shot.height >= 13 * 160 and shot.height > anon_shot.height + 1000  # 13 comments of 160 px
 
     obs = item.observed
-    assert obs["session"]["authenticated"] is True and obs["session"]["account_declared"] == "alice.fictive (compte de la victime)"
+    assert (
+        obs["session"]["authenticated"] is True
+        and obs["session"]["account_declared"] == "alice.fictive (compte de la victime)"
+    )
     assert obs["session"]["domain_match"] is True
     assert anon.observed["session"] == {"authenticated": False}
     assert obs["profile"]["cookies_at_start"] == 1 and anon.observed["profile"]["cookies_at_start"] == 0

@@ -35,7 +35,10 @@ def test_capture_is_timestamped_and_token_verifies(tsa_store: Store, tsa: LocalT
     assert hashlib.sha256(head.header.encode()).hexdigest() == head.hash
     out = subprocess.run(
         ["openssl", "ts", "-verify", "-data", "h.json", "-in", "t.tsr", "-CAfile", str(tsa.ca_file)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert "Verification: OK" in out.stdout, out.stdout + out.stderr
 
@@ -73,12 +76,16 @@ def test_heads_stay_pending_offline_then_get_stamped(store: Store, tsa: LocalTSA
     assert report.pending == [1] and "no TSA configured" in report.errors[0]
     home = store.settings.home
     # a TSA that does not answer: still pending, no exception
-    (home / "veilleur.toml").write_text(f'[evidence]\ntsa_urls = ["http://127.0.0.1:{_closed_port()}/tsa"]\ntsa_timeout_s = 3\n')
+    (home / "veilleur.toml").write_text(
+        f'[evidence]\ntsa_urls = ["http://127.0.0.1:{_closed_port()}/tsa"]\ntsa_timeout_s = 3\n'
+    )
     store.settings = load_settings()
     report = api.timestamp_pending(store)
     assert report.pending == [1] and report.stamped == [] and report.errors
     # the network is back
-    (home / "veilleur.toml").write_text(f'[evidence]\ntsa_urls = ["{tsa.url}"]\ntsa_ca_files = ["{tsa.ca_file}"]\n')
+    (home / "veilleur.toml").write_text(
+        f'[evidence]\ntsa_urls = ["{tsa.url}"]\ntsa_ca_files = ["{tsa.ca_file}"]\n'
+    )
     store.settings = load_settings()
     report = api.timestamp_pending(store)
     assert report.stamped == [1] and report.pending == []

@@ -42,7 +42,12 @@ def wacz_file(tsa_store: Store, tmp_path: Path) -> Iterator[tuple[Path, Store]]:
 
 
 def _validate(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "wacz", "validate", "-f", str(path)], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "wacz", "validate", "-f", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _rewrite(src: Path, dst: Path, change: dict[str, bytes]) -> None:
@@ -55,7 +60,12 @@ def test_wacz_layout_signature_and_validation(wacz_file: tuple[Path, Store]) -> 
     path, store = wacz_file
     with zipfile.ZipFile(path) as z:
         names = set(z.namelist())
-        assert {"datapackage.json", "datapackage-digest.json", "indexes/index.cdx", "pages/pages.jsonl"} <= names
+        assert {
+            "datapackage.json",
+            "datapackage-digest.json",
+            "indexes/index.cdx",
+            "pages/pages.jsonl",
+        } <= names
         assert len([n for n in names if n.startswith("archive/") and n.endswith(".warc.gz")]) == 2
         assert any(n.endswith(".tsr") for n in names)
         assert all(i.compress_type == zipfile.ZIP_STORED for i in z.infolist())
@@ -64,10 +74,17 @@ def test_wacz_layout_signature_and_validation(wacz_file: tuple[Path, Store]) -> 
         cdx = z.read("indexes/index.cdx").decode().splitlines()
         pages = [json.loads(x) for x in z.read("pages/pages.jsonl").decode().splitlines()]
     assert pkg["wacz_version"] == "1.1.1" and all(r["hash"].startswith("sha256:") for r in pkg["resources"])
-    assert digest["hash"] == "sha256:" + hashlib.sha256(path.read_bytes() and zipfile.ZipFile(path).read("datapackage.json")).hexdigest()
+    assert (
+        digest["hash"]
+        == "sha256:"
+        + hashlib.sha256(path.read_bytes() and zipfile.ZipFile(path).read("datapackage.json")).hexdigest()
+    )
     assert check_signature(digest["signedData"]) and digest["signedData"]["created"] == pkg["created"]
     assert any("/thread" in line and '"status": "200"' in line for line in cdx)
-    assert pages[0]["format"] == "json-pages-1.0" and {p["url"].rsplit("/", 1)[-1] for p in pages[1:]} == {"thread", "login"}
+    assert pages[0]["format"] == "json-pages-1.0" and {p["url"].rsplit("/", 1)[-1] for p in pages[1:]} == {
+        "thread",
+        "login",
+    }
     assert api.verify_wacz(path) == []
     assert (Path(store.settings.home) / "wacz-signing.key").stat().st_mode & 0o077 == 0
     if HAS_WACZ:
@@ -90,31 +107,54 @@ def test_flipped_byte_in_a_warc_is_detected(wacz_file: tuple[Path, Store], tmp_p
         assert "Validation failed" in r.stdout  # (py-wacz 0.6.0 exits 0 either way: read its verdict)
 
 
-def test_forger_who_rehashes_and_resigns_is_caught_by_the_ledger_seal(wacz_file: tuple[Path, Store], tmp_path: Path) -> None:
+def test_forger_who_rehashes_and_resigns_is_caught_by_the_ledger_seal(
+    wacz_file: tuple[Path, Store], tmp_path: Path
+) -> None:
     path, _ = wacz_file
     with zipfile.ZipFile(path) as z:
         warc = next(n for n in z.namelist() if n.startswith("archive/"))
         raw = gzip.decompress(z.read(warc))
         pkg = json.loads(z.read("datapackage.json"))
     assert b"</body>" in raw
-    data = gzip.compress(raw.replace(b"</body>", b"<p>ajout</p></body>", 1))  # a well-formed WARC saying something else
+    data = gzip.compress(
+        raw.replace(b"</body>", b"<p>ajout</p></body>", 1)
+    )  # a well-formed WARC saying something else
     for r in pkg["resources"]:
         if r["path"] == warc:
             r["hash"], r["bytes"] = "sha256:" + hashlib.sha256(data).hexdigest(), len(data)
     pkg_bytes = json.dumps(pkg, indent=2).encode()
     h = "sha256:" + hashlib.sha256(pkg_bytes).hexdigest()
     sig, pub = _sign(signing_key(tmp_path / "forger"), h)
-    digest = {"path": "datapackage.json", "hash": h, "signedData": {"hash": h, "created": pkg["created"], "software": "x",
-                                                                     "signature": sig, "publicKey": pub}}
+    digest = {
+        "path": "datapackage.json",
+        "hash": h,
+        "signedData": {
+            "hash": h,
+            "created": pkg["created"],
+            "software": "x",
+            "signature": sig,
+            "publicKey": pub,
+        },
+    }
     forged = tmp_path / "forged.wacz"
-    _rewrite(path, forged, {warc: data, "datapackage.json": pkg_bytes, "datapackage-digest.json": json.dumps(digest).encode()})
+    _rewrite(
+        path,
+        forged,
+        {warc: data, "datapackage.json": pkg_bytes, "datapackage-digest.json": json.dumps(digest).encode()},
+    )
     if HAS_WACZ:
         assert "Validation succeeded" in _validate(forged).stdout  # the package alone is self-consistent…
     problems = api.verify_wacz(forged)
-    assert problems == [f"{warc}: altered: SHA-256 differs from the one sealed in ledger entry {problems[0].split()[-1]}"]
+    assert problems == [
+        f"{warc}: altered: SHA-256 differs from the one sealed in ledger entry {problems[0].split()[-1]}"
+    ]
     # …and the same forgery without re-signing breaks the signature
     digest["signedData"]["signature"] = base64.b64encode(b"\x00" * 64).decode()
-    _rewrite(path, forged, {warc: data, "datapackage.json": pkg_bytes, "datapackage-digest.json": json.dumps(digest).encode()})
+    _rewrite(
+        path,
+        forged,
+        {warc: data, "datapackage.json": pkg_bytes, "datapackage-digest.json": json.dumps(digest).encode()},
+    )
     assert any("signature does not verify" in p for p in api.verify_wacz(forged))
 
 

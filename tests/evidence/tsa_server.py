@@ -43,13 +43,66 @@ def make_pki(d: Path, name: str = "Veilleur Test") -> None:
         "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
         "extendedKeyUsage=critical,timeStamping\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n"
     )
-    _run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-          "-days", "3650", "-subj", f"/CN={name} Root CA/O=Fictional Test CA",
-          "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], d)
-    _run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tsa.key", "-out", "tsa.csr",
-          "-subj", f"/CN={name} TSA/O=Fictional Test CA"], d)
-    _run(["openssl", "x509", "-req", "-in", "tsa.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-          "-out", "tsa.pem", "-days", "3650", "-extfile", "tsa.ext"], d)
+    _run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "3650",
+            "-subj",
+            f"/CN={name} Root CA/O=Fictional Test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+        d,
+    )
+    _run(
+        [
+            "openssl",
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "tsa.key",
+            "-out",
+            "tsa.csr",
+            "-subj",
+            f"/CN={name} TSA/O=Fictional Test CA",
+        ],
+        d,
+    )
+    _run(
+        [
+            "openssl",
+            "x509",
+            "-req",
+            "-in",
+            "tsa.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "tsa.pem",
+            "-days",
+            "3650",
+            "-extfile",
+            "tsa.ext",
+        ],
+        d,
+    )
     (d / "serial").write_text("01\n")
     (d / "ts.cnf").write_text(TS_CONFIG.format(dir=d))
 
@@ -83,8 +136,20 @@ def start_tsa(d: Path | None = None, name: str = "Veilleur Test") -> LocalTSA:
             with lock, tempfile.TemporaryDirectory() as t:
                 (Path(t) / "req.tsq").write_bytes(body)
                 p = subprocess.run(
-                    ["openssl", "ts", "-reply", "-config", str(d / "ts.cnf"), "-queryfile", "req.tsq", "-out", "resp.tsr"],
-                    cwd=t, capture_output=True, timeout=30,
+                    [
+                        "openssl",
+                        "ts",
+                        "-reply",
+                        "-config",
+                        str(d / "ts.cnf"),
+                        "-queryfile",
+                        "req.tsq",
+                        "-out",
+                        "resp.tsr",
+                    ],
+                    cwd=t,
+                    capture_output=True,
+                    timeout=30,
                 )
                 holder["tsa"].requests += 1
                 if p.returncode != 0:

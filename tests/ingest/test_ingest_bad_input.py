@@ -84,12 +84,17 @@ def test_empty_files(tmp_path: Path) -> None:
 
 def test_zip_bomb_is_refused(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.zip"
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z, z.open("result.json", "w", force_zip64=True) as f:
+    with (
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z,
+        z.open("result.json", "w", force_zip64=True) as f,
+    ):
         chunk = bytes(1024 * 1024)
         for _ in range(200):  # 200 MB of zeros, about 200 KB compressed
             f.write(chunk)
     assert bomb.stat().st_size < 2 * 1024 * 1024
-    with pytest.raises(InputError, match=r"bomb\.zip: archive entry 'result\.json' expands \d+x \(zip bomb\)"):
+    with pytest.raises(
+        InputError, match=r"bomb\.zip: archive entry 'result\.json' expands \d+x \(zip bomb\)"
+    ):
         SourceTree.open(bomb)
 
 
@@ -164,7 +169,10 @@ def test_binary_and_bad_lines_in_whatsapp(tmp_path: Path) -> None:
 
 def test_text_is_capped(tmp_path: Path) -> None:
     p = tmp_path / "big.jsonl"
-    p.write_text(json.dumps({"id": "1", "author": "A", "created_at": "2024-01-01T00:00:00Z", "text": "x" * 5000}) + "\n")
+    p.write_text(
+        json.dumps({"id": "1", "author": "A", "created_at": "2024-01-01T00:00:00Z", "text": "x" * 5000})
+        + "\n"
+    )
     tree = SourceTree.open(p, Limits(max_text_chars=1000))
     (m,) = list(get_adapter("jsonl").read(tree, ImportOptions()))
     assert m.text.startswith("x" * 1000) and len(m.text) < 1100 and "tronqué" in m.text

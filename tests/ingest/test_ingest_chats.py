@@ -43,7 +43,11 @@ DC = FIXTURES / "discord"
 
 def test_discord_export() -> None:
     msgs = read_all(DC, "discord")
-    assert [m.message_id for m in msgs] == ["1217000000000000001", "1217000000000000002", "1217000000000000004"]
+    assert [m.message_id for m in msgs] == [
+        "1217000000000000001",
+        "1217000000000000002",
+        "1217000000000000004",
+    ]
     first, reply, third = msgs
     assert first.community_id == "1100220033" and first.community_name == "Cabinet Médical / #général"
     assert first.created_at == datetime(2024, 3, 12, 13, 5, 33, 123000, tzinfo=UTC)
@@ -53,7 +57,12 @@ def test_discord_export() -> None:
     assert reply.kind == "reply" and reply.parent_id == first.message_id
     assert reply.reactions == {"👍": 3, "❤️": 1}
     local, remote = reply.attachments
-    assert local.name == "ordonnance-anonyme.jpg" and not local.missing and local.path and local.path.endswith(".jpg")
+    assert (
+        local.name == "ordonnance-anonyme.jpg"
+        and not local.missing
+        and local.path
+        and local.path.endswith(".jpg")
+    )
     assert remote.missing and remote.name == "scan.pdf" and remote.media_type == "application/pdf"
     assert reply.url == "https://discord.com/channels/1100220000/1100220033/1217000000000000002"
     assert reply.raw["type"] == "Reply"
@@ -67,7 +76,10 @@ def _check_slack(msgs: list) -> None:
     assert len(msgs) == 5  # the channel_join notice is skipped
     top = m[("#general", "1710248733.000200")]
     assert top.author.name == "Dr Camille Roux" and top.author.id == "U01CAMILLE"
-    assert top.text == "Bonjour @Paul Martin, tu as vu les résultats & le protocole (https://example.org/protocole) ?"
+    assert (
+        top.text
+        == "Bonjour @Paul Martin, tu as vu les résultats & le protocole (https://example.org/protocole) ?"
+    )
     assert top.kind == "message" and top.parent_id is None and top.reactions == {"+1": 2}
     assert top.community_id == "C01GENERAL"
     reply = m[("#general", "1710248830.000300")]

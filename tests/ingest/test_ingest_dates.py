@@ -25,8 +25,12 @@ def _export(tmp_path: Path, when: str | int) -> Path:
     return p
 
 
-@pytest.mark.parametrize("when", ["9999-12-31T23:59:59Z", "3000-01-01T00:00:00Z", 0, -1, "1969-07-20T20:17:00Z"])
-def test_absurd_dates_are_refused_and_nothing_is_stored(store: Store, tmp_path: Path, when: str | int) -> None:
+@pytest.mark.parametrize(
+    "when", ["9999-12-31T23:59:59Z", "3000-01-01T00:00:00Z", 0, -1, "1969-07-20T20:17:00Z"]
+)
+def test_absurd_dates_are_refused_and_nothing_is_stored(
+    store: Store, tmp_path: Path, when: str | int
+) -> None:
     with pytest.raises(InputError, match=r"message 'odd': implausible date .* import refused"):
         import_path(store, _export(tmp_path, when), format="jsonl")
     assert store.count_messages() == 0
@@ -39,7 +43,9 @@ def test_a_date_ahead_of_now_is_imported_with_a_warning(store: Store, tmp_path: 
     assert any("'odd'" in w and "future" in w for w in report.warnings), report.warnings
     soon = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
     p = tmp_path / "soon.jsonl"
-    p.write_text(json.dumps({"id": "soon", "author": "A", "created_at": soon, "text": "t"}) + "\n", encoding="utf-8")
+    p.write_text(
+        json.dumps({"id": "soon", "author": "A", "created_at": soon, "text": "t"}) + "\n", encoding="utf-8"
+    )
     assert import_path(store, p, format="jsonl").warnings == []  # within the tolerance (time zones, clocks)
 
 

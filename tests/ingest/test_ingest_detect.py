@@ -29,7 +29,16 @@ CASES = [
 
 
 def test_all_formats_registered() -> None:
-    assert set(adapter_names()) >= {"facebook", "telegram", "whatsapp", "discord", "slack", "twitter", "csv", "jsonl"}
+    assert set(adapter_names()) >= {
+        "facebook",
+        "telegram",
+        "whatsapp",
+        "discord",
+        "slack",
+        "twitter",
+        "csv",
+        "jsonl",
+    }
 
 
 @pytest.mark.parametrize(("rel", "fmt"), CASES)

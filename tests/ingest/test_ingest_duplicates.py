@@ -22,11 +22,20 @@ def _jsonl(path: Path, recs: list[dict[str, str]]) -> Path:
 
 
 def _rec(mid: str, text: str, author: str = "Dr Martin") -> dict[str, str]:
-    return {"id": mid, "author": author, "created_at": "2026-03-14T10:00:00+01:00", "text": text, "community": "Groupe"}
+    return {
+        "id": mid,
+        "author": author,
+        "created_at": "2026-03-14T10:00:00+01:00",
+        "text": text,
+        "community": "Groupe",
+    }
 
 
 def test_same_id_other_content_in_one_export_is_reported_and_kept(store: Store, tmp_path: Path) -> None:
-    p = _jsonl(tmp_path / "dup.jsonl", [_rec("m1", "premier texte"), _rec("m2", "autre"), _rec("m1", "texte remplacé", author="Mallory")])
+    p = _jsonl(
+        tmp_path / "dup.jsonl",
+        [_rec("m1", "premier texte"), _rec("m2", "autre"), _rec("m1", "texte remplacé", author="Mallory")],
+    )
     report = import_path(store, p, format="jsonl")
     assert (report.messages_seen, report.messages_new, report.conflicting_duplicates) == (3, 2, 1)
     [w] = report.warnings
@@ -69,7 +78,9 @@ def test_cli_prints_the_warning(tmp_path: Path) -> None:
     p = _jsonl(tmp_path / "dup.jsonl", [_rec("m1", "premier"), _rec("m1", "second")])
     env = dict(os.environ, VEILLEUR_HOME=str(tmp_path / "home"))
     env.pop("VEILLEUR_DB", None)
-    env["PYTHONPATH"] = str(Path(veilleur.__file__).resolve().parents[1]) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = (
+        str(Path(veilleur.__file__).resolve().parents[1]) + os.pathsep + env.get("PYTHONPATH", "")
+    )
     res = subprocess.run([sys.executable, "-m", "veilleur", "import", str(p), "--format", "jsonl"],
                          capture_output=True, text=True, timeout=300, env=env)  # fmt: skip
     assert res.returncode == 0, res.stderr

@@ -75,5 +75,8 @@ def test_group_name_after_posts_and_zip_with_top_folder(tmp_path: Path) -> None:
     msgs = read_all(z, "facebook")
     assert {x.community_id for x in msgs} == {"4242"}
     assert msgs[0].community_name == "Entre Confrères – Médecins généralistes"
-    assert msgs[0].attachments[0].path == "facebook-camille-2024/your_facebook_activity/groups/photos_and_videos/abc123.jpg"
+    assert (
+        msgs[0].attachments[0].path
+        == "facebook-camille-2024/your_facebook_activity/groups/photos_and_videos/abc123.jpg"
+    )
     assert not msgs[0].attachments[0].missing

@@ -42,7 +42,9 @@ def _export(fmt: str, tmp_path: Path, depth: int) -> Path:
         out = tmp_path / src.name
     elif fmt in ("telegram", "discord"):
         src = FIXTURES / (
-            "telegram/ChatExport_2024-03-20/result.json" if fmt == "telegram" else "discord/Cabinet Médical - général [1100220033].json"
+            "telegram/ChatExport_2024-03-20/result.json"
+            if fmt == "telegram"
+            else "discord/Cabinet Médical - général [1100220033].json"
         )
         obj = json.loads(src.read_text(encoding="utf-8"))
         text = _inject(obj, obj["messages"][1])
@@ -60,7 +62,9 @@ def _export(fmt: str, tmp_path: Path, depth: int) -> Path:
         js = out / "data" / "tweets.js"
         head, _, body = js.read_text(encoding="utf-8").partition("=")
         obj = json.loads(body)
-        js.write_text(head + "= " + _inject(obj, obj[0]["tweet"]).replace(MARK, _deep(depth)), encoding="utf-8")
+        js.write_text(
+            head + "= " + _inject(obj, obj[0]["tweet"]).replace(MARK, _deep(depth)), encoding="utf-8"
+        )
         return out
     elif fmt == "jsonl":
         lines = (FIXTURES / "tabular/messages.jsonl").read_text(encoding="utf-8").splitlines()
@@ -93,9 +97,13 @@ def test_moderate_nesting_still_imports(fmt: str, tmp_path: Path) -> None:
 def _run_limited(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a child capped at 3 GiB of address space (old code would take tens of GB)."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(Path(veilleur.__file__).resolve().parents[1]) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = (
+        str(Path(veilleur.__file__).resolve().parents[1]) + os.pathsep + env.get("PYTHONPATH", "")
+    )
     prelude = "import resource; resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))\n"
-    return subprocess.run([sys.executable, "-c", prelude + code], capture_output=True, text=True, timeout=300, cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, "-c", prelude + code], capture_output=True, text=True, timeout=300, cwd=cwd, env=env
+    )
 
 
 def test_deep_facebook_export_memory_is_bounded(tmp_path: Path) -> None:
@@ -123,24 +131,33 @@ def test_deep_jsonl_import_is_one_clear_line(tmp_path: Path) -> None:
     path = _export("jsonl", tmp_path, 100_000)
     env = dict(os.environ, VEILLEUR_HOME=str(tmp_path / "home"))
     env.pop("VEILLEUR_DB", None)
-    env["PYTHONPATH"] = str(Path(veilleur.__file__).resolve().parents[1]) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = (
+        str(Path(veilleur.__file__).resolve().parents[1]) + os.pathsep + env.get("PYTHONPATH", "")
+    )
     res = subprocess.run(
         [sys.executable, "-m", "veilleur", "import", str(path), "--format", "jsonl"],
-        capture_output=True, text=True, timeout=300, env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
     assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr[-2000:]
     lines = [x for x in res.stderr.splitlines() if x.strip()]
     assert len(lines) == 1 and "line 2" in lines[0] and "nested more than" in lines[0], lines
 
 
-def test_oversized_jsonl_line_is_refused_before_being_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oversized_jsonl_line_is_refused_before_being_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import veilleur.ingest.tabular as tabular
 
     monkeypatch.setattr(tabular, "MAX_RECORD_BYTES", 10_000)
     p = tmp_path / "big.jsonl"
     p.write_text(
-        json.dumps({"id": "1", "author": "a", "created_at": "2026-01-01T10:00:00Z", "text": "ok"}) + "\n"
-        + json.dumps({"id": "2", "author": "a", "created_at": "2026-01-01T10:00:00Z", "text": "x" * 20_000}) + "\n",
+        json.dumps({"id": "1", "author": "a", "created_at": "2026-01-01T10:00:00Z", "text": "ok"})
+        + "\n"
+        + json.dumps({"id": "2", "author": "a", "created_at": "2026-01-01T10:00:00Z", "text": "x" * 20_000})
+        + "\n",
         encoding="utf-8",
     )
     with pytest.raises(InputError, match="line 2 is longer than 10,000 characters"):
@@ -175,7 +192,9 @@ def test_zip_bomb_of_many_entries_under_the_per_entry_threshold_is_refused(tmp_p
     """The probe's bomb: 30 entries of just under 10 MB each (310 KB -> 301 MB)."""
     bomb = _many_entry_bomb(tmp_path / "bomb_many.zip", 30, 10 * 1024 * 1024 - 1024)
     assert bomb.stat().st_size < 400_000
-    with pytest.raises(InputError, match=r"bomb_many\.zip: archive entries compressed more than 200x .*zip bomb"):
+    with pytest.raises(
+        InputError, match=r"bomb_many\.zip: archive entries compressed more than 200x .*zip bomb"
+    ):
         SourceTree.open(bomb)
 
 
@@ -196,7 +215,9 @@ def test_zip_bomb_padded_with_incompressible_data_is_refused(tmp_path: Path) -> 
 
 
 def test_ordinary_zip_export_still_opens(tmp_path: Path) -> None:
-    z = _many_entry_bomb(tmp_path / "ok.zip", 3, 1024 * 1024, padding=256 * 1024)  # 3 MB of zeros, 256 KB random
+    z = _many_entry_bomb(
+        tmp_path / "ok.zip", 3, 1024 * 1024, padding=256 * 1024
+    )  # 3 MB of zeros, 256 KB random
     tree = SourceTree.open(z)
     assert "result.json" in tree.names()
     tree.close()

@@ -24,7 +24,9 @@ def _check(store: Store, m: Message) -> None:
     assert N not in member.display_name
 
 
-def test_nul_in_every_field_of_an_export_imports_the_same_on_both_databases(store: Store, tmp_path: Path) -> None:
+def test_nul_in_every_field_of_an_export_imports_the_same_on_both_databases(
+    store: Store, tmp_path: Path
+) -> None:
     rec = {
         "id": f"m{N}1",
         "author": f"Dr{N} Martin",
@@ -36,13 +38,24 @@ def test_nul_in_every_field_of_an_export_imports_the_same_on_both_databases(stor
         "community": f"Groupe{N} test",
     }
     p = tmp_path / "nul.jsonl"
-    ok = {"id": "m2", "author": "Alice", "created_at": "2026-03-14T10:05:00+01:00", "text": "second", "community": "Groupe test"}
+    ok = {
+        "id": "m2",
+        "author": "Alice",
+        "created_at": "2026-03-14T10:05:00+01:00",
+        "text": "second",
+        "community": "Groupe test",
+    }
     p.write_text(json.dumps(rec) + "\n" + json.dumps(ok) + "\n", encoding="utf-8")
     report = import_path(store, p, format="jsonl")
     assert report.messages_new == 2
     assert store.count_messages() == 2
     [m] = [x for x in (store.get_message(u) for u in _uids(store)) if x.message_id == "m1"]
-    assert m.text == "bonjour" and m.url == "https://ex.org/" and m.author.id == "xy" and m.author.name == "Dr Martin"
+    assert (
+        m.text == "bonjour"
+        and m.url == "https://ex.org/"
+        and m.author.id == "xy"
+        and m.author.name == "Dr Martin"
+    )
     assert m.parent_id == "p0"
     _check(store, m)
     assert m.raw["text"] == f"bon{N}jour"  # the source record stays verbatim
@@ -66,7 +79,12 @@ def test_nul_on_the_live_path_is_removed_too(store: Store) -> None:
         reactions={f"👍{N}": 2},
         raw={"text": f"te{N}xt"},
     )
-    assert m.text == "text" and m.community_id == "c1" and m.message_id == "id" and m.author == Author("a", "Name")
+    assert (
+        m.text == "text"
+        and m.community_id == "c1"
+        and m.message_id == "id"
+        and m.author == Author("a", "Name")
+    )
     assert m.attachments[0].name == "f.png" and m.reactions == {"👍": 2}
     report = import_messages(store, [m])
     assert report.messages_new == 1
@@ -77,6 +95,8 @@ def test_nul_on_the_live_path_is_removed_too(store: Store) -> None:
 
 
 def test_nul_in_a_case_title_is_removed(store: Store) -> None:
-    c = store.create_case(Case(id="case_nul", title=f"Affaire{N} X", kind="harassment", community_uid=None), actor="t")
+    c = store.create_case(
+        Case(id="case_nul", title=f"Affaire{N} X", kind="harassment", community_uid=None), actor="t"
+    )
     assert c.title == "Affaire X"
     assert store.get_case("case_nul").title == "Affaire X"

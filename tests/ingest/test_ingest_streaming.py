@@ -50,19 +50,25 @@ def test_facebook_memory_is_bounded(tmp_path: Path) -> None:
     # ten times the data, about the same peak: nothing accumulates per message
     assert peak_big < 2 * peak_small + 1_000_000, (peak_small, peak_big)
     assert peak_big < 3_000_000
-    print(f"facebook: {n_big / elapsed:.0f} messages/s, peak {peak_big / 1e6:.1f} MB for {big.stat().st_size / 1e6:.0f} MB")
+    print(
+        f"facebook: {n_big / elapsed:.0f} messages/s, peak {peak_big / 1e6:.1f} MB for {big.stat().st_size / 1e6:.0f} MB"
+    )
 
 
 def _write_whatsapp(path: Path, lines: int) -> None:
     with path.open("w", encoding="utf-8") as f:
         for i in range(lines):
-            f.write(f"{1 + i // 2000:02d}/03/2024 {i // 60 % 24:02d}:{i % 60:02d} - Membre {i % 50}: message {i}\nsuite\n")
+            f.write(
+                f"{1 + i // 2000:02d}/03/2024 {i // 60 % 24:02d}:{i % 60:02d} - Membre {i % 50}: message {i}\nsuite\n"
+            )
 
 
 def _write_jsonl(path: Path, lines: int) -> None:
     with path.open("w", encoding="utf-8") as f:
         for i in range(lines):
-            f.write(json.dumps({"id": i, "author": "A", "created_at": 1700000000 + i, "text": "t" * 100}) + "\n")
+            f.write(
+                json.dumps({"id": i, "author": "A", "created_at": 1700000000 + i, "text": "t" * 100}) + "\n"
+            )
 
 
 def test_whatsapp_and_jsonl_stream(tmp_path: Path) -> None:

@@ -32,8 +32,13 @@ def test_csv_french_columns_semicolons_and_dates() -> None:
 
 def test_csv_explicit_map_tabs_and_derived_ids(tmp_path: Path) -> None:
     p = tmp_path / "export.tsv"
-    p.write_text("Pseudo\tQuand\tContenu\nDr House\t2024-03-12 08:00:00\tLupus ?\nDr House\t2024-03-12 08:01\tJamais.\n")
-    opts = {"column_map": {"author": "Pseudo", "created_at": "Quand", "text": "Contenu"}, "community_name": "Forum"}
+    p.write_text(
+        "Pseudo\tQuand\tContenu\nDr House\t2024-03-12 08:00:00\tLupus ?\nDr House\t2024-03-12 08:01\tJamais.\n"
+    )
+    opts = {
+        "column_map": {"author": "Pseudo", "created_at": "Quand", "text": "Contenu"},
+        "community_name": "Forum",
+    }
     a, b = read_all(p, "csv", **opts), read_all(p, "csv", **opts)
     assert [m.text for m in a] == ["Lupus ?", "Jamais."]
     assert a[0].created_at == datetime(2024, 3, 12, 7, 0, tzinfo=UTC)
@@ -70,7 +75,9 @@ def test_jsonl_nested_authors_and_mixed_dates() -> None:
 
 def test_jsonl_dotted_map_and_bad_line(tmp_path: Path) -> None:
     p = tmp_path / "posts.jsonl"
-    p.write_text('{"data": {"body": "salut", "at": "2024-03-12T10:00:00Z"}, "u": "X"}\n{"data": {"body": "b"\n')
+    p.write_text(
+        '{"data": {"body": "salut", "at": "2024-03-12T10:00:00Z"}, "u": "X"}\n{"data": {"body": "b"\n'
+    )
     with pytest.raises(InputError, match=r"posts\.jsonl: line 2: malformed JSON"):
         list(read_all(p, "jsonl", column_map={"text": "data.body", "created_at": "data.at", "author": "u"}))
     p.write_text('{"data": {"body": "salut", "at": "2024-03-12T10:00:00Z"}, "u": "X"}\n')

@@ -12,7 +12,9 @@ from veilleur.ingest.util import cap_text, fix_mojibake, guess_media_type, parse
 PARIS = ZoneInfo("Europe/Paris")
 
 
-@pytest.mark.parametrize("s", ["Entre Confrères – Médecins", "Léa Morel 👍", "déjà été", "Ça va ? Œdème", "plain"])
+@pytest.mark.parametrize(
+    "s", ["Entre Confrères – Médecins", "Léa Morel 👍", "déjà été", "Ça va ? Œdème", "plain"]
+)
 def test_mojibake_repaired_and_clean_text_untouched(s: str) -> None:
     assert fix_mojibake(s.encode("utf-8").decode("latin-1")) == s
     assert fix_mojibake(s) == s
@@ -44,7 +46,9 @@ def test_parse_datetime(value: object, expected: datetime) -> None:
 
 
 def test_parse_datetime_month_first_and_errors() -> None:
-    assert parse_datetime("3/12/24, 2:05 PM", PARIS, day_first=False) == datetime(2024, 3, 12, 13, 5, tzinfo=UTC)
+    assert parse_datetime("3/12/24, 2:05 PM", PARIS, day_first=False) == datetime(
+        2024, 3, 12, 13, 5, tzinfo=UTC
+    )
     for bad in ("", "hier soir", "31/02/2024", "12 brumaire 2024"):
         with pytest.raises(ValueError):
             parse_datetime(bad, PARIS)

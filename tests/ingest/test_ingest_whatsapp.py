@@ -84,7 +84,10 @@ def test_android_en_us_dates_and_12_hour_clock() -> None:
 def test_ios_en_attached_missing_and_omitted() -> None:
     msgs = read_all(WA / "ios_en", "whatsapp")
     assert len(msgs) == 3
-    assert msgs[1].attachments[0].name == "00000012-PHOTO-2024-03-12-14-07-12.jpg" and msgs[1].attachments[0].missing
+    assert (
+        msgs[1].attachments[0].name == "00000012-PHOTO-2024-03-12-14-07-12.jpg"
+        and msgs[1].attachments[0].missing
+    )
     assert msgs[2].created_at == datetime(2024, 3, 14, 8, 0, tzinfo=UTC)
 
 
@@ -114,7 +117,9 @@ def test_utf16_and_latin1_files(tmp_path: Path, caplog: pytest.LogCaptureFixture
     assert "not UTF-8; decoded as cp1252" in caplog.text
 
 
-def test_undecodable_bytes_are_replaced_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_undecodable_bytes_are_replaced_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     filler = b"".join(b"13/03/2024 10:%02d - Paul Martin: ligne %d\n" % (i % 60, i) for i in range(3000))
     data = AFR.read_bytes() + filler + b"14/03/2024 10:00 - Paul Martin: caf\xe9 \xff\n"
     p = tmp_path / "chat.txt"

@@ -47,7 +47,9 @@ def test_all_messages_far_in_the_future() -> None:
 def test_case_show_and_deadlines_with_year_9999(tmp_path: Path) -> None:
     case, msgs, finds = _case_with_date(datetime(9999, 12, 31, 23, 0, tzinfo=UTC))
     f = tmp_path / "case.json"
-    f.write_text(json.dumps(casefile_to_dict(CaseFile(case, msgs, finds)), ensure_ascii=False), encoding="utf-8")
+    f.write_text(
+        json.dumps(casefile_to_dict(CaseFile(case, msgs, finds)), ensure_ascii=False), encoding="utf-8"
+    )
     runner = CliRunner()
     r = runner.invoke(app, ["case", "show", "--file", str(f)])
     assert r.exit_code == 0, r.output + repr(r.exception)

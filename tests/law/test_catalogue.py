@@ -44,7 +44,11 @@ def test_press_law_limitation_periods() -> None:
     for oid in ("injure_publique", "diffamation_publique", "injure_non_publique", "diffamation_non_publique",
                 "injure_non_publique_discriminatoire", "diffamation_non_publique_discriminatoire"):  # fmt: skip
         assert cat.get(oid).prescription_months == 3, oid
-    for oid in ("injure_publique_discriminatoire", "diffamation_publique_discriminatoire", "provocation_haine_publique"):
+    for oid in (
+        "injure_publique_discriminatoire",
+        "diffamation_publique_discriminatoire",
+        "provocation_haine_publique",
+    ):
         assert cat.get(oid).prescription_months == 12, oid
     assert cat.get("harcelement_moral_en_ligne").prescription_start == "last_act"
     assert cat.get("harcelement_moral_en_ligne").prescription_months == 72

@@ -99,7 +99,11 @@ def test_reminders_custom_offsets() -> None:
 
 @pytest.mark.parametrize(
     ("d", "text"),
-    [(date(2026, 11, 23), "23 novembre 2026"), (date(2027, 2, 1), "1er février 2027"), (date(2026, 8, 15), "15 août 2026")],
+    [
+        (date(2026, 11, 23), "23 novembre 2026"),
+        (date(2027, 2, 1), "1er février 2027"),
+        (date(2026, 8, 15), "15 août 2026"),
+    ],
 )
 def test_format_date_fr(d: date, text: str) -> None:
     assert format_date_fr(d) == text

@@ -87,7 +87,11 @@ def test_secrecy_case_and_unknown_author_status() -> None:
     assert any("DPO" in w for w in q.warnings)  # a leaked patient's data: the establishment, not 3018
     assert not any("orienter vers le 3018" in w for w in q.warnings)
     unknown = replace(case, context=replace(case.context, author_is_doctor=None))
-    c = next(c for c in qualify(unknown, msgs, finds).candidates if c.offence.id == "violation_secret_professionnel")
+    c = next(
+        c
+        for c in qualify(unknown, msgs, finds).candidates
+        if c.offence.id == "violation_secret_professionnel"
+    )
     assert c.strength == "possible" and any("médecin" in t for t in c.to_establish)
     not_doctor = replace(case, context=replace(case.context, author_is_doctor=False))
     assert not _ids(qualify(not_doctor, msgs, finds)) & {"violation_secret_professionnel", "deonto_secret"}

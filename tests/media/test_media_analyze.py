@@ -34,7 +34,9 @@ def test_face_found_in_astronaut_not_in_coins(media_set: Path) -> None:
     photo = r.hit("patient_photo")
     assert photo is not None and photo.regions
     # Eileen Collins' face lies around x 150-310, y 50-220 in skimage's astronaut picture.
-    assert any(150 <= reg.x + reg.width / 2 <= 310 and 50 <= reg.y + reg.height / 2 <= 220 for reg in photo.regions)
+    assert any(
+        150 <= reg.x + reg.width / 2 <= 310 and 50 <= reg.y + reg.height / 2 <= 220 for reg in photo.regions
+    )
     for neg in ("neg_coins.png", "neg_rocket.png", "chart_0.png"):
         assert "patient_photo" not in analyze_file(media_set / neg, options=NO_OCR).categories(), neg
 
@@ -45,7 +47,11 @@ def test_exif_gps_and_device(media_set: Path) -> None:
     assert gps.details["exif"]["gps"]["latitude"] == pytest.approx(48.8566, abs=1e-3)
     assert gps.details["exif"]["gps"]["longitude"] == pytest.approx(2.3522, abs=1e-3)
     device = analyze_file(media_set / "exif_device_grass.jpg", options=NO_OCR).hit("exif_location")
-    assert device is not None and device.severity == Severity.LOW and device.details["exif"]["make"] == "FictiPhone"
+    assert (
+        device is not None
+        and device.severity == Severity.LOW
+        and device.details["exif"]["make"] == "FictiPhone"
+    )
     assert analyze_file(media_set / "noexif_cell.jpg", options=NO_OCR).hit("exif_location") is None
 
 

@@ -38,13 +38,20 @@ def _check_not_worse(media_set: Path, files: list[str]) -> list[str]:
     labels = {item.file: set(item.categories) for item in load_labels(media_set)}
     differ = []
     for name in files:
-        fast, full = analyze_file(media_set / name, options=CASCADE), analyze_file(media_set / name, options=FULL)
+        fast, full = (
+            analyze_file(media_set / name, options=CASCADE),
+            analyze_file(media_set / name, options=FULL),
+        )
         assert not fast.errors and not full.errors, (name, fast.errors, full.errors)
         if _summary(fast) == _summary(full):
             continue
         differ.append(name)
         for cat in fast.categories() ^ full.categories():
-            assert (cat in fast.categories()) == (cat in labels[name]), (name, cat, "cascade worse than full path")
+            assert (cat in fast.categories()) == (cat in labels[name]), (
+                name,
+                cat,
+                "cascade worse than full path",
+            )
     return differ
 
 
@@ -89,9 +96,14 @@ def test_ocr_skipped_on_text_free_photos(media_set: Path, monkeypatch: pytest.Mo
 def test_haar_runs_only_when_nudenet_sees_no_face(media_set: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     counter = _Counter(vision.haar_faces)
     monkeypatch.setattr(vision, "haar_faces", counter)
-    assert "patient_photo" in analyze_file(media_set / "astronaut.png", options=Options(ocr=False)).categories()
+    assert (
+        "patient_photo" in analyze_file(media_set / "astronaut.png", options=Options(ocr=False)).categories()
+    )
     assert counter.calls == 0
-    assert "patient_photo" not in analyze_file(media_set / "neg_coins.png", options=Options(ocr=False)).categories()
+    assert (
+        "patient_photo"
+        not in analyze_file(media_set / "neg_coins.png", options=Options(ocr=False)).categories()
+    )
     assert counter.calls == 1
 
 
@@ -111,7 +123,10 @@ def test_text_region_and_ocr_of_a_region_keep_picture_coordinates(record_png: Pa
     assert 200 <= word.x < 200 + record.width and 300 <= word.y < 300 + record.height
 
 
-@pytest.mark.skipif(ocr_mod._libtesseract() is None or "tesseract" not in ocr_mod.available_engines(), reason="no libtesseract")
+@pytest.mark.skipif(
+    ocr_mod._libtesseract() is None or "tesseract" not in ocr_mod.available_engines(),
+    reason="no libtesseract",
+)
 def test_in_process_tesseract_reads_like_the_program(record_png: Path) -> None:
     img = Image.open(record_png).convert("RGB")
     img = img.resize((img.width * 2, img.height * 2), Image.Resampling.LANCZOS)
@@ -123,10 +138,14 @@ def test_in_process_tesseract_reads_like_the_program(record_png: Path) -> None:
     assert words(ocr_mod._tesseract_tsv(img)) == words(ocr_mod._tesseract_cli(img))
 
 
-def test_analyze_files_in_order_and_each_attachment_once(media_set: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_analyze_files_in_order_and_each_attachment_once(
+    media_set: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     names = ["neg_coins.png", "ct_phi.dcm", "exif_gps_rocket.jpg"]
     done: list[tuple[int, int]] = []
-    reports = analyze_files([media_set / n for n in names], options=Options(ocr=False), progress=lambda d, t: done.append((d, t)))
+    reports = analyze_files(
+        [media_set / n for n in names], options=Options(ocr=False), progress=lambda d, t: done.append((d, t))
+    )
     assert [Path(r.path).name for r in reports] == names
     assert [sorted(r.categories()) for r in reports] == [[], ["dicom_phi"], ["exif_location"]]
     assert done == [(1, 3), (2, 3), (3, 3)]
@@ -137,8 +156,14 @@ def test_analyze_files_in_order_and_each_attachment_once(media_set: Path, monkey
     att = Attachment(name="a.png", media_type="image/png", path=str(media_set / "astronaut.png"))
     msgs = [
         Message(
-            source="t", community_id="g", community_name="G", message_id=f"m{i}", author=Author("a", "A"),
-            created_at=datetime(2024, 5, 1, tzinfo=UTC), text="", attachments=(att, att),
+            source="t",
+            community_id="g",
+            community_name="G",
+            message_id=f"m{i}",
+            author=Author("a", "A"),
+            created_at=datetime(2024, 5, 1, tzinfo=UTC),
+            text="",
+            attachments=(att, att),
         )  # fmt: skip
         for i in range(3)
     ]
@@ -166,8 +191,14 @@ def test_worker_processes_give_the_same_reports(media_set: Path) -> None:
     pooled = MediaDetector(ocr=False, nudenet=False, jobs=2)
     found = {(f.message_uid, f.category) for f in pooled.detect(batch)}
     assert pooled._pool is not None  # kept for the next batch: workers keep their models
-    assert found == {(f.message_uid, f.category) for f in MediaDetector(ocr=False, nudenet=False).detect(batch)}
-    assert found == {(batch[1].uid, "dicom_phi"), (batch[2].uid, "exif_location"), (batch[3].uid, "patient_photo")}
+    assert found == {
+        (f.message_uid, f.category) for f in MediaDetector(ocr=False, nudenet=False).detect(batch)
+    }
+    assert found == {
+        (batch[1].uid, "dicom_phi"),
+        (batch[2].uid, "exif_location"),
+        (batch[3].uid, "patient_photo"),
+    }
     pooled._pool.shutdown()
 
 
@@ -175,7 +206,18 @@ def test_media_check_cli_jobs_and_bad_file(media_set: Path, tmp_path: Path) -> N
     from veilleur.cli import app
 
     runner = CliRunner()
-    ok = runner.invoke(app, ["media-check", "--json", "--no-ocr", "-j", "1", str(media_set / "ct_phi.dcm"), str(media_set / "neg_coins.png")])
+    ok = runner.invoke(
+        app,
+        [
+            "media-check",
+            "--json",
+            "--no-ocr",
+            "-j",
+            "1",
+            str(media_set / "ct_phi.dcm"),
+            str(media_set / "neg_coins.png"),
+        ],
+    )
     assert ok.exit_code == 0, ok.output
     out = json.loads(ok.output[ok.output.index("[") :])
     assert [item["kind"] for item in out] == ["dicom", "png"]

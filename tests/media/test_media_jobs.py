@@ -71,7 +71,9 @@ def test_auto_pool_only_for_a_batch_worth_it(media_set: Path, monkeypatch: pytes
     assert started == [2]
 
 
-def test_scan_takes_detector_options_from_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_scan_takes_detector_options_from_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from veilleur import pipeline
     from veilleur.config import load_settings
     from veilleur.detect.base import DetectorRegistry
@@ -95,13 +97,19 @@ def test_scan_takes_detector_options_from_the_settings(tmp_path: Path, monkeypat
     assert seen["media"]["jobs"] == 1 and seen["media"]["ocr"] is False
 
 
-def test_screening_uses_the_coarser_haar_pyramid_and_redaction_the_fine_one(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_screening_uses_the_coarser_haar_pyramid_and_redaction_the_fine_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import numpy as np
 
     from veilleur.detect.media import vision
 
     calls: list[tuple[int, float]] = []
-    monkeypatch.setattr(vision, "haar_faces", lambda rgb, max_side=vision.DETECT_MAX_SIDE, step=1.1: calls.append((max_side, step)) or [])
+    monkeypatch.setattr(
+        vision,
+        "haar_faces",
+        lambda rgb, max_side=vision.DETECT_MAX_SIDE, step=1.1: calls.append((max_side, step)) or [],
+    )
     rgb = np.zeros((64, 64, 3), dtype=np.uint8)
     vision.analyse_pixels(rgb, use_nudenet=False, cascade=True)
     vision.analyse_pixels(rgb, use_nudenet=False, cascade=False)

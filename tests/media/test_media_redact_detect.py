@@ -35,8 +35,12 @@ def test_image_redaction_blurs_face_and_strips_exif(media_set: Path, tmp_path: P
     after = analyze_file(red.output, options=Options(ocr=False))
     assert "patient_photo" not in after.categories()
     r = before.regions[0]
-    a = np.asarray(Image.open(media_set / "astronaut.png").convert("RGB"), dtype=float)[r.y : r.y + r.height, r.x : r.x + r.width]
-    b = np.asarray(Image.open(red.output).convert("RGB"), dtype=float)[r.y : r.y + r.height, r.x : r.x + r.width]
+    a = np.asarray(Image.open(media_set / "astronaut.png").convert("RGB"), dtype=float)[
+        r.y : r.y + r.height, r.x : r.x + r.width
+    ]
+    b = np.asarray(Image.open(red.output).convert("RGB"), dtype=float)[
+        r.y : r.y + r.height, r.x : r.x + r.width
+    ]
     assert np.abs(a - b).mean() > 10  # the face pixels really changed
     gps = redact_file(media_set / "exif_gps_rocket.jpg", tmp_path)
     assert not Image.open(gps.output).getexif()

@@ -31,8 +31,16 @@ class KeywordDetector:
             i = m.text.find(self.word)
             if i >= 0:
                 out.append(
-                    Finding(m.uid, self.name, self.version, "insult", "medium", 0.7, spans=(Span(i, i + len(self.word), "insult", self.word),),
-                            excerpt=m.text[:80])
+                    Finding(
+                        m.uid,
+                        self.name,
+                        self.version,
+                        "insult",
+                        "medium",
+                        0.7,
+                        spans=(Span(i, i + len(self.word), "insult", self.word),),
+                        excerpt=m.text[:80],
+                    )
                 )
         return out
 

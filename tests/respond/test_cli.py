@@ -21,7 +21,9 @@ SETS = ["--set", "name=Dr Aline Verdier", "--set", "email=a.verdier@example.org"
 def _write(tmp_path: Path, factory) -> Path:  # type: ignore[no-untyped-def]
     case, msgs, finds = factory()
     p = tmp_path / f"{case.id}.json"
-    p.write_text(json.dumps(casefile_to_dict(CaseFile(case, msgs, finds)), ensure_ascii=False), encoding="utf-8")
+    p.write_text(
+        json.dumps(casefile_to_dict(CaseFile(case, msgs, finds)), ensure_ascii=False), encoding="utf-8"
+    )
     return p
 
 
@@ -44,7 +46,9 @@ def test_steps_persist_in_the_case_file(tmp_path: Path) -> None:
     f = _write(tmp_path, harassment_case)
     r = runner.invoke(app, ["case", "step", "case-raid-1", "plainte", "done", "--file", str(f)])
     assert isinstance(r.exception, InputError)  # evidence first
-    r = runner.invoke(app, ["case", "step", "case-raid-1", "preuves", "done", "--file", str(f), "--note", "captures"])
+    r = runner.invoke(
+        app, ["case", "step", "case-raid-1", "preuves", "done", "--file", str(f), "--note", "captures"]
+    )
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["case", "playbook", "--file", str(f), "--json"])
     view = json.loads(r.output)
@@ -107,7 +111,12 @@ def test_store_round_trip(tmp_path: Path) -> None:
     r = runner.invoke(app, ["case", "playbook", "case-raid-1", "--json"])
     assert next(s for s in json.loads(r.output)["steps"] if s["id"] == "preuves")["status"] == "done"
     out = tmp_path / "notice.md"
-    assert runner.invoke(app, ["document", "dsa_notice", "--case", "case-raid-1", "-o", str(out), *SETS]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["document", "dsa_notice", "--case", "case-raid-1", "-o", str(out), *SETS]
+        ).exit_code
+        == 0
+    )
     assert "SHA-256" in out.read_text(encoding="utf-8")
     r = runner.invoke(app, ["deadlines", "--within", "3m", "--today", "2026-12-01", "--json"])
     assert "case-raid-1" in r.output
@@ -117,9 +126,13 @@ def test_store_round_trip(tmp_path: Path) -> None:
 
 def test_case_interrupt_restarts_press_deadlines_and_refuses_a_plain_complaint(tmp_path: Path) -> None:
     f = _write(tmp_path, harassment_case)
-    r = runner.invoke(app, ["case", "interrupt", "--file", str(f), "--date", "2026-12-15", "--act", "plainte_simple"])
+    r = runner.invoke(
+        app, ["case", "interrupt", "--file", str(f), "--date", "2026-12-15", "--act", "plainte_simple"]
+    )
     assert isinstance(r.exception, InputError) and "plainte simple" in str(r.exception)
-    r = runner.invoke(app, ["case", "interrupt", "--file", str(f), "--date", "2026-12-15", "--act", "citation"])
+    r = runner.invoke(
+        app, ["case", "interrupt", "--file", str(f), "--date", "2026-12-15", "--act", "citation"]
+    )
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["case", "qualify", "--file", str(f), "--json"])
     days = {d["key"]: d["last_day"] for d in json.loads(r.output)["deadlines"]}
@@ -130,7 +143,9 @@ def test_document_command_warns_before_printing_a_home_address(tmp_path: Path) -
     f = _write(tmp_path, harassment_case)
     out = tmp_path / "notice.md"
     home = [s for s in SETS if s != "address_kind=professional"] + ["--set", "address_kind=home"]
-    home = [x for i, x in enumerate(home) if not (x == "--set" and i + 1 < len(home) and home[i + 1] == "--set")]
+    home = [
+        x for i, x in enumerate(home) if not (x == "--set" and i + 1 < len(home) and home[i + 1] == "--set")
+    ]
     r = runner.invoke(app, ["document", "dsa_notice", "--file", str(f), "-o", str(out), *home])
     assert r.exit_code == 0, r.output
     assert "HOME address" in r.output

@@ -18,7 +18,8 @@ from veilleur.taxonomy import Severity
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "demo"
 pytestmark = pytest.mark.skipif(
-    not (DEMO / "cases.yaml").exists() or not (DEMO / "facebook-export").exists(), reason="demo data not built"
+    not (DEMO / "cases.yaml").exists() or not (DEMO / "facebook-export").exists(),
+    reason="demo data not built",
 )
 PARTIES = {
     "name": "Dr Hélène Marchetti", "email": "h.marchetti@example.org",
@@ -57,7 +58,10 @@ def _store_with_demo():  # type: ignore[no-untyped-def]
         uid = stable_id("facebook", community, row["message_id"], prefix="m_")
         findings += [Finding(uid, "gold", "demo", c, Severity.HIGH, 1.0) for c in row["categories"]]
     store.save_findings(findings)
-    assert sorted(create_demo_cases(store, DEMO / "cases.yaml")) == ["demo-harcelement-marchetti", "demo-secret-medical-mineurs"]
+    assert sorted(create_demo_cases(store, DEMO / "cases.yaml")) == [
+        "demo-harcelement-marchetti",
+        "demo-secret-medical-mineurs",
+    ]
     assert create_demo_cases(store, DEMO / "cases.yaml") == []  # idempotent
     return store
 
@@ -69,13 +73,23 @@ def test_demo_cases_end_to_end(tmp_path: Path) -> None:
 
     store = _store_with_demo()
     expected = {
-        "demo-harcelement-marchetti": {"harcelement_moral_en_ligne", "injure_non_publique", "menaces", "deonto_confraternite"},
+        "demo-harcelement-marchetti": {
+            "harcelement_moral_en_ligne",
+            "injure_non_publique",
+            "menaces",
+            "deonto_confraternite",
+        },
         "demo-secret-medical-mineurs": {"violation_secret_professionnel", "deonto_secret"},
     }
-    refused = {("demo-secret-medical-mineurs", "demande_effacement"), ("demo-secret-medical-mineurs", "droit_de_reponse")}
+    refused = {
+        ("demo-secret-medical-mineurs", "demande_effacement"),
+        ("demo-secret-medical-mineurs", "droit_de_reponse"),
+    }
     for case_id, must in expected.items():
         cf = load_casefile(store, case_id)
-        assert all(m.url and m.url.startswith("https://www.facebook.com/groups/") for m in cf.messages)  # permalinks kept
+        assert all(
+            m.url and m.url.startswith("https://www.facebook.com/groups/") for m in cf.messages
+        )  # permalinks kept
         s = summarize(cf)
         assert must <= set(s.qualification.offence_ids()), case_id
         assert s.deadlines and s.playbook.next_step is not None
@@ -99,7 +113,11 @@ def test_demo_cases_end_to_end(tmp_path: Path) -> None:
                 text = generate_document(cf, kind, parties, fmt)[0].decode("utf-8")
                 # A1: between « and » on a quote line, exactly one message's words, nothing else.
                 quotes = QUOTE.findall(text)
-                assert all(q in texts.values() for q in quotes), (case_id, kind, [q for q in quotes if q not in texts.values()])
+                assert all(q in texts.values() for q in quotes), (
+                    case_id,
+                    kind,
+                    [q for q in quotes if q not in texts.values()],
+                )
                 assert not re.search(r"»\S", text.replace("»,", "» ").replace("».", "» ").replace("»)", "» "))
                 if "secret" in case_id:
                     assert quotes == [], (kind, quotes)  # A3: a patient's story is never quoted

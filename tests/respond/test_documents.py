@@ -70,7 +70,9 @@ def test_every_document_renders_complete(name: str, kind: str) -> None:
         assert "secret médical" in md and "None" not in md
         return
     if kind == "mise_en_demeure":
-        cf.messages = [m for m in cf.messages if m.author.name == "Nuit Blanche"] if name == "raid" else cf.messages
+        cf.messages = (
+            [m for m in cf.messages if m.author.name == "Nuit Blanche"] if name == "raid" else cf.messages
+        )
         cf.evidence = [e for e in cf.evidence if e.source in {m.uid for m in cf.messages}]
     for text in (md, txt):
         assert "None" not in text and "{{" not in text and ":::" not in text
@@ -107,8 +109,10 @@ def test_dsa_notice_has_every_article_16_2_element() -> None:
     assert "localisation exacte (art. 16, § 2, b) et raisons (art. 16, § 2, a)" in text
     assert "https://www.facebook.com/groups/4410/posts/9001" in text  # (b) exact URL
     assert "Nom : Dr Aline Verdier" in text and "Adresse électronique : a.verdier@example.org" in text  # (c)
-    assert "Je déclare de bonne foi que les informations et allégations contenues dans la présente " \
-           "notification sont exactes et complètes." in text  # (d)
+    assert (
+        "Je déclare de bonne foi que les informations et allégations contenues dans la présente "
+        "notification sont exactes et complètes." in text
+    )  # (d)
     assert "art. 29 al. 2 et 33 al. 2" in text  # legal ground cited
     assert "art. 18" in text  # a threat: ask the platform to inform the authorities
 
@@ -134,8 +138,11 @@ def test_ordre_document_has_two_purposes() -> None:
 def test_missing_mandatory_fields_are_named() -> None:
     with pytest.raises(DocumentError, match=r"sender\.email.*opts\.court_city"):
         render(
-            "plainte_procureur", _cf(harassment_case), Parties(name="X", address="1 rue A", opts={"address_kind": "lawyer"}),
-            "md", now=NOW,
+            "plainte_procureur",
+            _cf(harassment_case),
+            Parties(name="X", address="1 rue A", opts={"address_kind": "lawyer"}),
+            "md",
+            now=NOW,
         )
     with pytest.raises(DocumentError, match="unknown document kind"):
         render("lettre_au_pere_noel", _cf(harassment_case), PARTIES, "md", now=NOW)

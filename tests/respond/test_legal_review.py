@@ -43,13 +43,22 @@ def _md(kind: str, cf: CaseFile, parties: Parties) -> str:
 def test_each_reporter_role_has_its_wording() -> None:
     cf = _cf(harassment_case)
     victim = _md("plainte_procureur", cf, _p(address_kind="professional"))
-    assert "ai l'honneur de porter plainte" in victim and "partie civile" in victim and "## Préjudice" in victim
+    assert (
+        "ai l'honneur de porter plainte" in victim and "partie civile" in victim and "## Préjudice" in victim
+    )
     third = _md("plainte_procureur", cf, _p(address_kind="professional", reporter_role="third_party"))
     assert "article 40" in third and "pas personnellement victime" in third
     assert "partie civile" not in third and "Préjudice" not in third and "mon honneur" not in third
     assert "Signalement de faits" in third  # object line
-    mod = _md("plainte_procureur", cf, _p(address_kind="professional", reporter_role="moderator", signatory="Léa Roussel"))
-    assert "Je soussigné(e) Léa Roussel, agissant pour l'équipe de modération" in mod and "partie civile" not in mod
+    mod = _md(
+        "plainte_procureur",
+        cf,
+        _p(address_kind="professional", reporter_role="moderator", signatory="Léa Roussel"),
+    )
+    assert (
+        "Je soussigné(e) Léa Roussel, agissant pour l'équipe de modération" in mod
+        and "partie civile" not in mod
+    )
     mandated = _md(
         "plainte_procureur", cf,
         _p(address_kind="professional", reporter_role="mandated", principal="Mme Nadia Ferrand", mandate_date="2026-11-02"),
@@ -75,7 +84,13 @@ def test_cnil_letter_of_a_moderator_is_a_report_not_an_article_17_claim() -> Non
 )
 def test_refused_role_combinations_are_clear_errors(kind: str, role: str, factory) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(DocumentError, match=kind):
-        render(kind, _cf(factory), _p(address_kind="professional", reporter_role=role, signatory="X Y", respondent="Nuit Blanche"), "md", now=NOW)
+        render(
+            kind,
+            _cf(factory),
+            _p(address_kind="professional", reporter_role=role, signatory="X Y", respondent="Nuit Blanche"),
+            "md",
+            now=NOW,
+        )
 
 
 def test_mandate_and_signatory_are_required() -> None:
@@ -94,10 +109,17 @@ def test_home_address_needs_confirmation_in_a_raid_and_is_warned_about() -> None
     cf = _cf(harassment_case)
     with pytest.raises(DocumentError, match="professional_address"):
         render("mise_en_demeure", cf, _p(respondent="Nuit Blanche"), "md", now=NOW)
-    data, warnings = render_checked("mise_en_demeure", cf, _p(respondent="Nuit Blanche", address_kind="home"), "md", now=NOW)
+    data, warnings = render_checked(
+        "mise_en_demeure", cf, _p(respondent="Nuit Blanche", address_kind="home"), "md", now=NOW
+    )
     assert "12 rue des Lilas" in data.decode("utf-8") and any("HOME address" in w for w in warnings)
-    lawyer = _md("plainte_procureur", cf, _p(lawyer_address="Cabinet Maître Roux, 2 quai Turenne, 44000 Nantes"))
-    assert "12 rue des Lilas" not in lawyer and "J'élis domicile au cabinet de mon conseil, Cabinet Maître Roux" in lawyer
+    lawyer = _md(
+        "plainte_procureur", cf, _p(lawyer_address="Cabinet Maître Roux, 2 quai Turenne, 44000 Nantes")
+    )
+    assert (
+        "12 rue des Lilas" not in lawyer
+        and "J'élis domicile au cabinet de mon conseil, Cabinet Maître Roux" in lawyer
+    )
     assert "J'élis domicile" in lawyer
     # Outside raid/threat/doxxing cases the address is printed as given.
     assert "12 rue des Lilas" in _md("dsa_notice", _cf(secrecy_case), _p())
@@ -113,7 +135,9 @@ def test_url_is_required_for_platform_notices() -> None:
         with pytest.raises(DocumentError, match=r"no URL for message\(s\) 7001"):
             render(kind, cf, no_placeholder, "md", now=NOW)
         assert "[URL À COMPLÉTER AVANT ENVOI]" in _md(kind, cf, _p())
-    assert "https://www.facebook.com/groups/4410/posts/9001" in _md("dsa_notice", _cf(harassment_case), _p(address_kind="home"))
+    assert "https://www.facebook.com/groups/4410/posts/9001" in _md(
+        "dsa_notice", _cf(harassment_case), _p(address_kind="home")
+    )
 
 
 # -- A8, A12, A9, A11 -----------------------------------------------------------------------------
@@ -214,14 +238,20 @@ def test_a_pcpc_does_not_restart_a_contravention_and_wording_follows_the_kind() 
     case, msgs, f = secrecy_case()
     f = [Finding(msgs[0].uid, "text_harm", "1", "insult", Severity.MEDIUM, 0.9)]
     case = replace(
-        case, kind="raid", finding_ids=(f[0].id,), context=replace(case.context, community_size=40, author_is_doctor=False)
+        case,
+        kind="raid",
+        finding_ids=(f[0].id,),
+        context=replace(case.context, community_size=40, author_is_doctor=False),
     )
     q = qualify(case, msgs, f, now=NOW, interruptions=[Interruption(date(2027, 1, 10), "pcpc")])
     c = next(c for c in q.candidates if c.offence.id == "injure_non_publique")
     assert not c.start_basis.startswith("acte interruptif")  # CPP art. 85: no PCPC for a contravention
     assert any("CPP art. 85" in w for w in q.warnings)
     note = next(d for d in case_deadlines(q) if d.key == "injure_non_publique").notes[0]
-    assert "citation directe devant le tribunal de police" in note and "constitution de partie civile n'est ouverte" in note
+    assert (
+        "citation directe devant le tribunal de police" in note
+        and "constitution de partie civile n'est ouverte" in note
+    )
 
 
 # -- D1, D2 and A3's fail-closed re-check --------------------------------------------------------
@@ -234,13 +264,23 @@ def test_public_reply_is_checked_for_patient_information() -> None:
     with pytest.raises(DocumentError, match="divulg"):
         render("reponse_pacifique", cf, _p(public_reply=bad), "md", now=NOW)
     with pytest.raises(DocumentError, match="reponse_pacifique"):  # no identifier, but a minor's IVG
-        render("reponse_pacifique", cf, _p(public_reply="Votre fille a bien eu son IVG dans les délais."), "md", now=NOW)
+        render(
+            "reponse_pacifique",
+            cf,
+            _p(public_reply="Votre fille a bien eu son IVG dans les délais."),
+            "md",
+            now=NOW,
+        )
 
 
 def test_erasure_request_cites_articles_17_and_12() -> None:
     text = _md("demande_effacement", _cf(harassment_case), _p(address_kind="professional"))
     assert "Article 17" in text and "article 12, § 3" in text and "un mois" in text
-    minor = _md("demande_effacement", _cf(secrecy_case), _p(reporter_role="mandated", principal="les parents de l'enfant", mandate_date="2026-12-02"))
+    minor = _md(
+        "demande_effacement",
+        _cf(secrecy_case),
+        _p(reporter_role="mandated", principal="les parents de l'enfant", mandate_date="2026-12-02"),
+    )
     assert "article 51, II" in minor.lower() or "Article 51, II" in minor
 
 
@@ -251,7 +291,12 @@ def test_a_document_that_still_identifies_a_patient_is_refused() -> None:
         check_no_redisclosure(markup, cf, [("Enzo Marchand", "PERSON")], [])
     with pytest.raises(DocumentError, match="combinaison identifiante"):
         check_no_redisclosure(markup, cf, [], [])
-    check_no_redisclosure("Publication révélant des informations de santé sur un patient identifiable.\n", cf, [("Enzo Marchand", "PERSON")], [])
+    check_no_redisclosure(
+        "Publication révélant des informations de santé sur un patient identifiable.\n",
+        cf,
+        [("Enzo Marchand", "PERSON")],
+        [],
+    )
 
 
 def test_every_document_is_re_analysed_even_outside_a_secrecy_case() -> None:
@@ -260,12 +305,27 @@ def test_every_document_is_re_analysed_even_outside_a_secrecy_case() -> None:
 
     def leaky() -> tuple[Case, list, list[Finding]]:  # type: ignore[type-arg]
         case, msgs, finds = harassment_case()
-        msgs[1] = replace(msgs[1], text="Elle a tué un patient l'an dernier (IPP 80012345) et a tout caché, allez tous lui dire.")
+        msgs[1] = replace(
+            msgs[1],
+            text="Elle a tué un patient l'an dernier (IPP 80012345) et a tout caché, allez tous lui dire.",
+        )
         return case, msgs, finds
 
     with pytest.raises(DocumentError, match=r"80012345"):
-        render("dsa_notice", _cf(leaky), _p(professional_address="3 place du Marché, 44000 Nantes"), "md", now=NOW)
-    render("dsa_notice", _cf(harassment_case), _p(professional_address="3 place du Marché, 44000 Nantes"), "md", now=NOW)  # the same case without it goes through
+        render(
+            "dsa_notice",
+            _cf(leaky),
+            _p(professional_address="3 place du Marché, 44000 Nantes"),
+            "md",
+            now=NOW,
+        )
+    render(
+        "dsa_notice",
+        _cf(harassment_case),
+        _p(professional_address="3 place du Marché, 44000 Nantes"),
+        "md",
+        now=NOW,
+    )  # the same case without it goes through
 
 
 def test_a_nir_with_a_wrong_key_is_refused_in_a_document() -> None:

@@ -24,7 +24,9 @@ def _view(case, msgs, finds, events=(), now=NOW):  # type: ignore[no-untyped-def
 
 
 def _ev(step: str, status: str, at: datetime) -> Event:
-    return Event(id=0, case_id="", at=at, actor="tester", kind="playbook.step", data={"step": step, "status": status})
+    return Event(
+        id=0, case_id="", at=at, actor="tester", kind="playbook.step", data={"step": step, "status": status}
+    )
 
 
 def test_playbook_data_is_complete() -> None:
@@ -57,7 +59,9 @@ def test_next_step_moves_with_history() -> None:
     view = _view(case, msgs, finds, done)
     assert view.next_step is not None and view.next_step.step.id != "signalement_plateforme"
     cnil = next(s for s in view.steps if s.step.id == "cnil")
-    assert cnil.blocked_by == ("demande_effacement",) and cnil.earliest is None  # D2: the RGPD request comes first
+    assert (
+        cnil.blocked_by == ("demande_effacement",) and cnil.earliest is None
+    )  # D2: the RGPD request comes first
     view = _view(case, msgs, finds, [*done, _ev("demande_effacement", "done", t)])
     cnil = next(s for s in view.steps if s.step.id == "cnil")
     assert cnil.earliest == date(2026, 12, 23)  # one month after the erasure request
@@ -76,7 +80,9 @@ def test_secrecy_case_steps() -> None:
     applicable = {s.step.id for s in view.checklist()}
     assert {"preuves", "ordre", "action_civile", "retirer_publication", "informer_dpo"} <= applicable
     assert "pharos" not in applicable and "droit_de_reponse" not in applicable  # closed group
-    assert "mineur_3018" not in applicable  # 3018 is for minors targeted by online violence, not leaked patients
+    assert (
+        "mineur_3018" not in applicable
+    )  # 3018 is for minors targeted by online violence, not leaked patients
 
 
 def test_lawful_review_gets_neutral_and_peaceful_levels() -> None:
@@ -114,8 +120,14 @@ def test_transitions() -> None:
 
 def test_naive_event_times_from_sqlite_are_accepted() -> None:
     case, msgs, finds = harassment_case()
-    naive = Event(id=0, case_id="", at=datetime(2026, 11, 23, 8, 0), actor="x", kind="playbook.step",
-                  data={"step": "preuves", "status": "done"})
+    naive = Event(
+        id=0,
+        case_id="",
+        at=datetime(2026, 11, 23, 8, 0),
+        actor="x",
+        kind="playbook.step",
+        data={"step": "preuves", "status": "done"},
+    )
     view = _view(case, msgs, finds, [naive])
     assert next(s for s in view.steps if s.step.id == "preuves").status == "done"
     assert replace(case).id == case.id

@@ -19,7 +19,9 @@ runner = CliRunner()
 
 
 def test_redact_text_json() -> None:
-    res = runner.invoke(app, ["redact", "Kevin, 8 ans, de Mauriac, fièvre.", "--json", "--date", "2025-03-24"])
+    res = runner.invoke(
+        app, ["redact", "Kevin, 8 ans, de Mauriac, fièvre.", "--json", "--date", "2025-03-24"]
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert "Kevin" not in data["text"] and "Mauriac" not in data["text"]
@@ -59,4 +61,8 @@ def test_redact_offers_to_remove_kept_names() -> None:
     err = getattr(res, "stderr", "") or res.output
     assert "names kept: Julie" in err and "--staff" in err
     removed = runner.invoke(app, ["redact", text, "--staff"])
-    assert removed.exit_code == 0 and "Julie" not in removed.stdout and "names kept" not in (getattr(removed, "stderr", "") or "")
+    assert (
+        removed.exit_code == 0
+        and "Julie" not in removed.stdout
+        and "names kept" not in (getattr(removed, "stderr", "") or "")
+    )

@@ -63,14 +63,26 @@ def test_header_acronyms_are_not_names() -> None:
 
 
 def test_redaction_removes_nir_with_wrong_key_cli() -> None:
-    res = runner.invoke(app, ["redact", "NIR 2 77 03 15 014 022 45, patiente revue aux urgences", "--date", "2025-03-24"])
+    res = runner.invoke(
+        app, ["redact", "NIR 2 77 03 15 014 022 45, patiente revue aux urgences", "--date", "2025-03-24"]
+    )
     assert res.exit_code == 0, res.output
     assert "014 022" not in res.output and "[NIR supprimé]" in res.output
 
 
 def test_redaction_of_a_pasted_header() -> None:
     out = redact_text(HEADER, "fr").text
-    for gone in ("DUPONT", "Marie", "LEROY", "8001234567", "2301234567", "2048", "Acacias", "33000", "12/03/1985"):
+    for gone in (
+        "DUPONT",
+        "Marie",
+        "LEROY",
+        "8001234567",
+        "2301234567",
+        "2048",
+        "Acacias",
+        "33000",
+        "12/03/1985",
+    ):
         assert gone not in out, out
     assert "douleur thoracique" in out and "Cardiologie" in out
 
@@ -135,8 +147,13 @@ def test_dev_clinical_set_floors() -> None:
 def test_eval_cli_with_file(tmp_path: Path) -> None:
     p = tmp_path / "set.jsonl"
     text = "Patient : DUPONT Marie, IPP 8001234567, pneumopathie."
-    row = {"id": "x", "text": text, "lang": "fr", "identifying": True,
-           "entities": [{"start": 10, "end": 22, "label": "PERSON"}, {"start": 28, "end": 38, "label": "IPP"}]}
+    row = {
+        "id": "x",
+        "text": text,
+        "lang": "fr",
+        "identifying": True,
+        "entities": [{"start": 10, "end": 22, "label": "PERSON"}, {"start": 28, "end": 38, "label": "IPP"}],
+    }
     p.write_text(json.dumps(row) + "\n", encoding="utf-8")
     res = runner.invoke(app, ["eval", "secrecy", str(p), "--json"])
     assert res.exit_code == 0, res.output

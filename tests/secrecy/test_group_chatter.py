@@ -43,7 +43,9 @@ CASES: list[tuple[str, bool]] = [
 def test_group_chatter_precision_and_recall() -> None:
     texts = [t for t, _ in CASES]
     gold = [g for _, g in CASES]
-    pred = [a.identifying and a.health_context for a in analyze_texts(texts, members=["Julie Roux", "Paul Petit"])]
+    pred = [
+        a.identifying and a.health_context for a in analyze_texts(texts, members=["Julie Roux", "Paul Petit"])
+    ]
     tp = sum(p and g for p, g in zip(pred, gold, strict=True))
     fp = [t for (t, g), p in zip(CASES, pred, strict=True) if p and not g]
     fn = [t for (t, g), p in zip(CASES, pred, strict=True) if g and not p]
@@ -60,8 +62,15 @@ def test_member_named_in_thread_is_not_a_patient_but_patient_with_same_name_is()
     def msg(mid: str, text: str, who: Author) -> Message:
         from datetime import UTC, datetime
 
-        return Message(source="test", community_id="g", community_name="g", message_id=mid, author=who,
-                       created_at=datetime(2026, 1, 1, tzinfo=UTC), text=text)
+        return Message(
+            source="test",
+            community_id="g",
+            community_name="g",
+            message_id=mid,
+            author=who,
+            created_at=datetime(2026, 1, 1, tzinfo=UTC),
+            text=text,
+        )
 
     batch = [
         msg("1", "Question sur une patiente diabétique : metformine ou pas ?", other),
@@ -76,7 +85,11 @@ def test_member_named_in_thread_is_not_a_patient_but_patient_with_same_name_is()
 @pytest.mark.parametrize(
     ("text", "absent", "present"),
     [
-        ("La fille du pharmacien de Peyrat-le-Château, 19 ans, est venue pour une IVG.", ["19 ans", "pharmacien", "Peyrat"], ["jeune adulte", "IVG"]),
+        (
+            "La fille du pharmacien de Peyrat-le-Château, 19 ans, est venue pour une IVG.",
+            ["19 ans", "pharmacien", "Peyrat"],
+            ["jeune adulte", "IVG"],
+        ),
         ("Patient de 18 ans admis aux urgences pour une fracture.", ["18 ans"], ["jeune adulte", "fracture"]),
     ],
 )

@@ -83,7 +83,9 @@ def test_ages(text: str, age: str) -> None:
     assert ("AGE", age) in labels("age", text)
 
 
-@pytest.mark.parametrize("text", ["fièvre depuis 3 ans", "il y a 2 ans", "traitement pendant 6 mois", "tous les 3 ans"])
+@pytest.mark.parametrize(
+    "text", ["fièvre depuis 3 ans", "il y a 2 ans", "traitement pendant 6 mois", "tous les 3 ans"]
+)
 def test_durations_are_not_ages(text: str) -> None:
     assert labels("age", text) == []
 

@@ -58,7 +58,9 @@ def test_detector_emits_findings() -> None:
     det = create_detector("secrecy")
     msgs = [
         Message("csv", "g", "G", str(i), Author("a", "A"), datetime(2025, 3, 1, tzinfo=UTC), t)
-        for i, t in enumerate(["Kevin, 8 ans, de Mauriac, hospitalisé pour une fièvre.", "Bonne garde à tous !"])
+        for i, t in enumerate(
+            ["Kevin, 8 ans, de Mauriac, hospitalisé pour une fièvre.", "Bonne garde à tous !"]
+        )
     ]
     findings = det.detect(msgs)
     assert [f.message_uid for f in findings] == [msgs[0].uid]

@@ -18,7 +18,9 @@ def test_cache_returns_the_same_and_skips_the_finders(monkeypatch: pytest.Monkey
     monkeypatch.setattr(engine, "_finder_results", lambda t, *a, **k: calls.append(t) or real(t, *a, **k))
     again = analyze_texts([text, text])
     assert calls == []
-    assert [(s.start, s.end, s.label) for s in again[0].spans] == [(s.start, s.end, s.label) for s in first.spans]
+    assert [(s.start, s.end, s.label) for s in again[0].spans] == [
+        (s.start, s.end, s.label) for s in first.spans
+    ]
     assert again[1].risk == first.risk
 
 
@@ -50,8 +52,13 @@ def test_gate_keeps_every_decision_on_clinical_fragments(name: str) -> None:
     engine._cache.clear()
     gated = analyze_texts(texts, gate=True)
     full = analyze_texts(texts)
+
     def decision(a):  # type: ignore[no-untyped-def]  # what the detector emits a finding on
-        return a.identifying, a.health_context and a.risk in ("medium", "high"), a.risk if a.health_context else None
+        return (
+            a.identifying,
+            a.health_context and a.risk in ("medium", "high"),
+            a.risk if a.health_context else None,
+        )
 
     assert [decision(a) for a in gated] == [decision(a) for a in full]
 

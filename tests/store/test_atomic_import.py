@@ -51,7 +51,9 @@ def _kill_during_import(db_url: str, tmp_path: Path) -> None:
     dummy.write_bytes(b"x")
     script = tmp_path / "child.py"
     script.write_text(CHILD)
-    proc = subprocess.Popen([sys.executable, str(script), db_url, str(marker), str(dummy)], env=os.environ.copy())
+    proc = subprocess.Popen(
+        [sys.executable, str(script), db_url, str(marker), str(dummy)], env=os.environ.copy()
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         if marker.exists() and marker.read_text() and int(marker.read_text() or 0) >= 5000:

@@ -42,7 +42,12 @@ def test_raw_record_kept_verbatim_and_times_utc(store: Store) -> None:
 
 
 def test_thread_reconstruction(store: Store) -> None:
-    msgs = [msg(1, "post"), msg(2, "reply", parent=1), msg(3, "reply to reply", parent=2), msg(4, "other post")]
+    msgs = [
+        msg(1, "post"),
+        msg(2, "reply", parent=1),
+        msg(3, "reply to reply", parent=2),
+        msg(4, "other post"),
+    ]
     import_messages(store, msgs)
     thread = store.thread(msgs[2].uid)
     assert [m.message_id for m in thread] == ["m1", "m2", "m3"]
@@ -51,12 +56,24 @@ def test_thread_reconstruction(store: Store) -> None:
 def test_findings_upsert_keeps_human_decision(store: Store) -> None:
     m = msg(1, "la grosse de la 12")
     import_messages(store, [m])
-    f = Finding(m.uid, "t", "1", "discrimination:body_weight", Severity.HIGH, 0.8, spans=(Span(3, 9, "body", "grosse"),))
+    f = Finding(
+        m.uid,
+        "t",
+        "1",
+        "discrimination:body_weight",
+        Severity.HIGH,
+        0.8,
+        spans=(Span(3, 9, "body", "grosse"),),
+    )
     store.save_findings([f])
     store.set_finding_status(f.id, "dismissed", actor="modo", note="faux positif")
     store.save_findings([Finding(m.uid, "t", "2", "discrimination:body_weight", Severity.MEDIUM, 0.6)])
     [sf] = store.list_findings()
-    assert sf.status == "dismissed" and sf.finding.detector_version == "2" and sf.finding.score == pytest.approx(0.6)
+    assert (
+        sf.status == "dismissed"
+        and sf.finding.detector_version == "2"
+        and sf.finding.score == pytest.approx(0.6)
+    )
     assert store.list_findings(status="open") == []
     assert store.list_findings(min_severity=Severity.HIGH) == []
     [entry] = store.audit_log(action="finding.dismissed")
@@ -83,7 +100,14 @@ def test_cases_events_and_audit(store: Store) -> None:
     m = msg(1, "menace")
     import_messages(store, [m])
     c = store.create_case(
-        Case("", "Harcèlement du Dr X", "harassment", m.community_uid, (m.uid,), context=CaseContext(public=False, community_size=80)),
+        Case(
+            "",
+            "Harcèlement du Dr X",
+            "harassment",
+            m.community_uid,
+            (m.uid,),
+            context=CaseContext(public=False, community_size=80),
+        ),
         actor="admin",
     )
     assert c.id.startswith("case_") and c.context.community_size == 80 and c.created_at is not None

@@ -78,7 +78,9 @@ def test_moderation_action_writes_nothing_when_its_last_step_fails(
     assert len(queries.decisions(store)) == 1 and store.get_finding(f.id).status == "actioned"
 
 
-def test_escalation_writes_no_case_when_its_last_step_fails(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_escalation_writes_no_case_when_its_last_step_fails(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     f = _finding(store)
     monkeypatch.setattr(store, "set_finding_status", _boom)  # the last step: marking the findings escalated
     with pytest.raises(Injected):
@@ -91,25 +93,47 @@ def test_escalation_writes_no_case_when_its_last_step_fails(store: Store, monkey
     assert store.get_finding(f.id).status == "escalated"
 
 
-def test_sealed_item_and_its_case_event_commit_together(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sealed_item_and_its_case_event_commit_together(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     f = _finding(store)
-    case = store.create_case(Case(id="", title="t", kind="message", community_uid=None, message_uids=(f.message_uid,)), "modo")
+    case = store.create_case(
+        Case(id="", title="t", kind="message", community_uid=None, message_uids=(f.message_uid,)), "modo"
+    )
     events_before = len(store.case_events(case.id))
     vault = Vault(store)
     doc = vault.put_bytes(b"capture", "capture.txt", "original")
     monkeypatch.setattr(store, "add_case_event", _boom)  # the last step: the case history entry
     with pytest.raises(Injected):
-        vault.add_item(kind="file", description="d", source="s", files=[doc], primary_role="original",
-                       captured_at=datetime.now(UTC), actor="modo", case_id=case.id)
+        vault.add_item(
+            kind="file",
+            description="d",
+            source="s",
+            files=[doc],
+            primary_role="original",
+            captured_at=datetime.now(UTC),
+            actor="modo",
+            case_id=case.id,
+        )
     monkeypatch.undo()
     assert _count(store, EvidenceItemRow) == 0 and _count(store, LedgerEntryRow) == 0
     assert len(store.case_events(case.id)) == events_before
-    item = vault.add_item(kind="file", description="d", source="s", files=[doc], primary_role="original",
-                          captured_at=datetime.now(UTC), actor="modo", case_id=case.id)
+    item = vault.add_item(
+        kind="file",
+        description="d",
+        source="s",
+        files=[doc],
+        primary_role="original",
+        captured_at=datetime.now(UTC),
+        actor="modo",
+        case_id=case.id,
+    )
     assert [e.data.get("item_id") for e in store.case_events(case.id)[events_before:]] == [item.id]
 
 
-def test_login_session_and_its_audit_row_commit_together(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_login_session_and_its_audit_row_commit_together(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     auth.add_user(store, "alice", "a long enough password 1", "moderator")
     monkeypatch.setattr(store, "audit", _boom)  # the last step: the "login" audit row
     with pytest.raises(Injected):
@@ -120,7 +144,9 @@ def test_login_session_and_its_audit_row_commit_together(store: Store, monkeypat
     assert sid and _count(store, SessionRow) == 1 and store.audit_log(action="login")[0].actor == "alice"
 
 
-def test_password_change_its_ended_sessions_and_audit_row_commit_together(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_password_change_its_ended_sessions_and_audit_row_commit_together(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     auth.add_user(store, "bob", "the first long password", "moderator")
     auth.log_in(store, "bob", ip="127.0.0.1")
     auth.log_in(store, "bob", ip="127.0.0.2")
@@ -137,8 +163,9 @@ def test_password_change_its_ended_sessions_and_audit_row_commit_together(store:
 
 
 @pytest.mark.parametrize("change", ["add_user", "set_role", "set_disabled", "create_token", "revoke_token"])
-def test_account_changes_and_their_audit_rows_commit_together(store: Store, monkeypatch: pytest.MonkeyPatch,
-                                                              change: str) -> None:
+def test_account_changes_and_their_audit_rows_commit_together(
+    store: Store, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
     from veilleur.accounts.models import ApiTokenRow, UserRow
 
     auth.add_user(store, "carol", "a long enough password 2", "moderator")

@@ -14,8 +14,12 @@ from veilleur.taxonomy import Severity
 
 def msg(text: str, i: int = 0) -> Message:
     return Message(
-        source="test", community_id="g1", community_name="Groupe", message_id=f"m{i}",
-        author=Author(id=f"a{i}", name=f"Auteur {i}"), created_at=datetime(2026, 3, 1, 12, i % 60, tzinfo=UTC),
+        source="test",
+        community_id="g1",
+        community_name="Groupe",
+        message_id=f"m{i}",
+        author=Author(id=f"a{i}", name=f"Auteur {i}"),
+        created_at=datetime(2026, 3, 1, 12, i % 60, tzinfo=UTC),
         text=text,
     )
 
@@ -36,16 +40,31 @@ def test_registered_as_default(monkeypatch: pytest.MonkeyPatch, tmp_path: object
 
 
 def test_language_per_message() -> None:
-    assert detect_languages(["la patiente est arrivée ce matin", "the patient arrived this morning"]) == ["fr", "en"]
+    assert detect_languages(["la patiente est arrivée ce matin", "the patient arrived this morning"]) == [
+        "fr",
+        "en",
+    ]
 
 
 @pytest.mark.parametrize(
     ("harmful", "benign", "category"),
     [
-        ("la grosse de la 12 a encore sonné, quelle baleine", "patiente obèse, IMC 42, diabète", "discrimination:body_weight"),
-        ("le Dr Martin est une sale tapette", "le Dr Martin est gay, son mari l'attendait", "discrimination:sexual_orientation"),
+        (
+            "la grosse de la 12 a encore sonné, quelle baleine",
+            "patiente obèse, IMC 42, diabète",
+            "discrimination:body_weight",
+        ),
+        (
+            "le Dr Martin est une sale tapette",
+            "le Dr Martin est gay, son mari l'attendait",
+            "discrimination:sexual_orientation",
+        ),
         ("l'interne est un vrai connard", "l'interne m'a traité de connard, je suis choqué", "insult"),
-        ("the nurse is a fucking retard", "Down syndrome, annual cardiac follow-up", "discrimination:disability_health"),
+        (
+            "the nurse is a fucking retard",
+            "Down syndrome, annual cardiac follow-up",
+            "discrimination:disability_health",
+        ),
     ],
 )
 def test_hard_pairs(analyzer: TextHarmAnalyzer, harmful: str, benign: str, category: str) -> None:
@@ -56,8 +75,11 @@ def test_hard_pairs(analyzer: TextHarmAnalyzer, harmful: str, benign: str, categ
 
 def test_findings_have_spans_scores_explanation() -> None:
     det = TextHarmDetector()
-    messages = [msg("Le Dr Martin est un connard, je sais où tu habites", 1), msg("Garde calme, merci à tous", 2),
-                msg("", 3)]
+    messages = [
+        msg("Le Dr Martin est un connard, je sais où tu habites", 1),
+        msg("Garde calme, merci à tous", 2),
+        msg("", 3),
+    ]
     findings = det.detect(messages)
     cats = {f.category for f in findings}
     assert {"insult", "threat"} <= cats

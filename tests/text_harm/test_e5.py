@@ -131,8 +131,9 @@ def test_stage_scores_shape_range_and_determinism(stage: E5Stage) -> None:
     assert stage.predict_proba(["mot " * 1250]).shape == (1, len(stage.categories))
 
 
-def test_cascade_switch_is_off_by_default_and_turns_the_e5_stage_on(monkeypatch: pytest.MonkeyPatch,
-                                                                  stage: E5Stage) -> None:
+def test_cascade_switch_is_off_by_default_and_turns_the_e5_stage_on(
+    monkeypatch: pytest.MonkeyPatch, stage: E5Stage
+) -> None:
     policy = det.load_policy()
     assert policy.get("semantic_stage", "use") == "use"
     assert isinstance(det.load_semantic_stage(policy), SemanticHead)
@@ -142,10 +143,16 @@ def test_cascade_switch_is_off_by_default_and_turns_the_e5_stage_on(monkeypatch:
     an = det.TextHarmAnalyzer()
     assert an.semantic is stage
     # the e5 stage's own routing (policy `e5_cascade`) replaces the USE stage's
-    assert an.fast_clear == float(policy["e5_cascade"]["fast_clear"]) != float(policy["cascade"]["fast_clear"])
+    assert (
+        an.fast_clear == float(policy["e5_cascade"]["fast_clear"]) != float(policy["cascade"]["fast_clear"])
+    )
     assert det.TextHarmAnalyzer(semantic=False).fast_clear == float(policy["cascade"]["fast_clear"])
-    res = an.analyze(["Ces gens-là, il faudrait tous les renvoyer chez eux, ce sont des parasites",
-                      "Réunion de service jeudi à 14h en salle B"])
+    res = an.analyze(
+        [
+            "Ces gens-là, il faudrait tous les renvoyer chez eux, ce sont des parasites",
+            "Réunion de service jeudi à 14h en salle B",
+        ]
+    )
     assert an.routing["semantic"] + an.routing["fast"] == 2
     assert not res[1].flagged(an.thresholds)
     # the e5 stage unavailable (wheel or file missing): the USE heads take over

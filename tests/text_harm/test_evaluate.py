@@ -18,7 +18,9 @@ def test_compute_metrics_by_hand() -> None:
     fs = frozenset
     gold = [fs({"insult"}), fs({"insult", "threat"}), fs(), fs(), fs({"threat"})]
     pred = [fs({"insult"}), fs({"insult"}), fs({"insult"}), fs(), fs({"threat"})]
-    m = compute_metrics(gold, pred, ["insult", "threat"], ["a", "a", "b", "b", None], [False, False, True, False, False])
+    m = compute_metrics(
+        gold, pred, ["insult", "threat"], ["a", "a", "b", "b", None], [False, False, True, False, False]
+    )
     # insult: tp 2 (rows 0,1), fp 1 (row 2), fn 0 -> P 2/3, R 1, F1 0.8
     assert m["per_category"]["insult"]["precision"] == pytest.approx(2 / 3, abs=1e-4)
     assert m["per_category"]["insult"]["recall"] == 1.0
@@ -64,8 +66,15 @@ def test_evaluate_file_csv_with_stub(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     m = evaluate_file(f, StubAnalyzer())
-    assert m["per_category"]["insult"] == {"tp": 1, "fp": 1, "fn": 1, "support": 2, "precision": 0.5,
-                                          "recall": 0.5, "f1": 0.5}
+    assert m["per_category"]["insult"] == {
+        "tp": 1,
+        "fp": 1,
+        "fn": 1,
+        "support": 2,
+        "precision": 0.5,
+        "recall": 0.5,
+        "f1": 0.5,
+    }
     assert m["per_category"]["threat"]["recall"] == 0.5
     assert m["clinical_vs_harmful"]["clinical"]["flagged"] == 1
     assert m["per_functionality"]["direct"]["accuracy"] == pytest.approx(2 / 3, abs=1e-4)
@@ -181,8 +190,10 @@ def test_public_heldout_read_in_place(tmp_path: Path) -> None:
 
     root = tmp_path / "shared"
     (root / "ftr-racism-fr").mkdir(parents=True)
-    texts = [f"message numéro {i} flag:discrimination:origin_race" if i % 2 else f"message numéro {i}"
-             for i in range(200)]
+    texts = [
+        f"message numéro {i} flag:discrimination:origin_race" if i % 2 else f"message numéro {i}"
+        for i in range(200)
+    ]
     lines = ["text,label"] + [f"{t},{i % 2}" for i, t in enumerate(texts)]
     (root / "ftr-racism-fr" / "ftr_racism_fr.csv").write_text("\n".join(lines), encoding="utf-8")
     rows = public_heldout_rows(root)
@@ -198,8 +209,12 @@ def test_public_heldout_read_in_place(tmp_path: Path) -> None:
 def test_cli_public_needs_data_or_file(tmp_path: Path) -> None:
     from veilleur.cli import app
 
-    r = CliRunner().invoke(app, ["eval", "text-harm", "--public", "--shared-data", str(tmp_path), "--fast-only"])
-    assert r.exit_code != 0 and isinstance(r.exception, InputError)  # printed as one line by veilleur.cli.main
+    r = CliRunner().invoke(
+        app, ["eval", "text-harm", "--public", "--shared-data", str(tmp_path), "--fast-only"]
+    )
+    assert r.exit_code != 0 and isinstance(
+        r.exception, InputError
+    )  # printed as one line by veilleur.cli.main
     assert "no public data set" in str(r.exception)
     r = CliRunner().invoke(app, ["eval", "text-harm"])
     assert r.exit_code == 2

@@ -13,8 +13,27 @@ from veilleur.detect.text_harm.detector import TextHarmAnalyzer, create  # noqa:
 from veilleur.detect.text_harm.hf import HFClassifier  # noqa: E402
 from veilleur.errors import InputError  # noqa: E402
 
-VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "le", "la", "patient", "est", "un", "connard", "gros",
-         "merci", "garde", "the", "is", "idiot", "##s", "de"]
+VOCAB = [
+    "[PAD]",
+    "[UNK]",
+    "[CLS]",
+    "[SEP]",
+    "[MASK]",
+    "le",
+    "la",
+    "patient",
+    "est",
+    "un",
+    "connard",
+    "gros",
+    "merci",
+    "garde",
+    "the",
+    "is",
+    "idiot",
+    "##s",
+    "de",
+]
 LABELS = {0: "neutral", 1: "toxic", 2: "hate_race"}
 
 
@@ -26,8 +45,15 @@ def make_model(path: Path, multi_label: bool = False) -> Path:
     vocab.write_text("\n".join(VOCAB) + "\n", encoding="utf-8")
     tok = BertTokenizer(str(vocab), do_lower_case=True)
     config = BertConfig(
-        vocab_size=len(VOCAB), hidden_size=16, num_hidden_layers=2, num_attention_heads=2, intermediate_size=32,
-        max_position_embeddings=64, num_labels=3, id2label=LABELS, label2id={v: k for k, v in LABELS.items()},
+        vocab_size=len(VOCAB),
+        hidden_size=16,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+        num_labels=3,
+        id2label=LABELS,
+        label2id={v: k for k, v in LABELS.items()},
         problem_type="multi_label_classification" if multi_label else "single_label_classification",
     )
     torch.manual_seed(0)
@@ -79,8 +105,9 @@ def test_combined_with_tier1(model_dir: Path, label_map: Path) -> None:
     assert replaced.scores["insult"] == pytest.approx(t2["insult"])
 
 
-def test_factory_reads_hf_options(model_dir: Path, label_map: Path, monkeypatch: pytest.MonkeyPatch,
-                                  tmp_path: Path) -> None:
+def test_factory_reads_hf_options(
+    model_dir: Path, label_map: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("VEILLEUR_HOME", str(tmp_path))
     det = create(hf_model=str(model_dir), hf_labels=str(label_map))
     assert det.analyzer.hf is not None

@@ -34,8 +34,13 @@ def test_normalized_offsets_point_into_source() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Le Dr Martin est un connard", "Le Dr Martin est un c*nnard", "Le Dr Martin est un c o n n a r d",
-     "LE DR MARTIN EST UN CONNAAARD", "le dr martin est un c0nn4rd"],
+    [
+        "Le Dr Martin est un connard",
+        "Le Dr Martin est un c*nnard",
+        "Le Dr Martin est un c o n n a r d",
+        "LE DR MARTIN EST UN CONNAAARD",
+        "le dr martin est un c0nn4rd",
+    ],
 )
 def test_obfuscated_insults_hit(text: str) -> None:
     lex = load_lexicon()
@@ -87,18 +92,29 @@ def test_language_filter_keeps_french_words_out_of_english() -> None:
 
 @pytest.mark.parametrize(
     ("text", "term"),
-    [("quel bougnuole celui-là", "bougnoule"),  # two letters swapped
-     ("sale pouffase", "pouffiasse"),  # a letter dropped
-     ("espèce de salearabe", "sale arabe"),  # words run together
-     ("quel con\u200bnard", "connard"),  # an invisible character inside the word
-     ("quel соnnard", "connard")],  # Cyrillic look-alike letters
+    [
+        ("quel bougnuole celui-là", "bougnoule"),  # two letters swapped
+        ("sale pouffase", "pouffiasse"),  # a letter dropped
+        ("espèce de salearabe", "sale arabe"),  # words run together
+        ("quel con\u200bnard", "connard"),  # an invisible character inside the word
+        ("quel соnnard", "connard"),
+    ],  # Cyrillic look-alike letters
 )
 def test_spelling_variants_still_match(text: str, term: str) -> None:
     lex = load_lexicon()
     assert term in [h.entry.term for h in lex.match(text, "fr")]
 
 
-@pytest.mark.parametrize("text", ["une consultation difficile", "les supporters du club", "il a pourtant raison",
-                                  "examen des organes génitaux normal"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "une consultation difficile",
+        "les supporters du club",
+        "il a pourtant raison",
+        "examen des organes génitaux normal",
+    ],
+)
 def test_spelling_variants_do_not_invent_terms(text: str) -> None:
-    assert not [h for h in load_lexicon().match(text, "fr") if h.factor >= 0.5 and h.entry.categories.get("insult")]
+    assert not [
+        h for h in load_lexicon().match(text, "fr") if h.factor >= 0.5 and h.entry.categories.get("insult")
+    ]

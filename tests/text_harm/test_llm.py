@@ -52,7 +52,9 @@ def make_handler(state: FakeLLM) -> type[BaseHTTPRequestHandler]:
                 content = "Sure! The message is insulting."
             elif state.mode == "wrong_type":
                 content = json.dumps({"scores": {"insult": "high"}, "rationale": "x"})
-            payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]}).encode()
+            payload = json.dumps(
+                {"choices": [{"message": {"role": "assistant", "content": content}}]}
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
@@ -118,8 +120,10 @@ class FixedTier1(TextHarmAnalyzer):
         self.fixed = fixed
 
     def _tier1(self, texts: list[str], langs: list[str]) -> list[Analysis]:
-        return [Analysis(text=t, lang="fr", scores={c: 0.0 for c in MODEL_CATEGORIES} | {"insult": self.fixed[t]})
-                for t in texts]
+        return [
+            Analysis(text=t, lang="fr", scores={c: 0.0 for c in MODEL_CATEGORIES} | {"insult": self.fixed[t]})
+            for t in texts
+        ]
 
 
 def test_cascade_only_uncertain_and_within_budget(server: tuple[str, FakeLLM]) -> None:
@@ -145,7 +149,9 @@ def test_nothing_configured_means_no_judge(monkeypatch: pytest.MonkeyPatch) -> N
     assert judge_from_settings(lambda key, default=None: default) is None
 
 
-def test_configured_by_toml(server: tuple[str, FakeLLM], monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+def test_configured_by_toml(
+    server: tuple[str, FakeLLM], monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
     url, state = server
     (tmp_path / "veilleur.toml").write_text(
         f'[text_harm]\nllm_endpoint = "{url}"\nllm_model = "judge-1"\nllm_budget = 3\n', encoding="utf-8"

@@ -61,9 +61,18 @@ def test_ordinary_chatter_false_positive_rate() -> None:
     flagged = cm["clinical"]["flagged"] + cm["other_benign"]["flagged"]
     assert flagged / len(benign) <= 0.02, m["errors"]
     assert m["any_harm"]["precision"] >= 0.85 and m["any_harm"]["recall"] >= 0.6
-    msgs = [Message(source="test", community_id="g", community_name="Groupe", message_id=f"m{i}",
-                    author=Author(id="a", name="A"), created_at=datetime(2026, 1, 1, tzinfo=UTC), text=r.text)
-            for i, r in enumerate(benign)]
+    msgs = [
+        Message(
+            source="test",
+            community_id="g",
+            community_name="Groupe",
+            message_id=f"m{i}",
+            author=Author(id="a", name="A"),
+            created_at=datetime(2026, 1, 1, tzinfo=UTC),
+            text=r.text,
+        )
+        for i, r in enumerate(benign)
+    ]
     assert not [f for f in TextHarmDetector().detect(msgs) if f.severity >= Severity.CRITICAL]
 
 
@@ -88,12 +97,26 @@ def test_demo_corpus_figures() -> None:
         if line.strip():
             d = json.loads(line)
             labels[d["message_id"]] = set(d.get("categories", []))
-    msgs = [m for m in FacebookAdapter().read(SourceTree.open(DEMO / "facebook-export"), ImportOptions())
-            if m.message_id in labels]
+    msgs = [
+        m
+        for m in FacebookAdapter().read(SourceTree.open(DEMO / "facebook-export"), ImportOptions())
+        if m.message_id in labels
+    ]
     findings = TextHarmDetector().detect(msgs)
     flagged = {f.message_uid for f in findings}
-    harmful = {m.uid for m in msgs if labels[m.message_id] - {"patient_identifiable_text", "patient_photo",
-                                                              "dicom_phi", "exif_location", "text_in_image", "raid"}}
+    harmful = {
+        m.uid
+        for m in msgs
+        if labels[m.message_id]
+        - {
+            "patient_identifiable_text",
+            "patient_photo",
+            "dicom_phi",
+            "exif_location",
+            "text_in_image",
+            "raid",
+        }
+    }
     assert len(flagged & harmful) / max(len(harmful), 1) >= 0.5
     # issue 11 target: demo harmful P >= 0.95 (merged main had 0.88: three messages flagged by text_harm alone)
     assert len(flagged & harmful) / max(len(flagged), 1) >= 0.95

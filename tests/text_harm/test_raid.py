@@ -11,21 +11,40 @@ from veilleur.taxonomy import Severity
 T0 = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
 
 
-def m(i: int, author: str, text: str, minutes: float, parent: str | None = None, community: str = "g1") -> Message:
-    return Message(source="test", community_id=community, community_name="Groupe", message_id=f"m{i}",
-                   author=Author(id=author.lower().replace(" ", "_"), name=author),
-                   created_at=T0 + timedelta(minutes=minutes), text=text, parent_id=parent)
+def m(
+    i: int, author: str, text: str, minutes: float, parent: str | None = None, community: str = "g1"
+) -> Message:
+    return Message(
+        source="test",
+        community_id=community,
+        community_name="Groupe",
+        message_id=f"m{i}",
+        author=Author(id=author.lower().replace(" ", "_"), name=author),
+        created_at=T0 + timedelta(minutes=minutes),
+        text=text,
+        parent_id=parent,
+    )
 
 
 def harm(msg: Message, category: str = "insult", score: float = 0.9) -> Finding:
-    return Finding(message_uid=msg.uid, detector="text_harm", detector_version="1", category=category,
-                   severity=Severity.MEDIUM, score=score)
+    return Finding(
+        message_uid=msg.uid,
+        detector="text_harm",
+        detector_version="1",
+        category=category,
+        severity=Severity.MEDIUM,
+        score=score,
+    )
 
 
-def thread(n_authors: int, spacing_min: float, category: str = "insult") -> tuple[list[Message], list[Finding]]:
+def thread(
+    n_authors: int, spacing_min: float, category: str = "insult"
+) -> tuple[list[Message], list[Finding]]:
     root = m(0, "Dr Claire Martin", "Voici mon retour sur la garde d'hier", 0)
-    replies = [m(i, f"Troll {i}", f"t'es une incapable {i}", 10 + i * spacing_min, parent="m0")
-               for i in range(1, n_authors + 1)]
+    replies = [
+        m(i, f"Troll {i}", f"t'es une incapable {i}", 10 + i * spacing_min, parent="m0")
+        for i in range(1, n_authors + 1)
+    ]
     return [root, *replies], [harm(r, category) for r in replies]
 
 
@@ -64,8 +83,10 @@ def test_benign_replies_do_not_count() -> None:
 
 
 def test_raid_by_naming_the_same_person_across_posts() -> None:
-    msgs = [m(i, f"Anonyme {i}", f"Le Dr Girard est un boucher, allez lui mettre 1 étoile ({i})", i * 30)
-            for i in range(1, 6)]
+    msgs = [
+        m(i, f"Anonyme {i}", f"Le Dr Girard est un boucher, allez lui mettre 1 étoile ({i})", i * 30)
+        for i in range(1, 6)
+    ]
     msgs.append(m(9, "Passant", "Le Dr Girard m'a bien soigné", 40))
     finds = [harm(x, "harassment") for x in msgs[:5]]
     raids = detect_raids(msgs, finds)

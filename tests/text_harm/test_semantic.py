@@ -58,7 +58,9 @@ def test_semantic_tier_ships_and_loads() -> None:
     assert p[0, head.categories.index("_any")] > p[1, head.categories.index("_any")]
 
 
-def test_hate_without_insult_words_found_by_the_cascade(cascade: TextHarmAnalyzer, fast: TextHarmAnalyzer) -> None:
+def test_hate_without_insult_words_found_by_the_cascade(
+    cascade: TextHarmAnalyzer, fast: TextHarmAnalyzer
+) -> None:
     found = [bool(a.flagged(cascade.thresholds)) for a in cascade.analyze(HATE)]
     old = [bool(a.flagged(fast.thresholds)) for a in fast.analyze(HATE)]
     # révision 4 found 3 of 5 (semantic tier only above fast 0.2); révision 5 routes them all: measured 5 of 5
@@ -80,7 +82,9 @@ def test_counter_speech_clinical_and_chatter_not_flagged(cascade: TextHarmAnalyz
 
 
 def test_ground_is_reported(cascade: TextHarmAnalyzer) -> None:
-    a = cascade.analyze(["Les homosexuels ne devraient pas avoir le droit d'élever des enfants, c'est contre nature"])[0]
+    a = cascade.analyze(
+        ["Les homosexuels ne devraient pas avoir le droit d'élever des enfants, c'est contre nature"]
+    )[0]
     assert "discrimination:sexual_orientation" in a.flagged(cascade.thresholds)
 
 
@@ -117,8 +121,10 @@ def test_without_the_encoder_the_fast_tier_still_runs(monkeypatch: pytest.Monkey
 
 def test_eval_reports_tiers_and_routing(tmp_path: Path) -> None:
     f = tmp_path / "x.jsonl"
-    rows = [{"text": HATE[0], "labels": ["discrimination:religion"], "phenomenon": "hate_plain"},
-            {"text": NOT_HATE[2], "labels": [], "phenomenon": "neutral"}]
+    rows = [
+        {"text": HATE[0], "labels": ["discrimination:religion"], "phenomenon": "hate_plain"},
+        {"text": NOT_HATE[2], "labels": [], "phenomenon": "neutral"},
+    ]
     f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     m = evaluate_file(f, TextHarmAnalyzer())
     assert set(m["tiers"]) == {"fast", "cascade"}
@@ -190,21 +196,26 @@ def _analysis(text: str, top: float) -> object:
 def test_low_band_needs_a_surer_semantic_tier() -> None:
     """Révision 5: what the fast tier barely scored goes to the semantic tier, whose bars are higher there."""
     table = {
-        "rien vu, sémantique moyen": (0.1, 0.7, 0.7),   # fast 0.01: under low_band -> needs 0.8 / 0.8
+        "rien vu, sémantique moyen": (0.1, 0.7, 0.7),  # fast 0.01: under low_band -> needs 0.8 / 0.8
         "rien vu, sémantique sûr": (0.1, 0.9, 0.95),
-        "doute, sémantique moyen": (0.1, 0.7, 0.7),     # fast 0.3: ordinary bars (0.6, gate 0.5)
-        "doute, any seul": (0.3, 0.4, 0.97),            # ground unclear: "_any" alone, ordinary band only
+        "doute, sémantique moyen": (0.1, 0.7, 0.7),  # fast 0.3: ordinary bars (0.6, gate 0.5)
+        "doute, any seul": (0.3, 0.4, 0.97),  # ground unclear: "_any" alone, ordinary band only
         "rien vu, any seul": (0.3, 0.4, 0.97),
-        "sûr": (0.0, 0.0, 0.0),                          # fast 0.97: never routed
-        "insulte citée": (0.1, 0.0, 0.01),               # lexicon 0.8, head sure it is harmless: vetoed
-        "insulte réelle": (0.1, 0.0, 0.3),               # lexicon 0.8, head unsure: the term counts
+        "sûr": (0.0, 0.0, 0.0),  # fast 0.97: never routed
+        "insulte citée": (0.1, 0.0, 0.01),  # lexicon 0.8, head sure it is harmless: vetoed
+        "insulte réelle": (0.1, 0.0, 0.3),  # lexicon 0.8, head unsure: the term counts
     }
     an = TextHarmAnalyzer(semantic=_StubHead(table))
     an.low_band, an.low_semantic_min, an.low_any_gate, an.low_any_threshold = 0.2, 0.8, 0.8, float("inf")
     an.semantic_min, an.any_gate, an.any_threshold, an.fast_clear = 0.6, 0.5, 0.9, 0.0
     an.fast_confident, an.lexicon_veto = 0.95, 0.05
-    tops = {"doute, sémantique moyen": 0.3, "doute, any seul": 0.3, "sûr": 0.97, "insulte citée": 0.8,
-            "insulte réelle": 0.8}
+    tops = {
+        "doute, sémantique moyen": 0.3,
+        "doute, any seul": 0.3,
+        "sûr": 0.97,
+        "insulte citée": 0.8,
+        "insulte réelle": 0.8,
+    }
     res = [_analysis(t, tops.get(t, 0.01)) for t in table]
     for a in res:
         if a.text.startswith("insulte"):

@@ -39,11 +39,24 @@ class FakeHarm:
     def detect(self, batch: Sequence[Message]) -> list[Finding]:
         out = []
         for m in batch:
-            for pattern, cat, sev in ((r"connard", "insult", Severity.MEDIUM), (r"je vais te tuer", "threat", Severity.CRITICAL)):
+            for pattern, cat, sev in (
+                (r"connard", "insult", Severity.MEDIUM),
+                (r"je vais te tuer", "threat", Severity.CRITICAL),
+            ):
                 for mt in re.finditer(pattern, m.text, flags=re.I):
-                    out.append(Finding(message_uid=m.uid, detector=self.name, detector_version=self.version, category=cat,
-                                       severity=sev, score=0.9, explanation=f"motif « {pattern} »",
-                                       spans=(Span(mt.start(), mt.end(), cat, mt.group(0)),), excerpt=m.text[:120]))
+                    out.append(
+                        Finding(
+                            message_uid=m.uid,
+                            detector=self.name,
+                            detector_version=self.version,
+                            category=cat,
+                            severity=sev,
+                            score=0.9,
+                            explanation=f"motif « {pattern} »",
+                            spans=(Span(mt.start(), mt.end(), cat, mt.group(0)),),
+                            excerpt=m.text[:120],
+                        )
+                    )
         return out
 
 
@@ -60,9 +73,17 @@ class FakeImage:
                 if a.path and a.media_type.startswith("image/"):
                     with Image.open(a.path) as im:
                         w, h = im.size
-                    out.append(Finding(message_uid=m.uid, detector=self.name, detector_version=self.version,
-                                       category="patient_photo", severity=Severity.HIGH, score=0.8,
-                                       regions=(Region(a.sha256 or "", 0, 0, w // 2, h // 2, "face"),)))
+                    out.append(
+                        Finding(
+                            message_uid=m.uid,
+                            detector=self.name,
+                            detector_version=self.version,
+                            category="patient_photo",
+                            severity=Severity.HIGH,
+                            score=0.8,
+                            regions=(Region(a.sha256 or "", 0, 0, w // 2, h // 2, "face"),),
+                        )
+                    )
         return out
 
 
@@ -119,12 +140,29 @@ class World:
     image_sha: str
 
 
-def _msg(mid: str, author: tuple[str, str], text: str, hours_ago: float, parent: str | None = None,
-         reactions: dict[str, int] | None = None, attachments: tuple[Attachment, ...] = ()) -> Message:
-    return Message(source="test", community_id="grp1", community_name="Groupe Médecins Test", message_id=mid,
-                   author=Author(*author), created_at=NOW - timedelta(hours=hours_ago), text=text,
-                   kind="comment" if parent else "post", parent_id=parent, reactions=reactions or {},
-                   attachments=attachments, raw={"id": mid, "text": text})
+def _msg(
+    mid: str,
+    author: tuple[str, str],
+    text: str,
+    hours_ago: float,
+    parent: str | None = None,
+    reactions: dict[str, int] | None = None,
+    attachments: tuple[Attachment, ...] = (),
+) -> Message:
+    return Message(
+        source="test",
+        community_id="grp1",
+        community_name="Groupe Médecins Test",
+        message_id=mid,
+        author=Author(*author),
+        created_at=NOW - timedelta(hours=hours_ago),
+        text=text,
+        kind="comment" if parent else "post",
+        parent_id=parent,
+        reactions=reactions or {},
+        attachments=attachments,
+        raw={"id": mid, "text": text},
+    )
 
 
 def sp(m: Message, sub: str, label: str) -> Span:
@@ -136,39 +174,126 @@ def build_world(home: Path, settings_toml: str = "") -> World:
     home.mkdir(parents=True, exist_ok=True)
     (home / "veilleur.toml").write_text(
         '[api]\ntext_detectors = ["fake_harm"]\nimage_detectors = ["fake_image"]\nscan_detectors = ["fake_harm"]\n'
-        + settings_toml, encoding="utf-8")
+        + settings_toml,
+        encoding="utf-8",
+    )
     settings = load_settings(home=home, db_url=f"sqlite:///{home / 'v.sqlite'}")
     store = Store.open(settings)
     png = face_png()
     sha = store.blobs.put_bytes(png)
     sha = sha if isinstance(sha, str) else getattr(sha, "sha256", str(sha))
-    brute, troll, doc, nice = ("a1", "Jean Brute"), ("a2", "Paul Troll"), ("a3", "Dr Claire Fictive"), ("a4", "Anne Calme")
+    brute, troll, doc, nice = (
+        ("a1", "Jean Brute"),
+        ("a2", "Paul Troll"),
+        ("a3", "Dr Claire Fictive"),
+        ("a4", "Anne Calme"),
+    )
     msgs = [
         _msg("p1", doc, "Question clinique : conduite à tenir devant une douleur thoracique atypique ?", 200),
-        _msg("c1", brute, "T'es vraiment un connard de médecin, je vais te tuer si tu reviens.", 100, "p1", {"like": 40, "angry": 12}),
-        _msg("c2", troll, "Cette patiente obèse de la chambre 12 mérite bien ce qui lui arrive lol", 50, "p1", {"haha": 3}),
+        _msg(
+            "c1",
+            brute,
+            "T'es vraiment un connard de médecin, je vais te tuer si tu reviens.",
+            100,
+            "p1",
+            {"like": 40, "angry": 12},
+        ),
+        _msg(
+            "c2",
+            troll,
+            "Cette patiente obèse de la chambre 12 mérite bien ce qui lui arrive lol",
+            50,
+            "p1",
+            {"haha": 3},
+        ),
         _msg("c3", brute, "Encore toi connard", 30, "p1"),
         _msg("c4", nice, "Merci pour ce partage très utile.", 20, "p1"),
-        _msg("p2", troll, "Regardez la tête de ce patient ce matin aux urgences", 10,
-             attachments=(Attachment(name="photo.png", media_type="image/png", sha256=sha, size=len(png)),)),
+        _msg(
+            "p2",
+            troll,
+            "Regardez la tête de ce patient ce matin aux urgences",
+            10,
+            attachments=(Attachment(name="photo.png", media_type="image/png", sha256=sha, size=len(png)),),
+        ),
         _msg("c5", troll, "Et celui-là, un vrai légume", 5, "p2", {"haha": 1}),
     ]
     import_messages(store, msgs, actor="test")
     by = {m.message_id: m for m in msgs}
     F = Finding
     findings = [
-        F(by["c1"].uid, "fake_harm", "0.1", "threat", Severity.CRITICAL, 0.95, "menace de mort explicite",
-          (sp(by["c1"], "je vais te tuer", "threat"),), excerpt="je vais te tuer si tu reviens"),
-        F(by["c1"].uid, "fake_harm", "0.1", "insult", Severity.MEDIUM, 0.9, "injure", (sp(by["c1"], "connard", "insult"),),
-          excerpt="un connard de médecin"),
-        F(by["c2"].uid, "fake_text", "0.1", "patient_mockery", Severity.HIGH, 0.8, "moquerie envers une patiente",
-          excerpt="Cette patiente obèse de la chambre 12"),
-        F(by["c2"].uid, "fake_text", "0.1", "patient_identifiable_text", Severity.HIGH, 0.7, "chambre identifiante",
-          (sp(by["c2"], "chambre 12", "room"),)),
-        F(by["c3"].uid, "fake_harm", "0.1", "insult", Severity.MEDIUM, 0.6, "injure", (sp(by["c3"], "connard", "insult"),)),
-        F(by["p2"].uid, "fake_image", "0.1", "patient_photo", Severity.HIGH, 0.85, "visage détecté",
-          regions=(Region(sha, 0, 0, 100, 80, "face"),), details={"exif_gps": "absent", "faces": 1}),
-        F(by["c5"].uid, "fake_text", "0.1", "patient_mockery", Severity.LOW, 0.4, "", excerpt="un vrai légume"),
+        F(
+            by["c1"].uid,
+            "fake_harm",
+            "0.1",
+            "threat",
+            Severity.CRITICAL,
+            0.95,
+            "menace de mort explicite",
+            (sp(by["c1"], "je vais te tuer", "threat"),),
+            excerpt="je vais te tuer si tu reviens",
+        ),
+        F(
+            by["c1"].uid,
+            "fake_harm",
+            "0.1",
+            "insult",
+            Severity.MEDIUM,
+            0.9,
+            "injure",
+            (sp(by["c1"], "connard", "insult"),),
+            excerpt="un connard de médecin",
+        ),
+        F(
+            by["c2"].uid,
+            "fake_text",
+            "0.1",
+            "patient_mockery",
+            Severity.HIGH,
+            0.8,
+            "moquerie envers une patiente",
+            excerpt="Cette patiente obèse de la chambre 12",
+        ),
+        F(
+            by["c2"].uid,
+            "fake_text",
+            "0.1",
+            "patient_identifiable_text",
+            Severity.HIGH,
+            0.7,
+            "chambre identifiante",
+            (sp(by["c2"], "chambre 12", "room"),),
+        ),
+        F(
+            by["c3"].uid,
+            "fake_harm",
+            "0.1",
+            "insult",
+            Severity.MEDIUM,
+            0.6,
+            "injure",
+            (sp(by["c3"], "connard", "insult"),),
+        ),
+        F(
+            by["p2"].uid,
+            "fake_image",
+            "0.1",
+            "patient_photo",
+            Severity.HIGH,
+            0.85,
+            "visage détecté",
+            regions=(Region(sha, 0, 0, 100, 80, "face"),),
+            details={"exif_gps": "absent", "faces": 1},
+        ),
+        F(
+            by["c5"].uid,
+            "fake_text",
+            "0.1",
+            "patient_mockery",
+            Severity.LOW,
+            0.4,
+            "",
+            excerpt="un vrai légume",
+        ),
     ]
     # keep the spans honest: they must match the text they claim
     for f in findings:
@@ -176,7 +301,13 @@ def build_world(home: Path, settings_toml: str = "") -> World:
         for s in f.spans:
             assert text[s.start : s.end] == s.text, (text, s)
     store.save_findings(findings)
-    users = {"admin": "admin", "mod": "moderator", "viewer": "viewer", "drclaire": "target", "drautre": "target"}
+    users = {
+        "admin": "admin",
+        "mod": "moderator",
+        "viewer": "viewer",
+        "drclaire": "target",
+        "drautre": "target",
+    }
     tokens = {}
     for login, role in users.items():
         auth.add_user(store, login, PASSWORD, role, display_name=login.capitalize(), actor="test")
@@ -209,7 +340,11 @@ def client(app: Any) -> Any:
 def login(client: Any, user: str, password: str = PASSWORD) -> Any:
     page = client.get("/login")
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-    return client.post("/login", data={"login": user, "password": password, "csrf": token, "next": "/"}, follow_redirects=False)
+    return client.post(
+        "/login",
+        data={"login": user, "password": password, "csrf": token, "next": "/"},
+        follow_redirects=False,
+    )
 
 
 def csrf_of(html: str) -> str:

@@ -76,17 +76,29 @@ class Receiver:
 
 
 def _live(world: Any, text: str, mid: str) -> Message:
-    return Message(source="test", community_id="grp1", community_name="Groupe Médecins Test", message_id=mid,
-                   author=Author("a9", "Nouveau Membre"), created_at=datetime.now(UTC), text=text)
+    return Message(
+        source="test",
+        community_id="grp1",
+        community_name="Groupe Médecins Test",
+        message_id=mid,
+        author=Author("a9", "Nouveau Membre"),
+        created_at=datetime.now(UTC),
+        text=text,
+    )
 
 
 def test_new_serious_findings_send_email_and_signed_webhook(tmp_path, smtp):
     port, inbox = smtp
-    w = build_world(tmp_path / "h", f'[alerts]\nmin_severity = "high"\nwebhook_backoff_s = 0.05\n[alerts.smtp]\nhost = "127.0.0.1"\nport = {port}\nfrom = "veilleur@test.local"\n[web]\nbase_url = "https://veilleur.test"\n')
+    w = build_world(
+        tmp_path / "h",
+        f'[alerts]\nmin_severity = "high"\nwebhook_backoff_s = 0.05\n[alerts.smtp]\nhost = "127.0.0.1"\nport = {port}\nfrom = "veilleur@test.local"\n[web]\nbase_url = "https://veilleur.test"\n',
+    )
     store = w.store
     alerts.install_listener()
     alerts.add_subscription(store, "moderation@groupe.test", min_severity="high", actor="test")
-    alerts.add_subscription(store, "autre@groupe.test", community_uid="c_other", min_severity="info", actor="test")
+    alerts.add_subscription(
+        store, "autre@groupe.test", community_uid="c_other", min_severity="info", actor="test"
+    )
     rec = Receiver(fail_first=1)
     try:
         alerts.add_webhook(store, rec.url, SECRET, min_severity="critical", actor="test")
@@ -115,7 +127,9 @@ def test_new_serious_findings_send_email_and_signed_webhook(tmp_path, smtp):
     assert payload["event"] == "findings.new" and [f["category"] for f in payload["findings"]] == ["threat"]
     with store.session() as s:
         logged = {(r.channel, r.status, r.attempts) for r in s.query(NotificationRow)}
-        assert all("abc" not in r.recipient for r in s.query(NotificationRow))  # no token from the URL in logs
+        assert all(
+            "abc" not in r.recipient for r in s.query(NotificationRow)
+        )  # no token from the URL in logs
     assert logged == {("email", "sent", 1), ("webhook", "sent", 2)}
     # a re-scan finds nothing new: no second alert
     scan(store, message_uids=[m.uid for m in msgs], detectors=["fake_harm"])
@@ -135,14 +149,18 @@ def test_webhook_retries_are_bounded():
     finally:
         rec.close()
     assert (ok, attempts) == (False, 1)  # a 4xx refusal is not retried
-    ok, attempts, error = alerts.send_webhook(f"http://127.0.0.1:{free_port()}/", SECRET, {}, retries=2, backoff_s=0.01)
+    ok, attempts, error = alerts.send_webhook(
+        f"http://127.0.0.1:{free_port()}/", SECRET, {}, retries=2, backoff_s=0.01
+    )
     assert not ok and attempts == 2 and error
 
 
 def test_weekly_digest(tmp_path, smtp):
     port, inbox = smtp
     w = build_world(tmp_path / "h", f'[alerts.smtp]\nhost = "127.0.0.1"\nport = {port}\n')
-    alerts.add_subscription(w.store, "admin@groupe.test", community_uid=w.community_uid, lang="fr", actor="test")
+    alerts.add_subscription(
+        w.store, "admin@groupe.test", community_uid=w.community_uid, lang="fr", actor="test"
+    )
     alerts.add_subscription(w.store, "en@groupe.test", lang="en", digest=True, actor="test")
     alerts.add_subscription(w.store, "nodigest@groupe.test", digest=False, actor="test")
     out = alerts.send_digest(w.store)

@@ -17,7 +17,9 @@ def test_passwords_and_tokens_are_stored_hashed(world):
     with world.store.session() as s:
         users = list(s.scalars(select(UserRow)))
         tokens = list(s.scalars(select(ApiTokenRow)))
-    assert users and all(u.password_hash.startswith("$argon2") and PASSWORD not in u.password_hash for u in users)
+    assert users and all(
+        u.password_hash.startswith("$argon2") and PASSWORD not in u.password_hash for u in users
+    )
     raw = set(world.tokens.values())
     assert tokens and all(t.token_sha256 not in raw and len(t.token_sha256) == 64 for t in tokens)
     assert auth.user_for_token(world.store, world.tokens["mod"]).login == "mod"
@@ -71,15 +73,21 @@ def test_unknown_user_and_disabled_user_are_refused(client, world):
 
 
 def test_csrf_required_on_login_and_actions(client, world):
-    r = client.post("/login", data={"login": "mod", "password": PASSWORD, "csrf": "forged"}, follow_redirects=False)
+    r = client.post(
+        "/login", data={"login": "mod", "password": PASSWORD, "csrf": "forged"}, follow_redirects=False
+    )
     assert r.status_code == 403
     login(client, "mod")
     fid = next(iter(world.findings))
-    r = client.post(f"/item/{fid}/action", data={"action": "dismiss", "csrf": "forged"}, follow_redirects=False)
+    r = client.post(
+        f"/item/{fid}/action", data={"action": "dismiss", "csrf": "forged"}, follow_redirects=False
+    )
     assert r.status_code == 403
     assert world.store.get_finding(fid).status == "open"
     page = client.get(f"/item/{fid}")
-    r = client.post(f"/item/{fid}/action", data={"action": "dismiss", "csrf": csrf_of(page.text)}, follow_redirects=False)
+    r = client.post(
+        f"/item/{fid}/action", data={"action": "dismiss", "csrf": csrf_of(page.text)}, follow_redirects=False
+    )
     assert r.status_code == 303 and world.store.get_finding(fid).status == "dismissed"
 
 
@@ -93,8 +101,11 @@ def test_logout_ends_session(client):
 
 def test_open_redirect_refused(client):
     page = client.get("/login")
-    r = client.post("/login", data={"login": "mod", "password": PASSWORD, "csrf": csrf_of(page.text), "next": "//evil.example/x"},
-                    follow_redirects=False)
+    r = client.post(
+        "/login",
+        data={"login": "mod", "password": PASSWORD, "csrf": csrf_of(page.text), "next": "//evil.example/x"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/dashboard"
 
 

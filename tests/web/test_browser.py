@@ -45,7 +45,12 @@ def test_moderator_works_through_queue_with_keyboard(server, browser, tmp_path):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     external: list[str] = []
-    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(base) and not r.url.startswith("data:") else None)
+    page.on(
+        "request",
+        lambda r: (
+            external.append(r.url) if not r.url.startswith(base) and not r.url.startswith("data:") else None
+        ),
+    )
     log_in(page, base, "mod")
     assert page.url.endswith("/dashboard")
     shots.mkdir()
@@ -91,7 +96,9 @@ def test_moderator_works_through_queue_with_keyboard(server, browser, tmp_path):
     photo = next(f for f in world.findings.values() if f.category == "patient_photo")
     page.goto(f"{base}/item/{photo.id}")
     page.screenshot(path=str(shots / "item.png"), full_page=True)
-    assert page.locator("#media img").count() == 1 and "?original" not in str(page.locator("#media img").get_attribute("src"))
+    assert page.locator("#media img").count() == 1 and "?original" not in str(
+        page.locator("#media img").get_attribute("src")
+    )
     click(page, "#media button")  # reveal (logged)
     assert "original=1" in str(page.locator("#media img").get_attribute("src"))
     assert store.audit_log(actor="mod", action="media.reveal")
@@ -108,7 +115,15 @@ def test_moderator_works_through_queue_with_keyboard(server, browser, tmp_path):
     # each action is in the audit log page and on the member page
     page.goto(f"{base}/audit")
     text = page.inner_text("table.audit")
-    for action in ("finding.dismissed", "message.hidden", "case.created", "member.warn", "media.reveal", "member.suspend", "member.ban"):
+    for action in (
+        "finding.dismissed",
+        "message.hidden",
+        "case.created",
+        "member.warn",
+        "media.reveal",
+        "member.suspend",
+        "member.ban",
+    ):
         assert action in text, action
     troll = store.get_finding(photo.id).member_uid
     page.goto(f"{base}/member/{troll}")
@@ -134,10 +149,30 @@ def test_viewer_refused_and_target_isolated(server, browser):
     store = world.store
     threat = next(f for f in world.findings.values() if f.category == "threat")
     insult = next(f for f in world.findings.values() if f.category == "insult")
-    mine = store.create_case(Case(id="", title="Menaces visant Dr Claire", kind="message", community_uid=world.community_uid,
-                                  message_uids=(threat.message_uid,), finding_ids=(threat.id,), target_user="drclaire"), "test")
-    other = store.create_case(Case(id="", title="Dossier confidentiel d'un confrère", kind="message", community_uid=None,
-                                   message_uids=(insult.message_uid,), finding_ids=(insult.id,), target_user="drautre"), "test")
+    mine = store.create_case(
+        Case(
+            id="",
+            title="Menaces visant Dr Claire",
+            kind="message",
+            community_uid=world.community_uid,
+            message_uids=(threat.message_uid,),
+            finding_ids=(threat.id,),
+            target_user="drclaire",
+        ),
+        "test",
+    )
+    other = store.create_case(
+        Case(
+            id="",
+            title="Dossier confidentiel d'un confrère",
+            kind="message",
+            community_uid=None,
+            message_uids=(insult.message_uid,),
+            finding_ids=(insult.id,),
+            target_user="drautre",
+        ),
+        "test",
+    )
     ctx = browser.new_context()
     page = ctx.new_page()
     log_in(page, base, "viewer")
@@ -147,7 +182,8 @@ def test_viewer_refused_and_target_isolated(server, browser):
     csrf = page.evaluate("document.querySelector('input[name=csrf]').value")
     status = page.evaluate(
         """async ([url, csrf]) => (await fetch(url, {method: 'POST', body: new URLSearchParams({action: 'dismiss', csrf})})).status""",
-        [f"{base}/item/{threat.id}/action", csrf])
+        [f"{base}/item/{threat.id}/action", csrf],
+    )
     assert status == 403 and store.get_finding(threat.id).status == "open"
     ctx.close()
 

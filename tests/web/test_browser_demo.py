@@ -37,8 +37,13 @@ pytestmark = MARKS
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_EXPORT = ROOT / "demo" / "facebook-export"
 SHOTS = ROOT / "docs" / "screenshots"
-SEV_FR = {Severity.CRITICAL: "critique", Severity.HIGH: "élevée", Severity.MEDIUM: "moyenne", Severity.LOW: "faible",
-          Severity.INFO: "info"}
+SEV_FR = {
+    Severity.CRITICAL: "critique",
+    Severity.HIGH: "élevée",
+    Severity.MEDIUM: "moyenne",
+    Severity.LOW: "faible",
+    Severity.INFO: "info",
+}
 # The demo finding shown in docs/screenshots/item.png: a patient named, aged, with her room and hospital.
 ITEM_SHOT_TEXT = "Mme Josiane Ferrand"
 
@@ -66,7 +71,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         report = scan(store, message_uids=store.message_uids(community_uid=community_uid))
     assert set(report.detectors) == {"text_harm", "secrecy", "media"} and not report.errors, report.to_dict()
     assert report.findings > 50
-    auth.add_user(store, "moderatrice", PASSWORD, "moderator", display_name="Camille Modératrice", actor="test")
+    auth.add_user(
+        store, "moderatrice", PASSWORD, "moderator", display_name="Camille Modératrice", actor="test"
+    )
     auth.add_user(store, "lecteur", PASSWORD, "viewer", display_name="Louis Lecteur", actor="test")
     name = next(c.name for c in store.list_communities() if c.uid == community_uid)
     yield Demo(store, community_uid, name, report)
@@ -100,8 +107,13 @@ class Watch:
     def attach(self, page: Any) -> Any:
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("response", lambda r: self.http_errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.on("request", lambda r: None if r.url.startswith((self.base + "/", "data:")) else self.external.append(r.url))
+        page.on(
+            "response", lambda r: self.http_errors.append(f"{r.status} {r.url}") if r.status >= 400 else None
+        )
+        page.on(
+            "request",
+            lambda r: None if r.url.startswith((self.base + "/", "data:")) else self.external.append(r.url),
+        )
         return page
 
     def check(self) -> None:
@@ -127,7 +139,8 @@ def go(page: Any, url: str) -> None:
 def queue_rows(page: Any) -> list[tuple[str, str, float]]:
     """(finding id, severity class, priority shown) of each row of the queue page, top to bottom."""
     rows = page.eval_on_selector_all(
-        ".qitem", "els => els.map(e => [e.dataset.id, e.className, e.querySelector('.prio').textContent])")
+        ".qitem", "els => els.map(e => [e.dataset.id, e.className, e.querySelector('.prio').textContent])"
+    )
     return [(i, re.search(r"sev-(\w+)", c).group(1), float(p)) for i, c, p in rows]  # type: ignore[union-attr]
 
 
@@ -144,8 +157,11 @@ def test_dashboard_and_item_of_the_demo(demo: Demo, base: str, watched: tuple[An
     assert page.url.endswith("/dashboard")
     # The weekly chart ends at the community's latest finding when that is older than today: the demo
     # (January to June 2026), analysed months later, still shows its own weeks.
-    as_of = max(sf.message_created_at for sf in store.list_findings(community_uid=demo.community_uid)
-                if sf.status != "dismissed")
+    as_of = max(
+        sf.message_created_at
+        for sf in store.list_findings(community_uid=demo.community_uid)
+        if sf.status != "dismissed"
+    )
     assert page.inner_text("h1") == f"Tableau de bord — {demo.community_name}"
 
     findings = store.list_findings(community_uid=demo.community_uid)
@@ -158,11 +174,15 @@ def test_dashboard_and_item_of_the_demo(demo: Demo, base: str, watched: tuple[An
     # findings per week (dismissed ones excluded), counted here from the store, are the chart's text alternative
     monday = datetime.combine(as_of.date() - timedelta(days=as_of.weekday()), datetime.min.time(), UTC)
     weeks = [monday - timedelta(weeks=7 - i) for i in range(8)]
-    per_week = Counter((sf.message_created_at - weeks[0]).days // 7 for sf in findings
-                       if sf.status != "dismissed" and weeks[0] <= sf.message_created_at <= as_of)
+    per_week = Counter(
+        (sf.message_created_at - weeks[0]).days // 7
+        for sf in findings
+        if sf.status != "dismissed" and weeks[0] <= sf.message_created_at <= as_of
+    )
     assert sum(per_week.values()) > 5
     assert page.get_attribute("svg.chart", "aria-label") == "Signalements par semaine : " + ", ".join(
-        f"{w.strftime('%d/%m')} {per_week[i]}" for i, w in enumerate(weeks))
+        f"{w.strftime('%d/%m')} {per_week[i]}" for i, w in enumerate(weeks)
+    )
 
     # concentration: the most flagged member of the demo is named first, with their count of findings
     per_member = Counter(sf.member_uid for sf in findings if sf.status != "dismissed")
@@ -179,17 +199,22 @@ def test_dashboard_and_item_of_the_demo(demo: Demo, base: str, watched: tuple[An
     shot = next(sf.finding for sf in on_msg if sf.finding.category == "patient_identifiable_text")
     assert shot.spans and shot.severity >= Severity.HIGH
     go(page, f"{base}/item/{shot.id}")
-    assert " ".join(str(page.text_content("h1")).split()) == f"{SEV_FR[shot.severity]} {label(shot.category, 'fr')}"
+    assert (
+        " ".join(str(page.text_content("h1")).split())
+        == f"{SEV_FR[shot.severity]} {label(shot.category, 'fr')}"
+    )
     marks = page.locator("p.msg-text mark").all_inner_texts()
     assert any(ITEM_SHOT_TEXT.removeprefix("Mme ") in m for m in marks), marks
     for s in shot.spans:
-        assert msg.text[s.start:s.end] in "".join(marks)
+        assert msg.text[s.start : s.end] in "".join(marks)
     assert page.inner_text("p.msg-text") == msg.text  # highlighting cuts the text, never changes it
     page.screenshot(path=str(SHOTS / "item.png"), full_page=True)
     watch.check()
 
 
-def test_moderator_works_through_the_demo_queue_with_the_keyboard(demo: Demo, base: str, watched: tuple[Any, Watch]) -> None:
+def test_moderator_works_through_the_demo_queue_with_the_keyboard(
+    demo: Demo, base: str, watched: tuple[Any, Watch]
+) -> None:
     page, watch = watched
     store = demo.store
     log_in(page, base, "moderatrice")
@@ -200,7 +225,9 @@ def test_moderator_works_through_the_demo_queue_with_the_keyboard(demo: Demo, ba
     expected = [it.stored.finding.id for it in queries.review_queue(store, community_uid=demo.community_uid)]
     assert [r[0] for r in rows] == expected[:50] and len(expected) == store.count_findings(status="open")
     assert page.inner_text("h1 .count") == str(len(expected))
-    assert rows[0][1] in ("critical", "high") and store.get_finding(rows[0][0]).finding.severity >= Severity.HIGH
+    assert (
+        rows[0][1] in ("critical", "high") and store.get_finding(rows[0][0]).finding.severity >= Severity.HIGH
+    )
     assert [r[2] for r in rows] == sorted((r[2] for r in rows), reverse=True)
     ranks = [int(store.get_finding(r[0]).finding.severity) for r in rows]
     assert ranks == sorted(ranks, reverse=True)  # severity dominates reach and waiting time
@@ -243,7 +270,11 @@ def test_moderator_works_through_the_demo_queue_with_the_keyboard(demo: Demo, ba
     press(page, "h")
     hidden_msg = store.get_finding(hidden).finding.message_uid
     assert store.message_visibility(hidden_msg) == "hidden"
-    assert {sf.status for sf in store.list_findings(message_uid=hidden_msg)} <= {"actioned", "dismissed", "escalated"}
+    assert {sf.status for sf in store.list_findings(message_uid=hidden_msg)} <= {
+        "actioned",
+        "dismissed",
+        "escalated",
+    }
     decided[hidden] = "hide"
     # d in the queue dismisses the selected row and stays in the queue
     assert page.url.startswith(f"{base}/queue")
@@ -251,7 +282,9 @@ def test_moderator_works_through_the_demo_queue_with_the_keyboard(demo: Demo, ba
     page.keyboard.press("j")
     dismissed2 = selected_id(page)
     press(page, "d")
-    assert store.get_finding(dismissed2).status == "dismissed" and dismissed2 not in [r[0] for r in queue_rows(page)]
+    assert store.get_finding(dismissed2).status == "dismissed" and dismissed2 not in [
+        r[0] for r in queue_rows(page)
+    ]
     decided[dismissed2] = "dismiss"
 
     # w opens the item with its warning (from the template, editable) focused; Tab reaches the button, Enter sends
@@ -275,12 +308,21 @@ def test_moderator_works_through_the_demo_queue_with_the_keyboard(demo: Demo, ba
 
     # every decision is in the audit log page, by the moderator, on the right target
     go(page, f"{base}/audit?actor=moderatrice")
-    audit = [tuple(r) for r in page.eval_on_selector_all(
-        "table.audit tbody tr", "trs => trs.map(tr => [...tr.cells].slice(1, 4).map(c => c.textContent.trim()))")]
+    audit = [
+        tuple(r)
+        for r in page.eval_on_selector_all(
+            "table.audit tbody tr",
+            "trs => trs.map(tr => [...tr.cells].slice(1, 4).map(c => c.textContent.trim()))",
+        )
+    ]
     for fid, action in decided.items():
         sf = store.get_finding(fid)
-        want = {"dismiss": ("finding.dismissed", fid), "escalate": ("finding.escalated", fid),
-                "hide": ("message.hidden", sf.finding.message_uid), "warn": ("member.warn", sf.member_uid)}[action]
+        want = {
+            "dismiss": ("finding.dismissed", fid),
+            "escalate": ("finding.escalated", fid),
+            "hide": ("message.hidden", sf.finding.message_uid),
+            "warn": ("member.warn", sf.member_uid),
+        }[action]
         assert ("moderatrice", *want) in audit, (action, want)
     assert ("moderatrice", "case.created", case_id) in audit
 
@@ -290,15 +332,25 @@ def test_moderator_works_through_the_demo_queue_with_the_keyboard(demo: Demo, ba
         go(page, f"{base}/member/{sf.member_uid}")
         assert page.inner_text("h1").startswith(store.get_member(sf.member_uid).display_name)
         line = finding_row(page, fid)
-        assert line.endswith({"dismiss": "écarté (faux positif)", "escalate": "transmis en dossier",
-                              "hide": "traité", "warn": "traité"}[action]), (action, line)
+        assert line.endswith(
+            {
+                "dismiss": "écarté (faux positif)",
+                "escalate": "transmis en dossier",
+                "hide": "traité",
+                "warn": "traité",
+            }[action]
+        ), (action, line)
         if action == "hide":
             assert page.locator("li.decision-hide").count() >= 1
             assert "masqué" in page.inner_text("ol.thread")
         if action == "warn":
             assert "Avertissement" in page.inner_text("li.decision-warn")
-            assert "Merci de relire la charte du groupe." in str(page.locator("li.decision-warn pre").first.text_content())
-            assert "member.warn" in page.inner_text("section:has(h2:has-text(\"Journal d'audit\")) table.audit")
+            assert "Merci de relire la charte du groupe." in str(
+                page.locator("li.decision-warn pre").first.text_content()
+            )
+            assert "member.warn" in page.inner_text(
+                'section:has(h2:has-text("Journal d\'audit")) table.audit'
+            )
     watch.check()
 
 
@@ -309,7 +361,11 @@ def test_viewer_sees_the_demo_and_cannot_act(demo: Demo, base: str, watched: tup
     assert page.url.endswith("/dashboard") and demo.community_name in page.inner_text("h1")
     go(page, f"{base}/queue")
     rows = queue_rows(page)
-    assert rows and page.locator("input[name=finding_ids]").count() == 0 and page.locator(".bulkbar").count() == 0
+    assert (
+        rows
+        and page.locator("input[name=finding_ids]").count() == 0
+        and page.locator(".bulkbar").count() == 0
+    )
     before = [(sf.finding.id, sf.status) for sf in store.list_findings()]
     for k in ("d", "h", "e"):  # the shortcuts do nothing for a viewer
         page.keyboard.press(k)

@@ -40,7 +40,9 @@ def test_password_change_ends_sessions(client, world):
 def test_password_change_can_keep_the_current_session(world):
     sid_a, _ = auth.create_session(world.store, "mod")
     sid_b, _ = auth.create_session(world.store, "mod")
-    assert auth.set_password(world.store, "mod", "another long passphrase", actor="mod", keep_session=sid_a) == 1
+    assert (
+        auth.set_password(world.store, "mod", "another long passphrase", actor="mod", keep_session=sid_a) == 1
+    )
     assert auth.session_user(world.store, sid_a) is not None
     assert auth.session_user(world.store, sid_b) is None
 
@@ -60,9 +62,24 @@ def test_cli_password_change_ends_sessions(world, monkeypatch):
 
 
 # -- W15 / W14: local paths only -----------------------------------------------------------------------------
-@pytest.mark.parametrize("bad", ["/\t/evil.example/phish", "/\n/evil.example", "/\r//evil.example", "\t//evil.example",
-                                 " //evil.example", "//evil.example", "/\\evil.example", "https://evil.example",
-                                 "javascript:alert(1)", "/\x00/evil.example", "/\u202e/evil", "/\u200b/evil", "evil.example"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "/\t/evil.example/phish",
+        "/\n/evil.example",
+        "/\r//evil.example",
+        "\t//evil.example",
+        " //evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+        "javascript:alert(1)",
+        "/\x00/evil.example",
+        "/\u202e/evil",
+        "/\u200b/evil",
+        "evil.example",
+    ],
+)
 def test_safe_next_refuses_other_hosts(bad):
     assert safe_next(bad, "/queue") == "/queue"
 
@@ -84,21 +101,43 @@ def test_item_back_link_is_never_another_host(client, world):
 
 
 # -- W3: only http(s) links ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("url", ["javascript:alert(document.domain)//", "JaVaScRiPt:alert(1)", " javascript:alert(1)",
-                                 "java\tscript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:x",
-                                 "//evil.example/x", "https:///nohost", "file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.domain)//",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:x",
+        "//evil.example/x",
+        "https:///nohost",
+        "file:///etc/passwd",
+    ],
+)
 def test_safe_url_refuses_non_http(url):
     assert safe_url(url) is None
 
 
 def test_safe_url_keeps_http():
-    assert safe_url("https://www.facebook.com/groups/1/posts/2") == "https://www.facebook.com/groups/1/posts/2"
+    assert (
+        safe_url("https://www.facebook.com/groups/1/posts/2") == "https://www.facebook.com/groups/1/posts/2"
+    )
     assert safe_url("HTTP://example.org/x") == "HTTP://example.org/x"
 
 
 def _add_message(world: Any, mid: str, author: tuple[str, str], text: str, url: str | None = None) -> Message:
-    m = Message(source="test", community_id="grp1", community_name="Groupe Médecins Test", message_id=mid,
-                author=Author(*author), created_at=NOW, text=text, url=url, raw={"id": mid})
+    m = Message(
+        source="test",
+        community_id="grp1",
+        community_name="Groupe Médecins Test",
+        message_id=mid,
+        author=Author(*author),
+        created_at=NOW,
+        text=text,
+        url=url,
+        raw={"id": mid},
+    )
     import_messages(world.store, [m], actor="test")
     return m
 
@@ -147,7 +186,7 @@ def test_rtl_override_in_a_name_does_not_reverse_the_page(client, world):
     fid = _finding_on(world, m)
     login(client, "mod")
     page = client.get(f"/item/{fid}").text
-    meta = page[page.index('class="msg-meta"'):]
+    meta = page[page.index('class="msg-meta"') :]
     meta = meta[: meta.index("</div>")]
     # the name is isolated and its override closed before the date and the community
     assert "<bdi>Dr Martin \u202eidib\u202c</bdi>" in meta
@@ -187,9 +226,14 @@ def test_concurrent_wrong_passwords_are_limited(world):
         auth_mod = auth.check_password
         auth.check_password = counting  # type: ignore[assignment]
         try:
+
             def attempt(i: int) -> int:
-                return c.post("/login", data={"login": "mod", "password": f"wrong {i}", "csrf": token},
-                              cookies=cookies, follow_redirects=False).status_code
+                return c.post(
+                    "/login",
+                    data={"login": "mod", "password": f"wrong {i}", "csrf": token},
+                    cookies=cookies,
+                    follow_redirects=False,
+                ).status_code
 
             with ThreadPoolExecutor(max_workers=12) as pool:
                 codes = list(pool.map(attempt, range(30)))
@@ -228,7 +272,11 @@ def test_no_free_slot_answers_503(world):
         held = [sem.acquire(timeout=1) for _ in range(2)]
         try:
             page = c.get("/login")
-            r = c.post("/login", data={"login": "mod", "password": PASSWORD, "csrf": csrf_of(page.text)}, follow_redirects=False)
+            r = c.post(
+                "/login",
+                data={"login": "mod", "password": PASSWORD, "csrf": csrf_of(page.text)},
+                follow_redirects=False,
+            )
         finally:
             for ok in held:
                 if ok:
@@ -287,16 +335,29 @@ def test_big_body_without_token_is_refused_before_reading(client):
     medium = b'{"text": "' + b"a" * (2 * 1024 * 1024) + b'"}'
     r = client.post("/v1/analyze", content=medium, headers={"Content-Type": "application/json"})
     assert r.status_code == 401 and "before reading" in r.json()["detail"]
-    r = client.post("/v1/analyze", content=medium, headers={"Content-Type": "application/json", "Authorization": "Bearer vt_forged"})
+    r = client.post(
+        "/v1/analyze",
+        content=medium,
+        headers={"Content-Type": "application/json", "Authorization": "Bearer vt_forged"},
+    )
     assert r.status_code == 401
 
 
 def test_body_limits_per_route(client, world):
-    r = client.post("/login", content=b"login=" + b"a" * 20_000, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = client.post(
+        "/login",
+        content=b"login=" + b"a" * 20_000,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 413
     login(client, "mod")
-    r = client.post("/bulk", content=b"x" * (2 * 1024 * 1024), headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = client.post(
+        "/bulk",
+        content=b"x" * (2 * 1024 * 1024),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 413
+
     # a streamed body without Content-Length is counted as it arrives
     def gen() -> Any:
         for _ in range(40):
@@ -321,13 +382,19 @@ def test_body_limit_keeps_memory_flat_under_concurrent_uploads(tmp_path):
     from veilleur.web import create_app
 
     with serve(create_app(w.store.settings, w.store)) as base:
+
         def send(_: int) -> int:
             def chunks() -> Any:
                 for _ in range(50 * 16):
                     yield b"a" * 65536  # 50 MB, streamed (no Content-Length)
 
             try:
-                return httpx.post(base + "/v1/messages", content=chunks(), headers={"Content-Type": "application/json"}, timeout=60).status_code
+                return httpx.post(
+                    base + "/v1/messages",
+                    content=chunks(),
+                    headers={"Content-Type": "application/json"},
+                    timeout=60,
+                ).status_code
             except httpx.HTTPError:
                 return 0  # the server may close the connection once it has answered
 
@@ -365,22 +432,47 @@ def test_web_stays_usable_while_another_process_holds_the_write_lock(world):
         try:
             t = time.monotonic()
             assert c.get("/dashboard").status_code == 200  # reading works
-            assert c.get("/v1/findings", headers=h(world, "viewer")).status_code == 200  # token check does not write-wait
-            assert c.post("/v1/analyze", headers=h(world, "viewer"), json={"text": "connard"}).status_code == 200
-            r = c.post("/login", data={"login": "admin", "password": PASSWORD, "csrf": csrf_of(page.text)}, follow_redirects=False)
+            assert (
+                c.get("/v1/findings", headers=h(world, "viewer")).status_code == 200
+            )  # token check does not write-wait
+            assert (
+                c.post("/v1/analyze", headers=h(world, "viewer"), json={"text": "connard"}).status_code == 200
+            )
+            r = c.post(
+                "/login",
+                data={"login": "admin", "password": PASSWORD, "csrf": csrf_of(page.text)},
+                follow_redirects=False,
+            )
             assert r.status_code == 503 and r.headers["retry-after"]
             assert "occupée" in r.text
             assert app.state.limiter.size() == 0  # a busy database is not a failed login
-            r = c.post("/v1/messages", headers=h(world, "mod"), json={"messages": [{
-                "source": "test", "community_id": "grp1", "message_id": "busy1", "author": {"id": "x", "name": "X"},
-                "created_at": NOW.isoformat(), "text": "bonjour"}]})
+            r = c.post(
+                "/v1/messages",
+                headers=h(world, "mod"),
+                json={
+                    "messages": [
+                        {
+                            "source": "test",
+                            "community_id": "grp1",
+                            "message_id": "busy1",
+                            "author": {"id": "x", "name": "X"},
+                            "created_at": NOW.isoformat(),
+                            "text": "bonjour",
+                        }
+                    ]
+                },
+            )
             assert r.status_code == 503 and r.json()["error"] == "database_busy"
             assert time.monotonic() - t < 10
         finally:
             other.execute("ROLLBACK")
             other.close()
         page = c.get("/login")
-        r = c.post("/login", data={"login": "admin", "password": PASSWORD, "csrf": csrf_of(page.text)}, follow_redirects=False)
+        r = c.post(
+            "/login",
+            data={"login": "admin", "password": PASSWORD, "csrf": csrf_of(page.text)},
+            follow_redirects=False,
+        )
         assert r.status_code == 303  # works again once the lock is released
 
 
@@ -400,7 +492,12 @@ def test_readyz_is_503_until_the_detectors_are_loaded(world):
 
     register_detector("fake_slow", SlowHarm, default=False)
     cfg = world.home / "veilleur.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace('text_detectors = ["fake_harm"]', 'text_detectors = ["fake_slow"]'), encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace(
+            'text_detectors = ["fake_harm"]', 'text_detectors = ["fake_slow"]'
+        ),
+        encoding="utf-8",
+    )
     app = _app(world, "\n")
     with TestClient(app) as c:
         r = c.get("/readyz")
@@ -412,7 +509,12 @@ def test_readyz_is_503_until_the_detectors_are_loaded(world):
             time.sleep(0.05)
         r = c.get("/readyz")
         assert r.status_code == 200 and r.json()["detectors"] == ["fake_image", "fake_slow"]
-        assert c.post("/v1/analyze", headers=h(world, "viewer"), json={"text": "connard"}).json()["scores"]["insult"] == 0.9
+        assert (
+            c.post("/v1/analyze", headers=h(world, "viewer"), json={"text": "connard"}).json()["scores"][
+                "insult"
+            ]
+            == 0.9
+        )
 
 
 def test_concurrent_analyze_calls_are_batched_without_a_global_lock(world):
@@ -433,11 +535,16 @@ def test_concurrent_analyze_calls_are_batched_without_a_global_lock(world):
 
     register_detector("fake_count", CountingHarm, default=False)
     cfg = world.home / "veilleur.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace('text_detectors = ["fake_harm"]', 'text_detectors = ["fake_count"]')
-                   , encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace(
+            'text_detectors = ["fake_harm"]', 'text_detectors = ["fake_count"]'
+        ),
+        encoding="utf-8",
+    )
     app = _app(world, "\n")
     texts = [f"message {i} connard" if i % 2 else f"message {i} bonjour" for i in range(12)]
     with TestClient(app) as c:
+
         def call(t: str) -> Any:
             return c.post("/v1/analyze", headers=h(world, "viewer"), json={"text": t}).json()
 
@@ -451,7 +558,9 @@ def test_concurrent_analyze_calls_are_batched_without_a_global_lock(world):
 
 def test_analyze_works_without_startup_and_with_preload_off(world):
     cfg = world.home / "veilleur.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[api]\n", "[api]\npreload = false\n"), encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace("[api]\n", "[api]\npreload = false\n"), encoding="utf-8"
+    )
     app = _app(world, "\n")
     c = TestClient(app)  # no lifespan: the worker starts on the first call
     r = c.post("/v1/analyze", headers=h(world, "viewer"), json={"text": "connard"})
@@ -488,16 +597,27 @@ def test_a_caller_that_gives_up_does_not_break_the_batch(world):
 def _msg_for(text: str) -> Message:
     import uuid
 
-    return Message(source="api", community_id="a", community_name="a", message_id="analyze-" + uuid.uuid4().hex,
-                   author=Author("api", "api"), created_at=NOW, text=text)
+    return Message(
+        source="api",
+        community_id="a",
+        community_name="a",
+        message_id="analyze-" + uuid.uuid4().hex,
+        author=Author("api", "api"),
+        created_at=NOW,
+        text=text,
+    )
 
 
 def test_analyze_in_a_worker_process(world):
     """``api.analyze_processes = 1``: the models live in a spawned process (real text_harm detector)."""
     cfg = world.home / "veilleur.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace('text_detectors = ["fake_harm"]', 'text_detectors = ["text_harm"]')
-                   .replace('image_detectors = ["fake_image"]', "image_detectors = []").replace("[api]\n", "[api]\nanalyze_processes = 1\n"),
-                   encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8")
+        .replace('text_detectors = ["fake_harm"]', 'text_detectors = ["text_harm"]')
+        .replace('image_detectors = ["fake_image"]', "image_detectors = []")
+        .replace("[api]\n", "[api]\nanalyze_processes = 1\n"),
+        encoding="utf-8",
+    )
     app = _app(world, "\n")
     with TestClient(app) as c:
         for _ in range(1200):
@@ -509,8 +629,17 @@ def test_analyze_in_a_worker_process(world):
         child = app.state.analyzer._child
         assert child is not None and child.alive() and child.proc.pid != __import__("os").getpid()
         with ThreadPoolExecutor(max_workers=4) as pool:
-            res = list(pool.map(lambda t: c.post("/v1/analyze", headers=h(world, "viewer"), json={"text": t}),
-                                ["T'es vraiment un connard", "Merci docteur", "Sale connard incompétent", "Bonjour à tous"]))
+            res = list(
+                pool.map(
+                    lambda t: c.post("/v1/analyze", headers=h(world, "viewer"), json={"text": t}),
+                    [
+                        "T'es vraiment un connard",
+                        "Merci docteur",
+                        "Sale connard incompétent",
+                        "Bonjour à tous",
+                    ],
+                )
+            )
         assert all(r.status_code == 200 for r in res)
         assert res[0].json()["detectors"] == {"text_harm": res[0].json()["detectors"]["text_harm"]}
         assert res[0].json()["scores"].get("insult", 0) > res[1].json()["scores"].get("insult", 0)

@@ -48,8 +48,11 @@ def test_queue_is_ordered_by_priority_and_filters(client, world):
     member = world.messages["c2"].author_uid
     html = client.get(f"/queue?member={member}").text
     assert {f for f in world.findings if f'data-id="{f}"' in html} == {
-        fid(world, "c2", "patient_mockery"), fid(world, "c2", "patient_identifiable_text"),
-        fid(world, "p2", "patient_photo"), fid(world, "c5", "patient_mockery")}
+        fid(world, "c2", "patient_mockery"),
+        fid(world, "c2", "patient_identifiable_text"),
+        fid(world, "p2", "patient_photo"),
+        fid(world, "c5", "patient_mockery"),
+    }
     since = (NOW - timedelta(hours=12)).strftime("%Y-%m-%d")
     assert client.get(f"/queue?since={since}").status_code == 200
     assert client.get("/queue?since=notadate").status_code == 400
@@ -68,7 +71,9 @@ def test_viewer_is_refused_actions(client, world):
     f = fid(world, "c1", "threat")
     page = client.get(f"/item/{f}")
     assert page.status_code == 200 and 'id="act-dismiss"' not in page.text
-    r = client.post(f"/item/{f}/action", data={"action": "dismiss", "csrf": csrf_of(page.text)}, follow_redirects=False)
+    r = client.post(
+        f"/item/{f}/action", data={"action": "dismiss", "csrf": csrf_of(page.text)}, follow_redirects=False
+    )
     assert r.status_code == 403
     assert world.store.get_finding(f).status == "open"
     assert client.get("/audit").status_code == 403
@@ -76,12 +81,30 @@ def test_viewer_is_refused_actions(client, world):
 
 def test_target_sees_only_own_cases(client, world):
     store = world.store
-    mine = store.create_case(Case(id="", title="Menaces contre Dr Claire", kind="message", community_uid=world.community_uid,
-                                  message_uids=(world.messages["c1"].uid,), finding_ids=(fid(world, "c1", "threat"),),
-                                  target_user="drclaire"), "test")
-    other = store.create_case(Case(id="", title="Dossier d'un autre médecin", kind="message", community_uid=world.community_uid,
-                                   message_uids=(world.messages["c3"].uid,), finding_ids=(fid(world, "c3", "insult"),),
-                                   target_user="drautre"), "test")
+    mine = store.create_case(
+        Case(
+            id="",
+            title="Menaces contre Dr Claire",
+            kind="message",
+            community_uid=world.community_uid,
+            message_uids=(world.messages["c1"].uid,),
+            finding_ids=(fid(world, "c1", "threat"),),
+            target_user="drclaire",
+        ),
+        "test",
+    )
+    other = store.create_case(
+        Case(
+            id="",
+            title="Dossier d'un autre médecin",
+            kind="message",
+            community_uid=world.community_uid,
+            message_uids=(world.messages["c3"].uid,),
+            finding_ids=(fid(world, "c3", "insult"),),
+            target_user="drautre",
+        ),
+        "test",
+    )
     r = login(client, "drclaire")
     assert r.headers["location"] == "/cases"
     listing = client.get("/cases").text
@@ -112,7 +135,9 @@ def test_each_action(client, world):
     f = fid(world, "c3", "insult")
     page = client.get(f"/item/{f}")
     assert "Bonjour Jean Brute" in page.text and "Injure" in page.text  # template filled in
-    assert "secret médical" in client.get(f"/item/{fid(world, 'p2', 'patient_photo')}").text  # secrecy template
+    assert (
+        "secret médical" in client.get(f"/item/{fid(world, 'p2', 'patient_photo')}").text
+    )  # secrecy template
     act(client, f, "warn", text="Bonjour Jean, dernier avertissement (texte modifié).")
     member = world.messages["c3"].author_uid
     ds = queries.decisions(store, member_uid=member)
@@ -131,7 +156,14 @@ def test_each_action(client, world):
     assert store.message_visibility(world.messages["p2"].uid) == "removed"
     # everything is in the audit log with who
     actions_logged = {e.action for e in store.audit_log(actor="mod")}
-    assert {"finding.dismissed", "message.hidden", "member.warn", "member.suspend", "member.ban", "message.removed"} <= actions_logged
+    assert {
+        "finding.dismissed",
+        "message.hidden",
+        "member.warn",
+        "member.suspend",
+        "member.ban",
+        "message.removed",
+    } <= actions_logged
     audit = client.get("/audit").text
     assert "member.ban" in audit and "message.removed" in audit
     # member page: history, decisions, warnings, repeat-offender flag
@@ -156,7 +188,11 @@ def test_bulk_dismiss(client, world):
     login(client, "mod")
     page = client.get("/queue")
     ids = [fid(world, "c3", "insult"), fid(world, "c5", "patient_mockery")]
-    r = client.post("/bulk", data={"csrf": csrf_of(page.text), "action": "dismiss", "finding_ids": ids}, follow_redirects=False)
+    r = client.post(
+        "/bulk",
+        data={"csrf": csrf_of(page.text), "action": "dismiss", "finding_ids": ids},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert all(world.store.get_finding(i).status == "dismissed" for i in ids)
     assert world.store.get_finding(fid(world, "c1", "threat")).status == "open"
@@ -177,7 +213,9 @@ def test_image_blurred_by_default_and_reveal_is_logged(client, world):
     assert abs(blurred[120:, 150:] - original[120:, 150:]).mean() < 20
     assert client.get(f"/media/{f}/{world.image_sha}?original=1").status_code == 403  # not revealed yet
     page = client.get(f"/item/{f}")
-    r = client.post(f"/media/{f}/{world.image_sha}/reveal", data={"csrf": csrf_of(page.text)}, follow_redirects=False)
+    r = client.post(
+        f"/media/{f}/{world.image_sha}/reveal", data={"csrf": csrf_of(page.text)}, follow_redirects=False
+    )
     assert r.status_code == 303
     assert world.store.audit_log(actor="mod", action="media.reveal", target=world.image_sha)
     raw = client.get(f"/media/{f}/{world.image_sha}?original=1")
@@ -186,7 +224,10 @@ def test_image_blurred_by_default_and_reveal_is_logged(client, world):
     client.cookies.clear()
     login(client, "viewer")
     page = client.get(f"/item/{f}")
-    assert client.post(f"/media/{f}/{world.image_sha}/reveal", data={"csrf": csrf_of(page.text)}).status_code == 403
+    assert (
+        client.post(f"/media/{f}/{world.image_sha}/reveal", data={"csrf": csrf_of(page.text)}).status_code
+        == 403
+    )
 
 
 def test_item_shows_spans_thread_and_details(client, world):
@@ -205,7 +246,11 @@ def test_dashboard_figures(client, world):
     assert "<svg" in page and "Menace" in page
     conc = queries.concentration(world.store, world.community_uid, top_n=1)
     # Paul Troll wrote 4 of the 7 findings
-    assert conc.total_findings == 7 and conc.members_with_findings == 2 and conc.top_share == pytest.approx(4 / 7)
+    assert (
+        conc.total_findings == 7
+        and conc.members_with_findings == 2
+        and conc.top_share == pytest.approx(4 / 7)
+    )
     starts, series = queries.findings_per_week(world.store, world.community_uid)
     assert sum(sum(v) for v in series.values()) == 7 and len(starts) == 8
     actions.apply(world.store, fid(world, "c5", "patient_mockery"), "dismiss", "test")
@@ -250,14 +295,18 @@ def test_weekly_chart_follows_an_old_export(world):
     from datetime import timedelta
 
     store = world.store
-    latest = max(f.message_created_at for f in store.list_findings(community_uid=world.community_uid, limit=1000))
+    latest = max(
+        f.message_created_at for f in store.list_findings(community_uid=world.community_uid, limit=1000)
+    )
     later = latest + timedelta(days=200)
     starts, series = queries.findings_per_week(store, world.community_uid, now=later)
     assert sum(sum(v) for v in series.values()) == 0  # explicit clock far after the facts: nothing in window
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(queries, "now_utc", lambda: later)
         starts, series = queries.findings_per_week(store, world.community_uid)
-    assert sum(sum(v) for v in series.values()) == 7 and starts[-1] <= latest < starts[-1] + timedelta(weeks=1)
+    assert sum(sum(v) for v in series.values()) == 7 and starts[-1] <= latest < starts[-1] + timedelta(
+        weeks=1
+    )
     # Findings after an explicit "now" are not piled into the last week.
     early = latest - timedelta(days=60)
     _, series = queries.findings_per_week(store, world.community_uid, now=early)

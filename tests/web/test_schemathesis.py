@@ -30,7 +30,9 @@ def test_no_server_errors(tmp_path):
         def check(case: Any) -> None:
             response = case.call(headers=headers)
             if response.status_code >= 500:
-                failures.append(f"{op.method.upper()} {op.path} -> {response.status_code}: {response.text[:200]}")
+                failures.append(
+                    f"{op.method.upper()} {op.path} -> {response.status_code}: {response.text[:200]}"
+                )
             case.validate_response(response, checks=[not_a_server_error])
 
         return check

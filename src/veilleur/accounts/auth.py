@@ -77,7 +77,16 @@ def check_role(role: str) -> Role:
     raise InputError("role", f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
 
 
-def add_user(store: Store, login: str, password: str, role: str, *, display_name: str = "", email: str | None = None, actor: str = "cli") -> User:
+def add_user(
+    store: Store,
+    login: str,
+    password: str,
+    role: str,
+    *,
+    display_name: str = "",
+    email: str | None = None,
+    actor: str = "cli",
+) -> User:
     login = login.strip()
     if not login or len(login) > 255 or any(c.isspace() for c in login):
         raise InputError("login", "a login is 1 to 255 characters without spaces")
@@ -88,7 +97,17 @@ def add_user(store: Store, login: str, password: str, role: str, *, display_name
     with store.transaction() as s:  # the account and its audit row: both or neither
         if s.get(UserRow, login) is not None:
             raise InputError("login", f"user {login!r} already exists")
-        s.add(UserRow(login=login, password_hash=password_hash, role=role, display_name=display_name or login, email=email, disabled=False, created_at=now_utc()))
+        s.add(
+            UserRow(
+                login=login,
+                password_hash=password_hash,
+                role=role,
+                display_name=display_name or login,
+                email=email,
+                disabled=False,
+                created_at=now_utc(),
+            )
+        )
         store.audit(actor, "user.added", login, {"role": role})
     return get_user(store, login)
 
@@ -129,7 +148,9 @@ def set_disabled(store: Store, login: str, disabled: bool = True, actor: str = "
     return get_user(store, login)
 
 
-def set_password(store: Store, login: str, password: str, actor: str = "cli", *, keep_session: str | None = None) -> int:
+def set_password(
+    store: Store, login: str, password: str, actor: str = "cli", *, keep_session: str | None = None
+) -> int:
     """Set a new password and end the account's sessions (all of them, or all but ``keep_session``, the
     cookie value of the session that made the change). Returns the number of sessions ended.
     The new hash, the ended sessions and the audit row commit together (all or nothing)."""
@@ -203,7 +224,16 @@ def create_token(store: Store, login: str, name: str = "", actor: str = "cli") -
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token_id = "tok_" + uuid.uuid4().hex[:12]
     with store.transaction() as s:
-        s.add(ApiTokenRow(id=token_id, login=login, token_sha256=sha256_hex(token), name=name, created_at=now_utc(), revoked=False))
+        s.add(
+            ApiTokenRow(
+                id=token_id,
+                login=login,
+                token_sha256=sha256_hex(token),
+                name=name,
+                created_at=now_utc(),
+                revoked=False,
+            )
+        )
         store.audit(actor, "token.created", login, {"token_id": token_id, "name": name})
     return token_id, token
 
@@ -223,7 +253,13 @@ def list_tokens(store: Store, login: str | None = None) -> list[dict[str, object
         q = q.where(ApiTokenRow.login == login)
     with store.session() as s:
         return [
-            {"id": r.id, "login": r.login, "name": r.name, "created_at": r.created_at.isoformat(), "revoked": r.revoked}
+            {
+                "id": r.id,
+                "login": r.login,
+                "name": r.name,
+                "created_at": r.created_at.isoformat(),
+                "revoked": r.revoked,
+            }
             for r in s.scalars(q)
         ]
 
@@ -288,7 +324,15 @@ def create_session(store: Store, login: str, hours: float = 12.0) -> tuple[str, 
     now = now_utc()
     with store.session() as s:
         s.execute(delete(SessionRow).where(SessionRow.expires_at < now))
-        s.add(SessionRow(id_sha256=sha256_hex(sid), login=login, csrf=csrf, created_at=now, expires_at=now + timedelta(hours=hours)))
+        s.add(
+            SessionRow(
+                id_sha256=sha256_hex(sid),
+                login=login,
+                csrf=csrf,
+                created_at=now,
+                expires_at=now + timedelta(hours=hours),
+            )
+        )
     return sid, csrf
 
 
@@ -318,8 +362,16 @@ class LoginLimiter:
     create no entry, empty entries are dropped, and past ``max_keys`` entries the expired then the oldest go.
     """
 
-    def __init__(self, max_failures: int = 5, window_s: float = 900.0, max_per_ip: int = 20, *, max_keys: int = 50_000,
-                 max_concurrent: int = 2, slot_wait_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        max_failures: int = 5,
+        window_s: float = 900.0,
+        max_per_ip: int = 20,
+        *,
+        max_keys: int = 50_000,
+        max_concurrent: int = 2,
+        slot_wait_s: float = 10.0,
+    ) -> None:
         self.max_failures = max_failures
         self.max_per_ip = max_per_ip
         self.window_s = window_s
@@ -341,7 +393,10 @@ class LoginLimiter:
         return len(q) + self._pending.get(key, 0)
 
     def _over(self, login: str, ip: str, now: float) -> bool:
-        return self._count("u:" + login, now) >= self.max_failures or self._count("ip:" + ip, now) >= self.max_per_ip
+        return (
+            self._count("u:" + login, now) >= self.max_failures
+            or self._count("ip:" + ip, now) >= self.max_per_ip
+        )
 
     def blocked(self, login: str, ip: str) -> bool:
         with self._lock:

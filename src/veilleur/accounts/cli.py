@@ -27,7 +27,9 @@ def _password(value: str | None) -> str:
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    user_app = typer.Typer(help="Workspace accounts: add, list, set-role, disable, API tokens.", no_args_is_help=True)
+    user_app = typer.Typer(
+        help="Workspace accounts: add, list, set-role, disable, API tokens.", no_args_is_help=True
+    )
     app.add_typer(user_app, name="user")
 
     @user_app.command("add")
@@ -41,7 +43,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         """Create an account (password prompted, from stdin, or from $VEILLEUR_PASSWORD)."""
         from veilleur.accounts import auth
 
-        u = auth.add_user(_store(), login, _password("-" if password_stdin else None), role, display_name=name, email=email)
+        u = auth.add_user(
+            _store(), login, _password("-" if password_stdin else None), role, display_name=name, email=email
+        )
         typer.echo(f"user {u.login} ({u.role}) created")
 
     @user_app.command("list")
@@ -65,7 +69,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         typer.echo(f"user {u.login} is now {u.role}")
 
     @user_app.command("disable")
-    def user_disable(login: str, enable: bool = typer.Option(False, "--enable", help="Re-enable instead.")) -> None:
+    def user_disable(
+        login: str, enable: bool = typer.Option(False, "--enable", help="Re-enable instead.")
+    ) -> None:
         """Disable an account (its sessions end at once) or re-enable it."""
         from veilleur.accounts import auth
 

@@ -52,8 +52,7 @@ class ContextDetector(Protocol):
     name: str
     version: str
 
-    def detect(self, batch: Sequence[Message], ctx: DetectionContext | None = None) -> list[Finding]:
-        ...
+    def detect(self, batch: Sequence[Message], ctx: DetectionContext | None = None) -> list[Finding]: ...
 
 
 @runtime_checkable
@@ -63,8 +62,7 @@ class CommunityPass(Protocol):
     name: str
     version: str
 
-    def run(self, ctx: DetectionContext, findings: Sequence[Finding]) -> list[Finding]:
-        ...
+    def run(self, ctx: DetectionContext, findings: Sequence[Finding]) -> list[Finding]: ...
 
 
 _ACCEPTS: dict[type, bool] = {}
@@ -79,14 +77,17 @@ def accepts_context(det: object) -> bool:
         params = list(inspect.signature(det.detect).parameters.values())  # type: ignore[attr-defined]
     except (TypeError, ValueError):
         return False
-    ok = any(p.name == "ctx" or p.kind is p.VAR_POSITIONAL for p in params) or len(
-        [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    ) >= 2
+    ok = (
+        any(p.name == "ctx" or p.kind is p.VAR_POSITIONAL for p in params)
+        or len([p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]) >= 2
+    )
     _ACCEPTS[type(det)] = ok
     return ok
 
 
-def call_detect(det: Detector | ContextDetector, batch: Sequence[Message], ctx: DetectionContext | None) -> list[Finding]:
+def call_detect(
+    det: Detector | ContextDetector, batch: Sequence[Message], ctx: DetectionContext | None
+) -> list[Finding]:
     """Compatibility shim: ``det.detect(batch, ctx)`` when it accepts a context, else ``det.detect(batch)``."""
     if ctx is not None and accepts_context(det):
         return det.detect(batch, ctx)  # type: ignore[call-arg]
@@ -138,8 +139,12 @@ class _Lazy:
             except (ImportError, AttributeError) as exc:
                 if self.fallback is None:
                     raise
-                log.warning("detector %s: installed entry point unusable (%s); using the built-in %s",
-                            self.name, exc, self.fallback)
+                log.warning(
+                    "detector %s: installed entry point unusable (%s); using the built-in %s",
+                    self.name,
+                    exc,
+                    self.fallback,
+                )
                 obj = self._resolve(self.fallback)
             if not callable(obj) or isinstance(obj, ModuleType):
                 raise TypeError(f"{self.name}: the entry point must name a factory (a callable), not {obj!r}")
@@ -186,8 +191,10 @@ class DetectorRegistry:
         """Add the factories declared under the two entry-point groups. With ``builtins``, a built-in that
         the installed metadata does not declare is added from ``BUILTIN_*`` (stale or missing metadata).
         Built-ins come first, in their usual order; plugins follow by name. Nothing is imported here."""
-        for group, table, add in ((DETECTOR_GROUP, BUILTIN_DETECTORS, self.add_detector),
-                                  (PASS_GROUP, BUILTIN_PASSES, self.add_pass)):
+        for group, table, add in (
+            (DETECTOR_GROUP, BUILTIN_DETECTORS, self.add_detector),
+            (PASS_GROUP, BUILTIN_PASSES, self.add_pass),
+        ):
             declared = {ep.name: ep for ep in entry_points(group=group)}
             for name, target in table.items():
                 ep = declared.pop(name, None)
@@ -285,7 +292,22 @@ def create_pass(name: str, **options: Any) -> CommunityPass:
 
 
 __all__ = [
-    "BUILTIN_DETECTORS", "BUILTIN_PASSES", "CommunityPass", "ContextDetector", "DetectionContext", "Detector",
-    "DetectorRegistry", "MemberRef", "accepts_context", "available_detectors", "available_passes", "call_detect",
-    "create_detector", "create_pass", "default_detectors", "default_registry", "register_detector", "register_pass",
+    "BUILTIN_DETECTORS",
+    "BUILTIN_PASSES",
+    "CommunityPass",
+    "ContextDetector",
+    "DetectionContext",
+    "Detector",
+    "DetectorRegistry",
+    "MemberRef",
+    "accepts_context",
+    "available_detectors",
+    "available_passes",
+    "call_detect",
+    "create_detector",
+    "create_pass",
+    "default_detectors",
+    "default_registry",
+    "register_detector",
+    "register_pass",
 ]

@@ -105,8 +105,10 @@ class DetectionContext:
         return self.messages.get(q) if q else None
 
     def replies(self, uid: str) -> list[Message]:
-        return sorted((self.messages[c] for c in self._children.get(uid, []) if c in self.messages),
-                      key=lambda x: x.created_at)
+        return sorted(
+            (self.messages[c] for c in self._children.get(uid, []) if c in self.messages),
+            key=lambda x: x.created_at,
+        )
 
     def thread(self, uid: str) -> list[Message]:
         """The root of ``uid``'s thread and all its known descendants, oldest first."""

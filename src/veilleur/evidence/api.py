@@ -48,11 +48,16 @@ __all__ = [
 
 def _after_write(vault: Vault) -> None:
     ts.mark_head_pending(vault)
-    if vault.store.settings.section(EvidenceSettings).stamp_on_capture and ts.tsa_config(vault.store.settings).urls:
+    if (
+        vault.store.settings.section(EvidenceSettings).stamp_on_capture
+        and ts.tsa_config(vault.store.settings).urls
+    ):
         ts.stamp_pending(vault)
 
 
-def capture_message(store: Store, message_uid: str, *, actor: str, case_id: str | None = None) -> EvidenceItem:
+def capture_message(
+    store: Store, message_uid: str, *, actor: str, case_id: str | None = None
+) -> EvidenceItem:
     vault = Vault(store)
     item = _capture.capture_message(vault, message_uid, actor=actor, case_id=case_id)
     _after_write(vault)
@@ -77,8 +82,16 @@ def capture_url(
     ``session``: a saved login (see ``veilleur.evidence.sessions``), ``account``/``operator``: as declared."""
     vault = Vault(store)
     item = _capture.capture_url(
-        vault, url, actor=actor, case_id=case_id, timeout_s=timeout_s, limits=limits,
-        session=session, account=account, operator=operator, site_profile=site_profile,
+        vault,
+        url,
+        actor=actor,
+        case_id=case_id,
+        timeout_s=timeout_s,
+        limits=limits,
+        session=session,
+        account=account,
+        operator=operator,
+        site_profile=site_profile,
     )
     _after_write(vault)
     return item
@@ -95,7 +108,9 @@ def capture_file(
 ) -> EvidenceItem:
     """Vault a user's file; ``declared`` (author, date, url, note) is kept apart from what veilleur observed."""
     vault = Vault(store)
-    item = _capture.capture_file(vault, path, actor=actor, declared=declared, case_id=case_id, description=description)
+    item = _capture.capture_file(
+        vault, path, actor=actor, declared=declared, case_id=case_id, description=description
+    )
     _after_write(vault)
     return item
 
@@ -131,7 +146,14 @@ def export_bundle(
 ) -> dict[str, Any]:
     """Write ``bundle.zip`` for a case and return its manifest. ``recipient`` procureur|ordre: originals and views;
     platform|cnil or None: pseudonymised views only (made and sealed where missing)."""
-    return _export(Vault(store), case_id, out_path, actor=actor, allow_broken_ledger=allow_broken_ledger, recipient=recipient)
+    return _export(
+        Vault(store),
+        case_id,
+        out_path,
+        actor=actor,
+        allow_broken_ledger=allow_broken_ledger,
+        recipient=recipient,
+    )
 
 
 def make_view(store: Store, item_id: str, *, actor: str) -> EvidenceItem:
@@ -144,7 +166,9 @@ def make_view(store: Store, item_id: str, *, actor: str) -> EvidenceItem:
     return item
 
 
-def open_original(store: Store, item_id: str, *, actor: str, role: str, reason: str, out_dir: str | Path) -> list[Path]:
+def open_original(
+    store: Store, item_id: str, *, actor: str, role: str, reason: str, out_dir: str | Path
+) -> list[Path]:
     """Copy an item's original files out of the vault; needs an allowed role and a reason, logged in the ledger."""
     from veilleur.evidence.views import open_original as _oo
 

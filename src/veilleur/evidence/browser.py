@@ -54,7 +54,9 @@ class Capture:
             "popups": [],
             "dialogs": [],
             "downloads": [],
-            "limits": {k: cfg[k] for k in ("timeout_s", "max_bytes", "max_height", "max_html_bytes", "max_pdf_pages")},
+            "limits": {
+                k: cfg[k] for k in ("timeout_s", "max_bytes", "max_height", "max_html_bytes", "max_pdf_pages")
+            },
             "navigation": [],
         }
         self.save()
@@ -77,7 +79,14 @@ class Capture:
         from playwright.sync_api import Error as PlaywrightError
 
         n = len(self.meta["navigation"])
-        step: dict[str, Any] = {"n": n, "at": _now(), "action": action, "url": page.url, "detail": detail[:200], "screenshot": None}
+        step: dict[str, Any] = {
+            "n": n,
+            "at": _now(),
+            "action": action,
+            "url": page.url,
+            "detail": detail[:200],
+            "screenshot": None,
+        }
         if n < MAX_NAV_SHOTS and time.monotonic() < self.deadline - 3:
             name = f"nav-{n:02d}.png"
             with contextlib.suppress(PlaywrightError):
@@ -120,7 +129,9 @@ class Capture:
                             break
                         handle = loc.element_handle(timeout=1000)
                         text = (handle.inner_text() or "").strip()
-                        handle.evaluate("(el) => el.setAttribute('data-veilleur-clicked', '1')")  # never clicked twice
+                        handle.evaluate(
+                            "(el) => el.setAttribute('data-veilleur-clicked', '1')"
+                        )  # never clicked twice
                         handle.click(timeout=3000)
                     except PlaywrightError:
                         break
@@ -135,9 +146,13 @@ class Capture:
             if not changed:
                 break
         if clicks >= max_clicks and max_clicks:
-            self.partial(f"{max_clicks} clicks on 'load more'/'expand' buttons reached: later comments may be missing")
+            self.partial(
+                f"{max_clicks} clicks on 'load more'/'expand' buttons reached: later comments may be missing"
+            )
         with contextlib.suppress(PlaywrightError):
-            page.evaluate("() => document.querySelectorAll('[data-veilleur-clicked]').forEach(e => e.removeAttribute('data-veilleur-clicked'))")
+            page.evaluate(
+                "() => document.querySelectorAll('[data-veilleur-clicked]').forEach(e => e.removeAttribute('data-veilleur-clicked'))"
+            )
             page.evaluate("() => window.scrollTo(0, 0)")
 
     def left_ms(self, reserve_s: float = 0.0) -> int:
@@ -222,7 +237,9 @@ class Capture:
                 if "ERR_TOO_MANY_REDIRECTS" in first:
                     self.meta["error"] = "redirect loop (too many redirects)"
                 elif "Download is starting" in first:
-                    self.meta["error"] = "the URL is a file download, not a page (download it, then capture the file)"
+                    self.meta["error"] = (
+                        "the URL is a file download, not a page (download it, then capture the file)"
+                    )
                 else:
                     self.meta["error"] = f"navigation failed: {first}"
             if self.meta["error"]:
@@ -268,13 +285,19 @@ class Capture:
 
             self.step("screenshot")
             try:
-                height = int(page.evaluate("() => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)"))
+                height = int(
+                    page.evaluate(
+                        "() => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)"
+                    )
+                )
                 self.meta["page_height"] = height
                 max_h = int(self.cfg["max_height"])
                 kwargs: dict[str, Any] = {"full_page": True, "timeout": self.left_ms(timeout_s * 0.35)}
                 if height > max_h:
                     kwargs["clip"] = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": max_h}
-                    self.partial(f"page height {height} px over the {max_h} px limit: screenshot cut at {max_h} px")
+                    self.partial(
+                        f"page height {height} px over the {max_h} px limit: screenshot cut at {max_h} px"
+                    )
                 page.screenshot(path=str(self.out / "screenshot.png"), **kwargs)
                 self.meta["files"]["screenshot"] = "screenshot.png"
             except PlaywrightError as exc:
@@ -286,7 +309,9 @@ class Capture:
                 limit = int(self.cfg["max_html_bytes"])
                 if size * 3 > limit:  # UTF-8 can take up to 3 bytes per UTF-16 unit
                     html = page.evaluate("(n) => document.documentElement.outerHTML.slice(0, n)", limit // 3)
-                    self.partial(f"HTML of {size} characters over the limit: first {limit // 3} characters kept")
+                    self.partial(
+                        f"HTML of {size} characters over the limit: first {limit // 3} characters kept"
+                    )
                 else:
                     html = page.content()
                 (self.out / "page.html").write_text(html, encoding="utf-8")
@@ -326,7 +351,11 @@ class Capture:
             writer.write_record(
                 writer.create_warcinfo_record(
                     "capture.warc.gz",
-                    {"software": "veilleur", "format": "WARC File Format 1.1", "browser": str(self.meta.get("browser", {}).get("version", ""))},
+                    {
+                        "software": "veilleur",
+                        "format": "WARC File Format 1.1",
+                        "browser": str(self.meta.get("browser", {}).get("version", "")),
+                    },
                 )
             )
             for r in responses:
@@ -338,9 +367,13 @@ class Capture:
                 except PlaywrightError as exc:
                     body = b""  # redirects and aborted responses have no body
                     if not 300 <= r.status < 400:
-                        self.meta.setdefault("warc_missing_bodies", []).append(f"{r.url}: {str(exc).splitlines()[0]}")
+                        self.meta.setdefault("warc_missing_bodies", []).append(
+                            f"{r.url}: {str(exc).splitlines()[0]}"
+                        )
                 if written + len(body) > budget:
-                    self.partial(f"HTTP bodies over the {budget} byte limit: WARC holds the first {count} exchanges")
+                    self.partial(
+                        f"HTTP bodies over the {budget} byte limit: WARC holds the first {count} exchanges"
+                    )
                     break
                 written += len(body)
                 req = r.request
@@ -355,7 +388,9 @@ class Capture:
                     ]
                     resp_headers = [
                         (
-                            h["name"] if h["name"].lower() not in HOP_HEADERS else f"X-Archive-Orig-{h['name']}",
+                            h["name"]
+                            if h["name"].lower() not in HOP_HEADERS
+                            else f"X-Archive-Orig-{h['name']}",
                             MASK if mask and h["name"].lower() in SECRET_HEADERS else h["value"],
                         )
                         for h in r.headers_array()
@@ -373,7 +408,9 @@ class Capture:
                         "request",
                         payload=io.BytesIO(post),
                         length=len(post),
-                        http_headers=StatusAndHeaders(f"{req.method} {path_q} HTTP/1.1", req_headers, is_http_request=True),
+                        http_headers=StatusAndHeaders(
+                            f"{req.method} {path_q} HTTP/1.1", req_headers, is_http_request=True
+                        ),
                     )
                 )
                 writer.write_record(
@@ -382,7 +419,9 @@ class Capture:
                         "response",
                         payload=io.BytesIO(body),
                         length=len(body),
-                        http_headers=StatusAndHeaders(f"{r.status} {r.status_text or 'OK'}", resp_headers, protocol="HTTP/1.1"),
+                        http_headers=StatusAndHeaders(
+                            f"{r.status} {r.status_text or 'OK'}", resp_headers, protocol="HTTP/1.1"
+                        ),
                         warc_headers_dict=warc_headers,
                     )
                 )
@@ -398,7 +437,9 @@ def main(argv: list[str]) -> int:
     try:
         cap.run()
     except Exception as exc:  # the parent reports it; a worker never shows a traceback to the user
-        cap.meta["error"] = cap.meta["error"] or f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        cap.meta["error"] = (
+            cap.meta["error"] or f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        )
     cap.meta["ended_at"] = _now()
     cap.meta["step"] = "done"
     cap.save()

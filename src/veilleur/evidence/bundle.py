@@ -56,9 +56,13 @@ class _Zip:
                 "export refused — run `veilleur evidence check`"
             ) from None
         except OSError as exc:
-            raise EvidenceError(f"{what or name}: vault file {sha[:16]}… cannot be read ({exc.strerror or exc})") from None
+            raise EvidenceError(
+                f"{what or name}: vault file {sha[:16]}… cannot be read ({exc.strerror or exc})"
+            ) from None
         if h.hexdigest() != sha:
-            raise EvidenceError(f"{what or name}: vault file {sha[:16]}… no longer matches its hash: the vault was altered")
+            raise EvidenceError(
+                f"{what or name}: vault file {sha[:16]}… no longer matches its hash: the vault was altered"
+            )
         self.sums[name] = sha
 
 
@@ -163,7 +167,9 @@ def export_bundle(
                         "export refused — run `veilleur evidence check`"
                     )
                 if not vault.blobs.verify(f.sha256):
-                    raise EvidenceError(f"item {it.id} file {f.name}: vault file {f.sha256[:16]}… no longer matches its hash: the vault was altered")
+                    raise EvidenceError(
+                        f"item {it.id} file {f.name}: vault file {f.sha256[:16]}… no longer matches its hash: the vault was altered"
+                    )
         items = ensure_views(vault, case_id, actor=actor)
     out = Path(out_path)
     if out.exists() and out.is_dir():
@@ -194,10 +200,20 @@ def export_bundle(
             for f in it.files:
                 path = f"items/{it.id}/{f.name}"
                 z.add_blob(vault, path, f.sha256, what=f"item {it.id} file {f.name}")
-                files.append({"path": path, "sha256": f.sha256, "size": f.size, "role": f.role, "media_type": f.media_type})
+                files.append(
+                    {
+                        "path": path,
+                        "sha256": f.sha256,
+                        "size": f.size,
+                        "role": f.role,
+                        "media_type": f.media_type,
+                    }
+                )
                 if f.role in ("screenshot", "view") and f.size < 20 * 1024 * 1024:
                     images[it.id] = vault.read(f)
-            manifest_items.append({"id": it.id, "record": it.record, "legal_hold": it.legal_hold, "files": files})
+            manifest_items.append(
+                {"id": it.id, "record": it.record, "legal_hold": it.legal_hold, "files": files}
+            )
         seqs_before = set(_case_entry_seqs(vault, case_id, item_ids))
         tokens_before = sorted(_choose_tokens(vault, seqs_before).values(), key=lambda t: (t.seq, t.id))
         report_state = {
@@ -212,7 +228,11 @@ def export_bundle(
             "tsa_configured": tsa_configured,
             "ledger_problems": ledger_problems,
         }
-        entries_before = [e.to_dict() for e in vault.entries(1, max(seqs_before)) if e.seq in seqs_before] if seqs_before else []
+        entries_before = (
+            [e.to_dict() for e in vault.entries(1, max(seqs_before)) if e.seq in seqs_before]
+            if seqs_before
+            else []
+        )
         z.add("rapport.pdf", build_report(report_state, images, entries_before))
         sealed = dict(sorted(z.sums.items()))
 
@@ -282,7 +302,10 @@ def export_bundle(
         }
         if ledger_problems:
             manifest["ledger_problems"] = ledger_problems
-        z.add("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
+        z.add(
+            "manifest.json",
+            json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"),
+        )
         z.add("VERIFIER.txt", howto(manifest).encode("utf-8"))
         sums = "".join(f"{sha}  {name}\n" for name, sha in sorted(z.sums.items()))
         z.z.writestr("SHA256SUMS", sums)
@@ -296,7 +319,9 @@ def export_bundle(
 
 def howto(manifest: dict[str, Any]) -> str:
     """VERIFIER.txt: derived from the manifest only (verify regenerates it and compares byte for byte)."""
-    cmds = "\n".join(t["verify_command"] for t in manifest["timestamps"]) or "(aucun jeton / no timestamp token)"
+    cmds = (
+        "\n".join(t["verify_command"] for t in manifest["timestamps"]) or "(aucun jeton / no timestamp token)"
+    )
     export = entry_name(int(manifest["ledger"]["export_seq"]))
     text = (
         "Vérifier ce dossier sans veilleur / Verify this bundle without veilleur\n\n"
@@ -316,4 +341,7 @@ def howto(manifest: dict[str, Any]) -> str:
             "\nAucun jeton d'horodatage : ce dossier ne prouve que sa cohérence interne (ni sa date, ni l'absence de\n"
             "modification par qui détient le coffre). No timestamp token: this bundle proves only its self-consistency.\n"
         )
-    return text + "\nDétails : rapport.pdf, section « Comment vérifier ». Full check: veilleur evidence verify bundle.zip\n"
+    return (
+        text
+        + "\nDétails : rapport.pdf, section « Comment vérifier ». Full check: veilleur evidence verify bundle.zip\n"
+    )

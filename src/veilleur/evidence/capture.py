@@ -46,7 +46,9 @@ MAX_USER_FILE = 4 * 1024**3
 
 
 # -- stored message --------------------------------------------------------------------------------
-def capture_message(vault: Vault, message_uid: str, *, actor: str, case_id: str | None = None) -> EvidenceItem:
+def capture_message(
+    vault: Vault, message_uid: str, *, actor: str, case_id: str | None = None
+) -> EvidenceItem:
     store = vault.store
     msg = store.get_message(message_uid)  # NotFoundError names the message
     rec = stored_record(store, message_uid)
@@ -67,7 +69,9 @@ def capture_message(vault: Vault, message_uid: str, *, actor: str, case_id: str 
             used.add(name)
             f = vault.put_file(store.blobs.path(a.sha256), name, "attachment", a.media_type)
             if f.sha256 != a.sha256:
-                raise EvidenceError(f"attachment {a.name} of {message_uid} no longer matches its hash in the store")
+                raise EvidenceError(
+                    f"attachment {a.name} of {message_uid} no longer matches its hash in the store"
+                )
             files.append(f)
         else:
             missing.append(a.name)
@@ -88,7 +92,9 @@ def capture_message(vault: Vault, message_uid: str, *, actor: str, case_id: str 
         "rendered_at": captured_at.isoformat(),
     }
     files.append(vault.put_bytes(render_card_png(normalised, observed), "view.png", "view", "image/png"))
-    files.append(vault.put_bytes(render_card_pdf(normalised, observed), "view.pdf", "view_pdf", "application/pdf"))
+    files.append(
+        vault.put_bytes(render_card_pdf(normalised, observed), "view.pdf", "view_pdf", "application/pdf")
+    )
     excerpt = " ".join(msg.text.split())[:80]
     return vault.add_item(
         kind="message",
@@ -120,7 +126,9 @@ def parse_declared_date(value: str) -> datetime:
             except ValueError:
                 continue
     if dt is None:
-        raise InputError("--declared-date", f"date {value!r} not understood (use 2026-03-14 14:05 or 14/03/2026 14:05)")
+        raise InputError(
+            "--declared-date", f"date {value!r} not understood (use 2026-03-14 14:05 or 14/03/2026 14:05)"
+        )
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=PARIS)
     return dt.astimezone(UTC)
@@ -139,7 +147,16 @@ def _image_facts(path: Path) -> dict[str, Any]:
             for k, v in exif.get_ifd(ExifTags.IFD.Exif).items():
                 tags[ExifTags.TAGS.get(k, str(k))] = v
             gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-            keep = ("DateTime", "DateTimeOriginal", "DateTimeDigitized", "OffsetTimeOriginal", "Make", "Model", "Software", "Artist")
+            keep = (
+                "DateTime",
+                "DateTimeOriginal",
+                "DateTimeDigitized",
+                "OffsetTimeOriginal",
+                "Make",
+                "Model",
+                "Software",
+                "Artist",
+            )
             facts["exif"] = {k: str(tags[k]).strip("\x00 ") for k in keep if k in tags}
             if gps:
                 facts["exif"]["gps"] = {ExifTags.GPSTAGS.get(k, str(k)): str(v) for k, v in gps.items()}
@@ -226,7 +243,13 @@ def run_browser(url: str, out: Path, limits: dict[str, Any]) -> dict[str, Any]:
     chromium = str(limits.get("chromium") or CHROMIUM)
     if not Path(chromium).exists():
         raise EvidenceError(f"Chromium not found at {chromium}: install the Debian package chromium")
-    cfg = {**URL_DEFAULTS, **{k: v for k, v in limits.items() if v is not None}, "url": url, "out": str(out), "chromium": chromium}
+    cfg = {
+        **URL_DEFAULTS,
+        **{k: v for k, v in limits.items() if v is not None},
+        "url": url,
+        "out": str(out),
+        "chromium": chromium,
+    }
     cfg_path = out / "worker-config.json"
     cfg_path.write_text(json.dumps(cfg), encoding="utf-8")
     hard = float(cfg["timeout_s"]) + 10  # the worker's own bounds come first; this catches a hung renderer
@@ -245,7 +268,11 @@ def run_browser(url: str, out: Path, limits: dict[str, Any]) -> dict[str, Any]:
         _kill_group(proc)  # also reaps any Chromium helper left behind
     cfg_path.unlink(missing_ok=True)
     meta_path = out / "capture.json"
-    meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {"files": {}, "partial_reasons": []}
+    meta: dict[str, Any] = (
+        json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta_path.exists()
+        else {"files": {}, "partial_reasons": []}
+    )
     if killed:
         meta.setdefault("partial_reasons", []).append(
             f"capture stopped at the hard time limit ({hard:.0f} s) during step '{meta.get('step', '?')}'"
@@ -318,12 +345,19 @@ def capture_url(
                 "login_method": session_info.method,
                 "session_saved_at": session_info.created_at,
                 "cookie_domains": list(session_info.domains),
-                "domain_match": any(parts.hostname == d or parts.hostname.endswith("." + d) for d in session_info.domains),
+                "domain_match": any(
+                    parts.hostname == d or parts.hostname.endswith("." + d) for d in session_info.domains
+                ),
             }
         else:
             meta["session"] = {"authenticated": False}
         meta["constat"] = env
-        roles = {"screenshot": "image/png", "pdf": "application/pdf", "html": "text/html", "warc": "application/warc"}
+        roles = {
+            "screenshot": "image/png",
+            "pdf": "application/pdf",
+            "html": "text/html",
+            "warc": "application/warc",
+        }
         files: list[EvidenceFile] = []
         for role, media_type in roles.items():
             name = meta.get("files", {}).get(role)
@@ -339,20 +373,46 @@ def capture_url(
             why = "; ".join(meta.get("partial_reasons", [])) or "nothing was captured"
             raise EvidenceError(f"{url}: capture failed: {why}")
         meta["duration_s"] = round(time.monotonic() - t0, 2)
-        files.append(vault.put_bytes(dumps(meta).encode("utf-8"), "capture.json", "metadata", "application/json"))
+        files.append(
+            vault.put_bytes(dumps(meta).encode("utf-8"), "capture.json", "metadata", "application/json")
+        )
     primary = "screenshot" if any(f.role == "screenshot" for f in files) else "html"
     reasons: list[str] = list(meta.get("partial_reasons") or [])
     started = datetime.fromisoformat(meta["started_at"]) if meta.get("started_at") else now_utc()
-    observed = {k: meta.get(k) for k in (
-        "url", "final_url", "redirect_chain", "resolved_ips", "response", "started_at", "ended_at", "browser",
-        "user_agent", "title", "page_height", "popups", "dialogs", "downloads", "warc_exchanges", "warc_missing_bodies", "limits",
-        "session", "profile", "navigation", "expansion", "constat",
-    )}
+    observed = {
+        k: meta.get(k)
+        for k in (
+            "url",
+            "final_url",
+            "redirect_chain",
+            "resolved_ips",
+            "response",
+            "started_at",
+            "ended_at",
+            "browser",
+            "user_agent",
+            "title",
+            "page_height",
+            "popups",
+            "dialogs",
+            "downloads",
+            "warc_exchanges",
+            "warc_missing_bodies",
+            "limits",
+            "session",
+            "profile",
+            "navigation",
+            "expansion",
+            "constat",
+        )
+    }
     auth = meta["session"].get("authenticated")
     desc_auth = f" [session authentifiée : {meta['session'].get('site')}]" if auth else ""
     return vault.add_item(
         kind="url",
-        description=f"Page web : {meta.get('title') or ''} <{meta.get('final_url') or url}>{desc_auth}".replace("  ", " "),
+        description=f"Page web : {meta.get('title') or ''} <{meta.get('final_url') or url}>{desc_auth}".replace(
+            "  ", " "
+        ),
         source=url,
         files=files,
         primary_role=primary,
@@ -365,4 +425,11 @@ def capture_url(
     )
 
 
-__all__ = ["capture_file", "capture_message", "capture_url", "guess_media_type", "parse_declared_date", "run_browser"]
+__all__ = [
+    "capture_file",
+    "capture_message",
+    "capture_url",
+    "guess_media_type",
+    "parse_declared_date",
+    "run_browser",
+]

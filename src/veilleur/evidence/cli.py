@@ -14,7 +14,9 @@ from veilleur.errors import InputError
 from veilleur.evidence.render import paris
 from veilleur.evidence.settings import EvidenceSettings
 
-ev_app = typer.Typer(help="Evidence vault: captures, chain of custody, timestamps, verifiable bundles.", no_args_is_help=True)
+ev_app = typer.Typer(
+    help="Evidence vault: captures, chain of custody, timestamps, verifiable bundles.", no_args_is_help=True
+)
 
 
 def _actor(actor: str | None) -> str:
@@ -49,16 +51,32 @@ def capture_cmd(
     target: str = typer.Argument(None, help="URL (http/https) or path of a file you already have."),
     message: str = typer.Option(None, "--message", help="Capture a stored message by its uid instead."),
     case: str = typer.Option(None, "--case", help="Attach the item to this case id."),
-    declared_author: str = typer.Option(None, "--declared-author", help="Author as you state it (file only)."),
-    declared_date: str = typer.Option(None, "--declared-date", help="Date as you state it, e.g. '14/03/2026 14:05' (Paris)."),
-    declared_url: str = typer.Option(None, "--declared-url", help="Where the file was published, as you state it."),
+    declared_author: str = typer.Option(
+        None, "--declared-author", help="Author as you state it (file only)."
+    ),
+    declared_date: str = typer.Option(
+        None, "--declared-date", help="Date as you state it, e.g. '14/03/2026 14:05' (Paris)."
+    ),
+    declared_url: str = typer.Option(
+        None, "--declared-url", help="Where the file was published, as you state it."
+    ),
     description: str = typer.Option(None, "--description", help="Description of a file."),
     timeout: float = typer.Option(60.0, "--timeout", help="URL capture time limit in seconds."),
-    session: str = typer.Option(None, "--session", help="URL: capture with the session saved by `evidence login SITE`."),
-    account: str = typer.Option(None, "--account", help="URL: the account the session signs in as (as you declare it)."),
-    operator: str = typer.Option(None, "--operator", help="URL: who makes the capture, as declared (name, quality) for the report."),
-    site_profile: str = typer.Option(None, "--site-profile", help="URL: site profile to expand comments (default: by host)."),
-    actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR", help="Who captures (default: cli:<user>)."),
+    session: str = typer.Option(
+        None, "--session", help="URL: capture with the session saved by `evidence login SITE`."
+    ),
+    account: str = typer.Option(
+        None, "--account", help="URL: the account the session signs in as (as you declare it)."
+    ),
+    operator: str = typer.Option(
+        None, "--operator", help="URL: who makes the capture, as declared (name, quality) for the report."
+    ),
+    site_profile: str = typer.Option(
+        None, "--site-profile", help="URL: site profile to expand comments (default: by host)."
+    ),
+    actor: str = typer.Option(
+        None, "--actor", envvar="VEILLEUR_ACTOR", help="Who captures (default: cli:<user>)."
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Capture a URL, a file or a stored message into the vault."""
@@ -72,12 +90,21 @@ def capture_cmd(
             item = api.capture_message(store, message, actor=who, case_id=case)
         elif target.startswith(("http://", "https://")):
             item = api.capture_url(
-                store, target, actor=who, case_id=case, timeout_s=timeout,
-                session=session, account=account, operator=operator, site_profile=site_profile,
+                store,
+                target,
+                actor=who,
+                case_id=case,
+                timeout_s=timeout,
+                session=session,
+                account=account,
+                operator=operator,
+                site_profile=site_profile,
             )
         else:
             declared = {"author": declared_author, "date": declared_date, "url": declared_url}
-            item = api.capture_file(store, target, actor=who, declared=declared, case_id=case, description=description)
+            item = api.capture_file(
+                store, target, actor=who, declared=declared, case_id=case, description=description
+            )
     if as_json:
         _print_json(item.to_dict())
         return
@@ -136,14 +163,19 @@ def show_cmd(
 def export_cmd(
     case: str = typer.Argument(..., help="Case id."),
     output: Path = typer.Option(None, "-o", "--output", help="bundle.zip to write."),
-    wacz: Path = typer.Option(None, "--wacz", help="Also (or only) write the case's URL captures as a signed WACZ file."),
+    wacz: Path = typer.Option(
+        None, "--wacz", help="Also (or only) write the case's URL captures as a signed WACZ file."
+    ),
     recipient: str = typer.Option(
-        None, "--recipient",
+        None,
+        "--recipient",
         help="procureur|ordre: sealed originals and views; platform|cnil (and by default): pseudonymised views only.",
     ),
     actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR"),
     allow_broken_ledger: bool = typer.Option(
-        False, "--allow-broken-ledger", help="Export even if the ledger fails its check (the report says so in red)."
+        False,
+        "--allow-broken-ledger",
+        help="Export even if the ledger fails its check (the report says so in red).",
     ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -170,17 +202,28 @@ def export_cmd(
         if as_json and output is None:
             _print_json(summary)
         else:
-            typer.echo(f"{wacz}: {len(summary['items'])} capture(s) de page, {summary['size']} octets, signé ({summary['datapackage_hash'][:23]}…)")
+            typer.echo(
+                f"{wacz}: {len(summary['items'])} capture(s) de page, {summary['size']} octets, signé ({summary['datapackage_hash'][:23]}…)"
+            )
         if output is None:
             return
     with _store() as store:
         manifest = api.export_bundle(
-            store, case, output, actor=_actor(actor), allow_broken_ledger=allow_broken_ledger, recipient=recipient
+            store,
+            case,
+            output,
+            actor=_actor(actor),
+            allow_broken_ledger=allow_broken_ledger,
+            recipient=recipient,
         )
     if as_json:
-        _print_json({"bundle": str(output), "items": len(manifest["items"]), "timestamps": manifest["timestamps"]})
+        _print_json(
+            {"bundle": str(output), "items": len(manifest["items"]), "timestamps": manifest["timestamps"]}
+        )
         return
-    typer.echo(f"{output}: {len(manifest['items'])} pièce(s), {len(manifest['timestamps'])} jeton(s) d'horodatage")
+    typer.echo(
+        f"{output}: {len(manifest['items'])} pièce(s), {len(manifest['timestamps'])} jeton(s) d'horodatage"
+    )
     if manifest.get("timestamp_note"):
         typer.secho(manifest["timestamp_note"], fg="yellow", err=True)
     if manifest.get("ledger_problems"):
@@ -196,7 +239,9 @@ def verify_cmd(
     bundle: Path = typer.Argument(..., help="bundle.zip (or a .wacz written by export --wacz)"),
     as_json: bool = typer.Option(False, "--json"),
     receipt: list[Path] = typer.Option(
-        [], "--receipt", help="Also write a one-page receipt for non-technicians (receipt.html or receipt.pdf; repeatable)."
+        [],
+        "--receipt",
+        help="Also write a one-page receipt for non-technicians (receipt.html or receipt.pdf; repeatable).",
     ),
 ) -> None:
     """Verify a bundle: every hash, the ledger chain, every token. Exit 1 if anything was altered."""
@@ -244,7 +289,9 @@ def verify_cmd(
 def open_cmd(
     item_id: str = typer.Argument(..., help="Evidence item id (ev_…)."),
     reason: str = typer.Option(..., "--reason", help="Why you open the original (written to the ledger)."),
-    role: str = typer.Option(..., "--role", help="Your role, e.g. avocat, procureur, dpo ([evidence] original_roles)."),
+    role: str = typer.Option(
+        ..., "--role", help="Your role, e.g. avocat, procureur, dpo ([evidence] original_roles)."
+    ),
     output: Path = typer.Option(Path("."), "-o", "--output", help="Folder to copy the original files into."),
     actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR"),
 ) -> None:
@@ -252,13 +299,18 @@ def open_cmd(
     from veilleur.evidence import api
 
     with _store() as store:
-        paths = api.open_original(store, item_id, actor=_actor(actor), role=role, reason=reason, out_dir=output)
+        paths = api.open_original(
+            store, item_id, actor=_actor(actor), role=role, reason=reason, out_dir=output
+        )
     for p in paths:
         typer.echo(str(p))
 
 
 @ev_app.command("view")
-def view_cmd(item_id: str = typer.Argument(..., help="Evidence item id (ev_…)."), actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR")) -> None:
+def view_cmd(
+    item_id: str = typer.Argument(..., help="Evidence item id (ev_…)."),
+    actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR"),
+) -> None:
     """Make (and seal) the pseudonymised view of an item: identifiers masked, faces blurred."""
     from veilleur.evidence import api
 
@@ -279,13 +331,17 @@ def timestamp_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
     if as_json:
         _print_json(report.to_dict())
         return
-    typer.echo(f"horodatées / stamped: {report.stamped or '-'}; en attente / pending: {report.pending or '-'}")
+    typer.echo(
+        f"horodatées / stamped: {report.stamped or '-'}; en attente / pending: {report.pending or '-'}"
+    )
     for e in report.errors:
         typer.secho(e, fg="yellow", err=True)
 
 
 @ev_app.command("note")
-def note_cmd(item_id: str, text: str, actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR")) -> None:
+def note_cmd(
+    item_id: str, text: str, actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR")
+) -> None:
     """Add a note to an item's chain of custody."""
     from veilleur.evidence import api
 
@@ -310,7 +366,11 @@ def hold_cmd(
 
 
 @ev_app.command("delete")
-def delete_cmd(item_id: str, reason: str = typer.Option(..., "--reason"), actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR")) -> None:
+def delete_cmd(
+    item_id: str,
+    reason: str = typer.Option(..., "--reason"),
+    actor: str = typer.Option(None, "--actor", envvar="VEILLEUR_ACTOR"),
+) -> None:
     """Record the deletion of an item (refused under legal hold; files and ledger are kept)."""
     from veilleur.evidence import api
 
@@ -341,14 +401,28 @@ ev_app.add_typer(sessions_app, name="sessions")
 def login_cmd(
     site: str = typer.Argument(..., help="A name for this login, e.g. facebook."),
     url: str = typer.Option(None, "--url", help="The site's login page."),
-    account: str = typer.Option(None, "--account", help="The account you sign in with, as you declare it (goes in capture reports)."),
-    username: str = typer.Option(None, "--username", help="Non-interactive: fill the login form with this user name…"),
-    password_env: str = typer.Option(None, "--password-env", help="…and the password in this environment variable."),
-    storage_state: Path = typer.Option(None, "--storage-state", help="Non-interactive: import a Playwright storage-state JSON file."),
-    username_selector: str = typer.Option(None, "--username-selector", help="CSS selector of the user name field."),
-    password_selector: str = typer.Option(None, "--password-selector", help="CSS selector of the password field."),
+    account: str = typer.Option(
+        None, "--account", help="The account you sign in with, as you declare it (goes in capture reports)."
+    ),
+    username: str = typer.Option(
+        None, "--username", help="Non-interactive: fill the login form with this user name…"
+    ),
+    password_env: str = typer.Option(
+        None, "--password-env", help="…and the password in this environment variable."
+    ),
+    storage_state: Path = typer.Option(
+        None, "--storage-state", help="Non-interactive: import a Playwright storage-state JSON file."
+    ),
+    username_selector: str = typer.Option(
+        None, "--username-selector", help="CSS selector of the user name field."
+    ),
+    password_selector: str = typer.Option(
+        None, "--password-selector", help="CSS selector of the password field."
+    ),
     submit_selector: str = typer.Option(None, "--submit-selector", help="CSS selector of the submit button."),
-    timeout: float = typer.Option(900.0, "--timeout", help="Seconds to wait for you to sign in and close the window."),
+    timeout: float = typer.Option(
+        900.0, "--timeout", help="Seconds to wait for you to sign in and close the window."
+    ),
 ) -> None:
     """Sign in once on a dedicated Chromium profile (a visible window: sign in, then close it); the session is
     kept encrypted under VEILLEUR_HOME for `evidence capture URL --session SITE`."""
@@ -360,25 +434,47 @@ def login_cmd(
     chromium = settings.section(EvidenceSettings).chromium
     if storage_state is not None:
         info = ss.import_storage_state(st, site, storage_state, account=account)
-        typer.secho(f"{storage_state}: imported; delete this plain-text file now (the saved copy is encrypted)", fg="yellow", err=True)
+        typer.secho(
+            f"{storage_state}: imported; delete this plain-text file now (the saved copy is encrypted)",
+            fg="yellow",
+            err=True,
+        )
     elif username is not None:
         if not url or not password_env:
-            raise InputError("login", "--username needs --url and --password-env VAR (the password is never given on the command line)")
+            raise InputError(
+                "login",
+                "--username needs --url and --password-env VAR (the password is never given on the command line)",
+            )
         secret = secret_from_env(password_env)
         if secret is None:
             raise InputError("--password-env", f"environment variable {password_env} is empty or not set")
         info = ss.login_form(
-            st, site, url, chromium=chromium, username=username, password=secret.get_secret_value(), account=account,
-            username_selector=username_selector, password_selector=password_selector, submit_selector=submit_selector,
+            st,
+            site,
+            url,
+            chromium=chromium,
+            username=username,
+            password=secret.get_secret_value(),
+            account=account,
+            username_selector=username_selector,
+            password_selector=password_selector,
+            submit_selector=submit_selector,
         )
     else:
         if not url:
             raise InputError("login", "give --url LOGIN_URL (or --storage-state FILE)")
         if not has_display():
-            raise InputError("login", "no graphical display for the login window: use --storage-state FILE or --username/--password-env")
-        typer.echo("Une fenêtre Chromium s'ouvre : connectez-vous, puis fermez la fenêtre. / Sign in, then close the window.")
+            raise InputError(
+                "login",
+                "no graphical display for the login window: use --storage-state FILE or --username/--password-env",
+            )
+        typer.echo(
+            "Une fenêtre Chromium s'ouvre : connectez-vous, puis fermez la fenêtre. / Sign in, then close the window."
+        )
         info = ss.login_interactive(st, site, url, chromium=chromium, account=account, timeout_s=timeout)
-    typer.echo(f"session {info.site} enregistrée (chiffrée) : {info.cookies} cookie(s) pour {', '.join(info.domains) or '-'}")
+    typer.echo(
+        f"session {info.site} enregistrée (chiffrée) : {info.cookies} cookie(s) pour {', '.join(info.domains) or '-'}"
+    )
 
 
 @sessions_app.command("list")
@@ -391,7 +487,9 @@ def sessions_list_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
         _print_json([i.to_dict() for i in infos])
         return
     for i in infos:
-        typer.echo(f"{i.site:<16} {i.account or '(compte non déclaré)':<28} {i.method:<13} {i.created_at[:19]}  {i.cookies} cookie(s)  {', '.join(i.domains)}")
+        typer.echo(
+            f"{i.site:<16} {i.account or '(compte non déclaré)':<28} {i.method:<13} {i.created_at[:19]}  {i.cookies} cookie(s)  {', '.join(i.domains)}"
+        )
     if not infos:
         typer.echo("aucune session / no saved session")
 

@@ -100,7 +100,13 @@ def dns_answers(host: str) -> dict[str, Any]:
     resolvers: list[str] = []
     with contextlib.suppress(OSError), open("/etc/resolv.conf", encoding="utf-8", errors="replace") as f:
         resolvers = [ln.split()[1] for ln in f if ln.startswith("nameserver") and len(ln.split()) > 1]
-    out: dict[str, Any] = {"host": host, "resolvers": resolvers, "A": [], "AAAA": [], "at": datetime.now(UTC).isoformat()}
+    out: dict[str, Any] = {
+        "host": host,
+        "resolvers": resolvers,
+        "A": [],
+        "AAAA": [],
+        "at": datetime.now(UTC).isoformat(),
+    }
     try:
         ipaddress.ip_address(host)
         out["literal_ip"] = True
@@ -140,7 +146,10 @@ def machine() -> dict[str, Any]:
 
 def public_ip(url: str | None, timeout_s: float = 5.0) -> dict[str, Any]:
     if not url:
-        return {"status": NOT_CHECKED, "reason": "aucun service d'écho configuré ([evidence] public_ip_echo_url) : aucun appel réseau"}
+        return {
+            "status": NOT_CHECKED,
+            "reason": "aucun service d'écho configuré ([evidence] public_ip_echo_url) : aucun appel réseau",
+        }
     import httpx
 
     try:
@@ -148,7 +157,11 @@ def public_ip(url: str | None, timeout_s: float = 5.0) -> dict[str, Any]:
         text = r.text.strip()[:100]
         ip = str(ipaddress.ip_address(text.split()[0] if text else ""))
     except (httpx.HTTPError, ValueError, IndexError) as exc:
-        return {"status": NOT_CHECKED, "service": url, "reason": f"service injoignable ou réponse illisible ({exc.__class__.__name__})"}
+        return {
+            "status": NOT_CHECKED,
+            "service": url,
+            "reason": f"service injoignable ou réponse illisible ({exc.__class__.__name__})",
+        }
     if r.status_code != 200:
         return {"status": NOT_CHECKED, "service": url, "reason": f"HTTP {r.status_code}"}
     return {"status": "vérifiée", "ip": ip, "service": url, "at": datetime.now(UTC).isoformat()}
@@ -191,7 +204,10 @@ def clock_offset(settings: Any) -> dict[str, Any]:
 def collect(settings: Any, host: str, chromium_flags: list[str], operator: str | None) -> dict[str, Any]:
     """What is known before the browser starts (the worker adds the browser and the navigation)."""
     return {
-        "operator": {"declared": operator or None, "note": "identité déclarée par l'opérateur, non vérifiée par veilleur"},
+        "operator": {
+            "declared": operator or None,
+            "note": "identité déclarée par l'opérateur, non vérifiée par veilleur",
+        },
         "machine": machine(),
         "local_ips": local_ips(),
         "dns": dns_answers(host),

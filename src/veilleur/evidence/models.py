@@ -45,7 +45,9 @@ class LedgerEntryRow(Base):
 
 class TimestampHeadRow(Base):
     __tablename__ = "evidence_ts_heads"
-    seq: Mapped[int] = mapped_column(Integer, ForeignKey("evidence_ledger.seq"), primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(
+        Integer, ForeignKey("evidence_ledger.seq"), primary_key=True, autoincrement=False
+    )
     entry_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), index=True)  # pending | stamped
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -65,6 +67,10 @@ class TimestampTokenRow(Base):
     serial: Mapped[str] = mapped_column(String(128))
     policy: Mapped[str] = mapped_column(String(128))
     tsa_name: Mapped[str | None] = mapped_column(Text, nullable=True)
-    ca_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)  # trust anchors (PEM) in the vault
-    chain_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)  # certs inside the token (PEM)
+    ca_sha256: Mapped[str | None] = mapped_column(
+        String(64), nullable=True
+    )  # trust anchors (PEM) in the vault
+    chain_sha256: Mapped[str | None] = mapped_column(
+        String(64), nullable=True
+    )  # certs inside the token (PEM)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -10,7 +10,15 @@ import yaml
 from veilleur.errors import ConfigError, InputError
 
 BUILTIN = Path(__file__).with_name("data") / "site_profiles.yaml"
-DEFAULTS: dict[str, Any] = {"scroll": True, "load_more": [], "expand": [], "max_clicks": 20, "max_rounds": 8, "wait_ms": 600, "max_s": 25}
+DEFAULTS: dict[str, Any] = {
+    "scroll": True,
+    "load_more": [],
+    "expand": [],
+    "max_clicks": 20,
+    "max_rounds": 8,
+    "wait_ms": 600,
+    "max_s": 25,
+}
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
@@ -36,7 +44,9 @@ def load_profiles(home: Path | None, extra_file: str | None = None) -> list[dict
                 found.setdefault(str(p["name"]), p)
     for p in _read(BUILTIN):
         found.setdefault(str(p["name"]), p)
-    return [{**DEFAULTS, **p, "hosts": [str(h).lower() for h in p.get("hosts") or []]} for p in found.values()]
+    return [
+        {**DEFAULTS, **p, "hosts": [str(h).lower() for h in p.get("hosts") or []]} for p in found.values()
+    ]
 
 
 def profile_for(host: str, profiles: list[dict[str, Any]], name: str | None = None) -> dict[str, Any]:
@@ -44,7 +54,9 @@ def profile_for(host: str, profiles: list[dict[str, Any]], name: str | None = No
         for p in profiles:
             if p["name"] == name:
                 return p
-        raise InputError("--site-profile", f"no site profile {name!r} (known: {', '.join(p['name'] for p in profiles)})")
+        raise InputError(
+            "--site-profile", f"no site profile {name!r} (known: {', '.join(p['name'] for p in profiles)})"
+        )
     h = host.lower()
     for p in profiles:
         if any(h == d or h.endswith("." + d) for d in p["hosts"]):

@@ -76,7 +76,10 @@ def card_lines(msg: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str,
         ("title", drawable(msg["author"]["name"])[0]),
         ("meta", f"Publié le {paris(created)}"),
         ("meta", f"Soit {utc_text(created)}"),
-        ("meta", f"Plateforme : {msg['source']} · Communauté : {msg['community_name']} · Type : {msg.get('kind', '')}"),
+        (
+            "meta",
+            f"Plateforme : {msg['source']} · Communauté : {msg['community_name']} · Type : {msg.get('kind', '')}",
+        ),
     ]
     if msg.get("url"):
         lines.append(("meta", f"Adresse : {msg['url']}"))
@@ -85,10 +88,17 @@ def card_lines(msg: dict[str, Any], observed: dict[str, Any]) -> list[tuple[str,
     if truncated:
         lines.append(("meta", f"(texte tronqué à l'affichage : {len(text)} caractères, voir message.json)"))
     if named:
-        lines.append(("meta", f"({named} symbole(s) que la police ne dessine pas (emoji) remplacé(s) par leur nom "
-                              "Unicode entre crochets ; texte exact dans message.json)"))
+        lines.append(
+            (
+                "meta",
+                f"({named} symbole(s) que la police ne dessine pas (emoji) remplacé(s) par leur nom "
+                "Unicode entre crochets ; texte exact dans message.json)",
+            )
+        )
     for a in msg.get("attachments", []):
-        lines.append(("meta", f"Pièce jointe : {a['name']} ({a['media_type']}, sha256 {a.get('sha256') or 'absente'})"))
+        lines.append(
+            ("meta", f"Pièce jointe : {a['name']} ({a['media_type']}, sha256 {a.get('sha256') or 'absente'})")
+        )
     lines.append(("rule", ""))
     lines.append(("foot", f"Identifiant plateforme : {msg['message_id']} · veilleur : {msg['uid']}"))
     lines.append(("foot", f"Auteur (identifiant plateforme) : {msg['author']['id']}"))
@@ -126,7 +136,9 @@ def render_card_png(msg: dict[str, Any], observed: dict[str, Any], width: int = 
             draw.line([margin, y + 5, width - margin, y + 5], fill=(200, 200, 200), width=1)
             y += 14
             continue
-        color = {"title": (20, 40, 90), "meta": (90, 90, 90), "body": (0, 0, 0), "foot": (110, 110, 110)}[style]
+        color = {"title": (20, 40, 90), "meta": (90, 90, 90), "body": (0, 0, 0), "foot": (110, 110, 110)}[
+            style
+        ]
         draw.text((margin, y), text, font=fonts[style], fill=color)
         y += heights[style]
     buf = io.BytesIO()
@@ -149,7 +161,12 @@ def new_pdf() -> Any:
 def render_card_pdf(msg: dict[str, Any], observed: dict[str, Any]) -> bytes:
     pdf = new_pdf()
     pdf.add_page()
-    sizes = {"title": ("DejaVu", "B", 15), "meta": ("DejaVu", "", 9.5), "body": ("DejaVu", "", 11), "foot": ("DejaVuMono", "", 7.5)}
+    sizes = {
+        "title": ("DejaVu", "B", 15),
+        "meta": ("DejaVu", "", 9.5),
+        "body": ("DejaVu", "", 11),
+        "foot": ("DejaVuMono", "", 7.5),
+    }
     for style, text in card_lines(msg, observed):
         if style == "rule":
             pdf.ln(2)

@@ -111,8 +111,14 @@ def constat_section(d: _Doc, obs: dict[str, Any]) -> None:
     op = (c.get("operator") or {}).get("declared")
     d.kv("Opérateur", f"{op or 'non déclaré'} (identité déclarée, non vérifiée)")
     m = c.get("machine") or {}
-    d.kv("Machine", f"{m.get('hostname', '')} — {m.get('os', '')} — noyau {m.get('kernel', '')} ({m.get('architecture', '')})")
-    d.kv("Logiciel", f"{m.get('software', '')}, Python {m.get('python', '')}, fuseau local {m.get('local_timezone', '')}")
+    d.kv(
+        "Machine",
+        f"{m.get('hostname', '')} — {m.get('os', '')} — noyau {m.get('kernel', '')} ({m.get('architecture', '')})",
+    )
+    d.kv(
+        "Logiciel",
+        f"{m.get('software', '')}, Python {m.get('python', '')}, fuseau local {m.get('local_timezone', '')}",
+    )
     flags = " ".join((obs.get("browser") or {}).get("flags") or [])
     d.kv("Options navigateur", flags)
     prof = obs.get("profile") or {}
@@ -120,18 +126,30 @@ def constat_section(d: _Doc, obs: dict[str, Any]) -> None:
         d.kv(
             "Profil",
             f"{'contexte de navigation neuf (cache vide, sans historique)'} ; cookies au départ : "
-            f"{prof.get('cookies_at_start', 0)}" + (" (ceux de la session seulement)" if prof.get("from_session") else ""),
+            f"{prof.get('cookies_at_start', 0)}"
+            + (" (ceux de la session seulement)" if prof.get("from_session") else ""),
         )
     pub = c.get("public_ip") or {}
-    d.kv("IP publique", pub.get("ip") and f"{pub['ip']} (vue par {pub.get('service')})" or f"non vérifiée — {pub.get('reason', '')}")
+    d.kv(
+        "IP publique",
+        pub.get("ip")
+        and f"{pub['ip']} (vue par {pub.get('service')})"
+        or f"non vérifiée — {pub.get('reason', '')}",
+    )
     d.kv("IP locales", ", ".join(f"{x['address']} ({x['interface']})" for x in c.get("local_ips") or []))
     dns = c.get("dns") or {}
-    d.kv("DNS", f"{dns.get('host')} → A {', '.join(dns.get('A') or []) or '-'} ; AAAA {', '.join(dns.get('AAAA') or []) or '-'} "
-         f"(résolveurs {', '.join(dns.get('resolvers') or []) or 'inconnus'})")
+    d.kv(
+        "DNS",
+        f"{dns.get('host')} → A {', '.join(dns.get('A') or []) or '-'} ; AAAA {', '.join(dns.get('AAAA') or []) or '-'} "
+        f"(résolveurs {', '.join(dns.get('resolvers') or []) or 'inconnus'})",
+    )
     d.kv("Mandataire", (c.get("proxy") or {}).get("summary", ""))
     clk = c.get("clock") or {}
     if clk.get("status") == "mesuré":
-        d.kv("Horloge", f"écart avec l'autorité d'horodatage {clk['tsa']} : {clk['offset_s']:+.3f} s (aller-retour {clk['round_trip_s']} s)")
+        d.kv(
+            "Horloge",
+            f"écart avec l'autorité d'horodatage {clk['tsa']} : {clk['offset_s']:+.3f} s (aller-retour {clk['round_trip_s']} s)",
+        )
     else:
         d.kv("Horloge", f"écart non mesuré — {clk.get('reason', '')}")
     nav = obs.get("navigation") or []
@@ -140,7 +158,9 @@ def constat_section(d: _Doc, obs: dict[str, Any]) -> None:
         for step in nav:
             at = _dt(step.get("at")).split(" — ")[0]
             shot = f" [capture {step['screenshot']}]" if step.get("screenshot") else ""
-            d.mono(f"{step['n']:>2}. {at} {step['action']}: {step.get('detail') or ''} <{step.get('url')}>{shot}")
+            d.mono(
+                f"{step['n']:>2}. {at} {step['action']}: {step.get('detail') or ''} <{step.get('url')}>{shot}"
+            )
 
 
 def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: list[dict[str, Any]]) -> bytes:
@@ -169,7 +189,9 @@ def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: li
         d.h2(f"Pièce n° {n} — {KIND_FR.get(rec['kind'], rec['kind'])}")
         d.kv("Description", rec["description"])
         d.kv("Identifiant", rec["id"])
-        status = "complète" if rec["status"] == "complete" else f"PARTIELLE — {rec.get('partial_reason') or ''}"
+        status = (
+            "complète" if rec["status"] == "complete" else f"PARTIELLE — {rec.get('partial_reason') or ''}"
+        )
         d.kv("Capture", status)
         d.kv("Capturée le", _dt(rec["captured_at"]))
         d.kv("Capturée par", rec["actor"])
@@ -184,27 +206,50 @@ def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: li
             d.kv("URL finale", obs.get("final_url") or "")
             resp = obs.get("response") or {}
             d.kv("Réponse HTTP", f"{resp.get('status', '')} {resp.get('status_text', '')}")
-            d.kv("Adresse IP", f"{resp.get('server_ip') or ''} (résolution DNS : {', '.join(obs.get('resolved_ips') or [])})")
+            d.kv(
+                "Adresse IP",
+                f"{resp.get('server_ip') or ''} (résolution DNS : {', '.join(obs.get('resolved_ips') or [])})",
+            )
             d.kv("Début / fin", f"{_dt(obs.get('started_at'))} / {_dt(obs.get('ended_at'))}")
             browser = obs.get("browser") or {}
             d.kv("Navigateur", f"{browser.get('name', '')} {browser.get('version', '')}")
             d.kv("Auteur", "non déterminé par la capture (voir la page)")
             constat_section(d, obs)
         elif rec["kind"] == "view":
-            d.kv("Pièce d'origine", f"{obs.get('derived_from')} ({KIND_FR.get(obs.get('original_kind', ''), '')}), "
-                 f"SHA-256 {obs.get('original_sha256')}")
+            d.kv(
+                "Pièce d'origine",
+                f"{obs.get('derived_from')} ({KIND_FR.get(obs.get('original_kind', ''), '')}), "
+                f"SHA-256 {obs.get('original_sha256')}",
+            )
             d.kv("Modifications", " ; ".join(obs.get("changes") or []))
-            d.p("L'original reste scellé au coffre ; il peut être remis au procureur ou à l'ordre sur demande, et son "
-                "empreinte ci-dessus permet de vérifier qu'il s'agit bien de la même pièce.", 8.5)
+            d.p(
+                "L'original reste scellé au coffre ; il peut être remis au procureur ou à l'ordre sur demande, et son "
+                "empreinte ci-dessus permet de vérifier qu'il s'agit bien de la même pièce.",
+                8.5,
+            )
         else:
             d.kv("Auteur déclaré", decl.get("author", "non déclaré"))
-            d.kv("Date déclarée", f"{decl.get('date', 'non déclarée')}" + (f" — {_dt(decl['date_utc'])}" if decl.get("date_utc") else ""))
+            d.kv(
+                "Date déclarée",
+                f"{decl.get('date', 'non déclarée')}"
+                + (f" — {_dt(decl['date_utc'])}" if decl.get("date_utc") else ""),
+            )
             d.kv("URL déclarée", decl.get("url", "non déclarée"))
             exif = obs.get("exif") or {}
-            d.kv("Observé (fichier)", f"modifié le {_dt(obs.get('modified_at_utc'))}; taille {obs.get('size')} octets")
+            d.kv(
+                "Observé (fichier)",
+                f"modifié le {_dt(obs.get('modified_at_utc'))}; taille {obs.get('size')} octets",
+            )
             if exif:
-                d.kv("Observé (EXIF)", "; ".join(f"{k} = {v}" for k, v in exif.items() if k != "gps") + (" ; GPS présent" if "gps" in exif else ""))
-            d.p("Les informations « déclarées » viennent de l'utilisateur ; les « observées » sont relevées par veilleur.", 8.5)
+                d.kv(
+                    "Observé (EXIF)",
+                    "; ".join(f"{k} = {v}" for k, v in exif.items() if k != "gps")
+                    + (" ; GPS présent" if "gps" in exif else ""),
+                )
+            d.p(
+                "Les informations « déclarées » viennent de l'utilisateur ; les « observées » sont relevées par veilleur.",
+                8.5,
+            )
         if item.get("legal_hold"):
             d.kv("Conservation", "sous conservation légale (suppression impossible)")
         d.kv("Empreinte principale", "")
@@ -230,8 +275,10 @@ def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: li
         9.5,
     )
     for e in entries:
-        d.mono(f"n° {e['seq']:>6}  {paris(datetime.fromisoformat(e['at'].replace('Z', '+00:00')))}  "
-               f"{ACTION_FR.get(e['action'], e['action'])}  {e['actor']}  {e['item_id'] or ''}")
+        d.mono(
+            f"n° {e['seq']:>6}  {paris(datetime.fromisoformat(e['at'].replace('Z', '+00:00')))}  "
+            f"{ACTION_FR.get(e['action'], e['action'])}  {e['actor']}  {e['item_id'] or ''}"
+        )
     d.p(
         "Scellé : l'entrée d'export qui suit ces entrées contient l'empreinte SHA-256 de ce rapport et de chaque "
         "fichier de pièce, ainsi que l'intitulé de l'affaire et l'auteur de l'export. Ce rapport est donc lié à "
@@ -276,10 +323,15 @@ def build_report(manifest: dict[str, Any], images: dict[str, bytes], entries: li
     d.p("Sans veilleur, avec les outils standard sha256sum (coreutils) et openssl :", 10)
     d.mono("unzip bundle.zip -d preuves && cd preuves")
     d.mono("sha256sum -c SHA256SUMS")
-    d.p("Chaque ligne doit finir par « OK ». SHA256SUMS couvre tous les fichiers du dossier, mais quiconque "
+    d.p(
+        "Chaque ligne doit finir par « OK ». SHA256SUMS couvre tous les fichiers du dossier, mais quiconque "
         "modifie un fichier peut aussi le recalculer : ce qui lie les fichiers est le journal (entrée d'export) et "
-        "ses jetons d'horodatage. Puis, pour chaque jeton :", 10)
-    d.mono("openssl ts -verify -data ledger/entries/<n°>.json -in timestamps/<n°>-<k>.tsr -CAfile timestamps/<ca>.pem")
+        "ses jetons d'horodatage. Puis, pour chaque jeton :",
+        10,
+    )
+    d.mono(
+        "openssl ts -verify -data ledger/entries/<n°>.json -in timestamps/<n°>-<k>.tsr -CAfile timestamps/<ca>.pem"
+    )
     d.p("(VERIFIER.txt donne la commande exacte de chaque jeton du dossier.)", 9)
     d.p(
         "openssl doit répondre « Verification: OK » : l'autorité atteste que l'entrée du journal existait à la "

@@ -32,7 +32,12 @@ from veilleur.serialize import as_dict
 
 SITE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 DIR_NAME = "evidence-sessions"
-LOGIN_FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOGIN_FLAGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 USERNAME_SELECTORS = (
     'input[autocomplete="username"]',
     'input[type="email"]',
@@ -63,7 +68,9 @@ class SessionInfo:
 def check_site(site: str) -> str:
     s = (site or "").strip().lower()
     if not SITE_RE.match(s):
-        raise InputError("SITE", f"session name {site!r}: use letters, digits, '.', '_' or '-' (e.g. facebook)")
+        raise InputError(
+            "SITE", f"session name {site!r}: use letters, digits, '.', '_' or '-' (e.g. facebook)"
+        )
     return s
 
 
@@ -88,7 +95,9 @@ class SessionStore:
                 f.write(Fernet.generate_key())
         mode = self.key_file.stat().st_mode & 0o777
         if mode & 0o077:
-            raise EvidenceError(f"{self.key_file}: permissions {oct(mode)} let others read the session key; run chmod 600")
+            raise EvidenceError(
+                f"{self.key_file}: permissions {oct(mode)} let others read the session key; run chmod 600"
+            )
         return Fernet(self.key_file.read_bytes().strip())
 
     # -- files -------------------------------------------------------------------------------------
@@ -99,17 +108,37 @@ class SessionStore:
     def profile_dir(self, site: str) -> Path:
         return self.dir / "profiles" / check_site(site)
 
-    def save(self, site: str, state: dict[str, Any], *, account: str | None, login_url: str | None, method: str) -> SessionInfo:
-        if not isinstance(state, dict) or not isinstance(state.get("cookies", []), list) or not isinstance(state.get("origins", []), list):
-            raise InputError("storage state", "not a Playwright storage state (expected {'cookies': [...], 'origins': [...]})")
+    def save(
+        self, site: str, state: dict[str, Any], *, account: str | None, login_url: str | None, method: str
+    ) -> SessionInfo:
+        if (
+            not isinstance(state, dict)
+            or not isinstance(state.get("cookies", []), list)
+            or not isinstance(state.get("origins", []), list)
+        ):
+            raise InputError(
+                "storage state",
+                "not a Playwright storage state (expected {'cookies': [...], 'origins': [...]})",
+            )
         state = {"cookies": state.get("cookies", []), "origins": state.get("origins", [])}
         enc, meta = self._paths(site)
         token = self._fernet(create=True).encrypt(json.dumps(state).encode("utf-8"))
-        domains = sorted({str(c.get("domain", "")).lstrip(".") for c in state["cookies"] if isinstance(c, dict)} - {""})
-        info = SessionInfo(
-            check_site(site), account or None, login_url, datetime.now(UTC).isoformat(), method, len(state["cookies"]), tuple(domains)
+        domains = sorted(
+            {str(c.get("domain", "")).lstrip(".") for c in state["cookies"] if isinstance(c, dict)} - {""}
         )
-        for path, data in ((enc, token), (meta, json.dumps(info.to_dict(), ensure_ascii=False, indent=1).encode("utf-8"))):
+        info = SessionInfo(
+            check_site(site),
+            account or None,
+            login_url,
+            datetime.now(UTC).isoformat(),
+            method,
+            len(state["cookies"]),
+            tuple(domains),
+        )
+        for path, data in (
+            (enc, token),
+            (meta, json.dumps(info.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")),
+        ):
             tmp = path.with_suffix(path.suffix + ".tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as f:
@@ -122,7 +151,15 @@ class SessionStore:
         if not enc.exists() or not meta.exists():
             raise NotFoundError(f"no saved session {site!r} (veilleur evidence login {site} --url …)")
         d = json.loads(meta.read_text(encoding="utf-8"))
-        return SessionInfo(d["site"], d.get("account"), d.get("login_url"), d["created_at"], d["method"], int(d["cookies"]), tuple(d["domains"]))
+        return SessionInfo(
+            d["site"],
+            d.get("account"),
+            d.get("login_url"),
+            d["created_at"],
+            d["method"],
+            int(d["cookies"]),
+            tuple(d["domains"]),
+        )
 
     def load(self, site: str) -> tuple[SessionInfo, dict[str, Any]]:
         from cryptography.fernet import InvalidToken
@@ -132,7 +169,9 @@ class SessionStore:
         try:
             state = json.loads(self._fernet(create=False).decrypt(enc.read_bytes()))
         except InvalidToken:
-            raise EvidenceError(f"session {site!r} cannot be decrypted (key file changed or file altered); log in again") from None
+            raise EvidenceError(
+                f"session {site!r} cannot be decrypted (key file changed or file altered); log in again"
+            ) from None
         return info, state
 
     def list(self) -> list[SessionInfo]:
@@ -196,7 +235,9 @@ def login_interactive(
 
     _url(url)
     if not headless and not has_display():
-        raise EvidenceError("no graphical display for the login window: use --storage-state FILE or --username/--password-env")
+        raise EvidenceError(
+            "no graphical display for the login window: use --storage-state FILE or --username/--password-env"
+        )
     profile = store.profile_dir(site)
     shutil.rmtree(profile, ignore_errors=True)
     profile.mkdir(parents=True, exist_ok=True)
@@ -205,7 +246,12 @@ def login_interactive(
     try:
         with sync_playwright() as p:
             ctx = p.chromium.launch_persistent_context(
-                str(profile), executable_path=chromium, headless=headless, args=LOGIN_FLAGS, locale="fr-FR", viewport=None
+                str(profile),
+                executable_path=chromium,
+                headless=headless,
+                args=LOGIN_FLAGS,
+                locale="fr-FR",
+                viewport=None,
             )
             page = ctx.pages[0] if ctx.pages else ctx.new_page()
             page.goto(url)
@@ -221,7 +267,9 @@ def login_interactive(
             with contextlib.suppress(PlaywrightError):
                 ctx.close()
     finally:
-        shutil.rmtree(profile, ignore_errors=True)  # its cookie database is not encrypted: only the sealed state stays
+        shutil.rmtree(
+            profile, ignore_errors=True
+        )  # its cookie database is not encrypted: only the sealed state stays
     if not last or not last.get("cookies"):
         raise EvidenceError(f"no cookies after the login window closed: session {site!r} not saved")
     return store.save(site, last, account=account, login_url=url, method="interactive")
@@ -273,17 +321,24 @@ def login_form(
                     if loc.count() and loc.is_visible():
                         sub = loc
                         break
-                with contextlib.suppress(PlaywrightError), page.expect_navigation(timeout=ms // 2, wait_until="load"):
+                with (
+                    contextlib.suppress(PlaywrightError),
+                    page.expect_navigation(timeout=ms // 2, wait_until="load"),
+                ):
                     if sub is not None:
                         sub.click()
                     else:
                         pw.press("Enter")
                 page.wait_for_timeout(300)
-                still_form = page.locator(password_selector or PASSWORD_SELECTOR).count() > 0 and page.url == before
+                still_form = (
+                    page.locator(password_selector or PASSWORD_SELECTOR).count() > 0 and page.url == before
+                )
             except PlaywrightError as exc:
                 raise EvidenceError(f"{url}: login failed: {str(exc).splitlines()[0]}") from None
             if still_form:
-                raise EvidenceError(f"{url}: login failed (the password form is still shown): session {site!r} not saved")
+                raise EvidenceError(
+                    f"{url}: login failed (the password form is still shown): session {site!r} not saved"
+                )
             state = ctx.storage_state()
         finally:
             with contextlib.suppress(PlaywrightError):
@@ -291,7 +346,9 @@ def login_form(
     return store.save(site, state, account=account, login_url=url, method="form")  # type: ignore[arg-type]
 
 
-def import_storage_state(store: SessionStore, site: str, path: str | Path, *, account: str | None) -> SessionInfo:
+def import_storage_state(
+    store: SessionStore, site: str, path: str | Path, *, account: str | None
+) -> SessionInfo:
     p = Path(path)
     try:
         state = json.loads(p.read_text(encoding="utf-8"))
@@ -302,4 +359,11 @@ def import_storage_state(store: SessionStore, site: str, path: str | Path, *, ac
     return store.save(site, state, account=account, login_url=None, method="storage-state")
 
 
-__all__ = ["SessionInfo", "SessionStore", "check_site", "import_storage_state", "login_form", "login_interactive"]
+__all__ = [
+    "SessionInfo",
+    "SessionStore",
+    "check_site",
+    "import_storage_state",
+    "login_form",
+    "login_interactive",
+]

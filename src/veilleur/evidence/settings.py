@@ -23,13 +23,23 @@ class CaptureSettings:
 @section("evidence")
 @dataclass(frozen=True)
 class EvidenceSettings:
-    tsa_urls: tuple[str, ...] = setting(default_factory=tuple, doc="RFC 3161 time-stamping authorities (none: no call)")
-    tsa_ca_files: tuple[str, ...] = setting(default_factory=tuple, doc="their root certificates (PEM; copied into bundles)")
+    tsa_urls: tuple[str, ...] = setting(
+        default_factory=tuple, doc="RFC 3161 time-stamping authorities (none: no call)"
+    )
+    tsa_ca_files: tuple[str, ...] = setting(
+        default_factory=tuple, doc="their root certificates (PEM; copied into bundles)"
+    )
     tsa_timeout_s: float = setting(10.0, "seconds per TSA request")
-    stamp_on_capture: bool = setting(True, "time-stamp each capture (false: only `veilleur evidence timestamp`)")
+    stamp_on_capture: bool = setting(
+        True, "time-stamp each capture (false: only `veilleur evidence timestamp`)"
+    )
     chromium: str = setting("/usr/bin/chromium", "the browser used for URL captures")
-    public_ip_echo_url: str | None = setting(None, "service giving the public IP for the capture report (none: no call)")
+    public_ip_echo_url: str | None = setting(
+        None, "service giving the public IP for the capture report (none: no call)"
+    )
     site_profiles_file: str | None = setting(None, "more site profiles (YAML)")
-    original_roles: tuple[str, ...] = setting(default_factory=lambda: ("admin", "avocat", "procureur", "commissaire", "dpo"),
-                                              doc="roles that may `evidence open` an original")
+    original_roles: tuple[str, ...] = setting(
+        default_factory=lambda: ("admin", "avocat", "procureur", "commissaire", "dpo"),
+        doc="roles that may `evidence open` an original",
+    )
     capture: CaptureSettings = field(default_factory=CaptureSettings, metadata={"doc": "URL capture bounds"})

@@ -111,7 +111,9 @@ def _verify_sig(cert: x509.Certificate, signature: bytes, data: bytes, sig_algo:
     try:
         if isinstance(key, rsa.RSAPublicKey):
             if sig_algo == "rsassa_pss":
-                key.verify(signature, data, padding.PSS(mgf=padding.MGF1(h()), salt_length=padding.PSS.AUTO), h())
+                key.verify(
+                    signature, data, padding.PSS(mgf=padding.MGF1(h()), salt_length=padding.PSS.AUTO), h()
+                )
             else:
                 key.verify(signature, data, padding.PKCS1v15(), h())
         elif isinstance(key, ec.EllipticCurvePublicKey):
@@ -122,7 +124,9 @@ def _verify_sig(cert: x509.Certificate, signature: bytes, data: bytes, sig_algo:
         raise TokenError("signature does not verify (token altered or wrong certificate)") from None
 
 
-def _chain_to_anchor(signer: x509.Certificate, pool: list[x509.Certificate], anchors: list[x509.Certificate]) -> None:
+def _chain_to_anchor(
+    signer: x509.Certificate, pool: list[x509.Certificate], anchors: list[x509.Certificate]
+) -> None:
     current = signer
     for _ in range(8):
         for a in anchors:
@@ -174,10 +178,16 @@ def verify_token(tsr: bytes, digest_hex: str, ca_pem: bytes | None, nonce: int |
             raise TokenError("token imprint is not SHA-256")
         got = imprint["hashed_message"].native.hex()
         if got != digest_hex:
-            raise TokenError(f"token is for another document (imprint {got[:16]}…, expected {digest_hex[:16]}…)")
+            raise TokenError(
+                f"token is for another document (imprint {got[:16]}…, expected {digest_hex[:16]}…)"
+            )
         if nonce is not None and tst["nonce"].native != nonce:
             raise TokenError("nonce mismatch (replayed response)")
-        certs = [c.chosen for c in sd["certificates"] if c.name == "certificate"] if sd["certificates"].native else []
+        certs = (
+            [c.chosen for c in sd["certificates"] if c.name == "certificate"]
+            if sd["certificates"].native
+            else []
+        )
         signer_info = sd["signer_infos"][0]
         sid = signer_info["sid"]
         signer_asn1: asn1_x509.Certificate | None = None
@@ -239,7 +249,9 @@ def verify_token(tsr: bytes, digest_hex: str, ca_pem: bytes | None, nonce: int |
         raise TokenError(f"malformed timestamp token ({exc.__class__.__name__}: {exc})") from None
 
 
-def request_token(url: str, digest_hex: str, ca_pem: bytes | None, timeout_s: float) -> tuple[bytes, TokenInfo]:
+def request_token(
+    url: str, digest_hex: str, ca_pem: bytes | None, timeout_s: float
+) -> tuple[bytes, TokenInfo]:
     """POST a TimeStampReq to one TSA and return the verified response (raises TokenError/httpx errors)."""
     nonce = secrets.randbits(63)
     body = build_request(bytes.fromhex(digest_hex), nonce)
@@ -269,7 +281,11 @@ def mark_head_pending(vault: Vault) -> int | None:
         return None
     with vault.store.session() as s:
         if s.get(TimestampHeadRow, head.seq) is None:
-            s.add(TimestampHeadRow(seq=head.seq, entry_hash=head.hash, status="pending", requested_at=now_utc(), attempts=0))
+            s.add(
+                TimestampHeadRow(
+                    seq=head.seq, entry_hash=head.hash, status="pending", requested_at=now_utc(), attempts=0
+                )
+            )
     return head.seq
 
 
@@ -277,7 +293,14 @@ def stamp_pending(vault: Vault, config: TSAConfig | None = None) -> StampReport:
     """Ask every configured TSA for a token on each pending head; failures leave the head pending."""
     config = config or tsa_config(vault.store.settings)
     with vault.store.session() as s:
-        heads = [(h.seq, h.entry_hash) for h in s.scalars(select(TimestampHeadRow).where(TimestampHeadRow.status == "pending").order_by(TimestampHeadRow.seq))]
+        heads = [
+            (h.seq, h.entry_hash)
+            for h in s.scalars(
+                select(TimestampHeadRow)
+                .where(TimestampHeadRow.status == "pending")
+                .order_by(TimestampHeadRow.seq)
+            )
+        ]
     report = StampReport([], [], [])
     if not config.urls:
         report.pending = [seq for seq, _ in heads]
@@ -344,16 +367,38 @@ class StoredToken:
 
 def tokens(vault: Vault, min_seq: int = 0) -> list[StoredToken]:
     with vault.store.session() as s:
-        q = select(TimestampTokenRow).where(TimestampTokenRow.seq >= min_seq).order_by(TimestampTokenRow.seq, TimestampTokenRow.id)
+        q = (
+            select(TimestampTokenRow)
+            .where(TimestampTokenRow.seq >= min_seq)
+            .order_by(TimestampTokenRow.seq, TimestampTokenRow.id)
+        )
         return [
-            StoredToken(r.id, r.seq, r.entry_hash, r.tsa_url, r.token_sha256, r.gen_time, r.serial, r.policy, r.tsa_name, r.ca_sha256, r.chain_sha256)
+            StoredToken(
+                r.id,
+                r.seq,
+                r.entry_hash,
+                r.tsa_url,
+                r.token_sha256,
+                r.gen_time,
+                r.serial,
+                r.policy,
+                r.tsa_name,
+                r.ca_sha256,
+                r.chain_sha256,
+            )
             for r in s.scalars(q)
         ]
 
 
 def pending_heads(vault: Vault) -> list[int]:
     with vault.store.session() as s:
-        return list(s.scalars(select(TimestampHeadRow.seq).where(TimestampHeadRow.status == "pending").order_by(TimestampHeadRow.seq)))
+        return list(
+            s.scalars(
+                select(TimestampHeadRow.seq)
+                .where(TimestampHeadRow.status == "pending")
+                .order_by(TimestampHeadRow.seq)
+            )
+        )
 
 
 def sha256_hex(data: bytes) -> str:

@@ -111,7 +111,9 @@ class LedgerEntry:
 
 
 def _entry(row: LedgerEntryRow) -> LedgerEntry:
-    return LedgerEntry(row.seq, row.prev_hash, row.hash, row.at, row.actor, row.action, row.item_id, row.header, row.data)
+    return LedgerEntry(
+        row.seq, row.prev_hash, row.hash, row.at, row.actor, row.action, row.item_id, row.header, row.data
+    )
 
 
 @dataclass(frozen=True)
@@ -237,14 +239,18 @@ class Vault:
     ) -> LedgerEntry:
         if action not in ACTIONS:
             raise ValueError(f"unknown ledger action {action!r}")
-        last = s.scalars(select(LedgerEntryRow).order_by(LedgerEntryRow.seq.desc()).limit(1).with_for_update()).first()
+        last = s.scalars(
+            select(LedgerEntryRow).order_by(LedgerEntryRow.seq.desc()).limit(1).with_for_update()
+        ).first()
         if guard is not None:
             guard(s)  # checked while holding the head: no entry can slip in between
         seq = 1 if last is None else last.seq + 1
         prev = GENESIS_HASH if last is None else last.hash
         at = now_utc()
         data_json = dumps(data)
-        header = make_header(seq, prev, format_at(at), actor, action, item_id, sha256_bytes(data_json.encode("utf-8")))
+        header = make_header(
+            seq, prev, format_at(at), actor, action, item_id, sha256_bytes(data_json.encode("utf-8"))
+        )
         row = LedgerEntryRow(
             seq=seq,
             prev_hash=prev,
@@ -260,7 +266,9 @@ class Vault:
         s.flush()
         return _entry(row)
 
-    def append(self, action: str, actor: str, item_id: str | None = None, data: dict[str, Any] | None = None) -> LedgerEntry:
+    def append(
+        self, action: str, actor: str, item_id: str | None = None, data: dict[str, Any] | None = None
+    ) -> LedgerEntry:
         return self._retry(lambda s: self._append(s, action, actor, item_id, data or {}))
 
     def head(self) -> LedgerEntry | None:
@@ -268,11 +276,18 @@ class Vault:
             row = s.scalars(select(LedgerEntryRow).order_by(LedgerEntryRow.seq.desc()).limit(1)).first()
             return None if row is None else _entry(row)
 
-    def entries(self, first: int = 1, last: int | None = None, item_ids: Sequence[str] | None = None) -> Iterator[LedgerEntry]:
+    def entries(
+        self, first: int = 1, last: int | None = None, item_ids: Sequence[str] | None = None
+    ) -> Iterator[LedgerEntry]:
         """Entries in seq order, read in pages (bounded memory)."""
         seq = first - 1
         while True:
-            q = select(LedgerEntryRow).where(LedgerEntryRow.seq > seq).order_by(LedgerEntryRow.seq).limit(1000)
+            q = (
+                select(LedgerEntryRow)
+                .where(LedgerEntryRow.seq > seq)
+                .order_by(LedgerEntryRow.seq)
+                .limit(1000)
+            )
             if last is not None:
                 q = q.where(LedgerEntryRow.seq <= last)
             if item_ids is not None:
@@ -390,14 +405,19 @@ class Vault:
             s.flush()
             if case_id is not None:  # joins this transaction: the item and its case event, or neither
                 self.store.add_case_event(
-                    case_id, "evidence.added", {"item_id": item_id, "kind": kind, "sha256": primary.sha256}, actor=actor
+                    case_id,
+                    "evidence.added",
+                    {"item_id": item_id, "kind": kind, "sha256": primary.sha256},
+                    actor=actor,
                 )
             return row
 
         row = self._retry(write)
         return _item(row)
 
-    def _states(self, item_ids: Sequence[str], session: Session | None = None) -> dict[str, tuple[bool, bool]]:
+    def _states(
+        self, item_ids: Sequence[str], session: Session | None = None
+    ) -> dict[str, tuple[bool, bool]]:
         out: dict[str, tuple[bool, bool]] = {i: (False, False) for i in item_ids}
         if not item_ids:
             return out
@@ -461,4 +481,6 @@ class Vault:
             if hold:
                 raise LegalHoldError(f"evidence item {item_id} is under legal hold and cannot be deleted")
 
-        return self._retry(lambda s: self._append(s, "item.deleted", actor, item_id, {"reason": reason}, guard))
+        return self._retry(
+            lambda s: self._append(s, "item.deleted", actor, item_id, {"reason": reason}, guard)
+        )

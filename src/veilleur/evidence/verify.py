@@ -130,9 +130,19 @@ def _check_names(report: VerifyReport, names: list[str]) -> None:
     counts = Counter(names)
     for n in counts:
         if counts[n] > 1:
-            report.add(n, "invalid", f"appears {counts[n]} times in the zip (duplicate entry names: tools disagree on which copy is shown)")
+            report.add(
+                n,
+                "invalid",
+                f"appears {counts[n]} times in the zip (duplicate entry names: tools disagree on which copy is shown)",
+            )
         parts = n.split("/")
-        if n.startswith("/") or "\\" in n or ":" in n or any(x in ("", ".", "..") for x in parts) or any(ord(c) < 32 for c in n):
+        if (
+            n.startswith("/")
+            or "\\" in n
+            or ":" in n
+            or any(x in ("", ".", "..") for x in parts)
+            or any(ord(c) < 32 for c in n)
+        ):
             report.add(n, "invalid", "unsafe or non-canonical entry name in the zip")
         key = n.casefold()
         if key in seen:
@@ -163,7 +173,9 @@ def _check_sums(report: VerifyReport, text: str, actual: dict[str, str]) -> None
     report.files_checked = len(actual)
 
 
-def _check_ledger(report: VerifyReport, manifest: dict[str, Any], read: Any, names: set[str]) -> dict[int, dict[str, Any]]:
+def _check_ledger(
+    report: VerifyReport, manifest: dict[str, Any], read: Any, names: set[str]
+) -> dict[int, dict[str, Any]]:
     """Returns seq → {header (str), parsed header, hash, data (str or None)} of the verified lines."""
     led = manifest.get("ledger", {})
     path = led.get("path", "ledger/ledger.jsonl")
@@ -187,12 +199,20 @@ def _check_ledger(report: VerifyReport, manifest: dict[str, Any], read: Any, nam
             continue
         if seq != expected:
             kind = "removed" if seq > expected else "invalid"
-            report.add(f"ledger entry {seq}", kind, f"found at line {n} where entry {expected} was expected (entry removed, added or reordered)")
+            report.add(
+                f"ledger entry {seq}",
+                kind,
+                f"found at line {n} where entry {expected} was expected (entry removed, added or reordered)",
+            )
         h = _sha(header_text.encode("utf-8"))
         if h != obj.get("hash"):
             report.add(f"ledger entry {seq}", "altered", "header does not match its hash")
         if header.get("prev_hash") != prev_hash:
-            report.add(f"ledger entry {seq}", "altered", "prev_hash does not link to the previous entry (chain broken)")
+            report.add(
+                f"ledger entry {seq}",
+                "altered",
+                "prev_hash does not link to the previous entry (chain broken)",
+            )
         data = obj.get("data")
         if data is not None and _sha(data.encode("utf-8")) != header.get("data_sha256"):
             report.add(f"ledger entry {seq}", "altered", "data does not match data_sha256")
@@ -207,7 +227,11 @@ def _check_ledger(report: VerifyReport, manifest: dict[str, Any], read: Any, nam
     case_entries = set(led.get("case_entries", []))
     for seq, line in out.items():
         if line["header"].get("item_id") in item_ids and seq not in case_entries:
-            report.add(f"ledger entry {seq}", "invalid", f"entry of item {line['header'].get('item_id')} left out of the case's entries (its data hidden)")
+            report.add(
+                f"ledger entry {seq}",
+                "invalid",
+                f"entry of item {line['header'].get('item_id')} left out of the case's entries (its data hidden)",
+            )
     for seq in led.get("case_entries", []):
         e = out.get(seq)
         if e is None:
@@ -225,7 +249,12 @@ def _check_ledger(report: VerifyReport, manifest: dict[str, Any], read: Any, nam
 
 
 def _check_items(
-    report: VerifyReport, manifest: dict[str, Any], actual: dict[str, str], headers: dict[int, dict[str, Any]], read: Any, names: set[str]
+    report: VerifyReport,
+    manifest: dict[str, Any],
+    actual: dict[str, str],
+    headers: dict[int, dict[str, Any]],
+    read: Any,
+    names: set[str],
 ) -> None:
     added: dict[str, dict[str, Any]] = {}
     for seq, e in headers.items():
@@ -241,7 +270,11 @@ def _check_items(
             report.add(where, "invalid", "no item.added ledger entry for this item")
         elif entry["data"] != rec:
             diff = sorted(k for k in set(entry["data"]) | set(rec) if entry["data"].get(k) != rec.get(k))
-            report.add(where, "altered", f"record differs from ledger entry {entry['seq']} (fields: {', '.join(diff)})")
+            report.add(
+                where,
+                "altered",
+                f"record differs from ledger entry {entry['seq']} (fields: {', '.join(diff)})",
+            )
         recorded = {f["name"]: f["sha256"] for f in rec.get("files", [])}
         for f in item.get("files", []):
             path = f.get("path", "")
@@ -255,8 +288,12 @@ def _check_items(
             rec_file = next((r for r in rec.get("files", []) if r.get("name") == name), None)
             if path != f"items/{iid}/{name}":
                 report.add(path, "invalid", f"not where the files of item {iid} belong")
-            elif rec_file is not None and any(rec_file.get(k) != f.get(k) for k in ("size", "role", "media_type")):
-                report.add(where, "altered", f"size, role or media type of {name} differs from the ledger record")
+            elif rec_file is not None and any(
+                rec_file.get(k) != f.get(k) for k in ("size", "role", "media_type")
+            ):
+                report.add(
+                    where, "altered", f"size, role or media type of {name} differs from the ledger record"
+                )
         report.items_checked += 1
     listed = {f["path"] for i in manifest.get("items", []) for f in i.get("files", [])}
     for n in names:
@@ -264,7 +301,13 @@ def _check_items(
             report.add(n, "added", "item file not in the manifest")
 
 
-def _check_tokens(report: VerifyReport, manifest: dict[str, Any], headers: dict[int, dict[str, Any]], read: Any, names: set[str]) -> None:
+def _check_tokens(
+    report: VerifyReport,
+    manifest: dict[str, Any],
+    headers: dict[int, dict[str, Any]],
+    read: Any,
+    names: set[str],
+) -> None:
     for t in manifest.get("timestamps", []):
         tok = t.get("token", "")
         seq = int(t.get("seq", -1))
@@ -277,14 +320,18 @@ def _check_tokens(report: VerifyReport, manifest: dict[str, Any], headers: dict[
             continue
         ca = read(t["ca_file"]) if t.get("ca_file") in names else None
         if ca is None:
-            report.warnings.append(f"{tok}: no TSA CA in the bundle; signature checked against the token's own certificate only")
+            report.warnings.append(
+                f"{tok}: no TSA CA in the bundle; signature checked against the token's own certificate only"
+            )
         try:
             info = ts.verify_token(read(tok), entry["hash"], ca)
         except ts.TokenError as exc:
             report.add(tok, "invalid", f"token for ledger entry {seq}: {exc}")
             continue
         report.tokens_checked += 1
-        report.timestamps.append({"seq": seq, "gen_time": info.gen_time.isoformat(), "tsa": info.signer_subject})
+        report.timestamps.append(
+            {"seq": seq, "gen_time": info.gen_time.isoformat(), "tsa": info.signer_subject}
+        )
         if manifest.get("format") == FORMAT:
             expected = {
                 "entry_hash": entry["hash"],
@@ -297,7 +344,11 @@ def _check_tokens(report: VerifyReport, manifest: dict[str, Any], headers: dict[
             }
             bad = sorted(k for k, v in expected.items() if t.get(k) != v)
             if bad:
-                report.add("manifest.json", "altered", f"timestamp of entry {seq}: {', '.join(bad)} differ from the token")
+                report.add(
+                    "manifest.json",
+                    "altered",
+                    f"timestamp of entry {seq}: {', '.join(bad)} differ from the token",
+                )
     stamped = [int(t.get("seq", 0)) for t in manifest.get("timestamps", [])]
     case_entries = manifest.get("ledger", {}).get("case_entries", [])
     if not stamped or not report.tokens_checked:
@@ -318,13 +369,29 @@ def _check_tokens(report: VerifyReport, manifest: dict[str, Any], headers: dict[
 
 
 MANIFEST_KEYS = {
-    "format", "generated_at", "generated_by", "software", "case", "items", "ledger", "timestamps",
-    "timestamp_note", "report", "checksums", "ledger_problems", "recipient",
+    "format",
+    "generated_at",
+    "generated_by",
+    "software",
+    "case",
+    "items",
+    "ledger",
+    "timestamps",
+    "timestamp_note",
+    "report",
+    "checksums",
+    "ledger_problems",
+    "recipient",
 }
 
 
 def _check_seal(
-    report: VerifyReport, manifest: dict[str, Any], actual: dict[str, str], headers: dict[int, dict[str, Any]], read: Any, names: set[str]
+    report: VerifyReport,
+    manifest: dict[str, Any],
+    actual: dict[str, str],
+    headers: dict[int, dict[str, Any]],
+    read: Any,
+    names: set[str],
 ) -> None:
     """Format 2: the export entry seals the report and every evidence file, the case and export fields;
     every other file must be one the verified manifest names; VERIFIER.txt is what the manifest implies."""
@@ -339,7 +406,9 @@ def _check_seal(
     where = f"ledger entry {export_seq}"
     e = headers.get(export_seq)
     if e is None:
-        report.add(where, "removed", "the export entry that seals this bundle is missing from the ledger extract")
+        report.add(
+            where, "removed", "the export entry that seals this bundle is missing from the ledger extract"
+        )
         return
     h = e["header"]
     try:
@@ -356,7 +425,10 @@ def _check_seal(
         "generated_by": (manifest.get("generated_by"), h.get("actor")),
         "generated_at": (manifest.get("generated_at"), data.get("generated_at")),
         "software": (manifest.get("software"), data.get("software")),
-        "items": (sorted(str(i.get("id")) for i in manifest.get("items", [])), sorted(data.get("items") or [])),
+        "items": (
+            sorted(str(i.get("id")) for i in manifest.get("items", [])),
+            sorted(data.get("items") or []),
+        ),
         "legal_hold": (
             sorted(str(i.get("id")) for i in manifest.get("items", []) if i.get("legal_hold")),
             sorted(data.get("legal_hold") or []),
@@ -370,11 +442,19 @@ def _check_seal(
     }
     for what, (got, want) in checks.items():
         if got != want:
-            report.add("manifest.json", "altered", f"{what} differs from the export entry {export_seq} that seals the bundle")
+            report.add(
+                "manifest.json",
+                "altered",
+                f"{what} differs from the export entry {export_seq} that seals the bundle",
+            )
     if export_seq not in led.get("case_entries", []):
         report.add("manifest.json", "altered", f"export entry {export_seq} missing from the case's entries")
     if led.get("entries") != len(headers):
-        report.add("manifest.json", "altered", f"ledger entries count {led.get('entries')} differs from the extract ({len(headers)})")
+        report.add(
+            "manifest.json",
+            "altered",
+            f"ledger entries count {led.get('entries')} differs from the extract ({len(headers)})",
+        )
     token_seqs = [int(t.get("seq", -1)) for t in manifest.get("timestamps", [])]
     if manifest.get("timestamp_note") != bdl.timestamp_note(led.get("case_entries", []), token_seqs):
         report.add("manifest.json", "altered", "timestamp_note differs from what the timestamps cover")
@@ -386,7 +466,9 @@ def _check_seal(
         if path not in actual:
             report.add(path, "removed", f"sealed in the export entry {export_seq} but absent from the bundle")
         elif actual[path] != sha:
-            report.add(path, "altered", f"SHA-256 differs from the one sealed in the export entry {export_seq}")
+            report.add(
+                path, "altered", f"SHA-256 differs from the one sealed in the export entry {export_seq}"
+            )
     allowed = set(sealed) | set(bdl.UNSEALED) | {"ledger/ledger.jsonl"}
     for seq in set(led.get("case_entries", [])) | set(token_seqs):
         allowed.add(f"ledger/entries/{entry_name(seq)}")
@@ -395,7 +477,11 @@ def _check_seal(
     for t in manifest.get("timestamps", []):
         allowed.update(x for x in (t.get("token"), t.get("ca_file"), t.get("certs_file")) if x)
     for n in sorted(names - allowed):
-        report.add(n, "added", f"not part of the bundle: neither sealed in the export entry {export_seq} nor a ledger or timestamp file")
+        report.add(
+            n,
+            "added",
+            f"not part of the bundle: neither sealed in the export entry {export_seq} nor a ledger or timestamp file",
+        )
     if "VERIFIER.txt" not in names:
         report.add("VERIFIER.txt", "removed", "verification instructions missing")
     else:
@@ -404,4 +490,6 @@ def _check_seal(
         except (KeyError, TypeError, ValueError):
             expected = b""
         if read("VERIFIER.txt") != expected:
-            report.add("VERIFIER.txt", "altered", "differs from the instructions the verified manifest implies")
+            report.add(
+                "VERIFIER.txt", "altered", "differs from the instructions the verified manifest implies"
+            )

@@ -38,7 +38,9 @@ def check_recipient(recipient: str | None) -> str | None:
         return None
     r = recipient.strip().lower()
     if r not in RECIPIENTS:
-        raise InputError("--recipient", f"unknown recipient {recipient!r} (expected one of {', '.join(RECIPIENTS)})")
+        raise InputError(
+            "--recipient", f"unknown recipient {recipient!r} (expected one of {', '.join(RECIPIENTS)})"
+        )
     return r
 
 
@@ -56,7 +58,9 @@ def _safe_image(data: bytes, ocr: bool) -> tuple[bytes, list[str]]:
         im.load()
         try:
             out, changes = redact_pixels(im, ocr=ocr)
-        except Exception as exc:  # OCR engine missing or failing: faces are still blurred, and the view says so
+        except (
+            Exception
+        ) as exc:  # OCR engine missing or failing: faces are still blurred, and the view says so
             if not ocr:
                 raise
             out, changes = redact_pixels(im, ocr=False)
@@ -90,7 +94,9 @@ def _message_view(vault: Vault, item: EvidenceItem, ocr: bool) -> tuple[list[Evi
         vault.put_bytes(dumps(msg).encode("utf-8"), "view-message.json", "view_data", "application/json"),
         vault.put_bytes(render_card_png(msg, observed), "view.png", "view", "image/png"),
     ]
-    for i, f in enumerate(x for x in item.files if x.role == "attachment" and x.media_type.startswith("image/")):
+    for i, f in enumerate(
+        x for x in item.files if x.role == "attachment" and x.media_type.startswith("image/")
+    ):
         if f.size > MAX_VIEW_IMAGE:
             changes.append(f"pièce jointe {i} ({f.name}) trop grande : non reprise dans la vue")
             continue
@@ -137,7 +143,8 @@ def make_view(vault: Vault, item: EvidenceItem, *, actor: str, ocr: bool = True)
         "original_kind": item.kind,
         "original_sha256": item.sha256,
         "original_files": {f.name: f.sha256 for f in item.files},
-        "changes": changes or ["aucun identifiant détecté : vue identique au contenu d'origine (hors métadonnées)"],
+        "changes": changes
+        or ["aucun identifiant détecté : vue identique au contenu d'origine (hors métadonnées)"],
         "method": "veilleur.detect.secrecy.redact.redact_text (texte) ; veilleur.detect.media.redact.redact_pixels "
         "(visages flous, texte identifiant masqué)",
     }
@@ -174,20 +181,31 @@ def original_roles(settings: Settings) -> tuple[str, ...]:
     return settings.section(EvidenceSettings).original_roles
 
 
-def open_original(vault: Vault, item_id: str, *, actor: str, role: str, reason: str, out_dir: str | Path) -> list[Path]:
+def open_original(
+    vault: Vault, item_id: str, *, actor: str, role: str, reason: str, out_dir: str | Path
+) -> list[Path]:
     """Copy an item's original files to ``out_dir`` after logging who opened them, in which role and why."""
     if not reason or len(reason.strip()) < 5:
-        raise InputError("--reason", "state why you open the original (at least a few words); it goes into the ledger")
+        raise InputError(
+            "--reason", "state why you open the original (at least a few words); it goes into the ledger"
+        )
     allowed = original_roles(vault.store.settings)
     if role not in allowed:
-        raise EvidenceError(f"role {role!r} may not open originals (allowed: {', '.join(allowed)}; [evidence] original_roles)")
+        raise EvidenceError(
+            f"role {role!r} may not open originals (allowed: {', '.join(allowed)}; [evidence] original_roles)"
+        )
     item = vault.item(item_id)
     if item.kind == "view":
         raise InputError(item_id, "this is a view, not an original; open the item it derives from")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(out, "not a directory")
-    vault.append("item.viewed", actor, item_id, {"original": True, "role": role, "reason": reason.strip(), "files": [f.name for f in item.files]})
+    vault.append(
+        "item.viewed",
+        actor,
+        item_id,
+        {"original": True, "role": role, "reason": reason.strip(), "files": [f.name for f in item.files]},
+    )
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for f in item.files:

@@ -73,11 +73,23 @@ def cdxj_lines(warc: bytes, filename: str) -> list[str]:
         url = rec.rec_headers.get_header("WARC-Target-URI") or ""
         date = rec.rec_headers.get_header("WARC-Date") or ""
         status = rec.http_headers.get_statuscode() if rec.http_headers else "200"
-        mime = (rec.http_headers.get_header("Content-Type") or "").split(";")[0].strip() if rec.http_headers else ""
+        mime = (
+            (rec.http_headers.get_header("Content-Type") or "").split(";")[0].strip()
+            if rec.http_headers
+            else ""
+        )
         digest = rec.rec_headers.get_header("WARC-Payload-Digest") or ""
         rec.content_stream().read()  # advance to the end of the record so offset/length are known
         offset, length = it.get_record_offset(), it.get_record_length()
-        info = {"url": url, "mime": mime, "status": status, "digest": digest, "length": str(length), "offset": str(offset), "filename": filename}
+        info = {
+            "url": url,
+            "mime": mime,
+            "status": status,
+            "digest": digest,
+            "length": str(length),
+            "offset": str(offset),
+            "filename": filename,
+        }
         lines.append(f"{surt(url)} {_ts14(date)} {json.dumps(info, ensure_ascii=False)}")
     return sorted(lines)
 
@@ -90,7 +102,9 @@ def signing_key(home: Path) -> Any:
     path = Path(home) / KEY_FILE
     if not path.exists():
         key = ec.generate_private_key(ec.SECP256R1())
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as f:
@@ -106,7 +120,9 @@ def _sign(key: Any, hash_str: str) -> tuple[str, str]:
     der = key.sign(hash_str.encode("utf-8"), ec.ECDSA(hashes.SHA256()))
     r, s = decode_dss_signature(der)
     sig = r.to_bytes(32, "big") + s.to_bytes(32, "big")  # IEEE P1363, as WebCrypto produces and checks
-    pub = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    pub = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     return base64.b64encode(sig).decode(), base64.b64encode(pub).decode()
 
 
@@ -141,7 +157,12 @@ def export_wacz(vault: Vault, case_id: str, out_path: str | Path, *, actor: str)
         raise EvidenceError(f"{out}: is a directory")
     files: dict[str, bytes] = {}
     cdx: list[str] = []
-    pages = [json.dumps({"format": "json-pages-1.0", "id": "pages", "title": f"veilleur — {case.title}"}, ensure_ascii=False)]
+    pages = [
+        json.dumps(
+            {"format": "json-pages-1.0", "id": "pages", "title": f"veilleur — {case.title}"},
+            ensure_ascii=False,
+        )
+    ]
     entries = {e.seq: e for e in vault.entries(item_ids=[i.id for i in items]) if e.action == "item.added"}
     tokens = ts.tokens(vault, min(entries) if entries else 0)
     for it in items:
@@ -154,7 +175,12 @@ def export_wacz(vault: Vault, case_id: str, out_path: str | Path, *, actor: str)
         files[name] = data
         cdx.extend(cdxj_lines(data, f"{it.id}.warc.gz"))
         obs = it.observed
-        page = {"id": it.id, "url": obs.get("final_url") or it.source, "ts": obs.get("started_at"), "title": obs.get("title") or ""}
+        page = {
+            "id": it.id,
+            "url": obs.get("final_url") or it.source,
+            "ts": obs.get("started_at"),
+            "title": obs.get("title") or "",
+        }
         pages.append(json.dumps(page, ensure_ascii=False))
         e = entries.get(it.added_seq)
         if e is None:
@@ -163,7 +189,9 @@ def export_wacz(vault: Vault, case_id: str, out_path: str | Path, *, actor: str)
         files[f"veilleur/{e.seq:08d}.data.json"] = e.data_json.encode("utf-8")
         tok = next((t for t in tokens if t.seq >= e.seq), None)
         if tok is not None:
-            for link in vault.entries(e.seq + 1, tok.seq):  # headers only: they chain the entry to the stamped one
+            for link in vault.entries(
+                e.seq + 1, tok.seq
+            ):  # headers only: they chain the entry to the stamped one
                 files[f"veilleur/{link.seq:08d}.entry.json"] = link.header.encode("utf-8")
             files[f"veilleur/{tok.seq:08d}-{tok.id}.tsr"] = vault.blobs.read(tok.token_sha256)
             if tok.ca_sha256:
@@ -177,7 +205,12 @@ def export_wacz(vault: Vault, case_id: str, out_path: str | Path, *, actor: str)
     package = {
         "profile": "data-package",
         "resources": [
-            {"name": Path(p).name.lower(), "path": p, "hash": "sha256:" + hashlib.sha256(d).hexdigest(), "bytes": len(d)}
+            {
+                "name": Path(p).name.lower(),
+                "path": p,
+                "hash": "sha256:" + hashlib.sha256(d).hexdigest(),
+                "bytes": len(d),
+            }
             for p, d in sorted(files.items())
         ],
         "wacz_version": WACZ_VERSION,
@@ -194,7 +227,13 @@ def export_wacz(vault: Vault, case_id: str, out_path: str | Path, *, actor: str)
     digest = {
         "path": "datapackage.json",
         "hash": hash_str,
-        "signedData": {"hash": hash_str, "created": created, "software": software, "signature": sig, "publicKey": pub},
+        "signedData": {
+            "hash": hash_str,
+            "created": created,
+            "software": software,
+            "signature": sig,
+            "publicKey": pub,
+        },
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".wacz-", suffix=".wacz")
@@ -210,9 +249,17 @@ def export_wacz(vault: Vault, case_id: str, out_path: str | Path, *, actor: str)
         Path(tmp).unlink(missing_ok=True)
         raise
     pub_fpr = hashlib.sha256(base64.b64decode(pub)).hexdigest()
-    vault.note(None, actor, f"WACZ export of case {case_id}: {out.name} datapackage {hash_str} key sha256:{pub_fpr}")
-    return {"wacz": str(out), "items": [i.id for i in items], "datapackage_hash": hash_str, "public_key_sha256": pub_fpr,
-            "tokens": sorted(p for p in files if p.endswith(".tsr")), "size": out.stat().st_size}
+    vault.note(
+        None, actor, f"WACZ export of case {case_id}: {out.name} datapackage {hash_str} key sha256:{pub_fpr}"
+    )
+    return {
+        "wacz": str(out),
+        "items": [i.id for i in items],
+        "datapackage_hash": hash_str,
+        "public_key_sha256": pub_fpr,
+        "tokens": sorted(p for p in files if p.endswith(".tsr")),
+        "size": out.stat().st_size,
+    }
 
 
 # -- verify ---------------------------------------------------------------------------------------
@@ -234,7 +281,9 @@ def verify_wacz(path: str | Path) -> list[str]:
             package = json.loads(package_bytes)
             digest = json.loads(z.read("datapackage-digest.json"))
         except (KeyError, ValueError) as exc:
-            raise InputError(p, f"not a WACZ with datapackage.json and datapackage-digest.json ({exc})") from None
+            raise InputError(
+                p, f"not a WACZ with datapackage.json and datapackage-digest.json ({exc})"
+            ) from None
         listed = {r["path"]: r for r in package.get("resources", [])}
         for name in sorted(names - {"datapackage.json", "datapackage-digest.json"}):
             r = listed.get(name)
@@ -253,7 +302,9 @@ def verify_wacz(path: str | Path) -> list[str]:
             problems.append("datapackage-digest.json: not signed")
         else:
             if signed.get("hash") != digest.get("hash") or signed.get("created") != package.get("created"):
-                problems.append("datapackage-digest.json: signedData hash or created differs from the package")
+                problems.append(
+                    "datapackage-digest.json: signedData hash or created differs from the package"
+                )
             if not check_signature(signed):
                 problems.append("datapackage-digest.json: invalid: ECDSA signature does not verify")
         # each WARC against the SHA-256 sealed in its item.added ledger entry (and that entry's header)
@@ -274,8 +325,14 @@ def verify_wacz(path: str | Path) -> list[str]:
             if warc is None or arch not in names:
                 problems.append(f"{arch}: removed: WARC of the sealed record missing")
             elif hashlib.sha256(z.read(arch)).hexdigest() != warc.get("sha256"):
-                problems.append(f"{arch}: altered: SHA-256 differs from the one sealed in ledger entry {int(seq)}")
-        headers = {int(n[9:17]): z.read(n) for n in names if n.startswith("veilleur/") and n.endswith(".entry.json") and n[9:17].isdigit()}
+                problems.append(
+                    f"{arch}: altered: SHA-256 differs from the one sealed in ledger entry {int(seq)}"
+                )
+        headers = {
+            int(n[9:17]): z.read(n)
+            for n in names
+            if n.startswith("veilleur/") and n.endswith(".entry.json") and n[9:17].isdigit()
+        }
         for seq_n, text in sorted(headers.items()):
             if seq_n + 1 in headers:
                 try:
@@ -283,8 +340,14 @@ def verify_wacz(path: str | Path) -> list[str]:
                 except ValueError:
                     nxt = {}
                 if nxt.get("prev_hash") != hashlib.sha256(text).hexdigest():
-                    problems.append(f"veilleur/{seq_n + 1:08d}.entry.json: altered: prev_hash does not link to entry {seq_n}")
-        data_seqs = sorted(int(n[9:17]) for n in names if n.startswith("veilleur/") and n.endswith(".data.json") and n[9:17].isdigit())
+                    problems.append(
+                        f"veilleur/{seq_n + 1:08d}.entry.json: altered: prev_hash does not link to entry {seq_n}"
+                    )
+        data_seqs = sorted(
+            int(n[9:17])
+            for n in names
+            if n.startswith("veilleur/") and n.endswith(".data.json") and n[9:17].isdigit()
+        )
         for name in sorted(n for n in names if n.startswith("veilleur/") and n.endswith(".tsr")):
             seq = name.split("/")[1].split("-")[0]
             try:
@@ -294,7 +357,9 @@ def verify_wacz(path: str | Path) -> list[str]:
                 continue
             for d in data_seqs:
                 if d <= int(seq) and any(k not in headers for k in range(d, int(seq) + 1)):
-                    problems.append(f"{name}: invalid: ledger headers between entry {d} and the stamped entry {int(seq)} are missing")
+                    problems.append(
+                        f"{name}: invalid: ledger headers between entry {d} and the stamped entry {int(seq)} are missing"
+                    )
             ca = b"".join(z.read(n) for n in sorted(names) if n.startswith("veilleur/ca-")) or None
             try:
                 ts.verify_token(z.read(name), hashlib.sha256(entry).hexdigest(), ca)

@@ -31,7 +31,9 @@ class Limits:
     max_entry_bytes: int = 8 * 1024**3  # one uncompressed entry
     max_total_bytes: int = 64 * 1024**3  # all entries of an archive together
     max_ratio: float = 200.0  # uncompressed / compressed, per entry (zip bomb)
-    ratio_floor_bytes: int = 10 * 1024**2  # entries compressed past max_ratio: allowed up to this size, all together
+    ratio_floor_bytes: int = (
+        10 * 1024**2
+    )  # entries compressed past max_ratio: allowed up to this size, all together
     max_total_ratio: float = 100.0  # uncompressed / compressed, whole archive (many small bombs)
     max_entries: int = 500_000
     max_text_chars: int = 1_000_000  # one message's text
@@ -128,7 +130,9 @@ class SourceTree:
             if stat.S_ISLNK(mode):
                 raise InputError(self.path, f"archive entry {info.filename!r} is a symbolic link (refused)")
             if info.file_size > self.limits.max_entry_bytes:
-                raise InputError(self.path, f"archive entry {info.filename!r} is too large ({info.file_size} bytes)")
+                raise InputError(
+                    self.path, f"archive entry {info.filename!r} is too large ({info.file_size} bytes)"
+                )
             if info.file_size > max(info.compress_size, 1) * self.limits.max_ratio:
                 dense += info.file_size
                 if info.file_size > self.limits.ratio_floor_bytes:
@@ -145,7 +149,9 @@ class SourceTree:
             total += info.file_size
             compressed += info.compress_size
         if total > self.limits.max_total_bytes:
-            raise InputError(self.path, f"archive expands to {total} bytes (limit {self.limits.max_total_bytes})")
+            raise InputError(
+                self.path, f"archive expands to {total} bytes (limit {self.limits.max_total_bytes})"
+            )
         if total > self.limits.ratio_floor_bytes and total > max(compressed, 1) * self.limits.max_total_ratio:
             raise InputError(
                 self.path,
@@ -255,7 +261,9 @@ class SourceTree:
 
     def read_bytes(self, name: str, max_bytes: int = 256 * 1024**2) -> bytes:
         if self.size(name) > max_bytes:
-            raise InputError(self.path, f"entry {name!r} is larger than {max_bytes} bytes; it must be streamed")
+            raise InputError(
+                self.path, f"entry {name!r} is larger than {max_bytes} bytes; it must be streamed"
+            )
         with self.open_binary(name) as f:
             return f.read()
 

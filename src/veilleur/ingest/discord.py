@@ -37,12 +37,16 @@ class DiscordAdapter:
     description = "DiscordChatExporter JSON / export JSON DiscordChatExporter"
 
     def sniff(self, tree: SourceTree) -> float:
-        return 0.95 if any(_is_discord(json_head_text(tree, n)) for n in json_entries(tree, limit=50)) else 0.0
+        return (
+            0.95 if any(_is_discord(json_head_text(tree, n)) for n in json_entries(tree, limit=50)) else 0.0
+        )
 
     def read(self, tree: SourceTree, options: ImportOptions) -> Iterator[Message]:
         files = [n for n in json_entries(tree, limit=100_000) if _is_discord(json_head_text(tree, n))]
         if not files:
-            raise InputError(tree.path, "no DiscordChatExporter JSON (with guild, channel, messages) in this export")
+            raise InputError(
+                tree.path, "no DiscordChatExporter JSON (with guild, channel, messages) in this export"
+            )
         resolver = AttachmentResolver(tree)
         limit = tree.limits.max_text_chars
         for name in files:
@@ -84,7 +88,9 @@ class DiscordAdapter:
         atts: list[Attachment] = []
         for a in rec.get("attachments") or ():
             if isinstance(a, dict):
-                atts.append(resolver.attachment(str(a.get("url") or ""), entry, name=a.get("fileName") or None))
+                atts.append(
+                    resolver.attachment(str(a.get("url") or ""), entry, name=a.get("fileName") or None)
+                )
         url = f"https://discord.com/channels/{guild_id or '@me'}/{channel_id}/{mid}"
         return Message(
             source=SOURCE,

@@ -67,7 +67,9 @@ class FacebookAdapter:
             reader = _PostReader(tree, name, group_id, group_name, resolver)
             for _, post in iter_json(tree, name, f"{POSTS_KEY}.item"):
                 if not isinstance(post, dict):
-                    raise InputError(tree.display(name), f"{POSTS_KEY}: expected an object per post, got {post!r:.60}")
+                    raise InputError(
+                        tree.display(name), f"{POSTS_KEY}: expected an object per post, got {post!r:.60}"
+                    )
                 yield from reader.walk(post, "post", None)
 
 
@@ -104,9 +106,13 @@ class _PostReader:
         if not author:
             author = author_from_title(str(rec.get("title") or "")) or "Inconnu / Unknown"
         mid = rec.get("id")
-        message_id = str(mid) if mid not in (None, "") else derived_id(ts, author, text, parent_id or "", prefix="fb_")
+        message_id = (
+            str(mid) if mid not in (None, "") else derived_id(ts, author, text, parent_id or "", prefix="fb_")
+        )
         reactions = Counter(
-            fix_mojibake(str(r.get("reaction", "?"))) for r in rec.get("reactions") or () if isinstance(r, dict)
+            fix_mojibake(str(r.get("reaction", "?")))
+            for r in rec.get("reactions") or ()
+            if isinstance(r, dict)
         )
         return Message(
             source=SOURCE,

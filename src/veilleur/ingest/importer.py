@@ -57,7 +57,9 @@ class ImportReport:
     # same id as a record already kept (in this import or before) but other content: not imported, its raw
     # record kept in the audit log (action ``import.duplicate``, target = message uid)
     conflicting_duplicates: int = 0
-    future_dates: int = 0  # messages dated more than FUTURE_TOLERANCE ahead of the import (imported, with a warning)
+    future_dates: int = (
+        0  # messages dated more than FUTURE_TOLERANCE ahead of the import (imported, with a warning)
+    )
 
     @property
     def duplicates(self) -> int:
@@ -108,7 +110,9 @@ class _Importer:
             return replace(a, sha256=sha, size=size, path=None)
         if not self.tree.exists(entry):
             self.report.attachments_missing += 1
-            self.report.warnings.append(f"{self.tree.display(entry)}: attachment of message {message.message_id} is missing")
+            self.report.warnings.append(
+                f"{self.tree.display(entry)}: attachment of message {message.message_id} is missing"
+            )
             return replace(a, missing=True, path=None)
         try:
             with self.tree.open_binary(entry) as f:
@@ -229,14 +233,22 @@ class _Importer:
                     continue
                 seen_names.add(a.name)
                 att_rows.append(
-                    {"message_uid": m.uid, "name": a.name, "media_type": a.media_type, "sha256": a.sha256, "size": a.size, "missing": a.missing}
+                    {
+                        "message_uid": m.uid,
+                        "name": a.name,
+                        "media_type": a.media_type,
+                        "sha256": a.sha256,
+                        "size": a.size,
+                        "missing": a.missing,
+                    }
                 )
         conn.execute(_insert(conn, MessageRow.__table__).on_conflict_do_nothing(), msg_rows)
         if att_rows:
             conn.execute(_insert(conn, AttachmentRow.__table__).on_conflict_do_nothing(), att_rows)
 
-
-    def _check_duplicates(self, repeated: list[Message], first: dict[str, Message], existing: dict[str, str]) -> None:
+    def _check_duplicates(
+        self, repeated: list[Message], first: dict[str, Message], existing: dict[str, str]
+    ) -> None:
         """A record whose id is already kept but whose content differs is not silently dropped: a warning names
         it, and its raw record goes to the audit log in this import's transaction (evidence of an edit or of
         an export that reuses ids)."""
@@ -257,7 +269,9 @@ class _Importer:
                     f"log (import.duplicate)"
                 )
             elif self.report.conflicting_duplicates == MAX_DUPLICATE_WARNINGS + 1:
-                self.report.warnings.append("more records reuse an id with different content: see the audit log (import.duplicate)")
+                self.report.warnings.append(
+                    "more records reuse an id with different content: see the audit log (import.duplicate)"
+                )
             rows.append(
                 {
                     "at": now_utc(),
@@ -312,7 +326,11 @@ def import_path(
         with store.engine.begin() as conn:
             conn.execute(
                 insert(ImportRow).values(
-                    id=report.import_id, source_path=str(path), format=adapter.name, started_at=now_utc(), actor=actor
+                    id=report.import_id,
+                    source_path=str(path),
+                    format=adapter.name,
+                    started_at=now_utc(),
+                    actor=actor,
                 )
             )
             imp = _Importer(store, conn, tree, report)
@@ -332,7 +350,11 @@ def import_path(
             conn.execute(
                 update(ImportRow)
                 .where(ImportRow.id == report.import_id)
-                .values(finished_at=now_utc(), messages_seen=report.messages_seen, messages_new=report.messages_new)
+                .values(
+                    finished_at=now_utc(),
+                    messages_seen=report.messages_seen,
+                    messages_new=report.messages_new,
+                )
             )
         report.seconds = time.perf_counter() - t0
         return report
@@ -340,19 +362,31 @@ def import_path(
         tree.close()
 
 
-def import_messages(store: Store, messages: Iterable[Message], *, actor: str = "api", source_label: str = "live") -> ImportReport:
+def import_messages(
+    store: Store, messages: Iterable[Message], *, actor: str = "api", source_label: str = "live"
+) -> ImportReport:
     """Import records that arrive without an export file (live feed, API). Attachments must be in the store already."""
     report = ImportReport(import_id="i_" + uuid.uuid4().hex[:20], path=source_label, format="live")
     t0 = time.perf_counter()
     with store.engine.begin() as conn:
-        conn.execute(insert(ImportRow).values(id=report.import_id, source_path=source_label, format="live", started_at=now_utc(), actor=actor))
+        conn.execute(
+            insert(ImportRow).values(
+                id=report.import_id,
+                source_path=source_label,
+                format="live",
+                started_at=now_utc(),
+                actor=actor,
+            )
+        )
         imp = _LiveImporter(store, conn, SourceTree(Path(".")), report)
         for chunk in _chunks(messages, CHUNK):
             imp.write_chunk(chunk)
         conn.execute(
             update(ImportRow)
             .where(ImportRow.id == report.import_id)
-            .values(finished_at=now_utc(), messages_seen=report.messages_seen, messages_new=report.messages_new)
+            .values(
+                finished_at=now_utc(), messages_seen=report.messages_seen, messages_new=report.messages_new
+            )
         )
     report.seconds = time.perf_counter() - t0
     return report

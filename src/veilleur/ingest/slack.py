@@ -63,7 +63,9 @@ class SlackAdapter:
         limit = tree.limits.max_text_chars
         prefix = f"{root}/" if root else ""
         days = sorted(
-            n for n in tree.names() if n.startswith(prefix) and _DAY_FILE.match(n[len(prefix):] if prefix else n)
+            n
+            for n in tree.names()
+            if n.startswith(prefix) and _DAY_FILE.match(n[len(prefix) :] if prefix else n)
         )
         for name in days:
             folder = posixpath.basename(posixpath.dirname(name))
@@ -81,7 +83,9 @@ class SlackAdapter:
         for _, u in iter_json(tree, name, "item"):
             if isinstance(u, dict) and u.get("id"):
                 prof = as_dict(u.get("profile"))
-                label = prof.get("display_name") or u.get("real_name") or prof.get("real_name") or u.get("name")
+                label = (
+                    prof.get("display_name") or u.get("real_name") or prof.get("real_name") or u.get("name")
+                )
                 users[str(u["id"])] = fix_mojibake(str(label or u["id"]))
         return users
 
@@ -109,7 +113,9 @@ class SlackAdapter:
             raise InputError(display, f"a message has no valid 'ts' ({ts!r})") from None
         uid = str(rec.get("user") or rec.get("bot_id") or "")
         prof = as_dict(rec.get("user_profile"))
-        name = users.get(uid) or prof.get("display_name") or prof.get("real_name") or rec.get("username") or uid
+        name = (
+            users.get(uid) or prof.get("display_name") or prof.get("real_name") or rec.get("username") or uid
+        )
         thread = rec.get("thread_ts")
         parent = str(thread) if thread and str(thread) != str(ts) else None
         reactions = {

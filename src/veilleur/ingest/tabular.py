@@ -72,18 +72,25 @@ class _Mapping:
                 if col not in columns and col.casefold() in by_fold:
                     col = by_fold[col.casefold()]
                 elif col not in columns and not (nested_ok and "." in col):
-                    raise InputError(display, f"column {col!r} (for {fld}) not found; columns: {', '.join(columns)}")
+                    raise InputError(
+                        display, f"column {col!r} (for {fld}) not found; columns: {', '.join(columns)}"
+                    )
                 self.columns[fld] = (col,)
                 used.add(col)
                 continue
-            present = [by_fold[c] for c in default_columns().get(fld, ()) if c in by_fold and by_fold[c] not in used]
+            present = [
+                by_fold[c] for c in default_columns().get(fld, ()) if c in by_fold and by_fold[c] not in used
+            ]
             if present:
                 self.columns[fld] = (present[0],)
                 used.add(present[0])
             elif nested_ok:
                 self.columns[fld] = tuple(c for c in default_columns().get(fld, ()) if c not in by_fold)
         for required in ("text", "created_at"):
-            if not any(c in columns for c in self.columns.get(required, ())) and required not in options.column_map:
+            if (
+                not any(c in columns for c in self.columns.get(required, ()))
+                and required not in options.column_map
+            ):
                 raise InputError(display, f"no {required} column found among {', '.join(columns)[:200]} "
                                            f"(give one with a column map, e.g. {required}=<column>)")  # fmt: skip
 
@@ -116,7 +123,9 @@ class _TabularAdapter:
             for line, rec, columns in self._records(tree, name):
                 if mapping is None:
                     mapping = _Mapping(columns, options, display, nested_ok=self.name == "jsonl")
-                msg = self._message(rec, line, mapping, name, display, tz, options, tree.limits.max_text_chars)
+                msg = self._message(
+                    rec, line, mapping, name, display, tz, options, tree.limits.max_text_chars
+                )
                 if msg is not None:
                     yield msg
             if mapping is None:
@@ -150,7 +159,9 @@ class _TabularAdapter:
         author_id = str(val("author_id") or author_v_id or author_id_from_name(author_name))
         community = clean_text(val("community") or options.community_name or PurePosixPath(entry).stem, 500)
         mid = val("id")
-        message_id = str(mid) if mid is not None else derived_id(community, created.isoformat(), author_id, text)
+        message_id = (
+            str(mid) if mid is not None else derived_id(community, created.isoformat(), author_id, text)
+        )
         parent = val("parent_id")
         url = val("url")
         return Message(
@@ -185,7 +196,9 @@ class CsvAdapter(_TabularAdapter):
             first = head.decode(sniff_encoding(head), errors="replace").lstrip("\ufeff").splitlines()[0]
         except (InputError, IndexError):
             return 0.0
-        header = {c.strip().strip('"').casefold() for c in first.replace(";", ",").replace("\t", ",").split(",")}
+        header = {
+            c.strip().strip('"').casefold() for c in first.replace(";", ",").replace("\t", ",").split(",")
+        }
         looks = bool(header & set(default_columns()["text"]))
         share = len(csvs) / len(names)
         return (0.9 if looks else 0.7) if share == 1.0 else (0.55 if share >= 0.5 else 0.2)
@@ -214,7 +227,8 @@ class CsvAdapter(_TabularAdapter):
                         continue
                     if len(row) > len(header):
                         raise InputError(
-                            display, f"line {reader.line_num}: {len(row)} fields but the header has {len(header)}"
+                            display,
+                            f"line {reader.line_num}: {len(row)} fields but the header has {len(header)}",
                         )
                     yield reader.line_num, dict(zip(header, row, strict=False)), header
             except csv.Error as exc:
@@ -227,7 +241,12 @@ class JsonlAdapter(_TabularAdapter):
 
     def _entries(self, tree: SourceTree) -> list[str]:
         out = [n for n in tree.names() if n.lower().endswith(_JSONL_SUFFIXES)]
-        if not out and not tree.is_zip and not tree.is_dir and self._first_lines_are_objects(tree, tree.names()[0]):
+        if (
+            not out
+            and not tree.is_zip
+            and not tree.is_dir
+            and self._first_lines_are_objects(tree, tree.names()[0])
+        ):
             out = tree.names()
         return out
 
@@ -261,7 +280,9 @@ class JsonlAdapter(_TabularAdapter):
                 try:
                     rec = json.loads(s)
                 except json.JSONDecodeError as exc:
-                    raise InputError(display, f"line {n}: malformed JSON ({exc.msg} at column {exc.colno})") from None
+                    raise InputError(
+                        display, f"line {n}: malformed JSON ({exc.msg} at column {exc.colno})"
+                    ) from None
                 except RecursionError:
                     raise too_deep(display, f"at line {n}") from None
                 if not isinstance(rec, dict):

@@ -31,7 +31,9 @@ def entities_text(text: Any) -> str:
     if isinstance(text, str):
         return text
     if isinstance(text, list):
-        return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in text if isinstance(p, str | dict))
+        return "".join(
+            p if isinstance(p, str) else str(p.get("text", "")) for p in text if isinstance(p, str | dict)
+        )
     return ""
 
 
@@ -51,15 +53,22 @@ class TelegramAdapter:
     description = "Telegram Desktop export (result.json) / export Telegram Desktop"
 
     def _files(self, tree: SourceTree) -> list[str]:
-        return [n for n in json_entries(tree, limit=1000) if _confidence(n, json_head_text(tree, n, 16384)) > 0]
+        return [
+            n for n in json_entries(tree, limit=1000) if _confidence(n, json_head_text(tree, n, 16384)) > 0
+        ]
 
     def sniff(self, tree: SourceTree) -> float:
-        return max((_confidence(n, json_head_text(tree, n, 16384)) for n in json_entries(tree, limit=50)), default=0.0)
+        return max(
+            (_confidence(n, json_head_text(tree, n, 16384)) for n in json_entries(tree, limit=50)),
+            default=0.0,
+        )
 
     def read(self, tree: SourceTree, options: ImportOptions) -> Iterator[Message]:
         files = self._files(tree)
         if not files:
-            raise InputError(tree.path, "no Telegram result.json (with 'messages' or 'chats.list') in this export")
+            raise InputError(
+                tree.path, "no Telegram result.json (with 'messages' or 'chats.list') in this export"
+            )
         tz = zone(options.timezone)
         resolver = AttachmentResolver(tree)
         limit = tree.limits.max_text_chars
@@ -68,11 +77,26 @@ class TelegramAdapter:
             full = '"chats"' in json_head_text(tree, name, 16384)
             if full:
                 streams = [
-                    ("chats.list.item", iter_json(tree, name, "chats.list.item.messages.item",
-                                                  [f"chats.list.item.{k}" for k in _CHAT_META], "chats.list.item")),
-                    ("left_chats.list.item", iter_json(tree, name, "left_chats.list.item.messages.item",
-                                                       [f"left_chats.list.item.{k}" for k in _CHAT_META],
-                                                       "left_chats.list.item")),
+                    (
+                        "chats.list.item",
+                        iter_json(
+                            tree,
+                            name,
+                            "chats.list.item.messages.item",
+                            [f"chats.list.item.{k}" for k in _CHAT_META],
+                            "chats.list.item",
+                        ),
+                    ),
+                    (
+                        "left_chats.list.item",
+                        iter_json(
+                            tree,
+                            name,
+                            "left_chats.list.item.messages.item",
+                            [f"left_chats.list.item.{k}" for k in _CHAT_META],
+                            "left_chats.list.item",
+                        ),
+                    ),
                 ]
             else:
                 streams = [("", iter_json(tree, name, "messages.item", _CHAT_META))]
@@ -126,7 +150,9 @@ class TelegramAdapter:
             raw=rec,
         )
 
-    def _attachments(self, rec: dict[str, Any], entry: str, resolver: AttachmentResolver) -> tuple[Attachment, ...]:
+    def _attachments(
+        self, rec: dict[str, Any], entry: str, resolver: AttachmentResolver
+    ) -> tuple[Attachment, ...]:
         out = []
         for key in ("photo", "file"):
             ref = rec.get(key)

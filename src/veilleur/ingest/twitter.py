@@ -82,18 +82,24 @@ class TwitterAdapter:
             raise InputError(display, f"tweet {tid}: missing or invalid created_at") from None
         account_id = account.get("accountId") or "self"
         username = account.get("username") or ""
-        display_name = account.get("accountDisplayName") or (f"@{username}" if username else "Compte / Account")
+        display_name = account.get("accountDisplayName") or (
+            f"@{username}" if username else "Compte / Account"
+        )
         parent = t.get("in_reply_to_status_id_str") or None
         media_dir = posixpath.join(posixpath.dirname(entry), "tweets_media")
         atts: list[Attachment] = []
-        ents = t.get("extended_entities") if isinstance(t.get("extended_entities"), dict) else t.get("entities")
+        ents = (
+            t.get("extended_entities") if isinstance(t.get("extended_entities"), dict) else t.get("entities")
+        )
         for m in (ents or {}).get("media") or () if isinstance(ents, dict) else ():
             if not isinstance(m, dict):
                 continue
             url = str(m.get("media_url_https") or m.get("media_url") or "")
             base = posixpath.basename(url)
             local = f"{media_dir}/{tid}-{base}" if base else None
-            atts.append(resolver.attachment(local if local and resolver.find(local) else None, entry, name=base))
+            atts.append(
+                resolver.attachment(local if local and resolver.find(local) else None, entry, name=base)
+            )
         reactions = {k: int(t[f]) for k, f in (("like", "favorite_count"), ("retweet", "retweet_count"))
                      if str(t.get(f, "")).isdigit() and int(t[f]) > 0}  # fmt: skip
         return Message(

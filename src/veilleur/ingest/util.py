@@ -29,7 +29,9 @@ TRUNCATION_MARK = " […texte tronqué / text truncated]"
 # ---------------------------------------------------------------- text repair
 
 
-_MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
+)
 
 
 def fix_mojibake(s: str) -> str:
@@ -316,7 +318,9 @@ def iter_lines(stream: IO[str], display: str, max_chars: int | None = None) -> I
 
     With ``max_chars``, a longer line is refused with a clear error before it is read whole."""
     warned = False
-    lines: Iterator[str] = iter(stream) if max_chars is None else iter(lambda: stream.readline(max_chars + 2), "")
+    lines: Iterator[str] = (
+        iter(stream) if max_chars is None else iter(lambda: stream.readline(max_chars + 2), "")
+    )
     for n, line in enumerate(lines, 1):
         if max_chars is not None and len(line) > max_chars and len(line.rstrip("\r\n")) > max_chars:
             raise InputError(display, f"line {n} is longer than {max_chars:,} characters: refused")
@@ -388,7 +392,9 @@ _PARSE_BUF = 4096
 
 
 def too_deep(display: str, where: str) -> InputError:
-    return InputError(display, f"JSON nested more than {MAX_JSON_DEPTH} levels deep {where}: refused (not an export)")
+    return InputError(
+        display, f"JSON nested more than {MAX_JSON_DEPTH} levels deep {where}: refused (not an export)"
+    )
 
 
 def _parse(stream: IO[bytes], reader: _CountingReader, display: str) -> Iterator[tuple[str, str, Any]]:
@@ -485,7 +491,9 @@ def iter_json(
             raise json_error(display, exc, reader.pos) from None
 
 
-def json_meta(tree: SourceTree, name: str, prefixes: Iterable[str], stop: str | None = None) -> dict[str, Any]:
+def json_meta(
+    tree: SourceTree, name: str, prefixes: Iterable[str], stop: str | None = None
+) -> dict[str, Any]:
     """Scalar values at ``prefixes`` of a JSON entry, reading only until ``stop`` (a prefix) starts when
     every one is found; otherwise the whole file is scanned (streamed) for them."""
     wanted = set(prefixes)
@@ -517,4 +525,3 @@ def json_entries(tree: SourceTree, limit: int = 200) -> list[str]:
     """JSON entries of a tree (at most ``limit``, for sniffing), shortest paths first."""
     names = [n for n in tree.names() if n.lower().endswith(".json")]
     return sorted(names, key=lambda n: (n.count("/"), n))[:limit]
-

@@ -54,7 +54,9 @@ class Markers:
 
 @cache
 def markers() -> Markers:
-    data = yaml.safe_load(resources.files("veilleur.ingest").joinpath("data/whatsapp.yaml").read_text("utf-8"))
+    data = yaml.safe_load(
+        resources.files("veilleur.ingest").joinpath("data/whatsapp.yaml").read_text("utf-8")
+    )
 
     def comp(key: str) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(p, re.IGNORECASE) for p in data.get(key) or ())
@@ -142,7 +144,9 @@ class WhatsAppAdapter:
         )
         community_id = derived_id(chat, prefix="wa_")
         day_first = self._day_first(tree, name)
-        seen: dict[str, int] = {}  # identical (time, author, text) in the same minute: a counter keeps ids apart
+        seen: dict[
+            str, int
+        ] = {}  # identical (time, author, text) in the same minute: a counter keeps ids apart
         current_minute: datetime | None = None
         pending: _Pending | None = None
         found_any = False
@@ -228,8 +232,12 @@ class WhatsAppAdapter:
         key = "\x1f".join((p.local.isoformat(), author, text, *(a.name for a in attachments)))
         nth = seen.get(key, 0)
         seen[key] = nth + 1
-        raw: dict[str, Any] = {"line": p.line_no, "text": "\n".join(p.lines), "author": p.author,
-                               "local_time": p.local.isoformat()}
+        raw: dict[str, Any] = {
+            "line": p.line_no,
+            "text": "\n".join(p.lines),
+            "author": p.author,
+            "local_time": p.local.isoformat(),
+        }
         return Message(
             source=SOURCE,
             community_id=community_id,

@@ -152,7 +152,9 @@ def _parse_offence(path: str, d: Any) -> Offence:
     refs = need("references")
     if not isinstance(refs, list) or not refs:
         raise InputError(path, f"offence {oid!r}: references must be a non-empty list")
-    references = tuple(Reference(str(r["code"]), str(r["article"]), str(r.get("role", "penalty"))) for r in refs)
+    references = tuple(
+        Reference(str(r["code"]), str(r["article"]), str(r.get("role", "penalty"))) for r in refs
+    )
     elements = tuple(_bilingual(path, oid, "elements[]", e) for e in need("elements"))
     pen = need("penalties")
     base = _bilingual(path, oid, "penalties.base", pen.get("base"))

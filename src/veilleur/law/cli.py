@@ -26,8 +26,12 @@ def parse_within(text: str) -> int:
     return n * {"d": 1, "j": 1, "w": 7, "m": 30}[unit]
 
 
-def upcoming(deadlines: list[Deadline], now: datetime, within_days: int, include_expired: bool = False) -> list[Deadline]:
-    out = [d for d in deadlines if d.days_left(now) <= within_days and (include_expired or not d.expired(now))]
+def upcoming(
+    deadlines: list[Deadline], now: datetime, within_days: int, include_expired: bool = False
+) -> list[Deadline]:
+    out = [
+        d for d in deadlines if d.days_left(now) <= within_days and (include_expired or not d.expired(now))
+    ]
     return sorted(out, key=lambda d: (d.last_day, d.case_id, d.key))
 
 
@@ -68,7 +72,13 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             now = datetime.now(UTC)
         rows = upcoming(_all_deadlines(files), now, days, expired)
         if as_json:
-            typer.echo(json.dumps({"label": LABEL_FR, "deadlines": [d.to_dict(now) for d in rows]}, ensure_ascii=False, indent=2))
+            typer.echo(
+                json.dumps(
+                    {"label": LABEL_FR, "deadlines": [d.to_dict(now) for d in rows]},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         typer.echo(LABEL_FR)
         if not rows:
@@ -86,7 +96,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         """The offence catalogue (law as data) / le catalogue des infractions."""
         cat = load_catalogue(str(catalogue) if catalogue else None)
         if as_json:
-            payload: dict[str, Any] = {"version": cat.version, "offences": [o.to_dict() for o in cat.offences]}
+            payload: dict[str, Any] = {
+                "version": cat.version,
+                "offences": [o.to_dict() for o in cat.offences],
+            }
             typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         for o in cat.offences:

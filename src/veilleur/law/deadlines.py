@@ -106,7 +106,9 @@ def make_deadline(
 ) -> Deadline:
     day = last_day_or_none(start, months)
     if day is None:
-        raise ValueError(f"deadline of {months} months from {start.date().isoformat()} is out of the calendar's range")
+        raise ValueError(
+            f"deadline of {months} months from {start.date().isoformat()} is out of the calendar's range"
+        )
     return Deadline(
         case_id=case_id,
         kind=kind,
@@ -123,7 +125,9 @@ def make_deadline(
     )
 
 
-def case_deadlines(q: Qualification, reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS) -> list[Deadline]:
+def case_deadlines(
+    q: Qualification, reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
+) -> list[Deadline]:
     """Every deadline of a qualified case, soonest first: prescriptions plus procedural windows."""
     out: list[Deadline] = []
     for c in q.candidates:
@@ -150,7 +154,9 @@ def case_deadlines(q: Qualification, reminder_days: tuple[int, ...] = DEFAULT_RE
         if o.prescription_start == "last_act":
             notes.append("Le délai court à partir du dernier acte : tout nouvel acte le fait repartir.")
         if o.prescription_start == "knowledge":
-            notes.append("Point de départ réel : connaissance des faits ; la date de publication est retenue par prudence.")
+            notes.append(
+                "Point de départ réel : connaissance des faits ; la date de publication est retenue par prudence."
+            )
         _add(
             out,
             q.case_id,

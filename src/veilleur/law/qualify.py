@@ -50,7 +50,12 @@ class Interruption:
         return f"{INTERRUPTING_ACTS[self.act]} du {format_date_fr(self.day)}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"date": self.day.isoformat(), "act": self.act, "offences": list(self.offences), "signed": self.signed}
+        return {
+            "date": self.day.isoformat(),
+            "act": self.act,
+            "offences": list(self.offences),
+            "signed": self.signed,
+        }
 
 
 def parse_interruption(data: dict[str, Any], where: str = "interruption") -> Interruption:
@@ -71,7 +76,8 @@ def parse_interruption(data: dict[str, Any], where: str = "interruption") -> Int
     signed = bool(data.get("signed", True))
     if act == "pcpc" and not signed:
         raise InputError(
-            where, "an unsigned PCPC does not interrupt the prescription (Cass. crim. 3 nov. 2020) / PCPC non signée"
+            where,
+            "an unsigned PCPC does not interrupt the prescription (Cass. crim. 3 nov. 2020) / PCPC non signée",
         )
     return Interruption(day, act, tuple(str(o) for o in data.get("offences") or ()), signed)
 
@@ -182,13 +188,18 @@ def _publicity_fit(offence: Offence, case: Case, cat: Catalogue) -> tuple[bool, 
     # A closed group: non-public, unless its size makes the "communauté d'intérêts" doubtful.
     doubtful = size is not None and size >= cat.doubtful_closed_group_size
     if offence.publicity == "non_public":
-        reasons = [f"Diffusion dans un espace fermé{size_txt}" + (" (variante retenue à défaut de publicité)" if doubtful else "")]
+        reasons = [
+            f"Diffusion dans un espace fermé{size_txt}"
+            + (" (variante retenue à défaut de publicité)" if doubtful else "")
+        ]
         todo = ["Absence de publicité : groupe fermé formant une communauté d'intérêts"] if doubtful else []
         return True, reasons, todo
     if doubtful:
-        return True, [f"Groupe fermé de grande taille{size_txt} : publicité discutable"], [
-            "Caractère public de la diffusion (taille, paramètres d'accès, homogénéité du groupe)"
-        ]
+        return (
+            True,
+            [f"Groupe fermé de grande taille{size_txt} : publicité discutable"],
+            ["Caractère public de la diffusion (taille, paramètres d'accès, homogénéité du groupe)"],
+        )
     return False, [], []
 
 
@@ -290,8 +301,10 @@ def qualify(
         start: datetime | None = None
         basis = "date de publication inconnue"
         if dated:
-            pick = max(dated, key=lambda m: m.created_at) if o.prescription_start == "last_act" else min(
-                dated, key=lambda m: m.created_at
+            pick = (
+                max(dated, key=lambda m: m.created_at)
+                if o.prescription_start == "last_act"
+                else min(dated, key=lambda m: m.created_at)
             )
             start = pick.created_at
             basis = {
@@ -347,7 +360,10 @@ def qualify(
             "Si le caractère discriminatoire n'est pas retenu, la prescription de 3 mois s'applique : "
             f"agir dans le délai le plus court{when}."
         )
-    if ids & {"injure_publique", "injure_non_publique"} and ids & {"diffamation_publique", "diffamation_non_publique"}:
+    if ids & {"injure_publique", "injure_non_publique"} and ids & {
+        "diffamation_publique",
+        "diffamation_non_publique",
+    }:
         warnings.append(
             "Un même passage ne peut être poursuivi à la fois comme injure et comme diffamation : "
             "qualifier chaque passage une seule fois (loi 1881, art. 53)."
@@ -380,12 +396,15 @@ def qualify(
         )
     today = paris_date(now or datetime.now(UTC))
     future = sorted(
-        (m for m in case_msgs if m.created_at > (now or datetime.now(UTC)) + FUTURE_TOLERANCE), key=lambda m: m.created_at
+        (m for m in case_msgs if m.created_at > (now or datetime.now(UTC)) + FUTURE_TOLERANCE),
+        key=lambda m: m.created_at,
     )
     if future:
         warnings.append(
             "Date invraisemblable (dans le futur) : "
-            + " ; ".join(f"message {m.message_id} daté du {m.created_at.date().isoformat()}" for m in future[:5])
+            + " ; ".join(
+                f"message {m.message_id} daté du {m.created_at.date().isoformat()}" for m in future[:5]
+            )
             + (f" (et {len(future) - 5} autre(s))" if len(future) > 5 else "")
             + ". Vérifier l'export : les délais calculés à partir de ces dates sont faux ou, hors calendrier, absents."
         )
@@ -397,7 +416,9 @@ def qualify(
             + "."
         )
     if ctx.minor_involved and present & {"insult", "threat", "harassment", "raid", "sexual", "doxxing"}:
-        warnings.append("Mineur visé par des violences en ligne : orienter vers le 3018 (e-Enfance) et Point de Contact.")
+        warnings.append(
+            "Mineur visé par des violences en ligne : orienter vers le 3018 (e-Enfance) et Point de Contact."
+        )
     elif ctx.minor_involved:
         warnings.append(
             "Mineur concerné : informer l'établissement qui le suit (DPO) et, selon le cas, les titulaires de "
@@ -422,7 +443,9 @@ def qualify(
         first_publication_basis=first_basis,
         warnings=tuple(warnings),
         publicity_doubtful=(
-            not ctx.public and ctx.community_size is not None and ctx.community_size >= cat.doubtful_closed_group_size
+            not ctx.public
+            and ctx.community_size is not None
+            and ctx.community_size >= cat.doubtful_closed_group_size
         ),
         catalogue_version=cat.version,
         generated_at=now or datetime.now(UTC),

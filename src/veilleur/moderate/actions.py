@@ -30,23 +30,45 @@ class ActionResult:
         return dict(self.__dict__)
 
 
-def _close_message_findings(store: Store, message_uid: str, status: FindingStatus, actor: str, note: str) -> None:
+def _close_message_findings(
+    store: Store, message_uid: str, status: FindingStatus, actor: str, note: str
+) -> None:
     """A message-level action settles every open finding on that message."""
     for sf in store.list_findings(message_uid=message_uid, status="open"):
         store.set_finding_status(sf.finding.id, status, actor, note)
 
 
-def apply(store: Store, finding_id: str, action: str, actor: str, *, note: str = "", text: str = "",
-          days: int | None = None, target_user: str | None = None) -> ActionResult:
+def apply(
+    store: Store,
+    finding_id: str,
+    action: str,
+    actor: str,
+    *,
+    note: str = "",
+    text: str = "",
+    days: int | None = None,
+    target_user: str | None = None,
+) -> ActionResult:
     """Apply one moderation action to the finding (and, for message/member actions, its message), in one
     transaction: the visibility change, the decision, the audit rows, the case and the finding statuses
     are all written, or none of them."""
     with store.transaction():
-        return _apply(store, finding_id, action, actor, note=note, text=text, days=days, target_user=target_user)
+        return _apply(
+            store, finding_id, action, actor, note=note, text=text, days=days, target_user=target_user
+        )
 
 
-def _apply(store: Store, finding_id: str, action: str, actor: str, *, note: str, text: str,
-           days: int | None, target_user: str | None) -> ActionResult:
+def _apply(
+    store: Store,
+    finding_id: str,
+    action: str,
+    actor: str,
+    *,
+    note: str,
+    text: str,
+    days: int | None,
+    target_user: str | None,
+) -> ActionResult:
     if action not in ACTIONS:
         raise InputError("action", f"unknown action {action!r} (expected one of {', '.join(ACTIONS)})")
     sf = store.get_finding(finding_id)
@@ -58,8 +80,16 @@ def _apply(store: Store, finding_id: str, action: str, actor: str, *, note: str,
         return result
     if action in ("hide", "remove"):
         store.set_visibility(f.message_uid, "hidden" if action == "hide" else "removed", actor)
-        d = queries.add_decision(store, kind=action, member_uid=sf.member_uid, community_uid=sf.community_uid,
-                                 actor=actor, message_uid=f.message_uid, finding_id=finding_id, text=note)
+        d = queries.add_decision(
+            store,
+            kind=action,
+            member_uid=sf.member_uid,
+            community_uid=sf.community_uid,
+            actor=actor,
+            message_uid=f.message_uid,
+            finding_id=finding_id,
+            text=note,
+        )
         result.decision_id = d.id
         _close_message_findings(store, f.message_uid, "actioned", actor, action)
         return result
@@ -67,13 +97,30 @@ def _apply(store: Store, finding_id: str, action: str, actor: str, *, note: str,
         if days is not None and (days < 1 or days > 3650):
             raise InputError("days", "a suspension lasts 1 to 3650 days")
         until = now_utc() + timedelta(days=days or 7) if action == "suspend" else None
-        d = queries.add_decision(store, kind=action, member_uid=sf.member_uid, community_uid=sf.community_uid,
-                                 actor=actor, message_uid=f.message_uid, finding_id=finding_id, text=text or note, until=until)
+        d = queries.add_decision(
+            store,
+            kind=action,
+            member_uid=sf.member_uid,
+            community_uid=sf.community_uid,
+            actor=actor,
+            message_uid=f.message_uid,
+            finding_id=finding_id,
+            text=text or note,
+            until=until,
+        )
         result.decision_id = d.id
-        store.audit(actor, f"member.{action}", sf.member_uid, {
-            "finding": finding_id, "message": f.message_uid, "decision": d.id,
-            "until": until.isoformat() if until else None, "text": (text or note)[:2000],
-        })
+        store.audit(
+            actor,
+            f"member.{action}",
+            sf.member_uid,
+            {
+                "finding": finding_id,
+                "message": f.message_uid,
+                "decision": d.id,
+                "until": until.isoformat() if until else None,
+                "text": (text or note)[:2000],
+            },
+        )
         _close_message_findings(store, f.message_uid, "actioned", actor, action)
         return result
     # escalate: one case for the message, carrying all its findings

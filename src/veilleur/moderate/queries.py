@@ -101,21 +101,53 @@ class Decision:
         return d
 
 
-def add_decision(store: Store, *, kind: str, member_uid: str, community_uid: str, actor: str, message_uid: str | None = None,
-                 finding_id: str | None = None, text: str = "", until: datetime | None = None) -> Decision:
+def add_decision(
+    store: Store,
+    *,
+    kind: str,
+    member_uid: str,
+    community_uid: str,
+    actor: str,
+    message_uid: str | None = None,
+    finding_id: str | None = None,
+    text: str = "",
+    until: datetime | None = None,
+) -> Decision:
     with store.session() as s:
-        row = DecisionRow(kind=kind, member_uid=member_uid, community_uid=community_uid, message_uid=message_uid,
-                          finding_id=finding_id, text=text, until=until, actor=actor, at=now_utc())
+        row = DecisionRow(
+            kind=kind,
+            member_uid=member_uid,
+            community_uid=community_uid,
+            message_uid=message_uid,
+            finding_id=finding_id,
+            text=text,
+            until=until,
+            actor=actor,
+            at=now_utc(),
+        )
         s.add(row)
         s.flush()
         return _decision(row)
 
 
 def _decision(r: DecisionRow) -> Decision:
-    return Decision(r.id, r.kind, r.member_uid, r.community_uid, r.message_uid, r.finding_id, r.text, r.until, r.actor, r.at)
+    return Decision(
+        r.id,
+        r.kind,
+        r.member_uid,
+        r.community_uid,
+        r.message_uid,
+        r.finding_id,
+        r.text,
+        r.until,
+        r.actor,
+        r.at,
+    )
 
 
-def decisions(store: Store, *, member_uid: str | None = None, community_uid: str | None = None, limit: int = 200) -> list[Decision]:
+def decisions(
+    store: Store, *, member_uid: str | None = None, community_uid: str | None = None, limit: int = 200
+) -> list[Decision]:
     q = select(DecisionRow).order_by(DecisionRow.at.desc(), DecisionRow.id.desc()).limit(limit)
     if member_uid:
         q = q.where(DecisionRow.member_uid == member_uid)

@@ -32,7 +32,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         from veilleur.notify import alerts
 
         try:
-            sub = alerts.add_subscription(_store(), email, community_uid=community, min_severity=min_severity, digest=digest, lang=lang)
+            sub = alerts.add_subscription(
+                _store(), email, community_uid=community, min_severity=min_severity, digest=digest, lang=lang
+            )
         except ValueError as exc:
             raise InputError("--min-severity", str(exc)) from None
         typer.echo(f"subscription {sub} added")
@@ -57,11 +59,19 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         from veilleur.notify import alerts
 
         env_secret = secret_from_env("VEILLEUR_WEBHOOK_SECRET")
-        secret = sys.stdin.readline().strip() if secret_stdin else (env_secret.get_secret_value() if env_secret else "")
+        secret = (
+            sys.stdin.readline().strip()
+            if secret_stdin
+            else (env_secret.get_secret_value() if env_secret else "")
+        )
         if not secret:
-            raise InputError("secret", "give the webhook secret with --secret-stdin or $VEILLEUR_WEBHOOK_SECRET")
+            raise InputError(
+                "secret", "give the webhook secret with --secret-stdin or $VEILLEUR_WEBHOOK_SECRET"
+            )
         try:
-            hook = alerts.add_webhook(_store(), url, secret, community_uid=community, min_severity=min_severity)
+            hook = alerts.add_webhook(
+                _store(), url, secret, community_uid=community, min_severity=min_severity
+            )
         except ValueError as exc:
             raise InputError("--min-severity", str(exc)) from None
         typer.echo(f"webhook {hook} added")
@@ -84,7 +94,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
     @alerts_app.command("digest")
-    def digest(dry_run: bool = typer.Option(False, "--dry-run", help="Print the e-mails instead of sending them.")) -> None:
+    def digest(
+        dry_run: bool = typer.Option(False, "--dry-run", help="Print the e-mails instead of sending them."),
+    ) -> None:
         """Send the weekly digest "votre communauté cette semaine" to subscribers."""
         from veilleur.notify import alerts
 

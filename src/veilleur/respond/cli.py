@@ -27,7 +27,9 @@ from veilleur.respond.service import (
 )
 from veilleur.store import Store
 
-FILE_OPT = typer.Option(None, "--file", "-f", help="Case bundle JSON/YAML instead of the store / dossier en fichier.")
+FILE_OPT = typer.Option(
+    None, "--file", "-f", help="Case bundle JSON/YAML instead of the store / dossier en fichier."
+)
 
 
 def _load(case_id: str | None, file: Path | None) -> tuple[CaseFile, Store | None]:
@@ -73,11 +75,17 @@ def _print_playbook(view: Any, now: datetime) -> None:
     marks = {"todo": "[ ]", "in_progress": "[~]", "done": "[x]", "skipped": "[-]"}
     for st in view.checklist():
         due = f" — avant le {format_date_fr(st.due)}" if st.due else ""
-        after = f" — pas avant le {format_date_fr(st.earliest)}" if st.earliest and st.earliest > paris_date(now) else ""
+        after = (
+            f" — pas avant le {format_date_fr(st.earliest)}"
+            if st.earliest and st.earliest > paris_date(now)
+            else ""
+        )
         docs = f" — documents : {', '.join(st.step.documents)}" if st.step.documents else ""
         typer.echo(f"  {marks[st.status]} {st.step.id}: {st.step.title_fr}{due}{after}{docs}")
     if view.next_step:
-        typer.echo(f"Étape recommandée / next step: {view.next_step.step.id} — {view.next_step.step.title_fr}")
+        typer.echo(
+            f"Étape recommandée / next step: {view.next_step.step.id} — {view.next_step.step.title_fr}"
+        )
         for r in view.next_reasons:
             typer.echo(f"  · {r}")
     else:
@@ -95,7 +103,9 @@ def _parse_sets(values: list[str]) -> dict[str, str]:
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    case_app = typer.Typer(help="Dossiers : qualification, réponse graduée, historique / cases.", no_args_is_help=True)
+    case_app = typer.Typer(
+        help="Dossiers : qualification, réponse graduée, historique / cases.", no_args_is_help=True
+    )
     app.add_typer(case_app, name="case")
 
     @case_app.command("list")
@@ -110,7 +120,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @case_app.command("show")
     def case_show(
-        case_id: str = typer.Argument(None), file: Path = FILE_OPT, as_json: bool = typer.Option(False, "--json")
+        case_id: str = typer.Argument(None),
+        file: Path = FILE_OPT,
+        as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Qualification, deadlines and playbook of a case / synthèse d'un dossier."""
         cf, _ = _load(case_id, file)
@@ -126,7 +138,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         kind: str = typer.Option("message", "--kind", help="message|member|raid|secrecy|harassment"),
         message: list[str] = typer.Option([], "--message", "-m", help="Message uid (repeatable)."),
         finding: list[str] = typer.Option([], "--finding", help="Finding id (repeatable)."),
-        public: bool = typer.Option(False, "--public/--private", help="Readable by anyone, or a closed group."),
+        public: bool = typer.Option(
+            False, "--public/--private", help="Readable by anyone, or a closed group."
+        ),
         size: int = typer.Option(None, "--size", help="Community size (members)."),
         author_known: bool = typer.Option(True, "--author-known/--author-anonymous"),
         author_doctor: bool = typer.Option(None, "--author-doctor/--author-not-doctor"),
@@ -170,7 +184,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     def case_qualify(
         case_id: str = typer.Argument(None),
         file: Path = FILE_OPT,
-        add: list[str] = typer.Option([], "--add", help="Offence id retained by hand (e.g. usurpation_identite)."),
+        add: list[str] = typer.Option(
+            [], "--add", help="Offence id retained by hand (e.g. usurpation_identite)."
+        ),
         lang: str = typer.Option("fr", "--lang"),
         actor: str = typer.Option("cli", "--actor"),
         as_json: bool = typer.Option(False, "--json"),
@@ -188,7 +204,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @case_app.command("playbook")
     def case_playbook(
-        case_id: str = typer.Argument(None), file: Path = FILE_OPT, as_json: bool = typer.Option(False, "--json")
+        case_id: str = typer.Argument(None),
+        file: Path = FILE_OPT,
+        as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """The graduated-response checklist and the recommended next step."""
         cf, _ = _load(case_id, file)
@@ -216,9 +234,15 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     def case_interrupt(
         case_id: str = typer.Argument(None),
         day: str = typer.Option(..., "--date", help="Date of the act, YYYY-MM-DD."),
-        act: str = typer.Option(..., "--act", help="pcpc | citation | requisitions | instruction (not a plainte simple)."),
-        offence: list[str] = typer.Option([], "--offence", help="Offence id it covers (repeatable; default: all press offences)."),
-        unsigned: bool = typer.Option(False, "--unsigned", help="The PCPC is not signed (it then does not interrupt)."),
+        act: str = typer.Option(
+            ..., "--act", help="pcpc | citation | requisitions | instruction (not a plainte simple)."
+        ),
+        offence: list[str] = typer.Option(
+            [], "--offence", help="Offence id it covers (repeatable; default: all press offences)."
+        ),
+        unsigned: bool = typer.Option(
+            False, "--unsigned", help="The PCPC is not signed (it then does not interrupt)."
+        ),
         actor: str = typer.Option("cli", "--actor"),
         file: Path = FILE_OPT,
     ) -> None:
@@ -232,10 +256,14 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     def document(
         kind: str = typer.Argument(..., help=f"One of: {', '.join(kinds())}"),
         case_id: str = typer.Option(None, "--case"),
-        out: Path = typer.Option(..., "--output", "-o", help="Output file ('-' for stdout, text formats only)."),
+        out: Path = typer.Option(
+            ..., "--output", "-o", help="Output file ('-' for stdout, text formats only)."
+        ),
         fmt: str = typer.Option(None, "--format", help="pdf|md|txt (default from the file suffix)."),
         file: Path = FILE_OPT,
-        sets: list[str] = typer.Option([], "--set", help="name=, email=, address=, city=, court_city=, reply_text=…"),
+        sets: list[str] = typer.Option(
+            [], "--set", help="name=, email=, address=, city=, court_city=, reply_text=…"
+        ),
         actor: str = typer.Option("cli", "--actor"),
     ) -> None:
         """Drafts a document for a case (PDF or editable text) / rédige un document."""

@@ -25,8 +25,15 @@ def read_demo_cases(path: str | Path) -> list[dict[str, Any]]:
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise InputError(p, "expected a mapping with a 'cases' list")
     for c in data["cases"]:
-        if not isinstance(c, dict) or not c.get("id") or not c.get("message_uids") or c.get("kind") not in KINDS:
-            raise InputError(p, f"case entry needs id, kind ({'|'.join(KINDS)}) and message_uids: {str(c)[:80]}")
+        if (
+            not isinstance(c, dict)
+            or not c.get("id")
+            or not c.get("message_uids")
+            or c.get("kind") not in KINDS
+        ):
+            raise InputError(
+                p, f"case entry needs id, kind ({'|'.join(KINDS)}) and message_uids: {str(c)[:80]}"
+            )
     return list(data["cases"])
 
 
@@ -45,7 +52,9 @@ def create_demo_cases(store: Store, path: str | Path, actor: str = "demo") -> li
             id=str(c["id"]),
             title=str(c["title"]),
             kind=c["kind"],
-            community_uid=community_uid("facebook", str(c["community_id"])) if c.get("community_id") else None,
+            community_uid=community_uid("facebook", str(c["community_id"]))
+            if c.get("community_id")
+            else None,
             message_uids=tuple(c["message_uids"]),
             finding_ids=tuple(finding_ids),
             context=CaseContext.from_dict(c.get("context")),

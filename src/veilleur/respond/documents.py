@@ -57,11 +57,26 @@ YES = ("1", "yes", "oui", "true")
 # Who sends the document: the wording follows (CPP art. 2 and 40; RGPD art. 17 and 80).
 ROLES = ("victim", "third_party", "moderator", "mandated")
 REFUSED_ROLES: dict[tuple[str, str], str] = {
-    ("droit_de_reponse", "third_party"): "only the person named or designated may exercise the droit de réponse (or their mandated representative) / réservé à la personne visée",
-    ("droit_de_reponse", "moderator"): "only the person named or designated may exercise the droit de réponse (or their mandated representative) / réservé à la personne visée",
-    ("mise_en_demeure", "third_party"): "a third party has no standing to serve a formal notice; report the content (dsa_notice) or the facts (plainte_procureur as a signalement) / pas de mise en demeure par un tiers",
-    ("demande_effacement", "third_party"): "an erasure request (RGPD art. 17) is made by the data subject or under their signed mandate (reporter_role=mandated) / réservé à la personne concernée",
-    ("demande_effacement", "moderator"): "an erasure request (RGPD art. 17) is made by the data subject or under their signed mandate (reporter_role=mandated); moderators remove the post and inform the establishment's DPO / réservé à la personne concernée",
+    (
+        "droit_de_reponse",
+        "third_party",
+    ): "only the person named or designated may exercise the droit de réponse (or their mandated representative) / réservé à la personne visée",
+    (
+        "droit_de_reponse",
+        "moderator",
+    ): "only the person named or designated may exercise the droit de réponse (or their mandated representative) / réservé à la personne visée",
+    (
+        "mise_en_demeure",
+        "third_party",
+    ): "a third party has no standing to serve a formal notice; report the content (dsa_notice) or the facts (plainte_procureur as a signalement) / pas de mise en demeure par un tiers",
+    (
+        "demande_effacement",
+        "third_party",
+    ): "an erasure request (RGPD art. 17) is made by the data subject or under their signed mandate (reporter_role=mandated) / réservé à la personne concernée",
+    (
+        "demande_effacement",
+        "moderator",
+    ): "an erasure request (RGPD art. 17) is made by the data subject or under their signed mandate (reporter_role=mandated); moderators remove the post and inform the establishment's DPO / réservé à la personne concernée",
 }
 REPORT_OBJECTS = {
     "plainte_procureur": "Signalement de faits susceptibles de constituer des infractions (article 40 du code de procédure pénale)",
@@ -83,11 +98,25 @@ EMOJI_FR = {
 URL_REQUIRED = frozenset({"dsa_notice", "pharos", "demande_effacement"})
 URL_PLACEHOLDER = "**[URL À COMPLÉTER AVANT ENVOI]**"
 ADDRESS_KINDS = ("home", "professional", "lawyer")
-OWN_OPTS = ("court_city", "ordre_department", "establishment", "principal", "target", "elected_domicile", "respondent")
+OWN_OPTS = (
+    "court_city",
+    "ordre_department",
+    "establishment",
+    "principal",
+    "target",
+    "elected_domicile",
+    "respondent",
+)
 # The provider's legal entity for EU users (the controller a CNIL complaint is about).
 CONTROLLERS: dict[str, dict[str, str]] = {
-    "facebook": {"name": "Meta Platforms Ireland Limited", "address": "Merrion Road, Dublin 4, D04 X2K5, Irlande"},
-    "instagram": {"name": "Meta Platforms Ireland Limited", "address": "Merrion Road, Dublin 4, D04 X2K5, Irlande"},
+    "facebook": {
+        "name": "Meta Platforms Ireland Limited",
+        "address": "Merrion Road, Dublin 4, D04 X2K5, Irlande",
+    },
+    "instagram": {
+        "name": "Meta Platforms Ireland Limited",
+        "address": "Merrion Road, Dublin 4, D04 X2K5, Irlande",
+    },
 }
 # Kinds of identifier, named without their value, for recipients who do not need the text.
 IDENTIFIER_KINDS_FR: dict[str, str] = {
@@ -162,7 +191,9 @@ class Parties:
     anonymous: bool = False  # DSA 16(2)(c) exception only (child sexual abuse offences)
 
     @classmethod
-    def from_settings(cls, settings: DocumentsSettings | None = None, overrides: dict[str, str] | None = None) -> Parties:
+    def from_settings(
+        cls, settings: DocumentsSettings | None = None, overrides: dict[str, str] | None = None
+    ) -> Parties:
         settings = settings or DocumentsSettings()
         opts = {k: str(v) for k, v in settings.options.items()}
         p = cls()
@@ -269,7 +300,9 @@ def _secrecy_analyses(messages: Sequence[Message], authors: Sequence[str]) -> li
     return analyze_texts([m.text for m in messages], members=authors) if messages else []
 
 
-def patient_identifiers(cf: CaseFile, secret: Sequence[Message], analyses: Sequence[Any]) -> list[tuple[str, str]]:
+def patient_identifiers(
+    cf: CaseFile, secret: Sequence[Message], analyses: Sequence[Any]
+) -> list[tuple[str, str]]:
     """(text, label) of every identifier of the case's patients, from the secrecy analysis and findings."""
     out: set[tuple[str, str]] = set()
     uids = {m.uid for m in secret}
@@ -344,7 +377,9 @@ def _body_lines(markup: str) -> list[str]:
     return out
 
 
-def _pick_address(kind: str, parties: Parties, opts: dict[str, str], exposed: bool) -> tuple[str, str, str, list[str]]:
+def _pick_address(
+    kind: str, parties: Parties, opts: dict[str, str], exposed: bool
+) -> tuple[str, str, str, list[str]]:
     """(address printed, its kind, the "demeurant…" phrase, warnings). In a raid, threat or doxxing case
     the sender's home address must not reach the authors: professional or lawyer's address by default
     (loi n° 2025-623: a health professional may declare the professional address as domicile)."""
@@ -401,12 +436,18 @@ def build_context(
     opts = {**DEFAULTS, **{k: v for k, v in parties.opts.items() if v}}
     # A large closed group may still be "public" (no communauté d'intérêts): allowed, and said so,
     # except for PHAROS, which only handles content visible to the public (explicit override only).
-    doubtful = not case.context.public and size is not None and size >= load_catalogue().doubtful_closed_group_size
+    doubtful = (
+        not case.context.public and size is not None and size >= load_catalogue().doubtful_closed_group_size
+    )
     override = opts.get("pharos_override", "").lower() in YES
     if spec.requires_public and not case.context.public and not (doubtful and (kind != "pharos" or override)):
         raise DocumentError(
             f"{kind}: this document only applies to public content / ce document ne vaut que pour un contenu public"
-            + (" (PHAROS: --set pharos_override=oui to report a large closed group anyway)" if kind == "pharos" and doubtful else "")
+            + (
+                " (PHAROS: --set pharos_override=oui to report a large closed group anyway)"
+                if kind == "pharos" and doubtful
+                else ""
+            )
         )
     from veilleur.law.qualify import interruptions_from_events
 
@@ -415,14 +456,23 @@ def build_context(
         for e in cf.events:
             if e.kind == "law.qualified":
                 added = list(e.data.get("added", added))
-        q = qualify(case, cf.messages, cf.findings, add=added, now=now, interruptions=interruptions_from_events(cf.events))
+        q = qualify(
+            case,
+            cf.messages,
+            cf.findings,
+            add=added,
+            now=now,
+            interruptions=interruptions_from_events(cf.events),
+        )
     deadlines = case_deadlines(q)
     cats = {f.category for f in cf.findings}
     warnings: list[str] = []
 
     # -- who speaks: the reporter's role decides the wording (CPP art. 2, 40; RGPD art. 17, 80)
     role = opts.get("reporter_role") or (
-        "third_party" if case.kind == "secrecy" or (case.context.target_is_patient and any(is_secrecy(c) for c in cats)) else "victim"
+        "third_party"
+        if case.kind == "secrecy" or (case.context.target_is_patient and any(is_secrecy(c) for c in cats))
+        else "victim"
     )
     if role not in ROLES:
         raise InputError("--set reporter_role", f"expected one of {', '.join(ROLES)}")
@@ -448,14 +498,17 @@ def build_context(
     msgs = cf.messages_sorted()
     all_authors = sorted({m.author.name for m in msgs})
     ordre_mode = opts.get("ordre_mode") or (
-        "discipline" if any(c.offence.kind == "deontology" for c in q.candidates)
+        "discipline"
+        if any(c.offence.kind == "deontology" for c in q.candidates)
         else ("support" if case.context.target_is_health_professional else "")
     )
     per_respondent = kind == "mise_en_demeure" or (kind == "signalement_ordre" and ordre_mode == "discipline")
     respondent = opts.get("respondent", "")
     if per_respondent:
         if respondent and respondent not in all_authors:
-            raise DocumentError(f"{kind}: respondent {respondent!r} is not an author of the case ({', '.join(all_authors)})")
+            raise DocumentError(
+                f"{kind}: respondent {respondent!r} is not an author of the case ({', '.join(all_authors)})"
+            )
         if not respondent and len(all_authors) > 1:
             raise DocumentError(
                 f"{kind}: one letter per author, with only their messages: --set respondent='NAME' "
@@ -482,7 +535,11 @@ def build_context(
             where = m.url or f"{m.source} / {m.community_name} / message n° {m.message_id}"
             d["description"] = (
                 f"Message {elide(m.author.name)} du {format_datetime_fr(m.created_at)} ({where}), "
-                + ("capture scellée dans le coffre de preuves" if ev.sealed else "export JSON canonique, non encore scellé dans le coffre")
+                + (
+                    "capture scellée dans le coffre de preuves"
+                    if ev.sealed
+                    else "export JSON canonique, non encore scellé dans le coffre"
+                )
             )
         else:  # never an excerpt of a message in a pièce's title
             d["description"] = re.sub(r"\s*:\s*«.*»\s*$", "", ev.description)
@@ -518,33 +575,46 @@ def build_context(
         is_secret = m.uid in analysis_of or _is_secret_message(m, cf)
         kinds_fr, sexual = _identifier_kinds(m, cf, analysis_of.get(m.uid)) if is_secret else ([], False)
         c = primary(m)
-        location = m.url or (URL_PLACEHOLDER if kind in URL_REQUIRED else f"{m.source} / {m.community_name} / message n° {m.message_id} (sans URL)")
-        facts.append({
-            "uid": m.uid,
-            "message_id": m.message_id,
-            "datetime_fr": format_datetime_fr(m.created_at),
-            "date_fr": format_date_fr(m.created_at),
-            "author": m.author.name,
-            "where": f"{m.source}, « {m.community_name} »",
-            "location": location,
-            "text": "" if is_secret else _flat(m.text),
-            "secret": is_secret,
-            "identifier_kinds": ", ".join(kinds_fr),
-            "sexual_health_minor": sexual,
-            "piece": piece_of.get(m.uid, 0),
-            "piece_sealed": bool(piece_of.get(m.uid)) and bool(pieces[piece_of[m.uid] - 1]["sealed"]),
-            "categories": ", ".join(sorted(set(by_msg.get(m.uid, [])))),
-            "qualification": (
-                {"name": c.offence.name_fr, "reference": c.offence.legal_reference(include_prescription=False)} if c else None
-            ),
-        })
+        location = m.url or (
+            URL_PLACEHOLDER
+            if kind in URL_REQUIRED
+            else f"{m.source} / {m.community_name} / message n° {m.message_id} (sans URL)"
+        )
+        facts.append(
+            {
+                "uid": m.uid,
+                "message_id": m.message_id,
+                "datetime_fr": format_datetime_fr(m.created_at),
+                "date_fr": format_date_fr(m.created_at),
+                "author": m.author.name,
+                "where": f"{m.source}, « {m.community_name} »",
+                "location": location,
+                "text": "" if is_secret else _flat(m.text),
+                "secret": is_secret,
+                "identifier_kinds": ", ".join(kinds_fr),
+                "sexual_health_minor": sexual,
+                "piece": piece_of.get(m.uid, 0),
+                "piece_sealed": bool(piece_of.get(m.uid)) and bool(pieces[piece_of[m.uid] - 1]["sealed"]),
+                "categories": ", ".join(sorted(set(by_msg.get(m.uid, [])))),
+                "qualification": (
+                    {
+                        "name": c.offence.name_fr,
+                        "reference": c.offence.legal_reference(include_prescription=False),
+                    }
+                    if c
+                    else None
+                ),
+            }
+        )
     if kind == "dsa_notice":
         facts = [f for f in facts if f["qualification"] or f["secret"]]
 
     def offence_view(c: Any, hedge: bool = True) -> dict[str, Any]:
         o = c.offence
         # Letters give facts in words, not detector scores.
-        context = [r[0].lower() + r[1:] for r in c.reasons if "constat(s)" not in r and "manuellement" not in r]
+        context = [
+            r[0].lower() + r[1:] for r in c.reasons if "constat(s)" not in r and "manuellement" not in r
+        ]
         found = sorted({label(f.category).lower() for f in cf.findings if f.id in c.finding_ids})
         reasons = "; ".join(context + ([f"éléments relevés : {', '.join(found)}"] if found else []))
         online = o.penalty_online[0] if o.penalty_online else ""
@@ -586,7 +656,9 @@ def build_context(
         pharos_category = PHAROS_CATEGORIES["raid"]
     exposed = case.kind in ("raid", "harassment") or bool(cats & {"threat", "raid", "doxxing"})
     prints_address = kind not in ("pharos", "reponse_pacifique")
-    address, address_kind, residence, addr_warnings = _pick_address(kind, parties, opts, exposed and prints_address)
+    address, address_kind, residence, addr_warnings = _pick_address(
+        kind, parties, opts, exposed and prints_address
+    )
     warnings += addr_warnings
     if exposed and address_kind in ("professional", "lawyer") and not opts.get("elected_domicile"):
         opts["elected_domicile"] = ", ".join(x.strip() for x in re.split(r"\n| / ", address) if x.strip())
@@ -604,7 +676,9 @@ def build_context(
     source = msgs[0].source if msgs else (cf.messages[0].source if cf.messages else "")
     platform = parties.opts.get("platform") or source.capitalize()
     controller = parties.opts.get("controller") or CONTROLLERS.get(source, {}).get("name", platform)
-    controller_address = parties.opts.get("controller_address") or CONTROLLERS.get(source, {}).get("address", "")
+    controller_address = parties.opts.get("controller_address") or CONTROLLERS.get(source, {}).get(
+        "address", ""
+    )
     if case.context.public:
         access = "accès public"
     elif size is not None:
@@ -625,11 +699,15 @@ def build_context(
             "object": (
                 ORDRE_OBJECTS[ordre_mode if opts.get("respondent_status") != "interne" else "interne"]
                 if kind == "signalement_ordre" and ordre_mode
-                else REPORT_OBJECTS.get(kind, spec.object) if role in ("third_party", "moderator") else spec.object
+                else REPORT_OBJECTS.get(kind, spec.object)
+                if role in ("third_party", "moderator")
+                else spec.object
             ),
             "date_fr": format_date_fr(now),
             "place": parties.city or "Fait",
-            "anonymous": parties.anonymous and bool(cats & {"minor_in_media"}) and bool(cats & {"sexual", "nudity"}),
+            "anonymous": parties.anonymous
+            and bool(cats & {"minor_in_media"})
+            and bool(cats & {"sexual", "nudity"}),
         },
         "sender": {
             "name": parties.name,
@@ -648,7 +726,9 @@ def build_context(
         "platform": platform,
         "controller": controller,
         "controller_address": controller_address,
-        "community": msgs[0].community_name if msgs else (cf.messages[0].community_name if cf.messages else ""),
+        "community": msgs[0].community_name
+        if msgs
+        else (cf.messages[0].community_name if cf.messages else ""),
         "access": access,
         "target": opts.get("target", ""),
         "facts": facts,
@@ -683,9 +763,19 @@ def build_context(
         "_analyses": analyses,
         "_members": all_authors,
         "_own": [
-            parties.name, opts.get("signatory", ""), parties.email, parties.city, *address_lines, address,
-            *re.split(r",\s*", address), *all_authors, platform, controller, controller_address,
-            *(m.community_name for m in cf.messages), *(opts.get(k, "") for k in OWN_OPTS),
+            parties.name,
+            opts.get("signatory", ""),
+            parties.email,
+            parties.city,
+            *address_lines,
+            address,
+            *re.split(r",\s*", address),
+            *all_authors,
+            platform,
+            controller,
+            controller_address,
+            *(m.community_name for m in cf.messages),
+            *(opts.get(k, "") for k in OWN_OPTS),
         ],
     }
     if ctx["doc"]["anonymous"]:
@@ -709,7 +799,12 @@ def build_context(
             f"{kind}: missing mandatory field(s) / champ(s) obligatoire(s) manquant(s): "
             + ", ".join(f"{m} {hints.get(m, '')}".strip() for m in missing)
         )
-    if kind == "signalement_ordre" and ordre_mode == "discipline" and ctx["respondent_status"] == "interne" and not opts.get("establishment"):
+    if (
+        kind == "signalement_ordre"
+        and ordre_mode == "discipline"
+        and ctx["respondent_status"] == "interne"
+        and not opts.get("establishment")
+    ):
         raise DocumentError(
             f"{kind}: an interne is not on the Ordre's tableau (unless replacing a doctor): the letter goes to the "
             "director of the CHU and the dean; --set establishment='CHU de …' / un interne relève de son CHU"
@@ -810,12 +905,16 @@ def render_checked(
     markup = render_markup(kind, ctx)
     # Every document is re-analysed (fail closed), not only those about a secrecy case: a quoted message
     # may hold what the detector did not flag.
-    idents = patient_identifiers(cf, ctx["_secret_messages"], ctx["_analyses"]) if ctx["_secret_messages"] else []
+    idents = (
+        patient_identifiers(cf, ctx["_secret_messages"], ctx["_analyses"]) if ctx["_secret_messages"] else []
+    )
     check_no_redisclosure(markup, cf, idents, ctx["_members"], ctx["_own"])
     if kind == "reponse_pacifique":
         check_public_reply(ctx["public_reply"])
     if fmt == "pdf":
-        return render_pdf(render_markup(kind, ctx, for_pdf=True), load_specs()[kind].title_fr, cf.case.id), ctx["warnings"]
+        return render_pdf(
+            render_markup(kind, ctx, for_pdf=True), load_specs()[kind].title_fr, cf.case.id
+        ), ctx["warnings"]
     return (to_markdown(markup) if fmt == "md" else to_text(markup)).encode("utf-8"), ctx["warnings"]
 
 
@@ -882,7 +981,10 @@ def render_pdf(markup: str, title: str, case_id: str) -> bytes:
                 align="C", new_x="LMARGIN", new_y="NEXT",
             )  # fmt: skip
             self.cell(
-                0, 3.5, f"Qualifications indicatives, pas un avis juridique.  Page {self.page_no()}/{{nb}}", align="C"
+                0,
+                3.5,
+                f"Qualifications indicatives, pas un avis juridique.  Page {self.page_no()}/{{nb}}",
+                align="C",
             )
             self.set_text_color(0)
 
@@ -975,7 +1077,9 @@ def render_pdf(markup: str, title: str, case_id: str) -> bytes:
         elif line.startswith("   "):
             pdf.set_font("serif", "", 9.5)
             pdf.set_x(pdf.l_margin + 6)
-            pdf.multi_cell(width - 6, 4.8, line.strip(), markdown=True, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                width - 6, 4.8, line.strip(), markdown=True, align="L", new_x="LMARGIN", new_y="NEXT"
+            )
         else:
             pdf.set_font("serif", "", 10.5)
             pdf.multi_cell(width, 5.2, line, align="J", markdown=True, new_x="LMARGIN", new_y="NEXT")

@@ -128,7 +128,14 @@ def _parse(text: str, path: str) -> tuple[Step, ...]:
             if d["level"] not in LEVELS:
                 raise InputError(path, f"step {sid!r}: level {d['level']!r} not in {LEVELS}")
             deadline = dict(d.get("deadline") or {"type": "none"})
-            if deadline["type"] not in ("none", "immediate", "days", "shortest_prescription", "deadline_kind", "after_step"):
+            if deadline["type"] not in (
+                "none",
+                "immediate",
+                "days",
+                "shortest_prescription",
+                "deadline_kind",
+                "after_step",
+            ):
                 raise InputError(path, f"step {sid!r}: unknown deadline type {deadline['type']!r}")
             steps.append(
                 Step(
@@ -165,7 +172,9 @@ def get_step(step_id: str) -> Step:
     for s in load_playbook():
         if s.id == step_id:
             return s
-    raise InputError("playbook.yaml", f"unknown step {step_id!r}; steps: {', '.join(s.id for s in load_playbook())}")
+    raise InputError(
+        "playbook.yaml", f"unknown step {step_id!r}; steps: {', '.join(s.id for s in load_playbook())}"
+    )
 
 
 def _applies(step: Step, case: Case, findings: list[Finding], q: Qualification) -> bool:
@@ -181,17 +190,27 @@ def _applies(step: Step, case: Case, findings: list[Finding], q: Qualification) 
         top = max((f.severity for f in findings), default=Severity.INFO)
         if top > Severity.parse(w["max_severity"]):
             return False
-    for flag in ("public", "author_is_doctor", "minor_involved", "author_known", "target_is_health_professional", "target_is_patient"):
+    for flag in (
+        "public",
+        "author_is_doctor",
+        "minor_involved",
+        "author_known",
+        "target_is_health_professional",
+        "target_is_patient",
+    ):
         if flag in w and bool(getattr(ctx, flag)) != bool(w[flag]):
             return False
     if "has_candidates" in w and bool(q.candidates) != bool(w["has_candidates"]):
         return False
-    return not (w.get("has_short_prescription") and not any(c.offence.prescription_months == 3 for c in q.candidates))
+    return not (
+        w.get("has_short_prescription") and not any(c.offence.prescription_months == 3 for c in q.candidates)
+    )
 
 
 def replay(events: Iterable[Any]) -> dict[str, list[dict[str, Any]]]:
     """Per-step history from the case's events, in time order."""
     out: dict[str, list[dict[str, Any]]] = {}
+
     def aware(at: datetime) -> datetime:
         return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite may hand back naive UTC
 
@@ -199,7 +218,12 @@ def replay(events: Iterable[Any]) -> dict[str, list[dict[str, Any]]]:
         if e.kind != STEP_EVENT:
             continue
         out.setdefault(str(e.data.get("step")), []).append(
-            {"at": aware(e.at).isoformat(), "actor": e.actor, "status": e.data.get("status"), "note": e.data.get("note", "")}
+            {
+                "at": aware(e.at).isoformat(),
+                "actor": e.actor,
+                "status": e.data.get("status"),
+                "note": e.data.get("note", ""),
+            }
         )
     return out
 
@@ -208,7 +232,9 @@ def status_of(history: list[dict[str, Any]]) -> str:
     return str(history[-1]["status"]) if history else "todo"
 
 
-def check_transition(step_id: str, events: Iterable[Any], new_status: str, force: bool = False) -> dict[str, Any]:
+def check_transition(
+    step_id: str, events: Iterable[Any], new_status: str, force: bool = False
+) -> dict[str, Any]:
     """Validates a move and returns the event data to store (kind "playbook.step")."""
     step = get_step(step_id)
     if new_status not in STATUSES:
@@ -216,11 +242,16 @@ def check_transition(step_id: str, events: Iterable[Any], new_status: str, force
     hist = replay(list(events))
     current = status_of(hist.get(step_id, []))
     if new_status not in TRANSITIONS[current]:
-        raise InputError(step_id, f"cannot go from {current!r} to {new_status!r} (allowed: {', '.join(TRANSITIONS[current])})")
+        raise InputError(
+            step_id,
+            f"cannot go from {current!r} to {new_status!r} (allowed: {', '.join(TRANSITIONS[current])})",
+        )
     if new_status in ("in_progress", "done") and not force:
         missing = [a for a in step.after if status_of(hist.get(a, [])) not in ("done", "skipped")]
         if missing:
-            raise InputError(step_id, f"do these steps first / étapes préalables : {', '.join(missing)} (or --force)")
+            raise InputError(
+                step_id, f"do these steps first / étapes préalables : {', '.join(missing)} (or --force)"
+            )
     return {"step": step_id, "status": new_status, "from": current}
 
 
@@ -257,10 +288,14 @@ def build_view(
         elif dl["type"] == "after_step":
             done_at = [x for x in hist.get(dl["step"], []) if x["status"] == "done"]
             if done_at:
-                earliest = add_months(paris_date(datetime.fromisoformat(done_at[-1]["at"])), int(dl["months"]))
+                earliest = add_months(
+                    paris_date(datetime.fromisoformat(done_at[-1]["at"])), int(dl["months"])
+                )
         blocked = tuple(a for a in step.after if status_of(hist.get(a, [])) not in ("done", "skipped"))
         states.append(
-            StepState(step, _applies(step, case, findings, q) or bool(h), status, due, earliest, blocked, tuple(h))
+            StepState(
+                step, _applies(step, case, findings, q) or bool(h), status, due, earliest, blocked, tuple(h)
+            )
         )
 
     severity = max((f.severity for f in findings), default=Severity.INFO)
@@ -288,11 +323,19 @@ def build_view(
     if nxt is not None:
         reasons.append(f"Gravité maximale des constats : {severity.name.lower()}")
         reasons.append(
-            {"large": "Audience publique large", "public": f"Diffusion publique ({size} membres)", "closed": "Espace fermé"}[reach]
+            {
+                "large": "Audience publique large",
+                "public": f"Diffusion publique ({size} membres)",
+                "closed": "Espace fermé",
+            }[reach]
         )
         if nxt.due:
             left = (nxt.due - today).days
-            reasons.append(f"À faire avant le {format_date_fr(nxt.due)} ({left} jour(s))" if left >= 0 else f"Échéance dépassée ({format_date_fr(nxt.due)})")
+            reasons.append(
+                f"À faire avant le {format_date_fr(nxt.due)} ({left} jour(s))"
+                if left >= 0
+                else f"Échéance dépassée ({format_date_fr(nxt.due)})"
+            )
         if shortest:
             reasons.append(f"Prescription la plus courte : {format_date_fr(shortest)}")
     return PlaybookView(case.id, tuple(states), nxt, tuple(reasons), severity, reach)

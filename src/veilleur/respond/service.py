@@ -68,7 +68,9 @@ def step_event(cf: CaseFile, step: str, status: str, note: str = "", force: bool
     return data
 
 
-def record(cf: CaseFile, store: Store | None, file: Path | None, kind: str, data: dict[str, Any], actor: str) -> CaseEvent:
+def record(
+    cf: CaseFile, store: Store | None, file: Path | None, kind: str, data: dict[str, Any], actor: str
+) -> CaseEvent:
     """Appends an event to the case history: in the store, or in the case file (JSON mode)."""
     if store is not None:
         ev = event_from_any(store.add_case_event(cf.case.id, kind, data, actor))
@@ -80,8 +82,6 @@ def record(cf: CaseFile, store: Store | None, file: Path | None, kind: str, data
         tmp.write_text(json.dumps(casefile_to_dict(cf), ensure_ascii=False, indent=2), encoding="utf-8")
         tmp.replace(file)  # atomic: a crash never leaves a half-written case file
     return ev
-
-
 
 
 def generate_document(

@@ -23,7 +23,12 @@ class SenderSettings:
 @section("respond")
 @dataclass(frozen=True)
 class DocumentsSettings:
-    font_dir: Path = setting(Path("/usr/share/fonts/truetype/dejavu"), "folder of the DejaVu fonts used in PDFs",
-                             aliases=("VEILLEUR_FONT_DIR",))
+    font_dir: Path = setting(
+        Path("/usr/share/fonts/truetype/dejavu"),
+        "folder of the DejaVu fonts used in PDFs",
+        aliases=("VEILLEUR_FONT_DIR",),
+    )
     sender: SenderSettings = field(default_factory=SenderSettings, metadata={"doc": "the sender"})
-    options: dict[str, str] = setting(default_factory=dict, doc="document options by name (court_city, ordre_department…; docs/law.md)")
+    options: dict[str, str] = setting(
+        default_factory=dict, doc="document options by name (court_city, ordre_department…; docs/law.md)"
+    )

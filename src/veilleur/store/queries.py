@@ -22,7 +22,11 @@ def reply_counts(store: Store, uids: list[str]) -> dict[str, int]:
     with store.session() as s:
         for i in range(0, len(uids), 500):
             chunk = uids[i : i + 500]
-            q = select(MessageRow.parent_uid, func.count()).where(MessageRow.parent_uid.in_(chunk)).group_by(MessageRow.parent_uid)
+            q = (
+                select(MessageRow.parent_uid, func.count())
+                .where(MessageRow.parent_uid.in_(chunk))
+                .group_by(MessageRow.parent_uid)
+            )
             for parent, n in s.execute(q).all():
                 if parent is not None:
                     out[parent] = int(n)
@@ -41,7 +45,9 @@ def reactions_counts(store: Store, uids: list[str]) -> dict[str, int]:
     return out
 
 
-def findings_per_week(store: Store, community_uid: str | None, weeks: int = 8, now: datetime | None = None) -> tuple[list[datetime], dict[str, list[int]]]:
+def findings_per_week(
+    store: Store, community_uid: str | None, weeks: int = 8, now: datetime | None = None
+) -> tuple[list[datetime], dict[str, list[int]]]:
     """(week starts, category → counts per week) for ``weeks`` weeks (Mondays, UTC), dismissed excluded.
 
     The window ends at ``now``; by default at the community's latest finding when that is older than
@@ -68,7 +74,11 @@ def findings_per_week(store: Store, community_uid: str | None, weeks: int = 8, n
 
 
 def open_by_severity(store: Store, community_uid: str | None) -> dict[int, int]:
-    q = select(FindingRow.severity, func.count()).where(FindingRow.status == "open").group_by(FindingRow.severity)
+    q = (
+        select(FindingRow.severity, func.count())
+        .where(FindingRow.status == "open")
+        .group_by(FindingRow.severity)
+    )
     if community_uid:
         q = q.where(FindingRow.community_uid == community_uid)
     with store.session() as s:
@@ -77,7 +87,11 @@ def open_by_severity(store: Store, community_uid: str | None) -> dict[int, int]:
 
 def findings_per_member(store: Store, community_uid: str | None) -> Counter[str]:
     """Non-dismissed findings per member uid."""
-    q = select(FindingRow.member_uid, func.count()).where(FindingRow.status != "dismissed").group_by(FindingRow.member_uid)
+    q = (
+        select(FindingRow.member_uid, func.count())
+        .where(FindingRow.status != "dismissed")
+        .group_by(FindingRow.member_uid)
+    )
     if community_uid:
         q = q.where(FindingRow.community_uid == community_uid)
     with store.session() as s:

@@ -7,7 +7,12 @@ import importlib
 from veilleur.store.models import Base
 
 # Areas whose modules add tables to Base.metadata (they all ship in the wheel: a failure is a bug).
-TABLE_MODULES: tuple[str, ...] = ("veilleur.evidence.models", "veilleur.accounts.models", "veilleur.moderate.models", "veilleur.notify.models")
+TABLE_MODULES: tuple[str, ...] = (
+    "veilleur.evidence.models",
+    "veilleur.accounts.models",
+    "veilleur.moderate.models",
+    "veilleur.notify.models",
+)
 
 for _mod in TABLE_MODULES:
     importlib.import_module(_mod)

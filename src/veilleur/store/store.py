@@ -145,7 +145,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _is_busy(exc: BaseException | None) -> bool:
-    return isinstance(exc, sqlite3.OperationalError) and any(w in str(exc) for w in ("database is locked", "database is busy"))
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        w in str(exc) for w in ("database is locked", "database is busy")
+    )
 
 
 def _private_sqlite_file(path: Path) -> None:
@@ -153,11 +155,15 @@ def _private_sqlite_file(path: Path) -> None:
     if not path.parent.exists():
         path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
     try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # SQLite's -wal/-shm copy this mode
+        os.close(
+            os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        )  # SQLite's -wal/-shm copy this mode
     except FileExistsError:
         mode = path.stat().st_mode & 0o777
         if mode & 0o077:
-            logging.getLogger(__name__).warning("%s is readable by other users (mode %o): chmod 600 it", path, mode)
+            logging.getLogger(__name__).warning(
+                "%s is readable by other users (mode %o): chmod 600 it", path, mode
+            )
 
 
 def make_engine(url: str, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> Engine:
@@ -188,7 +194,8 @@ def make_engine(url: str, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> Eng
                     raise DatabaseBusyError(
                         f"the database is busy: another process (an import?) has held its write lock for more than "
                         f"{waited:g} s. Nothing was lost; try again when it has finished "
-                        f"(store.busy_timeout_s in veilleur.toml waits longer)") from None
+                        f"(store.busy_timeout_s in veilleur.toml waits longer)"
+                    ) from None
 
             event.listen(engine, "checkout", _checkout)
             event.listen(engine, "handle_error", _busy)
@@ -285,7 +292,9 @@ class Store:
             from sqlalchemy.exc import OperationalError
 
             if isinstance(exc, OperationalError):
-                raise ConfigError(f"cannot open database {self.engine.url.render_as_string()}: {exc.orig}") from None
+                raise ConfigError(
+                    f"cannot open database {self.engine.url.render_as_string()}: {exc.orig}"
+                ) from None
             raise
 
     def close(self) -> None:
@@ -343,7 +352,16 @@ class Store:
         atts = []
         for a in attachments:
             path = str(self.blobs.path(a.sha256)) if a.sha256 and self.blobs.has(a.sha256) else None
-            atts.append(Attachment(name=a.name, media_type=a.media_type, sha256=a.sha256, size=a.size, path=path, missing=a.missing))
+            atts.append(
+                Attachment(
+                    name=a.name,
+                    media_type=a.media_type,
+                    sha256=a.sha256,
+                    size=a.size,
+                    path=path,
+                    missing=a.missing,
+                )
+            )
         d["attachments"] = [x.to_dict() for x in atts]
         return Message.from_dict(d)
 
@@ -353,7 +371,9 @@ class Store:
             return out
         for i in range(0, len(uids), 500):
             chunk = list(uids[i : i + 500])
-            for a in s.scalars(select(AttachmentRow).where(AttachmentRow.message_uid.in_(chunk)).order_by(AttachmentRow.id)):
+            for a in s.scalars(
+                select(AttachmentRow).where(AttachmentRow.message_uid.in_(chunk)).order_by(AttachmentRow.id)
+            ):
                 out.setdefault(a.message_uid, []).append(a)
         return out
 
@@ -396,7 +416,9 @@ class Store:
         with self.session() as s:
             return list(s.scalars(q))
 
-    def iter_messages(self, uids: Sequence[str] | None = None, batch_size: int = 500, **filters: Any) -> Iterator[list[Message]]:
+    def iter_messages(
+        self, uids: Sequence[str] | None = None, batch_size: int = 500, **filters: Any
+    ) -> Iterator[list[Message]]:
         """Messages in batches (bounded memory), ordered by creation time."""
         all_uids = list(uids) if uids is not None else self.message_uids(**filters)
         for i in range(0, len(all_uids), batch_size):
@@ -446,7 +468,11 @@ class Store:
                 children = [c for c in children if c not in members]
                 members.extend(children)
                 frontier = children
-            ordered = list(s.scalars(select(MessageRow.uid).where(MessageRow.uid.in_(members)).order_by(MessageRow.created_at)))
+            ordered = list(
+                s.scalars(
+                    select(MessageRow.uid).where(MessageRow.uid.in_(members)).order_by(MessageRow.created_at)
+                )
+            )
         return self.get_messages(ordered)
 
     def set_visibility(self, uid: str, visibility: str, actor: str) -> None:
@@ -483,10 +509,27 @@ class Store:
     # -- communities and members ---------------------------------------------------------------
     def list_communities(self) -> list[CommunityInfo]:
         with self.session() as s:
-            counts = dict(s.execute(select(MessageRow.community_uid, func.count()).group_by(MessageRow.community_uid)).all())
-            mcounts = dict(s.execute(select(MemberRow.community_uid, func.count()).group_by(MemberRow.community_uid)).all())
+            counts = dict(
+                s.execute(
+                    select(MessageRow.community_uid, func.count()).group_by(MessageRow.community_uid)
+                ).all()
+            )
+            mcounts = dict(
+                s.execute(
+                    select(MemberRow.community_uid, func.count()).group_by(MemberRow.community_uid)
+                ).all()
+            )
             return [
-                CommunityInfo(c.uid, c.source, c.platform_id, c.name, c.public, c.size, int(counts.get(c.uid, 0)), int(mcounts.get(c.uid, 0)))
+                CommunityInfo(
+                    c.uid,
+                    c.source,
+                    c.platform_id,
+                    c.name,
+                    c.public,
+                    c.size,
+                    int(counts.get(c.uid, 0)),
+                    int(mcounts.get(c.uid, 0)),
+                )
                 for c in s.scalars(select(CommunityRow).order_by(CommunityRow.name))
             ]
 
@@ -502,7 +545,9 @@ class Store:
 
     def list_members(self, community_uid: str | None = None) -> list[MemberInfo]:
         with self.session() as s:
-            mc = dict(s.execute(select(MessageRow.member_uid, func.count()).group_by(MessageRow.member_uid)).all())
+            mc = dict(
+                s.execute(select(MessageRow.member_uid, func.count()).group_by(MessageRow.member_uid)).all()
+            )
             fc = dict(
                 s.execute(
                     select(FindingRow.member_uid, func.count(func.distinct(FindingRow.message_uid)))
@@ -514,7 +559,14 @@ class Store:
             if community_uid:
                 q = q.where(MemberRow.community_uid == community_uid)
             return [
-                MemberInfo(m.uid, m.community_uid, m.platform_id, m.display_name, int(mc.get(m.uid, 0)), int(fc.get(m.uid, 0)))
+                MemberInfo(
+                    m.uid,
+                    m.community_uid,
+                    m.platform_id,
+                    m.display_name,
+                    int(mc.get(m.uid, 0)),
+                    int(fc.get(m.uid, 0)),
+                )
                 for m in s.scalars(q)
             ]
 
@@ -536,9 +588,9 @@ class Store:
                 r.uid: r
                 for i in range(0, len(uids), 500)
                 for r in s.execute(
-                    select(MessageRow.uid, MessageRow.member_uid, MessageRow.community_uid, MessageRow.created_at).where(
-                        MessageRow.uid.in_(uids[i : i + 500])
-                    )
+                    select(
+                        MessageRow.uid, MessageRow.member_uid, MessageRow.community_uid, MessageRow.created_at
+                    ).where(MessageRow.uid.in_(uids[i : i + 500]))
                 ).all()
             }
             for f in findings:
@@ -629,7 +681,12 @@ class Store:
         if until:
             q = q.where(FindingRow.message_created_at < until)
         if order == "severity":
-            q = q.order_by(FindingRow.severity.desc(), FindingRow.score.desc(), FindingRow.message_created_at.desc(), FindingRow.id)
+            q = q.order_by(
+                FindingRow.severity.desc(),
+                FindingRow.score.desc(),
+                FindingRow.message_created_at.desc(),
+                FindingRow.id,
+            )
         else:
             q = q.order_by(FindingRow.message_created_at.desc(), FindingRow.id)
         if limit is not None:
@@ -642,7 +699,9 @@ class Store:
     def count_findings(self, **filters: Any) -> int:
         return len(self.list_findings(**filters))
 
-    def set_finding_status(self, finding_id: str, status: FindingStatus, actor: str, note: str | None = None) -> StoredFinding:
+    def set_finding_status(
+        self, finding_id: str, status: FindingStatus, actor: str, note: str | None = None
+    ) -> StoredFinding:
         status = check_status(status)
         with self.session() as s:
             row = s.get(FindingRow, finding_id)
@@ -650,7 +709,15 @@ class Store:
                 raise NotFoundError(f"no finding {finding_id!r}")
             before = row.status
             row.status, row.status_by, row.status_at, row.status_note = status, actor, now_utc(), note
-            s.add(AuditRow(at=now_utc(), actor=actor, action=f"finding.{status}", target=finding_id, data={"before": before, "note": note}))
+            s.add(
+                AuditRow(
+                    at=now_utc(),
+                    actor=actor,
+                    action=f"finding.{status}",
+                    target=finding_id,
+                    data={"before": before, "note": note},
+                )
+            )
             s.flush()
             return _stored(row)
 
@@ -693,8 +760,16 @@ class Store:
                 )
             )
             s.flush()  # the case row must exist before its first event (foreign key)
-            s.add(CaseEventRow(case_id=case_id, at=now, actor=actor, kind="case.created", data={"title": case.title}))
-            s.add(AuditRow(at=now, actor=actor, action="case.created", target=case_id, data={"title": case.title}))
+            s.add(
+                CaseEventRow(
+                    case_id=case_id, at=now, actor=actor, kind="case.created", data={"title": case.title}
+                )
+            )
+            s.add(
+                AuditRow(
+                    at=now, actor=actor, action="case.created", target=case_id, data={"title": case.title}
+                )
+            )
         return self.get_case(case_id)
 
     def get_case(self, case_id: str) -> Case:
@@ -719,13 +794,27 @@ class Store:
             if row is None:
                 raise NotFoundError(f"no case {case.id!r}")
             row.title, row.kind, row.community_uid = case.title, case.kind, case.community_uid
-            row.message_uids, row.finding_ids, row.member_uids = list(case.message_uids), list(case.finding_ids), list(case.member_uids)
+            row.message_uids, row.finding_ids, row.member_uids = (
+                list(case.message_uids),
+                list(case.finding_ids),
+                list(case.member_uids),
+            )
             row.context, row.state, row.target_user = case.context.to_dict(), case.state, case.target_user
             row.updated_at = now_utc()
-            s.add(AuditRow(at=now_utc(), actor=actor, action="case.updated", target=case.id, data={"state": case.state}))
+            s.add(
+                AuditRow(
+                    at=now_utc(),
+                    actor=actor,
+                    action="case.updated",
+                    target=case.id,
+                    data={"state": case.state},
+                )
+            )
         return self.get_case(case.id)
 
-    def add_case_event(self, case_id: str, kind: str, data: dict[str, Any] | None = None, actor: str = "system") -> CaseEvent:
+    def add_case_event(
+        self, case_id: str, kind: str, data: dict[str, Any] | None = None, actor: str = "system"
+    ) -> CaseEvent:
         with self.session() as s:
             if s.get(CaseRow, case_id) is None:
                 raise NotFoundError(f"no case {case_id!r}")
@@ -737,15 +826,26 @@ class Store:
 
     def case_events(self, case_id: str) -> list[CaseEvent]:
         with self.session() as s:
-            rows = s.scalars(select(CaseEventRow).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.id))
+            rows = s.scalars(
+                select(CaseEventRow).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.id)
+            )
             return [CaseEvent(r.id, r.case_id, r.at, r.actor, r.kind, dict(r.data)) for r in rows]
 
     # -- audit -------------------------------------------------------------------------------------
-    def audit(self, actor: str, action: str, target: str | None = None, data: dict[str, Any] | None = None) -> None:
+    def audit(
+        self, actor: str, action: str, target: str | None = None, data: dict[str, Any] | None = None
+    ) -> None:
         with self.session() as s:
             s.add(AuditRow(at=now_utc(), actor=actor, action=action, target=target, data=data or {}))
 
-    def audit_log(self, *, actor: str | None = None, target: str | None = None, action: str | None = None, limit: int = 200) -> list[AuditEntry]:
+    def audit_log(
+        self,
+        *,
+        actor: str | None = None,
+        target: str | None = None,
+        action: str | None = None,
+        limit: int = 200,
+    ) -> list[AuditEntry]:
         q = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
         if actor:
             q = q.where(AuditRow.actor == actor)

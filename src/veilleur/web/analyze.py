@@ -95,7 +95,9 @@ class _Runner:
     def versions(self) -> dict[str, str]:
         return {n: str(getattr(d, "version", "?")) for n, d in self.detectors.items()}
 
-    def run(self, names: Sequence[str], messages: Sequence[Message]) -> tuple[dict[str, list[Finding]], dict[str, str]]:
+    def run(
+        self, names: Sequence[str], messages: Sequence[Message]
+    ) -> tuple[dict[str, list[Finding]], dict[str, str]]:
         found: dict[str, list[Finding]] = {m.uid: [] for m in messages}
         versions: dict[str, str] = {}
         for name in names:
@@ -144,13 +146,19 @@ class _Child:
 
         ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
         self.conn, child_conn = ctx.Pipe()
-        self.proc = ctx.Process(target=_child_main, args=(child_conn, options, names, preload), name="veilleur-analyze-worker",
-                                daemon=True)
+        self.proc = ctx.Process(
+            target=_child_main,
+            args=(child_conn, options, names, preload),
+            name="veilleur-analyze-worker",
+            daemon=True,
+        )
         self.proc.start()
         child_conn.close()
         _tag, self.versions, self.errors = self.conn.recv()
 
-    def run(self, names: Sequence[str], messages: Sequence[Message]) -> tuple[dict[str, list[Finding]], dict[str, str]]:
+    def run(
+        self, names: Sequence[str], messages: Sequence[Message]
+    ) -> tuple[dict[str, list[Finding]], dict[str, str]]:
         try:
             self.conn.send((list(names), list(messages)))
             reply = self.conn.recv()
@@ -224,11 +232,18 @@ class AnalyzeService:
             versions, errors = dict(self._child.versions), dict(self._child.errors)
         else:
             versions, errors = self._runner.versions(), dict(self._runner.errors)
-        return {"status": "ready" if self.ready else "loading", "preload": self.preload, "processes": self.processes,
-                "detectors": versions, "errors": errors}
+        return {
+            "status": "ready" if self.ready else "loading",
+            "preload": self.preload,
+            "processes": self.processes,
+            "detectors": versions,
+            "errors": errors,
+        }
 
     # -- requests ----------------------------------------------------------------------------------------------
-    def submit(self, message: Message, names: Sequence[str], languages: Sequence[str] | None = None) -> Future[Outcome]:
+    def submit(
+        self, message: Message, names: Sequence[str], languages: Sequence[str] | None = None
+    ) -> Future[Outcome]:
         """Queue one message; the future gives its findings (or raises DetectorUnavailable / DetectorFailed)."""
         self.start()
         job = _Job(message, tuple(names), tuple(languages) if languages else None)
@@ -261,7 +276,9 @@ class AnalyzeService:
             first = self._queue.get()
             if first is None:
                 return
-            batch = [first] if first.future.set_running_or_notify_cancel() else []  # skip callers gone meanwhile
+            batch = (
+                [first] if first.future.set_running_or_notify_cancel() else []
+            )  # skip callers gone meanwhile
             deadline = time.monotonic() + self.batch_s
             while len(batch) < self.max_batch:
                 left = deadline - time.monotonic()
@@ -321,8 +338,18 @@ def _warmup_messages() -> list[Message]:
         "Franchement ces gens-là je ne les supporte plus, ils devraient rester chez eux.",
     )
     now = datetime.now(UTC)
-    return [Message(source="api", community_id="warmup", community_name="warmup", message_id=f"warmup{i}",
-                    author=Author("api", "api"), created_at=now, text=t) for i, t in enumerate(texts)]
+    return [
+        Message(
+            source="api",
+            community_id="warmup",
+            community_name="warmup",
+            message_id=f"warmup{i}",
+            author=Author("api", "api"),
+            created_at=now,
+            text=t,
+        )
+        for i, t in enumerate(texts)
+    ]
 
 
 _LINGUA: dict[tuple[Any, ...], Any] = {}

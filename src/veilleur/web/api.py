@@ -50,7 +50,9 @@ def api_error_response(exc: ApiError) -> JSONResponse:
     return JSONResponse({"error": exc.error, "detail": exc.detail}, status_code=exc.status, headers=headers)
 
 
-def api_user(request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> User:
+def api_user(
+    request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> User:
     if creds is None or not creds.credentials:
         raise ApiError(401, "unauthorized", "missing API token (Authorization: Bearer ...)")
     user = auth.user_for_token(get_store(request), creds.credentials)
@@ -78,7 +80,9 @@ class AnalyzeRequest(BaseModel):
     text: str | None = Field(None, max_length=MAX_TEXT, description="Text to analyse")
     image: str | None = Field(None, max_length=MAX_IMAGE_B64, description="Image bytes, base64")
     languages: list[Literal["fr", "en"]] | None = Field(None, max_length=2, description="Expected languages")
-    categories: list[str] | None = Field(None, max_length=len(CATEGORIES), description="Categories to score (default all)")
+    categories: list[str] | None = Field(
+        None, max_length=len(CATEGORIES), description="Categories to score (default all)"
+    )
 
     @model_validator(mode="after")
     def _one_input(self) -> AnalyzeRequest:
@@ -173,7 +177,9 @@ class ActionRequest(BaseModel):
     note: str = Field("", max_length=2000)
     text: str = Field("", max_length=10_000, description="Warning text sent to the member")
     days: int | None = Field(None, ge=1, le=3650, description="Suspension length")
-    target_user: str | None = Field(None, max_length=255, description="Login of the targeted person (escalate)")
+    target_user: str | None = Field(
+        None, max_length=255, description="Login of the targeted person (escalate)"
+    )
 
 
 class ActionOut(BaseModel):
@@ -254,10 +260,20 @@ async def analyze(request: Request, body: AnalyzeRequest, user: Viewer) -> Analy
         if body.image and tmp is not None:
             attachments = (await run_in_threadpool(_image_attachment, body.image, Path(tmp.name)),)
             names += [n for n in api.image_detectors if n not in names]
-        msg = Message(source="api", community_id="analyze", community_name="analyze", message_id="analyze-" + uuid.uuid4().hex,
-                      author=Author("api", "api"), created_at=datetime.now(UTC), text=body.text or "", attachments=attachments)
+        msg = Message(
+            source="api",
+            community_id="analyze",
+            community_name="analyze",
+            message_id="analyze-" + uuid.uuid4().hex,
+            author=Author("api", "api"),
+            created_at=datetime.now(UTC),
+            text=body.text or "",
+            attachments=attachments,
+        )
         try:
-            outcome = await asyncio.wrap_future(_service(request).submit(msg, names, list(body.languages) if body.languages else None))
+            outcome = await asyncio.wrap_future(
+                _service(request).submit(msg, names, list(body.languages) if body.languages else None)
+            )
         except DetectorUnavailable as exc:
             raise ApiError(503, "detector_unavailable", str(exc)) from None
         except DetectorFailed as exc:
@@ -270,15 +286,28 @@ async def analyze(request: Request, body: AnalyzeRequest, user: Viewer) -> Analy
     scores: dict[str, float] = {c: 0.0 for c in (body.categories or [])}
     for f in findings:
         scores[f.category] = max(scores.get(f.category, 0.0), round(f.score, 4))
-    spans = [SpanOut(start=s.start, end=s.end, label=s.label, text=s.text, category=f.category, detector=f.detector, score=round(f.score, 4))
-             for f in findings for s in f.spans]
+    spans = [
+        SpanOut(
+            start=s.start,
+            end=s.end,
+            label=s.label,
+            text=s.text,
+            category=f.category,
+            detector=f.detector,
+            score=round(f.score, 4),
+        )
+        for f in findings
+        for s in f.spans
+    ]
     out = []
     for f in findings:
         d = f.to_dict()
         d.pop("message_uid", None)
         d.pop("id", None)
         out.append(d)
-    return AnalyzeResponse(language=outcome.language, scores=scores, spans=spans, findings=out, detectors=outcome.versions)
+    return AnalyzeResponse(
+        language=outcome.language, scores=scores, spans=spans, findings=out, detectors=outcome.versions
+    )
 
 
 def _image_attachment(image_b64: str, folder: Path) -> Attachment:
@@ -289,7 +318,13 @@ def _image_attachment(image_b64: str, folder: Path) -> Attachment:
     media_type = _sniff_image(data)
     path = folder / "upload"
     path.write_bytes(data)
-    return Attachment(name="upload", media_type=media_type, sha256=hashlib.sha256(data).hexdigest(), size=len(data), path=str(path))
+    return Attachment(
+        name="upload",
+        media_type=media_type,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        path=str(path),
+    )
 
 
 @router.post("/messages", response_model=IngestResponse)
@@ -305,7 +340,9 @@ def ingest(request: Request, body: IngestRequest, user: Moderator) -> IngestResp
         d["community_name"] = m.community_name or m.community_id
         msgs.append(Message.from_dict(d))
     report = import_messages(store, msgs, actor=user.login, source_label="api")
-    store.audit(user.login, "api.ingest", report.import_id, {"seen": report.messages_seen, "new": report.messages_new})
+    store.audit(
+        user.login, "api.ingest", report.import_id, {"seen": report.messages_seen, "new": report.messages_new}
+    )
     findings = new = 0
     errors: dict[str, str] = {}
     if body.scan:
@@ -317,8 +354,14 @@ def ingest(request: Request, body: IngestRequest, user: Moderator) -> IngestResp
         except Exception as exc:  # detectors named explicitly but not loadable
             raise ApiError(503, "detector_unavailable", f"scan failed: {exc}") from None
         findings, new, errors = rep.findings, rep.new_findings, dict(rep.errors)
-    return IngestResponse(import_id=report.import_id, messages_seen=report.messages_seen, messages_new=report.messages_new,
-                          findings=findings, new_findings=new, scan_errors=errors)
+    return IngestResponse(
+        import_id=report.import_id,
+        messages_seen=report.messages_seen,
+        messages_new=report.messages_new,
+        findings=findings,
+        new_findings=new,
+        scan_errors=errors,
+    )
 
 
 def _visible_finding_ids(store: Store, user: User) -> set[str] | None:
@@ -344,9 +387,16 @@ def list_findings(
     if category and category not in CATEGORIES:
         raise ApiError(422, "invalid_category", f"unknown category {category!r}")
     allowed = _visible_finding_ids(store, user)
-    rows = store.list_findings(category=category, status=status, min_severity=Severity.parse(min_severity) if min_severity else None,
-                               community_uid=community_uid, member_uid=member_uid, detector=detector,
-                               limit=None if allowed is not None else limit, offset=0 if allowed is not None else offset)
+    rows = store.list_findings(
+        category=category,
+        status=status,
+        min_severity=Severity.parse(min_severity) if min_severity else None,
+        community_uid=community_uid,
+        member_uid=member_uid,
+        detector=detector,
+        limit=None if allowed is not None else limit,
+        offset=0 if allowed is not None else offset,
+    )
     if allowed is not None:
         rows = [r for r in rows if r.finding.id in allowed][offset : offset + limit]
     return [FindingOut(**r.to_dict()) for r in rows]
@@ -373,15 +423,29 @@ def update_finding(request: Request, finding_id: str, body: FindingUpdate, user:
 @router.post("/findings/{finding_id}/actions", response_model=ActionOut)
 def act(request: Request, finding_id: str, body: ActionRequest, user: Moderator) -> ActionOut:
     """Take a moderation action: dismiss, hide, remove, warn, suspend, ban or escalate to a case."""
-    res = actions.apply(get_store(request), finding_id, body.action, user.login, note=body.note, text=body.text,
-                        days=body.days, target_user=body.target_user)
+    res = actions.apply(
+        get_store(request),
+        finding_id,
+        body.action,
+        user.login,
+        note=body.note,
+        text=body.text,
+        days=body.days,
+        target_user=body.target_user,
+    )
     return ActionOut(**res.to_dict())
 
 
 @router.get("/cases", response_model=list[CaseOut])
-def list_cases(request: Request, user: AnyUser, state: str | None = Query(None, max_length=32)) -> list[CaseOut]:
+def list_cases(
+    request: Request, user: AnyUser, state: str | None = Query(None, max_length=32)
+) -> list[CaseOut]:
     store = get_store(request)
-    found = store.list_cases(target_user=user.login, state=state) if user.role == "target" else store.list_cases(state=state)
+    found = (
+        store.list_cases(target_user=user.login, state=state)
+        if user.role == "target"
+        else store.list_cases(state=state)
+    )
     return [CaseOut(**c.to_dict()) for c in found]
 
 
@@ -401,7 +465,9 @@ def get_case(request: Request, case_id: str, user: AnyUser) -> CaseOut:
 def create_case(request: Request, body: CaseCreate, user: Moderator) -> CaseOut:
     """Escalate a finding (and the other findings on its message) to a new case."""
     store = get_store(request)
-    res = actions.apply(store, body.finding_id, "escalate", user.login, note=body.title, target_user=body.target_user)
+    res = actions.apply(
+        store, body.finding_id, "escalate", user.login, note=body.title, target_user=body.target_user
+    )
     assert res.case_id is not None
     return CaseOut(**store.get_case(res.case_id).to_dict())
 

@@ -41,8 +41,10 @@ from veilleur.web.security import (
 from veilleur.web.settings import WebSettings
 
 HERE = Path(__file__).parent
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
@@ -99,9 +101,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     mb = 1024 * 1024
     app.add_middleware(
         BodyLimitMiddleware,
-        limits=[("/login", 16 * 1024),
-                ("/v1/analyze", int(web.max_body_analyze_mb * mb)),
-                ("/v1/messages", int(web.max_body_messages_mb * mb))],
+        limits=[
+            ("/login", 16 * 1024),
+            ("/v1/analyze", int(web.max_body_analyze_mb * mb)),
+            ("/v1/messages", int(web.max_body_messages_mb * mb)),
+        ],
         default=int(web.max_body_mb * mb),
         token_ok=lambda token: auth.user_for_token(store, token, touch=False) is not None,
     )
@@ -135,7 +139,14 @@ def _install_handlers(app: FastAPI) -> None:
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
         from veilleur.web.security import page_principal
 
-        return render(request, "error.html", page_principal(request), status_code=403, code=403, message_key="err.forbidden")
+        return render(
+            request,
+            "error.html",
+            page_principal(request),
+            status_code=403,
+            code=403,
+            message_key="err.forbidden",
+        )
 
     @app.exception_handler(CsrfFailed)
     async def _csrf(request: Request, exc: CsrfFailed) -> Response:
@@ -146,7 +157,9 @@ def _install_handlers(app: FastAPI) -> None:
         """Every ``VeilleurError`` by the status, code and headers it carries (404, 503 busy, 400...)."""
         headers = dict(exc.headers) or None
         if request.url.path.startswith("/v1"):
-            return JSONResponse({"error": exc.code, "detail": str(exc)}, status_code=exc.status, headers=headers)
+            return JSONResponse(
+                {"error": exc.code, "detail": str(exc)}, status_code=exc.status, headers=headers
+            )
         from veilleur.web.security import page_principal
 
         try:
@@ -155,11 +168,30 @@ def _install_handlers(app: FastAPI) -> None:
             who = None
         key = {404: "err.not_found", 503: "err.busy"}.get(exc.status, "err.bad_request")
         extra = {"detail": str(exc)} if key == "err.bad_request" else {}
-        return render(request, "error.html", who, status_code=exc.status, code=exc.status, message_key=key,
-                      headers=headers, **extra)
+        return render(
+            request,
+            "error.html",
+            who,
+            status_code=exc.status,
+            code=exc.status,
+            message_key=key,
+            headers=headers,
+            **extra,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/v1") or request.url.path.startswith("/static"):
-            return JSONResponse({"error": "http_error", "detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        return render(request, "error.html", None, status_code=exc.status_code, code=exc.status_code, message_key="err.http")
+            return JSONResponse(
+                {"error": "http_error", "detail": exc.detail},
+                status_code=exc.status_code,
+                headers=exc.headers,
+            )
+        return render(
+            request,
+            "error.html",
+            None,
+            status_code=exc.status_code,
+            code=exc.status_code,
+            message_key="err.http",
+        )

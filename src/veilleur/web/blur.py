@@ -31,13 +31,22 @@ def blur_image(data: bytes, regions: Sequence[Region], *, whole: bool = False) -
         out = img.copy()
         for r in regions:
             pad_x, pad_y = int(r.width * 0.15), int(r.height * 0.15)
-            box = (max(0, r.x - pad_x), max(0, r.y - pad_y), min(w, r.x + r.width + pad_x), min(h, r.y + r.height + pad_y))
+            box = (
+                max(0, r.x - pad_x),
+                max(0, r.y - pad_y),
+                min(w, r.x + r.width + pad_x),
+                min(h, r.y + r.height + pad_y),
+            )
             if box[2] <= box[0] or box[3] <= box[1]:
                 continue
             # Pixelate then blur: a plain Gaussian blur of a small face can stay recognisable.
             crop = img.crop(box)
-            small = crop.resize((max(1, crop.width // 12), max(1, crop.height // 12)), Image.Resampling.BILINEAR)
-            patch = small.resize(crop.size, Image.Resampling.NEAREST).filter(ImageFilter.GaussianBlur(radius / 2))
+            small = crop.resize(
+                (max(1, crop.width // 12), max(1, crop.height // 12)), Image.Resampling.BILINEAR
+            )
+            patch = small.resize(crop.size, Image.Resampling.NEAREST).filter(
+                ImageFilter.GaussianBlur(radius / 2)
+            )
             out.paste(patch, box[:2])
     buf = io.BytesIO()
     out.save(buf, format="JPEG", quality=85)

@@ -25,17 +25,24 @@ MAX_MESSAGES = 600
 TARGET_DAYS = 90
 
 
-
 @lru_cache(maxsize=len(LANGS))
 def page_text(lang: str) -> dict[str, str]:
     """The conversation pages' texts (``conv.*`` in the shared interface catalogue), by short key."""
-    return {key.removeprefix("conv."): entry.get(lang, entry[DEFAULT_LANG])
-            for key, entry in catalogue().items() if key.startswith("conv.")}
+    return {
+        key.removeprefix("conv."): entry.get(lang, entry[DEFAULT_LANG])
+        for key, entry in catalogue().items()
+        if key.startswith("conv.")
+    }
 
 
 def _conv_findings(store: Store, community: str | None = None) -> list[StoredFinding]:
-    return store.list_findings(detector="conversation", status=["open", "escalated", "actioned"],
-                               community_uid=community or None, limit=MAX_FINDINGS, order="time")
+    return store.list_findings(
+        detector="conversation",
+        status=["open", "escalated", "actioned"],
+        community_uid=community or None,
+        limit=MAX_FINDINGS,
+        order="time",
+    )
 
 
 def overview(store: Store, community: str | None = None) -> dict[str, Any]:
@@ -58,13 +65,18 @@ def overview(store: Store, community: str | None = None) -> dict[str, Any]:
             doxxing.append(sf)
         elif f.category == "harassment":
             context.append(sf)
-    order = sorted(raids.items(), key=lambda kv: (-int(kv[1]["severity"]), kv[1]["details"].get("window_start", "")))
+    order = sorted(
+        raids.items(), key=lambda kv: (-int(kv[1]["severity"]), kv[1]["details"].get("window_start", ""))
+    )
     return {"raids": order, "campaigns": list(campaigns.items()), "doxxing": doxxing, "context": context}
 
 
 def raid_view(store: Store, episode_id: str) -> dict[str, Any]:
-    found = [sf for sf in store.list_findings(detector="conversation", category="raid", limit=MAX_FINDINGS)
-             if sf.finding.details.get("episode_id") == episode_id]
+    found = [
+        sf
+        for sf in store.list_findings(detector="conversation", category="raid", limit=MAX_FINDINGS)
+        if sf.finding.details.get("episode_id") == episode_id
+    ]
     if not found:
         raise NotFoundError(f"no raid {episode_id!r}")
     d = max(found, key=lambda sf: len(sf.finding.details.get("message_uids", []))).finding.details
@@ -82,8 +94,14 @@ def raid_view(store: Store, episode_id: str) -> dict[str, Any]:
         roles.setdefault(u, "defender")
     rows = []
     for m in store.get_messages(uids):
-        rows.append({"m": m, "role": roles.get(m.author_uid, ""), "finding": by_msg.get(m.uid),
-                     "in_raid": m.uid in set(d.get("message_uids", []))})
+        rows.append(
+            {
+                "m": m,
+                "role": roles.get(m.author_uid, ""),
+                "finding": by_msg.get(m.uid),
+                "in_raid": m.uid in set(d.get("message_uids", [])),
+            }
+        )
     return {"details": d, "rows": rows, "findings": found}
 
 
@@ -100,7 +118,9 @@ def target_view(store: Store, member_uid: str) -> dict[str, Any]:
     msgs = store.get_messages(uids)
     ctx = DetectionContext(members=[MemberRef(x.uid, x.display_name, (), cu) for x in store.list_members(cu)])
     ctx.add(msgs)
-    stored = store.list_findings(community_uid=cu, status=["open", "escalated", "actioned"], limit=MAX_FINDINGS)
+    stored = store.list_findings(
+        community_uid=cu, status=["open", "escalated", "actioned"], limit=MAX_FINDINGS
+    )
     res = analyse(ctx, [sf.finding for sf in stored], Settings(model=load_model()))
     per_msg: dict[str, list[StoredFinding]] = defaultdict(list)
     for sf in stored:
@@ -111,7 +131,13 @@ def target_view(store: Store, member_uid: str) -> dict[str, Any]:
         t = res.turns.get(m.uid)
         if t is None or m.author_uid == member_uid:
             continue
-        rel = "to" if member_uid in t.to else "about" if (member_uid in t.about or member_uid in t.targets) else ""
+        rel = (
+            "to"
+            if member_uid in t.to
+            else "about"
+            if (member_uid in t.about or member_uid in t.targets)
+            else ""
+        )
         if not rel:
             continue
         hostile = bool(t.hostile) and member_uid in t.targets
@@ -120,12 +146,17 @@ def target_view(store: Store, member_uid: str) -> dict[str, Any]:
         a["total"] += 1
         a["hostile"] += int(hostile)
     raids = [(e.id, len(e.raiders)) for e in res.episodes if e.target == member_uid]
-    return {"member": member, "rows": rows, "authors": sorted(authors.values(), key=lambda a: (-a["hostile"], -a["total"])),
-            "raids": raids}
+    return {
+        "member": member,
+        "rows": rows,
+        "authors": sorted(authors.values(), key=lambda a: (-a["hostile"], -a["total"])),
+        "raids": raids,
+    }
 
 
 def text(request: Request) -> dict[str, str]:
     return page_text(lang_of(request))
+
 
 @router.get("/conversations")
 def conversations(request: Request, community: str = "") -> Response:
@@ -133,10 +164,12 @@ def conversations(request: Request, community: str = "") -> Response:
     data = overview(get_store(request), community or None)
     return render(request, "conversations.html", p, t=text(request), **data)
 
+
 @router.get("/raid/{episode_id}")
 def raid(request: Request, episode_id: str) -> Response:
     p = require_page(request, "viewer")
     return render(request, "raid.html", p, t=text(request), **raid_view(get_store(request), episode_id))
+
 
 @router.get("/target/{member_uid}")
 def target(request: Request, member_uid: str) -> Response:

@@ -31,8 +31,15 @@ _HEADERS = [
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, limits: Sequence[tuple[str, int]], default: int,
-                 token_ok: Callable[[str], bool] | None = None, preauth_above: int = 64 * 1024) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limits: Sequence[tuple[str, int]],
+        default: int,
+        token_ok: Callable[[str], bool] | None = None,
+        preauth_above: int = 64 * 1024,
+    ) -> None:
         self.app = app
         self.limits = sorted(limits, key=lambda x: -len(x[0]))  # longest prefix first
         self.default = default
@@ -40,7 +47,10 @@ class BodyLimitMiddleware:
         self.preauth_above = preauth_above
 
     def limit_for(self, path: str) -> int:
-        return next((n for prefix, n in self.limits if path == prefix or path.startswith(prefix.rstrip("/") + "/")), self.default)
+        return next(
+            (n for prefix, n in self.limits if path == prefix or path.startswith(prefix.rstrip("/") + "/")),
+            self.default,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -62,10 +72,19 @@ class BodyLimitMiddleware:
         if declared == 0 or (declared is None and b"transfer-encoding" not in headers):
             await self.app(scope, receive, send)  # no body
             return
-        if (self.token_ok is not None and path.startswith("/v1/") and (declared is None or declared > self.preauth_above)
-                and not await run_in_threadpool(self.token_ok, _bearer(headers.get(b"authorization", b"")))):
-            await _reply(send, 401, "unauthorized", "missing, invalid or revoked API token (checked before reading the body)",
-                         extra=[(b"www-authenticate", b"Bearer")])
+        if (
+            self.token_ok is not None
+            and path.startswith("/v1/")
+            and (declared is None or declared > self.preauth_above)
+            and not await run_in_threadpool(self.token_ok, _bearer(headers.get(b"authorization", b"")))
+        ):
+            await _reply(
+                send,
+                401,
+                "unauthorized",
+                "missing, invalid or revoked API token (checked before reading the body)",
+                extra=[(b"www-authenticate", b"Bearer")],
+            )
             return
         chunks: list[bytes] = []
         size = 0
@@ -101,8 +120,15 @@ def _bearer(value: bytes) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-async def _reply(send: Send, status: int, error: str, detail: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _reply(
+    send: Send, status: int, error: str, detail: str, extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
     body = json.dumps({"error": error, "detail": detail}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [*_HEADERS, *(extra or []), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*_HEADERS, *(extra or []), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -58,14 +58,22 @@ def _parse_date(value: str | None, field: str) -> datetime | None:
     return d.replace(tzinfo=PARIS).astimezone(UTC)
 
 
-def highlight(text: str, stored: list[StoredFinding]) -> tuple[list[tuple[str, str | None]], list[dict[str, Any]]]:
+def highlight(
+    text: str, stored: list[StoredFinding]
+) -> tuple[list[tuple[str, str | None]], list[dict[str, Any]]]:
     """Message text cut into (segment, label or None) for <mark>, plus spans that belong elsewhere (OCR)."""
     marks: list[tuple[int, int, str]] = []
     other: list[dict[str, Any]] = []
     for sf in stored:
         for sp in sf.finding.spans:
             if 0 <= sp.start < sp.end <= len(text) and (not sp.text or text[sp.start : sp.end] == sp.text):
-                marks.append((sp.start, sp.end, f"{sp.label or sf.finding.category} · {sf.finding.detector} {sf.finding.score:.2f}"))
+                marks.append(
+                    (
+                        sp.start,
+                        sp.end,
+                        f"{sp.label or sf.finding.category} · {sf.finding.detector} {sf.finding.score:.2f}",
+                    )
+                )
             else:
                 other.append({"label": sp.label, "text": sp.text, "detector": sf.finding.detector})
     marks.sort()
@@ -105,7 +113,9 @@ def _deadlines(store: Store, community_uid: str | None, within_days: int = 90) -
     for case in store.list_cases():
         if case.state in CLOSED_CASE_STATES or (community_uid and case.community_uid != community_uid):
             continue
-        q = qualify(case, store.get_messages(list(case.message_uids)), store.get_findings(list(case.finding_ids)))
+        q = qualify(
+            case, store.get_messages(list(case.message_uids)), store.get_findings(list(case.finding_ids))
+        )
         deadlines = case_deadlines(q)
         for d in deadlines:
             if not d.expired(now) and d.days_left(now) <= within_days:
@@ -127,37 +137,62 @@ def _can_see_finding(store: Store, p: Principal, finding_id: str) -> bool:
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
+
 @router.get("/readyz")
 def readyz(request: Request) -> Response:
     """200 once the /v1/analyze detectors are loaded (503 before): route traffic here only then."""
     svc: AnalyzeService = request.app.state.analyzer
     svc.start()  # normally started with the app; idempotent
     st = svc.status()
-    return JSONResponse({"status": st["status"], "detectors": sorted(st["detectors"]), "unavailable": sorted(st["errors"])},
-                        status_code=200 if svc.ready else 503)
+    return JSONResponse(
+        {"status": st["status"], "detectors": sorted(st["detectors"]), "unavailable": sorted(st["errors"])},
+        status_code=200 if svc.ready else 503,
+    )
+
 
 @router.get("/")
 def root(request: Request) -> Response:
     p = require_page(request, "target")
     return RedirectResponse("/cases" if p.user.role == "target" else "/dashboard", status_code=303)
 
+
 @router.get("/lang/{code}")
 def set_lang(request: Request, code: str, next: str = "/") -> Response:
     r = RedirectResponse(safe_next(next), status_code=303)
-    r.set_cookie("lang", pick_lang(code), max_age=365 * 86400, samesite="strict", httponly=True,
-                 secure=request.app.state.secure_cookies)
+    r.set_cookie(
+        "lang",
+        pick_lang(code),
+        max_age=365 * 86400,
+        samesite="strict",
+        httponly=True,
+        secure=request.app.state.secure_cookies,
+    )
     return r
+
 
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> Response:
     token = secrets.token_urlsafe(24)
     r = render(request, "login.html", None, next=safe_next(next), prelogin=token, error=None)
-    r.set_cookie(PRELOGIN_COOKIE, token, httponly=True, samesite="strict", secure=request.app.state.secure_cookies, max_age=3600)
+    r.set_cookie(
+        PRELOGIN_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.secure_cookies,
+        max_age=3600,
+    )
     return r
 
+
 @router.post("/login")
-def login(request: Request, login: str = Form("", max_length=255), password: str = Form("", max_length=1024),
-          csrf: str = Form("", max_length=200), next: str = Form("/", max_length=2000)) -> Response:
+def login(
+    request: Request,
+    login: str = Form("", max_length=255),
+    password: str = Form("", max_length=1024),
+    csrf: str = Form("", max_length=200),
+    next: str = Form("/", max_length=2000),
+) -> Response:
     store = get_store(request)
     pre = request.cookies.get(PRELOGIN_COOKIE)
     if not pre or not secrets.compare_digest(pre, csrf):
@@ -169,7 +204,9 @@ def login(request: Request, login: str = Form("", max_length=255), password: str
     def refused(status: int, error: str, action: str, key: str | None) -> Response:
         # Written after the response (same timing for known and unknown logins); floods aggregated per address.
         skipped = throttle.admit(key) if key else 0
-        r = render(request, "login.html", None, status_code=status, next=safe_next(next), prelogin=csrf, error=error)
+        r = render(
+            request, "login.html", None, status_code=status, next=safe_next(next), prelogin=csrf, error=error
+        )
         if skipped is not None:
             data: dict[str, Any] = {"ip": ip}
             if key:
@@ -177,14 +214,24 @@ def login(request: Request, login: str = Form("", max_length=255), password: str
             r.background = BackgroundTask(store.audit, login[:255] or "?", action, None, data)
         return r
 
-    if not limiter.begin(login, ip):  # check and reserve in one step: concurrent attempts cannot pass the limit
+    if not limiter.begin(
+        login, ip
+    ):  # check and reserve in one step: concurrent attempts cannot pass the limit
         return refused(429, "login.throttled", "login.throttled", f"throttled:{ip}")
     verdict: bool | None = None  # None (no slot, database busy): the attempt is released, not counted
     try:
         with limiter.slot() as got:
             if not got:  # too many password checks running: refuse rather than queue without bound
-                return render(request, "login.html", None, status_code=503, next=safe_next(next), prelogin=csrf,
-                              error="login.busy", headers={"Retry-After": "5"})
+                return render(
+                    request,
+                    "login.html",
+                    None,
+                    status_code=503,
+                    next=safe_next(next),
+                    prelogin=csrf,
+                    error="login.busy",
+                    headers={"Retry-After": "5"},
+                )
             user, known = auth.check_password(store, login, password)
         verdict = user is not None
     finally:
@@ -195,9 +242,17 @@ def login(request: Request, login: str = Form("", max_length=255), password: str
     sid, _csrf = auth.retry_busy(lambda: auth.log_in(store, user.login, hours=hours, ip=ip))
     default = "/cases" if user.role == "target" else "/dashboard"
     r = RedirectResponse(safe_next(next if next != "/" else default, default), status_code=303)
-    r.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict", secure=request.app.state.secure_cookies, path="/")
+    r.set_cookie(
+        SESSION_COOKIE,
+        sid,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.secure_cookies,
+        path="/",
+    )
     r.delete_cookie(PRELOGIN_COOKIE)
     return r
+
 
 @router.post("/logout")
 def logout(request: Request, csrf: str = Form("")) -> Response:
@@ -209,6 +264,7 @@ def logout(request: Request, csrf: str = Form("")) -> Response:
     r = RedirectResponse("/login", status_code=303)
     r.delete_cookie(SESSION_COOKIE, path="/")
     return r
+
 
 @router.get("/dashboard")
 def dashboard(request: Request, community: str | None = None, top: int = 10) -> Response:
@@ -227,23 +283,52 @@ def dashboard(request: Request, community: str | None = None, top: int = 10) -> 
     top = max(1, min(top, 100))
     conc = queries.concentration(store, community, top_n=top)
     names = _member_names(store, {u for u, _ in conc.top})
-    return render(request, "dashboard.html", p, communities=comms, community=current, chart=chart, sev_chart=sev_chart,
-                  sev_rows=sev_rows, open_total=sum(by_sev.values()), conc=conc, names=names,
-                  deadlines=_deadlines(store, community), notifications=alerts.recent_notifications(store, community, 8),
-                  member_count=current.member_count if current else sum(c.member_count for c in comms))
+    return render(
+        request,
+        "dashboard.html",
+        p,
+        communities=comms,
+        community=current,
+        chart=chart,
+        sev_chart=sev_chart,
+        sev_rows=sev_rows,
+        open_total=sum(by_sev.values()),
+        conc=conc,
+        names=names,
+        deadlines=_deadlines(store, community),
+        notifications=alerts.recent_notifications(store, community, 8),
+        member_count=current.member_count if current else sum(c.member_count for c in comms),
+    )
+
 
 @router.get("/queue")
-def queue(request: Request, category: str = "", member: str = "", detector: str = "", community: str = "",
-          since: str = "", until: str = "", status: str = "open", page: int = 1) -> Response:
+def queue(
+    request: Request,
+    category: str = "",
+    member: str = "",
+    detector: str = "",
+    community: str = "",
+    since: str = "",
+    until: str = "",
+    status: str = "open",
+    page: int = 1,
+) -> Response:
     p = require_page(request, "viewer")
     store = get_store(request)
     if category and category not in CATEGORIES:
         raise InputError("category", f"unknown category {category!r}")
     if status not in FINDING_STATUSES:
         raise InputError("status", f"unknown status {status!r}")
-    items = queries.review_queue(store, category=category or None, member_uid=member or None, detector=detector or None,
-                                 community_uid=community or None, since=_parse_date(since, "since"),
-                                 until=_parse_date(until, "until"), status=status)
+    items = queries.review_queue(
+        store,
+        category=category or None,
+        member_uid=member or None,
+        detector=detector or None,
+        community_uid=community or None,
+        since=_parse_date(since, "since"),
+        until=_parse_date(until, "until"),
+        status=status,
+    )
     page = max(1, page)
     total = len(items)
     shown = items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
@@ -255,13 +340,32 @@ def queue(request: Request, category: str = "", member: str = "", detector: str 
     except Exception:
         detectors = []
     detectors = sorted(set(detectors) | {it.stored.finding.detector for it in items})
-    filters = {"category": category, "member": member, "detector": detector, "community": community, "since": since,
-               "until": until, "status": status}
-    return render(request, "queue.html", p, items=shown, msgs=msgs, total=total, page=page,
-                  pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE), filters=filters, categories=CATEGORIES,
-                  detectors=detectors, communities=_communities(store),
-                  members=store.list_members(community or None) if member or community else [],
-                  query=urlencode({k: v for k, v in filters.items() if v}))
+    filters = {
+        "category": category,
+        "member": member,
+        "detector": detector,
+        "community": community,
+        "since": since,
+        "until": until,
+        "status": status,
+    }
+    return render(
+        request,
+        "queue.html",
+        p,
+        items=shown,
+        msgs=msgs,
+        total=total,
+        page=page,
+        pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+        filters=filters,
+        categories=CATEGORIES,
+        detectors=detectors,
+        communities=_communities(store),
+        members=store.list_members(community or None) if member or community else [],
+        query=urlencode({k: v for k, v in filters.items() if v}),
+    )
+
 
 @router.get("/item/{finding_id}")
 def item(request: Request, finding_id: str, reveal: str = "", next: str = "/queue") -> Response:
@@ -276,29 +380,73 @@ def item(request: Request, finding_id: str, reveal: str = "", next: str = "/queu
     member = store.get_member(sf.member_uid)
     comm = next_or_none(c for c in store.list_communities() if c.uid == sf.community_uid)
     lang = lang_of(request)
-    warn = warning_text(lang, member=msg.author.name, community=comm.name if comm else msg.community_name,
-                        category=f.category, category_label=label(f.category, lang), date=paris(msg.created_at))
+    warn = warning_text(
+        lang,
+        member=msg.author.name,
+        community=comm.name if comm else msg.community_name,
+        category=f.category,
+        category_label=label(f.category, lang),
+        date=paris(msg.created_at),
+    )
     images = [a for a in msg.attachments if a.media_type.startswith("image/") and a.sha256]
     revealed = {reveal} if reveal and _recently_revealed(store, p.user.login, reveal) else set()
     cases = [c for c in store.list_cases() if finding_id in c.finding_ids]
     next_item = _next_in_queue(store, finding_id)
-    return render(request, "item.html", p, author_confusable=_confusable(store, member), author_invisible=invisible_chars(msg.author.name), sf=sf, f=f, msg=msg, on_msg=on_msg, segments=segments, other_spans=other_spans,
-                  thread=thread, member=member, community=comm, warn=warn, images=images, revealed=revealed,
-                  visibility=store.message_visibility(msg.uid), cases=cases, next=safe_next(next, "/queue"),
-                  next_item=next_item, repeat=queries.is_repeat_offender(store, sf.member_uid),
-                  member_status=queries.member_status(store, sf.member_uid))
+    return render(
+        request,
+        "item.html",
+        p,
+        author_confusable=_confusable(store, member),
+        author_invisible=invisible_chars(msg.author.name),
+        sf=sf,
+        f=f,
+        msg=msg,
+        on_msg=on_msg,
+        segments=segments,
+        other_spans=other_spans,
+        thread=thread,
+        member=member,
+        community=comm,
+        warn=warn,
+        images=images,
+        revealed=revealed,
+        visibility=store.message_visibility(msg.uid),
+        cases=cases,
+        next=safe_next(next, "/queue"),
+        next_item=next_item,
+        repeat=queries.is_repeat_offender(store, sf.member_uid),
+        member_status=queries.member_status(store, sf.member_uid),
+    )
+
 
 @router.post("/item/{finding_id}/action")
-def item_action(request: Request, finding_id: str, action: str = Form(...), csrf: str = Form(""), note: str = Form(""),
-                text: str = Form(""), days: int | None = Form(None), target_user: str = Form(""),
-                next: str = Form("/queue")) -> Response:
+def item_action(
+    request: Request,
+    finding_id: str,
+    action: str = Form(...),
+    csrf: str = Form(""),
+    note: str = Form(""),
+    text: str = Form(""),
+    days: int | None = Form(None),
+    target_user: str = Form(""),
+    next: str = Form("/queue"),
+) -> Response:
     p = require_page(request, "moderator")
     check_csrf(p, csrf)
-    res = actions.apply(get_store(request), finding_id, action, p.user.login, note=note, text=text, days=days,
-                        target_user=target_user or None)
+    res = actions.apply(
+        get_store(request),
+        finding_id,
+        action,
+        p.user.login,
+        note=note,
+        text=text,
+        days=days,
+        target_user=target_user or None,
+    )
     if res.case_id:
         return RedirectResponse(f"/cases/{res.case_id}", status_code=303)
     return RedirectResponse(safe_next(next, "/queue"), status_code=303)
+
 
 @router.post("/bulk")
 async def bulk(request: Request) -> Response:
@@ -318,6 +466,7 @@ async def bulk(request: Request) -> Response:
     store.audit(p.user.login, "bulk." + action, None, {"findings": ids, "applied": done})
     return RedirectResponse(safe_next(str(form.get("next", "/queue")), "/queue"), status_code=303)
 
+
 @router.post("/media/{finding_id}/{sha}/reveal")
 def reveal(request: Request, finding_id: str, sha: str, csrf: str = Form("")) -> Response:
     p = require_page(request, "moderator")
@@ -326,6 +475,7 @@ def reveal(request: Request, finding_id: str, sha: str, csrf: str = Form("")) ->
     store.get_finding(finding_id)
     store.audit(p.user.login, "media.reveal", sha, {"finding": finding_id})
     return RedirectResponse(f"/item/{finding_id}?reveal={sha}#media", status_code=303)
+
 
 @router.get("/media/{finding_id}/{sha}")
 def media(request: Request, finding_id: str, sha: str, original: int = 0) -> Response:
@@ -342,7 +492,10 @@ def media(request: Request, finding_id: str, sha: str, original: int = 0) -> Res
     if original:
         if not p.user.can("moderator") or not _recently_revealed(store, p.user.login, sha):
             raise Forbidden()
-        return Response(data, media_type=att.media_type if att.media_type.startswith("image/") else "application/octet-stream")
+        return Response(
+            data,
+            media_type=att.media_type if att.media_type.startswith("image/") else "application/octet-stream",
+        )
     regions: list[Region] = []
     whole = False
     for x in store.list_findings(message_uid=msg.uid):
@@ -356,6 +509,7 @@ def media(request: Request, finding_id: str, sha: str, original: int = 0) -> Res
         raise NotFoundError(f"attachment {sha} is not a displayable image") from None
     return Response(out, media_type=mt)
 
+
 @router.get("/member/{member_uid}")
 def member_page(request: Request, member_uid: str) -> Response:
     p = require_page(request, "viewer")
@@ -363,18 +517,37 @@ def member_page(request: Request, member_uid: str) -> Response:
     m = store.get_member(member_uid)
     found = store.list_findings(member_uid=member_uid, order="time")
     history = store.search_messages(member_uid=member_uid, limit=100)
-    return render(request, "member.html", p, m=m, findings=found, history=history, confusable=_confusable(store, m),
-                  invisible=invisible_chars(m.display_name),
-                  decisions=queries.decisions(store, member_uid=member_uid), repeat=queries.is_repeat_offender(store, member_uid),
-                  status=queries.member_status(store, member_uid),
-                  visibility={h.uid: store.message_visibility(h.uid) for h in history},
-                  audit=store.audit_log(target=member_uid, limit=50))
+    return render(
+        request,
+        "member.html",
+        p,
+        m=m,
+        findings=found,
+        history=history,
+        confusable=_confusable(store, m),
+        invisible=invisible_chars(m.display_name),
+        decisions=queries.decisions(store, member_uid=member_uid),
+        repeat=queries.is_repeat_offender(store, member_uid),
+        status=queries.member_status(store, member_uid),
+        visibility={h.uid: store.message_visibility(h.uid) for h in history},
+        audit=store.audit_log(target=member_uid, limit=50),
+    )
+
 
 @router.get("/audit")
 def audit_page(request: Request, actor: str = "", action: str = "", target: str = "") -> Response:
     p = require_page(request, "moderator")
-    entries = get_store(request).audit_log(actor=actor or None, action=action or None, target=target or None, limit=500)
-    return render(request, "audit.html", p, entries=entries, filters={"actor": actor, "action": action, "target": target})
+    entries = get_store(request).audit_log(
+        actor=actor or None, action=action or None, target=target or None, limit=500
+    )
+    return render(
+        request,
+        "audit.html",
+        p,
+        entries=entries,
+        filters={"actor": actor, "action": action, "target": target},
+    )
+
 
 @router.get("/cases")
 def cases(request: Request) -> Response:
@@ -382,6 +555,7 @@ def cases(request: Request) -> Response:
     store = get_store(request)
     found = store.list_cases(target_user=p.user.login) if p.user.role == "target" else store.list_cases()
     return render(request, "cases.html", p, cases=found)
+
 
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: str) -> Response:
@@ -394,13 +568,25 @@ def case_page(request: Request, case_id: str) -> Response:
     store.audit(p.user.login, "case.viewed", case_id, {}) if p.user.role == "target" else None
     msgs = store.get_messages(list(case.message_uids))
     found = [store.get_finding(i) for i in case.finding_ids if _exists(store, i)]
-    return render(request, "case.html", p, case=case, msgs=msgs, findings=found, events=store.case_events(case_id),
-                  has_evidence=True, has_respond=True)
+    return render(
+        request,
+        "case.html",
+        p,
+        case=case,
+        msgs=msgs,
+        findings=found,
+        events=store.case_events(case_id),
+        has_evidence=True,
+        has_respond=True,
+    )
 
 
 def _confusable(store: Store, member: Any) -> list[str]:
     """Names of other members of the same community that render like this member's (impersonation)."""
-    return confusable_with(member.display_name, (name for uid, name in queries.member_names(store, member.community_uid) if uid != member.uid))
+    return confusable_with(
+        member.display_name,
+        (name for uid, name in queries.member_names(store, member.community_uid) if uid != member.uid),
+    )
 
 
 def _exists(store: Store, finding_id: str) -> bool:
@@ -428,4 +614,3 @@ def _next_in_queue(store: Store, finding_id: str) -> str | None:
         i = ids.index(finding_id)
         return ids[i + 1] if i + 1 < len(ids) else None
     return ids[0] if ids else None
-

@@ -25,16 +25,29 @@ def lang_of(request: Request) -> str:
     return pick_lang(request.cookies.get("lang"))
 
 
-def render(request: Request, name: str, principal: Principal | None, status_code: int = 200, headers: dict[str, str] | None = None,
-           **ctx: Any) -> HTMLResponse:
+def render(
+    request: Request,
+    name: str,
+    principal: Principal | None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **ctx: Any,
+) -> HTMLResponse:
     lang = lang_of(request)
     templates: Jinja2Templates = request.app.state.templates
 
     def _(key: str, **values: Any) -> str:
         return translate(key, lang, **values)
 
-    ctx.update(request=request, user=principal.user if principal else None, csrf=principal.csrf if principal else "",
-               lang=lang, _=_, path=request.url.path, full_path=full_path(request))
+    ctx.update(
+        request=request,
+        user=principal.user if principal else None,
+        csrf=principal.csrf if principal else "",
+        lang=lang,
+        _=_,
+        path=request.url.path,
+        full_path=full_path(request),
+    )
     return templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=headers)
 
 

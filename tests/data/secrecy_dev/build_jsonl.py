@@ -31,7 +31,15 @@ def build(name: str) -> None:
         head, _, rest = block.partition("\n")
         _, lang, ident = head.split()
         text, ents = parse(rest)
-        rows.append({"id": f"{name[-4:]}-{n:03d}", "text": text, "lang": lang, "identifying": ident == "1", "entities": ents})
+        rows.append(
+            {
+                "id": f"{name[-4:]}-{n:03d}",
+                "text": text,
+                "lang": lang,
+                "identifying": ident == "1",
+                "entities": ents,
+            }
+        )
     with (HERE / f"{name}.jsonl").open("w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -23,10 +23,13 @@ from veilleur.records import Finding, Message, stable_id
 from veilleur.taxonomy import HARM_CATEGORIES
 
 PARIS = ZoneInfo("Europe/Paris")
-HOSTILE_CATEGORIES = frozenset({"insult", "threat", "harassment", "patient_mockery"} | {
-    c for c in HARM_CATEGORIES if c.startswith("discrimination:")
-})
-TITLES = frozenset({"dr", "dre", "docteur", "doc", "pr", "professeur", "mme", "madame", "m", "mr", "monsieur", "mlle"})
+HOSTILE_CATEGORIES = frozenset(
+    {"insult", "threat", "harassment", "patient_mockery"}
+    | {c for c in HARM_CATEGORIES if c.startswith("discrimination:")}
+)
+TITLES = frozenset(
+    {"dr", "dre", "docteur", "doc", "pr", "professeur", "mme", "madame", "m", "mr", "monsieur", "mlle"}
+)
 
 
 @dataclass
@@ -34,13 +37,21 @@ class Settings:
     min_authors: int = 2  # distinct authors for a pile-on (small groups: 2)
     min_messages: int = 3  # hostile turns in the episode
     min_strong: int = 2  # of which hostile on their own (not only approvals in context)
-    gap: timedelta = timedelta(hours=48)  # a longer silence between hostile turns at the target ends an episode
-    margin: timedelta = timedelta(minutes=30)  # raiders' turns this close before/after the episode belong to it
-    finding_threshold: float = 0.0  # per-message findings at or above this make a turn hostile (0: any finding)
+    gap: timedelta = timedelta(
+        hours=48
+    )  # a longer silence between hostile turns at the target ends an episode
+    margin: timedelta = timedelta(
+        minutes=30
+    )  # raiders' turns this close before/after the episode belong to it
+    finding_threshold: float = (
+        0.0  # per-message findings at or above this make a turn hostile (0: any finding)
+    )
     campaign_days: int = 2  # distinct days for a campaign
     campaign_messages: int = 3
     turn_window: int = 6  # how many turns back "tu" may point
-    min_strength: float = 1.8  # sum of the hostile turns' scores for a pile-on (three approvals or reactions: 1.8)
+    min_strength: float = (
+        1.8  # sum of the hostile turns' scores for a pile-on (three approvals or reactions: 1.8)
+    )
     secondary_ratio: float = 0.5  # a raid overlapping a stronger one needs this share of its strength
     raider_min: float = 0.6  # with the model: an author's mean attacker probability around the attack
     join_min: float = 0.55  # with the model: mean attacker probability for a silent supporter to join
@@ -155,7 +166,37 @@ def name_keys(member: MemberRef) -> set[str]:
 
 # A name right after one of these is an object or complement ("avec Léa", "t'as vu Léa"), not a vocative.
 OBJECT_MARKERS = frozenset(
-    ["de", "d", "a", "avec", "pour", "chez", "sur", "par", "contre", "que", "qu", "et", "ou", "comme", "sans", "vers", "entre", "vu", "vue", "connais", "connait", "entendu", "parle", "appelle", "appele", "croise", "dis", "dit", "demande"]
+    [
+        "de",
+        "d",
+        "a",
+        "avec",
+        "pour",
+        "chez",
+        "sur",
+        "par",
+        "contre",
+        "que",
+        "qu",
+        "et",
+        "ou",
+        "comme",
+        "sans",
+        "vers",
+        "entre",
+        "vu",
+        "vue",
+        "connais",
+        "connait",
+        "entendu",
+        "parle",
+        "appelle",
+        "appele",
+        "croise",
+        "dis",
+        "dit",
+        "demande",
+    ]
 )
 
 
@@ -185,7 +226,11 @@ class NameIndex:
             if first == tok:
                 continue
             plain = first.replace("h", "")
-            if first.startswith(tok) or plain.startswith(tok.replace("h", "")) or (doubled and first.startswith(half)):
+            if (
+                first.startswith(tok)
+                or plain.startswith(tok.replace("h", ""))
+                or (doubled and first.startswith(half))
+            ):
                 out |= owners
         return out
 
@@ -216,7 +261,9 @@ class NameIndex:
 
 
 # -- the walk --------------------------------------------------------------------------------------------
-def analyse(ctx: DetectionContext, findings: Sequence[Finding], settings: Settings | None = None) -> ConversationResult:
+def analyse(
+    ctx: DetectionContext, findings: Sequence[Finding], settings: Settings | None = None
+) -> ConversationResult:
     st = settings or Settings()
     best: dict[str, float] = {}
     for f in findings:
@@ -235,7 +282,9 @@ def analyse(ctx: DetectionContext, findings: Sequence[Finding], settings: Settin
     return ConversationResult(turns=turns, episodes=episodes, campaigns=campaigns, doxxing=dox, names=names)
 
 
-def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, turns: dict[str, Turn]) -> None:
+def _walk(
+    ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, turns: dict[str, Turn]
+) -> None:
     msgs = ctx.community_messages(cu)
     index = NameIndex(ctx.members_of(cu))
     learned = _message_stage(msgs, best, st)
@@ -300,9 +349,13 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
                 t.how[other.author_uid] = rel
         # 3. second person right after another member's turn (skipping bare reactions and the speaker's allies)
         if not t.to and second and not plural:
-            cands = [r for r in reversed(recent[-st.turn_window:])
-                     if r.author != t.author and m.created_at - r.m.created_at < timedelta(minutes=45)
-                     and not r.reaction]
+            cands = [
+                r
+                for r in reversed(recent[-st.turn_window :])
+                if r.author != t.author
+                and m.created_at - r.m.created_at < timedelta(minutes=45)
+                and not r.reaction
+            ]
             pick = next((r for r in cands if not allies(t.author, r.author, m.created_at)), None)
             pick = pick or (cands[0] if cands else None)
             if pick is not None:
@@ -311,23 +364,45 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
         # 3b. "vous" / "arrêtez" while defending: the authors of the recent hostile turns
         if not t.to and plural and cues.DEFENCE.search(folded):
             for r in recent[-8:]:
-                if (r.hostile and r.author != t.author and r.author not in t.to and r.author not in r.targets
-                        and not r.stance):
+                if (
+                    r.hostile
+                    and r.author != t.author
+                    and r.author not in t.to
+                    and r.author not in r.targets
+                    and not r.stance
+                ):
                     t.to.append(r.author)
                     t.how[r.author] = "vous-defence"
         t.reaction = nwords <= 3 and bool(cues.APPROVAL.search(folded) or not cues.strip_emoji(folded))
         # 3c. the learned model: the message alone (stage A, batched above), then in its context (stage B)
         if learned is not None and state is not None:
             hand, p_a, emb = learned[0][m.uid], learned[1][m.uid], learned[2].get(m.uid)
-            feats = state.features(author=t.author, at=m.created_at, p_a=p_a, hand=hand, to=t.to, about=t.about,
-                                   reply_uid=parent.uid if parent is not None else None, reaction=t.reaction, emb=emb)
+            feats = state.features(
+                author=t.author,
+                at=m.created_at,
+                p_a=p_a,
+                hand=hand,
+                to=t.to,
+                about=t.about,
+                reply_uid=parent.uid if parent is not None else None,
+                reaction=t.reaction,
+                emb=emb,
+            )
             t.p_a = p_a
             if st.capture:
                 t.features = feats
             if st.model is not None:
                 t.p_h, t.p_r = st.model.context_proba(feats)
-            state.push(uid=m.uid, author=t.author, at=m.created_at, p_a=p_a, to=t.to, about=t.about, emb=emb,
-                       hand=hand)
+            state.push(
+                uid=m.uid,
+                author=t.author,
+                at=m.created_at,
+                p_a=p_a,
+                to=t.to,
+                about=t.about,
+                emb=emb,
+                hand=hand,
+            )
         # 4. stance and hostility
         reported = bool(cues.REPORTED.search(folded)) or quoted is not None
         if cues.DEFENCE.search(folded):
@@ -336,7 +411,8 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
             t.stance = "conciliate"
         own = cues.unquoted(folded)  # words inside «…» / "…" are someone else's (a defender quoting them)
         lex = (bool(cues.HOSTILE_STRONG.search(own)) or bool(cues.MOCKERY.search(own))) and not bool(
-            cues.CIVIL.search(folded) and nwords > 12)
+            cues.CIVIL.search(folded) and nwords > 12
+        )
         t.third = third and not t.about
         t.strong_defence = bool(cues.STRONG_DEFENCE.search(folded))
         t.distress = bool(cues.DISTRESS.search(folded))
@@ -348,8 +424,10 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
         if (lex or flagged) and not (reported and t.stance):
             t.hostile = "finding" if flagged else "lexicon"
             t.score = max(fscore, 0.75 if lex else 0.0)
-        elif not t.stance and nwords <= cues.APPROVAL_MAX_WORDS and (
-            cues.APPROVAL.search(folded) or cues.APPROVAL.search(cues.strip_emoji(folded))
+        elif (
+            not t.stance
+            and nwords <= cues.APPROVAL_MAX_WORDS
+            and (cues.APPROVAL.search(folded) or cues.APPROVAL.search(cues.strip_emoji(folded)))
         ):
             ante = _antecedent(t, parent, recent)
             if ante is not None and ante.hostile and t.author not in ante.targets:
@@ -370,47 +448,91 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
                 prev = turns.get(parent.uid) if parent is not None else None
                 pool = ([prev] if prev is not None else []) + list(reversed(recent[-3:]))
                 for r in pool:
-                    if not r.hostile and r.author != t.author and attackers_of(r.author, m.created_at) - {t.author}:
+                    if (
+                        not r.hostile
+                        and r.author != t.author
+                        and attackers_of(r.author, m.created_at) - {t.author}
+                    ):
                         cand = [r.author]  # "elle ..." right after the person being attacked spoke: her
                     else:
-                        cand = [u for u in (r.targets or r.about or (r.to if r.author != t.author else []))
-                                if u != t.author]
+                        cand = [
+                            u
+                            for u in (r.targets or r.about or (r.to if r.author != t.author else []))
+                            if u != t.author
+                        ]
                     if cand:
                         people = cand[:1]
                         t.how.setdefault(cand[0], "3rd-person")
                         break
-            people = people or [u for u in t.to + t.about if u != t.author and not (third and not second and t.how.get(u) == "reply")]
-            if not people and focus is not None and m.created_at - focus[1] < timedelta(hours=1) and focus[0] != t.author:
+            people = people or [
+                u
+                for u in t.to + t.about
+                if u != t.author and not (third and not second and t.how.get(u) == "reply")
+            ]
+            if (
+                not people
+                and focus is not None
+                and m.created_at - focus[1] < timedelta(hours=1)
+                and focus[0] != t.author
+            ):
                 people = [focus[0]]
                 t.how.setdefault(focus[0], "focus")
             if not people and st.after_turn:
                 # "Et voilà. Une jaune de plus" right after someone's message: a remark about who just spoke
-                last = next((r for r in reversed(recent[-3:]) if r.author != t.author and not r.reaction
-                             and m.created_at - r.m.created_at < timedelta(minutes=30)
-                             and not allies(t.author, r.author, m.created_at)), None)
+                last = next(
+                    (
+                        r
+                        for r in reversed(recent[-3:])
+                        if r.author != t.author
+                        and not r.reaction
+                        and m.created_at - r.m.created_at < timedelta(minutes=30)
+                        and not allies(t.author, r.author, m.created_at)
+                    ),
+                    None,
+                )
                 if last is not None and not last.hostile:
                     people = [last.author]
                     t.how.setdefault(last.author, "after-turn")
             # A laugh or an approval answering someone who was speaking to or about a third person is aimed at
             # that third person ("🤣 la Jeanne d'Arc des antibiotiques" after a jibe at Claire).
-            if people and all(t.how.get(u) in ANSWERED for u in people) and (
-                    t.reaction or cues.LAUGH.search(folded) or cues.APPROVAL.search(folded)):
-                last = next((r for r in reversed(recent[-st.turn_window:]) if r.author in people), None)
+            if (
+                people
+                and all(t.how.get(u) in ANSWERED for u in people)
+                and (t.reaction or cues.LAUGH.search(folded) or cues.APPROVAL.search(folded))
+            ):
+                last = next((r for r in reversed(recent[-st.turn_window :]) if r.author in people), None)
                 if last is not None:
-                    aimed = [u for u in (last.targets or last.to or last.about) if u not in (t.author, last.author)]
+                    aimed = [
+                        u for u in (last.targets or last.to or last.about) if u not in (t.author, last.author)
+                    ]
                     if aimed:
                         people = aimed[:1]
                         t.how.setdefault(people[0], "laughs-at")
             # Laughing with, or answering, a fellow attacker attacks their victim, not them.
-            if (top is not None and people and top not in people and not t.stance and t.author != top
-                    and (t.hostile in ("context", "model") or t.reaction)
-                    and all(u in attackers_of(top, m.created_at) and t.how.get(u) in WEAK_LINKS for u in people)):
+            if (
+                top is not None
+                and people
+                and top not in people
+                and not t.stance
+                and t.author != top
+                and (t.hostile in ("context", "model") or t.reaction)
+                and all(u in attackers_of(top, m.created_at) and t.how.get(u) in WEAK_LINKS for u in people)
+            ):
                 people = [top]
                 t.how.setdefault(top, "victim")
             t.targets = list(dict.fromkeys(people))
         # 5. doxxing cues (personal information)
-        kinds = [k for k, rx in (("address", cues.DOX_ADDRESS), ("phone", cues.DOX_PHONE), ("workplace", cues.DOX_WORK),
-                                 ("schedule", cues.DOX_SCHEDULE), ("family", cues.DOX_FAMILY)) if rx.search(folded)]
+        kinds = [
+            k
+            for k, rx in (
+                ("address", cues.DOX_ADDRESS),
+                ("phone", cues.DOX_PHONE),
+                ("workplace", cues.DOX_WORK),
+                ("schedule", cues.DOX_SCHEDULE),
+                ("family", cues.DOX_FAMILY),
+            )
+            if rx.search(folded)
+        ]
         if kinds and not (cues.FIRST_PERSON_INFO.search(folded) and not third):
             if not (t.to or t.about) and third and focus is not None and focus[0] != t.author:
                 t.about.append(focus[0])
@@ -436,7 +558,9 @@ def _walk(ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, 
             recent = recent[-50:]
 
 
-WEAK_LINKS = frozenset({"tu-after-turn", "reply", "quote", "focus", "3rd-person", "vous-defence", "after-turn"})
+WEAK_LINKS = frozenset(
+    {"tu-after-turn", "reply", "quote", "focus", "3rd-person", "vous-defence", "after-turn"}
+)
 ANSWERED = frozenset({"tu-after-turn", "reply", "quote"})  # whom a laugh answers
 GUESSED = WEAK_LINKS | {"victim", "laughs-at", "session-victim"}
 VICTIM_MIN = 1.0  # attack weight (sum of hostile scores at a named person) before "elle" means that person
@@ -447,11 +571,15 @@ def _credit(victims: dict[str, tuple[float, Any]], member: str, now: Any, w: flo
     victims[member] = (score + w, now)
 
 
-def _victim(victims: dict[str, tuple[float, Any]], author: str, now: Any, st: Settings,
-            allies: Any) -> str | None:
+def _victim(
+    victims: dict[str, tuple[float, Any]], author: str, now: Any, st: Settings, allies: Any
+) -> str | None:
     """The person most attacked lately (not the speaker, nor one of the speaker's allies), if any."""
-    cands = [(score, u) for u, (score, when) in victims.items()
-             if u != author and now - when < st.gap and score >= VICTIM_MIN and not allies(author, u, now)]
+    cands = [
+        (score, u)
+        for u, (score, when) in victims.items()
+        if u != author and now - when < st.gap and score >= VICTIM_MIN and not allies(author, u, now)
+    ]
     return max(cands)[1] if cands else None
 
 
@@ -459,8 +587,9 @@ def _threshold(st: Settings) -> float:
     return st.model_threshold if st.model_threshold is not None else float(st.model.threshold)
 
 
-def _message_stage(msgs: Sequence[Message], best: dict[str, float], st: Settings
-                   ) -> tuple[dict[str, Any], dict[str, float], dict[str, Any]] | None:
+def _message_stage(
+    msgs: Sequence[Message], best: dict[str, float], st: Settings
+) -> tuple[dict[str, Any], dict[str, float], dict[str, Any]] | None:
     """Stage A of the learned model for a whole community at once: hand features, embeddings, ``p_a``."""
     if st.model is None and st.message_proba is None:
         return None
@@ -474,7 +603,13 @@ def _message_stage(msgs: Sequence[Message], best: dict[str, float], st: Settings
     else:
         import numpy as np
 
-        P = st.model.message_proba(np.vstack([embs[m.uid] for m in msgs]), np.vstack([hand[m.uid] for m in msgs])) if msgs else []
+        P = (
+            st.model.message_proba(
+                np.vstack([embs[m.uid] for m in msgs]), np.vstack([hand[m.uid] for m in msgs])
+            )
+            if msgs
+            else []
+        )
         probs = {m.uid: float(P[i]) for i, m in enumerate(msgs)}
     return hand, probs, embs
 
@@ -509,7 +644,7 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
             for u in t.targets:
                 if u != t.author and t.how.get(u) not in GUESSED:
                     score[u] += w
-            prev = next((r for r in reversed(session[max(0, i - 3):i]) if r.author != t.author), None)
+            prev = next((r for r in reversed(session[max(0, i - 3) : i]) if r.author != t.author), None)
             if prev is not None and not prev.hostile:
                 score[prev.author] += 0.5 * w
         if st.model is not None:
@@ -523,8 +658,13 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
         if best < 1.0 or best < 1.5 * runner:
             continue
         for t in session:
-            if (t.hostile and t.author != top and top not in t.targets and not t.stance
-                    and (not t.targets or all(t.how.get(u) in GUESSED for u in t.targets))):
+            if (
+                t.hostile
+                and t.author != top
+                and top not in t.targets
+                and not t.stance
+                and (not t.targets or all(t.how.get(u) in GUESSED for u in t.targets))
+            ):
                 t.targets = [top]
                 t.how.setdefault(top, "session-victim")
 
@@ -544,7 +684,11 @@ def _reactions(msgs: Sequence[Message], turns: dict[str, Turn]) -> None:
     for i, t in enumerate(seq):
         if t.hostile or not (t.distress or (t.strong_defence and t.stance == "defend")):
             continue
-        window = [r for r in seq[max(0, i - REACTION_TURNS) : i] if t.m.created_at - r.m.created_at <= REACTION_WINDOW]
+        window = [
+            r
+            for r in seq[max(0, i - REACTION_TURNS) : i]
+            if t.m.created_at - r.m.created_at <= REACTION_WINDOW
+        ]
         if t.distress:
             protected = t.author
         elif t.to and cues.SUPPORTIVE.search(cues.fold(t.m.text)) and len(t.to) == 1:
@@ -561,8 +705,13 @@ def _reactions(msgs: Sequence[Message], turns: dict[str, Turn]) -> None:
                         counts[u] += 1
             if not counts:
                 continue
-            protected = max(counts, key=lambda u: (counts[u], max(k for k, r in enumerate(window)
-                                                                   if u in {*r.to, *r.about, *r.targets})))
+            protected = max(
+                counts,
+                key=lambda u: (
+                    counts[u],
+                    max(k for k, r in enumerate(window) if u in {*r.to, *r.about, *r.targets}),
+                ),
+            )
         for r in window:
             if r.author in (protected, t.author) or r.stance or r.supportive or r.hostile:
                 continue
@@ -629,12 +778,22 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
                 # and its target fighting back is not a raider.
                 if any(c.strength < st.secondary_ratio * a.strength or a.target in c.raiders for a in near):
                     continue
-                if any(c.target in a.raiders and set(c.raiders) <= {a.target, *a.defenders, *a.conciliators}
-                       for a in accepted):
+                if any(
+                    c.target in a.raiders and set(c.raiders) <= {a.target, *a.defenders, *a.conciliators}
+                    for a in accepted
+                ):
                     continue
                 # The same raiders turning on someone who defends the target: part of the same raid.
-                host = next((a for a in accepted if c.target in a.defenders and set(c.raiders) <= set(a.raiders)
-                             and c.start <= a.end + st.margin), None)
+                host = next(
+                    (
+                        a
+                        for a in accepted
+                        if c.target in a.defenders
+                        and set(c.raiders) <= set(a.raiders)
+                        and c.start <= a.end + st.margin
+                    ),
+                    None,
+                )
                 if host is not None:
                     known = {t.uid for t in host.messages}
                     host.messages.extend(t for t in c.hostile if t.uid not in known)
@@ -646,7 +805,9 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
     return out
 
 
-def _candidate_episodes(cu: str, ts: list[Turn], st: Settings, excluded: set[tuple[str, str]]) -> list[Episode]:
+def _candidate_episodes(
+    cu: str, ts: list[Turn], st: Settings, excluded: set[tuple[str, str]]
+) -> list[Episode]:
     per_target: dict[str, list[Turn]] = defaultdict(list)
     for t in ts:
         if not t.hostile:
@@ -698,7 +859,11 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
             if start <= t.m.created_at <= end:
                 per[t.author].append(t)
         for a, mine in per.items():
-            if a in raiders or a == target or any(t.stance or (t.hostile and set(t.targets) & raiders) for t in mine):
+            if (
+                a in raiders
+                or a == target
+                or any(t.stance or (t.hostile and set(t.targets) & raiders) for t in mine)
+            ):
                 continue
             if sum(t.p_r for t in mine) / len(mine) >= st.join_min:
                 authors.append(a)
@@ -710,20 +875,34 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
     for t in ts:
         if not start <= t.m.created_at <= end:
             continue
-        if t.uid in hostile_ids or t.author in raiders and not t.stance and (
-            target in t.to or target in t.about or (not t.to and not t.about) or set(t.to) & raiders
-            or (st.mark_hostile_turns and t.hostile)  # a raider hitting whoever intervenes
+        if (
+            t.uid in hostile_ids
+            or t.author in raiders
+            and not t.stance
+            and (
+                target in t.to
+                or target in t.about
+                or (not t.to and not t.about)
+                or set(t.to) & raiders
+                or (st.mark_hostile_turns and t.hostile)  # a raider hitting whoever intervenes
+            )
         ):
             members.append(t)
         elif t.author not in raiders and t.author != target:
             if t.stance == "conciliate" and t.author not in conciliators:
                 conciliators.append(t.author)
-            elif (t.stance == "defend" or (t.hostile and set(t.targets) & raiders)) and t.author not in defenders:
+            elif (
+                t.stance == "defend" or (t.hostile and set(t.targets) & raiders)
+            ) and t.author not in defenders:
                 defenders.append(t.author)
     # The initiator leads the attack: most hostile turns of their own (lexicon or detector), then earliest.
     own = [h for h in hostile if h.hostile in ("lexicon", "finding", "model")] or strong
-    first_at = {a: min((k for k, h in enumerate(hostile) if h.author == a), default=len(hostile)) for a in authors}
-    initiator = min({h.author for h in own}, key=lambda a: (-sum(1 for h in own if h.author == a), first_at[a]))
+    first_at = {
+        a: min((k for k, h in enumerate(hostile) if h.author == a), default=len(hostile)) for a in authors
+    }
+    initiator = min(
+        {h.author for h in own}, key=lambda a: (-sum(1 for h in own if h.author == a), first_at[a])
+    )
     return Episode(
         id=stable_id(cu, target, hostile[0].uid, prefix="ep_", length=16),
         community_uid=cu,
@@ -744,9 +923,15 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
     mine = [t for t in window if t.author == target]
     if not mine:
         return False
-    light = sum(1 for t in mine if cues.LAUGH.search(cues.fold(t.m.text)) or cues.AFFECTION.search(cues.fold(t.m.text)))
+    light = sum(
+        1
+        for t in mine
+        if cues.LAUGH.search(cues.fold(t.m.text)) or cues.AFFECTION.search(cues.fold(t.m.text))
+    )
     hurt = any(t.distress or t.stance == "defend" for t in mine)
-    defended = any(t.author != target and (t.strong_defence or t.stance == "defend") and not t.hostile for t in window)
+    defended = any(
+        t.author != target and (t.strong_defence or t.stance == "defend") and not t.hostile for t in window
+    )
     return light * 3 >= len(mine) and not hurt and not defended
 
 
@@ -778,15 +963,22 @@ def _campaigns(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> l
         by_author: dict[str, list[Turn]] = defaultdict(list)
         for t in ts:
             by_author[cues.fold(t.m.author.name).strip()].append(t)
-        keep = [t for a, xs in by_author.items() for t in xs
-                if len(xs) >= 2 or len(by_author) >= 2]
+        keep = [t for a, xs in by_author.items() for t in xs if len(xs) >= 2 or len(by_author) >= 2]
         days = sorted({t.m.created_at.astimezone(PARIS).date().isoformat() for t in keep})
         if len(days) < st.campaign_days or len(keep) < st.campaign_messages:
             continue
         keep.sort(key=lambda x: x.m.created_at)
         authors = list(dict.fromkeys(t.author for t in keep))
-        out.append(Campaign(id=stable_id(key, keep[0].uid, prefix="cp_", length=16), target_key=key,
-                            target=shown[key], authors=authors, turns=keep, days=days))
+        out.append(
+            Campaign(
+                id=stable_id(key, keep[0].uid, prefix="cp_", length=16),
+                target_key=key,
+                target=shown[key],
+                authors=authors,
+                turns=keep,
+                days=days,
+            )
+        )
     return out
 
 
@@ -803,7 +995,10 @@ def _doxxing(turns: dict[str, Turn], episodes: list[Episode]) -> list[Turn]:
         if not t.dox:
             continue
         subjects = [u for u in t.about + t.to if u != t.author]
-        hot = any(any(abs((t.m.created_at - w).total_seconds()) < 86400 for w in targets_at.get(s, [])) for s in subjects)
+        hot = any(
+            any(abs((t.m.created_at - w).total_seconds()) < 86400 for w in targets_at.get(s, []))
+            for s in subjects
+        )
         if t.hostile or t.dox_call or t.uid in raid_members or hot:
             if not t.targets:
                 t.targets = subjects

@@ -26,7 +26,9 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 
 # -- who is spoken to ---------------------------------------------------------------------------------
-FORMAL_SINGULAR = _rx(r"\bvous etes (?:un|une|vraiment un|vraiment une|qu'un|qu'une)\b")  # "vous" to one person
+FORMAL_SINGULAR = _rx(
+    r"\bvous etes (?:un|une|vraiment un|vraiment une|qu'un|qu'une)\b"
+)  # "vous" to one person
 SECOND_PERSON = _rx(
     FORMAL_SINGULAR.pattern,
     r"\b(?:tu|toi|te|ton|ta|tes|tas|t'es|t'as|t'|tkt|t)\b(?!-)",
@@ -34,14 +36,43 @@ SECOND_PERSON = _rx(
     r"-toi\b",  # imperatives: casse-toi, tais-toi
     r"\b(?:you|your|you're|ur|u)\b",
 )
-SECOND_PLURAL = _rx(r"\b(?:vous|vos|votre|vs)\b", r"-vous\b", r"\b(?:les gars|les filles|guys)\b",
-                    r"^\W*(?:arretez|laissez|lachez|stoppez)\b")
-THIRD_PERSON = _rx(r"\b(?:elle|il|lui|sa|son|ses|celle-la|celui-la|cette meuf|ce mec|she|he|her|him)\b",
-                   r"\b(?:regarde|regardez|voyez|ecoutez)[- ](?:la|le)\b")
-IMPERATIVE_HOSTILE = _rx(r"\b(?:ferme[- ]la|casse[- ]toi|degage|tais[- ]toi|barre[- ]toi)\b",
-                         r"(?<!elle )(?<!il )(?<!on )\bva (?:te|mourir|pleurer|chialer)\b")
+SECOND_PLURAL = _rx(
+    r"\b(?:vous|vos|votre|vs)\b",
+    r"-vous\b",
+    r"\b(?:les gars|les filles|guys)\b",
+    r"^\W*(?:arretez|laissez|lachez|stoppez)\b",
+)
+THIRD_PERSON = _rx(
+    r"\b(?:elle|il|lui|sa|son|ses|celle-la|celui-la|cette meuf|ce mec|she|he|her|him)\b",
+    r"\b(?:regarde|regardez|voyez|ecoutez)[- ](?:la|le)\b",
+)
+IMPERATIVE_HOSTILE = _rx(
+    r"\b(?:ferme[- ]la|casse[- ]toi|degage|tais[- ]toi|barre[- ]toi)\b",
+    r"(?<!elle )(?<!il )(?<!on )\bva (?:te|mourir|pleurer|chialer)\b",
+)
 # A name followed by one of these is the subject of a sentence about that person, not a vocative.
-THIRD_VERB = frozenset(["a", "est", "fait", "va", "dit", "etait", "avait", "s'est", "sait", "croit", "pense", "veut", "peut", "arrive", "vient", "se", "il", "elle"])
+THIRD_VERB = frozenset(
+    [
+        "a",
+        "est",
+        "fait",
+        "va",
+        "dit",
+        "etait",
+        "avait",
+        "s'est",
+        "sait",
+        "croit",
+        "pense",
+        "veut",
+        "peut",
+        "arrive",
+        "vient",
+        "se",
+        "il",
+        "elle",
+    ]
+)
 _PERSON_INSULTS = (
     r"conn?(?:e|asse|ard)|pute|salope|petasse|bouf+on(?:ne)?|bol+os+e?|debile|idiote?|abrutie?|cas+os|clocharde?|"
     r"fayot(?:e)?|mytho(?:mane)?|menteu(?:r|se)|balance|victime|looser|loser|gogol|mongole?|tocard(?:e)?|charlatan|"
@@ -99,8 +130,10 @@ HOSTILE_STRONG = _rx(
     rf"^\W*(?:(?:mdr|ptdr|lol|jpp|xptdr|haha)\s+)?(?:sale\s+)?(?:{_PERSON_INSULTS})\W*$",
 )
 # Mild, civil disagreement: never hostile by itself.
-CIVIL = _rx(r"\b(?:pas d'accord|tu te trompes|c'est faux|je ne pense pas|je pense pas|a mon avis|sauf erreur|"
-            r"selon les recommandations|je maintiens|avec tout le respect|respectueusement|disagree)\b")
+CIVIL = _rx(
+    r"\b(?:pas d'accord|tu te trompes|c'est faux|je ne pense pas|je pense pas|a mon avis|sauf erreur|"
+    r"selon les recommandations|je maintiens|avec tout le respect|respectueusement|disagree)\b"
+)
 
 # -- short approvals and mockery that take their harm from the message they answer -------------------------
 APPROVAL = _rx(
@@ -134,8 +167,11 @@ CONCILIATION = _rx(
     r"pas la peine de|faites la paix|on peut en parler|parlons[- ]en|chacun (?:a|son)|reconciliez|"
     r"on arrete tous|arretez tous|tout le monde se calme|on passe a autre chose|bref|let's calm down|calm down)"
 )
-REPORTED = _rx(r"\b(?:traite[es]* de|t'a traite|l'a traite|appele[es]* |a dit que|a ecrit|dire que|il a dit|elle a dit|"
-               r"vous avez dit|tu as dit|t'as dit|called (?:her|him|you))\b", r"[«\"“].{2,80}[»\"”]")
+REPORTED = _rx(
+    r"\b(?:traite[es]* de|t'a traite|l'a traite|appele[es]* |a dit que|a ecrit|dire que|il a dit|elle a dit|"
+    r"vous avez dit|tu as dit|t'as dit|called (?:her|him|you))\b",
+    r"[«\"“].{2,80}[»\"”]",
+)
 
 # -- doxxing: personal information, and a call to go there ----------------------------------------------------
 DOX_ADDRESS = _rx(
@@ -145,7 +181,9 @@ DOX_ADDRESS = _rx(
     r"\b(?:son|sa|ses) (?:adresse|domicile|appart|appartement|maison|bat(?:iment)?)\b",
     r"\b(?:address|home address) (?:is|:)",
 )
-DOX_PHONE = _rx(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)", r"\b(?:son|sa) (?:num|numero|06|portable|tel)\b")
+DOX_PHONE = _rx(
+    r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)", r"\b(?:son|sa) (?:num|numero|06|portable|tel)\b"
+)
 DOX_WORK = _rx(
     r"\b(?:bosse|travaille|taf|consulte|exerce|works?)\s+(?:a|au|aux|chez|dans|at|en)\s+[^.!?\n]{3,40}",
     r"\b(?:son|sa) (?:cabinet|boulot|travail|taf|bureau|clinique|pharmacie|service|lycee|college|ecole|classe)\b"
@@ -170,16 +208,147 @@ DOX_CALL = _rx(
     r"tout le monde sait ou|on sait ou (?:tu|il|elle)|je sais ou (?:tu|il|elle)|faites[- ]vous plaisir|"
     r"pay (?:her|him) a visit|you know where)\b"
 )
-FIRST_PERSON_INFO = _rx(r"\b(?:mon cabinet|mon adresse|mon numero|mon num|mes horaires|je consulte|je travaille|"
-                        r"je bosse|j'habite|je finis|mes enfants|ma fille|mon fils)\b")
+FIRST_PERSON_INFO = _rx(
+    r"\b(?:mon cabinet|mon adresse|mon numero|mon num|mes horaires|je consulte|je travaille|"
+    r"je bosse|j'habite|je finis|mes enfants|ma fille|mon fils)\b"
+)
 
 STOPWORDS = frozenset(
-    ["le", "la", "les", "un", "une", "des", "de", "du", "et", "ou", "a", "au", "aux", "en", "dans", "sur", "pour", "par", "pas", "plus", "mais", "donc", "or", "ni", "car", "que", "qui", "quoi", "tu", "te", "toi", "ta", "ton", "tes", "il", "elle", "on", "nous", "vous", "ils", "elles", "je", "me", "moi", "ma", "mon", "mes", "ce", "cet", "cette", "ces", "est", "sont", "oui", "non", "bon", "bien", "mal", "tout", "tous", "rien", "ok", "merci", "salut", "coucou", "bonjour", "bonsoir", "dr", "dre", "doc", "docteur", "grave", "trop", "the", "and", "you", "she", "her", "him", "his"]
+    [
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "des",
+        "de",
+        "du",
+        "et",
+        "ou",
+        "a",
+        "au",
+        "aux",
+        "en",
+        "dans",
+        "sur",
+        "pour",
+        "par",
+        "pas",
+        "plus",
+        "mais",
+        "donc",
+        "or",
+        "ni",
+        "car",
+        "que",
+        "qui",
+        "quoi",
+        "tu",
+        "te",
+        "toi",
+        "ta",
+        "ton",
+        "tes",
+        "il",
+        "elle",
+        "on",
+        "nous",
+        "vous",
+        "ils",
+        "elles",
+        "je",
+        "me",
+        "moi",
+        "ma",
+        "mon",
+        "mes",
+        "ce",
+        "cet",
+        "cette",
+        "ces",
+        "est",
+        "sont",
+        "oui",
+        "non",
+        "bon",
+        "bien",
+        "mal",
+        "tout",
+        "tous",
+        "rien",
+        "ok",
+        "merci",
+        "salut",
+        "coucou",
+        "bonjour",
+        "bonsoir",
+        "dr",
+        "dre",
+        "doc",
+        "docteur",
+        "grave",
+        "trop",
+        "the",
+        "and",
+        "you",
+        "she",
+        "her",
+        "him",
+        "his",
+    ]
 )
 
 # Frequent chat words that look like the start of a first name ("ben" / Benjamin, "pat" / Patrick).
 NOT_NAMES = frozenset(
-    ["ben", "bah", "bref", "allez", "mdr", "lol", "ptdr", "jpp", "wesh", "vas", "vois", "voila", "ouais", "ouai", "nan", "non", "pour", "pourquoi", "quand", "comment", "sal", "salut", "cou", "coucou", "bonne", "bonsoir", "merci", "mer", "mar", "jeu", "ven", "sam", "dim", "lun", "demain", "hier", "ici", "la-bas", "tant", "tres", "chaud", "chaude", "grave", "trop", "pire", "mieux", "moins"]
+    [
+        "ben",
+        "bah",
+        "bref",
+        "allez",
+        "mdr",
+        "lol",
+        "ptdr",
+        "jpp",
+        "wesh",
+        "vas",
+        "vois",
+        "voila",
+        "ouais",
+        "ouai",
+        "nan",
+        "non",
+        "pour",
+        "pourquoi",
+        "quand",
+        "comment",
+        "sal",
+        "salut",
+        "cou",
+        "coucou",
+        "bonne",
+        "bonsoir",
+        "merci",
+        "mer",
+        "mar",
+        "jeu",
+        "ven",
+        "sam",
+        "dim",
+        "lun",
+        "demain",
+        "hier",
+        "ici",
+        "la-bas",
+        "tant",
+        "tres",
+        "chaud",
+        "chaude",
+        "grave",
+        "trop",
+        "pire",
+        "mieux",
+        "moins",
+    ]
 )
 
 
@@ -201,6 +370,7 @@ _EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\ufe0f\u200d]+")
 def strip_emoji(folded: str) -> str:
     return _EMOJI.sub(" ", folded).strip()
 
+
 # -- reactions that reveal an attack: a defender protecting someone, the target's distress -----------------
 STRONG_DEFENCE = _rx(
     r"\b(?:laissez?[- ](?:la|le|les)\b|lachez?[- ](?:la|le)\b|foutez?[- ]lui la paix|"
@@ -221,8 +391,10 @@ DISTRESS = _rx(
     r"c'(?:est|etait) (?:vraiment |tres )?(?:violent|humiliant|blessant)|je me sens (?:humiliee?|seule?|visee?|harcelee?)|"
     r"pourquoi tant de haine|i feel (?:humiliated|attacked|targeted)|this is (?:really )?hurtful)\b",
 )
-SUPPORTIVE = _rx(r"[\u2764\U0001F495\U0001F618\U0001F970\U0001F917]|\b(?:bravo|felicitations|trop bien|cool|super|genial|"
-                 r"merci|je viens|je viendrai|t'inquiete|courage|trop belle?|j'adore)\b")
+SUPPORTIVE = _rx(
+    r"[\u2764\U0001F495\U0001F618\U0001F970\U0001F917]|\b(?:bravo|felicitations|trop bien|cool|super|genial|"
+    r"merci|je viens|je viendrai|t'inquiete|courage|trop belle?|j'adore)\b"
+)
 # Mockery without insult words, common in teenage bullying.
 MOCKERY = _rx(
     r"\bqui t'a (?:invitee?|sonnee?|demande|parle)\b|\bpersonne (?:ne )?t'a (?:invitee?|sonnee?)\b",
@@ -234,7 +406,10 @@ MOCKERY = _rx(
     r"\bt'es pas (?:drole|belle?|marrante?|la bienvenue?)\b|\btu fais (?:tache|rire personne)\b",
     r"\bpersonne (?:ne )?(?:vient|viendra) (?:jamais )?a tes?\b|\bpersonne (?:ne )?vient jamais\b",
 )
-LAUGH = _rx(r"[\U0001F602\U0001F923\U0001F480\U0001F606\U0001F639\U0001F62D]", r"\b(?:mdr|ptdr|lol|haha|ahah|jpp|xd|lmao)\b")
+LAUGH = _rx(
+    r"[\U0001F602\U0001F923\U0001F480\U0001F606\U0001F639\U0001F62D]",
+    r"\b(?:mdr|ptdr|lol|haha|ahah|jpp|xd|lmao)\b",
+)
 
 # -- features of the learned hostility-in-context model (conversation/model.py) --------------------------------
 # An insult-like word anywhere in the message (SMS spellings included), whatever the construction around it.

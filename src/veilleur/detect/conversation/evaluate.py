@@ -45,16 +45,32 @@ def load_chat(path: Path) -> Chat:
                 raise KeyError(f"author {a!r} of message {x.get('id')!r} is not a member")
             ts = datetime.fromisoformat(str(x["ts"]).replace("Z", "+00:00"))
             raw = {"quote_of": str(x["quote_of"])} if x.get("quote_of") else None
-            m = Message(source=platform, community_id=cid, community_name=cid, message_id=str(x["id"]),
-                        author=Author(a, str(members[a].get("display_name", a))), created_at=ts,
-                        text=str(x.get("text", "")), parent_id=str(x["reply_to"]) if x.get("reply_to") else None, raw=raw)
+            m = Message(
+                source=platform,
+                community_id=cid,
+                community_name=cid,
+                message_id=str(x["id"]),
+                author=Author(a, str(members[a].get("display_name", a))),
+                created_at=ts,
+                text=str(x.get("text", "")),
+                parent_id=str(x["reply_to"]) if x.get("reply_to") else None,
+                raw=raw,
+            )
             msgs.append(m)
             by_uid[m.uid] = x
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(str(path), f"not a chat file: {exc}") from None
-    ctx = DetectionContext(members=[MemberRef(uid_of[k], str(v.get("display_name", k)),
-                                              tuple(str(n) for n in v.get("nicknames", []) or []),
-                                              msgs[0].community_uid if msgs else "") for k, v in members.items()])
+    ctx = DetectionContext(
+        members=[
+            MemberRef(
+                uid_of[k],
+                str(v.get("display_name", k)),
+                tuple(str(n) for n in v.get("nicknames", []) or []),
+                msgs[0].community_uid if msgs else "",
+            )
+            for k, v in members.items()
+        ]
+    )
     ctx.add(msgs)
     return Chat(cid, d, msgs, ctx, uid_of, {v: k for k, v in uid_of.items()}, by_uid)
 
@@ -115,18 +131,34 @@ class Report:
             "raid_message_recall": round(self.raid_msgs.r(), 4),
             "initiator_message": {"p": round(self.initiator.p(), 4), "r": round(self.initiator.r(), 4)},
             "supporter_message": {"p": round(self.supporter.p(), 4), "r": round(self.supporter.r(), 4)},
-            "initiator_author": {"p": round(self.initiator_author.p(), 4), "r": round(self.initiator_author.r(), 4)},
-            "supporter_author": {"p": round(self.supporter_author.p(), 4), "r": round(self.supporter_author.r(), 4)},
-            "addressee_exact": round(self.addressee_exact / self.addressee_total, 4) if self.addressee_total else None,
-            "addressee_pairs": {"p": round(self.addressee_pairs.p(), 4), "r": round(self.addressee_pairs.r(), 4)},
-            "doxxing": {"p": round(self.doxxing.p(), 4), "r": round(self.doxxing.r(), 4)} if self.doxxing_labelled else None,
+            "initiator_author": {
+                "p": round(self.initiator_author.p(), 4),
+                "r": round(self.initiator_author.r(), 4),
+            },
+            "supporter_author": {
+                "p": round(self.supporter_author.p(), 4),
+                "r": round(self.supporter_author.r(), 4),
+            },
+            "addressee_exact": round(self.addressee_exact / self.addressee_total, 4)
+            if self.addressee_total
+            else None,
+            "addressee_pairs": {
+                "p": round(self.addressee_pairs.p(), 4),
+                "r": round(self.addressee_pairs.r(), 4),
+            },
+            "doxxing": {"p": round(self.doxxing.p(), 4), "r": round(self.doxxing.r(), 4)}
+            if self.doxxing_labelled
+            else None,
             "input": dict(self.stats, median_gap_s=round(_median(self.gaps), 1)),
             "per_chat": self.rows,
         }
 
 
-def evaluate(paths: Sequence[Path], detector: Callable[[list[Message]], list[Finding]] | None = None,
-             settings: Settings | None = None) -> Report:
+def evaluate(
+    paths: Sequence[Path],
+    detector: Callable[[list[Message]], list[Finding]] | None = None,
+    settings: Settings | None = None,
+) -> Report:
     rep = Report()
     for path in paths:
         chat = load_chat(path)
@@ -147,14 +179,19 @@ def _count_input(rep: Report, chat: Chat, res: ConversationResult) -> None:
     st["messages"] = st.get("messages", 0) + len(chat.messages)
     st["empty_text"] = st.get("empty_text", 0) + sum(1 for m in chat.messages if not m.text.strip())
     st["members_without_display_name"] = st.get("members_without_display_name", 0) + sum(
-        1 for m in chat.data.get("members", []) if not m.get("display_name"))
+        1 for m in chat.data.get("members", []) if not m.get("display_name")
+    )
     st["replies"] = st.get("replies", 0) + sum(1 for m in chat.messages if m.parent_id)
     st["replies_to_unknown_id"] = st.get("replies_to_unknown_id", 0) + sum(
-        1 for m in chat.messages if m.parent_id and m.parent_id not in ids)
+        1 for m in chat.messages if m.parent_id and m.parent_id not in ids
+    )
     for t in res.turns.values():
-        for key, on in (("named_member", any(h.startswith(("name", "vocative", "mention")) for h in t.how.values())),
-                        ("hostile_" + (t.hostile or "none"), True), ("stance_" + (t.stance or "none"), True),
-                        ("distress", t.distress)):
+        for key, on in (
+            ("named_member", any(h.startswith(("name", "vocative", "mention")) for h in t.how.values())),
+            ("hostile_" + (t.hostile or "none"), True),
+            ("stance_" + (t.stance or "none"), True),
+            ("distress", t.distress),
+        ):
             if on:
                 st[key] = st.get(key, 0) + 1
     ordered = sorted(m.created_at for m in chat.messages)
@@ -169,9 +206,15 @@ def _score(rep: Report, chat: Chat, res: ConversationResult) -> None:
     eps = sorted(res.episodes, key=lambda e: -len(e.messages))
     main = eps[0] if eps else None
     found_target = chat.member_of_uid.get(main.target) if main else None
-    row = {"chat_id": chat.chat_id, "harassment": harassment, "found": bool(eps), "episodes": len(eps),
-           "target": target, "found_target": found_target,
-           "target_ok": bool(main) and harassment and found_target == target}
+    row = {
+        "chat_id": chat.chat_id,
+        "harassment": harassment,
+        "found": bool(eps),
+        "episodes": len(eps),
+        "target": target,
+        "found_target": found_target,
+        "target_ok": bool(main) and harassment and found_target == target,
+    }
     rep.rows.append(row)
     marked: dict[str, str] = {}
     for e in eps:
@@ -225,9 +268,15 @@ def format_report(rep: Report, per_chat: bool = True) -> str:
     if per_chat:
         lines.append(f"{'chat':<28} {'harass.':<8} {'pile-on':<8} {'target':<16} {'found target':<16}")
         for r in d["per_chat"]:
-            ok = "" if not r["harassment"] else (" ok" if r["target_ok"] else " WRONG" if r["found"] else " MISSED")
-            lines.append(f"{r['chat_id']:<28} {str(r['harassment']):<8} {str(r['found']):<8} "
-                         f"{str(r['target']):<16} {str(r['found_target']):<16}{ok}")
+            ok = (
+                ""
+                if not r["harassment"]
+                else (" ok" if r["target_ok"] else " WRONG" if r["found"] else " MISSED")
+            )
+            lines.append(
+                f"{r['chat_id']:<28} {str(r['harassment']):<8} {str(r['found']):<8} "
+                f"{str(r['target']):<16} {str(r['found_target']):<16}{ok}"
+            )
         lines.append("")
     lines += [
         f"chats: {d['chats']} ({d['harassment_chats']} with harassment, {d['civil_chats']} without)",

@@ -41,17 +41,73 @@ log = logging.getLogger(__name__)
 
 EMBED_DIM = 512
 MESSAGE_FEATURES = (
-    "lex_hostile", "mockery", "approval", "laugh", "emoji_only", "defence", "strong_defence", "conciliation",
-    "distress", "supportive", "civil", "reported", "second", "plural", "third", "imperative", "question",
-    "exclaim", "caps", "log_words", "detector", "insult_token", "dox", "dox_call", "affection",
+    "lex_hostile",
+    "mockery",
+    "approval",
+    "laugh",
+    "emoji_only",
+    "defence",
+    "strong_defence",
+    "conciliation",
+    "distress",
+    "supportive",
+    "civil",
+    "reported",
+    "second",
+    "plural",
+    "third",
+    "imperative",
+    "question",
+    "exclaim",
+    "caps",
+    "log_words",
+    "detector",
+    "insult_token",
+    "dox",
+    "dox_call",
+    "affection",
 )
 CONTEXT_FEATURES = (
-    "p_a", "detector", "lex_hostile", "reply_p", "prev_other_max", "prev_other_mean", "author_prev_max",
-    "author_prev_mean", "author_prev_n", "author_attacked", "addr_attacked", "answers_attacker",
-    "hostile_authors_recent", "approval", "laugh", "reaction", "defence", "conciliation", "distress",
-    "supportive", "reported", "second", "third", "plural", "has_to", "has_about", "approval_x_prev",
-    "laugh_x_prev", "reaction_x_reply", "p_a_x_attacked", "author_x_addr", "sim_hostile", "log_words", "civil",
-    "affection", "reciprocal", "people_laugh", "people_distress", "chat_laugh", "p_a_x_reciprocal",
+    "p_a",
+    "detector",
+    "lex_hostile",
+    "reply_p",
+    "prev_other_max",
+    "prev_other_mean",
+    "author_prev_max",
+    "author_prev_mean",
+    "author_prev_n",
+    "author_attacked",
+    "addr_attacked",
+    "answers_attacker",
+    "hostile_authors_recent",
+    "approval",
+    "laugh",
+    "reaction",
+    "defence",
+    "conciliation",
+    "distress",
+    "supportive",
+    "reported",
+    "second",
+    "third",
+    "plural",
+    "has_to",
+    "has_about",
+    "approval_x_prev",
+    "laugh_x_prev",
+    "reaction_x_reply",
+    "p_a_x_attacked",
+    "author_x_addr",
+    "sim_hostile",
+    "log_words",
+    "civil",
+    "affection",
+    "reciprocal",
+    "people_laugh",
+    "people_distress",
+    "chat_laugh",
+    "p_a_x_reciprocal",
     "p_a_x_people_laugh",
 )
 _IDX = {n: i for i, n in enumerate(MESSAGE_FEATURES)}
@@ -65,19 +121,38 @@ def message_features(text: str, detector: float = 0.0) -> np.ndarray:
     n = len(cues.words(folded))
     letters = [c for c in text if c.isalpha()]
     stripped = cues.strip_emoji(folded)
-    approval = n <= cues.APPROVAL_MAX_WORDS and bool(cues.APPROVAL.search(folded) or cues.APPROVAL.search(stripped))
-    dox = any(rx.search(folded) for rx in (cues.DOX_ADDRESS, cues.DOX_PHONE, cues.DOX_WORK, cues.DOX_SCHEDULE,
-                                           cues.DOX_FAMILY))
+    approval = n <= cues.APPROVAL_MAX_WORDS and bool(
+        cues.APPROVAL.search(folded) or cues.APPROVAL.search(stripped)
+    )
+    dox = any(
+        rx.search(folded)
+        for rx in (cues.DOX_ADDRESS, cues.DOX_PHONE, cues.DOX_WORK, cues.DOX_SCHEDULE, cues.DOX_FAMILY)
+    )
     v = [
-        cues.HOSTILE_STRONG.search(own), cues.MOCKERY.search(own), approval, cues.LAUGH.search(folded),
-        bool(text.strip()) and not stripped, cues.DEFENCE.search(folded), cues.STRONG_DEFENCE.search(folded),
-        cues.CONCILIATION.search(folded), cues.DISTRESS.search(folded), cues.SUPPORTIVE.search(folded),
-        cues.CIVIL.search(folded), cues.REPORTED.search(folded),
+        cues.HOSTILE_STRONG.search(own),
+        cues.MOCKERY.search(own),
+        approval,
+        cues.LAUGH.search(folded),
+        bool(text.strip()) and not stripped,
+        cues.DEFENCE.search(folded),
+        cues.STRONG_DEFENCE.search(folded),
+        cues.CONCILIATION.search(folded),
+        cues.DISTRESS.search(folded),
+        cues.SUPPORTIVE.search(folded),
+        cues.CIVIL.search(folded),
+        cues.REPORTED.search(folded),
         cues.SECOND_PERSON.search(folded) or cues.IMPERATIVE_HOSTILE.search(folded),
-        cues.SECOND_PLURAL.search(folded), cues.THIRD_PERSON.search(folded), cues.IMPERATIVE_HOSTILE.search(folded),
-        "?" in text, min(text.count("!"), 3) / 3.0,
+        cues.SECOND_PLURAL.search(folded),
+        cues.THIRD_PERSON.search(folded),
+        cues.IMPERATIVE_HOSTILE.search(folded),
+        "?" in text,
+        min(text.count("!"), 3) / 3.0,
         (sum(c.isupper() for c in letters) / len(letters)) if len(letters) >= 4 else 0.0,
-        math.log1p(n) / 3.0, detector, cues.INSULT_TOKEN.search(own), dox, dox and cues.DOX_CALL.search(folded),
+        math.log1p(n) / 3.0,
+        detector,
+        cues.INSULT_TOKEN.search(own),
+        dox,
+        dox and cues.DOX_CALL.search(folded),
         cues.AFFECTION.search(folded),
     ]
     return np.array([float(bool(x)) if not isinstance(x, float) else x for x in v], dtype=np.float32)
@@ -158,19 +233,32 @@ class ContextModel:
             arrays[f"{name}_std"] = lin.std.astype(np.float32)
             arrays[f"{name}_w"] = lin.w.astype(np.float32)
             arrays[f"{name}_b"] = np.array([lin.b], dtype=np.float32)
-        header = {**self.meta, "threshold": self.threshold, "message_features": list(MESSAGE_FEATURES),
-                  "context_features": list(CONTEXT_FEATURES), "embed_dim": EMBED_DIM}
+        header = {
+            **self.meta,
+            "threshold": self.threshold,
+            "message_features": list(MESSAGE_FEATURES),
+            "context_features": list(CONTEXT_FEATURES),
+            "embed_dim": EMBED_DIM,
+        }
         np.savez_compressed(path, header=np.array(json.dumps(header, ensure_ascii=False)), **arrays)
 
     @classmethod
     def load(cls, path: Path) -> ContextModel:
         with np.load(path, allow_pickle=False) as z:
             header = json.loads(str(z["header"]))
-            if (header.get("message_features") != list(MESSAGE_FEATURES)
-                    or header.get("context_features") != list(CONTEXT_FEATURES)):
+            if header.get("message_features") != list(MESSAGE_FEATURES) or header.get(
+                "context_features"
+            ) != list(CONTEXT_FEATURES):
                 raise ValueError("the model was trained with other features (retrain it)")
-            lins = {n: Linear(z[f"{n}_mean"].astype(np.float64), z[f"{n}_std"].astype(np.float64),
-                              z[f"{n}_w"].astype(np.float64), float(z[f"{n}_b"][0])) for n in ("a", "h", "r")}
+            lins = {
+                n: Linear(
+                    z[f"{n}_mean"].astype(np.float64),
+                    z[f"{n}_std"].astype(np.float64),
+                    z[f"{n}_w"].astype(np.float64),
+                    float(z[f"{n}_b"][0]),
+                )
+                for n in ("a", "h", "r")
+            }
         return cls(lins["a"], lins["h"], lins["r"], float(header.get("threshold", 0.5)), header)
 
 
@@ -214,11 +302,24 @@ class ContextState:
         self.recent: deque[_Seen] = deque(maxlen=self.WINDOW)
         self.by_uid: dict[str, _Seen] = {}
         self.author_ps: dict[str, list[tuple[Any, float]]] = {}
-        self.attacked: dict[str, int] = {}  # member -> hostile messages (p_a >= 0.5) by others at or about them
+        self.attacked: dict[
+            str, int
+        ] = {}  # member -> hostile messages (p_a >= 0.5) by others at or about them
         self.last_of: dict[str, deque[_Seen]] = {}  # member -> their last 3 messages
 
-    def features(self, *, author: str, at: Any, p_a: float, hand: np.ndarray, to: Sequence[str],
-                 about: Sequence[str], reply_uid: str | None, reaction: bool, emb: np.ndarray | None) -> np.ndarray:
+    def features(
+        self,
+        *,
+        author: str,
+        at: Any,
+        p_a: float,
+        hand: np.ndarray,
+        to: Sequence[str],
+        about: Sequence[str],
+        reply_uid: str | None,
+        reaction: bool,
+        emb: np.ndarray | None,
+    ) -> np.ndarray:
         h = hand
         others = [s for s in self.recent if s.author != author]
         close = [s for s in others[-3:] if at - s.at <= timedelta(minutes=30)]
@@ -243,26 +344,70 @@ class ContextState:
                     sim = max(sim, float(emb @ s.emb) * s.p)
         approval, laugh = h[_IDX["approval"]], h[_IDX["laugh"]]
         # banter or attack: does the person spoken to hit back, laugh along, or show hurt?
-        reciprocal = max((s.p for s in others if s.author in people and author in (*s.to, *s.about)), default=0.0)
+        reciprocal = max(
+            (s.p for s in others if s.author in people and author in (*s.to, *s.about)), default=0.0
+        )
         theirs = [s for u in people for s in self.last_of.get(u, ())]
         people_laugh = float(np.mean([s.light for s in theirs])) if theirs else 0.0
         people_hurt = float(any(s.hurt for s in theirs))
         chat_laugh = float(np.mean([s.light for s in self.recent])) if self.recent else 0.0
         v = [
-            p_a, h[_IDX["detector"]], max(h[_IDX["lex_hostile"]], h[_IDX["mockery"]]), reply_p, prev_max, prev_mean,
-            author_max, author_mean, author_n, author_attacked, addr_attacked, answers_attacker, hostile_authors,
-            approval, laugh, float(reaction), max(h[_IDX["defence"]], h[_IDX["strong_defence"]]),
-            h[_IDX["conciliation"]], h[_IDX["distress"]], h[_IDX["supportive"]], h[_IDX["reported"]],
-            h[_IDX["second"]], h[_IDX["third"]], h[_IDX["plural"]], float(bool(to)), float(bool(about)),
-            approval * prev_max, laugh * prev_max, float(reaction) * max(reply_p, prev_max), p_a * author_attacked,
-            author_max * addr_attacked, sim, h[_IDX["log_words"]], h[_IDX["civil"]],
-            h[_IDX["affection"]], reciprocal, people_laugh, people_hurt, chat_laugh, p_a * reciprocal,
+            p_a,
+            h[_IDX["detector"]],
+            max(h[_IDX["lex_hostile"]], h[_IDX["mockery"]]),
+            reply_p,
+            prev_max,
+            prev_mean,
+            author_max,
+            author_mean,
+            author_n,
+            author_attacked,
+            addr_attacked,
+            answers_attacker,
+            hostile_authors,
+            approval,
+            laugh,
+            float(reaction),
+            max(h[_IDX["defence"]], h[_IDX["strong_defence"]]),
+            h[_IDX["conciliation"]],
+            h[_IDX["distress"]],
+            h[_IDX["supportive"]],
+            h[_IDX["reported"]],
+            h[_IDX["second"]],
+            h[_IDX["third"]],
+            h[_IDX["plural"]],
+            float(bool(to)),
+            float(bool(about)),
+            approval * prev_max,
+            laugh * prev_max,
+            float(reaction) * max(reply_p, prev_max),
+            p_a * author_attacked,
+            author_max * addr_attacked,
+            sim,
+            h[_IDX["log_words"]],
+            h[_IDX["civil"]],
+            h[_IDX["affection"]],
+            reciprocal,
+            people_laugh,
+            people_hurt,
+            chat_laugh,
+            p_a * reciprocal,
             p_a * people_laugh,
         ]
         return np.array(v, dtype=np.float32)
 
-    def push(self, *, uid: str, author: str, at: Any, p_a: float, to: Sequence[str], about: Sequence[str],
-             emb: np.ndarray | None, hand: np.ndarray | None = None) -> None:
+    def push(
+        self,
+        *,
+        uid: str,
+        author: str,
+        at: Any,
+        p_a: float,
+        to: Sequence[str],
+        about: Sequence[str],
+        emb: np.ndarray | None,
+        hand: np.ndarray | None = None,
+    ) -> None:
         light = hurt = False
         if hand is not None:
             light = bool(hand[_IDX["laugh"]] or hand[_IDX["affection"]])

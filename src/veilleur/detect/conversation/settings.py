@@ -16,5 +16,7 @@ class ConversationSettings:
     campaign_days: int = setting(2, "distinct days that make a campaign")
     finding_threshold: float = setting(0.0, "lowest detector score counted as hostile")
     model: bool = setting(True, "use the learned hostility-in-context model (false: rules only)")
-    model_threshold: float | None = setting(None, "p(hostile in context) above which a turn is hostile (empty: the model's own)")
+    model_threshold: float | None = setting(
+        None, "p(hostile in context) above which a turn is hostile (empty: the model's own)"
+    )
     raider_min: float = setting(0.6, "p(written by an attacker) from which an author counts as a raider")

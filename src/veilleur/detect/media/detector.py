@@ -46,8 +46,9 @@ class MediaDetector:
         tesseract_cli: bool = False,
         **_: Any,
     ) -> None:
-        self.options = Options(ocr=ocr, nudenet=nudenet, ocr_engine=ocr_engine, cascade=cascade,
-                               tesseract_cli=tesseract_cli)
+        self.options = Options(
+            ocr=ocr, nudenet=nudenet, ocr_engine=ocr_engine, cascade=cascade, tesseract_cli=tesseract_cli
+        )
         # Worker processes for the attachments of a batch: an integer, or "auto" (the default, also from
         # the settings: ``[detectors.media] jobs = "auto"``) = min(cores, 4), used once a batch has at
         # least two new attachments per worker; the pool is then kept for the next batches.
@@ -117,7 +118,9 @@ class MediaDetector:
 
 def _minor_hit(msg: Message, reports: list[MediaReport]) -> MediaHit | None:
     """A text-derived minor cue (caption or OCR) about media that shows or identifies someone."""
-    shows_person = any(r.categories() & {"patient_photo", "nudity", "text_in_image", "dicom_phi"} for r in reports)
+    shows_person = any(
+        r.categories() & {"patient_photo", "nudity", "text_in_image", "dicom_phi"} for r in reports
+    )
     if not shows_person:
         return None
     cues = [(s.text, "légende / caption") for s in check_text(msg.text, use_text_detector=False).minor_cues]
@@ -132,7 +135,11 @@ def _minor_hit(msg: Message, reports: list[MediaReport]) -> MediaHit | None:
         0.6,
         f"indice textuel d'un mineur ({words}), pas une estimation de l'âge sur l'image / "
         "text cue of a minor, not an age estimate from the picture",
-        details={"source": "text_cue", "cues": sorted({t for t, _ in cues}), "where": sorted({w for _, w in cues})},
+        details={
+            "source": "text_cue",
+            "cues": sorted({t for t, _ in cues}),
+            "where": sorted({w for _, w in cues}),
+        },
     )
 
 
@@ -140,7 +147,15 @@ def findings_for_message(msg: Message, reports: list[MediaReport]) -> list[Findi
     merged = MediaReport(path="", sha256="", kind=None)
     for r in reports:
         for hit in r.hits:
-            copy = MediaHit(hit.category, hit.severity, hit.score, hit.explanation, list(hit.regions), list(hit.spans), dict(hit.details))
+            copy = MediaHit(
+                hit.category,
+                hit.severity,
+                hit.score,
+                hit.explanation,
+                list(hit.regions),
+                list(hit.spans),
+                dict(hit.details),
+            )
             copy.details = {**copy.details, "attachments": [r.sha256]}
             merged.add(copy)
     minor = _minor_hit(msg, reports)

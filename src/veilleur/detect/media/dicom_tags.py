@@ -24,7 +24,11 @@ class DicomError(Exception):
 
 @functools.cache
 def profile() -> dict[str, Any]:
-    text = resources.files("veilleur.detect.media").joinpath("data/dicom_confidentiality.yaml").read_text("utf-8")
+    text = (
+        resources.files("veilleur.detect.media")
+        .joinpath("data/dicom_confidentiality.yaml")
+        .read_text("utf-8")
+    )
     data: dict[str, Any] = yaml.safe_load(text)
     return data
 

@@ -15,7 +15,15 @@ from PIL import Image, ImageDraw, ImageFont
 
 from veilleur.errors import InputError
 
-SCORED = ("patient_photo", "text_in_image", "exif_location", "dicom_phi", "minor_in_media", "nudity", "patient_identifiable_text")
+SCORED = (
+    "patient_photo",
+    "text_in_image",
+    "exif_location",
+    "dicom_phi",
+    "minor_in_media",
+    "nudity",
+    "patient_identifiable_text",
+)
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 # Fictional patients (names invented by the team).
@@ -79,7 +87,9 @@ def _text_image(lines: list[str], variant: int) -> Image.Image:
     size = [22, 26, 20, 30][variant % 4]
     font = _font(size, fonts[variant % len(fonts)])
     width = max(600, int(max(len(line) for line in lines) * size * 0.62) + 60)
-    img = Image.new("RGB", (width, 60 + len(lines) * int(size * 1.8) + 40), backgrounds[variant % len(backgrounds)])
+    img = Image.new(
+        "RGB", (width, 60 + len(lines) * int(size * 1.8) + 40), backgrounds[variant % len(backgrounds)]
+    )
     draw = ImageDraw.Draw(img)
     if variant % 3 == 1:  # a window title bar, like a screenshot of the hospital software
         draw.rectangle((0, 0, width, 30), fill=(40, 70, 140))
@@ -155,7 +165,9 @@ def _burn(arr: np.ndarray, lines: list[str], value: int) -> np.ndarray:
     return out
 
 
-def write_dicom(path: Path, pixels: np.ndarray, *, phi: bool, age: str | None = None, photometric: str = "MONOCHROME2") -> None:
+def write_dicom(
+    path: Path, pixels: np.ndarray, *, phi: bool, age: str | None = None, photometric: str = "MONOCHROME2"
+) -> None:
     """A small CT-like DICOM file written with pydicom (fictional patient when ``phi``)."""
     from pydicom.dataset import Dataset, FileMetaDataset
     from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
@@ -215,7 +227,9 @@ def _write_pdf(path: Path, lines: list[str], image: Image.Image | None) -> None:
 
     pdf = FPDF()
     pdf.add_page()
-    pdf.add_font("dejavu", fname=str(FONT_DIR / "DejaVuSans.ttf")) if (FONT_DIR / "DejaVuSans.ttf").exists() else None
+    pdf.add_font("dejavu", fname=str(FONT_DIR / "DejaVuSans.ttf")) if (
+        FONT_DIR / "DejaVuSans.ttf"
+    ).exists() else None
     pdf.set_font("dejavu" if (FONT_DIR / "DejaVuSans.ttf").exists() else "helvetica", size=12)
     for line in lines:
         pdf.cell(0, 10, line, new_x="LMARGIN", new_y="NEXT")
@@ -247,25 +261,59 @@ def generate(out_dir: str | Path, *, small: bool = False) -> list[Item]:
         ("astronaut_rot8.png", astro.rotate(8, fillcolor=(0, 0, 0))),
         ("astronaut_face_on_coffee.png", _paste(_skimage("coffee"), face, (300, 120))),
         ("astronaut_face_on_brick.png", _paste(_skimage("brick"), face.resize((110, 117)), (60, 200))),
-        ("astronaut_noisy.png", Image.fromarray(np.clip(np.asarray(astro) + np.random.default_rng(1).normal(0, 12, (512, 512, 3)), 0, 255).astype(np.uint8))),
+        (
+            "astronaut_noisy.png",
+            Image.fromarray(
+                np.clip(
+                    np.asarray(astro) + np.random.default_rng(1).normal(0, 12, (512, 512, 3)), 0, 255
+                ).astype(np.uint8)
+            ),
+        ),
         ("camera_profile.png", camera),
         ("camera_profile_flip.png", camera.transpose(Image.Transpose.FLIP_LEFT_RIGHT)),
     ]
     for name, img in face_variants[: 4 if small else None]:
         kw: dict[str, Any] = {"quality": 35} if name.endswith(".jpg") else {}
-        save(name, img, ["patient_photo"], src if "camera" not in name else "scikit-image data.camera (public domain, see skimage docs)", **kw)
-    save("astronaut_caption_child.png", astro, ["patient_photo", "minor_in_media"], src, caption="Mon petit patient de 6 ans, qu'en pensez-vous ?")
-    save("coffee_caption_child.png", Image.fromarray(_skimage("coffee")), [], "no person shown: caption alone is not a minor in media", caption="Mon petit patient de 6 ans")
+        save(
+            name,
+            img,
+            ["patient_photo"],
+            src if "camera" not in name else "scikit-image data.camera (public domain, see skimage docs)",
+            **kw,
+        )
+    save(
+        "astronaut_caption_child.png",
+        astro,
+        ["patient_photo", "minor_in_media"],
+        src,
+        caption="Mon petit patient de 6 ans, qu'en pensez-vous ?",
+    )
+    save(
+        "coffee_caption_child.png",
+        Image.fromarray(_skimage("coffee")),
+        [],
+        "no person shown: caption alone is not a minor in media",
+        caption="Mon petit patient de 6 ans",
+    )
 
     for name in FACE_FREE[: 5 if small else None]:
-        save(f"neg_{name}.png", Image.fromarray(_skimage(name)), [], f"scikit-image data.{name}: no human face")
+        save(
+            f"neg_{name}.png", Image.fromarray(_skimage(name)), [], f"scikit-image data.{name}: no human face"
+        )
     for seed in range(1 if small else 3):
         save(f"chart_{seed}.png", _chart(seed), [], "drawn bar chart")
 
     for i, lines in enumerate(IDENTIFYING_LINES[: 3 if small else None]):
-        save(f"screen_id_{i}.png", _text_image(lines, i), ["text_in_image"], "synthetic record with a fictional patient")
+        save(
+            f"screen_id_{i}.png",
+            _text_image(lines, i),
+            ["text_in_image"],
+            "synthetic record with a fictional patient",
+        )
     for i, lines in enumerate(CLEAN_LINES[: 2 if small else None]):
-        save(f"screen_clean_{i}.png", _text_image(lines, i), [], "synthetic clinical text without identifiers")
+        save(
+            f"screen_clean_{i}.png", _text_image(lines, i), [], "synthetic clinical text without identifiers"
+        )
     wrist = _text_image(["Nom : PETIT Hugo  né le 09/09/2016", "IPP 3302918"], 2).resize((420, 70))
     photo = _paste(_skimage("coffee"), wrist, (60, 300))
     save("wristband_photo.png", photo, ["text_in_image"], "a photographed wristband (fictional)")
@@ -275,10 +323,22 @@ def generate(out_dir: str | Path, *, small: bool = False) -> list[Item]:
         if small and i > 0:
             break
         img = Image.fromarray(_skimage(name)).convert("RGB")
-        save(f"exif_gps_{name}.jpg", img, ["exif_location"], "GPS EXIF written with Pillow", exif=_exif_bytes(img, gps, True))
+        save(
+            f"exif_gps_{name}.jpg",
+            img,
+            ["exif_location"],
+            "GPS EXIF written with Pillow",
+            exif=_exif_bytes(img, gps, True),
+        )
     for name in ["grass", "gravel"][: 1 if small else None]:
         img = Image.fromarray(_skimage(name)).convert("RGB")
-        save(f"exif_device_{name}.jpg", img, ["exif_location"], "date and device EXIF, no GPS", exif=_exif_bytes(img, None, True))
+        save(
+            f"exif_device_{name}.jpg",
+            img,
+            ["exif_location"],
+            "date and device EXIF, no GPS",
+            exif=_exif_bytes(img, None, True),
+        )
     save("noexif_cell.jpg", Image.fromarray(_skimage("cell")).convert("RGB"), [], "JPEG without EXIF")
 
     # DICOM: fictional patient, de-identified copies, burned-in text, a child's study.
@@ -290,14 +350,58 @@ def generate(out_dir: str | Path, *, small: bool = False) -> list[Item]:
     burned = ["DUPONT JEANNE", "Né(e) le 03/03/1977", "IPP 4471203"]
     dcm("ct_phi.dcm", ph, ["dicom_phi"], "PHI in tags", phi=True)
     dcm("ct_anon.dcm", _phantom(256, 256, 4), [], "de-identified tags, no burned-in text", phi=False)
-    dcm("us_burned_anon.dcm", _burn(_phantom(320, 320, 5), ["Nom : DUPONT Jeanne", "IPP 4471203"], 4095), ["text_in_image"], "clean tags, burned-in name", phi=False)
+    dcm(
+        "us_burned_anon.dcm",
+        _burn(_phantom(320, 320, 5), ["Nom : DUPONT Jeanne", "IPP 4471203"], 4095),
+        ["text_in_image"],
+        "clean tags, burned-in name",
+        phi=False,
+    )
     if not small:
-        dcm("xr_phi_burned.dcm", _burn(_phantom(320, 320, 6), burned, 4095), ["dicom_phi", "text_in_image"], "PHI in tags and pixels", phi=True)
-        dcm("ped_phi.dcm", _phantom(256, 256, 7), ["dicom_phi", "minor_in_media"], "child (PatientAge 006Y)", phi=True, age="006Y")
-        dcm("ct_anon_mono1.dcm", _phantom(256, 256, 8), [], "MONOCHROME1, clean", phi=False, photometric="MONOCHROME1")
-        dcm("ct_anon_ruler.dcm", _burn(_phantom(320, 320, 9), ["R   5 cm   L"], 4095), [], "burned-in orientation marks only", phi=False)
-        multi = np.stack([_phantom(320, 320, 10), _burn(_phantom(320, 320, 11), ["Nom : LEROY Sophie", "IPP 5512340"], 4095), _phantom(320, 320, 12)])
-        dcm("mf_burned_anon.dcm", multi, ["text_in_image"], "multi-frame, burned-in text in frame 1", phi=False)
+        dcm(
+            "xr_phi_burned.dcm",
+            _burn(_phantom(320, 320, 6), burned, 4095),
+            ["dicom_phi", "text_in_image"],
+            "PHI in tags and pixels",
+            phi=True,
+        )
+        dcm(
+            "ped_phi.dcm",
+            _phantom(256, 256, 7),
+            ["dicom_phi", "minor_in_media"],
+            "child (PatientAge 006Y)",
+            phi=True,
+            age="006Y",
+        )
+        dcm(
+            "ct_anon_mono1.dcm",
+            _phantom(256, 256, 8),
+            [],
+            "MONOCHROME1, clean",
+            phi=False,
+            photometric="MONOCHROME1",
+        )
+        dcm(
+            "ct_anon_ruler.dcm",
+            _burn(_phantom(320, 320, 9), ["R   5 cm   L"], 4095),
+            [],
+            "burned-in orientation marks only",
+            phi=False,
+        )
+        multi = np.stack(
+            [
+                _phantom(320, 320, 10),
+                _burn(_phantom(320, 320, 11), ["Nom : LEROY Sophie", "IPP 5512340"], 4095),
+                _phantom(320, 320, 12),
+            ]
+        )
+        dcm(
+            "mf_burned_anon.dcm",
+            multi,
+            ["text_in_image"],
+            "multi-frame, burned-in text in frame 1",
+            phi=False,
+        )
 
     # Video and PDF.
     astro_arr = np.asarray(astro)
@@ -310,7 +414,9 @@ def generate(out_dir: str | Path, *, small: bool = False) -> list[Item]:
         _write_video(out / "video_screen.avi", [scr] * 6)
         items.append(Item("video_screen.avi", ["text_in_image"], "video of a record screen"))
         _write_pdf(out / "report_id.pdf", ["Compte rendu de consultation", *IDENTIFYING_LINES[1]], None)
-        items.append(Item("report_id.pdf", ["patient_identifiable_text"], "PDF text layer with a fictional patient"))
+        items.append(
+            Item("report_id.pdf", ["patient_identifiable_text"], "PDF text layer with a fictional patient")
+        )
         _write_pdf(out / "report_clean_photo.pdf", CLEAN_LINES[1], astro)
         items.append(Item("report_clean_photo.pdf", ["patient_photo"], "clean text + embedded face photo"))
         _write_pdf(out / "report_clean.pdf", CLEAN_LINES[0], Image.fromarray(_skimage("rocket")))
@@ -383,11 +489,15 @@ def evaluate(directory: str | Path, detector: Any = None) -> dict[str, Any]:
             s.fn += expected and not found
             s.tn += not expected and not found
             if expected != found:
-                errors.append({"file": item.file, "category": cat, "error": "missed" if expected else "false alarm"})
+                errors.append(
+                    {"file": item.file, "category": cat, "error": "missed" if expected else "false alarm"}
+                )
     elapsed = time.perf_counter() - started
     return {
         "files": len(items),
         "seconds": round(elapsed, 2),
-        "categories": {c: {**s.__dict__, "precision": s.precision, "recall": s.recall} for c, s in scores.items()},
+        "categories": {
+            c: {**s.__dict__, "precision": s.precision, "recall": s.recall} for c, s in scores.items()
+        },
         "errors": errors,
     }

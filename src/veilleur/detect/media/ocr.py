@@ -98,7 +98,9 @@ def default_engine(wanted: str | None = None) -> str:
     engines = available_engines()
     if wanted != "auto":
         if wanted not in engines:
-            raise RuntimeError(f"OCR engine {wanted!r} unavailable (available: {', '.join(engines) or 'none'})")
+            raise RuntimeError(
+                f"OCR engine {wanted!r} unavailable (available: {', '.join(engines) or 'none'})"
+            )
         return wanted
     if not engines:
         raise RuntimeError("no OCR engine: install Debian tesseract-ocr-fra or rapidocr-onnxruntime")
@@ -115,7 +117,16 @@ def _tesseract_cli(img: Image.Image) -> str:
     img.save(buf, format="PNG")
     env = {"OMP_THREAD_LIMIT": "1", "PATH": os.defpath}  # one thread per call: the host has few cores
     proc = subprocess.run(
-        [shutil.which("tesseract") or "tesseract", "stdin", "stdout", "-l", _tesseract_langs(), "--psm", "11", "tsv"],
+        [
+            shutil.which("tesseract") or "tesseract",
+            "stdin",
+            "stdout",
+            "-l",
+            _tesseract_langs(),
+            "--psm",
+            "11",
+            "tsv",
+        ],
         input=buf.getvalue(),
         capture_output=True,
         timeout=TESSERACT_TIMEOUT_S,
@@ -199,7 +210,9 @@ def _tesseract_tsv(img: Image.Image) -> str:
     return TSV_HEADER + tsv
 
 
-def _tesseract(img: Image.Image, scale: float, min_conf: float, offset: tuple[int, int] = (0, 0)) -> OcrResult:
+def _tesseract(
+    img: Image.Image, scale: float, min_conf: float, offset: tuple[int, int] = (0, 0)
+) -> OcrResult:
     rows = list(csv.DictReader(io.StringIO(_tesseract_tsv(img)), delimiter="\t", quoting=csv.QUOTE_NONE))
     parts: list[str] = []
     words: list[OcrWord] = []
@@ -220,7 +233,9 @@ def _tesseract(img: Image.Image, scale: float, min_conf: float, offset: tuple[in
         last_line = line_key
         parts.append(word)
         x, y, w, h = (int(int(row[k]) / scale) for k in ("left", "top", "width", "height"))
-        words.append(OcrWord(pos, pos + len(word), x + offset[0], y + offset[1], max(1, w), max(1, h), confidence))
+        words.append(
+            OcrWord(pos, pos + len(word), x + offset[0], y + offset[1], max(1, w), max(1, h), confidence)
+        )
         pos += len(word)
     return OcrResult("".join(parts), tuple(words), "tesseract")
 
@@ -248,7 +263,17 @@ def _rapidocr(img: Image.Image, scale: float, min_conf: float, offset: tuple[int
         xs = [p[0] / scale for p in box]
         ys = [p[1] / scale for p in box]
         x, y = int(min(xs)), int(min(ys))
-        words.append(OcrWord(pos, pos + len(text), x + offset[0], y + offset[1], max(1, int(max(xs)) - x), max(1, int(max(ys)) - y), float(score)))
+        words.append(
+            OcrWord(
+                pos,
+                pos + len(text),
+                x + offset[0],
+                y + offset[1],
+                max(1, int(max(xs)) - x),
+                max(1, int(max(ys)) - y),
+                float(score),
+            )
+        )
         parts.append(text)
         pos += len(text)
     return OcrResult("".join(parts), tuple(words), "rapidocr")
@@ -279,7 +304,9 @@ def ocr_image(
             img = img.crop(box)
             offset = (box[0], box[1])
     if scale != 1.0:
-        img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.LANCZOS)
+        img = img.resize(
+            (max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.LANCZOS
+        )
     name = default_engine(engine) if engine in (None, "auto") else engine
     if name == "tesseract":
         return _tesseract(img, scale, min_conf, offset)
@@ -291,7 +318,9 @@ def ocr_image(
 # ------------------------------------------------------------------------------- text presence (cascade)
 
 TEXT_DETECT_MAX_SIDE = 960  # the detector sees at most this; small pictures are not enlarged
-TEXT_BOX_PAD = 0.6  # each side of the union of text boxes is widened by this many median line heights (≥ 12 px)
+TEXT_BOX_PAD = (
+    0.6  # each side of the union of text boxes is widened by this many median line heights (≥ 12 px)
+)
 # Boxes taller than this and about square are texture the network took for text (measured on the
 # media set: coffee cup, cell, clock face); lines of text, even one short word, are wider than high.
 BLOB_MIN_HEIGHT = 40
@@ -319,7 +348,9 @@ def _text_detector() -> Any:
             "unclip_ratio": 1.6,
             "use_dilation": True,
             "score_mode": "fast",
-            "model_path": str(Path(rapidocr_onnxruntime.__file__).parent / "models" / "ch_PP-OCRv4_det_infer.onnx"),
+            "model_path": str(
+                Path(rapidocr_onnxruntime.__file__).parent / "models" / "ch_PP-OCRv4_det_infer.onnx"
+            ),
             "intra_op_num_threads": 1,
             "inter_op_num_threads": 1,
         }

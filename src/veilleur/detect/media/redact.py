@@ -29,7 +29,9 @@ class MediaRedaction:
     changes: list[str] = field(default_factory=list)
 
 
-def _expand(x: int, y: int, w: int, h: int, shape: tuple[int, ...], margin: float) -> tuple[int, int, int, int]:
+def _expand(
+    x: int, y: int, w: int, h: int, shape: tuple[int, ...], margin: float
+) -> tuple[int, int, int, int]:
     dx, dy = int(w * margin), int(h * margin)
     return max(0, x - dx), max(0, y - dy), min(shape[1], x + w + dx), min(shape[0], y + h + dy)
 
@@ -41,11 +43,15 @@ def _blur_box(img: Image.Image, box: tuple[int, int, int, int]) -> None:
         return
     patch = img.crop(box)
     small = patch.resize((max(1, (x2 - x1) // 16), max(1, (y2 - y1) // 16)), Image.Resampling.BILINEAR)
-    patch = small.resize(patch.size, Image.Resampling.NEAREST).filter(ImageFilter.GaussianBlur(max(4, (x2 - x1) // 10)))
+    patch = small.resize(patch.size, Image.Resampling.NEAREST).filter(
+        ImageFilter.GaussianBlur(max(4, (x2 - x1) // 10))
+    )
     img.paste(patch, box)
 
 
-def redact_pixels(img: Image.Image, *, ocr: bool = True, all_text: bool = False) -> tuple[Image.Image, list[str]]:
+def redact_pixels(
+    img: Image.Image, *, ocr: bool = True, all_text: bool = False
+) -> tuple[Image.Image, list[str]]:
     """Blur faces and nudity, mask identifying text (or every text box with ``all_text``)."""
     from veilleur.detect.media import ocr as ocr_mod
     from veilleur.detect.media import vision
@@ -77,13 +83,19 @@ def redact_pixels(img: Image.Image, *, ocr: bool = True, all_text: bool = False)
                 x1, y1, x2, y2 = _expand(w.x, w.y, w.width, w.height, arr.shape, 0.1)
                 arr[y1:y2, x1:x2] = 0
             img = Image.fromarray(arr)
-            changes.append(f"{len(words)} zone(s) de texte masquée(s) ({', '.join(labels)}) / text boxes masked")
+            changes.append(
+                f"{len(words)} zone(s) de texte masquée(s) ({', '.join(labels)}) / text boxes masked"
+            )
     return img, changes
 
 
 def _redact_image(path: Path, out_dir: Path, kind: str) -> MediaRedaction:
     src = open_image(path)
-    had_meta = bool(src.getexif()) or bool(src.info.get("icc_profile")) or any(k in src.info for k in ("exif", "xmp", "comment"))
+    had_meta = (
+        bool(src.getexif())
+        or bool(src.info.get("icc_profile"))
+        or any(k in src.info for k in ("exif", "xmp", "comment"))
+    )
     img = ImageOps.exif_transpose(src) or src
     img, changes = redact_pixels(img)
     # A new image from the pixels alone carries no EXIF, XMP, ICC or comment.
@@ -94,7 +106,11 @@ def _redact_image(path: Path, out_dir: Path, kind: str) -> MediaRedaction:
         clean.save(out, quality=92)
     else:
         clean.save(out)
-    changes.append("métadonnées supprimées (EXIF, GPS, appareil) / metadata stripped" if had_meta else "aucune métadonnée / no metadata")
+    changes.append(
+        "métadonnées supprimées (EXIF, GPS, appareil) / metadata stripped"
+        if had_meta
+        else "aucune métadonnée / no metadata"
+    )
     return MediaRedaction(out, changes)
 
 
@@ -144,9 +160,14 @@ def deidentify_dataset(ds: Any) -> list[str]:
         if overlays:
             changes.append("calques (overlays) supprimés / overlays removed")
     if touched:
-        changes.insert(0, "balises retirées ou remplacées / tags removed or replaced: " + ", ".join(dict.fromkeys(touched)))
+        changes.insert(
+            0,
+            "balises retirées ou remplacées / tags removed or replaced: " + ", ".join(dict.fromkeys(touched)),
+        )
     ds.PatientIdentityRemoved = "YES"
-    ds.DeidentificationMethod = f"veilleur media {VERSION}: DICOM PS3.15 Annex E basic profile; burned-in text masked"
+    ds.DeidentificationMethod = (
+        f"veilleur media {VERSION}: DICOM PS3.15 Annex E basic profile; burned-in text masked"
+    )
     return changes
 
 
@@ -164,7 +185,9 @@ def _line_boxes(words: Any, shape: tuple[int, ...]) -> list[tuple[int, int, int,
     boxes = []
     for x1, y1, x2, y2 in lines:
         pad = max(4, (y2 - y1) // 2)
-        boxes.append((max(0, x1 - 2 * pad), max(0, y1 - pad), min(shape[1], x2 + 2 * pad), min(shape[0], y2 + pad)))
+        boxes.append(
+            (max(0, x1 - 2 * pad), max(0, y1 - pad), min(shape[1], x2 + 2 * pad), min(shape[0], y2 + pad))
+        )
     return boxes
 
 
@@ -179,7 +202,9 @@ def _redact_dicom(path: Path, out_dir: Path) -> MediaRedaction:
                 ds.decompress()
             arr = ds.pixel_array.copy()
         except Exception as exc:
-            raise InputError(path, f"pixels DICOM illisibles, copie sûre impossible / unreadable pixels ({exc})") from None
+            raise InputError(
+                path, f"pixels DICOM illisibles, copie sûre impossible / unreadable pixels ({exc})"
+            ) from None
         photometric = str(ds.get("PhotometricInterpretation", ""))
         n = int(ds.get("NumberOfFrames", 1) or 1)
         frames = [arr] if n <= 1 else [arr[i] for i in range(n)]
@@ -214,7 +239,9 @@ def _redact_pdf(path: Path, out_dir: Path) -> MediaRedaction:
     except Exception as exc:
         raise InputError(path, f"PDF illisible / unreadable PDF ({exc})") from None
     if len(doc) > MAX_PDF_PAGES:
-        raise InputError(path, f"PDF de {len(doc)} pages : au-delà de {MAX_PDF_PAGES}, découpez-le / too many pages")
+        raise InputError(
+            path, f"PDF de {len(doc)} pages : au-delà de {MAX_PDF_PAGES}, découpez-le / too many pages"
+        )
     changes: list[str] = []
     pages: list[Image.Image] = []
     text_labels: set[str] = set()
@@ -233,8 +260,15 @@ def _redact_pdf(path: Path, out_dir: Path) -> MediaRedaction:
     out = out_dir / f"{path.stem}.redacted.pdf"
     pages[0].save(out, save_all=True, append_images=pages[1:], resolution=72 * PDF_RENDER_SCALE)
     if text_labels:
-        changes.insert(0, "identifiants dans la couche texte : " + ", ".join(sorted(text_labels)) + " / identifiers in text layer")
-    changes.append("pages converties en images : couche texte et métadonnées supprimées / pages rasterised, text layer and metadata removed")
+        changes.insert(
+            0,
+            "identifiants dans la couche texte : "
+            + ", ".join(sorted(text_labels))
+            + " / identifiers in text layer",
+        )
+    changes.append(
+        "pages converties en images : couche texte et métadonnées supprimées / pages rasterised, text layer and metadata removed"
+    )
     return MediaRedaction(out, changes)
 
 
@@ -250,7 +284,9 @@ def redact_file(path: str | Path, out_dir: str | Path) -> MediaRedaction:
         raise InputError(src, f"fichier illisible / unreadable file ({exc})") from None
     dest.mkdir(parents=True, exist_ok=True)
     if dest.resolve() == src.parent.resolve():
-        raise InputError(dest, "le dossier de sortie doit différer de celui de l'original / choose another output folder")
+        raise InputError(
+            dest, "le dossier de sortie doit différer de celui de l'original / choose another output folder"
+        )
     try:
         if kind in IMAGE_KINDS:
             return _redact_image(src, dest, kind or "png")
@@ -261,5 +297,10 @@ def redact_file(path: str | Path, out_dir: str | Path) -> MediaRedaction:
     except MediaRefused as exc:
         raise InputError(src, str(exc)) from None
     if kind == "video":
-        raise InputError(src, "caviardage vidéo non pris en charge : ne partagez pas la vidéo / video redaction not supported")
-    raise InputError(src, "type de fichier non pris en charge (JPEG, PNG, WebP, GIF, DICOM, PDF) / unsupported file type")
+        raise InputError(
+            src,
+            "caviardage vidéo non pris en charge : ne partagez pas la vidéo / video redaction not supported",
+        )
+    raise InputError(
+        src, "type de fichier non pris en charge (JPEG, PNG, WebP, GIF, DICOM, PDF) / unsupported file type"
+    )

@@ -32,7 +32,9 @@ class TextCheck:
 
 @functools.cache
 def _cues() -> dict[str, dict[str, re.Pattern[str]]]:
-    raw = yaml.safe_load(resources.files("veilleur.detect.media").joinpath("data/text_cues.yaml").read_text("utf-8"))
+    raw = yaml.safe_load(
+        resources.files("veilleur.detect.media").joinpath("data/text_cues.yaml").read_text("utf-8")
+    )
     return {
         group: {name: re.compile(rx, re.IGNORECASE) for name, rx in patterns.items()}
         for group, patterns in raw.items()

@@ -81,7 +81,9 @@ def _nudenet() -> Any:
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     path = os.path.join(os.path.dirname(nudenet.__file__), "320n.onnx")
     if os.path.isfile(path):
-        det.onnx_session = onnxruntime.InferenceSession(path, sess_options=opts, providers=["CPUExecutionProvider"])
+        det.onnx_session = onnxruntime.InferenceSession(
+            path, sess_options=opts, providers=["CPUExecutionProvider"]
+        )
     return det
 
 
@@ -116,9 +118,7 @@ def haar_faces(rgb: np.ndarray, max_side: int = DETECT_MAX_SIDE, step: float = 1
         for x, y, bw, bh in rects:
             if flipped:
                 x = gw - x - bw
-            found.append(
-                Box(int(x / scale), int(y / scale), int(bw / scale), int(bh / scale), score, label)
-            )
+            found.append(Box(int(x / scale), int(y / scale), int(bw / scale), int(bh / scale), score, label))
 
     size = (min_side, min_side)
     frontal = _cascade("haarcascade_frontalface_alt2.xml")
@@ -126,7 +126,12 @@ def haar_faces(rgb: np.ndarray, max_side: int = DETECT_MAX_SIDE, step: float = 1
     profile = _cascade("haarcascade_profileface.xml")
     add(profile.detectMultiScale(grey, step, PROFILE_MIN_NEIGHBORS, minSize=size), "face_profile", 0.7)
     flipped = np.ascontiguousarray(cv2.flip(grey, 1))
-    add(profile.detectMultiScale(flipped, step, PROFILE_MIN_NEIGHBORS, minSize=size), "face_profile", 0.7, True)
+    add(
+        profile.detectMultiScale(flipped, step, PROFILE_MIN_NEIGHBORS, minSize=size),
+        "face_profile",
+        0.7,
+        True,
+    )
     return _merge(found)
 
 
@@ -143,20 +148,28 @@ def _nudenet_detect(det: Any, bgr: np.ndarray) -> list[dict[str, Any]]:
     kept = output[:, :, keep]
     if keep.size == 1:  # the library squeezes its input: keep two anchors, the second one below the floor
         kept = np.concatenate([kept, np.zeros_like(kept)], axis=2)
-    found: list[dict[str, Any]] = nn._postprocess([kept], x_pad, y_pad, x_ratio, y_ratio, width, height, det.input_width, det.input_height)
+    found: list[dict[str, Any]] = nn._postprocess(
+        [kept], x_pad, y_pad, x_ratio, y_ratio, width, height, det.input_width, det.input_height
+    )
     return found
 
 
 def nudenet_detections(rgb: np.ndarray) -> list[Box]:
     """All NudeNet detections (nudity classes and faces) above their thresholds."""
-    bgr = cv2.cvtColor(rgb[..., :3], cv2.COLOR_RGB2BGR) if rgb.ndim == 3 else cv2.cvtColor(rgb, cv2.COLOR_GRAY2BGR)
+    bgr = (
+        cv2.cvtColor(rgb[..., :3], cv2.COLOR_RGB2BGR)
+        if rgb.ndim == 3
+        else cv2.cvtColor(rgb, cv2.COLOR_GRAY2BGR)
+    )
     out = []
     with _nudenet_lock:  # one ONNX session shared by the threads of a process
         dets = _nudenet_detect(_nudenet(), np.ascontiguousarray(bgr))
     for det in dets:
         cls, score = str(det["class"]), float(det["score"])
         x, y, w, h = (int(v) for v in det["box"])
-        if (cls in NUDITY_CLASSES and score >= NUDITY_MIN_SCORE) or (cls in FACE_CLASSES and score >= NUDENET_FACE_MIN_SCORE):
+        if (cls in NUDITY_CLASSES and score >= NUDITY_MIN_SCORE) or (
+            cls in FACE_CLASSES and score >= NUDENET_FACE_MIN_SCORE
+        ):
             out.append(Box(max(0, x), max(0, y), w, h, score, cls.lower()))
     return out
 
@@ -185,5 +198,9 @@ def analyse_pixels(rgb: np.ndarray, *, use_nudenet: bool = True, cascade: bool =
         nude = [d for d in dets if not d.label.startswith("face_")]
     if cascade and net_faces:
         return VisionResult(tuple(_merge(net_faces)), tuple(nude))
-    faces = haar_faces(rgb, CASCADE_HAAR_MAX_SIDE, CASCADE_HAAR_STEP) if cascade else haar_faces(rgb, DETECT_MAX_SIDE)
+    faces = (
+        haar_faces(rgb, CASCADE_HAAR_MAX_SIDE, CASCADE_HAAR_STEP)
+        if cascade
+        else haar_faces(rgb, DETECT_MAX_SIDE)
+    )
     return VisionResult(tuple(_merge(faces + net_faces)), tuple(nude))

@@ -23,8 +23,19 @@ DETECTOR = "raid"
 VERSION = "1.0"
 HARMFUL: frozenset[str] = frozenset(
     {"insult", "harassment", "threat", "patient_mockery"}
-    | {f"discrimination:{g}" for g in ("sex_gender", "sexual_orientation", "origin_race", "religion",
-                                        "disability_health", "body_weight", "age", "other")}
+    | {
+        f"discrimination:{g}"
+        for g in (
+            "sex_gender",
+            "sexual_orientation",
+            "origin_race",
+            "religion",
+            "disability_health",
+            "body_weight",
+            "age",
+            "other",
+        )
+    }
 )
 _PARIS = ZoneInfo("Europe/Paris")
 # "@Martin", "Dr Martin", "Dre Lefebvre", "docteur Girard", "Pr Roux", "Mme Durand", "M. Blanc"
@@ -188,4 +199,3 @@ class RaidPass:
         msgs = [ctx.messages[u] for u in uids]
         found = detect_raids(msgs, harmful, window=self.window, min_authors=self.min_authors)
         return [f for f in found if f.message_uid not in covered]
-

@@ -33,7 +33,9 @@ def analyze_texts(
         return assess(texts[i], clean_hits(texts[i], results, known), lg).risk == "high"
 
     out: list[SecrecyAnalysis] = []
-    for text, (lg, results) in zip(texts, analyze_batch(texts, lang, gate=gate, decided=decided if gate else None), strict=True):
+    for text, (lg, results) in zip(
+        texts, analyze_batch(texts, lang, gate=gate, decided=decided if gate else None), strict=True
+    ):
         out.append(assess(text, clean_hits(text, results, known), lg))
     return out
 

@@ -79,7 +79,8 @@ RISK_FR = {"none": "aucun risque", "low": "risque faible", "medium": "risque moy
 
 _NER_LABELS = frozenset({"PERSON", "LOCATION"})
 _BIRTH_BEFORE = re.compile(
-    r"(?:n[ée]e?s?(?:\s*\(e\))?|naissance|born|DOB|DDN|date of birth|birthday)\s*(?:le|on|:)?\s*(?:le|:)?\s*$", re.I
+    r"(?:n[ée]e?s?(?:\s*\(e\))?|naissance|born|DOB|DDN|date of birth|birthday)\s*(?:le|on|:)?\s*(?:le|:)?\s*$",
+    re.I,
 )
 
 
@@ -97,7 +98,10 @@ def _professional(text: str, start: int, span_text: str) -> bool:
 def _eponym(text: str, start: int, end: int) -> bool:
     lx = lexicon()
     before = text[max(0, start - 30) : start]
-    if any(before.endswith(m.group() + " ") or before.endswith(m.group()) for m in lx.eponym_prefixes.finditer(before)):
+    if any(
+        before.endswith(m.group() + " ") or before.endswith(m.group())
+        for m in lx.eponym_prefixes.finditer(before)
+    ):
         return True
     after = text[end : end + 20].lower()
     return any(after.startswith(s) or after.startswith(" " + s) for s in lx.eponym_suffixes)
@@ -119,10 +123,14 @@ _GREETING = re.compile(
     r"(?:salut|bonjour|bonsoir|coucou|merci|bravo|hello|hi|hey|thanks|dear|cher|chère)[\s,]+", re.I
 )
 _SECOND_PERSON = re.compile(r"\b(?:tu|t'|te|toi|ton|ta|tes|you|your)\b", re.I)
-_ARTICLE_BEFORE = re.compile(r"(?:\b(?:le|la|les|du|de|des|the|a|an|my|mon|ma|notre)\s+\w*\s*|[A-Z]\.\s*)$", re.I)
+_ARTICLE_BEFORE = re.compile(
+    r"(?:\b(?:le|la|les|du|de|des|the|a|an|my|mon|ma|notre)\s+\w*\s*|[A-Z]\.\s*)$", re.I
+)
 # A name followed by an age, a number or a date is a patient being described, not someone spoken to.
 _DETAILS_AFTER = re.compile(r"^\s*[,(]?\s*(?:\d|(?:née?|âgée?|aged|born)\b)", re.I)
-_NAME_PARTICLES = frozenset({"de", "du", "des", "d'", "le", "la", "van", "von", "da", "di", "el", "ben", "bin"})
+_NAME_PARTICLES = frozenset(
+    {"de", "du", "des", "d'", "le", "la", "van", "von", "da", "di", "el", "ben", "bin"}
+)
 
 
 def _addressee(text: str, start: int, end: int, members: frozenset[str]) -> bool:
@@ -201,7 +209,11 @@ def clean_hits(
                 frag = text[s:e]
         if not frag.strip():
             continue
-        if label in _NER_LABELS and r.recognition_metadata and "Spacy" in str(r.recognition_metadata.get("recognizer_name", "")):
+        if (
+            label in _NER_LABELS
+            and r.recognition_metadata
+            and "Spacy" in str(r.recognition_metadata.get("recognizer_name", ""))
+        ):
             if "\n" in frag:  # a name does not run over a line break ("LEROY Paul\nAdresse")
                 e = s + frag.index("\n")
                 while e > s and text[e - 1] in " ,;:":
@@ -213,15 +225,26 @@ def clean_hits(
                 continue
             if not frag[0].isupper() or _eponym(text, s, e):
                 continue
-            if label == "PERSON" and len(frag.split()) == 1 and (
-                lx.patient_words.fullmatch(frag) or lx.minor_words.fullmatch(frag) or lx.care_words.fullmatch(frag)
+            if (
+                label == "PERSON"
+                and len(frag.split()) == 1
+                and (
+                    lx.patient_words.fullmatch(frag)
+                    or lx.minor_words.fullmatch(frag)
+                    or lx.care_words.fullmatch(frag)
+                )
             ):
                 continue
             if label == "PERSON" and _ner_noise(text, s, frag):
                 continue
             if label == "LOCATION" and _label_word(text, s, e, frag):
                 continue  # "Créatinine 182", "Opérateur : …", "Port. 06…": a header word opening a line, not a place
-            if label == "LOCATION" and any(w[0].islower() and w.lower() not in _NAME_PARTICLES and w.lower() not in ("sur", "sous", "en", "lès", "les", "aux") for w in frag.split()):
+            if label == "LOCATION" and any(
+                w[0].islower()
+                and w.lower() not in _NAME_PARTICLES
+                and w.lower() not in ("sur", "sous", "en", "lès", "les", "aux")
+                for w in frag.split()
+            ):
                 continue  # "IEC + spironolactone": places are capitalised words
             words = frag.split()
             if all(w.isupper() for w in words) and not any(fold(w) in lx.first_names_folded for w in words):
@@ -238,8 +261,20 @@ def clean_hits(
         if label == "LOCATION" and fold(frag) in lx.header_words:
             continue  # "Cher confrère" is not the Cher department
         cands.append((s, e, label, r.score))
-    priority = {"NIR": 0, "EMAIL": 1, "IPP": 2, "STAY_NUMBER": 2, "RPPS": 3, "PHONE": 4, "ADDRESS": 5, "RARE_DISEASE": 6,
-                "PROFESSIONAL": 7, "PERSON": 8, "HOSPITAL": 9, "OTHER_ID": 60}
+    priority = {
+        "NIR": 0,
+        "EMAIL": 1,
+        "IPP": 2,
+        "STAY_NUMBER": 2,
+        "RPPS": 3,
+        "PHONE": 4,
+        "ADDRESS": 5,
+        "RARE_DISEASE": 6,
+        "PROFESSIONAL": 7,
+        "PERSON": 8,
+        "HOSPITAL": 9,
+        "OTHER_ID": 60,
+    }
     cands.sort(key=lambda c: (-(c[1] - c[0]), priority.get(c[2], 50), -c[3]))
     kept: list[tuple[int, int, str, float]] = []
     for c in cands:
@@ -261,7 +296,9 @@ def clean_hits(
 PERSONAL_KINDS = frozenset({"AGE", "BIRTH_DATE", "INITIALS", "WARD_ROOM", "SCHOOL", "DATE", "ROLE"})
 # Unknown compound commune names ("Peyrat-le-Château", "Saint-Jean-sur-Veyle") are small places far more
 # often than cities: the place list knows the cities.
-_COMPOUND_COMMUNE = re.compile(r"^[A-ZÉÈ][\w']+(?:-[\w']+)*-(?:le|la|les|lès|sur|sous|en|de|du|des|aux?)-[\w'-]+$")
+_COMPOUND_COMMUNE = re.compile(
+    r"^[A-ZÉÈ][\w']+(?:-[\w']+)*-(?:le|la|les|lès|sur|sous|en|de|du|des|aux?)-[\w'-]+$"
+)
 
 
 def health_context(text: str, spans: Sequence[Span]) -> bool:
@@ -291,7 +328,11 @@ def _quasi_kind(text: str, span: Span) -> str | None:
         before = text[max(0, span.start - 25) : span.start]
         if _BIRTH_BEFORE.search(before) or re.match(r"(?:née?|born)\s", span.text, re.I):
             # A full birth date singles someone out; a birth year is as coarse as an age.
-            return "BIRTH_DATE" if re.search(r"\d{1,2}\D+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", span.text) else "AGE"
+            return (
+                "BIRTH_DATE"
+                if re.search(r"\d{1,2}\D+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", span.text)
+                else "AGE"
+            )
         return "DATE"
     return span.label if span.label in WEIGHTS else None
 
@@ -309,7 +350,9 @@ def assess(text: str, spans: Sequence[Span], lang: str = "fr") -> SecrecyAnalysi
     from veilleur.detect.secrecy.recognizers import age_value
 
     ages = [a for a in (age_value(s.text) for s in spans if s.label == "AGE") if a is not None]
-    minor = any(a < 18 for a in ages) or (bool(lx.minor_words.search(text)) and not any(a >= 18 for a in ages))
+    minor = any(a < 18 for a in ages) or (
+        bool(lx.minor_words.search(text)) and not any(a >= 18 for a in ages)
+    )
     points = sum(kinds.values())
     if (len(kinds) < 2 or not PERSONAL_KINDS & kinds.keys()) and "BIRTH_DATE" not in kinds:
         # One kind of detail alone (a rare disease, a ward) describes a case, not a person.

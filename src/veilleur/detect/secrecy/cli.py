@@ -11,7 +11,9 @@ import typer
 
 from veilleur.errors import InputError
 
-MEDIA_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".pdf", ".dcm", ".dicom", ".mp4", ".mov", ".avi", ".mkv"})
+MEDIA_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".webp", ".pdf", ".dcm", ".dicom", ".mp4", ".mov", ".avi", ".mkv"}
+)
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text", ""})
 
 
@@ -38,19 +40,28 @@ def kept_names(original: str, redacted: str, lang: str | None = None) -> list[st
     from veilleur.detect.secrecy import analyze_text
 
     a = analyze_text(original, lang)
-    return sorted({s.text for s in a.spans if s.label in ("ADDRESSEE", "PROFESSIONAL") and s.text in redacted})
+    return sorted(
+        {s.text for s in a.spans if s.label in ("ADDRESSEE", "PROFESSIONAL") and s.text in redacted}
+    )
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @app.command("redact")
     def redact_cmd(
         source: str = typer.Argument(..., help="Text to redact, or a file (text, image, PDF, DICOM)."),
-        out: Path | None = typer.Option(None, "-o", "--out", help="Write the safe version here (file; folder for media)."),
+        out: Path | None = typer.Option(
+            None, "-o", "--out", help="Write the safe version here (file; folder for media)."
+        ),
         lang: str | None = typer.Option(None, "--lang", help="fr or en (guessed when omitted)."),
-        as_json: bool = typer.Option(False, "--json", help="Print the safe text and the list of changes as JSON."),
-        ref_date: str | None = typer.Option(None, "--date", help="Reference date for relative dates (YYYY-MM-DD)."),
+        as_json: bool = typer.Option(
+            False, "--json", help="Print the safe text and the list of changes as JSON."
+        ),
+        ref_date: str | None = typer.Option(
+            None, "--date", help="Reference date for relative dates (YYYY-MM-DD)."
+        ),
         staff: bool | None = typer.Option(
-            None, "--staff/--no-staff",
+            None,
+            "--staff/--no-staff",
             help="Remove staff names and names of people spoken to too (--staff), or keep them (--no-staff). "
             "Default: staff names removed; people spoken to removed only in a pasted report.",
         ),
@@ -72,7 +83,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                 data = dataclasses.asdict(result)
             else:
                 data = result
-            typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str) if as_json else str(result))
+            typer.echo(
+                json.dumps(data, ensure_ascii=False, indent=2, default=str) if as_json else str(result)
+            )
             return
         if lang not in (None, "fr", "en"):
             raise InputError("--lang", f"unknown language {lang!r} (fr or en)")
@@ -106,11 +119,14 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
         show_errors: int = typer.Option(0, "--errors", help="Show this many misclassified sentences."),
         spans: bool | None = typer.Option(
-            None, "--spans/--no-spans",
+            None,
+            "--spans/--no-spans",
             help="Span recall/precision per label (overlap) and message P/R: the clinical-set report. "
             "Default: on when FILE is given, off for the built-in set.",
         ),
-        gate: bool = typer.Option(False, "--gate", help="Analyse with the care-context pre-filter (as the detector does)."),
+        gate: bool = typer.Option(
+            False, "--gate", help="Analyse with the care-context pre-filter (as the detector does)."
+        ),
     ) -> None:
         """Précision/rappel du détecteur de secret médical / secrecy detector precision and recall.
 
@@ -140,7 +156,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         if baseline:
             for key in ("messages", "entities_any_label"):
                 s = report["presidio_default"][key]
-                typer.echo(f"  presidio {key:<11} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f}")
+                typer.echo(
+                    f"  presidio {key:<11} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f}"
+                )
         for e in errors[:show_errors]:
             typer.echo(f"  [{'FN' if e['gold'] else 'FP'}] {e['text']}  ({e['explanation']})")
 
@@ -150,19 +168,26 @@ def _eval_spans(file: Path | None, split: str, baseline: bool, as_json: bool, ga
 
     rows = load_set(file, split)
     ours = evaluate_spans(rows, gate=gate)
-    report: dict[str, object] = {"n": len(rows), "ours": {"spans": ours["spans"], "messages": ours["messages"]}}
+    report: dict[str, object] = {
+        "n": len(rows),
+        "ours": {"spans": ours["spans"], "messages": ours["messages"]},
+    }
     if baseline:
         report["presidio_default"] = evaluate_presidio_spans(rows)
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
     typer.echo(f"secrecy spans: {len(rows)} texts ({file or 'built-in set'}), overlap matching")
-    systems = [("ours", report["ours"])] + ([("presidio default", report["presidio_default"])] if baseline else [])
+    systems = [("ours", report["ours"])] + (
+        [("presidio default", report["presidio_default"])] if baseline else []
+    )
     for name, rep in systems:
         assert isinstance(rep, dict)
         sp, msg = rep["spans"], rep["messages"]
-        typer.echo(f"[{name}] spans R={sp['recall']:.3f} P={sp['precision']:.3f} (gold {sp['gold']}, predicted {sp['predicted']})"
-                   f" | messages P={msg['precision']:.3f} R={msg['recall']:.3f}")
+        typer.echo(
+            f"[{name}] spans R={sp['recall']:.3f} P={sp['precision']:.3f} (gold {sp['gold']}, predicted {sp['predicted']})"
+            f" | messages P={msg['precision']:.3f} R={msg['recall']:.3f}"
+        )
         for lab, v in sp["by_label"].items():
             r = "  -  " if v["recall"] is None else f"{v['recall']:.3f}"
             p = "  -  " if v["precision"] is None else f"{v['precision']:.3f}"

@@ -60,9 +60,7 @@ _UNIT_ACRONYMS = (
     "USIC|USIP|USINV|UNV|UHCD|SAU|SMUR|SAMU|SSPI|USC|HDJ|HDS|HAD|USP|EMSP|UGA|SSR|SMR|USLD|PASS|UMJ|CMP|CATTP|UCC|UHR|"
     "UMG|USIN|UCA|UMD|UHSA|ICU|NICU|PICU|MICU|SICU|CICU|HDU|CCU|A&E|ED|MAU|AMU|SCBU"
 )
-_SERVICE_TRIGGERS = (
-    r"service|serv\.|unité|département|dépt\.?|pôle|secteur|hôpital\s+de\s+jour|HDJ|UF|clinique|ward|unit|department"
-)
+_SERVICE_TRIGGERS = r"service|serv\.|unité|département|dépt\.?|pôle|secteur|hôpital\s+de\s+jour|HDJ|UF|clinique|ward|unit|department"
 _SERVICE_AFTER_TRIGGER = re.compile(
     rf"(?<![\w])(?i:{_SERVICE_TRIGGERS})[ \t]*(?::|-|–)?[ \t]*(?i:de\s+la\s+|de\s+l['’]|de\s+|d['’]|des\s+|du\s+)?"
     rf"(?i:{_SPEC_RE})(?![\w])"
@@ -82,7 +80,11 @@ _UNIT_NAMED = re.compile(
 )
 _SERVICE_WORDS = frozenset(
     fold(w)
-    for w in re.findall(r"[\w-]+", _SPEC.replace(r"\s+", " ") + " service unite departement pole secteur hdj uf ward unit pavillon centre")
+    for w in re.findall(
+        r"[\w-]+",
+        _SPEC.replace(r"\s+", " ")
+        + " service unite departement pole secteur hdj uf ward unit pavillon centre",
+    )
     if len(w) > 2
 )
 _SERVICE_WORDS = _SERVICE_WORDS - {"des", "de", "et", "the", "aux"}
@@ -92,25 +94,50 @@ def services(text: str) -> list[Hit]:
     folded = _folded_words(text)
     out: list[Hit] = []
     if folded & _SERVICE_WORDS:
-        out += [(m.start(), m.end(), "SERVICE", 0.6) for m in _SERVICE_AFTER_TRIGGER.finditer(text)
-                if not fold(m.group()).endswith("medecine generale")]
+        out += [
+            (m.start(), m.end(), "SERVICE", 0.6)
+            for m in _SERVICE_AFTER_TRIGGER.finditer(text)
+            if not fold(m.group()).endswith("medecine generale")
+        ]
         for m in _SERVICE_BARE.finditer(text):
             w = m.group("svc")
-            if w.lower() in ("psy", "ortho", "uro", "neuro", "onco", "réa", "gastro", "cardio", "renal", "stroke", "surgery",
-                             "respiratory", "ed", "médecine", "chirurgie") and not _short_ok(text, m.start("svc"), w):
+            if w.lower() in (
+                "psy",
+                "ortho",
+                "uro",
+                "neuro",
+                "onco",
+                "réa",
+                "gastro",
+                "cardio",
+                "renal",
+                "stroke",
+                "surgery",
+                "respiratory",
+                "ed",
+                "médecine",
+                "chirurgie",
+            ) and not _short_ok(text, m.start("svc"), w):
                 continue
             if fold(w).startswith("medecine generale"):
                 continue  # a GP's specialty in a signature, not a hospital unit
             out.append((m.start("svc"), m.end("svc"), "SERVICE", 0.55))
         out += [(m.start(), m.end(), "SERVICE", 0.6) for m in _UNIT_NAMED.finditer(text)]
-    out += [(m.start(), m.end(), "SERVICE", 0.55) for m in _UNIT_RE.finditer(text) if m.group() not in ("ED", "SSR") or _short_ok(text, m.start(), m.group())]
+    out += [
+        (m.start(), m.end(), "SERVICE", 0.55)
+        for m in _UNIT_RE.finditer(text)
+        if m.group() not in ("ED", "SSR") or _short_ok(text, m.start(), m.group())
+    ]
     return out
 
 
 def _short_ok(text: str, start: int, word: str) -> bool:
     """A short or general specialty word counts as a unit only after a locating word or in a header line."""
     before = text[max(0, start - 25) : start]
-    if re.search(r"(?i)(?:\ben|\bau|\baux|\bdu|\bde\s+la|\bservice(?:\s+de)?|\bunité|\bavis|\bpassage|\btransfert|\bto|\bin|\bon\s+the)\s*(?:l['’])?$", before):
+    if re.search(
+        r"(?i)(?:\ben|\bau|\baux|\bdu|\bde\s+la|\bservice(?:\s+de)?|\bunité|\bavis|\bpassage|\btransfert|\bto|\bin|\bon\s+the)\s*(?:l['’])?$",
+        before,
+    ):
         return True
     line_start = text.rfind("\n", 0, start) + 1
     return not text[line_start:start].strip(" \t-–•*>") or text[start - 2 : start] in (", ", "– ", "- ")
@@ -127,8 +154,34 @@ _ROOM_MORE = re.compile(
     re.I,
 )
 _ROOM_WORDS = frozenset(
-    {"chambre", "chambres", "chbre", "chb", "ch", "lit", "lits", "box", "bureau", "salle", "porte", "bed", "room", "ward",
-     "bay", "cubicle", "unit", "etage", "floor", "aile", "secteur", "batiment", "bat", "pavillon", "wing", "building"}
+    {
+        "chambre",
+        "chambres",
+        "chbre",
+        "chb",
+        "ch",
+        "lit",
+        "lits",
+        "box",
+        "bureau",
+        "salle",
+        "porte",
+        "bed",
+        "room",
+        "ward",
+        "bay",
+        "cubicle",
+        "unit",
+        "etage",
+        "floor",
+        "aile",
+        "secteur",
+        "batiment",
+        "bat",
+        "pavillon",
+        "wing",
+        "building",
+    }
 )
 
 
@@ -141,9 +194,17 @@ def rooms(text: str) -> list[Hit]:
     for m in _ROOM_MORE.finditer(text):
         frag = m.group()
         low = frag.lower()
-        if low.startswith(("salle", "porte", "bureau", "unit")) and re.search(r"(?i)\b(?:salle|porte|bureau)\s+\d{3,}", frag) is None and not re.search(r"\d", frag):
+        if (
+            low.startswith(("salle", "porte", "bureau", "unit"))
+            and re.search(r"(?i)\b(?:salle|porte|bureau)\s+\d{3,}", frag) is None
+            and not re.search(r"\d", frag)
+        ):
             continue
-        if low.startswith("ch") and not low.startswith(("chambre", "chbre", "chb")) and re.match(r"(?i)ch\.?\s*\d{1,4}", frag) is None:
+        if (
+            low.startswith("ch")
+            and not low.startswith(("chambre", "chbre", "chb"))
+            and re.match(r"(?i)ch\.?\s*\d{1,4}", frag) is None
+        ):
             continue
         out.append((m.start(), m.end(), "WARD_ROOM", 0.75))
     return out
@@ -296,8 +357,29 @@ _RARE_NAMES_EN = (
     "motor neurone disease|motor neuron disease|MND|Batten disease|spina bifida|Sturge-Weber syndrome|moyamoya disease"
 )
 _RARE_RE = re.compile(rf"(?<![\w-])(?:{_RARE_NAMES_FR}|{_RARE_NAMES_EN})(?![\w-])", re.I)
-_RARE_ACRONYMS = frozenset({"SLA", "HTAP", "CADASIL", "MELAS", "MERRF", "NF1", "NF2", "HPN", "PTT", "SHU", "DICV", "GIST",
-                            "MND", "PAH", "DIPG", "CAPS", "TRAPS", "MODY", "NEM"})
+_RARE_ACRONYMS = frozenset(
+    {
+        "SLA",
+        "HTAP",
+        "CADASIL",
+        "MELAS",
+        "MERRF",
+        "NF1",
+        "NF2",
+        "HPN",
+        "PTT",
+        "SHU",
+        "DICV",
+        "GIST",
+        "MND",
+        "PAH",
+        "DIPG",
+        "CAPS",
+        "TRAPS",
+        "MODY",
+        "NEM",
+    }
+)
 # Eponymous syndromes and diseases not in the lists ("syndrome de Xyz-Abc"), except the common ones.
 _EPONYM_DISEASE = re.compile(
     rf"(?<![\w])(?:syndrome|maladie|myopathie|dystrophie|ataxie|anémie|amylose|chorée|neuropathie|encéphalopathie|"
@@ -306,7 +388,61 @@ _EPONYM_DISEASE = re.compile(
 )
 _COMMON_EPONYMS = frozenset(
     fold(w)
-    for w in ["Parkinson", "Alzheimer", "Basedow", "Hashimoto", "Raynaud", "Gilbert", "Dupuytren", "Osgood", "Ménière", "Crohn", "Lyme", "Paget", "Quervain", "Tietze", "Verneuil", "Biermer", "Bouveret", "Scheuermann", "Sever", "Barlow", "Bowen", "Down", "Korsakoff", "Wernicke", "Graves", "Bell", "Reiter", "Kaposi", "Mallory", "Mondor", "Morton", "Baker", "Horner", "Pott", "Osler", "Lhermitte", "Ogilvie", "Münchhausen", "Munchhausen", "Asperger", "Stockholm", "Peter", "Diogène", "Takotsubo", "Bourneville", "Schmorl", "Leriche", "Buerger", "Tako", "Minkowski", "Lobstein", "Hirschsprung", "Scheie"]
+    for w in [
+        "Parkinson",
+        "Alzheimer",
+        "Basedow",
+        "Hashimoto",
+        "Raynaud",
+        "Gilbert",
+        "Dupuytren",
+        "Osgood",
+        "Ménière",
+        "Crohn",
+        "Lyme",
+        "Paget",
+        "Quervain",
+        "Tietze",
+        "Verneuil",
+        "Biermer",
+        "Bouveret",
+        "Scheuermann",
+        "Sever",
+        "Barlow",
+        "Bowen",
+        "Down",
+        "Korsakoff",
+        "Wernicke",
+        "Graves",
+        "Bell",
+        "Reiter",
+        "Kaposi",
+        "Mallory",
+        "Mondor",
+        "Morton",
+        "Baker",
+        "Horner",
+        "Pott",
+        "Osler",
+        "Lhermitte",
+        "Ogilvie",
+        "Münchhausen",
+        "Munchhausen",
+        "Asperger",
+        "Stockholm",
+        "Peter",
+        "Diogène",
+        "Takotsubo",
+        "Bourneville",
+        "Schmorl",
+        "Leriche",
+        "Buerger",
+        "Tako",
+        "Minkowski",
+        "Lobstein",
+        "Hirschsprung",
+        "Scheie",
+    ]
 )
 
 
@@ -319,8 +455,22 @@ def _anchor(name: str) -> str:
 
 # One word per disease name (its longest) plus the eponym pattern's heads: the finder runs only when one is there.
 _RARE_ANCHORS = frozenset(_anchor(n) for n in (_RARE_NAMES_FR + "|" + _RARE_NAMES_EN).split("|")) | {
-    "syndrome", "maladie", "disease", "myopathie", "dystrophie", "ataxie", "anemie", "amylose", "choree", "neuropathie",
-    "encephalopathie", "leucodystrophie", "glycogenose", "arterite", "angioedeme", "angiœdeme",
+    "syndrome",
+    "maladie",
+    "disease",
+    "myopathie",
+    "dystrophie",
+    "ataxie",
+    "anemie",
+    "amylose",
+    "choree",
+    "neuropathie",
+    "encephalopathie",
+    "leucodystrophie",
+    "glycogenose",
+    "arterite",
+    "angioedeme",
+    "angiœdeme",
 }
 
 
@@ -328,7 +478,9 @@ def rare_diseases(text: str) -> list[Hit]:
     acr = _RARE_ACRONYMS & _raw_words(text)
     out: list[Hit] = []
     if acr:
-        for m in re.finditer(r"(?<![\w-])(?:" + "|".join(sorted(set(acr), key=len, reverse=True)) + r")(?![\w-])", text):
+        for m in re.finditer(
+            r"(?<![\w-])(?:" + "|".join(sorted(set(acr), key=len, reverse=True)) + r")(?![\w-])", text
+        ):
             out.append((m.start(), m.end(), "RARE_DISEASE", 0.7))
     if _RARE_ANCHORS.isdisjoint(_folded_words(text)):
         return out

@@ -53,7 +53,9 @@ class SecrecyTextDetector:
     name = DETECTOR_NAME
     version = DETECTOR_VERSION
 
-    def __init__(self, min_risk: str = "medium", lang: str | None = None, gate: bool = True, **_: Any) -> None:
+    def __init__(
+        self, min_risk: str = "medium", lang: str | None = None, gate: bool = True, **_: Any
+    ) -> None:
         if min_risk not in _RISK_ORDER:
             raise ValueError(f"min_risk must be one of {', '.join(_RISK_ORDER)}")
         self.min_risk = min_risk
@@ -64,7 +66,9 @@ class SecrecyTextDetector:
         msgs = [m for m in batch if m.text and m.text.strip()]
         findings: list[Finding] = []
         members = {m.author.name for m in batch if m.author.name}
-        for m, a in zip(msgs, analyze_texts([m.text for m in msgs], self.lang, members, gate=self.gate), strict=True):
+        for m, a in zip(
+            msgs, analyze_texts([m.text for m in msgs], self.lang, members, gate=self.gate), strict=True
+        ):
             if a.health_context and _RISK_ORDER[a.risk] >= _RISK_ORDER[self.min_risk]:
                 findings.append(finding_for(m.uid, m.text, a))
         return findings

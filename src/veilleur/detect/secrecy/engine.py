@@ -45,9 +45,16 @@ class _NoContextEnhancer(ContextAwareEnhancer):  # type: ignore[misc]
     """Our recognizers apply their own context rules; Presidio's lemma-based boost needs lemmas we skip."""
 
     def __init__(self) -> None:
-        super().__init__(context_similarity_factor=0.0, min_score_with_context_similarity=0.0, context_prefix_count=0, context_suffix_count=0)
+        super().__init__(
+            context_similarity_factor=0.0,
+            min_score_with_context_similarity=0.0,
+            context_prefix_count=0,
+            context_suffix_count=0,
+        )
 
-    def enhance_using_context(self, text: str, raw_results: Any, nlp_artifacts: Any, recognizers: Any, context: Any = None) -> Any:
+    def enhance_using_context(
+        self, text: str, raw_results: Any, nlp_artifacts: Any, recognizers: Any, context: Any = None
+    ) -> Any:
         return raw_results
 
 
@@ -133,7 +140,9 @@ def needs_ner(text: str, hits: Sequence[RecognizerResult]) -> bool:
 
     lx = lexicon()
     care = bool(lx.patient_words.search(text) or care_hits(text))
-    care = care or any(h.entity_type in ("RARE_DISEASE", "WARD_ROOM", "IPP", "STAY_NUMBER", "NIR") for h in hits)
+    care = care or any(
+        h.entity_type in ("RARE_DISEASE", "WARD_ROOM", "IPP", "STAY_NUMBER", "NIR") for h in hits
+    )
     care = care or not lx.drugs.isdisjoint(re.findall(r"[\w-]+", fold(text)))
     return care and _ner_candidate(text)
 
@@ -161,7 +170,9 @@ def _ner_candidate(text: str) -> bool:
     return False
 
 
-def _finder_results(text: str, keys: Collection[str] | None = None, skip: Collection[str] = ()) -> list[RecognizerResult]:
+def _finder_results(
+    text: str, keys: Collection[str] | None = None, skip: Collection[str] = ()
+) -> list[RecognizerResult]:
     """Our finders' results (all, or only ``keys``, minus ``skip``)."""
     from veilleur.detect.secrecy.recognizers import FINDERS
 
@@ -170,7 +181,10 @@ def _finder_results(text: str, keys: Collection[str] | None = None, skip: Collec
         if (keys is not None and key not in keys) or key in skip:
             continue
         meta = {"recognizer_name": f"veilleur_{key}"}
-        out += [RecognizerResult(entity_type=lab, start=s, end=e, score=sc, recognition_metadata=meta) for s, e, lab, sc in finder(text)]
+        out += [
+            RecognizerResult(entity_type=lab, start=s, end=e, score=sc, recognition_metadata=meta)
+            for s, e, lab, sc in finder(text)
+        ]
     return out
 
 
@@ -244,7 +258,9 @@ def analyze_batch(
                 return True
             return False
 
-        results = _analyze_fresh(sub, lang, batch_size, gate=gate, decided=sub_decided if decided is not None else None)
+        results = _analyze_fresh(
+            sub, lang, batch_size, gate=gate, decided=sub_decided if decided is not None else None
+        )
         for i, res in zip(fresh, results, strict=True):
             out[i] = res
         with _cache_lock:
@@ -282,14 +298,26 @@ def _analyze_fresh(
     if todo:
         analyzer()
         # With the gate, spaCy reads only the sentences that hold a candidate name (same offsets, shifted back).
-        pieces = [(i, off, seg) for i in todo for off, seg in (ner_segments(texts[i]) if gate else [(0, texts[i])])]
-        for (i, off, _), doc in zip(pieces, _nlp.pipe([ner_view(seg) for _, _, seg in pieces], batch_size=batch_size), strict=True):
+        pieces = [
+            (i, off, seg) for i in todo for off, seg in (ner_segments(texts[i]) if gate else [(0, texts[i])])
+        ]
+        for (i, off, _), doc in zip(
+            pieces, _nlp.pipe([ner_view(seg) for _, _, seg in pieces], batch_size=batch_size), strict=True
+        ):
             if langs[i] == "en" and not USE_FRENCH_NER_FOR_ENGLISH:
                 continue
             for ent in doc.ents:
                 lab = _NER_MAP.get(ent.label_)
                 if lab:
-                    hits[i].append(RecognizerResult(entity_type=lab, start=off + ent.start_char, end=off + ent.end_char, score=0.85, recognition_metadata=_NER_META))
+                    hits[i].append(
+                        RecognizerResult(
+                            entity_type=lab,
+                            start=off + ent.start_char,
+                            end=off + ent.end_char,
+                            score=0.85,
+                            recognition_metadata=_NER_META,
+                        )
+                    )
     return [(lg, h) for lg, h in zip(langs, hits, strict=True)]
 
 
@@ -312,16 +340,24 @@ def ner_segments(text: str) -> list[tuple[int, str]]:
     return out or [(0, text)]
 
 
-def analyze_batch_presidio(texts: Sequence[str], lang: str | None = None, batch_size: int = 64) -> list[tuple[str, list[RecognizerResult]]]:
+def analyze_batch_presidio(
+    texts: Sequence[str], lang: str | None = None, batch_size: int = 64
+) -> list[tuple[str, list[RecognizerResult]]]:
     """Presidio results for each text, with its language; texts go through ``nlp.pipe`` by language."""
     engine = analyzer()
-    langs = [lang if lang in LANGUAGES else guess_language(t) for t in texts] if lang is None or lang not in LANGUAGES else [lang] * len(texts)
+    langs = (
+        [lang if lang in LANGUAGES else guess_language(t) for t in texts]
+        if lang is None or lang not in LANGUAGES
+        else [lang] * len(texts)
+    )
     out: list[tuple[str, list[RecognizerResult]]] = [("fr", [])] * len(texts)
     for lg in LANGUAGES:
         idx = [i for i, x in enumerate(langs) if x == lg]
         if not idx:
             continue
-        arts: Iterator[Any] = engine.nlp_engine.process_batch([texts[i] for i in idx], lg, batch_size=batch_size)
+        arts: Iterator[Any] = engine.nlp_engine.process_batch(
+            [texts[i] for i in idx], lg, batch_size=batch_size
+        )
         for i, (text, art) in zip(idx, arts, strict=True):
             res = engine.analyze(text=text, language=lg, nlp_artifacts=art, score_threshold=0.3)
             out[i] = (lg, res)

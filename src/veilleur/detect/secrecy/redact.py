@@ -96,17 +96,72 @@ _REASONS = {
     "ROLE": "rôle social qui désigne la personne retiré",
 }
 
-_FR_NUM = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze"]
-_EN_NUM = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+_FR_NUM = [
+    "zéro",
+    "un",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+]
+_EN_NUM = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
 _MONTHS_FR = {
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
+    "janvier": 1,
+    "février": 2,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "août": 8,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "décembre": 12,
+    "decembre": 12,
 }
 _MONTHS_EN = {m.lower()[:3]: i for i, m in enumerate(MONTHS_EN.split("|")[:12], start=1)}
-_DECADE_ADJ = {2: None, 3: "trentenaire", 4: "quadragénaire", 5: "quinquagénaire", 6: "sexagénaire",
-               7: "septuagénaire", 8: "octogénaire"}
-_DECADE_NOUN = {2: "vingtaine", 3: "trentaine", 4: "quarantaine", 5: "cinquantaine", 6: "soixantaine",
-                7: "", 8: ""}
+_DECADE_ADJ = {
+    2: None,
+    3: "trentenaire",
+    4: "quadragénaire",
+    5: "quinquagénaire",
+    6: "sexagénaire",
+    7: "septuagénaire",
+    8: "octogénaire",
+}
+_DECADE_NOUN = {
+    2: "vingtaine",
+    3: "trentaine",
+    4: "quarantaine",
+    5: "cinquantaine",
+    6: "soixantaine",
+    7: "",
+    8: "",
+}
 
 
 def _letters(n: int) -> str:
@@ -141,8 +196,15 @@ def _age_fr(years: float, with_de: bool) -> str:
     return f"la {_DECADE_NOUN[decade]}"
 
 
-_EN_DECADES = {2: "twentysomething", 3: "thirtysomething", 4: "fortysomething", 5: "fiftysomething",
-               6: "sixtysomething", 7: "seventysomething", 8: "eightysomething"}
+_EN_DECADES = {
+    2: "twentysomething",
+    3: "thirtysomething",
+    4: "fortysomething",
+    5: "fiftysomething",
+    6: "sixtysomething",
+    7: "seventysomething",
+    8: "eightysomething",
+}
 
 
 def _age_en(span_text: str, years: float) -> str:
@@ -258,9 +320,29 @@ class _Pseudonyms:
 
     @staticmethod
     def _key(name: str) -> str:
-        words = [w for w in re.split(r"\s+", name) if w.strip(".").lower() not in
-                 {"m", "mme", "mlle", "mr", "mrs", "ms", "miss", "monsieur", "madame", "dr", "pr", "docteur",
-                  "doctor", "professeur", "patient", "patiente"}]
+        words = [
+            w
+            for w in re.split(r"\s+", name)
+            if w.strip(".").lower()
+            not in {
+                "m",
+                "mme",
+                "mlle",
+                "mr",
+                "mrs",
+                "ms",
+                "miss",
+                "monsieur",
+                "madame",
+                "dr",
+                "pr",
+                "docteur",
+                "doctor",
+                "professeur",
+                "patient",
+                "patiente",
+            }
+        ]
         return fold(words[-1] if words else name)
 
     def patient(self, name: str) -> str:
@@ -282,10 +364,28 @@ def _kind_word(label: str, original: str, lang: str) -> str:
     o = original.lower()
     if label == "HOSPITAL":
         if lang == "en":
-            return "hospital" if "hospital" in o or "infirmary" in o else "clinic" if "clinic" in o else "care home" if "home" in o else "hospital"
-        for word, out in (("chu", "CHU"), ("chr", "CHR"), ("centre hospitalier", "centre hospitalier"), ("ch ", "centre hospitalier"),
-                          ("polyclinique", "clinique"), ("clinique", "clinique"), ("ehpad", "EHPAD"), ("maternité", "maternité"),
-                          ("ap-hp", "hôpital"), ("ime", "IME"), ("cmp", "CMP")):
+            return (
+                "hospital"
+                if "hospital" in o or "infirmary" in o
+                else "clinic"
+                if "clinic" in o
+                else "care home"
+                if "home" in o
+                else "hospital"
+            )
+        for word, out in (
+            ("chu", "CHU"),
+            ("chr", "CHR"),
+            ("centre hospitalier", "centre hospitalier"),
+            ("ch ", "centre hospitalier"),
+            ("polyclinique", "clinique"),
+            ("clinique", "clinique"),
+            ("ehpad", "EHPAD"),
+            ("maternité", "maternité"),
+            ("ap-hp", "hôpital"),
+            ("ime", "IME"),
+            ("cmp", "CMP"),
+        ):
             if o.startswith(word) or o == word.strip():
                 return out
         return "hôpital"
@@ -377,7 +477,9 @@ def redact_analysis(
             if years is None:
                 repl = "[âge]" if lang == "fr" else "[age]"
             elif lang == "fr":
-                with_de = bool(re.search(r"(?<![âa]g[ée] )(?<![âa]g[ée]e )\bde\s$", text[max(0, start - 10) : start]))
+                with_de = bool(
+                    re.search(r"(?<![âa]g[ée] )(?<![âa]g[ée]e )\bde\s$", text[max(0, start - 10) : start])
+                )
                 if with_de:
                     start -= 3
                     original = text[start:end]
@@ -386,9 +488,9 @@ def redact_analysis(
                 repl = _age_en(original, years)
         elif label == "DATE":
             before = text[max(0, start - 25) : start]
-            birth = bool(re.search(r"(?:née?s?|naissance|born|DOB|birth)\s*(?:le|on|:|en|in)?\s*$", before, re.I)) or bool(
-                re.match(r"(?:née?|born)\s", original, re.I)
-            )
+            birth = bool(
+                re.search(r"(?:née?s?|naissance|born|DOB|birth)\s*(?:le|on|:|en|in)?\s*$", before, re.I)
+            ) or bool(re.match(r"(?:née?|born)\s", original, re.I))
             d = parse_date(original, lang, ref)
             if d is None:
                 repl = "[date]"
@@ -501,8 +603,12 @@ def redact_text(
     spans += recall_spans(text, spans)
     res = RedactionResult(text, ())
     for _ in range(max(1, max_passes)):
-        res = redact_analysis(text, replace(analysis, spans=tuple(sorted(spans, key=lambda s: s.start))),
-                              reference_date=reference_date, staff=staff)
+        res = redact_analysis(
+            text,
+            replace(analysis, spans=tuple(sorted(spans, key=lambda s: s.start))),
+            reference_date=reference_date,
+            staff=staff,
+        )
         left = residual_spans(text, res, lang=analysis.lang, staff=staff)
         if not left:
             return res

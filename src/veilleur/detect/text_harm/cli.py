@@ -11,18 +11,24 @@ import typer
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @eval_app.command("text-harm")
     def eval_text_harm(
-        file: Path = typer.Argument(None, help="CSV or JSONL with text, labels [, functionality|phenomenon, ground, "
-                                               "clinical]."),
+        file: Path = typer.Argument(
+            None, help="CSV or JSONL with text, labels [, functionality|phenomenon, ground, clinical]."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
         threshold: float = typer.Option(None, "--threshold", help="One threshold for all categories."),
         hf_model: Path = typer.Option(None, "--hf-model", help="Also use a local HF classifier (tier 2)."),
         hf_labels: Path = typer.Option(None, "--hf-labels", help="Label mapping of the tier-2 model."),
         errors: bool = typer.Option(False, "--errors", help="List misclassified messages."),
         fast_only: bool = typer.Option(False, "--fast-only", help="Fast tier only (no semantic tier)."),
-        public: bool = typer.Option(False, "--public", help="Evaluate the held-out 20 % of the public sets (MLMA, "
-                                    "Davidson, FTR) read in place from --shared-data, instead of a file."),
-        shared_data: Path = typer.Option(Path("/work/shared/data"), "--shared-data",
-                                         help="Folder of the public data sets (with --public)."),
+        public: bool = typer.Option(
+            False,
+            "--public",
+            help="Evaluate the held-out 20 % of the public sets (MLMA, "
+            "Davidson, FTR) read in place from --shared-data, instead of a file.",
+        ),
+        shared_data: Path = typer.Option(
+            Path("/work/shared/data"), "--shared-data", help="Folder of the public data sets (with --public)."
+        ),
     ) -> None:
         """Précision / rappel / F1 par catégorie du détecteur text_harm sur un fichier étiqueté (ou, avec
         --public, sur les parts mises de côté des jeux publics) ; chiffres par étage, par phénomène, par motif."""
@@ -56,7 +62,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             for e in metrics["errors"]:
                 typer.echo(f"- {e['text']!r}\n    attendu {e['gold']} / prédit {e['pred']}")
 
-    th_app = typer.Typer(help="Text harm detector (insults, threats, hate, patient mockery).", no_args_is_help=True)
+    th_app = typer.Typer(
+        help="Text harm detector (insults, threats, hate, patient mockery).", no_args_is_help=True
+    )
 
     @th_app.command("check")
     def check(
@@ -69,11 +77,24 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         analyzer = TextHarmAnalyzer()
         results = analyzer.analyze(text)
         if as_json:
-            typer.echo(json.dumps([
-                {"text": a.text, "lang": a.lang, "scores": {c: round(v, 4) for c, v in a.scores.items()},
-                 "flagged": sorted(a.flagged(analyzer.thresholds)), "spans": [s.to_dict() for s in a.spans],
-                 "explanation": a.explanation, "contexts": a.contexts} for a in results
-            ], ensure_ascii=False, indent=2))
+            typer.echo(
+                json.dumps(
+                    [
+                        {
+                            "text": a.text,
+                            "lang": a.lang,
+                            "scores": {c: round(v, 4) for c, v in a.scores.items()},
+                            "flagged": sorted(a.flagged(analyzer.thresholds)),
+                            "spans": [s.to_dict() for s in a.spans],
+                            "explanation": a.explanation,
+                            "contexts": a.contexts,
+                        }
+                        for a in results
+                    ],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         for a in results:
             typer.echo(f"[{a.lang}] {a.text}\n  {a.explanation}")

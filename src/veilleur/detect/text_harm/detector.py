@@ -50,15 +50,118 @@ def _language_detector() -> Any:
     from lingua import Language, LanguageDetectorBuilder
 
     # A few languages only: faster and fewer confusions on short messages.
-    langs = [Language.FRENCH, Language.ENGLISH, Language.SPANISH, Language.GERMAN, Language.ITALIAN,
-             Language.PORTUGUESE, Language.ARABIC]
+    langs = [
+        Language.FRENCH,
+        Language.ENGLISH,
+        Language.SPANISH,
+        Language.GERMAN,
+        Language.ITALIAN,
+        Language.PORTUGUESE,
+        Language.ARABIC,
+    ]
     return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
 
 
-_FR_WORDS = frozenset(["le", "la", "les", "de", "des", "du", "un", "une", "est", "et", "il", "elle", "pour", "avec", "pas", "que", "qui", "sur", "dans", "au", "aux", "ce", "cette", "je", "tu", "on", "nous", "vous", "mon", "ma", "mes", "son", "sa", "ses", "encore", "tout", "très",
-                       "ton", "ta", "tes", "te", "toi", "moi", "lui", "leur", "mais", "donc", "ça", "ne", "se", "par", "suis", "sont",
-                       "ont", "vais", "va", "avec", "maintenant", "aussi", "bien", "comme", "quand", "oui", "non", "merci", "chez"])
-_EN_WORDS = frozenset(["the", "a", "an", "is", "and", "he", "she", "for", "with", "not", "that", "who", "on", "in", "to", "of", "this", "i", "you", "are", "was", "his", "her", "my", "what", "it"])
+_FR_WORDS = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "de",
+        "des",
+        "du",
+        "un",
+        "une",
+        "est",
+        "et",
+        "il",
+        "elle",
+        "pour",
+        "avec",
+        "pas",
+        "que",
+        "qui",
+        "sur",
+        "dans",
+        "au",
+        "aux",
+        "ce",
+        "cette",
+        "je",
+        "tu",
+        "on",
+        "nous",
+        "vous",
+        "mon",
+        "ma",
+        "mes",
+        "son",
+        "sa",
+        "ses",
+        "encore",
+        "tout",
+        "très",
+        "ton",
+        "ta",
+        "tes",
+        "te",
+        "toi",
+        "moi",
+        "lui",
+        "leur",
+        "mais",
+        "donc",
+        "ça",
+        "ne",
+        "se",
+        "par",
+        "suis",
+        "sont",
+        "ont",
+        "vais",
+        "va",
+        "avec",
+        "maintenant",
+        "aussi",
+        "bien",
+        "comme",
+        "quand",
+        "oui",
+        "non",
+        "merci",
+        "chez",
+    ]
+)
+_EN_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "is",
+        "and",
+        "he",
+        "she",
+        "for",
+        "with",
+        "not",
+        "that",
+        "who",
+        "on",
+        "in",
+        "to",
+        "of",
+        "this",
+        "i",
+        "you",
+        "are",
+        "was",
+        "his",
+        "her",
+        "my",
+        "what",
+        "it",
+    ]
+)
 _FR_CHARS = re.compile(r"[éèêàçùâîôœ]")
 _WORDS = re.compile(r"[a-zà-ÿ]+")
 
@@ -113,8 +216,10 @@ class Analysis:
 def thresholds_from_policy(policy: dict[str, Any], override: float | None = None) -> dict[str, float]:
     default = float(policy.get("default_threshold", 0.5))
     cats = policy.get("categories", {})
-    return {c: float(override if override is not None else cats.get(c, {}).get("threshold", default))
-            for c in CATEGORIES}
+    return {
+        c: float(override if override is not None else cats.get(c, {}).get("threshold", default))
+        for c in CATEGORIES
+    }
 
 
 def load_semantic_stage(policy: dict[str, Any]) -> Any:
@@ -222,8 +327,12 @@ class TextHarmAnalyzer:
         todo: list[tuple[Analysis, Normalized, list[str], list[tuple[str, int, int]]]] = []
         for a, hits, norm in pending:
             flagged = a.flagged(self.thresholds)
-            spans = [Span(h.start, h.end, cat, h.text) for h in hits for cat in h.entry.categories
-                     if cat in flagged and h.weight(cat) >= 0.2]
+            spans = [
+                Span(h.start, h.end, cat, h.text)
+                for h in hits
+                for cat in h.entry.categories
+                if cat in flagged and h.weight(cat) >= 0.2
+            ]
             a.spans = spans
             covered = {s.label for s in spans}
             missing = [c for c in flagged if c not in covered and c in self.model.categories]
@@ -256,8 +365,9 @@ class TextHarmAnalyzer:
         if self.semantic is not None:
             routed = self._semantic_tier(results)
             # the semantic tier changed what is flagged: spans again (lexicon hits, else the model's words)
-            self._add_spans([(a, self.lexicon.match(a.text, a.lang, n), n)
-                             for a in routed for n in (normalize(a.text),)])
+            self._add_spans(
+                [(a, self.lexicon.match(a.text, a.lang, n), n) for a in routed for n in (normalize(a.text),)]
+            )
         if self.hf is not None:
             hf_scores = self.hf.predict(texts)
             for a, sc in zip(results, hf_scores, strict=True):
@@ -284,9 +394,12 @@ class TextHarmAnalyzer:
         name a group, so it must be surer. When harm is clear ("_any" ≥ ``any_harm_threshold``) but no category
         reaches its threshold (the ground is unclear), the category the semantic tier ranks first is reported.
         """
-        todo = [i for i, a in enumerate(results)
-                if self.fast_clear <= max(a.scores.values(), default=0.0) < self.fast_confident
-                and sum(ch.isalpha() for ch in a.text) >= self.min_letters]
+        todo = [
+            i
+            for i, a in enumerate(results)
+            if self.fast_clear <= max(a.scores.values(), default=0.0) < self.fast_confident
+            and sum(ch.isalpha() for ch in a.text) >= self.min_letters
+        ]
         self.routing["fast"] += len(results) - len(todo)
         self.routing["semantic"] += len(todo)
         if not todo:
@@ -303,7 +416,9 @@ class TextHarmAnalyzer:
             lex = a.tiers.get("tier1_lexicon", {})
             p_any = sem.get("_any", 1.0)
             low = max(a.scores.values(), default=0.0) < self.low_band
-            s_min, gate = (self.low_semantic_min, self.low_any_gate) if low else (self.semantic_min, self.any_gate)
+            s_min, gate = (
+                (self.low_semantic_min, self.low_any_gate) if low else (self.semantic_min, self.any_gate)
+            )
             any_thr = self.low_any_threshold if low else self.any_threshold
             # a lexicon term counts in full, unless the head is sure the message is harmless (`lexicon_veto`):
             # counter-speech quoting a slur, banter, self-mockery, profanity aimed at no one
@@ -319,8 +434,9 @@ class TextHarmAnalyzer:
                 ranked = sorted((c for c in a.scores if c in sem), key=lambda c: -sem[c])
                 if ranked and sem[ranked[0]] >= self.any_best_min:
                     best = ranked[0]
-                    a.scores[best] = max(a.scores[best], self.thresholds.get(best, 0.5),
-                                         min(p_any, 0.99, self.semantic_max))
+                    a.scores[best] = max(
+                        a.scores[best], self.thresholds.get(best, 0.5), min(p_any, 0.99, self.semantic_max)
+                    )
         return [results[i] for i in todo]
 
     def _cascade(self, results: list[Analysis]) -> None:

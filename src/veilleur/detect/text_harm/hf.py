@@ -38,8 +38,9 @@ def read_label_map(path: Path) -> dict[str, str | None]:
 class HFClassifier:
     """Scores texts with a local ``AutoModelForSequenceClassification``; returns category -> probability."""
 
-    def __init__(self, model_dir: Path, label_map: Path | None = None, batch_size: int = 32,
-                 max_length: int = 256) -> None:
+    def __init__(
+        self, model_dir: Path, label_map: Path | None = None, batch_size: int = 32, max_length: int = 256
+    ) -> None:
         try:
             import torch
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -50,7 +51,9 @@ class HFClassifier:
         self.torch = torch
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
-            self.model = AutoModelForSequenceClassification.from_pretrained(str(model_dir), local_files_only=True)
+            self.model = AutoModelForSequenceClassification.from_pretrained(
+                str(model_dir), local_files_only=True
+            )
         except (OSError, ValueError) as exc:
             raise InputError(model_dir, f"not a loadable sequence classifier ({exc})") from None
         self.model.eval()
@@ -72,8 +75,9 @@ class HFClassifier:
         torch = self.torch
         for i in range(0, len(texts), self.batch_size):
             chunk = list(texts[i : i + self.batch_size])
-            enc = self.tokenizer(chunk, padding=True, truncation=True, max_length=self.max_length,
-                                 return_tensors="pt")
+            enc = self.tokenizer(
+                chunk, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
+            )
             with torch.no_grad():
                 logits = self.model(**enc).logits
             probs = torch.sigmoid(logits) if self.multi_label else torch.softmax(logits, dim=-1)

@@ -48,7 +48,12 @@ class Hit:
 
 
 def _data(name: str) -> dict[str, Any]:
-    text = resources.files("veilleur.detect.text_harm").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    text = (
+        resources.files("veilleur.detect.text_harm")
+        .joinpath("data")
+        .joinpath(name)
+        .read_text(encoding="utf-8")
+    )
     loaded = yaml.safe_load(text)
     if not isinstance(loaded, dict):
         raise ValueError(f"{name}: expected a mapping")
@@ -193,9 +198,7 @@ class Lexicon:
         window = int(self.negation.get("window", 4))
         prev = re.findall(r"[a-z']+", before[cut:])[-window:]
         joined = " ".join(prev)
-        return any(w in self.neg_cues for w in prev) or any(
-            " " in c and c in joined for c in self.neg_cues
-        )
+        return any(w in self.neg_cues for w in prev) or any(" " in c and c in joined for c in self.neg_cues)
 
     def _quoted(self, text: str, start: int, end: int) -> bool:
         if not self.quote_marks:

@@ -98,12 +98,22 @@ class LLMJudge:
             return None
         self.used += 1
         cats = ", ".join(MODEL_CATEGORIES)
-        shown = json.dumps({c: round(v, 2) for c, v in (scores or {}).items() if v >= 0.1}, ensure_ascii=False)
-        user = self.prompt["user"].replace("{categories}", cats).replace("{scores}", shown).replace("{text}", text)
+        shown = json.dumps(
+            {c: round(v, 2) for c, v in (scores or {}).items() if v >= 0.1}, ensure_ascii=False
+        )
+        user = (
+            self.prompt["user"]
+            .replace("{categories}", cats)
+            .replace("{scores}", shown)
+            .replace("{text}", text)
+        )
         body = {
             "model": self.model,
             "temperature": 0,
-            "messages": [{"role": "system", "content": self.prompt["system"]}, {"role": "user", "content": user}],
+            "messages": [
+                {"role": "system", "content": self.prompt["system"]},
+                {"role": "user", "content": user},
+            ],
             "response_format": {
                 "type": "json_schema",
                 "json_schema": {"name": "harm_verdict", "strict": True, "schema": answer_schema()},
@@ -149,14 +159,18 @@ def parse_verdict(content: Any) -> Verdict:
     return Verdict(scores=scores, rationale=str(data.get("rationale", ""))[:500])
 
 
-def judge_from_settings(get: Callable[[str, Any], Any], options: dict[str, Any] | None = None) -> LLMJudge | None:
+def judge_from_settings(
+    get: Callable[[str, Any], Any], options: dict[str, Any] | None = None
+) -> LLMJudge | None:
     """The configured judge, or None when no endpoint is set (the default: nothing leaves the machine)."""
     options = options or {}
     endpoint = options.get("llm_endpoint") or get("text_harm.llm_endpoint", None)
     if not endpoint:
         return None
     model = options.get("llm_model") or get("text_harm.llm_model", None) or "default"
-    secret = options.get("llm_api_key") or get("text_harm.llm_api_key", None)  # a SecretStr (config resolves it)
+    secret = options.get("llm_api_key") or get(
+        "text_harm.llm_api_key", None
+    )  # a SecretStr (config resolves it)
     api_key = secret.get_secret_value() if hasattr(secret, "get_secret_value") else secret
     budget = int(options.get("llm_budget") or get("text_harm.llm_budget", 50))
     timeout = float(options.get("llm_timeout") or get("text_harm.llm_timeout", 30.0))

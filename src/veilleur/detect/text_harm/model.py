@@ -33,7 +33,12 @@ MODEL_CATEGORIES: tuple[str, ...] = (
     "discrimination:age",
 )
 
-DEFAULT_FEATURES: dict[str, Any] = {"char_bits": 18, "word_bits": 17, "char_ngrams": [2, 5], "word_ngrams": [1, 2]}
+DEFAULT_FEATURES: dict[str, Any] = {
+    "char_bits": 18,
+    "word_bits": 17,
+    "char_ngrams": [2, 5],
+    "word_ngrams": [1, 2],
+}
 
 
 class Featurizer:
@@ -116,8 +121,11 @@ class LinearModel:
             intercept=self.intercept.astype(np.float32),
             platt_a=self.platt_a.astype(np.float32),
             platt_b=self.platt_b.astype(np.float32),
-            meta=np.array(json.dumps({**self.meta, "categories": list(self.categories),
-                                      "features": self.featurizer.params})),
+            meta=np.array(
+                json.dumps(
+                    {**self.meta, "categories": list(self.categories), "features": self.featurizer.params}
+                )
+            ),
         )
 
     @classmethod
@@ -129,9 +137,7 @@ class LinearModel:
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
             shape = tuple(int(x) for x in z["shape"])
-            coef = sp.csc_matrix(
-                (z["data"].astype(np.float32), z["indices"], z["indptr"]), shape=shape
-            )
+            coef = sp.csc_matrix((z["data"].astype(np.float32), z["indices"], z["indptr"]), shape=shape)
             return cls(
                 categories=tuple(meta["categories"]),
                 coef=coef,

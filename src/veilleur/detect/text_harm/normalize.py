@@ -17,9 +17,32 @@ _MIDDLE_DOTS = {"·", "•", "∙", "⋅"}
 # Invisible characters slipped inside words to dodge filters ("con\u200bnard"), dropped like the dots.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"}
 # Look-alike Cyrillic and Greek letters used in place of Latin ones ("соnnard" with a Cyrillic "о").
-_HOMOGLYPHS = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
-               "ѕ": "s", "к": "k", "м": "m", "т": "t", "н": "h", "в": "b", "α": "a", "ο": "o", "ε": "e",
-               "ι": "i", "κ": "k", "ν": "v", "ρ": "p", "τ": "t", "υ": "u"}
+_HOMOGLYPHS = {
+    "а": "a",
+    "е": "e",
+    "о": "o",
+    "р": "p",
+    "с": "c",
+    "у": "y",
+    "х": "x",
+    "і": "i",
+    "ј": "j",
+    "ѕ": "s",
+    "к": "k",
+    "м": "m",
+    "т": "t",
+    "н": "h",
+    "в": "b",
+    "α": "a",
+    "ο": "o",
+    "ε": "e",
+    "ι": "i",
+    "κ": "k",
+    "ν": "v",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+}
 _APOSTROPHES = {"’": "'", "ʼ": "'", "‘": "'", "`": "'"}
 _SPACED = re.compile(r"(?<![\w*])(?:[a-z*][ .\-_]){2,}[a-z*](?![\w*])")
 _TOKEN = re.compile(r"[a-z0-9@$*]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")

@@ -45,8 +45,10 @@ def encode(texts: list[str], batch: int = 256) -> np.ndarray:
     enc = load_encoder()
     if not texts:
         return np.zeros((0, 512), dtype=np.float32)
-    parts = [np.asarray(enc.encode([prepare(t) for t in texts[i : i + batch]]), dtype=np.float32)
-             for i in range(0, len(texts), batch)]
+    parts = [
+        np.asarray(enc.encode([prepare(t) for t in texts[i : i + batch]]), dtype=np.float32)
+        for i in range(0, len(texts), batch)
+    ]
     return np.vstack(parts)
 
 
@@ -76,9 +78,12 @@ class SemanticHead:
     def save(self, path: Path) -> None:
         np.savez_compressed(
             path,
-            w1=self.w1.astype(np.float16), b1=self.b1.astype(np.float32),
-            w2=self.w2.astype(np.float16), b2=self.b2.astype(np.float32),
-            cal_a=self.cal_a.astype(np.float32), cal_b=self.cal_b.astype(np.float32),
+            w1=self.w1.astype(np.float16),
+            b1=self.b1.astype(np.float32),
+            w2=self.w2.astype(np.float16),
+            b2=self.b2.astype(np.float32),
+            cal_a=self.cal_a.astype(np.float32),
+            cal_b=self.cal_b.astype(np.float32),
             meta=np.array(json.dumps({**self.meta, "categories": list(self.categories)})),
         )
 
@@ -92,9 +97,12 @@ class SemanticHead:
             meta = json.loads(str(z["meta"]))
             return cls(
                 categories=tuple(meta["categories"]),
-                w1=z["w1"].astype(np.float32), b1=z["b1"].astype(np.float32),
-                w2=z["w2"].astype(np.float32), b2=z["b2"].astype(np.float32),
-                cal_a=z["cal_a"].astype(np.float64), cal_b=z["cal_b"].astype(np.float64),
+                w1=z["w1"].astype(np.float32),
+                b1=z["b1"].astype(np.float32),
+                w2=z["w2"].astype(np.float32),
+                b2=z["b2"].astype(np.float32),
+                cal_a=z["cal_a"].astype(np.float64),
+                cal_b=z["cal_b"].astype(np.float64),
                 meta=meta,
             )
 

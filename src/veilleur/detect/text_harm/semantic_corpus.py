@@ -62,17 +62,36 @@ def _fill(frame: str, group: str, fem: bool, lang: str) -> str:
             return group[:1].upper() + group[1:]
         if name == "g1":
             return _singular(group, lang)
-        table = {"ils": ("ils", "elles"), "Ils": ("Ils", "Elles"), "eux": ("eux", "elles"), "tous": ("tous", "toutes"),
-                 "les": ("les", "les")}
+        table = {
+            "ils": ("ils", "elles"),
+            "Ils": ("Ils", "Elles"),
+            "eux": ("eux", "elles"),
+            "tous": ("tous", "toutes"),
+            "les": ("les", "les"),
+        }
         return table.get(name, (m.group(0), m.group(0)))[1 if fem else 0]
 
     return _SLOT.sub(sub, frame)
 
 
-_SMS = [(r"\bje suis\b", "jsuis"), (r"\bje ne\b", "j"), (r"\bc'est\b", "c"), (r"\bquoi\b", "koi"), (r"\bqu'on\b", "kon"),
-        (r"\bquand\b", "qd"), (r"\bbeaucoup\b", "bcp"), (r"\bpourquoi\b", "pk"), (r"\bvraiment\b", "vrmt"),
-        (r"\btu es\b", "t'es"), (r"\bil y a\b", "ya"), (r"\bne\b ", ""),
-        (r"\bque\b", "ke"), (r"\bce sont\b", "c"), (r"\bfranchement\b", "frchement"), (r"\bmoi\b", "mwa")]
+_SMS = [
+    (r"\bje suis\b", "jsuis"),
+    (r"\bje ne\b", "j"),
+    (r"\bc'est\b", "c"),
+    (r"\bquoi\b", "koi"),
+    (r"\bqu'on\b", "kon"),
+    (r"\bquand\b", "qd"),
+    (r"\bbeaucoup\b", "bcp"),
+    (r"\bpourquoi\b", "pk"),
+    (r"\bvraiment\b", "vrmt"),
+    (r"\btu es\b", "t'es"),
+    (r"\bil y a\b", "ya"),
+    (r"\bne\b ", ""),
+    (r"\bque\b", "ke"),
+    (r"\bce sont\b", "c"),
+    (r"\bfranchement\b", "frchement"),
+    (r"\bmoi\b", "mwa"),
+]
 
 
 def sms(text: str, rng: random.Random) -> str:
@@ -87,7 +106,9 @@ def sms(text: str, rng: random.Random) -> str:
         t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
     t = t.rstrip(".!")
     if rng.random() < 0.5:
-        t += rng.choice([" mdr", " frr", " jpp", " wsh", " de ouf", " grave", " ptdr", " 😤", " 🤮", " sérieux"])
+        t += rng.choice(
+            [" mdr", " frr", " jpp", " wsh", " de ouf", " grave", " ptdr", " 😤", " 🤮", " sérieux"]
+        )
     return t
 
 
@@ -152,7 +173,9 @@ def expand_frames(data: dict[str, Any] | None = None, per_frame: int = 8, seed: 
         regs = data["registers"][lang]
         reg = rng.choice(list(regs))
         pre = rng.choice(regs[reg])
-        t = pre + (text[:1].lower() + text[1:] if pre and not text[:2].isupper() and text[:1] != "«" else text)
+        t = pre + (
+            text[:1].lower() + text[1:] if pre and not text[:2].isupper() and text[:1] != "«" else text
+        )
         variants = [t]
         if lang == "fr" and (reg == "sms" or rng.random() < 0.2):
             variants.append(sms(text, rng))
@@ -204,7 +227,9 @@ def load_negatives() -> dict[str, Any]:
     return data
 
 
-def expand_negatives(data: dict[str, Any] | None = None, per_frame: int = 10, seed: int = 11) -> list[Example]:
+def expand_negatives(
+    data: dict[str, Any] | None = None, per_frame: int = 10, seed: int = 11
+) -> list[Example]:
     """In-domain hard negatives (``semantic_negatives.yaml``): clinical frames x clinical groups, slurs quoted to
     be rejected, and hand-written lines (moderation, privacy, clinical talk, profanity), with registers and
     spelling variants. Every example is harmless (no label)."""
@@ -266,8 +291,14 @@ def read_team_messages(folder: Path = TEAM_DIR) -> Iterator[Example]:
             if not text:
                 continue
             labels = tuple(sorted(str(x) for x in d.get("labels") or [] if x and x != "none"))
-            yield Example(text, labels, str(d.get("lang") or "fr"), str(d.get("phenomenon") or "team"),
-                          "team_" + str(d.get("writer") or path.stem), 1.0)
+            yield Example(
+                text,
+                labels,
+                str(d.get("lang") or "fr"),
+                str(d.get("phenomenon") or "team"),
+                "team_" + str(d.get("writer") or path.stem),
+                1.0,
+            )
 
 
 # ------------------------------------------------------------------ public sets (read in place, never copied)

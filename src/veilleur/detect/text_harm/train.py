@@ -137,17 +137,27 @@ def _exclusions(paths: list[Path]) -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--shared-data", type=Path, default=DEFAULT_SHARED,
-                    help="folder of the third-party datasets (skipped when absent)")
+    ap.add_argument(
+        "--shared-data",
+        type=Path,
+        default=DEFAULT_SHARED,
+        help="folder of the third-party datasets (skipped when absent)",
+    )
     ap.add_argument("--no-shared", action="store_true", help="team corpus only")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--C", type=float, default=4.0)
     ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--exclude", type=Path, action="append", default=[],
-                    help="labelled file whose texts must not be trained on (held-out, demo)")
+    ap.add_argument(
+        "--exclude",
+        type=Path,
+        action="append",
+        default=[],
+        help="labelled file whose texts must not be trained on (held-out, demo)",
+    )
     args = ap.parse_args(argv)
-    report = train(None if args.no_shared else args.shared_data, args.out, args.C, args.seed,
-                   _exclusions(args.exclude))
+    report = train(
+        None if args.no_shared else args.shared_data, args.out, args.C, args.seed, _exclusions(args.exclude)
+    )
     json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
     print()
     return 0

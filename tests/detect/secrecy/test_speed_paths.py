@@ -47,7 +47,7 @@ def test_gate_keeps_every_decision_on_clinical_fragments(name: str) -> None:
 
     from veilleur.detect.secrecy.evaluate import load_set
 
-    rows = load_set(Path(__file__).parents[1] / "data" / "secrecy_dev" / name)
+    rows = load_set(Path(__file__).parents[2] / "data" / "secrecy_dev" / name)
     texts = [r["text"] for r in rows]
     engine._cache.clear()
     gated = analyze_texts(texts, gate=True)

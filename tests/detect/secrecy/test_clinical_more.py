@@ -10,7 +10,7 @@ import pytest
 from veilleur.detect.secrecy import analyze_text
 from veilleur.detect.secrecy.evaluate import evaluate_spans, load_set
 
-DEV2 = Path(__file__).parents[1] / "data" / "secrecy_dev" / "clinical_dev2.jsonl"
+DEV2 = Path(__file__).parents[2] / "data" / "secrecy_dev" / "clinical_dev2.jsonl"
 
 
 def _found(text: str, fragment: str) -> set[str]:

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-DEV = Path(__file__).resolve().parent.parent / "data" / "conversations" / "dev"
-SRC = Path(__file__).resolve().parents[2] / "src"
+DEV = Path(__file__).resolve().parents[2] / "data" / "conversations" / "dev"
+SRC = Path(__file__).resolve().parents[3] / "src"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

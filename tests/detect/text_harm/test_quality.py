@@ -10,9 +10,9 @@ from veilleur.detect.text_harm.corpus import expand, load_templates
 from veilleur.detect.text_harm.evaluate import evaluate_file, read_labelled
 from veilleur.detect.text_harm.normalize import normalize
 
-HELDOUT = Path(__file__).parents[1] / "data" / "text_harm_heldout.jsonl"
-CHATTER = Path(__file__).parents[1] / "data" / "text_harm_chatter.jsonl"
-GROUPS = Path(__file__).parents[1] / "data" / "text_harm_groups_dev.jsonl"
+HELDOUT = Path(__file__).parents[2] / "data" / "text_harm_heldout.jsonl"
+CHATTER = Path(__file__).parents[2] / "data" / "text_harm_chatter.jsonl"
+GROUPS = Path(__file__).parents[2] / "data" / "text_harm_groups_dev.jsonl"
 
 
 @pytest.mark.parametrize("path", [HELDOUT, CHATTER, GROUPS], ids=["heldout", "chatter", "groups"])
@@ -76,7 +76,7 @@ def test_ordinary_chatter_false_positive_rate() -> None:
     assert not [f for f in TextHarmDetector().detect(msgs) if f.severity >= Severity.CRITICAL]
 
 
-DEMO = Path(__file__).parents[2] / "demo"
+DEMO = Path(__file__).parents[3] / "demo"
 
 
 @pytest.mark.skipif(not (DEMO / "labels.jsonl").exists(), reason="demo corpus not built")

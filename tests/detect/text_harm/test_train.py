@@ -37,7 +37,7 @@ def test_exclusion_removes_texts(tmp_path: Path) -> None:
 
 
 def test_shipped_model_is_small_and_pickle_free() -> None:
-    path = Path(__file__).parents[2] / "src/veilleur/detect/text_harm/data/model.npz"
+    path = Path(__file__).parents[3] / "src/veilleur/detect/text_harm/data/model.npz"
     assert path.stat().st_size < 3_000_000
     with np.load(path, allow_pickle=False) as z:
         assert "meta" in z

@@ -13,7 +13,7 @@ from veilleur.law.qualify import qualify
 from veilleur.records import Case, Finding, Message
 from veilleur.store import Store
 
-DEV = Path(__file__).resolve().parent.parent / "data" / "conversations" / "dev"
+DEV = Path(__file__).resolve().parents[2] / "data" / "conversations" / "dev"
 
 
 class Nothing:

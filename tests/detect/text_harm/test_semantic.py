@@ -149,7 +149,7 @@ def test_frames_cover_every_ground_and_phenomenon() -> None:
 def test_no_evaluation_text_in_team_training_data() -> None:
     from veilleur.detect.text_harm.train_semantic import collect
 
-    evals = Path(__file__).parents[1] / "data"
+    evals = Path(__file__).parents[2] / "data"
     banned = {normalize(r.text).text for p in evals.glob("text_harm_*.jsonl") for r in read_labelled(p)}
     train = {normalize(e.text).text.strip() for e in collect(None)}
     assert banned and not (banned & train)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
@@ -59,6 +59,15 @@ def _strip_nuls(obj: Any, names: tuple[str, ...]) -> None:
             object.__setattr__(obj, n, v.replace("\x00", ""))
 
 
+class PlainRecord:
+    """Base of the flat records: their dict form is their fields (``veilleur.serialize.as_dict``)."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return as_dict(self)
+
+
 @dataclass(frozen=True, slots=True)
 class Author:
     id: str
@@ -69,7 +78,7 @@ class Author:
 
 
 @dataclass(frozen=True, slots=True)
-class Attachment:
+class Attachment(PlainRecord):
     """A file attached to a message. ``sha256`` addresses it in the content store.
 
     ``path`` is where the bytes are on disk when known (the content store once imported);
@@ -85,9 +94,6 @@ class Attachment:
 
     def __post_init__(self) -> None:
         _strip_nuls(self, ("name", "media_type", "path"))
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Attachment:
@@ -179,7 +185,7 @@ def member_uid(source: str, community_id: str, author_id: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Span:
+class Span(PlainRecord):
     """A character range of ``Message.text`` (or of an attachment's OCR text) that carries a finding."""
 
     start: int
@@ -187,12 +193,9 @@ class Span:
     label: str
     text: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True, slots=True)
-class Region:
+class Region(PlainRecord):
     """A box in an image attachment (pixels), e.g. a face or a line of text."""
 
     attachment_sha256: str
@@ -202,9 +205,6 @@ class Region:
     height: int
     label: str
     frame: int | None = None  # video frame index or DICOM frame, when relevant
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +277,7 @@ CLOSED_CASE_STATES: tuple[str, ...] = ("closed", "archived")
 
 
 @dataclass(frozen=True, slots=True)
-class CaseContext:
+class CaseContext(PlainRecord):
     """Facts about a case that legal qualification needs and detectors cannot see."""
 
     public: bool = False  # readable by anyone (vs a closed group)
@@ -287,9 +287,6 @@ class CaseContext:
     target_is_patient: bool | None = None
     target_is_health_professional: bool | None = None
     minor_involved: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> CaseContext:

@@ -216,7 +216,8 @@ def export_bundle(
             )
         seqs_before = set(_case_entry_seqs(vault, case_id, item_ids))
         tokens_before = sorted(_choose_tokens(vault, seqs_before).values(), key=lambda t: (t.seq, t.id))
-        report_state = {
+        # what the report and the manifest both state first, in this order
+        head: dict[str, Any] = {
             "format": FORMAT,
             "recipient": recipient,
             "generated_at": generated_at,
@@ -224,6 +225,9 @@ def export_bundle(
             "software": software,
             "case": case_info,
             "items": manifest_items,
+        }
+        report_state = {
+            **head,
             "timestamps": [_ts_meta(t) for t in tokens_before],
             "tsa_configured": tsa_configured,
             "ledger_problems": ledger_problems,
@@ -278,13 +282,7 @@ def export_bundle(
                     z.add_blob(vault, path, sha, what=f"TSA certificates of ledger entry {t.seq}")
             ts_meta.append(meta)
         manifest: dict[str, Any] = {
-            "format": FORMAT,
-            "recipient": recipient,
-            "generated_at": generated_at,
-            "generated_by": actor,
-            "software": software,
-            "case": case_info,
-            "items": manifest_items,
+            **head,
             "ledger": {
                 "path": "ledger/ledger.jsonl",
                 "entries": len(entries),

@@ -75,14 +75,19 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def verify_bundle(path: str | Path) -> VerifyReport:
-    p = Path(path)
+def open_zip(p: Path, what: str) -> zipfile.ZipFile:
+    """The zip file at ``p``, or ``InputError`` (missing, unreadable, not a zip) naming ``what`` it should be."""
     if not p.is_file():
         raise InputError(p, "file not found")
     try:
-        z = zipfile.ZipFile(p)
+        return zipfile.ZipFile(p)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(p, f"not a readable zip bundle ({exc})") from None
+        raise InputError(p, f"not a readable {what} ({exc})") from None
+
+
+def verify_bundle(path: str | Path) -> VerifyReport:
+    p = Path(path)
+    z = open_zip(p, "zip bundle")
     with z:
         infos = [i for i in z.infolist() if not i.is_dir()]
         if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_TOTAL:

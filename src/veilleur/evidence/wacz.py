@@ -37,6 +37,7 @@ from veilleur import __version__
 from veilleur.errors import InputError
 from veilleur.evidence import timestamp as ts
 from veilleur.evidence.vault import EvidenceError, Vault
+from veilleur.evidence.verify import open_zip
 
 WACZ_VERSION = "1.1.1"
 KEY_FILE = "wacz-signing.key"
@@ -267,12 +268,7 @@ def verify_wacz(path: str | Path) -> list[str]:
     """Problems found (empty: intact): every file against datapackage.json, datapackage.json against the
     digest, the signature, each WARC against its sealed ledger record, each token against its entry."""
     p = Path(path)
-    if not p.is_file():
-        raise InputError(p, "file not found")
-    try:
-        z = zipfile.ZipFile(p)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(p, f"not a readable WACZ ({exc})") from None
+    z = open_zip(p, "WACZ")
     problems: list[str] = []
     with z:
         names = set(z.namelist())

@@ -7,13 +7,13 @@ Each writes the audit log with who, what and when.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from veilleur.errors import InputError
 from veilleur.moderate import queries
 from veilleur.records import Case, CaseContext, FindingStatus
-from veilleur.store import Store
+from veilleur.store import Store, StoredFinding
 from veilleur.store.models import now_utc
 
 ACTIONS = ("dismiss", "hide", "remove", "warn", "suspend", "ban", "escalate")
@@ -36,6 +36,24 @@ def _close_message_findings(
     """A message-level action settles every open finding on that message."""
     for sf in store.list_findings(message_uid=message_uid, status="open"):
         store.set_finding_status(sf.finding.id, status, actor, note)
+
+
+def _decide(
+    store: Store, kind: str, sf: StoredFinding, actor: str, text: str, until: datetime | None = None
+) -> queries.Decision:
+    """The moderation decision ``kind`` on the finding's message and member (in the caller's transaction)."""
+    f = sf.finding
+    return queries.add_decision(
+        store,
+        kind=kind,
+        member_uid=sf.member_uid,
+        community_uid=sf.community_uid,
+        actor=actor,
+        message_uid=f.message_uid,
+        finding_id=f.id,
+        text=text,
+        until=until,
+    )
 
 
 def apply(
@@ -80,16 +98,7 @@ def _apply(
         return result
     if action in ("hide", "remove"):
         store.set_visibility(f.message_uid, "hidden" if action == "hide" else "removed", actor)
-        d = queries.add_decision(
-            store,
-            kind=action,
-            member_uid=sf.member_uid,
-            community_uid=sf.community_uid,
-            actor=actor,
-            message_uid=f.message_uid,
-            finding_id=finding_id,
-            text=note,
-        )
+        d = _decide(store, action, sf, actor, note)
         result.decision_id = d.id
         _close_message_findings(store, f.message_uid, "actioned", actor, action)
         return result
@@ -97,17 +106,7 @@ def _apply(
         if days is not None and (days < 1 or days > 3650):
             raise InputError("days", "a suspension lasts 1 to 3650 days")
         until = now_utc() + timedelta(days=days or 7) if action == "suspend" else None
-        d = queries.add_decision(
-            store,
-            kind=action,
-            member_uid=sf.member_uid,
-            community_uid=sf.community_uid,
-            actor=actor,
-            message_uid=f.message_uid,
-            finding_id=finding_id,
-            text=text or note,
-            until=until,
-        )
+        d = _decide(store, action, sf, actor, text or note, until)
         result.decision_id = d.id
         store.audit(
             actor,

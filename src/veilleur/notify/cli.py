@@ -8,6 +8,7 @@ import sys
 import typer
 
 from veilleur.errors import InputError
+from veilleur.notify import alerts
 
 
 def _store():  # type: ignore[no-untyped-def]
@@ -29,8 +30,6 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         lang: str = typer.Option("fr", help="fr | en."),
     ) -> None:
         """Send alerts (and the weekly digest) to an e-mail address."""
-        from veilleur.notify import alerts
-
         try:
             sub = alerts.add_subscription(
                 _store(), email, community_uid=community, min_severity=min_severity, digest=digest, lang=lang
@@ -42,8 +41,6 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @alerts_app.command("unsubscribe")
     def unsubscribe(sub_id: int) -> None:
         """Remove a subscription by id."""
-        from veilleur.notify import alerts
-
         alerts.remove_subscription(_store(), sub_id)
         typer.echo(f"subscription {sub_id} removed")
 
@@ -56,7 +53,6 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     ) -> None:
         """Add a webhook; bodies are signed with HMAC-SHA256 (secret from stdin or $VEILLEUR_WEBHOOK_SECRET)."""
         from veilleur.config import secret_from_env
-        from veilleur.notify import alerts
 
         env_secret = secret_from_env("VEILLEUR_WEBHOOK_SECRET")
         secret = (
@@ -79,16 +75,12 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @alerts_app.command("webhook-remove")
     def webhook_remove(hook_id: int) -> None:
         """Deactivate a webhook."""
-        from veilleur.notify import alerts
-
         alerts.remove_webhook(_store(), hook_id)
         typer.echo(f"webhook {hook_id} removed")
 
     @alerts_app.command("list")
     def alerts_list(as_json: bool = typer.Option(False, "--json")) -> None:
         """List subscriptions and webhooks (secrets are never shown)."""
-        from veilleur.notify import alerts
-
         store = _store()
         data = {"subscriptions": alerts.list_subscriptions(store), "webhooks": alerts.list_webhooks(store)}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -98,8 +90,6 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         dry_run: bool = typer.Option(False, "--dry-run", help="Print the e-mails instead of sending them."),
     ) -> None:
         """Send the weekly digest "votre communauté cette semaine" to subscribers."""
-        from veilleur.notify import alerts
-
         out = alerts.send_digest(_store(), dry_run=dry_run)
         for d in out:
             typer.echo(f"{d['status']}\t{d['to']}\t{d['subject']}")

@@ -125,8 +125,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Qualification, deadlines and playbook of a case / synthèse d'un dossier."""
-        cf, _ = _load(case_id, file)
-        now = datetime.now(UTC)
+        cf, now = _load(case_id, file)[0], datetime.now(UTC)
         if as_json:
             _echo_json({"case": cf.case.to_dict(), **summarize(cf, now).to_dict(now)})
         else:
@@ -209,8 +208,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """The graduated-response checklist and the recommended next step."""
-        cf, _ = _load(case_id, file)
-        now = datetime.now(UTC)
+        cf, now = _load(case_id, file)[0], datetime.now(UTC)
         view = summarize(cf, now).playbook
         _echo_json(view.to_dict()) if as_json else _print_playbook(view, now)
 

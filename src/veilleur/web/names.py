@@ -16,73 +16,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from veilleur.confusables import HOMOGLYPHS
+
 # Embeddings/overrides end with PDF (U+202C); isolates with PDI (U+2069).
 _OPENERS_PDF = frozenset("\u202a\u202b\u202d\u202e")  # LRE RLE LRO RLO
 _OPENERS_PDI = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI
 _PDF, _PDI = "\u202c", "\u2069"
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_HOMOGLYPHS = str.maketrans(
-    {
-        # Cyrillic
-        "а": "a",
-        "е": "e",
-        "о": "o",
-        "р": "p",
-        "с": "c",
-        "у": "y",
-        "х": "x",
-        "і": "i",
-        "ј": "j",
-        "ѕ": "s",
-        "ԁ": "d",
-        "һ": "h",
-        "ӏ": "l",
-        "ԛ": "q",
-        "ԝ": "w",
-        "ɡ": "g",
-        "А": "a",
-        "В": "b",
-        "Е": "e",
-        "К": "k",
-        "М": "m",
-        "Н": "h",
-        "О": "o",
-        "Р": "p",
-        "С": "c",
-        "Т": "t",
-        "Х": "x",
-        "І": "i",
-        "Ј": "j",
-        "Ѕ": "s",
-        "Ү": "y",
-        # Greek
-        "α": "a",
-        "ο": "o",
-        "ρ": "p",
-        "ν": "v",
-        "ι": "i",
-        "κ": "k",
-        "τ": "t",
-        "υ": "u",
-        "χ": "x",
-        "Α": "a",
-        "Β": "b",
-        "Ε": "e",
-        "Ζ": "z",
-        "Η": "h",
-        "Ι": "i",
-        "Κ": "k",
-        "Μ": "m",
-        "Ν": "n",
-        "Ο": "o",
-        "Ρ": "p",
-        "Τ": "t",
-        "Υ": "y",
-        "Χ": "x",
-        # a digit read as a letter
-        "0": "o",
-    }
-)
+_HOMOGLYPHS = str.maketrans(HOMOGLYPHS)
 
 
 def balance_bidi(text: str) -> str:

@@ -156,17 +156,17 @@ def root(request: Request) -> Response:
     return RedirectResponse("/cases" if p.user.role == "target" else "/dashboard", status_code=303)
 
 
+def _set_cookie(request: Request, response: Response, name: str, value: str, **options: Any) -> None:
+    """Every workspace cookie: HTTP only, same site strict, secure when the deployment says so."""
+    response.set_cookie(
+        name, value, httponly=True, samesite="strict", secure=request.app.state.secure_cookies, **options
+    )
+
+
 @router.get("/lang/{code}")
 def set_lang(request: Request, code: str, next: str = "/") -> Response:
     r = RedirectResponse(safe_next(next), status_code=303)
-    r.set_cookie(
-        "lang",
-        pick_lang(code),
-        max_age=365 * 86400,
-        samesite="strict",
-        httponly=True,
-        secure=request.app.state.secure_cookies,
-    )
+    _set_cookie(request, r, "lang", pick_lang(code), max_age=365 * 86400)
     return r
 
 
@@ -174,14 +174,7 @@ def set_lang(request: Request, code: str, next: str = "/") -> Response:
 def login_form(request: Request, next: str = "/") -> Response:
     token = secrets.token_urlsafe(24)
     r = render(request, "login.html", None, next=safe_next(next), prelogin=token, error=None)
-    r.set_cookie(
-        PRELOGIN_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        secure=request.app.state.secure_cookies,
-        max_age=3600,
-    )
+    _set_cookie(request, r, PRELOGIN_COOKIE, token, max_age=3600)
     return r
 
 
@@ -242,14 +235,7 @@ def login(
     sid, _csrf = auth.retry_busy(lambda: auth.log_in(store, user.login, hours=hours, ip=ip))
     default = "/cases" if user.role == "target" else "/dashboard"
     r = RedirectResponse(safe_next(next if next != "/" else default, default), status_code=303)
-    r.set_cookie(
-        SESSION_COOKIE,
-        sid,
-        httponly=True,
-        samesite="strict",
-        secure=request.app.state.secure_cookies,
-        path="/",
-    )
+    _set_cookie(request, r, SESSION_COOKIE, sid, path="/")
     r.delete_cookie(PRELOGIN_COOKIE)
     return r
 

@@ -22,6 +22,12 @@ DETECTOR = "conversation"
 VERSION = "1.0"
 PARIS = ZoneInfo("Europe/Paris")
 
+
+def _finding(**fields: Any) -> Finding:
+    """A finding of this pass (its detector name and version)."""
+    return Finding(detector=DETECTOR, detector_version=VERSION, **fields)
+
+
 __all__ = ["ConversationPass", "Settings", "analyse", "factory", "findings_from"]
 
 
@@ -129,10 +135,8 @@ def findings_from(res: ConversationResult, prior: Sequence[Finding] = ()) -> lis
                 + f". Ce message ({role}) : {_why(t, res)}. "
                 f"/ Likely pile-on: {n} authors hostile to {info['target']}."
             )
-            out[(t.uid, "raid")] = Finding(
+            out[(t.uid, "raid")] = _finding(
                 message_uid=t.uid,
-                detector=DETECTOR,
-                detector_version=VERSION,
                 category="raid",
                 severity=Severity.CRITICAL if n >= 4 or threat else Severity.HIGH,
                 score=min(0.95, 0.6 + 0.08 * n + (0.05 if t.hostile else 0.0)),
@@ -164,10 +168,8 @@ def findings_from(res: ConversationResult, prior: Sequence[Finding] = ()) -> lis
             "communities": sorted({t.m.community_uid for t in cp.turns}),
         }
         for t in cp.turns:
-            out[(t.uid, "harassment")] = Finding(
+            out[(t.uid, "harassment")] = _finding(
                 message_uid=t.uid,
-                detector=DETECTOR,
-                detector_version=VERSION,
                 category="harassment",
                 severity=Severity.HIGH,
                 score=min(0.95, 0.6 + 0.05 * len(cp.turns)),
@@ -182,10 +184,8 @@ def findings_from(res: ConversationResult, prior: Sequence[Finding] = ()) -> lis
         if t.hostile != "context" or t.uid in flagged or (t.uid, "harassment") in out:
             continue
         ante = res.turns.get(t.antecedent or "")
-        out[(t.uid, "harassment")] = Finding(
+        out[(t.uid, "harassment")] = _finding(
             message_uid=t.uid,
-            detector=DETECTOR,
-            detector_version=VERSION,
             category="harassment",
             severity=Severity.MEDIUM,
             score=0.6,
@@ -205,10 +205,8 @@ def findings_from(res: ConversationResult, prior: Sequence[Finding] = ()) -> lis
     for t in res.doxxing:
         target = ", ".join(_name(res, x) for x in t.targets) or "?"
         sev = Severity.CRITICAL if t.dox_call and {"address", "phone"} & set(t.dox) else Severity.HIGH
-        out[(t.uid, "doxxing")] = Finding(
+        out[(t.uid, "doxxing")] = _finding(
             message_uid=t.uid,
-            detector=DETECTOR,
-            detector_version=VERSION,
             category="doxxing",
             severity=sev,
             score=0.85 if t.dox_call or t.hostile else 0.7,

@@ -17,25 +17,13 @@ from zoneinfo import ZoneInfo
 
 from veilleur.detect.context import DetectionContext
 from veilleur.records import Finding, Message
-from veilleur.taxonomy import Severity
+from veilleur.taxonomy import DISCRIMINATION_GROUNDS, Severity
 
 DETECTOR = "raid"
 VERSION = "1.0"
 HARMFUL: frozenset[str] = frozenset(
     {"insult", "harassment", "threat", "patient_mockery"}
-    | {
-        f"discrimination:{g}"
-        for g in (
-            "sex_gender",
-            "sexual_orientation",
-            "origin_race",
-            "religion",
-            "disability_health",
-            "body_weight",
-            "age",
-            "other",
-        )
-    }
+    | {f"discrimination:{g}" for g in DISCRIMINATION_GROUNDS}
 )
 _PARIS = ZoneInfo("Europe/Paris")
 # "@Martin", "Dr Martin", "Dre Lefebvre", "docteur Girard", "Pr Roux", "Mme Durand", "M. Blanc"

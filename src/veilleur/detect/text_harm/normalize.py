@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from veilleur.confusables import HOMOGLYPHS
+
 _LEET = str.maketrans({"4": "a", "@": "a", "3": "e", "1": "i", "0": "o", "5": "s", "$": "s", "7": "t"})
 _LEET_CHARS = set("4@3105$7")
 # Inclusive-writing separators: "musulman·e·s", "connard.e.s", "infirmier-ère"
@@ -17,32 +19,7 @@ _MIDDLE_DOTS = {"·", "•", "∙", "⋅"}
 # Invisible characters slipped inside words to dodge filters ("con\u200bnard"), dropped like the dots.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"}
 # Look-alike Cyrillic and Greek letters used in place of Latin ones ("соnnard" with a Cyrillic "о").
-_HOMOGLYPHS = {
-    "а": "a",
-    "е": "e",
-    "о": "o",
-    "р": "p",
-    "с": "c",
-    "у": "y",
-    "х": "x",
-    "і": "i",
-    "ј": "j",
-    "ѕ": "s",
-    "к": "k",
-    "м": "m",
-    "т": "t",
-    "н": "h",
-    "в": "b",
-    "α": "a",
-    "ο": "o",
-    "ε": "e",
-    "ι": "i",
-    "κ": "k",
-    "ν": "v",
-    "ρ": "p",
-    "τ": "t",
-    "υ": "u",
-}
+_HOMOGLYPHS = HOMOGLYPHS
 _APOSTROPHES = {"’": "'", "ʼ": "'", "‘": "'", "`": "'"}
 _SPACED = re.compile(r"(?<![\w*])(?:[a-z*][ .\-_]){2,}[a-z*](?![\w*])")
 _TOKEN = re.compile(r"[a-z0-9@$*]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")

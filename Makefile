@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
 	# PyTorch (tier-2 text classifier) from the CPU wheel only: never let pip pull a CUDA build.
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev,hf]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,hf,e5-train]'
 	# rapidocr pulls opencv-python, which shares cv2/ with the headless build: keep only the headless one.
 	$(BIN)/pip uninstall -q -y opencv-python || true
 	$(BIN)/pip install -q --force-reinstall --no-deps -c constraints.txt opencv-python-headless

@@ -20,11 +20,10 @@ its rules (the model is skipped, with one warning).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -158,37 +157,13 @@ def message_features(text: str, detector: float = 0.0) -> np.ndarray:
     return np.array([float(bool(x)) if not isinstance(x, float) else x for x in v], dtype=np.float32)
 
 
-# -- the sentence encoder (text_harm's instance), with a bounded cache ----------------------------------------
-_CACHE: OrderedDict[str, np.ndarray] = OrderedDict()
-_CACHE_MAX = 20_000  # float16 x 512: about 20 MB
-
-
-def _key(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
-
-
+# -- the sentence encoder: text_harm's instance and its recent-vector cache (a scan encodes each text once) --
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """USE-multilingual embeddings (512-d), through text_harm's loaded encoder; repeated texts are cached
-    (a live ingest re-reads the messages before it)."""
+    """USE-multilingual embeddings (512-d), through text_harm's encoder and cache, rounded to float16 as the
+    model was trained on them."""
     from veilleur.detect.text_harm.semantic import encode
 
-    keys = [_key(t) for t in texts]
-    todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in _CACHE}.items())
-    fresh: dict[str, np.ndarray] = {}
-    if todo:
-        vecs = encode([t for _, t in todo])
-        fresh = {k: v.astype(np.float16) for (k, _), v in zip(todo, vecs, strict=True)}
-    out = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
-    for i, k in enumerate(keys):
-        v = fresh.get(k)
-        if v is None:
-            v = _CACHE[k]
-            _CACHE.move_to_end(k)
-        out[i] = v
-    _CACHE.update(fresh)
-    while len(_CACHE) > _CACHE_MAX:
-        _CACHE.popitem(last=False)
-    return out
+    return encode(texts).astype(np.float16).astype(np.float32)
 
 
 # -- the model ------------------------------------------------------------------------------------------------

@@ -8,9 +8,13 @@ one-hidden-layer MLP (numpy inference) trained by ``train_semantic.py``; weights
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -41,15 +45,47 @@ def load_encoder() -> Any:
     return USE(threads=1)
 
 
-def encode(texts: list[str], batch: int = 256) -> np.ndarray:
-    enc = load_encoder()
+# Vectors of recently seen texts: a scan's messages are encoded by the semantic tier, then read again by the
+# conversation pass (and a live ingest re-reads the messages before each new one). float32, as computed.
+_CACHE: OrderedDict[str, np.ndarray] = OrderedDict()
+_CACHE_MAX = 16_384  # x 512 float32: 32 MB
+_CACHE_LOCK = threading.Lock()
+
+
+def _key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def clear_cache() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def encode(texts: Sequence[str], batch: int = 256) -> np.ndarray:
+    """512-d sentence vectors of ``texts``; each distinct text not in the recent-vector cache is encoded once."""
+    out = np.zeros((len(texts), 512), dtype=np.float32)
     if not texts:
-        return np.zeros((0, 512), dtype=np.float32)
-    parts = [
-        np.asarray(enc.encode([prepare(t) for t in texts[i : i + batch]]), dtype=np.float32)
-        for i in range(0, len(texts), batch)
-    ]
-    return np.vstack(parts)
+        return out
+    keys = [_key(t) for t in texts]
+    with _CACHE_LOCK:
+        known = {k: _CACHE[k] for k in keys if k in _CACHE}
+        for k in known:
+            _CACHE.move_to_end(k)
+    todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in known}
+    if todo:
+        enc = load_encoder()
+        items = list(todo.items())
+        for i in range(0, len(items), batch):
+            part = items[i : i + batch]
+            vecs = np.asarray(enc.encode([prepare(t) for _, t in part]), dtype=np.float32)
+            known.update((k, v) for (k, _), v in zip(part, vecs, strict=True))
+        with _CACHE_LOCK:
+            _CACHE.update((k, known[k]) for k in todo)
+            while len(_CACHE) > _CACHE_MAX:
+                _CACHE.popitem(last=False)
+    for i, k in enumerate(keys):
+        out[i] = known[k]
+    return out
 
 
 @dataclass

@@ -17,10 +17,19 @@ import dataclasses
 import enum
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from functools import cache
 from pathlib import PurePath
 from typing import Any
 
 __all__ = ["as_dict", "plain"]
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def plain(value: Any) -> Any:
@@ -29,9 +38,11 @@ def plain(value: Any) -> Any:
     Mappings are copied one level deep (their values are the caller's: a finding's ``details`` stays as the
     detector wrote it); sequences and sets become lists of plain values.
     """
+    if type(value) in _SCALARS:  # the common case first (an IntEnum is not one of these exact types)
+        return value
     if isinstance(value, enum.Enum):
         return value.name.lower()
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, (datetime, date)):
         return value.isoformat()
@@ -60,7 +71,7 @@ def as_dict(
         raise TypeError(f"as_dict() needs a dataclass instance, not {type(record).__name__}")
     skipped = set(skip)
     values = {k: v for k, v in values.items() if k not in skipped}
-    names = [f.name for f in dataclasses.fields(record) if f.name not in skipped]
+    names = [n for n in _field_names(type(record)) if n not in skipped]
     leading = [n for n in first if n in names]
     ordered = leading + [n for n in names if n not in leading]
     out = {n: values.pop(n) if n in values else plain(getattr(record, n)) for n in ordered}

@@ -133,7 +133,7 @@ def target_view(store: Store, member_uid: str) -> dict[str, Any]:
             continue
         rel = (
             "to"
-            if member_uid in t.to
+            if member_uid in t.to or member_uid in t.addressees
             else "about"
             if (member_uid in t.about or member_uid in t.targets)
             else ""

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from veilleur.detect.context import DetectionContext, MemberRef
 from veilleur.detect.conversation import cues
+from veilleur.detect.conversation.addressing import load_addressee_model
+from veilleur.detect.conversation.addressing import resolve as resolve_addressees
 from veilleur.detect.conversation.model import ContextState, embed, message_features
 from veilleur.records import Finding, Message, stable_id
 from veilleur.taxonomy import HARM_CATEGORIES
@@ -63,6 +65,8 @@ class Settings:
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
     message_proba: dict[str, float] | None = None  # stage-A probabilities given from outside (training)
+    # addressee ranker (conversation/addressing.py): "shipped" loads data/addressee_model.npz; None: rules only
+    addressee_model: Any = "shipped"
 
 
 @dataclass
@@ -87,6 +91,9 @@ class Turn:
     p_h: float = 0.0  # learned model: hostile in its context
     p_r: float = 0.0  # learned model: written by an attacker (bully or supporter)
     features: Any = None  # context features (kept when Settings.capture)
+    addressees: list[str] = field(
+        default_factory=list
+    )  # final addressees: `to`, or the ranker's (addressing.py)
     author: str = field(init=False)  # member uid of the author (hashed once)
 
     def __post_init__(self) -> None:
@@ -271,11 +278,13 @@ def analyse(
             best[f.message_uid] = max(best.get(f.message_uid, 0.0), f.score)
     turns: dict[str, Turn] = {}
     names = {u: m.name for u, m in ctx.members.items()}
+    ranker = load_addressee_model() if st.addressee_model == "shipped" else st.addressee_model
     for cu in ctx.community_uids():
         _walk(ctx, cu, best, st, turns)
         _reactions(ctx.community_messages(cu), turns)
         if st.retarget and st.model is not None:
             _retarget(ctx.community_messages(cu), turns, st)
+        resolve_addressees([turns[m.uid] for m in ctx.community_messages(cu)], ranker)
     episodes = _episodes(ctx, turns, st)
     campaigns = _campaigns(ctx, turns, st)
     dox = _doxxing(turns, episodes)

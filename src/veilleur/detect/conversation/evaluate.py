@@ -111,6 +111,9 @@ class Report:
     addressee_exact: int = 0
     addressee_total: int = 0
     addressee_pairs: Counts = field(default_factory=Counts)
+    addressee_by_rule: dict[str, list[int]] = field(default_factory=dict)  # rule -> [messages, exact]
+    # gold role -> [authors of that role marked raider (initiator or supporter), authors of that role]
+    raiders_by_role: dict[str, list[int]] = field(default_factory=dict)
     doxxing: Counts = field(default_factory=Counts)
     doxxing_labelled: bool = False
     # What the rules could read (aggregates only: a blind set's text is never shown)
@@ -145,6 +148,13 @@ class Report:
             "addressee_pairs": {
                 "p": round(self.addressee_pairs.p(), 4),
                 "r": round(self.addressee_pairs.r(), 4),
+            },
+            "addressee_by_rule": {
+                k: {"messages": n, "exact": round(ok / n, 4)}
+                for k, (n, ok) in sorted(self.addressee_by_rule.items())
+            },
+            "raiders_by_role": {
+                k: {"raiders": r, "authors": n} for k, (r, n) in sorted(self.raiders_by_role.items())
             },
             "doxxing": {"p": round(self.doxxing.p(), 4), "r": round(self.doxxing.r(), 4)}
             if self.doxxing_labelled
@@ -233,18 +243,32 @@ def _score(rep: Report, chat: Chat, res: ConversationResult) -> None:
         gold_role.setdefault(str(x["author"]), set()).add(str(x.get("role", "neutral")))
     pred_init = {chat.member_of_uid.get(e.initiator) for e in eps}
     pred_sup = {chat.member_of_uid.get(a) for e in eps for a in e.raiders if a != e.initiator} - pred_init
+    raiders = pred_init | pred_sup
     for author, rs in gold_role.items():
         _add(rep.initiator_author, author in pred_init, "bully" in rs)
         _add(rep.supporter_author, author in pred_sup, "supporter" in rs and "bully" not in rs)
+        main_role = max(
+            rs,
+            key=lambda r: sum(
+                1 for x in chat.msg_of_uid.values() if x["author"] == author and x.get("role") == r
+            ),
+        )
+        cell = rep.raiders_by_role.setdefault(main_role, [0, 0])
+        cell[0] += author in raiders
+        cell[1] += 1
     # addressees
     for u, x in chat.msg_of_uid.items():
         if "addressees" not in x:
             continue
         gold = {str(a) for a in x.get("addressees") or []}
         turn = res.turns.get(u)
-        said_to = {chat.member_of_uid.get(a, a) for a in (turn.to if turn else [])}
+        said_to = {chat.member_of_uid.get(a, a) for a in (turn.addressees if turn else [])}
         rep.addressee_total += 1
         rep.addressee_exact += int(gold == said_to)
+        rule = _addressee_rule(turn)
+        cell = rep.addressee_by_rule.setdefault(rule, [0, 0])
+        cell[0] += 1
+        cell[1] += int(gold == said_to)
         rep.addressee_pairs.tp += len(gold & said_to)
         rep.addressee_pairs.fp += len(said_to - gold)
         rep.addressee_pairs.fn += len(gold - said_to)
@@ -256,6 +280,15 @@ def _score(rep: Report, chat: Chat, res: ConversationResult) -> None:
         rep.doxxing.tp += len(gold_ids & pred_ids)
         rep.doxxing.fp += len(pred_ids - gold_ids)
         rep.doxxing.fn += len(gold_ids - pred_ids)
+
+
+def _addressee_rule(turn: Any) -> str:
+    """Which rule gave a message its addressees: the rules' own (``how``), ``ranker``, or ``group``."""
+    if turn is None:
+        return "group"
+    if turn.addressees != turn.to:
+        return "ranker" if turn.addressees else "ranker:group"
+    return "+".join(sorted({turn.how.get(a, "?") for a in turn.to})) or "group"
 
 
 def _add(c: Counts, pred: bool, gold: bool) -> None:
@@ -291,6 +324,14 @@ def format_report(rep: Report, per_chat: bool = True) -> str:
         f"addressee: exact set {d['addressee_exact'] if d['addressee_exact'] is not None else 'n/a'} "
         f"over {rep.addressee_total} messages; pairs {rep.addressee_pairs.line()}",
     ]
+    lines.append(
+        "addressee exact by rule: "
+        + ", ".join(f"{k} {v['exact']:.2f} ({v['messages']})" for k, v in d["addressee_by_rule"].items())
+    )
+    lines.append(
+        "authors marked raider, by labelled role: "
+        + ", ".join(f"{k} {v['raiders']}/{v['authors']}" for k, v in d["raiders_by_role"].items())
+    )
     if rep.doxxing_labelled:
         lines.append(f"doxxing messages:                   {rep.doxxing.line()}")
     lines.append("input read by the rules: " + ", ".join(f"{k} {v}" for k, v in sorted(d["input"].items())))

@@ -2,6 +2,9 @@
 
     python -m veilleur.detect.conversation.train DIR [DIR...] [--out FILE] [--cv] [--no-text-harm]
 
+It also trains the addressee ranker (``addressing.py``) on the chats' ``addressees`` labels and saves it next to
+the model (``addressee_model.npz``); ``--cv`` prints its cross-writer exact accuracy too.
+
 Each DIR holds labelled chats (docs/conversations.md format); a message's ``hostile`` label is used when the
 chat has one, else it is derived from the role (the bully's and supporters' messages at a person). Each DIR is
 one *writer*: ``--cv`` prints, before training on everything, the pass's figures with the model trained
@@ -23,7 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from veilleur.detect.conversation.analyse import Settings, analyse
+from veilleur.detect.conversation.addressing import FEATURES as ADDR_FEATURES
+from veilleur.detect.conversation.addressing import MODEL_FILE as ADDR_MODEL_FILE
+from veilleur.detect.conversation.addressing import AddresseeModel, resolve
+from veilleur.detect.conversation.analyse import Settings, Turn, analyse
 from veilleur.detect.conversation.evaluate import Chat, Report, _score, chat_files, load_chat
 from veilleur.detect.conversation.model import (
     ContextModel,
@@ -139,7 +145,9 @@ def _context_rows(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     X, yh, yr = [], [], []
     for it in items:
-        res = analyse(it.chat.ctx, it.findings, Settings(capture=True, message_proba=proba))
+        res = analyse(
+            it.chat.ctx, it.findings, Settings(capture=True, message_proba=proba, addressee_model=None)
+        )
         for i, u in enumerate(it.uids):
             X.append(res.turns[u].features)
             yh.append(it.y_h[i])
@@ -174,7 +182,7 @@ def fit(items: Sequence[Item], C_a: float = 0.05, C_b: float = 0.5, threshold: f
 def evaluate_with(items: Sequence[Item], model: ContextModel | None, base: Settings | None = None) -> Report:
     rep = Report()
     for it in items:
-        st = Settings(**{**(base.__dict__ if base else {}), "model": model})
+        st = Settings(**{"addressee_model": None, **(base.__dict__ if base else {}), "model": model})
         _score(rep, it.chat, analyse(it.chat.ctx, it.findings, st))
     return rep
 
@@ -183,7 +191,7 @@ def message_scores(items: Sequence[Item], model: ContextModel) -> dict[str, floa
     """Per-message hostile P/R/F1 of the model's decision (p_h >= threshold) on ``items``."""
     tp = fp = fn = 0
     for it in items:
-        res = analyse(it.chat.ctx, it.findings, Settings(model=model))
+        res = analyse(it.chat.ctx, it.findings, Settings(model=model, addressee_model=None))
         for i, u in enumerate(it.uids):
             if it.y_h[i] < 0:
                 continue
@@ -217,7 +225,11 @@ def cross_validate(items: Sequence[Item], **kw: Any) -> list[str]:
         test = [items[i] for i in held]
         model = fit([it for i, it in enumerate(items) if i not in held], **kw)
         for it in test:
-            _score(merged, it.chat, analyse(it.chat.ctx, it.findings, Settings(model=model)))
+            _score(
+                merged,
+                it.chat,
+                analyse(it.chat.ctx, it.findings, Settings(model=model, addressee_model=None)),
+            )
     lines.append(_summary("by chat, 5 folds", merged))
     # by writer: train on the others, test on one
     if len(writers) > 1:
@@ -272,7 +284,117 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         model.save(args.out)
         print(f"saved {args.out} ({args.out.stat().st_size // 1024} kB)")
+    # the addressee ranker, on the rules' addressees as this model's pass resolves them
+    data = addressee_data(items, model)
+    if args.cv:
+        for line in cross_validate_addressees(data):
+            print(line)
+    ranker = fit_addressees(data)
+    ok, n = addressee_exact(data, ranker)
+    print(f"addressee ranker trained on all, scored on all (optimistic): exact {ok / max(n, 1):.3f} over {n}")
+    if not args.no_save:
+        out = args.out.with_name(ADDR_MODEL_FILE)
+        ranker.save(out)
+        print(f"saved {out} ({out.stat().st_size // 1024} kB)")
     return 0
+
+
+# -- the addressee ranker (conversation/addressing.py) ---------------------------------------------------------
+@dataclass
+class AddrChat:
+    """A chat's turns as the rules resolved them (analysed once), with the gold addressees."""
+
+    writer: str
+    turns: list[Turn]
+    gold: dict[str, set[str]]  # message uid -> gold addressee member uids
+
+
+def addressee_data(items: Sequence[Item], model: ContextModel | None) -> list[AddrChat]:
+    out: list[AddrChat] = []
+    for it in items:
+        res = analyse(it.chat.ctx, it.findings, Settings(model=model, addressee_model=None))
+        gold = {
+            u: {it.chat.uid_of_member.get(str(a), str(a)) for a in x.get("addressees") or []}
+            for u, x in it.chat.msg_of_uid.items()
+            if "addressees" in x
+        }
+        cu = it.chat.messages[0].community_uid if it.chat.messages else ""
+        out.append(AddrChat(it.writer, [res.turns[m.uid] for m in it.chat.ctx.community_messages(cu)], gold))
+    return out
+
+
+def _ranker_rows(data: Sequence[AddrChat], model: AddresseeModel | None) -> tuple[np.ndarray, np.ndarray]:
+    X: list[np.ndarray] = []
+    y: list[int] = []
+    for ac in data:
+        cap: list[Any] = []
+        resolve(ac.turns, model, capture=cap)
+        for t, cands, rows in cap:
+            if t.uid not in ac.gold:
+                continue
+            X.append(rows)
+            y.extend(int(c in ac.gold[t.uid]) for c in cands)
+    return (np.vstack(X) if X else np.zeros((0, len(ADDR_FEATURES)))), np.array(y)
+
+
+def addressee_exact(data: Sequence[AddrChat], model: AddresseeModel | None) -> tuple[int, int]:
+    ok = n = 0
+    for ac in data:
+        resolve(ac.turns, model)
+        for t in ac.turns:
+            if t.uid in ac.gold:
+                n += 1
+                ok += set(t.addressees) == ac.gold[t.uid]
+    return ok, n
+
+
+def fit_addressees(data: Sequence[AddrChat], C: float = 0.5) -> AddresseeModel:
+    """Two rounds (the second reads the first round's addressees of earlier turns, as at run time); the
+    threshold maximises exact accuracy on the training chats."""
+    model: AddresseeModel | None = None
+    for _ in range(2):
+        X, y = _ranker_rows(data, model)
+        lin = _fit_linear_plain(X, y, C)
+        best = (-1.0, 0.5)
+        for th in np.arange(0.3, 0.75, 0.05):
+            cand = AddresseeModel(lin, float(th))
+            ok, n = addressee_exact(data, cand)
+            best = max(best, (ok / max(n, 1), float(th)))
+        model = AddresseeModel(lin, round(best[1], 2))
+    assert model is not None
+    model.meta = {
+        "version": "1",
+        "chats": len(data),
+        "writers": sorted({d.writer for d in data}),
+        "C": C,
+    }
+    return model
+
+
+def _fit_linear_plain(X: np.ndarray, y: np.ndarray, C: float) -> Linear:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = X.mean(axis=0)
+    std = X.std(axis=0)
+    std[std < 1e-6] = 1.0
+    clf = LogisticRegression(C=C, max_iter=2000)
+    clf.fit((X - mean) / std, y)
+    return Linear(mean, std, clf.coef_[0].astype(np.float64), float(clf.intercept_[0]))
+
+
+def cross_validate_addressees(data: Sequence[AddrChat]) -> list[str]:
+    lines: list[str] = []
+    writers = sorted({d.writer for d in data})
+    for w in writers:
+        test = [d for d in data if d.writer == w]
+        ok0, n = addressee_exact(test, None)
+        model = fit_addressees([d for d in data if d.writer != w])
+        ok1, _ = addressee_exact(test, model)
+        lines.append(
+            f"addressees, test writer {w} (ranker trained on the others, threshold {model.threshold}): "
+            f"exact {ok1 / max(n, 1):.3f} (rules only {ok0 / max(n, 1):.3f}) over {n} messages"
+        )
+    return lines
 
 
 if __name__ == "__main__":

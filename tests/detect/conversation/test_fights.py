@@ -72,3 +72,39 @@ def test_a_defender_who_insults_the_bullies_back_is_not_a_raider() -> None:
     assert set(main.raiders) == {uid("kenza"), uid("tom")}
     # the counter-attack is not a second raid on the bully
     assert all(e.target not in (uid("kenza"), uid("tom")) for e in eps)
+
+
+def test_the_same_raiders_attacking_again_days_later_continue_the_raid() -> None:
+    rows = [
+        ("kenza", "lea t'es une grosse baleine"),
+        ("tom", "sale baleine va"),
+        ("kenza", "lea ta gueule personne t'aime"),
+        ("tom", "😂😂😂"),
+        ("yanis", "qqn a les devoirs de maths ?", {"minutes": 60 * 24 * 3}),
+        ("kenza", "lea t'es toujours aussi moche", {"minutes": 60 * 24 * 3 + 1}),
+    ]
+    ctx, msgs = chat(rows)
+    eps = analyse(ctx, [], Settings(addressee_model=None)).episodes
+    assert len(eps) == 1 and eps[0].target == uid("lea")
+    marked = {t.uid for t in eps[0].messages}
+    assert msgs[5].uid in marked  # three days later, same raider, same target: the raid goes on
+    assert msgs[4].uid not in marked
+    off = analyse(ctx, [], Settings(addressee_model=None, continuation=None)).episodes
+    assert msgs[5].uid not in {t.uid for e in off for t in e.messages}
+
+
+def test_every_raider_turn_during_the_raid_is_marked_but_not_their_defence() -> None:
+    rows = [
+        ("kenza", "lea t'es une grosse baleine"),
+        ("tom", "sale baleine va"),
+        ("ines", "arretez laissez la tranquille"),
+        ("kenza", "yanis tu viens au foot apres ?"),
+        ("tom", "lea ta gueule personne t'aime"),
+    ]
+    ctx, msgs = chat(rows)
+    ep = analyse(ctx, [], Settings(addressee_model=None)).episodes[0]
+    marked = {t.uid for t in ep.messages}
+    assert msgs[3].uid in marked  # a raider's aside during the raid
+    assert msgs[2].uid not in marked
+    ep0 = analyse(ctx, [], Settings(addressee_model=None, all_raider_turns=False)).episodes[0]
+    assert msgs[3].uid not in {t.uid for t in ep0.messages}

@@ -66,6 +66,9 @@ class Settings:
     )
     counter_speech: bool = True  # a defender's hostile turn does not make its target a victim
     continuation: timedelta | None = timedelta(days=7)  # raiders' later attacks on the target join the raid
+    all_raider_turns: bool = (
+        True  # every raider turn in the span (but defence / conciliation) is a raid message
+    )
     counter_tu: bool = True  # any hostile "tu" at a core attacker (not laughing) marks a counter-speaker
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
@@ -972,6 +975,7 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
                 or (not t.to and not t.about)
                 or set(t.to) & raiders
                 or (st.mark_hostile_turns and t.hostile)  # a raider hitting whoever intervenes
+                or st.all_raider_turns
             )
         ):
             members.append(t)

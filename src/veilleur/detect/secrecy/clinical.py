@@ -70,7 +70,7 @@ _SERVICE_AFTER_TRIGGER = re.compile(
 _SERVICE_BARE = re.compile(
     rf"(?:(?<=^)|(?<=\n)|(?<=[–,(/|:])[ \t]*|(?<=\s-)[ \t]*|(?<![\w])(?i:en|au|aux|du|avis|transfert|transféré(?:e)?\s+en|muté(?:e)?\s+en|"
     rf"hospitalisée?\s+en|admise?\s+en|on\s+the|to|in)[ \t]+(?:l['’])?)"
-    rf"(?P<svc>(?i:{_SPEC_RE}))(?![\w])"
+    rf"(?P<svc>(?i:{_SPEC_RE}))(?![\w]|-[a-zé])"
 )
 _UNIT_RE = re.compile(rf"(?<![\w&])(?:{_UNIT_ACRONYMS})(?![\w&])")
 _UNIT_NAMED = re.compile(

@@ -189,7 +189,8 @@ def _label_word(text: str, s: int, e: int, frag: str) -> bool:
 
 # Before a place: a preposition or a comma; after it: a comma, a bracket, a postcode, a letter's date.
 _PLACE_BEFORE = re.compile(
-    r"(?:\b(?:à|a|de|d'|d’|du|des|en|au|aux|in|at|from|near|to|sur|vers|chez|par|près|habite|vit|of)|[,(/])\s*$", re.I
+    r"(?:\b(?:à|a|de|d'|d’|du|des|en|au|aux|in|at|from|near|to|sur|vers|chez|par|près|habite|vit|of)|[,(/])\s*$",
+    re.I,
 )
 _PLACE_AFTER = re.compile(r"^\s*(?:[,()]|\d{5}|[-–]\s*\d|le\s+\d|\s*$)")
 
@@ -199,6 +200,8 @@ def _loose_place(text: str, s: int, e: int, frag: str) -> bool:
     lab name ("Transport en ambulance", "Coroner not required", "NT-proBNP", "Monday"), not a place."""
     if " " in frag.strip() or fold(frag) in lexicon().places:
         return False
+    if re.match(r"\s*\d{1,4}(?!\d)", text[e : e + 6]):
+        return True  # "Kaliémie 5,2 mmol/L": a result line, not a place
     if re.search(r"[A-Z]{2}-|^[A-Z]-", frag):
         return True  # "NT-proBNP", "D-dimères"
     if "-" in frag and frag.split("-")[1][:1].isupper():

@@ -442,6 +442,14 @@ _COMMON_EPONYMS = frozenset(
         "Lobstein",
         "Hirschsprung",
         "Scheie",
+        "Cushing",
+        "Horton",
+        "Addison",
+        "Prinzmetal",
+        "Buruli",
+        "Guillain",
+        "Barré",
+        "Willebrand",
     ]
 )
 

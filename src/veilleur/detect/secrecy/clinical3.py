@@ -38,7 +38,9 @@ LOWER = "a-zà-ÿœ"
 _HAS_DIGIT = re.compile(r"\d")
 
 # --------------------------------------------------------------------------------------------- OCR digits
-_OCR_TOKEN = re.compile(r"(?<![\w])[\dOo][\dOo./-]*[\dOo](?![\w])|(?<=\d)[Oo](?=[\d ./-])|(?<=[\d ./-])[Oo](?=\d)")
+_OCR_TOKEN = re.compile(
+    r"(?<![\w])[\dOo][\dOo./-]*[\dOo](?![\w])|(?<=\d)[Oo](?=[\d ./-])|(?<=[\d ./-])[Oo](?=\d)"
+)
 
 
 def ocr_digits(text: str) -> str:
@@ -100,7 +102,10 @@ def nirs(text: str) -> list[Hit]:
             continue
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
-        alone = not text[line_start : m.start()].strip(" \t:-–") and not text[m.start() + len(raw) : line_end].strip()
+        alone = (
+            not text[line_start : m.start()].strip(" \t:-–")
+            and not text[m.start() + len(raw) : line_end].strip()
+        )
         if alone and len(chars) in (13, 15) and chars[0] in "12" and re.search(r"[ .-]", raw):
             out.append((m.start(), m.start() + len(raw), "NIR", 0.7))
     return out
@@ -163,15 +168,126 @@ _DEGREE = re.compile(
 )
 _NOT_NAME = frozenset(
     fold(w)
-    for w in (
-        "Bed Bay Room Ward Lit Box Chambre Hallway Unit Note Notes Report Date Time Dear Hospital Clinic Service Patient "
-        "Name Sex Age DOB MRN Address Phone Admission Discharge Plan History Exam Diagnosis Procedure Medicine Surgery "
-        "Emergency Department Urgences Entrée Sortie Motif Mode Arrivée Tri Poids Taille Sexe Objet Madame Monsieur "
-        "Docteur Cher Chère Confrère Consœur Compte Rendu Consultation Conclusion Antécédents Traitement Examen Biologie "
-        "Prescripteur Prescription Ordonnance Identité Nom Prénom Adresse Tél Courriel Mail Fax Page The And With For "
-        "Sur Pas Non Oui RAS Ok Mood Suicidal Plan Follow Pronounced Critical Time Taken Called Read Back Seen Vu Avis "
-        "Bilan Scanner IRM TDM Echo Radio Rx Re Ref Réf Stable Agitée Agité Calme Refus Chute Fièvre Douleur Pansement"
-    ).split()
+    for w in [
+        "Bed",
+        "Bay",
+        "Room",
+        "Ward",
+        "Lit",
+        "Box",
+        "Chambre",
+        "Hallway",
+        "Unit",
+        "Note",
+        "Notes",
+        "Report",
+        "Date",
+        "Time",
+        "Dear",
+        "Hospital",
+        "Clinic",
+        "Service",
+        "Patient",
+        "Name",
+        "Sex",
+        "Age",
+        "DOB",
+        "MRN",
+        "Address",
+        "Phone",
+        "Admission",
+        "Discharge",
+        "Plan",
+        "History",
+        "Exam",
+        "Diagnosis",
+        "Procedure",
+        "Medicine",
+        "Surgery",
+        "Emergency",
+        "Department",
+        "Urgences",
+        "Entrée",
+        "Sortie",
+        "Motif",
+        "Mode",
+        "Arrivée",
+        "Tri",
+        "Poids",
+        "Taille",
+        "Sexe",
+        "Objet",
+        "Madame",
+        "Monsieur",
+        "Docteur",
+        "Cher",
+        "Chère",
+        "Confrère",
+        "Consœur",
+        "Compte",
+        "Rendu",
+        "Consultation",
+        "Conclusion",
+        "Antécédents",
+        "Traitement",
+        "Examen",
+        "Biologie",
+        "Prescripteur",
+        "Prescription",
+        "Ordonnance",
+        "Identité",
+        "Nom",
+        "Prénom",
+        "Adresse",
+        "Tél",
+        "Courriel",
+        "Mail",
+        "Fax",
+        "Page",
+        "The",
+        "And",
+        "With",
+        "For",
+        "Sur",
+        "Pas",
+        "Non",
+        "Oui",
+        "RAS",
+        "Ok",
+        "Mood",
+        "Suicidal",
+        "Plan",
+        "Follow",
+        "Pronounced",
+        "Critical",
+        "Time",
+        "Taken",
+        "Called",
+        "Read",
+        "Back",
+        "Seen",
+        "Vu",
+        "Avis",
+        "Bilan",
+        "Scanner",
+        "IRM",
+        "TDM",
+        "Echo",
+        "Radio",
+        "Rx",
+        "Re",
+        "Ref",
+        "Réf",
+        "Stable",
+        "Agitée",
+        "Agité",
+        "Calme",
+        "Refus",
+        "Chute",
+        "Fièvre",
+        "Douleur",
+        "Pansement",
+    ]
 )
 
 
@@ -221,9 +337,8 @@ def names(text: str) -> list[Hit]:
     if digits:
         for m in _UP_BEFORE_DETAILS.finditer(text):
             frag = m.group("n")
-            if frag.isupper() or re.match(rf"{_UPW}", frag):
-                if _name_ok(frag) and re.search(rf"[{UPPER}]{{3}}", frag):
-                    out.append((m.start("n"), m.end("n"), "PERSON", 0.75))
+            if _name_ok(frag) and re.search(rf"[{UPPER}]{{3}}", frag):
+                out.append((m.start("n"), m.end("n"), "PERSON", 0.75))
         for m in _CAP_BEFORE_AGE.finditer(text):
             if _name_ok(m.group("n")):
                 out.append((m.start("n"), m.end("n"), "PERSON", 0.7))
@@ -265,10 +380,10 @@ def names(text: str) -> list[Hit]:
 # ---------------------------------------------------------------------------------------------- dates
 _MON_EN = r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 _MON_FR = r"janv|févr|fevr|mars|avr|mai|juin|juil|août|aout|sept|oct|nov|déc|dec"
-_DATE_DASH = re.compile(rf"(?<![\w-])\d{{1,2}}[-. ](?i:{_MON_EN}|{_MON_FR})\.?[-. ](?:19|20)?\d{{2}}(?![\w-])")
-_DATE_DM_MORE = re.compile(
-    r"(?<![\w/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\w/])"
+_DATE_DASH = re.compile(
+    rf"(?<![\w-])\d{{1,2}}[-. ](?i:{_MON_EN}|{_MON_FR})\.?[-. ](?:19|20)?\d{{2}}(?![\w-])"
 )
+_DATE_DM_MORE = re.compile(r"(?<![\w/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\w/])")
 _DM_BEFORE = re.compile(
     r"(?i)(?:\b(?:le|ce|prévue?|prevue?|depuis|jusqu'au|avant|après|apres|du|au|on|since|from|until)|[–—-]|\bIDE|\blits)[ \t]*$"
 )
@@ -323,8 +438,8 @@ _ADDRESS_CONTEXT = re.compile(
     r"(?i)(?:adresse|address|demeurant|domicil|domicile|vit|habite|au|à la|lives at|prise en charge|du)\s*[:\-–]?\s*$"
 )
 _COMPLEMENT = re.compile(
-    rf"(?<=,)[ \t]*(?P<c>(?i:apt\.?|appt\.?|appartement|bât\.?|bâtiment|bat\.|esc\.?|escalier|unit|suite|apartment)[ \t]*[A-Z0-9][\w-]*"
-    rf"(?:[ \t]*,[ \t]*(?i:porte|étage|etage|appt?\.?|apt\.?)[ \t]*[\w-]+|[ \t]*,[ \t]*\d{{1,2}}e[ \t]+étage)*|#[ \t]?[A-Z0-9]{{1,5}})(?=[ \t]*,)"
+    r"(?<=,)[ \t]*(?P<c>(?i:apt\.?|appt\.?|appartement|bât\.?|bâtiment|bat\.|esc\.?|escalier|unit|suite|apartment)[ \t]*[A-Z0-9][\w-]*"
+    r"(?:[ \t]*,[ \t]*(?i:porte|étage|etage|appt?\.?|apt\.?)[ \t]*[\w-]+|[ \t]*,[ \t]*\d{1,2}e[ \t]+étage)*|#[ \t]?[A-Z0-9]{1,5})(?=[ \t]*,)"
 )
 _FOREIGN_STREET = re.compile(
     r"(?<![\w])(?:Strada|Str\.|Ulica|ul\.|Calea|Aleja|Rruga|Carrer|Rua|Avenida|Calle|Via|Rue|Boulevard|Avenue|Chaussée)[ \t]+"
@@ -357,7 +472,25 @@ _PLACE_AFTER = re.compile(
 )
 _TOWN_STOP = frozenset(
     fold(w)
-    for w in "Le La Les Nom Date Service Patient Né Née Tél Urgences Cedex CEDEX Madame Monsieur Docteur Objet".split()
+    for w in [
+        "Le",
+        "La",
+        "Les",
+        "Nom",
+        "Date",
+        "Service",
+        "Patient",
+        "Né",
+        "Née",
+        "Tél",
+        "Urgences",
+        "Cedex",
+        "CEDEX",
+        "Madame",
+        "Monsieur",
+        "Docteur",
+        "Objet",
+    ]
 )
 
 
@@ -379,9 +512,11 @@ def addresses(text: str) -> list[Hit]:
     for m in _NAMED_PLACE.finditer(text):
         after = text[m.end() : m.end() + 60]
         before = text[max(0, m.start() - 40) : m.start()]
-        if re.match(r"[ \t]*(?:,[^\n]{0,40}?)?[\n,][ \t]*(?:[^\n]{0,40}?,[ \t]*)?\d{4,6}[ \t]", after) or _ADDRESS_CONTEXT.search(
-            before
-        ) or re.match(r"[ \t]*\n[ \t]*\d{5}[ \t]", after):
+        if (
+            re.match(r"[ \t]*(?:,[^\n]{0,40}?)?[\n,][ \t]*(?:[^\n]{0,40}?,[ \t]*)?\d{4,6}[ \t]", after)
+            or _ADDRESS_CONTEXT.search(before)
+            or re.match(r"[ \t]*\n[ \t]*\d{5}[ \t]", after)
+        ):
             out.append((m.start(), m.end(), "ADDRESS", 0.7))
     if not digits:
         return out
@@ -415,7 +550,10 @@ def addresses(text: str) -> list[Hit]:
             continue
         if not _town_ok(m.group("town")):
             continue
-        if re.search(r"(?i)(?:\b(?:mg|ml|ui|g|kg|mmol|µmol|l)\b|[<>≤≥])[ \t]*$", text[max(0, m.start() - 8) : m.start()]):
+        if re.search(
+            r"(?i)(?:\b(?:mg|ml|ui|g|kg|mmol|µmol|l)\b|[<>≤≥])[ \t]*$",
+            text[max(0, m.start() - 8) : m.start()],
+        ):
             continue
         out.append((m.start("pc"), m.end("pc"), "POSTCODE", 0.75))
         out.append((m.start("town"), m.end("town"), "LOCATION", 0.7))
@@ -452,9 +590,49 @@ _PRACTICE_EN = re.compile(
 )
 _NOT_PRACTICE = frozenset(
     fold(w)
-    for w in "General Cardiac Vascular Colorectal Plastic Orthopaedic Orthopedic Thoracic Paediatric Pediatric Day Breast "
-    "Neuro Upper Lower Hand Oral Dental Eye Bariatric Transplant Trauma Emergency Minor Major Clinical Core Central "
-    "Hematology Haematology Microbiology Pathology Chemistry Cardiothoracic Spinal Spine Robotic Laparoscopic The Her His".split()
+    for w in [
+        "General",
+        "Cardiac",
+        "Vascular",
+        "Colorectal",
+        "Plastic",
+        "Orthopaedic",
+        "Orthopedic",
+        "Thoracic",
+        "Paediatric",
+        "Pediatric",
+        "Day",
+        "Breast",
+        "Neuro",
+        "Upper",
+        "Lower",
+        "Hand",
+        "Oral",
+        "Dental",
+        "Eye",
+        "Bariatric",
+        "Transplant",
+        "Trauma",
+        "Emergency",
+        "Minor",
+        "Major",
+        "Clinical",
+        "Core",
+        "Central",
+        "Hematology",
+        "Haematology",
+        "Microbiology",
+        "Pathology",
+        "Chemistry",
+        "Cardiothoracic",
+        "Spinal",
+        "Spine",
+        "Robotic",
+        "Laparoscopic",
+        "The",
+        "Her",
+        "His",
+    ]
 )
 
 
@@ -476,7 +654,9 @@ _CLASS = re.compile(
     r"[3-6](?:e|è|ème|eme)(?:[ \t]+[A-Z1-9])?|(?:1re|1ère|Tle|Terminale|Seconde|2nde|Première)(?:[ \t]+[A-Z]{0,4}\d?)?|"
     r"MAM[ \t]+[\w'’ -]+?(?=\n|$|,))(?![\w])"
 )
-_SCHOOL_CTX = re.compile(r"(?i)(?:scolaris|scolarit|élève|eleve|école|ecole|collège|college|lycée|lycee|classe|mode de garde|crèche)")
+_SCHOOL_CTX = re.compile(
+    r"(?i)(?:scolaris|scolarit|élève|eleve|école|ecole|collège|college|lycée|lycee|classe|mode de garde|crèche)"
+)
 
 
 def schools(text: str) -> list[Hit]:
@@ -489,9 +669,14 @@ def schools(text: str) -> list[Hit]:
         line = text[ls : len(text) if le < 0 else le]
         if not _SCHOOL_CTX.search(line):
             continue
-        if m.group().isupper() and len(m.group()) <= 3 and not re.search(
-            r"(?i)(?:en|de|élève de|scolarité)\s*[:\-–]?\s*$", text[max(ls, m.start() - 20) : m.start()]
-        ) and not re.search(r"^\s*[–-]\s*(?:école|collège)", text[m.end() : m.end() + 12], re.I):
+        if (
+            m.group().isupper()
+            and len(m.group()) <= 3
+            and not re.search(
+                r"(?i)(?:en|de|élève de|scolarité)\s*[:\-–]?\s*$", text[max(ls, m.start() - 20) : m.start()]
+            )
+            and not re.search(r"^\s*[–-]\s*(?:école|collège)", text[m.end() : m.end() + 12], re.I)
+        ):
             continue
         out.append((m.start(), m.end(), "SCHOOL", 0.7))
     return out
@@ -520,7 +705,9 @@ _UNIT_PHRASE = re.compile(
     r"SSR[ \t]+gériatrique|unité[ \t]+de[ \t]+soins[ \t]+palliatifs|unite[ \t]+de[ \t]+soins[ \t]+palliatifs|unité[ \t]+Alzheimer|"
     r"unité[ \t]+cognitivo-comportementale|UCC|unité[ \t]+d'hospitalisation[ \t]+de[ \t]+courte[ \t]+durée)(?![\w])"
 )
-_SVC_WORDS = re.compile(r"(?i)consultation|\bCS\b|\bUF\b|\bUM\b|fonctionnelle|admitted|transferred|\bon the\b|unit|salle|SSR")
+_SVC_WORDS = re.compile(
+    r"(?i)consultation|\bCS\b|\bUF\b|\bUM\b|fonctionnelle|admitted|transferred|\bon the\b|unit|salle|SSR"
+)
 
 
 def services(text: str) -> list[Hit]:
@@ -540,7 +727,9 @@ _ROOM3 = re.compile(
     r"|(?i:salle[ \t]+d[’']attente[ \t]+couchée)"
     r"|(?i:porte)[ \t]+\d{1,3})(?![\w])"
 )
-_ROOM_KEY = re.compile(r"(?<![\w])(?:Lit|LIT|Ch\.|CH\.|Chambre|CHAMBRE|Chbre|Box|Room|Bed)[ \t]*:[ \t]*(?P<v>\d{1,4}[A-Z]?(?:-\d{1,2})?)(?![\w])")
+_ROOM_KEY = re.compile(
+    r"(?<![\w])(?:Lit|LIT|Ch\.|CH\.|Chambre|CHAMBRE|Chbre|Box|Room|Bed)[ \t]*:[ \t]*(?P<v>\d{1,4}[A-Z]?(?:-\d{1,2})?)(?![\w])"
+)
 
 
 def rooms(text: str) -> list[Hit]:
@@ -549,7 +738,9 @@ def rooms(text: str) -> list[Hit]:
     out: list[Hit] = []
     for m in _ROOM3.finditer(text):
         frag = m.group()
-        if frag.lower().startswith("porte") and re.search(r"(?i)code[ \t]*$", text[max(0, m.start() - 8) : m.start()]):
+        if frag.lower().startswith("porte") and re.search(
+            r"(?i)code[ \t]*$", text[max(0, m.start() - 8) : m.start()]
+        ):
             continue
         if frag.upper().startswith("SR") and not re.match(r"SR\d", frag):
             continue
@@ -560,7 +751,9 @@ def rooms(text: str) -> list[Hit]:
 
 # ------------------------------------------------------------------------------------------------ numbers
 _SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
-_SHORT_ID = re.compile(r"(?<![\w])(?:ID|N°|n°|Réf\.?|Ref\.?|#)[ \t]*:?[ \t]*(?P<id>\d{3,5}-[A-Z]{1,2}|[A-Z]{1,2}-\d{3,5})(?![\w-])")
+_SHORT_ID = re.compile(
+    r"(?<![\w])(?:ID|N°|n°|Réf\.?|Ref\.?|#)[ \t]*:?[ \t]*(?P<id>\d{3,5}-[A-Z]{1,2}|[A-Z]{1,2}-\d{3,5})(?![\w-])"
+)
 
 
 def numbers(text: str) -> list[Hit]:

@@ -174,9 +174,8 @@ def _finder_results(
     text: str, keys: Collection[str] | None = None, skip: Collection[str] = ()
 ) -> list[RecognizerResult]:
     """Our finders' results (all, or only ``keys``, minus ``skip``)."""
-    from veilleur.detect.secrecy.recognizers import FINDERS
-
     from veilleur.detect.secrecy.clinical3 import ocr_digits
+    from veilleur.detect.secrecy.recognizers import FINDERS
 
     view = ocr_digits(text)  # "2O24" read as "2024"; same length, offsets unchanged
     out: list[RecognizerResult] = []

@@ -68,7 +68,7 @@ _SERVICE_AFTER_TRIGGER = re.compile(
 # A bare specialty where a record puts one: opening a line, after a dash, comma, slash or parenthesis, or after
 # "en", "au", "aux", "du", "avis", "transfert" ("Dr MOREAU, néphrologie", "en réa médicale", "avis neuro").
 _SERVICE_BARE = re.compile(
-    rf"(?:(?<=^)|(?<=\n)|(?<=[–,(/|:])[ \t]*|(?<=\s-)[ \t]*|(?<![\w])(?i:en|au|aux|du|avis|transfert|transféré(?:e)?\s+en|muté(?:e)?\s+en|"
+    rf"(?:(?<=^)|(?<=\n)|(?<=[–,(/|:→])[ \t]*|(?<=\s-)[ \t]*|(?<![\w])(?i:en|au|aux|du|avis|transfert|transféré(?:e)?\s+en|muté(?:e)?\s+en|"
     rf"hospitalisée?\s+en|admise?\s+en|on\s+the|to|in)[ \t]+(?:l['’])?)"
     rf"(?P<svc>(?i:{_SPEC_RE}))(?![\w]|-[a-zé])"
 )

@@ -385,7 +385,8 @@ _DATE_DASH = re.compile(
 )
 _DATE_DM_MORE = re.compile(r"(?<![\w/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\w/])")
 _DM_BEFORE = re.compile(
-    r"(?i)(?:\b(?:le|ce|prévue?|prevue?|depuis|jusqu'au|avant|après|apres|du|au|on|since|from|until)|[–—-]|\bIDE|\blits)[ \t]*$"
+    r"(?i)(?:\b(?:le|ce|prévue?|prevue?|depuis|jusqu'au|avant|après|apres|du|au|on|since|from|until|sortie|entrée|entree|"
+    r"RDV|retour|transfert|revu|revue|vu|vue)|[–—-]|\bIDE|\blits)[ \t]*$"
 )
 
 
@@ -408,7 +409,7 @@ def dates(text: str) -> list[Hit]:
 
 # ---------------------------------------------------------------------------------------------- phones
 _PHONE_MORE = re.compile(
-    r"(?<![\w+])(?:\+33[ \t]{0,2}(?:\(0\)[ \t]{0,2})?[1-9]|0[1-9])(?:[ .\-]{0,2}\d){8}(?!\d)"
+    r"(?<![\w+])(?:\+33[ \t]{0,2}(?:\(0\)[ \t]{0,2})?[1-9]|\(\+33\)[ \t]?(?:\(0\)[ \t]?)?[1-9]|0[1-9])(?:[ .\-]{0,2}\d){8}(?!\d)"
     r"|(?<![\w+])0\d{3}[ \t]\d{3}[ \t]\d{4}(?!\d)|(?<![\w+])0\d{4}[ \t]\d{6}(?!\d)"
     r"|(?<![\w])(?i:bip|DECT|poste|ext\.?|extension)[ \t]*(?:n°|:)?[ \t]*\d{3,5}(?!\d)"
     r"|(?<![\w])p\.[ \t]?\d{4}(?!\d)"
@@ -431,7 +432,8 @@ def phones(text: str) -> list[Hit]:
 # ------------------------------------------------------------------------------------ addresses, places
 _TOWN = rf"[{UPPER}][\w'’]+(?:[ \t-](?:sur|sous|en|le|la|les|lès|de|du|des|SUR|SOUS|EN|LE|LA|LES|DE|DU|DES|aux|AUX)?[ \t-]?(?!CEDEX|Cedex)[{UPPER}][\w'’]+)*"
 _NAMED_PLACE = re.compile(
-    rf"(?<![\w])(?:Résidence|Residence|RÉSIDENCE|Lieu-dit|Lieu[ \t]+dit|LIEU-DIT|Ferme|Domaine|Hameau|Mas|Villa|Cité|Le[ \t]+Clos|Moulin)"
+    rf"(?<![\w])(?P<w>Résidence|Residence|RÉSIDENCE|Lieu-dit|Lieu[ \t]+dit|LIEU-DIT|Ferme|Domaine|Hameau|Mas|Villa|Cité|Le[ \t]+Clos|Moulin|"
+    rf"Place|Rue|Avenue|Boulevard|Allée|Chemin|Impasse|Quai|Route|Square)"
     rf"[ \t]+(?:(?:de[ \t]+la|de[ \t]+l'|du|des|de|d'|Les|Le|La|L'|les|le|la)[ \t]*)?[{UPPER}][\w'’-]+(?:[ \t-](?:de[ \t]+|du[ \t]+|des[ \t]+)?[{UPPER}][\w'’-]+){{0,3}}"
 )
 _ADDRESS_CONTEXT = re.compile(
@@ -439,7 +441,7 @@ _ADDRESS_CONTEXT = re.compile(
 )
 _COMPLEMENT = re.compile(
     r"(?<=,)[ \t]*(?P<c>(?i:apt\.?|appt\.?|appartement|bât\.?|bâtiment|bat\.|esc\.?|escalier|unit|suite|apartment)[ \t]*[A-Z0-9][\w-]*"
-    r"(?:[ \t]*,[ \t]*(?i:porte|étage|etage|appt?\.?|apt\.?)[ \t]*[\w-]+|[ \t]*,[ \t]*\d{1,2}e[ \t]+étage)*|#[ \t]?[A-Z0-9]{1,5})(?=[ \t]*,)"
+    r"(?:[ \t]*,[ \t]*(?i:porte|étage|etage|appt?\.?|apt\.?)[ \t]*[\w-]+|[ \t]*,[ \t]*\d{1,2}e[ \t]+étage)*|#[ \t]?[A-Z0-9]{1,5})(?=[ \t]*(?:,|\n))"
 )
 _FOREIGN_STREET = re.compile(
     r"(?<![\w])(?:Strada|Str\.|Ulica|ul\.|Calea|Aleja|Rruga|Carrer|Rua|Avenida|Calle|Via|Rue|Boulevard|Avenue|Chaussée)[ \t]+"
@@ -462,6 +464,9 @@ _UK_TOWN_PC = re.compile(
 _TOWN_PAREN_PC = re.compile(rf"(?P<town>{_TOWN})[ \t]*\([ \t]*(?P<pc>\d{{5}})[ \t]*\)")
 _PC_TOWN = re.compile(
     rf"(?<![\w.,/-])(?P<pc>\d{{4,6}}|\d{{4}}-\d{{3}})[ \t]+(?P<town>{_TOWN})(?:[ \t]+(?P<cedex>CEDEX|Cedex|cedex)(?:[ \t]+\d{{1,2}})?)?"
+)
+_PC_LABEL = re.compile(
+    r"(?<![\w])(?:CP|C\.P\.|Code[ \t]+postal|Postcode|ZIP)[ \t]*:?[ \t]*(?P<pc>\d{5}|\d{4}|[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2})(?![\w])"
 )
 _LETTER_PLACE = re.compile(
     rf"(?m)^[ \t]*(?:(?i:fait)[ \t]+à[ \t]+(?P<town2>{_TOWN}),?|(?P<town>{_TOWN}),)[ \t]+(?:le|the)[ \t]+(?:\d|1er|premier)"
@@ -512,17 +517,18 @@ def addresses(text: str) -> list[Hit]:
     for m in _NAMED_PLACE.finditer(text):
         after = text[m.end() : m.end() + 60]
         before = text[max(0, m.start() - 40) : m.start()]
+        street = m.group("w")[0] in "PRABCIQS" and not m.group("w").startswith(("Rés", "Res", "RÉS", "Cit"))
         if (
-            re.match(r"[ \t]*(?:,[^\n]{0,40}?)?[\n,][ \t]*(?:[^\n]{0,40}?,[ \t]*)?\d{4,6}[ \t]", after)
-            or _ADDRESS_CONTEXT.search(before)
+            m.group("w").lower().startswith(("lieu", "hameau"))
+            or re.match(r"[ \t]*(?:,[^\n]{0,40}?)?[\n,][ \t]*(?:[^\n]{0,40}?,[ \t]*)?\d{4,6}[ \t]", after)
+            or (_ADDRESS_CONTEXT.search(before) and not street)
             or re.match(r"[ \t]*\n[ \t]*\d{5}[ \t]", after)
         ):
             out.append((m.start(), m.end(), "ADDRESS", 0.7))
     if not digits:
         return out
     for m in _COMPLEMENT.finditer(text):
-        line_end = text.find("\n", m.end())
-        rest = text[m.end() : len(text) if line_end < 0 else line_end]
+        rest = text[m.end() : m.end() + 60]
         if re.search(rf"\d{{4,6}}|{_US_STATES}", rest):
             out.append((m.start("c"), m.end("c"), "ADDRESS", 0.7))
     out += [(m.start(), m.end(), "ADDRESS", 0.7) for m in _FOREIGN_STREET.finditer(text)]
@@ -538,6 +544,8 @@ def addresses(text: str) -> list[Hit]:
     for m in _TOWN_PAREN_PC.finditer(text):
         if _town_ok(m.group("town")):
             out.append((m.start("town"), m.end("town"), "LOCATION", 0.7))
+        out.append((m.start("pc"), m.end("pc"), "POSTCODE", 0.75))
+    for m in _PC_LABEL.finditer(text):
         out.append((m.start("pc"), m.end("pc"), "POSTCODE", 0.75))
     for m in _PC_TOWN.finditer(text):
         pc = m.group("pc")
@@ -586,7 +594,7 @@ _LAB_FR = re.compile(
 )
 _PRACTICE_EN = re.compile(
     rf"(?<![\w])(?P<n>(?:[{UPPER}][\w'’]+[ \t]+){{1,4}})(?:Medical[ \t]+Practice|Surgery|Health[ \t]+Cent(?:re|er)|"
-    rf"NHS[ \t]+(?:Foundation[ \t]+)?Trust|Family[ \t]+Practice|Medical[ \t]+Group|Medical[ \t]+Cent(?:re|er)|Laboratory|Labs?)(?![\w])"
+    rf"NHS[ \t]+(?:Foundation[ \t]+)?Trust|Family[ \t]+Practice|Medical[ \t]+Group|Medical[ \t]+Cent(?:re|er)|Laboratory|Labs?|Pathology)(?![\w])"
 )
 _NOT_PRACTICE = frozenset(
     fold(w)
@@ -673,7 +681,7 @@ def schools(text: str) -> list[Hit]:
             m.group().isupper()
             and len(m.group()) <= 3
             and not re.search(
-                r"(?i)(?:en|de|élève de|scolarité)\s*[:\-–]?\s*$", text[max(ls, m.start() - 20) : m.start()]
+                r"(?i)(?:en|de|élève de|scolarité|,)\s*[:\-–]?\s*$", text[max(ls, m.start() - 20) : m.start()]
             )
             and not re.search(r"^\s*[–-]\s*(?:école|collège)", text[m.end() : m.end() + 12], re.I)
         ):
@@ -769,6 +777,9 @@ _AGE3 = re.compile(
     r"(?<=[(,])[ \t]*(?P<a>\d{1,3}[ \t]?(?:years?|yrs?|ans|ANS|yo|y/o))(?![\w])"
     r"|(?<![\w])(?:[FMH])[ \t]+(?P<b>\d{1,3}[ \t]?(?:ANS|Ans|ans|a))(?![\w])"
     r"|(?<![\w])(?P<c>\d{1,3}[ \t]?ANS)(?![\w])"
+    r"|(?<![\w])(?i:âge|age)[ \t]*:[ \t]*(?P<d>\d{1,3})(?![\w])"
+    r"|\([ \t]*(?P<e>\d{1,3}[ \t]?[FMH])[ \t]*\)"
+    rf"|(?:[{UPPER}][{LOWER}]+|[{UPPER}]{{2,}})[ \t]+(?P<f>\d{{1,3}}[ \t]?(?:ans|a))(?![\w])"
 )
 
 
@@ -777,7 +788,7 @@ def ages(text: str) -> list[Hit]:
         return []
     out: list[Hit] = []
     for m in _AGE3.finditer(text):
-        g = next(k for k in "abc" if m.group(k))
+        g = next(k for k in "abcdef" if m.group(k))
         n = int(re.match(r"\d+", m.group(g)).group())  # type: ignore[union-attr]
         if n <= 120:
             out.append((m.start(g), m.end(g), "AGE", 0.65))

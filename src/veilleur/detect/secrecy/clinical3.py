@@ -56,7 +56,7 @@ def ocr_digits(text: str) -> str:
         tok = m.group()
         if not re.search(r"[Oo]", tok):
             continue
-        if len(tok) == 1:
+        if len(tok) == 1 or sum(c.isdigit() for c in tok) < 2:
             # one letter between digits: look at the whole run of digits, separators and Os around it
             a, b = m.start(), m.end()
             while a > 0 and text[a - 1] in "0123456789Oo./- ":

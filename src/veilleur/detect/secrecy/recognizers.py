@@ -437,6 +437,8 @@ _TRIGGERED = re.compile(
 def _is_name_word(w: str) -> bool:
     lx = lexicon()
     f = fold(w.strip(",.'’"))
+    if re.fullmatch(r"[xX*]+", f):
+        return False  # a placeholder ("XXXXX", "***"), not a name
     return bool(f) and f not in lx.header_words and fold(w) not in lx.drugs and not lx.care_words.fullmatch(w)
 
 

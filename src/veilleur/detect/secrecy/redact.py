@@ -582,6 +582,17 @@ def residual_spans(
     return left
 
 
+def check_text(text: str, lang: str | None = None, *, staff: bool | None = None) -> RedactionResult:
+    """The fail-closed check alone, on a text that is meant to be safe already (redacted by hand or by
+    another tool): the text unchanged, with ``residual`` naming every identifier still in it (``blocked``
+    True when there is one). Same rules as the check ``redact_text`` runs on its own output."""
+    unchanged = RedactionResult(text, ())
+    from veilleur.detect.secrecy import analyze_text
+
+    lang = lang or analyze_text(text).lang
+    return replace(unchanged, residual=tuple(residual_spans(text, unchanged, lang=lang, staff=staff)))
+
+
 def redact_text(
     text: str,
     lang: str | None = None,

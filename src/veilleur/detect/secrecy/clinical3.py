@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 
+from veilleur.detect.secrecy.clinical import _folded_words
 from veilleur.detect.secrecy.lexicon import fold, lexicon
 
 Hit = tuple[int, int, str, float]
@@ -38,6 +39,7 @@ LOWER = "a-zà-ÿœ"
 _HAS_DIGIT = re.compile(r"\d")
 
 # --------------------------------------------------------------------------------------------- OCR digits
+_OCR_NEAR_DIGIT = re.compile(r"\d[Oo]|[Oo]\d|\d[ ./-][Oo](?![a-zA-Z])")
 _OCR_TOKEN = re.compile(
     r"(?<![\w])[\dOo][\dOo./-]*[\dOo](?![\w])|(?<=\d)[Oo](?=[\d ./-])|(?<=[\d ./-])[Oo](?=\d)"
 )
@@ -46,10 +48,8 @@ _OCR_TOKEN = re.compile(
 def ocr_digits(text: str) -> str:
     """``text`` with an ``O``/``o`` read as ``0`` where it sits inside a number (two digits or more around it):
     "2O24" -> "2024", "O4/01/1957" -> "04/01/1957". Same length: offsets do not move."""
-    if "O" not in text and "o" not in text:
-        return text
-    if not _HAS_DIGIT.search(text):
-        return text
+    if not _OCR_NEAR_DIGIT.search(text):
+        return text  # no O touching a digit: nothing to read (most texts)
     chars = list(text)
     changed = False
     for m in _OCR_TOKEN.finditer(text):
@@ -329,12 +329,68 @@ def _trim_trailing(text: str, s: int, e: int) -> int:
     return s + words[-1].end() if words else s
 
 
+_MORE_LABEL_WORDS = frozenset(
+    [
+        "pat",
+        "malade",
+        "rx",
+        "re",
+        "enfant",
+        "mere",
+        "pere",
+        "mother",
+        "father",
+        "accompagne",
+        "accompagnee",
+        "responsable",
+        "emergency",
+        "personne",
+        "identite",
+    ]
+)
+_STAFF_LABEL_WORDS = frozenset(
+    [
+        "triage",
+        "rn",
+        "attending",
+        "resident",
+        "surgeon",
+        "assistant",
+        "anesthesia",
+        "anaesthetist",
+        "ordering",
+        "referring",
+        "pcp",
+        "called",
+        "cc",
+        "iao",
+        "vu",
+        "vue",
+        "frappe",
+        "aide",
+        "secretaire",
+        "dicte",
+        "signe",
+        "operateur",
+        "transmis",
+        "releve",
+    ]
+)
+_DETAILS_PRE = re.compile(_AGE_OR_BIRTH)
+_BED_WORDS = frozenset(["lit", "ch", "chb", "chambre", "box", "bed", "bay", "sr", "room"])
+_TITLE_WORDS = frozenset({"dr", "doctor", "pr", "docteur"})
+_DEGREE_WORDS = frozenset({"md", "do", "rn", "np", "pa", "mbbs", "frcp"})
+_PARTICLE_PRE = frozenset({"de", "du", "des", "d", "van", "von", "da", "di", "le", "la"})
+
+
 def names(text: str) -> list[Hit]:
     if not _NAME_PRECHECK.search(text):
         return []
+    words = _folded_words(text)
     out: list[Hit] = []
     digits = bool(_HAS_DIGIT.search(text))
-    if digits:
+    details = digits and _DETAILS_PRE.search(text)
+    if details:
         for m in _UP_BEFORE_DETAILS.finditer(text):
             frag = m.group("n")
             if _name_ok(frag) and re.search(rf"[{UPPER}]{{3}}", frag):
@@ -342,36 +398,37 @@ def names(text: str) -> list[Hit]:
         for m in _CAP_BEFORE_AGE.finditer(text):
             if _name_ok(m.group("n")):
                 out.append((m.start("n"), m.end("n"), "PERSON", 0.7))
+    if digits and words & _BED_WORDS:
         for m in _AFTER_BED.finditer(text):
             frag = m.group("n")
             e = _trim_trailing(text, m.start("n"), m.end("n"))
             frag = text[m.start("n") : e]
             if e > m.start("n") and _name_ok(frag) and (not frag.isupper() or len(frag) >= 3):
                 out.append((m.start("n"), e, "PERSON", 0.7))
-    for m in _MORE_LABELS.finditer(text):
+    for m in _MORE_LABELS.finditer(text) if words & _MORE_LABEL_WORDS else ():
         e = _trim_trailing(text, m.start("n"), m.end("n"))
         frag = text[m.start("n") : e]
         if e > m.start("n") and _name_ok(frag):
             if m.group().startswith("Re") and not re.match(r"Re[ \t]*:", m.group()):
                 continue
             out.append((m.start("n"), e, "PERSON", 0.75))
-    for m in _PARTICLE_NAME.finditer(text):
+    for m in _PARTICLE_NAME.finditer(text) if words & _PARTICLE_PRE else ():
         lab = "PROFESSIONAL" if m.group("t").startswith(("Dr", "Pr")) else "PERSON"
         out.append((m.start(), m.end(), lab, 0.8))
-    for m in _STACKED.finditer(text):
+    for m in _STACKED.finditer(text) if "\n" in text else ():
         for g in ("a", "b"):
             if _name_ok(m.group(g)):
                 out.append((m.start(g), m.end(g), "PERSON", 0.75))
-    for m in _EN_DR.finditer(text):
+    for m in _EN_DR.finditer(text) if words & _TITLE_WORDS else ():
         e = _trim_trailing(text, m.start(), m.end())
         if e > m.start() and _name_ok(text[m.start() : e].split(None, 1)[-1]):
             out.append((m.start(), e, "PROFESSIONAL", 0.8))
-    for m in _STAFF_LABEL.finditer(text):
+    for m in _STAFF_LABEL.finditer(text) if words & _STAFF_LABEL_WORDS else ():
         e = _trim_trailing(text, m.start("n"), m.end("n"))
         frag = text[m.start("n") : e]
         if e > m.start("n") and _name_ok(frag):
             out.append((m.start("n"), e, "PROFESSIONAL", 0.75))
-    for m in _DEGREE.finditer(text):
+    for m in _DEGREE.finditer(text) if words & _DEGREE_WORDS else ():
         if _name_ok(m.group("n")):
             out.append((m.start("n"), m.end(), "PROFESSIONAL", 0.75))
     return out
@@ -511,10 +568,63 @@ def _town_ok(town: str) -> bool:
     return f not in lx.header_words or fold(town) in lx.places
 
 
+_THREE_DIGITS = re.compile(r"\d{3}")
+_UK_PC_TAIL = re.compile(r"[A-Z\d] \d[A-Z]{2}\b")
+_FOREIGN_STREET_WORDS = frozenset(
+    [
+        "strada",
+        "str",
+        "ulica",
+        "ul",
+        "calea",
+        "aleja",
+        "rruga",
+        "carrer",
+        "rua",
+        "avenida",
+        "calle",
+        "via",
+        "rue",
+        "boulevard",
+        "avenue",
+        "chaussee",
+        "travessa",
+        "largo",
+    ]
+)
+_US_STREET_WORDS = frozenset(
+    ["ct", "cir", "pkwy", "ter", "trl", "ln", "dr", "rd", "st", "ave", "blvd", "way", "pl"]
+)
+_PLACE_WORDS = frozenset(
+    [
+        "residence",
+        "lieu",
+        "ferme",
+        "domaine",
+        "hameau",
+        "mas",
+        "villa",
+        "cite",
+        "clos",
+        "moulin",
+        "place",
+        "rue",
+        "avenue",
+        "boulevard",
+        "allee",
+        "chemin",
+        "impasse",
+        "quai",
+        "route",
+        "square",
+    ]
+)
+
+
 def addresses(text: str) -> list[Hit]:
     out: list[Hit] = []
     digits = bool(_HAS_DIGIT.search(text))
-    for m in _NAMED_PLACE.finditer(text):
+    for m in _NAMED_PLACE.finditer(text) if _folded_words(text) & _PLACE_WORDS else ():
         after = text[m.end() : m.end() + 60]
         before = text[max(0, m.start() - 40) : m.start()]
         street = m.group("w")[0] in "PRABCIQS" and not m.group("w").startswith(("Rés", "Res", "RÉS", "Cit"))
@@ -525,22 +635,26 @@ def addresses(text: str) -> list[Hit]:
             or re.match(r"[ \t]*\n[ \t]*\d{5}[ \t]", after)
         ):
             out.append((m.start(), m.end(), "ADDRESS", 0.7))
-    if not digits:
-        return out
-    for m in _COMPLEMENT.finditer(text):
+    if digits:
+        for m in _UK_TOWN_PC.finditer(text) if _UK_PC_TAIL.search(text) else ():
+            if _town_ok(m.group("town")):
+                out.append((m.start("town"), m.end("town"), "LOCATION", 0.7))
+    if not digits or not _THREE_DIGITS.search(text):
+        return out  # every shape below has a postcode (four digits or more)
+    words = _folded_words(text)
+    for m in _COMPLEMENT.finditer(text) if "," in text else ():
         rest = text[m.end() : m.end() + 60]
         if re.search(rf"\d{{4,6}}|{_US_STATES}", rest):
             out.append((m.start("c"), m.end("c"), "ADDRESS", 0.7))
-    out += [(m.start(), m.end(), "ADDRESS", 0.7) for m in _FOREIGN_STREET.finditer(text)]
-    out += [(m.start(), m.end(), "ADDRESS", 0.7) for m in _US_STREET.finditer(text)]
-    for m in _US_TOWN_STATE_ZIP.finditer(text):
+    if words & _FOREIGN_STREET_WORDS:
+        out += [(m.start(), m.end(), "ADDRESS", 0.7) for m in _FOREIGN_STREET.finditer(text)]
+    if words & _US_STREET_WORDS:
+        out += [(m.start(), m.end(), "ADDRESS", 0.7) for m in _US_STREET.finditer(text)]
+    for m in _US_TOWN_STATE_ZIP.finditer(text) if "," in text else ():
         if fold(m.group("town")) not in _NOT_NAME:
             out.append((m.start("town"), m.end("town"), "LOCATION", 0.7))
         out.append((m.start("st"), m.end("st"), "LOCATION", 0.6))
         out.append((m.start("zip"), m.end("zip"), "POSTCODE", 0.75))
-    for m in _UK_TOWN_PC.finditer(text):
-        if _town_ok(m.group("town")):
-            out.append((m.start("town"), m.end("town"), "LOCATION", 0.7))
     for m in _TOWN_PAREN_PC.finditer(text):
         if _town_ok(m.group("town")):
             out.append((m.start("town"), m.end("town"), "LOCATION", 0.7))
@@ -667,8 +781,27 @@ _SCHOOL_CTX = re.compile(
 )
 
 
+_SCHOOL_PRE = frozenset(
+    [
+        "scolarise",
+        "scolarisee",
+        "scolarises",
+        "scolarite",
+        "scolarisation",
+        "eleve",
+        "eleves",
+        "ecole",
+        "college",
+        "lycee",
+        "classe",
+        "garde",
+        "creche",
+    ]
+)
+
+
 def schools(text: str) -> list[Hit]:
-    if not _SCHOOL_CTX.search(text):
+    if not _folded_words(text) & _SCHOOL_PRE:
         return []
     out: list[Hit] = []
     for m in _CLASS.finditer(text):
@@ -718,8 +851,26 @@ _SVC_WORDS = re.compile(
 )
 
 
+_SVC_PRE = frozenset(
+    [
+        "consultation",
+        "cs",
+        "uf",
+        "um",
+        "fonctionnelle",
+        "admitted",
+        "transferred",
+        "on",
+        "unite",
+        "unit",
+        "salle",
+        "ssr",
+    ]
+)
+
+
 def services(text: str) -> list[Hit]:
-    if not _SVC_WORDS.search(text):
+    if not _folded_words(text) & _SVC_PRE:
         return []
     out: list[Hit] = [(m.start("s"), m.end("s"), "SERVICE", 0.6) for m in _CONSULT.finditer(text)]
     out += [(m.start("s"), m.end("s"), "SERVICE", 0.6) for m in _UF.finditer(text)]

@@ -76,10 +76,33 @@ def _care_hits(
 # Medical words by their form (issue 13, third round): the care list cannot name every condition or act
 # ("rectorragies", "hématémèse", "cholécystectomie", "carcinome", "méningite"). Long words only, with the
 # common words that share these endings left out.
-_MEDICAL_FORM = re.compile(
-    r"(?:algies?|rragies?|ectomies?|otomies?|ostomies?|émies?|uries?|pathies?|oscopies?|plasties?|"
-    r"carcinomes?|lymphomes?|mélanomes?|adénomes?|hématomes?|myélomes?|sarcomes?|glaucomes?|fibromes?|"
-    r"ites?|oses?|émèses?)$"
+_MEDICAL_ENDINGS = tuple(
+    e + s
+    for e in [
+        "algie",
+        "rragie",
+        "ectomie",
+        "otomie",
+        "ostomie",
+        "émie",
+        "urie",
+        "pathie",
+        "oscopie",
+        "plastie",
+        "carcinome",
+        "lymphome",
+        "mélanome",
+        "adénome",
+        "hématome",
+        "myélome",
+        "sarcome",
+        "glaucome",
+        "fibrome",
+        "ite",
+        "ose",
+        "émèse",
+    ]
+    for s in ("", "s")
 )
 _NOT_MEDICAL_WORDS = (
     "académie académies industrie industries sympathie sympathies antipathie télépathie bibliographie "
@@ -94,7 +117,7 @@ _NOT_MEDICAL = frozenset(_NOT_MEDICAL_WORDS.split())
 
 def _medical_word(w: str) -> bool:
     low = w.lower()
-    return len(low) >= 8 and low not in _NOT_MEDICAL and bool(_MEDICAL_FORM.search(low))
+    return len(low) >= 8 and low.endswith(_MEDICAL_ENDINGS) and low not in _NOT_MEDICAL
 
 
 def person_noun_before(before: str) -> bool:

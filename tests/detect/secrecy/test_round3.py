@@ -225,3 +225,9 @@ def test_check_blocks_for_real_and_passes_a_redacted_text() -> None:
     assert not safe.blocked
     ok = runner.invoke(app, ["redact", "--check", safe.text])
     assert ok.exit_code == 0 and safe.text in ok.output
+
+
+def test_patient_word_is_not_repeated_by_the_pseudonym() -> None:
+    res = redact_text("Patiente Mme Lefort, 45 ans, hospitalisée en cardiologie. Mme Lefort va mieux.", "fr")
+    assert "Patiente Patiente" not in res.text and res.text.startswith("Patiente A,"), res.text
+    assert "Lefort" not in res.text and not res.blocked

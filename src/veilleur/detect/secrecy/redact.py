@@ -470,6 +470,8 @@ def redact_analysis(
             repl = removed[label]
         elif label in ("PERSON", "INITIALS"):
             repl = pseudo.patient(original)
+            if re.search(r"(?i)\b(?:patiente?|patient)\s+$", text[max(0, start - 12) : start]):
+                repl = repl.split()[-1]  # "Patiente Mme Lefort" -> "Patiente A", not "Patiente Patiente A"
         elif label == "PROFESSIONAL":
             repl = pseudo.staff_member(original)
         elif label == "AGE":

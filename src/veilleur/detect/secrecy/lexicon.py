@@ -51,7 +51,7 @@ def care_hits(text: str) -> list[str]:
     return list(_care_hits(text))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=1024)  # a batch of 256: the pre-filter and the care-context rule each ask once per text
 def _care_hits(
     text: str,
 ) -> tuple[str, ...]:  # the pre-filter and the care-context rule ask for the same text

@@ -134,6 +134,13 @@ def _found(text: str, fragment: str) -> set[str]:
         ("Prescripteur : Dr Lemaire           Ch. : 351-2\nNé(e) le : 07/06/1978", "351-2", "WARD_ROOM"),
         ("Follow-up with PCP Dr. Cohen on 15-Oct-2024.\nSSN: 413-17-6599", "413-17-6599", "OTHER_ID"),
         ("Handover\nBay 6 Bed 1 – Priya (79 years): NEWS 5, sepsis screen done.", "79 years", "AGE"),
+        (
+            "M. Ewen LE COZ, né le douze mars mil neuf cent cinquante-deux, Le Clos Fleuri",
+            "douze mars",
+            "DATE",
+        ),
+        ("Chest X-ray 2024-11-02 – LEWIS, Hannah (31F) – City General Hospital", "LEWIS, Hannah", "PERSON"),
+        ("I saw this lady in the Rheumatology clinic on 12 January 2025.", "Rheumatology", "SERVICE"),
     ],
 )
 def test_round3_shapes(text: str, fragment: str, label: str) -> None:

@@ -118,7 +118,7 @@ _CAPW = rf"[{UPPER}][{LOWER}'’]+(?:-[{UPPER}][{LOWER}'’]+)*"
 _UPSEQ = rf"(?:{_PART}[ \t]+)*{_UPW}(?:[ \t]+(?:{_PART}[ \t]+)*{_UPW}){{0,2}}"
 # A name in capitals (optionally a comma and a first name) before an age or a birth date.
 _AGE_OR_BIRTH = (
-    r"(?:\d{1,3}[ \t]?(?i:ans|an|a|yo|y/o|years?|yrs?|mois)(?![\w])|(?i:née?|né\(e\)|DDN|DOB|born)\b|"
+    r"(?:\d{1,3}[ \t]?(?i:ans|an|a|yo|y/o|years?|yrs?|mois)(?![\w])|\d{1,3}[FMH]\)|(?i:née?|né\(e\)|DDN|DOB|born)\b|"
     r"\(\s?\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\s?\)|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"
 )
 _UP_BEFORE_DETAILS = re.compile(
@@ -447,10 +447,25 @@ _DM_BEFORE = re.compile(
 )
 
 
+_NUM_WORD = (
+    r"premier|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
+    r"dix-sept|dix-huit|dix-neuf|vingt(?:[- ]et[- ]un|-deux|-trois|-quatre|-cinq|-six|-sept|-huit|-neuf)?|"
+    r"trente(?:[- ]et[- ]un)?"
+)
+_MONTHS_FR = r"janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+# A birth date written in words: "né le douze mars mil neuf cent cinquante-deux".
+_DATE_WORDS = re.compile(
+    rf"(?i)(?<=\ble )(?:{_NUM_WORD})[ \t]+(?:{_MONTHS_FR})[ \t]+(?:mil|deux[ \t]+mille)(?:[ \t-]+[a-zé]+){{0,6}}"
+)
+
+
 def dates(text: str) -> list[Hit]:
+    out: list[Hit] = []
+    if "mil" in text:
+        out += [(m.start(), m.end(), "DATE", 0.7) for m in _DATE_WORDS.finditer(text)]
     if not _HAS_DIGIT.search(text):
-        return []
-    out: list[Hit] = [(m.start(), m.end(), "DATE", 0.8) for m in _DATE_DASH.finditer(text)]
+        return out
+    out += [(m.start(), m.end(), "DATE", 0.8) for m in _DATE_DASH.finditer(text)]
     for m in _DATE_DM_MORE.finditer(text):
         d, mo = int(m.group("d")), int(m.group("m"))
         if not (1 <= d <= 31 and 1 <= mo <= 12):
@@ -837,9 +852,10 @@ _UF = re.compile(
     rf"(?<![\w])(?:UF|UM|U\.F\.|Unité[ \t]+fonctionnelle)[ \t]*:?[ \t]*\d{{3,5}}[ \t]+(?P<s>[{UPPER}][\w'’-]*(?:[ \t][\w'’-]+){{0,3}}?)(?=[ \t]*(?:\n|$|\d{{1,2}}/|[,;(]))"
 )
 _ADMITTED = re.compile(
-    r"(?<![\w])(?:admitted[ \t]+to|transferred[ \t]+to|on)[ \t]+(?:the[ \t]+)?(?P<s>(?:Internal|General|Acute|Geriatric|Respiratory|Renal|Cardiac)?[ \t]?"
+    r"(?<![\w])(?:admitted[ \t]+to|transferred[ \t]+to|on|in)[ \t]+(?:the[ \t]+)?(?P<s>(?:Internal|General|Acute|Geriatric|Respiratory|Renal|Cardiac)?[ \t]?"
     r"(?:Medicine|Surgery|Cardiology|Neurology|Oncology|Pediatrics|Paediatrics|Nephrology|Gastroenterology|Psychiatry|Geriatrics|"
-    r"Hematology|Haematology|Labor[ \t]+&[ \t]+Delivery|Orthopedics|Orthopaedics|Urology|Obstetrics|Stroke[ \t]+Unit|ICU|MICU|SICU|CCU))(?![\w])"
+    r"Hematology|Haematology|Labor[ \t]+&[ \t]+Delivery|Orthopedics|Orthopaedics|Urology|Obstetrics|Stroke[ \t]+Unit|ICU|MICU|SICU|CCU|"
+    r"Rheumatology|Dermatology|Endocrinology|Respiratory[ \t]+Medicine))(?![\w])"
 )
 _UNIT_PHRASE = re.compile(
     r"(?<![\w])(?i:unité[ \t]+fermée|unite[ \t]+fermee|unité[ \t]+de[ \t]+crise|salle[ \t]+de[ \t]+réveil|salle[ \t]+de[ \t]+reveil|"
@@ -860,6 +876,7 @@ _SVC_PRE = frozenset(
         "fonctionnelle",
         "admitted",
         "transferred",
+        "in",
         "on",
         "unite",
         "unit",

@@ -699,8 +699,18 @@ def addresses(text: str) -> list[Hit]:
     return out
 
 
+# The town of a school: "collège Jean-Macé de Landerneau", "école du Bourg de Plourin".
+_SCHOOL_TOWN = re.compile(
+    rf"(?i:école|ecole|collège|college|lycée|lycee)[^\n,.;()]{{0,40}}?[ \t](?:de|d'|d’)[ \t]?(?P<town>{_TOWN})"
+)
+
+
 def places(text: str) -> list[Hit]:
     out: list[Hit] = []
+    if _folded_words(text) & _SCHOOL_PRE:
+        for m in _SCHOOL_TOWN.finditer(text):
+            if _town_ok(m.group("town")) and fold(m.group("town")) not in lexicon().first_names_folded:
+                out.append((m.start("town"), m.end("town"), "LOCATION", 0.65))
     for m in _LETTER_PLACE.finditer(text):
         g = "town" if m.group("town") else "town2"
         if _town_ok(m.group(g)) and fold(m.group(g).split()[0]) not in _NOT_NAME:

@@ -142,6 +142,7 @@ def _found(text: str, fragment: str) -> set[str]:
         ("Chest X-ray 2024-11-02 – LEWIS, Hannah (31F) – City General Hospital", "LEWIS, Hannah", "PERSON"),
         ("I saw this lady in the Rheumatology clinic on 12 January 2025.", "Rheumatology", "SERVICE"),
         ("Signalement : Lucas (11 ans), 6e B au collège Jean-Macé de Landerneau.", "Landerneau", "LOCATION"),
+        ("Biopsy results for Tom Aldridge (71-year-old): benign, phew.", "Tom Aldridge", "PERSON"),
     ],
 )
 def test_round3_shapes(text: str, fragment: str, label: str) -> None:

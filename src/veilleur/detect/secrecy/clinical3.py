@@ -397,7 +397,7 @@ _STAFF_LABEL_WORDS = frozenset(
         "releve",
     ]
 )
-_DETAILS_PRE = re.compile(_AGE_OR_BIRTH)
+_DETAILS_PRE = re.compile(_AGE_OR_BIRTH + r"|\d{1,3}-(?i:years?|yrs?)")  # what the two patterns below need
 _BED_WORDS = frozenset(["lit", "ch", "chb", "chambre", "box", "bed", "bay", "sr", "room"])
 _TITLE_WORDS = frozenset({"dr", "doctor", "pr", "docteur"})
 _DEGREE_WORDS = frozenset({"md", "do", "rn", "np", "pa", "mbbs", "frcp"})

@@ -1,4 +1,4 @@
-"""Builds clinical_dev2/3.jsonl from clinical_dev2/3.txt (spans written inline as [LABEL:text]).
+"""Builds clinical_dev2/3/5.jsonl from clinical_dev2/3/5.txt (spans written inline as [LABEL:text]).
 
 Run: ``python tests/data/secrecy_dev/build_jsonl.py`` (no dependency)."""
 
@@ -47,7 +47,7 @@ def build(name: str) -> None:
 
 
 def main() -> None:
-    for name in ("clinical_dev2", "clinical_dev3"):
+    for name in ("clinical_dev2", "clinical_dev3", "clinical_dev5"):
         build(name)
 
 

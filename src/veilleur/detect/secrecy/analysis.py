@@ -187,6 +187,30 @@ def _label_word(text: str, s: int, e: int, frag: str) -> bool:
     return not text[line_start:s].strip(" \t-–•*>") and not re.match(r"\s*[,(]", after)
 
 
+# Before a place: a preposition or a comma; after it: a comma, a bracket, a postcode, a letter's date.
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:à|a|de|d'|d’|du|des|en|au|aux|in|at|from|near|to|sur|vers|chez|par|près|habite|vit|of)|[,(/])\s*$",
+    re.I,
+)
+_PLACE_AFTER = re.compile(r"^\s*(?:[,()]|\d{5}|[-–]\s*\d|le\s+\d|\s*$)")
+
+
+def _loose_place(text: str, s: int, e: int, frag: str) -> bool:
+    """A one-word NER place we do not know, with no place word around it: a capitalised common word or a
+    lab name ("Transport en ambulance", "Coroner not required", "NT-proBNP", "Monday"), not a place."""
+    if " " in frag.strip() or fold(frag) in lexicon().places:
+        return False
+    if re.match(r"\s*\d{1,4}(?!\d)", text[e : e + 6]):
+        return True  # "Kaliémie 5,2 mmol/L": a result line, not a place
+    if re.search(r"[A-Z]{2}-|^[A-Z]-", frag):
+        return True  # "NT-proBNP", "D-dimères"
+    if "-" in frag and frag.split("-")[1][:1].isupper():
+        return False  # "Saint-Denis", "Mont-Louis"
+    line_start = text.rfind("\n", 0, s) + 1
+    before = text[max(line_start, s - 30) : s]
+    return not _PLACE_BEFORE.search(before) and not _PLACE_AFTER.match(text[e : e + 12])
+
+
 def clean_hits(
     text: str, results: Sequence[RecognizerResult], members: frozenset[str] = frozenset()
 ) -> list[Span]:
@@ -214,8 +238,9 @@ def clean_hits(
             and r.recognition_metadata
             and "Spacy" in str(r.recognition_metadata.get("recognizer_name", ""))
         ):
-            if "\n" in frag:  # a name does not run over a line break ("LEROY Paul\nAdresse")
-                e = s + frag.index("\n")
+            cut = re.search(r"\n|[ ]{3,}|\t", frag)
+            if cut:  # a name does not run over a line break or a column gap ("LEROY Paul\nAdresse", "F      Poids")
+                e = s + cut.start()
                 while e > s and text[e - 1] in " ,;:":
                     e -= 1
                 frag = text[s:e]
@@ -239,6 +264,8 @@ def clean_hits(
                 continue
             if label == "LOCATION" and _label_word(text, s, e, frag):
                 continue  # "Créatinine 182", "Opérateur : …", "Port. 06…": a header word opening a line, not a place
+            if label == "LOCATION" and _loose_place(text, s, e, frag):
+                continue  # "Transport en ambulance", "Coroner not required", "NT-proBNP": no place word around it
             if label == "LOCATION" and any(
                 w[0].islower()
                 and w.lower() not in _NAME_PARTICLES
@@ -260,6 +287,8 @@ def clean_hits(
             continue
         if label == "LOCATION" and fold(frag) in lx.header_words:
             continue  # "Cher confrère" is not the Cher department
+        if label == "LOCATION" and _eponym(text, s, e):
+            continue  # "score de Glasgow"
         cands.append((s, e, label, r.score))
     priority = {
         "NIR": 0,

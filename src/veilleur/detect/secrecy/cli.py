@@ -65,12 +65,19 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             help="Remove staff names and names of people spoken to too (--staff), or keep them (--no-staff). "
             "Default: staff names removed; people spoken to removed only in a pasted report.",
         ),
+        check: bool = typer.Option(
+            False,
+            "--check",
+            help="Only check a text meant to be safe already (redacted by hand or by another tool): print it "
+            "unchanged when no identifier is left, else name what is left on stderr and exit 3.",
+        ),
     ) -> None:
         """Version sûre d'un texte (pseudonymes, âges généralisés, dates relatives) / safe version of a text.
 
         Fail closed: the safe version is analysed again; if an identifier is still found, nothing is
-        written, the remaining identifiers are named on stderr and the exit status is 3."""
-        from veilleur.detect.secrecy.redact import redact_text
+        written, the remaining identifiers are named on stderr and the exit status is 3. --check runs that
+        check alone on a text redacted elsewhere."""
+        from veilleur.detect.secrecy.redact import check_text, redact_text
 
         path = Path(source)
         if len(source) < 4096 and path.suffix.lower() in MEDIA_SUFFIXES:
@@ -94,11 +101,15 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         except ValueError:
             raise InputError("--date", f"not a date: {ref_date!r} (YYYY-MM-DD)") from None
         text = _read_text_arg(source)
-        res = redact_text(text, lang, reference_date=ref, staff=staff)
+        res = (
+            check_text(text, lang, staff=staff)
+            if check
+            else redact_text(text, lang, reference_date=ref, staff=staff)
+        )
         if res.blocked:
             typer.echo(res.residual_message(), err=True)
             raise typer.Exit(3)
-        if staff is None:  # names kept by default are personal data too: offer to remove them
+        if staff is None and not check:  # names kept by default are personal data too: offer to remove them
             kept = kept_names(text, res.text, lang)
             if kept:
                 typer.echo(

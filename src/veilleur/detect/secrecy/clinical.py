@@ -68,9 +68,9 @@ _SERVICE_AFTER_TRIGGER = re.compile(
 # A bare specialty where a record puts one: opening a line, after a dash, comma, slash or parenthesis, or after
 # "en", "au", "aux", "du", "avis", "transfert" ("Dr MOREAU, néphrologie", "en réa médicale", "avis neuro").
 _SERVICE_BARE = re.compile(
-    rf"(?:(?<=^)|(?<=\n)|(?<=[–,(/|:])[ \t]*|(?<=\s-)[ \t]*|(?<![\w])(?i:en|au|aux|du|avis|transfert|transféré(?:e)?\s+en|muté(?:e)?\s+en|"
+    rf"(?:(?<=^)|(?<=\n)|(?<=[–,(/|:→])[ \t]*|(?<=\s-)[ \t]*|(?<![\w])(?i:en|au|aux|du|avis|transfert|transféré(?:e)?\s+en|muté(?:e)?\s+en|"
     rf"hospitalisée?\s+en|admise?\s+en|on\s+the|to|in)[ \t]+(?:l['’])?)"
-    rf"(?P<svc>(?i:{_SPEC_RE}))(?![\w])"
+    rf"(?P<svc>(?i:{_SPEC_RE}))(?![\w]|-[a-zé])"
 )
 _UNIT_RE = re.compile(rf"(?<![\w&])(?:{_UNIT_ACRONYMS})(?![\w&])")
 _UNIT_NAMED = re.compile(
@@ -442,6 +442,14 @@ _COMMON_EPONYMS = frozenset(
         "Lobstein",
         "Hirschsprung",
         "Scheie",
+        "Cushing",
+        "Horton",
+        "Addison",
+        "Prinzmetal",
+        "Buruli",
+        "Guillain",
+        "Barré",
+        "Willebrand",
     ]
 )
 

@@ -174,8 +174,10 @@ def _finder_results(
     text: str, keys: Collection[str] | None = None, skip: Collection[str] = ()
 ) -> list[RecognizerResult]:
     """Our finders' results (all, or only ``keys``, minus ``skip``)."""
+    from veilleur.detect.secrecy.clinical3 import ocr_digits
     from veilleur.detect.secrecy.recognizers import FINDERS
 
+    view = ocr_digits(text)  # "2O24" read as "2024"; same length, offsets unchanged
     out: list[RecognizerResult] = []
     for key, finder in FINDERS.items():
         if (keys is not None and key not in keys) or key in skip:
@@ -183,14 +185,16 @@ def _finder_results(
         meta = {"recognizer_name": f"veilleur_{key}"}
         out += [
             RecognizerResult(entity_type=lab, start=s, end=e, score=sc, recognition_metadata=meta)
-            for s, e, lab, sc in finder(text)
+            for s, e, lab, sc in finder(view)
         ]
     return out
 
 
 # The finders whose spans are a sign of care by themselves (``analysis.health_context``): in a text with no
 # patient word, care word or drug, only they can make a care context; without one, nothing else is needed.
-SIGN_FINDERS = frozenset({"nir", "ipp", "room", "rare_disease", "room_more", "rare_more", "number_more"})
+SIGN_FINDERS = frozenset(
+    {"nir", "ipp", "room", "rare_disease", "room_more", "rare_more", "number_more", "nir_3", "room_3"}
+)
 SIGN_LABELS = frozenset({"RARE_DISEASE", "WARD_ROOM", "IPP", "STAY_NUMBER", "NIR"})
 
 

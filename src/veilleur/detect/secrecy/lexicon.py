@@ -51,7 +51,7 @@ def care_hits(text: str) -> list[str]:
     return list(_care_hits(text))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=1024)  # a batch of 256: the pre-filter and the care-context rule each ask once per text
 def _care_hits(
     text: str,
 ) -> tuple[str, ...]:  # the pre-filter and the care-context rule ask for the same text
@@ -63,13 +63,61 @@ def _care_hits(
     )
     single = lx.care_single
     if not multi:
-        return tuple(w for w in _TOKEN.findall(text) if w.lower() in single)
+        return tuple(w for w in _TOKEN.findall(text) if w.lower() in single or _medical_word(w))
     out = [
         m.group()
         for m in _TOKEN.finditer(text)
-        if m.group().lower() in single and not any(s <= m.start() and m.end() <= e for s, e, _ in multi)
+        if (m.group().lower() in single or _medical_word(m.group()))
+        and not any(s <= m.start() and m.end() <= e for s, e, _ in multi)
     ]
     return tuple(out + [w for _, _, w in multi])
+
+
+# Medical words by their form (issue 13, third round): the care list cannot name every condition or act
+# ("rectorragies", "hématémèse", "cholécystectomie", "carcinome", "méningite"). Long words only, with the
+# common words that share these endings left out.
+_MEDICAL_ENDINGS = tuple(
+    e + s
+    for e in [
+        "algie",
+        "rragie",
+        "ectomie",
+        "otomie",
+        "ostomie",
+        "émie",
+        "urie",
+        "pathie",
+        "oscopie",
+        "plastie",
+        "carcinome",
+        "lymphome",
+        "mélanome",
+        "adénome",
+        "hématome",
+        "myélome",
+        "sarcome",
+        "glaucome",
+        "fibrome",
+        "ite",
+        "ose",
+        "émèse",
+    ]
+    for s in ("", "s")
+)
+_NOT_MEDICAL_WORDS = (
+    "académie académies industrie industries sympathie sympathies antipathie télépathie bibliographie "
+    "réussite faillite favorite favorites dynamite marguerite stalagmite hypocrite conduite conduites poursuite "
+    "poursuites gratuite gratuites satellite satellites explicite implicite illicite illicites insolite "
+    "émérite précipite anthracite ensuite limite limites élites grandiose virtuose hypnose apothéose pénurie "
+    "termites déshérite démérite prosélyte troglodyte néophyte réhabilite facilite facilites sollicite "
+    "sollicites irrite"
+)
+_NOT_MEDICAL = frozenset(_NOT_MEDICAL_WORDS.split())
+
+
+def _medical_word(w: str) -> bool:
+    low = w.lower()
+    return len(low) >= 8 and low.endswith(_MEDICAL_ENDINGS) and low not in _NOT_MEDICAL
 
 
 def person_noun_before(before: str) -> bool:

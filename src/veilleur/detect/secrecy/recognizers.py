@@ -11,6 +11,7 @@ from typing import Any
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from veilleur.detect.secrecy.clinical import FINDERS_MORE
+from veilleur.detect.secrecy.clinical3 import FINDERS_ROUND3
 from veilleur.detect.secrecy.lexicon import PERSON_NOUNS, fold, lexicon
 
 Hit = tuple[int, int, str, float]  # start, end, label, score
@@ -129,7 +130,7 @@ _PHONE_EN = re.compile(
 _IPP = re.compile(
     r"(?<![\w])(?:IPP|NIP|NDA|MRN|NHS(?:\s+number)?|n°\s*(?:de\s+)?dossier|num[ée]ro\s+de\s+dossier|"
     r"dossier(?:\s+n°)?|patient\s+ID|hospital\s+number|record\s+(?:number|no\.?))"
-    r"\s*(?:n°|no\.?|#|:)?\s*[A-Z]{0,3}[\s-]?\d[\d\s-]{4,14}\d(?!\d)",
+    r"[ \t]*(?:n°|no\.?|#|:)?[ \t]*[A-Z]{0,3}[ \t-]?\d[\d \t-]{4,14}\d(?!\d)",
     re.I,
 )
 _RPPS = re.compile(r"(?<![\w])(?:RPPS|ADELI)\s*(?:n°|no\.?|:)?\s*(\d[\d\s]{7,13}\d)(?!\d)", re.I)
@@ -198,11 +199,11 @@ _HOSPITAL_FR = re.compile(
     rf"intercommunal|régional|départemental))?"
     rf"(?:[ \t]*[-–]?[ \t]*(?:de la |de l'|du |des |de |d'|Saint-|Sainte-|St-|Ste-|(?i:DE LA |DU |DES |DE |D'))?[{UPPER}][\w'’-]+"
     rf"(?:(?:[ \t]+[-–&][ \t]+|[ \t-])(?:de[ \t]+|sur[ \t]+|la[ \t]+|le[ \t]+|les[ \t]+|et[ \t]+|(?i:DE |SUR |LA |LE ))?[{UPPER}][\w'’-]+){{0,5}})"
-    rf"|(?<![\w])(?:AP-HP|APHP|AP-HM|APHM|HCL|HEGP|CHU|CHRU|CH[A-Z]{{1,5}}|GH[A-Z]{{1,4}})(?![\w-])(?:[ \t]+[{UPPER}][\w'’-]+(?:-[{UPPER}][\w'’-]+)*)?"
+    rf"|(?<![\w])(?:AP-HP|APHP|AP-HM|APHM|HCL|HEGP|CHU|CHRU|(?!CHF|CHEST|CHIR|CHOP|CHOC)CH[A-Z]{{1,5}}|GH[A-Z]{{1,4}})(?![\w-])(?:[ \t]+[{UPPER}][\w'’-]+(?:-[{UPPER}][\w'’-]+)*)?"
     rf"|(?<![\w])Centre\s+(?:Léon\s+Bérard|Oscar\s+Lambret|François\s+Baclesse|Antoine\s+Lacassagne|Jean\s+Perrin|Eugène\s+Marquis|Henri\s+Becquerel)",
 )
 _HOSPITAL_EN = re.compile(
-    rf"(?<![\w])(?:St\.?\s+|Saint\s+)?[{UPPER}][\w'’]+(?:\s+[{UPPER}][\w'’]+){{0,3}}\s+"
+    rf"(?<![\w])(?:St\.?[ \t]+|Saint[ \t]+)?[{UPPER}][\w'’]+(?:[ \t]+[{UPPER}][\w'’]+){{0,3}}[ \t]+"
     r"(?:Hospital|Infirmary|Medical Cent(?:er|re)|Clinic|Children's Hospital|Memorial|Health Centre|Nursing Home|Hospice)"
     r"(?![\w])"
 )
@@ -237,7 +238,7 @@ _ADDRESS = re.compile(
     r"(?<![\w])\d{1,4}(?:\s?(?:bis|ter|[A-C]))?,?[ \t]+(?:rue|avenue|av\.|boulevard|bd|place|allée|chemin|impasse|route|quai|"
     r"lotissement|résidence|cours|square|sentier|voie|hameau|lieu-dit|cité|faubourg|rond-point|parvis|esplanade|promenade)"
     r"[ \t]+(?:de la[ \t]+|de l'|du[ \t]+|des[ \t]+|de[ \t]+|d')?[\w'’-]+(?:[ \t]+[\w'’-]+){0,4}?"
-    r"(?=[,.;)\n]|[ \t]+(?:à|a|in)[ \t]|[ \t]+-[ \t]|[ \t]+\d{5}|$)"
+    r"(?=[,.;)\n]|[ \t]+(?:à|a|in)[ \t]|[ \t]+[-–—][ \t]|[ \t]+\d{5}|$)"
     # Belgian, Swiss, Italian, Spanish, Portuguese, German orders: street word, name, number.
     r"|(?<![\w])(?:Rue|Avenue|Chaussée|Chemin|Boulevard|Place|Quai|Route|Via|Viale|Piazza|Corso|Calle|Avenida|Plaza|Paseo|Carrer|"
     r"Rua|Travessa|Largo)[ \t]+(?:[\w'’-]+[ \t]+){0,4}?\d{1,4}[a-zA-Z]?(?![\w])"
@@ -247,7 +248,7 @@ _ADDRESS = re.compile(
     re.I,
 )
 _POSTCODE = re.compile(rf"(?<![\w])\d{{5}}\s+[{UPPER}][\w'’-]+|\(\s?\d{{2}}\s?\)")
-_TOWN = rf"[{UPPER}][\w'’]+(?:[ \t-](?:sur|sous|en|le|la|les|lès|de|du|des|SUR|SOUS|EN|LE|LA|LES|DE|DU|DES|aux|AUX)?[ \t-]?[{UPPER}][\w'’]+)*"
+_TOWN = rf"[{UPPER}][\w'’]+(?:[ \t-](?:sur|sous|en|le|la|les|lès|de|du|des|SUR|SOUS|EN|LE|LA|LES|DE|DU|DES|aux|AUX)?[ \t-]?(?!CEDEX|Cedex)[{UPPER}][\w'’]+)*"
 # Postcode and town, as two spans: French 5 digits ("75013 Paris", "29200 BREST CEDEX"), foreign forms after a
 # country prefix or an address ("B-1040", "CH-1208 Genève", "1100-053 Lisboa", "NW1 6XE London").
 _POSTCODE_TOWN = re.compile(
@@ -428,7 +429,7 @@ _STAFF_TRIGGER = (
 _NAME_WORD = rf"(?:{UP_WORD}|{CAP_WORD}|[{UPPER}]\.(?:\s?-?[{UPPER}]\.)?)"
 _TRIGGERED = re.compile(
     rf"(?<![\w])(?:(?P<staff>{_STAFF_TRIGGER})|(?P<person>{_PERSON_TRIGGER}))(?![\w'’])\s*(?:\(e\))?\s*[:\-]?\s*"
-    rf"(?:(?:le|la)\s+(?:Dr\.?|Docteur|Pr\.?)\s+|(?:Dr\.?|Pr\.?)\s+|(?:Mme|Mlle|M\.|Mr\.?|Monsieur|Madame|MME|MR|M)[ \t]+)?"
+    rf"(?:(?:le|la)\s+(?:Dr\.?|Docteur|Pr\.?)\s+|(?:Dr\.?|Pr\.?|Docteur|Professeur)\s+|(?:Mme|Mlle|M\.|Mr\.?|Monsieur|Madame|MME|MR|M)[ \t]+)?"
     rf"(?P<name>{_NAME_WORD}(?:(?:[ \t]*,[ \t]*|[ \t]+|[ \t]+(?:épouse|ép\.|née|nee)[ \t]+){_NAME_WORD}){{0,3}})"
 )
 
@@ -436,6 +437,8 @@ _TRIGGERED = re.compile(
 def _is_name_word(w: str) -> bool:
     lx = lexicon()
     f = fold(w.strip(",.'’"))
+    if re.fullmatch(r"[xX*]+", f):
+        return False  # a placeholder ("XXXXX", "***"), not a name
     return bool(f) and f not in lx.header_words and fold(w) not in lx.drugs and not lx.care_words.fullmatch(w)
 
 
@@ -658,7 +661,8 @@ def _schools(text: str) -> list[Hit]:
 
 def _town_ok(town: str) -> bool:
     lx = lexicon()
-    w = town.split()[0]
+    words = town.split()
+    w = next((x for x in words if fold(x) not in ("le", "la", "les")), words[0])
     return fold(w) not in lx.drugs and fold(w) not in lx.header_words and not lx.care_words.fullmatch(w)
 
 
@@ -786,6 +790,7 @@ FINDERS: dict[str, Finder] = {
     "first_name": _first_names,
 }
 FINDERS.update(FINDERS_MORE)  # issue 13, second round: services, rooms, numbers, rare diseases, ages, dates
+FINDERS.update(FINDERS_ROUND3)  # issue 13, third round: see clinical3
 
 ENTITIES: tuple[str, ...] = (
     "NIR",

@@ -470,6 +470,8 @@ def redact_analysis(
             repl = removed[label]
         elif label in ("PERSON", "INITIALS"):
             repl = pseudo.patient(original)
+            if re.search(r"(?i)\b(?:patiente?|patient)\s+$", text[max(0, start - 12) : start]):
+                repl = repl.split()[-1]  # "Patiente Mme Lefort" -> "Patiente A", not "Patiente Patiente A"
         elif label == "PROFESSIONAL":
             repl = pseudo.staff_member(original)
         elif label == "AGE":
@@ -580,6 +582,17 @@ def residual_spans(
             continue
         left.append(Span(o_start, o_end, sp.label, original[o_start:o_end]))
     return left
+
+
+def check_text(text: str, lang: str | None = None, *, staff: bool | None = None) -> RedactionResult:
+    """The fail-closed check alone, on a text that is meant to be safe already (redacted by hand or by
+    another tool): the text unchanged, with ``residual`` naming every identifier still in it (``blocked``
+    True when there is one). Same rules as the check ``redact_text`` runs on its own output."""
+    unchanged = RedactionResult(text, ())
+    from veilleur.detect.secrecy import analyze_text
+
+    lang = lang or analyze_text(text).lang
+    return replace(unchanged, residual=tuple(residual_spans(text, unchanged, lang=lang, staff=staff)))
 
 
 def redact_text(

@@ -240,3 +240,12 @@ def test_patient_word_is_not_repeated_by_the_pseudonym() -> None:
     res = redact_text("Patiente Mme Lefort, 45 ans, hospitalisée en cardiologie. Mme Lefort va mieux.", "fr")
     assert "Patiente Patiente" not in res.text and res.text.startswith("Patiente A,"), res.text
     assert "Lefort" not in res.text and not res.blocked
+
+
+def test_fifth_writer_set_never_tuned_on() -> None:
+    """The fifth clinical writer's set (session 3, written blind to the rules and never tuned on): round 2 gave span
+    R 0.918 / P 0.972 with ADDRESS 0.79 and SCHOOL 0.45; round 3 gives 0.954 / 0.979. A third of it."""
+    rows = load_set(DATA / "clinical_dev_c5.jsonl")[::3]
+    spans = evaluate_spans(rows)["spans"]
+    assert spans["recall"] >= 0.94 and spans["precision"] >= 0.95, (spans["recall"], spans["precision"])
+    assert spans["by_label"]["ADDRESS"]["recall"] >= 0.9, spans["by_label"]["ADDRESS"]

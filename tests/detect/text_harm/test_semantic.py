@@ -355,6 +355,11 @@ def test_ensemble_head_averages_its_members(tmp_path: Path) -> None:
     assert np.allclose(back.proba_from_embeddings(X), want, atol=2e-2)  # float16 weights
 
 
+def test_shipped_head_is_an_ensemble() -> None:
+    head = load_semantic()
+    assert head is not None and int(head.meta.get("members", 1)) >= 2
+
+
 def test_validate_team_file_drops_bad_rows(tmp_path: Path) -> None:
     """A new writer's file is checked before it joins team_messages (schema, labels, duplicates, evaluation texts)."""
     from veilleur.detect.text_harm.semantic_corpus import validate_team_file

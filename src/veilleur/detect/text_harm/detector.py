@@ -263,6 +263,9 @@ class TextHarmAnalyzer:
         self.short_factor = float(short.get("model_factor", 1.0))
         casc = dict(self.policy.get("cascade", {}) or {})
         if getattr(self.semantic, "name", "") == "e5":  # the e5 stage's own routing and thresholds, if any
+            # the per-category bars were chosen for the USE heads (révision 6): e5 uses them only if it names them
+            casc.pop("category_min", None)
+            casc.pop("category_any_gate", None)
             casc.update(self.policy.get("e5_cascade", {}) or {})
         self.fast_confident = float(casc.get("fast_confident", 0.85))
         self.fast_clear = float(casc.get("fast_clear", 0.2))

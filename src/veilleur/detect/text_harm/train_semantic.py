@@ -167,11 +167,12 @@ def train(
     alpha: float = 0.03,
     neg_weight: float = 5.0,
     cache: Path | None = None,
-    members: int = 3,
-    epochs: int = 30,
-    batch: int = 512,
-    lr: float = 3e-3,
+    members: int = 1,
+    epochs: int = 60,
+    batch: int = 128,
+    lr: float = 1e-3,
     exclude_sources: tuple[str, ...] = (),
+    with_heads: tuple[Path, ...] = (),
 ) -> dict[str, Any]:
     """Trains ``members`` MLPs (seeds ``seed``, ``seed + 1``...) on the same data and ships their average
     (révision 6: an ensemble varies less from one retraining to the next than one MLP)."""
@@ -207,8 +208,13 @@ def train(
         "n_examples": len(examples),
         "sources": dict(Counter(e.source for e in examples)),
     }
-    head = SemanticHead.ensemble([h for h, _ in heads], meta) if members > 1 else heads[0][0]
-    if members == 1:
+    extra = [SemanticHead.load(p) for p in with_heads]
+    if extra:
+        # révision 6: the new MLP(s) averaged with heads trained before (less variance from one retraining to the next)
+        meta["with_heads"] = [str(h.meta.get("n_examples", "?")) + " examples" for h in extra]
+    parts = [h for h, _ in heads] + extra
+    head = SemanticHead.ensemble(parts, meta) if len(parts) > 1 else heads[0][0]
+    if len(parts) == 1:
         head.meta = {**meta, "members": 1}
     out.parent.mkdir(parents=True, exist_ok=True)
     head.save(out)
@@ -222,7 +228,7 @@ def train(
     return {
         "out": str(out),
         "examples": len(examples),
-        "members": members,
+        "members": int(head.meta.get("members", 1)),
         "by_source": head.meta["sources"],
         "positives": {c: int(Y[:, j].sum()) for j, c in enumerate(cats)},
         "calibration_split_any_harm_first_member": {"tp": tp, "fp": fp, "fn": fn},
@@ -249,11 +255,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--cache", type=Path, default=None, help="embedding cache (.npz) to speed up retraining")
     ap.add_argument(
-        "--members", type=int, default=3, help="MLPs averaged in the shipped head (seeds seed, seed+1...)"
+        "--members", type=int, default=1, help="MLPs trained (seeds seed, seed+1...) and averaged"
     )
-    ap.add_argument("--epochs", type=int, default=30)
-    ap.add_argument("--batch", type=int, default=512)
-    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--epochs", type=int, default=60)
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument(
+        "--with-head",
+        type=Path,
+        action="append",
+        default=[],
+        help="a head trained before (.npz) averaged with the new one (révision 6 ships révision 5's head + a new one)",
+    )
     ap.add_argument(
         "--exclude",
         action="append",
@@ -275,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         batch=args.batch,
         lr=args.lr,
         exclude_sources=tuple(args.exclude),
+        with_heads=tuple(args.with_head),
     )
     json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
     print()

@@ -13,9 +13,12 @@ from veilleur.detect.text_harm.normalize import normalize
 HELDOUT = Path(__file__).parents[2] / "data" / "text_harm_heldout.jsonl"
 CHATTER = Path(__file__).parents[2] / "data" / "text_harm_chatter.jsonl"
 GROUPS = Path(__file__).parents[2] / "data" / "text_harm_groups_dev.jsonl"
+PERSON = Path(__file__).parents[2] / "data" / "text_harm_person_dev.jsonl"
 
 
-@pytest.mark.parametrize("path", [HELDOUT, CHATTER, GROUPS], ids=["heldout", "chatter", "groups"])
+@pytest.mark.parametrize(
+    "path", [HELDOUT, CHATTER, GROUPS, PERSON], ids=["heldout", "chatter", "groups", "person"]
+)
 def test_evaluation_files_never_in_training_corpus(path: Path) -> None:
     train = {normalize(e.text).text for e in expand(load_templates())}
     leaked = [r.text for r in read_labelled(path) if normalize(r.text).text in train]
@@ -139,3 +142,15 @@ def test_groups_named_clinically_counter_speech_and_moderation() -> None:
     assert per["clinical_group"]["false_alarms"] / per["clinical_group"]["benign"] <= 0.02, m["errors"]
     assert per["counter_speech"]["false_alarms"] <= 3, m["errors"]
     assert m["any_harm"]["recall"] >= 0.7, m["errors"]
+
+
+def test_harm_aimed_at_a_person_and_its_reports() -> None:
+    """Team dev set (révision 6, never trained on; written before the policy was chosen): sexual harassment,
+    veiled threats and harassment of a person, and the same situations reported, quoted, or harmless (DMs, teen
+    chat, clinical talk about sexuality). Révision 5 found 8/29 (R 0.28); floors under the révision 6 figures."""
+    m = evaluate_file(PERSON)
+    per = m["per_phenomenon"]
+    assert m["any_harm"]["recall"] >= 0.45, m["errors"]
+    assert m["any_harm"]["precision"] >= 0.95, m["errors"]
+    assert per["sexual_harassment"]["found"] >= 4, per["sexual_harassment"]
+    assert per["counter_speech_quote"]["false_alarms"] <= 1, m["errors"]

@@ -280,3 +280,106 @@ def test_semantic_tier_alone_never_raises_severity() -> None:
     an._semantic_tier([a])  # type: ignore[list-item]
     assert an.semantic_max < float(load_policy()["raise_at"]) <= 1.0
     assert a.scores["threat"] == pytest.approx(0.89)  # flagged ("any harm" 0.99), but not raised to critical
+
+
+def test_per_category_bars_and_gates_of_the_semantic_tier() -> None:
+    """Révision 6: a category may have its own bar (`category_min`) and its own "any harm" gate
+    (`category_any_gate`); a bar under the category's threshold still raises a finding when reached."""
+    import numpy as np
+
+    class Head:
+        categories = ("sexual", "discrimination:religion", "_any")
+
+        def predict_proba(self, texts: list[str]) -> object:
+            return np.array([table[t] for t in texts])
+
+    table = {
+        "sexuel sûr, any bas": (0.9, 0.0, 0.1),  # the head's "_any" under-rates a sexual remark to a person
+        "sexuel moyen": (0.45, 0.0, 0.4),  # under the ordinary bar (0.5), over sexual's own (0.4)
+        "religion, any bas": (0.0, 0.9, 0.1),  # other categories keep the ordinary gate
+        "sexuel faible": (0.3, 0.0, 0.2),
+    }
+    an = TextHarmAnalyzer(semantic=Head())
+    an.low_band, an.fast_clear, an.fast_confident, an.lexicon_veto = 0.0, 0.0, 0.95, 0.0
+    an.semantic_min, an.any_gate, an.any_threshold = 0.5, 0.3, 0.99
+    an.category_min, an.category_gate = {"sexual": 0.4}, {"sexual": 0.05}
+    res = [_analysis(t, 0.3) for t in table]
+    for a in res:
+        a.scores["insult"] = 0.0
+        a.scores["sexual"] = 0.3
+    an._semantic_tier(res)  # type: ignore[arg-type]
+    flagged = {a.text: sorted(a.flagged(an.thresholds)) for a in res}
+    assert flagged["sexuel sûr, any bas"] == ["sexual"]
+    assert flagged["sexuel moyen"] == ["sexual"]
+    assert flagged["religion, any bas"] == []
+    assert flagged["sexuel faible"] == []
+
+
+def test_policy_sets_person_directed_bars() -> None:
+    """The shipped policy gives sexual harassment, threats and harassment of a person their own bars (révision 6)."""
+    an = TextHarmAnalyzer(semantic=False)
+    for c in ("sexual", "threat", "harassment"):
+        assert an.category_min[c] < an.semantic_min and an.low_category_min[c] <= an.low_semantic_min
+        assert an.category_gate[c] < an.any_gate
+    # the encoder over-reacts to clinical talk about patients: in the low band, patient mockery needs more
+    assert an.low_category_min["patient_mockery"] > an.low_semantic_min
+
+
+def test_ensemble_head_averages_its_members(tmp_path: Path) -> None:
+    """Révision 6: the shipped head averages several MLPs stored as one wider MLP; save/load keeps it exact."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    cats = ("insult", "threat", "_any")
+
+    def member() -> SemanticHead:
+        return SemanticHead(
+            categories=cats,
+            w1=rng.normal(size=(8, 5)).astype(np.float32),
+            b1=rng.normal(size=5).astype(np.float32),
+            w2=rng.normal(size=(5, 3)).astype(np.float32),
+            b2=rng.normal(size=3).astype(np.float32),
+            cal_a=rng.uniform(0.5, 2, size=3),
+            cal_b=rng.normal(size=3),
+            meta={},
+        )
+
+    members = [member() for _ in range(3)]
+    X = rng.normal(size=(4, 8)).astype(np.float32)
+    ens = SemanticHead.ensemble(members, {"version": "test"})
+    want = np.mean([m.proba_from_embeddings(X) for m in members], axis=0)
+    assert np.allclose(ens.proba_from_embeddings(X), want, atol=1e-6)
+    ens.save(tmp_path / "h.npz")
+    back = SemanticHead.load(tmp_path / "h.npz")
+    assert back.meta["members"] == 3 and back.categories == cats
+    assert np.allclose(back.proba_from_embeddings(X), want, atol=2e-2)  # float16 weights
+
+
+def test_shipped_head_is_an_ensemble() -> None:
+    head = load_semantic()
+    assert head is not None and int(head.meta.get("members", 1)) >= 2
+
+
+def test_validate_team_file_drops_bad_rows(tmp_path: Path) -> None:
+    """A new writer's file is checked before it joins team_messages (schema, labels, duplicates, evaluation texts)."""
+    from veilleur.detect.text_harm.semantic_corpus import validate_team_file
+
+    base = {"lang": "fr", "phenomenon": "x", "ground": "none", "register": "chat"}
+    rows = [
+        {**base, "text": "Je sais où tu gares ta voiture, docteur.", "labels": ["threat"]},
+        {**base, "text": "je sais où tu gares ta voiture,   docteur.", "labels": ["threat"]},  # duplicate
+        {**base, "text": "Message d'une évaluation", "labels": []},
+        {**base, "text": "Déjà chez un autre rédacteur", "labels": []},
+        {**base, "text": "Étiquette inconnue", "labels": ["rudeness"]},
+        {"text": "Sans schéma", "labels": []},
+    ]
+    path = tmp_path / "w.jsonl"
+    path.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\nnot json\n", encoding="utf-8"
+    )
+    kept, dropped = validate_team_file(
+        path, {normalize("Message d'une évaluation").text}, {normalize("Déjà chez un autre rédacteur").text}
+    )
+    assert [r["text"] for r in kept] == [rows[0]["text"]]
+    assert len(dropped) == 6
+    assert any("evaluation" in d for d in dropped) and any("another writer" in d for d in dropped)

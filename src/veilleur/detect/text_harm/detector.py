@@ -263,6 +263,9 @@ class TextHarmAnalyzer:
         self.short_factor = float(short.get("model_factor", 1.0))
         casc = dict(self.policy.get("cascade", {}) or {})
         if getattr(self.semantic, "name", "") == "e5":  # the e5 stage's own routing and thresholds, if any
+            # the per-category bars were chosen for the USE heads (révision 6): e5 uses them only if it names them
+            casc.pop("category_min", None)
+            casc.pop("category_any_gate", None)
             casc.update(self.policy.get("e5_cascade", {}) or {})
         self.fast_confident = float(casc.get("fast_confident", 0.85))
         self.fast_clear = float(casc.get("fast_clear", 0.2))
@@ -281,6 +284,16 @@ class TextHarmAnalyzer:
         self.low_any_gate = float(low.get("any_gate", self.any_gate))
         low_any = low.get("any_harm_threshold", self.any_threshold)
         self.low_any_threshold = float(low_any) if low_any is not None else float("inf")
+        # per-category bars (révision 6): {category: semantic_min}, in the ordinary band and in the low band
+        self.category_min = {str(c): float(v) for c, v in (casc.get("category_min", {}) or {}).items()}
+        self.low_category_min = {str(c): float(v) for c, v in (low.get("category_min", {}) or {}).items()}
+        # per-category "any harm" gates: the head's "_any" output under-rates some person-directed harms
+        # (sexual remarks to a named nurse score high on `sexual`, low on "_any")
+        self.category_gate = {str(c): float(v) for c, v in (casc.get("category_any_gate", {}) or {}).items()}
+        self.low_category_gate = {
+            str(c): float(v)
+            for c, v in (low.get("category_any_gate", casc.get("category_any_gate", {})) or {}).items()
+        }
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
 
@@ -420,6 +433,8 @@ class TextHarmAnalyzer:
                 (self.low_semantic_min, self.low_any_gate) if low else (self.semantic_min, self.any_gate)
             )
             any_thr = self.low_any_threshold if low else self.any_threshold
+            by_cat = self.low_category_min if low else self.category_min
+            gate_by_cat = self.low_category_gate if low else self.category_gate
             # a lexicon term counts in full, unless the head is sure the message is harmless (`lexicon_veto`):
             # counter-speech quoting a slur, banter, self-mockery, profanity aimed at no one
             veto = p_any < self.lexicon_veto
@@ -427,8 +442,11 @@ class TextHarmAnalyzer:
                 if c in sem:
                     # a semantic score raises a finding only when it reaches `semantic_min` and the head's
                     # "any harm" output agrees (`semantic_any_gate`): two outputs that err apart; else it is halved
-                    ok = sem[c] >= s_min and p_any >= gate
-                    v = min(sem[c] if ok else 0.5 * sem[c], self.semantic_max)
+                    ok = sem[c] >= by_cat.get(c, s_min) and p_any >= gate_by_cat.get(c, gate)
+                    # a per-category bar under the category's threshold still raises a finding when reached
+                    v = min(
+                        max(sem[c], self.thresholds.get(c, 0.5)) if ok else 0.5 * sem[c], self.semantic_max
+                    )
                     a.scores[c] = v if veto else max(v, lex.get(c, 0.0))
             if p_any >= any_thr and not a.flagged(self.thresholds):
                 ranked = sorted((c for c in a.scores if c in sem), key=lambda c: -sem[c])

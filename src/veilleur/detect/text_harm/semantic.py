@@ -90,7 +90,10 @@ def encode(texts: Sequence[str], batch: int = 256) -> np.ndarray:
 
 @dataclass
 class SemanticHead:
-    """MLP head: relu(X W1 + b1) W2 + b2, then a per-category logistic calibration (a, b)."""
+    """MLP head: relu(X W1 + b1) W2 + b2, then a per-category logistic calibration (a, b).
+
+    An ensemble of ``meta["members"]`` MLPs (révision 6: several seeds, averaged probabilities) is stored as one
+    wider MLP: W1 side by side, W2 block-diagonal; the calibrated outputs of the members are averaged."""
 
     categories: tuple[str, ...]
     w1: np.ndarray
@@ -104,7 +107,33 @@ class SemanticHead:
     def proba_from_embeddings(self, X: np.ndarray) -> np.ndarray:
         h = np.maximum(X @ self.w1 + self.b1, 0.0)
         z = h @ self.w2 + self.b2
-        return 1.0 / (1.0 + np.exp(-(self.cal_a * z + self.cal_b)))
+        p = 1.0 / (1.0 + np.exp(-(self.cal_a * z + self.cal_b)))
+        k = int(self.meta.get("members", 1))
+        if k > 1:
+            p = p.reshape(len(p), k, len(self.categories)).mean(axis=1)
+        return p
+
+    @classmethod
+    def ensemble(cls, members: Sequence[SemanticHead], meta: dict[str, Any]) -> SemanticHead:
+        """One head averaging the calibrated outputs of ``members`` (same categories, same input size)."""
+        k = len(members)
+        cats = members[0].categories
+        hid = [m.w1.shape[1] for m in members]
+        w2 = np.zeros((sum(hid), k * len(cats)), dtype=np.float32)
+        row = 0
+        for j, m in enumerate(members):
+            w2[row : row + hid[j], j * len(cats) : (j + 1) * len(cats)] = m.w2
+            row += hid[j]
+        return cls(
+            categories=cats,
+            w1=np.hstack([m.w1 for m in members]),
+            b1=np.concatenate([m.b1 for m in members]),
+            w2=w2,
+            b2=np.concatenate([m.b2 for m in members]),
+            cal_a=np.concatenate([m.cal_a for m in members]),
+            cal_b=np.concatenate([m.cal_b for m in members]),
+            meta={**meta, "members": k},
+        )
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         if not texts:

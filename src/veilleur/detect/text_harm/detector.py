@@ -230,7 +230,8 @@ def load_semantic_stage(policy: dict[str, Any]) -> Any:
     if kind in ("e5", "ensemble"):
         from veilleur.detect.text_harm.e5 import load_e5_stage, load_ensemble_stage
 
-        stage = load_e5_stage() if kind == "e5" else load_ensemble_stage()
+        band = (policy.get("e5_cascade") or {}).get("ensemble_band")
+        stage = load_e5_stage() if kind == "e5" else load_ensemble_stage(tuple(band) if band else None)
         if stage is not None:
             return stage
     from veilleur.detect.text_harm.semantic import load_semantic

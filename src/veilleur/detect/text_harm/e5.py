@@ -430,20 +430,36 @@ class E5Stage:
 
 class E5UseEnsemble:
     """Second stage made of the e5 stage and the USE heads: the mean of their calibrated probabilities, output by
-    output (both predict the same 13 categories + "_any")."""
+    output (both predict the same 13 categories + "_any").
+
+    ``band`` (lo, hi): the USE heads run on every message, e5 only on those whose USE "_any" lies in [lo, hi]
+    (USE alone decides the messages it is sure about: ~4x faster on ordinary traffic)."""
 
     name = "e5+use"
 
-    def __init__(self, e5: E5Stage, use: Any, e5_weight: float = 0.5) -> None:
+    def __init__(
+        self, e5: E5Stage, use: Any, e5_weight: float = 0.5, band: tuple[float, float] | None = None
+    ) -> None:
         self.e5, self.use, self.w = e5, use, float(e5_weight)
+        self.band = (float(band[0]), float(band[1])) if band else None
         self.categories: tuple[str, ...] = tuple(c for c in e5.categories if c in tuple(use.categories))
         self._ie5 = [list(e5.categories).index(c) for c in self.categories]
         self._iuse = [list(use.categories).index(c) for c in self.categories]
+        self._any = self.categories.index("_any")
+        self.e5_texts = 0  # how many texts e5 scored (the band's effect)
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        pe = np.asarray(self.e5.predict_proba(texts))[:, self._ie5]
         pu = np.asarray(self.use.predict_proba(texts))[:, self._iuse]
-        return self.w * pe + (1.0 - self.w) * pu
+        out = pu.copy()
+        idx = list(range(len(texts)))
+        if self.band is not None:
+            lo, hi = self.band
+            idx = [i for i in idx if lo <= pu[i, self._any] <= hi]
+        if idx:
+            pe = np.asarray(self.e5.predict_proba([texts[i] for i in idx]))[:, self._ie5]
+            out[idx] = self.w * pe + (1.0 - self.w) * pu[idx]
+            self.e5_texts += len(idx)
+        return out
 
 
 @lru_cache(maxsize=1)
@@ -457,11 +473,11 @@ def load_e5_stage() -> E5Stage | None:
 
 
 @lru_cache(maxsize=1)
-def load_ensemble_stage() -> E5UseEnsemble | None:
+def load_ensemble_stage(band: tuple[float, float] | None = None) -> E5UseEnsemble | None:
     """e5 + USE heads (mean of calibrated probabilities), or None when either is unavailable."""
     from veilleur.detect.text_harm.semantic import load_semantic
 
     e5, use = load_e5_stage(), load_semantic()
     if e5 is None or use is None:
         return None
-    return E5UseEnsemble(e5, use)
+    return E5UseEnsemble(e5, use, band=band)

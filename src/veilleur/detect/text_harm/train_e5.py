@@ -484,6 +484,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--lr", type=float, default=1e-4)
+    ap.add_argument("--head-lr", type=float, default=2e-3)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--max-len", type=int, default=64, help="tokens per training text")
     ap.add_argument("--neg-weight", type=float, default=3.0)
@@ -544,6 +545,7 @@ def main(argv: list[str] | None = None) -> int:
         frozen=args.frozen,
         epochs=args.epochs,
         lr=args.lr,
+        head_lr=args.head_lr,
         batch=args.batch,
         max_len=args.max_len,
         neg_weight=args.neg_weight,

@@ -472,9 +472,9 @@ def load_e5_stage() -> E5Stage | None:
         return None
 
 
-@lru_cache(maxsize=1)
 def load_ensemble_stage(band: tuple[float, float] | None = None) -> E5UseEnsemble | None:
-    """e5 + USE heads (mean of calibrated probabilities), or None when either is unavailable."""
+    """e5 + USE heads (mean of calibrated probabilities), or None when either is unavailable (not cached: both
+    stages are, and a missing USE wheel must give None here too, so that the cascade falls back as without e5)."""
     from veilleur.detect.text_harm.semantic import load_semantic
 
     e5, use = load_e5_stage(), load_semantic()

@@ -17,6 +17,7 @@ from veilleur.detect.text_harm.e5 import (  # noqa: E402
     E5FormatError,
     E5Stage,
     E5Tokenizer,
+    E5UseEnsemble,
     dequant_q4,
     load_base,
     load_e5_stage,
@@ -27,6 +28,9 @@ from veilleur.detect.text_harm.evaluate import read_labelled  # noqa: E402
 from veilleur.detect.text_harm.semantic import SemanticHead  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+# the shipped stage alone ("_any" >= 0.5) on the team held-out file (133 messages, 66 % harmful): v3 measured
+# P 0.984 / R 0.939 (v1: 0.951 / 0.879); a barely trained model misses the bar (test_retraining_path_...)
+QUALITY_P, QUALITY_R = 0.85, 0.8
 TEXTS = [
     "Bonjour, le patient de la chambre 12 a besoin d'un bilan sanguin.",
     "Les migrants sont des rats, il faudrait tous les renvoyer !!",
@@ -122,31 +126,92 @@ def test_stage_scores_shape_range_and_determinism(stage: E5Stage) -> None:
     assert p.shape == (len(TEXTS), len(stage.categories))
     assert ((p >= 0) & (p <= 1)).all()
     np.testing.assert_array_equal(p, stage.predict_proba(TEXTS))
-    # a message scores the same alone or among others (int8 activations are scaled per run: one text a run)
     single = stage.predict_proba([TEXTS[1]])[0]
-    np.testing.assert_allclose(single, p[1], atol=1e-6)
-    np.testing.assert_allclose(stage.predict_proba(TEXTS[::-1])[::-1], p, atol=1e-6)
+    np.testing.assert_allclose(single, p[1], atol=1e-5)
+    np.testing.assert_allclose(stage.predict_proba(TEXTS[::-1])[::-1], p, atol=1e-5)
     assert stage.predict_proba([]).shape == (0, len(stage.categories))
     # a 5,000-character message is cut, not an error
     assert stage.predict_proba(["mot " * 1250]).shape == (1, len(stage.categories))
 
 
-def test_cascade_switch_is_off_by_default_and_turns_the_e5_stage_on(
+def test_a_message_scores_the_same_alone_and_in_any_batch(stage: E5Stage) -> None:
+    """The shipped file keeps fixed int8 scales (no per-run activation scaling): a message's score does not
+    depend on its batch neighbours (dynamic int8, v1: logits moved by up to 2.3 between batch sizes)."""
+    rows = (
+        read_labelled(DATA / "text_harm_chatter.jsonl")[:40]
+        + read_labelled(DATA / "text_harm_heldout.jsonl")[:40]
+    )
+    texts = [r.text for r in rows] + TEXTS
+    assert stage.quant in ("weights", "static") and stage.batch > 1
+    alone = np.vstack([stage.logits([t], batch=1) for t in texts])
+    for size in (3, 8, 32, len(texts)):
+        np.testing.assert_allclose(stage.logits(texts, batch=size), alone, atol=1e-5, rtol=0)
+    # mixed with very different neighbours (long messages pad the batch)
+    noisy = [TEXTS[1], "mot " * 100, TEXTS[0], "😂" * 40, TEXTS[3]]
+    got = stage.logits(noisy, batch=len(noisy))
+    np.testing.assert_allclose(
+        got[[0, 2, 4]], alone[[len(rows) + 1, len(rows), len(rows) + 3]], atol=1e-5, rtol=0
+    )
+
+
+def test_weight_only_quantisation_keeps_the_fp32_outputs(tmp_path: Path) -> None:
+    """quantize_weights_int8: int8 weights + per-column scales behind DequantizeLinear; same outputs as fp32 to
+    ~1 %, and the session computes in fp32 (the int8 nodes are folded once)."""
+    onnx = pytest.importorskip("onnx")
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    from veilleur.detect.text_harm.train_e5 import quantize_weights_int8
+
+    rng = np.random.default_rng(0)
+    w1 = rng.normal(0, 0.05, (384, 256)).astype(np.float32)
+    w2 = rng.normal(0, 0.05, (256, 64)).astype(np.float32)
+    g = helper.make_graph(
+        [
+            helper.make_node("MatMul", ["x", "w1"], ["h"]),
+            helper.make_node("Relu", ["h"], ["r"]),
+            helper.make_node("MatMul", ["r", "w2"], ["y"]),
+        ],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["b", 384])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["b", 64])],
+        [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(w2, "w2")],
+    )
+    src, dst = tmp_path / "fp32.onnx", tmp_path / "int8.onnx"
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), str(src))
+    quantize_weights_int8(src, dst)
+    q = onnx.load(str(dst))
+    kinds = {i.name: i.data_type for i in q.graph.initializer}
+    assert kinds["w1_int8"] == TensorProto.INT8 and kinds["w2_int8"] == TensorProto.INT8
+    assert "w1" not in kinds and sum(n.op_type == "DequantizeLinear" for n in q.graph.node) == 2
+    assert dst.stat().st_size < src.stat().st_size / 3
+    x = rng.normal(0, 1, (16, 384)).astype(np.float32)
+    opts = ort.SessionOptions()
+    opts.add_session_config_entry("session.disable_quant_qdq", "1")
+    ref = ort.InferenceSession(str(src)).run(None, {"x": x})[0]
+    got = ort.InferenceSession(str(dst), opts).run(None, {"x": x})[0]
+    assert np.abs(got - ref).max() < 0.02 * np.abs(ref).max()
+    # batch-independent: row by row == all at once
+    sess = ort.InferenceSession(str(dst), opts)
+    rows = np.vstack([sess.run(None, {"x": x[i : i + 1]})[0] for i in range(len(x))])
+    np.testing.assert_allclose(rows, got, atol=1e-5, rtol=0)
+
+
+def test_cascade_switch_defaults_to_the_ensemble_and_falls_back_to_use(
     monkeypatch: pytest.MonkeyPatch, stage: E5Stage
 ) -> None:
     policy = det.load_policy()
-    assert policy.get("semantic_stage", "use") == "use"
-    assert isinstance(det.load_semantic_stage(policy), SemanticHead)
-    on = {**policy, "semantic_stage": "e5"}
-    assert det.load_semantic_stage(on) is stage
-    monkeypatch.setattr(det, "load_policy", lambda: on)
+    assert policy.get("semantic_stage") == "ensemble"
+    ens = det.load_semantic_stage(policy)
+    assert isinstance(ens, E5UseEnsemble) and ens.e5 is stage and isinstance(ens.use, SemanticHead)
+    assert ens.band == tuple(policy["e5_cascade"]["ensemble_band"])
+    assert isinstance(det.load_semantic_stage({**policy, "semantic_stage": "use"}), SemanticHead)
+    assert det.load_semantic_stage({**policy, "semantic_stage": "e5"}) is stage
     an = det.TextHarmAnalyzer()
-    assert an.semantic is stage
-    # the e5 stage's own routing (policy `e5_cascade`) replaces the USE stage's
-    assert (
-        an.fast_clear == float(policy["e5_cascade"]["fast_clear"]) != float(policy["cascade"]["fast_clear"])
-    )
-    assert det.TextHarmAnalyzer(semantic=False).fast_clear == float(policy["cascade"]["fast_clear"])
+    assert isinstance(an.semantic, E5UseEnsemble) and an.semantic.e5 is stage
+    # the révision-5 routing stays (e5_cascade names no routing key): the semantic stage decides all the rest
+    assert an.fast_clear == float(policy["cascade"]["fast_clear"])
+    assert an.fast_confident == float(policy["cascade"]["fast_confident"])
     res = an.analyze(
         [
             "Ces gens-là, il faudrait tous les renvoyer chez eux, ce sont des parasites",
@@ -154,10 +219,28 @@ def test_cascade_switch_is_off_by_default_and_turns_the_e5_stage_on(
         ]
     )
     assert an.routing["semantic"] + an.routing["fast"] == 2
-    assert not res[1].flagged(an.thresholds)
-    # the e5 stage unavailable (wheel or file missing): the USE heads take over
+    assert res[0].flagged(an.thresholds) and not res[1].flagged(an.thresholds)
+    # the e5 stage unavailable (wheel or file missing): the USE heads take over, for `e5` and `ensemble`
     monkeypatch.setattr(e5, "load_e5_stage", lambda: None)
-    assert isinstance(det.load_semantic_stage(on), SemanticHead)
+    assert isinstance(det.load_semantic_stage(policy), SemanticHead)
+    assert isinstance(det.load_semantic_stage({**policy, "semantic_stage": "e5"}), SemanticHead)
+
+
+def test_ensemble_is_the_mean_of_both_stages_inside_its_band(stage: E5Stage) -> None:
+    use = SemanticHead.load()
+    full = E5UseEnsemble(stage, use)
+    pe, pu = stage.predict_proba(TEXTS), use.predict_proba(TEXTS)
+    ie5 = [stage.categories.index(c) for c in full.categories]
+    iu = [list(use.categories).index(c) for c in full.categories]
+    np.testing.assert_allclose(full.predict_proba(TEXTS), 0.5 * pe[:, ie5] + 0.5 * pu[:, iu], atol=1e-6)
+    any_u = pu[:, list(use.categories).index("_any")]
+    lo = float(np.median(any_u))
+    banded = E5UseEnsemble(stage, use, band=(lo, 1.0))
+    got = banded.predict_proba(TEXTS)
+    inside = any_u >= lo
+    assert 0 < inside.sum() < len(TEXTS) and banded.e5_texts == int(inside.sum())
+    np.testing.assert_allclose(got[inside], 0.5 * pe[inside][:, ie5] + 0.5 * pu[inside][:, iu], atol=1e-6)
+    np.testing.assert_allclose(got[~inside], pu[~inside][:, iu], atol=1e-6)
 
 
 def _any_pr(stage: E5Stage, path: Path, thr: float = 0.5) -> tuple[float, float, float]:
@@ -174,20 +257,44 @@ def test_e5_stage_quality_on_the_team_heldout_file(stage: E5Stage) -> None:
     prec, rec, prevalence = _any_pr(stage, DATA / "text_harm_heldout.jsonl")
     # thresholds no constant answer meets: "all harmful" has P = prevalence, "none" has R = 0
     assert prevalence < 0.8
-    assert prec >= 0.8 and rec >= 0.7, (prec, rec)
+    assert prec >= QUALITY_P and rec >= QUALITY_R, (prec, rec)
 
 
-def test_retraining_path_writes_a_stage_that_loads(tmp_path: Path) -> None:
-    """A tiny run of train_e5 (64 team texts, top layer only, 1 epoch) exports an int8 ONNX stage that loads."""
-    pytest.importorskip("torch")
+def test_retraining_path_writes_a_stage_that_matches_torch_and_fails_the_quality_bar(tmp_path: Path) -> None:
+    """A tiny run of train_e5 (64 team texts, top layer only, 1 epoch) exports a weight-only int8 ONNX stage
+    that loads, gives the PyTorch model's outputs, and is far from the shipped stage's quality (the bar of
+    test_e5_stage_quality_on_the_team_heldout_file is not met by a barely trained model)."""
+    torch = pytest.importorskip("torch")
     pytest.importorskip("onnx")
+    from veilleur.detect.text_harm.e5 import build_torch_encoder
     from veilleur.detect.text_harm.train_e5 import train
 
     out = tmp_path / "e5_harm.onnx"
-    rep = train(None, out, frozen=11, epochs=1, batch=16, limit=64, threads=1, cache=tmp_path / "c.npz")
+    rep = train(
+        None,
+        out,
+        frozen=11,
+        epochs=1,
+        batch=16,
+        limit=64,
+        threads=1,
+        cache=tmp_path / "c.npz",
+        save_torch=tmp_path / "e5.pt",
+    )
     assert out.exists() and out.with_suffix(".json").exists() and not list(tmp_path.glob("*.fp32.onnx"))
-    assert rep["examples"] == 64 and rep["epochs"][0]["train_loss"] > 0
+    assert rep["examples"] == 64 and rep["epochs"][0]["train_loss"] > 0 and rep["quant"] == "weights"
     st = E5Stage(out)
     assert st.categories == load_e5_stage().categories  # type: ignore[union-attr]
-    assert st.predict_proba(TEXTS[:2]).shape == (2, len(st.categories))
+    assert st.quant == "weights" and st.batch > 1
     assert (tmp_path / "c.npz").exists()  # frozen states cached for the next run
+    # parity: the int8 file gives the PyTorch model's logits
+    f = load_base()
+    model = build_torch_encoder(f, n_outputs=len(st.categories)).eval()
+    model.load_state_dict(torch.load(tmp_path / "e5.pt")["state"], strict=False)
+    ids, mask = st.tokenizer.batch(TEXTS)
+    with torch.no_grad():
+        ref = model(torch.from_numpy(st.embeddings(ids)), torch.from_numpy(mask)).numpy()
+    got = st.logits(TEXTS)
+    assert np.abs(got - ref).max() < 0.05, np.abs(got - ref).max()
+    prec, rec, _ = _any_pr(st, DATA / "text_harm_heldout.jsonl")
+    assert not (prec >= QUALITY_P and rec >= QUALITY_R), (prec, rec)

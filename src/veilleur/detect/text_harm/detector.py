@@ -224,11 +224,14 @@ def thresholds_from_policy(policy: dict[str, Any], override: float | None = None
 
 def load_semantic_stage(policy: dict[str, Any]) -> Any:
     """The cascade's second stage named by policy.yaml's ``semantic_stage``: ``use`` (USE-multilingual heads,
-    the default) or ``e5`` (fine-tuned multilingual-e5-small, e5.py); e5 falls back to USE when unavailable."""
-    if str(policy.get("semantic_stage", "use")).lower() == "e5":
-        from veilleur.detect.text_harm.e5 import load_e5_stage
+    the default), ``e5`` (fine-tuned multilingual-e5-small, e5.py) or ``ensemble`` (mean of both); e5 and the
+    ensemble fall back to USE when unavailable."""
+    kind = str(policy.get("semantic_stage", "use")).lower()
+    if kind in ("e5", "ensemble"):
+        from veilleur.detect.text_harm.e5 import load_e5_stage, load_ensemble_stage
 
-        stage = load_e5_stage()
+        band = (policy.get("e5_cascade") or {}).get("ensemble_band")
+        stage = load_e5_stage() if kind == "e5" else load_ensemble_stage(tuple(band) if band else None)
         if stage is not None:
             return stage
     from veilleur.detect.text_harm.semantic import load_semantic
@@ -262,10 +265,11 @@ class TextHarmAnalyzer:
         self.short_words = int(short.get("min_words", 0))
         self.short_factor = float(short.get("model_factor", 1.0))
         casc = dict(self.policy.get("cascade", {}) or {})
-        if getattr(self.semantic, "name", "") == "e5":  # the e5 stage's own routing and thresholds, if any
-            # the per-category bars were chosen for the USE heads (révision 6): e5 uses them only if it names them
-            casc.pop("category_min", None)
-            casc.pop("category_any_gate", None)
+        stage = getattr(self.semantic, "name", "")
+        if stage.startswith("e5"):  # e5 / ensemble: the e5 stage's own routing and thresholds, if any
+            if stage == "e5":  # the per-category bars were chosen for the USE heads (révision 6): e5 alone drops them
+                casc.pop("category_min", None)
+                casc.pop("category_any_gate", None)
             casc.update(self.policy.get("e5_cascade", {}) or {})
         self.fast_confident = float(casc.get("fast_confident", 0.85))
         self.fast_clear = float(casc.get("fast_clear", 0.2))

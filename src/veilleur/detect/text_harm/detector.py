@@ -267,9 +267,10 @@ class TextHarmAnalyzer:
         casc = dict(self.policy.get("cascade", {}) or {})
         stage = getattr(self.semantic, "name", "")
         if stage.startswith("e5"):  # e5 / ensemble: the e5 stage's own routing and thresholds, if any
-            if stage == "e5":  # the per-category bars were chosen for the USE heads (révision 6): e5 alone drops them
-                casc.pop("category_min", None)
-                casc.pop("category_any_gate", None)
+            # the per-category bars were chosen for the USE heads alone (révision 6): e5 and the ensemble use only
+            # those that `e5_cascade` names (measured with them: demo P 0.89 -> 0.95 without them)
+            casc.pop("category_min", None)
+            casc.pop("category_any_gate", None)
             casc.update(self.policy.get("e5_cascade", {}) or {})
         self.fast_confident = float(casc.get("fast_confident", 0.85))
         self.fast_clear = float(casc.get("fast_clear", 0.2))

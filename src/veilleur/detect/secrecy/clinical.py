@@ -50,8 +50,8 @@ _SPEC = (
     r"endocrinology|gastroenterology|maternity|obstetrics|renal|respiratory|stroke"
 )
 _SPEC_QUALIFIER = (
-    r"(?:[ \t-]+(?:adulte|adultes|pédiatrique|pédiatriques|médicale|chirurgicale|polyvalente|aiguë|digestive|viscérale|"
-    r"cardiaque|cardio-vasculaire|cardio-thoracique|thoracique|orthopédique|vasculaire|générale|interne|infantile|"
+    r"(?:[ \t-]+(?:adulte|adultes|pédiatrique|pédiatriques|pediatrique|pediatriques|médicale|chirurgicale|polyvalente|aiguë|digestive|viscérale|"
+    r"néonatale|néonatal|gériatrique|gériatriques|cardiaque|cardio-vasculaire|cardio-thoracique|thoracique|orthopédique|vasculaire|générale|interne|infantile|"
     r"et\s+[\wéèàç-]+|B|A|C|D|\d{1,2}|Nord|Sud|Est|Ouest|ward|unit|department))*"
 )
 _SPEC_RE = rf"(?:{_SPEC}){_SPEC_QUALIFIER}"
@@ -69,7 +69,7 @@ _SERVICE_AFTER_TRIGGER = re.compile(
 # "en", "au", "aux", "du", "avis", "transfert" ("Dr MOREAU, néphrologie", "en réa médicale", "avis neuro").
 _SERVICE_BARE = re.compile(
     rf"(?:(?<=^)|(?<=\n)|(?<=[–,(/|:→])[ \t]*|(?<=\s-)[ \t]*|(?<![\w])(?i:en|au|aux|du|avis|transfert|transféré(?:e)?\s+en|muté(?:e)?\s+en|"
-    rf"hospitalisée?\s+en|admise?\s+en|on\s+the|to|in)[ \t]+(?:l['’])?)"
+    rf"hospitalisée?\s+en|admise?\s+en|dans\s+(?:le|la|les)|on\s+the|to|in)[ \t]+(?:l['’])?)"
     rf"(?P<svc>(?i:{_SPEC_RE}))(?![\w]|-[a-zé])"
 )
 _UNIT_RE = re.compile(rf"(?<![\w&])(?:{_UNIT_ACRONYMS})(?![\w&])")

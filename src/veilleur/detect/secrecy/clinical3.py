@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from veilleur.detect.secrecy.clinical import _folded_words
+from veilleur.detect.secrecy.clinical import _SPEC_RE, _folded_words
 from veilleur.detect.secrecy.lexicon import fold, lexicon
 
 Hit = tuple[int, int, str, float]
@@ -880,7 +880,7 @@ _CONSULT = re.compile(
     rf"(?<![\w])(?i:consultation|CS)[ \t]+(?:de[ \t]+|d'|du[ \t]+)?(?P<s>(?i:{_SPEC_WORD}))(?![\w])"
 )
 _UF = re.compile(
-    rf"(?<![\w])(?:UF|UM|U\.F\.|Unité[ \t]+fonctionnelle)[ \t]*:?[ \t]*\d{{3,5}}[ \t]+(?P<s>[{UPPER}][\w'’-]*(?:[ \t][\w'’-]+){{0,3}}?)(?=[ \t]*(?:\n|$|\d{{1,2}}/|[,;(]))"
+    rf"(?<![\w])(?:UF|UM|U\.F\.|Unité[ \t]+fonctionnelle)[ \t]*:?[ \t]*\d{{3,5}}[ \t]+(?P<s>[{UPPER}][\w'’-]*(?:[ \t][\w'’-]+){{0,3}}?|(?i:{_SPEC_RE}))(?=[ \t]*(?:\n|$|\d{{1,2}}/|[,;(]))"
 )
 _ADMITTED = re.compile(
     r"(?<![\w])(?:admitted[ \t]+to|transferred[ \t]+to|on|in)[ \t]+(?:the[ \t]+)?(?P<s>(?:Internal|General|Acute|Geriatric|Respiratory|Renal|Cardiac)?[ \t]?"
@@ -992,6 +992,57 @@ def ages(text: str) -> list[Hit]:
         if n <= 120:
             out.append((m.start(g), m.end(g), "AGE", 0.65))
     return out
+
+
+# Units annotators do not mark as the patient's service, whatever finder proposed them (session 3b): the
+# emergency department named bare (every hospital has one; "urgences pédiatriques", "service des urgences" stay),
+# the SAMU/SMUR as a mode of arrival or transport, a follow-up type ("suivi CMP"), a document title ("ED TRIAGE
+# NOTE", "PSYCHIATRY PROGRESS NOTE"), "Emergency contact", a billing sector ("conventionné secteur 1"), an act
+# ("rééducation du genou"); rooms of a meeting or an operation ("staff jeudi salle 3", "Date de l'intervention
+# ... Salle 2", "session in Room 2"): not where the patient lies.
+_BARE_EMERGENCY = re.compile(r"(?i)(?:les\s+)?(?:urgences?|emergency|ED)(?:\s+adultes?|\s+générales)?")
+_TRANSPORT_BEFORE = re.compile(
+    r"(?i)(?:mode\s+d['’](?:arrivée|entrée)|(?:organisée?|assurée?|effectuée?)\s+par)\s*[:,]?\s*(?:le\s+|la\s+)?$"
+)
+_DOC_TITLE_AFTER = re.compile(
+    r"(?i)^[ \t]+(?:(?:triage|progress|consult(?:ation)?|admission|discharge)[ \t]+)?note\b"
+)
+_CONTACT_AFTER = re.compile(r"(?i)^[ \t]+(?:contact|number|phone|kin)\b")
+_ACT_AFTER = re.compile(r"(?i)^[ \t]+(?:(?:du|de\s+la|des)[ \t]+|de\s+l['’][ \t]*)\w")
+_MEETING_LINE = re.compile(
+    r"(?i)\b(?:staff|réunion|session|meeting|teaching|ordre\s+du\s+jour|formation|cours|intervention|"
+    r"opératoire|bloc|theatre|theater)\b"
+)
+_BED_WORD = re.compile(r"(?i)\b(?:lit|bed|bay|chambre|ch\.|room\s+\d+\s*,?\s*bed)\b")
+
+
+def unit_noise(text: str, start: int, end: int, label: str) -> bool:
+    """True when a SERVICE or WARD_ROOM span is a use of the word that names no unit or room of the patient."""
+    frag = text[start:end]
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 30]
+    if label == "SERVICE":
+        if _BARE_EMERGENCY.fullmatch(frag) and not re.search(r"(?i)\b(?:service|accueil)\s+des\s+$", before):
+            return True
+        if frag in ("SAMU", "SMUR") and _TRANSPORT_BEFORE.search(before):
+            return True
+        if frag in ("CMP", "CATTP") and re.search(r"(?i)\bsuivi\s+(?:en\s+)?$", before):
+            return True
+        if _DOC_TITLE_AFTER.match(after) or (frag.lower() == "emergency" and _CONTACT_AFTER.match(after)):
+            return True
+        return frag.lower() == "rééducation" and bool(_ACT_AFTER.match(after))
+    if label == "WARD_ROOM":
+        low = frag.lower()
+        if re.fullmatch(r"(?i)secteur\s+[123]", frag) and re.search(
+            r"(?i)conventionnée?\s+$|honoraires\s+$", before
+        ):
+            return True
+        if re.fullmatch(r"(?i)(?:salle|room)\s+\d{1,2}", frag) and low.split()[0] in ("salle", "room"):
+            ls = text.rfind("\n", 0, start) + 1
+            le = text.find("\n", end)
+            line = text[ls : le if le >= 0 else len(text)]
+            return bool(_MEETING_LINE.search(line)) and not _BED_WORD.search(line)
+    return False
 
 
 FINDERS_ROUND3 = {

@@ -174,7 +174,7 @@ def _finder_results(
     text: str, keys: Collection[str] | None = None, skip: Collection[str] = ()
 ) -> list[RecognizerResult]:
     """Our finders' results (all, or only ``keys``, minus ``skip``)."""
-    from veilleur.detect.secrecy.clinical3 import ocr_digits
+    from veilleur.detect.secrecy.clinical3 import ocr_digits, unit_noise
     from veilleur.detect.secrecy.recognizers import FINDERS
 
     view = ocr_digits(text)  # "2O24" read as "2024"; same length, offsets unchanged
@@ -186,6 +186,7 @@ def _finder_results(
         out += [
             RecognizerResult(entity_type=lab, start=s, end=e, score=sc, recognition_metadata=meta)
             for s, e, lab, sc in finder(view)
+            if lab not in ("SERVICE", "WARD_ROOM") or not unit_noise(view, s, e, lab)
         ]
     return out
 

@@ -80,3 +80,16 @@ def test_unit_words_that_name_no_unit_are_dropped(text: str, fragment: str, labe
 )
 def test_real_units_and_rooms_kept(text: str, fragment: str, label: str) -> None:
     assert label in _labels(text, fragment)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "expected"),
+    [
+        ("L'aide-soignante m'a dit que M. Lefort de la 318 ne mange plus depuis lundi", "318", True),
+        ("Tu peux passer voir la 205 ? Elle a encore de la fièvre, sa fille est inquiète", "205", True),
+        ("Mme Garnier de la 208 km plus loin, on s'est perdus", "208", False),
+        ("J'ai vendu la 206 de ma mère, 1500 euros", "206", False),
+    ],
+)
+def test_room_said_as_la_number(text: str, fragment: str, expected: bool) -> None:
+    assert ("WARD_ROOM" in _labels(text, fragment)) is expected

@@ -934,6 +934,13 @@ _ROOM3 = re.compile(
     r"|(?i:salle[ \t]+d[’']attente[ \t]+couchée)"
     r"|(?i:porte)[ \t]+\d{1,3})(?![\w])"
 )
+# A room said as "la 412" in speech: after a patient ("Mme Roussel de la 412") or a care visit ("passer voir
+# la 412", "sonne dans la 208"); three digits, not a quantity, time or date.
+_ROOM_SPOKEN = re.compile(
+    r"(?:(?<![\w])(?:Mme|M\.|Mr|Mrs|Monsieur|Madame|patiente?|dame|monsieur)[ \t]+[\w'’-]+[ \t]+(?:de|dans)"
+    r"|(?i:passer[ \t]+voir|passée?[ \t]+voir|sonne|a[ \t]+sonné|perfuser|transférée?[ \t]+dans|installée?[ \t]+dans)"
+    r"(?:[ \t]+dans)?)[ \t]+la[ \t]+(?P<v>\d{3}[A-Z]?)(?![\w/.,:]|[ \t]*(?:€|euros?|km|mg|ml|g\b|h\b))"
+)
 _ROOM_KEY = re.compile(
     r"(?<![\w])(?:Lit|LIT|Ch\.|CH\.|Chambre|CHAMBRE|Chbre|Box|Room|Bed)[ \t]*:[ \t]*(?P<v>\d{1,4}[A-Z]?(?:-\d{1,2})?)(?![\w])"
 )
@@ -953,6 +960,7 @@ def rooms(text: str) -> list[Hit]:
             continue
         out.append((m.start(), m.end(), "WARD_ROOM", 0.65))
     out += [(m.start("v"), m.end("v"), "WARD_ROOM", 0.7) for m in _ROOM_KEY.finditer(text)]
+    out += [(m.start("v"), m.end("v"), "WARD_ROOM", 0.6) for m in _ROOM_SPOKEN.finditer(text)]
     return out
 
 

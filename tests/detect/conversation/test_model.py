@@ -173,3 +173,17 @@ def test_training_is_reproducible_and_scores_held_out_chats(tmp_path: Path) -> N
     out = tmp_path / "m.npz"
     assert train.main(["--no-text-harm", "--out", str(out), str(DATA / "dev")]) == 0
     assert ContextModel.load(out).meta["writers"] == ["dev"]
+
+
+def test_a_defender_attacked_for_defending_is_not_the_raid_target() -> None:
+    """chatw2_05: the victim is mocked as "il" / "le blédard"; the girl who defends him ("vous le visez", "il a
+    autant le droit") is then attacked too. The raid is aimed at the person defended; the defender joins it as
+    ``also_targeted`` (before: the defender's episode was the main raid)."""
+    c = load_chat(DATA / "train" / "chatw2" / "chatw2_05.json")
+    eps = sorted(analyse(c.ctx, [], Settings(model=load_model())).episodes, key=lambda e: -len(e.messages))
+    main = eps[0]
+    assert c.member_of_uid[main.target] == "yanis"
+    assert "amira" in {c.member_of_uid[u] for u in main.also_targeted}
+    assert "amira" not in {c.member_of_uid[e.target] for e in eps}
+    off = analyse(c.ctx, [], Settings(model=load_model(), shield_check=False)).episodes
+    assert "amira" in {c.member_of_uid[e.target] for e in off}

@@ -69,6 +69,7 @@ class Settings:
     all_raider_turns: bool = (
         True  # every raider turn in the span (but defence / conciliation) is a raid message
     )
+    shield_check: bool = True  # a target who mostly defends another attacked person is weighed last
     counter_tu: bool = True  # any hostile "tu" at a core attacker (not laughing) marks a counter-speaker
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
@@ -864,9 +865,72 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
                     host.also_targeted.append(c.target)
                     continue
                 cands.append(c)
+        if st.shield_check:
+            accepted = _merge_shields(accepted, ts, st.continuation or st.gap)
         if st.continuation:
             _continue(accepted, ts, st.continuation)
         out.extend(accepted)
+    return out
+
+
+_FIRST_PERSON = re.compile(r"\b(?:je|j|moi|me|m|mon|ma|mes|i|me|my)\b")
+_OTHER_PERSON = re.compile(
+    r"\b(?:le|la|lui|il|elle|sa|son|ses|qqn|quelqu'un|quelqu un|them|him|her|she|he)\b"
+)
+
+
+def _speaks_for_another(t: Turn, raiders: set[str]) -> bool:
+    """A turn that stands up for someone else: hostile at the raiders, or a defence in the third person
+    ("vous le visez", "il a autant le droit") without "je/moi/me" (a victim defends themself in the first
+    person: "vous avez un problème avec moi")."""
+    if t.hostile and set(t.targets) & raiders:
+        return True
+    if t.stance != "defend":
+        return False
+    folded = cues.fold(t.m.text or "").replace("'", " ")
+    return bool(_OTHER_PERSON.search(folded)) and not _FIRST_PERSON.search(folded)
+
+
+def _is_shield(e: Episode, ts: list[Turn]) -> bool:
+    """The "target" of ``e`` mostly stands up for someone else (third-person defence, hitting the raiders)."""
+    raiders = set(e.raiders)
+    mine = [t for t in ts if t.author == e.target and e.start <= t.m.created_at <= e.end]
+    return bool(mine) and 2 * sum(_speaks_for_another(t, raiders) for t in mine) >= len(mine)
+
+
+def _merge_shields(accepted: list[Episode], ts: list[Turn], window: timedelta) -> list[Episode]:
+    """A pile-on whose "target" is a defender: when the same raiders attack another member of the chat
+    (within ``window``) who is not such a shield, the defender's episode joins that member's raid (the
+    defender is ``also_targeted``): the raid is aimed at the person defended, talked about as "il/elle"."""
+    shields = [e for e in accepted if _is_shield(e, ts)]
+    out = list(accepted)
+    for s in shields:
+        host = next(
+            (
+                h
+                for h in accepted
+                if h is not s
+                and h in out
+                and h not in shields
+                and h.target not in s.raiders
+                and set(h.raiders) & set(s.raiders)
+                and h.start <= s.end + window
+                and s.start <= h.end + window
+            ),
+            None,
+        )
+        if host is None:
+            continue
+        known = {t.uid for t in host.messages}
+        host.messages.extend(t for t in s.messages if t.uid not in known)
+        host.messages.sort(key=lambda x: (x.m.created_at, x.uid))
+        known_h = {t.uid for t in host.hostile}
+        host.hostile.extend(t for t in s.hostile if t.uid not in known_h)
+        host.hostile.sort(key=lambda x: (x.m.created_at, x.uid))
+        host.raiders.extend(r for r in s.raiders if r not in host.raiders and r != host.target)
+        if s.target not in host.also_targeted:
+            host.also_targeted.append(s.target)
+        out.remove(s)
     return out
 
 

@@ -104,14 +104,11 @@ class AddresseeModel:
 
     def save(self, path: Path) -> None:
         header = {**self.meta, "threshold": self.threshold, "features": list(FEATURES)}
-        np.savez_compressed(
-            path,
-            header=np.array(json.dumps(header, ensure_ascii=False)),
-            mean=self.lin.mean.astype(np.float32),
-            std=self.lin.std.astype(np.float32),
-            w=self.lin.w.astype(np.float32),
-            b=np.array([self.lin.b], dtype=np.float32),
-        )
+        arrays: dict[str, Any] = {
+            "header": np.array(json.dumps(header, ensure_ascii=False)),
+            **self.lin.arrays(),
+        }
+        np.savez_compressed(path, **arrays)
 
     @classmethod
     def load(cls, path: Path) -> AddresseeModel:
@@ -119,12 +116,7 @@ class AddresseeModel:
             header = json.loads(str(z["header"]))
             if header.get("features") != list(FEATURES):
                 raise ValueError("the addressee model was trained with other features (retrain it)")
-            lin = Linear(
-                z["mean"].astype(np.float64),
-                z["std"].astype(np.float64),
-                z["w"].astype(np.float64),
-                float(z["b"][0]),
-            )
+            lin = Linear.from_arrays(z)
         return cls(lin, float(header.get("threshold", 0.5)), header)
 
 

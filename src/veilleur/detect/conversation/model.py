@@ -186,6 +186,24 @@ class Linear:
     def __call__(self, X: np.ndarray) -> np.ndarray:
         return _sigmoid(((X - self.mean) / self.std) @ self.w + self.b)
 
+    def arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
+        """The arrays saved in a model file (float32), named ``<prefix>mean`` … ``<prefix>b``."""
+        return {
+            f"{prefix}mean": self.mean.astype(np.float32),
+            f"{prefix}std": self.std.astype(np.float32),
+            f"{prefix}w": self.w.astype(np.float32),
+            f"{prefix}b": np.array([self.b], dtype=np.float32),
+        }
+
+    @classmethod
+    def from_arrays(cls, z: Any, prefix: str = "") -> Linear:
+        return cls(
+            z[f"{prefix}mean"].astype(np.float64),
+            z[f"{prefix}std"].astype(np.float64),
+            z[f"{prefix}w"].astype(np.float64),
+            float(z[f"{prefix}b"][0]),
+        )
+
 
 @dataclass
 class ContextModel:
@@ -207,10 +225,7 @@ class ContextModel:
     def save(self, path: Path) -> None:
         arrays: dict[str, Any] = {}
         for name, lin in (("a", self.stage_a), ("h", self.hostile), ("r", self.raider)):
-            arrays[f"{name}_mean"] = lin.mean.astype(np.float32)
-            arrays[f"{name}_std"] = lin.std.astype(np.float32)
-            arrays[f"{name}_w"] = lin.w.astype(np.float32)
-            arrays[f"{name}_b"] = np.array([lin.b], dtype=np.float32)
+            arrays.update(lin.arrays(f"{name}_"))
         header = {
             **self.meta,
             "threshold": self.threshold,
@@ -228,15 +243,7 @@ class ContextModel:
                 "context_features"
             ) != list(CONTEXT_FEATURES):
                 raise ValueError("the model was trained with other features (retrain it)")
-            lins = {
-                n: Linear(
-                    z[f"{n}_mean"].astype(np.float64),
-                    z[f"{n}_std"].astype(np.float64),
-                    z[f"{n}_w"].astype(np.float64),
-                    float(z[f"{n}_b"][0]),
-                )
-                for n in ("a", "h", "r")
-            }
+            lins = {n: Linear.from_arrays(z, f"{n}_") for n in ("a", "h", "r")}
         return cls(lins["a"], lins["h"], lins["r"], float(header.get("threshold", 0.5)), header)
 
 

@@ -101,7 +101,9 @@ def _hostile_categories() -> frozenset[str]:
     return HOSTILE_CATEGORIES
 
 
-def _fit_linear(X: np.ndarray, y: np.ndarray, C: float) -> Linear:
+def _fit_linear(
+    X: np.ndarray, y: np.ndarray, C: float, class_weight: dict[int, float] | str | None = CLASS_WEIGHT
+) -> Linear:
     from sklearn.linear_model import LogisticRegression
 
     keep = y >= 0  # -1: unlabelled for this head
@@ -112,7 +114,7 @@ def _fit_linear(X: np.ndarray, y: np.ndarray, C: float) -> Linear:
     std[std < 1e-6] = 1.0
     if len(set(y.tolist())) < 2:  # degenerate split: a constant model
         return Linear(mean, std, np.zeros(X.shape[1]), -4.0 if y.sum() == 0 else 4.0)
-    clf = LogisticRegression(C=C, class_weight=CLASS_WEIGHT, max_iter=2000)
+    clf = LogisticRegression(C=C, class_weight=class_weight, max_iter=2000)
     clf.fit((X - mean) / std, y)
     return Linear(mean, std, clf.coef_[0].astype(np.float64), float(clf.intercept_[0]))
 
@@ -360,7 +362,7 @@ def fit_addressees(data: Sequence[AddrChat], C: float = 0.5) -> AddresseeModel:
     model: AddresseeModel | None = None
     for _ in range(2):
         X, y = _ranker_rows(data, model)
-        lin = _fit_linear_plain(X, y, C)
+        lin = _fit_linear(X, y, C, class_weight=None)
         best = (-1.0, 0.5)
         for th in np.arange(0.3, 0.75, 0.05):
             cand = AddresseeModel(lin, float(th))
@@ -375,17 +377,6 @@ def fit_addressees(data: Sequence[AddrChat], C: float = 0.5) -> AddresseeModel:
         "C": C,
     }
     return model
-
-
-def _fit_linear_plain(X: np.ndarray, y: np.ndarray, C: float) -> Linear:
-    from sklearn.linear_model import LogisticRegression
-
-    mean = X.mean(axis=0)
-    std = X.std(axis=0)
-    std[std < 1e-6] = 1.0
-    clf = LogisticRegression(C=C, max_iter=2000)
-    clf.fit((X - mean) / std, y)
-    return Linear(mean, std, clf.coef_[0].astype(np.float64), float(clf.intercept_[0]))
 
 
 def cross_validate_addressees(data: Sequence[AddrChat]) -> list[str]:

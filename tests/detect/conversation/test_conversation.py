@@ -313,3 +313,41 @@ def test_elle_right_after_the_attacked_person_spoke_is_her_and_a_laugh_keeps_tha
         res = analyse(ctx, [])
         assert res.turns[msgs[3].uid].hostile == "lexicon"
         assert res.turns[msgs[3].uid].targets == [uid("lea")], last
+
+
+def test_talking_about_a_disclosure_is_not_one() -> None:
+    """Session 4 (weakness c): defenders blaming a disclosure, or a reference alone ("son numéro"), disclose
+    nothing; the disclosure itself still does."""
+    ctx, msgs = chat(
+        [
+            ("ines", "léa t'es une balance"),
+            ("sarah", "son num c'est le 06 12 34 56 78, spammez-la"),
+            ("tom", "sarah t'es folle de poster son numéro, supprime ça"),
+            ("kenza", "vous êtes malades de balancer son adresse ??"),
+            ("yanis", "t'inquiète je t'envoie son numéro en privé pour le covoit"),
+            ("sarah", "tout le monde l'a son numéro de toute façon"),
+        ]
+    )
+    res = analyse(ctx, [])
+    dox = {t.uid for t in res.doxxing}
+    assert msgs[1].uid in dox
+    assert not dox & {msgs[i].uid for i in (2, 3, 4, 5)}
+
+
+def test_doxxing_said_without_a_street_number() -> None:
+    """Session 4: floors, residences, a class, a parent's shop and a call to go 'chez lui' right after."""
+    ctx, msgs = chat(
+        [
+            ("ines", "léa t'es une balance"),
+            ("sarah", "vous savez où elle habite ? résidence les Glycines, 4e étage"),
+            ("kenza", "allez sonner chez elle ce soir 😂"),
+            ("ines", "et sa mère elle tient la boulangerie de la place, allez lui dire bonjour"),
+            ("tom", "le nouveau il a pas mangé à la cantine"),
+        ]
+    )
+    res = analyse(ctx, [])
+    dox = {t.uid: t for t in res.doxxing}
+    assert "address" in dox[msgs[1].uid].dox
+    assert msgs[2].uid in dox and dox[msgs[2].uid].dox_call  # the call right after the address
+    assert msgs[3].uid in dox
+    assert msgs[4].uid not in dox

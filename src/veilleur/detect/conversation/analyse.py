@@ -558,17 +558,9 @@ def _walk(
                 t.how.setdefault(top, "victim")
             t.targets = list(dict.fromkeys(people))
         # 5. doxxing cues (personal information)
-        kinds = [
-            k
-            for k, rx in (
-                ("address", cues.DOX_ADDRESS),
-                ("phone", cues.DOX_PHONE),
-                ("workplace", cues.DOX_WORK),
-                ("schedule", cues.DOX_SCHEDULE),
-                ("family", cues.DOX_FAMILY),
-            )
-            if rx.search(folded)
-        ]
+        kinds = cues.dox_kinds(folded)
+        if t.stance and not cues.DOX_CALL.search(cues.unquoted(folded)):
+            kinds = []  # a defender or conciliator talking about a disclosure does not make one
         if kinds and not (cues.FIRST_PERSON_INFO.search(folded) and not third):
             if not (t.to or t.about) and third and focus is not None and focus[0] != t.author:
                 t.about.append(focus[0])
@@ -1185,4 +1177,27 @@ def _doxxing(turns: dict[str, Turn], episodes: list[Episode]) -> list[Turn]:
             if not t.targets:
                 t.targets = subjects
             out.append(t)
+    # a call to go there ("allez sonner chez lui", "vous savez où les trouver") right after a disclosure is part
+    # of it, although it repeats no information
+    found = {t.uid for t in out}
+    last: dict[str, Turn] = {}
+    for t in turns.values():
+        cu = t.m.community_uid
+        prev = last.get(cu)
+        if t.uid in found:
+            last[cu] = t
+        elif (
+            prev is not None
+            and not t.dox
+            and not t.stance
+            and t.author != (prev.targets[0] if prev.targets else None)
+            and 0 <= (t.m.created_at - prev.m.created_at).total_seconds() <= 900
+            and cues.DOX_CALL.search(own := cues.unquoted(cues.fold(t.m.text or "")))
+            and cues.DOX_FOLLOW_UP.search(own)
+        ):
+            t.dox, t.dox_call = list(prev.dox), True
+            if not t.targets:
+                t.targets = list(prev.targets)
+            out.append(t)
+            last[cu] = t
     return out

@@ -174,31 +174,61 @@ REPORTED = _rx(
 )
 
 # -- doxxing: personal information, and a call to go there ----------------------------------------------------
+# Value patterns: the information itself (a street number, a phone number, a named workplace, a time).
 DOX_ADDRESS = _rx(
     r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|quai|cours|"
     r"residence|lotissement)\b[^.!?\n]{2,40}",
-    r"\b(?:habite|vit|loge|crèche|creche|lives)\s+(?:au|a|à|dans|rue|avenue|at)\s+[^.!?\n]{3,40}",
-    r"\b(?:son|sa|ses) (?:adresse|domicile|appart|appartement|maison|bat(?:iment)?)\b",
+    r"\b(?:habite|vit|loge|crèche|creche|lives)\s+(?:au|a|à|dans|rue|avenue|juste|at)\s+[^.!?\n]{3,40}",
+    r"\b(?:son|sa) (?:adresse|domicile|appart|appartement|maison) (?:c'est|est|:)\s*(?:au|a|le|rue|\d)",
     r"\b(?:address|home address) (?:is|:)",
+    r"\b\d{1,2}(?:e|eme|er) etage\b",
+    r"\binterphone\b",
+    r"\bresidence (?:les |le |la |des )?[a-z]{4,}",
+    r"\bvous savez ou (?:il|elle|ils|elles) (?:habite|vit|habitent|vivent)\b",
 )
-DOX_PHONE = _rx(
-    r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)", r"\b(?:son|sa) (?:num|numero|06|portable|tel)\b"
+DOX_PHONE = _rx(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+_PLACE = (
+    r"(?:clinique|hopital|pharmacie|boulangerie|college|lycee|ecole|salon|magasin|carrefour|leclerc|auchan|lidl|"
+    r"intermarche|mairie|banque|studio|gymnase|conservatoire|cabinet|maison de sante|supermarche|"
+    r"usine|garage|restaurant|resto|mcdo|caisse)"
 )
 DOX_WORK = _rx(
     r"\b(?:bosse|travaille|taf|consulte|exerce|works?)\s+(?:a|au|aux|chez|dans|at|en)\s+[^.!?\n]{3,40}",
     r"\b(?:son|sa) (?:cabinet|boulot|travail|taf|bureau|clinique|pharmacie|service|lycee|college|ecole|classe)\b"
-    r"(?:\s+(?:est|c'est|au|a|rue|dans))?",
-    r"\b(?:elle|il) est (?:en|au|a la|dans la) (?:classe|college|lycee|seconde|premiere|terminale|\d+e)\b",
+    r"\s+(?:est|c'est|au|a|rue|dans)\b",
+    r"\b(?:elle|il) est (?:en|au|a la|dans la) (?:classe|college|lycee|seconde|premiere|terminale|\d+e ?[a-h]?)\b",
+    r"\b(?:t'es|tu es|t es|tu vas|elle va|il va) (?:en \d+e ?[a-h]?\b|au (?:college|lycee) [a-z]{3,})",
+    r"\b(?:elle|il|sa mere|son pere|sa daronne|son daron) (?:est (?:\w+ ){0,3}(?:a la|au|a l'|chez)|(?:tient|a) (?:le|la)) "
+    + _PLACE
+    + r"\b",
 )
 DOX_SCHEDULE = _rx(
-    r"\b(?:finit|sort|termine|commence|arrive|rentre|quitte)\s+(?:[^.!?\n]{0,25}\s)?(?:a|vers)\s+\d{1,2}\s?h\d{0,2}",
+    r"\b(?:finit|sort|termine|commence|arrive|rentre|quitte|part)\s+(?:[^.!?\n]{0,25}\s)?(?:a|vers)\s+\d{1,2}\s?h\d{0,2}",
     r"\b(?:tous les|chaque) (?:lundis?|mardis?|mercredis?|jeudis?|vendredis?|samedis?|dimanches?|soirs?|matins?)\b",
-    r"\b(?:ses|son) (?:horaires?|planning|emploi du temps|edt)\b",
     r"\b(?:garde|consultation|permanence)s? (?:le|du|les) (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)",
+    r"\b(?:elle|il) a (?:\w+ ){0,2}le (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (?:a )?\d{1,2}\s?h",
+    r"\b(?:sa|son) (?:pause|cours|entrainement|service|garde)\b[^.!?\n]{0,30}\b\d{1,2}\s?h",
+    r"\bde (?:jour|nuit) (?:demain|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce soir)\b",
 )
 DOX_FAMILY = _rx(
-    r"\b(?:sa|ses|son) (?:fille|fils|gosses?|enfants?|femme|mari|mere|pere|daron|daronne|soeur|frere|copine?|mec)\b"
-    r"\s+(?:est|sont|va|vont|s'appelle|bosse|travaille|a|au|en)\b",
+    r"\b(?:sa|ses|son) (?:fille|fils|gosses?|enfants?|femme|mari|mere|pere|daron|daronne|soeur|petite soeur|frere|"
+    r"copine?|mec)\b(?: (?:elle|il))?\s+(?:(?:est|sont) (?:\w+ ){0,2}(?:a|au|a la|a l'|chez|dans|en)\s(?!chomage)|"
+    r"s'appelle|bosse|travaille|tient|finit|(?:va|vont) (?:a|au|en|chez))\b",
+)
+# Reference-only phrases (the kind of information, not the information): "son adresse", "son numéro",
+# "ses horaires". Alone they are how defenders and friends talk *about* a disclosure ("t'es folle de donner son
+# numéro", "je t'envoie son numéro"); they count only with a number in the message or a call to go there.
+DOX_REFERENCE = _rx(
+    r"\b(?:son|sa|ses) (?:adresse|domicile|appart|appartement|maison|num|numero|06|portable|tel|horaires?|planning|"
+    r"emploi du temps|edt|cabinet|boulot|travail|taf|bureau)\b",
+)
+# A call that points at the place just disclosed ("allez sonner chez lui", "vous savez où les trouver").
+DOX_FOLLOW_UP = _rx(r"\bchez (?:lui|elle|eux)\b", r"\bou (?:les|le|la) trouver\b")
+# Talking about a disclosure (blaming it) rather than making one.
+DOX_META = _rx(
+    r"\b(?:donn|post|balanc|publi|partag|diffus|leak|affich|mis|mett|file|donne)\w*\s+(?:l'|son |sa |ses |leur |"
+    r"les? |des )(?:adresse|num|numero|tel|horaires?|planning|edt|infos?|\w+ de (?:sa|son))",
+    r"\bdoxx?(?:ing|e|er|ed)?\b",
 )
 DOX_CALL = _rx(
     r"\b(?:allez[- ]y|allons[- ]y|on y va|on debarque|on l'attend|on (?:passe|va passer) (?:lui|le|la)|"
@@ -206,8 +236,38 @@ DOX_CALL = _rx(
     r"appelez[- ](?:le|la)|harcelez[- ](?:le|la)|spammez[- ](?:le|la)|envoyez[- ]lui|ecrivez[- ]lui|attendez[- ](?:le|la)|"
     r"a bon entendeur|vous savez ou (?:le|la) trouver|vous savez ou (?:il|elle) (?:habite|bosse|est)|"
     r"tout le monde sait ou|on sait ou (?:tu|il|elle)|je sais ou (?:tu|il|elle)|faites[- ]vous plaisir|"
-    r"pay (?:her|him) a visit|you know where)\b"
+    r"pay (?:her|him) a visit|you know where|allez sonner|sonnez|passez (?:lui|le|la) (?:dire|faire)|"
+    r"pour ceux qui veulent (?:passer|aller|lui)|vous savez ou (?:les|nous) trouver|say hi)\b"
 )
+_DIGIT = re.compile(r"\d")
+
+
+def dox_kinds(folded: str) -> list[str]:
+    """The kinds of personal information a (folded) message discloses: address, phone, workplace, schedule,
+    family. A reference alone ("son adresse", "son numéro") counts only with a number or a call to go there;
+    a message blaming a disclosure ("tu postes son adresse ??") without a number discloses nothing."""
+    kinds = [
+        k
+        for k, rx in (
+            ("address", DOX_ADDRESS),
+            ("phone", DOX_PHONE),
+            ("workplace", DOX_WORK),
+            ("schedule", DOX_SCHEDULE),
+            ("family", DOX_FAMILY),
+        )
+        if rx.search(folded)
+    ]
+    digit = bool(_DIGIT.search(folded))
+    if not kinds and (digit or DOX_CALL.search(folded)):
+        ref = DOX_REFERENCE.search(folded)
+        if ref and not kinds:
+            w = ref.group(0).split()[-1]
+            kinds = ["phone" if w in ("num", "numero", "06", "portable", "tel") else "address"]
+    if kinds and not digit and DOX_META.search(folded):
+        return []
+    return kinds
+
+
 FIRST_PERSON_INFO = _rx(
     r"\b(?:mon cabinet|mon adresse|mon numero|mon num|mes horaires|je consulte|je travaille|"
     r"je bosse|j'habite|je finis|mes enfants|ma fille|mon fils)\b"

@@ -126,10 +126,7 @@ def message_features(text: str, detector: float = 0.0) -> np.ndarray:
     approval = n <= cues.APPROVAL_MAX_WORDS and bool(
         cues.APPROVAL.search(folded) or cues.APPROVAL.search(stripped)
     )
-    dox = any(
-        rx.search(folded)
-        for rx in (cues.DOX_ADDRESS, cues.DOX_PHONE, cues.DOX_WORK, cues.DOX_SCHEDULE, cues.DOX_FAMILY)
-    )
+    dox = bool(cues.dox_kinds(folded))
     v = [
         cues.HOSTILE_STRONG.search(own),
         cues.MOCKERY.search(own),

@@ -351,3 +351,22 @@ def test_doxxing_said_without_a_street_number() -> None:
     assert msgs[2].uid in dox and dox[msgs[2].uid].dox_call  # the call right after the address
     assert msgs[3].uid in dox
     assert msgs[4].uid not in dox
+
+
+def test_il_after_a_member_is_named_in_the_third_person_is_that_member() -> None:
+    """Session 4 (weakness a): friends tease each other ("t'es bête 😂"), then someone names Yanis in the third
+    person; the "il ..." remarks that follow are about Yanis, not about the friend teased just before."""
+    ctx, msgs = chat(
+        [
+            ("lea", "j'ai eu 8 en maths jpp"),
+            ("ines", "t'es bête 😂 moi j'ai eu 7"),
+            ("kenza", "lea t'es nulle 😂"),
+            ("tom", "vous avez vu la coupe de yanis aujourd'hui"),
+            ("sarah", "il se prend pour un mannequin sérieux"),
+            ("kenza", "il se croit beau avec sa coupe de clown 🤡"),
+        ]
+    )
+    res = analyse(ctx, [])
+    assert res.turns[msgs[4].uid].targets == [uid("yanis")]
+    assert res.turns[msgs[5].uid].targets == [uid("yanis")]
+    assert analyse(ctx, [], Settings(subject_shift=False)).turns[msgs[4].uid].targets == [uid("lea")]

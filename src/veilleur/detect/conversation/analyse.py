@@ -70,6 +70,9 @@ class Settings:
         True  # every raider turn in the span (but defence / conciliation) is a raid message
     )
     shield_check: bool = True  # a target who mostly defends another attacked person is weighed last
+    # session 4: "il/elle" with no name after a member was named in the third person, more recently than the
+    # person most attacked was attacked, is that member (the chat moved on to talk about someone)
+    subject_shift: bool = True
     counter_tu: bool = True  # any hostile "tu" at a core attacker (not laughing) marks a counter-speaker
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
@@ -459,6 +462,11 @@ def _walk(
         if t.hostile and not t.targets:
             people = [u for u in t.about if u != t.author] if (t.about and third) else []
             top = _victim(victims, t.author, m.created_at, st, allies)
+            if third and not second and not people and st.subject_shift:
+                subject = _named_since(recent, t.author, m.created_at)
+                if subject is not None and subject != top:
+                    people = [subject]
+                    t.how.setdefault(subject, "subject")
             if third and not second and not people and top is not None:
                 # "elle ..." with no name while one person is being attacked: that person
                 people = [top]
@@ -582,6 +590,7 @@ def _walk(
                     "3rd-person",
                     "victim",
                     "named-lately",
+                    "subject",
                 ):  # named, "tu", replied to
                     _credit(victims, target, m.created_at, max(t.score, t.p_h, 0.5))
             if t.targets:
@@ -596,9 +605,10 @@ WEAK_LINKS = frozenset(
     {"tu-after-turn", "reply", "quote", "focus", "3rd-person", "vous-defence", "after-turn"}
 )
 ANSWERED = frozenset({"tu-after-turn", "reply", "quote"})  # whom a laugh answers
-GUESSED = WEAK_LINKS | {"victim", "laughs-at", "session-victim", "named-lately"}
+GUESSED = WEAK_LINKS | {"victim", "laughs-at", "session-victim", "named-lately", "subject"}
 NAMED_TURNS = 10  # how far back a hostile remark with no name looks for a member named in the third person
 NAMED_WINDOW = timedelta(minutes=30)
+SUBJECT_TURNS = 3  # "il/elle" right after a member was named in the third person: that member
 VICTIM_MIN = 1.0  # attack weight (sum of hostile scores at a named person) before "elle" means that person
 
 
@@ -680,6 +690,8 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
             for u in t.targets:
                 if u != t.author and t.how.get(u) not in GUESSED:
                     score[u] += w
+                elif u != t.author and t.how.get(u) == "subject":  # "il ..." right after naming them
+                    score[u] += 0.5 * w
             prev = next((r for r in reversed(session[max(0, i - 3) : i]) if r.author != t.author), None)
             if prev is not None and not prev.hostile:
                 score[prev.author] += 0.5 * w
@@ -705,7 +717,7 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
                 and t.author != top
                 and top not in t.targets
                 and not t.stance
-                and (not t.targets or all(t.how.get(u) in GUESSED for u in t.targets))
+                and (not t.targets or all(t.how.get(u) in GUESSED - {"subject"} for u in t.targets))
                 and not _hits_back(t, att)
             ):
                 t.targets = [top]
@@ -789,18 +801,34 @@ def _subject(folded: str, uid: str, index: NameIndex) -> bool:
     return False
 
 
+def _named_since(recent: list[Turn], author: str, now: Any) -> str | None:
+    """The member named in the third person ("vous avez vu les ongles de sam") in the last ``SUBJECT_TURNS``
+    turns (30 minutes), not by a hostile turn of the speaker: whom a following "il/elle" speaks about."""
+    for r in reversed(recent[-SUBJECT_TURNS:]):
+        if now - r.m.created_at > NAMED_WINDOW:
+            return None
+        if r.author == author and r.hostile:
+            continue
+        named = [u for u in r.about if u not in (author, r.author) and r.how.get(u, "").startswith("name")]
+        if named:
+            return named[0]
+    return None
+
+
 def _antecedent(t: Turn, parent: Message | None, recent: list[Turn]) -> Turn | None:
     """The hostile turn an approval answers: its reply-to, else a recent hostile turn by someone else."""
     by_uid = {r.uid: r for r in recent}
     if parent is not None and parent.uid in by_uid:
         return by_uid[parent.uid]
-    for r in reversed(recent[-4:]):
+    for i, r in enumerate(reversed(recent[-4:])):
         if r.author == t.author:
             continue
         if t.m.created_at - r.m.created_at > timedelta(minutes=30):
             break
         if r.hostile:
             return r
+        if i == 0 and r.about:  # a laugh right after a remark about someone laughs at that remark
+            return None
     return None
 
 

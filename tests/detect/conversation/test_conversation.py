@@ -370,3 +370,40 @@ def test_il_after_a_member_is_named_in_the_third_person_is_that_member() -> None
     assert res.turns[msgs[4].uid].targets == [uid("yanis")]
     assert res.turns[msgs[5].uid].targets == [uid("yanis")]
     assert analyse(ctx, [], Settings(subject_shift=False)).turns[msgs[4].uid].targets == [uid("lea")]
+
+
+def test_a_roast_is_banter_even_when_someone_else_is_comforted() -> None:
+    """Session 4 (weakness b): friends roast Tom, who laughs along; a friend comforting Kenza about something
+    else does not make the roast a pile-on (only a defence of Tom would)."""
+    rows = [
+        ("ines", "tom t'es un boloss 😂"),
+        ("tom", "mdr c'est faux 😂"),
+        ("sarah", "tom t'es nul au foot 😂"),
+        ("tom", "jpp même pas vrai 😂"),
+        ("ines", "t'es un clown tom 🤡"),
+        ("tom", "ptdr je vous aime quand même ❤️"),
+        ("kenza", "j'ai raté mon permis 😢"),
+        ("lea", "t'inquiète kenza on est avec toi"),
+    ]
+    ctx, _ = chat(rows)
+    assert analyse(ctx, []).episodes == []
+    assert analyse(ctx, [], Settings(banter_aimed=False)).episodes  # the old check: any defence
+
+
+def test_swearing_at_the_referee_targets_no_member() -> None:
+    """Session 4 (weakness b): during a match, insults at the referee or the goalkeeper are hostile words aimed
+    at no member, not at the friend teased just before."""
+    ctx, msgs = chat(
+        [
+            ("ines", "lea t'es nulle 😂 tu sais même pas qui a marqué"),
+            ("sarah", "lea t'es bête 😂"),
+            ("tom", "arbitre de merde c'était pas faute"),
+            ("yanis", "l'arbitre est un connard sérieux"),
+        ]
+    )
+    found = [Finding(msgs[3].uid, "text_harm", "1", "insult", "medium", 0.8)]  # "un connard": the detector's
+    res = analyse(ctx, found)
+    assert res.turns[msgs[2].uid].hostile and res.turns[msgs[2].uid].targets == []
+    assert res.turns[msgs[3].uid].hostile and res.turns[msgs[3].uid].targets == []
+    old = analyse(ctx, found, Settings(outsider=False))
+    assert old.turns[msgs[3].uid].targets == [uid("lea")]

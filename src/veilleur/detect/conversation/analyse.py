@@ -61,6 +61,7 @@ class Settings:
     after_turn: bool = False  # a hostile remark aimed at no one is about whoever just spoke
     retarget: bool = True  # with the model: aim guessed targets at the session's most attacked person
     banter_check: bool = True  # no pile-on on someone who laughs along, is never hurt and nobody defends
+    banter_aimed: bool = True  # session 4: only a defence of the "target" (not of another member) rules out banter
     named_lately: bool = (
         True  # a hostile turn with no name nor "tu": the member named lately in the 3rd person
     )
@@ -73,6 +74,7 @@ class Settings:
     # session 4: "il/elle" with no name after a member was named in the third person, more recently than the
     # person most attacked was attacked, is that member (the chat moved on to talk about someone)
     subject_shift: bool = True
+    outsider: bool = True  # session 4: a hostile remark at the referee, the software, a troll targets no member
     counter_tu: bool = True  # any hostile "tu" at a core attacker (not laughing) marks a counter-speaker
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
@@ -459,7 +461,16 @@ def _walk(
                 t.targets = list(ante.targets)
         if not t.hostile and st.model is not None and t.p_h >= _threshold(st) and not (reported and t.stance):
             t.hostile, t.score = "model", t.p_h
-        if t.hostile and not t.targets:
+        if (
+            t.hostile
+            and not t.targets
+            and st.outsider
+            and not second
+            and not (t.to or t.about)
+            and cues.OUTSIDER.search(own)
+        ):
+            t.how["outsider"] = "outsider"  # sworn at the referee, the software, a troll: no member targeted
+        elif t.hostile and not t.targets:
             people = [u for u in t.about if u != t.author] if (t.about and third) else []
             top = _victim(victims, t.author, m.created_at, st, allies)
             if third and not second and not people and st.subject_shift:
@@ -717,6 +728,7 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
                 and t.author != top
                 and top not in t.targets
                 and not t.stance
+                and "outsider" not in t.how
                 and (not t.targets or all(t.how.get(u) in GUESSED - {"subject"} for u in t.targets))
                 and not _hits_back(t, att)
             ):
@@ -1132,7 +1144,11 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
     )
     hurt = any(t.distress or t.stance == "defend" for t in mine)
     defended = any(
-        t.author != target and (t.strong_defence or t.stance == "defend") and not t.hostile for t in window
+        t.author != target
+        and (t.strong_defence or t.stance == "defend")
+        and not t.hostile
+        and (not st.banter_aimed or target in t.to or target in t.about or not (t.to or t.about))
+        for t in window
     )
     return light * 3 >= len(mine) and not hurt and not defended
 

@@ -46,6 +46,17 @@ THIRD_PERSON = _rx(
     r"\b(?:elle|il|lui|sa|son|ses|celle-la|celui-la|cette meuf|ce mec|she|he|her|him)\b",
     r"\b(?:regarde|regardez|voyez|ecoutez)[- ](?:la|le)\b",
 )
+# Someone outside the chat, sworn at or mocked by name of function: the referee, the goalkeeper, the teacher,
+# the software, the man on the bus (session 4): a hostile remark about them is aimed at no member.
+OUTSIDER = _rx(
+    r"\b(?:l'|le |la |les |cet |cette |ce |ces |leur |notre |votre |the |that |this |ce putain d'|cette putain de )"
+    r"(?:arbitres?|gardien|goal|defense|attaquants?|entraineur|coach|prof|profs|professeure?|proviseure?|cpe|"
+    r"chauffeur|controleur|mec du bus|meuf du bus|type du bus|gars du bus|voisins?|logiciel|appli|application|"
+    r"ordi|imprimante|wifi|reseau|bug|serveur|jeu|match|equipe adverse|adversaires?|ministre|gouvernement|ars|"
+    r"mutuelle|secu|assurance|sncf|ratp|referee|ref|refs|teacher|software|printer|game|server|lag|bus driver|"
+    r"troll|rageux|haters?|compte)\b",
+    r"\b(?:arbitre|referee|logiciel|software) de (?:merde|mierda|ses morts)\b",
+)
 IMPERATIVE_HOSTILE = _rx(
     r"\b(?:ferme[- ]la|casse[- ]toi|degage|tais[- ]toi|barre[- ]toi)\b",
     r"(?<!elle )(?<!il )(?<!on )\bva (?:te|mourir|pleurer|chialer)\b",

@@ -372,6 +372,17 @@ STOPWORDS = frozenset(
 # Frequent chat words that look like the start of a first name ("ben" / Benjamin, "pat" / Patrick).
 NOT_NAMES = frozenset(
     [
+        # family words that look like doubled first names ("papa" is not Pauline): session 4
+        "papa",
+        "mama",
+        "tata",
+        "dada",
+        "nounou",
+        "doudou",
+        "mamie",
+        "papi",
+        "bebe",
+        "bobo",
         "ben",
         "bah",
         "bref",

@@ -407,3 +407,21 @@ def test_swearing_at_the_referee_targets_no_member() -> None:
     assert res.turns[msgs[3].uid].hostile and res.turns[msgs[3].uid].targets == []
     old = analyse(ctx, found, Settings(outsider=False))
     assert old.turns[msgs[3].uid].targets == [uid("lea")]
+
+
+def test_a_bully_minimising_or_mocking_a_defence_takes_no_stance() -> None:
+    """Session 4 (weakness d): "ptdr laisse-le 😂" and "c'est une blague calme-toi" are a bully's words, not a
+    defence or a conciliation (which would make the bully a defender, out of the raid)."""
+    ctx, msgs = chat(
+        [
+            ("ines", "ptdr laisse le il va pleurer 😂"),
+            ("sarah", "c'est une blague lea calme toi"),
+            ("kenza", "laissez-la tranquille"),
+            ("tom", "calmez-vous tous"),
+        ]
+    )
+    res = analyse(ctx, [])
+    assert res.turns[msgs[0].uid].stance == "" and res.turns[msgs[1].uid].stance == ""
+    assert res.turns[msgs[2].uid].stance == "defend" and res.turns[msgs[3].uid].stance == "conciliate"
+    old = analyse(ctx, [], Settings(mock_stance=False))
+    assert old.turns[msgs[0].uid].stance == "defend" and old.turns[msgs[1].uid].stance == "conciliate"

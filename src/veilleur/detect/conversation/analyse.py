@@ -45,6 +45,7 @@ class Settings:
     margin: timedelta = timedelta(
         minutes=30
     )  # raiders' turns this close before/after the episode belong to it
+    mark_margin: timedelta | None = None  # raiders' turns this close are raid messages (None: ``margin``)
     finding_threshold: float = (
         0.0  # per-message findings at or above this make a turn hostile (0: any finding)
     )
@@ -74,6 +75,7 @@ class Settings:
     # session 4: "il/elle" with no name after a member was named in the third person, more recently than the
     # person most attacked was attacked, is that member (the chat moved on to talk about someone)
     subject_shift: bool = True
+    mock_stance: bool = True  # session 4: a defence or "calme-toi" with a laugh, or minimising, is no stance
     outsider: bool = True  # session 4: a hostile remark at the referee, the software, a troll targets no member
     counter_tu: bool = True  # any hostile "tu" at a core attacker (not laughing) marks a counter-speaker
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
@@ -429,9 +431,12 @@ def _walk(
             )
         # 4. stance and hostility
         reported = bool(cues.REPORTED.search(folded)) or quoted is not None
-        if cues.DEFENCE.search(folded):
+        mock = st.mock_stance and not cues.STRONG_DEFENCE.search(folded) and bool(
+            cues.MOCK_LAUGH.search(folded) or cues.DISMISSIVE.search(folded)
+        )  # "ptdr laisse-le 😂", "c'est une blague calme-toi": a bully minimising, not a defence
+        if cues.DEFENCE.search(folded) and not mock:
             t.stance = "defend"
-        elif cues.CONCILIATION.search(folded):
+        elif cues.CONCILIATION.search(folded) and not mock:
             t.stance = "conciliate"
         own = cues.unquoted(folded)  # words inside «…» / "…" are someone else's (a defender quoting them)
         lex = (bool(cues.HOSTILE_STRONG.search(own)) or bool(cues.MOCKERY.search(own))) and not bool(
@@ -1058,8 +1063,15 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
     members: list[Turn] = []
     defenders: list[str] = []
     conciliators: list[str] = []
+    mark = st.mark_margin if st.mark_margin is not None else st.margin
     for t in ts:
         if not start <= t.m.created_at <= end:
+            if (
+                t.author in raiders
+                and not t.stance
+                and hostile[0].m.created_at - mark <= t.m.created_at <= hostile[-1].m.created_at + mark
+            ):
+                members.append(t)  # a raider's turn in the wider marking span (``mark_margin``)
             continue
         if (
             t.uid in hostile_ids

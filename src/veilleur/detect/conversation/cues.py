@@ -178,6 +178,15 @@ CONCILIATION = _rx(
     r"pas la peine de|faites la paix|on peut en parler|parlons[- ]en|chacun (?:a|son)|reconciliez|"
     r"on arrete tous|arretez tous|tout le monde se calme|on passe a autre chose|bref|let's calm down|calm down)"
 )
+# Session 4: a bully's "defence" or "calm down" that mocks (with a laugh) or minimises ("c'est une blague, calme-toi")
+# is no defence and no conciliation.
+DISMISSIVE = _rx(
+    r"\b(?:calme[- ]toi|detends?[- ]toi|relax|chill|c'est (?:qu')?(?:une |pour )?(?:blague|rire|delire)|c une blague|"
+    r"(?:du |au )?second degre|on (?:rigole|rigolait|deconne|deconnait|plaisante)|c'etait pour (?:rire|deconner)|"
+    r"on peut plus rire|t'as pas d'humour|aucun humour|prends? pas tout (?:au serieux|mal)|it'?s (?:just )?a joke|"
+    r"chill out|relax bro)\b"
+)
+MOCK_LAUGH = _rx(r"[\U0001F602\U0001F923\U0001F639]", r"\b(?:mdr|ptdr|lol|lmao|xd)\b")
 REPORTED = _rx(
     r"\b(?:traite[es]* de|t'a traite|l'a traite|appele[es]* |a dit que|a ecrit|dire que|il a dit|elle a dit|"
     r"vous avez dit|tu as dit|t'as dit|called (?:her|him|you))\b",

@@ -177,13 +177,14 @@ def test_training_is_reproducible_and_scores_held_out_chats(tmp_path: Path) -> N
 
 def test_a_defender_attacked_for_defending_is_not_the_raid_target() -> None:
     """chatw2_05: the victim is mocked as "il" / "le blédard"; the girl who defends him ("vous le visez", "il a
-    autant le droit") is then attacked too. The raid is aimed at the person defended; the defender joins it as
-    ``also_targeted`` (before: the defender's episode was the main raid)."""
+    autant le droit") is then attacked too. The main raid is aimed at the person defended (before session 3b:
+    the defender's episode was the main raid)."""
     c = load_chat(DATA / "train" / "chatw2" / "chatw2_05.json")
     eps = sorted(analyse(c.ctx, [], Settings(model=load_model())).episodes, key=lambda e: -len(e.messages))
     main = eps[0]
     assert c.member_of_uid[main.target] == "yanis"
-    assert "amira" in {c.member_of_uid[u] for u in main.also_targeted}
-    assert "amira" not in {c.member_of_uid[e.target] for e in eps}
-    off = analyse(c.ctx, [], Settings(model=load_model(), shield_check=False)).episodes
-    assert "amira" in {c.member_of_uid[e.target] for e in off}
+    # Session 4 (seven-writer model): guessed targets are re-aimed per 12-hour session, so the days when Amira is
+    # attacked for defending stay her own, smaller episode (before: one 48-hour session, and her episode, made
+    # the largest, was the main raid)
+    old = analyse(c.ctx, [], Settings(model=load_model(), session_gap=None)).episodes
+    assert c.member_of_uid[max(old, key=lambda e: len(e.messages)).target] == "amira"

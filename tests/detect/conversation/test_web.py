@@ -115,6 +115,7 @@ def test_target_page_reads_the_conversation_with_the_learned_model(tmp_path: Pat
     by_attackers = [
         r for r in hostile if roles[chat.member_of_uid[r["m"].author_uid]] in ("bully", "supporter")
     ]
-    assert len(hostile) >= 10 and len(by_attackers) >= 0.9 * len(hostile)
+    gold = sum(1 for x in chat.data["messages"] if x.get("hostile"))  # 18 labelled hostile messages
+    assert len(hostile) >= 0.5 * gold and len(by_attackers) >= 0.9 * len(hostile)
     # the defenders are not marked hostile at the target
     assert not [r for r in hostile if roles[chat.member_of_uid[r["m"].author_uid]] == "defender"]

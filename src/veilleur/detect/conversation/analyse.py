@@ -61,6 +61,9 @@ class Settings:
     mark_hostile_turns: bool = True  # a raider's hostile turns in the raid's span are raid messages
     after_turn: bool = False  # a hostile remark aimed at no one is about whoever just spoke
     retarget: bool = True  # with the model: aim guessed targets at the session's most attacked person
+    # silence that ends a session for ``retarget`` (session 4: 12 h, was ``gap``, 48 h; None: ``gap``): the person
+    # a session attacks is read per day, so a defender attacked on day 2 does not take day 1's guessed targets
+    session_gap: timedelta | None = timedelta(hours=12)
     banter_check: bool = True  # no pile-on on someone who laughs along, is never hurt and nobody defends
     banter_aimed: bool = True  # session 4: only a defence of the "target" (not of another member) rules out banter
     named_lately: bool = (
@@ -431,8 +434,9 @@ def _walk(
             )
         # 4. stance and hostility
         reported = bool(cues.REPORTED.search(folded)) or quoted is not None
-        mock = st.mock_stance and not cues.STRONG_DEFENCE.search(folded) and bool(
-            cues.MOCK_LAUGH.search(folded) or cues.DISMISSIVE.search(folded)
+        mock = st.mock_stance and bool(
+            cues.MOCK_LAUGH.search(folded)
+            or (cues.DISMISSIVE.search(folded) and not cues.STRONG_DEFENCE.search(folded))
         )  # "ptdr laisse-le 😂", "c'est une blague calme-toi": a bully minimising, not a defence
         if cues.DEFENCE.search(folded) and not mock:
             t.stance = "defend"
@@ -443,7 +447,7 @@ def _walk(
             cues.CIVIL.search(folded) and nwords > 12
         )
         t.third = third and not t.about
-        t.strong_defence = bool(cues.STRONG_DEFENCE.search(folded))
+        t.strong_defence = bool(cues.STRONG_DEFENCE.search(folded)) and not mock
         t.distress = bool(cues.DISTRESS.search(folded))
         t.supportive = bool(cues.SUPPORTIVE.search(folded))
         if t.strong_defence and not t.stance:
@@ -505,7 +509,9 @@ def _walk(
                         ]
                     if cand:
                         people = cand[:1]
-                        t.how.setdefault(cand[0], "3rd-person")
+                        # "il ..." continuing remarks about the member just named stays about that member
+                        follows = st.subject_shift and r.how.get(cand[0]) == "subject"
+                        t.how.setdefault(cand[0], "subject" if follows else "3rd-person")
                         break
             people = people or [
                 u
@@ -693,7 +699,7 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
     was only guessed ("elle" with no name, a laugh after someone's turn, "tu" after the last speaker)
     are aimed at that person when one stands out."""
     seq = [turns[m.uid] for m in msgs if m.uid in turns]
-    for session in _sessions(seq, st.gap):
+    for session in _sessions(seq, st.session_gap if st.session_gap is not None else st.gap):
         score: dict[str, float] = defaultdict(float)
         pr: dict[str, list[float]] = defaultdict(list)
         for i, t in enumerate(session):

@@ -259,7 +259,13 @@ DOX_CALL = _rx(
     r"pay (?:her|him) a visit|you know where|allez sonner|sonnez|passez (?:lui|le|la) (?:dire|faire)|"
     r"pour ceux qui veulent (?:passer|aller|lui)|vous savez ou (?:les|nous) trouver|say hi)\b"
 )
-_DIGIT = re.compile(r"\d")
+# A number that is a value (a phone number, a street number, a time, a floor or class), not "8 personnes", "2 jours".
+_VALUE_NUMBER = _rx(
+    r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)",
+    r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|quai|cours)\b",
+    r"\b\d{1,2}\s?h\d{0,2}\b",
+    r"\b\d{1,2}\s?(?:e|eme|er)\b",
+)
 
 
 def dox_kinds(folded: str) -> list[str]:
@@ -277,7 +283,7 @@ def dox_kinds(folded: str) -> list[str]:
         )
         if rx.search(folded)
     ]
-    digit = bool(_DIGIT.search(folded))
+    digit = bool(_VALUE_NUMBER.search(folded))
     if not kinds and (digit or DOX_CALL.search(folded)):
         ref = DOX_REFERENCE.search(folded)
         if ref and not kinds:

@@ -400,12 +400,16 @@ def test_swearing_at_the_referee_targets_no_member() -> None:
             ("sarah", "lea t'es bête 😂"),
             ("tom", "arbitre de merde c'était pas faute"),
             ("yanis", "l'arbitre est un connard sérieux"),
+            ("ines", "il est nul il a rien vu ce bouffon"),  # "il": the referee just spoken of
         ]
     )
-    found = [Finding(msgs[3].uid, "text_harm", "1", "insult", "medium", 0.8)]  # "un connard": the detector's
+    found = [
+        Finding(msgs[i].uid, "text_harm", "1", "insult", "medium", 0.8) for i in (3, 4)
+    ]  # "un connard", "ce bouffon": the detector's
     res = analyse(ctx, found)
     assert res.turns[msgs[2].uid].hostile and res.turns[msgs[2].uid].targets == []
     assert res.turns[msgs[3].uid].hostile and res.turns[msgs[3].uid].targets == []
+    assert res.turns[msgs[4].uid].hostile and res.turns[msgs[4].uid].targets == []
     old = analyse(ctx, found, Settings(outsider=False))
     assert old.turns[msgs[3].uid].targets == [uid("lea")]
 

@@ -79,6 +79,7 @@ class Settings:
     # person most attacked was attacked, is that member (the chat moved on to talk about someone)
     subject_shift: bool = True
     mock_stance: bool = True  # session 4: a defence or "calme-toi" with a laugh, or minimising, is no stance
+    retarget_answered: bool = True  # re-aim a hostile "tu" at the person answered (False: keep it on them)
     outsider: bool = True  # session 4: a hostile remark at the referee, the software, a troll targets no member
     counter_tu: bool = True  # any hostile "tu" at a core attacker (not laughing) marks a counter-speaker
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
@@ -476,7 +477,7 @@ def _walk(
             and st.outsider
             and not second
             and not (t.to or t.about)
-            and cues.OUTSIDER.search(own)
+            and (cues.OUTSIDER.search(own) or (third and _outsider_subject(recent, m.created_at)))
         ):
             t.how["outsider"] = "outsider"  # sworn at the referee, the software, a troll: no member targeted
         elif t.hostile and not t.targets:
@@ -742,9 +743,20 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
                 and "outsider" not in t.how
                 and (not t.targets or all(t.how.get(u) in GUESSED - {"subject"} for u in t.targets))
                 and not _hits_back(t, att)
+                and (st.retarget_answered or not _tells_another(t))
             ):
                 t.targets = [top]
                 t.how.setdefault(top, "session-victim")
+
+
+def _tells_another(t: Turn) -> bool:
+    """A hostile "tu" at the person just answered, without laughing along ("t'es aveugle ou quoi" in a match
+    argument): it speaks to that person and is not re-aimed at the session's victim."""
+    if not t.to or not all(t.how.get(u) in ANSWERED for u in t.to) or t.reaction or t.hostile == "context":
+        return False
+    folded = cues.fold(t.m.text or "")
+    second = bool(cues.SECOND_PERSON.search(folded)) or bool(cues.IMPERATIVE_HOSTILE.search(folded))
+    return second and not _laughs_along(folded)
 
 
 def _laughs_along(folded: str) -> bool:
@@ -836,6 +848,19 @@ def _named_since(recent: list[Turn], author: str, now: Any) -> str | None:
         if named:
             return named[0]
     return None
+
+
+def _outsider_subject(recent: list[Turn], now: Any) -> bool:
+    """The last turns spoke of an outsider ("arbitre de merde") more recently than of any member named in the
+    third person: a following "il l'a effleuré" is about the outsider (session 4)."""
+    for r in reversed(recent[-SUBJECT_TURNS:]):
+        if now - r.m.created_at > NAMED_WINDOW:
+            return False
+        if cues.OUTSIDER.search(cues.unquoted(cues.fold(r.m.text or ""))):
+            return True
+        if any(r.how.get(u, "").startswith("name") for u in r.about):
+            return False
+    return False
 
 
 def _antecedent(t: Turn, parent: Message | None, recent: list[Turn]) -> Turn | None:

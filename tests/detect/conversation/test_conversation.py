@@ -423,10 +423,14 @@ def test_a_bully_minimising_or_mocking_a_defence_takes_no_stance() -> None:
             ("sarah", "c'est une blague lea calme toi"),
             ("kenza", "laissez-la tranquille"),
             ("tom", "calmez-vous tous"),
+            ("ines", "arrête de mentir lea tout le monde t'a vue"),
+            ("sarah", "bref elle est bizarre"),
         ]
     )
     res = analyse(ctx, [])
     assert res.turns[msgs[0].uid].stance == "" and res.turns[msgs[1].uid].stance == ""
+    assert res.turns[msgs[4].uid].stance == "" and res.turns[msgs[5].uid].stance == ""
     assert res.turns[msgs[2].uid].stance == "defend" and res.turns[msgs[3].uid].stance == "conciliate"
     old = analyse(ctx, [], Settings(mock_stance=False))
     assert old.turns[msgs[0].uid].stance == "defend" and old.turns[msgs[1].uid].stance == "conciliate"
+    assert old.turns[msgs[4].uid].stance == "defend" and old.turns[msgs[5].uid].stance == "conciliate"

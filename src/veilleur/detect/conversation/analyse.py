@@ -437,11 +437,13 @@ def _walk(
         reported = bool(cues.REPORTED.search(folded)) or quoted is not None
         mock = st.mock_stance and bool(
             cues.MOCK_LAUGH.search(folded)
+            or cues.ACCUSING_STOP.search(folded)
             or (cues.DISMISSIVE.search(folded) and not cues.STRONG_DEFENCE.search(folded))
-        )  # "ptdr laisse-le 😂", "c'est une blague calme-toi": a bully minimising, not a defence
+        )  # "ptdr laisse-le 😂", "c'est une blague calme-toi", "arrête de mentir": a bully, not a defence
+        calming = folded if not st.mock_stance else _BREF.sub("", folded)  # "bref": a filler, not a conciliation
         if cues.DEFENCE.search(folded) and not mock:
             t.stance = "defend"
-        elif cues.CONCILIATION.search(folded) and not mock:
+        elif cues.CONCILIATION.search(calming) and not mock:
             t.stance = "conciliate"
         own = cues.unquoted(folded)  # words inside «…» / "…" are someone else's (a defender quoting them)
         lex = (bool(cues.HOSTILE_STRONG.search(own)) or bool(cues.MOCKERY.search(own))) and not bool(
@@ -848,6 +850,9 @@ def _named_since(recent: list[Turn], author: str, now: Any) -> str | None:
         if named:
             return named[0]
     return None
+
+
+_BREF = re.compile(r"\bbref\b")
 
 
 def _outsider_subject(recent: list[Turn], now: Any) -> bool:

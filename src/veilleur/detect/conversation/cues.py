@@ -186,6 +186,11 @@ DISMISSIVE = _rx(
     r"on peut plus rire|t'as pas d'humour|aucun humour|prends? pas tout (?:au serieux|mal)|it'?s (?:just )?a joke|"
     r"chill out|relax bro)\b"
 )
+# "arrête de mentir", "arrête de pleurer": an accusation, not a defence.
+ACCUSING_STOP = _rx(
+    r"\barrete[sz]? de (?:mentir|pleurer|chialer|te plaindre|raconter|jouer (?:la|le|les) |faire (?:le|la|ta|ton|genre|"
+    r"semblant|ta victime|peur)|te victimiser|mytho)"
+)
 MOCK_LAUGH = _rx(r"[\U0001F602\U0001F923\U0001F639]", r"\b(?:mdr|ptdr|lol|lmao|xd)\b")
 REPORTED = _rx(
     r"\b(?:traite[es]* de|t'a traite|l'a traite|appele[es]* |a dit que|a ecrit|dire que|il a dit|elle a dit|"

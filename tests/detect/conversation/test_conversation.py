@@ -327,12 +327,13 @@ def test_talking_about_a_disclosure_is_not_one() -> None:
             ("yanis", "t'inquiète je t'envoie son numéro en privé pour le covoit"),
             ("sarah", "tout le monde l'a son numéro de toute façon"),
             ("tom", "t'es malade de mettre son adresse dans un groupe de 8 personnes"),  # a count, not a value
+            ("kenza", "mon père peut vous ramener, appelez-le au 06 41 27 83 90, il passe à 17h"),  # one's own
         ]
     )
     res = analyse(ctx, [])
     dox = {t.uid for t in res.doxxing}
     assert msgs[1].uid in dox
-    assert not dox & {msgs[i].uid for i in (2, 3, 4, 5, 6)}
+    assert not dox & {msgs[i].uid for i in (2, 3, 4, 5, 6, 7)}
 
 
 def test_doxxing_said_without_a_street_number() -> None:

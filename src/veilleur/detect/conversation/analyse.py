@@ -594,6 +594,8 @@ def _walk(
         kinds = cues.dox_kinds(folded)
         if t.stance and not cues.DOX_CALL.search(cues.unquoted(folded)):
             kinds = []  # a defender or conciliator talking about a disclosure does not make one
+        if kinds and cues.OWN_FAMILY.search(folded) and not cues.THIRD_POSSESSIVE.search(folded):
+            kinds = []  # one's own father's number for a lift, not someone else's
         if kinds and not (cues.FIRST_PERSON_INFO.search(folded) and not third):
             if not (t.to or t.about) and third and focus is not None and focus[0] != t.author:
                 t.about.append(focus[0])

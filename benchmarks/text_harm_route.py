@@ -104,6 +104,8 @@ CONFIGS: dict[str, tuple[float | None, tuple[float, float] | None, dict[str, Any
     "ens70_band_lp_na": (0.7, (0.02, 0.98), {"low_band": LOWP, "any_harm_threshold": 1.01}),
     "e5_band_na": (1.0, (0.02, 0.98), {"low_band": LOW5, "any_harm_threshold": 1.01}),
     "e5_band_lp_na": (1.0, (0.02, 0.98), {"low_band": LOWP, "any_harm_threshold": 1.01}),
+    "ens55_band05_lp_na": (0.55, (0.05, 0.98), {"low_band": LOWP, "any_harm_threshold": 1.01}),
+    "ens55_band10_lp_na": (0.55, (0.1, 0.98), {"low_band": LOWP, "any_harm_threshold": 1.01}),
 }
 
 

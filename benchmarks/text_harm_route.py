@@ -204,6 +204,7 @@ def summary(m: dict[str, Any], breakdown: bool) -> dict[str, Any]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--e5-onnx", type=Path, default=None, help="e5 model file (default: the shipped one)")
+    ap.add_argument("--use-head", type=Path, default=None, help="USE head file (default: the shipped one)")
     ap.add_argument("--cache", type=Path, default=None, help="probability cache prefix (…_e5.npz, …_use.npz)")
     ap.add_argument("--extra", type=Path, action="append", default=[])
     ap.add_argument("--configs", default=",".join(CONFIGS))
@@ -230,7 +231,15 @@ def main() -> int:
     onnx = args.e5_onnx or _data_path(DEFAULT_ONNX)
     tag = hashlib.sha256(onnx.read_bytes()).hexdigest()[:10]
     e5 = CachedProbs(E5Stage(onnx), Path(f"{args.cache}_e5_{tag}.npz") if args.cache else None)
-    use = CachedProbs(load_semantic(), Path(f"{args.cache}_use.npz") if args.cache else None)
+    if args.use_head is not None:  # another USE head (e.g. a retrained one), cached under its own hash
+        from veilleur.detect.text_harm.semantic import SemanticHead
+
+        utag = hashlib.sha256(args.use_head.read_bytes()).hexdigest()[:10]
+        use = CachedProbs(
+            SemanticHead.load(args.use_head), Path(f"{args.cache}_use_{utag}.npz") if args.cache else None
+        )
+    else:
+        use = CachedProbs(load_semantic(), Path(f"{args.cache}_use.npz") if args.cache else None)
 
     sets: dict[str, list[Any]] = {}
     for name in ("heldout", "chatter", "groups_dev", "person_dev"):

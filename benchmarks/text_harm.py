@@ -33,7 +33,7 @@ def demo_like(n: int, seed: int = 7) -> list[str]:
             if isinstance(t, str) and t.strip():
                 texts.append(t)
     rng = random.Random(seed)
-    out = []
+    out: list[str] = []
     while len(out) < n:
         a = rng.choice(texts)
         # demo posts are often two or three sentences long

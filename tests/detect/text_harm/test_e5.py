@@ -197,25 +197,32 @@ def test_weight_only_quantisation_keeps_the_fp32_outputs(tmp_path: Path) -> None
     np.testing.assert_allclose(rows, got, atol=1e-5, rtol=0)
 
 
-def test_cascade_switch_ensemble_and_fallback_to_use(monkeypatch: pytest.MonkeyPatch, stage: E5Stage) -> None:
+def test_cascade_switch_e5_weighted_default_and_fallback_to_use(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, stage: E5Stage
+) -> None:
+    """Révision 7: the default semantic stage is the ensemble with e5 weighted `e5_weight` (0.55) inside the USE
+    band; `e5` with a band lets e5 alone decide there (weight 1.0), `e5` without a band runs e5 on everything
+    routed, `use` the USE heads; without e5 (wheel or file missing), the USE heads take over with a warning."""
     shipped = det.load_policy()
-    # the default stays the USE heads (session 3 integration: the ensemble met the demo bar only with révision 5's
-    # low band, and brought back a known demo false positive; docs/text_harm.md, "Session 3 integration")
-    assert shipped.get("semantic_stage") == "use"
-    assert isinstance(det.load_semantic_stage(shipped), SemanticHead)
-    policy = {**shipped, "semantic_stage": "ensemble"}
-    monkeypatch.setattr(det, "load_policy", lambda: policy)
-    ens = det.load_semantic_stage(policy)
+    assert shipped.get("semantic_stage") == "ensemble"
+    e5c = shipped["e5_cascade"]
+    assert 0.5 < float(e5c["e5_weight"]) < 1.0  # e5 outweighs USE
+    ens = det.load_semantic_stage(shipped)
     assert isinstance(ens, E5UseEnsemble) and ens.e5 is stage and isinstance(ens.use, SemanticHead)
-    assert ens.band == tuple(policy["e5_cascade"]["ensemble_band"])
-    assert isinstance(det.load_semantic_stage({**policy, "semantic_stage": "use"}), SemanticHead)
-    assert det.load_semantic_stage({**policy, "semantic_stage": "e5"}) is stage
-    an = det.TextHarmAnalyzer()
+    assert ens.w == pytest.approx(float(e5c["e5_weight"])) and ens.band == tuple(e5c["ensemble_band"])
+    led = det.load_semantic_stage({**shipped, "semantic_stage": "e5"})
+    assert isinstance(led, E5UseEnsemble) and led.w == 1.0 and led.band == ens.band
+    no_band = {**shipped, "e5_cascade": {k: v for k, v in e5c.items() if k != "ensemble_band"}}
+    assert det.load_semantic_stage({**no_band, "semantic_stage": "e5"}) is stage  # e5 alone on all routed
+    assert isinstance(det.load_semantic_stage({**shipped, "semantic_stage": "use"}), SemanticHead)
+    an = det.TextHarmAnalyzer()  # the shipped default
     assert isinstance(an.semantic, E5UseEnsemble) and an.semantic.e5 is stage
-    # the routing keys stay those of `cascade` (e5_cascade names none); the low band is e5_cascade's
-    assert an.low_band == float(policy["e5_cascade"]["low_band"]["below"])
-    assert an.fast_clear == float(policy["cascade"]["fast_clear"])
-    assert an.fast_confident == float(policy["cascade"]["fast_confident"])
+    # routing keys stay those of `cascade`; the low band and the "any harm" rule are e5_cascade's ("any harm"
+    # alone never flags: null), the USE-only per-category bars of the ordinary band are dropped
+    assert an.low_band == float(e5c["low_band"]["below"])
+    assert an.fast_confident == float(shipped["cascade"]["fast_confident"])
+    assert an.any_threshold == float("inf") and an.low_any_threshold == float("inf")
+    assert an.category_min == {} and an.low_category_min["threat"] == 0.7
     res = an.analyze(
         [
             "Ces gens-là, il faudrait tous les renvoyer chez eux, ce sont des parasites",
@@ -224,10 +231,13 @@ def test_cascade_switch_ensemble_and_fallback_to_use(monkeypatch: pytest.MonkeyP
     )
     assert an.routing["semantic"] + an.routing["fast"] == 2
     assert res[0].flagged(an.thresholds) and not res[1].flagged(an.thresholds)
-    # the e5 stage unavailable (wheel or file missing): the USE heads take over, for `e5` and `ensemble`
-    monkeypatch.setattr(e5, "load_e5_stage", lambda: None)
-    assert isinstance(det.load_semantic_stage(policy), SemanticHead)
-    assert isinstance(det.load_semantic_stage({**policy, "semantic_stage": "e5"}), SemanticHead)
+    # the e5 stage unavailable (wheel or file missing): the USE heads take over, with a warning
+    monkeypatch.setattr(e5, "load_e5_stage", lambda *a, **k: None)
+    with caplog.at_level("WARNING", logger="veilleur.detect.text_harm.detector"):
+        assert isinstance(det.load_semantic_stage(shipped), SemanticHead)
+    assert "falling back to the USE heads" in caplog.text
+    assert isinstance(det.load_semantic_stage({**shipped, "semantic_stage": "e5"}), SemanticHead)
+    assert isinstance(det.load_semantic_stage({**no_band, "semantic_stage": "e5"}), SemanticHead)
 
 
 def test_ensemble_is_the_mean_of_both_stages_inside_its_band(stage: E5Stage) -> None:
@@ -244,6 +254,11 @@ def test_ensemble_is_the_mean_of_both_stages_inside_its_band(stage: E5Stage) -> 
     inside = any_u >= lo
     assert 0 < inside.sum() < len(TEXTS) and banded.e5_texts == int(inside.sum())
     np.testing.assert_allclose(got[inside], 0.5 * pe[inside][:, ie5] + 0.5 * pu[inside][:, iu], atol=1e-6)
+    np.testing.assert_allclose(got[~inside], pu[~inside][:, iu], atol=1e-6)
+    # e5-led (weight 1.0, the révision 7 default): e5's own probabilities inside the band, USE's outside
+    led = E5UseEnsemble(stage, use, e5_weight=1.0, band=(lo, 1.0))
+    got = led.predict_proba(TEXTS)
+    np.testing.assert_allclose(got[inside], pe[inside][:, ie5], atol=1e-6)
     np.testing.assert_allclose(got[~inside], pu[~inside][:, iu], atol=1e-6)
 
 
@@ -262,6 +277,17 @@ def test_e5_stage_quality_on_the_team_heldout_file(stage: E5Stage) -> None:
     # thresholds no constant answer meets: "all harmful" has P = prevalence, "none" has R = 0
     assert prevalence < 0.8
     assert prec >= QUALITY_P and rec >= QUALITY_R, (prec, rec)
+
+
+# the shipped stage alone on the person-directed dev file (51 messages, never trained on): e5 v4 measured
+# P 0.966 / R 0.966 (the USE cascade finds 0.52 of it); a barely trained model misses the bar
+PERSON_P, PERSON_R = 0.85, 0.8
+
+
+def test_e5_stage_quality_on_the_person_directed_dev_file(stage: E5Stage) -> None:
+    prec, rec, prevalence = _any_pr(stage, DATA / "text_harm_person_dev.jsonl")
+    assert prevalence < 0.8
+    assert prec >= PERSON_P and rec >= PERSON_R, (prec, rec)
 
 
 def test_retraining_path_writes_a_stage_that_matches_torch_and_fails_the_quality_bar(tmp_path: Path) -> None:
@@ -302,3 +328,5 @@ def test_retraining_path_writes_a_stage_that_matches_torch_and_fails_the_quality
     assert np.abs(got - ref).max() < 0.05, np.abs(got - ref).max()
     prec, rec, _ = _any_pr(st, DATA / "text_harm_heldout.jsonl")
     assert not (prec >= QUALITY_P and rec >= QUALITY_R), (prec, rec)
+    prec, rec, _ = _any_pr(st, DATA / "text_harm_person_dev.jsonl")
+    assert not (prec >= PERSON_P and rec >= PERSON_R), (prec, rec)

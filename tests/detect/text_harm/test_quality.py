@@ -147,10 +147,11 @@ def test_groups_named_clinically_counter_speech_and_moderation() -> None:
 def test_harm_aimed_at_a_person_and_its_reports() -> None:
     """Team dev set (révision 6, never trained on; written before the policy was chosen): sexual harassment,
     veiled threats and harassment of a person, and the same situations reported, quoted, or harmless (DMs, teen
-    chat, clinical talk about sexuality). Révision 5 found 8/29 (R 0.28); floors under the révision 6 figures."""
+    chat, clinical talk about sexuality). Révision 5 found 8/29 (R 0.28), révision 6 (USE heads) 15/29 (0.52),
+    révision 7 (e5 v4 weighted 0.55 with the USE heads) 18/29 (0.62); the floor is above révision 6."""
     m = evaluate_file(PERSON)
     per = m["per_phenomenon"]
-    assert m["any_harm"]["recall"] >= 0.45, m["errors"]
+    assert m["any_harm"]["recall"] >= 0.58, m["errors"]
     assert m["any_harm"]["precision"] >= 0.95, m["errors"]
     assert per["sexual_harassment"]["found"] >= 4, per["sexual_harassment"]
     assert per["counter_speech_quote"]["false_alarms"] <= 1, m["errors"]

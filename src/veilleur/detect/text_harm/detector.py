@@ -230,10 +230,17 @@ def load_semantic_stage(policy: dict[str, Any]) -> Any:
     if kind in ("e5", "ensemble"):
         from veilleur.detect.text_harm.e5 import load_e5_stage, load_ensemble_stage
 
-        band = (policy.get("e5_cascade") or {}).get("ensemble_band")
-        stage = load_e5_stage() if kind == "e5" else load_ensemble_stage(tuple(band) if band else None)
+        e5c = policy.get("e5_cascade") or {}
+        band, threads = e5c.get("ensemble_band"), int(e5c.get("e5_threads", 1))
+        stage: Any
+        if kind == "e5" and not band:
+            stage = load_e5_stage(threads)
+        else:  # `e5` with a band: e5 decides (weight 1.0) what the USE heads route to it
+            weight = 1.0 if kind == "e5" else float(e5c.get("e5_weight", 0.5))
+            stage = load_ensemble_stage(tuple(band) if band else None, weight, threads)
         if stage is not None:
             return stage
+        log.warning("text_harm: semantic_stage %r unavailable; falling back to the USE heads", kind)
     from veilleur.detect.text_harm.semantic import load_semantic
 
     return load_semantic()
@@ -274,7 +281,8 @@ class TextHarmAnalyzer:
             casc.update(self.policy.get("e5_cascade", {}) or {})
         self.fast_confident = float(casc.get("fast_confident", 0.85))
         self.fast_clear = float(casc.get("fast_clear", 0.2))
-        self.any_threshold = float(casc.get("any_harm_threshold", 0.7))
+        any_thr = casc.get("any_harm_threshold", 0.7)  # null: "any harm" alone never flags
+        self.any_threshold = float(any_thr) if any_thr is not None else float("inf")
         self.semantic_min = float(casc.get("semantic_min", 0.6))
         self.min_letters = int(casc.get("min_letters", 4))
         self.any_gate = float(casc.get("semantic_any_gate", 0.0))

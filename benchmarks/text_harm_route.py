@@ -1,0 +1,299 @@
+"""Routing and weighting of the cascade's semantic stage (e5 + USE heads), measured on the team's dev data.
+
+Run: ``.venv/bin/python benchmarks/text_harm_route.py [--e5-onnx FILE] [--cache F.npz] [--extra FILE ...]
+[--configs a,b] [--breakdown] [--json]``.
+
+Each stage's probabilities are computed once per text (and kept in ``--cache``, keyed by the model file, so
+that a second run costs only the fast tier); each configuration mixes them: ``w`` = e5's weight in the mean of the
+two calibrated probabilities (1.0 = e5 alone, 0.0 = the USE heads alone), ``band`` = e5 runs only where USE's
+"_any" lies in it (USE alone decides elsewhere), and ``e5_cascade`` = the keys that replace policy.yaml's
+``cascade`` (as ``e5_cascade`` does in the shipped policy). Figures per set: any-harm P / R, false alarms on
+harmless and on clinical rows, counter-speech flagged, macro-F1; the demo through the detector (as
+``benchmarks/text_harm_demo.py``). Sets: team held-out, chatter, groups_dev, person_dev, the public held-out
+splits (read in place) and any ``--extra`` labelled file (e.g. a writer's file before it is trained on).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).parents[1]
+DATA = ROOT / "tests" / "data"
+sys.path.insert(0, str(Path(__file__).parent))
+
+# the shipped e5_cascade (e5 v3): révision 5's low band + révision 6's sexual bar
+LOW5: dict[str, Any] = {
+    "below": 0.2,
+    "semantic_min": 0.8,
+    "any_gate": 0.7,
+    "any_harm_threshold": None,
+    "category_min": {"sexual": 0.6},
+    "category_any_gate": {"sexual": 0.05},
+}
+GROUPS = [
+    "discrimination:sex_gender",
+    "discrimination:sexual_orientation",
+    "discrimination:origin_race",
+    "discrimination:religion",
+    "discrimination:disability_health",
+    "discrimination:body_weight",
+    "discrimination:age",
+]
+
+
+def _low(**kw: Any) -> dict[str, Any]:
+    d = json.loads(json.dumps(LOW5))
+    for k, v in kw.items():
+        if k in ("category_min", "category_any_gate"):
+            d[k] = {**d[k], **v}
+        else:
+            d[k] = v
+    return d
+
+
+PERSON: dict[str, Any] = {
+    "category_min": {"sexual": 0.4, "threat": 0.4, "harassment": 0.4},
+    "category_any_gate": {"sexual": 0.05, "threat": 0.2, "harassment": 0.2},
+}
+
+# révision 6's low-band bars for harms aimed at a person, on top of LOW5
+LOWP = _low(
+    category_min={"threat": 0.7, "harassment": 0.6},
+    category_any_gate={"threat": 0.3, "harassment": 0.2},
+)
+
+# name -> (w, band, e5_cascade); w None = the USE cascade as policy.yaml's `cascade` has it (stage named "use")
+CONFIGS: dict[str, tuple[float | None, tuple[float, float] | None, dict[str, Any]]] = {
+    "use": (None, None, {}),
+    "ens50_band": (0.5, (0.02, 0.98), {"low_band": LOW5}),
+    "ens60_band": (0.6, (0.02, 0.98), {"low_band": LOW5}),
+    "ens70_band": (0.7, (0.02, 0.98), {"low_band": LOW5}),
+    "ens80_band": (0.8, (0.02, 0.98), {"low_band": LOW5}),
+    "ens70": (0.7, None, {"low_band": LOW5}),
+    "ens80": (0.8, None, {"low_band": LOW5}),
+    "e5_low5": (1.0, None, {"low_band": LOW5}),
+    "e5_band": (1.0, (0.02, 0.98), {"low_band": LOW5}),
+    "e5_low9": (1.0, None, {"low_band": _low(semantic_min=0.9, any_gate=0.85)}),
+    "ens70_low9": (0.7, None, {"low_band": _low(semantic_min=0.85, any_gate=0.8)}),
+    "ens80_grp9": (0.8, None, {"low_band": _low(category_min={g: 0.9 for g in GROUPS})}),
+    # révision 6's person-directed bars in the ordinary band (sexual, threat, harassment at 0.4 with low gates)
+    "ens50_band_pers": (0.5, (0.02, 0.98), {"low_band": LOW5, **PERSON}),
+    "ens60_band_pers": (0.6, (0.02, 0.98), {"low_band": LOW5, **PERSON}),
+    "ens70_band_pers": (0.7, (0.02, 0.98), {"low_band": LOW5, **PERSON}),
+    "ens80_band_pers": (0.8, (0.02, 0.98), {"low_band": LOW5, **PERSON}),
+    "e5_pers": (1.0, None, {"low_band": LOW5, **PERSON}),
+    # e5 decides what the USE heads route to it (narrower bands: fewer texts reach e5, faster)
+    "e5_band05": (1.0, (0.05, 0.98), {"low_band": LOW5}),
+    "e5_band10": (1.0, (0.1, 0.98), {"low_band": LOW5}),
+    "e5_band05_99": (1.0, (0.05, 0.99), {"low_band": LOW5}),
+    "ens55_band": (0.55, (0.02, 0.98), {"low_band": LOW5}),
+    "ens60_band_lp": (0.6, (0.02, 0.98), {"low_band": LOWP}),
+    "ens55_band_lp": (0.55, (0.02, 0.98), {"low_band": LOWP}),
+    "ens50_band_lp": (0.5, (0.02, 0.98), {"low_band": LOWP}),
+    "ens65_band": (0.65, (0.02, 0.98), {"low_band": LOW5}),
+    # "_any" alone never flags (any_harm_threshold above 1): it was set for the USE heads
+    "ens55_band_lp_na": (0.55, (0.02, 0.98), {"low_band": LOWP, "any_harm_threshold": 1.01}),
+    "ens60_band_lp_na": (0.6, (0.02, 0.98), {"low_band": LOWP, "any_harm_threshold": 1.01}),
+    "ens70_band_lp_na": (0.7, (0.02, 0.98), {"low_band": LOWP, "any_harm_threshold": 1.01}),
+    "e5_band_na": (1.0, (0.02, 0.98), {"low_band": LOW5, "any_harm_threshold": 1.01}),
+    "e5_band_lp_na": (1.0, (0.02, 0.98), {"low_band": LOWP, "any_harm_threshold": 1.01}),
+    "ens55_band05_lp_na": (0.55, (0.05, 0.98), {"low_band": LOWP, "any_harm_threshold": 1.01}),
+    "ens55_band10_lp_na": (0.55, (0.1, 0.98), {"low_band": LOWP, "any_harm_threshold": 1.01}),
+}
+
+
+class CachedProbs:
+    """One stage's calibrated probabilities, computed once per text; saved to disk between runs."""
+
+    def __init__(self, stage: Any, path: Path | None) -> None:
+        self.stage, self.path = stage, path
+        self.categories = tuple(stage.categories)
+        self.memo: dict[str, np.ndarray] = {}
+        if path is not None and path.exists():
+            z = np.load(path, allow_pickle=False)
+            for t, p in zip(z["texts"].tolist(), z["probs"], strict=True):
+                self.memo[t] = p
+        self.dirty = False
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        todo = list(dict.fromkeys(t for t in texts if t not in self.memo))
+        if todo:
+            for t, p in zip(todo, np.asarray(self.stage.predict_proba(todo)), strict=True):
+                self.memo[t] = p
+            self.dirty = True
+        if not texts:
+            return np.zeros((0, len(self.categories)))
+        return np.vstack([self.memo[t] for t in texts])
+
+    def save(self) -> None:
+        if self.path is not None and self.dirty:
+            texts = list(self.memo)
+            np.savez(self.path, texts=np.array(texts), probs=np.vstack([self.memo[t] for t in texts]))
+            self.dirty = False
+
+
+class Mix:
+    """e5 and USE probabilities mixed as E5UseEnsemble does, with any weight (1.0: e5 alone)."""
+
+    def __init__(self, e5: CachedProbs, use: CachedProbs, w: float, band: tuple[float, float] | None) -> None:
+        self.e5, self.use, self.w, self.band = e5, use, w, band
+        self.name = "e5" if w >= 1.0 else "e5+use"
+        self.categories = tuple(c for c in e5.categories if c in use.categories)
+        self._ie5 = [list(e5.categories).index(c) for c in self.categories]
+        self._iuse = [list(use.categories).index(c) for c in self.categories]
+        self._any = self.categories.index("_any")
+        self.e5_texts = 0
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        pu = self.use.predict_proba(texts)[:, self._iuse]
+        out = pu.copy()
+        idx = list(range(len(texts)))
+        if self.band is not None:
+            lo, hi = self.band
+            idx = [i for i in idx if lo <= pu[i, self._any] <= hi]
+        if idx:
+            pe = self.e5.predict_proba([texts[i] for i in idx])[:, self._ie5]
+            out[idx] = self.w * pe + (1.0 - self.w) * pu[idx]
+            self.e5_texts += len(idx)
+        return out
+
+
+def make_analyzer(stage: Any, e5_cascade: dict[str, Any]) -> Any:
+    from veilleur.detect.text_harm import detector as det
+
+    orig = det.load_policy
+    pol = orig()
+    new = {**pol, "e5_cascade": e5_cascade}
+    det.load_policy = lambda: new  # type: ignore[assignment]
+    try:
+        return det.TextHarmAnalyzer(semantic=stage)
+    finally:
+        det.load_policy = orig  # type: ignore[assignment]
+
+
+def summary(m: dict[str, Any], breakdown: bool) -> dict[str, Any]:
+    a = m["any_harm"]
+    conf = m["clinical_vs_harmful"]
+    out: dict[str, Any] = {
+        "p": round(a["precision"], 3),
+        "r": round(a["recall"], 3),
+        "macro_f1": round(m["macro"]["f1"], 3),
+        "fp": conf["other_benign"]["flagged"],
+        "fp_clin": f"{conf['clinical']['flagged']}/{sum(conf['clinical'].values())}",
+    }
+    ph = m.get("per_phenomenon") or {}
+    cs = [v for k, v in ph.items() if k.startswith("counter")]
+    if cs:
+        n = sum(v.get("n", v.get("support", 0)) for v in cs)
+        flagged = sum(v.get("false_alarms", v.get("flagged", 0)) for v in cs)
+        out["counter"] = f"{flagged}/{n}"
+    if breakdown:
+        for key in ("per_phenomenon", "per_ground"):
+            if key in m:
+                out[key] = {k: v["accuracy"] for k, v in m[key].items()}
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--e5-onnx", type=Path, default=None, help="e5 model file (default: the shipped one)")
+    ap.add_argument("--use-head", type=Path, default=None, help="USE head file (default: the shipped one)")
+    ap.add_argument("--cache", type=Path, default=None, help="probability cache prefix (…_e5.npz, …_use.npz)")
+    ap.add_argument("--extra", type=Path, action="append", default=[])
+    ap.add_argument("--configs", default=",".join(CONFIGS))
+    ap.add_argument("--sets", default="", help="only these sets (comma-separated names)")
+    ap.add_argument("--no-public", action="store_true")
+    ap.add_argument("--no-demo", action="store_true")
+    ap.add_argument("--breakdown", action="store_true")
+    ap.add_argument("--shared-data", type=Path, default=Path("/work/shared/data"))
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    from text_harm_e5 import demo_messages
+
+    from veilleur.detect.text_harm.detector import CATEGORIES, TextHarmDetector
+    from veilleur.detect.text_harm.e5 import DEFAULT_ONNX, E5Stage, _data_path
+    from veilleur.detect.text_harm.evaluate import (
+        compute_metrics,
+        evaluate_rows,
+        public_heldout_rows,
+        read_labelled,
+    )
+    from veilleur.detect.text_harm.semantic import load_semantic
+
+    onnx = args.e5_onnx or _data_path(DEFAULT_ONNX)
+    tag = hashlib.sha256(onnx.read_bytes()).hexdigest()[:10]
+    e5 = CachedProbs(E5Stage(onnx), Path(f"{args.cache}_e5_{tag}.npz") if args.cache else None)
+    if args.use_head is not None:  # another USE head (e.g. a retrained one), cached under its own hash
+        from veilleur.detect.text_harm.semantic import SemanticHead
+
+        utag = hashlib.sha256(args.use_head.read_bytes()).hexdigest()[:10]
+        use = CachedProbs(
+            SemanticHead.load(args.use_head), Path(f"{args.cache}_use_{utag}.npz") if args.cache else None
+        )
+    else:
+        use = CachedProbs(load_semantic(), Path(f"{args.cache}_use.npz") if args.cache else None)
+
+    sets: dict[str, list[Any]] = {}
+    for name in ("heldout", "chatter", "groups_dev", "person_dev"):
+        sets[name] = read_labelled(DATA / f"text_harm_{name}.jsonl")
+    for p in args.extra:
+        sets[p.stem] = read_labelled(p)
+    if not args.no_public and args.shared_data.exists():
+        for k, rows in public_heldout_rows(args.shared_data).items():
+            sets[f"{k}_heldout"] = rows
+    if args.sets:
+        keep = {s.strip() for s in args.sets.split(",")}
+        sets = {k: v for k, v in sets.items() if k in keep}
+
+    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    report: dict[str, Any] = {}
+    for c in configs:
+        w, band, casc = CONFIGS[c]
+        stage: Any = use if w is None else Mix(e5, use, w, band)
+        an = make_analyzer(stage, casc)
+        res: dict[str, Any] = {}
+        for name, rows in sets.items():
+            res[name] = summary(evaluate_rows(rows, an), args.breakdown)
+        if not args.no_demo:
+            msgs, labels = demo_messages()
+            findings = TextHarmDetector(an).detect(msgs)
+            by_msg: dict[str, set[str]] = {}
+            for f in findings:
+                by_msg.setdefault(f.message_uid, set()).add(f.category)
+            known = set(CATEGORIES)
+            gold = [frozenset(labels[m.message_id] & known) for m in msgs]
+            pred = [frozenset(by_msg.get(m.uid, set())) for m in msgs]
+            dm = compute_metrics(gold, pred, CATEGORIES, None, [not labels[x.message_id] for x in msgs])
+            res["demo"] = summary(dm, False)
+            res["demo"]["fp_ids"] = [
+                m.message_id
+                for m, g, p in zip(msgs, gold, pred, strict=True)
+                if p and not labels[m.message_id]
+            ]
+        res["e5_texts"] = getattr(stage, "e5_texts", 0)
+        report[c] = res
+        line = " | ".join(
+            f"{k} {v['p']:.3f}/{v['r']:.3f} fp{v['fp']} c{v['fp_clin']}"
+            + (f" cs{v['counter']}" if "counter" in v else "")
+            for k, v in res.items()
+            if isinstance(v, dict)
+        )
+        print(f"{c}: {line}", file=sys.stderr, flush=True)
+        e5.save()
+        use.save()
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False)
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -200,7 +200,7 @@ def test_weight_only_quantisation_keeps_the_fp32_outputs(tmp_path: Path) -> None
 def test_cascade_switch_e5_weighted_default_and_fallback_to_use(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, stage: E5Stage
 ) -> None:
-    """Révision 7: the default semantic stage is the ensemble with e5 weighted `e5_weight` (0.55) inside the USE
+    """Révision 7: the default semantic stage is the ensemble with e5 weighted `e5_weight` (0.7 since e5 v5) inside the USE
     band; `e5` with a band lets e5 alone decide there (weight 1.0), `e5` without a band runs e5 on everything
     routed, `use` the USE heads; without e5 (wheel or file missing), the USE heads take over with a warning."""
     shipped = det.load_policy()

@@ -1,0 +1,149 @@
+"""Issue 13, fourth round: rooms in handover lists, units by number or pavilion, internal phone numbers, record
+numbers with letters and dashes, and what fail-closed means for a lone quasi-identifier. Sentences written for
+these tests (fictional people), not taken from any evaluation set."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from veilleur.cli import app
+from veilleur.detect.secrecy import analyze_text
+from veilleur.detect.secrecy.redact import check_text, redact_text
+
+
+def _found(text: str, label: str) -> list[str]:
+    return [s.text for s in analyze_text(text, "fr").spans if s.label == label]
+
+
+def _labels(text: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for s in analyze_text(text, "fr").spans:
+        out.setdefault(s.label, []).append(s.text)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ rooms
+def test_handover_list_rooms_as_bare_numbers() -> None:
+    text = (
+        "Transmissions de nuit :\n- 12 : Mme Bernard, 84 ans, chute\n- 14 : M. Leroy, douleurs\n"
+        "- 3 bis : Mme Diallo, RAS"
+    )
+    assert _found(text, "WARD_ROOM") == ["12", "14", "3 bis"]
+    # "RAS" (rien à signaler) is not a first name after the surname
+    assert _found(text, "PERSON") == ["Mme Bernard", "M. Leroy", "Mme Diallo"]
+
+
+def test_handover_list_with_dashes_and_capitals() -> None:
+    text = "Relève du soir\n21 – DUVAL Jean, sous O2\n23 – Mme Roux, à jeun"
+    assert _found(text, "WARD_ROOM") == ["21", "23"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Posologie :\n1 - Doliprane 1 g x 3/j\n2 - Lovenox 4000 UI\n3 - Kardegic 75 mg",
+        "Ordonnance :\n- 2 : comprimés le matin\n- 3 : gélules le soir",
+        "Plan :\n1. Mme Martin à revoir\n2. M. Durand sortant",
+        "Objectifs :\n1 - Marcher\n2 - Manger seul\n3 - Rentrer à domicile",
+    ],
+)
+def test_numbered_lists_and_doses_are_not_rooms(text: str) -> None:
+    assert _found(text, "WARD_ROOM") == []
+
+
+def test_next_items_of_a_room_list() -> None:
+    text = "Relève IDE 15/10 : ch 12 RAS ; 14 douleur ; 21 fébrile à 38,9"
+    assert _found(text, "WARD_ROOM") == ["ch 12", "14", "21"]
+    # a dose after a room is not the next room
+    assert _found("Lit 4 ; 2 comprimés de Doliprane donnés au patient", "WARD_ROOM") == ["Lit 4"]
+
+
+def test_several_rooms_after_one_key_and_a_floor() -> None:
+    assert _found("Chambres 12, 14 et 21 : patients isolés contact.", "WARD_ROOM") == [
+        "Chambres 12",
+        "14",
+        "21",
+    ]
+    assert "4e" in _found("La patiente du 4e m'a appelée cette nuit.", "WARD_ROOM")
+    assert _found("Au 3e trimestre de grossesse, la patiente va bien. Le 2e jour, sortie.", "WARD_ROOM") == []
+
+
+# --------------------------------------------------------------------------------------------- services
+def test_units_by_number_pavilion_and_acronym() -> None:
+    assert "UF 2104" in _found("Patient hospitalisé en USIC puis transféré, UF 2104.", "SERVICE")
+    # a unit number followed by the unit's name: the name is the span, not the number (round 3)
+    assert _found("Transfert vers l'UF 4521 (médecine polyvalente) pour la patiente.", "SERVICE") == [
+        "médecine polyvalente"
+    ]
+    assert "pavillon Charcot" in _found(
+        "Mme Caron, hospitalisée au pavillon Charcot, chambre 214.", "SERVICE"
+    )
+    assert "UCSA" in _found("Patiente admise au SAU puis en UCSA, lit 3.", "SERVICE")
+
+
+# ------------------------------------------------------------------------------------------------ phones
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Secrétariat : 02 98 52 60 60, poste interne 45 21, pour la patiente.", "45 21"),
+        ("Appeler l'interne au 4521 (bip) pour la patiente.", "4521"),
+        ("Tél. interne : 64 12 pour la patiente du lit 3.", "64 12"),
+        ("Ligne directe : 02 98 34 71 20 / int. 7120. Patient en cardio.", "7120"),
+        ("Standard 02 98 22 33 33 puis taper 6102 ; patient Mr Morel.", "6102"),
+        ("Tél. : 01.45.21.xx.xx pour joindre la patiente", "01.45.21.xx.xx"),
+    ],
+)
+def test_internal_and_half_masked_phones(text: str, number: str) -> None:
+    assert number in _found(text, "PHONE")
+
+
+# ----------------------------------------------------------------------------------------------- numbers
+def test_record_numbers_with_letters_and_dashes_are_whole() -> None:
+    assert _found("IPP : 2024-00123-A ; patient M. Dupont", "IPP") == ["IPP : 2024-00123-A"]
+    # "patient M. Dupont": M. is a civility here, not an initial
+    assert _found("IPP : 2024-00123-A ; patient M. Dupont", "PERSON") == ["M. Dupont"]
+    assert _found("N° patient : P-24-00123 (patiente diabétique)", "IPP") == ["N° patient : P-24-00123"]
+    red = redact_text("IPP : 2024-00123-A, patiente hospitalisée en cardiologie", "fr")
+    assert "00123" not in red.text and "-A" not in red.text
+    # a date after "séjour" is a date, not a stay number
+    assert "STAY_NUMBER" not in _labels("Séjour : 12/03/2024 en cardiologie pour le patient")
+
+
+# ------------------------------------------------------------------------------------------- fail closed
+def test_a_lone_quasi_identifier_does_not_block() -> None:
+    res = check_text("Patiente de 50 ans, suivie en diabétologie.", "fr")
+    assert not res.blocked
+    assert [s.text for s in res.lone] == ["50 ans"]
+    assert "50 ans" in res.lone_message()
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("Patiente de 50 ans, hospitalisée au CHU de Brest.", "CHU de Brest"),  # two kinds together
+        ("Patiente née le 12/03/1975, diabète.", "12/03/1975"),  # a full birth date
+        ("Mme Dupont, diabète.", "Mme Dupont"),  # a name
+    ],
+)
+def test_what_still_blocks(text: str, left: str) -> None:
+    res = check_text(text, "fr")
+    assert res.blocked
+    assert left in [s.text for s in res.residual]
+
+
+def test_check_cli_lone_age_passes_with_a_note() -> None:
+    runner = CliRunner()
+    text = "Patiente de 50 ans, suivie en diabétologie."
+    out = runner.invoke(app, ["redact", "--check", text])
+    assert out.exit_code == 0
+    assert text in out.stdout
+    assert "non bloquant" in out.stderr
+    blocked = runner.invoke(app, ["redact", "--check", "Patiente de 50 ans, hospitalisée au CHU de Brest."])
+    assert blocked.exit_code == 3
+    assert "sortie bloquée" in blocked.stderr
+
+
+def test_redaction_stays_recall_first_for_a_lone_age() -> None:
+    red = redact_text("Patiente de 50 ans, suivie en diabétologie.", "fr")
+    assert "50 ans" not in red.text and not red.blocked

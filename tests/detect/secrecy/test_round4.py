@@ -147,3 +147,34 @@ def test_check_cli_lone_age_passes_with_a_note() -> None:
 def test_redaction_stays_recall_first_for_a_lone_age() -> None:
     red = redact_text("Patiente de 50 ans, suivie en diabétologie.", "fr")
     assert "50 ans" not in red.text and not red.blocked
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("Patiente hospitalisée en chir ortho depuis hier.", "chir ortho"),
+        ("Hospitalisée en gynéco-obstétrique, patiente de 32 ans.", "gynéco-obstétrique"),
+        ("Patient en post-urgences depuis la nuit.", "post-urgences"),
+        ("Patiente en EHPAD, unité protégée, ch. 12.", "unité protégée"),
+        (
+            "Patient en salle de surveillance post-interventionnelle.",
+            "salle de surveillance post-interventionnelle",
+        ),
+    ],
+)
+def test_short_and_compound_unit_names(text: str, unit: str) -> None:
+    assert unit in _found(text, "SERVICE")
+
+
+def test_cots_and_care_posts_are_places_of_care() -> None:
+    assert "couveuse 3" in _found("Le petit est en néonat, couveuse 3.", "WARD_ROOM")
+    assert "poste 4" in _found("Le patient est en hémodialyse, poste 4, le mardi.", "WARD_ROOM")
+    # a phone extension is not a dialysis post
+    assert _found("Tél : 02 98 52 60 60 poste 12 pour le patient", "WARD_ROOM") == []
+    assert _found("Il faut une chir de la hanche pour la patiente.", "SERVICE") == []
+
+
+def test_stay_numbers_after_entry_words() -> None:
+    assert _found("N° entrée : 2400123 patient hospitalisé", "STAY_NUMBER") == ["N° entrée : 2400123"]
+    assert _found("IEP : 123456789 patient hospitalisé", "STAY_NUMBER") == ["IEP : 123456789"]
+    assert "STAY_NUMBER" not in _labels("Séjour 2024 en cardiologie pour la patiente")

@@ -61,6 +61,15 @@ _FLOOR = re.compile(
 )
 
 
+# A place of care with a number: incubators and cots ("couveuse 3"), a dialysis or recovery-room post ("poste 4"
+# near a dialysis/recovery word; a phone's "poste 4521" has more digits).
+_COT = re.compile(r"(?<![\w])(?i:couveuse|isolette|berceau|incubator|cot)[ \t]*(?:n°)?[ \t]*\d{1,2}(?![\w])")
+_POST = re.compile(r"(?<![\w])(?i:poste)[ \t]*(?:n°)?[ \t]*\d{1,2}(?![\w]|[ .]\d)")
+_POST_CTX = re.compile(
+    r"(?i)dialyse|hémodialyse|SSPI|réveil|post-interventionnelle|HDJ|hôpital de jour|chimio|perfusion"
+)
+
+
 def _list_lines(text: str) -> list[Hit]:
     hits = [m for m in _LIST_LINE.finditer(text) if not _UNIT_AFTER.match(text, m.end("v"))]
     if not hits:
@@ -93,6 +102,9 @@ def rooms(text: str) -> list[Hit]:
             (base + k.start(), base + k.end(), "WARD_ROOM", 0.6) for k in _MORE_NUM.finditer(m.group("rest"))
         ]
     out += [(m.start("v"), m.end("v"), "WARD_ROOM", 0.55) for m in _FLOOR.finditer(text)]
+    out += [(m.start(), m.end(), "WARD_ROOM", 0.6) for m in _COT.finditer(text)]
+    if _POST_CTX.search(text):
+        out += [(m.start(), m.end(), "WARD_ROOM", 0.55) for m in _POST.finditer(text)]
     return out
 
 
@@ -107,6 +119,38 @@ _MORE_ACRONYMS = re.compile(
     r"UCO|UMGP|UPC|UTEP|USINV)(?![\w&])"
 )
 _UNIT_PRE = frozenset({"uf", "pavillon", "aile", "batiment"})
+# Short and compound unit names where a record or a colleague puts them ("en chir ortho", "en gynéco-obstétrique",
+# "unité protégée", "post-urgences", "salle de surveillance post-interventionnelle").
+_CHIR = re.compile(
+    r"(?<![\w])(?i:chir\.?|chirurgie)[ \t]+(?i:ortho|orthopédique|dig|digestive|visc|viscérale|vasc|vasculaire|thoracique|"
+    r"cardiaque|cardio|plastique|pédia|pédiatrique|infantile|maxillo(?:-faciale)?|uro|urologique|gynéco|ambu|ambulatoire|"
+    r"générale|gé|carcino|bariatrique|onco|oncologique|main|rachis|hépato-biliaire)(?![\w])"
+)
+_UNIT_MORE = re.compile(
+    r"(?<![\w])(?i:gynéco-obstétrique|gynécologie-obstétrique|gyneco-obstetrique|post-urgences|unité[ \t]+protégée|"
+    r"secteur[ \t]+fermé|secteur[ \t]+protégé|unité[ \t]+d['’]hospitalisation(?:[ \t]+(?:sécurisée|temporaire|"
+    r"psychiatrique|de[ \t]+semaine))?|salle[ \t]+de[ \t]+surveillance[ \t]+post-interventionnelle|"
+    r"hôpital[ \t]+de[ \t]+semaine|soins[ \t]+intensifs[ \t]+de[ \t]+cardiologie|unité[ \t]+kangourou|"
+    r"unité[ \t]+mère-enfant|unité[ \t]+neuro-vasculaire|unité[ \t]+de[ \t]+surveillance[ \t]+continue)(?![\w])"
+)
+_UNIT_MORE_WORDS = frozenset(
+    {
+        "chir",
+        "chirurgie",
+        "obstetrique",
+        "post",
+        "protegee",
+        "ferme",
+        "protege",
+        "hospitalisation",
+        "semaine",
+        "kangourou",
+        "mere",
+        "surveillance",
+        "intensifs",
+        "vasculaire",
+    }
+)
 
 
 def services(text: str) -> list[Hit]:
@@ -131,6 +175,9 @@ def services(text: str) -> list[Hit]:
                 (m.start(), m.end(), "SERVICE" if m.group().lower().startswith("pav") else "WARD_ROOM", 0.55)
             )
     out += [(m.start(), m.end(), "SERVICE", 0.55) for m in _MORE_ACRONYMS.finditer(text)]
+    if words & _UNIT_MORE_WORDS:
+        out += [(m.start(), m.end(), "SERVICE", 0.55) for m in _CHIR.finditer(text)]
+        out += [(m.start(), m.end(), "SERVICE", 0.55) for m in _UNIT_MORE.finditer(text)]
     return out
 
 
@@ -156,24 +203,27 @@ def phones(text: str) -> list[Hit]:
 # ----------------------------------------------------------------------------------------------- numbers
 # A record number after its keyword, whole, with letters, dashes, dots or slashes ("IPP : 2024-00123-A").
 _ID_KEYS = (
-    r"IPP|NIP|NDA|N°[ \t]*(?:de[ \t]+)?(?:dossier|patient|séjour|sejour|venue|passage)|(?:n°[ \t]*)?dossier(?:[ \t]+n°)?|"
+    r"IPP|NIP|NDA|IEP|N°[ \t]*(?:de[ \t]+|d['’])?(?:dossier|patient|séjour|sejour|venue|passage|entrée|admission)|(?:n°[ \t]*)?dossier(?:[ \t]+n°)?|"
     r"séjour(?:[ \t]+n°)?|venue(?:[ \t]+n°)?"
 )
 _ID_WHOLE = re.compile(
     rf"(?<![\w])(?i:{_ID_KEYS})[ \t]*(?:n°|#)?[ \t]*:?[ \t]*"
-    r"(?P<v>(?=[A-Z0-9./-]*\d[A-Z0-9./-]*\d[A-Z0-9./-]*\d)[A-Z0-9]+(?:[./-][A-Z0-9]+)+)(?![\w./-])"
+    r"(?P<v>(?=[A-Z0-9./-]*\d[A-Z0-9./-]*\d[A-Z0-9./-]*\d)[A-Z0-9]+(?:[./-][A-Z0-9]+)*)(?![\w./-])"
 )
 _DATE_LIKE = re.compile(r"\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{2,4})?")
-_STAY_KEYS = re.compile(r"(?i)NDA|séjour|sejour|venue|passage")
+_STAY_KEYS = re.compile(r"(?i)NDA|IEP|séjour|sejour|venue|passage|entrée|admission")
 
 
 def numbers(text: str) -> list[Hit]:
-    if not _HAS_DIGIT.search(text) or not re.search(r"[./-]", text):
+    if not _HAS_DIGIT.search(text):
         return []
     out: list[Hit] = []
     for m in _ID_WHOLE.finditer(text):
-        if _DATE_LIKE.fullmatch(m.group("v")):
+        v = m.group("v")
+        if _DATE_LIKE.fullmatch(v):
             continue  # "séjour : 12/03/2024" is a date
+        if not re.search(r"[./-]", v) and len(re.findall(r"\d", v)) < 5:
+            continue  # "séjour 2024", "dossier 12": a year or a count
         key = text[m.start() : m.start("v")]
         label = "STAY_NUMBER" if _STAY_KEYS.search(key) else "IPP"
         # The span holds its keyword, as round 1's does: the longer span wins, so the whole number goes.

@@ -178,3 +178,121 @@ def test_stay_numbers_after_entry_words() -> None:
     assert _found("N° entrée : 2400123 patient hospitalisé", "STAY_NUMBER") == ["N° entrée : 2400123"]
     assert _found("IEP : 123456789 patient hospitalisé", "STAY_NUMBER") == ["IEP : 123456789"]
     assert "STAY_NUMBER" not in _labels("Séjour 2024 en cardiologie pour la patiente")
+
+
+# ------------------------------------------------------------------ second part (shapes of the c6 writer's misses)
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Fille prévenue au 02 41 . 77 . 35 . 18, patiente sortante.", "02 41 . 77 . 35 . 18"),
+        ("Tél. domicile : 01 45 30 . 4 4 . 7 2 (patient)", "01 45 30 . 4 4 . 7 2"),
+        ("Le numéro du fils est noté en dessous 06 71\n23 45 67, pour le patient", "06 71\n23 45 67"),
+        ("Dr Lewis, registrar, bleep 2417, patient in bay 3", "2417"),
+        ("Interne de garde : bip 4 36, pour la patiente du lit 2", "4 36"),
+        ("Call the fellow at x4-1187 about the patient.", "4-1187"),
+    ],
+)
+def test_phones_in_loose_groupings_and_pagers(text: str, number: str) -> None:
+    assert number in [s.text for s in analyze_text(text).spans if s.label == "PHONE"]
+
+
+def test_loose_phone_finder_skips_dates_and_switchboards() -> None:
+    from veilleur.detect.secrecy.clinical4 import phones_more
+
+    assert phones_more("Vu le 05 . 12 . 2025 14 30 en consultation") == []
+    assert phones_more("The main hospital switchboard is 020 7946 0321; ask for the ward.") == []
+    assert phones_more("Daughter: 020 7946 0555, patient on ward 3") != []
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("Je vous adresse Mme Lenoir, soixante-quatorze ans, pour une coloscopie.", "soixante-quatorze ans"),
+        ("Une dame de quatre-vingt-trois ans, hospitalisée en gériatrie.", "quatre-vingt-trois ans"),
+        ("J'ai revu Nathan (neuf ans) en consultation pour son asthme.", "neuf ans"),
+        ("Bay 3 bed 2 – Mrs Okoro 77 – sepsis, on antibiotics", "77"),
+        ("I saw Mr. Piotr Nowak, 49, on the ward for chest pain.", "49"),
+    ],
+)
+def test_ages_in_words_and_after_a_name(text: str, age: str) -> None:
+    assert age in [s.text for s in analyze_text(text).spans if s.label == "AGE"]
+
+
+def test_durations_in_words_are_not_ages() -> None:
+    assert _found("Patient diabétique depuis dix ans, sous insuline depuis trois ans.", "AGE") == []
+
+
+def test_handover_table_of_capitals_ages_and_beds() -> None:
+    text = "RELÈVE DE NUIT USC\n1 vide\n2 GARNIER 71 post-op, scope ok\n3 N'DIAYE 58 pancréatite, EVA 3\n4 LEFEVRE 84 HSD"
+    labels = _labels(text)
+    assert {"2", "3", "4"} <= set(labels.get("WARD_ROOM", []))
+    assert {"71", "58", "84"} <= set(labels.get("AGE", []))
+    assert {"GARNIER", "LEFEVRE"} <= set(labels.get("PERSON", []))
+    # "EVA 3" (a pain score) is neither a name nor an age
+    assert "EVA" not in " ".join(labels.get("PERSON", []))
+
+
+@pytest.mark.parametrize(
+    ("text", "room"),
+    [
+        ("Transmissions UNV – matin\n- U2 : Mme Colas, 80 ans\n- U4 : M. Robin, 66 ans", "U2"),
+        ("Relève unité 4C\n4C-08 M. Perrin Paul : bilan\n4C-10 Mme Aubry : sortie", "4C-08"),
+        ("Mme Lecomte la 316, agitée cette nuit, a arraché sa perf.", "316"),
+        ("le patient de la 21 est sorti ce matin", "21"),
+        ("M. Martin (lit-porte) attend son brancard.", "lit-porte"),
+        ("Patient : M. ROY   Ch. : A-112", "A-112"),
+        ("Nouveau-né en berceau 14b, maman en chambre 14.", "berceau 14b"),
+        ("Elle est en chambre sécurisée n°2 depuis hier, patiente suicidaire.", "chambre sécurisée n°2"),
+        ("Passé en SAUV 1 pour détresse respiratoire, patient de 70 ans.", "SAUV 1"),
+    ],
+)
+def test_more_room_shapes(text: str, room: str) -> None:
+    assert any(room in found for found in _found(text, "WARD_ROOM"))
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("Service : Endoscopie digestive – programme du jour, patient à jeun", "Endoscopie digestive"),
+        ("Hospitalisée en unité coronarienne depuis lundi, patiente de 60 ans.", "unité coronarienne"),
+        ("Avis demandé en neuropédiatrie pour l'enfant.", "neuropédiatrie"),
+        ("Relève IDE réa chir 19h\nBox 2 : M. Henry", "réa chir"),
+        ("RELÈVE SOINS CONTINUS 21H\nlit 1 vide", "SOINS CONTINUS"),
+        ("EPSM de la Sarthe, secteur 72G05, patient en soins sans consentement.", "secteur 72G05"),
+        ("Seen on Dunmore Ward by the team, patient stable.", "Dunmore Ward"),
+        ("Department of Vascular Surgery – patient letter", "Department of Vascular Surgery"),
+    ],
+)
+def test_more_unit_shapes(text: str, unit: str) -> None:
+    assert unit in [s.text for s in analyze_text(text).spans if s.label == "SERVICE"]
+
+
+def test_a_meeting_room_floor_is_not_a_patient_room() -> None:
+    assert _found("Staff de cardiologie le mardi, salle de réunion du 2e.", "WARD_ROOM") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Patiente belge, n° de registre national 79.03.12-284.61, hospitalisée.", "79.03.12-284.61"),
+        ("Patient suisse, n° AVS 756.1234.5678.97, hospitalisé en cardiologie.", "756.1234.5678.97"),
+        ("Dossier SAMU 35-25-118204, patient de 50 ans, douleur thoracique.", "35-25-118204"),
+        ("Mutuelle n° 4 56 78 901 234, patiente sous insuline.", "4 56 78 901 234"),
+    ],
+)
+def test_more_ids_after_their_keyword(text: str, number: str) -> None:
+    assert any(number in s.text for s in analyze_text(text, "fr").spans if s.label == "OTHER_ID")
+
+
+def test_sixth_writer_set_tuned_on() -> None:
+    """The sixth clinical writer's set (session 4): main gave span R 0.817 / P 0.966 (WARD_ROOM 0.60, PHONE 0.63,
+    SERVICE 0.65, OTHER_ID 0.68, AGE 0.77) before it was tuned on. A third of it, after round 4."""
+    from pathlib import Path
+
+    from veilleur.detect.secrecy.evaluate import evaluate_spans, load_set
+
+    rows = load_set(Path(__file__).parents[2] / "data" / "secrecy_dev" / "clinical_dev_c6.jsonl")[::3]
+    spans = evaluate_spans(rows)["spans"]
+    assert spans["recall"] >= 0.89 and spans["precision"] >= 0.95, (spans["recall"], spans["precision"])
+    for kind in ("WARD_ROOM", "PHONE", "AGE", "OTHER_ID"):
+        assert spans["by_label"][kind]["recall"] >= 0.85, (kind, spans["by_label"][kind])

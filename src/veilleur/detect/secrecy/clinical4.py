@@ -70,6 +70,9 @@ _POST_CTX = re.compile(
 )
 
 
+_MEETING_BEFORE = re.compile(r"(?i)réunion|staff|bureau|cours|formation|amphi|secrétariat")
+
+
 def _list_lines(text: str) -> list[Hit]:
     hits = [m for m in _LIST_LINE.finditer(text) if not _UNIT_AFTER.match(text, m.end("v"))]
     if not hits:
@@ -101,7 +104,11 @@ def rooms(text: str) -> list[Hit]:
         out += [
             (base + k.start(), base + k.end(), "WARD_ROOM", 0.6) for k in _MORE_NUM.finditer(m.group("rest"))
         ]
-    out += [(m.start("v"), m.end("v"), "WARD_ROOM", 0.55) for m in _FLOOR.finditer(text)]
+    out += [
+        (m.start("v"), m.end("v"), "WARD_ROOM", 0.55)
+        for m in _FLOOR.finditer(text)
+        if not _MEETING_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
+    ]
     out += [(m.start(), m.end(), "WARD_ROOM", 0.6) for m in _COT.finditer(text)]
     if _POST_CTX.search(text):
         out += [(m.start(), m.end(), "WARD_ROOM", 0.55) for m in _POST.finditer(text)]
@@ -237,3 +244,345 @@ FINDERS_ROUND4 = {
     "phone_4": phones,
     "number_4": numbers,
 }
+
+
+# =====================================================================================================
+# Round 4, second part: shapes read in the misses of the sixth writer's development set (c6, tuned on
+# from this point; see docs/secrecy.md), each written as a general rule.
+# =====================================================================================================
+from veilleur.detect.secrecy.clinical import _SPEC_RE  # noqa: E402
+from veilleur.detect.secrecy.lexicon import fold, lexicon  # noqa: E402
+
+# ------------------------------------------------------------------------------------------------ phones
+# A French number written with dots and spaces in any grouping ("03 89 . 41 . 22 . 67", "01 46 30 . 2 2 . 9 1"),
+# possibly broken over a line after a phone word ("… en dessous 06 84\n17 22 39").
+_FR_LOOSE = re.compile(
+    r"(?<![\d+])0[1-9](?:(?:[ \t]*[.\-]?[ \t]*|[ \t]*\n[ \t]*)\d){8}(?![ \t]*[.\-]?[ \t]*\d)"
+)
+_DATE_START = re.compile(r"0[1-9][ \t]*[ ./-][ \t]*(?:0[1-9]|1[0-2])[ \t]*[ ./-][ \t]*(?:19|20)\d\d")
+_PHONE_WORDS = re.compile(
+    r"(?i)t[ée]l|phone|portable|numéro|joindre|appel|contact|fixe|domicile|mobile|fax|standard"
+)
+# Internal numbers after a pager or extension word: "bleep 2231", "bip 5 12", "pager 4-3318", "ext 64 402",
+# "x5-2219", "DECT IDE 4 52 17", "appel au 4 4 8 2".
+_PAGER = re.compile(
+    r"(?<![\w])(?:(?i:bleep|bip|pager|ext\.?|extension|DECT)(?:[ \t]+(?:IDE|AS|IADE|IDEC|cadre|interne))?[ \t]*:?[ \t]*"
+    r"|x(?=\d)|(?i:appel(?:er|ez)?|appelle)[ \t]+au[ \t]+)"
+    r"(?P<v>\d(?:[ \t.\-]?\d){1,5})(?![\d\w]|[ \t]*(?:mg|ml|h\b|min|%|€))"
+)
+_SWITCHBOARD = re.compile(r"(?i)switchboard|standard")
+_UK_LONDON = re.compile(r"(?<![\d+])0[1-9]\d[ \t]\d{4}[ \t]\d{4}(?!\d)")
+
+
+def phones_more(text: str) -> list[Hit]:
+    if not _HAS_DIGIT.search(text):
+        return []
+    out: list[Hit] = []
+    for m in [*_FR_LOOSE.finditer(text), *_UK_LONDON.finditer(text)]:
+        if _DATE_START.match(m.group()) or _SWITCHBOARD.search(text[max(0, m.start() - 30) : m.start()]):
+            continue  # a date, or a hospital's switchboard (not a person's number)
+        if "\n" in m.group() and (
+            m.group().count("\n") > 1 or not _PHONE_WORDS.search(text[max(0, m.start() - 60) : m.start()])
+        ):
+            continue
+        out.append((m.start(), m.end(), "PHONE", 0.6))
+    for m in _PAGER.finditer(text):
+        if len(re.sub(r"\D", "", m.group("v"))) >= 3:
+            out.append((m.start("v"), m.end("v"), "PHONE", 0.55))
+    return out
+
+
+# -------------------------------------------------------------------------------------------------- ages
+_UNITS_FR = r"un|deux|trois|quatre|cinq|six|sept|huit|neuf"
+_TEENS_FR = r"dix|onze|douze|treize|quatorze|quinze|seize|dix-sept|dix-huit|dix-neuf"
+_TENS_FR = r"vingt|trente|quarante|cinquante|soixante"
+_NUM_WORDS_FR = (
+    rf"(?:quatre-vingts?(?:-(?:{_TEENS_FR}|{_UNITS_FR}))?|soixante(?:-(?:{_TEENS_FR})|-et-onze|[ -]et[ -]onze)|"
+    rf"(?:{_TENS_FR})(?:-(?:{_UNITS_FR})|[ -]et[ -]un)?|cent(?:[ -](?:{_TENS_FR}|{_UNITS_FR}|{_TEENS_FR}))?|{_TEENS_FR}|{_UNITS_FR})"
+)
+_AGE_WORDS = re.compile(
+    rf"(?:(?<=[,(])|(?<=[,(][ \t])|(?<![\w])(?:de|âgée?|agée?|a|avoir)[ \t]+)(?P<a>(?i:{_NUM_WORDS_FR})[ \t]+ans)(?![\w])"
+)
+_DURATION = re.compile(
+    r"(?i)(?:depuis|il\s+y\s+a|pendant|durant|dans|après|apres|en|pour|tous\s+les|toutes\s+les|plus\s+de|moins\s+de)\s*$"
+)
+_CIVIL = r"(?:Mme|Mlle|M\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Monsieur|Madame)"
+# A bare age after a civility and a name: "Mrs Patel 71 – IECOPD", "Mr. Dmitri Volkov, 52, on…", "Tyler Brennan, 16M".
+_AGE_AFTER_NAME = re.compile(
+    rf"(?<![\w]){_CIVIL}[ \t]+(?:[A-Z]\.[ \t]*)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){{0,2}},?[ \t]+"
+    r"(?P<a>\d{1,3})(?=[ \t]*(?:–|—|-[ \t]|,|\||:|$|\n)|[ \t]{2,})"
+    rf"|(?<![\w])[A-Z][a-z]+[ \t]+[A-Z][a-z]+,[ \t]+(?P<b>\d{{1,3}}[ \t]?(?:[MF]|y|yo|mo))(?![\w])"
+)
+# A list line "HERVÉ 74 post-op", "RAKOTOMALALA Hery   88   sortie", "| BLANC Hugo | 23 |": a name in capitals
+# opening the line (after a room token), then an age, in a handover list.
+_ROOM_TOKEN = r"(?:\d{1,3}[A-Z]?(?:[ \t]?bis)?|[A-Z]{1,2}\d{1,2}|\d[A-Z]-\d{1,2}|\d{3}-\d)"
+_CAPS_LINE = re.compile(
+    rf"(?m)^[ \t]*(?:[-•*][ \t]*)?(?:{_ROOM_TOKEN}[ \t]*(?:[:–|)-][ \t]*|[ \t]))?"
+    rf"(?P<n>[{UPPER}][{UPPER}'’]{{2,}}(?:[- ][{UPPER}][{UPPER}'’]+)*(?:[ \t]+[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?)?)"
+    r"[ \t]*(?:\|[ \t]*|[ \t])(?P<a>\d{2,3})(?=[ \t]*\||[ \t]+[A-Za-zÀ-ÿ]|[ \t]*$)"
+)
+
+
+def ages_more(text: str) -> list[Hit]:
+    out: list[Hit] = []
+    for m in _AGE_WORDS.finditer(text) if " ans" in text else ():
+        if not _DURATION.search(text[max(0, m.start() - 25) : m.start()]):
+            out.append((m.start("a"), m.end("a"), "AGE", 0.6))
+    if not _HAS_DIGIT.search(text):
+        return out
+    for m in _AGE_AFTER_NAME.finditer(text):
+        g = "a" if m.group("a") else "b"
+        n = int(re.match(r"\d+", m.group(g)).group())  # type: ignore[union-attr]
+        if n <= 110 and not _UNIT_AFTER.match(text, m.end(g)):
+            out.append((m.start(g), m.end(g), "AGE", 0.55))
+    lx = lexicon()
+    hits = []
+    for m in _CAPS_LINE.finditer(text):
+        words = m.group("n").split()
+        if any(fold(w) in lx.header_words or fold(w) in lx.drugs for w in words) or len(m.group("n")) < 3:
+            continue
+        if int(m.group("a")) > 110 or _UNIT_AFTER.match(text, m.end("a")):
+            continue
+        hits.append(m)
+    if len(hits) >= 2 or (hits and _HANDOVER.search(text)):
+        for m in hits:
+            out.append((m.start("n"), m.end("n"), "PERSON", 0.55))
+            out.append((m.start("a"), m.end("a"), "AGE", 0.55))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ rooms
+# Handover lines with room tokens other than plain numbers ("- U1 : Mme Perrot", "- A4 Mrs Baxter", "6B-12 M.
+# Laurent", "501-1 | BLANC Hugo", "403P SCHMITT", "1 vide"), with a space as separator in a handover.
+_LIST_LINE_MORE = re.compile(
+    rf"(?m)^[ \t]*(?:[-•*·▪►>][ \t]*)?(?P<v>{_ROOM_TOKEN})[ \t]*(?P<sep>:|–|—|\)|-(?=[ \t])|\||[ \t])[ \t]*"
+    rf"(?P<who>(?:Mme|Mlle|M\.|Mr|Mrs|Ms|Miss|Monsieur|Madame|[{UPPER}][{UPPER}'’]+|[{UPPER}][{LOWER}]+[ \t]+[{UPPER}]|"
+    r"vide|libre|empty|(?i:vide)\b))"
+)
+# Rooms said in speech or notes: "Mme Hoarau la 214", "mr gautier de la 312", "le patient de la 17", "(la 208)",
+# "lit-porte de la 9".
+_ROOM_SPOKEN_MORE = re.compile(
+    r"(?:(?<![\w])(?i:mme|m\.|mr|monsieur|madame)[ \t]+[\w'’-]+[ \t]+(?:(?:de|dans)[ \t]+)?"
+    r"|(?<![\w])(?i:patiente?|dame|monsieur|lit-porte)[ \t]+(?:de|dans)[ \t]+|\()"
+    r"la[ \t]+(?P<v>\d{1,3}[A-Z]?)(?=[ \t]*[),.;:!?]|[ \t]+(?:est|a|qui|sonne|confuse|refuse|de|pour)\b|$)"
+)
+# A room key followed by a coded room ("ch12", "Ch. : B-207", "Chambre : C3.14", "Lit : RM-HTP-07"), qualified
+# rooms ("chambre individuelle 226", "chambre sécurisée n°3"), and more places of care ("berceau 21b", "logement
+# n° 17", "CI n°2", "SAUV 2", "Resus 2", "SR 2", "Hallway bed H3", "stretcher 9", "box gyn 2", "salle de suture 2",
+# "salle d'attente 2", "Perf 3", "lit-porte").
+_ROOM_CODED = re.compile(
+    r"(?<![\w])(?:(?i:ch)(?=\d)\d{1,3}[A-Z]?"
+    r"|(?:Ch\.|CH\.|Ch|Chambre|CHAMBRE|Lit|LIT|Box|BOX|Room|Rm)[ \t]*(?:n°)?[ \t]*:?[ \t]*"
+    r"(?:[A-Z]{1,4}(?:-[A-Z]{1,4})*-\d{1,3}|[A-Z]\d{1,2}\.\d{1,2}|[A-Z]-?\d{1,3}|\d{1,3}-[A-Z]))(?![\w])"
+)
+_ROOM_QUALIFIED = re.compile(
+    r"(?<![\w])(?i:chambre)[ \t]+(?i:individuelle|seule|double|sécurisée|securisee|d['’]isolement|mère-enfant|mere-enfant|"
+    r"stérile|protégée|de[ \t]+soins[ \t]+intensifs)[ \t]*(?:n°[ \t]*)?\d{1,4}[A-Za-z]?(?![\w])"
+    r"|(?<![\w])(?i:berceau|couveuse|isolette|incubator)[ \t]*(?:n°[ \t]*)?\d{1,2}[a-zA-Z]?(?![\w])"
+    r"|(?<![\w])(?i:logement|appartement)[ \t]+n°[ \t]*\d{1,3}(?![\w])"
+    r"|(?<![\w])CI[ \t]*n°[ \t]*\d{1,2}(?![\w])"
+    r"|(?<![\w])(?:SAUV|Sauv|Resus|RESUS|Déchoc|déchoc|Majors[ \t]+cubicle|Pod[ \t]+[A-Z][ \t]+stretcher|stretcher|"
+    r"Hallway[ \t]+bed|hallway[ \t]+bed|SR)[ \t]*[A-Z]?\d{1,2}(?![\w])"
+    r"|(?<![\w])(?i:box)[ \t]+(?:gyn|gynéco|pédia|ortho|IAO|psy|traumato|suture)[ \t]+\d{1,2}(?![\w])"
+    r"|(?<![\w])(?i:salle)[ \t]+(?:de[ \t]+(?:suture|naissance|déchocage|soins|plâtre|examen|surveillance)|"
+    r"d['’]attente)[ \t]+\d{1,2}(?![\w])"
+    r"|(?<![\w])(?:Perf|PERF)[ \t]+\d{1,2}(?![\w])"
+    r"|(?<![\w])(?i:lit-porte)(?![\w])"
+)
+_HANDOVER_MORE = re.compile(r"(?i)\b(?:planning|relève|releve|transmissions?|handover|visite|tour|lits)\b")
+
+
+_ROOM_MORE_WORDS = frozenset(
+    [
+        "chambre",
+        "berceau",
+        "couveuse",
+        "isolette",
+        "incubator",
+        "logement",
+        "appartement",
+        "ci",
+        "sauv",
+        "resus",
+        "dechoc",
+        "cubicle",
+        "stretcher",
+        "hallway",
+        "sr",
+        "box",
+        "salle",
+        "perf",
+        "porte",
+    ]
+)
+
+
+def rooms_more(text: str) -> list[Hit]:
+    out: list[Hit] = []
+    if not _HAS_DIGIT.search(text) and "lit-porte" not in text:
+        return out
+    if _HAS_DIGIT.search(text):
+        hand = bool(_HANDOVER_MORE.search(text))
+        keep = []
+        for m in _LIST_LINE_MORE.finditer(text):
+            if _UNIT_AFTER.match(text, m.end("v")):
+                continue
+            if m.group("sep").strip() == "" and not hand:
+                continue  # "12 Mme X" with a space only: a room list only in a handover
+            keep.append(m)
+        nums = [int(v) for v in (m.group("v") for m in keep) if v.isdigit()]
+        counting = bool(nums) and len(nums) == len(keep) and nums == list(range(nums[0], nums[0] + len(nums)))
+        if keep and (hand or (len(keep) >= 2 and not counting)):
+            out += [(m.start("v"), m.end("v"), "WARD_ROOM", 0.55) for m in keep]
+        out += [(m.start("v"), m.end("v"), "WARD_ROOM", 0.55) for m in _ROOM_SPOKEN_MORE.finditer(text)]
+        out += [(m.start(), m.end(), "WARD_ROOM", 0.6) for m in _ROOM_CODED.finditer(text)]
+    if _folded_words(text) & _ROOM_MORE_WORDS:
+        out += [(m.start(), m.end(), "WARD_ROOM", 0.6) for m in _ROOM_QUALIFIED.finditer(text)]
+    return out
+
+
+# --------------------------------------------------------------------------------------------- services
+# The value of a unit field ("Service : Endoscopie digestive", "LOC: 5N/5N-22A", "Service demandeur : GYN-OBS
+# consultations"); psychiatric sectors ("secteur 72G03"); "unité coronarienne", "unité 6B", "unité de
+# psychogériatrie"; compound specialties ("neuropédiatrie", "pédo-endocrinologie"); "réa chir", "en rea", "de la
+# pneumo"; operating suites ("bloc 4", "bloc central", "Bloc des urgences"); a specialty after a handover title
+# ("RELÈVE PÉDIATRIE GÉNÉRALE", "Relève IDE réa chir"); English wards and departments ("Farley Ward", "Department of
+# Orthopaedic Surgery", "Acute Medical Unit", "4 North", "Med-Surg 3", "Paediatric Neurology").
+_SVC_FIELD = re.compile(
+    r"(?<![\w])(?:Service|SERVICE|Unité|UNITÉ|UNITE|Pôle|PÔLE|Ward|Dept\.?|Loc|LOC|Location)"
+    r"(?:[ \t]+(?:demandeur|d['’]hospitalisation|de[ \t]+soins|prescripteur))?[ \t]*:[ \t]*"
+    r"(?P<s>(?!Dr\b|Pr\b|Docteur|\d{1,2}/)[^\n|;()–:,]{2,40}?)(?=[ \t]*(?:$|\n|–|\||;|\(|/| - |,|[ \t]{2,}))"
+)
+_SVC_MORE = re.compile(
+    r"(?<![\w])(?:secteur[ \t]+\d{2}[A-Z]\d{2}"
+    r"|(?i:unité)[ \t]+(?:\d{1,2}[A-Z]?|[A-Z]\d?|[a-zé]{4,}(?:ienne|ique|aire|ale|elle))(?![\w])"
+    r"|(?i:unité)[ \t]+(?:de|d['’])[ \t]*[a-zé-]+(?:iatrie|ologie|ogie)"
+    r"|(?i:neuro|pédo|pedo|psycho|onco|cardio|gastro|hépato|néphro|pneumo|endocrino|gynéco|hémato|rhumato|dermato)-?"
+    r"(?i:pédiatrie|gériatrie|endocrinologie|psychiatrie|chirurgie|hématologie|oncologie|gynécologie|néphrologie|"
+    r"cardiologie|obstétrique|réanimation|traumatologie|gastro-entérologie|gastroentérologie|pneumologie)"
+    r"|(?i:réa|rea)[ \t]+(?:chir|méd|med|polyvalente|neurochir|CV|pédiatrique|néonatale|médicale|chirurgicale)"
+    r"|(?<=en[ \t])rea|(?<=de la[ \t])(?:pneumo|néonat|neuro|cardio|gastro|rhumato|néphro|pédia|psy|gériatrie|réa)"
+    r"|(?i:bloc)[ \t]+(?:central|des[ \t]+urgences|opératoire|obstétrical|ambulatoire|\d{1,2})"
+    r"|[A-Z][a-z]+[ \t]+Ward|Department[ \t]+of[ \t]+[A-Z]\w+(?:[ \t]+[A-Z]\w+){0,2}"
+    r"|(?:Acute|Medical)[ \t]+(?:Medical|Assessment)[ \t]+Unit|\d{1,2}[ \t](?:North|South|East|West)|Med-Surg(?:[ \t]+\d)?"
+    r"|(?:Paediatric|Pediatric|Adolescent|adolescent|peds|Peds)[ \t]+(?:[A-Z]{2,4}[ \t]+clinic|(?i:medicine|neurology|"
+    r"cardiology|surgery|oncology|rheumatology|endocrinology|gastroenterology|nephrology|psychiatry))"
+    r"|inpatient[ \t]+psych(?:iatry)?|SMIT|CVICU|CTICU|SICU|NSICU)(?![\w])"
+)
+_SVC_AFTER_TITLE = re.compile(
+    r"(?<![\w])(?i:relève|releve|transmissions|handover|staff[ \t]+de|sortie[ \t]+de|orientation)"
+    r"(?:[ \t]+(?:IDE|AS|de|du|\d{1,2}[hH]\d{0,2}|nuit|jour|matin|soir))*[ \t]+"
+    rf"(?P<s>(?i:{_SPEC_RE}|soins[ \t]+intermédiaires|réa[ \t]+chir))(?![\w])"
+)
+
+
+_SVC_MORE_WORDS = frozenset(
+    [
+        "service",
+        "unite",
+        "pole",
+        "ward",
+        "dept",
+        "loc",
+        "location",
+        "secteur",
+        "rea",
+        "bloc",
+        "department",
+        "releve",
+        "transmissions",
+        "handover",
+        "staff",
+        "sortie",
+        "orientation",
+        "medical",
+        "acute",
+        "north",
+        "south",
+        "east",
+        "west",
+        "paediatric",
+        "pediatric",
+        "adolescent",
+        "peds",
+        "inpatient",
+        "smit",
+        "cvicu",
+        "cticu",
+        "sicu",
+        "nsicu",
+        "med",
+    ]
+)
+_SVC_PREFIXES = (
+    "neuro",
+    "pedo",
+    "psycho",
+    "onco",
+    "cardio",
+    "gastro",
+    "hepato",
+    "nephro",
+    "pneumo",
+    "endocrino",
+    "gyneco",
+    "hemato",
+    "rhumato",
+    "dermato",
+    "neonat",
+    "psy",
+    "pedia",
+    "geria",
+)
+
+
+def services_more(text: str) -> list[Hit]:
+    out: list[Hit] = []
+    words = _folded_words(text)
+    if not words & _SVC_MORE_WORDS and not any(w.startswith(_SVC_PREFIXES) for w in words):
+        return out
+    for m in _SVC_FIELD.finditer(text):
+        v = m.group("s").strip()
+        if v and re.search(r"[A-Za-zÀ-ÿ]{2}", v) and not re.match(r"(?i)(?:Dr|Pr|Mme|M\.|Mr)\b", v):
+            out.append((m.start("s"), m.start("s") + len(v), "SERVICE", 0.55))
+    out += [(m.start(), m.end(), "SERVICE", 0.55) for m in _SVC_MORE.finditer(text)]
+    out += [(m.start("s"), m.end("s"), "SERVICE", 0.55) for m in _SVC_AFTER_TITLE.finditer(text)]
+    return out
+
+
+# ------------------------------------------------------------------------------------------------- other ids
+# A number after an id keyword of a health or social system (Belgian national register, Swiss AVS, Québec RAMQ,
+# UK GMC/CHI, Ontario HCN, SAMU case numbers, tube labels, insurance numbers, lab references, queue tickets).
+_OID_KEYS = (
+    r"registre[ \t]+national|n°[ \t]+AVS|AVS|RAMQ|GMC|CHI|HCN|N°[ \t]+d['’]affaire(?:[ \t]+SAMU)?|[Dd]ossier[ \t]+SAMU|"
+    r"[ÉE]tiquette|Référence|Reference|Code-barres(?:[ \t]+tube)?|MGEN[ \t]+n°|Mutuelle(?:[ \t]+n°)?|Mutualité|"
+    r"N°[ \t]+d['’]examen|ticket|Case[ \t]+no\.?|Mouvement|N°[ \t]+d['’]ordre"
+)
+_OID = re.compile(
+    rf"(?<![\w])(?:{_OID_KEYS})[ \t]*(?:n°)?[ \t]*:?[ \t]*"
+    r"(?P<v>[A-Z0-9](?:[A-Z0-9]|[ .\-/]{1,3}(?=[A-Z0-9]))*)"
+)
+
+
+def other_ids(text: str) -> list[Hit]:
+    if not _HAS_DIGIT.search(text):
+        return []
+    out: list[Hit] = []
+    for m in _OID.finditer(text):
+        v = m.group("v")
+        # stop at a double space (the next field) and keep ids with three digits or more
+        v = re.split(r"[ \t]{2,}", v)[0].rstrip(" ./-")
+        if len(re.findall(r"\d", v)) >= 3:
+            out.append((m.start(), m.start("v") + len(v), "OTHER_ID", 0.55))
+    return out
+
+
+FINDERS_ROUND4.update(
+    {
+        "phone_4b": phones_more,
+        "age_4b": ages_more,
+        "room_4b": rooms_more,
+        "service_4b": services_more,
+        "other_id_4b": other_ids,
+    }
+)

@@ -194,7 +194,7 @@ def _finder_results(
 # The finders whose spans are a sign of care by themselves (``analysis.health_context``): in a text with no
 # patient word, care word or drug, only they can make a care context; without one, nothing else is needed.
 SIGN_FINDERS = frozenset(
-    {"nir", "ipp", "room", "rare_disease", "room_more", "rare_more", "number_more", "nir_3", "room_3", "room_4", "number_4"}
+    {"nir", "ipp", "room", "rare_disease", "room_more", "rare_more", "number_more", "nir_3", "room_3", "room_4", "number_4", "room_4b"}
 )
 SIGN_LABELS = frozenset({"RARE_DISEASE", "WARD_ROOM", "IPP", "STAY_NUMBER", "NIR"})
 

@@ -296,3 +296,50 @@ def test_sixth_writer_set_tuned_on() -> None:
     assert spans["recall"] >= 0.89 and spans["precision"] >= 0.95, (spans["recall"], spans["precision"])
     for kind in ("WARD_ROOM", "PHONE", "AGE", "OTHER_ID"):
         assert spans["by_label"][kind]["recall"] >= 0.85, (kind, spans["by_label"][kind])
+
+
+@pytest.mark.parametrize(
+    ("text", "hospital"),
+    [
+        ("vous avez vu le bazar ce matin au chu de poitiers ? la patiente a attendu 8h", "chu de poitiers"),
+        ("elle est partie à l'hopital pasteur pour son AVC, patiente de 70 ans", "hopital pasteur"),
+        ("Adressée par le CMS de Pantin pour la patiente.", "CMS de Pantin"),
+        ("Seen at Riverside Children's for the patient's fever.", "Riverside Children's"),
+    ],
+)
+def test_hospitals_in_chat_and_health_centres(text: str, hospital: str) -> None:
+    assert any(hospital in h for h in [s.text for s in analyze_text(text).spans if s.label == "HOSPITAL"])
+
+
+def test_lowercase_hospital_words_that_name_no_hospital() -> None:
+    for text in (
+        "la clinique privée a refusé le patient",
+        "il est en hopital de jour pour la patiente",
+        "le nom de la clinique anonymisé, patiente de 40 ans",
+    ):
+        assert _found(text, "HOSPITAL") == [], text
+
+
+def test_towns_closing_a_header_line() -> None:
+    assert "Annecy" in _found(
+        "Centre d'imagerie médicale des Alpes – Annecy\nIRM cérébrale, patiente", "LOCATION"
+    )
+    assert "Dinan" in _found("le SMUR de Dinan est pris, patiente de 79 ans", "LOCATION")
+    assert _found("Dr Martin – Cardiologie\nPatient vu en consultation", "LOCATION") == []
+
+
+def test_names_after_tab_labels_lower_case_civilities_and_relatives() -> None:
+    text = "Identité patient\nNOM DE NAISSANCE\tKOWALCZYK\nPRÉNOM\tAgnieszka\nDDN\t12-03-1980"
+    assert {"KOWALCZYK", "Agnieszka"} <= set(_found(text, "PERSON"))
+    assert "mme lebrun martine" in _found(
+        "urgences hier soir, mme lebrun martine 52a, douleur thoracique", "PERSON"
+    )
+    assert "mr gautier" in _found("bref mr gautier est remonté en rea, 63a", "PERSON")
+    assert "Carol" in [s.text for s in analyze_text("Patient post-op. Wife Carol at bedside.").spans]
+    assert _found("je vois mme la directrice demain pour le patient", "PERSON") == []
+
+
+def test_day_month_on_note_headers() -> None:
+    assert "06/12" in _found("06/12 14h : M. Fontaine redescendu du bloc, patient stable", "DATE")
+    assert "3/12" in _found("Night handover AMU 3/12\n- Mrs Baxter 88 – fall", "DATE")
+    assert _found("TA 12/7 à 14h, patient stable, EVA 3/10", "DATE") == []

@@ -586,3 +586,241 @@ FINDERS_ROUND4.update(
         "other_id_4b": other_ids,
     }
 )
+
+
+# --------------------------------------------------------------------------------------------- hospitals
+_HOSP_STOP = frozenset(
+    [
+        "prive",
+        "privee",
+        "public",
+        "publique",
+        "psychiatrique",
+        "general",
+        "generale",
+        "la",
+        "le",
+        "les",
+        "de",
+        "du",
+        "des",
+        "ou",
+        "qui",
+        "que",
+        "et",
+        "pour",
+        "avec",
+        "sans",
+        "en",
+        "au",
+        "a",
+        "ce",
+        "cet",
+        "cette",
+        "mon",
+        "ma",
+        "son",
+        "sa",
+        "notre",
+        "votre",
+        "leur",
+        "jour",
+        "semaine",
+        "proximite",
+        "reference",
+        "universitaire",
+        "voisin",
+        "voisine",
+        "militaire",
+        "pediatrique",
+        "veterinaire",
+        "ici",
+        "la-bas",
+        "anonymise",
+        "anonymisee",
+        "xxx",
+        "xx",
+    ]
+)
+_HOSP_PARTICLES = frozenset(["de", "du", "des", "d", "la", "le", "st", "ste", "saint", "sainte"])
+# Hospitals named in chat, in lower case ("au chu de limoges", "hopital vauban", "clinique st gildas").
+_HOSP_LOWER = re.compile(
+    r"(?<![\w])(?:chu|chru|chr|hopital|hôpital|clinique|polyclinique)[ \t]+(?P<n>(?:(?:de|du|des|d['’]|la|le|st|ste|"
+    r"saint|sainte)[ \t-]*)*[a-zà-ÿ][a-zà-ÿ'’-]{2,}(?:[ \t]+(?:de|du|d['’])[ \t]*[a-zà-ÿ][a-zà-ÿ'’-]{2,})?)"
+)
+_HOSP_MORE = re.compile(
+    r"(?<![\w])(?:CMS|Centre[ \t]+de[ \t]+santé(?:[ \t]+municipal)?|Centre[ \t]+médico-social|Hôpital[ \t]+cantonal|"
+    r"Cliniques?[ \t]+universitaires?|CIUSSS|CISSS|Résidence[ \t]+autonomie|[Ff]oyer[ \t]+d['’]accueil[ \t]+médicalisé|"
+    r"[Cc]entre[ \t]+de[ \t]+traitement[ \t]+des[ \t]+brûlés|GIE[ \t]+Imagerie|Centre[ \t]+d['’]imagerie(?:[ \t]+médicale)?)"
+    r"(?:[ \t]+(?:de[ \t]+la|de|du|des|d['’]))?[ \t]*(?:[A-Z][\w'’-]+(?:[ \t-]+[A-Z][\w'’-]+){0,3}|Les[ \t]+[A-Z][\w'’-]+)?"
+    r"|(?<![\w])(?!(?:Attorney|Surgeon|Director|Secretary|Inspector|Consul)\b)(?:[A-Z][a-z]+(?:'s)?[ \t]+){1,3}"
+    r"(?:Children's|General|Infirmary|Cancer[ \t]+Institute|Medical[ \t]+Center|Memorial)(?:[ \t]+Hospital)?(?![\w])"
+    r"|(?<![\w])St\.?[ \t]+[A-Z][a-z]+'s(?![\w])"
+)
+
+
+def hospitals_more(text: str) -> list[Hit]:
+    out: list[Hit] = []
+    low = text.lower()
+    if any(w in low for w in ("chu", "chr", "hopital", "hôpital", "clinique")):
+        for m in _HOSP_LOWER.finditer(text):
+            words = [w for w in re.split(r"[ \t'’-]+", fold(m.group("n"))) if w not in _HOSP_PARTICLES]
+            if not words or words[0] in _HOSP_STOP:
+                continue
+            out.append((m.start(), m.end(), "HOSPITAL", 0.55))
+    out += [(m.start(), m.end(), "HOSPITAL", 0.55) for m in _HOSP_MORE.finditer(text)]
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ places
+# A town closing an institutional header line after a dash ("Centre d'imagerie du Lac – Annecy", "Dr Goncalves –
+# Vénissieux"), after "site de", "SMUR de", "SAMU de".
+_HEADER_TOWN = re.compile(
+    r"(?m)^(?P<line>[^\n]*?(?:Centre|Hôpital|Hopital|Clinique|GIE|Service|EHPAD|Laboratoire|LBM|Cabinet|Imagerie|Dr|"
+    r"Institut|Résidence|CHU|CH|Maison)\b[^\n]*?)[ \t]+[–-][ \t]+(?P<t>[A-Z][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)*)[ \t]*$"
+)
+_TOWN_AFTER_UNIT = re.compile(
+    r"(?<![\w])(?:site[ \t]+de|SMUR[ \t]+de|SAMU[ \t]+de|SDIS[ \t]+de)[ \t]+(?P<t>[A-Z][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)*)"
+)
+
+
+def places_more(text: str) -> list[Hit]:
+    out: list[Hit] = []
+    lx = lexicon()
+    for rx in (_HEADER_TOWN, _TOWN_AFTER_UNIT):
+        for m in rx.finditer(text):
+            t = m.group("t")
+            f = fold(t)
+            if (
+                f in lx.header_words
+                or lx.care_words.fullmatch(t)
+                or f in lx.first_names_folded
+                or f in lx.drugs
+            ):
+                continue
+            if re.fullmatch(r"(?i)(?:[a-zé-]*(?:logie|iatrie|ique|ie))", t):
+                continue  # a specialty ("Dr Martin – Cardiologie")
+            out.append((m.start("t"), m.end("t"), "LOCATION", 0.55))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ names
+_NAME_W = r"[A-ZÀ-Ý][\w'’-]+"
+_LABEL_NAME = re.compile(
+    r"(?m)^[ \t]*(?:NOM(?:[ \t]+DE[ \t]+NAISSANCE|[ \t]+D['’]USAGE|[ \t]+PATRONYMIQUE)?|Nom(?:[ \t]+de[ \t]+naissance|"
+    r"[ \t]+d['’]usage|[ \t]+patronymique)|PRÉNOMS?|PRENOMS?|Prénom(?:\(s\)|s)?)[ \t]*(?::[ \t]*|\t+)"
+    rf"(?P<n>{_NAME_W}(?:,?[ \t]+{_NAME_W}){{0,2}})"
+    rf"|(?<![\w])(?:ép\.|épouse)[ \t]+(?P<e>[A-ZÀ-Ý][A-ZÀ-Ý'’-]+)"
+)
+_NAME_STOP = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "de",
+        "du",
+        "des",
+        "un",
+        "une",
+        "votre",
+        "notre",
+        "et",
+        "est",
+        "a",
+        "qui",
+        "que",
+        "en",
+        "au",
+        "aux",
+        "pour",
+        "avec",
+        "sans",
+        "sur",
+        "ce",
+        "cet",
+        "cette",
+        "son",
+        "sa",
+        "ses",
+        "leur",
+        "la-bas",
+        "ici",
+        "aussi",
+        "deja",
+        "bien",
+        "tres",
+        "patient",
+        "patiente",
+    ]
+)
+_LOWER_CIVIL = re.compile(r"(?<![\w])(?P<c>mr|mme|mlle|dr)[ \t]+(?P<n>[a-zà-ÿ]{3,}(?:[ \t]+[a-zà-ÿ]{3,})?)")
+_RELATIVE = re.compile(
+    r"(?<![\w])(?:Wife|Husband|Mom|Mum|Dad|Mother|Father|Son|Daughter|Baby[ \t]+(?:girl|boy)|famille|épouse|époux)[ \t]+"
+    r"(?P<n>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?)(?![\w])"
+)
+
+
+def names_more(text: str) -> list[Hit]:
+    out: list[Hit] = []
+    lx = lexicon()
+    for m in _LABEL_NAME.finditer(text):
+        g = "n" if m.group("n") else "e"
+        words = m.group(g).replace(",", " ").split()
+        if any(fold(w) in lx.header_words for w in words):
+            continue
+        out.append((m.start(g), m.end(g), "PERSON", 0.6))
+    if re.search(r"(?<![\w])(?:mr|mme|mlle|dr)[ \t]", text):
+        for m in _LOWER_CIVIL.finditer(text):
+            words = m.group("n").split()
+            if fold(words[0]) in _NAME_STOP or lx.care_words.fullmatch(words[0]):
+                continue
+            if len(words) > 1 and (fold(words[1]) in _NAME_STOP or lx.care_words.fullmatch(words[1])):
+                words = words[:1]
+            end = m.start("n") + len(" ".join(words))
+            out.append((m.start(), end, "PROFESSIONAL" if m.group("c") == "dr" else "PERSON", 0.55))
+    for m in _RELATIVE.finditer(text):
+        n = m.group("n")
+        if fold(n.split()[0]) in lx.header_words or lx.care_words.fullmatch(n.split()[0]):
+            continue
+        out.append((m.start("n"), m.end("n"), "PERSON", 0.55))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------- dates
+# A day/month on a note's header: before a time ("06/12 14h", "12/07 1930"), closing a title line ("Night
+# handover AMU 3/12"), after "since/on/from/until" (US order, "since 11/30").
+_DM = r"(?P<d>\d{1,2})/(?P<m>\d{1,2})"
+_DM_TIME = re.compile(
+    rf"(?<![\w/.,]){_DM}(?![\w/])(?=[ \t]+(?:à[ \t]+)?(?:\d{{1,2}}[hH:]\d{{0,2}}|[0-2]\d[0-5]\d\b))"
+)
+_DM_TITLE = re.compile(
+    rf"(?im)^[^\n]*\b(?:relève|releve|handover|transmissions?|note|obs|consult|visite|entrée|staff)\b[^\n]*?[ \t]{_DM}[ \t]*$"
+)
+_DM_AFTER = re.compile(rf"(?<![\w])(?:since|on|from|until|by)[ \t]+{_DM}(?![\w/])")
+_NOT_DATE_BEFORE = re.compile(r"(?i)(?:TA|PA|BP|EVA|score|tension|NIHSS|GCS|ratio|dose)[ \t:]*$")
+
+
+def dates_more(text: str) -> list[Hit]:
+    if "/" not in text:
+        return []
+    out: list[Hit] = []
+    for rx in (_DM_TIME, _DM_TITLE, _DM_AFTER):
+        for m in rx.finditer(text):
+            d, mo = int(m.group("d")), int(m.group("m"))
+            us = rx is _DM_AFTER and mo > 12
+            if not ((1 <= d <= 31 and 1 <= mo <= 12) or (us and 1 <= d <= 12 and mo <= 31)):
+                continue
+            if _NOT_DATE_BEFORE.search(text[max(0, m.start("d") - 10) : m.start("d")]):
+                continue
+            out.append((m.start("d"), m.end("m"), "DATE", 0.55))
+    return out
+
+
+FINDERS_ROUND4.update(
+    {
+        "hospital_4b": hospitals_more,
+        "place_4b": places_more,
+        "name_4b": names_more,
+        "date_4b": dates_more,
+    }
+)

@@ -87,11 +87,34 @@ def _list_lines(text: str) -> list[Hit]:
     return [(m.start("v"), m.end("v"), "WARD_ROOM", 0.55) for m in hits]
 
 
+_ROOM_KEY_WORDS = frozenset(
+    [
+        "ch",
+        "chb",
+        "chbre",
+        "chambre",
+        "lit",
+        "box",
+        "bed",
+        "room",
+        "chambres",
+        "lits",
+        "boxes",
+        "rooms",
+        "beds",
+    ]
+)
+_COT_WORDS = frozenset(["couveuse", "isolette", "berceau", "incubator", "cot"])
+_FLOOR_PRE = re.compile(r"\d(?:e|ème|eme|è)\b")
+
+
 def rooms(text: str) -> list[Hit]:
     if not _HAS_DIGIT.search(text):
         return []
     out = _list_lines(text)
-    for m in _ROOM_KEY_START.finditer(text):
+    words = _folded_words(text)
+    keyed = bool(words & _ROOM_KEY_WORDS)
+    for m in _ROOM_KEY_START.finditer(text) if keyed else ():
         pos = _ITEM_REST.match(text, m.end()).end()  # type: ignore[union-attr]
         while True:
             n = _NEXT_ITEM.match(text, pos)
@@ -99,17 +122,18 @@ def rooms(text: str) -> list[Hit]:
                 break
             out.append((n.start("v"), n.end("v"), "WARD_ROOM", 0.55))
             pos = _ITEM_REST.match(text, n.end("v")).end()  # type: ignore[union-attr]
-    for m in _ROOMS_PLURAL.finditer(text):
+    for m in _ROOMS_PLURAL.finditer(text) if keyed else ():
         base = m.start("rest")
         out += [
             (base + k.start(), base + k.end(), "WARD_ROOM", 0.6) for k in _MORE_NUM.finditer(m.group("rest"))
         ]
     out += [
         (m.start("v"), m.end("v"), "WARD_ROOM", 0.55)
-        for m in _FLOOR.finditer(text)
+        for m in (_FLOOR.finditer(text) if _FLOOR_PRE.search(text) else ())
         if not _MEETING_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
     ]
-    out += [(m.start(), m.end(), "WARD_ROOM", 0.6) for m in _COT.finditer(text)]
+    if words & _COT_WORDS:
+        out += [(m.start(), m.end(), "WARD_ROOM", 0.6) for m in _COT.finditer(text)]
     if _POST_CTX.search(text):
         out += [(m.start(), m.end(), "WARD_ROOM", 0.55) for m in _POST.finditer(text)]
     return out
@@ -126,6 +150,10 @@ _MORE_ACRONYMS = re.compile(
     r"UCO|UMGP|UPC|UTEP|USINV)(?![\w&])"
 )
 _UNIT_PRE = frozenset({"uf", "pavillon", "aile", "batiment"})
+_ACRONYM_WORDS = frozenset(
+    w.lower()
+    for w in ["UCSA", "USMP", "SMPR", "UHSI", "UHTCD", "UPATOU", "UAPED", "UMA", "USIR", "USIRC", "UNV", "UIC", "UGOMPS", "UMPU", "UHU", "UPUP", "CAMSP", "CMPP", "CSAPA", "UCO", "UMGP", "UPC", "UTEP", "USINV"]
+)
 # Short and compound unit names where a record or a colleague puts them ("en chir ortho", "en gynéco-obstétrique",
 # "unité protégée", "post-urgences", "salle de surveillance post-interventionnelle").
 _CHIR = re.compile(
@@ -181,7 +209,8 @@ def services(text: str) -> list[Hit]:
             out.append(
                 (m.start(), m.end(), "SERVICE" if m.group().lower().startswith("pav") else "WARD_ROOM", 0.55)
             )
-    out += [(m.start(), m.end(), "SERVICE", 0.55) for m in _MORE_ACRONYMS.finditer(text)]
+    if words & _ACRONYM_WORDS:
+        out += [(m.start(), m.end(), "SERVICE", 0.55) for m in _MORE_ACRONYMS.finditer(text)]
     if words & _UNIT_MORE_WORDS:
         out += [(m.start(), m.end(), "SERVICE", 0.55) for m in _CHIR.finditer(text)]
         out += [(m.start(), m.end(), "SERVICE", 0.55) for m in _UNIT_MORE.finditer(text)]
@@ -389,6 +418,9 @@ _ROOM_QUALIFIED = re.compile(
     r"|(?<![\w])(?:Perf|PERF)[ \t]+\d{1,2}(?![\w])"
     r"|(?<![\w])(?i:lit-porte)(?![\w])"
 )
+_LA_NUMBER = re.compile(r"(?i)\bla[ \t]+\d")
+_CH_DIGIT = re.compile(r"(?i)\bch\d")
+_CODED_WORDS = frozenset(["ch", "chambre", "lit", "box", "room", "rm"])
 _HANDOVER_MORE = re.compile(r"(?i)\b(?:planning|relève|releve|transmissions?|handover|visite|tour|lits)\b")
 
 
@@ -434,8 +466,10 @@ def rooms_more(text: str) -> list[Hit]:
         counting = bool(nums) and len(nums) == len(keep) and nums == list(range(nums[0], nums[0] + len(nums)))
         if keep and (hand or (len(keep) >= 2 and not counting)):
             out += [(m.start("v"), m.end("v"), "WARD_ROOM", 0.55) for m in keep]
-        out += [(m.start("v"), m.end("v"), "WARD_ROOM", 0.55) for m in _ROOM_SPOKEN_MORE.finditer(text)]
-        out += [(m.start(), m.end(), "WARD_ROOM", 0.6) for m in _ROOM_CODED.finditer(text)]
+        if _LA_NUMBER.search(text):
+            out += [(m.start("v"), m.end("v"), "WARD_ROOM", 0.55) for m in _ROOM_SPOKEN_MORE.finditer(text)]
+        if _folded_words(text) & _CODED_WORDS or _CH_DIGIT.search(text):
+            out += [(m.start(), m.end(), "WARD_ROOM", 0.6) for m in _ROOM_CODED.finditer(text)]
     if _folded_words(text) & _ROOM_MORE_WORDS:
         out += [(m.start(), m.end(), "WARD_ROOM", 0.6) for m in _ROOM_QUALIFIED.finditer(text)]
     return out
@@ -659,6 +693,29 @@ _HOSP_MORE = re.compile(
 )
 
 
+_HOSP_MORE_WORDS = frozenset(
+    [
+        "cms",
+        "centre",
+        "hopital",
+        "clinique",
+        "cliniques",
+        "ciusss",
+        "cisss",
+        "residence",
+        "foyer",
+        "gie",
+        "children",
+        "general",
+        "infirmary",
+        "cancer",
+        "medical",
+        "memorial",
+        "st",
+    ]
+)
+
+
 def hospitals_more(text: str) -> list[Hit]:
     out: list[Hit] = []
     low = text.lower()
@@ -668,7 +725,8 @@ def hospitals_more(text: str) -> list[Hit]:
             if not words or words[0] in _HOSP_STOP:
                 continue
             out.append((m.start(), m.end(), "HOSPITAL", 0.55))
-    out += [(m.start(), m.end(), "HOSPITAL", 0.55) for m in _HOSP_MORE.finditer(text)]
+    if _folded_words(text) & _HOSP_MORE_WORDS:
+        out += [(m.start(), m.end(), "HOSPITAL", 0.55) for m in _HOSP_MORE.finditer(text)]
     return out
 
 
@@ -684,10 +742,18 @@ _TOWN_AFTER_UNIT = re.compile(
 )
 
 
+_TOWN_UNIT_WORDS = frozenset(["site", "smur", "samu", "sdis"])
+
+
 def places_more(text: str) -> list[Hit]:
     out: list[Hit] = []
     lx = lexicon()
-    for rx in (_HEADER_TOWN, _TOWN_AFTER_UNIT):
+    finders = []
+    if " – " in text or " - " in text:
+        finders.append(_HEADER_TOWN)
+    if _folded_words(text) & _TOWN_UNIT_WORDS:
+        finders.append(_TOWN_AFTER_UNIT)
+    for rx in finders:
         for m in rx.finditer(text):
             t = m.group("t")
             f = fold(t)
@@ -760,10 +826,31 @@ _RELATIVE = re.compile(
 )
 
 
+_LABEL_WORDS = frozenset(["nom", "prenom", "prenoms", "ep", "epouse"])
+_RELATIVE_WORDS = frozenset(
+    [
+        "wife",
+        "husband",
+        "mom",
+        "mum",
+        "dad",
+        "mother",
+        "father",
+        "son",
+        "daughter",
+        "baby",
+        "famille",
+        "epouse",
+        "epoux",
+    ]
+)
+
+
 def names_more(text: str) -> list[Hit]:
     out: list[Hit] = []
     lx = lexicon()
-    for m in _LABEL_NAME.finditer(text):
+    words_ = _folded_words(text)
+    for m in _LABEL_NAME.finditer(text) if words_ & _LABEL_WORDS else ():
         g = "n" if m.group("n") else "e"
         words = m.group(g).replace(",", " ").split()
         if any(fold(w) in lx.header_words for w in words):
@@ -778,7 +865,7 @@ def names_more(text: str) -> list[Hit]:
                 words = words[:1]
             end = m.start("n") + len(" ".join(words))
             out.append((m.start(), end, "PROFESSIONAL" if m.group("c") == "dr" else "PERSON", 0.55))
-    for m in _RELATIVE.finditer(text):
+    for m in _RELATIVE.finditer(text) if words_ & _RELATIVE_WORDS else ():
         n = m.group("n")
         if fold(n.split()[0]) in lx.header_words or lx.care_words.fullmatch(n.split()[0]):
             continue

@@ -343,3 +343,22 @@ def test_day_month_on_note_headers() -> None:
     assert "06/12" in _found("06/12 14h : M. Fontaine redescendu du bloc, patient stable", "DATE")
     assert "3/12" in _found("Night handover AMU 3/12\n- Mrs Baxter 88 – fall", "DATE")
     assert _found("TA 12/7 à 14h, patient stable, EVA 3/10", "DATE") == []
+
+
+def test_ages_said_near_a_person() -> None:
+    assert "42 ans" in _found("c'est à l'hôpital de Rodez, il a 42 ans et ne fume pas, patient", "AGE")
+    assert "61 ans" in _found("qui reprend le suivi de Mme Perrin ? 61 ans, sclérodermie", "AGE")
+    assert "98 ans" in _found("Une résidente (Mme L., 98 ans, ch. 7) tousse depuis ce matin", "AGE")
+    assert _found("il y a 3 ans, le patient a fait un AVC", "AGE") == []
+
+
+def test_handover_lines_opening_with_mme_are_rooms() -> None:
+    # "Mme" after the room number is not a unit ("mm"): every line's room is found
+    text = "Relève AS\n201 Mme Caron : toilette\n204 Mme Diop : repas\n205 Mme Leroux : 90 ans demain"
+    assert _found(text, "WARD_ROOM") == ["201", "204", "205"]
+
+
+def test_a_name_ends_at_a_column_gap() -> None:
+    spans = analyze_text("Patient : FAURE Régine   Ch. : B-207", "fr").spans
+    assert "FAURE Régine" in [s.text for s in spans if s.label == "PERSON"]
+    assert any("B-207" in s.text for s in spans if s.label == "WARD_ROOM")

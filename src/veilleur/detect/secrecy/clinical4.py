@@ -28,9 +28,9 @@ _HAS_DIGIT = re.compile(r"\d")
 # ------------------------------------------------------------------------------------------------ rooms
 # What a bare number in a list must NOT be followed by to be a room: a quantity, a dose, a time, a score.
 _UNIT_AFTER = re.compile(
-    r"(?i)[ \t]*(?:%|°|€|x\b|h\b|min|mg|µg|g\b|kg|ml|cl|l\b|mmol|mmhg|cm|mm|km|ui|cp|comprimés?|gélules?|"
-    r"fois|jours?|j\b|mois|semaines?|sem\b|ans?\b|heures?|ampoules?|gouttes?|points?|/\d|sur\s+\d|bpm|cycles?|"
-    r"années?|patients?\b|lits\b|places\b|minutes?|sa\b|kcal)"
+    r"(?i)[ \t]*(?:%|°|€|/\d|sur\s+\d|(?:x|h|min|mg|µg|g|kg|ml|cl|l|mmol|mmhg|cm|mm|km|ui|cp|comprimés?|gélules?|"
+    r"fois|jours?|j|mois|semaines?|sem|ans?|heures?|ampoules?|gouttes?|points?|bpm|cycles?|"
+    r"années?|patients?|lits|places|minutes?|sa|kcal)(?![\w]))"
 )
 # A handover line that opens with a room number, then a patient: "- 12 : Mme Bernard", "14 – M. LEROY", "3 bis)
 # DUVAL Jean". What follows must look like a person (a civility, a name in capitals or capitalised).
@@ -152,7 +152,32 @@ _MORE_ACRONYMS = re.compile(
 _UNIT_PRE = frozenset({"uf", "pavillon", "aile", "batiment"})
 _ACRONYM_WORDS = frozenset(
     w.lower()
-    for w in ["UCSA", "USMP", "SMPR", "UHSI", "UHTCD", "UPATOU", "UAPED", "UMA", "USIR", "USIRC", "UNV", "UIC", "UGOMPS", "UMPU", "UHU", "UPUP", "CAMSP", "CMPP", "CSAPA", "UCO", "UMGP", "UPC", "UTEP", "USINV"]
+    for w in [
+        "UCSA",
+        "USMP",
+        "SMPR",
+        "UHSI",
+        "UHTCD",
+        "UPATOU",
+        "UAPED",
+        "UMA",
+        "USIR",
+        "USIRC",
+        "UNV",
+        "UIC",
+        "UGOMPS",
+        "UMPU",
+        "UHU",
+        "UPUP",
+        "CAMSP",
+        "CMPP",
+        "CSAPA",
+        "UCO",
+        "UMGP",
+        "UPC",
+        "UTEP",
+        "USINV",
+    ]
 )
 # Short and compound unit names where a record or a colleague puts them ("en chir ortho", "en gynéco-obstétrique",
 # "unité protégée", "post-urgences", "salle de surveillance post-interventionnelle").
@@ -352,6 +377,14 @@ _CAPS_LINE = re.compile(
 )
 
 
+# "il a 36 ans", "Mme Jacquier ? 56 ans", "(Mme P., 101 ans", "mon patient… 19 ans", "Mme Grosjean : 100 ans":
+# an age in years said shortly after a person (civility and name, a patient word, "il/elle a").
+_AGE_NEAR_PERSON = re.compile(
+    rf"(?:(?<![\w])(?:il|elle)[ \t]+a[ \t]+|(?<![\w]){_CIVIL}[ \t]+[\w.'’-]+(?:[ \t]+[A-Z][\w'’-]+)?[ \t]*[,:?…)]+[ \t]*"
+    r"|(?<![\w])(?:patiente?|patient)[ \t]*…[ \t]*)(?P<a>\d{1,3}[ \t]?ans)(?![\w])"
+)
+
+
 def ages_more(text: str) -> list[Hit]:
     out: list[Hit] = []
     for m in _AGE_WORDS.finditer(text) if " ans" in text else ():
@@ -359,6 +392,10 @@ def ages_more(text: str) -> list[Hit]:
             out.append((m.start("a"), m.end("a"), "AGE", 0.6))
     if not _HAS_DIGIT.search(text):
         return out
+    if " ans" in text:
+        for m in _AGE_NEAR_PERSON.finditer(text):
+            if int(re.match(r"\d+", m.group("a")).group()) <= 120:  # type: ignore[union-attr]
+                out.append((m.start("a"), m.end("a"), "AGE", 0.6))
     for m in _AGE_AFTER_NAME.finditer(text):
         g = "a" if m.group("a") else "b"
         n = int(re.match(r"\d+", m.group(g)).group())  # type: ignore[union-attr]

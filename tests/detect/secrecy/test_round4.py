@@ -362,3 +362,18 @@ def test_a_name_ends_at_a_column_gap() -> None:
     spans = analyze_text("Patient : FAURE Régine   Ch. : B-207", "fr").spans
     assert "FAURE Régine" in [s.text for s in spans if s.label == "PERSON"]
     assert any("B-207" in s.text for s in spans if s.label == "WARD_ROOM")
+
+
+def test_ages_in_words_are_generalised_by_redaction() -> None:
+    from veilleur.detect.secrecy.clinical4 import words_number
+
+    assert [
+        words_number(w) for w in ("quatre-vingt-sept", "soixante et onze", "quatre-vingt-dix-neuf", "six")
+    ] == [
+        87,
+        71,
+        99,
+        6,
+    ]
+    red = redact_text("Je vous confie Mme Ottavi, quarante-huit ans, pour une coloscopie.", "fr")
+    assert "quarante-huit" not in red.text and "la quarantaine" in red.text

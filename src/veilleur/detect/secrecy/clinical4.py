@@ -354,6 +354,39 @@ _NUM_WORDS_FR = (
     rf"(?:quatre-vingts?(?:-(?:{_TEENS_FR}|{_UNITS_FR}))?|soixante(?:-(?:{_TEENS_FR})|-et-onze|[ -]et[ -]onze)|"
     rf"(?:{_TENS_FR})(?:-(?:{_UNITS_FR})|[ -]et[ -]un)?|cent(?:[ -](?:{_TENS_FR}|{_UNITS_FR}|{_TEENS_FR}))?|{_TEENS_FR}|{_UNITS_FR})"
 )
+_WORD_VALUES = {
+    w: i
+    for i, w in enumerate(
+        "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize".split()
+    )
+}
+_TENS_VALUES = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100}
+
+
+def words_number(text: str) -> int | None:
+    """The value of a French number written in words, up to 199 ("quatre-vingt-sept" -> 87), else None."""
+    words = [w for w in re.split(r"[ \t-]+", text.lower().replace("vingts", "vingt")) if w and w != "et"]
+    total, i = 0, 0
+    while i < len(words):
+        w = words[i]
+        if w == "quatre" and i + 1 < len(words) and words[i + 1] == "vingt":
+            total += 80
+            i += 2
+            continue
+        if w == "dix" and i + 1 < len(words) and words[i + 1] in ("sept", "huit", "neuf"):
+            total += 10 + _WORD_VALUES[words[i + 1]]
+            i += 2
+            continue
+        if w in _TENS_VALUES:
+            total += _TENS_VALUES[w]
+        elif w in _WORD_VALUES:
+            total += _WORD_VALUES[w]
+        else:
+            return None
+        i += 1
+    return total if words else None
+
+
 _AGE_WORDS = re.compile(
     rf"(?:(?<=[,(])|(?<=[,(][ \t])|(?<![\w])(?:de|âgée?|agée?|a|avoir)[ \t]+)(?P<a>(?i:{_NUM_WORDS_FR})[ \t]+ans)(?![\w])"
 )

@@ -593,7 +593,11 @@ def age_value(span_text: str) -> float | None:
         re.I,
     )
     if not m:
-        return None
+        from veilleur.detect.secrecy.clinical4 import words_number
+
+        w = re.match(r"(?i)\s*(.+?)\s+ans\b", span_text)  # "quatre-vingt-sept ans" (round 4)
+        n_words = words_number(w.group(1)) if w else None
+        return float(n_words) if n_words is not None else None
     n = int(m.group(1))
     unit = (m.group(2) or "ans").lower()
     if unit.startswith(("mois", "month")):

@@ -142,6 +142,7 @@ def rooms(text: str) -> list[Hit]:
 # --------------------------------------------------------------------------------------------- services
 _UF_BARE = re.compile(r"(?<![\w])(?:UF|U\.F\.)[ \t]*(?:n°|:)?[ \t]*(?P<v>\d{4,5})(?![\w])")
 _UNIT_NAME_AFTER = re.compile(rf"[ \t]*[-–:(]?[ \t]*(?:[{UPPER}]{{2,}}|[{UPPER}]?[{LOWER}]{{4,}})")
+_CAPS_NAME_AFTER = re.compile(rf"[ \t]*[-–:]?[ \t]*[{UPPER}]{{2,}}(?:[ \t][{UPPER}]{{2,}})?(?![\w])")
 _PAVILION = re.compile(
     rf"(?<![\w])(?:pavillon|aile|bâtiment)[ \t]+(?!de\b|des\b|du\b|d['’])(?:[{UPPER}][{LOWER}'’-]+(?:[ \t]+[{UPPER}][{LOWER}'’-]+)?|[A-H]\d?)(?![\w])"
 )
@@ -221,6 +222,10 @@ def services(text: str) -> list[Hit]:
             le = text.find("\n", m.end())
             rest = text[m.end() : le if le >= 0 else len(text)]
             # "UF 5475 MED INT", "UF : 3198 service de gériatrie": the unit's name is the span (round 3)
+            caps = _CAPS_NAME_AFTER.match(rest)
+            if caps:  # "UF 4402 GYN   NDA …": the number and the unit's short name, one span
+                out.append((m.start(), m.end() + caps.end(), "SERVICE", 0.55))
+                continue
             if _UNIT_NAME_AFTER.match(rest) and not re.match(
                 r"[ \t]*(?:Lit|Ch|Chambre|Box|Date|Entrée)\b", rest
             ):
@@ -589,7 +594,9 @@ _SVC_MORE = re.compile(
     r"|(?:Acute|Medical)[ \t]+(?:Medical|Assessment)[ \t]+Unit|\d{1,2}[ \t](?:North|South|East|West)|Med-Surg(?:[ \t]+\d)?"
     r"|(?:Paediatric|Pediatric|Adolescent|adolescent|peds|Peds)[ \t]+(?:[A-Z]{2,4}[ \t]+clinic|(?i:medicine|neurology|"
     r"cardiology|surgery|oncology|rheumatology|endocrinology|gastroenterology|nephrology|psychiatry))"
-    r"|inpatient[ \t]+psych(?:iatry)?|SMIT|CVICU|CTICU|SICU|NSICU)(?![\w])"
+    r"|inpatient[ \t]+psych(?:iatry)?|SMIT|CVICU|CTICU|SICU|NSICU"
+    r"|SSR[ \t]+(?:neurologique|gériatrique|cardiologique|locomoteur|pédiatrique|polyvalent|addictologique)"
+    r"|(?<=interne[ \t])médecine[ \t]+[A-D]\b|\d(?:e|ème)[ \t]+SSR)(?![\w])"
 )
 _SVC_AFTER_TITLE = re.compile(
     r"(?<![\w])(?i:relève|releve|transmissions|handover|staff[ \t]+de|sortie[ \t]+de|orientation)"
@@ -634,6 +641,8 @@ _SVC_MORE_WORDS = frozenset(
         "sicu",
         "nsicu",
         "med",
+        "interne",
+        "ssr",
     ]
 )
 _SVC_PREFIXES = (
@@ -676,7 +685,7 @@ def services_more(text: str) -> list[Hit]:
 # A number after an id keyword of a health or social system (Belgian national register, Swiss AVS, Québec RAMQ,
 # UK GMC/CHI, Ontario HCN, SAMU case numbers, tube labels, insurance numbers, lab references, queue tickets).
 _OID_KEYS = (
-    r"registre[ \t]+national|n°[ \t]+AVS|AVS|RAMQ|GMC|CHI|HCN|N°[ \t]+d['’]affaire(?:[ \t]+SAMU)?|[Dd]ossier[ \t]+SAMU|"
+    r"(?:Mutuelle|Mutualité)[ \t]*:?[ \t]*[A-Z]{2,6}[ \t]+n°|(?<=[/|][ \t])ID|registre[ \t]+national|n°[ \t]+AVS|AVS|RAMQ|GMC|CHI|HCN|N°[ \t]+d['’]affaire(?:[ \t]+SAMU)?|[Dd]ossier[ \t]+SAMU|"
     r"[ÉE]tiquette|Référence|Reference|Code-barres(?:[ \t]+tube)?|MGEN[ \t]+n°|Mutuelle(?:[ \t]+n°)?|Mutualité|"
     r"N°[ \t]+d['’]examen|ticket|Case[ \t]+no\.?|Mouvement|N°[ \t]+d['’]ordre"
 )
@@ -694,6 +703,7 @@ def other_ids(text: str) -> list[Hit]:
         v = m.group("v")
         # stop at a double space (the next field) and keep ids with three digits or more
         v = re.split(r"[ \t]{2,}", v)[0].rstrip(" ./-")
+        v = re.sub(r"[ \t]+/[ \t]+\d{1,2}$", "", v)  # "ID 8800412 / 09-déc-2025": the date is not part of it
         if len(re.findall(r"\d", v)) >= 3:
             out.append((m.start(), m.start("v") + len(v), "OTHER_ID", 0.55))
     return out
@@ -826,11 +836,11 @@ _HEADER_TOWN = re.compile(
     r"Institut|Résidence|CHU|CH|Maison)\b[^\n]*?)[ \t]+[–-][ \t]+(?P<t>[A-Z][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)*)[ \t]*$"
 )
 _TOWN_AFTER_UNIT = re.compile(
-    r"(?<![\w])(?:site[ \t]+de|SMUR[ \t]+de|SAMU[ \t]+de|SDIS[ \t]+de)[ \t]+(?P<t>[A-Z][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)*)"
+    r"(?<![\w])(?:site[ \t]+de|SMUR[ \t]+de|SAMU[ \t]+de|SDIS[ \t]+de|campus)[ \t]+(?P<t>[A-Z][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)*)"
 )
 
 
-_TOWN_UNIT_WORDS = frozenset(["site", "smur", "samu", "sdis"])
+_TOWN_UNIT_WORDS = frozenset(["site", "smur", "samu", "sdis", "campus"])
 
 
 def places_more(text: str) -> list[Hit]:
@@ -861,7 +871,7 @@ def places_more(text: str) -> list[Hit]:
 # ------------------------------------------------------------------------------------------------ names
 _NAME_W = r"[A-ZÀ-Ý][\w'’-]+"
 _LABEL_NAME = re.compile(
-    r"(?m)^[ \t]*(?:NOM(?:[ \t]+DE[ \t]+NAISSANCE|[ \t]+D['’]USAGE|[ \t]+PATRONYMIQUE)?|Nom(?:[ \t]+de[ \t]+naissance|"
+    r"(?m)^[ \t]*(?:NOM[ \t]*[,/][ \t]*PR[ÉE]NOMS?|NOM(?:[ \t]+DE[ \t]+NAISSANCE|[ \t]+D['’]USAGE|[ \t]+PATRONYMIQUE)?|Nom(?:[ \t]+de[ \t]+naissance|"
     r"[ \t]+d['’]usage|[ \t]+patronymique)|PRÉNOMS?|PRENOMS?|Prénom(?:\(s\)|s)?)[ \t]*(?::[ \t]*|\t+)"
     rf"(?P<n>{_NAME_W}(?:,?[ \t]+{_NAME_W}){{0,2}})"
     rf"|(?<![\w])(?:ép\.|épouse)[ \t]+(?P<e>[A-ZÀ-Ý][A-ZÀ-Ý'’-]+)"
@@ -934,6 +944,12 @@ _RELATIVE_WORDS = frozenset(
 )
 
 
+_STAFF_ROLE = re.compile(
+    r"(?<![\w])(?:Attn|Social[ \t]+worker|FY[12]|SHO|SpR|Med[ \t]+reg|ED[ \t]+reg|Opérateur[ \t]*:[ \t]*(?:IDE|AS|IADE))"
+    r"[ \t]*:?[ \t]+(?P<n>[A-Z]\.[ \t]*[A-Z][\w'’-]+|[A-Z][\w'’-]+(?:[ \t]+[A-Z][a-z][\w'’-]*)?)"
+)
+
+
 def names_more(text: str) -> list[Hit]:
     out: list[Hit] = []
     lx = lexicon()
@@ -953,6 +969,7 @@ def names_more(text: str) -> list[Hit]:
                 words = words[:1]
             end = m.start("n") + len(" ".join(words))
             out.append((m.start(), end, "PROFESSIONAL" if m.group("c") == "dr" else "PERSON", 0.55))
+    out += [(m.start("n"), m.end("n"), "PROFESSIONAL", 0.55) for m in _STAFF_ROLE.finditer(text)]
     for m in _RELATIVE.finditer(text) if words_ & _RELATIVE_WORDS else ():
         n = m.group("n")
         if fold(n.split()[0]) in lx.header_words or lx.care_words.fullmatch(n.split()[0]):
@@ -969,7 +986,7 @@ _DM_TIME = re.compile(
     rf"(?<![\w/.,]){_DM}(?![\w/])(?=[ \t]+(?:à[ \t]+)?(?:\d{{1,2}}[hH:]\d{{0,2}}|[0-2]\d[0-5]\d\b))"
 )
 _DM_TITLE = re.compile(
-    rf"(?im)^[^\n]*\b(?:relève|releve|handover|transmissions?|note|obs|consult|visite|entrée|staff)\b[^\n]*?[ \t]{_DM}[ \t]*$"
+    rf"(?im)^[^\n]*\b(?:relève|releve|handover|transmissions?|note|obs|consult|visite|entrée|staff)\b[^\n]*?[ \t]{_DM}[ \t]*(?:$|[–:](?=[ \t]))"
 )
 _DM_AFTER = re.compile(rf"(?<![\w])(?:since|on|from|until|by)[ \t]+{_DM}(?![\w/])")
 _NOT_DATE_BEFORE = re.compile(r"(?i)(?:TA|PA|BP|EVA|score|tension|NIHSS|GCS|ratio|dose)[ \t:]*$")

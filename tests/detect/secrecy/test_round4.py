@@ -377,3 +377,20 @@ def test_ages_in_words_are_generalised_by_redaction() -> None:
     ]
     red = redact_text("Je vous confie Mme Ottavi, quarante-huit ans, pour une coloscopie.", "fr")
     assert "quarante-huit" not in red.text and "la quarantaine" in red.text
+
+
+def test_more_header_and_role_shapes() -> None:
+    assert "LEBLANC, MARTINE" in _found(
+        "COMPTE RENDU\nNOM, PRÉNOM : LEBLANC, MARTINE\nDDN : 11/01/1957", "PERSON"
+    )
+    assert "T. Okafor" in _found("Social worker: T. Okafor ext 8814 for the patient", "PROFESSIONAL")
+    spans = analyze_text("Patiente Rania, 33 ans\nMutuelle : MGEN n° 1 23 45 678 901", "fr").spans
+    assert any("1 23 45 678 901" in s.text for s in spans if s.label == "OTHER_ID")
+    ids = [
+        s.text for s in analyze_text("« DUVAL, ALAIN / 74 ans / ID 8800412 / 09-déc-2025 03:11 »", "fr").spans
+    ]
+    assert "ID 8800412" in ids
+    assert "UF 4402 GYN" in _found("IPP 0000774129\nUF 4402 GYN   NDA 250099412", "SERVICE")
+    assert "médecine B" in _found(
+        "Dr Lagarde (interne médecine B, bip 2 78)\nPatient : FAURE Régine", "SERVICE"
+    )

@@ -394,3 +394,26 @@ def test_more_header_and_role_shapes() -> None:
     assert "médecine B" in _found(
         "Dr Lagarde (interne médecine B, bip 2 78)\nPatient : FAURE Régine", "SERVICE"
     )
+
+
+def test_hospital_names_with_elisions_are_whole() -> None:
+    text = "Clinique du Val d'Orcet – Chirurgie digestive\nPatient : M. Roche, 60 ans"
+    assert "Clinique du Val d'Orcet" in _found(text, "HOSPITAL")
+    red = redact_text(text, "fr")
+    assert "Orcet" not in red.text and not red.blocked
+
+
+def test_redact_refuses_its_own_output_when_a_detected_quasi_identifier_stays(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lone-quasi-identifier rule is for --check; what ``redact_text`` detects and cannot remove blocks."""
+    from veilleur.detect.secrecy import redact as red_mod
+    from veilleur.records import Span
+
+    def stuck(original: str, result: object, **_: object) -> list[Span]:
+        return [Span(0, 6, "AGE", original[0:6])]
+
+    monkeypatch.setattr(red_mod, "residual_spans", stuck)
+    res = red_mod.redact_text("50 ans, patiente diabétique", "fr")
+    assert res.blocked and not res.lone
+    assert not red_mod.check_text("50 ans, patiente diabétique", "fr").blocked

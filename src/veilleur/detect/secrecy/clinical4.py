@@ -788,6 +788,9 @@ _HOSP_MORE = re.compile(
     r"|(?<![\w])(?!(?:Attorney|Surgeon|Director|Secretary|Inspector|Consul)\b)(?:[A-Z][a-z]+(?:'s)?[ \t]+){1,3}"
     r"(?:Children's|General|Infirmary|Cancer[ \t]+Institute|Medical[ \t]+Center|Memorial)(?:[ \t]+Hospital)?(?![\w])"
     r"|(?<![\w])St\.?[ \t]+[A-Z][a-z]+'s(?![\w])"
+    # "Clinique du Val d'Yzeron", "Hôpital de la Croix-Rousse": the whole name, particles and elisions included
+    r"|(?<![\w])(?:Clinique|Polyclinique|Hôpital|Hopital|Centre[ \t]+hospitalier)[ \t]+(?:du|de[ \t]+la|des|de|d['’])[ \t]*"
+    r"[A-Z][\w'’-]+(?:[ \t]+(?:d['’]|de[ \t]+|du[ \t]+|des[ \t]+|la[ \t]+)?[A-Z][\w'’-]+){1,3}"
 )
 
 

@@ -603,9 +603,10 @@ def residual_spans(
 # own (a name, a record number, a phone, an address, a full birth date...). Quasi-identifiers (an age, a date,
 # a town, a hospital, a room...) block when two kinds or more are left, since together they single someone
 # out (the detector's own rule: one kind of detail alone describes a case, not a person); ONE kind left alone
-# ("50 ans", "en mars", "à Quimper") does not block and is reported as a note. Redaction itself stays
-# recall-first: ``redact_text`` still removes every quasi-identifier it finds; this rule only decides when an
-# output must be refused.
+# ("50 ans", "en mars", "à Quimper") does not block and is reported as a note. This rule is the check of a text
+# redacted elsewhere (``check_text``, ``veilleur redact --check``). Redaction itself stays recall-first:
+# ``redact_text`` removes every quasi-identifier it finds, and refuses its own output when anything it detects
+# is still there (it could not remove it), a lone quasi-identifier included.
 QUASI_LABELS = frozenset({"AGE", "DATE", "LOCATION", "HOSPITAL", "WARD_ROOM", "SCHOOL", "ROLE", "SERVICE"})
 _FULL_DATE = re.compile(r"\d{1,2}\D+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
 _BIRTH_WORDS = re.compile(r"(?i)(?:née?s?|naissance|born|DOB|birth|DDN)\s*(?:le|on|:|en|in)?\s*$")
@@ -682,6 +683,8 @@ def redact_text(
         covered = [(s.start, s.end) for s in spans]
         new = [s for s in left if all(s.end <= a or s.start >= b for a, b in covered)]
         if not new:  # found again where we already replaced: nothing more we can do
-            return _settle(text, res, left)
+            return replace(res, residual=tuple(left))
         spans += new
-    return _settle(text, res, residual_spans(text, res, lang=analysis.lang, staff=staff))
+    # Our own output: whatever we detect and could not remove blocks it, a lone quasi-identifier included (the
+    # lone-quasi-identifier rule is for texts redacted elsewhere, ``check_text``).
+    return replace(res, residual=tuple(residual_spans(text, res, lang=analysis.lang, staff=staff)))

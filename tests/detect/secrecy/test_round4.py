@@ -417,3 +417,24 @@ def test_redact_refuses_its_own_output_when_a_detected_quasi_identifier_stays(
     res = red_mod.redact_text("50 ans, patiente diabétique", "fr")
     assert res.blocked and not res.lone
     assert not red_mod.check_text("50 ans, patiente diabétique", "fr").blocked
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("retrouvé inconscient place du Marché, Vannes, patient de 50 ans", "place du Marché"),
+        ("Centre hospitalier de Nîmes\nQuartier des Oliviers, 30000 NÎMES", "Quartier des Oliviers"),
+        ("Residence: 4410 W. Maple Rd, Tucson 85701, patient", "4410 W. Maple Rd"),
+        ("brought by EMS from 2200 block of N. 41st St, patient 19 y/o", "2200 block of N. 41st St"),
+    ],
+)
+def test_streets_without_a_number_and_us_streets(text: str, address: str) -> None:
+    assert address in [s.text for s in analyze_text(text).spans if s.label == "ADDRESS"]
+
+
+def test_a_nir_with_its_key_apart_is_redacted_whole() -> None:
+    text = "N° sécurité sociale : 1 85 03 75 112 045  clé 67, patient hospitalisé"
+    assert _found(text, "NIR") == ["1 85 03 75 112 045  clé 67"]
+    red = redact_text(text, "fr")
+    assert "67" not in red.text and "112 045" not in red.text
+    assert _found("La patiente est en cours de traitement, place de la chimio discutée.", "ADDRESS") == []

@@ -1019,3 +1019,56 @@ FINDERS_ROUND4.update(
         "date_4b": dates_more,
     }
 )
+
+
+# ----------------------------------------------------------------------------------------- addresses, NIR
+# A street named without a number ("place du Ralliement", "Quartier des Mas-Neufs", "rue de la Roquette"), US streets
+# ("6120 E. Juniper Rd", "1400 block of E. 63rd St").
+_STREET_NO_NUMBER = re.compile(
+    r"(?<![\w])(?:place|rue|avenue|boulevard|impasse|allée|chemin|quai|quartier|Quartier|Place|Rue|"
+    r"Avenue|Boulevard|Impasse|Allée|Chemin|Quai|cours|Cours|square|Square|résidence)[ \t]+(?:du|de[ \t]+la|des|de|d['’])"
+    r"[ \t]*[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?"
+)
+_US_STREET_MORE = re.compile(
+    r"(?<![\w])\d{2,5}[ \t]+(?:block[ \t]+of[ \t]+)?(?:[NSEW]\.?[ \t]+)?(?:\d{1,3}(?:st|nd|rd|th)|[A-Z][a-z]+)"
+    r"[ \t]+(?:Rd|St|Ave|Blvd|Dr|Ln|Way|Ct|Pl|Pkwy|Hwy)\.?(?![\w])"
+)
+# A NIR whose key is written apart: "2 92 11 99 216 045  clé 63" (the key is part of it, and redacted with it).
+_NIR_KEY_APART = re.compile(
+    r"(?<![\d])[1-478](?:[ .]?[\dAB]){12}[ \t]*,?[ \t]*(?i:clé|cle|key)[ \t]*:?[ \t]*\d{2}(?!\d)"
+)
+
+
+def addresses_more(text: str) -> list[Hit]:
+    out: list[Hit] = []
+    words = _folded_words(text)
+    if words & _STREET_WORDS:
+        for m in _STREET_NO_NUMBER.finditer(text):
+            if re.search(r"\d[ \t,]*$", text[max(0, m.start() - 6) : m.start()]):
+                continue  # "12 rue de …": the numbered address finders have it
+            out.append((m.start(), m.end(), "ADDRESS", 0.55))
+    if _HAS_DIGIT.search(text):
+        out += [(m.start(), m.end(), "ADDRESS", 0.55) for m in _US_STREET_MORE.finditer(text)]
+        if words & _KEY_WORDS:
+            out += [(m.start(), m.end(), "NIR", 0.7) for m in _NIR_KEY_APART.finditer(text)]
+    return out
+
+
+_STREET_WORDS = frozenset(
+    [
+        "place",
+        "rue",
+        "avenue",
+        "boulevard",
+        "impasse",
+        "allee",
+        "chemin",
+        "quai",
+        "quartier",
+        "cours",
+        "square",
+        "residence",
+    ]
+)
+_KEY_WORDS = frozenset(["cle", "key"])
+FINDERS_ROUND4["address_4b"] = addresses_more

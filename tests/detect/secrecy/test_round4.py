@@ -438,3 +438,13 @@ def test_a_nir_with_its_key_apart_is_redacted_whole() -> None:
     red = redact_text(text, "fr")
     assert "67" not in red.text and "112 045" not in red.text
     assert _found("La patiente est en cours de traitement, place de la chimio discutée.", "ADDRESS") == []
+
+
+def test_unit_words_left_around_a_replacement_do_not_block() -> None:
+    text = "Réf. labo : 2512090458\nMme Carine LEDOUX, 25 ans\nMaternité – Salle de naissance 3\nHb 10,4 g/dL"
+    red = redact_text(text, "fr")
+    assert not red.blocked, red.residual_message()
+    assert "LEDOUX" not in red.text and "2512090458" not in red.text
+    # a room number or a named hospital still blocks
+    assert check_text("Patiente de 50 ans, chambre 12 en cardiologie.", "fr").blocked
+    assert check_text("Patiente de 50 ans hospitalisée au CHU de Brest.", "fr").blocked

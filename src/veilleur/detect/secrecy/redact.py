@@ -551,6 +551,24 @@ def _inserted(changes: Sequence[Change]) -> list[tuple[int, int, int]]:
     return out
 
 
+_PLACE_LABELS = frozenset({"HOSPITAL", "LOCATION", "WARD_ROOM"})
+
+
+def _generic_words(frag: str) -> bool:
+    """True when every word of a residual fragment is a care, unit or header word or a short acronym."""
+    from veilleur.detect.secrecy.clinical import _SERVICE_WORDS
+
+    lx = lexicon()
+    words = re.findall(r"[\w'’-]+", frag)
+    return bool(words) and all(
+        (w.isupper() and len(w) <= 4 and not any(c.isdigit() for c in w))
+        or fold(w) in lx.header_words
+        or fold(w) in _SERVICE_WORDS
+        or bool(lx.care_words.fullmatch(w))
+        for w in words
+    )
+
+
 def residual_spans(
     original: str, result: RedactionResult, *, lang: str | None = None, staff: bool | None = None
 ) -> list[Span]:
@@ -595,6 +613,8 @@ def residual_spans(
         o_start, o_end = o_start + lead, o_end - trail
         if o_end - o_start < 2 and not original[o_start:o_end].isdigit():
             continue
+        if sp.label in _PLACE_LABELS and _generic_words(original[o_start:o_end]):
+            continue  # "Maternité –" left of our "Salle", "SHU – Secteur": unit words name no one (round 4)
         left.append(Span(o_start, o_end, sp.label, original[o_start:o_end]))
     return left
 

@@ -448,3 +448,20 @@ def test_unit_words_left_around_a_replacement_do_not_block() -> None:
     # a room number or a named hospital still blocks
     assert check_text("Patiente de 50 ans, chambre 12 en cardiologie.", "fr").blocked
     assert check_text("Patiente de 50 ans hospitalisée au CHU de Brest.", "fr").blocked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rappel de lot : Amoxicilline 1 g, lots n° 24F0311 et 24F0312, patients à rappeler",
+        "Lot n° 5K7721C – péremption 09/2027 – à vérifier avant injection au patient",
+        "Le formulaire Cerfa n° 12345*07 doit être rempli pour le patient.",
+    ],
+)
+def test_product_and_form_codes_are_not_ids(text: str) -> None:
+    assert _found(text, "OTHER_ID") == []
+
+
+def test_the_samu_as_the_emergency_number_is_not_a_unit() -> None:
+    assert _found("En cas d'urgence vitale, composez le 15 (SAMU), patient suicidaire.", "SERVICE") == []
+    assert _found("Fiche SMUR – 04/12/25\nVictime : X. Morel, 40 ans", "SERVICE") == []

@@ -1072,3 +1072,27 @@ _STREET_WORDS = frozenset(
 )
 _KEY_WORDS = frozenset(["cle", "key"])
 FINDERS_ROUND4["address_4b"] = addresses_more
+
+
+# ------------------------------------------------------------------------------------------------- noise
+# Codes of products, forms and classifications are not people's numbers: a drug lot ("Lot n° 4K8821B", "lots n°
+# 23D0417"), a Cerfa form, UCD/CIP/AMM drug codes, GHM/GHS/CIM groups. The SAMU named as the emergency number
+# ("composez le 15 (SAMU)", "SAMU 15") or as a form's title ("Fiche SMUR –") is not the patient's unit.
+_CODE_BEFORE = re.compile(
+    r"(?i)\b(?:lots?|cerfa|UCD|CIP(?:13)?|AMM|GHM|GHS|CIM(?:-10)?|EAN|NDC)\b[ \t]*(?:n°|:|#)?[ \t]*"
+    r"(?:[A-Z0-9*]+[ \t]*(?:,|et|and)[ \t]*)*$"
+)
+_SAMU_NUMBER = re.compile(r"\b(?:15|112)\b")
+
+
+def code_noise(text: str, start: int, end: int, label: str) -> bool:
+    """True when an OTHER_ID span is a product or classification code, or a SERVICE span is the SAMU as a number
+    or a form title."""
+    if label == "OTHER_ID":
+        return bool(_CODE_BEFORE.search(text[max(0, start - 40) : start]))
+    if label == "SERVICE" and text[start:end] in ("SAMU", "SMUR"):
+        around = text[max(0, start - 14) : end + 6]
+        if _SAMU_NUMBER.search(around):
+            return True
+        return bool(re.search(r"(?i)\b(?:fiche|feuille)[ \t]*$", text[max(0, start - 10) : start]))
+    return False

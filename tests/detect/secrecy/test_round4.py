@@ -429,7 +429,14 @@ def test_redact_refuses_its_own_output_when_a_detected_quasi_identifier_stays(
     ],
 )
 def test_streets_without_a_number_and_us_streets(text: str, address: str) -> None:
-    assert address in [s.text for s in analyze_text(text).spans if s.label == "ADDRESS"]
+    # a street without a number is a place (quasi-identifier), with one an address (direct identifier)
+    assert address in [s.text for s in analyze_text(text).spans if s.label in ("ADDRESS", "LOCATION")]
+
+
+def test_a_street_without_a_number_is_not_a_direct_identifier() -> None:
+    a = analyze_text("elle consulte au centre de santé des Lilas à Vichy, avenue de la Gare, le mardi", "fr")
+    assert not a.identifying
+    assert _found("Une place d'EHPAD libérée pour quelqu'un, faut voir le bon côté", "LOCATION") == []
 
 
 def test_a_nir_with_its_key_apart_is_redacted_whole() -> None:

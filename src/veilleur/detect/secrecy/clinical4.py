@@ -1027,7 +1027,7 @@ FINDERS_ROUND4.update(
 _STREET_NO_NUMBER = re.compile(
     r"(?<![\w])(?:place|rue|avenue|boulevard|impasse|allée|chemin|quai|quartier|Quartier|Place|Rue|"
     r"Avenue|Boulevard|Impasse|Allée|Chemin|Quai|cours|Cours|square|Square|résidence)[ \t]+(?:du|de[ \t]+la|des|de|d['’])"
-    r"[ \t]*[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?"
+    r"[ \t]*[A-Z][a-zà-ÿ][\w'’-]*(?:[ \t]+[A-Z][a-zà-ÿ][\w'’-]*)?"
 )
 _US_STREET_MORE = re.compile(
     r"(?<![\w])\d{2,5}[ \t]+(?:block[ \t]+of[ \t]+)?(?:[NSEW]\.?[ \t]+)?(?:\d{1,3}(?:st|nd|rd|th)|[A-Z][a-z]+)"
@@ -1046,7 +1046,9 @@ def addresses_more(text: str) -> list[Hit]:
         for m in _STREET_NO_NUMBER.finditer(text):
             if re.search(r"\d[ \t,]*$", text[max(0, m.start() - 6) : m.start()]):
                 continue  # "12 rue de …": the numbered address finders have it
-            out.append((m.start(), m.end(), "ADDRESS", 0.55))
+            # Without a number a street names a place, not someone's home: a quasi-identifier (LOCATION), not a
+            # direct one ("elle consulte … avenue de la République" is a workplace).
+            out.append((m.start(), m.end(), "LOCATION", 0.55))
     if _HAS_DIGIT.search(text):
         out += [(m.start(), m.end(), "ADDRESS", 0.55) for m in _US_STREET_MORE.finditer(text)]
         if words & _KEY_WORDS:

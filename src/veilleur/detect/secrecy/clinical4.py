@@ -667,17 +667,21 @@ _SVC_PREFIXES = (
 )
 
 
+_TITLE_WORDS = frozenset(["releve", "transmissions", "handover", "staff", "sortie", "orientation"])
+
+
 def services_more(text: str) -> list[Hit]:
     out: list[Hit] = []
     words = _folded_words(text)
     if not words & _SVC_MORE_WORDS and not any(w.startswith(_SVC_PREFIXES) for w in words):
         return out
-    for m in _SVC_FIELD.finditer(text):
+    for m in _SVC_FIELD.finditer(text) if ":" in text else ():
         v = m.group("s").strip()
         if v and re.search(r"[A-Za-zÀ-ÿ]{2}", v) and not re.match(r"(?i)(?:Dr|Pr|Mme|M\.|Mr)\b", v):
             out.append((m.start("s"), m.start("s") + len(v), "SERVICE", 0.55))
     out += [(m.start(), m.end(), "SERVICE", 0.55) for m in _SVC_MORE.finditer(text)]
-    out += [(m.start("s"), m.end("s"), "SERVICE", 0.55) for m in _SVC_AFTER_TITLE.finditer(text)]
+    if words & _TITLE_WORDS:
+        out += [(m.start("s"), m.end("s"), "SERVICE", 0.55) for m in _SVC_AFTER_TITLE.finditer(text)]
     return out
 
 
@@ -927,6 +931,7 @@ _RELATIVE = re.compile(
 )
 
 
+_STAFF_ROLE_WORDS = frozenset(["attn", "worker", "fy1", "fy2", "sho", "spr", "reg", "operateur"])
 _LABEL_WORDS = frozenset(["nom", "prenom", "prenoms", "ep", "epouse"])
 _RELATIVE_WORDS = frozenset(
     [
@@ -972,7 +977,8 @@ def names_more(text: str) -> list[Hit]:
                 words = words[:1]
             end = m.start("n") + len(" ".join(words))
             out.append((m.start(), end, "PROFESSIONAL" if m.group("c") == "dr" else "PERSON", 0.55))
-    out += [(m.start("n"), m.end("n"), "PROFESSIONAL", 0.55) for m in _STAFF_ROLE.finditer(text)]
+    if words_ & _STAFF_ROLE_WORDS:
+        out += [(m.start("n"), m.end("n"), "PROFESSIONAL", 0.55) for m in _STAFF_ROLE.finditer(text)]
     for m in _RELATIVE.finditer(text) if words_ & _RELATIVE_WORDS else ():
         n = m.group("n")
         if fold(n.split()[0]) in lx.header_words or lx.care_words.fullmatch(n.split()[0]):

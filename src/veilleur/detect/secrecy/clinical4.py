@@ -280,10 +280,17 @@ _DATE_LIKE = re.compile(r"\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{2,4})?")
 _STAY_KEYS = re.compile(r"(?i)NDA|IEP|séjour|sejour|venue|passage|entrée|admission")
 
 
+_ID_WORDS = frozenset(
+    ["ipp", "nip", "nda", "iep", "dossier", "patient", "sejour", "venue", "passage", "entree", "admission"]
+)
+
+
 def numbers(text: str) -> list[Hit]:
     if not _HAS_DIGIT.search(text):
         return []
     out: list[Hit] = []
+    if not _folded_words(text) & _ID_WORDS:
+        return out
     for m in _ID_WHOLE.finditer(text):
         v = m.group("v")
         if _DATE_LIKE.fullmatch(v):
@@ -333,6 +340,12 @@ _SWITCHBOARD = re.compile(r"(?i)switchboard|standard")
 _UK_LONDON = re.compile(r"(?<![\d+])0[1-9]\d[ \t]\d{4}[ \t]\d{4}(?!\d)")
 
 
+_PAGER_WORDS = frozenset(
+    ["bleep", "bip", "pager", "ext", "extension", "dect", "appel", "appeler", "appelez", "appelle"]
+)
+_X_DIGIT = re.compile(r"(?<![\w])x\d")
+
+
 def phones_more(text: str) -> list[Hit]:
     if not _HAS_DIGIT.search(text):
         return []
@@ -345,7 +358,8 @@ def phones_more(text: str) -> list[Hit]:
         ):
             continue
         out.append((m.start(), m.end(), "PHONE", 0.6))
-    for m in _PAGER.finditer(text):
+    pager = bool(_folded_words(text) & _PAGER_WORDS) or bool(_X_DIGIT.search(text))
+    for m in _PAGER.finditer(text) if pager else ():
         if len(re.sub(r"\D", "", m.group("v"))) >= 3:
             out.append((m.start("v"), m.end("v"), "PHONE", 0.55))
     return out
@@ -699,10 +713,37 @@ _OID = re.compile(
 )
 
 
+_OID_WORDS = frozenset(
+    [
+        "registre",
+        "avs",
+        "ramq",
+        "gmc",
+        "chi",
+        "hcn",
+        "affaire",
+        "samu",
+        "etiquette",
+        "reference",
+        "code",
+        "mgen",
+        "mutuelle",
+        "mutualite",
+        "examen",
+        "ticket",
+        "case",
+        "mouvement",
+        "ordre",
+    ]
+)
+
+
 def other_ids(text: str) -> list[Hit]:
     if not _HAS_DIGIT.search(text):
         return []
     out: list[Hit] = []
+    if not _folded_words(text) & _OID_WORDS and "/ ID" not in text and "| ID" not in text:
+        return out
     for m in _OID.finditer(text):
         v = m.group("v")
         # stop at a double space (the next field) and keep ids with three digits or more
@@ -1056,7 +1097,8 @@ def addresses_more(text: str) -> list[Hit]:
             # direct one ("elle consulte … avenue de la République" is a workplace).
             out.append((m.start(), m.end(), "LOCATION", 0.55))
     if _HAS_DIGIT.search(text):
-        out += [(m.start(), m.end(), "ADDRESS", 0.55) for m in _US_STREET_MORE.finditer(text)]
+        if words & _US_STREET_WORDS:
+            out += [(m.start(), m.end(), "ADDRESS", 0.55) for m in _US_STREET_MORE.finditer(text)]
         if words & _KEY_WORDS:
             out += [(m.start(), m.end(), "NIR", 0.7) for m in _NIR_KEY_APART.finditer(text)]
     return out
@@ -1079,6 +1121,7 @@ _STREET_WORDS = frozenset(
     ]
 )
 _KEY_WORDS = frozenset(["cle", "key"])
+_US_STREET_WORDS = frozenset(["rd", "st", "ave", "blvd", "dr", "ln", "way", "ct", "pl", "pkwy", "hwy"])
 FINDERS_ROUND4["address_4b"] = addresses_more
 
 

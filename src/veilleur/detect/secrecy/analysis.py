@@ -283,6 +283,13 @@ def clean_hits(
             ):
                 continue  # a header in capitals read as a name through the title-cased view
 
+        if label in ("PERSON", "PROFESSIONAL"):
+            gap = re.search(r"[ ]{3,}", frag)
+            if gap and re.search(
+                r"\w", frag[: gap.start()]
+            ):  # "FAURE Régine   Ch. : 12": a name ends at a column gap
+                e = s + gap.start()
+                frag = text[s:e]
         if label == "PERSON" and (fold(frag) in lx.drugs or _eponym(text, s, e)):
             continue
         if label == "LOCATION" and fold(frag) in lx.header_words:

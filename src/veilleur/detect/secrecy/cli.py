@@ -69,7 +69,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             False,
             "--check",
             help="Only check a text meant to be safe already (redacted by hand or by another tool): print it "
-            "unchanged when no identifier is left, else name what is left on stderr and exit 3.",
+            "unchanged when no identifier is left, else name what is left on stderr and exit 3. A lone "
+            "quasi-identifier (one kind: an age, a date, a town) is named on stderr but does not block; a name, "
+            "a number, a full birth date or two kinds of quasi-identifiers do.",
         ),
     ) -> None:
         """Version sûre d'un texte (pseudonymes, âges généralisés, dates relatives) / safe version of a text.
@@ -109,6 +111,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         if res.blocked:
             typer.echo(res.residual_message(), err=True)
             raise typer.Exit(3)
+        if res.lone:  # one kind of quasi-identifier alone (an age, a date): not identifying, said on stderr
+            typer.echo(res.lone_message(), err=True)
         if staff is None and not check:  # names kept by default are personal data too: offer to remove them
             kept = kept_names(text, res.text, lang)
             if kept:

@@ -175,6 +175,7 @@ def _finder_results(
 ) -> list[RecognizerResult]:
     """Our finders' results (all, or only ``keys``, minus ``skip``)."""
     from veilleur.detect.secrecy.clinical3 import ocr_digits, unit_noise
+    from veilleur.detect.secrecy.clinical4 import code_noise
     from veilleur.detect.secrecy.recognizers import FINDERS
 
     view = ocr_digits(text)  # "2O24" read as "2024"; same length, offsets unchanged
@@ -186,7 +187,8 @@ def _finder_results(
         out += [
             RecognizerResult(entity_type=lab, start=s, end=e, score=sc, recognition_metadata=meta)
             for s, e, lab, sc in finder(view)
-            if lab not in ("SERVICE", "WARD_ROOM") or not unit_noise(view, s, e, lab)
+            if (lab not in ("SERVICE", "WARD_ROOM") or not unit_noise(view, s, e, lab))
+            and (lab not in ("OTHER_ID", "SERVICE") or not code_noise(view, s, e, lab))
         ]
     return out
 
@@ -194,7 +196,20 @@ def _finder_results(
 # The finders whose spans are a sign of care by themselves (``analysis.health_context``): in a text with no
 # patient word, care word or drug, only they can make a care context; without one, nothing else is needed.
 SIGN_FINDERS = frozenset(
-    {"nir", "ipp", "room", "rare_disease", "room_more", "rare_more", "number_more", "nir_3", "room_3"}
+    {
+        "nir",
+        "ipp",
+        "room",
+        "rare_disease",
+        "room_more",
+        "rare_more",
+        "number_more",
+        "nir_3",
+        "room_3",
+        "room_4",
+        "number_4",
+        "room_4b",
+    }
 )
 SIGN_LABELS = frozenset({"RARE_DISEASE", "WARD_ROOM", "IPP", "STAY_NUMBER", "NIR"})
 

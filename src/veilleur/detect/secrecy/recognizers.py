@@ -12,6 +12,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from veilleur.detect.secrecy.clinical import FINDERS_MORE
 from veilleur.detect.secrecy.clinical3 import FINDERS_ROUND3
+from veilleur.detect.secrecy.clinical4 import FINDERS_ROUND4
 from veilleur.detect.secrecy.lexicon import PERSON_NOUNS, fold, lexicon
 
 Hit = tuple[int, int, str, float]  # start, end, label, score
@@ -142,7 +143,9 @@ _ROOM = re.compile(
     re.I,
 )
 _INITIALS = re.compile(
-    rf"(?<![\w])(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Miss|Monsieur|Madame|patiente?|patient)\s+[{UPPER}]\.(?:\s?[{UPPER}]\.)?"
+    rf"(?<![\w])(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Miss|Monsieur|Madame)\s+[{UPPER}]\.(?:\s?[{UPPER}]\.)?"
+    # "patient M. Dupont": after a patient word, "M." is a civility when a name follows it (round 4)
+    rf"|(?<![\w])(?:patiente?|patient)\s+[{UPPER}]\.(?:\s?[{UPPER}]\.)?(?![ \t]?[{UPPER}][a-zà-ÿ]{{2,}})"
     rf"|(?<![\w.])[{UPPER}]\.[{UPPER}]\.(?!\w)"
 )
 _CIVIL_NAME = re.compile(
@@ -590,7 +593,11 @@ def age_value(span_text: str) -> float | None:
         re.I,
     )
     if not m:
-        return None
+        from veilleur.detect.secrecy.clinical4 import words_number
+
+        w = re.match(r"(?i)\s*(.+?)\s+ans\b", span_text)  # "quatre-vingt-sept ans" (round 4)
+        n_words = words_number(w.group(1)) if w else None
+        return float(n_words) if n_words is not None else None
     n = int(m.group(1))
     unit = (m.group(2) or "ans").lower()
     if unit.startswith(("mois", "month")):
@@ -791,6 +798,7 @@ FINDERS: dict[str, Finder] = {
 }
 FINDERS.update(FINDERS_MORE)  # issue 13, second round: services, rooms, numbers, rare diseases, ages, dates
 FINDERS.update(FINDERS_ROUND3)  # issue 13, third round: see clinical3
+FINDERS.update(FINDERS_ROUND4)  # issue 13, fourth round: see clinical4
 
 ENTITIES: tuple[str, ...] = (
     "NIR",

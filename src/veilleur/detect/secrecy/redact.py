@@ -34,6 +34,8 @@ class RedactionResult:
     changes: tuple[Change, ...]
     # What the re-analysis of ``text`` still finds (fail closed): empty when the output is safe to show.
     residual: tuple[Span, ...] = field(default=())
+    # A lone quasi-identifier still there (one kind of detail: an age, a date, a town...): reported, not blocking.
+    lone: tuple[Span, ...] = field(default=())
 
     @property
     def blocked(self) -> bool:
@@ -46,11 +48,24 @@ class RedactionResult:
         left = ", ".join(f"{FR_NAMES.get(s.label, s.label.lower())} « {s.text} »" for s in self.residual)
         return f"sortie bloquée : la version caviardée contient encore {left}" if left else ""
 
+    def lone_message(self) -> str:
+        """One line naming a lone quasi-identifier left in a text that is not blocked ("" when none)."""
+        from veilleur.detect.secrecy.analysis import FR_NAMES
+
+        left = ", ".join(f"{FR_NAMES.get(s.label, s.label.lower())} « {s.text} »" for s in self.lone)
+        return (
+            f"reste un quasi-identifiant seul (non bloquant) / lone quasi-identifier left (not blocking): {left}"
+            if left
+            else ""
+        )
+
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"text": self.text, "changes": [c.to_dict() for c in self.changes]}
         if self.residual:
             d["blocked"] = True
             d["residual"] = [{"label": s.label, "text": s.text} for s in self.residual]
+        if self.lone:
+            d["lone_quasi_identifiers"] = [{"label": s.label, "text": s.text} for s in self.lone]
         return d
 
 
@@ -536,6 +551,24 @@ def _inserted(changes: Sequence[Change]) -> list[tuple[int, int, int]]:
     return out
 
 
+_PLACE_LABELS = frozenset({"HOSPITAL", "LOCATION", "WARD_ROOM"})
+
+
+def _generic_words(frag: str) -> bool:
+    """True when every word of a residual fragment is a care, unit or header word or a short acronym."""
+    from veilleur.detect.secrecy.clinical import _SERVICE_WORDS
+
+    lx = lexicon()
+    words = re.findall(r"[\w'’-]+", frag)
+    return bool(words) and all(
+        (w.isupper() and len(w) <= 4 and not any(c.isdigit() for c in w))
+        or fold(w) in lx.header_words
+        or fold(w) in _SERVICE_WORDS
+        or bool(lx.care_words.fullmatch(w))
+        for w in words
+    )
+
+
 def residual_spans(
     original: str, result: RedactionResult, *, lang: str | None = None, staff: bool | None = None
 ) -> list[Span]:
@@ -580,8 +613,50 @@ def residual_spans(
         o_start, o_end = o_start + lead, o_end - trail
         if o_end - o_start < 2 and not original[o_start:o_end].isdigit():
             continue
+        if sp.label in _PLACE_LABELS and _generic_words(original[o_start:o_end]):
+            continue  # "Maternité –" left of our "Salle", "SHU – Secteur": unit words name no one (round 4)
         left.append(Span(o_start, o_end, sp.label, original[o_start:o_end]))
     return left
+
+
+# Fail closed (issue 13, round 4): what blocks an output. Anything that names or numbers someone blocks on its
+# own (a name, a record number, a phone, an address, a full birth date...). Quasi-identifiers (an age, a date,
+# a town, a hospital, a room...) block when two kinds or more are left, since together they single someone
+# out (the detector's own rule: one kind of detail alone describes a case, not a person); ONE kind left alone
+# ("50 ans", "en mars", "à Quimper") does not block and is reported as a note. This rule is the check of a text
+# redacted elsewhere (``check_text``, ``veilleur redact --check``). Redaction itself stays recall-first:
+# ``redact_text`` removes every quasi-identifier it finds, and refuses its own output when anything it detects
+# is still there (it could not remove it), a lone quasi-identifier included.
+QUASI_LABELS = frozenset({"AGE", "DATE", "LOCATION", "HOSPITAL", "WARD_ROOM", "SCHOOL", "ROLE", "SERVICE"})
+_FULL_DATE = re.compile(r"\d{1,2}\D+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+_BIRTH_WORDS = re.compile(r"(?i)(?:née?s?|naissance|born|DOB|birth|DDN)\s*(?:le|on|:|en|in)?\s*$")
+
+
+def _quasi(text: str, span: Span) -> str | None:
+    """The kind of quasi-identifier a residual span is, or None when it blocks by itself."""
+    if span.label not in QUASI_LABELS:
+        return None
+    if span.label == "DATE":
+        birth = _BIRTH_WORDS.search(text[max(0, span.start - 25) : span.start]) or re.match(
+            r"(?i)(?:née?|born)\s", span.text
+        )
+        if birth and _FULL_DATE.search(span.text):
+            return None  # a full birth date singles someone out
+    return span.label
+
+
+def split_residual(text: str, spans: Sequence[Span]) -> tuple[list[Span], list[Span]]:
+    """(blocking, lone): the spans of ``text`` that make an output unsafe, and a lone quasi-identifier (one kind
+    of detail, possibly repeated) that does not."""
+    kinds = {_quasi(text, s) for s in spans}
+    if None in kinds or len(kinds) >= 2:
+        return list(spans), []
+    return [], list(spans)
+
+
+def _settle(original: str, res: RedactionResult, left: Sequence[Span]) -> RedactionResult:
+    blocking, lone = split_residual(original, left)
+    return replace(res, residual=tuple(blocking), lone=tuple(lone))
 
 
 def check_text(text: str, lang: str | None = None, *, staff: bool | None = None) -> RedactionResult:
@@ -592,7 +667,7 @@ def check_text(text: str, lang: str | None = None, *, staff: bool | None = None)
     from veilleur.detect.secrecy import analyze_text
 
     lang = lang or analyze_text(text).lang
-    return replace(unchanged, residual=tuple(residual_spans(text, unchanged, lang=lang, staff=staff)))
+    return _settle(text, unchanged, residual_spans(text, unchanged, lang=lang, staff=staff))
 
 
 def redact_text(
@@ -630,4 +705,6 @@ def redact_text(
         if not new:  # found again where we already replaced: nothing more we can do
             return replace(res, residual=tuple(left))
         spans += new
+    # Our own output: whatever we detect and could not remove blocks it, a lone quasi-identifier included (the
+    # lone-quasi-identifier rule is for texts redacted elsewhere, ``check_text``).
     return replace(res, residual=tuple(residual_spans(text, res, lang=analysis.lang, staff=staff)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pathlib import Path
 
 import numpy as np
@@ -177,14 +179,15 @@ def test_training_is_reproducible_and_scores_held_out_chats(tmp_path: Path) -> N
 
 def test_a_defender_attacked_for_defending_is_not_the_raid_target() -> None:
     """chatw2_05: the victim is mocked as "il" / "le blédard"; the girl who defends him ("vous le visez", "il a
-    autant le droit") is then attacked too. The main raid is aimed at the person defended (before session 3b:
-    the defender's episode was the main raid)."""
+    autant le droit") is then attacked too. With sessions of 12 hours (``session_gap``), the main raid is aimed at the
+    person defended. The default stays one 48-hour session (the integrator's held-out chats lost raid recall and
+    gained a civil raid with 12 h), where her episode, the largest, is still the main raid: a known limit."""
     c = load_chat(DATA / "train" / "chatw2" / "chatw2_05.json")
-    eps = sorted(analyse(c.ctx, [], Settings(model=load_model())).episodes, key=lambda e: -len(e.messages))
-    main = eps[0]
+    by_day = analyse(c.ctx, [], Settings(model=load_model(), session_gap=timedelta(hours=12))).episodes
+    main = max(by_day, key=lambda e: len(e.messages))
     assert c.member_of_uid[main.target] == "yanis"
-    # Session 4 (seven-writer model): guessed targets are re-aimed per 12-hour session, so the days when Amira is
-    # attacked for defending stay her own, smaller episode (before: one 48-hour session, and her episode, made
-    # the largest, was the main raid)
-    old = analyse(c.ctx, [], Settings(model=load_model(), session_gap=None)).episodes
+    # the 12-hour sessions keep the days when Amira is attacked for defending as her own, smaller episode
+    assert any(c.member_of_uid[e.target] == "amira" for e in by_day if e is not main)
+    old = analyse(c.ctx, [], Settings(model=load_model())).episodes
+    assert Settings().session_gap is None
     assert c.member_of_uid[max(old, key=lambda e: len(e.messages)).target] == "amira"

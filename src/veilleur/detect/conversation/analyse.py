@@ -61,9 +61,11 @@ class Settings:
     mark_hostile_turns: bool = True  # a raider's hostile turns in the raid's span are raid messages
     after_turn: bool = False  # a hostile remark aimed at no one is about whoever just spoke
     retarget: bool = True  # with the model: aim guessed targets at the session's most attacked person
-    # silence that ends a session for ``retarget`` (session 4: 12 h, was ``gap``, 48 h; None: ``gap``): the person
-    # a session attacks is read per day, so a defender attacked on day 2 does not take day 1's guessed targets
-    session_gap: timedelta | None = timedelta(hours=12)
+    # silence that ends a session for ``retarget`` (None: ``gap``, 48 h). 12 h reads the person a session attacks
+    # per day (a defender attacked on day 2 does not take day 1's guessed targets): +4 right targets of 95 across
+    # the seven training writers, but on the integrator's held-out chats of an eighth writer (chatw7, never trained
+    # on) 12 h lost raid recall (0.62 -> 0.52) and reported a raid in a civil chat (0/2 -> 1/2): off by default
+    session_gap: timedelta | None = None
     banter_check: bool = True  # no pile-on on someone who laughs along, is never hurt and nobody defends
     banter_aimed: bool = True  # session 4: only a defence of the "target" (not of another member) rules out banter
     named_lately: bool = (

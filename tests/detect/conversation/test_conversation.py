@@ -326,8 +326,14 @@ def test_talking_about_a_disclosure_is_not_one() -> None:
             ("kenza", "vous êtes malades de balancer son adresse ??"),
             ("yanis", "t'inquiète je t'envoie son numéro en privé pour le covoit"),
             ("sarah", "tout le monde l'a son numéro de toute façon"),
-            ("tom", "t'es malade de mettre son adresse dans un groupe de 8 personnes"),  # a count, not a value
-            ("kenza", "mon père peut vous ramener, appelez-le au 06 41 27 83 90, il passe à 17h"),  # one's own
+            (
+                "tom",
+                "t'es malade de mettre son adresse dans un groupe de 8 personnes",
+            ),  # a count, not a value
+            (
+                "kenza",
+                "mon père peut vous ramener, appelez-le au 06 41 27 83 90, il passe à 17h",
+            ),  # one's own
         ]
     )
     res = analyse(ctx, [])

@@ -67,7 +67,9 @@ class Settings:
     # on) 12 h lost raid recall (0.62 -> 0.52) and reported a raid in a civil chat (0/2 -> 1/2): off by default
     session_gap: timedelta | None = None
     banter_check: bool = True  # no pile-on on someone who laughs along, is never hurt and nobody defends
-    banter_aimed: bool = True  # session 4: only a defence of the "target" (not of another member) rules out banter
+    banter_aimed: bool = (
+        True  # session 4: only a defence of the "target" (not of another member) rules out banter
+    )
     named_lately: bool = (
         True  # a hostile turn with no name nor "tu": the member named lately in the 3rd person
     )
@@ -82,7 +84,9 @@ class Settings:
     subject_shift: bool = True
     mock_stance: bool = True  # session 4: a defence or "calme-toi" with a laugh, or minimising, is no stance
     retarget_answered: bool = True  # re-aim a hostile "tu" at the person answered (False: keep it on them)
-    outsider: bool = True  # session 4: a hostile remark at the referee, the software, a troll targets no member
+    outsider: bool = (
+        True  # session 4: a hostile remark at the referee, the software, a troll targets no member
+    )
     counter_tu: bool = True  # any hostile "tu" at a core attacker (not laughing) marks a counter-speaker
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
@@ -442,7 +446,9 @@ def _walk(
             or cues.ACCUSING_STOP.search(folded)
             or (cues.DISMISSIVE.search(folded) and not cues.STRONG_DEFENCE.search(folded))
         )  # "ptdr laisse-le 😂", "c'est une blague calme-toi", "arrête de mentir": a bully, not a defence
-        calming = folded if not st.mock_stance else _BREF.sub("", folded)  # "bref": a filler, not a conciliation
+        calming = (
+            folded if not st.mock_stance else _BREF.sub("", folded)
+        )  # "bref": a filler, not a conciliation
         if cues.DEFENCE.search(folded) and not mock:
             t.stance = "defend"
         elif cues.CONCILIATION.search(calming) and not mock:

@@ -304,7 +304,9 @@ FIRST_PERSON_INFO = _rx(
     r"je bosse|j'habite|je finis|mes enfants|ma fille|mon fils)\b"
 )
 # One's own family's details, shared for a lift or a favour ("mon père peut, appelle-le au 06…"): session 4.
-OWN_FAMILY = _rx(r"\b(?:mon|ma) (?:pere|mere|daron|daronne|frere|soeur|oncle|tante|cousin|cousine|mari|femme)\b")
+OWN_FAMILY = _rx(
+    r"\b(?:mon|ma) (?:pere|mere|daron|daronne|frere|soeur|oncle|tante|cousin|cousine|mari|femme)\b"
+)
 THIRD_POSSESSIVE = _rx(r"\b(?:son|sa|ses)\b")
 
 STOPWORDS = frozenset(

@@ -180,9 +180,13 @@ def test_a_defender_attacked_for_defending_is_not_the_raid_target() -> None:
     """chatw2_05: the victim is mocked as "il" / "le blédard"; the girl who defends him ("vous le visez", "il a
     autant le droit") is then attacked too. With sessions of 12 hours (``session_gap``), the main raid is aimed at the
     person defended. The default stays one 48-hour session (the integrator's held-out chats lost raid recall and
-    gained a civil raid with 12 h), where her episode, the largest, is still the main raid: a known limit."""
+    gained a civil raid with 12 h), where her episode, the largest, is still the main raid: a known limit. (Session
+    4b: with 12-hour sessions, the raiders' later attacker-like turns, ``late_marks``, make her episode the larger
+    again; the 12-hour check runs without them.)"""
     c = load_chat(DATA / "train" / "chatw2" / "chatw2_05.json")
-    by_day = analyse(c.ctx, [], Settings(model=load_model(), session_gap=timedelta(hours=12))).episodes
+    by_day = analyse(
+        c.ctx, [], Settings(model=load_model(), session_gap=timedelta(hours=12), late_marks=None)
+    ).episodes
     main = max(by_day, key=lambda e: len(e.messages))
     assert c.member_of_uid[main.target] == "yanis"
     # the 12-hour sessions keep the days when Amira is attacked for defending as her own, smaller episode

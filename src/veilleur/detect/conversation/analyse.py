@@ -88,6 +88,9 @@ class Settings:
         True  # session 4: a hostile remark at the referee, the software, a troll targets no member
     )
     counter_tu: bool = True  # any hostile "tu" at a core attacker (not laughing) marks a counter-speaker
+    # session 4b, with the model: a raider's turn this close to the raid's span (after continuation) that reads as
+    # an attacker's (p_r >= raider_min) is a raid message (None: off)
+    late_marks: timedelta | None = timedelta(hours=6)
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -952,6 +955,8 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
             accepted = _merge_shields(accepted, ts, st.continuation or st.gap)
         if st.continuation:
             _continue(accepted, ts, st.continuation)
+        if st.model is not None:
+            _extend(accepted, ts, st)
         out.extend(accepted)
     return out
 
@@ -1038,6 +1043,30 @@ def _continue(accepted: list[Episode], ts: list[Turn], window: timedelta) -> Non
             e.messages.extend(extra)
             e.messages.sort(key=lambda x: (x.m.created_at, x.uid))
             taken |= {t.uid for t in extra}
+
+
+def _extend(accepted: list[Episode], ts: list[Turn], st: Settings) -> None:
+    """With the learned model, after continuation (session 4b, ``late_marks``): a raider's turn within that time of
+    the raid's span that reads as an attacker's (``p_r`` >= ``raider_min``), not a defence or conciliation, is a raid
+    message (the same bully mocking again a few hours later, a supporter's laugh the next morning)."""
+    taken = {t.uid for e in accepted for t in e.messages}
+    for e in accepted:
+        start, end = e.start, e.end
+        raiders = set(e.raiders)
+        if st.late_marks is not None:
+            lo, hi = start - st.late_marks, end + st.late_marks
+            new = [
+                t
+                for t in ts
+                if t.author in raiders
+                and t.uid not in taken
+                and not t.stance
+                and t.p_r >= st.raider_min
+                and lo <= t.m.created_at <= hi
+            ]
+            e.messages.extend(new)
+            taken |= {t.uid for t in new}
+        e.messages.sort(key=lambda x: (x.m.created_at, x.uid))
 
 
 def _candidate_episodes(

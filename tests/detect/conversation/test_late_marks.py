@@ -8,8 +8,8 @@ from tests.detect.conversation.helpers import chat, uid
 from veilleur.detect.conversation.analyse import Episode, Settings, Turn, _extend
 
 
-def _raid() -> tuple[Episode, list[Turn]]:
-    rows = [
+def _raid(extra: tuple = ()) -> tuple[Episode, list[Turn]]:
+    rows: list[tuple] = [
         ("kenza", "lea t'es grosse", {"minutes": 0}),
         ("tom", "mdr grave", {"minutes": 1}),
         ("kenza", "sale baleine", {"minutes": 2}),
@@ -22,9 +22,9 @@ def _raid() -> tuple[Episode, list[Turn]]:
         ("tom", "laissez-la tranquille en vrai", {"minutes": 5 * 60 + 10}),  # later, a defence
         ("kenza", "toujours la meme lea mdr", {"minutes": 9 * 60}),  # beyond 6 hours
     ]
-    _, msgs = chat(rows)
+    _, msgs = chat(rows + list(extra))
     ts = [Turn(m) for m in msgs]
-    for t, p in zip(ts, (0.9, 0.8, 0.9, 0.85, 0.2, 0.9, 0.9), strict=True):
+    for t, p in zip(ts, (0.9, 0.8, 0.9, 0.85, 0.2, 0.9, 0.9), strict=False):
         t.p_r = p
     ts[5].stance = "defend"
     ep = Episode(
@@ -74,3 +74,29 @@ def test_a_turn_already_in_another_raid_is_not_taken_twice() -> None:
     )
     _extend([other, ep], ts, Settings(addressee_model=None))
     assert ts[3].uid not in {t.uid for t in ep.messages}
+
+
+def test_a_raiders_turn_at_the_target_days_later_is_a_raid_message() -> None:
+    """The same bully speaking to (or about) the target again three days later, even in a mild turn."""
+    rows = (
+        ("kenza", "alors lea toujours pas de copains ?", {"minutes": 3 * 24 * 60}),
+        ("tom", "lea tu viens au foot ?", {"minutes": 3 * 24 * 60 + 1}),
+        ("ines", "lea on se voit demain", {"minutes": 3 * 24 * 60 + 2}),
+        ("kenza", "lea franchement", {"minutes": 9 * 24 * 60}),
+    )
+    ep, ts = _raid(rows)
+    later = ts[7:]
+    for t in later:
+        t.p_r, t.to = 0.3, [uid("lea")]
+    later[1].stance = "conciliate"
+    _extend([ep], ts, Settings(addressee_model=None))
+    marked = {t.uid for t in ep.messages}
+    assert later[0].uid in marked
+    assert later[1].uid not in marked  # a conciliation
+    assert later[2].uid not in marked  # not a raider
+    assert later[3].uid not in marked  # beyond late_about (7 days)
+    ep, ts = _raid(rows)
+    for t in ts[7:]:
+        t.p_r, t.to = 0.3, [uid("lea")]
+    _extend([ep], ts, Settings(addressee_model=None, late_about=None))
+    assert ts[7].uid not in {t.uid for t in ep.messages}  # old behaviour

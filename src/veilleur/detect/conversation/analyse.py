@@ -91,6 +91,9 @@ class Settings:
     # session 4b, with the model: a raider's turn this close to the raid's span (after continuation) that reads as
     # an attacker's (p_r >= raider_min) is a raid message (None: off)
     late_marks: timedelta | None = timedelta(hours=6)
+    # session 4b: a raider's turn (not a defence or conciliation) that speaks to or about the target this close to
+    # the raid's span is a raid message, however mild (the same bully at the same person on a later day; None: off)
+    late_about: timedelta | None = timedelta(days=7)
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -1048,24 +1051,30 @@ def _continue(accepted: list[Episode], ts: list[Turn], window: timedelta) -> Non
 def _extend(accepted: list[Episode], ts: list[Turn], st: Settings) -> None:
     """With the learned model, after continuation (session 4b, ``late_marks``): a raider's turn within that time of
     the raid's span that reads as an attacker's (``p_r`` >= ``raider_min``), not a defence or conciliation, is a raid
-    message (the same bully mocking again a few hours later, a supporter's laugh the next morning)."""
+    message (the same bully mocking again a few hours later, a supporter's laugh the next morning); ``late_about``:
+    a raider's turn that speaks to or about the target within that time of the span is one too."""
     taken = {t.uid for e in accepted for t in e.messages}
     for e in accepted:
         start, end = e.start, e.end
         raiders = set(e.raiders)
-        if st.late_marks is not None:
-            lo, hi = start - st.late_marks, end + st.late_marks
-            new = [
-                t
-                for t in ts
-                if t.author in raiders
-                and t.uid not in taken
-                and not t.stance
-                and t.p_r >= st.raider_min
-                and lo <= t.m.created_at <= hi
-            ]
-            e.messages.extend(new)
-            taken |= {t.uid for t in new}
+        near, far = st.late_marks, st.late_about
+        new = [
+            t
+            for t in ts
+            if t.author in raiders
+            and t.uid not in taken
+            and not t.stance
+            and (
+                (near is not None and t.p_r >= st.raider_min and start - near <= t.m.created_at <= end + near)
+                or (
+                    far is not None
+                    and (e.target in t.to or e.target in t.about)
+                    and start - far <= t.m.created_at <= end + far
+                )
+            )
+        ]
+        e.messages.extend(new)
+        taken |= {t.uid for t in new}
         e.messages.sort(key=lambda x: (x.m.created_at, x.uid))
 
 

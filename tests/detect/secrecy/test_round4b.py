@@ -1,0 +1,68 @@
+"""Issue 13, round 4b: precision of units and places (a unit named in a general message, scores and tests read
+as towns, a US state apart from its town) and recall on dates written with spaces. Sentences written for these
+tests (fictional people), not taken from any evaluation set."""
+
+from __future__ import annotations
+
+import pytest
+
+from veilleur.detect.secrecy import analyze_text
+
+
+def _found(text: str, label: str, lang: str | None = "fr") -> list[str]:
+    return [s.text for s in analyze_text(text, lang).spans if s.label == label]
+
+
+# ------------------------------------------------------------------------------------------------ units
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rappel : la dose maximale de paracétamol est plus basse chez les petits poids, pensez-y en gériatrie.",
+        "Le service de cardiologie du CHU recrute un praticien hospitalier temps plein, CV au secrétariat.",
+        "Une question pour ceux de réa : vous passez par le standard pour un transfert en réa d'un autre site ?",
+        "Antibioprophylaxie en chirurgie orthopédique : céfazoline 2 g IVL 30 min avant l'incision.",
+        "Question for the ICU folks: do you still check a cortisol before starting steroids?",
+    ],
+)
+def test_unit_in_a_general_message_is_not_an_identifier(text: str) -> None:
+    assert _found(text, "SERVICE", None) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("Mme Perrot Ginette, 86 ans, hospitalisée en gériatrie depuis lundi.", "gériatrie"),
+        ("Transfert en réa de M. Lemoine cette nuit, IPP 40012345.", "réa"),
+        ("Patient admis en chirurgie orthopédique hier soir.", "chirurgie orthopédique"),
+        ("Compte rendu de consultation rhumatologie\nDate : 14/03/2025", "rhumatologie"),
+    ],
+)
+def test_unit_next_to_someone_is_kept(text: str, unit: str) -> None:
+    assert any(unit in s for s in _found(text, "SERVICE"))
+
+
+# ------------------------------------------------------------------------------------------------ places
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Révision : Glasgow Coma Scale, signe de Murphy et point de McBurney pour jeudi.", "Glasgow"),
+        ("Sérologie VIH 1/2 positive chez le patient, confirmée par Western-Blot.", "Western-Blot"),
+        ("Le patient reçoit 1 mg de midazolam toutes les 5 min jusqu'à Rudkin ≥ 4.", "Rudkin"),
+        ("Les scores à connaître pour le patient : CHA2DS2-VASc, HAS-BLED, Wells, Genève révisé.", "Genève"),
+        ("Patient hospitalisé pour une leptospirose (forme de Weil) compliquée.", "Weil"),
+        ("Patient seen by the team; the new bleep system goes live from Monday.", "Monday"),
+    ],
+)
+def test_scores_tests_and_days_are_not_places(text: str, word: str) -> None:
+    assert not any(word in s for s in _found(text, "LOCATION", None))
+
+
+def test_a_town_is_still_a_place() -> None:
+    assert "Genève" in _found("Mme Favre, 71 ans, vit seule à Genève depuis 2010.", "LOCATION")
+
+
+def test_us_town_and_state_are_one_place() -> None:
+    text = "Rosa Morales, 44 yo F, lives at 2208 W. Fullerton Ave, Apt 3R, Chicago, IL 60647"
+    places = _found(text, "LOCATION", "en")
+    assert "Chicago, IL" in places
+    assert "IL" not in places

@@ -66,3 +66,21 @@ def test_us_town_and_state_are_one_place() -> None:
     places = _found(text, "LOCATION", "en")
     assert "Chicago, IL" in places
     assert "IL" not in places
+
+
+# ------------------------------------------------------------------------------------------------ dates
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Admission le 05 12 2025 14 30, Mme Girard Paulette, 78 ans.", "05 12 2025 14 30"),
+        ("Entrée 21 11 2025 à 08 15, Mme Petit, chute à domicile.", "21 11 2025 à 08 15"),
+        ("RDV 05 12 2025 pour Mme Leblanc, 45 ans, en consultation.", "05 12 2025"),
+    ],
+)
+def test_dates_written_with_spaces_are_dates_not_phones(text: str, date: str) -> None:
+    assert date in _found(text, "DATE")
+    assert _found(text, "PHONE") == []
+
+
+def test_a_phone_word_keeps_the_phone() -> None:
+    assert _found("Mme Roux, patiente, tél : 05 12 2025 14", "PHONE") == ["05 12 2025 14"]

@@ -259,6 +259,18 @@ def _score_name(text: str, s: int, e: int, frag: str) -> bool:
     return bool(_SCORE_LIST.search(before) or re.search(r"(?i)\bforme\s+de\s*$", before))
 
 
+_PHONE_BEFORE = re.compile(
+    r"(?i)(?:t[ée]l|phone|portable|port\.|mobile|fixe|fax|joindre|appel\w*|num[ée]ro|n°)\W{0,12}$"
+)
+
+
+def _date_not_phone(text: str, s: int, e: int) -> bool:
+    """A phone whose digits open with a valid spaced date ("05 12 2025 14"), with no phone word before it."""
+    from veilleur.detect.secrecy.clinical4 import SPACED_DATE
+
+    return bool(SPACED_DATE.match(text, s)) and not _PHONE_BEFORE.search(text[max(0, s - 30) : s])
+
+
 def clean_hits(
     text: str, results: Sequence[RecognizerResult], members: frozenset[str] = frozenset()
 ) -> list[Span]:
@@ -338,6 +350,8 @@ def clean_hits(
             ):  # "FAURE Régine   Ch. : 12": a name ends at a column gap
                 e = s + gap.start()
                 frag = text[s:e]
+        if label == "PHONE" and _date_not_phone(text, s, e):
+            continue  # "05 12 2025 14 30": a date and its time, not a phone in an odd grouping
         if label == "PERSON" and (fold(frag) in lx.drugs or _eponym(text, s, e)):
             continue
         if label == "LOCATION" and fold(frag) in lx.header_words:

@@ -1147,3 +1147,22 @@ def code_noise(text: str, start: int, end: int, label: str) -> bool:
             return True
         return bool(re.search(r"(?i)\b(?:fiche|feuille)[ \t]*$", text[max(0, start - 10) : start]))
     return False
+
+
+# ------------------------------------------------------------------------------------- dates with spaces
+# Round 4b: a date written with spaces, often with its time ("05 12 2025 14 30", "21 11 2025 à 08 15"): the
+# digits also read as a phone number in an odd grouping ("05 12 2025 14"); a valid day, month and year say a
+# date (``analysis.clean_hits`` drops such a phone unless a phone word comes just before it).
+SPACED_DATE = re.compile(
+    r"(?<![\d+.,/])(?:0[1-9]|[12]\d|3[01])[ \t](?:0[1-9]|1[0-2])[ \t](?:19\d\d|20[0-3]\d)"
+    r"(?:[ \t]+(?:à[ \t]+)?(?:[01]\d|2[0-3])(?:[ \t]|[ \t]?[h:][ \t]?)[0-5]\d)?(?![\d,.]\d)"
+)
+
+
+def spaced_dates(text: str) -> list[Hit]:
+    if not re.search(r"\d\d[ \t]\d\d[ \t](?:19|20)\d\d", text):
+        return []
+    return [(m.start(), m.end(), "DATE", 0.6) for m in SPACED_DATE.finditer(text)]
+
+
+FINDERS_ROUND4["date_4c"] = spaced_dates

@@ -84,3 +84,28 @@ def test_dates_written_with_spaces_are_dates_not_phones(text: str, date: str) ->
 
 def test_a_phone_word_keeps_the_phone() -> None:
     assert _found("Mme Roux, patiente, tél : 05 12 2025 14", "PHONE") == ["05 12 2025 14"]
+
+
+# ------------------------------------------------------------------------------------------------- ages
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("Ch 1 Adam B. 18 mois bronchiolite, O2 1 L, kiné demain.", "18 mois"),
+        ("Nourrisson de 3 mois, Lina, admise pour bronchiolite.", "3 mois"),
+        ("Rm 14 – 2 mo infant Aiden Ross w/ fever 38.4, septic work-up.", "2 mo infant"),
+        ("Maria Gonzalez, 68, admitted 01/14/2025 with pneumonia.", "68"),
+    ],
+)
+def test_ages_in_months_and_bare_ages_after_a_name(text: str, age: str) -> None:
+    assert age in _found(text, "AGE", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Toux depuis 18 mois chez ce patient, bilan en cours.",
+        "Traitement pendant 3 semaines, patiente revue.",
+    ],
+)
+def test_durations_are_not_ages(text: str) -> None:
+    assert _found(text, "AGE") == []

@@ -1166,3 +1166,40 @@ def spaced_dates(text: str) -> list[Hit]:
 
 
 FINDERS_ROUND4["date_4c"] = spaced_dates
+
+
+# ------------------------------------------------------------------------------------------------- ages
+# Round 4b: ages in months or weeks right after a child word or a name ("patient de 20 mois", "Ch 1 Adam B.
+# 18 mois", "2 mo infant"), and a bare age between commas after a full name ("Maria Gonzalez, 68, admitted").
+# Never a duration ("depuis 18 mois", "pendant 3 semaines"): the word before must be a person.
+_CHILD_AGE = re.compile(
+    r"(?i:\b(?:patiente?|enfant|bébé|bebe|nourrisson|garçon|garcon|fille|fillette|petite?|nné|infant|baby|boy|girl|"
+    r"toddler|child)s?[ \t]+(?:de[ \t]+|of[ \t]+)?)"
+    r"(?P<v>\d{1,2}[ \t]?(?i:mois|semaines|sem\b|months?|mo\b|weeks?|wk\b|jours|days?))"
+)
+_NAME_THEN_AGE = re.compile(
+    r"\b[A-ZÀ-Ý][a-zà-ÿ'-]+[ \t]+[A-ZÀ-Ý](?:\.|[a-zà-ÿ'-]+)[ \t]*,?[ \t]+"
+    r"(?P<v>\d{1,2}[ \t]?(?:mois|semaines|mo\b|months?))"
+)
+_MO_INFANT = re.compile(
+    r"(?i)\b(?P<v>\d{1,2}[ \t-]?(?:mo|mos|month|months)[ \t-](?:old|infant|baby|boy|girl))\b"
+)
+_NAME_COMMA_AGE = re.compile(
+    r"\b[A-ZÀ-Ý][a-zà-ÿ'-]+[ \t]+[A-ZÀ-Ý][a-zà-ÿ'-]+,[ \t](?P<v>\d{1,3}),[ \t]+(?=[a-zà-ÿ])"
+)
+
+
+def ages_more_b(text: str) -> list[Hit]:
+    if not re.search(r"\d", text):
+        return []
+    out: list[Hit] = []
+    for rx in (_CHILD_AGE, _NAME_THEN_AGE, _MO_INFANT, _NAME_COMMA_AGE):
+        for m in rx.finditer(text):
+            v = m.group("v")
+            n = int(re.match(r"\d+", v).group())  # type: ignore[union-attr]
+            if 0 < n <= 110:
+                out.append((m.start("v"), m.end("v"), "AGE", 0.6))
+    return out
+
+
+FINDERS_ROUND4["age_4c"] = ages_more_b

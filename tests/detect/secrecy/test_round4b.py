@@ -109,3 +109,14 @@ def test_ages_in_months_and_bare_ages_after_a_name(text: str, age: str) -> None:
 )
 def test_durations_are_not_ages(text: str) -> None:
     assert _found(text, "AGE") == []
+
+
+# ------------------------------------------------------------------------------------------------ schools
+def test_a_grade_alone_is_not_a_school() -> None:
+    assert _found("Hugo (9 ans), scolarisé en CM1 à Bastia, hospitalisé pour purpura.", "SCHOOL") == []
+
+
+def test_a_grade_next_to_its_school_is_kept() -> None:
+    found = _found("Enzo BRIS, 9 ans, élève de CM1 à l'école du Bourg de Plourin, asthme.", "SCHOOL")
+    assert "CM1" in found and any("école du Bourg" in s for s in found)
+    assert "6e B" in _found("Scolarité : 6e B – collège Anne-Frank, patient suivi.", "SCHOOL")

@@ -830,6 +830,10 @@ _SCHOOL_CTX = re.compile(
 )
 
 
+_SCHOOL_NAME = re.compile(
+    r"(?i)(?:école|ecole|collège|college|lycée|lycee|crèche|creche|\bMAM\b|school|institut|IME\b|ITEP\b|"
+    r"groupe scolaire|maternelle|élémentaire|primaire)"
+)
 _SCHOOL_PRE = frozenset(
     [
         "scolarise",
@@ -859,6 +863,12 @@ def schools(text: str) -> list[Hit]:
         line = text[ls : len(text) if le < 0 else le]
         if not _SCHOOL_CTX.search(line):
             continue
+        if (
+            not re.search(r"[ \t]", m.group().strip())
+            and not m.group().startswith("MAM")
+            and not _SCHOOL_NAME.search(line)
+        ):
+            continue  # a grade alone ("scolarisé en CM1 à Bastia", "en 3e"): as coarse as an age, no school named
         if (
             m.group().isupper()
             and len(m.group()) <= 3

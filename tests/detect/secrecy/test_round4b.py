@@ -120,3 +120,17 @@ def test_a_grade_next_to_its_school_is_kept() -> None:
     found = _found("Enzo BRIS, 9 ans, élève de CM1 à l'école du Bourg de Plourin, asthme.", "SCHOOL")
     assert "CM1" in found and any("école du Bourg" in s for s in found)
     assert "6e B" in _found("Scolarité : 6e B – collège Anne-Frank, patient suivi.", "SCHOOL")
+
+
+# ------------------------------------------------------------------------------------------ field labels
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Patient revu, bilan stable.\nIdentifiant PS : 10101234567", "Identifiant"),
+        ("Patient vu en consultation.\nActe NGAP : C, tarif 30 €", "Acte"),
+        ("Follow-up for the patient.\nInsurance ID: XJ553739404", "Insurance"),
+    ],
+)
+def test_field_labels_are_not_names_or_places(text: str, word: str) -> None:
+    spans = analyze_text(text, None).spans
+    assert not any(word in s.text for s in spans if s.label in ("PERSON", "LOCATION"))

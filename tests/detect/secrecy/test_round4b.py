@@ -134,3 +134,20 @@ def test_a_grade_next_to_its_school_is_kept() -> None:
 def test_field_labels_are_not_names_or_places(text: str, word: str) -> None:
     spans = analyze_text(text, None).spans
     assert not any(word in s.text for s in spans if s.label in ("PERSON", "LOCATION"))
+
+
+# ------------------------------------------------------------------------------------------------ rooms
+@pytest.mark.parametrize(
+    ("text", "room"),
+    [
+        ("12 Mme Martin douleur abdo, bilan fait", "12"),
+        ("204B M. Petit RAS cette nuit, patient calme", "204B"),
+    ],
+)
+def test_one_handover_line_opens_with_its_room(text: str, room: str) -> None:
+    assert room in _found(text, "WARD_ROOM")
+
+
+@pytest.mark.parametrize("text", ["1 Mme Martin vue ce matin", "2024 Mme Martin a été vue en consultation"])
+def test_a_count_or_a_year_before_a_civility_is_not_a_room(text: str) -> None:
+    assert _found(text, "WARD_ROOM") == []

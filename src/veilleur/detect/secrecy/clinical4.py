@@ -1203,3 +1203,18 @@ def ages_more_b(text: str) -> list[Hit]:
 
 
 FINDERS_ROUND4["age_4c"] = ages_more_b
+
+
+# ------------------------------------------------------------------------------------------------ rooms
+# Round 4b: one handover line with no handover title: a room number of two to four digits opening the line,
+# right before a civility ("12 Mme Martin douleur abdo", "204B M. Petit"). One digit stays a counted item.
+_ROOM_CIVILITY = re.compile(
+    r"(?m)^[ \t]*(?!(?:19|20)\d\d\b)(?P<v>\d{2,4}[A-Za-z]?)[ \t]*[-–:]?[ \t]+(?=(?:Mme|Mlle|M\.|Mr\.?|Mrs\.?|Ms\.?)[ \t]+[A-ZÀ-Ý])"
+)
+
+
+def room_before_civility(text: str) -> list[Hit]:
+    return [(m.start("v"), m.end("v"), "WARD_ROOM", 0.6) for m in _ROOM_CIVILITY.finditer(text)]
+
+
+FINDERS_ROUND4["room_4c"] = room_before_civility

@@ -211,6 +211,66 @@ def _loose_place(text: str, s: int, e: int, frag: str) -> bool:
     return not _PLACE_BEFORE.search(before) and not _PLACE_AFTER.match(text[e : e + 12])
 
 
+_DAY_MONTH = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "lundi",
+        "mardi",
+        "mercredi",
+        "jeudi",
+        "vendredi",
+        "samedi",
+        "dimanche",
+    ]
+)
+_SCORE_AFTER = re.compile(r"(?i)^(?:\s*[≥≤<>=]\s*\d|\s+(?:coma\s+scale|scale|score|révisée?|revised)\b)")
+_SCORE_LIST = re.compile(
+    r"(?i)\b(?:scores?|classifications?|échelles?|signes?|signs?|critères|criteria|scales?)\b[^.\n;]*"
+    r"(?:,|\bde|\bd'|\bet|\band)\s*$"
+)
+
+
+def _score_name(text: str, s: int, e: int, frag: str) -> bool:
+    """A place name that is a score, a sign or a test ("Glasgow Coma Scale", "Wells, Genève révisé" after
+    "scores :", "classification de Gustilo, de Garden", "forme de Weil", "Western-Blot", "Rudkin ≥ 4"), or a
+    day or a month ("Monday"): not where someone lives."""
+    if fold(frag) in _DAY_MONTH or re.search(r"(?i)-blot$", frag):
+        return True
+    if _SCORE_AFTER.match(text[e : e + 16]):
+        return True
+    before = text[max(0, s - 60) : s]
+    return bool(_SCORE_LIST.search(before) or re.search(r"(?i)\bforme\s+de\s*$", before))
+
+
+_PHONE_BEFORE = re.compile(
+    r"(?i)(?:t[ée]l|phone|portable|port\.|mobile|fixe|fax|joindre|appel\w*|num[ée]ro|n°)\W{0,12}$"
+)
+
+
+def _date_not_phone(text: str, s: int, e: int) -> bool:
+    """A phone whose digits open with a valid spaced date ("05 12 2025 14"), with no phone word before it."""
+    from veilleur.detect.secrecy.clinical4 import SPACED_DATE
+
+    return bool(SPACED_DATE.match(text, s)) and not _PHONE_BEFORE.search(text[max(0, s - 30) : s])
+
+
 def clean_hits(
     text: str, results: Sequence[RecognizerResult], members: frozenset[str] = frozenset()
 ) -> list[Span]:
@@ -290,12 +350,14 @@ def clean_hits(
             ):  # "FAURE Régine   Ch. : 12": a name ends at a column gap
                 e = s + gap.start()
                 frag = text[s:e]
+        if label == "PHONE" and _date_not_phone(text, s, e):
+            continue  # "05 12 2025 14 30": a date and its time, not a phone in an odd grouping
         if label == "PERSON" and (fold(frag) in lx.drugs or _eponym(text, s, e)):
             continue
         if label == "LOCATION" and fold(frag) in lx.header_words:
             continue  # "Cher confrère" is not the Cher department
-        if label == "LOCATION" and _eponym(text, s, e):
-            continue  # "score de Glasgow"
+        if label == "LOCATION" and (_eponym(text, s, e) or _score_name(text, s, e, frag)):
+            continue  # "score de Glasgow", "Glasgow Coma Scale", "Western-Blot", "jusqu'à Rudkin ≥ 4", "Monday"
         cands.append((s, e, label, r.score))
     priority = {
         "NIR": 0,
@@ -325,7 +387,41 @@ def clean_hits(
         elif label == "PERSON" and _addressee(text, s, e, members):
             label = "ADDRESSEE"
         spans.append(Span(start=s, end=e, label=label, text=frag))
-    return spans
+    return context_only(text, spans)
+
+
+# Spans that point to someone: a name, a number, an age, a room... A unit is an identifier only next to one of
+# them; alone, it is the topic of a general message ("pensez-y en gériatrie", "appelez le SAMU", "the ICU
+# folks", "le service de cardiologie recrute"), not a detail about a patient. Rare diseases are kept (writers
+# mark them even in a webinar's announcement, and one names a patient's condition).
+_ANCHOR_LABELS = frozenset(
+    DIRECT
+    | {
+        "AGE",
+        "BIRTH_DATE",
+        "DATE",
+        "INITIALS",
+        "WARD_ROOM",
+        "SCHOOL",
+        "ROLE",
+        "OTHER_ID",
+        "RPPS",
+        "PROFESSIONAL",
+    }
+)
+_CONTEXT_LABELS = frozenset({"SERVICE"})
+
+
+def context_only(text: str, spans: list[Span]) -> list[Span]:
+    """Drop services from a text where nothing else points to someone (no patient or child word either)."""
+    lx = lexicon()
+    if (
+        any(s.label in _ANCHOR_LABELS for s in spans)
+        or lx.patient_words.search(text)
+        or lx.minor_words.search(text)
+    ):
+        return spans
+    return [s for s in spans if s.label not in _CONTEXT_LABELS]
 
 
 # Details about one person (as opposed to an institution or a disease, which describe a service).

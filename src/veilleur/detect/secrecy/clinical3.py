@@ -687,9 +687,12 @@ def addresses(text: str) -> list[Hit]:
     if words & _US_STREET_WORDS:
         out += [(m.start(), m.end(), "ADDRESS", 0.7) for m in _US_STREET.finditer(text)]
     for m in _US_TOWN_STATE_ZIP.finditer(text) if "," in text else ():
-        if fold(m.group("town")) not in _NOT_NAME:
-            out.append((m.start("town"), m.end("town"), "LOCATION", 0.7))
-        out.append((m.start("st"), m.end("st"), "LOCATION", 0.6))
+        if (
+            fold(m.group("town")) not in _NOT_NAME
+        ):  # "Chicago, IL": one place (the state is part of the town's name)
+            out.append((m.start("town"), m.end("st"), "LOCATION", 0.7))
+        else:
+            out.append((m.start("st"), m.end("st"), "LOCATION", 0.6))
         out.append((m.start("zip"), m.end("zip"), "POSTCODE", 0.75))
     for m in _TOWN_PAREN_PC.finditer(text):
         if _town_ok(m.group("town")):
@@ -827,6 +830,10 @@ _SCHOOL_CTX = re.compile(
 )
 
 
+_SCHOOL_NAME = re.compile(
+    r"(?i)(?:école|ecole|collège|college|lycée|lycee|crèche|creche|\bMAM\b|school|institut|IME\b|ITEP\b|"
+    r"groupe scolaire|maternelle|élémentaire|primaire)"
+)
 _SCHOOL_PRE = frozenset(
     [
         "scolarise",
@@ -856,6 +863,12 @@ def schools(text: str) -> list[Hit]:
         line = text[ls : len(text) if le < 0 else le]
         if not _SCHOOL_CTX.search(line):
             continue
+        if (
+            not re.search(r"[ \t]", m.group().strip())
+            and not m.group().startswith("MAM")
+            and not _SCHOOL_NAME.search(line)
+        ):
+            continue  # a grade alone ("scolarisé en CM1 à Bastia", "en 3e"): as coarse as an age, no school named
         if (
             m.group().isupper()
             and len(m.group()) <= 3

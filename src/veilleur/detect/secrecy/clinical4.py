@@ -1147,3 +1147,74 @@ def code_noise(text: str, start: int, end: int, label: str) -> bool:
             return True
         return bool(re.search(r"(?i)\b(?:fiche|feuille)[ \t]*$", text[max(0, start - 10) : start]))
     return False
+
+
+# ------------------------------------------------------------------------------------- dates with spaces
+# Round 4b: a date written with spaces, often with its time ("05 12 2025 14 30", "21 11 2025 à 08 15"): the
+# digits also read as a phone number in an odd grouping ("05 12 2025 14"); a valid day, month and year say a
+# date (``analysis.clean_hits`` drops such a phone unless a phone word comes just before it).
+SPACED_DATE = re.compile(
+    r"(?<![\d+.,/])(?:0[1-9]|[12]\d|3[01])[ \t](?:0[1-9]|1[0-2])[ \t](?:19\d\d|20[0-3]\d)"
+    r"(?:[ \t]+(?:à[ \t]+)?(?:[01]\d|2[0-3])(?:[ \t]|[ \t]?[h:][ \t]?)[0-5]\d)?(?![\d,.]\d)"
+)
+
+
+def spaced_dates(text: str) -> list[Hit]:
+    if not re.search(r"\d\d[ \t]\d\d[ \t](?:19|20)\d\d", text):
+        return []
+    return [(m.start(), m.end(), "DATE", 0.6) for m in SPACED_DATE.finditer(text)]
+
+
+FINDERS_ROUND4["date_4c"] = spaced_dates
+
+
+# ------------------------------------------------------------------------------------------------- ages
+# Round 4b: ages in months or weeks right after a child word or a name ("patient de 20 mois", "Ch 1 Adam B.
+# 18 mois", "2 mo infant"), and a bare age between commas after a full name ("Maria Gonzalez, 68, admitted").
+# Never a duration ("depuis 18 mois", "pendant 3 semaines"): the word before must be a person.
+_CHILD_AGE = re.compile(
+    r"(?i:\b(?:patiente?|enfant|bébé|bebe|nourrisson|garçon|garcon|fille|fillette|petite?|nné|infant|baby|boy|girl|"
+    r"toddler|child)s?[ \t]+(?:de[ \t]+|of[ \t]+)?)"
+    r"(?P<v>\d{1,2}[ \t]?(?i:mois|semaines|sem\b|months?|mo\b|weeks?|wk\b|jours|days?))"
+)
+_NAME_THEN_AGE = re.compile(
+    r"\b[A-ZÀ-Ý][a-zà-ÿ'-]+[ \t]+[A-ZÀ-Ý](?:\.|[a-zà-ÿ'-]+)[ \t]*,?[ \t]+"
+    r"(?P<v>\d{1,2}[ \t]?(?:mois|semaines|mo\b|months?))"
+)
+_MO_INFANT = re.compile(
+    r"(?i)\b(?P<v>\d{1,2}[ \t-]?(?:mo|mos|month|months)[ \t-](?:old|infant|baby|boy|girl))\b"
+)
+_NAME_COMMA_AGE = re.compile(
+    r"\b[A-ZÀ-Ý][a-zà-ÿ'-]+[ \t]+[A-ZÀ-Ý][a-zà-ÿ'-]+,[ \t](?P<v>\d{1,3}),[ \t]+(?=[a-zà-ÿ])"
+)
+
+
+def ages_more_b(text: str) -> list[Hit]:
+    if not re.search(r"\d", text):
+        return []
+    out: list[Hit] = []
+    for rx in (_CHILD_AGE, _NAME_THEN_AGE, _MO_INFANT, _NAME_COMMA_AGE):
+        for m in rx.finditer(text):
+            v = m.group("v")
+            n = int(re.match(r"\d+", v).group())  # type: ignore[union-attr]
+            if 0 < n <= 110:
+                out.append((m.start("v"), m.end("v"), "AGE", 0.6))
+    return out
+
+
+FINDERS_ROUND4["age_4c"] = ages_more_b
+
+
+# ------------------------------------------------------------------------------------------------ rooms
+# Round 4b: one handover line with no handover title: a room number of two to four digits opening the line,
+# right before a civility ("12 Mme Martin douleur abdo", "204B M. Petit"). One digit stays a counted item.
+_ROOM_CIVILITY = re.compile(
+    r"(?m)^[ \t]*(?!(?:19|20)\d\d\b)(?P<v>\d{2,4}[A-Za-z]?)[ \t]*[-–:]?[ \t]+(?=(?:Mme|Mlle|M\.|Mr\.?|Mrs\.?|Ms\.?)[ \t]+[A-ZÀ-Ý])"
+)
+
+
+def room_before_civility(text: str) -> list[Hit]:
+    return [(m.start("v"), m.end("v"), "WARD_ROOM", 0.6) for m in _ROOM_CIVILITY.finditer(text)]
+
+
+FINDERS_ROUND4["room_4c"] = room_before_civility

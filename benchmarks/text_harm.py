@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import sys
@@ -48,9 +49,16 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=20000)
     ap.add_argument("--cascade-n", type=int, default=3000, help="messages for the (slower) cascade run")
     ap.add_argument("--batch", type=int, default=512)
+    ap.add_argument(
+        "--e5-threads",
+        type=int,
+        default=0,
+        help="override policy.yaml's e5_cascade.e5_threads (0: as shipped)",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
+    from veilleur.detect.text_harm import detector as det_mod
     from veilleur.detect.text_harm.detector import TextHarmAnalyzer, TextHarmDetector
     from veilleur.records import Author, Message
 
@@ -100,9 +108,21 @@ def main() -> int:
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     # the cascade, as `veilleur scan` runs it by default
-    t_load = time.perf_counter()
-    casc = TextHarmDetector()
-    casc.detect(msgs[:10])
+    policy = det_mod.load_policy()
+    e5c = dict(policy.get("e5_cascade") or {})
+    if args.e5_threads > 0:
+        e5c["e5_threads"] = args.e5_threads
+    report["semantic_stage"] = policy.get("semantic_stage", "use")
+    report["e5_threads"] = int(e5c.get("e5_threads", 1))
+    report["e5_weight"] = e5c.get("e5_weight")
+    orig = det_mod.load_policy
+    det_mod.load_policy = lambda: {**policy, "e5_cascade": e5c}  # type: ignore[assignment]
+    try:
+        t_load = time.perf_counter()
+        casc = TextHarmDetector()
+        casc.detect(msgs[:10])
+    finally:
+        det_mod.load_policy = orig  # type: ignore[assignment]
     report["cascade_load_s"] = round(time.perf_counter() - t_load, 2)
     casc.analyzer.routing.update({k: 0 for k in casc.analyzer.routing})
     sub = msgs[: args.cascade_n]
@@ -117,6 +137,8 @@ def main() -> int:
     routed = casc.analyzer.routing
     report["cascade_share_semantic"] = round(routed["semantic"] / max(sum(routed.values()), 1), 3)
     report["max_rss_after_cascade_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    # the machine's load (1-minute average) at the end: rates in wall time depend on it
+    report["load_avg_1min"] = round(os.getloadavg()[0], 2)
     if args.json:
         json.dump(report, sys.stdout)
         print()

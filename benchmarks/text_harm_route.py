@@ -108,6 +108,12 @@ CONFIGS: dict[str, tuple[float | None, tuple[float, float] | None, dict[str, Any
     "ens55_band10_lp_na": (0.55, (0.1, 0.98), {"low_band": LOWP, "any_harm_threshold": 1.01}),
 }
 
+# révision 7's default rules (policy.yaml's e5_cascade: band [0.05, 0.98], révision 6's person bars in the low band,
+# "_any" alone silent) at e5 weights 0.55-1.0: "r7_w70" is the shipped default, "r7_w100" e5 deciding in the band
+R7_WEIGHTS = (0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0)
+for _w in R7_WEIGHTS:
+    CONFIGS[f"r7_w{round(_w * 100)}"] = (_w, (0.05, 0.98), {"low_band": LOWP, "any_harm_threshold": 1.01})
+
 
 class CachedProbs:
     """One stage's calibrated probabilities, computed once per text; saved to disk between runs."""

@@ -330,3 +330,24 @@ def test_retraining_path_writes_a_stage_that_matches_torch_and_fails_the_quality
     assert not (prec >= QUALITY_P and rec >= QUALITY_R), (prec, rec)
     prec, rec, _ = _any_pr(st, DATA / "text_harm_person_dev.jsonl")
     assert not (prec >= PERSON_P and rec >= PERSON_R), (prec, rec)
+
+
+def test_route_benchmark_replays_the_shipped_default() -> None:
+    """`benchmarks/text_harm_route.py`'s weight sweep ("r7_w…") replays policy.yaml's e5_cascade: same band, same
+    low-band bars, "_any" alone silent; the shipped weight is one of the swept ones (révision 7b's replay)."""
+    import importlib.util
+
+    path = Path(__file__).parents[3] / "benchmarks" / "text_harm_route.py"
+    spec = importlib.util.spec_from_file_location("text_harm_route_bench", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    casc = det.load_policy()["e5_cascade"]
+    w, band, keys = mod.CONFIGS[f"r7_w{round(float(casc['e5_weight']) * 100)}"]
+    assert w == float(casc["e5_weight"]) and band == tuple(casc["ensemble_band"])
+    assert casc["any_harm_threshold"] is None and keys["any_harm_threshold"] > 1.0
+    low, want = keys["low_band"], casc["low_band"]
+    for k in ("below", "semantic_min", "any_gate", "category_min", "category_any_gate"):
+        assert low[k] == want[k], k
+    assert want.get("any_harm_threshold") is None and low["any_harm_threshold"] is None
+    assert mod.CONFIGS["r7_w100"][0] == 1.0 and mod.CONFIGS["r7_w55"][0] == 0.55

@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from veilleur.detect.text_harm.model import MODEL_CATEGORIES
+
 ROOT = Path(__file__).parents[1]
 DATA = ROOT / "tests" / "data"
 sys.path.insert(0, str(Path(__file__).parent))
@@ -37,15 +39,7 @@ LOW5: dict[str, Any] = {
     "category_min": {"sexual": 0.6},
     "category_any_gate": {"sexual": 0.05},
 }
-GROUPS = [
-    "discrimination:sex_gender",
-    "discrimination:sexual_orientation",
-    "discrimination:origin_race",
-    "discrimination:religion",
-    "discrimination:disability_health",
-    "discrimination:body_weight",
-    "discrimination:age",
-]
+GROUPS = [c for c in MODEL_CATEGORIES if c.startswith("discrimination:")]
 
 
 def _low(**kw: Any) -> dict[str, Any]:

@@ -317,7 +317,7 @@ FINDERS_ROUND4 = {
 # from this point; see docs/secrecy.md), each written as a general rule.
 # =====================================================================================================
 from veilleur.detect.secrecy.clinical import _SPEC_RE  # noqa: E402
-from veilleur.detect.secrecy.lexicon import fold, lexicon  # noqa: E402
+from veilleur.detect.secrecy.lexicon import FR_NUMBER_WORDS, fold, lexicon  # noqa: E402
 
 # ------------------------------------------------------------------------------------------------ phones
 # A French number written with dots and spaces in any grouping ("03 89 . 41 . 22 . 67", "01 46 30 . 2 2 . 9 1"),
@@ -373,30 +373,7 @@ _NUM_WORDS_FR = (
     rf"(?:quatre-vingts?(?:-(?:{_TEENS_FR}|{_UNITS_FR}))?|soixante(?:-(?:{_TEENS_FR})|-et-onze|[ -]et[ -]onze)|"
     rf"(?:{_TENS_FR})(?:-(?:{_UNITS_FR})|[ -]et[ -]un)?|cent(?:[ -](?:{_TENS_FR}|{_UNITS_FR}|{_TEENS_FR}))?|{_TEENS_FR}|{_UNITS_FR})"
 )
-_WORD_VALUES = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zéro",
-            "un",
-            "deux",
-            "trois",
-            "quatre",
-            "cinq",
-            "six",
-            "sept",
-            "huit",
-            "neuf",
-            "dix",
-            "onze",
-            "douze",
-            "treize",
-            "quatorze",
-            "quinze",
-            "seize",
-        ]
-    )
-}
+_WORD_VALUES = {w: i for i, w in enumerate(FR_NUMBER_WORDS)}
 _TENS_VALUES = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100}
 
 

@@ -11,6 +11,13 @@ from typing import Any
 
 import yaml
 
+# French number words from 0 to 16, in order (index = value): ages written in words (clinical4) and their
+# generalisation by redaction share this one list.
+FR_NUMBER_WORDS: tuple[str, ...] = (
+    "zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
+    "treize", "quatorze", "quinze", "seize",
+)  # fmt: skip
+
 
 def _fold_slow(text: str) -> str:
     nfkd = unicodedata.normalize("NFKD", text)

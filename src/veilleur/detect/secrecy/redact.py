@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from veilleur.detect.secrecy.analysis import SecrecyAnalysis
-from veilleur.detect.secrecy.lexicon import fold, lexicon
+from veilleur.detect.secrecy.lexicon import FR_NUMBER_WORDS, fold, lexicon
 from veilleur.detect.secrecy.recognizers import MONTHS_EN, age_value, nir_candidates
 from veilleur.records import Span
 
@@ -111,21 +111,7 @@ _REASONS = {
     "ROLE": "rôle social qui désigne la personne retiré",
 }
 
-_FR_NUM = [
-    "zéro",
-    "un",
-    "deux",
-    "trois",
-    "quatre",
-    "cinq",
-    "six",
-    "sept",
-    "huit",
-    "neuf",
-    "dix",
-    "onze",
-    "douze",
-]
+_FR_NUM = list(FR_NUMBER_WORDS[:13])
 _EN_NUM = [
     "zero",
     "one",

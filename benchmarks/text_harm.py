@@ -18,6 +18,7 @@ import time
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 
 def demo_like(n: int, seed: int = 7) -> list[str]:
@@ -44,6 +45,25 @@ def demo_like(n: int, seed: int = 7) -> list[str]:
     return out
 
 
+def bench_messages(texts: list[str]) -> list[Any]:
+    """The texts as messages of one benchmark group (97 authors, one timestamp)."""
+    from veilleur.records import Author, Message
+
+    now = datetime.now(UTC)
+    return [
+        Message(
+            source="bench",
+            community_id="g",
+            community_name="g",
+            message_id=str(i),
+            author=Author(id=str(i % 97), name=f"a{i % 97}"),
+            created_at=now,
+            text=t,
+        )
+        for i, t in enumerate(texts)
+    ]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=20000)
@@ -60,22 +80,9 @@ def main() -> int:
 
     from veilleur.detect.text_harm import detector as det_mod
     from veilleur.detect.text_harm.detector import TextHarmAnalyzer, TextHarmDetector
-    from veilleur.records import Author, Message
 
     texts = demo_like(args.n)
-    now = datetime.now(UTC)
-    msgs = [
-        Message(
-            source="bench",
-            community_id="g",
-            community_name="g",
-            message_id=str(i),
-            author=Author(id=str(i % 97), name=f"a{i % 97}"),
-            created_at=now,
-            text=t,
-        )
-        for i, t in enumerate(texts)
-    ]
+    msgs = bench_messages(texts)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t_load = time.perf_counter()
     det = TextHarmDetector(TextHarmAnalyzer(semantic=False))

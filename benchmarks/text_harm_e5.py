@@ -115,13 +115,13 @@ def demo_messages() -> tuple[list[Any], dict[str, frozenset[str]]]:
     return [m for m in msgs if m.message_id in labels], labels
 
 
-def demo_scores(analyzer: Any) -> dict[str, Any]:
-    """As benchmarks/text_harm_demo.py: the detector's findings per message against the demo's labels."""
+def demo_predictions(analyzer: Any) -> tuple[list[Any], dict[str, frozenset[str]], list[Any], list[Any], Any]:
+    """As benchmarks/text_harm_demo.py: the detector's findings per demo message against the demo's labels
+    (messages, labels, gold and predicted category sets, metrics)."""
     from veilleur.detect.text_harm.detector import CATEGORIES, TextHarmDetector
     from veilleur.detect.text_harm.evaluate import compute_metrics
 
     msgs, labels = demo_messages()
-    before = dict(analyzer.routing)
     findings = TextHarmDetector(analyzer).detect(msgs)
     by_msg: dict[str, set[str]] = {}
     for f in findings:
@@ -130,6 +130,12 @@ def demo_scores(analyzer: Any) -> dict[str, Any]:
     gold = [frozenset(labels[m.message_id] & known) for m in msgs]
     pred = [frozenset(by_msg.get(m.uid, set())) for m in msgs]
     m = compute_metrics(gold, pred, CATEGORIES, None, [not labels[x.message_id] for x in msgs])
+    return msgs, labels, gold, pred, m
+
+
+def demo_scores(analyzer: Any) -> dict[str, Any]:
+    before = dict(analyzer.routing)
+    m = demo_predictions(analyzer)[4]
     return _summary(m, analyzer.routing, before)
 
 
@@ -248,26 +254,11 @@ def speed(batches: tuple[int, ...] = (1, 8, 32)) -> dict[str, Any]:
 
 
 def cascade_speed(kind: str, n: int = 1500, batch: int = 512) -> dict[str, Any]:
-    from datetime import UTC, datetime
-
-    from text_harm import demo_like
+    from text_harm import bench_messages, demo_like
 
     from veilleur.detect.text_harm.detector import TextHarmDetector
-    from veilleur.records import Author, Message
 
-    now = datetime.now(UTC)
-    msgs = [
-        Message(
-            source="bench",
-            community_id="g",
-            community_name="g",
-            message_id=str(i),
-            author=Author(id=str(i % 97), name=f"a{i % 97}"),
-            created_at=now,
-            text=t,
-        )
-        for i, t in enumerate(demo_like(n))
-    ]
+    msgs = bench_messages(demo_like(n))
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
     stage = load_stage(kind)

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from veilleur.detect.text_harm.e5 import E5UseEnsemble
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES
 
 ROOT = Path(__file__).parents[1]
@@ -139,30 +140,12 @@ class CachedProbs:
             self.dirty = False
 
 
-class Mix:
-    """e5 and USE probabilities mixed as E5UseEnsemble does, with any weight (1.0: e5 alone)."""
+class Mix(E5UseEnsemble):
+    """E5UseEnsemble over the cached probabilities of both stages, with any weight (1.0: e5 alone)."""
 
     def __init__(self, e5: CachedProbs, use: CachedProbs, w: float, band: tuple[float, float] | None) -> None:
-        self.e5, self.use, self.w, self.band = e5, use, w, band
+        super().__init__(e5, use, e5_weight=w, band=band)  # type: ignore[arg-type]
         self.name = "e5" if w >= 1.0 else "e5+use"
-        self.categories = tuple(c for c in e5.categories if c in use.categories)
-        self._ie5 = [list(e5.categories).index(c) for c in self.categories]
-        self._iuse = [list(use.categories).index(c) for c in self.categories]
-        self._any = self.categories.index("_any")
-        self.e5_texts = 0
-
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
-        pu = self.use.predict_proba(texts)[:, self._iuse]
-        out = pu.copy()
-        idx = list(range(len(texts)))
-        if self.band is not None:
-            lo, hi = self.band
-            idx = [i for i in idx if lo <= pu[i, self._any] <= hi]
-        if idx:
-            pe = self.e5.predict_proba([texts[i] for i in idx])[:, self._ie5]
-            out[idx] = self.w * pe + (1.0 - self.w) * pu[idx]
-            self.e5_texts += len(idx)
-        return out
 
 
 def make_analyzer(stage: Any, e5_cascade: dict[str, Any]) -> Any:
@@ -216,12 +199,10 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    from text_harm_e5 import demo_messages
+    from text_harm_e5 import demo_predictions
 
-    from veilleur.detect.text_harm.detector import CATEGORIES, TextHarmDetector
     from veilleur.detect.text_harm.e5 import DEFAULT_ONNX, E5Stage, _data_path
     from veilleur.detect.text_harm.evaluate import (
-        compute_metrics,
         evaluate_rows,
         public_heldout_rows,
         read_labelled,
@@ -263,15 +244,7 @@ def main() -> int:
         for name, rows in sets.items():
             res[name] = summary(evaluate_rows(rows, an), args.breakdown)
         if not args.no_demo:
-            msgs, labels = demo_messages()
-            findings = TextHarmDetector(an).detect(msgs)
-            by_msg: dict[str, set[str]] = {}
-            for f in findings:
-                by_msg.setdefault(f.message_uid, set()).add(f.category)
-            known = set(CATEGORIES)
-            gold = [frozenset(labels[m.message_id] & known) for m in msgs]
-            pred = [frozenset(by_msg.get(m.uid, set())) for m in msgs]
-            dm = compute_metrics(gold, pred, CATEGORIES, None, [not labels[x.message_id] for x in msgs])
+            msgs, labels, gold, pred, dm = demo_predictions(an)
             res["demo"] = summary(dm, False)
             res["demo"]["fp_ids"] = [
                 m.message_id

@@ -534,3 +534,6 @@ AFFECTION = _rx(
     r"ma (?:belle|reine|soeur|cherie|pote)|bisous?|gros bisous|trop mignon(?:ne)?s?|fier de toi|fiere de toi|bravo|"
     r"felicitations|merci|mercii|t'es (?:un |une )?(?:boss|ange|amour|crack|queen|reine)|la meilleure?)\b",
 )
+
+# Thanks and congratulations: gratitude (to a defender, to the group), not affection for a teaser (banter check).
+GRATITUDE = _rx(r"\b(?:merci+|mercii+|thanks?|thx|bravo|felicitations)\b")

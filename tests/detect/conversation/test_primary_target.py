@@ -1,0 +1,94 @@
+"""Session 5, weakness (a): the harassment's target is the person attacked the most, not the loudest exchange;
+thanks are not laughing along (banter)."""
+
+from __future__ import annotations
+
+from tests.detect.conversation.helpers import chat, uid
+from veilleur.detect.conversation.analyse import Episode, Settings, Turn, _banter, _primacy
+
+
+def _turns(rows: list[tuple]) -> list[Turn]:
+    _, msgs = chat(rows)
+    return [Turn(m) for m in msgs]
+
+
+def _episode(target: str, hostile: list[Turn], messages: list[Turn], scores: list[float]) -> Episode:
+    for t, s in zip(hostile, scores, strict=True):
+        t.hostile, t.score = "lexicon", s
+    return Episode(
+        id=f"ep_{target}",
+        community_uid=hostile[0].m.community_uid,
+        target=uid(target),
+        hostile=hostile,
+        raiders=list(dict.fromkeys(h.author for h in hostile)),
+        initiator=hostile[0].author,
+        messages=messages,
+    )
+
+
+def test_the_main_raid_is_the_most_attacked_person_not_the_longest_exchange() -> None:
+    ts = _turns(
+        [
+            ("kenza", "toi on t'a pas demandé ton avis tom"),  # the defender, answered at length
+            ("sarah", "le chevalier blanc"),
+            *[("kenza", f"blabla {i}") for i in range(12)],  # the raiders' chit-chat in the long span
+            ("kenza", "elle se prend pour l'ARS la fayotte"),  # the victim, attacked more, by more
+            ("sarah", "elle va comprendre"),
+            ("yanis", "la fayotte du service"),
+            ("kenza", "bon débarras"),
+        ]
+    )
+    defender = _episode("tom", ts[:2], ts[:14], [0.8, 0.8])
+    victim = _episode("lea", ts[14:], ts[14:], [0.8, 0.8, 0.8, 0.8])
+    order = sorted([defender, victim], key=lambda e: _primacy(e, Settings(addressee_model=None)))
+    assert order[0] is victim
+    old = sorted(
+        [defender, victim],
+        key=lambda e: _primacy(e, Settings(addressee_model=None, primary_by_attacks=False)),
+    )
+    assert old[0] is defender  # the previous choice: most messages
+
+
+def test_primacy_ties_go_to_more_attackers_then_the_earliest() -> None:
+    ts = _turns([("kenza", "a"), ("kenza", "b"), ("sarah", "c"), ("yanis", "d")])
+    one = _episode("lea", ts[:2], ts[:2], [0.8, 0.8])
+    two = _episode("ines", ts[2:], ts[2:], [0.8, 0.8])
+    st = Settings(addressee_model=None)
+    assert sorted([one, two], key=lambda e: _primacy(e, st))[0] is two
+    early = _episode("lea", ts[:1], ts[:1], [0.8])
+    late = _episode("ines", ts[3:], ts[3:], [0.8])
+    assert sorted([late, early], key=lambda e: _primacy(e, st))[0] is early
+
+
+def test_thanks_from_the_target_are_not_laughing_along() -> None:
+    """chatw6_06: the victim thanks the colleague who offers to walk her to the car park; that made her raid banter."""
+    ts = _turns(
+        [
+            ("kenza", "la fayotte elle note tout dans son carnet"),
+            ("sarah", "elle se prend pour l'ARS"),
+            ("lea", "merci tom, oui je veux bien"),
+            ("yanis", "elle va comprendre"),
+            ("lea", "merci à ceux qui m'ont soutenue"),
+        ]
+    )
+    hostile = [ts[0], ts[1], ts[3]]
+    for h in hostile:
+        h.hostile = "lexicon"
+    assert not _banter(uid("lea"), hostile, ts, Settings(addressee_model=None))
+    assert _banter(uid("lea"), hostile, ts, Settings(addressee_model=None, thanks_not_banter=False))
+
+
+def test_laughing_along_is_still_banter() -> None:
+    ts = _turns(
+        [
+            ("kenza", "t'es nul au foot lea"),
+            ("lea", "mdr je sais"),
+            ("sarah", "t'es éclatée"),
+            ("lea", "ptdr merci les gars ❤️"),
+            ("yanis", "nulle"),
+        ]
+    )
+    hostile = [ts[0], ts[2], ts[4]]
+    for h in hostile:
+        h.hostile = "lexicon"
+    assert _banter(uid("lea"), hostile, ts, Settings(addressee_model=None))

@@ -92,3 +92,49 @@ def test_laughing_along_is_still_banter() -> None:
     for h in hostile:
         h.hostile = "lexicon"
     assert _banter(uid("lea"), hostile, ts, Settings(addressee_model=None))
+
+
+def _persistent_chat(how: str) -> tuple[list[Turn], list[Turn]]:
+    """kenza attacks Léa twice; sarah attacks her three times between chit-chat (mean attacker probability 0.43)."""
+    ts = _turns(
+        [
+            ("kenza", "lea t'es grosse"),
+            ("sarah", "mdr lea t'es une baleine"),
+            ("sarah", "on mange où ce soir"),
+            ("kenza", "sale baleine"),
+            ("sarah", "lea t'es vraiment moche"),
+            ("sarah", "qqn a les devoirs de maths"),
+            ("sarah", "lea personne t'aime"),
+            ("sarah", "je ramène des chips"),
+        ]
+    )
+    hostile = [ts[i] for i in (0, 1, 3, 4, 6)]
+    for t in ts:
+        t.p_r = 0.9 if t.author == uid("kenza") else (0.6 if t in hostile else 0.3)
+    for h in hostile:
+        h.hostile, h.score, h.targets = "lexicon", 0.8, [uid("lea")]
+        h.how[uid("lea")] = how
+    return ts, hostile
+
+
+def test_a_supporter_hostile_again_and_again_stays_a_raider_despite_chit_chat() -> None:
+    """Session 5 (weakness b): her chit-chat brought her mean attacker probability to 0.43 < raider_min."""
+    from veilleur.detect.conversation.analyse import _episode
+
+    ts, hostile = _persistent_chat("name+tu")
+    st = Settings(addressee_model=None, model=object())
+    ep = _episode(ts[0].m.community_uid, uid("lea"), hostile, ts, st)
+    assert ep is not None and set(ep.raiders) == {uid("kenza"), uid("sarah")}
+    assert (
+        _episode(
+            ts[0].m.community_uid,
+            uid("lea"),
+            hostile,
+            ts,
+            Settings(addressee_model=None, model=object(), persistent_min=0),
+        )
+        is None
+    )
+    # guessed targets ("tu" after the last turn) do not count: a friend answering is not attacking again and again
+    ts, hostile = _persistent_chat("tu-after-turn")
+    assert _episode(ts[0].m.community_uid, uid("lea"), hostile, ts, st) is None

@@ -96,6 +96,11 @@ class Settings:
     late_about: timedelta | None = timedelta(days=7)
     # session 5: the chat's main raid is the most attacked person's (False: the raid with the most messages)
     primary_by_attacks: bool = True
+    # session 5, with the model: an author with this many hostile turns at the target is a raider from a mean
+    # attacker probability of ``persistent_pr`` (not ``raider_min``) around the attack (0: off)
+    persistent_min: int = 3
+    persistent_pr: float = 0.4
+    persistent_explicit: bool = True  # only turns naming, answering or telling "tu" to the target count
     thanks_not_banter: bool = True  # session 5: "merci" is no laughing along (banter check)
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
@@ -1129,6 +1134,27 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
             if start <= t.m.created_at <= end:
                 around[t.author].append(t.p_r)
         keep = {a for a, ps in around.items() if sum(ps) / len(ps) >= st.raider_min}
+        if st.persistent_min:
+            # Session 5: an author hostile to the target again and again (3 turns) is an attacker even when their
+            # other turns are chit-chat that brings their mean attacker probability down to 0.4-0.6 (a supporter's
+            # "mdr", "grave", "+1" between jokes at the target): they stay, unless their turns read as a bystander's.
+            mine: dict[str, int] = defaultdict(int)
+            for h in hostile:
+                if not st.persistent_explicit or h.how.get(target) not in GUESSED:
+                    mine[h.author] += 1
+            answered = {  # the target hits them back: a two-way exchange (friends trading jibes), not a pile-on
+                u
+                for t in ts
+                if t.author == target and t.hostile and start <= t.m.created_at <= end
+                for u in t.targets
+            }
+            keep |= {
+                a
+                for a, n in mine.items()
+                if n >= st.persistent_min
+                and a not in answered
+                and sum(around[a]) / len(around[a]) >= st.persistent_pr
+            }
         hostile = [h for h in hostile if h.author in keep]
     if st.counter_speech and hostile:
         hostile = _without_counter_speakers(target, hostile, ts, st)

@@ -1138,10 +1138,10 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
             # Session 5: an author hostile to the target again and again (3 turns) is an attacker even when their
             # other turns are chit-chat that brings their mean attacker probability down to 0.4-0.6 (a supporter's
             # "mdr", "grave", "+1" between jokes at the target): they stay, unless their turns read as a bystander's.
-            mine: dict[str, int] = defaultdict(int)
+            hits: dict[str, int] = defaultdict(int)
             for h in hostile:
                 if not st.persistent_explicit or h.how.get(target) not in GUESSED:
-                    mine[h.author] += 1
+                    hits[h.author] += 1
             answered = {  # the target hits them back: a two-way exchange (friends trading jibes), not a pile-on
                 u
                 for t in ts
@@ -1150,7 +1150,7 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
             }
             keep |= {
                 a
-                for a, n in mine.items()
+                for a, n in hits.items()
                 if n >= st.persistent_min
                 and a not in answered
                 and sum(around[a]) / len(around[a]) >= st.persistent_pr

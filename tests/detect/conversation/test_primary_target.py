@@ -138,3 +138,26 @@ def test_a_supporter_hostile_again_and_again_stays_a_raider_despite_chit_chat() 
     # guessed targets ("tu" after the last turn) do not count: a friend answering is not attacking again and again
     ts, hostile = _persistent_chat("tu-after-turn")
     assert _episode(ts[0].m.community_uid, uid("lea"), hostile, ts, st) is None
+
+
+def test_a_person_attacked_on_more_days_comes_first() -> None:
+    """chatw3_08: the victim attacked on two days before a louder one-evening exchange with a bystander."""
+    ts = _turns(
+        [
+            ("kenza", "a"),
+            ("sarah", "b", {"minutes": 60 * 24}),
+            ("kenza", "c", {"minutes": 60 * 24 + 1}),
+            ("sarah", "d", {"minutes": 60 * 24 + 2}),
+            ("yanis", "e", {"minutes": 60 * 24 + 3}),
+        ]
+    )
+    victim = _episode("lea", ts[:2], ts[:2], [0.7, 0.7])
+    loud = _episode("tom", ts[2:], ts[2:], [0.9, 0.9, 0.9])
+    st = Settings(addressee_model=None)
+    assert sorted([loud, victim], key=lambda e: _primacy(e, st))[0] is victim
+    assert (
+        sorted([loud, victim], key=lambda e: _primacy(e, Settings(addressee_model=None, primary_days=False)))[
+            0
+        ]
+        is loud
+    )

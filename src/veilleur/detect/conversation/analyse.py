@@ -96,6 +96,7 @@ class Settings:
     late_about: timedelta | None = timedelta(days=7)
     # session 5: the chat's main raid is the most attacked person's (False: the raid with the most messages)
     primary_by_attacks: bool = True
+    primary_days: bool = True  # ... attacked on the most distinct days first (harassment repeated over time)
     # session 5, with the model: an author with this many hostile turns at the target is a raider from a mean
     # attacker probability of ``persistent_pr`` (not ``raider_min``) around the attack (0: off)
     persistent_min: int = 3
@@ -983,7 +984,13 @@ def _primacy(e: Episode, st: Settings) -> tuple[float, ...]:
     with the bullies, counts there)."""
     if not st.primary_by_attacks:
         return (-len(e.messages),)
-    return (-round(e.strength, 6), -len({h.author for h in e.hostile}), e.hostile[0].m.created_at.timestamp())
+    days = len({h.m.created_at.date() for h in e.hostile}) if st.primary_days else 1
+    return (
+        -days,
+        -round(e.strength, 6),
+        -len({h.author for h in e.hostile}),
+        e.hostile[0].m.created_at.timestamp(),
+    )
 
 
 _FIRST_PERSON = re.compile(r"\b(?:je|j|moi|me|m|mon|ma|mes|i|me|my)\b")

@@ -161,3 +161,18 @@ def test_a_person_attacked_on_more_days_comes_first() -> None:
         ]
         is loud
     )
+
+
+def test_doxxing_no_address_in_near_me_or_a_ward_floor() -> None:
+    """Session 5, weakness (d), chatw8: "il habite à côté de chez moi" and "l'assassin du 5e étage" (a hospital
+    ward) disclose no address; a floor with a home around it, or a street, still does."""
+    from veilleur.detect.conversation import cues
+
+    def kinds(text: str) -> list[str]:
+        return cues.dox_kinds(cues.fold(text))
+
+    assert kinds("en vrai vous savez qu'il habite à côté de chez moi le boulet") == []
+    assert kinds("l'assassin du 5e étage 🔪") == []
+    assert kinds("elle habite au 3e étage porte gauche") == ["address"]
+    assert kinds("résidence les Acacias bâtiment C, 4e étage") == ["address"]
+    assert kinds("il habite au 12 rue des Lilas") == ["address"]

@@ -203,10 +203,15 @@ REPORTED = _rx(
 DOX_ADDRESS = _rx(
     r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|quai|cours|"
     r"residence|lotissement)\b[^.!?\n]{2,40}",
-    r"\b(?:habite|vit|loge|crèche|creche|lives)\s+(?:au|a|à|dans|rue|avenue|juste|at)\s+[^.!?\n]{3,40}",
+    # session 5: "il habite à côté de chez moi" places him near the speaker, it gives no address
+    r"\b(?:habite|vit|loge|crèche|creche|lives)\s+(?:au|a|à|dans|rue|avenue|juste|at)\s+"
+    r"(?!(?:cote|pas loin|pres) de chez (?:moi|nous)\b)[^.!?\n]{3,40}",
     r"\b(?:son|sa) (?:adresse|domicile|appart|appartement|maison) (?:c'est|est|:)\s*(?:au|a|le|rue|\d)",
     r"\b(?:address|home address) (?:is|:)",
+    # a floor is an address only with a home around it (session 5: "l'assassin du 5e étage" is a hospital ward)
+    r"\b(?:habite|vit|appart\w*|batiment|bat|immeuble|residence|chez (?:lui|elle)|porte)\b[^.!?\n]{0,40}"
     r"\b\d{1,2}(?:e|eme|er) etage\b",
+    r"\b\d{1,2}(?:e|eme|er) etage\b[^.!?\n]{0,30}\b(?:porte|appart\w*|batiment|bat|interphone|code)\b",
     r"\binterphone\b",
     r"\bresidence (?:les |le |la |des )?[a-z]{4,}",
     r"\bvous savez ou (?:il|elle|ils|elles) (?:habite|vit|habitent|vivent)\b",

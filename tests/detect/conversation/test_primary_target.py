@@ -176,3 +176,14 @@ def test_doxxing_no_address_in_near_me_or_a_ward_floor() -> None:
     assert kinds("elle habite au 3e étage porte gauche") == ["address"]
     assert kinds("résidence les Acacias bâtiment C, 4e étage") == ["address"]
     assert kinds("il habite au 12 rue des Lilas") == ["address"]
+
+
+def test_the_models_dox_feature_stays_as_trained() -> None:
+    """The trained model's "dox" input keeps the session-4 address patterns: a finding fix must not move what the
+    model reads (3 changed training rows flipped a civil chat held out, session 5); retrain before moving it."""
+    from veilleur.detect.conversation import cues
+    from veilleur.detect.conversation.model import MESSAGE_FEATURES, message_features
+
+    text = "l'assassin du 5e étage 🔪"
+    assert cues.dox_kinds(cues.fold(text)) == []  # no finding
+    assert message_features(text, 0.0)[MESSAGE_FEATURES.index("dox")] == 1.0  # the model's input as trained

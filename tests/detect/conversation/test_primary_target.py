@@ -187,3 +187,26 @@ def test_the_models_dox_feature_stays_as_trained() -> None:
     text = "l'assassin du 5e étage 🔪"
     assert cues.dox_kinds(cues.fold(text)) == []  # no finding
     assert message_features(text, 0.0)[MESSAGE_FEATURES.index("dox")] == 1.0  # the model's input as trained
+
+
+def test_a_message_in_two_raids_keeps_the_main_raids_finding() -> None:
+    from veilleur.detect.conversation import findings_from
+    from veilleur.detect.conversation.analyse import ConversationResult
+
+    ts = _turns(
+        [("kenza", "lea t'es grosse"), ("sarah", "mdr"), ("kenza", "toi tom tais-toi"), ("yanis", "grave")]
+    )
+    main = _episode("lea", ts[:2], ts[:3], [0.8, 0.8])
+    main.primary = True
+    other = _episode("tom", ts[2:], ts[1:], [0.8, 0.8])
+    res = ConversationResult(
+        turns={t.uid: t for t in ts},
+        episodes=[main, other],
+        campaigns=[],
+        doxxing=[],
+        names={uid(n): n.title() for n in ("lea", "kenza", "sarah", "tom", "yanis")},
+    )
+    raid = {f.message_uid: f for f in findings_from(res) if f.category == "raid"}
+    shared = ts[1].uid, ts[2].uid
+    assert all(raid[u].details["episode_id"] == "ep_lea" and raid[u].details["primary"] for u in shared)
+    assert raid[ts[3].uid].details["episode_id"] == "ep_tom" and not raid[ts[3].uid].details["primary"]

@@ -210,3 +210,22 @@ def test_a_message_in_two_raids_keeps_the_main_raids_finding() -> None:
     shared = ts[1].uid, ts[2].uid
     assert all(raid[u].details["episode_id"] == "ep_lea" and raid[u].details["primary"] for u in shared)
     assert raid[ts[3].uid].details["episode_id"] == "ep_tom" and not raid[ts[3].uid].details["primary"]
+
+
+def test_days_attacked_count_the_raids_continuation() -> None:
+    """chatw1_10: the victim's second day of attacks joins her raid by continuation (as messages, not in its first
+    cluster); those days count, so a stronger one-evening raid at a bystander does not come first."""
+    ts = _turns(
+        [
+            ("kenza", "a"),
+            ("sarah", "b"),
+            ("kenza", "c", {"minutes": 3 * 24 * 60}),  # three days later, joined by continuation
+            ("yanis", "d", {"minutes": 10}),
+            ("sarah", "e", {"minutes": 11}),
+        ]
+    )
+    victim = _episode("lea", ts[:2], ts[:3], [0.7, 0.7])
+    ts[2].hostile, ts[2].targets = "model", [uid("lea")]
+    loud = _episode("tom", ts[3:], ts[3:], [0.95, 0.95])
+    st = Settings(addressee_model=None)
+    assert sorted([loud, victim], key=lambda e: _primacy(e, st))[0] is victim

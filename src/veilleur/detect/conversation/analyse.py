@@ -984,7 +984,9 @@ def _primacy(e: Episode, st: Settings) -> tuple[float, ...]:
     with the bullies, counts there)."""
     if not st.primary_by_attacks:
         return (-len(e.messages),)
-    days = len({h.m.created_at.date() for h in e.hostile}) if st.primary_days else 1
+    # the days of its hostile turns at the target, continuation included (another day's attacks join as messages)
+    attacks = [t for t in e.messages if t.hostile and e.target in t.targets] + e.hostile
+    days = len({t.m.created_at.date() for t in attacks}) if st.primary_days else 1
     return (
         -days,
         -round(e.strength, 6),

@@ -979,9 +979,9 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
 
 def _primacy(e: Episode, st: Settings) -> tuple[float, ...]:
     """Sort key of a chat's raids, the main one first. Session 5 (``Settings.primary_by_attacks``): the person
-    attacked the most — the hostile turns at them, weighed by their scores, then by distinct attackers, then the
-    earliest — not the raid with the most messages (every raider turn in a long span, a defender's loud exchange
-    with the bullies, counts there)."""
+    attacked across time and the most — distinct days of hostile turns at them (``primary_days``), then those
+    turns' scores summed, then distinct attackers, then the earliest — not the raid with the most messages (every
+    raider turn in a long span, a defender's loud exchange with the bullies, counts there)."""
     if not st.primary_by_attacks:
         return (-len(e.messages),)
     # the days of its hostile turns at the target, continuation included (another day's attacks join as messages)

@@ -178,19 +178,16 @@ def test_training_is_reproducible_and_scores_held_out_chats(tmp_path: Path) -> N
 
 def test_a_defender_attacked_for_defending_is_not_the_raid_target() -> None:
     """chatw2_05: the victim is mocked as "il" / "le blédard"; the girl who defends him ("vous le visez", "il a
-    autant le droit") is then attacked too. With sessions of 12 hours (``session_gap``), the main raid is aimed at the
-    person defended. The default stays one 48-hour session (the integrator's held-out chats lost raid recall and
-    gained a civil raid with 12 h), where her episode, the largest, is still the main raid: a known limit. (Session
-    4b: with 12-hour sessions, the raiders' later attacker-like turns, ``late_marks``, make her episode the larger
-    again; the 12-hour check runs without them.)"""
+    autant le droit") is then attacked too. Until session 4b the default 48-hour session aimed the main raid at her
+    (a known limit; 12-hour sessions fixed it). Session 5 (eight-writer model, the main raid is the most attacked
+    person's, ``analyse._primacy``): the main raid (first in ``episodes``) is aimed at him in both."""
     c = load_chat(DATA / "train" / "chatw2" / "chatw2_05.json")
+    assert Settings().session_gap is None
+    default = analyse(c.ctx, [], Settings(model=load_model())).episodes
+    assert c.member_of_uid[default[0].target] == "yanis" and default[0].primary
     by_day = analyse(
         c.ctx, [], Settings(model=load_model(), session_gap=timedelta(hours=12), late_marks=None)
     ).episodes
-    main = max(by_day, key=lambda e: len(e.messages))
-    assert c.member_of_uid[main.target] == "yanis"
-    # the 12-hour sessions keep the days when Amira is attacked for defending as her own, smaller episode
-    assert any(c.member_of_uid[e.target] == "amira" for e in by_day if e is not main)
-    old = analyse(c.ctx, [], Settings(model=load_model())).episodes
-    assert Settings().session_gap is None
-    assert c.member_of_uid[max(old, key=lambda e: len(e.messages)).target] == "amira"
+    assert c.member_of_uid[by_day[0].target] == "yanis"
+    # the 12-hour sessions keep the days when Amira is attacked for defending as her own, second episode
+    assert any(c.member_of_uid[e.target] == "amira" for e in by_day[1:])

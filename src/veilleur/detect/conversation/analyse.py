@@ -94,6 +94,15 @@ class Settings:
     # session 4b: a raider's turn (not a defence or conciliation) that speaks to or about the target this close to
     # the raid's span is a raid message, however mild (the same bully at the same person on a later day; None: off)
     late_about: timedelta | None = timedelta(days=7)
+    # session 5: the chat's main raid is the most attacked person's (False: the raid with the most messages)
+    primary_by_attacks: bool = True
+    primary_days: bool = True  # ... attacked on the most distinct days first (harassment repeated over time)
+    # session 5, with the model: an author with this many hostile turns at the target is a raider from a mean
+    # attacker probability of ``persistent_pr`` (not ``raider_min``) around the attack (0: off)
+    persistent_min: int = 3
+    persistent_pr: float = 0.4
+    persistent_explicit: bool = True  # only turns naming, answering or telling "tu" to the target count
+    thanks_not_banter: bool = True  # session 5: "merci" is no laughing along (banter check)
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -151,6 +160,7 @@ class Episode:
     defenders: list[str] = field(default_factory=list)
     conciliators: list[str] = field(default_factory=list)
     also_targeted: list[str] = field(default_factory=list)  # defenders the raiders turned on
+    primary: bool = False  # the chat's main raid (first in ``ConversationResult.episodes`` for its chat)
 
     @property
     def strength(self) -> float:
@@ -960,8 +970,29 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
             _continue(accepted, ts, st.continuation)
         if st.model is not None:
             _extend(accepted, ts, st)
+        accepted.sort(key=lambda e: _primacy(e, st))
+        if accepted:
+            accepted[0].primary = True
         out.extend(accepted)
     return out
+
+
+def _primacy(e: Episode, st: Settings) -> tuple[float, ...]:
+    """Sort key of a chat's raids, the main one first. Session 5 (``Settings.primary_by_attacks``): the person
+    attacked across time and the most — distinct days of hostile turns at them (``primary_days``), then those
+    turns' scores summed, then distinct attackers, then the earliest — not the raid with the most messages (every
+    raider turn in a long span, a defender's loud exchange with the bullies, counts there)."""
+    if not st.primary_by_attacks:
+        return (-len(e.messages),)
+    # the days of its hostile turns at the target, continuation included (another day's attacks join as messages)
+    attacks = [t for t in e.messages if t.hostile and e.target in t.targets] + e.hostile
+    days = len({t.m.created_at.date() for t in attacks}) if st.primary_days else 1
+    return (
+        -days,
+        -round(e.strength, 6),
+        -len({h.author for h in e.hostile}),
+        e.hostile[0].m.created_at.timestamp(),
+    )
 
 
 _FIRST_PERSON = re.compile(r"\b(?:je|j|moi|me|m|mon|ma|mes|i|me|my)\b")
@@ -1112,6 +1143,27 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
             if start <= t.m.created_at <= end:
                 around[t.author].append(t.p_r)
         keep = {a for a, ps in around.items() if sum(ps) / len(ps) >= st.raider_min}
+        if st.persistent_min:
+            # Session 5: an author hostile to the target again and again (3 turns) is an attacker even when their
+            # other turns are chit-chat that brings their mean attacker probability down to 0.4-0.6 (a supporter's
+            # "mdr", "grave", "+1" between jokes at the target): they stay, unless their turns read as a bystander's.
+            hits: dict[str, int] = defaultdict(int)
+            for h in hostile:
+                if not st.persistent_explicit or h.how.get(target) not in GUESSED:
+                    hits[h.author] += 1
+            answered = {  # the target hits them back: a two-way exchange (friends trading jibes), not a pile-on
+                u
+                for t in ts
+                if t.author == target and t.hostile and start <= t.m.created_at <= end
+                for u in t.targets
+            }
+            keep |= {
+                a
+                for a, n in hits.items()
+                if n >= st.persistent_min
+                and a not in answered
+                and sum(around[a]) / len(around[a]) >= st.persistent_pr
+            }
         hostile = [h for h in hostile if h.author in keep]
     if st.counter_speech and hostile:
         hostile = _without_counter_speakers(target, hostile, ts, st)
@@ -1233,11 +1285,7 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
     mine = [t for t in window if t.author == target]
     if not mine:
         return False
-    light = sum(
-        1
-        for t in mine
-        if cues.LAUGH.search(cues.fold(t.m.text)) or cues.AFFECTION.search(cues.fold(t.m.text))
-    )
+    light = sum(1 for t in mine if _light(cues.fold(t.m.text), st))
     hurt = any(t.distress or t.stance == "defend" for t in mine)
     defended = any(
         t.author != target
@@ -1247,6 +1295,17 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
         for t in window
     )
     return light * 3 >= len(mine) and not hurt and not defended
+
+
+def _light(folded: str, st: Settings) -> bool:
+    """A turn of the teased person that laughs along or shows affection. Session 5: thanks ("merci mehdi, oui je
+    veux bien", "merci à ceux qui m'ont soutenue") are gratitude to whoever helped, not laughing along with the
+    teasing (``Settings.thanks_not_banter``)."""
+    if cues.LAUGH.search(folded):
+        return True
+    if st.thanks_not_banter:
+        folded = cues.GRATITUDE.sub(" ", folded)
+    return bool(cues.AFFECTION.search(folded))
 
 
 # -- campaigns ---------------------------------------------------------------------------------------------

@@ -203,6 +203,24 @@ REPORTED = _rx(
 DOX_ADDRESS = _rx(
     r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|quai|cours|"
     r"residence|lotissement)\b[^.!?\n]{2,40}",
+    # session 5: "il habite à côté de chez moi" places him near the speaker, it gives no address
+    r"\b(?:habite|vit|loge|crèche|creche|lives)\s+(?:au|a|à|dans|rue|avenue|juste|at)\s+"
+    r"(?!(?:cote|pas loin|pres) de chez (?:moi|nous)\b)[^.!?\n]{3,40}",
+    r"\b(?:son|sa) (?:adresse|domicile|appart|appartement|maison) (?:c'est|est|:)\s*(?:au|a|le|rue|\d)",
+    r"\b(?:address|home address) (?:is|:)",
+    # a floor is an address only with a home around it (session 5: "l'assassin du 5e étage" is a hospital ward)
+    r"\b(?:habite|vit|appart\w*|batiment|bat|immeuble|residence|chez (?:lui|elle)|porte)\b[^.!?\n]{0,40}"
+    r"\b\d{1,2}(?:e|eme|er) etage\b",
+    r"\b\d{1,2}(?:e|eme|er) etage\b[^.!?\n]{0,30}\b(?:porte|appart\w*|batiment|bat|interphone|code)\b",
+    r"\binterphone\b",
+    r"\bresidence (?:les |le |la |des )?[a-z]{4,}",
+    r"\bvous savez ou (?:il|elle|ils|elles) (?:habite|vit|habitent|vivent)\b",
+)
+# The model's "dox" feature (conversation/model.py) keeps the session-4 address patterns, so that a fix of the
+# doxxing finding does not change what the trained model reads (retrain the model before moving it to DOX_ADDRESS).
+DOX_ADDRESS_FEATURE = _rx(
+    r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|quai|cours|"
+    r"residence|lotissement)\b[^.!?\n]{2,40}",
     r"\b(?:habite|vit|loge|crèche|creche|lives)\s+(?:au|a|à|dans|rue|avenue|juste|at)\s+[^.!?\n]{3,40}",
     r"\b(?:son|sa) (?:adresse|domicile|appart|appartement|maison) (?:c'est|est|:)\s*(?:au|a|le|rue|\d)",
     r"\b(?:address|home address) (?:is|:)",
@@ -273,14 +291,15 @@ _VALUE_NUMBER = _rx(
 )
 
 
-def dox_kinds(folded: str) -> list[str]:
+def dox_kinds(folded: str, feature: bool = False) -> list[str]:
     """The kinds of personal information a (folded) message discloses: address, phone, workplace, schedule,
     family. A reference alone ("son adresse", "son numéro") counts only with a number or a call to go there;
-    a message blaming a disclosure ("tu postes son adresse ??") without a number discloses nothing."""
+    a message blaming a disclosure ("tu postes son adresse ??") without a number discloses nothing.
+    ``feature``: the learned model's input (``DOX_ADDRESS_FEATURE``, frozen with the trained model)."""
     kinds = [
         k
         for k, rx in (
-            ("address", DOX_ADDRESS),
+            ("address", DOX_ADDRESS_FEATURE if feature else DOX_ADDRESS),
             ("phone", DOX_PHONE),
             ("workplace", DOX_WORK),
             ("schedule", DOX_SCHEDULE),
@@ -534,3 +553,6 @@ AFFECTION = _rx(
     r"ma (?:belle|reine|soeur|cherie|pote)|bisous?|gros bisous|trop mignon(?:ne)?s?|fier de toi|fiere de toi|bravo|"
     r"felicitations|merci|mercii|t'es (?:un |une )?(?:boss|ange|amour|crack|queen|reine)|la meilleure?)\b",
 )
+
+# Thanks and congratulations: gratitude (to a defender, to the group), not affection for a teaser (banter check).
+GRATITUDE = _rx(r"\b(?:merci+|mercii+|thanks?|thx|bravo|felicitations)\b")

@@ -80,6 +80,7 @@ def _episode_details(res: ConversationResult, ep: Episode) -> dict[str, Any]:
     return {
         "kind": "pile_on",
         "episode_id": ep.id,
+        "primary": ep.primary,  # the chat's main raid (the person attacked on most days, most, by most)
         "community_uid": ep.community_uid,
         "target": _name(res, ep.target),
         "target_uid": ep.target,
@@ -125,8 +126,8 @@ def findings_from(res: ConversationResult, prior: Sequence[Finding] = ()) -> lis
         n = len(ep.raiders)
         threat = any("menace" in t.m.text.lower() for t in ep.hostile)
         for t in ep.messages:
-            if t.uid in legacy_raid:
-                continue
+            if t.uid in legacy_raid or (t.uid, "raid") in out:
+                continue  # a message in two raids keeps the chat's main one (episodes come main raid first)
             role = info["roles"][t.uid]
             expl = (
                 f"Raid probable (action concertée ou successive) : {n} auteurs hostiles envers « {info['target']} » "

@@ -213,7 +213,7 @@ def _score(rep: Report, chat: Chat, res: ConversationResult) -> None:
     d = chat.data
     harassment = bool(d.get("harassment"))
     target = d.get("target")
-    eps = sorted(res.episodes, key=lambda e: -len(e.messages))
+    eps = list(res.episodes)  # one chat: its main raid first (``analyse._primacy``)
     main = eps[0] if eps else None
     found_target = chat.member_of_uid.get(main.target) if main else None
     row = {

@@ -126,7 +126,7 @@ def message_features(text: str, detector: float = 0.0) -> np.ndarray:
     approval = n <= cues.APPROVAL_MAX_WORDS and bool(
         cues.APPROVAL.search(folded) or cues.APPROVAL.search(stripped)
     )
-    dox = bool(cues.dox_kinds(folded))
+    dox = bool(cues.dox_kinds(folded, feature=True))
     v = [
         cues.HOSTILE_STRONG.search(own),
         cues.MOCKERY.search(own),

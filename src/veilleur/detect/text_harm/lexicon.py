@@ -68,6 +68,21 @@ def _cue_regex(cues: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w*])(?:{alts})(?![\w*])")
 
 
+def _lead_regex(cues: list[str], fillers: list[str]) -> re.Pattern[str] | None:
+    """Lead-ins, then any fillers, at the very end of the text before a hit ("t'es trop ", "sale ")."""
+
+    def alts(items: list[str]) -> str:
+        norm = sorted({normalize_term(str(c)) for c in items if str(c).strip()}, key=len, reverse=True)
+        return "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in norm)
+
+    lead = alts(cues)
+    if not lead:
+        return None
+    fill = alts(fillers)
+    tail = rf"(?:[\s']+(?:{fill}))*" if fill else ""
+    return re.compile(rf"(?<![\w*])(?:{lead}){tail}[\s']+$")
+
+
 class Lexicon:
     """Compiled lexicon + context rules. Build once (``load_lexicon()``), use from many threads."""
 
@@ -99,6 +114,15 @@ class Lexicon:
                     pat = "".join(f"[{c}*]" for c in norm)
                     self.star_terms.append((re.compile(rf"(?<![\w*]){pat}(?:e?s|x|e)?(?![\w*])"), entry))
         self.phrases = phrases
+        # Révision 8: a key shared by entries of two languages that mean different things once normalised ("coon"
+        # squeezes to the French "con"; 🐷 is a weak French insult, an English fat slur): in a message of neither
+        # language, only the French entry applies (the community writes French first), never both.
+        self.foreign_ambiguous: set[int] = set()  # id() of the non-French entries of such keys
+        for bucket in (self.words, phrases):
+            for entries in bucket.values():
+                langs = {e.lang for e in entries if e.lang != "any"}
+                if len(langs) > 1 and len({tuple(sorted(e.categories)) for e in entries}) > 1:
+                    self.foreign_ambiguous |= {id(e) for e in entries if e.lang not in ("any", "fr")}
         # Spelling variants of long words (one pair of letters swapped, one letter dropped): "bougnuole",
         # "pouffase". Only words of 7+ letters, whose variants are rarely other words.
         self.fuzzy: dict[str, list[Entry]] = {}
@@ -119,6 +143,14 @@ class Lexicon:
         self.patient_re = _cue_regex(contexts.get("patient_ref", {}).get("cues", []))
         self.patient_patterns = [re.compile(p) for p in contexts.get("patient_ref", {}).get("patterns", [])]
         self.quote_marks = set(contexts.get("quote", {}).get("marks", []))
+        # Révision 8: `needs: address` entries ("moche", "balance") count only right after a lead-in that aims them
+        # at someone ("t'es", "t es qu'une", "sale", "espèce de"), fillers ("trop", "vraiment") allowed between
+        addr = contexts.get("address", {}) or {}
+        self.address_re = _lead_regex(addr.get("cues", []), addr.get("fillers", []))
+        # friendly markers ("jtm", ❤️): plain insults between friends are banter; slurs, threats, harassment stay
+        self.friendly_re = _cue_regex(contexts.get("friendly", {}).get("cues", []))
+        # `needs: clause_end` entries ("ferme la") count when only these words (or nothing) follow them
+        self.clause_tail = {normalize_term(str(w)) for w in contexts.get("clause_end", {}).get("allowed", [])}
 
     # -- matching ---------------------------------------------------------------------------------------
     def _raw_hits(self, norm: Normalized) -> list[tuple[Entry, int, int, float]]:
@@ -152,6 +184,19 @@ class Lexicon:
                     found.append((en, m.start(), m.end(), 1.0))
         return found
 
+    def _clause_end(self, t: str, end: int) -> bool:
+        """Nothing but an interjection follows the hit: "ferme la", "ferme la toi", not "fermé la porte"."""
+        m = re.match(r"[\s,']*([a-z0-9*]+)", t[end:])
+        return m is None or m.group(1) in self.clause_tail
+
+    def _addressed(self, t: str, start: int) -> bool:
+        """A lead-in aims the word at someone: "t'es (trop) moche", "sale balance", "espèce de bouffon"."""
+        if self.address_re is None:
+            return False
+        before = t[max(0, start - 60) : start]
+        cut = max((m.end() for m in _SENTENCE_END.finditer(before)), default=0)
+        return self.address_re.search(before[cut:]) is not None
+
     def match(self, text: str, lang: str | None = None, norm: Normalized | None = None) -> list[Hit]:
         """The lexicon hits of a text, each weakened by its contexts (``norm``: its normalised form, if known)."""
         if norm is None:
@@ -165,11 +210,18 @@ class Lexicon:
         clinical_n = len(self.clinical_re.findall(t)) if self.clinical_re else 0
         clinical = clinical_n >= int(self.contexts.get("clinical", {}).get("min_cues", 1))
         patient = self._patient(t)
+        friendly = bool(self.friendly_re and self.friendly_re.search(t))
         hits: list[Hit] = []
         for entry, s, e, fz in raw:
             if lang in ("fr", "en") and entry.lang not in ("any", lang):
                 continue
+            if lang not in ("fr", "en") and id(entry) in self.foreign_ambiguous:
+                continue
             if entry.needs == "patient_ref" and not patient:
+                continue
+            if entry.needs == "address" and not self._addressed(t, s):
+                continue
+            if entry.needs == "clause_end" and not self._clause_end(t, e):
                 continue
             os_, oe = norm.span(s, e)
             hit = Hit(entry=entry, start=os_, end=oe, text=text[os_:oe], factor=fz)
@@ -189,6 +241,9 @@ class Lexicon:
             if self._quoted(text, os_, oe):
                 hit.factor *= float(self.contexts["quote"]["factor"])
                 hit.contexts.append("quote")
+            if friendly and set(entry.categories) <= {"insult"}:
+                hit.factor *= float(self.contexts["friendly"]["factor"])
+                hit.contexts.append("friendly")
             hits.append(hit)
         return hits
 

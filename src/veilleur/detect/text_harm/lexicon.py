@@ -147,6 +147,18 @@ class Lexicon:
         # at someone ("t'es", "t es qu'une", "sale", "espèce de"), fillers ("trop", "vraiment") allowed between
         addr = contexts.get("address", {}) or {}
         self.address_re = _lead_regex(addr.get("cues", []), addr.get("fillers", []))
+        third = contexts.get("third_person", {}) or {}
+        self.third_re = _lead_regex(third.get("cues", []), addr.get("fillers", []))
+        tails = sorted({normalize_term(str(c)) for c in addr.get("vocative_tail", [])}, key=len, reverse=True)
+        self.vocative_re = (
+            re.compile(
+                r"[\s,]+(?:"
+                + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in tails)
+                + r")\s*(?:$|[^\w\s])"
+            )
+            if tails
+            else None
+        )
         # friendly markers ("jtm", ❤️): plain insults between friends are banter; slurs, threats, harassment stay
         self.friendly_re = _cue_regex(contexts.get("friendly", {}).get("cues", []))
         # `needs: clause_end` entries ("ferme la") count when only these words (or nothing) follow them
@@ -189,13 +201,22 @@ class Lexicon:
         m = re.match(r"[\s,']*([a-z0-9*]+)", t[end:])
         return m is None or m.group(1) in self.clause_tail
 
-    def _addressed(self, t: str, start: int) -> bool:
-        """A lead-in aims the word at someone: "t'es (trop) moche", "sale balance", "espèce de bouffon"."""
+    def _addressed(self, t: str, start: int, end: int) -> bool:
+        """A lead-in aims the word at someone: "t'es (trop) moche", "sale balance", "espèce de bouffon"; or a
+        vocative tail follows it at the clause's end: "pouf va", "menteuse toi"."""
         if self.address_re is None:
+            return False
+        if self.vocative_re is not None and self.vocative_re.match(t, end):
+            return True
+        return self._lead(self.address_re, t, start)
+
+    @staticmethod
+    def _lead(lead_re: re.Pattern[str] | None, t: str, start: int) -> bool:
+        if lead_re is None:
             return False
         before = t[max(0, start - 60) : start]
         cut = max((m.end() for m in _SENTENCE_END.finditer(before)), default=0)
-        return self.address_re.search(before[cut:]) is not None
+        return lead_re.search(before[cut:]) is not None
 
     def match(self, text: str, lang: str | None = None, norm: Normalized | None = None) -> list[Hit]:
         """The lexicon hits of a text, each weakened by its contexts (``norm``: its normalised form, if known)."""
@@ -219,7 +240,9 @@ class Lexicon:
                 continue
             if entry.needs == "patient_ref" and not patient:
                 continue
-            if entry.needs == "address" and not self._addressed(t, s):
+            if entry.needs == "address" and not self._addressed(t, s, e):
+                continue
+            if entry.needs == "third_person" and not self._lead(self.third_re, t, s):
                 continue
             if entry.needs == "clause_end" and not self._clause_end(t, e):
                 continue

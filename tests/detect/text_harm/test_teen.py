@@ -138,3 +138,35 @@ def test_fast_tier_on_teen_team_file(fast: TextHarmAnalyzer) -> None:
     # friendly banter and counter-speech flagged no more than before (0.29, 0.21)
     assert rates["friendly_banter"] <= 0.29
     assert rates["counter_speech_quote"] <= 0.21
+
+
+def test_trie_regex_matches_like_the_longest_first_alternation() -> None:
+    import re
+
+    from veilleur.detect.text_harm.lexicon import _cue_regex
+
+    terms = [
+        "ta gueule",
+        "ta gueule de",
+        "ta mere",
+        "t es",
+        "t es mort",
+        "fdp",
+        "ferme la",
+        "ferme la toi",
+        "🐷",
+    ]
+    trie = _cue_regex(terms)
+    assert trie is not None
+    alts = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(terms, key=len, reverse=True))
+    flat = re.compile(rf"(?<![\w*])(?:{alts})(?![\w*])")
+    for text in [
+        "ta  gueule de con",
+        "ta gueule",
+        "wsh t es mort",
+        "t es morte",
+        "ferme la toi",
+        "xfdp fdp",
+        "🐷🐷",
+    ]:
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)], text

@@ -60,12 +60,38 @@ def _data(name: str) -> dict[str, Any]:
     return loaded
 
 
+def _trie_pattern(terms: set[str]) -> str:
+    """One regular expression for many literal terms, factored as a trie ("ta gueule|ta mere" ->
+    "ta (?:gueule|mere)"): Python tries the alternatives of a flat "a|b|c" one by one at every position, so a
+    lexicon of a thousand phrases cost ~0.1 ms a message; the trie costs a fraction. A space matches any run of
+    white space; longer terms win over their prefixes (greedy), as with the longest-first alternation."""
+    trie: dict[str, Any] = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [
+            (r"\s+" if ch == " " else re.escape(ch)) + build(node[ch]) for ch in sorted(k for k in node if k)
+        ]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return build(trie)
+
+
 def _cue_regex(cues: list[str]) -> re.Pattern[str] | None:
-    norm = sorted({normalize_term(str(c)) for c in cues if str(c).strip()}, key=len, reverse=True)
+    norm = {normalize_term(str(c)) for c in cues if str(c).strip()}
+    norm.discard("")
     if not norm:
         return None
-    alts = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in norm)
-    return re.compile(rf"(?<![\w*])(?:{alts})(?![\w*])")
+    return re.compile(rf"(?<![\w*])(?:{_trie_pattern(norm)})(?![\w*])")
 
 
 def _lead_regex(cues: list[str], fillers: list[str]) -> re.Pattern[str] | None:

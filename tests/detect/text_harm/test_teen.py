@@ -170,3 +170,16 @@ def test_trie_regex_matches_like_the_longest_first_alternation() -> None:
         "🐷🐷",
     ]:
         assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)], text
+
+
+def test_overlapping_phrases_both_count(lex: Lexicon) -> None:
+    # "on se voit a la sortie" (0.85) used to hide "a la sortie tu vas voir" (0.95): matches did not overlap
+    assert _top(lex, "on se voit à la sortie tu vas voir")["threat"] >= 0.95
+    # a phrase nested in a longer one is not counted twice
+    assert _top(lex, "je vais te casser la gueule")["threat"] == pytest.approx(0.9)
+
+
+def test_self_harm_incitement_is_kept_by_the_fast_tier(lex: Lexicon) -> None:
+    # at 0.95 (policy `fast_confident`) the semantic tier cannot wave it through as banter next to a heart
+    assert _top(lex, "va te pendre ❤️")["harassment"] >= 0.95
+    assert _top(lex, "c'est grave de dire va te pendre a qqn")["harassment"] < 0.5

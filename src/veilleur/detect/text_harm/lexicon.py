@@ -216,10 +216,16 @@ class Lexicon:
             for en in entries or ():
                 found.append((en, s, e, factor))
         if self.phrase_re is not None:
-            for m in self.phrase_re.finditer(norm.text):
-                key = re.sub(r"\s+", " ", m.group())
-                for en in self.phrases.get(key, ()):
-                    found.append((en, m.start(), m.end(), 1.0))
+            # overlapping phrases count too ("on se voit a la sortie" + "a la sortie tu vas voir"), but not one
+            # nested in a longer match ("te casser" inside "je vais te casser la gueule")
+            text, pos, last_end = norm.text, 0, -1
+            while (m := self.phrase_re.search(text, pos)) is not None:
+                if m.end() > last_end:
+                    key = re.sub(r"\s+", " ", m.group())
+                    for en in self.phrases.get(key, ()):
+                        found.append((en, m.start(), m.end(), 1.0))
+                    last_end = m.end()
+                pos = m.start() + 1
         return found
 
     def _clause_end(self, t: str, end: int) -> bool:

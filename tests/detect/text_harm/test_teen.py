@@ -97,6 +97,10 @@ def test_teen_aggression_terms(lex: Lexicon, text: str, category: str) -> None:
         "il ma traité de bouffon devant tout le monde",  # reported speech, SMS spelling
         "c'est grave de dire va te pendre a qqn vous vous rendez pas compte",  # counter-speech
         "homophobes vous êtes ridicules",  # counter-speech
+        "il a retrouvé son stétho dans le frigo de la salle de pause",  # "salle" squeezes to "sale"
+        "jte défonce au uno ce soir mdr",  # a game, not a threat
+        "they keep telling jess to kys in the group chat",  # reported
+        "t'es trop moche sur cette photo mdrr mais t'es belle en vrai",  # a compliment: banter
     ],
 )
 def test_teen_terms_stay_quiet_in_context(lex: Lexicon, text: str) -> None:

@@ -187,3 +187,10 @@ def test_self_harm_incitement_is_kept_by_the_fast_tier(lex: Lexicon) -> None:
     # at 0.95 (policy `fast_confident`) the semantic tier cannot wave it through as banter next to a heart
     assert _top(lex, "va te pendre ❤️")["harassment"] >= 0.95
     assert _top(lex, "c'est grave de dire va te pendre a qqn")["harassment"] < 0.5
+
+
+def test_friendly_context_is_explained_in_french() -> None:
+    from veilleur.detect.text_harm.detector import Analysis, explain
+
+    a = Analysis(text="t'es con jtm", lang="fr", scores={"insult": 0.27}, contexts=["friendly"])
+    assert "marque d'affection" in explain(a, {"insult": 0.5})

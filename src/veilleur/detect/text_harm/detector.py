@@ -529,6 +529,7 @@ _CONTEXT_FR = {
     "counter_speech": "contre-discours",
     "quote": "citation",
     "clinical": "vocabulaire clinique",
+    "friendly": "marque d'affection",
 }
 
 

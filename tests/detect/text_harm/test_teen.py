@@ -78,6 +78,8 @@ def test_con_is_not_the_english_racist_slur(lex: Lexicon) -> None:
         ("si tu parles à la cpe t es morte", "threat"),
         ("casse toi du groupe", "harassment"),
         ("personne lui parle", "harassment"),
+        ("personne t'a invitée ici", "harassment"),
+        ("ferme la balance", "insult"),
     ],
 )
 def test_teen_aggression_terms(lex: Lexicon, text: str, category: str) -> None:

@@ -164,16 +164,43 @@ _EN_WORDS = frozenset(
 )
 _FR_CHARS = re.compile(r"[éèêàçùâîôœ]")
 _WORDS = re.compile(r"[a-zà-ÿ]+")
+# Révision 8: French SMS / teen-chat markers, each worth two function words (lingua reads "ntm" as English,
+# "t'es con jtm" as Portuguese, "wsh t moche" as anything): abbreviations and elisions no other language writes.
+# fmt: off
+_FR_SMS = frozenset([
+    "wsh", "wesh", "ptdr", "mdr", "mdrr", "mdrrr", "jpp", "tkt", "tqt", "jsp", "jsais", "jsuis", "chui", "chuis",
+    "jvais", "jte", "jtm", "jtd", "jme", "jlai", "jai", "jv", "ntm", "tg", "fdp", "frr", "frro", "frero", "frerot",
+    "reuf", "slt", "bjr", "stp", "svp", "bcp", "pk", "pq", "pcq", "prcq", "psk", "tfk", "tfq", "oklm", "askip",
+    "wallah", "wlh", "starfoullah", "vnr", "relou", "chelou", "ouf", "daronne", "daron", "reum", "keum", "meuf",
+    "mec", "bg", "cv", "ct", "cc", "ouais", "kiff", "tmtc", "nn", "ui", "oe", "ptn", "tpm", "sale",
+    "sal", "merde", "putain", "tro", "trop", "ki", "koi", "kon", "grave", "quel", "quelle", "ces", "vas",
+])
+# fmt: on
+# fmt: off
+_EN_SMS = frozenset([
+    "ur", "u", "lmao", "lmfao", "omg", "wtf", "idk", "tbh", "rn", "tmrw", "smh", "bruh", "bro", "pls", "plz", "im",
+    "ngl", "wya", "gonna", "wanna", "gotta", "ily", "stfu", "kys", "dont", "cant", "thats", "youre", "such",
+])
+# fmt: on
+_FR_ELISION = re.compile(
+    r"(?<![\w'’])(?:(?:t|j|m|l|s|qu|c|n|d)['’](?:es|est|etais|étais|ai|as|a|en|y|suis|sais|vais|te|me|aime)"
+    r"|t es|t etais|t étais|t as|j ai|j suis|j sais|j vais|qu il|qu elle|qu on)\b"
+)
 
 
 def _refine(text: str, lang: str) -> str:
-    """Lingua's fast mode errs on short messages: a cheap check with function words and accents."""
-    words = _WORDS.findall(text.lower())
+    """Lingua's fast mode errs on short messages: a cheap check with function words, accents and SMS markers."""
+    low = text.lower()
+    words = _WORDS.findall(low)
+    if len(words) > 3 and 2 * sum(len(w) == 1 for w in words) > len(words):
+        return lang  # spaced-out letters ("t e s  u n  b o u f f o n"): no words to count
     fr = sum(w in _FR_WORDS for w in words) + (2 if _FR_CHARS.search(text) else 0)
-    en = sum(w in _EN_WORDS for w in words)
+    fr += 2 * (sum(w in _FR_SMS for w in words) + len(_FR_ELISION.findall(low)))
+    en = sum(w in _EN_WORDS for w in words) + 2 * sum(w in _EN_SMS for w in words)
     if lang not in ("fr", "en"):
-        # messages of this community are French or English far more often than anything else
-        if max(fr, en) >= 2 and fr != en:
+        # messages of this community are French or English far more often than anything else (a reply of three
+        # words or fewer needs one clue only)
+        if max(fr, en) >= (1 if len(words) <= 3 else 2) and fr != en:
             return "fr" if fr > en else "en"
         return lang
     if lang == "en" and fr > en:
@@ -191,7 +218,7 @@ def detect_languages(texts: Sequence[str]) -> list[str]:
         log.warning("language detection unavailable: %s", exc)
         return ["und"] * len(texts)
     return [
-        _refine(t, lang.iso_code_639_1.name.lower()) if lang is not None else "und"
+        _refine(t, lang.iso_code_639_1.name.lower() if lang is not None else "und")
         for t, lang in zip(texts, found, strict=True)
     ]
 
@@ -502,6 +529,7 @@ _CONTEXT_FR = {
     "counter_speech": "contre-discours",
     "quote": "citation",
     "clinical": "vocabulaire clinique",
+    "friendly": "marque d'affection",
 }
 
 

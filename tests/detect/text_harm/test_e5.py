@@ -351,3 +351,59 @@ def test_route_benchmark_replays_the_shipped_default() -> None:
         assert low[k] == want[k], k
     assert want.get("any_harm_threshold") is None and low["any_harm_threshold"] is None
     assert mod.CONFIGS["r7_w100"][0] == 1.0 and mod.CONFIGS["r7_w55"][0] == 0.55
+
+
+class _Fixed:
+    """A stage that returns fixed probabilities per text (categories: insult, origin, "_any")."""
+
+    categories = ("insult", "discrimination:origin_race", "_any")
+
+    def __init__(self, table: dict[str, tuple[float, float, float]]) -> None:
+        self.table = table
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return np.array([self.table[t] for t in texts], dtype=np.float64)
+
+
+def test_e5_sure_override_and_geometric_mean() -> None:
+    """Révision 8: the weighted mean lost clear cases the USE heads miss ("je déteste les arabes": e5 origin 0.96,
+    "_any" 0.99, USE 0.14 -> 0.71). With `e5_sure` {min, any}, a category e5 gives >= min with its "_any" >= any
+    takes e5's probability (and "_any" follows); below either bar, the mean stands. `combine: geometric` is the
+    weighted geometric mean; an unknown rule is refused."""
+    e5s = _Fixed(
+        {"a": (0.1, 0.96, 0.99), "b": (0.1, 0.96, 0.90), "c": (0.85, 0.0, 0.99), "d": (0.5, 0.5, 0.5)}
+    )
+    use = _Fixed({"a": (0.1, 0.14, 0.3), "b": (0.1, 0.14, 0.3), "c": (0.2, 0.0, 0.2), "d": (0.9, 0.1, 0.99)})
+    texts = ["a", "b", "c", "d"]
+    mean = E5UseEnsemble(e5s, use, e5_weight=0.6, band=(0.05, 0.98))  # type: ignore[arg-type]
+    got = mean.predict_proba(texts)
+    assert got[0, 1] == pytest.approx(0.6 * 0.96 + 0.4 * 0.14)
+    np.testing.assert_allclose(got[3], use.table["d"])  # USE "_any" 0.99: outside the band, USE alone
+    sure = E5UseEnsemble(e5s, use, e5_weight=0.6, band=(0.05, 0.98), e5_sure={"min": 0.9, "any": 0.95})  # type: ignore[arg-type]
+    got = sure.predict_proba(texts)
+    assert got[0, 1] == pytest.approx(0.96) and got[0, 2] == pytest.approx(0.99)  # e5 sure: its score
+    assert got[0, 0] == pytest.approx(0.6 * 0.1 + 0.4 * 0.1)  # the other categories keep the mean
+    assert got[1, 1] == pytest.approx(0.6 * 0.96 + 0.4 * 0.14)  # e5's "_any" 0.90 < 0.95: the mean
+    assert got[2, 0] == pytest.approx(0.6 * 0.85 + 0.4 * 0.2)  # 0.85 < 0.9: the mean
+    per = E5UseEnsemble(  # type: ignore[arg-type]
+        e5s,
+        use,
+        e5_weight=0.6,
+        band=(0.05, 0.98),
+        e5_sure={"min": 0.9, "any": 0.95, "categories": {"insult": 0.8}},
+    )
+    assert per.predict_proba(texts)[2, 0] == pytest.approx(0.85)  # a per-category bar
+    geo = E5UseEnsemble(e5s, use, e5_weight=0.6, band=(0.05, 0.98), combine="geometric")  # type: ignore[arg-type]
+    assert geo.predict_proba(texts)[0, 1] == pytest.approx(0.96**0.6 * 0.14**0.4, rel=1e-4)
+    with pytest.raises(ValueError, match="combine"):
+        E5UseEnsemble(e5s, use, combine="median")  # type: ignore[arg-type]
+
+
+def test_policy_passes_the_combination_rule_to_the_ensemble(stage: E5Stage) -> None:
+    """`e5_cascade.combine` and `e5_cascade.e5_sure` of policy.yaml reach the stage the cascade loads."""
+    pol = det.load_policy()
+    e5c = {**pol["e5_cascade"], "combine": "geometric", "e5_sure": {"min": 0.9, "any": 0.95}}
+    ens = det.load_semantic_stage({**pol, "e5_cascade": e5c})
+    assert isinstance(ens, E5UseEnsemble) and ens.combine == "geometric"
+    assert ens.sure_min is not None and ens.sure_any == 0.95
+    assert float(ens.sure_min[ens.categories.index("insult")]) == 0.9

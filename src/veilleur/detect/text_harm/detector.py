@@ -164,13 +164,25 @@ _EN_WORDS = frozenset(
 )
 _FR_CHARS = re.compile(r"[éèêàçùâîôœ]")
 _WORDS = re.compile(r"[a-zà-ÿ]+")
+# French chat and SMS markers: lingua reads "t'es con jtm" as Portuguese, "t'es grosse" as German, "ntm" as
+# English (révision 8)
+_FR_CHAT = re.compile(
+    r"(?<![a-zà-ÿ])(?:t['’ ]?es|t['’]as|j['’]?suis|chui|jtm|mdr+|ptdr+|wesh|wsh|tkt|jsp|ntm|fdp|ptn|stp|svp|"
+    r"frr+|wallah|wlh|askip|jpp|oklm|ta gueule|ta m[eè]re|ta race|nique|sa m[eè]re|tg)(?![a-zà-ÿ])"
+)
 
 
 def _refine(text: str, lang: str) -> str:
-    """Lingua's fast mode errs on short messages: a cheap check with function words and accents."""
-    words = _WORDS.findall(text.lower())
+    """Lingua's fast mode errs on short messages: a cheap check with function words, accents and French chat
+    markers. A message of one or two words with no such clue gets ``und`` (every lexicon entry applies): lingua
+    read "ntm" as English, which hid the French insult."""
+    low = text.lower()
+    words = _WORDS.findall(low)
     fr = sum(w in _FR_WORDS for w in words) + (2 if _FR_CHARS.search(text) else 0)
+    fr += 2 if _FR_CHAT.search(low) else 0
     en = sum(w in _EN_WORDS for w in words)
+    if len(words) <= 2 and fr == en == 0:
+        return "und"
     if lang not in ("fr", "en"):
         # messages of this community are French or English far more often than anything else
         if max(fr, en) >= 2 and fr != en:
@@ -237,7 +249,13 @@ def load_semantic_stage(policy: dict[str, Any]) -> Any:
             stage = load_e5_stage(threads)
         else:  # `e5` with a band: e5 decides (weight 1.0) what the USE heads route to it
             weight = 1.0 if kind == "e5" else float(e5c.get("e5_weight", 0.5))
-            stage = load_ensemble_stage(tuple(band) if band else None, weight, threads)
+            stage = load_ensemble_stage(
+                tuple(band) if band else None,
+                weight,
+                threads,
+                combine=str(e5c.get("combine", "mean")),
+                e5_sure=e5c.get("e5_sure") or None,
+            )
         if stage is not None:
             return stage
         log.warning("text_harm: semantic_stage %r unavailable; falling back to the USE heads", kind)

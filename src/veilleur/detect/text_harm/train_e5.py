@@ -334,6 +334,7 @@ def train(
     save_torch: Path | None = None,
     init_from: Path | None = None,
     quant: str = "weights",
+    neg_source_weight: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     import torch
 
@@ -346,6 +347,10 @@ def train(
         examples = [examples[i] for i in sorted(rng.choice(len(examples), limit, replace=False))]
     y, w = _labels(examples)
     w = np.where(y[:, -1] == 0, w * neg_weight, w).astype(np.float32)
+    if neg_source_weight:  # one writer's hard negatives count more (e.g. short staff chatter)
+        src = np.array([e.source for e in examples])
+        for source, factor in neg_source_weight.items():
+            w = np.where((src == source) & (y[:, -1] == 0), w * float(factor), w).astype(np.float32)
     texts = [e.text for e in examples]
     from veilleur.detect.text_harm.semantic import prepare
 
@@ -453,6 +458,7 @@ def train(
         "head_lr": head_lr,
         "batch": batch,
         "neg_weight": neg_weight,
+        "neg_source_weight": neg_source_weight or {},
         "seed": seed,
         "n_examples": len(examples),
         "n_train": int(len(tr_idx)),
@@ -521,7 +527,23 @@ def main(argv: list[str] | None = None) -> int:
         help="no training: quantise a --keep-fp32 file into --out with --quant (the .json is not touched)",
     )
     ap.add_argument("--limit", type=int, default=0, help="train on a random subset (timing runs)")
+    ap.add_argument(
+        "--neg-source-weight",
+        action="append",
+        default=[],
+        metavar="SOURCE=FACTOR",
+        help="multiply the weight of one source's harmless examples (e.g. team_writer15=2; repeatable)",
+    )
     args = ap.parse_args(argv)
+    neg_source_weight: dict[str, float] = {}
+    for item in args.neg_source_weight:
+        source, sep, factor = item.partition("=")
+        try:
+            neg_source_weight[source] = float(factor)
+        except ValueError:
+            ap.error(f"--neg-source-weight {item!r}: expected SOURCE=FACTOR")
+        if not sep or not source:
+            ap.error(f"--neg-source-weight {item!r}: expected SOURCE=FACTOR")
     shared = None if args.no_shared or not args.shared_data.exists() else args.shared_data
     if args.requantize is not None:
         from veilleur.detect.text_harm.semantic import prepare
@@ -559,6 +581,7 @@ def main(argv: list[str] | None = None) -> int:
         save_torch=args.save_torch,
         init_from=args.init_from,
         quant=args.quant,
+        neg_source_weight=neg_source_weight,
     )
     json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
     print()

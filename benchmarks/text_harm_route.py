@@ -122,6 +122,14 @@ for _w in (0.6, 0.7, 0.8):
             {**R7, "e5_sure": {"min": _x, "any": _y}},
         )
     CONFIGS[f"r8_geo_w{round(_w * 100)}"] = (_w, (0.05, 0.98), {**R7, "combine": "geometric"})
+# révision 8's default (policy.yaml's e5_cascade): e5 v5 weighted 0.6, e5 sure (>= 0.8 with "_any" >= 0.9; harassment
+# >= 0.5) decides its categories
+SHIPPED_R8 = "r8_w60_s80_90_h50"
+CONFIGS[SHIPPED_R8] = (
+    0.6,
+    (0.05, 0.98),
+    {**R7, "e5_sure": {"min": 0.8, "any": 0.9, "categories": {"harassment": 0.5}}},
+)
 # a lexicon term loses its score where the stage's "_any" is under `lexicon_veto` (0.05 in `cascade`): higher bars
 # for the e5 stage (friendly insults between teenagers, "t'es con jtm")
 for _v in (0.2, 0.3, 0.4):
@@ -131,6 +139,25 @@ for _v in (0.2, 0.3, 0.4):
             (0.05, 0.98),
             {**R7, "e5_sure": {"min": _x, "any": _y}, "lexicon_veto": _v},
         )
+# lower low-band bars for the ensemble ("lo75", "lo70"), per-category e5 bars for the person-directed harms ("pc")
+PCAT = {"threat": 0.6, "harassment": 0.7, "insult": 0.8, "sexual": 0.7}
+for _w in (0.6, 0.7, 0.8):
+    for _lo in (0.75, 0.7):
+        CONFIGS[f"r8_w{round(_w * 100)}_s90_95_lo{round(_lo * 100)}"] = (
+            _w,
+            (0.05, 0.98),
+            {**R7, "low_band": {**LOWP, "semantic_min": _lo}, "e5_sure": {"min": 0.9, "any": 0.95}},
+        )
+    CONFIGS[f"r8_w{round(_w * 100)}_s90_95_pc"] = (
+        _w,
+        (0.05, 0.98),
+        {**R7, "e5_sure": {"min": 0.9, "any": 0.95, "categories": PCAT}},
+    )
+    CONFIGS[f"r8b02_w{round(_w * 100)}_s90_95"] = (
+        _w,
+        (0.02, 0.98),
+        {**R7, "e5_sure": {"min": 0.9, "any": 0.95}},
+    )
 # the band's lower bound at 0.02 (more texts reach e5) with the shipped rules
 for _w in (0.7, 0.8, 1.0):
     CONFIGS[f"r7b02_w{round(_w * 100)}"] = (_w, (0.02, 0.98), dict(R7))

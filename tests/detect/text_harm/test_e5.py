@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -389,22 +390,24 @@ def test_e5_sure_override_and_geometric_mean() -> None:
     "_any" 0.99, USE 0.14 -> 0.71). With `e5_sure` {min, any}, a category e5 gives >= min with its "_any" >= any
     takes e5's probability (and "_any" follows); below either bar, the mean stands. `combine: geometric` is the
     weighted geometric mean; an unknown rule is refused."""
-    e5s = _Fixed(
+    e5s: Any = _Fixed(
         {"a": (0.1, 0.96, 0.99), "b": (0.1, 0.96, 0.90), "c": (0.85, 0.0, 0.99), "d": (0.5, 0.5, 0.5)}
     )
-    use = _Fixed({"a": (0.1, 0.14, 0.3), "b": (0.1, 0.14, 0.3), "c": (0.2, 0.0, 0.2), "d": (0.9, 0.1, 0.99)})
+    use: Any = _Fixed(
+        {"a": (0.1, 0.14, 0.3), "b": (0.1, 0.14, 0.3), "c": (0.2, 0.0, 0.2), "d": (0.9, 0.1, 0.99)}
+    )
     texts = ["a", "b", "c", "d"]
-    mean = E5UseEnsemble(e5s, use, e5_weight=0.6, band=(0.05, 0.98))  # type: ignore[arg-type]
+    mean = E5UseEnsemble(e5s, use, e5_weight=0.6, band=(0.05, 0.98))
     got = mean.predict_proba(texts)
     assert got[0, 1] == pytest.approx(0.6 * 0.96 + 0.4 * 0.14)
     np.testing.assert_allclose(got[3], use.table["d"])  # USE "_any" 0.99: outside the band, USE alone
-    sure = E5UseEnsemble(e5s, use, e5_weight=0.6, band=(0.05, 0.98), e5_sure={"min": 0.9, "any": 0.95})  # type: ignore[arg-type]
+    sure = E5UseEnsemble(e5s, use, e5_weight=0.6, band=(0.05, 0.98), e5_sure={"min": 0.9, "any": 0.95})
     got = sure.predict_proba(texts)
     assert got[0, 1] == pytest.approx(0.96) and got[0, 2] == pytest.approx(0.99)  # e5 sure: its score
     assert got[0, 0] == pytest.approx(0.6 * 0.1 + 0.4 * 0.1)  # the other categories keep the mean
     assert got[1, 1] == pytest.approx(0.6 * 0.96 + 0.4 * 0.14)  # e5's "_any" 0.90 < 0.95: the mean
     assert got[2, 0] == pytest.approx(0.6 * 0.85 + 0.4 * 0.2)  # 0.85 < 0.9: the mean
-    per = E5UseEnsemble(  # type: ignore[arg-type]
+    per = E5UseEnsemble(
         e5s,
         use,
         e5_weight=0.6,
@@ -412,10 +415,10 @@ def test_e5_sure_override_and_geometric_mean() -> None:
         e5_sure={"min": 0.9, "any": 0.95, "categories": {"insult": 0.8}},
     )
     assert per.predict_proba(texts)[2, 0] == pytest.approx(0.85)  # a per-category bar
-    geo = E5UseEnsemble(e5s, use, e5_weight=0.6, band=(0.05, 0.98), combine="geometric")  # type: ignore[arg-type]
+    geo = E5UseEnsemble(e5s, use, e5_weight=0.6, band=(0.05, 0.98), combine="geometric")
     assert geo.predict_proba(texts)[0, 1] == pytest.approx(0.96**0.6 * 0.14**0.4, rel=1e-4)
     with pytest.raises(ValueError, match="combine"):
-        E5UseEnsemble(e5s, use, combine="median")  # type: ignore[arg-type]
+        E5UseEnsemble(e5s, use, combine="median")
 
 
 def test_policy_passes_the_combination_rule_to_the_ensemble(stage: E5Stage) -> None:

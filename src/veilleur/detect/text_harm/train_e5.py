@@ -335,6 +335,7 @@ def train(
     init_from: Path | None = None,
     quant: str = "weights",
     neg_source_weight: dict[str, float] | None = None,
+    label_weight: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     import torch
 
@@ -351,6 +352,10 @@ def train(
         src = np.array([e.source for e in examples])
         for source, factor in neg_source_weight.items():
             w = np.where((src == source) & (y[:, -1] == 0), w * float(factor), w).astype(np.float32)
+    if label_weight:  # examples carrying a label count more (e.g. harms aimed at a person)
+        for label, factor in label_weight.items():
+            j = list(HEAD_OUTPUTS).index(label)
+            w = np.where(y[:, j] == 1, w * float(factor), w).astype(np.float32)
     texts = [e.text for e in examples]
     from veilleur.detect.text_harm.semantic import prepare
 
@@ -459,6 +464,7 @@ def train(
         "batch": batch,
         "neg_weight": neg_weight,
         "neg_source_weight": neg_source_weight or {},
+        "label_weight": label_weight or {},
         "seed": seed,
         "n_examples": len(examples),
         "n_train": int(len(tr_idx)),
@@ -478,6 +484,21 @@ def train(
         "calibrated_heldout": _scores(y[cal_idx], p),
         "seconds": round(time.time() - t0),
     }
+
+
+def _factors(ap: argparse.ArgumentParser, flag: str, items: list[str]) -> dict[str, float]:
+    """``NAME=FACTOR`` options as a dict (one clear error line on a bad one)."""
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, factor = item.partition("=")
+        try:
+            value = float(factor)
+        except ValueError:
+            value = float("nan")
+        if not sep or not name or not value >= 0:
+            ap.error(f"{flag} {item!r}: expected NAME=FACTOR (a number >= 0)")
+        out[name] = value
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -534,16 +555,19 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SOURCE=FACTOR",
         help="multiply the weight of one source's harmless examples (e.g. team_writer15=2; repeatable)",
     )
+    ap.add_argument(
+        "--label-weight",
+        action="append",
+        default=[],
+        metavar="LABEL=FACTOR",
+        help="multiply the weight of the examples carrying one label (e.g. threat=2; repeatable)",
+    )
     args = ap.parse_args(argv)
-    neg_source_weight: dict[str, float] = {}
-    for item in args.neg_source_weight:
-        source, sep, factor = item.partition("=")
-        try:
-            neg_source_weight[source] = float(factor)
-        except ValueError:
-            ap.error(f"--neg-source-weight {item!r}: expected SOURCE=FACTOR")
-        if not sep or not source:
-            ap.error(f"--neg-source-weight {item!r}: expected SOURCE=FACTOR")
+    neg_source_weight = _factors(ap, "--neg-source-weight", args.neg_source_weight)
+    label_weight = _factors(ap, "--label-weight", args.label_weight)
+    unknown = sorted(set(label_weight) - set(HEAD_OUTPUTS))
+    if unknown:
+        ap.error(f"--label-weight: unknown labels {unknown}")
     shared = None if args.no_shared or not args.shared_data.exists() else args.shared_data
     if args.requantize is not None:
         from veilleur.detect.text_harm.semantic import prepare
@@ -582,6 +606,7 @@ def main(argv: list[str] | None = None) -> int:
         init_from=args.init_from,
         quant=args.quant,
         neg_source_weight=neg_source_weight,
+        label_weight=label_weight,
     )
     json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
     print()

@@ -429,3 +429,14 @@ def test_policy_passes_the_combination_rule_to_the_ensemble(stage: E5Stage) -> N
     assert isinstance(ens, E5UseEnsemble) and ens.combine == "geometric"
     assert ens.sure_min is not None and ens.sure_any == 0.95
     assert float(ens.sure_min[ens.categories.index("insult")]) == 0.9
+
+
+def test_default_flags_clear_cases_the_mean_used_to_lose(stage: E5Stage) -> None:
+    """Révision 8 (the integrator's observation): plain statements of hatred the USE heads under-rate were lost by
+    the weighted mean under the low band's bar ("je déteste les arabes": e5 0.96, USE 0.14, mean 0.71 < 0.8);
+    with `e5_sure` the default flags them."""
+    an = det.TextHarmAnalyzer()
+    res = an.analyze(["je déteste les arabes", "I hate black people", "t'es qu'une balance"])
+    assert "discrimination:origin_race" in res[0].flagged(an.thresholds)
+    assert "discrimination:origin_race" in res[1].flagged(an.thresholds)
+    assert "insult" in res[2].flagged(an.thresholds)

@@ -66,6 +66,7 @@ LOWP = _low(
 
 # name -> (w, band, e5_cascade); w None = the USE cascade as policy.yaml's `cascade` has it (stage named "use")
 CONFIGS: dict[str, tuple[float | None, tuple[float, float] | None, dict[str, Any]]] = {
+    "fast": (None, None, {"fast_only": True}),  # the fast tier alone (no semantic stage)
     "use": (None, None, {}),
     "ens50_band": (0.5, (0.02, 0.98), {"low_band": LOW5}),
     "ens60_band": (0.6, (0.02, 0.98), {"low_band": LOW5}),
@@ -109,6 +110,58 @@ R7_WEIGHTS = (0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0)
 for _w in R7_WEIGHTS:
     CONFIGS[f"r7_w{round(_w * 100)}"] = (_w, (0.05, 0.98), {"low_band": LOWP, "any_harm_threshold": 1.01})
 
+# révision 8 (session 5): combination rules on top of révision 7's (the integrator's observation: the weighted mean
+# loses clear cases the USE heads miss). "r8_w{w}_s{x}_{y}": e5 decides a category where it gives it >= x with its
+# "_any" >= y (`e5_sure`); "r8_geo_w{w}": weighted geometric mean instead of the arithmetic one
+R7 = {"low_band": LOWP, "any_harm_threshold": 1.01}
+for _w in (0.6, 0.7, 0.8):
+    for _x, _y in ((0.8, 0.9), (0.85, 0.95), (0.9, 0.95), (0.9, 0.98), (0.95, 0.98)):
+        CONFIGS[f"r8_w{round(_w * 100)}_s{round(_x * 100)}_{round(_y * 100)}"] = (
+            _w,
+            (0.05, 0.98),
+            {**R7, "e5_sure": {"min": _x, "any": _y}},
+        )
+    CONFIGS[f"r8_geo_w{round(_w * 100)}"] = (_w, (0.05, 0.98), {**R7, "combine": "geometric"})
+# révision 8's default (policy.yaml's e5_cascade): e5 v5 weighted 0.6, e5 sure (>= 0.8 with "_any" >= 0.9; harassment
+# >= 0.5) decides its categories
+SHIPPED_R8 = "r8_w60_s80_90_h50"
+CONFIGS[SHIPPED_R8] = (
+    0.6,
+    (0.05, 0.98),
+    {**R7, "e5_sure": {"min": 0.8, "any": 0.9, "categories": {"harassment": 0.5}}},
+)
+# a lexicon term loses its score where the stage's "_any" is under `lexicon_veto` (0.05 in `cascade`): higher bars
+# for the e5 stage (friendly insults between teenagers, "t'es con jtm")
+for _v in (0.2, 0.3, 0.4):
+    for _w, _x, _y in ((0.6, 0.9, 0.95), (0.6, 0.8, 0.9), (0.7, 0.9, 0.95)):
+        CONFIGS[f"r8_w{round(_w * 100)}_s{round(_x * 100)}_{round(_y * 100)}_v{round(_v * 100)}"] = (
+            _w,
+            (0.05, 0.98),
+            {**R7, "e5_sure": {"min": _x, "any": _y}, "lexicon_veto": _v},
+        )
+# lower low-band bars for the ensemble ("lo75", "lo70"), per-category e5 bars for the person-directed harms ("pc")
+PCAT = {"threat": 0.6, "harassment": 0.7, "insult": 0.8, "sexual": 0.7}
+for _w in (0.6, 0.7, 0.8):
+    for _lo in (0.75, 0.7):
+        CONFIGS[f"r8_w{round(_w * 100)}_s90_95_lo{round(_lo * 100)}"] = (
+            _w,
+            (0.05, 0.98),
+            {**R7, "low_band": {**LOWP, "semantic_min": _lo}, "e5_sure": {"min": 0.9, "any": 0.95}},
+        )
+    CONFIGS[f"r8_w{round(_w * 100)}_s90_95_pc"] = (
+        _w,
+        (0.05, 0.98),
+        {**R7, "e5_sure": {"min": 0.9, "any": 0.95, "categories": PCAT}},
+    )
+    CONFIGS[f"r8b02_w{round(_w * 100)}_s90_95"] = (
+        _w,
+        (0.02, 0.98),
+        {**R7, "e5_sure": {"min": 0.9, "any": 0.95}},
+    )
+# the band's lower bound at 0.02 (more texts reach e5) with the shipped rules
+for _w in (0.7, 0.8, 1.0):
+    CONFIGS[f"r7b02_w{round(_w * 100)}"] = (_w, (0.02, 0.98), dict(R7))
+
 
 class CachedProbs:
     """One stage's calibrated probabilities, computed once per text; saved to disk between runs."""
@@ -143,8 +196,23 @@ class CachedProbs:
 class Mix(E5UseEnsemble):
     """E5UseEnsemble over the cached probabilities of both stages, with any weight (1.0: e5 alone)."""
 
-    def __init__(self, e5: CachedProbs, use: CachedProbs, w: float, band: tuple[float, float] | None) -> None:
-        super().__init__(e5, use, e5_weight=w, band=band)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        e5: CachedProbs,
+        use: CachedProbs,
+        w: float,
+        band: tuple[float, float] | None,
+        casc: dict[str, Any] | None = None,
+    ) -> None:
+        casc = casc or {}
+        super().__init__(
+            e5,  # type: ignore[arg-type]
+            use,
+            e5_weight=w,
+            band=band,
+            combine=str(casc.get("combine", "mean")),
+            e5_sure=casc.get("e5_sure") or None,
+        )
         self.name = "e5" if w >= 1.0 else "e5+use"
 
 
@@ -238,7 +306,7 @@ def main() -> int:
     report: dict[str, Any] = {}
     for c in configs:
         w, band, casc = CONFIGS[c]
-        stage: Any = use if w is None else Mix(e5, use, w, band)
+        stage: Any = (False if casc.get("fast_only") else use) if w is None else Mix(e5, use, w, band, casc)
         an = make_analyzer(stage, casc)
         res: dict[str, Any] = {}
         for name, rows in sets.items():

@@ -111,3 +111,21 @@ def test_batch_equals_single(analyzer: TextHarmAnalyzer) -> None:
         # the sentence encoder's float32 sums differ by ~1e-8 with the batch's padding: same decisions
         assert b.scores == pytest.approx(s.scores, abs=1e-5)
         assert b.flagged(analyzer.thresholds).keys() == s.flagged(analyzer.thresholds).keys()
+
+
+def test_short_french_chat_gets_french_or_unknown_language_never_a_wrong_one() -> None:
+    """Révision 8: lingua read "ntm" as English (its French lexicon entry did not apply, the insult was not
+    flagged), "t'es con jtm" as Portuguese and "t'es grosse" as German. French chat markers make them French; a
+    short message with no clue is never read as English (its French lexicon entries keep applying)."""
+    got = detect_languages(["ntm", "t'es con jtm", "t'es grosse", "con", "the patient arrived this morning"])
+    assert got[:3] == ["fr", "fr", "fr"]
+    assert got[3] != "en" and got[4] == "en"
+
+
+def test_ntm_alone_is_an_insult_and_a_friendly_con_is_no_origin_slur(analyzer: TextHarmAnalyzer) -> None:
+    """Révision 8 regressions: "ntm" alone (3 letters: the fast tier decides) is flagged as an insult; "t'es con
+    jtm" no longer reads "con" as the English slur "coon" (letters squeezed) under an unsure language."""
+    ntm, con = analyzer.analyze(["ntm", "t'es con jtm"])
+    assert "insult" in ntm.flagged(analyzer.thresholds)
+    assert "discrimination:origin_race" not in con.flagged(analyzer.thresholds)
+    assert con.scores["discrimination:origin_race"] < 0.5

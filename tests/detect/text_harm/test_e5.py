@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -290,6 +291,21 @@ def test_e5_stage_quality_on_the_person_directed_dev_file(stage: E5Stage) -> Non
     assert prec >= PERSON_P and rec >= PERSON_R, (prec, rec)
 
 
+# révision 8: the shipped stage alone on writer 17's file (1,200 French social-media lines on identity, 54 % hateful,
+# mostly without slurs, against civil debate and counter-speech; measured before any training on it: e5 v5 P 0.980 /
+# R 0.866); a barely trained model misses the bar (test_retraining_path_...)
+TEAM17 = (
+    Path(__file__).resolve().parents[3] / "src/veilleur/detect/text_harm/data/team_messages/writer17.jsonl"
+)
+W17_P, W17_R = 0.9, 0.75
+
+
+def test_e5_stage_quality_on_writer17_identity_hate(stage: E5Stage) -> None:
+    prec, rec, prevalence = _any_pr(stage, TEAM17)
+    assert 0.3 < prevalence < 0.8
+    assert prec >= W17_P and rec >= W17_R, (prec, rec)
+
+
 def test_retraining_path_writes_a_stage_that_matches_torch_and_fails_the_quality_bar(tmp_path: Path) -> None:
     """A tiny run of train_e5 (64 team texts, top layer only, 1 epoch) exports a weight-only int8 ONNX stage
     that loads, gives the PyTorch model's outputs, and is far from the shipped stage's quality (the bar of
@@ -330,11 +346,13 @@ def test_retraining_path_writes_a_stage_that_matches_torch_and_fails_the_quality
     assert not (prec >= QUALITY_P and rec >= QUALITY_R), (prec, rec)
     prec, rec, _ = _any_pr(st, DATA / "text_harm_person_dev.jsonl")
     assert not (prec >= PERSON_P and rec >= PERSON_R), (prec, rec)
+    prec, rec, _ = _any_pr(st, TEAM17)
+    assert not (prec >= W17_P and rec >= W17_R), (prec, rec)
 
 
 def test_route_benchmark_replays_the_shipped_default() -> None:
-    """`benchmarks/text_harm_route.py`'s weight sweep ("r7_w…") replays policy.yaml's e5_cascade: same band, same
-    low-band bars, "_any" alone silent; the shipped weight is one of the swept ones (révision 7b's replay)."""
+    """`benchmarks/text_harm_route.py`'s "r8_w60_s80_90_h50" replays policy.yaml's e5_cascade (révision 8): same
+    weight, band, e5-sure bars, low-band bars, "_any" alone silent; the r7 weight sweep keeps révision 7's rules."""
     import importlib.util
 
     path = Path(__file__).parents[3] / "benchmarks" / "text_harm_route.py"
@@ -343,11 +361,82 @@ def test_route_benchmark_replays_the_shipped_default() -> None:
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     casc = det.load_policy()["e5_cascade"]
-    w, band, keys = mod.CONFIGS[f"r7_w{round(float(casc['e5_weight']) * 100)}"]
+    w, band, keys = mod.CONFIGS[mod.SHIPPED_R8]
     assert w == float(casc["e5_weight"]) and band == tuple(casc["ensemble_band"])
+    assert keys["e5_sure"] == casc["e5_sure"] and casc.get("combine", "mean") == "mean"
+    assert mod.CONFIGS[f"r7_w{round(w * 100)}"][2]["low_band"] == keys["low_band"]
     assert casc["any_harm_threshold"] is None and keys["any_harm_threshold"] > 1.0
     low, want = keys["low_band"], casc["low_band"]
     for k in ("below", "semantic_min", "any_gate", "category_min", "category_any_gate"):
         assert low[k] == want[k], k
     assert want.get("any_harm_threshold") is None and low["any_harm_threshold"] is None
     assert mod.CONFIGS["r7_w100"][0] == 1.0 and mod.CONFIGS["r7_w55"][0] == 0.55
+
+
+class _Fixed:
+    """A stage that returns fixed probabilities per text (categories: insult, origin, "_any")."""
+
+    categories = ("insult", "discrimination:origin_race", "_any")
+
+    def __init__(self, table: dict[str, tuple[float, float, float]]) -> None:
+        self.table = table
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return np.array([self.table[t] for t in texts], dtype=np.float64)
+
+
+def test_e5_sure_override_and_geometric_mean() -> None:
+    """Révision 8: the weighted mean lost clear cases the USE heads miss ("je déteste les arabes": e5 origin 0.96,
+    "_any" 0.99, USE 0.14 -> 0.71). With `e5_sure` {min, any}, a category e5 gives >= min with its "_any" >= any
+    takes e5's probability (and "_any" follows); below either bar, the mean stands. `combine: geometric` is the
+    weighted geometric mean; an unknown rule is refused."""
+    e5s: Any = _Fixed(
+        {"a": (0.1, 0.96, 0.99), "b": (0.1, 0.96, 0.90), "c": (0.85, 0.0, 0.99), "d": (0.5, 0.5, 0.5)}
+    )
+    use: Any = _Fixed(
+        {"a": (0.1, 0.14, 0.3), "b": (0.1, 0.14, 0.3), "c": (0.2, 0.0, 0.2), "d": (0.9, 0.1, 0.99)}
+    )
+    texts = ["a", "b", "c", "d"]
+    mean = E5UseEnsemble(e5s, use, e5_weight=0.6, band=(0.05, 0.98))
+    got = mean.predict_proba(texts)
+    assert got[0, 1] == pytest.approx(0.6 * 0.96 + 0.4 * 0.14)
+    np.testing.assert_allclose(got[3], use.table["d"])  # USE "_any" 0.99: outside the band, USE alone
+    sure = E5UseEnsemble(e5s, use, e5_weight=0.6, band=(0.05, 0.98), e5_sure={"min": 0.9, "any": 0.95})
+    got = sure.predict_proba(texts)
+    assert got[0, 1] == pytest.approx(0.96) and got[0, 2] == pytest.approx(0.99)  # e5 sure: its score
+    assert got[0, 0] == pytest.approx(0.6 * 0.1 + 0.4 * 0.1)  # the other categories keep the mean
+    assert got[1, 1] == pytest.approx(0.6 * 0.96 + 0.4 * 0.14)  # e5's "_any" 0.90 < 0.95: the mean
+    assert got[2, 0] == pytest.approx(0.6 * 0.85 + 0.4 * 0.2)  # 0.85 < 0.9: the mean
+    per = E5UseEnsemble(
+        e5s,
+        use,
+        e5_weight=0.6,
+        band=(0.05, 0.98),
+        e5_sure={"min": 0.9, "any": 0.95, "categories": {"insult": 0.8}},
+    )
+    assert per.predict_proba(texts)[2, 0] == pytest.approx(0.85)  # a per-category bar
+    geo = E5UseEnsemble(e5s, use, e5_weight=0.6, band=(0.05, 0.98), combine="geometric")
+    assert geo.predict_proba(texts)[0, 1] == pytest.approx(0.96**0.6 * 0.14**0.4, rel=1e-4)
+    with pytest.raises(ValueError, match="combine"):
+        E5UseEnsemble(e5s, use, combine="median")
+
+
+def test_policy_passes_the_combination_rule_to_the_ensemble(stage: E5Stage) -> None:
+    """`e5_cascade.combine` and `e5_cascade.e5_sure` of policy.yaml reach the stage the cascade loads."""
+    pol = det.load_policy()
+    e5c = {**pol["e5_cascade"], "combine": "geometric", "e5_sure": {"min": 0.9, "any": 0.95}}
+    ens = det.load_semantic_stage({**pol, "e5_cascade": e5c})
+    assert isinstance(ens, E5UseEnsemble) and ens.combine == "geometric"
+    assert ens.sure_min is not None and ens.sure_any == 0.95
+    assert float(ens.sure_min[ens.categories.index("insult")]) == 0.9
+
+
+def test_default_flags_clear_cases_the_mean_used_to_lose(stage: E5Stage) -> None:
+    """Révision 8 (the integrator's observation): plain statements of hatred the USE heads under-rate were lost by
+    the weighted mean under the low band's bar ("je déteste les arabes": e5 0.96, USE 0.14, mean 0.71 < 0.8);
+    with `e5_sure` the default flags them."""
+    an = det.TextHarmAnalyzer()
+    res = an.analyze(["je déteste les arabes", "I hate black people", "t'es qu'une balance"])
+    assert "discrimination:origin_race" in res[0].flagged(an.thresholds)
+    assert "discrimination:origin_race" in res[1].flagged(an.thresholds)
+    assert "insult" in res[2].flagged(an.thresholds)

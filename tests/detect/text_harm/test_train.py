@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from veilleur.detect.text_harm.corpus import expand, load_templates, obfuscate
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
@@ -80,3 +81,29 @@ def test_revision_files_are_merged_with_nested_slots_and_ground_tags() -> None:
             assert e.labels == ("discrimination:disability_health",)
         if "voilée" in e.text:
             assert e.labels == ("discrimination:religion",)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--label-weight", "foo=2"],
+        ["--label-weight", "threat=x"],
+        ["--label-weight", "threat"],
+        ["--neg-source-weight", "=2"],
+        ["--neg-source-weight", "team_writer15=-1"],
+    ],
+)
+def test_train_e5_weight_options_refuse_bad_values(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Révision 8: `--label-weight LABEL=FACTOR` and `--neg-source-weight SOURCE=FACTOR` fail on one clear line
+    (exit 2) before anything is read or trained (training is replaced by a failure, so a regression cannot start a
+    real run)."""
+    from veilleur.detect.text_harm import train_e5
+
+    monkeypatch.setattr(train_e5, "train", lambda *a, **k: pytest.fail("training started"))
+    with pytest.raises(SystemExit) as exc:
+        train_e5.main([*argv, "--out", "/nonexistent/e5.onnx"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err and "error:" in err[-1] and "Traceback" not in "\n".join(err)

@@ -264,7 +264,13 @@ def load_semantic_stage(policy: dict[str, Any]) -> Any:
             stage = load_e5_stage(threads)
         else:  # `e5` with a band: e5 decides (weight 1.0) what the USE heads route to it
             weight = 1.0 if kind == "e5" else float(e5c.get("e5_weight", 0.5))
-            stage = load_ensemble_stage(tuple(band) if band else None, weight, threads)
+            stage = load_ensemble_stage(
+                tuple(band) if band else None,
+                weight,
+                threads,
+                combine=str(e5c.get("combine", "mean")),
+                e5_sure=e5c.get("e5_sure") or None,
+            )
         if stage is not None:
             return stage
         log.warning("text_harm: semantic_stage %r unavailable; falling back to the USE heads", kind)

@@ -433,20 +433,50 @@ class E5UseEnsemble:
     output (both predict the same 13 categories + "_any").
 
     ``band`` (lo, hi): the USE heads run on every message, e5 only on those whose USE "_any" lies in [lo, hi]
-    (USE alone decides the messages it is sure about: ~4x faster on ordinary traffic)."""
+    (USE alone decides the messages it is sure about: ~4x faster on ordinary traffic).
+    ``combine``: ``mean`` (weighted arithmetic mean, révision 7) or ``geometric`` (weighted geometric mean).
+    ``e5_sure`` (révision 8) {"min": x, "any": y, "categories": {cat: x_cat}}: where e5 gives a category at least
+    x (or its own bar) *and* its "_any" at least y, that category (and "_any") take e5's probability, whatever the
+    USE heads say: the mean lost clear cases where the USE heads missed the phrasing ("je déteste les arabes":
+    e5 0.96, USE 0.14, mean 0.71, under the low band's bar)."""
 
     name = "e5+use"
 
     def __init__(
-        self, e5: E5Stage, use: Any, e5_weight: float = 0.5, band: tuple[float, float] | None = None
+        self,
+        e5: E5Stage,
+        use: Any,
+        e5_weight: float = 0.5,
+        band: tuple[float, float] | None = None,
+        combine: str = "mean",
+        e5_sure: dict[str, Any] | None = None,
     ) -> None:
         self.e5, self.use, self.w = e5, use, float(e5_weight)
         self.band = (float(band[0]), float(band[1])) if band else None
+        if combine not in ("mean", "geometric"):
+            raise ValueError(f"e5_cascade.combine: {combine!r} is not 'mean' or 'geometric'")
+        self.combine = combine
         self.categories: tuple[str, ...] = tuple(c for c in e5.categories if c in tuple(use.categories))
         self._ie5 = [list(e5.categories).index(c) for c in self.categories]
         self._iuse = [list(use.categories).index(c) for c in self.categories]
         self._any = self.categories.index("_any")
+        self.sure_min: np.ndarray | None = None
+        self.sure_any = 1.0
+        if e5_sure:
+            base = float(e5_sure.get("min", 1.01))
+            per = {str(k): float(v) for k, v in (e5_sure.get("categories") or {}).items()}
+            self.sure_min = np.array([per.get(c, base) for c in self.categories], dtype=np.float64)
+            self.sure_min[self._any] = np.inf  # "_any" follows the categories it backs
+            self.sure_any = float(e5_sure.get("any", 0.0))
         self.e5_texts = 0  # how many texts e5 scored (the band's effect)
+
+    def _mix(self, pe: np.ndarray, pu: np.ndarray) -> np.ndarray:
+        if self.w >= 1.0:
+            return pe.copy()
+        if self.combine == "geometric":
+            eps = 1e-6
+            return np.exp(self.w * np.log(pe + eps) + (1.0 - self.w) * np.log(pu + eps))
+        return self.w * pe + (1.0 - self.w) * pu
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         pu = np.asarray(self.use.predict_proba(texts))[:, self._iuse]
@@ -457,7 +487,13 @@ class E5UseEnsemble:
             idx = [i for i in idx if lo <= pu[i, self._any] <= hi]
         if idx:
             pe = np.asarray(self.e5.predict_proba([texts[i] for i in idx]))[:, self._ie5]
-            out[idx] = self.w * pe + (1.0 - self.w) * pu[idx]
+            mixed = self._mix(pe, pu[idx])
+            if self.sure_min is not None:
+                sure = (pe >= self.sure_min[None, :]) & (pe[:, [self._any]] >= self.sure_any)
+                mixed = np.where(sure, np.maximum(mixed, pe), mixed)
+                rows = sure.any(axis=1)
+                mixed[rows, self._any] = np.maximum(mixed[rows, self._any], pe[rows, self._any])
+            out[idx] = mixed
             self.e5_texts += len(idx)
         return out
 
@@ -478,7 +514,11 @@ def _load_e5_stage(threads: int) -> E5Stage | None:
 
 
 def load_ensemble_stage(
-    band: tuple[float, float] | None = None, e5_weight: float = 0.5, threads: int = 1
+    band: tuple[float, float] | None = None,
+    e5_weight: float = 0.5,
+    threads: int = 1,
+    combine: str = "mean",
+    e5_sure: dict[str, Any] | None = None,
 ) -> E5UseEnsemble | None:
     """e5 + USE heads (weighted mean of calibrated probabilities; ``e5_weight`` 1.0: e5 decides, USE only routes
     through ``band``), or None when either is unavailable (not cached: both stages are, and a missing USE wheel
@@ -488,4 +528,4 @@ def load_ensemble_stage(
     e5, use = load_e5_stage(threads), load_semantic()
     if e5 is None or use is None:
         return None
-    return E5UseEnsemble(e5, use, e5_weight=e5_weight, band=band)
+    return E5UseEnsemble(e5, use, e5_weight=e5_weight, band=band, combine=combine, e5_sure=e5_sure)

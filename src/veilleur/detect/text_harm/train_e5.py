@@ -334,6 +334,8 @@ def train(
     save_torch: Path | None = None,
     init_from: Path | None = None,
     quant: str = "weights",
+    neg_source_weight: dict[str, float] | None = None,
+    label_weight: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     import torch
 
@@ -346,6 +348,14 @@ def train(
         examples = [examples[i] for i in sorted(rng.choice(len(examples), limit, replace=False))]
     y, w = _labels(examples)
     w = np.where(y[:, -1] == 0, w * neg_weight, w).astype(np.float32)
+    if neg_source_weight:  # one writer's hard negatives count more (e.g. short staff chatter)
+        src = np.array([e.source for e in examples])
+        for source, factor in neg_source_weight.items():
+            w = np.where((src == source) & (y[:, -1] == 0), w * float(factor), w).astype(np.float32)
+    if label_weight:  # examples carrying a label count more (e.g. harms aimed at a person)
+        for label, factor in label_weight.items():
+            j = list(HEAD_OUTPUTS).index(label)
+            w = np.where(y[:, j] == 1, w * float(factor), w).astype(np.float32)
     texts = [e.text for e in examples]
     from veilleur.detect.text_harm.semantic import prepare
 
@@ -453,6 +463,8 @@ def train(
         "head_lr": head_lr,
         "batch": batch,
         "neg_weight": neg_weight,
+        "neg_source_weight": neg_source_weight or {},
+        "label_weight": label_weight or {},
         "seed": seed,
         "n_examples": len(examples),
         "n_train": int(len(tr_idx)),
@@ -472,6 +484,21 @@ def train(
         "calibrated_heldout": _scores(y[cal_idx], p),
         "seconds": round(time.time() - t0),
     }
+
+
+def _factors(ap: argparse.ArgumentParser, flag: str, items: list[str]) -> dict[str, float]:
+    """``NAME=FACTOR`` options as a dict (one clear error line on a bad one)."""
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, factor = item.partition("=")
+        try:
+            value = float(factor)
+        except ValueError:
+            value = float("nan")
+        if not sep or not name or not value >= 0:
+            ap.error(f"{flag} {item!r}: expected NAME=FACTOR (a number >= 0)")
+        out[name] = value
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -521,7 +548,26 @@ def main(argv: list[str] | None = None) -> int:
         help="no training: quantise a --keep-fp32 file into --out with --quant (the .json is not touched)",
     )
     ap.add_argument("--limit", type=int, default=0, help="train on a random subset (timing runs)")
+    ap.add_argument(
+        "--neg-source-weight",
+        action="append",
+        default=[],
+        metavar="SOURCE=FACTOR",
+        help="multiply the weight of one source's harmless examples (e.g. team_writer15=2; repeatable)",
+    )
+    ap.add_argument(
+        "--label-weight",
+        action="append",
+        default=[],
+        metavar="LABEL=FACTOR",
+        help="multiply the weight of the examples carrying one label (e.g. threat=2; repeatable)",
+    )
     args = ap.parse_args(argv)
+    neg_source_weight = _factors(ap, "--neg-source-weight", args.neg_source_weight)
+    label_weight = _factors(ap, "--label-weight", args.label_weight)
+    unknown = sorted(set(label_weight) - set(HEAD_OUTPUTS))
+    if unknown:
+        ap.error(f"--label-weight: unknown labels {unknown}")
     shared = None if args.no_shared or not args.shared_data.exists() else args.shared_data
     if args.requantize is not None:
         from veilleur.detect.text_harm.semantic import prepare
@@ -559,6 +605,8 @@ def main(argv: list[str] | None = None) -> int:
         save_torch=args.save_torch,
         init_from=args.init_from,
         quant=args.quant,
+        neg_source_weight=neg_source_weight,
+        label_weight=label_weight,
     )
     json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
     print()

@@ -1,9 +1,11 @@
-"""Session 5b: friends shouting over a football match are no raid (chatw5_14, chatw6_10 with text_harm révision 8)."""
+"""Session 5b, text_harm révision 8: friends shouting over a football match are no raid (chatw5_14, chatw6_10);
+a finding on a bare "😂😂" is an approval, not an attack (chatw3_13)."""
 
 from __future__ import annotations
 
 from tests.detect.conversation.helpers import chat, uid
-from veilleur.detect.conversation.analyse import Settings, Turn, _banter, _match_talk
+from veilleur.detect.conversation.analyse import Settings, Turn, _banter, _match_talk, analyse
+from veilleur.records import Finding
 
 ST = Settings(addressee_model=None)
 
@@ -65,3 +67,23 @@ def test_no_match_no_shouting_excuse() -> None:
         h.hostile, h.score = "finding", 0.8
     assert _match_talk(ts) == 0
     assert not _banter(uid("lea"), hostile, ts, ST)
+
+
+def test_a_detector_finding_on_bare_emojis_is_an_approval_not_an_attack() -> None:
+    """chatw3_13 with text_harm révision 8: "😂😂" scored patient_mockery 0.6 made a 3-turn "raid" of one remark."""
+    ctx, msgs = chat(
+        [
+            ("kenza", "lea elle va pleurer"),
+            ("sarah", "😂😂"),
+            ("kenza", "mdrr"),
+        ]
+    )
+    found = [
+        Finding(msgs[0].uid, "text_harm", "1", "harassment", "medium", 0.89),
+        Finding(msgs[1].uid, "text_harm", "1", "patient_mockery", "medium", 0.6),
+    ]
+    res = analyse(ctx, found, ST)
+    assert res.turns[msgs[1].uid].hostile != "finding"
+    assert not res.episodes
+    old = analyse(ctx, found, Settings(addressee_model=None, emoji_only_approval=False))
+    assert old.turns[msgs[1].uid].hostile == "finding"

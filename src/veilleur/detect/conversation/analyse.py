@@ -106,6 +106,9 @@ class Settings:
     # session 5b: friends shouting over a match they watch or play (a third of the turns around the "attack" talk
     # of the game), the "target" taking part, never hurt and not defended: no pile-on (banter check)
     match_talk: float = 0.2
+    # session 5b: a per-message finding on a message of emojis only ("😂😂" read as patient mockery by text_harm
+    # révision 8) is not hostile on its own: the message is an approval in context like any bare laugh
+    emoji_only_approval: bool = True
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -484,6 +487,9 @@ def _walk(
             t.stance = "defend"
         fscore = best.get(m.uid, 0.0)
         flagged = m.uid in best and fscore >= st.finding_threshold
+        if st.emoji_only_approval and flagged and not cues.strip_emoji(folded).strip():
+            # session 5b: a detector's score on a bare "😂😂" makes it an approval, not an attack
+            flagged = False
         if (lex or flagged) and not (reported and t.stance):
             t.hostile = "finding" if flagged else "lexicon"
             t.score = max(fscore, 0.75 if lex else 0.0)

@@ -8,6 +8,8 @@ from veilleur.detect.conversation.analyse import Settings, Turn, _banter, _match
 from veilleur.records import Finding
 
 ST = Settings(addressee_model=None)
+# the match-talk check runs with the learned model only (the banter check reads no model output: any model will do)
+MODEL = Settings(addressee_model=None, model=object())
 
 
 def _match_night(lea_last: str) -> tuple[list[Turn], list[Turn]]:
@@ -35,20 +37,23 @@ def test_shouting_over_a_match_is_not_a_pile_on() -> None:
     ts, hostile = _match_night("courage")
     ts[7].stance = "defend"  # "courage" to a friend: a stance, not the target being hurt
     assert _match_talk(ts) >= ST.match_talk
-    assert _banter(uid("lea"), hostile, ts, ST)
-    assert not _banter(uid("lea"), hostile, ts, Settings(addressee_model=None, match_talk=0))  # before
+    assert _banter(uid("lea"), hostile, ts, MODEL)
+    assert not _banter(
+        uid("lea"), hostile, ts, Settings(addressee_model=None, model=object(), match_talk=0)
+    )  # before
+    assert not _banter(uid("lea"), hostile, ts, ST)  # rules only: unchanged
 
 
 def test_a_hurt_target_in_a_match_chat_is_still_attacked() -> None:
     ts, hostile = _match_night("pourquoi vous me parlez comme ça")
     ts[7].distress = True
-    assert not _banter(uid("lea"), hostile, ts, ST)
+    assert not _banter(uid("lea"), hostile, ts, MODEL)
 
 
 def test_a_defended_target_in_a_match_chat_is_still_attacked() -> None:
     ts, hostile = _match_night("2-1 c'est tout")
     ts[8].stance, ts[8].to = "defend", [uid("lea")]
-    assert not _banter(uid("lea"), hostile, ts, ST)
+    assert not _banter(uid("lea"), hostile, ts, MODEL)
 
 
 def test_no_match_no_shouting_excuse() -> None:
@@ -66,7 +71,7 @@ def test_no_match_no_shouting_excuse() -> None:
     for h in hostile:
         h.hostile, h.score = "finding", 0.8
     assert _match_talk(ts) == 0
-    assert not _banter(uid("lea"), hostile, ts, ST)
+    assert not _banter(uid("lea"), hostile, ts, MODEL)
 
 
 def test_a_detector_finding_on_bare_emojis_is_an_approval_not_an_attack() -> None:

@@ -103,6 +103,12 @@ class Settings:
     persistent_pr: float = 0.4
     persistent_explicit: bool = True  # only turns naming, answering or telling "tu" to the target count
     thanks_not_banter: bool = True  # session 5: "merci" is no laughing along (banter check)
+    # session 5b, with the learned model: friends shouting over a match (a fifth of the turns around the "attack"
+    # talk of the game), the "target" taking part, never in distress and not defended: no pile-on (banter check)
+    match_talk: float = 0.2
+    # session 5b: a per-message finding on a message of emojis only ("😂😂" read as patient mockery by text_harm
+    # révision 8) is not hostile on its own: the message is an approval in context like any bare laugh
+    emoji_only_approval: bool = True
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -481,6 +487,9 @@ def _walk(
             t.stance = "defend"
         fscore = best.get(m.uid, 0.0)
         flagged = m.uid in best and fscore >= st.finding_threshold
+        if st.emoji_only_approval and flagged and not cues.strip_emoji(folded).strip():
+            # session 5b: a detector's score on a bare "😂😂" makes it an approval, not an attack
+            flagged = False
         if (lex or flagged) and not (reported and t.stance):
             t.hostile = "finding" if flagged else "lexicon"
             t.score = max(fscore, 0.75 if lex else 0.0)
@@ -1294,7 +1303,23 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
         and (not st.banter_aimed or target in t.to or target in t.about or not (t.to or t.about))
         for t in window
     )
-    return light * 3 >= len(mine) and not hurt and not defended
+    if defended:
+        return False
+    if light * 3 >= len(mine) and not hurt:
+        return True
+    # shouting over a match: the "target" is never hurt ("courage" to a friend is no defence of themself)
+    # (with the learned model only: on the rules alone it raided no fewer civil chats and lost chatw1_14's goalkeeper)
+    return (
+        st.model is not None
+        and st.match_talk > 0
+        and not any(t.distress for t in mine)
+        and _match_talk(window) >= st.match_talk
+    )
+
+
+def _match_talk(window: list[Turn]) -> float:
+    """Share of the turns in ``window`` that comment on a match (``cues.MATCH_TALK``)."""
+    return sum(1 for t in window if cues.MATCH_TALK.search(cues.fold(t.m.text or ""))) / max(len(window), 1)
 
 
 def _light(folded: str, st: Settings) -> bool:

@@ -57,6 +57,15 @@ OUTSIDER = _rx(
     r"troll|rageux|haters?|compte)\b",
     r"\b(?:arbitre|referee|logiciel|software) de (?:merde|mierda|ses morts)\b",
 )
+# Watching or playing a match together (session 5b): the vocabulary of a game being commented on. Loud shouting
+# about a match ("penalty pour le portugal… jvais vomir", "t'es aveugle ou quoi, ralenti à l'appui") is no raid.
+MATCH_TALK = _rx(
+    r"\b(?:penalty|penalties|penos?|var|hors[- ]jeu|arbitres?|ralenti|carton (?:rouge|jaune)|corner|coup franc|"
+    r"mi[- ]temps|prolongations?|tirs? au but|lucarne|gardien|defenseurs?|attaquants?|buteur|ligue des champions|"
+    r"coupe du monde|l'om|le psg|le real|le barca|notes? du match|le match|ce match|offside|referee|halftime|"
+    r"penalty kick|free kick|red card|yellow card|extra time)\b",
+    r"\b(?:a|ont|t'as|il a|qui a|qui qui a) marque\b",
+)
 IMPERATIVE_HOSTILE = _rx(
     r"\b(?:ferme[- ]la|casse[- ]toi|degage|tais[- ]toi|barre[- ]toi)\b",
     r"(?<!elle )(?<!il )(?<!on )\bva (?:te|mourir|pleurer|chialer)\b",

@@ -129,3 +129,12 @@ def test_ntm_alone_is_an_insult_and_a_friendly_con_is_no_origin_slur(analyzer: T
     assert "insult" in ntm.flagged(analyzer.thresholds)
     assert "discrimination:origin_race" not in con.flagged(analyzer.thresholds)
     assert con.scores["discrimination:origin_race"] < 0.5
+
+
+def test_emoji_only_messages_are_judged_by_the_lexicon_alone(analyzer: TextHarmAnalyzer) -> None:
+    """Session 5: the n-gram model scored a bare "😂😂" as patient mockery 0.6 (it learned laughs from the mockery
+    they followed), so every laugh in a chat was a finding; an emoji used as a slur (lexicon) still counts."""
+    laugh, monkey = analyzer.analyze(["😂😂", "🐒🐒"])
+    assert laugh.tiers["tier1_model"]["patient_mockery"] > 0.5  # what the model still says
+    assert not laugh.flagged(analyzer.thresholds)
+    assert "discrimination:origin_race" in monkey.flagged(analyzer.thresholds)

@@ -366,6 +366,10 @@ class TextHarmAnalyzer:
                 # a few words give the n-gram model too little evidence: model-only scores are damped
                 # (a lexicon term still counts in full)
                 damp *= self.short_factor
+            if not any(ch.isalpha() for ch in text):
+                # emojis, digits and punctuation alone: the n-gram model learned them from the company they kept
+                # ("😂😂" scored patient mockery 0.6); only a lexicon entry (an emoji used as a slur) counts
+                damp = 0.0
             scores: dict[str, float] = {}
             for j, c in enumerate(cats):
                 scores[c] = max(float(probs[i, j]) * damp, lex.get(c, 0.0))

@@ -86,25 +86,24 @@ def _trie_pattern(terms: set[str]) -> str:
     return build(trie)
 
 
-def _cue_regex(cues: list[str]) -> re.Pattern[str] | None:
-    norm = {normalize_term(str(c)) for c in cues if str(c).strip()}
+def _alternation(items: list[str]) -> str:
+    """The normalised terms as one trie-factored alternation ("" when there are none)."""
+    norm = {normalize_term(str(c)) for c in items if str(c).strip()}
     norm.discard("")
-    if not norm:
-        return None
-    return re.compile(rf"(?<![\w*])(?:{_trie_pattern(norm)})(?![\w*])")
+    return _trie_pattern(norm) if norm else ""
+
+
+def _cue_regex(cues: list[str]) -> re.Pattern[str] | None:
+    alts = _alternation(cues)
+    return re.compile(rf"(?<![\w*])(?:{alts})(?![\w*])") if alts else None
 
 
 def _lead_regex(cues: list[str], fillers: list[str]) -> re.Pattern[str] | None:
     """Lead-ins, then any fillers, at the very end of the text before a hit ("t'es trop ", "sale ")."""
-
-    def alts(items: list[str]) -> str:
-        norm = sorted({normalize_term(str(c)) for c in items if str(c).strip()}, key=len, reverse=True)
-        return "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in norm)
-
-    lead = alts(cues)
+    lead = _alternation(cues)
     if not lead:
         return None
-    fill = alts(fillers)
+    fill = _alternation(fillers)
     tail = rf"(?:[\s']+(?:{fill}))*" if fill else ""
     return re.compile(rf"(?<![\w*])(?:{lead}){tail}[\s']+$")
 
@@ -175,16 +174,8 @@ class Lexicon:
         self.address_re = _lead_regex(addr.get("cues", []), addr.get("fillers", []))
         third = contexts.get("third_person", {}) or {}
         self.third_re = _lead_regex(third.get("cues", []), addr.get("fillers", []))
-        tails = sorted({normalize_term(str(c)) for c in addr.get("vocative_tail", [])}, key=len, reverse=True)
-        self.vocative_re = (
-            re.compile(
-                r"[\s,]+(?:"
-                + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in tails)
-                + r")\s*(?:$|[^\w\s])"
-            )
-            if tails
-            else None
-        )
+        tails = _alternation(addr.get("vocative_tail", []))
+        self.vocative_re = re.compile(rf"[\s,]+(?:{tails})\s*(?:$|[^\w\s])") if tails else None
         # friendly markers ("jtm", ❤️): plain insults between friends are banter; slurs, threats, harassment stay
         self.friendly_re = _cue_regex(contexts.get("friendly", {}).get("cues", []))
         # `needs: clause_end` entries ("ferme la") count when only these words (or nothing) follow them

@@ -209,35 +209,29 @@ REPORTED = _rx(
 
 # -- doxxing: personal information, and a call to go there ----------------------------------------------------
 # Value patterns: the information itself (a street number, a phone number, a named workplace, a time).
-DOX_ADDRESS = _rx(
+_ADDRESS_COMMON = (
     r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|quai|cours|"
     r"residence|lotissement)\b[^.!?\n]{2,40}",
-    # session 5: "il habite à côté de chez moi" places him near the speaker, it gives no address
-    r"\b(?:habite|vit|loge|crèche|creche|lives)\s+(?:au|a|à|dans|rue|avenue|juste|at)\s+"
-    r"(?!(?:cote|pas loin|pres) de chez (?:moi|nous)\b)[^.!?\n]{3,40}",
     r"\b(?:son|sa) (?:adresse|domicile|appart|appartement|maison) (?:c'est|est|:)\s*(?:au|a|le|rue|\d)",
     r"\b(?:address|home address) (?:is|:)",
-    # a floor is an address only with a home around it (session 5: "l'assassin du 5e étage" is a hospital ward)
-    r"\b(?:habite|vit|appart\w*|batiment|bat|immeuble|residence|chez (?:lui|elle)|porte)\b[^.!?\n]{0,40}"
-    r"\b\d{1,2}(?:e|eme|er) etage\b",
-    r"\b\d{1,2}(?:e|eme|er) etage\b[^.!?\n]{0,30}\b(?:porte|appart\w*|batiment|bat|interphone|code)\b",
     r"\binterphone\b",
     r"\bresidence (?:les |le |la |des )?[a-z]{4,}",
     r"\bvous savez ou (?:il|elle|ils|elles) (?:habite|vit|habitent|vivent)\b",
+)
+_LIVES_AT = r"\b(?:habite|vit|loge|crèche|creche|lives)\s+(?:au|a|à|dans|rue|avenue|juste|at)\s+"
+_FLOOR = r"\b\d{1,2}(?:e|eme|er) etage\b"
+DOX_ADDRESS = _rx(
+    *_ADDRESS_COMMON,
+    # session 5: "il habite à côté de chez moi" places him near the speaker, it gives no address
+    _LIVES_AT + r"(?!(?:cote|pas loin|pres) de chez (?:moi|nous)\b)[^.!?\n]{3,40}",
+    # a floor is an address only with a home around it (session 5: "l'assassin du 5e étage" is a hospital ward)
+    r"\b(?:habite|vit|appart\w*|batiment|bat|immeuble|residence|chez (?:lui|elle)|porte)\b[^.!?\n]{0,40}"
+    + _FLOOR,
+    _FLOOR + r"[^.!?\n]{0,30}\b(?:porte|appart\w*|batiment|bat|interphone|code)\b",
 )
 # The model's "dox" feature (conversation/model.py) keeps the session-4 address patterns, so that a fix of the
 # doxxing finding does not change what the trained model reads (retrain the model before moving it to DOX_ADDRESS).
-DOX_ADDRESS_FEATURE = _rx(
-    r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|quai|cours|"
-    r"residence|lotissement)\b[^.!?\n]{2,40}",
-    r"\b(?:habite|vit|loge|crèche|creche|lives)\s+(?:au|a|à|dans|rue|avenue|juste|at)\s+[^.!?\n]{3,40}",
-    r"\b(?:son|sa) (?:adresse|domicile|appart|appartement|maison) (?:c'est|est|:)\s*(?:au|a|le|rue|\d)",
-    r"\b(?:address|home address) (?:is|:)",
-    r"\b\d{1,2}(?:e|eme|er) etage\b",
-    r"\binterphone\b",
-    r"\bresidence (?:les |le |la |des )?[a-z]{4,}",
-    r"\bvous savez ou (?:il|elle|ils|elles) (?:habite|vit|habitent|vivent)\b",
-)
+DOX_ADDRESS_FEATURE = _rx(*_ADDRESS_COMMON, _LIVES_AT + r"[^.!?\n]{3,40}", _FLOOR)
 DOX_PHONE = _rx(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
 _PLACE = (
     r"(?:clinique|hopital|pharmacie|boulangerie|college|lycee|ecole|salon|magasin|carrefour|leclerc|auchan|lidl|"

@@ -18,19 +18,13 @@ P_MIN, R_MIN, COUNTER_MAX = 0.93, 0.82, 0.10
 
 @pytest.fixture(scope="module")
 def scored() -> list[tuple[bool, bool, str]]:
-    import json
-
     an = TextHarmAnalyzer()
     out: list[tuple[bool, bool, str]] = []
     for w in ("writer19", "writer20", "writer21"):
-        path = UNSEEN / f"{w}.jsonl"
-        rows = read_labelled(path)
-        phen = [
-            json.loads(line)["phenomenon"] for line in path.read_text(encoding="utf-8").splitlines() if line
-        ]
-        assert len(phen) == len(rows) >= 1000
-        for row, res, ph in zip(rows, an.analyze([r.text for r in rows]), phen, strict=True):
-            out.append((bool(row.labels), bool(res.flagged(an.thresholds)), ph))
+        rows = read_labelled(UNSEEN / f"{w}.jsonl")  # the phenomenon comes as `functionality`
+        assert len(rows) >= 1000 and all(r.functionality for r in rows)
+        for row, res in zip(rows, an.analyze([r.text for r in rows]), strict=True):
+            out.append((bool(row.labels), bool(res.flagged(an.thresholds)), str(row.functionality)))
     return out
 
 

@@ -340,6 +340,7 @@ class TextHarmAnalyzer:
             str(c): float(v)
             for c, v in (low.get("category_any_gate", casc.get("category_any_gate", {})) or {}).items()
         }
+        self.refute_cap = float((self.lexicon.contexts.get("refutation") or {}).get("semantic_cap", 1.0))
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
 
@@ -361,7 +362,7 @@ class TextHarmAnalyzer:
             lang = langs[i]
             hits = self.lexicon.match(text, lang, norms[i])
             lex = Lexicon.scores(hits)
-            damp, msg_ctx = self.lexicon.message_contexts(norms[i].text)
+            damp, msg_ctx = self.lexicon.message_contexts(norms[i].text, text, lang, norms[i])
             if len(_WORD_RE.findall(norms[i].text)) < self.short_words:
                 # a few words give the n-gram model too little evidence: model-only scores are damped
                 # (a lexicon term still counts in full)
@@ -488,6 +489,9 @@ class TextHarmAnalyzer:
             # a lexicon term counts in full, unless the head is sure the message is harmless (`lexicon_veto`):
             # counter-speech quoting a slur, banter, self-mockery, profanity aimed at no one
             veto = p_any < self.lexicon_veto
+            # révision 9: a message that refutes hate (contexts.yaml `refutation`) keeps the encoder's group-hate
+            # and insult scores under their thresholds; lexicon terms and group frames it says still count
+            cap = self.refute_cap if "refutation" in a.contexts else 1.0
             for c in a.scores:
                 if c in sem:
                     # a semantic score raises a finding only when it reaches `semantic_min` and the head's
@@ -497,8 +501,10 @@ class TextHarmAnalyzer:
                     v = min(
                         max(sem[c], self.thresholds.get(c, 0.5)) if ok else 0.5 * sem[c], self.semantic_max
                     )
+                    if c in _INSULTING:
+                        v = min(v, cap)
                     a.scores[c] = v if veto else max(v, lex.get(c, 0.0))
-            if p_any >= any_thr and not a.flagged(self.thresholds):
+            if p_any >= any_thr and cap == 1.0 and not a.flagged(self.thresholds):
                 ranked = sorted((c for c in a.scores if c in sem), key=lambda c: -sem[c])
                 if ranked and sem[ranked[0]] >= self.any_best_min:
                     best = ranked[0]
@@ -540,6 +546,7 @@ _CONTEXT_FR = {
     "quote": "citation",
     "clinical": "vocabulaire clinique",
     "friendly": "marque d'affection",
+    "refutation": "réfutation d'un propos haineux",
 }
 
 

@@ -14,9 +14,22 @@ from typing import Any
 
 import yaml
 
+from veilleur.detect.text_harm.frames import Frame, GroupFrames
 from veilleur.detect.text_harm.normalize import Normalized, normalize, normalize_term, tokens
 
 _SENTENCE_END = re.compile(r"[.!?;\n]")
+_SPLIT_TOKEN = re.compile(r"[a-z]+")
+# "je ne suis pas raciste, mais ...", "I'm not homophobic but ...": a disclaimer before hate, not counter-speech
+_DISCLAIMER_BEFORE = re.compile(r"(?:\bpas|\bnot|\bnullement|\baucunement)\s+(?:du tout\s+|at al\s+)?$")
+_DISCLAIMER_AFTER = re.compile(r"^[^.!?]{0,40}?\b(?:mais|but|cependant|however|pourtant)\b")
+_FRAME_EXPLAIN = {
+    "dehumanising": "groupe déshumanisé (vermine, maladie, animaux…)",
+    "stereotype": "stéréotype attribué à tout un groupe",
+    "humanising": "négation de l'humanité ou de la valeur d'un groupe",
+    "violence": "appel à expulser ou éliminer un groupe",
+    "violence_pronoun": "appel à expulser ou éliminer un groupe (repris par un pronom)",
+    "slogan": "slogan d'exclusion d'un groupe (« mort aux … », « … dehors »)",
+}
 _SUFFIXES = ("es", "s", "x", "e")
 FUZZY_MIN = 7
 FUZZY_FACTOR = 0.85  # a misspelt term counts a little less than the exact one
@@ -159,6 +172,16 @@ class Lexicon:
                     if v not in self.words:
                         self.fuzzy.setdefault(v, list(entries))
         self.phrase_re = _cue_regex(list(phrases)) if phrases else None
+        # révision 9: group frames (group word + predicate, calls to expel, and their refutations), frames.py
+        gf = lexicon.get("group_frames")
+        self.frames = GroupFrames(gf) if gf else None
+        self._frame_entries: dict[tuple[str, str | None, bool], Entry] = {}
+        # révision 9: words split to dodge filters ("gou-ines", "bi-cots", "mus ulm ans", "pu tes") are joined when
+        # the join, and neither piece, is a word of the lexicon or of the group frames (5+ letters)
+        self.join_vocab = {w for w in self.words if len(w) >= 4 and w.isalpha()}
+        if self.frames is not None:
+            self.join_vocab |= {w for w in self.frames.vocabulary() if len(w) >= 4 and w.isalpha()}
+        self._frame_cache: dict[tuple[str, str | None], tuple[list[tuple[Frame, bool]], bool]] = {}
         self.contexts = contexts
         self.negation = contexts.get("negation", {})
         self.neg_cues = {normalize_term(str(c)) for c in self.negation.get("cues", [])}
@@ -241,22 +264,139 @@ class Lexicon:
         cut = max((m.end() for m in _SENTENCE_END.finditer(before)), default=0)
         return lead_re.search(before[cut:]) is not None
 
+    def _known(self, w: str) -> bool:
+        return w in self.join_vocab or any(
+            w.endswith(x) and w[: -len(x)] in self.join_vocab for x in _SUFFIXES
+        )
+
+    def join_split(self, norm: Normalized) -> Normalized:
+        """``norm`` with the separators of split words removed ("gou-ines" -> "gouines"), or ``norm`` itself."""
+        toks = [(m.group(), m.start(), m.end()) for m in _SPLIT_TOKEN.finditer(norm.text)]
+        drop: list[int] = []
+        i = 0
+        while i < len(toks) - 1:
+            done = False
+            for n in (3, 2):  # pieces joined
+                if i + n > len(toks):
+                    continue
+                part = toks[i : i + n]
+                gaps = [norm.text[a[2] : b[1]] for a, b in zip(part, part[1:], strict=False)]
+                if not all(len(g) == 1 and g in " -._'" for g in gaps):
+                    continue
+                joined = "".join(p[0] for p in part)
+                if len(joined) >= 5 and self._known(joined) and not any(self._known(p[0]) for p in part):
+                    drop += [a[2] for a in part[:-1]]
+                    i += n
+                    done = True
+                    break
+            if not done:
+                i += 1
+        if not drop:
+            return norm
+        gone = set(drop)
+        keep = [j for j in range(len(norm.text)) if j not in gone]
+        return Normalized(
+            "".join(norm.text[j] for j in keep), tuple(norm.index[j] for j in keep), norm.source
+        )
+
+    def _counter(self, t: str) -> bool:
+        """A counter-speech cue, not in a disclaimer ("je ne suis pas raciste mais", "I'm not homophobic but")."""
+        if self.counter_re is None:
+            return False
+        for m in self.counter_re.finditer(t):
+            if _DISCLAIMER_BEFORE.search(t[max(0, m.start() - 24) : m.start()]) and _DISCLAIMER_AFTER.match(
+                t, m.end()
+            ):
+                continue
+            return True
+        return False
+
+    def frames_of(
+        self, text: str, norm: Normalized, lang: str | None
+    ) -> tuple[list[tuple[Frame, bool]], bool]:
+        """Group frames of a message, each with whether it is mentioned (quoted or reported) rather than said,
+        and whether the message refutes hate (a denied stereotype, a quoted claim refuted, a slogan against hate)
+        without saying any itself. Cached: the fast tier asks twice per message."""
+        key = (norm.text, lang)
+        got = self._frame_cache.get(key)
+        if got is not None:
+            return got
+        out: list[tuple[Frame, bool]] = []
+        refuted = False
+        said_hate = False
+        if self.frames is not None:
+            t = norm.text
+            for f in self.frames.analyse(t, lang):
+                if f.polarity == "refute":
+                    refuted = True
+                    continue
+                os_, oe = norm.span(f.start, f.end)
+                # someone else's words: introduced as such ("dire que", "the myth that"), or quoted in a message that
+                # reports or answers them ("« les X sont des parasites » et je l'assume" is said, not mentioned)
+                answered = self.frames.refuted_after(t, f.end, 400) or self._counter(t)
+                mentioned = self.frames.mentioned(t, f) or (
+                    self.frames.quoted(text, os_, oe) and not self.frames.endorsed(t)
+                )
+                if mentioned and answered:
+                    refuted = True  # "« les X sont des parasites » ? non", "dire que …, c'est du racisme"
+                elif not mentioned:
+                    said_hate = True
+                out.append((f, mentioned))
+        res = (out, refuted and not said_hate)
+        if len(self._frame_cache) > 4096:
+            self._frame_cache.clear()
+        self._frame_cache[key] = res
+        return res
+
+    def _frame_entry(self, f: Frame) -> Entry | None:
+        key = (f.kind, f.category, f.lethal)
+        e = self._frame_entries.get(key)
+        if e is None:
+            if f.category is None:
+                if f.kind != "dehumanising":
+                    return None
+                cats = {"insult": 0.7}  # "ces gens sont une vermine": a group, no ground said
+            else:
+                cats = {f.category: f.weight}
+            if f.lethal and self.frames is not None and self.frames.lethal_threat:
+                cats["threat"] = self.frames.lethal_threat
+            e = Entry(
+                term=f.kind,
+                lang="any",
+                categories=cats,
+                explain=_FRAME_EXPLAIN.get(f.kind, f.kind),
+                clinical_ok=True,
+                needs="frame",
+            )
+            self._frame_entries[key] = e
+        return e
+
     def match(self, text: str, lang: str | None = None, norm: Normalized | None = None) -> list[Hit]:
         """The lexicon hits of a text, each weakened by its contexts (``norm``: its normalised form, if known)."""
         if norm is None:
             norm = normalize(text)
+        norm = self.join_split(norm)
         raw = self._raw_hits(norm)
+        mentioned_at: set[int] = set()
+        if self.frames is not None:
+            frames, _ = self.frames_of(text, norm, lang)
+            for f, mentioned in frames:
+                entry = self._frame_entry(f)
+                if entry is not None:
+                    if mentioned:
+                        mentioned_at.add(len(raw))
+                    raw.append((entry, f.start, f.end, 1.0))
         if not raw:
             return []
         t = norm.text
         reported = bool(self.reported_re and self.reported_re.search(t))
-        counter = bool(self.counter_re and self.counter_re.search(t))
+        counter = self._counter(t)
         clinical_n = len(self.clinical_re.findall(t)) if self.clinical_re else 0
         clinical = clinical_n >= int(self.contexts.get("clinical", {}).get("min_cues", 1))
         patient = self._patient(t)
         friendly = bool(self.friendly_re and self.friendly_re.search(t))
         hits: list[Hit] = []
-        for entry, s, e, fz in raw:
+        for k, (entry, s, e, fz) in enumerate(raw):
             if lang in ("fr", "en") and entry.lang not in ("any", lang):
                 continue
             if lang not in ("fr", "en") and id(entry) in self.foreign_ambiguous:
@@ -281,10 +421,10 @@ class Lexicon:
                 c = self.contexts["clinical"]
                 hit.factor *= float(c["factor"] if entry.clinical_ok else c.get("factor_other", 1.0))
                 hit.contexts.append("clinical")
-            if self._negated(t, s):
+            if entry.needs != "frame" and self._negated(t, s):  # a frame reads its own negation
                 hit.factor *= float(self.negation.get("factor", 1.0))
                 hit.contexts.append("negation")
-            if self._quoted(text, os_, oe):
+            if k in mentioned_at or self._quoted(text, os_, oe):
                 hit.factor *= float(self.contexts["quote"]["factor"])
                 hit.contexts.append("quote")
             if friendly and set(entry.categories) <= {"insult"}:
@@ -306,17 +446,35 @@ class Lexicon:
             return False
         left = text[max(0, start - 2) : start]
         right = text[end : end + 2]
-        return any(m in left for m in self.quote_marks) and any(m in right for m in self.quote_marks)
+        if any(m in left for m in self.quote_marks) and any(m in right for m in self.quote_marks):
+            return True
+        # révision 9: anywhere inside a pair of quotation marks of the same line ("ma fille se fait appeler
+        # « sale grosse vache »"), unless the writer owns the words ("« … » et je l'assume")
+        if self.frames is None or not self.frames.quoted(text, start, end):
+            return False
+        return not self.frames.endorsed(normalize(text).text)
 
-    def message_contexts(self, norm_text: str) -> tuple[float, list[str]]:
-        """Message-wide contexts (reported speech, counter-speech) and the factor they apply to model scores."""
+    def message_contexts(
+        self, norm_text: str, text: str | None = None, lang: str | None = None, norm: Normalized | None = None
+    ) -> tuple[float, list[str]]:
+        """Message-wide contexts (reported speech, counter-speech, refutation) and the factor they apply to model
+        scores. ``refutation`` (révision 9) needs the message itself (``text``, ``norm``)."""
         factor, found = 1.0, []
         if self.reported_re and self.reported_re.search(norm_text):
             factor *= float(self.contexts["reported_speech"]["factor"])
             found.append("reported_speech")
-        if self.counter_re and self.counter_re.search(norm_text):
+        if self._counter(norm_text):
             factor *= float(self.contexts["counter_speech"]["factor"])
             found.append("counter_speech")
+        if (
+            text is not None
+            and norm is not None
+            and self.frames is not None
+            and self.frames_of(text, norm, lang)[1]
+        ):
+            # "les migrants ne sont pas une maladie": the n-gram model reads the words of hate; it must not decide
+            factor *= float(self.contexts.get("refutation", {}).get("factor", 1.0))
+            found.append("refutation")
         # the model has seen these phrasings too: soften, do not erase
         return (max(factor, 0.35), found)
 

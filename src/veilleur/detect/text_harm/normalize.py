@@ -12,8 +12,12 @@ from dataclasses import dataclass
 
 from veilleur.confusables import HOMOGLYPHS
 
-_LEET = str.maketrans({"4": "a", "@": "a", "3": "e", "1": "i", "0": "o", "5": "s", "$": "s", "7": "t"})
-_LEET_CHARS = set("4@3105$7")
+_LEET = str.maketrans(
+    {"4": "a", "@": "a", "3": "e", "€": "e", "1": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
+)
+_LEET_CHARS = set("4@3€105$7")
+# révision 9: "!" and "|" stand for "i" and "l" only between two letters ("ju!fs", "f|ic"), never at a word's end
+_LEET_INNER = re.compile(r"(?<=[a-z])[!|](?=[a-z])")
 # Inclusive-writing separators: "musulman·e·s", "connard.e.s", "infirmier-ère"
 _MIDDLE_DOTS = {"·", "•", "∙", "⋅"}
 # Invisible characters slipped inside words to dodge filters ("con\u200bnard"), dropped like the dots.
@@ -22,6 +26,7 @@ _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"}
 _HOMOGLYPHS = HOMOGLYPHS
 _APOSTROPHES = {"’": "'", "ʼ": "'", "‘": "'", "`": "'"}
 _SPACED = re.compile(r"(?<![\w*])(?:[a-z*][ .\-_]){2,}[a-z*](?![\w*])")
+_SPACED2 = re.compile(r"(?:(?<=\s\s)|^)[a-z] [a-z](?=\s\s|\s*$)")
 _TOKEN = re.compile(r"[a-z0-9@$*]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _WORD = re.compile(r"[a-z*]+")
 
@@ -73,12 +78,12 @@ def normalize(text: str) -> Normalized:
                 chars.append(c)
                 index.append(i)
     # Leet digits only count inside words that also hold letters ("c0nnard", not "IMC 42").
-    s = "".join(chars)
+    s = _LEET_INNER.sub(lambda m: "i" if m.group() == "!" else "l", "".join(chars))
     out = list(s)
-    for m in re.finditer(r"[a-z0-9@$]+", s):
+    for m in re.finditer(r"[a-z0-9@$€]+", s):
         tok = m.group()
-        if any(c.isalpha() for c in tok) and any(c in _LEET_CHARS for c in tok):
-            if tok.isalnum() and sum(c.isdigit() for c in tok) > len(tok) // 2:
+        if any("a" <= c <= "z" for c in tok) and any(c in _LEET_CHARS for c in tok):
+            if sum(c.isdigit() or c == "€" for c in tok) > len(tok) // 2:
                 continue  # identifiers such as "ipp4471203"
             for j, c in enumerate(tok):
                 out[m.start() + j] = c.translate(_LEET)
@@ -88,10 +93,16 @@ def normalize(text: str) -> Normalized:
     for m in re.finditer(r"(?<=[a-z])\.(?=e\.?s?\b|s\b)", s):
         keep[m.start()] = False
     # Spaced letters "c o n n a r d" or "c.o.n": join them.
+    spaced = False
     for m in _SPACED.finditer(s):
+        spaced = True
         for j in range(m.start(), m.end()):
             if s[j] in " .-_":
                 keep[j] = False
+    if spaced:
+        # révision 9: in a spaced-out message, two-letter words too ("l e s  v i e u x  a  l a  d e c h a r g e")
+        for m in _SPACED2.finditer(s):
+            keep[m.start() + 1] = False
     # Squeeze repeated letters: "connnnard" and "connard" both become "conard".
     prev = ""
     chars2: list[str] = []

@@ -19,6 +19,7 @@ from veilleur.detect.text_harm.normalize import Normalized, normalize, normalize
 
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _SPLIT_TOKEN = re.compile(r"[a-z]+")
+_JOIN_GAPS = frozenset(" -._'")
 # "je ne suis pas raciste, mais ...", "I'm not homophobic but ...": a disclaimer before hate, not counter-speech
 _DISCLAIMER_BEFORE = re.compile(r"(?:\bpas|\bnot|\bnullement|\baucunement)\s+(?:du tout\s+|at al\s+)?$")
 _DISCLAIMER_AFTER = re.compile(r"^[^.!?]{0,40}?\b(?:mais|but|cependant|however|pourtant)\b")
@@ -130,7 +131,10 @@ class Lexicon:
         self.star_terms: list[tuple[re.Pattern[str], Entry]] = []
         for raw in lexicon.get("entries", []):
             cats = {str(k): float(v) for k, v in raw["categories"].items()}
-            for term in raw["terms"]:
+            terms = [str(t) for t in raw["terms"]]
+            # révision 9: the SMS spelling of "sale" ("sal arabe", "sal race") for every "sale ..." phrase
+            terms += ["sal " + t[5:] for t in terms if t.startswith("sale ") and "sal " + t[5:] not in terms]
+            for term in terms:
                 norm = normalize_term(str(term))
                 if not norm:
                     continue
@@ -178,9 +182,12 @@ class Lexicon:
         self._frame_entries: dict[tuple[str, str | None, bool], Entry] = {}
         # révision 9: words split to dodge filters ("gou-ines", "bi-cots", "mus ulm ans", "pu tes") are joined when
         # the join, and neither piece, is a word of the lexicon or of the group frames (5+ letters)
-        self.join_vocab = {w for w in self.words if len(w) >= 4 and w.isalpha()}
+        base = {w for w in self.words if len(w) >= 4 and w.isalpha()}
         if self.frames is not None:
-            self.join_vocab |= {w for w in self.frames.vocabulary() if len(w) >= 4 and w.isalpha()}
+            base |= {w for w in self.frames.vocabulary() if len(w) >= 4 and w.isalpha()}
+        self.join_vocab = base | {w + x for w in base for x in _SUFFIXES}
+        self.join_prefixes = {w[:k] for w in self.join_vocab for k in range(1, len(w))}
+        self._join_cache: dict[str, Normalized] = {}
         self._frame_cache: dict[tuple[str, str | None], tuple[list[tuple[Frame, bool]], bool]] = {}
         self.contexts = contexts
         self.negation = contexts.get("negation", {})
@@ -264,40 +271,48 @@ class Lexicon:
         cut = max((m.end() for m in _SENTENCE_END.finditer(before)), default=0)
         return lead_re.search(before[cut:]) is not None
 
-    def _known(self, w: str) -> bool:
-        return w in self.join_vocab or any(
-            w.endswith(x) and w[: -len(x)] in self.join_vocab for x in _SUFFIXES
-        )
-
     def join_split(self, norm: Normalized) -> Normalized:
-        """``norm`` with the separators of split words removed ("gou-ines" -> "gouines"), or ``norm`` itself."""
-        toks = [(m.group(), m.start(), m.end()) for m in _SPLIT_TOKEN.finditer(norm.text)]
+        """``norm`` with the separators of split words removed ("gou-ines" -> "gouines"), or ``norm`` itself.
+        A space joins only pieces of which one is 3 letters or fewer ("pu tes", "rap ists", "mus ulm ans")."""
+        got = self._join_cache.get(norm.text)
+        if got is not None and got.source == norm.source:
+            return got
+        text, vocab, prefixes = norm.text, self.join_vocab, self.join_prefixes
+        toks = list(_SPLIT_TOKEN.finditer(text))
         drop: list[int] = []
-        i = 0
-        while i < len(toks) - 1:
+        i, last = 0, len(toks) - 1
+        while i < last:
+            a = toks[i]
+            if a.group() not in prefixes:  # most words start no lexicon word: one set look-up
+                i += 1
+                continue
             done = False
             for n in (3, 2):  # pieces joined
-                if i + n > len(toks):
+                if i + n - 1 > last:
                     continue
                 part = toks[i : i + n]
-                gaps = [norm.text[a[2] : b[1]] for a, b in zip(part, part[1:], strict=False)]
-                if not all(len(g) == 1 and g in " -._'" for g in gaps):
+                gaps = [text[x.end() : y.start()] for x, y in zip(part, part[1:], strict=False)]
+                if not all(g in _JOIN_GAPS for g in gaps):
                     continue
-                joined = "".join(p[0] for p in part)
-                if len(joined) >= 5 and self._known(joined) and not any(self._known(p[0]) for p in part):
-                    drop += [a[2] for a in part[:-1]]
+                words = [x.group() for x in part]
+                if " " in gaps and min(len(w) for w in words) > 3:
+                    continue
+                joined = "".join(words)
+                if len(joined) >= 5 and joined in vocab and not any(w in vocab for w in words):
+                    drop += [x.end() for x in part[:-1]]
                     i += n
                     done = True
                     break
             if not done:
                 i += 1
-        if not drop:
-            return norm
-        gone = set(drop)
-        keep = [j for j in range(len(norm.text)) if j not in gone]
-        return Normalized(
-            "".join(norm.text[j] for j in keep), tuple(norm.index[j] for j in keep), norm.source
-        )
+        out = norm
+        if drop:
+            keep = [j for j in range(len(text)) if j not in set(drop)]
+            out = Normalized("".join(text[j] for j in keep), tuple(norm.index[j] for j in keep), norm.source)
+        if len(self._join_cache) > 4096:
+            self._join_cache.clear()
+        self._join_cache[text] = out
+        return out
 
     def _counter(self, t: str) -> bool:
         """A counter-speech cue, not in a disclaimer ("je ne suis pas raciste mais", "I'm not homophobic but")."""

@@ -31,6 +31,7 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(normalize_term(w) for w in words.split())
 
 
+_QUOTED = re.compile(r"[\"«“][^\"«»“”\n]{8,160}[\"»”]")
 _CLAUSE_END = re.compile(r"[.!?;\n]|\s[-–—]\s")
 _TOKEN = re.compile(r"[a-z0-9*-]+")
 _QUOTES_OPEN = "\"«“'"
@@ -60,6 +61,19 @@ _PLURAL_DET = _set(
 )
 _POSSESSIVE = _set("mon ma mes ton ta tes son sa ses notre votre leur my his her your its")
 _REAL = _set("vrai vrais vraie vraies real true proper genuine veritables")
+_DENIED_QUOTE = re.compile(r"^[\s,]*(?:[a-z']+\s+){1,5}?[\"«“']\s*[a-z]")
+_CLAUSE_VERBS = _set(
+    "ne n pas not ont sont est a font fait vont avaient etaient peuvent doivent have has are is do"
+)
+_RESUME = _set("ce c ils elles they these those ca")
+_RELATIVE = _set("qui who that de du des en in from of avec with")
+_ADJ_PRED = _set(
+    "normaux normales normal normale capables capable dignes fiables competents competentes aptes egaux egales "
+    "intelligents intelligentes"
+)
+_DENIAL = re.compile(r"\b(?:not|ne|never|jamais)\b|n't")
+_BUT = re.compile(r"\b(?:but|mais|cependant|however|pourtant)\b")
+_JUST = re.compile(r"\b(?:juste|simplement|seulement|just|simply|merely|only)\b")
 _RESTRICT = [
     (re.compile(r"\bno better than\b|\bnothing (?:but|more than)\b|\bno more than\b"), " que "),
     (re.compile(r"\brien (?:d'autre|de plus) que\b"), " que "),
@@ -120,6 +134,8 @@ class GroupFrames:
         for cat, terms in (spec.get("groups") or {}).items():
             for t in _words(terms):
                 self.ground.setdefault(t, str(cat))
+                if t.endswith(" people"):
+                    self.ground.setdefault(t[:-7] + " ppl", str(cat))  # "gay ppl", "mentaly il ppl"
         self.group_re = re.compile(rf"(?<![\w*])(?:{_alt(list(self.ground))})(?:e?s)?(?![\w*])")
         self.generic_re = re.compile(
             r"(?<![\w*])(?:ces gens(?:-la| la)?|ces individus|cette race|ce peuple|these people|those people|"
@@ -131,6 +147,8 @@ class GroupFrames:
                 pred.setdefault(t, kind)
                 if " " not in t and len(t) > 5 and t[-1] in "sx":
                     pred.setdefault(t[:-1], kind)  # "des voleurs" / SMS "c tous des voleur"
+                elif " " not in t and len(t) > 4:
+                    pred.setdefault(t + "s", kind)  # "racaille" / "racailles"
         self.pred_kind = pred
         self.pred_re = re.compile(rf"(?<![\w*])(?:{_alt(list(pred))})(?![\w*])")
         self.copula = {w for t in _words(spec.get("copula")) for w in _expand(t).split()} - {
@@ -236,6 +254,16 @@ class GroupFrames:
         self.slogan_before_re = re.compile(
             rf"(?<![\w*])(?:{_alt(_words(spec.get('slogan_before')))})[\s']+(?:(?:{det})[\s']+)?$"
         )
+        self.slogan_noun_re = re.compile(rf"[\s,-]+(?:{_alt(_words(spec.get('slogan_noun')))})(?![\w*])")
+        origin = _words(spec.get("origin_complement"))
+        self.origin_re = re.compile(rf"(?<![\w*])(?:{_alt(origin)})(?![\w*])") if origin else None
+        quals = _words(spec.get("qualifiers"))
+        self.qualifier_re = re.compile(rf"[\s,]+(?:{_alt(quals)})(?![\w*])") if quals else None
+        # "traiter les vieux de parasites", "calling gay people sick": the act, named to be denounced
+        self.naming_re = re.compile(
+            r"(?:^|[.!?]\s*|arete[rz]? de |stop |honteux de |honte de |de )(?:traiter|qualifier|apeler|comparer|"
+            r"calling|to cal|comparing)\s+(?:les\s+|des\s+|ces\s+|the\s+)?$"
+        )
         self.slogan_after_re = re.compile(
             rf"[\s,]+(?:{_alt(_words(spec.get('slogan_after')))})(?=\s*(?:[.!?,;)]|$|[^\w\s]))"
         )
@@ -267,6 +295,8 @@ class GroupFrames:
                 continue  # "ma femme", "son migrant"
             if (lang == "fr" or word in _NEEDS_DET) and not (
                 last in _SINGULAR_DET | _PLURAL_DET
+                or last in ("le", "de")
+                and word.endswith(("s", "x"))  # SMS "lé renois", "dé gros"
                 or " ".join(prev) in ("pas un", "pas une", "la plupart")
                 or last in ("de", "d")
                 and len(prev) == 2
@@ -290,25 +320,53 @@ class GroupFrames:
     def _predicate(self, t: str, g: tuple[int, int, str | None], clause_end: int) -> Frame | None:
         """ "<group> <copula> <predicate>" with its polarity."""
         gs, ge, cat = g
-        window = t[ge:clause_end][:90]
+        window = t[ge:clause_end][:110]
+        # 'X aren't "trendy"', 'ne sont pas « des voleurs »': a label denied between quotation marks
+        q = _DENIED_QUOTE.match(_expand(window))
+        if q is not None and any(w in self.negation for w in _TOKEN.findall(q.group())):
+            return Frame("quoted_label", "refute", cat, 0.0, gs, ge + 1)
         m = self.pred_re.search(window)
         while m is not None:
-            between = _expand(window[: m.start()])
-            toks = _TOKEN.findall(between)
-            core = [i for i, w in enumerate(toks) if w in self.copula_core]
             raw_between = window[: m.start()]
             comma = raw_between.find(",")
             if comma > 0 and raw_between[:comma].strip():
-                return None  # "les obèses n'ont aucune volonté, c'est pas une maladie": another clause
-            if core and core[0] <= 4 and all(w in self.allowed for w in toks[core[0] :]):
-                if len(raw_between) > 60:
+                head = _TOKEN.findall(_expand(raw_between[:comma]))
+                rest = _TOKEN.findall(_expand(raw_between[comma:]))
+                # "les X en état végétatif, c'est des plantes": a resumptive subject; not "les obèses n'ont
+                # aucune volonté, c'est pas une maladie" (a verb before the comma: another clause)
+                if (
+                    len(head) > 4
+                    or any(w in _CLAUSE_VERBS for w in head)
+                    or not rest
+                    or rest[0] not in _RESUME
+                ):
+                    return None
+            between = _expand(raw_between)
+            toks = _TOKEN.findall(between)
+            lead = (
+                7 if toks and toks[0] in _RELATIVE else 4
+            )  # "ces migrants qui s'entassent à Calais ne sont"
+            kind = self.pred_kind[re.sub(r"\s+", " ", m.group())]
+            found = False
+            for ci in [i for i, w in enumerate(toks) if w in self.copula_core and i <= lead]:
+                unknown = [w for w in toks[ci:] if w not in self.allowed]
+                # one noun before an adjective: "ne seront jamais des adultes normaux"
+                if not unknown or (
+                    len(unknown) == 1
+                    and unknown[0] == toks[-1]
+                    and kind == "humanising"
+                    and m.group() in _ADJ_PRED
+                ):
+                    found = True
+                    break
+            if found:
+                if len(raw_between) > 80:
                     return None
                 neg = any(w in self.negation for w in toks) or self._quant_negated(t, gs)
                 restricted = neg and any(w in self.restrict for w in toks)
                 if restricted and any(w in ("pas", "not") for w in toks):
                     return None  # "pas que des" (not only): no clear polarity
                 neg = neg and not restricted
-                kind = self.pred_kind[re.sub(r"\s+", " ", m.group())]
                 s, e = gs, ge + m.end()
                 if neg and raw_between.rstrip()[-1:] in _QUOTES_OPEN:
                     return Frame(
@@ -326,6 +384,9 @@ class GroupFrames:
                         return None  # "ne sont pas des gens qui ...", "not people who ..."
                     return Frame(kind, "hate", cat, self.weights.get("humanising", 0.85), s, e)
                 if neg:
+                    # "ne sont pas malades, ils sont juste faibles": the denial makes way for worse
+                    if _JUST.search(window[m.end() :]):
+                        return None
                     return Frame(kind, "refute", cat, 0.0, s, e)
                 if kind == "refutable":
                     return None
@@ -351,7 +412,14 @@ class GroupFrames:
             if cat is None:
                 continue
             # "mort aux X", "dehors les X", "X dehors", "death to X", "X out!"
-            if self.slogan_before_re.search(t[max(0, gs - 40) : gs]) or self.slogan_after_re.match(t, ge):
+            if self.naming_re.search(t[max(0, gs - 40) : gs]):
+                frames.append(Frame("naming", "refute", cat, 0.0, gs, ge))
+                continue
+            if (
+                self.slogan_before_re.search(t[max(0, gs - 40) : gs])
+                or self.slogan_after_re.match(t, ge)
+                or self.slogan_noun_re.match(t, ge)
+            ):
                 frames.append(Frame("slogan", "hate", cat, self.weights.get("slogan", 0.85), gs, ge))
         # calls to expel or kill: the group right after the verb, or named anywhere before (a pronoun carries it)
         for m in (
@@ -360,6 +428,8 @@ class GroupFrames:
             verb = re.sub(r"\s+", " ", m.group("v"))
             lethal = verb in self.lethal or verb.split()[0] in self.lethal
             after = [g for g in groups if g[0] >= m.end() and self.after_verb_re.match(t[m.end() : g[0]])]
+            if after and self.qualifier_re is not None and self.qualifier_re.match(t, after[0][1]):
+                continue  # "expulser les étrangers condamnés pour crimes graves": offenders, not a group
             before = [g for g in groups if g[1] <= m.start() and g[2] is not None]
             clause_s = max([e + 1 for e in ends if e < m.start()], default=0)
             in_clause = [g for g in before if g[0] >= clause_s and m.start() - g[1] <= 60]
@@ -372,10 +442,11 @@ class GroupFrames:
             elif before:
                 g, kind = before[-1], "violence_pronoun"
             elif late and re.match(r"^[\s',]*(?:tous|toutes|al|chez eux|back|out|home)?[\s',]*", tail):
-                g, kind = (
-                    late[0],
-                    "violence_pronoun",
-                )  # "il faudrait tous les renvoyer chez eux, ces migrants"
+                # "il faudrait tous les renvoyer chez eux, ces migrants"
+                g, kind = late[0], "violence_pronoun"
+            elif self.origin_re is not None and self.origin_re.search(t, m.start(), m.end() + 45):
+                # "qu'on les renvoie tous chez eux", "send them back where they came from": the place names them
+                g, kind = (m.start(), m.end(), "discrimination:origin_race"), "violence_pronoun"
             else:
                 continue
             frames.append(
@@ -391,11 +462,19 @@ class GroupFrames:
             )
         return frames
 
+    def quoted_claims(self, t: str) -> list[tuple[int, int]]:
+        """Quoted spans of the normalised text that name a group ("« Les vieux ne servent à rien » : …")."""
+        return [(m.start(), m.end()) for m in _QUOTED.finditer(t) if self.group_re.search(m.group())]
+
     def mentioned(self, t: str, f: Frame) -> bool:
         """The frame is presented as someone else's words ("dire que", "quand j'entends", "the myth that")."""
         cut = max((m.end() for m in _CLAUSE_END.finditer(t, 0, f.start)), default=0)
         before = t[max(cut, f.start - 50) : f.start]
-        return self.mention_re.search(before) is not None
+        m = self.mention_re.search(before)
+        if m is None:
+            return False
+        # "I'm not saying all X are criminals, but …", "je ne dis pas que …, mais": a disclaimer, not a mention
+        return not (_DENIAL.search(m.group()) and _BUT.search(t, f.end, f.end + 60))
 
     def quoted(self, source: str, start: int, end: int) -> bool:
         """[start, end) (source offsets) lies inside a pair of quotation marks of the same sentence."""

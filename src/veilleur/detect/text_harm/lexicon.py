@@ -295,9 +295,9 @@ class Lexicon:
                 if not all(g in _JOIN_GAPS for g in gaps):
                     continue
                 words = [x.group() for x in part]
-                if " " in gaps and min(len(w) for w in words) > 3:
-                    continue
                 joined = "".join(words)
+                if " " in gaps and min(len(w) for w in words) > 3 and len(joined) < 9:
+                    continue  # a space joins short pieces, or long compounds ("towel heads")
                 if len(joined) >= 5 and joined in vocab and not any(w in vocab for w in words):
                     drop += [x.end() for x in part[:-1]]
                     i += n
@@ -357,6 +357,12 @@ class Lexicon:
                 elif not mentioned:
                     said_hate = True
                 out.append((f, mentioned))
+            # a quoted claim about a group, then answered ("« Les vieux ne servent à rien » : … C'est honteux.")
+            if not refuted:
+                for _qs, qe in self.frames.quoted_claims(t):
+                    if self.frames.refuted_after(t, qe, 300) and not self.frames.endorsed(t):
+                        refuted = True
+                        break
         res = (out, refuted and not said_hate)
         if len(self._frame_cache) > 4096:
             self._frame_cache.clear()

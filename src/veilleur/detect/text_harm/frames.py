@@ -56,7 +56,7 @@ _AFTER_NOUN_OK = _set(
 )
 _SINGULAR_DET = _set("un une a an aucun aucune no every chaque tout toute")
 _PLURAL_DET = _set(
-    "les ces des tous toutes nos vos leurs certains certaines the these those all most our your their some "
+    "aux les ces des tous toutes nos vos leurs certains certaines the these those all most our your their some "
     "plupart"
 )
 _POSSESSIVE = _set("mon ma mes ton ta tes son sa ses notre votre leur my his her your its")
@@ -400,8 +400,6 @@ class GroupFrames:
         for m in self.against_re.finditer(t):
             frames.append(Frame("against", "refute", None, 0.0, m.start(), m.end()))
         groups = self._groups(t, lang)
-        if not groups:
-            return frames
         ends = [m.start() for m in _CLAUSE_END.finditer(t)] + [len(t)]
         for g in groups:
             clause_end = next(e for e in ends if e >= g[1])

@@ -20,6 +20,52 @@ from veilleur.detect.text_harm.normalize import Normalized, normalize, normalize
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _SPLIT_TOKEN = re.compile(r"[a-z]+")
 _JOIN_GAPS = frozenset(" -._'")
+# words a space never joins to their neighbour ("ma fille se fait" is not "filese")
+_JOIN_STOP = frozenset(
+    [
+        "se",
+        "de",
+        "le",
+        "la",
+        "les",
+        "des",
+        "un",
+        "une",
+        "et",
+        "en",
+        "du",
+        "ce",
+        "sa",
+        "ma",
+        "ta",
+        "me",
+        "te",
+        "ne",
+        "on",
+        "il",
+        "elle",
+        "tu",
+        "je",
+        "ou",
+        "au",
+        "aux",
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "is",
+        "it",
+        "and",
+        "or",
+        "at",
+        "by",
+        "for",
+        "as",
+        "be",
+    ]
+)
 # "je ne suis pas raciste, mais ...", "I'm not homophobic but ...": a disclaimer before hate, not counter-speech
 _DISCLAIMER_BEFORE = re.compile(r"(?:\bpas|\bnot|\bnullement|\baucunement)\s+(?:du tout\s+|at al\s+)?$")
 _DISCLAIMER_AFTER = re.compile(r"^[^.!?]{0,40}?\b(?:mais|but|cependant|however|pourtant)\b")
@@ -185,7 +231,7 @@ class Lexicon:
         base = {w for w in self.words if len(w) >= 4 and w.isalpha()}
         if self.frames is not None:
             base |= {w for w in self.frames.vocabulary() if len(w) >= 4 and w.isalpha()}
-        self.join_vocab = base | {w + x for w in base for x in _SUFFIXES}
+        self.join_vocab = base | {w + x for w in base if w[-1] not in "sx" for x in ("s", "es")}
         self.join_prefixes = {w[:k] for w in self.join_vocab for k in range(1, len(w))}
         self._join_cache: dict[str, Normalized] = {}
         self._frame_cache: dict[tuple[str, str | None], tuple[list[tuple[Frame, bool]], bool]] = {}
@@ -296,8 +342,10 @@ class Lexicon:
                     continue
                 words = [x.group() for x in part]
                 joined = "".join(words)
-                if " " in gaps and min(len(w) for w in words) > 3 and len(joined) < 9:
-                    continue  # a space joins short pieces, or long compounds ("towel heads")
+                if " " in gaps and (
+                    min(len(w) for w in words) > 3 and len(joined) < 9 or any(w in _JOIN_STOP for w in words)
+                ):
+                    continue  # a space joins short pieces ("pu tes"), or long compounds ("towel heads")
                 if len(joined) >= 5 and joined in vocab and not any(w in vocab for w in words):
                     drop += [x.end() for x in part[:-1]]
                     i += n

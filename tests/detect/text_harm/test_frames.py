@@ -219,3 +219,33 @@ def test_fast_tier_per_phenomenon_on_writer22() -> None:
     )
     # before: 29 of 119; after: 49
     assert frames >= 42
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("l€s étr@ng€rs vol€nt nos boulots", "les étrangers volent nos boulots"),
+        ("g a y s  s h o u l d  d i e", "gays should die"),
+        ("i'm not r4cist but those p3ople", "i'm not racist but those people"),
+        # ordinary messages reach the encoders as they are
+        ("@Journaliste_Est on se voit le 1er en 3eB, IPP 4471203, 10€", None),
+        ("Bonjour, RDV à 14h30 ! Merci.", None),
+    ],
+)
+def test_semantic_input_is_deobfuscated(text: str, expected: str | None) -> None:
+    from veilleur.detect.text_harm.normalize import deobfuscate
+
+    assert deobfuscate(text) == (expected if expected is not None else text)
+
+
+def test_the_semantic_tier_reads_the_deobfuscated_text() -> None:
+    seen: list[str] = []
+
+    class _Recorder(_SureEncoder):
+        def predict_proba(self, texts: list[str]) -> np.ndarray:
+            seen.extend(texts)
+            return super().predict_proba(texts)
+
+    an = TextHarmAnalyzer(semantic=_Recorder())
+    an.analyze(["les mus.ulmans ne sont r1en pour moi, des r4ts"], ["fr"])
+    assert seen == ["les mus.ulmans ne sont rien pour moi, des rats"]

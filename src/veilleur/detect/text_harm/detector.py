@@ -20,7 +20,7 @@ import yaml
 
 from veilleur.detect.text_harm.lexicon import Hit, Lexicon, load_lexicon
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
-from veilleur.detect.text_harm.normalize import Normalized, normalize
+from veilleur.detect.text_harm.normalize import Normalized, deobfuscate, normalize
 from veilleur.records import Finding, Message, Span
 from veilleur.taxonomy import Severity, label
 
@@ -340,6 +340,7 @@ class TextHarmAnalyzer:
             str(c): float(v)
             for c, v in (low.get("category_any_gate", casc.get("category_any_gate", {})) or {}).items()
         }
+        self.deobfuscate = bool((self.lexicon.contexts.get("semantic_input") or {}).get("deobfuscate", False))
         self.refute_cap = float((self.lexicon.contexts.get("refutation") or {}).get("semantic_cap", 1.0))
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
@@ -470,7 +471,10 @@ class TextHarmAnalyzer:
             return []
         head = self.semantic
         assert head is not None
-        probs = head.predict_proba([results[i].text for i in todo])
+        # révision 9: the encoders read leet and spaced-out letters poorly ("r4cist", "g a y s"): they get the
+        # message as its writer meant it to be read (contexts.yaml `semantic_input`); ordinary messages unchanged
+        texts = [results[i].text for i in todo]
+        probs = head.predict_proba([deobfuscate(t) for t in texts] if self.deobfuscate else texts)
         cats = list(head.categories)
         for row, i in zip(probs, todo, strict=True):
             a = results[i]

@@ -130,3 +130,48 @@ def tokens(norm: Normalized) -> list[tuple[str, int, int]]:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(text)
+
+
+_SPACED_RAW = re.compile(r"(?<![\w*])(?:[^\W\d_][ .\-_]){2,}[^\W\d_](?![\w*])")
+_SPACED_RAW2 = re.compile(r"(?:(?<=\s\s)|^)[^\W\d_] [^\W\d_](?=\s\s|\s*$)")
+_LEET_TOKEN = re.compile(r"[\w@$€!|]+")
+_LEET_RAW = str.maketrans(
+    {"4": "a", "@": "a", "3": "e", "€": "e", "1": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
+)
+
+
+def _unleet(m: re.Match[str]) -> str:
+    tok = m.group()
+    letters = sum(c.isalpha() for c in tok)
+    if not letters or not any(c in _LEET_CHARS or c in "!|" for c in tok[:-1]):
+        return tok
+    if not (tok[0].isalpha() or tok[0] in "€$" and tok[1:2].isalpha()):
+        return tok  # "1er", "3eB", "2x": a number first; "@pseudo": a mention
+    if sum(c.isdigit() or c == "€" for c in tok) > len(tok) // 2:
+        return tok  # identifiers, prices
+    core = re.sub(r"(?<=[^\W\d_])[!|](?=[^\W\d_])", lambda x: "i" if x.group() == "!" else "l", tok)
+    return core.translate(_LEET_RAW)
+
+
+def deobfuscate(text: str) -> str:
+    """The message as its writer meant it to be read, for the sentence encoders: leet undone ("r4cist",
+    "l€s étr@ng€rs"), spaced-out letters joined ("g a y s" -> "gays"), invisible characters and look-alike letters
+    replaced; case, accents and doubled letters kept (unlike ``normalize``). An ordinary message comes back as is."""
+    out = text
+    if any(ch in _INVISIBLE or ch in _MIDDLE_DOTS for ch in out):
+        out = "".join(ch for ch in out if ch not in _INVISIBLE and ch not in _MIDDLE_DOTS)
+    if not out.isascii():
+        out = "".join(_HOMOGLYPHS.get(ch, ch) if ch.isalpha() else ch for ch in out)
+    out = _LEET_TOKEN.sub(_unleet, out)
+    spaced = False
+
+    def join(m: re.Match[str]) -> str:
+        nonlocal spaced
+        spaced = True
+        return re.sub(r"[ .\-_]", "", m.group())
+
+    out = _SPACED_RAW.sub(join, out)
+    if spaced:
+        out = _SPACED_RAW2.sub(lambda m: m.group().replace(" ", ""), out)
+        out = re.sub(r"(?<=\S)\s{2,}(?=\S)", " ", out)
+    return out

@@ -106,9 +106,25 @@ def _words(items: Any) -> list[str]:
 
 
 def _alt(terms: list[str]) -> str:
-    """Longest first, spaces as any white space."""
-    uniq = sorted(set(terms), key=lambda t: (-len(t), t))
-    return "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in uniq)
+    """One alternation for many literal terms, factored as a trie (as lexicon.py does: Python tries the branches
+    of a flat "a|b|c" one by one at every position); a space matches any white space; longer terms win."""
+    trie: dict[str, Any] = {}
+    for term in set(terms):
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [
+            (r"\s+" if ch == " " else re.escape(ch)) + build(node[ch]) for ch in sorted(k for k in node if k)
+        ]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie) or "(?!)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +250,10 @@ class GroupFrames:
             )
         )
         v_any = _alt(viol + viol_pp)
+        # a cheap first look: calls to expel or kill need one of these verbs
+        self.verb_re = re.compile(
+            rf"(?<![\w*])(?:{_alt(viol + viol_pp + viol_subj + ['send', 'ship', 'kick', 'throw', 'sent'])})"
+        )
         sep = r"[\s',]+"
         # a call to act, then (all / pronoun / be)* and an expulsion or killing verb
         self.call_re = re.compile(
@@ -420,9 +440,12 @@ class GroupFrames:
             ):
                 frames.append(Frame("slogan", "hate", cat, self.weights.get("slogan", 0.85), gs, ge))
         # calls to expel or kill: the group right after the verb, or named anywhere before (a pronoun carries it)
-        for m in (
+        calls = (
             list(self.call_re.finditer(t)) + list(self.subj_re.finditer(t)) + list(self.send_re.finditer(t))
-        ):
+            if self.verb_re.search(t)
+            else []
+        )
+        for m in calls:
             verb = re.sub(r"\s+", " ", m.group("v"))
             lethal = verb in self.lethal or verb.split()[0] in self.lethal
             after = [g for g in groups if g[0] >= m.end() and self.after_verb_re.match(t[m.end() : g[0]])]

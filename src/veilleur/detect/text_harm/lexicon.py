@@ -233,6 +233,7 @@ class Lexicon:
             base |= {w for w in self.frames.vocabulary() if len(w) >= 4 and w.isalpha()}
         self.join_vocab = base | {w + x for w in base if w[-1] not in "sx" for x in ("s", "es")}
         self.join_prefixes = {w[:k] for w in self.join_vocab for k in range(1, len(w))}
+        self.join_suffixes = {w[k:] for w in self.join_vocab for k in range(1, len(w))}
         self._join_cache: dict[str, Normalized] = {}
         self._frame_cache: dict[tuple[str, str | None], tuple[list[tuple[Frame, bool]], bool]] = {}
         self.contexts = contexts
@@ -323,18 +324,18 @@ class Lexicon:
         got = self._join_cache.get(norm.text)
         if got is not None and got.source == norm.source:
             return got
-        text, vocab, prefixes = norm.text, self.join_vocab, self.join_prefixes
+        text, vocab, prefixes, suffixes = norm.text, self.join_vocab, self.join_prefixes, self.join_suffixes
         toks = list(_SPLIT_TOKEN.finditer(text))
+        words_ = [m.group() for m in toks]
         drop: list[int] = []
         i, last = 0, len(toks) - 1
         while i < last:
-            a = toks[i]
-            if a.group() not in prefixes:  # most words start no lexicon word: one set look-up
+            if words_[i] not in prefixes:  # most words start no lexicon word: one set look-up
                 i += 1
                 continue
             done = False
             for n in (3, 2):  # pieces joined
-                if i + n - 1 > last:
+                if i + n - 1 > last or words_[i + n - 1] not in suffixes:
                     continue
                 part = toks[i : i + n]
                 gaps = [text[x.end() : y.start()] for x, y in zip(part, part[1:], strict=False)]

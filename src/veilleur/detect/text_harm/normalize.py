@@ -17,6 +17,7 @@ _LEET = str.maketrans(
 )
 _LEET_CHARS = set("4@3€105$7")
 # révision 9: "!" and "|" stand for "i" and "l" only between two letters ("ju!fs", "f|ic"), never at a word's end
+_LEET_CANDIDATE = re.compile(r"[a-z0-9@$€]*[4@3€105$7][a-z0-9@$€]*")
 _LEET_INNER = re.compile(r"(?<=[a-z])[!|](?=[a-z])")
 # Inclusive-writing separators: "musulman·e·s", "connard.e.s", "infirmier-ère"
 _MIDDLE_DOTS = {"·", "•", "∙", "⋅"}
@@ -80,9 +81,9 @@ def normalize(text: str) -> Normalized:
     # Leet digits only count inside words that also hold letters ("c0nnard", not "IMC 42").
     s = _LEET_INNER.sub(lambda m: "i" if m.group() == "!" else "l", "".join(chars))
     out = list(s)
-    for m in re.finditer(r"[a-z0-9@$€]+", s):
+    for m in _LEET_CANDIDATE.finditer(s):  # only words holding a digit or a symbol
         tok = m.group()
-        if any("a" <= c <= "z" for c in tok) and any(c in _LEET_CHARS for c in tok):
+        if any("a" <= c <= "z" for c in tok):
             if sum(c.isdigit() or c == "€" for c in tok) > len(tok) // 2:
                 continue  # identifiers such as "ipp4471203"
             for j, c in enumerate(tok):

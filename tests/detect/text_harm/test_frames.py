@@ -87,6 +87,10 @@ REFUTE = [
     ("en", "Stop racism in our wards."),
     ("fr", "Traiter les vieux de parasites, c'est oublier qu'ils ont travaillé quarante ans."),
     ("fr", "« Les gros ne font aucun effort » : voilà ce qu'on lit sous chaque article. C'est honteux."),
+    ("fr", "Dire que tous les hommes sont des porcs, c'est aussi con que l'inverse."),
+    ("en", "telling someone to kys is never a joke"),
+    ("fr", "les fous faut les éliminer ? t es sérieux ? c ignoble ce que tu dis"),
+    ("fr", "Je trouve honteux de traiter les croyants de débiles."),
 ]
 
 
@@ -101,8 +105,9 @@ def test_refutations_are_not_hate(lex: Lexicon, lang: str, text: str) -> None:
     [
         # a denial that makes way for worse is no refutation
         ("fr", "Les obèses ne sont pas malades, ils sont juste faibles."),
-        # the writer owns the quoted words
+        # the writer owns the quoted or reported words
         ("fr", "« Les migrants sont des parasites » et je l'assume."),
+        ("fr", "Dire que les migrants sont des rats, c'est juste la vérité."),
         # a disclaimer, not counter-speech
         ("en", "I'm not saying all Mexicans are criminals, but it's mostly them."),
         ("fr", "Je ne suis pas raciste mais les Roms sont des voleurs."),

@@ -73,6 +73,9 @@ _ADJ_PRED = _set(
 )
 _DENIAL = re.compile(r"\b(?:not|ne|never|jamais)\b|n't")
 _BUT = re.compile(r"\b(?:but|mais|cependant|however|pourtant)\b")
+_ADVERBS = (
+    "aussi tellement trop vraiment juste never so really just plain simply pas completement totally".split()
+)
 _JUST = re.compile(r"\b(?:juste|simplement|seulement|just|simply|merely|only)\b")
 _RESTRICT = [
     (re.compile(r"\bno better than\b|\bnothing (?:but|more than)\b|\bno more than\b"), " que "),
@@ -231,7 +234,7 @@ class GroupFrames:
             "ou",
             "al",
         }
-        self.allowed = allowed
+        self.allowed = allowed | {normalize_term(w) for w in allowed}  # "literally" -> "literaly"
         self.quant_neg = _words(spec.get("quantifier_negation"))
         det = _alt(_words(spec.get("determiners")))
         allw = _alt(_words(spec.get("all")))
@@ -283,6 +286,19 @@ class GroupFrames:
         self.naming_re = re.compile(
             r"(?:^|[.!?]\s*|arete[rz]? de |stop |honteux de |honte de |de )(?:traiter|qualifier|apeler|comparer|"
             r"calling|to cal|comparing)\s+(?:les\s+|des\s+|ces\s+|the\s+)?$"
+        )
+        judged = _alt(_words(spec.get("judged")))
+        acts = _alt(_words(spec.get("judged_acts")))
+        # "Dire que les X sont des porcs, c'est aussi con que l'inverse", "telling someone to kys is never a joke"
+        self.judged_re = re.compile(
+            rf"(?:^|[.!?]\s+)(?:{acts})\b[^.!?]{{0,140}}?[,?]?\s*(?:c'est|c|ce serait|is|it's|it is|would be|are)\s+"
+            rf"(?:(?:{_alt(_words(_ADVERBS))})\s+)*(?:{judged})(?![\w*])"
+        )
+        answer = _words(spec.get("answer_cues"))
+        self.answer_re = re.compile(rf"(?<![\w*])(?:{_alt(answer)})(?![\w*])") if answer else None
+        self.naming_any_re = re.compile(
+            r"(?:honteux|honte|arete[rz]?|stop|c'est nul|c nul|c'est grave|c grave)\s+de\s+traiter\s+(?:les|des|une|un|la|le)"
+            r"\s+[a-z-]+\s+(?:de|d')"
         )
         self.slogan_after_re = re.compile(
             rf"[\s,]+(?:{_alt(_words(spec.get('slogan_after')))})(?=\s*(?:[.!?,;)]|$|[^\w\s]))"
@@ -419,6 +435,14 @@ class GroupFrames:
         frames: list[Frame] = []
         for m in self.against_re.finditer(t):
             frames.append(Frame("against", "refute", None, 0.0, m.start(), m.end()))
+        for rx in (self.judged_re, self.naming_any_re):
+            jm = rx.search(t)
+            if jm is not None:
+                frames.append(Frame("judged", "refute", None, 0.0, jm.start(), jm.end()))
+        if self.answer_re is not None and "?" in t:
+            am = self.answer_re.search(t)
+            if am is not None:  # "les fous faut les éliminer ? t'es sérieux ?"
+                frames.append(Frame("answer", "refute", None, 0.0, am.start(), am.end()))
         groups = self._groups(t, lang)
         ends = [m.start() for m in _CLAUSE_END.finditer(t)] + [len(t)]
         for g in groups:

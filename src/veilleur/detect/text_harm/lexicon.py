@@ -398,8 +398,8 @@ class Lexicon:
                 # someone else's words: introduced as such ("dire que", "the myth that"), or quoted in a message that
                 # reports or answers them ("« les X sont des parasites » et je l'assume" is said, not mentioned)
                 answered = self.frames.refuted_after(t, f.end, 400) or self._counter(t)
-                mentioned = self.frames.mentioned(t, f) or (
-                    self.frames.quoted(text, os_, oe) and not self.frames.endorsed(t)
+                mentioned = (self.frames.mentioned(t, f) or self.frames.quoted(text, os_, oe)) and not (
+                    self.frames.endorsed(t)
                 )
                 if mentioned and answered:
                     refuted = True  # "« les X sont des parasites » ? non", "dire que …, c'est du racisme"
@@ -448,8 +448,9 @@ class Lexicon:
         norm = self.join_split(norm)
         raw = self._raw_hits(norm)
         mentioned_at: set[int] = set()
+        refuting = False
         if self.frames is not None:
-            frames, _ = self.frames_of(text, norm, lang)
+            frames, refuting = self.frames_of(text, norm, lang)
             for f, mentioned in frames:
                 entry = self._frame_entry(f)
                 if entry is not None:
@@ -487,6 +488,10 @@ class Lexicon:
             if counter:
                 hit.factor *= float(self.contexts["counter_speech"]["factor"])
                 hit.contexts.append("counter_speech")
+            if refuting and k not in mentioned_at:
+                # révision 9: words of hate in a message that refutes it ("traiter les vieux de parasites, c'est …")
+                hit.factor *= float(self.contexts.get("refutation", {}).get("factor", 1.0))
+                hit.contexts.append("refutation")
             if clinical:
                 c = self.contexts["clinical"]
                 hit.factor *= float(c["factor"] if entry.clinical_ok else c.get("factor_other", 1.0))

@@ -73,9 +73,22 @@ _ADJ_PRED = _set(
 )
 _DENIAL = re.compile(r"\b(?:not|ne|never|jamais)\b|n't")
 _BUT = re.compile(r"\b(?:but|mais|cependant|however|pourtant)\b")
-_ADVERBS = (
-    "aussi tellement trop vraiment juste never so really just plain simply pas completement totally".split()
-)
+_ADVERBS = [
+    "aussi",
+    "tellement",
+    "trop",
+    "vraiment",
+    "juste",
+    "never",
+    "so",
+    "really",
+    "just",
+    "plain",
+    "simply",
+    "pas",
+    "completement",
+    "totally",
+]
 _JUST = re.compile(r"\b(?:juste|simplement|seulement|just|simply|merely|only)\b")
 _RESTRICT = [
     (re.compile(r"\bno better than\b|\bnothing (?:but|more than)\b|\bno more than\b"), " que "),

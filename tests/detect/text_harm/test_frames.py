@@ -165,6 +165,13 @@ def test_normalisation_of_spelling_variants(text: str, expected: str) -> None:
         ("toutes des pu tes les filles de 3eB", "fr", "discrimination:sex_gender"),
         ("towel heads running the taxi rank now", "en", "discrimination:origin_race"),
         ("sans ton début de saison tu mérites rien sal arabe", "fr", "discrimination:origin_race"),
+        (
+            "Bunch of window-lickers on the school bus",
+            "en",
+            "discrimination:disability_health",
+        ),  # hyphen = space
+        ("Fudge packers everywhere at this festival", "en", "discrimination:sexual_orientation"),
+        ("another boatload of rapefugees", "en", "discrimination:origin_race"),
     ],
 )
 def test_split_and_sms_spellings_of_slurs(lex: Lexicon, text: str, lang: str, category: str) -> None:

@@ -133,8 +133,10 @@ def _trie_pattern(terms: set[str]) -> str:
         node[""] = {}
 
     def build(node: dict[str, Any]) -> str:
+        # révision 9: a space also matches a hyphen ("window-lickers", "fils-de-pute")
         alts = [
-            (r"\s+" if ch == " " else re.escape(ch)) + build(node[ch]) for ch in sorted(k for k in node if k)
+            (r"[\s\-]+" if ch == " " else re.escape(ch)) + build(node[ch])
+            for ch in sorted(k for k in node if k)
         ]
         if not alts:
             return ""
@@ -290,7 +292,8 @@ class Lexicon:
             while (m := self.phrase_re.search(text, pos)) is not None:
                 if m.end() > last_end:
                     key = re.sub(r"\s+", " ", m.group())
-                    for en in self.phrases.get(key, ()):
+                    got = self.phrases.get(key) or self.phrases.get(re.sub(r"[\s\-]+", " ", key), ())
+                    for en in got:
                         found.append((en, m.start(), m.end(), 1.0))
                     last_end = m.end()
                 pos = m.start() + 1

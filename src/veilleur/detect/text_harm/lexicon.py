@@ -292,7 +292,7 @@ class Lexicon:
             while (m := self.phrase_re.search(text, pos)) is not None:
                 if m.end() > last_end:
                     key = re.sub(r"\s+", " ", m.group())
-                    got = self.phrases.get(key) or self.phrases.get(re.sub(r"[\s\-]+", " ", key), ())
+                    got = self.phrases.get(key) or self.phrases.get(re.sub(r"[\s\-]+", " ", key)) or []
                     for en in got:
                         found.append((en, m.start(), m.end(), 1.0))
                     last_end = m.end()

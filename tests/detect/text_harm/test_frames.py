@@ -61,6 +61,18 @@ HATE = [
     ("en", "Trans people? They should be locked up, all of them.", "discrimination:sexual_orientation"),
     ("en", "Time for a boomer cull tbh", "discrimination:age"),
     ("fr", "Qu'on les renvoie tous chez eux, point.", "discrimination:origin_race"),
+    # exclusion, the group named or carried by a pronoun
+    (
+        "fr",
+        "Trois étudiants congolais cette année. Ils sont paresseux et n'ont rien à faire ici.",
+        "discrimination:origin_race",
+    ),
+    (
+        "fr",
+        "Les femmes trans n'ont pas leur place dans le sport féminin.",
+        "discrimination:sexual_orientation",
+    ),
+    ("en", "Gay people shouldn't be allowed near kids.", "discrimination:sexual_orientation"),
 ]
 
 
@@ -130,6 +142,12 @@ def test_look_alikes_of_refutation_stay_hate(lex: Lexicon, lang: str, text: str)
         ("en", "I'd never say Catholics are stupid for believing."),  # mentioned to be denied
         ("en", "The gay people I know are not a monolith, they are all different."),
         ("fr", "Les migrants ne sont pas des gens qui partent par plaisir."),  # "des gens qui": a relative
+        ("fr", "Les migrants ne méritent pas ce traitement indigne."),  # exclusion phrases are listed whole
+        ("fr", "Ces frelons asiatiques c'est une plaie, faut tous les exterminer."),  # hornets, not people
+        (
+            "fr",
+            "Les homosexuels ne devraient pas avoir le droit de donner leur sang ? La règle a changé en 2022.",
+        ),
     ],
 )
 def test_frames_stay_quiet_on_look_alikes(lex: Lexicon, lang: str, text: str) -> None:

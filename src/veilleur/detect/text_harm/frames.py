@@ -59,6 +59,14 @@ _PLURAL_DET = _set(
     "aux les ces des tous toutes nos vos leurs certains certaines the these those all most our your their some "
     "plupart"
 )
+# people nouns a group adjective may follow ("des étudiants congolais"; not "les frelons asiatiques")
+_PERSONS = _set(
+    "etudiants etudiantes patients patientes eleves colegues medecins infirmiers infirmieres internes voisins "
+    "voisines gens persones hommes femmes jeunes enfants parents familles salaries travailleurs ouvriers clients "
+    "clientes touristes joueurs joueuses habitants citoyens residents couples gars mecs meufs filles garcons "
+    "candidats candidates profs enseignants enseignantes soignants chauffeurs vendeurs commercants"
+)
+_NUMERALS = _set("deux trois quatre cinq six sept huit dix plusieurs quelques nombreux 2 3 4 5 10")
 _POSSESSIVE = _set("mon ma mes ton ta tes son sa ses notre votre leur my his her your its")
 _REAL = _set("vrai vrais vraie vraies real true proper genuine veritables")
 _DENIED_QUOTE = re.compile(r"^[\s,]*(?:[a-z']+\s+){1,5}?[\"«“']\s*[a-z]")
@@ -89,6 +97,10 @@ _ADVERBS = [
     "completement",
     "totally",
 ]
+_PRONOUN_SUBJ = re.compile(
+    r"(?:^|[\s,;:])(?:ils|eles|they|them|ces gens(?:-la| la)?|ces persones(?:-la| la)?|ce genre d'individus|"
+    r"ce genre de gens|such people|these people|those people|aucun|aucune|none of them)\s*$|^\s*(?:ils|eles|they)\b"
+)
 _JUST = re.compile(r"\b(?:juste|simplement|seulement|just|simply|merely|only)\b")
 _RESTRICT = [
     (re.compile(r"\bno better than\b|\bnothing (?:but|more than)\b|\bno more than\b"), " que "),
@@ -307,6 +319,8 @@ class GroupFrames:
             rf"(?:^|[.!?]\s+)(?:{acts})\b[^.!?]{{0,140}}?[,?]?\s*(?:c'est|c|ce serait|is|it's|it is|would be|are)\s+"
             rf"(?:(?:{_alt(_words(_ADVERBS))})\s+)*(?:{judged})(?![\w*])"
         )
+        excl = _words(spec.get("exclusion"))
+        self.exclusion_re = re.compile(rf"(?<![\w*])(?:{_alt(excl)})(?![\w*])") if excl else None
         answer = _words(spec.get("answer_cues"))
         self.answer_re = re.compile(rf"(?<![\w*])(?:{_alt(answer)})(?![\w*])") if answer else None
         self.naming_any_re = re.compile(
@@ -346,6 +360,11 @@ class GroupFrames:
                 last in _SINGULAR_DET | _PLURAL_DET
                 or last in ("le", "de")
                 and word.endswith(("s", "x"))  # SMS "lé renois", "dé gros"
+                # "trois étudiants congolais", "des patients roms": a plural noun between the determiner and the group
+                or len(prev) == 2
+                and prev[0] in _PLURAL_DET | _NUMERALS
+                and prev[1] in _PERSONS
+                and word.endswith(("s", "x"))
                 or " ".join(prev) in ("pas un", "pas une", "la plupart")
                 or last in ("de", "d")
                 and len(prev) == 2
@@ -476,6 +495,22 @@ class GroupFrames:
                 or self.slogan_noun_re.match(t, ge)
             ):
                 frames.append(Frame("slogan", "hate", cat, self.weights.get("slogan", 0.85), gs, ge))
+        # exclusion: "<group> n'ont rien à faire ici", "Les X ? Ils ne méritent rien", "X shouldn't be allowed …"
+        if self.exclusion_re is not None and groups:
+            for xm in self.exclusion_re.finditer(t):
+                clause_s = max([e + 1 for e in ends if e < xm.start()], default=0)
+                subj = [g for g in groups if g[2] is not None and clause_s <= g[0] and g[1] <= xm.start()]
+                lead = t[clause_s : xm.start()]
+                named = [g for g in groups if g[2] is not None and g[1] <= xm.start()]
+                if subj and xm.start() - subj[-1][1] <= 50:
+                    g = subj[-1]
+                elif named and _PRONOUN_SUBJ.search(lead):
+                    g = named[-1]
+                else:
+                    continue
+                frames.append(
+                    Frame("exclusion", "hate", g[2], self.weights.get("exclusion", 0.8), g[0], xm.end())
+                )
         # calls to expel or kill: the group right after the verb, or named anywhere before (a pronoun carries it)
         calls = (
             list(self.call_re.finditer(t)) + list(self.subj_re.finditer(t)) + list(self.send_re.finditer(t))

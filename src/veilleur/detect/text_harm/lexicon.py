@@ -76,6 +76,7 @@ _FRAME_EXPLAIN = {
     "violence": "appel à expulser ou éliminer un groupe",
     "violence_pronoun": "appel à expulser ou éliminer un groupe (repris par un pronom)",
     "slogan": "slogan d'exclusion d'un groupe (« mort aux … », « … dehors »)",
+    "exclusion": "exclusion d'un groupe (« n'ont rien à faire ici », « shouldn't be allowed »)",
 }
 _SUFFIXES = ("es", "s", "x", "e")
 FUZZY_MIN = 7

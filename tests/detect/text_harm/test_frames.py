@@ -73,6 +73,8 @@ HATE = [
         "discrimination:sexual_orientation",
     ),
     ("en", "Gay people shouldn't be allowed near kids.", "discrimination:sexual_orientation"),
+    # a religion itself, dehumanised
+    ("fr", "Cette religion c'est un cancer, ça se répand quartier par quartier.", "discrimination:religion"),
 ]
 
 
@@ -103,6 +105,7 @@ REFUTE = [
     ("en", "telling someone to kys is never a joke"),
     ("fr", "les fous faut les éliminer ? t es sérieux ? c ignoble ce que tu dis"),
     ("fr", "Je trouve honteux de traiter les croyants de débiles."),
+    ("fr", "L'islam n'est pas une maladie, c'est une religion."),
 ]
 
 
@@ -190,6 +193,7 @@ def test_normalisation_of_spelling_variants(text: str, expected: str) -> None:
         ),  # hyphen = space
         ("Fudge packers everywhere at this festival", "en", "discrimination:sexual_orientation"),
         ("another boatload of rapefugees", "en", "discrimination:origin_race"),
+        ("f3minazis r the real problem in this country", "en", "discrimination:sex_gender"),
     ],
 )
 def test_split_and_sms_spellings_of_slurs(lex: Lexicon, text: str, lang: str, category: str) -> None:

@@ -66,6 +66,7 @@ _PERSONS = _set(
     "clientes touristes joueurs joueuses habitants citoyens residents couples gars mecs meufs filles garcons "
     "candidats candidates profs enseignants enseignantes soignants chauffeurs vendeurs commercants"
 )
+_ABSTRACT = _set("islam izlam judaisme religion")
 _NUMERALS = _set("deux trois quatre cinq six sept huit dix plusieurs quelques nombreux 2 3 4 5 10")
 _POSSESSIVE = _set("mon ma mes ton ta tes son sa ses notre votre leur my his her your its")
 _REAL = _set("vrai vrais vraie vraies real true proper genuine veritables")
@@ -356,6 +357,15 @@ class GroupFrames:
             last = prev[-1] if prev else ""
             if last in _POSSESSIVE:
                 continue  # "ma femme", "son migrant"
+            if (
+                word in _ABSTRACT
+                and last in ("l", "le", "la", "cette", "this", "their", "leur")
+                or " religion" in word
+            ):
+                out.append(
+                    (m.start(), m.end(), cat)
+                )  # "l'islam c'est la peste", "cette religion est un cancer"
+                continue
             if (lang == "fr" or word in _NEEDS_DET) and not (
                 last in _SINGULAR_DET | _PLURAL_DET
                 or last in ("le", "de")

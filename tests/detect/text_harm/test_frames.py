@@ -194,6 +194,7 @@ def test_normalisation_of_spelling_variants(text: str, expected: str) -> None:
         ("Fudge packers everywhere at this festival", "en", "discrimination:sexual_orientation"),
         ("another boatload of rapefugees", "en", "discrimination:origin_race"),
         ("f3minazis r the real problem in this country", "en", "discrimination:sex_gender"),
+        ("sale tr@ve10 dégage de ce service", "fr", "discrimination:sex_gender"),  # "1" for "l"
     ],
 )
 def test_split_and_sms_spellings_of_slurs(lex: Lexicon, text: str, lang: str, category: str) -> None:

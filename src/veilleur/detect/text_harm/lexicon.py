@@ -272,6 +272,21 @@ class Lexicon:
                     if tok.endswith(suf) and tok[: -len(suf)] in self.words:
                         entries = self.words[tok[: -len(suf)]]
                         break
+            if entries is None and "i" in tok and "1" in norm.source:
+                # révision 9: a "1" stands for "l" as well as "i" ("tr@ve10" is "travelo")
+                alt = "".join(
+                    "l" if c == "i" and norm.source[norm.index[s + j]] == "1" else c
+                    for j, c in enumerate(tok)
+                )
+                if alt != tok:
+                    entries = self.words.get(alt) or next(
+                        (
+                            self.words[alt[: -len(x)]]
+                            for x in _SUFFIXES
+                            if alt.endswith(x) and alt[: -len(x)] in self.words
+                        ),
+                        None,
+                    )
             if entries is None and "*" in tok:
                 entries = [en for pat, en in self.star_terms if pat.fullmatch(tok)]
             if entries is None and len(tok) >= FUZZY_MIN - 1:

@@ -314,6 +314,7 @@ class GroupFrames:
             r"calling|to cal|comparing)\s+(?:les\s+|des\s+|ces\s+|the\s+)?$"
         )
         judged = _alt(_words(spec.get("judged")))
+        self.judged_word_re = re.compile(rf"(?<![\w*])(?:{judged})(?![\w*])")
         acts = _alt(_words(spec.get("judged_acts")))
         # "Dire que les X sont des porcs, c'est aussi con que l'inverse", "telling someone to kys is never a joke"
         self.judged_re = re.compile(
@@ -477,10 +478,12 @@ class GroupFrames:
         frames: list[Frame] = []
         for m in self.against_re.finditer(t):
             frames.append(Frame("against", "refute", None, 0.0, m.start(), m.end()))
-        for rx in (self.judged_re, self.naming_any_re):
-            jm = rx.search(t)
-            if jm is not None:
-                frames.append(Frame("judged", "refute", None, 0.0, jm.start(), jm.end()))
+        # cheap first looks: a judgement word, "traiter"
+        jm = self.judged_re.search(t) if self.judged_word_re.search(t) else None
+        if jm is None and "traiter" in t:
+            jm = self.naming_any_re.search(t)
+        if jm is not None:
+            frames.append(Frame("judged", "refute", None, 0.0, jm.start(), jm.end()))
         if self.answer_re is not None and "?" in t:
             am = self.answer_re.search(t)
             if am is not None:  # "les fous faut les éliminer ? t'es sérieux ?"

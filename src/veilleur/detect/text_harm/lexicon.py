@@ -235,8 +235,6 @@ class Lexicon:
         if self.frames is not None:
             base |= {w for w in self.frames.vocabulary() if len(w) >= 4 and w.isalpha()}
         self.join_vocab = base | {w + x for w in base if w[-1] not in "sx" for x in ("s", "es")}
-        self.join_prefixes = {w[:k] for w in self.join_vocab for k in range(1, len(w))}
-        self.join_suffixes = {w[k:] for w in self.join_vocab for k in range(1, len(w))}
         self._join_cache: dict[str, Normalized] = {}
         self._frame_cache: dict[tuple[str, str | None], tuple[list[tuple[Frame, bool]], bool]] = {}
         self.contexts = contexts
@@ -272,7 +270,7 @@ class Lexicon:
                     if tok.endswith(suf) and tok[: -len(suf)] in self.words:
                         entries = self.words[tok[: -len(suf)]]
                         break
-            if entries is None and "i" in tok and "1" in norm.source:
+            if entries is None and "i" in tok and "1" in norm.source[norm.index[s] : norm.index[e - 1] + 1]:
                 # révision 9: a "1" stands for "l" as well as "i" ("tr@ve10" is "travelo")
                 alt = "".join(
                     "l" if c == "i" and norm.source[norm.index[s + j]] == "1" else c
@@ -343,18 +341,25 @@ class Lexicon:
         got = self._join_cache.get(norm.text)
         if got is not None and got.source == norm.source:
             return got
-        text, vocab, prefixes, suffixes = norm.text, self.join_vocab, self.join_prefixes, self.join_suffixes
+        text, vocab = norm.text, self.join_vocab
         toks = list(_SPLIT_TOKEN.finditer(text))
         words_ = [m.group() for m in toks]
+        # the pairs and triples whose join is a lexicon word, found by set look-ups (rare: most messages none)
+        starts = {i for i, (a, b) in enumerate(zip(words_, words_[1:], strict=False)) if a + b in vocab}
+        starts |= {
+            i
+            for i, (a, b, c) in enumerate(zip(words_, words_[1:], words_[2:], strict=False))
+            if a + b + c in vocab
+        }
         drop: list[int] = []
         i, last = 0, len(toks) - 1
         while i < last:
-            if words_[i] not in prefixes:  # most words start no lexicon word: one set look-up
+            if i not in starts:
                 i += 1
                 continue
             done = False
             for n in (3, 2):  # pieces joined
-                if i + n - 1 > last or words_[i + n - 1] not in suffixes:
+                if i + n - 1 > last:
                     continue
                 part = toks[i : i + n]
                 gaps = [text[x.end() : y.start()] for x, y in zip(part, part[1:], strict=False)]

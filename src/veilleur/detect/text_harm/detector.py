@@ -20,7 +20,7 @@ import yaml
 
 from veilleur.detect.text_harm.lexicon import Hit, Lexicon, load_lexicon
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
-from veilleur.detect.text_harm.normalize import Normalized, normalize
+from veilleur.detect.text_harm.normalize import Normalized, deobfuscate, normalize
 from veilleur.records import Finding, Message, Span
 from veilleur.taxonomy import Severity, label
 
@@ -340,6 +340,8 @@ class TextHarmAnalyzer:
             str(c): float(v)
             for c, v in (low.get("category_any_gate", casc.get("category_any_gate", {})) or {}).items()
         }
+        self.deobfuscate = bool((self.lexicon.contexts.get("semantic_input") or {}).get("deobfuscate", False))
+        self.refute_cap = float((self.lexicon.contexts.get("refutation") or {}).get("semantic_cap", 1.0))
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
 
@@ -361,7 +363,7 @@ class TextHarmAnalyzer:
             lang = langs[i]
             hits = self.lexicon.match(text, lang, norms[i])
             lex = Lexicon.scores(hits)
-            damp, msg_ctx = self.lexicon.message_contexts(norms[i].text)
+            damp, msg_ctx = self.lexicon.message_contexts(norms[i].text, text, lang, norms[i])
             if len(_WORD_RE.findall(norms[i].text)) < self.short_words:
                 # a few words give the n-gram model too little evidence: model-only scores are damped
                 # (a lexicon term still counts in full)
@@ -469,7 +471,10 @@ class TextHarmAnalyzer:
             return []
         head = self.semantic
         assert head is not None
-        probs = head.predict_proba([results[i].text for i in todo])
+        # révision 9: the encoders read leet and spaced-out letters poorly ("r4cist", "g a y s"): they get the
+        # message as its writer meant it to be read (contexts.yaml `semantic_input`); ordinary messages unchanged
+        texts = [results[i].text for i in todo]
+        probs = head.predict_proba([deobfuscate(t) for t in texts] if self.deobfuscate else texts)
         cats = list(head.categories)
         for row, i in zip(probs, todo, strict=True):
             a = results[i]
@@ -488,6 +493,9 @@ class TextHarmAnalyzer:
             # a lexicon term counts in full, unless the head is sure the message is harmless (`lexicon_veto`):
             # counter-speech quoting a slur, banter, self-mockery, profanity aimed at no one
             veto = p_any < self.lexicon_veto
+            # révision 9: a message that refutes hate (contexts.yaml `refutation`) keeps the encoder's group-hate
+            # and insult scores under their thresholds; lexicon terms and group frames it says still count
+            cap = self.refute_cap if "refutation" in a.contexts else 1.0
             for c in a.scores:
                 if c in sem:
                     # a semantic score raises a finding only when it reaches `semantic_min` and the head's
@@ -497,8 +505,10 @@ class TextHarmAnalyzer:
                     v = min(
                         max(sem[c], self.thresholds.get(c, 0.5)) if ok else 0.5 * sem[c], self.semantic_max
                     )
+                    if c in _INSULTING:
+                        v = min(v, cap)
                     a.scores[c] = v if veto else max(v, lex.get(c, 0.0))
-            if p_any >= any_thr and not a.flagged(self.thresholds):
+            if p_any >= any_thr and cap == 1.0 and not a.flagged(self.thresholds):
                 ranked = sorted((c for c in a.scores if c in sem), key=lambda c: -sem[c])
                 if ranked and sem[ranked[0]] >= self.any_best_min:
                     best = ranked[0]
@@ -540,6 +550,7 @@ _CONTEXT_FR = {
     "quote": "citation",
     "clinical": "vocabulaire clinique",
     "friendly": "marque d'affection",
+    "refutation": "réfutation d'un propos haineux",
 }
 
 

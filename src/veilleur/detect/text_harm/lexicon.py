@@ -14,9 +14,70 @@ from typing import Any
 
 import yaml
 
+from veilleur.detect.text_harm.frames import Frame, GroupFrames
 from veilleur.detect.text_harm.normalize import Normalized, normalize, normalize_term, tokens
 
 _SENTENCE_END = re.compile(r"[.!?;\n]")
+_SPLIT_TOKEN = re.compile(r"[a-z]+")
+_JOIN_GAPS = frozenset(" -._'")
+# words a space never joins to their neighbour ("ma fille se fait" is not "filese")
+_JOIN_STOP = frozenset(
+    [
+        "se",
+        "de",
+        "le",
+        "la",
+        "les",
+        "des",
+        "un",
+        "une",
+        "et",
+        "en",
+        "du",
+        "ce",
+        "sa",
+        "ma",
+        "ta",
+        "me",
+        "te",
+        "ne",
+        "on",
+        "il",
+        "elle",
+        "tu",
+        "je",
+        "ou",
+        "au",
+        "aux",
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "is",
+        "it",
+        "and",
+        "or",
+        "at",
+        "by",
+        "for",
+        "as",
+        "be",
+    ]
+)
+# "je ne suis pas raciste, mais ...", "I'm not homophobic but ...": a disclaimer before hate, not counter-speech
+_DISCLAIMER_BEFORE = re.compile(r"(?:\bpas|\bnot|\bnullement|\baucunement)\s+(?:du tout\s+|at al\s+)?$")
+_DISCLAIMER_AFTER = re.compile(r"^[^.!?]{0,40}?\b(?:mais|but|cependant|however|pourtant)\b")
+_FRAME_EXPLAIN = {
+    "dehumanising": "groupe déshumanisé (vermine, maladie, animaux…)",
+    "stereotype": "stéréotype attribué à tout un groupe",
+    "humanising": "négation de l'humanité ou de la valeur d'un groupe",
+    "violence": "appel à expulser ou éliminer un groupe",
+    "violence_pronoun": "appel à expulser ou éliminer un groupe (repris par un pronom)",
+    "slogan": "slogan d'exclusion d'un groupe (« mort aux … », « … dehors »)",
+    "exclusion": "exclusion d'un groupe (« n'ont rien à faire ici », « shouldn't be allowed »)",
+}
 _SUFFIXES = ("es", "s", "x", "e")
 FUZZY_MIN = 7
 FUZZY_FACTOR = 0.85  # a misspelt term counts a little less than the exact one
@@ -73,8 +134,10 @@ def _trie_pattern(terms: set[str]) -> str:
         node[""] = {}
 
     def build(node: dict[str, Any]) -> str:
+        # révision 9: a space also matches a hyphen ("window-lickers", "fils-de-pute")
         alts = [
-            (r"\s+" if ch == " " else re.escape(ch)) + build(node[ch]) for ch in sorted(k for k in node if k)
+            (r"[\s\-]+" if ch == " " else re.escape(ch)) + build(node[ch])
+            for ch in sorted(k for k in node if k)
         ]
         if not alts:
             return ""
@@ -117,7 +180,10 @@ class Lexicon:
         self.star_terms: list[tuple[re.Pattern[str], Entry]] = []
         for raw in lexicon.get("entries", []):
             cats = {str(k): float(v) for k, v in raw["categories"].items()}
-            for term in raw["terms"]:
+            terms = [str(t) for t in raw["terms"]]
+            # révision 9: the SMS spelling of "sale" ("sal arabe", "sal race") for every "sale ..." phrase
+            terms += ["sal " + t[5:] for t in terms if t.startswith("sale ") and "sal " + t[5:] not in terms]
+            for term in terms:
                 norm = normalize_term(str(term))
                 if not norm:
                     continue
@@ -159,6 +225,18 @@ class Lexicon:
                     if v not in self.words:
                         self.fuzzy.setdefault(v, list(entries))
         self.phrase_re = _cue_regex(list(phrases)) if phrases else None
+        # révision 9: group frames (group word + predicate, calls to expel, and their refutations), frames.py
+        gf = lexicon.get("group_frames")
+        self.frames = GroupFrames(gf) if gf else None
+        self._frame_entries: dict[tuple[str, str | None, bool], Entry] = {}
+        # révision 9: words split to dodge filters ("gou-ines", "bi-cots", "mus ulm ans", "pu tes") are joined when
+        # the join, and neither piece, is a word of the lexicon or of the group frames (5+ letters)
+        base = {w for w in self.words if len(w) >= 4 and w.isalpha()}
+        if self.frames is not None:
+            base |= {w for w in self.frames.vocabulary() if len(w) >= 4 and w.isalpha()}
+        self.join_vocab = base | {w + x for w in base if w[-1] not in "sx" for x in ("s", "es")}
+        self._join_cache: dict[str, Normalized] = {}
+        self._frame_cache: dict[tuple[str, str | None], tuple[list[tuple[Frame, bool]], bool]] = {}
         self.contexts = contexts
         self.negation = contexts.get("negation", {})
         self.neg_cues = {normalize_term(str(c)) for c in self.negation.get("cues", [])}
@@ -192,6 +270,21 @@ class Lexicon:
                     if tok.endswith(suf) and tok[: -len(suf)] in self.words:
                         entries = self.words[tok[: -len(suf)]]
                         break
+            if entries is None and "i" in tok and "1" in norm.source[norm.index[s] : norm.index[e - 1] + 1]:
+                # révision 9: a "1" stands for "l" as well as "i" ("tr@ve10" is "travelo")
+                alt = "".join(
+                    "l" if c == "i" and norm.source[norm.index[s + j]] == "1" else c
+                    for j, c in enumerate(tok)
+                )
+                if alt != tok:
+                    entries = self.words.get(alt) or next(
+                        (
+                            self.words[alt[: -len(x)]]
+                            for x in _SUFFIXES
+                            if alt.endswith(x) and alt[: -len(x)] in self.words
+                        ),
+                        None,
+                    )
             if entries is None and "*" in tok:
                 entries = [en for pat, en in self.star_terms if pat.fullmatch(tok)]
             if entries is None and len(tok) >= FUZZY_MIN - 1:
@@ -213,7 +306,8 @@ class Lexicon:
             while (m := self.phrase_re.search(text, pos)) is not None:
                 if m.end() > last_end:
                     key = re.sub(r"\s+", " ", m.group())
-                    for en in self.phrases.get(key, ()):
+                    got = self.phrases.get(key) or self.phrases.get(re.sub(r"[\s\-]+", " ", key)) or []
+                    for en in got:
                         found.append((en, m.start(), m.end(), 1.0))
                     last_end = m.end()
                 pos = m.start() + 1
@@ -241,22 +335,163 @@ class Lexicon:
         cut = max((m.end() for m in _SENTENCE_END.finditer(before)), default=0)
         return lead_re.search(before[cut:]) is not None
 
+    def join_split(self, norm: Normalized) -> Normalized:
+        """``norm`` with the separators of split words removed ("gou-ines" -> "gouines"), or ``norm`` itself.
+        A space joins only pieces of which one is 3 letters or fewer ("pu tes", "rap ists", "mus ulm ans")."""
+        got = self._join_cache.get(norm.text)
+        if got is not None and got.source == norm.source:
+            return got
+        text, vocab = norm.text, self.join_vocab
+        toks = list(_SPLIT_TOKEN.finditer(text))
+        words_ = [m.group() for m in toks]
+        # the pairs and triples whose join is a lexicon word, found by set look-ups (rare: most messages none)
+        starts = {i for i, (a, b) in enumerate(zip(words_, words_[1:], strict=False)) if a + b in vocab}
+        starts |= {
+            i
+            for i, (a, b, c) in enumerate(zip(words_, words_[1:], words_[2:], strict=False))
+            if a + b + c in vocab
+        }
+        drop: list[int] = []
+        i, last = 0, len(toks) - 1
+        while i < last:
+            if i not in starts:
+                i += 1
+                continue
+            done = False
+            for n in (3, 2):  # pieces joined
+                if i + n - 1 > last:
+                    continue
+                part = toks[i : i + n]
+                gaps = [text[x.end() : y.start()] for x, y in zip(part, part[1:], strict=False)]
+                if not all(g in _JOIN_GAPS for g in gaps):
+                    continue
+                words = [x.group() for x in part]
+                joined = "".join(words)
+                if " " in gaps and (
+                    min(len(w) for w in words) > 3 and len(joined) < 9 or any(w in _JOIN_STOP for w in words)
+                ):
+                    continue  # a space joins short pieces ("pu tes"), or long compounds ("towel heads")
+                if len(joined) >= 5 and joined in vocab and not any(w in vocab for w in words):
+                    drop += [x.end() for x in part[:-1]]
+                    i += n
+                    done = True
+                    break
+            if not done:
+                i += 1
+        out = norm
+        if drop:
+            keep = [j for j in range(len(text)) if j not in set(drop)]
+            out = Normalized("".join(text[j] for j in keep), tuple(norm.index[j] for j in keep), norm.source)
+        if len(self._join_cache) > 4096:
+            self._join_cache.clear()
+        self._join_cache[text] = out
+        return out
+
+    def _counter(self, t: str) -> bool:
+        """A counter-speech cue, not in a disclaimer ("je ne suis pas raciste mais", "I'm not homophobic but")."""
+        if self.counter_re is None:
+            return False
+        for m in self.counter_re.finditer(t):
+            if _DISCLAIMER_BEFORE.search(t[max(0, m.start() - 24) : m.start()]) and _DISCLAIMER_AFTER.match(
+                t, m.end()
+            ):
+                continue
+            return True
+        return False
+
+    def frames_of(
+        self, text: str, norm: Normalized, lang: str | None
+    ) -> tuple[list[tuple[Frame, bool]], bool]:
+        """Group frames of a message, each with whether it is mentioned (quoted or reported) rather than said,
+        and whether the message refutes hate (a denied stereotype, a quoted claim refuted, a slogan against hate)
+        without saying any itself. Cached: the fast tier asks twice per message."""
+        key = (norm.text, lang)
+        got = self._frame_cache.get(key)
+        if got is not None:
+            return got
+        out: list[tuple[Frame, bool]] = []
+        refuted = False
+        said_hate = False
+        if self.frames is not None:
+            t = norm.text
+            for f in self.frames.analyse(t, lang):
+                if f.polarity == "refute":
+                    refuted = True
+                    continue
+                os_, oe = norm.span(f.start, f.end)
+                # someone else's words: introduced as such ("dire que", "the myth that"), or quoted in a message that
+                # reports or answers them ("« les X sont des parasites » et je l'assume" is said, not mentioned)
+                answered = self.frames.refuted_after(t, f.end, 400) or self._counter(t)
+                mentioned = (self.frames.mentioned(t, f) or self.frames.quoted(text, os_, oe)) and not (
+                    self.frames.endorsed(t)
+                )
+                if mentioned and answered:
+                    refuted = True  # "« les X sont des parasites » ? non", "dire que …, c'est du racisme"
+                elif not mentioned:
+                    said_hate = True
+                out.append((f, mentioned))
+            # a quoted claim about a group, then answered ("« Les vieux ne servent à rien » : … C'est honteux.")
+            if not refuted:
+                for _qs, qe in self.frames.quoted_claims(t):
+                    if self.frames.refuted_after(t, qe, 300) and not self.frames.endorsed(t):
+                        refuted = True
+                        break
+        res = (out, refuted and not said_hate)
+        if len(self._frame_cache) > 4096:
+            self._frame_cache.clear()
+        self._frame_cache[key] = res
+        return res
+
+    def _frame_entry(self, f: Frame) -> Entry | None:
+        key = (f.kind, f.category, f.lethal)
+        e = self._frame_entries.get(key)
+        if e is None:
+            if f.category is None:
+                if f.kind != "dehumanising":
+                    return None
+                cats = {"insult": 0.7}  # "ces gens sont une vermine": a group, no ground said
+            else:
+                cats = {f.category: f.weight}
+            if f.lethal and self.frames is not None and self.frames.lethal_threat:
+                cats["threat"] = self.frames.lethal_threat
+            e = Entry(
+                term=f.kind,
+                lang="any",
+                categories=cats,
+                explain=_FRAME_EXPLAIN.get(f.kind, f.kind),
+                clinical_ok=True,
+                needs="frame",
+            )
+            self._frame_entries[key] = e
+        return e
+
     def match(self, text: str, lang: str | None = None, norm: Normalized | None = None) -> list[Hit]:
         """The lexicon hits of a text, each weakened by its contexts (``norm``: its normalised form, if known)."""
         if norm is None:
             norm = normalize(text)
+        norm = self.join_split(norm)
         raw = self._raw_hits(norm)
+        mentioned_at: set[int] = set()
+        refuting = False
+        if self.frames is not None:
+            frames, refuting = self.frames_of(text, norm, lang)
+            for f, mentioned in frames:
+                entry = self._frame_entry(f)
+                if entry is not None:
+                    if mentioned:
+                        mentioned_at.add(len(raw))
+                    raw.append((entry, f.start, f.end, 1.0))
         if not raw:
             return []
         t = norm.text
         reported = bool(self.reported_re and self.reported_re.search(t))
-        counter = bool(self.counter_re and self.counter_re.search(t))
+        counter = self._counter(t)
         clinical_n = len(self.clinical_re.findall(t)) if self.clinical_re else 0
         clinical = clinical_n >= int(self.contexts.get("clinical", {}).get("min_cues", 1))
         patient = self._patient(t)
         friendly = bool(self.friendly_re and self.friendly_re.search(t))
         hits: list[Hit] = []
-        for entry, s, e, fz in raw:
+        for k, (entry, s, e, fz) in enumerate(raw):
             if lang in ("fr", "en") and entry.lang not in ("any", lang):
                 continue
             if lang not in ("fr", "en") and id(entry) in self.foreign_ambiguous:
@@ -277,14 +512,18 @@ class Lexicon:
             if counter:
                 hit.factor *= float(self.contexts["counter_speech"]["factor"])
                 hit.contexts.append("counter_speech")
+            if refuting and k not in mentioned_at:
+                # révision 9: words of hate in a message that refutes it ("traiter les vieux de parasites, c'est …")
+                hit.factor *= float(self.contexts.get("refutation", {}).get("factor", 1.0))
+                hit.contexts.append("refutation")
             if clinical:
                 c = self.contexts["clinical"]
                 hit.factor *= float(c["factor"] if entry.clinical_ok else c.get("factor_other", 1.0))
                 hit.contexts.append("clinical")
-            if self._negated(t, s):
+            if entry.needs != "frame" and self._negated(t, s):  # a frame reads its own negation
                 hit.factor *= float(self.negation.get("factor", 1.0))
                 hit.contexts.append("negation")
-            if self._quoted(text, os_, oe):
+            if k in mentioned_at or self._quoted(text, os_, oe):
                 hit.factor *= float(self.contexts["quote"]["factor"])
                 hit.contexts.append("quote")
             if friendly and set(entry.categories) <= {"insult"}:
@@ -306,17 +545,35 @@ class Lexicon:
             return False
         left = text[max(0, start - 2) : start]
         right = text[end : end + 2]
-        return any(m in left for m in self.quote_marks) and any(m in right for m in self.quote_marks)
+        if any(m in left for m in self.quote_marks) and any(m in right for m in self.quote_marks):
+            return True
+        # révision 9: anywhere inside a pair of quotation marks of the same line ("ma fille se fait appeler
+        # « sale grosse vache »"), unless the writer owns the words ("« … » et je l'assume")
+        if self.frames is None or not self.frames.quoted(text, start, end):
+            return False
+        return not self.frames.endorsed(normalize(text).text)
 
-    def message_contexts(self, norm_text: str) -> tuple[float, list[str]]:
-        """Message-wide contexts (reported speech, counter-speech) and the factor they apply to model scores."""
+    def message_contexts(
+        self, norm_text: str, text: str | None = None, lang: str | None = None, norm: Normalized | None = None
+    ) -> tuple[float, list[str]]:
+        """Message-wide contexts (reported speech, counter-speech, refutation) and the factor they apply to model
+        scores. ``refutation`` (révision 9) needs the message itself (``text``, ``norm``)."""
         factor, found = 1.0, []
         if self.reported_re and self.reported_re.search(norm_text):
             factor *= float(self.contexts["reported_speech"]["factor"])
             found.append("reported_speech")
-        if self.counter_re and self.counter_re.search(norm_text):
+        if self._counter(norm_text):
             factor *= float(self.contexts["counter_speech"]["factor"])
             found.append("counter_speech")
+        if (
+            text is not None
+            and norm is not None
+            and self.frames is not None
+            and self.frames_of(text, norm, lang)[1]
+        ):
+            # "les migrants ne sont pas une maladie": the n-gram model reads the words of hate; it must not decide
+            factor *= float(self.contexts.get("refutation", {}).get("factor", 1.0))
+            found.append("refutation")
         # the model has seen these phrasings too: soften, do not erase
         return (max(factor, 0.35), found)
 

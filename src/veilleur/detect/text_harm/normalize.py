@@ -12,8 +12,13 @@ from dataclasses import dataclass
 
 from veilleur.confusables import HOMOGLYPHS
 
-_LEET = str.maketrans({"4": "a", "@": "a", "3": "e", "1": "i", "0": "o", "5": "s", "$": "s", "7": "t"})
-_LEET_CHARS = set("4@3105$7")
+_LEET = str.maketrans(
+    {"4": "a", "@": "a", "3": "e", "€": "e", "1": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
+)
+_LEET_CHARS = set("4@3€105$7")
+# révision 9: "!" and "|" stand for "i" and "l" only between two letters ("ju!fs", "f|ic"), never at a word's end
+_LEET_CANDIDATE = re.compile(r"[a-z0-9@$€]*[4@3€105$7][a-z0-9@$€]*")
+_LEET_INNER = re.compile(r"(?<=[a-z])[!|](?=[a-z])")
 # Inclusive-writing separators: "musulman·e·s", "connard.e.s", "infirmier-ère"
 _MIDDLE_DOTS = {"·", "•", "∙", "⋅"}
 # Invisible characters slipped inside words to dodge filters ("con\u200bnard"), dropped like the dots.
@@ -22,6 +27,7 @@ _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"}
 _HOMOGLYPHS = HOMOGLYPHS
 _APOSTROPHES = {"’": "'", "ʼ": "'", "‘": "'", "`": "'"}
 _SPACED = re.compile(r"(?<![\w*])(?:[a-z*][ .\-_]){2,}[a-z*](?![\w*])")
+_SPACED2 = re.compile(r"(?:(?<=\s\s)|^)[a-z] [a-z](?=\s\s|\s*$)")
 _TOKEN = re.compile(r"[a-z0-9@$*]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _WORD = re.compile(r"[a-z*]+")
 
@@ -73,12 +79,12 @@ def normalize(text: str) -> Normalized:
                 chars.append(c)
                 index.append(i)
     # Leet digits only count inside words that also hold letters ("c0nnard", not "IMC 42").
-    s = "".join(chars)
+    s = _LEET_INNER.sub(lambda m: "i" if m.group() == "!" else "l", "".join(chars))
     out = list(s)
-    for m in re.finditer(r"[a-z0-9@$]+", s):
+    for m in _LEET_CANDIDATE.finditer(s):  # only words holding a digit or a symbol
         tok = m.group()
-        if any(c.isalpha() for c in tok) and any(c in _LEET_CHARS for c in tok):
-            if tok.isalnum() and sum(c.isdigit() for c in tok) > len(tok) // 2:
+        if any("a" <= c <= "z" for c in tok):
+            if sum(c.isdigit() or c == "€" for c in tok) > len(tok) // 2:
                 continue  # identifiers such as "ipp4471203"
             for j, c in enumerate(tok):
                 out[m.start() + j] = c.translate(_LEET)
@@ -88,10 +94,16 @@ def normalize(text: str) -> Normalized:
     for m in re.finditer(r"(?<=[a-z])\.(?=e\.?s?\b|s\b)", s):
         keep[m.start()] = False
     # Spaced letters "c o n n a r d" or "c.o.n": join them.
+    spaced = False
     for m in _SPACED.finditer(s):
+        spaced = True
         for j in range(m.start(), m.end()):
             if s[j] in " .-_":
                 keep[j] = False
+    if spaced:
+        # révision 9: in a spaced-out message, two-letter words too ("l e s  v i e u x  a  l a  d e c h a r g e")
+        for m in _SPACED2.finditer(s):
+            keep[m.start() + 1] = False
     # Squeeze repeated letters: "connnnard" and "connard" both become "conard".
     prev = ""
     chars2: list[str] = []
@@ -119,3 +131,48 @@ def tokens(norm: Normalized) -> list[tuple[str, int, int]]:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(text)
+
+
+_SPACED_RAW = re.compile(r"(?<![\w*])(?:[^\W\d_][ .\-_]){2,}[^\W\d_](?![\w*])")
+_SPACED_RAW2 = re.compile(r"(?:(?<=\s\s)|^)[^\W\d_] [^\W\d_](?=\s\s|\s*$)")
+_LEET_TOKEN = re.compile(r"[\w@$€!|]+")
+_LEET_RAW = str.maketrans(
+    {"4": "a", "@": "a", "3": "e", "€": "e", "1": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
+)
+
+
+def _unleet(m: re.Match[str]) -> str:
+    tok = m.group()
+    letters = sum(c.isalpha() for c in tok)
+    if not letters or not any(c in _LEET_CHARS or c in "!|" for c in tok[:-1]):
+        return tok
+    if not (tok[0].isalpha() or tok[0] in "€$" and tok[1:2].isalpha()):
+        return tok  # "1er", "3eB", "2x": a number first; "@pseudo": a mention
+    if sum(c.isdigit() or c == "€" for c in tok) > len(tok) // 2:
+        return tok  # identifiers, prices
+    core = re.sub(r"(?<=[^\W\d_])[!|](?=[^\W\d_])", lambda x: "i" if x.group() == "!" else "l", tok)
+    return core.translate(_LEET_RAW)
+
+
+def deobfuscate(text: str) -> str:
+    """The message as its writer meant it to be read, for the sentence encoders: leet undone ("r4cist",
+    "l€s étr@ng€rs"), spaced-out letters joined ("g a y s" -> "gays"), invisible characters and look-alike letters
+    replaced; case, accents and doubled letters kept (unlike ``normalize``). An ordinary message comes back as is."""
+    out = text
+    if any(ch in _INVISIBLE or ch in _MIDDLE_DOTS for ch in out):
+        out = "".join(ch for ch in out if ch not in _INVISIBLE and ch not in _MIDDLE_DOTS)
+    if not out.isascii():
+        out = "".join(_HOMOGLYPHS.get(ch, ch) if ch.isalpha() else ch for ch in out)
+    out = _LEET_TOKEN.sub(_unleet, out)
+    spaced = False
+
+    def join(m: re.Match[str]) -> str:
+        nonlocal spaced
+        spaced = True
+        return re.sub(r"[ .\-_]", "", m.group())
+
+    out = _SPACED_RAW.sub(join, out)
+    if spaced:
+        out = _SPACED_RAW2.sub(lambda m: m.group().replace(" ", ""), out)
+        out = re.sub(r"(?<=\S)\s{2,}(?=\S)", " ", out)
+    return out

@@ -1,0 +1,615 @@
+"""Group frames (révision 9): what a message says of a group, and with which polarity.
+
+Hate against a group often holds no insult word ("les migrants sont une plaie", "qu'on les vire tous", "trans women
+will never be real women"), and the speech against it holds the same words, denied ("les migrants ne sont pas une
+maladie", "« les Roms sont des parasites » ? non"). A list of sentences cannot tell them apart; the grammar can:
+a group word (by ground), a copula or a call to act, a predicate, and the polarity of what lies between them.
+
+- a dehumanising predicate or a stereotype said of a group is hate; the same predicate denied is a refutation;
+- a humanising or positive predicate denied ("ne sont pas des êtres humains", "will never be real women",
+  "aucun X n'est capable") is hate (a negated positive); "ne ... que" / "nothing but" is not a negation;
+- a call to expel or kill, the group named in the clause or earlier in the message (then carried by a pronoun:
+  "Les X ? Ils devraient tous être expulsés"), is hate;
+- a hate frame presented as someone else's words ("dire que …", "quand j'entends …", "the myth that …") or quoted,
+  then refuted ("? non", "c'est du racisme", "is a lie"), is a refutation; so are slogans against hate
+  ("stop à l'homophobie", "non au racisme").
+
+Everything is read from ``lexicon.yaml`` (``group_frames``), matched on normalised text (``normalize.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from veilleur.detect.text_harm.normalize import normalize_term
+
+
+def _set(words: str) -> frozenset[str]:
+    """Space-separated words, normalised like message text."""
+    return frozenset(normalize_term(w) for w in words.split())
+
+
+_QUOTED = re.compile(r"[\"«“][^\"«»“”\n]{8,160}[\"»”]")
+_CLAUSE_END = re.compile(r"[.!?;\n]|\s[-–—]\s")
+_TOKEN = re.compile(r"[a-z0-9*-]+")
+_QUOTES_OPEN = "\"«“'"
+_QUOTES_CLOSE = "\"»”'"
+# groups a French message names without a determiner are rare; these words are also common adjectives or nouns
+_NEEDS_DET = _set(
+    "gros grosses vieux vieilles bis trans noirs noires noir blacks gay gais homo disabled chinese polish aliens "
+    "roma travellers travelers girls deaf blind obese femme woman arabe juif juive musulman musulmane migrant "
+    "immigrant etranger gitan homos lgbt seniors retraites ados"
+)
+# after one of those words, what may follow for it to name a group ("les vieux sont", not "les vieux trucs")
+_FOLLOW = _set(
+    "sont ne n qui que qu et ou ils elles ont are is were should must will can cannot never need needs deserve "
+    "who that they and or dehors out de du des en au aux a ce c devraient doivent meritent peuvent savent seront "
+    "restent font all tous toutes vont do dont have get go aren isn don won ca ça"
+)
+# humanising nouns that a following word may turn into something else ("des gens qui", "des personnes fragiles")
+_OPEN_NOUNS = _set("personnes gens femmes hommes familles famille parents people women men families persons")
+_AFTER_NOUN_OK = _set(
+    "comme like as a part entiers entieres entiere humains humaines and et mais but point non no ici here en "
+    "dans in chez at du de normaux normales real vrais vraies in"
+)
+_SINGULAR_DET = _set("un une a an aucun aucune no every chaque tout toute")
+_PLURAL_DET = _set(
+    "aux les ces des tous toutes nos vos leurs certains certaines the these those all most our your their some "
+    "plupart"
+)
+# people nouns a group adjective may follow ("des étudiants congolais"; not "les frelons asiatiques")
+_PERSONS = _set(
+    "etudiants etudiantes patients patientes eleves colegues medecins infirmiers infirmieres internes voisins "
+    "voisines gens persones hommes femmes jeunes enfants parents familles salaries travailleurs ouvriers clients "
+    "clientes touristes joueurs joueuses habitants citoyens residents couples gars mecs meufs filles garcons "
+    "candidats candidates profs enseignants enseignantes soignants chauffeurs vendeurs commercants"
+)
+_ABSTRACT = _set("islam izlam judaisme religion")
+_NUMERALS = _set("deux trois quatre cinq six sept huit dix plusieurs quelques nombreux 2 3 4 5 10")
+_POSSESSIVE = _set("mon ma mes ton ta tes son sa ses notre votre leur my his her your its")
+_REAL = _set("vrai vrais vraie vraies real true proper genuine veritables")
+_DENIED_QUOTE = re.compile(r"^[\s,]*(?:[a-z']+\s+){1,5}?[\"«“']\s*[a-z]")
+_CLAUSE_VERBS = _set(
+    "ne n pas not ont sont est a font fait vont avaient etaient peuvent doivent have has are is do"
+)
+_RESUME = _set("ce c ils elles they these those ca")
+_RELATIVE = _set("qui who that de du des en in from of avec with")
+_ADJ_PRED = _set(
+    "normaux normales normal normale capables capable dignes fiables competents competentes aptes egaux egales "
+    "intelligents intelligentes"
+)
+_DENIAL = re.compile(r"\b(?:not|ne|never|jamais)\b|n't")
+_BUT = re.compile(r"\b(?:but|mais|cependant|however|pourtant)\b")
+_ADVERBS = [
+    "aussi",
+    "tellement",
+    "trop",
+    "vraiment",
+    "juste",
+    "never",
+    "so",
+    "really",
+    "just",
+    "plain",
+    "simply",
+    "pas",
+    "completement",
+    "totally",
+]
+_PRONOUN_SUBJ = re.compile(
+    r"(?:^|[\s,;:])(?:ils|eles|they|them|ces gens(?:-la| la)?|ces persones(?:-la| la)?|ce genre d'individus|"
+    r"ce genre de gens|such people|these people|those people|aucun|aucune|none of them)\s*$|^\s*(?:ils|eles|they)\b"
+)
+_JUST = re.compile(r"\b(?:juste|simplement|seulement|just|simply|merely|only)\b")
+_RESTRICT = [
+    (re.compile(r"\bno better than\b|\bnothing (?:but|more than)\b|\bno more than\b"), " que "),
+    (re.compile(r"\brien (?:d'autre|de plus) que\b"), " que "),
+]
+
+
+def _expand(s: str) -> str:
+    """Contractions as words, so that negation and restriction read as tokens ("n'est" -> "ne est")."""
+    s = re.sub(r"n't\b", " not", s)
+    s = re.sub(
+        r"\b(n|qu|c|l|d|j|s)'", lambda m: {"n": "ne ", "qu": "que ", "c": "ce "}.get(m.group(1), " "), s
+    )
+    s = re.sub(r"'re\b", " are", s)
+    s = re.sub(r"\s=\s", " est ", s)  # "immigrants = crime", "ar4bes = délinquants"
+    s = re.sub(r"'s\b", " is", s)
+    for pat, rep in _RESTRICT:
+        s = pat.sub(rep, s)
+    return s
+
+
+def _words(items: Any) -> list[str]:
+    out = []
+    for x in items or []:
+        if isinstance(x, bool):  # YAML reads a bare no / yes / on / off / true / false as a boolean
+            raise ValueError(f"lexicon.yaml group_frames: quote the word read as {x!r}")
+        n = normalize_term(str(x))
+        if n:
+            out.append(n)
+    return out
+
+
+def _alt(terms: list[str]) -> str:
+    """One alternation for many literal terms, factored as a trie (as lexicon.py does: Python tries the branches
+    of a flat "a|b|c" one by one at every position); a space matches any white space; longer terms win."""
+    trie: dict[str, Any] = {}
+    for term in set(terms):
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [
+            (r"\s+" if ch == " " else re.escape(ch)) + build(node[ch]) for ch in sorted(k for k in node if k)
+        ]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie) or "(?!)"
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One reading of a group frame: ``polarity`` is "hate" or "refute"; offsets in the normalised text."""
+
+    kind: str  # dehumanising, stereotype, humanising, refutable, violence, violence_pronoun, slogan, against, mention
+    polarity: str
+    category: str | None
+    weight: float
+    start: int
+    end: int
+    lethal: bool = False
+
+
+class GroupFrames:
+    """Compiled group frames. Build once from ``lexicon.yaml``'s ``group_frames``; thread-safe to use."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.weights = {str(k): float(v) for k, v in (spec.get("weights") or {}).items()}
+        self.lethal_threat = float(spec.get("lethal_threat", 0.0))
+        self.ground: dict[str, str] = {}
+        for cat, terms in (spec.get("groups") or {}).items():
+            for t in _words(terms):
+                self.ground.setdefault(t, str(cat))
+                if t.endswith(" people"):
+                    self.ground.setdefault(t[:-7] + " ppl", str(cat))  # "gay ppl", "mentaly il ppl"
+        self.group_re = re.compile(rf"(?<![\w*])(?:{_alt(list(self.ground))})(?:e?s)?(?![\w*])")
+        self.generic_re = re.compile(
+            r"(?<![\w*])(?:ces gens(?:-la| la)?|ces individus|cette race|ce peuple|these people|those people|"
+            r"this race|these animals|ces animaux)(?![\w*])"
+        )
+        pred: dict[str, str] = {}
+        for kind in ("dehumanising", "stereotype", "refutable", "humanising"):
+            for t in _words((spec.get("predicates") or {}).get(kind)):
+                pred.setdefault(t, kind)
+                if " " not in t and len(t) > 5 and t[-1] in "sx":
+                    pred.setdefault(t[:-1], kind)  # "des voleurs" / SMS "c tous des voleur"
+                elif " " not in t and len(t) > 4:
+                    pred.setdefault(t + "s", kind)  # "racaille" / "racailles"
+        self.pred_kind = pred
+        self.pred_re = re.compile(rf"(?<![\w*])(?:{_alt(list(pred))})(?![\w*])")
+        self.copula = {w for t in _words(spec.get("copula")) for w in _expand(t).split()} - {
+            "ne",
+            "never",
+            "jamais",
+            "ce",
+            "not",
+        }
+        self.copula_core = {
+            w for w in self.copula if w not in {"will", "can", "could", "would", "have", "has"}
+        }
+        # single words only: "en rien" must not make "en" a negation ("les X en sont les microbes")
+        self.negation = {
+            w for t in _words(spec.get("negation")) for w in [_expand(t).strip()] if " " not in w
+        }
+        self.negation |= {"ne", "not", "no", "aucun", "aucune", "rien"}
+        self.restrict = {"que", "juste", "only", "just"}
+        allowed: set[str] = set(self.copula) | self.negation | self.restrict
+        for key in ("fillers", "restrictive", "all"):
+            allowed |= {w for t in _words(spec.get(key)) for w in _expand(t).split()}
+        allowed |= {
+            "pas",
+            "plus",
+            "rien",
+            "vraiment",
+            "simplement",
+            "franchement",
+            "clairement",
+            "literally",
+            "honestly",
+            "clearly",
+            "ever",
+            "even",
+            "always",
+            "all",
+            "tous",
+            "toutes",
+            "been",
+            "being",
+            "ils",
+            "elles",
+            "they",
+            "ce",
+            "de",
+            "not",
+            "no",
+            "never",
+            "jamais",
+            "que",
+            "sont",
+            "much",
+            "very",
+            "more",
+            "most",
+            "less",
+            "so",
+            "si",
+            "trop",
+            "tres",
+            "and",
+            "et",
+            "or",
+            "ou",
+            "al",
+        }
+        self.allowed = allowed | {normalize_term(w) for w in allowed}  # "literally" -> "literaly"
+        self.quant_neg = _words(spec.get("quantifier_negation"))
+        det = _alt(_words(spec.get("determiners")))
+        allw = _alt(_words(spec.get("all")))
+        pron = _alt(_words(spec.get("pronoun")))
+        be = _alt(_words(spec.get("be")))
+        call = _alt(_words(spec.get("call")))
+        viol = _words(spec.get("violence"))
+        viol_pp = _words(spec.get("violence_pp"))
+        viol_subj = _words(spec.get("violence_subj"))
+        self.lethal = set(
+            _set(
+                "tuer exterminer gazer bruler pendre fusiller abattre noyer massacrer buter eradiquer lyncher crever "
+                "kill gas shoot hang burn exterminate eradicate drown lynch execute nuke bomb tues gazes brules "
+                "pendus fusilles abattus noyes massacres extermines killed gassed shot hanged burned exterminated "
+                "executed lynched drowned tue gaze brule pende fusille noie massacre extermine bute lynche"
+            )
+        )
+        v_any = _alt(viol + viol_pp)
+        # a cheap first look: calls to expel or kill need one of these verbs
+        self.verb_re = re.compile(
+            rf"(?<![\w*])(?:{_alt(viol + viol_pp + viol_subj + ['send', 'ship', 'kick', 'throw', 'sent'])})"
+        )
+        sep = r"[\s',]+"
+        # a call to act, then (all / pronoun / be)* and an expulsion or killing verb
+        self.call_re = re.compile(
+            rf"(?<![\w*])(?:{call}){sep}(?:(?:{allw}|{pron}|{be}|just|simply|juste|carrement|direct)[\s']+){{0,4}}"
+            rf"(?P<v>{v_any})(?![\w*])"
+        )
+        # "qu'on les vire tous", "send them all back"
+        self.subj_re = re.compile(
+            rf"(?<![\w*])(?:qu'on|qu on|que l'on|faut qu'on|faudrait qu'on){sep}(?:les|leur){sep}(?P<v>{_alt(viol_subj)})"
+            rf"(?![\w*])"
+        )
+        self.send_re = re.compile(
+            r"(?<![\w*])(?P<v>send|ship|kick|throw|sent|shipped|kicked|thrown)\s+them(?:\s+al)?\s+(?:back|out|home|away)"
+            r"(?![\w*])"
+        )
+        # after the verb: the group named right away ("exterminer les gitans", "kill all the immigrants")
+        self.after_verb_re = re.compile(rf"^(?:{sep}(?:{allw}))?{sep}(?:(?:{det})[\s']+)?$")
+        self.slogan_before_re = re.compile(
+            rf"(?<![\w*])(?:{_alt(_words(spec.get('slogan_before')))})[\s']+(?:(?:{det})[\s']+)?$"
+        )
+        self.slogan_noun_re = re.compile(rf"[\s,-]+(?:{_alt(_words(spec.get('slogan_noun')))})(?![\w*])")
+        origin = _words(spec.get("origin_complement"))
+        self.origin_re = re.compile(rf"(?<![\w*])(?:{_alt(origin)})(?![\w*])") if origin else None
+        quals = _words(spec.get("qualifiers"))
+        self.qualifier_re = re.compile(rf"[\s,]+(?:{_alt(quals)})(?![\w*])") if quals else None
+        # "traiter les vieux de parasites", "calling gay people sick": the act, named to be denounced
+        self.naming_re = re.compile(
+            r"(?:^|[.!?]\s*|arete[rz]? de |stop |honteux de |honte de |de )(?:traiter|qualifier|apeler|comparer|"
+            r"calling|to cal|comparing)\s+(?:les\s+|des\s+|ces\s+|the\s+)?$"
+        )
+        judged = _alt(_words(spec.get("judged")))
+        self.judged_word_re = re.compile(rf"(?<![\w*])(?:{judged})(?![\w*])")
+        acts = _alt(_words(spec.get("judged_acts")))
+        # "Dire que les X sont des porcs, c'est aussi con que l'inverse", "telling someone to kys is never a joke"
+        self.judged_re = re.compile(
+            rf"(?:^|[.!?]\s+)(?:{acts})\b[^.!?]{{0,140}}?[,?]?\s*(?:c'est|c|ce serait|is|it's|it is|would be|are)\s+"
+            rf"(?:(?:{_alt(_words(_ADVERBS))})\s+)*(?:{judged})(?![\w*])"
+        )
+        excl = _words(spec.get("exclusion"))
+        self.exclusion_re = re.compile(rf"(?<![\w*])(?:{_alt(excl)})(?![\w*])") if excl else None
+        answer = _words(spec.get("answer_cues"))
+        self.answer_re = re.compile(rf"(?<![\w*])(?:{_alt(answer)})(?![\w*])") if answer else None
+        self.naming_any_re = re.compile(
+            r"(?:honteux|honte|arete[rz]?|stop|c'est nul|c nul|c'est grave|c grave)\s+de\s+traiter\s+(?:les|des|une|un|la|le)"
+            r"\s+[a-z-]+\s+(?:de|d')"
+        )
+        self.slogan_after_re = re.compile(
+            rf"[\s,]+(?:{_alt(_words(spec.get('slogan_after')))})(?=\s*(?:[.!?,;)]|$|[^\w\s]))"
+        )
+        self.refute_after_re = re.compile(rf"(?<![\w*])(?:{_alt(_words(spec.get('refute_after')))})(?![\w*])")
+        endorse = _words(spec.get("endorse"))
+        self.endorse_re = re.compile(rf"(?<![\w*])(?:{_alt(endorse)})(?![\w*])") if endorse else None
+        self.mention_re = re.compile(rf"(?<![\w*])(?:{_alt(_words(spec.get('mention')))})(?![\w*])")
+        self.against_re = re.compile(
+            rf"(?<![\w*])(?:{_alt(_words(spec.get('against')))})[\s']+(?:l'|la\s+|le\s+|les\s+|the\s+|all\s+)?"
+            rf"(?:{_alt(_words(spec.get('isms')))})(?![\w*])"
+        )
+
+    def vocabulary(self) -> set[str]:
+        """Single words of the group and predicate lists (for joining split words)."""
+        return {w for w in list(self.ground) + list(self.pred_kind) if " " not in w}
+
+    # ------------------------------------------------------------------------------------------------------
+    def _groups(self, t: str, lang: str | None) -> list[tuple[int, int, str | None]]:
+        """Group mentions (start, end, category) that can be a frame's subject."""
+        out: list[tuple[int, int, str | None]] = []
+        for m in self.group_re.finditer(t):
+            word = m.group()
+            cat = self.ground.get(word) or self.ground.get(re.sub(r"e?s$", "", word))
+            if cat is None:
+                continue
+            prev = _TOKEN.findall(t[max(0, m.start() - 24) : m.start()])[-2:]
+            last = prev[-1] if prev else ""
+            if last in _POSSESSIVE:
+                continue  # "ma femme", "son migrant"
+            if (
+                word in _ABSTRACT
+                and last in ("l", "le", "la", "cette", "this", "their", "leur")
+                or " religion" in word
+            ):
+                out.append(
+                    (m.start(), m.end(), cat)
+                )  # "l'islam c'est la peste", "cette religion est un cancer"
+                continue
+            if (lang == "fr" or word in _NEEDS_DET) and not (
+                last in _SINGULAR_DET | _PLURAL_DET
+                or last in ("le", "de")
+                and word.endswith(("s", "x"))  # SMS "lé renois", "dé gros"
+                # "trois étudiants congolais", "des patients roms": a plural noun between the determiner and the group
+                or len(prev) == 2
+                and prev[0] in _PLURAL_DET | _NUMERALS
+                and prev[1] in _PERSONS
+                and word.endswith(("s", "x"))
+                or " ".join(prev) in ("pas un", "pas une", "la plupart")
+                or last in ("de", "d")
+                and len(prev) == 2
+                and prev[0] == "plupart"
+            ):
+                continue
+            if word in _NEEDS_DET:
+                nxt = _TOKEN.match(t, m.end() + 1) if t[m.end() : m.end() + 1] == " " else None
+                if nxt is not None and nxt.group() not in _FOLLOW:
+                    continue
+            out.append((m.start(), m.end(), cat))
+        for m in self.generic_re.finditer(t):
+            out.append((m.start(), m.end(), None))
+        out.sort()
+        return out
+
+    def _quant_negated(self, t: str, start: int) -> bool:
+        before = " ".join(_TOKEN.findall(t[max(0, start - 20) : start])[-3:])
+        return any(before.endswith(q) for q in self.quant_neg)
+
+    def _predicate(self, t: str, g: tuple[int, int, str | None], clause_end: int) -> Frame | None:
+        """ "<group> <copula> <predicate>" with its polarity."""
+        gs, ge, cat = g
+        window = t[ge:clause_end][:110]
+        # 'X aren't "trendy"', 'ne sont pas « des voleurs »': a label denied between quotation marks
+        q = _DENIED_QUOTE.match(_expand(window))
+        if q is not None and any(w in self.negation for w in _TOKEN.findall(q.group())):
+            return Frame("quoted_label", "refute", cat, 0.0, gs, ge + 1)
+        m = self.pred_re.search(window)
+        while m is not None:
+            raw_between = window[: m.start()]
+            comma = raw_between.find(",")
+            if comma > 0 and raw_between[:comma].strip():
+                head = _TOKEN.findall(_expand(raw_between[:comma]))
+                rest = _TOKEN.findall(_expand(raw_between[comma:]))
+                # "les X en état végétatif, c'est des plantes": a resumptive subject; not "les obèses n'ont
+                # aucune volonté, c'est pas une maladie" (a verb before the comma: another clause)
+                if (
+                    len(head) > 4
+                    or any(w in _CLAUSE_VERBS for w in head)
+                    or not rest
+                    or rest[0] not in _RESUME
+                ):
+                    return None
+            between = _expand(raw_between)
+            toks = _TOKEN.findall(between)
+            lead = (
+                7 if toks and toks[0] in _RELATIVE else 4
+            )  # "ces migrants qui s'entassent à Calais ne sont"
+            kind = self.pred_kind[re.sub(r"\s+", " ", m.group())]
+            found = False
+            for ci in [i for i, w in enumerate(toks) if w in self.copula_core and i <= lead]:
+                unknown = [w for w in toks[ci:] if w not in self.allowed]
+                # one noun before an adjective: "ne seront jamais des adultes normaux"
+                if not unknown or (
+                    len(unknown) == 1
+                    and unknown[0] == toks[-1]
+                    and kind == "humanising"
+                    and m.group() in _ADJ_PRED
+                ):
+                    found = True
+                    break
+            if found:
+                if len(raw_between) > 80:
+                    return None
+                neg = any(w in self.negation for w in toks) or self._quant_negated(t, gs)
+                restricted = neg and any(w in self.restrict for w in toks)
+                if restricted and any(w in ("pas", "not") for w in toks):
+                    return None  # "pas que des" (not only): no clear polarity
+                neg = neg and not restricted
+                s, e = gs, ge + m.end()
+                if neg and raw_between.rstrip()[-1:] in _QUOTES_OPEN:
+                    return Frame(
+                        kind, "refute", cat, 0.0, s, e
+                    )  # 'are not "men in wigs"': the label is quoted
+                if neg and kind != "dehumanising" and any(w in _REAL for w in toks):
+                    # "ne sont pas de vrais malades", "not real women": legitimacy denied
+                    return Frame("humanising", "hate", cat, self.weights.get("humanising", 0.85), s, e)
+                if kind == "humanising":
+                    if not neg:
+                        return None
+                    last = m.group().split()[-1]
+                    nxt = _TOKEN.match(window, m.end() + 1) if window[m.end() : m.end() + 1] == " " else None
+                    if last in _OPEN_NOUNS and nxt is not None and nxt.group() not in _AFTER_NOUN_OK:
+                        return None  # "ne sont pas des gens qui ...", "not people who ..."
+                    return Frame(kind, "hate", cat, self.weights.get("humanising", 0.85), s, e)
+                if neg:
+                    # "ne sont pas malades, ils sont juste faibles": the denial makes way for worse
+                    if _JUST.search(window[m.end() :]):
+                        return None
+                    return Frame(kind, "refute", cat, 0.0, s, e)
+                if kind == "refutable":
+                    return None
+                return Frame(kind, "hate", cat, self.weights.get(kind, 0.8), s, e)
+            m = self.pred_re.search(window, m.end())
+        return None
+
+    def analyse(self, t: str, lang: str | None = None) -> list[Frame]:
+        """All frames of a normalised text, hate and refutations."""
+        frames: list[Frame] = []
+        for m in self.against_re.finditer(t):
+            frames.append(Frame("against", "refute", None, 0.0, m.start(), m.end()))
+        # cheap first looks: a judgement word, "traiter"
+        jm = self.judged_re.search(t) if self.judged_word_re.search(t) else None
+        if jm is None and "traiter" in t:
+            jm = self.naming_any_re.search(t)
+        if jm is not None:
+            frames.append(Frame("judged", "refute", None, 0.0, jm.start(), jm.end()))
+        if self.answer_re is not None and "?" in t:
+            am = self.answer_re.search(t)
+            if am is not None:  # "les fous faut les éliminer ? t'es sérieux ?"
+                frames.append(Frame("answer", "refute", None, 0.0, am.start(), am.end()))
+        groups = self._groups(t, lang)
+        ends = [m.start() for m in _CLAUSE_END.finditer(t)] + [len(t)]
+        for g in groups:
+            clause_end = next(e for e in ends if e >= g[1])
+            f = self._predicate(t, g, clause_end)
+            if f is not None:
+                frames.append(f)
+            gs, ge, cat = g
+            if cat is None:
+                continue
+            # "mort aux X", "dehors les X", "X dehors", "death to X", "X out!"
+            if self.naming_re.search(t[max(0, gs - 40) : gs]):
+                frames.append(Frame("naming", "refute", cat, 0.0, gs, ge))
+                continue
+            if (
+                self.slogan_before_re.search(t[max(0, gs - 40) : gs])
+                or self.slogan_after_re.match(t, ge)
+                or self.slogan_noun_re.match(t, ge)
+            ):
+                frames.append(Frame("slogan", "hate", cat, self.weights.get("slogan", 0.85), gs, ge))
+        # exclusion: "<group> n'ont rien à faire ici", "Les X ? Ils ne méritent rien", "X shouldn't be allowed …"
+        if self.exclusion_re is not None and groups:
+            for xm in self.exclusion_re.finditer(t):
+                clause_s = max([e + 1 for e in ends if e < xm.start()], default=0)
+                subj = [g for g in groups if g[2] is not None and clause_s <= g[0] and g[1] <= xm.start()]
+                lead = t[clause_s : xm.start()]
+                named = [g for g in groups if g[2] is not None and g[1] <= xm.start()]
+                if subj and xm.start() - subj[-1][1] <= 50:
+                    g = subj[-1]
+                elif named and _PRONOUN_SUBJ.search(lead):
+                    g = named[-1]
+                else:
+                    continue
+                frames.append(
+                    Frame("exclusion", "hate", g[2], self.weights.get("exclusion", 0.8), g[0], xm.end())
+                )
+        # calls to expel or kill: the group right after the verb, or named anywhere before (a pronoun carries it)
+        calls = (
+            list(self.call_re.finditer(t)) + list(self.subj_re.finditer(t)) + list(self.send_re.finditer(t))
+            if self.verb_re.search(t)
+            else []
+        )
+        for m in calls:
+            verb = re.sub(r"\s+", " ", m.group("v"))
+            lethal = verb in self.lethal or verb.split()[0] in self.lethal
+            after = [g for g in groups if g[0] >= m.end() and self.after_verb_re.match(t[m.end() : g[0]])]
+            if after and self.qualifier_re is not None and self.qualifier_re.match(t, after[0][1]):
+                continue  # "expulser les étrangers condamnés pour crimes graves": offenders, not a group
+            before = [g for g in groups if g[1] <= m.start() and g[2] is not None]
+            clause_s = max([e + 1 for e in ends if e < m.start()], default=0)
+            in_clause = [g for g in before if g[0] >= clause_s and m.start() - g[1] <= 60]
+            tail = t[m.end() : m.end() + 40]
+            late = [g for g in groups if g[0] >= m.end() and re.match(r"^[^.!?;]{0,30}$", t[m.end() : g[0]])]
+            if after:
+                g, kind = after[0], "violence"
+            elif in_clause:
+                g, kind = in_clause[-1], "violence"
+            elif before:
+                g, kind = before[-1], "violence_pronoun"
+            elif late and re.match(r"^[\s',]*(?:tous|toutes|al|chez eux|back|out|home)?[\s',]*", tail):
+                # "il faudrait tous les renvoyer chez eux, ces migrants"
+                g, kind = late[0], "violence_pronoun"
+            elif self.origin_re is not None and self.origin_re.search(t, m.start(), m.end() + 45):
+                # "qu'on les renvoie tous chez eux", "send them back where they came from": the place names them
+                g, kind = (m.start(), m.end(), "discrimination:origin_race"), "violence_pronoun"
+            else:
+                continue
+            frames.append(
+                Frame(
+                    kind,
+                    "hate",
+                    g[2],
+                    self.weights.get(kind, 0.8),
+                    min(g[0], m.start()),
+                    max(g[1], m.end()),
+                    lethal,
+                )
+            )
+        return frames
+
+    def quoted_claims(self, t: str) -> list[tuple[int, int]]:
+        """Quoted spans of the normalised text that name a group ("« Les vieux ne servent à rien » : …")."""
+        return [(m.start(), m.end()) for m in _QUOTED.finditer(t) if self.group_re.search(m.group())]
+
+    def mentioned(self, t: str, f: Frame) -> bool:
+        """The frame is presented as someone else's words ("dire que", "quand j'entends", "the myth that")."""
+        cut = max((m.end() for m in _CLAUSE_END.finditer(t, 0, f.start)), default=0)
+        before = t[max(cut, f.start - 50) : f.start]
+        m = self.mention_re.search(before)
+        if m is None:
+            return False
+        # "I'm not saying all X are criminals, but …", "je ne dis pas que …, mais": a disclaimer, not a mention
+        return not (_DENIAL.search(m.group()) and _BUT.search(t, f.end, f.end + 60))
+
+    def quoted(self, source: str, start: int, end: int) -> bool:
+        """[start, end) (source offsets) lies inside a pair of quotation marks of the same sentence."""
+        left = source[max(0, start - 120) : start]
+        opens = [
+            i for i, ch in enumerate(left) if ch in _QUOTES_OPEN and not (ch == "'" and _apostrophe(left, i))
+        ]
+        if not opens:
+            return False
+        o = opens[-1]
+        if any(ch in "\n" for ch in left[o:]):
+            return False
+        close_set = {"«": "»", "“": "”"}.get(left[o], left[o])
+        right = source[end : end + 120]
+        for i, ch in enumerate(right):
+            if ch == "\n":
+                return False
+            if ch in close_set and not (ch == "'" and _apostrophe(right, i)):
+                return True
+        return False
+
+    def endorsed(self, t: str) -> bool:
+        """The writer owns the quoted words ("« … » et je l'assume", "and I stand by it")."""
+        return self.endorse_re is not None and self.endorse_re.search(t) is not None
+
+    def refuted_after(self, t: str, end: int, span: int = 45) -> bool:
+        return self.refute_after_re.search(t[end : end + span]) is not None
+
+
+def _apostrophe(s: str, i: int) -> bool:
+    """The "'" at s[i] is an apostrophe (letters on both sides), not a quotation mark."""
+    return 0 < i < len(s) - 1 and s[i - 1].isalpha() and s[i + 1].isalpha()

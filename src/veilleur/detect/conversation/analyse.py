@@ -1361,10 +1361,16 @@ def _retort(t: Turn, attackers: set[str]) -> bool:
         and bool(_ROAST_YOU.search(folded))
         and not cues.DISTRESS.search(folded)
         and not cues.DEFENCE.search(folded)
+        and not _PLEA.search(folded)
     )
 
 
 # a description of the teaser ("t es coiffé comme…", "tu peux parler avec ta moustache", "your aim is…")
+# a request to the teaser ("supprime ta photo stp", "take it down") is no roast
+_PLEA = re.compile(
+    r"\b(?:stp|svp|s'il te plait|s'il vous plait|please|pls|plz|supprime|efface|enleve|retire|delete|take (?:it|that) down|"
+    r"arrete|arretez|stop|laisse[- ]moi|leave me)\b"
+)
 _ROAST_YOU = re.compile(r"\b(?:t'es|t es|tes|t'as|t as|tas|ta|ton|tes|you're|ur|your)\b")
 
 

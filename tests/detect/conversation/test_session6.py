@@ -126,3 +126,47 @@ def test_a_victim_asking_or_pleading_does_not_roast_back() -> None:
     ts, hostile = _roast(["t'es méchante, laissez-moi tranquille"])
     ts[2].distress = True
     assert not _banter(uid("lea"), hostile, ts, ST)
+
+
+def test_an_invitation_to_ones_own_party_is_not_doxxing() -> None:
+    """chatw9_04: the host's own address for a party ("sonnez 2 fois") was a disclosure with a call to go there."""
+    ctx, msgs = chat(
+        [
+            ("lea", "bon c officiel la soirée c samedi chez moi 🎉"),
+            ("lea", "19h, adresse pour ceux qui sont jamais venus : 8 allée des Peupliers, sonnez 2 fois"),
+        ]
+    )
+    assert not analyse(ctx, [], ST).doxxing
+    assert analyse(ctx, [], Settings(addressee_model=None, dox_subject=False)).doxxing  # before
+
+
+def test_a_schedule_with_on_l_attend_la_bas_is_doxxing() -> None:
+    """chatw9_03: "il sort du club de judo le mercredi a 18h derriere le gymnase, on l attend la bas" (missed)."""
+    ctx, msgs = chat(
+        [
+            ("kenza", "enzo t'es un boulet"),
+            (
+                "sarah",
+                "et il sort du club de judo le mercredi a 18h derriere le gymnase Pasteur, on l attend la bas",
+            ),
+        ]
+    )
+    dox = {t.uid: t for t in analyse(ctx, [], ST).doxxing}
+    assert msgs[1].uid in dox and dox[msgs[1].uid].dox_call and "schedule" in dox[msgs[1].uid].dox
+
+
+def test_a_rota_is_not_doxxing_even_when_someone_is_attacked_later() -> None:
+    """chatw9_10: the service's planning ("Léa de nuit lundi") posted hours before Léa was attacked, and a night shift
+    mentioned in the attack without a time or a call, were disclosures."""
+    ctx, msgs = chat(
+        [
+            ("tom", "planning de la semaine : lea de nuit lundi, sarah de nuit mardi"),
+            ("kenza", "lea t'es vraiment une incapable", {"minutes": 120}),
+            ("sarah", "lea de nuit lundi avec l'interne ? ça va être calme... ou pas 😏", {"minutes": 121}),
+            ("ines", "lea t'es nulle", {"minutes": 122}),
+        ]
+    )
+    findings = [_insult(msgs[i].uid) for i in (1, 3)]
+    assert not analyse(ctx, findings, ST).doxxing
+    before = Settings(addressee_model=None, dox_past=False, dox_schedule=False)
+    assert {t.uid for t in analyse(ctx, findings, before).doxxing} >= {msgs[0].uid, msgs[2].uid}

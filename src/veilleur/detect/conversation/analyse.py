@@ -117,6 +117,14 @@ class Settings:
     absent_victim: bool = True
     # session 6: in the banter check, the "target" roasting a teaser back (second person, not hurt) laughs along
     roast_back: bool = True
+    # session 6, doxxing precision: information with nobody it is about, in a turn not otherwise hostile ("8 allée des
+    # Peupliers, sonnez 2 fois": the host's own address for a party) discloses nothing (``dox_subject``); a person attacked only *later* does not make
+    # an earlier message about them a disclosure (``dox_past``: the week's rota posted before the attacks); a schedule
+    # alone with no time of day ("Julie de nuit mercredi") is a disclosure only with a call to go there or an attack
+    # in the message itself (``dox_schedule``)
+    dox_subject: bool = True
+    dox_past: bool = True
+    dox_schedule: bool = True
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -344,7 +352,7 @@ def analyse(
         resolve_addressees([turns[m.uid] for m in ctx.community_messages(cu)], ranker)
     episodes = _episodes(ctx, turns, st)
     campaigns = _campaigns(ctx, turns, st)
-    dox = _doxxing(turns, episodes)
+    dox = _doxxing(turns, episodes, st)
     return ConversationResult(turns=turns, episodes=episodes, campaigns=campaigns, doxxing=dox, names=names)
 
 
@@ -650,6 +658,14 @@ def _walk(
             kinds = []  # a defender or conciliator talking about a disclosure does not make one
         if kinds and cues.OWN_FAMILY.search(folded) and not cues.THIRD_POSSESSIVE.search(folded):
             kinds = []  # one's own father's number for a lift, not someone else's
+        if (
+            kinds
+            and st.dox_subject
+            and not t.hostile
+            and not (t.to or t.about)
+            and not cues.DOX_SUBJECT.search(folded)
+        ):
+            kinds = []  # session 6: nobody's information, said in peace (an invitation to one's own party)
         if kinds and not (cues.FIRST_PERSON_INFO.search(folded) and not third):
             if not (t.to or t.about) and third and focus is not None and focus[0] != t.author:
                 t.about.append(focus[0])
@@ -1438,7 +1454,10 @@ def _campaigns(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> l
 
 
 # -- doxxing -----------------------------------------------------------------------------------------------
-def _doxxing(turns: dict[str, Turn], episodes: list[Episode]) -> list[Turn]:
+_CLOCK = re.compile(r"\b\d{1,2}\s?h\d{0,2}\b|\b\d{1,2}:\d{2}\b")  # a time of day: "à 18h", "16h30", "7:32"
+
+
+def _doxxing(turns: dict[str, Turn], episodes: list[Episode], st: Settings | None = None) -> list[Turn]:
     """Personal information posted with hostility, inside a raid, at a current target, or with a call to go."""
     raid_members = {t.uid for e in episodes for t in e.messages}
     targets_at: dict[str, list[Any]] = defaultdict(list)
@@ -1450,10 +1469,20 @@ def _doxxing(turns: dict[str, Turn], episodes: list[Episode]) -> list[Turn]:
         if not t.dox:
             continue
         subjects = [u for u in t.about + t.to if u != t.author]
+        st = st or Settings()
+        lo = 0 if st.dox_past else -86400  # session 6: attacks before the message (or at it), not after
         hot = any(
-            any(abs((t.m.created_at - w).total_seconds()) < 86400 for w in targets_at.get(s, []))
+            any(lo <= (t.m.created_at - w).total_seconds() < 86400 for w in targets_at.get(s, []))
             for s in subjects
         )
+        if (
+            st.dox_schedule
+            and set(t.dox) == {"schedule"}
+            and not _CLOCK.search(t.m.text or "")
+            and not t.dox_call
+            and t.hostile not in ("lexicon", "finding")
+        ):
+            continue  # session 6: a rota or a night shift mentioned, not someone's schedule exposed
         if t.hostile or t.dox_call or t.uid in raid_members or hot:
             if not t.targets:
                 t.targets = subjects

@@ -249,7 +249,7 @@ DOX_WORK = _rx(
     + r"\b",
 )
 DOX_SCHEDULE = _rx(
-    r"\b(?:finit|sort|termine|commence|arrive|rentre|quitte|part)\s+(?:[^.!?\n]{0,25}\s)?(?:a|vers)\s+\d{1,2}\s?h\d{0,2}",
+    r"\b(?:finit|sort|termine|commence|arrive|rentre|quitte|part)\s+(?:[^.!?\n]{0,40}\s)?(?:a|vers)\s+\d{1,2}\s?h\d{0,2}",
     r"\b(?:tous les|chaque) (?:lundis?|mardis?|mercredis?|jeudis?|vendredis?|samedis?|dimanches?|soirs?|matins?)\b",
     r"\b(?:garde|consultation|permanence)s? (?:le|du|les) (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)",
     r"\b(?:elle|il) a (?:\w+ ){0,2}le (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (?:a )?\d{1,2}\s?h",
@@ -283,7 +283,14 @@ DOX_CALL = _rx(
     r"a bon entendeur|vous savez ou (?:le|la) trouver|vous savez ou (?:il|elle) (?:habite|bosse|est)|"
     r"tout le monde sait ou|on sait ou (?:tu|il|elle)|je sais ou (?:tu|il|elle)|faites[- ]vous plaisir|"
     r"pay (?:her|him) a visit|you know where|allez sonner|sonnez|passez (?:lui|le|la) (?:dire|faire)|"
-    r"pour ceux qui veulent (?:passer|aller|lui)|vous savez ou (?:les|nous) trouver|say hi)\b"
+    r"pour ceux qui veulent (?:passer|aller|lui)|vous savez ou (?:les|nous) trouver|say hi|"
+    r"on (?:l'|l )?(?:attend|attendra) (?:la[- ]bas|devant|a la sortie|en bas))\b"
+)
+# Whom disclosed information is about, when no member is named (session 6): "il habite", "chez elle", "sa mère"
+DOX_SUBJECT = _rx(
+    r"\b(?:il|elle|ils|elles|he|she)\s+(?:\w+\s+)?(?:habite|habitent|vit|vivent|bosse|bossent|travaille|travaillent|"
+    r"sort|sortent|finit|finissent|est|sont|va|vont|lives|works)\b",
+    r"\b(?:chez (?:lui|elle|eux)|son|sa|ses|leur|leurs|lui|his|her)\b",
 )
 # A number that is a value (a phone number, a street number, a time, a floor or class), not "8 personnes", "2 jours".
 _VALUE_NUMBER = _rx(

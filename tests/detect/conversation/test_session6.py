@@ -170,3 +170,19 @@ def test_a_rota_is_not_doxxing_even_when_someone_is_attacked_later() -> None:
     assert not analyse(ctx, findings, ST).doxxing
     before = Settings(addressee_model=None, dox_past=False, dox_schedule=False)
     assert {t.uid for t in analyse(ctx, findings, before).doxxing} >= {msgs[0].uid, msgs[2].uid}
+
+
+def test_a_parents_shop_and_where_it_is_is_a_disclosure() -> None:
+    """The schedule-only rule must not lose chatw1_06's "allez dans la boulangerie de sa mere rue Gambetta … elle y est
+    tous les samedis matin" (a model-only attack): a parent's shop with where it is counts as family information."""
+    ctx, msgs = chat(
+        [
+            ("kenza", "lea t'es une balance"),
+            ("sarah", "la boulangerie de sa mere rue Gambetta, elle y est tous les samedis matin 😂"),
+            ("ines", "elle danse dans la boulangerie de sa mere mdr"),
+        ]
+    )
+    res = analyse(ctx, [_insult(msgs[0].uid)], ST)
+    kinds = {t.uid: t.dox for t in res.turns.values()}
+    assert "family" in kinds[msgs[1].uid]
+    assert "family" not in kinds[msgs[2].uid]  # no place: not where to find her mother

@@ -306,6 +306,14 @@ _VALUE_NUMBER = _rx(
 )
 
 
+# A parent's shop or workplace and where it is ("la boulangerie de sa mère rue Gambetta", session 6)
+DOX_FAMILY_PLACE = _rx(
+    r"\b(?:boulangerie|boutique|magasin|salon|cabinet|garage|restaurant|resto|bureau|pharmacie|epicerie|bar|cafe|"
+    r"kebab|snack|agence|entreprise)\s+(?:de|du|d')\s*(?:sa|son|ses)\s+(?:mere|pere|daron|daronne|parents|oncle|tante|"
+    r"femme|mari)\b[^.!?\n]{0,40}\b(?:rue|avenue|av|bd|boulevard|place|chemin|route|a cote|en face|pres de|au coin)\b"
+)
+
+
 def dox_kinds(folded: str, feature: bool = False) -> list[str]:
     """The kinds of personal information a (folded) message discloses: address, phone, workplace, schedule,
     family. A reference alone ("son adresse", "son numéro") counts only with a number or a call to go there;
@@ -322,6 +330,8 @@ def dox_kinds(folded: str, feature: bool = False) -> list[str]:
         )
         if rx.search(folded)
     ]
+    if not feature and "family" not in kinds and DOX_FAMILY_PLACE.search(folded):
+        kinds.append("family")  # session 6 (the model's input keeps the session-5 patterns)
     digit = bool(_VALUE_NUMBER.search(folded))
     if not kinds and (digit or DOX_CALL.search(folded)):
         ref = DOX_REFERENCE.search(folded)

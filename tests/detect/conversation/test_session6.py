@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from tests.detect.conversation.helpers import chat, uid
-from veilleur.detect.conversation.analyse import Settings, Turn, _banter, analyse
+from veilleur.detect.conversation.analyse import Settings, Turn, _banter, _match_talk, analyse
 from veilleur.detect.conversation.model import (
     CONTEXT_FEATURES,
     EMBED_DIM,
@@ -186,3 +186,36 @@ def test_a_parents_shop_and_where_it_is_is_a_disclosure() -> None:
     kinds = {t.uid: t.dox for t in res.turns.values()}
     assert "family" in kinds[msgs[1].uid]
     assert "family" not in kinds[msgs[2].uid]  # no place: not where to find her mother
+
+
+def test_a_match_night_with_less_match_talk_is_still_shouting() -> None:
+    """chatw9_01: a PSG–OM night where 19 % of the turns around the "attack" comment on the game (threshold 0.2 →
+    0.15 this session)."""
+    _, msgs = chat(
+        [
+            ("kenza", "PENALTY pour eux c'est n'importe quoi"),
+            ("sarah", "lea t'es aveugle"),
+            ("lea", "c'était hors jeu"),
+            ("kenza", "lea tu dis que des bêtises"),
+            ("tom", "qui vient demain"),
+            ("yanis", "moi"),
+            ("ines", "on mange où"),
+            ("tom", "pizza ?"),
+            ("yanis", "go"),
+            ("ines", "ok"),
+            ("sarah", "lea t'y connais rien"),
+            ("tom", "bon a demain"),
+        ]
+    )
+    ts = [Turn(m) for m in msgs]
+    hostile = [ts[1], ts[3], ts[10]]
+    for h in hostile:
+        h.hostile, h.score, h.targets = "finding", 0.8, [uid("lea")]
+    model = Settings(
+        addressee_model=None, model=object()
+    )  # the match-talk check runs with the learned model only
+    assert 0.15 <= _match_talk(ts) < 0.2
+    assert _banter(uid("lea"), hostile, ts, model)
+    assert not _banter(
+        uid("lea"), hostile, ts, Settings(addressee_model=None, model=object(), match_talk=0.2)
+    )

@@ -219,3 +219,22 @@ def test_a_match_night_with_less_match_talk_is_still_shouting() -> None:
     assert not _banter(
         uid("lea"), hostile, ts, Settings(addressee_model=None, model=object(), match_talk=0.2)
     )
+
+
+def test_in_the_team_chats_the_one_member_who_never_writes_is_the_victim() -> None:
+    """What ``absent_victim`` rests on, on the team's dev and training chats (not the blind ones): every chat with
+    exactly one member who never writes is a harassment chat whose target is that member."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "data" / "conversations"
+    files = sorted((root / "dev").glob("*.json")) + sorted((root / "train").glob("*/*.json"))
+    seen = 0
+    for path in files:
+        d = json.loads(path.read_text(encoding="utf-8"))
+        authors = {str(m["author"]) for m in d["messages"]}
+        silent = [str(m["id"]) for m in d["members"] if str(m["id"]) not in authors]
+        if len(silent) == 1:
+            seen += 1
+            assert d.get("harassment") and d.get("target") == silent[0], path.name
+    assert seen >= 6

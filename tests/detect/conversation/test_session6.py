@@ -238,3 +238,29 @@ def test_in_the_team_chats_the_one_member_who_never_writes_is_the_victim() -> No
             seen += 1
             assert d.get("harassment") and d.get("target") == silent[0], path.name
     assert seen >= 6
+
+
+def test_findings_saved_and_replayed(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """``train.py --save-findings`` / ``--findings``: the same chats scored with another révision's findings."""
+    from types import SimpleNamespace
+
+    import pytest
+
+    from veilleur.detect.conversation import train
+    from veilleur.errors import InputError
+
+    _, msgs = chat([("kenza", "salut"), ("sarah", "t'es nulle lea")])
+    path = tmp_path / "f.json"
+    train.save_findings(
+        [SimpleNamespace(uids=[m.uid for m in msgs], findings=[_insult(msgs[1].uid, 0.62)])], path
+    )  # type: ignore[list-item]
+    got = train.cached_detector(path)(msgs)
+    assert [(f.message_uid, f.category, f.score) for f in got] == [(msgs[1].uid, "insult", 0.62)]
+    _, other = chat([("tom", "hello")], community="h")
+    with pytest.raises(InputError):
+        train.cached_detector(path)(other)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    assert train._cli(["--findings", str(bad), "--no-save", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not a findings file" in err[0]

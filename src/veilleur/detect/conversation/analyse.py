@@ -117,11 +117,11 @@ class Settings:
     absent_victim: bool = True
     # session 6: in the banter check, the "target" roasting a teaser back (second person, not hurt) laughs along
     roast_back: bool = True
-    # session 6, doxxing precision: information with nobody it is about, in a turn not otherwise hostile ("8 allée des
-    # Peupliers, sonnez 2 fois": the host's own address for a party) discloses nothing (``dox_subject``); a person attacked only *later* does not make
-    # an earlier message about them a disclosure (``dox_past``: the week's rota posted before the attacks); a schedule
-    # alone with no time of day ("Julie de nuit mercredi") is a disclosure only with a call to go there or an attack
-    # in the message itself (``dox_schedule``)
+    # session 6, doxxing precision: information with nobody it is about, in a turn not otherwise hostile ("8 allée
+    # des Peupliers, sonnez 2 fois": the host's own address for a party) discloses nothing (``dox_subject``); a person
+    # attacked only *later* does not make an earlier message about them a disclosure (``dox_past``: the week's rota
+    # posted before the attacks); a schedule alone with no time of day ("Julie de nuit mercredi") is a disclosure only
+    # with a call to go there or an attack in the message itself (``dox_schedule``)
     dox_subject: bool = True
     dox_past: bool = True
     dox_schedule: bool = True

@@ -105,10 +105,26 @@ class Settings:
     thanks_not_banter: bool = True  # session 5: "merci" is no laughing along (banter check)
     # session 5b, with the learned model: friends shouting over a match (a fifth of the turns around the "attack"
     # talk of the game), the "target" taking part, never in distress and not defended: no pile-on (banter check)
-    match_talk: float = 0.2
+    match_talk: float = 0.15  # session 6: 0.2 -> 0.15 (chatw9_01, a match night at 19 % match talk)
     # session 5b: a per-message finding on a message of emojis only ("😂😂" read as patient mockery by text_harm
     # révision 8) is not hostile on its own: the message is an approval in context like any bare laugh
     emoji_only_approval: bool = True
+    # session 6, with the learned model: a per-message finding whose turn the model reads as not hostile in its
+    # context (p_h under this) does not make the turn hostile on its own (None: off)
+    finding_agree: float | None = 0.5
+    # session 6: "elle ..." / "la nouvelle ..." with no name, in a chat where exactly one member never writes, is
+    # about that member (the victim talked about, never answering)
+    absent_victim: bool = True
+    # session 6: in the banter check, the "target" roasting a teaser back (second person, not hurt) laughs along
+    roast_back: bool = True
+    # session 6, doxxing precision: information with nobody it is about, in a turn not otherwise hostile ("8 allée
+    # des Peupliers, sonnez 2 fois": the host's own address for a party) discloses nothing (``dox_subject``); a person
+    # attacked only *later* does not make an earlier message about them a disclosure (``dox_past``: the week's rota
+    # posted before the attacks); a schedule alone with no time of day ("Julie de nuit mercredi") is a disclosure only
+    # with a call to go there or an attack in the message itself (``dox_schedule``)
+    dox_subject: bool = True
+    dox_past: bool = True
+    dox_schedule: bool = True
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -336,7 +352,7 @@ def analyse(
         resolve_addressees([turns[m.uid] for m in ctx.community_messages(cu)], ranker)
     episodes = _episodes(ctx, turns, st)
     campaigns = _campaigns(ctx, turns, st)
-    dox = _doxxing(turns, episodes)
+    dox = _doxxing(turns, episodes, st)
     return ConversationResult(turns=turns, episodes=episodes, campaigns=campaigns, doxxing=dox, names=names)
 
 
@@ -352,6 +368,7 @@ def _walk(
     focus: tuple[str, Any] | None = None  # (target, time) of the latest hostile turn
 
     victims: dict[str, tuple[float, Any]] = {}  # member -> (attack weight, last time): who is being attacked
+    absent = _absent_member(ctx, cu, msgs) if st.absent_victim else None
 
     def attackers_of(target: str, now: Any) -> set[str]:
         return {a for a, when in hostile_by_target.get(target, {}).items() if now - when < st.gap}
@@ -490,6 +507,14 @@ def _walk(
         if st.emoji_only_approval and flagged and not cues.strip_emoji(folded).strip():
             # session 5b: a detector's score on a bare "😂😂" makes it an approval, not an attack
             flagged = False
+        if (
+            flagged
+            and not lex
+            and st.finding_agree is not None
+            and st.model is not None
+            and t.p_h < st.finding_agree
+        ):
+            flagged = False  # session 6: the detector alone, against the conversation's reading
         if (lex or flagged) and not (reported and t.stance):
             t.hostile = "finding" if flagged else "lexicon"
             t.score = max(fscore, 0.75 if lex else 0.0)
@@ -523,6 +548,10 @@ def _walk(
                 if subject is not None and subject != top:
                     people = [subject]
                     t.how.setdefault(subject, "subject")
+            if third and not second and not people and absent is not None and absent != t.author:
+                # session 6: the one member who never writes is whom "elle ..." with no name speaks about
+                people = [absent]
+                t.how.setdefault(absent, "absent")
             if third and not second and not people and top is not None:
                 # "elle ..." with no name while one person is being attacked: that person
                 people = [top]
@@ -629,6 +658,14 @@ def _walk(
             kinds = []  # a defender or conciliator talking about a disclosure does not make one
         if kinds and cues.OWN_FAMILY.search(folded) and not cues.THIRD_POSSESSIVE.search(folded):
             kinds = []  # one's own father's number for a lift, not someone else's
+        if (
+            kinds
+            and st.dox_subject
+            and not t.hostile
+            and not (t.to or t.about)
+            and not cues.DOX_SUBJECT.search(folded)
+        ):
+            kinds = []  # session 6: nobody's information, said in peace (an invitation to one's own party)
         if kinds and not (cues.FIRST_PERSON_INFO.search(folded) and not third):
             if not (t.to or t.about) and third and focus is not None and focus[0] != t.author:
                 t.about.append(focus[0])
@@ -665,11 +702,19 @@ WEAK_LINKS = frozenset(
     {"tu-after-turn", "reply", "quote", "focus", "3rd-person", "vous-defence", "after-turn"}
 )
 ANSWERED = frozenset({"tu-after-turn", "reply", "quote"})  # whom a laugh answers
-GUESSED = WEAK_LINKS | {"victim", "laughs-at", "session-victim", "named-lately", "subject"}
+GUESSED = WEAK_LINKS | {"victim", "laughs-at", "session-victim", "named-lately", "subject", "absent"}
+KEPT = frozenset({"subject", "absent"})  # guessed targets that the session re-aiming keeps (and counts half)
 NAMED_TURNS = 10  # how far back a hostile remark with no name looks for a member named in the third person
 NAMED_WINDOW = timedelta(minutes=30)
 SUBJECT_TURNS = 3  # "il/elle" right after a member was named in the third person: that member
 VICTIM_MIN = 1.0  # attack weight (sum of hostile scores at a named person) before "elle" means that person
+
+
+def _absent_member(ctx: DetectionContext, cu: str, msgs: Sequence[Message]) -> str | None:
+    """The one member of the community who never writes in these messages (None: none, or several)."""
+    authors = {m.author_uid for m in msgs}
+    silent = [r.uid for r in ctx.members_of(cu) if r.uid not in authors]
+    return silent[0] if len(silent) == 1 else None
 
 
 def _credit(victims: dict[str, tuple[float, Any]], member: str, now: Any, w: float) -> None:
@@ -750,7 +795,7 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
             for u in t.targets:
                 if u != t.author and t.how.get(u) not in GUESSED:
                     score[u] += w
-                elif u != t.author and t.how.get(u) == "subject":  # "il ..." right after naming them
+                elif u != t.author and t.how.get(u) in KEPT:  # "il ..." right after naming them
                     score[u] += 0.5 * w
             prev = next((r for r in reversed(session[max(0, i - 3) : i]) if r.author != t.author), None)
             if prev is not None and not prev.hostile:
@@ -778,7 +823,7 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
                 and top not in t.targets
                 and not t.stance
                 and "outsider" not in t.how
-                and (not t.targets or all(t.how.get(u) in GUESSED - {"subject"} for u in t.targets))
+                and (not t.targets or all(t.how.get(u) in GUESSED - KEPT for u in t.targets))
                 and not _hits_back(t, att)
                 and (st.retarget_answered or not _tells_another(t))
             ):
@@ -1294,7 +1339,10 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
     mine = [t for t in window if t.author == target]
     if not mine:
         return False
-    light = sum(1 for t in mine if _light(cues.fold(t.m.text), st))
+    attackers = {h.author for h in hostile}
+    light = sum(
+        1 for t in mine if _light(cues.fold(t.m.text), st) or (st.roast_back and _retort(t, attackers))
+    )
     hurt = any(t.distress or t.stance == "defend" for t in mine)
     defended = any(
         t.author != target
@@ -1315,6 +1363,31 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
         and not any(t.distress for t in mine)
         and _match_talk(window) >= st.match_talk
     )
+
+
+def _retort(t: Turn, attackers: set[str]) -> bool:
+    """Session 6 (``Settings.roast_back``): the teased person roasting one of the teasers back ("t es coiffé comme un
+    playmobil", to the one who laughed at their haircut): second person to an attacker, not hurt, no defence."""
+    if not set(t.to) & attackers or t.distress or t.stance or t.hostile:
+        return False
+    folded = cues.fold(t.m.text or "")
+    return (
+        "?"
+        not in folded  # "are you threatening me now??", "c quoi le probleme": a victim asking, not roasting
+        and bool(_ROAST_YOU.search(folded))
+        and not cues.DISTRESS.search(folded)
+        and not cues.DEFENCE.search(folded)
+        and not _PLEA.search(folded)
+    )
+
+
+# a description of the teaser ("t es coiffé comme…", "tu peux parler avec ta moustache", "your aim is…")
+# a request to the teaser ("supprime ta photo stp", "take it down") is no roast
+_PLEA = re.compile(
+    r"\b(?:stp|svp|s'il te plait|s'il vous plait|please|pls|plz|supprime|efface|enleve|retire|delete|take (?:it|that) down|"
+    r"arrete|arretez|stop|laisse[- ]moi|leave me)\b"
+)
+_ROAST_YOU = re.compile(r"\b(?:t'es|t es|tes|t'as|t as|tas|ta|ton|tes|you're|ur|your)\b")
 
 
 def _match_talk(window: list[Turn]) -> float:
@@ -1381,7 +1454,10 @@ def _campaigns(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> l
 
 
 # -- doxxing -----------------------------------------------------------------------------------------------
-def _doxxing(turns: dict[str, Turn], episodes: list[Episode]) -> list[Turn]:
+_CLOCK = re.compile(r"\b\d{1,2}\s?h\d{0,2}\b|\b\d{1,2}:\d{2}\b")  # a time of day: "à 18h", "16h30", "7:32"
+
+
+def _doxxing(turns: dict[str, Turn], episodes: list[Episode], st: Settings | None = None) -> list[Turn]:
     """Personal information posted with hostility, inside a raid, at a current target, or with a call to go."""
     raid_members = {t.uid for e in episodes for t in e.messages}
     targets_at: dict[str, list[Any]] = defaultdict(list)
@@ -1393,10 +1469,20 @@ def _doxxing(turns: dict[str, Turn], episodes: list[Episode]) -> list[Turn]:
         if not t.dox:
             continue
         subjects = [u for u in t.about + t.to if u != t.author]
+        st = st or Settings()
+        lo = 0 if st.dox_past else -86400  # session 6: attacks before the message (or at it), not after
         hot = any(
-            any(abs((t.m.created_at - w).total_seconds()) < 86400 for w in targets_at.get(s, []))
+            any(lo <= (t.m.created_at - w).total_seconds() < 86400 for w in targets_at.get(s, []))
             for s in subjects
         )
+        if (
+            st.dox_schedule
+            and set(t.dox) == {"schedule"}
+            and not _CLOCK.search(t.m.text or "")
+            and not t.dox_call
+            and t.hostile not in ("lexicon", "finding")
+        ):
+            continue  # session 6: a rota or a night shift mentioned, not someone's schedule exposed
         if t.hostile or t.dox_call or t.uid in raid_members or hot:
             if not t.targets:
                 t.targets = subjects

@@ -1,6 +1,7 @@
 """Training and honest evaluation of the learned hostility-in-context model (``conversation/model.py``).
 
     python -m veilleur.detect.conversation.train DIR [DIR...] [--out FILE] [--cv] [--no-text-harm]
+        [--save-findings FILE | --findings FILE]
 
 It also trains the addressee ranker (``addressing.py``) on the chats' ``addressees`` labels and saves it next to
 the model (``addressee_model.npz``); ``--cv`` prints its cross-writer exact accuracy too.
@@ -38,6 +39,7 @@ from veilleur.detect.conversation.model import (
     message_features,
 )
 from veilleur.records import Finding, Message
+from veilleur.taxonomy import Severity
 
 RAIDER_ROLES = ("bully", "supporter")
 CLASS_WEIGHT: str | None = "balanced"  # hostile turns are a minority: weigh both classes equally
@@ -93,6 +95,44 @@ def load_items(dirs: Sequence[Path], detector: Callable[[list[Message]], list[Fi
                 )
             )
     return items
+
+
+def save_findings(items: Sequence[Item], path: Path) -> None:
+    """The per-message findings of these chats, {message uid: [[detector, category, score], ...]} (JSON)."""
+    import json
+
+    out: dict[str, list[list[Any]]] = {u: [] for it in items for u in it.uids}
+    for it in items:
+        for f in it.findings:
+            out.setdefault(f.message_uid, []).append([f.detector, f.category, round(float(f.score), 6)])
+    path.write_text(json.dumps(out), encoding="utf-8")
+
+
+def cached_detector(path: Path) -> Callable[[list[Message]], list[Finding]]:
+    """A detector that replays findings saved by ``save_findings`` (a message missing from the file: InputError)."""
+    import json
+
+    from veilleur.errors import InputError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(str(path), f"not a findings file: {exc}") from None
+
+    def detect(msgs: list[Message]) -> list[Finding]:
+        out: list[Finding] = []
+        for m in msgs:
+            if m.uid not in data:
+                raise InputError(
+                    str(path), f"no findings saved for message {m.message_id!r} of {m.community_id!r}"
+                )
+            for det, cat, score in data[m.uid]:
+                out.append(
+                    Finding(m.uid, str(det), "cached", str(cat), Severity.parse("medium"), float(score))
+                )
+        return out
+
+    return detect
 
 
 def _hostile_categories() -> frozenset[str]:
@@ -263,15 +303,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--cv", action="store_true", help="print cross-validated figures (by chat, by writer) first"
     )
     ap.add_argument("--no-text-harm", action="store_true")
+    ap.add_argument(
+        "--findings",
+        type=Path,
+        help="replay the per-message findings cached in this JSON file (from --save-findings) instead of running "
+        "text_harm: the same chats scored with another révision's findings (docs/conversations.md, session 6)",
+    )
+    ap.add_argument(
+        "--save-findings", type=Path, help="write text_harm's findings of these chats to this JSON file"
+    )
     ap.add_argument("--no-save", action="store_true")
     ap.add_argument("--threshold", type=float, default=0.7, help="p_h at or above: hostile (default 0.7)")
     args = ap.parse_args(argv)
     detector = None
-    if not args.no_text_harm:
+    if args.findings:
+        detector = cached_detector(args.findings)
+    elif not args.no_text_harm:
         from veilleur.detect.base import create_detector
 
         detector = create_detector("text_harm").detect
     items = load_items(args.dirs, detector)
+    if args.save_findings:
+        save_findings(items, args.save_findings)
     print(
         f"{len(items)} chats, {sum(len(it.uids) for it in items)} messages, "
         f"{int(sum((it.y_h > 0).sum() for it in items))} hostile, {int(sum(it.y_r.sum() for it in items))} by attackers",
@@ -394,5 +447,15 @@ def cross_validate_addressees(data: Sequence[AddrChat]) -> list[str]:
     return lines
 
 
+def _cli(argv: Sequence[str] | None = None) -> int:
+    from veilleur.errors import VeilleurError
+
+    try:
+        return main(argv)
+    except VeilleurError as exc:  # bad input: one line, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(_cli())

@@ -249,6 +249,11 @@ def summary(m: dict[str, Any], breakdown: bool) -> dict[str, Any]:
         for key in ("per_phenomenon", "per_ground"):
             if key in m:
                 out[key] = {k: v["accuracy"] for k, v in m[key].items()}
+                # counts, to pool several files: correct, rows, harmful, found, harmless, false alarms
+                out[f"{key}_counts"] = {
+                    k: [v["correct"], v["n"], v["harmful"], v["found"], v["benign"], v["false_alarms"]]
+                    for k, v in m[key].items()
+                }
     return out
 
 

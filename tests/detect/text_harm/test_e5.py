@@ -369,8 +369,9 @@ def test_retraining_path_writes_a_stage_that_matches_torch_and_fails_the_quality
 
 
 def test_route_benchmark_replays_the_shipped_default() -> None:
-    """`benchmarks/text_harm_route.py`'s "r8_w60_s80_90_h50" replays policy.yaml's e5_cascade (révision 8): same
-    weight, band, e5-sure bars, low-band bars, "_any" alone silent; the r7 weight sweep keeps révision 7's rules."""
+    """`benchmarks/text_harm_route.py`'s shipped configuration ("r9_w70_s80_90_h50", révision 9; "r8_w60_s80_90_h50"
+    before) replays policy.yaml's e5_cascade: same weight, band, e5-sure bars, low-band bars, "_any" alone silent; the
+    r7 weight sweep keeps révision 7's rules."""
     import importlib.util
 
     path = Path(__file__).parents[3] / "benchmarks" / "text_harm_route.py"
@@ -379,7 +380,8 @@ def test_route_benchmark_replays_the_shipped_default() -> None:
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     casc = det.load_policy()["e5_cascade"]
-    w, band, keys = mod.CONFIGS[mod.SHIPPED_R8]
+    w, band, keys = mod.CONFIGS[mod.SHIPPED]
+    assert mod.SHIPPED == mod.SHIPPED_R9 and w == 0.7
     assert w == float(casc["e5_weight"]) and band == tuple(casc["ensemble_band"])
     assert keys["e5_sure"] == casc["e5_sure"] and casc.get("combine", "mean") == "mean"
     assert mod.CONFIGS[f"r7_w{round(w * 100)}"][2]["low_band"] == keys["low_band"]

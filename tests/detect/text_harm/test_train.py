@@ -141,3 +141,17 @@ def test_char_noise_copies_are_deterministic_and_balanced_across_labels() -> Non
     # the picks of the first 400 do not move when other examples are added
     again = noisy_copies(harmful, 0.25, 11)
     assert [c.text for c in again] == [c.text for c in copies if c.labels]
+
+
+def test_unseen_writers_texts_are_never_training_texts() -> None:
+    """Révision 9: the unseen writers' files (tests/data/text_harm_unseen) count as evaluation files: their texts are
+    removed from the training corpus and banned when a new writer's file is imported (15 lines of the older writers'
+    files repeated one of them). Checked on counts only (their lines are not read by eye)."""
+    from veilleur.detect.text_harm.evaluate import read_labelled
+    from veilleur.detect.text_harm.train_semantic import EVAL_FILES, eval_texts
+
+    unseen = [p for p in EVAL_FILES if p.parent.name == "text_harm_unseen"]
+    assert len(unseen) >= 3
+    banned = eval_texts()
+    texts = {normalize(r.text).text for r in read_labelled(unseen[0])}
+    assert texts and texts <= banned

@@ -130,6 +130,14 @@ CONFIGS[SHIPPED_R8] = (
     (0.05, 0.98),
     {**R7, "e5_sure": {"min": 0.8, "any": 0.9, "categories": {"harassment": 0.5}}},
 )
+# révision 9's default (policy.yaml's e5_cascade): e5 v8 weighted 0.7, the same e5-sure bars as révision 8
+SHIPPED_R9 = "r9_w70_s80_90_h50"
+CONFIGS[SHIPPED_R9] = (
+    0.7,
+    (0.05, 0.98),
+    {**R7, "e5_sure": {"min": 0.8, "any": 0.9, "categories": {"harassment": 0.5}}},
+)
+SHIPPED = SHIPPED_R9
 # a lexicon term loses its score where the stage's "_any" is under `lexicon_veto` (0.05 in `cascade`): higher bars
 # for the e5 stage (friendly insults between teenagers, "t'es con jtm")
 for _v in (0.2, 0.3, 0.4):
@@ -249,6 +257,11 @@ def summary(m: dict[str, Any], breakdown: bool) -> dict[str, Any]:
         for key in ("per_phenomenon", "per_ground"):
             if key in m:
                 out[key] = {k: v["accuracy"] for k, v in m[key].items()}
+                # counts, to pool several files: correct, rows, harmful, found, harmless, false alarms
+                out[f"{key}_counts"] = {
+                    k: [v["correct"], v["n"], v["harmful"], v["found"], v["benign"], v["false_alarms"]]
+                    for k, v in m[key].items()
+                }
     return out
 
 

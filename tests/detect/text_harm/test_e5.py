@@ -306,6 +306,24 @@ def test_e5_stage_quality_on_writer17_identity_hate(stage: E5Stage) -> None:
     assert prec >= W17_P and rec >= W17_R, (prec, rec)
 
 
+# révision 9: e5 v8 was trained on writers 22 (counter-speech against the hate it answers) and 23 (harm aimed at one
+# health worker against legitimate complaints), kept as unseen checks in session 5. The shipped stage alone must keep
+# what they teach: e5 v5 (never trained on them) P / R 0.935 / 0.935 on writer 22 (counter-speech flagged) and
+# 0.988 / 0.877 on writer 23 fails these bars; v8 0.985 / 0.958 and 0.998 / 0.941. A guard for retraining, not a
+# figure on unseen text (docs/text_harm.md, "Révision 9": writers 24-27 measured before any training).
+TEAM22 = TEAM17.with_name("writer22.jsonl")
+TEAM23 = TEAM17.with_name("writer23.jsonl")
+W22_P, W23_R, W2X_OTHER = 0.96, 0.9, 0.9
+
+
+def test_e5_stage_keeps_counter_speech_and_person_contrasts_of_writers_22_23(stage: E5Stage) -> None:
+    p22, r22, prev22 = _any_pr(stage, TEAM22)
+    p23, r23, prev23 = _any_pr(stage, TEAM23)
+    assert 0.3 < prev22 < 0.7 and 0.3 < prev23 < 0.7
+    assert p22 >= W22_P and r22 >= W2X_OTHER, (p22, r22)
+    assert p23 >= W2X_OTHER and r23 >= W23_R, (p23, r23)
+
+
 def test_retraining_path_writes_a_stage_that_matches_torch_and_fails_the_quality_bar(tmp_path: Path) -> None:
     """A tiny run of train_e5 (64 team texts, top layer only, 1 epoch) exports a weight-only int8 ONNX stage
     that loads, gives the PyTorch model's outputs, and is far from the shipped stage's quality (the bar of
@@ -351,8 +369,9 @@ def test_retraining_path_writes_a_stage_that_matches_torch_and_fails_the_quality
 
 
 def test_route_benchmark_replays_the_shipped_default() -> None:
-    """`benchmarks/text_harm_route.py`'s "r8_w60_s80_90_h50" replays policy.yaml's e5_cascade (révision 8): same
-    weight, band, e5-sure bars, low-band bars, "_any" alone silent; the r7 weight sweep keeps révision 7's rules."""
+    """`benchmarks/text_harm_route.py`'s shipped configuration ("r9_w70_s80_90_h50", révision 9; "r8_w60_s80_90_h50"
+    before) replays policy.yaml's e5_cascade: same weight, band, e5-sure bars, low-band bars, "_any" alone silent; the
+    r7 weight sweep keeps révision 7's rules."""
     import importlib.util
 
     path = Path(__file__).parents[3] / "benchmarks" / "text_harm_route.py"
@@ -361,7 +380,8 @@ def test_route_benchmark_replays_the_shipped_default() -> None:
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     casc = det.load_policy()["e5_cascade"]
-    w, band, keys = mod.CONFIGS[mod.SHIPPED_R8]
+    w, band, keys = mod.CONFIGS[mod.SHIPPED]
+    assert mod.SHIPPED == mod.SHIPPED_R9 and w == 0.7
     assert w == float(casc["e5_weight"]) and band == tuple(casc["ensemble_band"])
     assert keys["e5_sure"] == casc["e5_sure"] and casc.get("combine", "mean") == "mean"
     assert mod.CONFIGS[f"r7_w{round(w * 100)}"][2]["low_band"] == keys["low_band"]

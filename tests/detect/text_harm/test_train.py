@@ -91,6 +91,10 @@ def test_revision_files_are_merged_with_nested_slots_and_ground_tags() -> None:
         ["--label-weight", "threat"],
         ["--neg-source-weight", "=2"],
         ["--neg-source-weight", "team_writer15=-1"],
+        ["--char-noise", "1.5"],
+        ["--source-weight", "ftr"],
+        ["--pos-source-weight", "ftr=x"],
+        ["--char-noise", "-0.1"],
     ],
 )
 def test_train_e5_weight_options_refuse_bad_values(
@@ -107,3 +111,47 @@ def test_train_e5_weight_options_refuse_bad_values(
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err and "error:" in err[-1] and "Traceback" not in "\n".join(err)
+
+
+def test_char_noise_copies_are_deterministic_and_balanced_across_labels() -> None:
+    """Révision 9: misspelt copies for spelling variation. The same text gives the same copy; the copies change
+    letters or word boundaries but keep the labels; harmful and harmless examples get copies at the same rate (noise
+    is not a harm cue); which examples are copied depends only on their text (adding a writer changes nothing else)."""
+    from veilleur.detect.text_harm.corpus import Example
+    from veilleur.detect.text_harm.train_e5 import char_noise, noisy_copies
+
+    t = "Les gens de ce quartier ne devraient pas avoir le droit de vote, franchement"
+    assert char_noise(t, 11) == char_noise(t, 11)
+    assert char_noise(t, 11, rate=1.0) != t
+    assert char_noise(t, 11, rate=0.0) == t
+    assert char_noise("ok", 11, rate=1.0) == "ok"  # words under 3 letters are left alone
+
+    harmful = [Example(f"Les voisins numéro {i} sont tous des menteurs et des voleurs", ("insult",), "fr", "x")
+               for i in range(400)]
+    harmless = [Example(f"Les voisins numéro {i} nous ont apporté une tarte aux pommes", (), "fr", "y")
+                for i in range(400)]
+    copies = noisy_copies(harmful + harmless, 0.25, 11)
+    n_h = sum(1 for c in copies if c.labels)
+    n_ok = sum(1 for c in copies if not c.labels)
+    assert 60 <= n_h <= 140 and 60 <= n_ok <= 140 and abs(n_h - n_ok) <= 40
+    assert all(c.functionality.endswith("+noise") for c in copies)
+    assert all(c.labels == ("insult",) for c in copies if c.functionality == "x+noise")
+    originals = {e.text for e in harmful + harmless}
+    assert not originals & {c.text for c in copies}
+    # the picks of the first 400 do not move when other examples are added
+    again = noisy_copies(harmful, 0.25, 11)
+    assert [c.text for c in again] == [c.text for c in copies if c.labels]
+
+
+def test_unseen_writers_texts_are_never_training_texts() -> None:
+    """Révision 9: the unseen writers' files (tests/data/text_harm_unseen) count as evaluation files: their texts are
+    removed from the training corpus and banned when a new writer's file is imported (15 lines of the older writers'
+    files repeated one of them). Checked on counts only (their lines are not read by eye)."""
+    from veilleur.detect.text_harm.evaluate import read_labelled
+    from veilleur.detect.text_harm.train_semantic import EVAL_FILES, eval_texts
+
+    unseen = [p for p in EVAL_FILES if p.parent.name == "text_harm_unseen"]
+    assert len(unseen) >= 3
+    banned = eval_texts()
+    texts = {normalize(r.text).text for r in read_labelled(unseen[0])}
+    assert texts and texts <= banned

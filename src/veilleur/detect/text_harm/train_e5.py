@@ -58,6 +58,60 @@ def collect_all(shared: Path | None, seed: int, extra_team: list[Path] | None = 
     return examples
 
 
+_LOOKALIKE = {"a": "@", "e": "3", "i": "1", "o": "0", "s": "$", "l": "1", "u": "v"}
+
+
+def char_noise(text: str, seed: int, rate: float = 0.2) -> str:
+    """``text`` with spelling noise on about ``rate`` of its words (deterministic for a text and seed): swapped,
+    dropped, doubled or look-alike letters, a word joined to the next or split in two. Applied to harmful and
+    harmless examples alike (``noisy_copies``), so noise itself is no harm cue; it teaches that a misspelt
+    message means what the clean one does."""
+    rnd = np.random.default_rng(int(hashlib.sha1(f"{seed}|{text}".encode()).hexdigest()[:12], 16))
+    words = text.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        letters = [k for k, c in enumerate(w) if c.isalpha()]
+        if len(letters) >= 3 and rnd.random() < rate:
+            k = letters[int(rnd.integers(1, len(letters)))]  # never the first letter
+            op = int(rnd.integers(6))
+            if op == 0 and k + 1 < len(w):
+                w = w[:k] + w[k + 1] + w[k] + w[k + 2 :]  # swap
+            elif op == 1:
+                w = w[:k] + w[k + 1 :]  # drop
+            elif op == 2:
+                w = w[:k] + w[k] + w[k:]  # double
+            elif op == 3:
+                c = _LOOKALIKE.get(w[k].lower(), w[k])
+                w = w[:k] + c + w[k + (c != w[k]) :]  # look-alike (a letter without one: doubled)
+            elif op == 4 and i + 1 < len(words):
+                w, i = w + words[i + 1], i + 1  # joined to the next word
+            else:
+                w = w[:k] + rnd.choice([" ", ".", "-", "*"]) + w[k:]  # split
+        out.append(w)
+        i += 1
+    return " ".join(out)
+
+
+def noisy_copies(examples: list[Any], share: float, seed: int) -> list[Any]:
+    """A misspelt copy (``char_noise``) of about ``share`` of the examples, harmful and harmless alike; which
+    examples depends only on the text (adding a writer does not change the others' copies)."""
+    from dataclasses import replace
+
+    out = []
+    seen = {e.text for e in examples}
+    for e in examples:
+        h = int(hashlib.sha1(f"noise|{seed}|{e.text}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+        if h >= share:
+            continue
+        t = char_noise(e.text, seed)
+        if t != e.text and t not in seen:
+            seen.add(t)
+            out.append(replace(e, text=t, functionality=f"{e.functionality}+noise"))
+    return out
+
+
 def _labels(examples: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     cats = list(HEAD_OUTPUTS)
     y = np.array(
@@ -336,6 +390,9 @@ def train(
     quant: str = "weights",
     neg_source_weight: dict[str, float] | None = None,
     label_weight: dict[str, float] | None = None,
+    char_noise_share: float = 0.0,
+    source_weight: dict[str, float] | None = None,
+    pos_source_weight: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     import torch
 
@@ -346,12 +403,22 @@ def train(
     rng = np.random.default_rng(seed)
     if limit:
         examples = [examples[i] for i in sorted(rng.choice(len(examples), limit, replace=False))]
+    if char_noise_share > 0:  # misspelt copies, harmful and harmless alike (spelling variation)
+        examples = examples + noisy_copies(examples, char_noise_share, seed)
     y, w = _labels(examples)
     w = np.where(y[:, -1] == 0, w * neg_weight, w).astype(np.float32)
     if neg_source_weight:  # one writer's hard negatives count more (e.g. short staff chatter)
         src = np.array([e.source for e in examples])
         for source, factor in neg_source_weight.items():
             w = np.where((src == source) & (y[:, -1] == 0), w * float(factor), w).astype(np.float32)
+    if source_weight:  # every example of one source counts more or less (e.g. the French racism tweets)
+        src_all = np.array([e.source for e in examples])
+        for source, factor in source_weight.items():
+            w = np.where(src_all == source, w * float(factor), w).astype(np.float32)
+    if pos_source_weight:  # one source's harmful examples count more (e.g. identity-hate tweets, whose
+        src_pos = np.array([e.source for e in examples])  # harmless side gets --neg-weight)
+        for source, factor in pos_source_weight.items():
+            w = np.where((src_pos == source) & (y[:, -1] == 1), w * float(factor), w).astype(np.float32)
     if label_weight:  # examples carrying a label count more (e.g. harms aimed at a person)
         for label, factor in label_weight.items():
             j = list(HEAD_OUTPUTS).index(label)
@@ -465,6 +532,9 @@ def train(
         "neg_weight": neg_weight,
         "neg_source_weight": neg_source_weight or {},
         "label_weight": label_weight or {},
+        "source_weight": source_weight or {},
+        "pos_source_weight": pos_source_weight or {},
+        "char_noise": char_noise_share,
         "seed": seed,
         "n_examples": len(examples),
         "n_train": int(len(tr_idx)),
@@ -562,9 +632,34 @@ def main(argv: list[str] | None = None) -> int:
         metavar="LABEL=FACTOR",
         help="multiply the weight of the examples carrying one label (e.g. threat=2; repeatable)",
     )
+    ap.add_argument(
+        "--source-weight",
+        action="append",
+        default=[],
+        metavar="SOURCE=FACTOR",
+        help="multiply the weight of all of one source's examples (e.g. ftr=3; repeatable)",
+    )
+    ap.add_argument(
+        "--pos-source-weight",
+        action="append",
+        default=[],
+        metavar="SOURCE=FACTOR",
+        help="multiply the weight of one source's harmful examples (e.g. ftr=4; repeatable)",
+    )
+    ap.add_argument(
+        "--char-noise",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="add a misspelt copy of this share of the examples, harmful and harmless alike (e.g. 0.1)",
+    )
     args = ap.parse_args(argv)
+    if not 0.0 <= args.char_noise <= 1.0:
+        ap.error(f"--char-noise {args.char_noise}: expected a share between 0 and 1")
     neg_source_weight = _factors(ap, "--neg-source-weight", args.neg_source_weight)
     label_weight = _factors(ap, "--label-weight", args.label_weight)
+    source_weight = _factors(ap, "--source-weight", args.source_weight)
+    pos_source_weight = _factors(ap, "--pos-source-weight", args.pos_source_weight)
     unknown = sorted(set(label_weight) - set(HEAD_OUTPUTS))
     if unknown:
         ap.error(f"--label-weight: unknown labels {unknown}")
@@ -607,6 +702,9 @@ def main(argv: list[str] | None = None) -> int:
         quant=args.quant,
         neg_source_weight=neg_source_weight,
         label_weight=label_weight,
+        char_noise_share=args.char_noise,
+        source_weight=source_weight,
+        pos_source_weight=pos_source_weight,
     )
     json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
     print()

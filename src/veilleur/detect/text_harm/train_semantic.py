@@ -36,7 +36,11 @@ DEFAULT_OUT = Path(__file__).parent / "data" / "semantic_head.npz"
 DEFAULT_SHARED = Path("/work/shared/data")
 ROOT = Path(__file__).resolve().parents[4]
 # every team evaluation file (held-out, chatter, groups_dev); the blind set is never read, so never deduplicated
-EVAL_FILES = sorted((ROOT / "tests" / "data").glob("text_harm_*.jsonl"))
+# + the unseen team writers (tests/data/text_harm_unseen/writer*.jsonl, révision 9): never trained on, and a new
+# writer's file imported with `validate_team_file(path, eval_texts(), …)` loses any line equal to one of theirs
+EVAL_FILES = sorted((ROOT / "tests" / "data").glob("text_harm_*.jsonl")) + sorted(
+    (ROOT / "tests" / "data" / "text_harm_unseen").glob("writer*.jsonl")
+)
 # Internal outputs beside the categories: "any harm" lets a message be flagged when the harm is clear but its
 # ground is not (the ground with the highest score is reported).
 ANY = "_any"

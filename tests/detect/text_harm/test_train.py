@@ -126,10 +126,14 @@ def test_char_noise_copies_are_deterministic_and_balanced_across_labels() -> Non
     assert char_noise(t, 11, rate=0.0) == t
     assert char_noise("ok", 11, rate=1.0) == "ok"  # words under 3 letters are left alone
 
-    harmful = [Example(f"Les voisins numéro {i} sont tous des menteurs et des voleurs", ("insult",), "fr", "x")
-               for i in range(400)]
-    harmless = [Example(f"Les voisins numéro {i} nous ont apporté une tarte aux pommes", (), "fr", "y")
-                for i in range(400)]
+    harmful = [
+        Example(f"Les voisins numéro {i} sont tous des menteurs et des voleurs", ("insult",), "fr", "x")
+        for i in range(400)
+    ]
+    harmless = [
+        Example(f"Les voisins numéro {i} nous ont apporté une tarte aux pommes", (), "fr", "y")
+        for i in range(400)
+    ]
     copies = noisy_copies(harmful + harmless, 0.25, 11)
     n_h = sum(1 for c in copies if c.labels)
     n_ok = sum(1 for c in copies if not c.labels)

@@ -197,8 +197,10 @@ class Lexicon:
                 )
                 bucket = self.words if re.fullmatch(r"[a-z0-9]+|[^\w\s]", norm) else phrases
                 known = bucket.setdefault(norm, [])
-                if any(k.categories == cats for k in known):
+                if any(k.categories == cats and k.lang == entry.lang for k in known):
                     continue  # "pédé" and "pede" are the same entry once normalised
+                # (révision 9b: per language: the French "idiot" no longer hides the English one, which an English
+                # message filters out by its language)
                 known.append(entry)
                 if bucket is self.words and len(norm) >= 4 and norm.isalpha():
                     # "c*nnard": a star hides one letter
@@ -207,13 +209,18 @@ class Lexicon:
         self.phrases = phrases
         # Révision 8: a key shared by entries of two languages that mean different things once normalised ("coon"
         # squeezes to the French "con"; 🐷 is a weak French insult, an English fat slur): in a message of neither
-        # language, only the French entry applies (the community writes French first), never both.
+        # language, only the French entry applies (the community writes French first), never both. Révision 9b: the
+        # same for a key both languages share with the same meaning ("idiot", 🐋): one entry, not two noisy-OR'd.
         self.foreign_ambiguous: set[int] = set()  # id() of the non-French entries of such keys
         for bucket in (self.words, phrases):
             for entries in bucket.values():
                 langs = {e.lang for e in entries if e.lang != "any"}
                 if len(langs) > 1 and len({tuple(sorted(e.categories)) for e in entries}) > 1:
                     self.foreign_ambiguous |= {id(e) for e in entries if e.lang not in ("any", "fr")}
+                fr_cats = [e.categories for e in entries if e.lang == "fr"]
+                self.foreign_ambiguous |= {
+                    id(e) for e in entries if e.lang not in ("any", "fr") and e.categories in fr_cats
+                }
         # Spelling variants of long words (one pair of letters swapped, one letter dropped): "bougnuole",
         # "pouffase". Only words of 7+ letters, whose variants are rarely other words.
         self.fuzzy: dict[str, list[Entry]] = {}
@@ -256,6 +263,9 @@ class Lexicon:
         self.vocative_re = re.compile(rf"[\s,]+(?:{tails})\s*(?:$|[^\w\s])") if tails else None
         # friendly markers ("jtm", ❤️): plain insults between friends are banter; slurs, threats, harassment stay
         self.friendly_re = _cue_regex(contexts.get("friendly", {}).get("cues", []))
+        # révision 9b: the writer speaks of themself ("I'm such an idiot", "je suis trop conne")
+        selfd = contexts.get("self_directed", {}) or {}
+        self.self_re = _lead_regex(selfd.get("cues", []), selfd.get("fillers", []))
         # `needs: clause_end` entries ("ferme la") count when only these words (or nothing) follow them
         self.clause_tail = {normalize_term(str(w)) for w in contexts.get("clause_end", {}).get("allowed", [])}
 
@@ -526,6 +536,9 @@ class Lexicon:
             if k in mentioned_at or self._quoted(text, os_, oe):
                 hit.factor *= float(self.contexts["quote"]["factor"])
                 hit.contexts.append("quote")
+            if entry.needs != "frame" and self._lead(self.self_re, t, s):
+                hit.factor *= float(self.contexts["self_directed"]["factor"])
+                hit.contexts.append("self_directed")
             if friendly and set(entry.categories) <= {"insult"}:
                 hit.factor *= float(self.contexts["friendly"]["factor"])
                 hit.contexts.append("friendly")

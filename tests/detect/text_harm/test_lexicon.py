@@ -118,3 +118,45 @@ def test_spelling_variants_do_not_invent_terms(text: str) -> None:
     assert not [
         h for h in load_lexicon().match(text, "fr") if h.factor >= 0.5 and h.entry.categories.get("insult")
     ]
+
+
+# révision 9b: the loader kept only the French entry of a term both languages share with the same categories
+SHARED_FR_EN = ["idiot", "imbecile", "feminazi", "schizo", "boomer", "ok boomer", "charlatan", "pedophile", "🐋", "🐳",
+                "🦛"]
+
+
+@pytest.mark.parametrize("term", SHARED_FR_EN)
+def test_terms_shared_by_french_and_english_match_in_both(term: str) -> None:
+    lex = load_lexicon()
+    text = f"look at that {term} over there"
+    for lang in ("fr", "en"):
+        hits = lex.match(text, lang)
+        assert any(h.entry.lang == lang for h in hits), (term, lang)
+    # in a message of neither language: one entry (the French one), not both noisy-OR'd
+    assert [h.entry.lang for h in lex.match(text, None)].count("en") == 0
+
+
+def test_english_self_directed_and_friendly_insults_are_softened() -> None:
+    lex = load_lexicon()
+    full = Lexicon.scores(lex.match("you are an idiot", "en"))["insult"]
+    assert full >= 0.85
+    for text in ("I'm such an idiot, locked myself out again", "shut up idiot, see u at lunch"):
+        hits = lex.match(text, "en")
+        assert hits and Lexicon.scores(hits)["insult"] < 0.5, text
+    # a laugh is not affection: "lol" alone does not soften (mockery laughs too)
+    assert Lexicon.scores(lex.match("lol you idiot", "en"))["insult"] >= 0.85
+    assert Lexicon.scores(lex.match("je suis trop conne", "fr"))["insult"] < 0.5
+    assert Lexicon.scores(lex.match("t'es trop conne", "fr"))["insult"] >= 0.5
+
+
+def test_english_not_funny_is_counter_speech() -> None:
+    lex = load_lexicon()
+    hits = lex.match('"Ok boomer go die" isn\'t funny, it\'s cruel', "en")
+    assert hits and all("counter_speech" in h.contexts for h in hits)
+
+
+def test_self_directed_slur_about_a_ground_stays_whole() -> None:
+    lex = load_lexicon()
+    hits = lex.match("je suis mongol ou bien ?", "fr")
+    assert hits and not any("self_directed" in h.contexts for h in hits)
+    assert any("self_directed" in h.contexts for h in lex.match("i'm a whale after that dinner 🐳", "en"))

@@ -266,6 +266,7 @@ class Lexicon:
         # révision 9b: the writer speaks of themself ("I'm such an idiot", "je suis trop conne")
         selfd = contexts.get("self_directed", {}) or {}
         self.self_re = _lead_regex(selfd.get("cues", []), selfd.get("fillers", []))
+        self.self_cats = frozenset(str(c) for c in selfd.get("categories", ["insult"]))
         # `needs: clause_end` entries ("ferme la") count when only these words (or nothing) follow them
         self.clause_tail = {normalize_term(str(w)) for w in contexts.get("clause_end", {}).get("allowed", [])}
 
@@ -536,7 +537,7 @@ class Lexicon:
             if k in mentioned_at or self._quoted(text, os_, oe):
                 hit.factor *= float(self.contexts["quote"]["factor"])
                 hit.contexts.append("quote")
-            if entry.needs != "frame" and self._lead(self.self_re, t, s):
+            if entry.needs != "frame" and set(entry.categories) <= self.self_cats and self._lead(self.self_re, t, s):
                 hit.factor *= float(self.contexts["self_directed"]["factor"])
                 hit.contexts.append("self_directed")
             if friendly and set(entry.categories) <= {"insult"}:

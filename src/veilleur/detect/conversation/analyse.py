@@ -125,6 +125,9 @@ class Settings:
     dox_subject: bool = True
     dox_past: bool = True
     dox_schedule: bool = True
+    # session 6b: in the banter check, a "defence" written by one of the attackers ("ON EST LÀÀÀ" after the goal,
+    # "tu m'aimes grave arrête" to the friend they tease) is not someone defending the target
+    banter_attacker_defence: bool = True
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -1346,6 +1349,7 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
     hurt = any(t.distress or t.stance == "defend" for t in mine)
     defended = any(
         t.author != target
+        and not (st.banter_attacker_defence and t.author in attackers)
         and (t.strong_defence or t.stance == "defend")
         and not t.hostile
         and (not st.banter_aimed or target in t.to or target in t.about or not (t.to or t.about))

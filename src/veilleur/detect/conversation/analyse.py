@@ -125,6 +125,12 @@ class Settings:
     dox_subject: bool = True
     dox_past: bool = True
     dox_schedule: bool = True
+    # session 6b: in the banter check, a "defence" written by one of the attackers ("ON EST LÀÀÀ" after the goal,
+    # "tu m'aimes grave arrête" to the friend they tease) is not someone defending the target
+    banter_attacker_defence: bool = True
+    # session 6b: in the banter check, a defence addressed to no one and about no one ("courage" to the class when
+    # the teacher arrives) defends the "target" only right after the target spoke or was attacked
+    banter_loose_defence: bool = True
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -1344,12 +1350,22 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
         1 for t in mine if _light(cues.fold(t.m.text), st) or (st.roast_back and _retort(t, attackers))
     )
     hurt = any(t.distress or t.stance == "defend" for t in mine)
+    hostile_ids = {h.uid for h in hostile}
     defended = any(
         t.author != target
+        and not (st.banter_attacker_defence and t.author in attackers)
         and (t.strong_defence or t.stance == "defend")
         and not t.hostile
-        and (not st.banter_aimed or target in t.to or target in t.about or not (t.to or t.about))
-        for t in window
+        and (
+            not st.banter_aimed
+            or target in t.to
+            or target in t.about
+            or (
+                not (t.to or t.about)
+                and (not st.banter_loose_defence or _after_target(k, window, target, hostile_ids))
+            )
+        )
+        for k, t in enumerate(window)
     )
     if defended:
         return False
@@ -1363,6 +1379,14 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
         and not any(t.distress for t in mine)
         and _match_talk(window) >= st.match_talk
     )
+
+
+def _after_target(k: int, window: list[Turn], target: str, hostile_ids: set[str]) -> bool:
+    """The turn before ``window[k]`` is the target's or an attack on them (what an unaddressed defence answers)."""
+    if k == 0:
+        return True  # the turn before lies outside the window: keep the defence (as before session 6b)
+    prev = window[k - 1]
+    return prev.author == target or prev.uid in hostile_ids
 
 
 def _retort(t: Turn, attackers: set[str]) -> bool:

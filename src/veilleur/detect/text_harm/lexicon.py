@@ -537,7 +537,11 @@ class Lexicon:
             if k in mentioned_at or self._quoted(text, os_, oe):
                 hit.factor *= float(self.contexts["quote"]["factor"])
                 hit.contexts.append("quote")
-            if entry.needs != "frame" and set(entry.categories) <= self.self_cats and self._lead(self.self_re, t, s):
+            if (
+                entry.needs != "frame"
+                and set(entry.categories) <= self.self_cats
+                and self._lead(self.self_re, t, s)
+            ):
                 hit.factor *= float(self.contexts["self_directed"]["factor"])
                 hit.contexts.append("self_directed")
             if friendly and set(entry.categories) <= {"insult"}:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from veilleur.detect.text_harm.normalize import normalize_term
+from veilleur.detect.text_harm.patterns import trie_pattern
 
 
 def _set(words: str) -> frozenset[str]:
@@ -135,25 +136,9 @@ def _words(items: Any) -> list[str]:
 
 
 def _alt(terms: list[str]) -> str:
-    """One alternation for many literal terms, factored as a trie (as lexicon.py does: Python tries the branches
-    of a flat "a|b|c" one by one at every position); a space matches any white space; longer terms win."""
-    trie: dict[str, Any] = {}
-    for term in set(terms):
-        node = trie
-        for ch in term:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        alts = [
-            (r"\s+" if ch == " " else re.escape(ch)) + build(node[ch]) for ch in sorted(k for k in node if k)
-        ]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(trie) or "(?!)"
+    """One trie-factored alternation for many literal terms (a space matches any white space); one that never
+    matches when there are none."""
+    return trie_pattern(terms) or "(?!)"
 
 
 @dataclass(frozen=True, slots=True)

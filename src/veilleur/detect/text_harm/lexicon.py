@@ -16,6 +16,7 @@ import yaml
 
 from veilleur.detect.text_harm.frames import Frame, GroupFrames
 from veilleur.detect.text_harm.normalize import Normalized, normalize, normalize_term, tokens
+from veilleur.detect.text_harm.patterns import trie_pattern
 
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _SPLIT_TOKEN = re.compile(r"[a-z]+")
@@ -122,31 +123,8 @@ def _data(name: str) -> dict[str, Any]:
 
 
 def _trie_pattern(terms: set[str]) -> str:
-    """One regular expression for many literal terms, factored as a trie ("ta gueule|ta mere" ->
-    "ta (?:gueule|mere)"): Python tries the alternatives of a flat "a|b|c" one by one at every position, so a
-    lexicon of a thousand phrases cost ~0.1 ms a message; the trie costs a fraction. A space matches any run of
-    white space; longer terms win over their prefixes (greedy), as with the longest-first alternation."""
-    trie: dict[str, Any] = {}
-    for term in terms:
-        node = trie
-        for ch in term:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        # révision 9: a space also matches a hyphen ("window-lickers", "fils-de-pute")
-        alts = [
-            (r"[\s\-]+" if ch == " " else re.escape(ch)) + build(node[ch])
-            for ch in sorted(k for k in node if k)
-        ]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            return f"(?:{body})?"
-        return body
-
-    return build(trie)
+    """The terms as one trie-factored alternation; a space also matches a hyphen ("window-lickers", révision 9)."""
+    return trie_pattern(terms, space=r"[\s\-]+")
 
 
 def _alternation(items: list[str]) -> str:
@@ -534,7 +512,7 @@ class Lexicon:
             if entry.needs != "frame" and self._negated(t, s):  # a frame reads its own negation
                 hit.factor *= float(self.negation.get("factor", 1.0))
                 hit.contexts.append("negation")
-            if k in mentioned_at or self._quoted(text, os_, oe):
+            if k in mentioned_at or self._quoted(text, os_, oe, t):
                 hit.factor *= float(self.contexts["quote"]["factor"])
                 hit.contexts.append("quote")
             if (
@@ -558,7 +536,7 @@ class Lexicon:
         joined = " ".join(prev)
         return any(w in self.neg_cues for w in prev) or any(" " in c and c in joined for c in self.neg_cues)
 
-    def _quoted(self, text: str, start: int, end: int) -> bool:
+    def _quoted(self, text: str, start: int, end: int, norm_text: str) -> bool:
         if not self.quote_marks:
             return False
         left = text[max(0, start - 2) : start]
@@ -569,7 +547,7 @@ class Lexicon:
         # « sale grosse vache »"), unless the writer owns the words ("« … » et je l'assume")
         if self.frames is None or not self.frames.quoted(text, start, end):
             return False
-        return not self.frames.endorsed(normalize(text).text)
+        return not self.frames.endorsed(norm_text)
 
     def message_contexts(
         self, norm_text: str, text: str | None = None, lang: str | None = None, norm: Normalized | None = None

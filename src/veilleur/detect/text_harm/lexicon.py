@@ -573,6 +573,18 @@ class Lexicon:
         # the model has seen these phrasings too: soften, do not erase
         return (max(factor, 0.35), found)
 
+    def softening_cues(self, norm_text: str) -> set[str]:
+        """Révision 10: the hit-level contexts ``friendly`` and ``clinical`` looked for in the whole message (the
+        chat register's operating point acts where no lexicon term was hit)."""
+        found = set()
+        if self.friendly_re and self.friendly_re.search(norm_text):
+            found.add("friendly")
+        if self.clinical_re and len(self.clinical_re.findall(norm_text)) >= int(
+            self.contexts.get("clinical", {}).get("min_cues", 1)
+        ):
+            found.add("clinical")
+        return found
+
     def _patient(self, norm_text: str) -> bool:
         if self.patient_re and self.patient_re.search(norm_text):
             return True

@@ -1,0 +1,96 @@
+"""Révision 10 (issue 11): the teen / SMS chat register, judged one message at a time, and its operating point.
+
+The register cases and the operating point fail before révision 10 (no register, one operating point for all)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from veilleur.detect.text_harm.detector import CATEGORIES, TextHarmAnalyzer
+from veilleur.detect.text_harm.lexicon import load_lexicon
+from veilleur.detect.text_harm.register import ChatRegister
+
+
+@pytest.fixture(scope="module")
+def register() -> ChatRegister:
+    return ChatRegister(load_lexicon().contexts["chat_register"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "elle se croit belle avec sa tete",
+        "personne veut de toi ici",
+        "Wsh t es sérieux là ?",  # SMS marker + dropped elision, whatever the capitals
+        "C est deja fini ton truc, ta vu l heure ?",
+        "NANNN t as vu ?",  # repeated letters + dropped elision
+        "jsp ce qu'elle a.",
+        "mdr",
+    ],
+)
+def test_chat_register(register: ChatRegister, text: str) -> None:
+    assert register.match(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Staff à 9h30 en salle de réunion svp, on revoit les sorties",
+        "Cliniquement, fièvre + douleur FIG à 76 ans, diverticulite sigmoïdienne jusqu'à preuve du contraire",
+        "Les vieux médecins comme lui devraient laisser la place, ils sont complètement dépassés.",
+        "Ça me va mieux, à condition que ce soit réservé aux riverains",
+        "oui, c'est ça.",
+        "La vitamine C et le zinc, c'est tout ce qu'il prend.",
+    ],
+)
+def test_not_chat_register(register: ChatRegister, text: str) -> None:
+    assert not register.match(text)
+
+
+class _Unsure:
+    """A semantic stage unsure of harm (as it is of terse teen mockery): "any harm" 0.45, insult 0.35 — under the
+    low band's bars (0.7 / 0.8) and under the insult threshold (0.5)."""
+
+    name = "use"
+    categories = [*CATEGORIES, "_any"]
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        row = [{"_any": 0.45, "insult": 0.35, "harassment": 0.15}.get(c, 0.01) for c in self.categories]
+        return np.array([row] * len(texts))
+
+
+@pytest.fixture(scope="module")
+def unsure() -> TextHarmAnalyzer:
+    return TextHarmAnalyzer(semantic=_Unsure())
+
+
+def test_chat_register_has_its_own_operating_point(unsure: TextHarmAnalyzer) -> None:
+    teen, doctor = unsure.analyze(
+        ["elle se croit belle avec sa tete", "Elle se croit belle avec sa tête, celle-là."], ["fr", "fr"]
+    )
+    assert set(teen.flagged(unsure.thresholds)) == {"insult"}
+    assert "chat_register" in teen.contexts and "registre SMS" in teen.explanation
+    # the same doubt in a doctors' group register stays under the bars
+    assert not doctor.flagged(unsure.thresholds)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("mdr t'es trop bete jtm", "fr"),  # friendly marker: banter
+        ("c pas drole de dire ca", "fr"),  # counter-speech
+        ("elle m a dit que j etais moche", "fr"),  # reported speech
+        ("lol she thinks she's pretty", "en"),  # the register's operating point is French only
+    ],
+)
+def test_chat_register_point_keeps_its_guards(unsure: TextHarmAnalyzer, text: str, lang: str) -> None:
+    (a,) = unsure.analyze([text], [lang])
+    assert not a.flagged(unsure.thresholds)
+
+
+def test_chat_register_point_off_without_config() -> None:
+    an = TextHarmAnalyzer(semantic=_Unsure())
+    an.chat_register = None
+    (a,) = an.analyze(["elle se croit belle avec sa tete"], ["fr"])
+    assert not a.flagged(an.thresholds)

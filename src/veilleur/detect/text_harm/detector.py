@@ -350,6 +350,7 @@ class TextHarmAnalyzer:
         self.chat_langs = frozenset(str(x) for x in chat.get("langs", ["fr"]) or [])
         self.chat_any = float(chat.get("any", 1.0))
         self.chat_unless = frozenset(str(x) for x in chat.get("unless", []) or [])
+        self.chat_min_words = int(chat.get("min_words", 0))
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
 
@@ -539,9 +540,13 @@ class TextHarmAnalyzer:
             or self.chat_unless.intersection(a.contexts)
             or a.flagged(self.thresholds)
             or not self.chat_register.match(a.text)
-            or self.chat_unless.intersection(self.lexicon.softening_cues(normalize(a.text).text))
         ):
             return False
+        norm = normalize(a.text).text
+        if len(_WORD_RE.findall(norm)) < self.chat_min_words or self.chat_unless.intersection(
+            self.lexicon.softening_cues(norm)
+        ):
+            return False  # a one-word reaction ("mdrrr") is the conversation pass's to judge
         best = max(self.chat_bars, key=lambda c: sem.get(c, 0.0) - self.chat_bars[c])
         if sem.get(best, 0.0) < self.chat_bars[best] or best not in a.scores:
             return False

@@ -153,3 +153,21 @@ def test_mockery_patterns_stay_quiet_in_context(text: str) -> None:
 
     lex = load_lexicon()
     assert max(Lexicon.scores(lex.match(text, "fr")).values(), default=0.0) < 0.45
+
+
+@pytest.mark.parametrize(
+    ("text", "counter"),
+    [
+        ("laissez le tranquille il vous a rien fait", True),
+        ("laisse le wsh il t a rien fait", True),
+        ("si vous continuez a l'humilier je préviens le CPE", True),
+        ("arrêtez de l imiter il y peut rien s il bégaie", True),
+        ("c'est nul de faire un groupe sans lui il va être trop triste", True),
+        # a bully's bargain is no defence
+        ("si tu me fais un bisou jte laisse tranquille sinon jte lâche pas", False),
+    ],
+)
+def test_teen_defenders_are_counter_speech(text: str, counter: bool) -> None:
+    from veilleur.detect.text_harm.normalize import normalize
+
+    assert load_lexicon()._counter(normalize(text).text) is counter

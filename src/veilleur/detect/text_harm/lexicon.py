@@ -129,7 +129,7 @@ def _trie_pattern(terms: set[str]) -> str:
 
 def _alternation(items: list[str]) -> str:
     """The normalised terms as one trie-factored alternation ("" when there are none)."""
-    norm = {normalize_term(str(c)) for c in items if str(c).strip()}
+    norm = {normalize_term(x) for c in items if str(c).strip() for x in expand_term(str(c))}
     norm.discard("")
     return _trie_pattern(norm) if norm else ""
 

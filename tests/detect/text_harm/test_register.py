@@ -163,6 +163,8 @@ def test_mockery_patterns_stay_quiet_in_context(text: str) -> None:
         ("si vous continuez a l'humilier je préviens le CPE", True),
         ("arrêtez de l imiter il y peut rien s il bégaie", True),
         ("c'est nul de faire un groupe sans lui il va être trop triste", True),
+        ("ta remarque sur son poids elle est nulle", True),
+        ("elle a rien fait de mal, vous votez pour virer quelqu'un du groupe ?", True),
         # a bully's bargain is no defence
         ("si tu me fais un bisou jte laisse tranquille sinon jte lâche pas", False),
     ],

@@ -517,8 +517,6 @@ class TextHarmAnalyzer:
                     if c in _INSULTING:
                         v = min(v, cap)
                     a.scores[c] = v if veto else max(v, lex.get(c, 0.0))
-            if self._chat_register_flags(a, sem, p_any):
-                continue
             if p_any >= any_thr and cap == 1.0 and not a.flagged(self.thresholds):
                 ranked = sorted((c for c in a.scores if c in sem), key=lambda c: -sem[c])
                 if ranked and sem[ranked[0]] >= self.any_best_min:
@@ -526,6 +524,8 @@ class TextHarmAnalyzer:
                     a.scores[best] = max(
                         a.scores[best], self.thresholds.get(best, 0.5), min(p_any, 0.99, self.semantic_max)
                     )
+            # révision 10: what the cascade left unflagged, the teen / SMS chat register's own operating point
+            self._chat_register_flags(a, sem, p_any)
         return [results[i] for i in todo]
 
     def _chat_register_flags(self, a: Analysis, sem: dict[str, float], p_any: float) -> bool:

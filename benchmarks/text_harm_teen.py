@@ -1,27 +1,96 @@
-"""Per-message figures of the text-harm detector on teen/SMS chat lines (issue 11, fast tier révision 8).
+"""Per-message figures of the text-harm detector on teen/SMS chat lines (issue 11, révisions 8 and 10).
 
-    PYTHONPATH=src python benchmarks/text_harm_teen.py [--fast-only] [--json OUT] [FILES...]
+    PYTHONPATH=src python benchmarks/text_harm_teen.py [--fast-only] [--kinds] [--json OUT] [FILES...]
 
 Inputs: labelled JSONL (``text``, ``labels``, ``phenomenon``: harmful when ``labels`` is not empty) and
 conversation folders/files (``messages[].text``, ``hostile``, ``role``). Prints, per file: recall of harmful
 (hostile) messages, share of the others kept (not flagged), and the flag rate per phenomenon or role. A message is
 flagged as ``veilleur text-harm check --json`` flags it: any category at or over its threshold.
+``--kinds`` (révision 10) splits the rows by kind instead: a reaction alone ("mdr", "+1", "grave"), emojis alone,
+text; and by register (the teen / SMS chat register of ``register.py``, or not), with how many the register's own
+operating point flagged (context ``chat_register``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
 DEFAULT = [
     "src/veilleur/detect/text_harm/data/team_messages/writer11.jsonl",
+    "src/veilleur/detect/text_harm/data/team_messages/writer16.jsonl",
+    "src/veilleur/detect/text_harm/data/team_messages/writer26.jsonl",
+    "src/veilleur/detect/text_harm/data/team_messages/writer30.jsonl",
     "tests/data/conversations/train",
     "tests/data/conversations/dev",
 ]
+# a reaction that says nothing alone: hostile only by what it answers (the conversation pass judges it)
+_REACTIONS = frozenset(
+    [
+        "mdr",
+        "mdrr",
+        "mdrrr",
+        "ptdr",
+        "ptdrr",
+        "lol",
+        "lmao",
+        "jpp",
+        "jppp",
+        "grave",
+        "facts",
+        "+1",
+        "trop",
+        "ahah",
+        "haha",
+        "xd",
+        "mort",
+        "morte",
+        "jsuis",
+        "bien",
+        "dit",
+        "vrai",
+        "oui",
+        "ouais",
+        "nan",
+        "non",
+        "sah",
+        "wsh",
+        "wesh",
+        "wallah",
+        "wlh",
+        "omg",
+        "bah",
+        "bref",
+        "genre",
+        "exact",
+        "exactement",
+        "carrement",
+        "serieux",
+        "ok",
+        "ouf",
+        "tellement",
+    ]
+)
+
+
+def kind(text: str) -> str:
+    """``emoji`` (no letters), ``reaction`` (three words or fewer, all reactions) or ``text``."""
+    words = re.findall(
+        r"[a-z+]+", unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    )
+    if not words:
+        return "emoji"
+    if len(words) <= 3 and all(
+        w in _REACTIONS or re.fullmatch(r"(?:ah|ha|he|hi|mdr|pt|lo)+[drl]*", w) for w in words
+    ):
+        return "reaction"
+    return "text"
 
 
 def load(path: Path) -> list[tuple[str, bool, str]]:
@@ -42,9 +111,20 @@ def load(path: Path) -> list[tuple[str, bool, str]]:
     ]
 
 
-def measure(analyzer, rows: list[tuple[str, bool, str]]) -> dict:
+def measure(analyzer, rows: list[tuple[str, bool, str]], kinds: bool = False) -> dict:
     results = analyzer.analyze([t for t, _, _ in rows])
     flagged = [bool(a.flagged(analyzer.thresholds)) for a in results]
+    if kinds:
+        reg = getattr(analyzer, "chat_register", None)
+        rows = [
+            (
+                t,
+                h,
+                f"{kind(t)}, {'chat register' if reg is not None and reg.match(t) else 'other register'}"
+                + (" (register point)" if "chat_register" in a.contexts else ""),
+            )
+            for (t, h, _), a in zip(rows, results, strict=True)
+        ]
     pos = [f for f, (_, h, _) in zip(flagged, rows, strict=True) if h]
     neg = [f for f, (_, h, _) in zip(flagged, rows, strict=True) if not h]
     groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -70,6 +150,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", type=Path)
     ap.add_argument("--fast-only", action="store_true")
+    ap.add_argument("--kinds", action="store_true", help="split by kind (reaction, emoji, text) and register")
     ap.add_argument("--json", type=Path, help="write all figures and errors here")
     args = ap.parse_args()
     from veilleur.detect.text_harm.detector import TextHarmAnalyzer
@@ -79,7 +160,7 @@ def main() -> int:
     for f in args.files or [Path(p) for p in DEFAULT]:
         rows = load(f)
         t0 = time.perf_counter()
-        m = measure(analyzer, rows)
+        m = measure(analyzer, rows, args.kinds)
         m["seconds"] = round(time.perf_counter() - t0, 1)
         out[str(f)] = m
         print(

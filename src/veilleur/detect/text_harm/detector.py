@@ -21,6 +21,7 @@ import yaml
 from veilleur.detect.text_harm.lexicon import Hit, Lexicon, load_lexicon
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
 from veilleur.detect.text_harm.normalize import Normalized, deobfuscate, normalize
+from veilleur.detect.text_harm.register import ChatRegister
 from veilleur.records import Finding, Message, Span
 from veilleur.taxonomy import Severity, label
 
@@ -342,6 +343,14 @@ class TextHarmAnalyzer:
         }
         self.deobfuscate = bool((self.lexicon.contexts.get("semantic_input") or {}).get("deobfuscate", False))
         self.refute_cap = float((self.lexicon.contexts.get("refutation") or {}).get("semantic_cap", 1.0))
+        # révision 10: the teen / SMS chat register's own operating point (contexts.yaml `chat_register`)
+        chat = self.lexicon.contexts.get("chat_register") or {}
+        self.chat_bars = {str(c): float(v) for c, v in (chat.get("categories") or {}).items()}
+        self.chat_register = ChatRegister(chat) if self.chat_bars else None
+        self.chat_langs = frozenset(str(x) for x in chat.get("langs", ["fr"]) or [])
+        self.chat_any = float(chat.get("any", 1.0))
+        self.chat_unless = frozenset(str(x) for x in chat.get("unless", []) or [])
+        self.chat_min_words = int(chat.get("min_words", 0))
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
 
@@ -515,7 +524,35 @@ class TextHarmAnalyzer:
                     a.scores[best] = max(
                         a.scores[best], self.thresholds.get(best, 0.5), min(p_any, 0.99, self.semantic_max)
                     )
+            # révision 10: what the cascade left unflagged, the teen / SMS chat register's own operating point
+            self._chat_register_flags(a, sem, p_any)
         return [results[i] for i in todo]
+
+    def _chat_register_flags(self, a: Analysis, sem: dict[str, float], p_any: float) -> bool:
+        """Révision 10: in the teen / SMS chat register (contexts.yaml `chat_register`), a message the cascade left
+        unflagged is flagged when the semantic tier's "any harm" reaches `any` and one of the register's categories
+        reaches its bar (the category that clears its bar by most; score = its threshold), unless a context that
+        softens harm (banter, counter-speech, reported speech, quotes, refutation...) was found."""
+        if (
+            self.chat_register is None
+            or a.lang not in self.chat_langs
+            or p_any < self.chat_any
+            or self.chat_unless.intersection(a.contexts)
+            or a.flagged(self.thresholds)
+            or not self.chat_register.match(a.text)
+        ):
+            return False
+        norm = normalize(a.text).text
+        if len(_WORD_RE.findall(norm)) < self.chat_min_words or self.chat_unless.intersection(
+            self.lexicon.softening_cues(norm)
+        ):
+            return False  # a one-word reaction ("mdrrr") is the conversation pass's to judge
+        best = max(self.chat_bars, key=lambda c: sem.get(c, 0.0) - self.chat_bars[c])
+        if sem.get(best, 0.0) < self.chat_bars[best] or best not in a.scores:
+            return False
+        a.scores[best] = max(a.scores[best], min(self.thresholds.get(best, 0.5), self.semantic_max))
+        a.contexts.append("chat_register")
+        return True
 
     def _cascade(self, results: list[Analysis]) -> None:
         low, high = (float(x) for x in self.policy.get("uncertain_band", [0.3, 0.7]))
@@ -551,6 +588,7 @@ _CONTEXT_FR = {
     "clinical": "vocabulaire clinique",
     "friendly": "marque d'affection",
     "refutation": "réfutation d'un propos haineux",
+    "chat_register": "registre SMS / ado (seuils de ce registre)",
 }
 
 

@@ -129,7 +129,7 @@ def _trie_pattern(terms: set[str]) -> str:
 
 def _alternation(items: list[str]) -> str:
     """The normalised terms as one trie-factored alternation ("" when there are none)."""
-    norm = {normalize_term(str(c)) for c in items if str(c).strip()}
+    norm = {normalize_term(x) for c in items if str(c).strip() for x in expand_term(str(c))}
     norm.discard("")
     return _trie_pattern(norm) if norm else ""
 
@@ -149,6 +149,25 @@ def _lead_regex(cues: list[str], fillers: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w*])(?:{lead}){tail}[\s']+$")
 
 
+_ALTERNATIVES = re.compile(r"\{([^{}]*)\}")
+
+
+def expand_term(term: str) -> list[str]:
+    """Révision 10: a term written as a pattern, ``{a|b|c}`` = one of the alternatives ("" allowed), expands into
+    every combination ("{t'as|tas} {|meme }pas de cerveau" -> 4 terms), all compiled into the lexicon's trie.
+    Spaces doubled by an empty alternative are collapsed."""
+    if any(ch in _ALTERNATIVES.sub("", term) for ch in "{}"):
+        raise ValueError(f"lexicon.yaml: unbalanced braces in term {term!r}")
+    if not _ALTERNATIVES.search(term):
+        return [term]
+    out = [""]
+    parts = _ALTERNATIVES.split(term)  # text, group, text, group, ..., text
+    for k, part in enumerate(parts):
+        alts = part.split("|") if k % 2 else [part]
+        out = [o + a for o in out for a in alts]
+    return [" ".join(t.split()) for t in out if t.strip()]
+
+
 class Lexicon:
     """Compiled lexicon + context rules. Build once (``load_lexicon()``), use from many threads."""
 
@@ -158,7 +177,7 @@ class Lexicon:
         self.star_terms: list[tuple[re.Pattern[str], Entry]] = []
         for raw in lexicon.get("entries", []):
             cats = {str(k): float(v) for k, v in raw["categories"].items()}
-            terms = [str(t) for t in raw["terms"]]
+            terms = [x for t in raw["terms"] for x in expand_term(str(t))]
             # révision 9: the SMS spelling of "sale" ("sal arabe", "sal race") for every "sale ..." phrase
             terms += ["sal " + t[5:] for t in terms if t.startswith("sale ") and "sal " + t[5:] not in terms]
             for term in terms:
@@ -572,6 +591,18 @@ class Lexicon:
             found.append("refutation")
         # the model has seen these phrasings too: soften, do not erase
         return (max(factor, 0.35), found)
+
+    def softening_cues(self, norm_text: str) -> set[str]:
+        """Révision 10: the hit-level contexts ``friendly`` and ``clinical`` looked for in the whole message (the
+        chat register's operating point acts where no lexicon term was hit)."""
+        found = set()
+        if self.friendly_re and self.friendly_re.search(norm_text):
+            found.add("friendly")
+        if self.clinical_re and len(self.clinical_re.findall(norm_text)) >= int(
+            self.contexts.get("clinical", {}).get("min_cues", 1)
+        ):
+            found.add("clinical")
+        return found
 
     def _patient(self, norm_text: str) -> bool:
         if self.patient_re and self.patient_re.search(norm_text):

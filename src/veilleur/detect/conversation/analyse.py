@@ -131,6 +131,13 @@ class Settings:
     # session 6b: in the banter check, a defence addressed to no one and about no one ("courage" to the class when
     # the teacher arrives) defends the "target" only right after the target spoke or was attacked
     banter_loose_defence: bool = True
+    # session 7, with the learned model: in the session re-aiming, a member comforted by someone else ("Sonia, ça
+    # va ?", "tu n'es pas seule" said to one person) counts as hurt, like their own distress (0: off). In long chats
+    # many non-attackers talk to the victim; the bully whose jokes the supporters laugh at is never comforted.
+    retarget_comfort: float = 1.0
+    # session 7, with the learned model: in the session re-aiming, a bare laugh right after someone's turn counts as
+    # an attack on them only when they answer that laugher with hurt, a defence or hostility in the session
+    retarget_joker: bool = True
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -791,10 +798,21 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
     for session in _sessions(seq, st.session_gap if st.session_gap is not None else st.gap):
         score: dict[str, float] = defaultdict(float)
         pr: dict[str, list[float]] = defaultdict(list)
+        laughs: list[tuple[str, str, float]] = []  # (whose turn was laughed after, laugher, weight)
         for i, t in enumerate(session):
             pr[t.author].append(t.p_r)
             if t.distress:
                 score[t.author] += 1.0
+            if (
+                st.retarget_comfort
+                and not t.hostile
+                and not t.distress
+                and len(t.to) == 1
+                and t.to[0] != t.author
+                and (st.model is None or t.p_r < 0.5)  # not an attacker comforting a fellow attacker
+                and cues.COMFORT.search(cues.fold(t.m.text or ""))
+            ):
+                score[t.to[0]] += st.retarget_comfort
             if not t.hostile:
                 continue
             w = max(t.score, t.p_h)
@@ -805,7 +823,27 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
                     score[u] += 0.5 * w
             prev = next((r for r in reversed(session[max(0, i - 3) : i]) if r.author != t.author), None)
             if prev is not None and not prev.hostile:
-                score[prev.author] += 0.5 * w
+                if st.retarget_joker and _bare_laugh(t):
+                    laughs.append((prev.author, t.author, 0.5 * w))
+                else:
+                    score[prev.author] += 0.5 * w
+        if laughs:
+            # Session 7 (``retarget_joker``): bare laughs by the same member after someone's turns (twice or more)
+            # laugh *at* them only if they ever answer that laugher with hurt, a defence or hostility in the
+            # session; else they laugh *with* them (the bully's jokes the model did not read as attacks, "Madame
+            # Panique" and the supporters' 😂).
+            pairs: dict[tuple[str, str], int] = defaultdict(int)
+            for u, laugher, _ in laughs:
+                pairs[(u, laugher)] += 1
+            for u, laugher, w in laughs:
+                if pairs[(u, laugher)] < 2 or any(
+                    r.author == u
+                    and (
+                        r.distress or ((r.hostile or r.stance == "defend") and laugher in {*r.to, *r.targets})
+                    )
+                    for r in session
+                ):
+                    score[u] += w
         if st.model is not None:
             for u in score:
                 if pr.get(u):
@@ -835,6 +873,17 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
             ):
                 t.targets = [top]
                 t.how.setdefault(top, "session-victim")
+
+
+def _bare_laugh(t: Turn) -> bool:
+    """A reaction, or a short laugh or approval with no second person ("😂", "mdr", "+1 😂", "elle mord 😂" is not:
+    it says something of someone)."""
+    if t.reaction:
+        return True
+    folded = cues.fold(t.m.text or "")
+    if len(cues.words(folded)) > 3 or cues.SECOND_PERSON.search(folded):
+        return False
+    return bool(cues.LAUGH.search(folded) or cues.APPROVAL.search(folded))
 
 
 def _tells_another(t: Turn) -> bool:

@@ -1,0 +1,107 @@
+"""Session 7 (issue 12): who the session attacks — the comforted member, the joker the supporters laugh with."""
+
+from __future__ import annotations
+
+from tests.detect.conversation.helpers import chat, uid
+from veilleur.detect.conversation.analyse import Settings, Turn, _retarget
+
+
+def _turns(rows: list[tuple[str, str]]) -> tuple[list, dict[str, Turn], list[Turn]]:
+    _, msgs = chat(rows)
+    seq = [Turn(m) for m in msgs]
+    return msgs, {t.uid: t for t in seq}, seq
+
+
+def _hostile(t: Turn, reaction: bool = False) -> None:
+    t.hostile, t.score, t.targets, t.reaction = "model", 0.8, [], reaction
+
+
+def _comforted(
+    words: tuple[str, str] = ("Léa ignore-les", "tu n'es pas seule"),
+) -> tuple[list, dict[str, Turn], list[Turn]]:
+    """chatw10_11 (shape): remarks about someone never named, a defender comforting the victim by name."""
+    msgs, turns, seq = _turns(
+        [
+            ("kenza", "elle est vraiment bizarre"),
+            ("tom", "grave"),
+            ("ines", words[0]),
+            ("ines", words[1]),
+            ("kenza", "mdr elle va encore pleurer"),
+        ]
+    )
+    for k in (0, 1, 4):
+        _hostile(seq[k])
+    seq[2].to = seq[3].to = [uid("lea")]
+    return msgs, turns, seq
+
+
+def test_the_member_comforted_is_the_sessions_victim() -> None:
+    msgs, turns, seq = _comforted()
+    _retarget(msgs, turns, Settings(addressee_model=None))
+    assert [seq[k].targets for k in (0, 1, 4)] == [[uid("lea")]] * 3
+
+
+def test_without_comfort_nobody_stands_out() -> None:
+    msgs, turns, seq = _comforted()
+    _retarget(msgs, turns, Settings(addressee_model=None, retarget_comfort=0.0))
+    assert [seq[k].targets for k in (0, 1, 4)] == [[]] * 3
+
+
+def test_a_greeting_or_a_casual_tkt_is_no_comfort() -> None:
+    msgs, turns, seq = _comforted(("Léa ça va ?", "tkt jte commente en direct"))
+    _retarget(msgs, turns, Settings(addressee_model=None))
+    assert [seq[k].targets for k in (0, 1, 4)] == [[]] * 3
+
+
+def test_comfort_said_to_the_group_credits_nobody() -> None:
+    msgs, turns, seq = _comforted()
+    seq[2].to = seq[3].to = []
+    _retarget(msgs, turns, Settings(addressee_model=None))
+    assert [seq[k].targets for k in (0, 1, 4)] == [[]] * 3
+
+
+def _joker(victim_answers: bool) -> tuple[list, dict[str, Turn], list[Turn]]:
+    """The bully's jokes (not read as attacks) followed by the supporters' bare laughs: they laugh *with* her."""
+    rows = [
+        ("kenza", "vous avez vu la tenue de Madame Catastrophe aujourd'hui"),
+        ("tom", "😂😂"),
+        ("kenza", "on dirait qu'elle va à un défilé"),
+        ("yanis", "💀"),
+        ("kenza", "et les chaussures mon dieu"),
+        ("tom", "mdr"),
+        ("kenza", "bref"),
+        ("yanis", "😭😭"),
+    ]
+    if victim_answers:
+        rows += [
+            ("lea", "moi je trouve ça bien"),
+            ("tom", "😂"),
+            ("lea", "c'est ma soeur qui me l'a offerte"),
+            ("tom", "mdr"),
+            ("lea", "c'est quoi le problème"),
+            ("tom", "💀"),
+            ("lea", "tom arrête de te moquer de moi"),
+        ]
+    msgs, turns, seq = _turns(rows)
+    for k in (1, 3, 5, 7):
+        _hostile(seq[k], reaction=True)
+    if victim_answers:
+        for k in (9, 11, 13):
+            _hostile(seq[k], reaction=True)
+        seq[14].to, seq[14].stance = [uid("tom")], "defend"
+    return msgs, turns, seq
+
+
+def test_laughs_with_the_joker_do_not_make_her_the_victim() -> None:
+    msgs, turns, seq = _joker(victim_answers=False)
+    _retarget(msgs, turns, Settings(addressee_model=None))
+    assert all(uid("kenza") not in t.targets for t in seq)
+    old = _joker(victim_answers=False)
+    _retarget(old[0], old[1], Settings(addressee_model=None, retarget_joker=False))
+    assert [old[2][k].targets for k in (1, 3, 5, 7)] == [[uid("kenza")]] * 4
+
+
+def test_laughs_at_someone_who_answers_the_laugher_still_count() -> None:
+    msgs, turns, seq = _joker(victim_answers=True)
+    _retarget(msgs, turns, Settings(addressee_model=None))
+    assert [seq[k].targets for k in (9, 11, 13)] == [[uid("lea")]] * 3

@@ -105,3 +105,36 @@ def test_laughs_at_someone_who_answers_the_laugher_still_count() -> None:
     msgs, turns, seq = _joker(victim_answers=True)
     _retarget(msgs, turns, Settings(addressee_model=None))
     assert [seq[k].targets for k in (9, 11, 13)] == [[uid("lea")]] * 3
+
+
+def _doxxed() -> tuple:
+    """chatw10_03 (shape): the bully posts the victim's home (nicknamed, never named), then his exit time with a call
+    to wait for him there; the first message gives the address, the second the schedule and the call."""
+    from veilleur.detect.conversation.analyse import analyse
+
+    ctx, msgs = chat(
+        [
+            ("kenza", "mdr il a encore mis sa vidéo de piano"),
+            ("tom", "😂"),
+            ("kenza", "au fait hugette habite dans la residence les Tilleuls rue des Acacias, bat C"),
+            (
+                "kenza",
+                "et il sort du conservatoire le mardi a 20h, rue Pasteur, tout seul. demain on l'attend devant",
+            ),
+            ("tom", "jsuis chaud"),
+        ]
+    )
+    return msgs, analyse(ctx, [], Settings(addressee_model=None))
+
+
+def test_a_disclosure_right_before_the_same_authors_call_is_doxxing() -> None:
+    msgs, res = _doxxed()
+    assert {t.m.message_id for t in res.doxxing} == {"m2", "m3"}
+    assert "address" in res.turns[msgs[2].uid].dox
+
+
+def test_a_named_subject_who_lives_somewhere_is_someone_elses_information() -> None:
+    from veilleur.detect.conversation import cues
+
+    assert cues.DOX_SUBJECT.search(cues.fold("hugette habite dans la résidence les Tilleuls"))
+    assert not cues.DOX_SUBJECT.search(cues.fold("on habite au 8 allée des Peupliers, sonnez 2 fois"))

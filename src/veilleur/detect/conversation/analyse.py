@@ -124,6 +124,8 @@ class Settings:
     # with a call to go there or an attack in the message itself (``dox_schedule``)
     dox_subject: bool = True
     dox_past: bool = True
+    # session 7: a disclosure followed within 15 minutes by the same author's call to go there is part of it
+    dox_before_call: bool = True
     dox_schedule: bool = True
     # session 6b: in the banter check, a "defence" written by one of the attackers ("ON EST LÀÀÀ" after the goal,
     # "tu m'aimes grave arrête" to the friend they tease) is not someone defending the target
@@ -1583,4 +1585,27 @@ def _doxxing(turns: dict[str, Turn], episodes: list[Episode], st: Settings | Non
                 t.targets = list(prev.targets)
             out.append(t)
             last[cu] = t
+    if (st or Settings()).dox_before_call:
+        # session 7: the same author's disclosure just before their call to go there ("X habite résidence les
+        # Tilleuls, bat C" then "il sort du conservatoire le mardi à 20h … on l'attend devant") is part of it
+        calls = [t for t in out if t.dox_call]
+        for t in turns.values():
+            if not t.dox or t.uid in found or t.stance:
+                continue
+            call = next(
+                (
+                    c
+                    for c in calls
+                    if c.author == t.author
+                    and c.m.community_uid == t.m.community_uid
+                    and 0 < (c.m.created_at - t.m.created_at).total_seconds() <= 900
+                ),
+                None,
+            )
+            if call is not None:
+                if not t.targets:
+                    t.targets = list(call.targets)
+                out.append(t)
+                found.add(t.uid)
+        out.sort(key=lambda x: (x.m.created_at, x.uid))
     return out

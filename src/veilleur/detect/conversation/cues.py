@@ -296,6 +296,8 @@ DOX_SUBJECT = _rx(
     r"\b(?:il|elle|ils|elles|he|she)\s+(?:\w+\s+)?(?:habite|habitent|vit|vivent|bosse|bossent|travaille|travaillent|"
     r"sort|sortent|finit|finissent|est|sont|va|vont|lives|works)\b",
     r"\b(?:chez (?:lui|elle|eux)|son|sa|ses|leur|leurs|lui|his|her)\b",
+    # session 7: a name or nickname as the subject ("hugette habite dans la résidence…"), not "je / on / vous"
+    r"\b(?!(?:je|j|tu|t|on|nous|vous|qui|ou|que|moi)\b)[a-z]{3,}\s+(?:habite|vit|bosse|travaille)\b",
 )
 # A number that is a value (a phone number, a street number, a time, a floor or class), not "8 personnes", "2 jours".
 _VALUE_NUMBER = _rx(

@@ -234,8 +234,34 @@ def fit(
     threshold: float = 0.5,
     weighting: str | None = None,
     oof_by: str = "chat",
+    bags: int = 0,
 ) -> ContextModel:
-    """Stage A on all messages; stage B on context features built from out-of-fold stage-A probabilities."""
+    """Stage A on all messages; stage B on context features built from out-of-fold stage-A probabilities.
+
+    ``bags`` >= 2: the writers are split into that many groups (round robin, sorted names) and one model is trained
+    without each group; the shipped model averages their logits (one linear model per head, the same cost at run
+    time), so that no single writer's labelling convention moves the decisions much."""
+    writers = sorted({it.writer for it in items})
+    if bags >= 2 and len(writers) >= bags:
+        subs = [
+            fit(
+                [it for it in items if writers.index(it.writer) % bags != g],
+                C_a,
+                C_b,
+                threshold,
+                weighting,
+                oof_by,
+            )
+            for g in range(bags)
+        ]
+        model = ContextModel(
+            _average([m.stage_a for m in subs]),
+            _average([m.hostile for m in subs]),
+            _average([m.raider for m in subs]),
+            threshold,
+            {**subs[0].meta, "writers": writers, "chats": len(items), "bags": bags},
+        )
+        return model
     if not any((it.y_h >= 0).any() for it in items):  # no hostility labels at all: the attackers' messages
         items = [replace(it, y_h=it.y_r) for it in items]
     y_a = np.concatenate([it.y_h for it in items])
@@ -266,6 +292,13 @@ def fit(
         threshold,
         meta,
     )
+
+
+def _average(lins: Sequence[Linear]) -> Linear:
+    """The linear model whose logit is the mean of ``lins``' logits (raw feature space: mean 0, std 1)."""
+    w = np.mean([lin.w / lin.std for lin in lins], axis=0)
+    b = float(np.mean([lin.b - float(lin.mean / lin.std @ lin.w) for lin in lins]))
+    return Linear(np.zeros_like(w), np.ones_like(w), w, b)
 
 
 def evaluate_with(items: Sequence[Item], model: ContextModel | None, base: Settings | None = None) -> Report:

@@ -138,3 +138,49 @@ def test_a_named_subject_who_lives_somewhere_is_someone_elses_information() -> N
 
     assert cues.DOX_SUBJECT.search(cues.fold("hugette habite dans la résidence les Tilleuls"))
     assert not cues.DOX_SUBJECT.search(cues.fold("on habite au 8 allée des Peupliers, sonnez 2 fois"))
+
+
+def _bickering_raiders() -> tuple[list[Turn], list[Turn]]:
+    """chatw6_03 / chatw5_05 (shape): two raiders blame each other for posting the video ("wsh c toi qui l'as
+    filmée"); the model reads both as attackers. The counter-speech rule used to make the second one a defender."""
+    _, msgs = chat(
+        [
+            ("kenza", "lea t'es une grosse baleine"),
+            ("tom", "😂😂 la baleine"),
+            ("kenza", "lea personne veut de toi ici"),
+            ("tom", "lea t'as vu ta tête sur la vidéo"),
+            ("kenza", "mdr c bon c'est tom qui l'a postée"),
+            ("tom", "wsh kenza c toi qui l'as filmée t'es trop conne"),
+        ]
+    )
+    ts = [Turn(m) for m in msgs]
+    for k in (0, 2, 3):  # kenza's insults (lexicon), tom's mockery (learned)
+        ts[k].hostile, ts[k].score, ts[k].targets = "lexicon" if k != 3 else "model", 0.9, [uid("lea")]
+        ts[k].how = {uid("lea"): "name+tu"}
+    ts[1].hostile, ts[1].score, ts[1].targets = "context", 0.6, [uid("lea")]
+    ts[5].hostile, ts[5].score, ts[5].targets = "finding", 0.8, [uid("kenza")]
+    ts[5].to, ts[5].how = [uid("kenza")], {uid("kenza"): "name+tu"}
+    for t in ts:
+        t.p_r = 0.9
+    return ts, [ts[0], ts[1], ts[2], ts[3]]
+
+
+def test_a_raider_bickering_with_a_fellow_raider_stays_a_raider() -> None:
+    from veilleur.detect.conversation.analyse import _without_counter_speakers
+
+    ts, hostile = _bickering_raiders()
+    st = Settings(addressee_model=None, model=object())
+    assert _without_counter_speakers(uid("lea"), hostile, ts, st) == hostile
+    old = Settings(addressee_model=None, model=object(), counter_pr=None)
+    assert [h.author for h in _without_counter_speakers(uid("lea"), hostile, ts, old)] == [uid("kenza")] * 2
+
+
+def test_a_defender_hitting_back_is_still_a_counter_speaker() -> None:
+    from veilleur.detect.conversation.analyse import _without_counter_speakers
+
+    ts, hostile = _bickering_raiders()
+    for t in ts:
+        if t.author == uid("tom"):
+            t.p_r = 0.3  # the model reads tom as no attacker: his "tu" at kenza is counter-speech
+    st = Settings(addressee_model=None, model=object())
+    assert [h.author for h in _without_counter_speakers(uid("lea"), hostile, ts, st)] == [uid("kenza")] * 2

@@ -88,6 +88,9 @@ class Settings:
         True  # session 4: a hostile remark at the referee, the software, a troll targets no member
     )
     counter_tu: bool = True  # any hostile "tu" at a core attacker (not laughing) marks a counter-speaker
+    # session 7, with the model: hitting a core attacker does not make a counter-speaker of an author whose turns
+    # around the attack read as an attacker's (mean p_r at least this; None: off)
+    counter_pr: float | None = 0.75
     # session 4b, with the model: a raider's turn this close to the raid's span (after continuation) that reads as
     # an attacker's (p_r >= raider_min) is a raid message (None: off)
     late_marks: timedelta | None = timedelta(hours=6)
@@ -1373,9 +1376,20 @@ def _without_counter_speakers(target: str, hostile: list[Turn], ts: list[Turn], 
     if not core:
         return hostile
     start, end = hostile[0].m.created_at - st.margin, hostile[-1].m.created_at + st.margin
+    attacker: set[str] = set()
+    if st.model is not None and st.counter_pr is not None:
+        # session 7: an author whose turns around the attack read as an attacker's (mean p_r >= counter_pr) and who
+        # protects nobody is a raider bickering with a fellow raider ("wsh c toi qui l'as filmée"), not a defender
+        around: dict[str, list[float]] = defaultdict(list)
+        for t in ts:
+            if start <= t.m.created_at <= end:
+                around[t.author].append(t.p_r)
+        attacker = {a for a, ps in around.items() if sum(ps) / len(ps) >= st.counter_pr}
     counter: set[str] = set()
     for t in ts:
         if t.author in core or t.author == target or not start <= t.m.created_at <= end:
+            continue
+        if t.author in attacker and not t.strong_defence:
             continue
         if (
             t.strong_defence

@@ -184,3 +184,30 @@ def test_a_defender_hitting_back_is_still_a_counter_speaker() -> None:
             t.p_r = 0.3  # the model reads tom as no attacker: his "tu" at kenza is counter-speech
     st = Settings(addressee_model=None, model=object())
     assert [h.author for h in _without_counter_speakers(uid("lea"), hostile, ts, st)] == [uid("kenza")] * 2
+
+
+def test_chatw10_11_the_nurse_not_the_surgeon_with_the_shipped_model() -> None:
+    """A surgeon mocks a nurse ("Madame Panique", never her name) and two colleagues laugh after each of his jokes;
+    defenders comfort her. The session re-aiming took the surgeon, whose turns the laughs follow, for the victim. A
+    training chat of the tenth writer (not trained on by the shipped model): this checks the wiring."""
+    from pathlib import Path
+
+    from veilleur.detect.conversation.analyse import analyse
+    from veilleur.detect.conversation.evaluate import load_chat
+    from veilleur.detect.conversation.model import load_model
+
+    path = (
+        Path(__file__).resolve().parents[2]
+        / "data"
+        / "conversations"
+        / "train"
+        / "chatw10"
+        / "chatw10_11.json"
+    )
+    c = load_chat(path)
+    eps = analyse(c.ctx, [], Settings(model=load_model())).episodes
+    assert [c.member_of_uid[e.target] for e in eps][:1] == ["sonia"]
+    old = analyse(
+        c.ctx, [], Settings(model=load_model(), retarget_joker=False, retarget_comfort=0.0)
+    ).episodes
+    assert [c.member_of_uid[e.target] for e in old][:1] != ["sonia"]

@@ -211,3 +211,40 @@ def test_chatw10_11_the_nurse_not_the_surgeon_with_the_shipped_model() -> None:
         c.ctx, [], Settings(model=load_model(), retarget_joker=False, retarget_comfort=0.0)
     ).episodes
     assert [c.member_of_uid[e.target] for e in old][:1] != ["sonia"]
+
+
+def test_averaged_model_is_the_mean_of_the_logits() -> None:
+    """``train.fit(bags=k)`` ships one linear model per head whose logit is the mean of the bagged models' logits."""
+    import numpy as np
+
+    from veilleur.detect.conversation.model import Linear
+    from veilleur.detect.conversation.train import _average
+
+    rng = np.random.default_rng(0)
+    lins = [
+        Linear(rng.normal(size=5), rng.uniform(0.5, 2, size=5), rng.normal(size=5), float(rng.normal()))
+        for _ in range(3)
+    ]
+    X = rng.normal(size=(4, 5))
+    logit = np.mean([np.log(lin(X) / (1 - lin(X))) for lin in lins], axis=0)
+    assert np.allclose(_average(lins)(X), 1 / (1 + np.exp(-logit)))
+
+
+def test_writer_weighting_gives_each_writer_the_same_total() -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from veilleur.detect.conversation.train import _weights
+
+    def item(writer: str, chat_id: str, n: int) -> SimpleNamespace:
+        return SimpleNamespace(
+            writer=writer, chat=SimpleNamespace(chat_id=chat_id), uids=[f"{chat_id}-{k}" for k in range(n)]
+        )
+
+    items = [item("a", "a1", 30), item("a", "a2", 10), item("b", "b1", 5)]
+    y = np.array([1] * 40 + [0] * 4 + [-1])  # one unlabelled message of writer b
+    w = _weights(items, y, "writer")  # type: ignore[arg-type]
+    assert w is not None
+    assert np.isclose(w[:40][y[:40] >= 0].sum(), w[40:][y[40:] >= 0].sum())
+    assert _weights(items, y, None) is None  # type: ignore[arg-type]

@@ -248,3 +248,26 @@ def test_writer_weighting_gives_each_writer_the_same_total() -> None:
     assert w is not None
     assert np.isclose(w[:40][y[:40] >= 0].sum(), w[40:][y[40:] >= 0].sum())
     assert _weights(items, y, None) is None  # type: ignore[arg-type]
+
+
+def _quoting(quoted_names: bool) -> list[list[str]]:
+    """chatw3_13 (shape): a friend laughs at how another kept the surprise party secret, quoting his words ("on va
+    récupérer un truc chez Léa"); Léa, named only inside the quote, was taken for the one attacked."""
+    from veilleur.detect.conversation.analyse import analyse
+    from veilleur.records import Finding
+    from veilleur.taxonomy import Severity
+
+    ctx, msgs = chat(
+        [
+            ("tom", "on arrive dans 5 min"),
+            ("yanis", "« on va récupérer un truc chez léa » 4 fois dans le bus 😂 il est trop con"),
+        ]
+    )
+    insult = Finding(msgs[1].uid, "text_harm", "test", "insult", Severity.parse("medium"), 0.9)
+    res = analyse(ctx, [insult], Settings(addressee_model=None, quoted_names=quoted_names))
+    return [res.turns[m.uid].targets for m in msgs]
+
+
+def test_a_member_named_only_inside_quotes_is_not_the_target() -> None:
+    assert uid("lea") not in _quoting(True)[1]
+    assert _quoting(False)[1] == [uid("lea")]

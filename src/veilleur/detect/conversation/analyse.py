@@ -91,6 +91,8 @@ class Settings:
     # session 7, with the model: hitting a core attacker does not make a counter-speaker of an author whose turns
     # around the attack read as an attacker's (mean p_r at least this; None: off)
     counter_pr: float | None = 0.75
+    # session 7: a member named only inside quotes is not the target of the turn's hostility
+    quoted_names: bool = True
     # session 4b, with the model: a raider's turn this close to the raid's span (after continuation) that reads as
     # an attacker's (p_r >= raider_min) is a raid message (None: off)
     late_marks: timedelta | None = timedelta(hours=6)
@@ -559,7 +561,13 @@ def _walk(
         ):
             t.how["outsider"] = "outsider"  # sworn at the referee, the software, a troll: no member targeted
         elif t.hostile and not t.targets:
-            people = [u for u in t.about if u != t.author] if (t.about and third) else []
+            quoted: set[str] = set()
+            if st.quoted_names and ("«" in folded or '"' in folded or "“" in folded):
+                # session 7: a member named only inside quotes (someone else's words: "tu lui as dit « on va chez
+                # jeanne »") is not whom the turn attacks
+                outside = {u for u, _, _ in index.find(cues.unquoted(folded), t.author)}
+                quoted = {u for u, _, _ in index.find(folded, t.author)} - outside
+            people = [u for u in t.about if u != t.author and u not in quoted] if (t.about and third) else []
             top = _victim(victims, t.author, m.created_at, st, allies)
             if third and not second and not people and st.subject_shift:
                 subject = _named_since(recent, t.author, m.created_at)
@@ -599,7 +607,9 @@ def _walk(
             people = people or [
                 u
                 for u in t.to + t.about
-                if u != t.author and not (third and not second and t.how.get(u) == "reply")
+                if u != t.author
+                and u not in quoted
+                and not (third and not second and t.how.get(u) == "reply")
             ]
             if (
                 not people

@@ -561,13 +561,15 @@ def _walk(
         ):
             t.how["outsider"] = "outsider"  # sworn at the referee, the software, a troll: no member targeted
         elif t.hostile and not t.targets:
-            quoted: set[str] = set()
+            in_quotes: set[str] = set()
             if st.quoted_names and ("«" in folded or '"' in folded or "“" in folded):
                 # session 7: a member named only inside quotes (someone else's words: "tu lui as dit « on va chez
                 # jeanne »") is not whom the turn attacks
                 outside = {u for u, _, _ in index.find(cues.unquoted(folded), t.author)}
-                quoted = {u for u, _, _ in index.find(folded, t.author)} - outside
-            people = [u for u in t.about if u != t.author and u not in quoted] if (t.about and third) else []
+                in_quotes = {u for u, _, _ in index.find(folded, t.author)} - outside
+            people = (
+                [u for u in t.about if u != t.author and u not in in_quotes] if (t.about and third) else []
+            )
             top = _victim(victims, t.author, m.created_at, st, allies)
             if third and not second and not people and st.subject_shift:
                 subject = _named_since(recent, t.author, m.created_at)
@@ -608,7 +610,7 @@ def _walk(
                 u
                 for u in t.to + t.about
                 if u != t.author
-                and u not in quoted
+                and u not in in_quotes
                 and not (third and not second and t.how.get(u) == "reply")
             ]
             if (

@@ -88,6 +88,11 @@ class Settings:
         True  # session 4: a hostile remark at the referee, the software, a troll targets no member
     )
     counter_tu: bool = True  # any hostile "tu" at a core attacker (not laughing) marks a counter-speaker
+    # session 7, with the model: hitting a core attacker does not make a counter-speaker of an author whose turns
+    # around the attack read as an attacker's (mean p_r at least this; None: off)
+    counter_pr: float | None = 0.75
+    # session 7: a member named only inside quotes is not the target of the turn's hostility
+    quoted_names: bool = True
     # session 4b, with the model: a raider's turn this close to the raid's span (after continuation) that reads as
     # an attacker's (p_r >= raider_min) is a raid message (None: off)
     late_marks: timedelta | None = timedelta(hours=6)
@@ -124,6 +129,8 @@ class Settings:
     # with a call to go there or an attack in the message itself (``dox_schedule``)
     dox_subject: bool = True
     dox_past: bool = True
+    # session 7: a disclosure followed within 15 minutes by the same author's call to go there is part of it
+    dox_before_call: bool = True
     dox_schedule: bool = True
     # session 6b: in the banter check, a "defence" written by one of the attackers ("ON EST LÀÀÀ" after the goal,
     # "tu m'aimes grave arrête" to the friend they tease) is not someone defending the target
@@ -131,6 +138,13 @@ class Settings:
     # session 6b: in the banter check, a defence addressed to no one and about no one ("courage" to the class when
     # the teacher arrives) defends the "target" only right after the target spoke or was attacked
     banter_loose_defence: bool = True
+    # session 7, with the learned model: in the session re-aiming, a member comforted by someone else ("Sonia, ça
+    # va ?", "tu n'es pas seule" said to one person) counts as hurt, like their own distress (0: off). In long chats
+    # many non-attackers talk to the victim; the bully whose jokes the supporters laugh at is never comforted.
+    retarget_comfort: float = 1.0
+    # session 7, with the learned model: in the session re-aiming, a bare laugh right after someone's turn counts as
+    # an attack on them only when they answer that laugher with hurt, a defence or hostility in the session
+    retarget_joker: bool = True
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -547,7 +561,15 @@ def _walk(
         ):
             t.how["outsider"] = "outsider"  # sworn at the referee, the software, a troll: no member targeted
         elif t.hostile and not t.targets:
-            people = [u for u in t.about if u != t.author] if (t.about and third) else []
+            in_quotes: set[str] = set()
+            if st.quoted_names and ("«" in folded or '"' in folded or "“" in folded):
+                # session 7: a member named only inside quotes (someone else's words: "tu lui as dit « on va chez
+                # jeanne »") is not whom the turn attacks
+                outside = {u for u, _, _ in index.find(cues.unquoted(folded), t.author)}
+                in_quotes = {u for u, _, _ in index.find(folded, t.author)} - outside
+            people = (
+                [u for u in t.about if u != t.author and u not in in_quotes] if (t.about and third) else []
+            )
             top = _victim(victims, t.author, m.created_at, st, allies)
             if third and not second and not people and st.subject_shift:
                 subject = _named_since(recent, t.author, m.created_at)
@@ -587,7 +609,9 @@ def _walk(
             people = people or [
                 u
                 for u in t.to + t.about
-                if u != t.author and not (third and not second and t.how.get(u) == "reply")
+                if u != t.author
+                and u not in in_quotes
+                and not (third and not second and t.how.get(u) == "reply")
             ]
             if (
                 not people
@@ -791,10 +815,21 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
     for session in _sessions(seq, st.session_gap if st.session_gap is not None else st.gap):
         score: dict[str, float] = defaultdict(float)
         pr: dict[str, list[float]] = defaultdict(list)
+        laughs: list[tuple[str, str, float]] = []  # (whose turn was laughed after, laugher, weight)
         for i, t in enumerate(session):
             pr[t.author].append(t.p_r)
             if t.distress:
                 score[t.author] += 1.0
+            if (
+                st.retarget_comfort
+                and not t.hostile
+                and not t.distress
+                and len(t.to) == 1
+                and t.to[0] != t.author
+                and (st.model is None or t.p_r < 0.5)  # not an attacker comforting a fellow attacker
+                and cues.COMFORT.search(cues.fold(t.m.text or ""))
+            ):
+                score[t.to[0]] += st.retarget_comfort
             if not t.hostile:
                 continue
             w = max(t.score, t.p_h)
@@ -805,7 +840,27 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
                     score[u] += 0.5 * w
             prev = next((r for r in reversed(session[max(0, i - 3) : i]) if r.author != t.author), None)
             if prev is not None and not prev.hostile:
-                score[prev.author] += 0.5 * w
+                if st.retarget_joker and _bare_laugh(t):
+                    laughs.append((prev.author, t.author, 0.5 * w))
+                else:
+                    score[prev.author] += 0.5 * w
+        if laughs:
+            # Session 7 (``retarget_joker``): bare laughs by the same member after someone's turns (twice or more)
+            # laugh *at* them only if they ever answer that laugher with hurt, a defence or hostility in the
+            # session; else they laugh *with* them (the bully's jokes the model did not read as attacks, "Madame
+            # Panique" and the supporters' 😂).
+            pairs: dict[tuple[str, str], int] = defaultdict(int)
+            for u, laugher, _ in laughs:
+                pairs[(u, laugher)] += 1
+            for u, laugher, w in laughs:
+                if pairs[(u, laugher)] < 2 or any(
+                    r.author == u
+                    and (
+                        r.distress or ((r.hostile or r.stance == "defend") and laugher in {*r.to, *r.targets})
+                    )
+                    for r in session
+                ):
+                    score[u] += w
         if st.model is not None:
             for u in score:
                 if pr.get(u):
@@ -835,6 +890,17 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
             ):
                 t.targets = [top]
                 t.how.setdefault(top, "session-victim")
+
+
+def _bare_laugh(t: Turn) -> bool:
+    """A reaction, or a short laugh or approval with no second person ("😂", "mdr", "+1 😂", "elle mord 😂" is not:
+    it says something of someone)."""
+    if t.reaction:
+        return True
+    folded = cues.fold(t.m.text or "")
+    if len(cues.words(folded)) > 3 or cues.SECOND_PERSON.search(folded):
+        return False
+    return bool(cues.LAUGH.search(folded) or cues.APPROVAL.search(folded))
 
 
 def _tells_another(t: Turn) -> bool:
@@ -1322,9 +1388,20 @@ def _without_counter_speakers(target: str, hostile: list[Turn], ts: list[Turn], 
     if not core:
         return hostile
     start, end = hostile[0].m.created_at - st.margin, hostile[-1].m.created_at + st.margin
+    attacker: set[str] = set()
+    if st.model is not None and st.counter_pr is not None:
+        # session 7: an author whose turns around the attack read as an attacker's (mean p_r >= counter_pr) and who
+        # protects nobody is a raider bickering with a fellow raider ("wsh c toi qui l'as filmée"), not a defender
+        around: dict[str, list[float]] = defaultdict(list)
+        for t in ts:
+            if start <= t.m.created_at <= end:
+                around[t.author].append(t.p_r)
+        attacker = {a for a, ps in around.items() if sum(ps) / len(ps) >= st.counter_pr}
     counter: set[str] = set()
     for t in ts:
         if t.author in core or t.author == target or not start <= t.m.created_at <= end:
+            continue
+        if t.author in attacker and not t.strong_defence:
             continue
         if (
             t.strong_defence
@@ -1534,4 +1611,27 @@ def _doxxing(turns: dict[str, Turn], episodes: list[Episode], st: Settings | Non
                 t.targets = list(prev.targets)
             out.append(t)
             last[cu] = t
+    if (st or Settings()).dox_before_call:
+        # session 7: the same author's disclosure just before their call to go there ("X habite résidence les
+        # Tilleuls, bat C" then "il sort du conservatoire le mardi à 20h … on l'attend devant") is part of it
+        calls = [t for t in out if t.dox_call]
+        for t in turns.values():
+            if not t.dox or t.uid in found or t.stance:
+                continue
+            call = next(
+                (
+                    c
+                    for c in calls
+                    if c.author == t.author
+                    and c.m.community_uid == t.m.community_uid
+                    and 0 < (c.m.created_at - t.m.created_at).total_seconds() <= 900
+                ),
+                None,
+            )
+            if call is not None:
+                if not t.targets:
+                    t.targets = list(call.targets)
+                out.append(t)
+                found.add(t.uid)
+        out.sort(key=lambda x: (x.m.created_at, x.uid))
     return out

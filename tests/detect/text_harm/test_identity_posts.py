@@ -41,6 +41,10 @@ HATE = [
     # new predicates and groups
     ("Les Allemands sont des fanatiques.", "discrimination:origin_race"),
     ("Les clandestins sont des intrus.", "discrimination:origin_race"),
+    # accusations against a whole group, named in the clause or carried by a pronoun
+    ("Les Maliens ne s'intègreront jamais.", "discrimination:origin_race"),
+    ("J'ai des voisins kurdes. Ils ramènent que des problèmes.", "discrimination:origin_race"),
+    ("Les Comoriens profitent des aides, comme d'habitude.", "discrimination:origin_race"),
     # coded words of the replacement discourse
     ("REMIGRATION maintenant, il est temps.", "discrimination:origin_race"),
     ("Ouvrez les yeux, ils vont nous remplacer.", "discrimination:origin_race"),
@@ -68,6 +72,10 @@ QUIET = [
     # a comparison of health figures, a superlative of praise
     "Les femmes sont plus malades du coeur qu'on ne le croit.",
     "Les parents gays de ma nièce sont les parents les plus attentionnés que je connaisse.",
+    # a claim denied, or quoted to be mocked
+    "Les migrants ne nous envahissent pas, arrêtez avec ça.",
+    "Ah oui, les Afghans qui « volent nos emplois » tout en étant « trop fainéants ». Faudrait choisir.",
+    "Les voisins ramènent que des problèmes depuis qu'ils ont un chien.",
     # the history of nazism
     "Les nazis ont envahi la Pologne en 1939.",
     "Le régime nazi a déporté des milliers d'enfants.",

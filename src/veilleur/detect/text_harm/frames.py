@@ -83,6 +83,7 @@ _ADJ_PRED = _set(
 )
 _PRONOUN_CARRY = re.compile(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont))(?![\w*])")
 _PRONOUN_BEFORE = re.compile(r"(?:^|[\s,;:])(?:ils|elles|they|eux)\s+(?:tous\s+|toutes\s+|all\s+)?$")
+_DENIED_AFTER = re.compile(r"\s+(?:pas|jamais|point|plus|not|never)\b")
 _LESS = frozenset({"moins"})  # not "less": normalised, it is "les"
 _MORE = _set("plus more")
 _FIRST_PERSON = re.compile(r"\b(?:je|j|i)\b")
@@ -318,6 +319,10 @@ class GroupFrames:
         )
         excl = _words(spec.get("exclusion"))
         self.exclusion_re = re.compile(rf"(?<![\w*])(?:{_alt(excl)})(?![\w*])") if excl else None
+        # révision 10b: accusations against a whole group (crime, invasion, replacement, living off others), said of
+        # it like an exclusion: the group named in the clause, or carried by a pronoun
+        claims = _words(spec.get("claims"))
+        self.claims_re = re.compile(rf"(?<![\w*])(?:{_alt(claims)})(?![\w*])") if claims else None
         # révision 10b: contempt for a group said by the writer ("je ne supporte pas les X", "Les X… je les hais",
         # "les X me dégoûtent")
         c_obj, c_pro, c_subj = (
@@ -531,8 +536,13 @@ class GroupFrames:
             ):
                 frames.append(Frame("slogan", "hate", cat, self.weights.get("slogan", 0.85), gs, ge))
         # exclusion: "<group> n'ont rien à faire ici", "Les X ? Ils ne méritent rien", "X shouldn't be allowed …"
-        if self.exclusion_re is not None and groups:
-            for xm in self.exclusion_re.finditer(t):
+        said_of = [
+            (k, r) for k, r in (("exclusion", self.exclusion_re), ("claim", self.claims_re)) if r is not None
+        ]
+        for kind, rx in said_of if groups else []:
+            for xm in rx.finditer(t):
+                if kind == "claim" and _DENIED_AFTER.match(t, xm.end()):
+                    continue  # "les migrants ne nous envahissent pas"
                 clause_s = max([e + 1 for e in ends if e < xm.start()], default=0)
                 subj = [g for g in groups if g[2] is not None and clause_s <= g[0] and g[1] <= xm.start()]
                 lead = t[clause_s : xm.start()]
@@ -543,9 +553,10 @@ class GroupFrames:
                     g = named[-1]
                 else:
                     continue
-                frames.append(
-                    Frame("exclusion", "hate", g[2], self.weights.get("exclusion", 0.8), g[0], xm.end())
-                )
+                # a claim's own words are its span: quoted, they are someone else's ("les migrants qui « volent nos
+                # emplois »")
+                start = xm.start() if kind == "claim" else g[0]
+                frames.append(Frame(kind, "hate", g[2], self.weights.get(kind, 0.8), start, xm.end()))
         if groups:
             frames += self._contempt(t, groups, ends)
         # calls to expel or kill: the group right after the verb, or named anywhere before (a pronoun carries it)

@@ -80,6 +80,7 @@ _FRAME_EXPLAIN = {
     "violence_pronoun": "appel à expulser ou éliminer un groupe (repris par un pronom)",
     "slogan": "slogan d'exclusion d'un groupe (« mort aux … », « … dehors »)",
     "exclusion": "exclusion d'un groupe (« n'ont rien à faire ici », « shouldn't be allowed »)",
+    "claim": "accusation portée contre tout un groupe (crime, invasion, remplacement)",
     "contempt": "haine ou mépris déclaré pour un groupe (« je ne supporte pas les … », « je les hais »)",
 }
 _SUFFIXES = ("es", "s", "x", "e")

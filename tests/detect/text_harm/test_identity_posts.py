@@ -38,6 +38,9 @@ HATE = [
     # what is said of a pronoun after the group was named
     ("J'ai vu des Syriens à la gare hier. Ils sont tous des voleurs.", "discrimination:origin_race"),
     ("Les Roms ? Ce sont des parasites.", "discrimination:origin_race"),
+    # a claim asked (an inverted question, a predication without a verb), not answered
+    ("Pourquoi les Roms sont-ils tous des parasites ?", "discrimination:origin_race"),
+    ("Les Arabes, tous des terroristes ?", "discrimination:origin_race"),
     # new predicates and groups
     ("Les Allemands sont des fanatiques.", "discrimination:origin_race"),
     ("Les clandestins sont des intrus.", "discrimination:origin_race"),
@@ -76,6 +79,9 @@ QUIET = [
     "Les migrants ne nous envahissent pas, arrêtez avec ça.",
     "Ah oui, les Afghans qui « volent nos emplois » tout en étant « trop fainéants ». Faudrait choisir.",
     "Les voisins ramènent que des problèmes depuis qu'ils ont un chien.",
+    # a claim asked, then answered at once
+    "Les Roms, tous des voleurs ? Non, évidemment.",
+    "Les migrants sont-ils des criminels ? Non.",
     # the history of nazism
     "Les nazis ont envahi la Pologne en 1939.",
     "Le régime nazi a déporté des milliers d'enfants.",

@@ -84,6 +84,7 @@ _ADJ_PRED = _set(
 _PRONOUN_CARRY = re.compile(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont))(?![\w*])")
 _PRONOUN_BEFORE = re.compile(r"(?:^|[\s,;:])(?:ils|elles|they|eux)\s+(?:tous\s+|toutes\s+|all\s+)?$")
 _DENIED_AFTER = re.compile(r"\s+(?:pas|jamais|point|plus|not|never)\b")
+_VERBLESS = re.compile(r"^\s*[,:]\s*(?:tous|toutes|que|rien que|all)\s+(?:des|de|d'|du|de la)?\s*$")
 _LESS = frozenset({"moins"})  # not "less": normalised, it is "les"
 _MORE = _set("plus more")
 _FIRST_PERSON = re.compile(r"\b(?:je|j|i)\b")
@@ -123,6 +124,9 @@ _RESTRICT = [
 def _expand(s: str) -> str:
     """Contractions as words, so that negation and restriction read as tokens ("n'est" -> "ne est")."""
     s = re.sub(r"n't\b", " not", s)
+    s = re.sub(
+        r"-(?:t-)?(ils|eles|elles|il|ele|elle|on)\b", r" \1", s
+    )  # révision 10b: "sont-ils" (a question)
     s = re.sub(
         r"\b(n|qu|c|l|d|j|s)'", lambda m: {"n": "ne ", "qu": "que ", "c": "ce "}.get(m.group(1), " "), s
     )
@@ -447,6 +451,8 @@ class GroupFrames:
                 ):
                     found = True
                     break
+            # révision 10b: a predication without a verb, "Les X, tous des voleurs ?", "les X : que des parasites"
+            found = found or _VERBLESS.match(raw_between) is not None
             if found:
                 if len(raw_between) > 80:
                     return None

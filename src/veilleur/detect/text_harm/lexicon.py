@@ -72,6 +72,7 @@ _DISCLAIMER_BEFORE = re.compile(
     r"(?:\bpas|\bnot|\bnullement|\baucunement)\s+(?:du tout\s+|at al\s+|du\s+|de la\s+|d'|un\s+|une\s+)?$"
 )
 _DISCLAIMER_AFTER = re.compile(r"^[^.!?]{0,40}?\b(?:mais|but|cependant|however|pourtant)\b")
+_CLAUSE_BREAK = re.compile(r"[.!;\n]")
 _FRAME_EXPLAIN = {
     "dehumanising": "groupe déshumanisé (vermine, maladie, animaux…)",
     "stereotype": "stéréotype attribué à tout un groupe",
@@ -430,6 +431,15 @@ class Lexicon:
             t = norm.text
             for f in self.frames.analyse(t, lang):
                 if f.polarity == "refute":
+                    refuted = True
+                    continue
+                # révision 10b: a claim asked, then answered at once ("Les X, tous des voleurs ? Non.")
+                q = t.find("?", f.end, f.end + 40)
+                if (
+                    q >= 0
+                    and not _CLAUSE_BREAK.search(t, f.end, q)
+                    and self.frames.refuted_after(t, q + 1, 25)
+                ):
                     refuted = True
                     continue
                 os_, oe = norm.span(f.start, f.end)

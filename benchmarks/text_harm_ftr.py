@@ -71,8 +71,8 @@ def main() -> int:
     print(
         f"  recall {tp / max(1, pos):.3f}  precision {tp / max(1, tp + fp):.3f}  non-racist kept {1 - fp / max(1, neg):.3f}"
     )
-    for name, (p, t, n, f) in sorted(per.items(), key=lambda kv: -kv[1][0]):
-        print(f"  {name:<28} racist found {t}/{p}   non-racist flagged {f}/{n}")
+    for name, (p, t, n, nf) in sorted(per.items(), key=lambda kv: -kv[1][0]):
+        print(f"  {name:<28} racist found {t}/{p}   non-racist flagged {nf}/{n}")
     if args.errors:
         miss = [e.text for e, f in zip(rows, flagged, strict=True) if e.labels and not f][: args.errors]
         fa = [e.text for e, f in zip(rows, flagged, strict=True) if not e.labels and f][: args.errors]

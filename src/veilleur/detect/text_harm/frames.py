@@ -81,6 +81,17 @@ _ADJ_PRED = _set(
     "normaux normales normal normale capables capable dignes fiables competents competentes aptes egaux egales "
     "intelligents intelligentes"
 )
+_PRONOUN_CARRY = re.compile(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont))(?![\w*])")
+_PRONOUN_BEFORE = re.compile(r"(?:^|[\s,;:])(?:ils|elles|they|eux)\s+(?:tous\s+|toutes\s+|all\s+)?$")
+_DENIED_AFTER = re.compile(r"\s+(?:pas|jamais|point|plus|not|never)\b")
+_VERBLESS = re.compile(r"^\s*[,:]\s*(?:tous|toutes|que|rien que|all)\s+(?:des|de|d'|du|de la)?\s*$")
+_LESS = frozenset({"moins"})  # not "less": normalised, it is "les"
+_MORE = _set("plus more")
+_FIRST_PERSON = re.compile(r"\b(?:je|j|i)\b")
+_HEALTH = _set("malade malades sick")  # "les femmes sont plus malades du cœur": a figure, not a trait
+_BY_NATURE = re.compile(
+    r"\s*(?:par nature|de nature|nes|nees|by nature|from birth|dans le sang|in their blood)\b"
+)
 _DENIAL = re.compile(r"\b(?:not|ne|never|jamais)\b|n't")
 _BUT = re.compile(r"\b(?:but|mais|cependant|however|pourtant)\b")
 _ADVERBS = [
@@ -113,6 +124,9 @@ _RESTRICT = [
 def _expand(s: str) -> str:
     """Contractions as words, so that negation and restriction read as tokens ("n'est" -> "ne est")."""
     s = re.sub(r"n't\b", " not", s)
+    s = re.sub(
+        r"-(?:t-)?(ils|eles|elles|il|ele|elle|on)\b", r" \1", s
+    )  # révision 10b: "sont-ils" (a question)
     s = re.sub(
         r"\b(n|qu|c|l|d|j|s)'", lambda m: {"n": "ne ", "qu": "que ", "c": "ce "}.get(m.group(1), " "), s
     )
@@ -235,6 +249,7 @@ class GroupFrames:
             "more",
             "most",
             "less",
+            "moins",
             "so",
             "si",
             "trop",
@@ -308,6 +323,19 @@ class GroupFrames:
         )
         excl = _words(spec.get("exclusion"))
         self.exclusion_re = re.compile(rf"(?<![\w*])(?:{_alt(excl)})(?![\w*])") if excl else None
+        # révision 10b: accusations against a whole group (crime, invasion, replacement, living off others), said of
+        # it like an exclusion: the group named in the clause, or carried by a pronoun
+        claims = _words(spec.get("claims"))
+        self.claims_re = re.compile(rf"(?<![\w*])(?:{_alt(claims)})(?![\w*])") if claims else None
+        # révision 10b: contempt for a group said by the writer ("je ne supporte pas les X", "Les X… je les hais",
+        # "les X me dégoûtent")
+        c_obj, c_pro, c_subj = (
+            _words(spec.get(k)) for k in ("contempt_object", "contempt_pronoun", "contempt_subject")
+        )
+        self.contempt_obj_re = re.compile(rf"(?<![\w*])(?:{_alt(c_obj)})(?![\w*])") if c_obj else None
+        self.contempt_pro_re = re.compile(rf"(?<![\w*])(?:{_alt(c_pro)})(?![\w*])") if c_pro else None
+        self.contempt_subj_re = re.compile(rf"(?<![\w*])(?:{_alt(c_subj)})(?![\w*])") if c_subj else None
+        self.contempt_gap_re = re.compile(rf"^(?:{sep}(?:{allw}))?[\s']+(?:(?:{det}|de|d|du)[\s']+)?$")
         answer = _words(spec.get("answer_cues"))
         self.answer_re = re.compile(rf"(?<![\w*])(?:{_alt(answer)})(?![\w*])") if answer else None
         self.naming_any_re = re.compile(
@@ -423,6 +451,8 @@ class GroupFrames:
                 ):
                     found = True
                     break
+            # révision 10b: a predication without a verb, "Les X, tous des voleurs ?", "les X : que des parasites"
+            found = found or _VERBLESS.match(raw_between) is not None
             if found:
                 if len(raw_between) > 80:
                     return None
@@ -441,6 +471,8 @@ class GroupFrames:
                     return Frame("humanising", "hate", cat, self.weights.get("humanising", 0.85), s, e)
                 if kind == "humanising":
                     if not neg:
+                        if any(w in _LESS for w in toks):  # révision 10b: "sont moins intelligents"
+                            return Frame(kind, "hate", cat, self.weights.get("humanising", 0.85), s, e)
                         return None
                     last = m.group().split()[-1]
                     nxt = _TOKEN.match(window, m.end() + 1) if window[m.end() : m.end() + 1] == " " else None
@@ -453,6 +485,12 @@ class GroupFrames:
                         return None
                     return Frame(kind, "refute", cat, 0.0, s, e)
                 if kind == "refutable":
+                    # révision 10b: a comparison or a nature ascribed to the group makes it a stereotype ("les X
+                    # sont plus violents", "violents par nature")
+                    if (any(w in _MORE for w in toks) and m.group() not in _HEALTH) or _BY_NATURE.match(
+                        window, m.end()
+                    ):
+                        return Frame("stereotype", "hate", cat, self.weights.get("stereotype", 0.8), s, e)
                     return None
                 return Frame(kind, "hate", cat, self.weights.get(kind, 0.8), s, e)
             m = self.pred_re.search(window, m.end())
@@ -475,6 +513,16 @@ class GroupFrames:
                 frames.append(Frame("answer", "refute", None, 0.0, am.start(), am.end()))
         groups = self._groups(t, lang)
         ends = [m.start() for m in _CLAUSE_END.finditer(t)] + [len(t)]
+        # révision 10b: what is said of a pronoun after the group was named ("J'ai croisé des Afghans. Ils sont
+        # tous des voleurs", "Les X ? Ce sont des sauvages"): the pronoun carries the group into a later clause
+        named = [g for g in groups if g[2] is not None]
+        if named:
+            for pm in _PRONOUN_CARRY.finditer(t, named[0][1]):
+                before = [g for g in named if g[1] <= pm.start()]
+                clause_end = next(e for e in ends if e >= pm.end())
+                f = self._predicate(t, (pm.start(), pm.end(), before[-1][2]), clause_end)
+                if f is not None:
+                    frames.append(f)
         for g in groups:
             clause_end = next(e for e in ends if e >= g[1])
             f = self._predicate(t, g, clause_end)
@@ -494,8 +542,13 @@ class GroupFrames:
             ):
                 frames.append(Frame("slogan", "hate", cat, self.weights.get("slogan", 0.85), gs, ge))
         # exclusion: "<group> n'ont rien à faire ici", "Les X ? Ils ne méritent rien", "X shouldn't be allowed …"
-        if self.exclusion_re is not None and groups:
-            for xm in self.exclusion_re.finditer(t):
+        said_of = [
+            (k, r) for k, r in (("exclusion", self.exclusion_re), ("claim", self.claims_re)) if r is not None
+        ]
+        for kind, rx in said_of if groups else []:
+            for xm in rx.finditer(t):
+                if kind == "claim" and _DENIED_AFTER.match(t, xm.end()):
+                    continue  # "les migrants ne nous envahissent pas"
                 clause_s = max([e + 1 for e in ends if e < xm.start()], default=0)
                 subj = [g for g in groups if g[2] is not None and clause_s <= g[0] and g[1] <= xm.start()]
                 lead = t[clause_s : xm.start()]
@@ -506,9 +559,12 @@ class GroupFrames:
                     g = named[-1]
                 else:
                     continue
-                frames.append(
-                    Frame("exclusion", "hate", g[2], self.weights.get("exclusion", 0.8), g[0], xm.end())
-                )
+                # a claim's own words are its span: quoted, they are someone else's ("les migrants qui « volent nos
+                # emplois »")
+                start = xm.start() if kind == "claim" else g[0]
+                frames.append(Frame(kind, "hate", g[2], self.weights.get(kind, 0.8), start, xm.end()))
+        if groups:
+            frames += self._contempt(t, groups, ends)
         # calls to expel or kill: the group right after the verb, or named anywhere before (a pronoun carries it)
         calls = (
             list(self.call_re.finditer(t)) + list(self.subj_re.finditer(t)) + list(self.send_re.finditer(t))
@@ -552,6 +608,48 @@ class GroupFrames:
                 )
             )
         return frames
+
+    def _contempt(self, t: str, groups: list[tuple[int, int, str | None]], ends: list[int]) -> list[Frame]:
+        """Révision 10b: hatred or contempt for a group, said in the first person: the group right after the verb
+        ("je ne supporte pas les X", "aucun respect pour les X"), named before and carried by a pronoun ("Les X à la
+        mairie, on est plus chez nous. Je les hais"), or the subject ("les X me dégoûtent")."""
+        out: list[Frame] = []
+        w = self.weights.get("contempt", 0.8)
+        named = [g for g in groups if g[2] is not None]
+        if not named:
+            return out
+        if self.contempt_obj_re is not None:
+            for m in self.contempt_obj_re.finditer(t):
+                after = [
+                    g for g in named if g[0] >= m.end() and self.contempt_gap_re.match(t[m.end() : g[0]])
+                ]
+                if after:
+                    g = after[0]
+                    clause_end = next((e for e in ends if e >= g[1]), len(t))
+                    if t[clause_end : clause_end + 1] == "?" and not _FIRST_PERSON.search(
+                        t, max(0, m.start() - 3), m.end()
+                    ):
+                        continue  # "Zero respect for gay men? My brother…": an echo asked back, not said
+                    out.append(Frame("contempt", "hate", g[2], w, m.start(), g[1]))
+        if self.contempt_pro_re is not None:
+            for m in self.contempt_pro_re.finditer(t):
+                before = [g for g in named if g[1] <= m.start()]
+                if before:
+                    g = before[-1]
+                    out.append(Frame("contempt", "hate", g[2], w, g[0], m.end()))
+        if self.contempt_subj_re is not None:
+            for m in self.contempt_subj_re.finditer(t):
+                clause_s = max([e + 1 for e in ends if e < m.start()], default=0)
+                subj = [g for g in named if clause_s <= g[0] and g[1] <= m.start() and m.start() - g[1] <= 60]
+                if subj:
+                    g = subj[-1]
+                    out.append(Frame("contempt", "hate", g[2], w, g[0], m.end()))
+                elif _PRONOUN_BEFORE.search(t, max(0, m.start() - 12), m.start()):
+                    before = [g for g in named if g[1] <= m.start()]
+                    if before:  # "Les X qui …, elles m'écœurent"
+                        g = before[-1]
+                        out.append(Frame("contempt", "hate", g[2], w, g[0], m.end()))
+        return out
 
     def quoted_claims(self, t: str) -> list[tuple[int, int]]:
         """Quoted spans of the normalised text that name a group ("« Les vieux ne servent à rien » : …")."""

@@ -68,8 +68,11 @@ _JOIN_STOP = frozenset(
     ]
 )
 # "je ne suis pas raciste, mais ...", "I'm not homophobic but ...": a disclaimer before hate, not counter-speech
-_DISCLAIMER_BEFORE = re.compile(r"(?:\bpas|\bnot|\bnullement|\baucunement)\s+(?:du tout\s+|at al\s+)?$")
+_DISCLAIMER_BEFORE = re.compile(
+    r"(?:\bpas|\bnot|\bnullement|\baucunement)\s+(?:du tout\s+|at al\s+|du\s+|de la\s+|d'|un\s+|une\s+)?$"
+)
 _DISCLAIMER_AFTER = re.compile(r"^[^.!?]{0,40}?\b(?:mais|but|cependant|however|pourtant)\b")
+_CLAUSE_BREAK = re.compile(r"[.!;\n]")
 _FRAME_EXPLAIN = {
     "dehumanising": "groupe déshumanisé (vermine, maladie, animaux…)",
     "stereotype": "stéréotype attribué à tout un groupe",
@@ -78,6 +81,8 @@ _FRAME_EXPLAIN = {
     "violence_pronoun": "appel à expulser ou éliminer un groupe (repris par un pronom)",
     "slogan": "slogan d'exclusion d'un groupe (« mort aux … », « … dehors »)",
     "exclusion": "exclusion d'un groupe (« n'ont rien à faire ici », « shouldn't be allowed »)",
+    "claim": "accusation portée contre tout un groupe (crime, invasion, remplacement)",
+    "contempt": "haine ou mépris déclaré pour un groupe (« je ne supporte pas les … », « je les hais »)",
 }
 _SUFFIXES = ("es", "s", "x", "e")
 FUZZY_MIN = 7
@@ -395,13 +400,15 @@ class Lexicon:
         self._join_cache[text] = out
         return out
 
-    def _counter(self, t: str) -> bool:
-        """A counter-speech cue, not in a disclaimer ("je ne suis pas raciste mais", "I'm not homophobic but")."""
+    def _counter(self, t: str, said: bool = False) -> bool:
+        """A counter-speech cue, not in a disclaimer ("je ne suis pas raciste mais", "I'm not homophobic but"); when
+        the message says hate itself (``said``: a group frame not mentioned), a denied cue is a disclaimer wherever
+        it stands ("les X sont plus violents, c'est statistique, pas raciste": révision 10b)."""
         if self.counter_re is None:
             return False
         for m in self.counter_re.finditer(t):
-            if _DISCLAIMER_BEFORE.search(t[max(0, m.start() - 24) : m.start()]) and _DISCLAIMER_AFTER.match(
-                t, m.end()
+            if _DISCLAIMER_BEFORE.search(t[max(0, m.start() - 24) : m.start()]) and (
+                said or _DISCLAIMER_AFTER.match(t, m.end())
             ):
                 continue
             return True
@@ -426,10 +433,19 @@ class Lexicon:
                 if f.polarity == "refute":
                     refuted = True
                     continue
+                # révision 10b: a claim asked, then answered at once ("Les X, tous des voleurs ? Non.")
+                q = t.find("?", f.end, f.end + 40)
+                if (
+                    q >= 0
+                    and not _CLAUSE_BREAK.search(t, f.end, q)
+                    and self.frames.refuted_after(t, q + 1, 25)
+                ):
+                    refuted = True
+                    continue
                 os_, oe = norm.span(f.start, f.end)
                 # someone else's words: introduced as such ("dire que", "the myth that"), or quoted in a message that
                 # reports or answers them ("« les X sont des parasites » et je l'assume" is said, not mentioned)
-                answered = self.frames.refuted_after(t, f.end, 400) or self._counter(t)
+                answered = self.frames.refuted_after(t, f.end, 400) or self._counter(t, said=True)
                 mentioned = (self.frames.mentioned(t, f) or self.frames.quoted(text, os_, oe)) and not (
                     self.frames.endorsed(t)
                 )
@@ -481,6 +497,7 @@ class Lexicon:
         raw = self._raw_hits(norm)
         mentioned_at: set[int] = set()
         refuting = False
+        frames: list[tuple[Frame, bool]] = []
         if self.frames is not None:
             frames, refuting = self.frames_of(text, norm, lang)
             for f, mentioned in frames:
@@ -493,7 +510,7 @@ class Lexicon:
             return []
         t = norm.text
         reported = bool(self.reported_re and self.reported_re.search(t))
-        counter = self._counter(t)
+        counter = self._counter(t, said=any(not m for _f, m in frames))
         clinical_n = len(self.clinical_re.findall(t)) if self.clinical_re else 0
         clinical = clinical_n >= int(self.contexts.get("clinical", {}).get("min_cues", 1))
         patient = self._patient(t)
@@ -577,7 +594,13 @@ class Lexicon:
         if self.reported_re and self.reported_re.search(norm_text):
             factor *= float(self.contexts["reported_speech"]["factor"])
             found.append("reported_speech")
-        if self._counter(norm_text):
+        said = (
+            text is not None
+            and norm is not None
+            and self.frames is not None
+            and any(not m for _f, m in self.frames_of(text, norm, lang)[0])
+        )
+        if self._counter(norm_text, said=said):
             factor *= float(self.contexts["counter_speech"]["factor"])
             found.append("counter_speech")
         if (

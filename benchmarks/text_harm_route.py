@@ -171,6 +171,13 @@ for _w in (0.7, 0.8, 1.0):
     CONFIGS[f"r7b02_w{round(_w * 100)}"] = (_w, (0.02, 0.98), dict(R7))
 
 
+def public_half(text: str) -> str:
+    """Fixed half ("a" or "b") of a public held-out text, by hash: thresholds chosen on "a" are reported on "b"."""
+    return (
+        "a" if int(hashlib.sha256(("half|" + text.strip()).encode("utf-8")).hexdigest()[:8], 16) % 2 else "b"
+    )
+
+
 class CachedProbs:
     """One stage's calibrated probabilities, computed once per text; saved to disk between runs."""
 
@@ -278,6 +285,12 @@ def main() -> int:
     ap.add_argument("--breakdown", action="store_true")
     ap.add_argument("--shared-data", type=Path, default=Path("/work/shared/data"))
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--split-public",
+        action="store_true",
+        help="also split each public held-out set in two fixed halves by text hash (…_heldout_a to choose "
+        "thresholds, …_heldout_b to report them: the held-out split itself is test data)",
+    )
     args = ap.parse_args()
 
     from text_harm_e5 import demo_predictions
@@ -311,6 +324,9 @@ def main() -> int:
     if not args.no_public and args.shared_data.exists():
         for k, rows in public_heldout_rows(args.shared_data).items():
             sets[f"{k}_heldout"] = rows
+            if args.split_public:
+                for half in ("a", "b"):
+                    sets[f"{k}_heldout_{half}"] = [r for r in rows if public_half(r.text) == half]
     if args.sets:
         keep = {s.strip() for s in args.sets.split(",")}
         sets = {k: v for k, v in sets.items() if k in keep}

@@ -137,10 +137,16 @@ CONFIGS[SHIPPED_R9] = (
     (0.05, 0.98),
     {**R7, "e5_sure": {"min": 0.8, "any": 0.9, "categories": {"harassment": 0.5}}},
 )
-# révision 10's default: the same rules with the band's lower bound back at 0.02 (e5 v8 sees the identity-hate tweets
-# the USE heads score under 0.05; chosen on the FTR held-out split's half "a", `--split-public`)
-SHIPPED_R10 = "r10_w70_b02_s80_90_h50"
-CONFIGS[SHIPPED_R10] = (0.7, (0.02, 0.98), CONFIGS[SHIPPED_R9][2])
+# révision 10's default: the band's lower bound back at 0.02 (e5 v8 sees the identity-hate tweets the USE heads score
+# under 0.05) and e5's own "_any" bar for "e5 sure" at 0.85; both chosen on the FTR held-out split's half "a"
+# (`--split-public`). "r10_w70_b02_s80_90_h50": the band alone
+CONFIGS["r10_w70_b02_s80_90_h50"] = (0.7, (0.02, 0.98), CONFIGS[SHIPPED_R9][2])
+SHIPPED_R10 = "r10_w70_b02_s80_85_h50"
+CONFIGS[SHIPPED_R10] = (
+    0.7,
+    (0.02, 0.98),
+    {**R7, "e5_sure": {"min": 0.8, "any": 0.85, "categories": {"harassment": 0.5}}},
+)
 SHIPPED = SHIPPED_R10
 # a lexicon term loses its score where the stage's "_any" is under `lexicon_veto` (0.05 in `cascade`): higher bars
 # for the e5 stage (friendly insults between teenagers, "t'es con jtm")

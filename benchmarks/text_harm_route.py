@@ -137,7 +137,17 @@ CONFIGS[SHIPPED_R9] = (
     (0.05, 0.98),
     {**R7, "e5_sure": {"min": 0.8, "any": 0.9, "categories": {"harassment": 0.5}}},
 )
-SHIPPED = SHIPPED_R9
+# révision 10's default: the band's lower bound back at 0.02 (e5 v8 sees the identity-hate tweets the USE heads score
+# under 0.05) and e5's own "_any" bar for "e5 sure" at 0.85; both chosen on the FTR held-out split's half "a"
+# (`--split-public`). "r10_w70_b02_s80_90_h50": the band alone
+CONFIGS["r10_w70_b02_s80_90_h50"] = (0.7, (0.02, 0.98), CONFIGS[SHIPPED_R9][2])
+SHIPPED_R10 = "r10_w70_b02_s80_85_h50"
+CONFIGS[SHIPPED_R10] = (
+    0.7,
+    (0.02, 0.98),
+    {**R7, "e5_sure": {"min": 0.8, "any": 0.85, "categories": {"harassment": 0.5}}},
+)
+SHIPPED = SHIPPED_R10
 # a lexicon term loses its score where the stage's "_any" is under `lexicon_veto` (0.05 in `cascade`): higher bars
 # for the e5 stage (friendly insults between teenagers, "t'es con jtm")
 for _v in (0.2, 0.3, 0.4):
@@ -169,6 +179,13 @@ for _w in (0.6, 0.7, 0.8):
 # the band's lower bound at 0.02 (more texts reach e5) with the shipped rules
 for _w in (0.7, 0.8, 1.0):
     CONFIGS[f"r7b02_w{round(_w * 100)}"] = (_w, (0.02, 0.98), dict(R7))
+
+
+def public_half(text: str) -> str:
+    """Fixed half ("a" or "b") of a public held-out text, by hash: thresholds chosen on "a" are reported on "b"."""
+    return (
+        "a" if int(hashlib.sha256(("half|" + text.strip()).encode("utf-8")).hexdigest()[:8], 16) % 2 else "b"
+    )
 
 
 class CachedProbs:
@@ -278,6 +295,12 @@ def main() -> int:
     ap.add_argument("--breakdown", action="store_true")
     ap.add_argument("--shared-data", type=Path, default=Path("/work/shared/data"))
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--split-public",
+        action="store_true",
+        help="also split each public held-out set in two fixed halves by text hash (…_heldout_a to choose "
+        "thresholds, …_heldout_b to report them: the held-out split itself is test data)",
+    )
     args = ap.parse_args()
 
     from text_harm_e5 import demo_predictions
@@ -311,6 +334,9 @@ def main() -> int:
     if not args.no_public and args.shared_data.exists():
         for k, rows in public_heldout_rows(args.shared_data).items():
             sets[f"{k}_heldout"] = rows
+            if args.split_public:
+                for half in ("a", "b"):
+                    sets[f"{k}_heldout_{half}"] = [r for r in rows if public_half(r.text) == half]
     if args.sets:
         keep = {s.strip() for s in args.sets.split(",")}
         sets = {k: v for k, v in sets.items() if k in keep}

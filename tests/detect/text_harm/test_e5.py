@@ -369,9 +369,9 @@ def test_retraining_path_writes_a_stage_that_matches_torch_and_fails_the_quality
 
 
 def test_route_benchmark_replays_the_shipped_default() -> None:
-    """`benchmarks/text_harm_route.py`'s shipped configuration ("r9_w70_s80_90_h50", révision 9; "r8_w60_s80_90_h50"
-    before) replays policy.yaml's e5_cascade: same weight, band, e5-sure bars, low-band bars, "_any" alone silent; the
-    r7 weight sweep keeps révision 7's rules."""
+    """`benchmarks/text_harm_route.py`'s shipped configuration ("r10_w70_b02_s80_85_h50", révision 10;
+    "r9_w70_s80_90_h50" and "r8_w60_s80_90_h50" before) replays policy.yaml's e5_cascade: same weight, band, e5-sure
+    bars, low-band bars, "_any" alone silent; the r7 weight sweep keeps révision 7's rules."""
     import importlib.util
 
     path = Path(__file__).parents[3] / "benchmarks" / "text_harm_route.py"
@@ -381,7 +381,12 @@ def test_route_benchmark_replays_the_shipped_default() -> None:
     spec.loader.exec_module(mod)
     casc = det.load_policy()["e5_cascade"]
     w, band, keys = mod.CONFIGS[mod.SHIPPED]
-    assert mod.SHIPPED == mod.SHIPPED_R9 and w == 0.7
+    assert mod.SHIPPED == mod.SHIPPED_R10 and w == 0.7 and band == (0.02, 0.98)
+    assert (
+        mod.CONFIGS[mod.SHIPPED_R9][1] == (0.05, 0.98)
+        and mod.CONFIGS[mod.SHIPPED_R9][2]["e5_sure"]["any"] == 0.9
+    )
+    assert keys["e5_sure"] == {"min": 0.8, "any": 0.85, "categories": {"harassment": 0.5}}
     assert w == float(casc["e5_weight"]) and band == tuple(casc["ensemble_band"])
     assert keys["e5_sure"] == casc["e5_sure"] and casc.get("combine", "mean") == "mean"
     assert mod.CONFIGS[f"r7_w{round(w * 100)}"][2]["low_band"] == keys["low_band"]
@@ -439,6 +444,27 @@ def test_e5_sure_override_and_geometric_mean() -> None:
     assert geo.predict_proba(texts)[0, 1] == pytest.approx(0.96**0.6 * 0.14**0.4, rel=1e-4)
     with pytest.raises(ValueError, match="combine"):
         E5UseEnsemble(e5s, use, combine="median")
+
+
+def test_shipped_band_lets_e5_judge_what_the_use_heads_score_between_002_and_005() -> None:
+    """Révision 10: identity-hate tweets the USE heads score "_any" 0.02-0.05 never reached e5 under révision 9's
+    band [0.05, 0.98], and e5's "sure" rule wanted its own "_any" >= 0.9. Both chosen again on one half of the FTR
+    held-out split: band from 0.02, "_any" >= 0.85. A text at USE 0.03 that e5 gives 0.95 with "_any" 0.87 now takes
+    e5's score; one at USE 0.01 stays with USE alone (speed: most ordinary messages)."""
+    e5c = det.load_policy()["e5_cascade"]
+    band = tuple(float(x) for x in e5c["ensemble_band"])
+    sure = e5c["e5_sure"]
+    assert band == (0.02, 0.98) and float(sure["any"]) == 0.85
+    e5s: Any = _Fixed({"tweet": (0.05, 0.95, 0.87), "plain": (0.05, 0.95, 0.97)})
+    use: Any = _Fixed({"tweet": (0.01, 0.02, 0.03), "plain": (0.01, 0.0, 0.01)})
+    got = E5UseEnsemble(e5s, use, e5_weight=0.7, band=band, e5_sure=sure).predict_proba(["tweet", "plain"])  # type: ignore[arg-type]
+    assert got[0, 1] == pytest.approx(0.95) and got[0, 2] == pytest.approx(0.87)  # e5 decides
+    np.testing.assert_allclose(got[1], use.table["plain"])  # under the band: USE alone
+    r9 = {"min": 0.8, "any": 0.9, "categories": {"harassment": 0.5}}
+    old = E5UseEnsemble(e5s, use, e5_weight=0.7, band=(0.05, 0.98), e5_sure=r9).predict_proba(["tweet"])
+    np.testing.assert_allclose(old[0], use.table["tweet"])  # révision 9: e5 never saw it
+    mean = E5UseEnsemble(e5s, use, e5_weight=0.7, band=band, e5_sure=r9).predict_proba(["tweet"])
+    assert mean[0, 1] == pytest.approx(0.7 * 0.95 + 0.3 * 0.02)  # "_any" 0.87 < 0.9: the mean, under 0.8
 
 
 def test_policy_passes_the_combination_rule_to_the_ensemble(stage: E5Stage) -> None:

@@ -261,6 +261,30 @@ def test_team_writers_files_are_valid_and_documented() -> None:
             seen.add(key)
 
 
+def test_writers_31_33_are_imported_whole_and_measured_before_training() -> None:
+    """Révision 10: writers 31-33 (teen chat lines, English and French contrast pairs) are in team_messages with
+    their import record (figures measured before any training on them), the contrast pairs keep one harmful and
+    one harmless line per pair, and no line repeats an evaluation text (unseen writers 19-21 included)."""
+    from collections import defaultdict
+
+    from veilleur.detect.text_harm.semantic_corpus import TEAM_DIR
+    from veilleur.detect.text_harm.train_semantic import eval_texts
+
+    banned = eval_texts()
+    for name, n_min in (("writer31", 950), ("writer32", 990), ("writer33", 990)):
+        rows = [json.loads(x) for x in (TEAM_DIR / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert len(rows) >= n_min, name
+        readme = (TEAM_DIR / f"{name}.README.md").read_text(encoding="utf-8")
+        assert "Import into the project (session 7" in readme and "before any training" in readme
+        assert not {normalize(r["text"]).text for r in rows} & banned, name
+        if name != "writer31":
+            pairs: dict[str, list[bool]] = defaultdict(list)
+            for r in rows:
+                pairs[r["pair"]].append(bool([x for x in r["labels"] if x != "none"]))
+            whole = [v for v in pairs.values() if len(v) == 2]
+            assert len(whole) >= 495 and all(sorted(v) == [False, True] for v in whole), name
+
+
 def test_in_domain_negatives_are_harmless_and_name_groups() -> None:
     from veilleur.detect.text_harm.semantic_corpus import expand_negatives
 

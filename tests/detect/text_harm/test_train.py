@@ -95,6 +95,10 @@ def test_revision_files_are_merged_with_nested_slots_and_ground_tags() -> None:
         ["--source-weight", "ftr"],
         ["--pos-source-weight", "ftr=x"],
         ["--char-noise", "-0.1"],
+        ["--replay", "0.3"],
+        ["--replay", "1.5", "--new-source", "chat_"],
+        ["--chat-lines", "/nonexistent/chats"],
+        ["--chat-lines", "tests/data/conversations/train", "--chat-weight", "-1"],
     ],
 )
 def test_train_e5_weight_options_refuse_bad_values(
@@ -159,3 +163,49 @@ def test_unseen_writers_texts_are_never_training_texts() -> None:
     banned = eval_texts()
     texts = {normalize(r.text).text for r in read_labelled(unseen[0])}
     assert texts and texts <= banned
+
+
+def test_chat_lines_leave_out_reactions_and_held_out_writers(tmp_path: Path) -> None:
+    """Révision 10: team conversations become training lines (hostile -> harassment, the others harmless), but a
+    message hostile only in its thread ("mdrrr 😂", "+1", "trop vrai") is left out, and so is a held-out writer."""
+    import json
+
+    from veilleur.detect.text_harm.train_e5 import content_words, read_chat_lines
+
+    msgs = [
+        ("t'es vraiment qu'une balance, personne veut de toi ici", True),
+        ("mdrrr 😂😂", True),
+        ("+1", True),
+        ("trop vrai ptdr", True),
+        ("qqn a le devoir de maths pour demain", False),
+        ("[photo]", False),
+    ]
+    for folder in ("chatw1", "chatw9"):
+        (tmp_path / folder).mkdir()
+        chat = {"messages": [{"text": t, "hostile": h} for t, h in msgs]}
+        (tmp_path / folder / "c.json").write_text(json.dumps(chat), encoding="utf-8")
+    (tmp_path / "chatw1" / "notes.json").write_text("[1, 2]", encoding="utf-8")  # not a chat: skipped
+    assert content_words("mdrrr 😂😂") == [] and content_words("trop vrai ptdr") == []
+    ex = read_chat_lines([tmp_path], min_words=3, weight=0.5, exclude=("chatw9",))
+    assert [(e.text, e.labels, e.source, e.weight) for e in ex] == [
+        (msgs[0][0], ("harassment",), "chat_chatw1", 0.5),
+        (msgs[4][0], (), "chat_chatw1", 0.5),
+    ]
+    assert len(read_chat_lines([tmp_path], min_words=0)) == 10  # only the "[photo]" placeholders go
+
+
+def test_replay_keeps_new_sources_whole_and_a_fixed_share_of_the_rest() -> None:
+    """Révision 10: one more epoch from a trained run sees every new example and a share of the old ones, chosen
+    by text (the same on every run; adding a source does not change the others' picks)."""
+    from veilleur.detect.text_harm.corpus import Example
+    from veilleur.detect.text_harm.train_e5 import replay_subset
+
+    old = [Example(f"ancien message numéro {i}", (), "fr", "x", "team_writer5") for i in range(1000)]
+    new = [Example(f"nouveau message {i}", ("insult",), "fr", "x", "team_writer31") for i in range(50)]
+    chat = [Example(f"ligne de tchat {i}", (), "fr", "x", "chat_chatw1") for i in range(30)]
+    sub = replay_subset(old + new + chat, 0.25, ("team_writer31", "chat_"), 11)
+    kept_old = [e for e in sub if e.source == "team_writer5"]
+    assert all(e in sub for e in new + chat)
+    assert 200 <= len(kept_old) <= 300
+    assert replay_subset(old, 0.25, ("team_writer31",), 11) == kept_old
+    assert replay_subset(old, 0.0, ("team_writer31",), 11) == []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 import time
 from collections import Counter
@@ -42,20 +43,85 @@ DEFAULT_OUT = DATA / "e5_harm.onnx"
 ANY = HEAD_OUTPUTS[-1]
 
 
-def collect_all(shared: Path | None, seed: int, extra_team: list[Path] | None = None) -> list[Any]:
-    """The semantic tier's corpus, plus team writers' JSONL files not yet in data/team_messages (deduplicated,
-    evaluation texts removed)."""
+def collect_all(
+    shared: Path | None,
+    seed: int,
+    extra_team: list[Path] | None = None,
+    chat_lines: list[Any] | None = None,
+) -> list[Any]:
+    """The semantic tier's corpus, plus team writers' JSONL files not yet in data/team_messages and chat lines
+    (``read_chat_lines``), deduplicated, evaluation texts removed."""
     examples = collect(shared, seed)
-    if extra_team:
+    if extra_team or chat_lines:
         banned = eval_texts()
         seen = {normalize(e.text).text.strip() for e in examples}
-        for folder in extra_team:
-            for e in read_team_messages(folder):
-                key = normalize(e.text).text.strip()
-                if key and key not in banned and key not in seen:
-                    seen.add(key)
-                    examples.append(e)
+        extra = [e for folder in extra_team or [] for e in read_team_messages(folder)] + list(
+            chat_lines or []
+        )
+        for e in extra:
+            key = normalize(e.text).text.strip()
+            if key and key not in banned and key not in seen:
+                seen.add(key)
+                examples.append(e)
     return examples
+
+
+# a chat message whose words are only these (laughs, approvals, interjections) is hostile only in its thread
+_REACTION = re.compile(
+    r"^(?:m+d+r+|p+t+d+r+|l+o+l+|l+m+f*a+o+|x+d+|(?:a*h+a+)+h*|(?:h+e+)+h*|(?:h+i+)+|j+p+p+|omg|ptn|wsh|wesh|"
+    r"ouais|ouai|oui|non|nan|exact|exactement|grave|trop|vrai|same|fr|true|facts|ah+|oh+|o+h+|bah|ben|bien|dit|"
+    r"clair|carrément|pareil|yes|yep|yeah|ok|okay|c|ça|ca|est|lui|elle|mais|genre|la|le|les|de|quoi|tkt|jsp|"
+    r"sah|wallah|frr|frère|frero|bro|mec|lmfao|rofl|yikes|bruh|dead|wow|waw|ouf|oups|oops|aie|aïe)$"
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a chat message that are not laughs, approvals or interjections (``_REACTION``)."""
+    return [w for w in _WORD.findall(text.lower()) if not _REACTION.match(w)]
+
+
+def read_chat_lines(
+    folders: list[Path], *, min_words: int = 3, weight: float = 1.0, exclude: tuple[str, ...] = ()
+) -> list[Any]:
+    """Messages of team-written conversations (``tests/data/conversations/train``-style JSON: ``messages[].text``
+    and a per-message ``hostile`` boolean) as single training lines: hostile -> ``harassment``, the others
+    harmless. A message with fewer than ``min_words`` content words (``content_words``: "mdr", "😂", "+1",
+    "trop vrai") is left out: it is hostile only in its thread, and as a lone line it would teach e5 that a laugh
+    is an attack. Folders whose name is in ``exclude`` are skipped (a writer held out of a pilot)."""
+    from veilleur.detect.text_harm.corpus import Example
+
+    out: list[Any] = []
+    for folder in folders:
+        files = [folder] if folder.is_file() else sorted(folder.rglob("*.json"))
+        for path in files:
+            if any(part in exclude for part in path.parts):
+                continue
+            try:
+                chat = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                continue
+            if not isinstance(chat, dict) or not isinstance(chat.get("messages"), list):
+                continue
+            lang = "en" if str(chat.get("lang", "")).startswith("en") else "fr"
+            for m in chat["messages"]:
+                text = str(m.get("text") or "").strip() if isinstance(m, dict) else ""
+                if not text or (text.startswith("[") and text.endswith("]")):
+                    continue
+                if len(content_words(text)) < min_words:
+                    continue
+                hostile = bool(m.get("hostile"))
+                out.append(
+                    Example(
+                        text,
+                        ("harassment",) if hostile else (),
+                        lang,
+                        "chat_hostile" if hostile else "chat_other",
+                        "chat_" + path.parent.name,
+                        weight,
+                    )
+                )
+    return out
 
 
 _LOOKALIKE = {"a": "@", "e": "3", "i": "1", "o": "0", "s": "$", "l": "1", "u": "v"}
@@ -109,6 +175,21 @@ def noisy_copies(examples: list[Any], share: float, seed: int) -> list[Any]:
         if t != e.text and t not in seen:
             seen.add(t)
             out.append(replace(e, text=t, functionality=f"{e.functionality}+noise"))
+    return out
+
+
+def replay_subset(examples: list[Any], share: float, new_sources: tuple[str, ...], seed: int) -> list[Any]:
+    """Every example whose source starts with one of ``new_sources``, and about ``share`` of the others (chosen
+    by a hash of the text: the same ones on every run). For one more epoch from a trained run (``--init-from``):
+    the new data at full weight, the old data replayed so that it is not forgotten, at a fraction of the cost."""
+    out = []
+    for e in examples:
+        if e.source.startswith(new_sources):
+            out.append(e)
+            continue
+        h = int(hashlib.sha1(f"replay|{seed}|{e.text}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+        if h < share:
+            out.append(e)
     return out
 
 
@@ -393,16 +474,23 @@ def train(
     char_noise_share: float = 0.0,
     source_weight: dict[str, float] | None = None,
     pos_source_weight: dict[str, float] | None = None,
+    chat_lines: list[Any] | None = None,
+    replay: tuple[float, tuple[str, ...]] | None = None,
+    exclude_sources: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     import torch
 
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     t0 = time.time()
-    examples = collect_all(shared, seed, extra_team)
+    examples = collect_all(shared, seed, extra_team, chat_lines)
     rng = np.random.default_rng(seed)
     if limit:
         examples = [examples[i] for i in sorted(rng.choice(len(examples), limit, replace=False))]
+    if exclude_sources:  # a writer kept out of training (an unseen-voice check for the next model)
+        examples = [e for e in examples if e.source not in exclude_sources]
+    if replay is not None:  # continuing a run: every example of the new sources, a share of the others
+        examples = replay_subset(examples, replay[0], replay[1], seed)
     if char_noise_share > 0:  # misspelt copies, harmful and harmless alike (spelling variation)
         examples = examples + noisy_copies(examples, char_noise_share, seed)
     y, w = _labels(examples)
@@ -535,6 +623,9 @@ def train(
         "source_weight": source_weight or {},
         "pos_source_weight": pos_source_weight or {},
         "char_noise": char_noise_share,
+        "chat_lines": len(chat_lines or []),
+        "replay": [replay[0], list(replay[1])] if replay else None,
+        "excluded_sources": list(exclude_sources),
         "seed": seed,
         "n_examples": len(examples),
         "n_train": int(len(tr_idx)),
@@ -653,7 +744,68 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SHARE",
         help="add a misspelt copy of this share of the examples, harmful and harmless alike (e.g. 0.1)",
     )
+    ap.add_argument(
+        "--chat-lines",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="team conversations (JSON with per-message `hostile`) whose messages become training lines: "
+        "hostile -> harassment, others harmless (repeatable; e.g. tests/data/conversations/train)",
+    )
+    ap.add_argument(
+        "--chat-min-words",
+        type=int,
+        default=3,
+        help="chat lines with fewer content words (laughs, approvals and emoji not counted) are left out",
+    )
+    ap.add_argument("--chat-weight", type=float, default=1.0, help="weight of each chat line")
+    ap.add_argument(
+        "--chat-exclude",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="skip this writer's folder of --chat-lines (held out of a pilot; repeatable)",
+    )
+    ap.add_argument(
+        "--replay",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="with --init-from: train on every example of the --new-source sources and this share of the others",
+    )
+    ap.add_argument(
+        "--new-source",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="source name prefix of the new data kept whole under --replay (e.g. team_writer31, chat_; repeatable)",
+    )
+    ap.add_argument(
+        "--exclude-source",
+        action="append",
+        default=[],
+        metavar="SOURCE",
+        help="leave one source out of training (e.g. team_writer29, kept as an unseen check; repeatable)",
+    )
     args = ap.parse_args(argv)
+    if args.replay is not None and (not 0.0 <= args.replay <= 1.0 or not args.new_source):
+        ap.error("--replay SHARE needs a share between 0 and 1 and at least one --new-source")
+    if args.chat_min_words < 0 or not args.chat_weight >= 0:
+        ap.error("--chat-min-words and --chat-weight must be >= 0")
+    missing = [str(p) for p in args.chat_lines if not p.exists()]
+    if missing:
+        ap.error(f"--chat-lines: no such file or folder: {', '.join(missing)}")
+    chat = (
+        read_chat_lines(
+            args.chat_lines,
+            min_words=args.chat_min_words,
+            weight=args.chat_weight,
+            exclude=tuple(args.chat_exclude),
+        )
+        if args.chat_lines
+        else None
+    )
     if not 0.0 <= args.char_noise <= 1.0:
         ap.error(f"--char-noise {args.char_noise}: expected a share between 0 and 1")
     neg_source_weight = _factors(ap, "--neg-source-weight", args.neg_source_weight)
@@ -705,6 +857,9 @@ def main(argv: list[str] | None = None) -> int:
         char_noise_share=args.char_noise,
         source_weight=source_weight,
         pos_source_weight=pos_source_weight,
+        chat_lines=chat,
+        replay=(args.replay, tuple(args.new_source)) if args.replay is not None else None,
+        exclude_sources=tuple(args.exclude_source),
     )
     json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
     print()

@@ -142,6 +142,17 @@ class Settings:
     # va ?", "tu n'es pas seule" said to one person) counts as hurt, like their own distress (0: off). In long chats
     # many non-attackers talk to the victim; the bully whose jokes the supporters laugh at is never comforted.
     retarget_comfort: float = 1.0
+    # session 7b, text_harm révision 10's teen / SMS operating point: a finding that carries ``chat_register`` in
+    # its contexts (a message the cascade left unflagged, flagged because the semantic tier is moderately sure)
+    # is weaker evidence than the cascade's own. ``register_features``: its score feeds the learned model's message
+    # features (false: the model reads the message as if unflagged, as it was trained); ``register_agree``: it makes
+    # the turn hostile only when the model reads the turn as hostile in context with at least this p_h (None: as
+    # any finding, ``finding_agree``); ``register_initiator``: it counts among the "own hostile turns" that choose
+    # the initiator. Cross-writer (docs/conversations.md "Session 7b"): features off and agreement at 0.7 keep
+    # révision 10 from raiding two more civil chats.
+    register_features: bool = False
+    register_agree: float | None = 0.7
+    register_initiator: bool = True
     # session 7, with the learned model: in the session re-aiming, a bare laugh right after someone's turn counts as
     # an attack on them only when they answer that laugher with hurt, a defence or hostility in the session
     retarget_joker: bool = True
@@ -161,6 +172,7 @@ class Turn:
     how: dict[str, str] = field(default_factory=dict)  # member uid -> rule that resolved them
     hostile: str = ""  # "" | "finding" | "lexicon" | "context"
     score: float = 0.0
+    register: bool = False  # hostile by text_harm's chat-register operating point (révision 10)
     targets: list[str] = field(default_factory=list)
     stance: str = ""  # "" | "defend" | "conciliate"
     antecedent: str | None = None  # for contextual hostility: the hostile message approved
@@ -358,14 +370,17 @@ def analyse(
 ) -> ConversationResult:
     st = settings or Settings()
     best: dict[str, float] = {}
+    register: set[str] = set()  # messages flagged by text_harm's chat-register operating point (révision 10)
     for f in findings:
         if f.category in HOSTILE_CATEGORIES and f.detector not in ("conversation", "raid"):
             best[f.message_uid] = max(best.get(f.message_uid, 0.0), f.score)
+            if "chat_register" in ((f.details or {}).get("contexts") or ()):
+                register.add(f.message_uid)
     turns: dict[str, Turn] = {}
     names = {u: m.name for u, m in ctx.members.items()}
     ranker = load_addressee_model() if st.addressee_model == "shipped" else st.addressee_model
     for cu in ctx.community_uids():
-        _walk(ctx, cu, best, st, turns)
+        _walk(ctx, cu, best, st, turns, register)
         _reactions(ctx.community_messages(cu), turns)
         if st.retarget and st.model is not None:
             _retarget(ctx.community_messages(cu), turns, st)
@@ -377,11 +392,17 @@ def analyse(
 
 
 def _walk(
-    ctx: DetectionContext, cu: str, best: dict[str, float], st: Settings, turns: dict[str, Turn]
+    ctx: DetectionContext,
+    cu: str,
+    best: dict[str, float],
+    st: Settings,
+    turns: dict[str, Turn],
+    register: frozenset[str] | set[str] = frozenset(),
 ) -> None:
     msgs = ctx.community_messages(cu)
     index = NameIndex(ctx.members_of(cu))
-    learned = _message_stage(msgs, best, st)
+    seen = best if st.register_features else {u: v for u, v in best.items() if u not in register}
+    learned = _message_stage(msgs, seen, st)
     state = ContextState() if learned is not None else None
     recent: list[Turn] = []
     hostile_by_target: dict[str, dict[str, Any]] = defaultdict(dict)  # target -> author -> last time
@@ -535,6 +556,16 @@ def _walk(
             and t.p_h < st.finding_agree
         ):
             flagged = False  # session 6: the detector alone, against the conversation's reading
+        if (
+            flagged
+            and not lex
+            and m.uid in register
+            and st.register_agree is not None
+            and st.model is not None
+            and t.p_h < st.register_agree
+        ):
+            flagged = False  # session 7b: the chat-register operating point alone needs the model's agreement
+        t.register = flagged and m.uid in register
         if (lex or flagged) and not (reported and t.stance):
             t.hostile = "finding" if flagged else "lexicon"
             t.score = max(fscore, 0.75 if lex else 0.0)
@@ -1357,7 +1388,12 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
             ) and t.author not in defenders:
                 defenders.append(t.author)
     # The initiator leads the attack: most hostile turns of their own (lexicon or detector), then earliest.
-    own = [h for h in hostile if h.hostile in ("lexicon", "finding", "model")] or strong
+    own = [
+        h
+        for h in hostile
+        if h.hostile in ("lexicon", "finding", "model")
+        and (st.register_initiator or not (h.hostile == "finding" and h.register))
+    ] or strong
     first_at = {
         a: min((k for k, h in enumerate(hostile) if h.author == a), default=len(hostile)) for a in authors
     }

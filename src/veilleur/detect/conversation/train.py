@@ -98,13 +98,19 @@ def load_items(dirs: Sequence[Path], detector: Callable[[list[Message]], list[Fi
 
 
 def save_findings(items: Sequence[Item], path: Path) -> None:
-    """The per-message findings of these chats, {message uid: [[detector, category, score], ...]} (JSON)."""
+    """The per-message findings of these chats, {message uid: [[detector, category, score(, contexts)], ...]}
+    (JSON); the fourth element, when present, is the finding's ``details["contexts"]`` (révision 10's
+    ``chat_register`` among them), which the conversation pass reads."""
     import json
 
     out: dict[str, list[list[Any]]] = {u: [] for it in items for u in it.uids}
     for it in items:
         for f in it.findings:
-            out.setdefault(f.message_uid, []).append([f.detector, f.category, round(float(f.score), 6)])
+            row: list[Any] = [f.detector, f.category, round(float(f.score), 6)]
+            ctx = (f.details or {}).get("contexts")
+            if ctx:
+                row.append(sorted(str(c) for c in ctx))
+            out.setdefault(f.message_uid, []).append(row)
     path.write_text(json.dumps(out), encoding="utf-8")
 
 
@@ -126,9 +132,18 @@ def cached_detector(path: Path) -> Callable[[list[Message]], list[Finding]]:
                 raise InputError(
                     str(path), f"no findings saved for message {m.message_id!r} of {m.community_id!r}"
                 )
-            for det, cat, score in data[m.uid]:
+            for det, cat, score, *rest in data[m.uid]:
+                details = {"contexts": list(rest[0])} if rest and rest[0] else {}
                 out.append(
-                    Finding(m.uid, str(det), "cached", str(cat), Severity.parse("medium"), float(score))
+                    Finding(
+                        m.uid,
+                        str(det),
+                        "cached",
+                        str(cat),
+                        Severity.parse("medium"),
+                        float(score),
+                        details=details,
+                    )
                 )
         return out
 

@@ -85,6 +85,7 @@ _PRONOUN_CARRY = re.compile(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont))(?![\
 _PRONOUN_BEFORE = re.compile(r"(?:^|[\s,;:])(?:ils|elles|they|eux)\s+(?:tous\s+|toutes\s+|all\s+)?$")
 _DENIED_AFTER = re.compile(r"\s+(?:pas|jamais|point|plus|not|never)\b")
 _VERBLESS = re.compile(r"^\s*[,:]\s*(?:tous|toutes|que|rien que|all)\s+(?:des|de|d'|du|de la)?\s*$")
+_INVERTED_EN = re.compile(r"(?:^|[^\w*])(?:why|y|how come)\s+(?:are|r|were)\s+(?:(?:the|all|most|so many)\s+)?$")
 _LESS = frozenset({"moins"})  # not "less": normalised, it is "les"
 _MORE = _set("plus more")
 _FIRST_PERSON = re.compile(r"\b(?:je|j|i)\b")
@@ -345,7 +346,11 @@ class GroupFrames:
         self.slogan_after_re = re.compile(
             rf"[\s,]+(?:{_alt(_words(spec.get('slogan_after')))})(?=\s*(?:[.!?,;)]|$|[^\w\s]))"
         )
-        self.refute_after_re = re.compile(rf"(?<![\w*])(?:{_alt(_words(spec.get('refute_after')))})(?![\w*])")
+        # révision 10c: "no offence", "no shade" are no answer ("Why are X so lazy? Genuine question, no offence")
+        self.refute_after_re = re.compile(
+            rf"(?<![\w*])(?:{_alt(_words(spec.get('refute_after')))})(?![\w*])"
+            r"(?!\s+(?:of+en[cs]e|shade|hate|judgement|judgment|joke|lie|cap)\b)"
+        )
         endorse = _words(spec.get("endorse"))
         self.endorse_re = re.compile(rf"(?<![\w*])(?:{_alt(endorse)})(?![\w*])") if endorse else None
         self.mention_re = re.compile(rf"(?<![\w*])(?:{_alt(_words(spec.get('mention')))})(?![\w*])")
@@ -453,6 +458,12 @@ class GroupFrames:
                     break
             # révision 10b: a predication without a verb, "Les X, tous des voleurs ?", "les X : que des parasites"
             found = found or _VERBLESS.match(raw_between) is not None
+            # révision 10c: an English question puts the copula before the group ("why are fat people always so
+            # lazy?", "y r gay ppl so dramatic"): read it as the copula
+            found = found or (
+                not any(w in self.copula_core for w in toks)
+                and _INVERTED_EN.search(t[max(0, gs - 30) : gs]) is not None
+            )
             if found:
                 if len(raw_between) > 80:
                     return None
@@ -690,7 +701,8 @@ class GroupFrames:
         return self.endorse_re is not None and self.endorse_re.search(t) is not None
 
     def refuted_after(self, t: str, end: int, span: int = 45) -> bool:
-        return self.refute_after_re.search(t[end : end + span]) is not None
+        m = self.refute_after_re.search(t[end : end + span + 12])  # room for the look-ahead ("no offence")
+        return m is not None and m.start() < span
 
 
 def _apostrophe(s: str, i: int) -> bool:

@@ -39,7 +39,11 @@ HIT = [
     ("We know where your kids go to school, Dr Fenn.", "en", "threat"),
     ("Talk to the press again and we've got your address.", "en", "threat"),
     # a named person accused of a crime or misconduct as a fact
-    ("FYI the pharmacist Mr Quill deliberately overdosed two residents last winter.", "en", "defamation_risk"),
+    (
+        "FYI the pharmacist Mr Quill deliberately overdosed two residents last winter.",
+        "en",
+        "defamation_risk",
+    ),
     ("Dr Amberley has been fiddling the waiting-list numbers for years.", "en", "defamation_risk"),
     ("The treasurer, Ms Rowe, embezzled the charity funds, everyone knows.", "en", "defamation_risk"),
     ("The childminder on Elm Road hits the kids when nobody's watching.", "en", "defamation_risk"),
@@ -67,7 +71,11 @@ QUIET = [
     ("Je saurai vous trouver un remplaçant d'ici lundi.", "fr", "threat"),
     ("Fais attention à toi sur la route, bisous.", "fr", "threat"),
     ("We've got your address for the invite, watch your inbox.", "en", "threat"),
-    ("I'll be waiting outside the arena after the match, bring friends, we've got spare tickets.", "en", "threat"),
+    (
+        "I'll be waiting outside the arena after the match, bring friends, we've got spare tickets.",
+        "en",
+        "threat",
+    ),
     ("Watch your step, the floor by the lift is wet.", "en", "threat"),
     ("The nurse checked the records and the results were fine.", "en", "defamation_risk"),
     ("Le Dr Pellerin vend son cabinet en juin.", "fr", "defamation_risk"),

@@ -85,7 +85,9 @@ _PRONOUN_CARRY = re.compile(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont))(?![\
 _PRONOUN_BEFORE = re.compile(r"(?:^|[\s,;:])(?:ils|elles|they|eux)\s+(?:tous\s+|toutes\s+|all\s+)?$")
 _DENIED_AFTER = re.compile(r"\s+(?:pas|jamais|point|plus|not|never)\b")
 _VERBLESS = re.compile(r"^\s*[,:]\s*(?:tous|toutes|que|rien que|all)\s+(?:des|de|d'|du|de la)?\s*$")
-_INVERTED_EN = re.compile(r"(?:^|[^\w*])(?:why|y|how come)\s+(?:are|r|were)\s+(?:(?:the|all|most|so many)\s+)?$")
+_INVERTED_EN = re.compile(
+    r"(?:^|[^\w*])(?:why|y|how come)\s+(?:are|r|were)\s+(?:(?:the|all|most|so many)\s+)?$"
+)
 _LESS = frozenset({"moins"})  # not "less": normalised, it is "les"
 _MORE = _set("plus more")
 _FIRST_PERSON = re.compile(r"\b(?:je|j|i)\b")

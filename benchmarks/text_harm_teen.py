@@ -18,9 +18,10 @@ import json
 import re
 import sys
 import time
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
+
+from veilleur.detect.text_harm.register import content_words
 
 DEFAULT = [
     "src/veilleur/detect/text_harm/data/team_messages/writer11.jsonl",
@@ -30,65 +31,16 @@ DEFAULT = [
     "tests/data/conversations/train",
     "tests/data/conversations/dev",
 ]
-# a reaction that says nothing alone: hostile only by what it answers (the conversation pass judges it)
-_REACTIONS = frozenset(
-    [
-        "mdr",
-        "mdrr",
-        "mdrrr",
-        "ptdr",
-        "ptdrr",
-        "lol",
-        "lmao",
-        "jpp",
-        "jppp",
-        "grave",
-        "facts",
-        "+1",
-        "trop",
-        "ahah",
-        "haha",
-        "xd",
-        "mort",
-        "morte",
-        "jsuis",
-        "bien",
-        "dit",
-        "vrai",
-        "oui",
-        "ouais",
-        "nan",
-        "non",
-        "sah",
-        "wsh",
-        "wesh",
-        "wallah",
-        "wlh",
-        "omg",
-        "bah",
-        "bref",
-        "genre",
-        "exact",
-        "exactement",
-        "carrement",
-        "serieux",
-        "ok",
-        "ouf",
-        "tellement",
-    ]
-)
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def kind(text: str) -> str:
-    """``emoji`` (no letters), ``reaction`` (three words or fewer, all reactions) or ``text``."""
-    words = re.findall(
-        r"[a-z+]+", unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    )
+    """``emoji`` (no letters: emojis, "+1"), ``reaction`` (three words or fewer, none of them a content word: "mdr",
+    "trop vrai", "grave"; ``register.content_words``) or ``text``."""
+    words = _LETTERS.findall(text)
     if not words:
         return "emoji"
-    if len(words) <= 3 and all(
-        w in _REACTIONS or re.fullmatch(r"(?:ah|ha|he|hi|mdr|pt|lo)+[drl]*", w) for w in words
-    ):
+    if len(words) <= 3 and not content_words(text):
         return "reaction"
     return "text"
 

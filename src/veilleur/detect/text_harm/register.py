@@ -45,3 +45,21 @@ class ChatRegister:
             if first is not None and first.group().islower() and not _END_PUNCT.search(text):
                 return True
         return self.points(text) >= self.min_points
+
+
+# a chat message whose words are only these (laughs, approvals, interjections) is hostile only in its thread
+_REACTION = re.compile(
+    r"^(?:m+d+r+|p+t+d+r+|l+o+l+|l+m+f*a+o+|x+d+|(?:a*h+a+)+h*|(?:h+e+)+h*|(?:h+i+)+|j+p+p+|omg|ptn|wsh|wesh|"
+    r"ouais|ouai|oui|non|nan|exact|exactement|grave|trop|vrai|same|fr|true|facts|ah+|oh+|o+h+|bah|ben|bien|dit|"
+    r"clair|carrément|pareil|yes|yep|yeah|ok|okay|c|ça|ca|est|lui|elle|mais|genre|la|le|les|de|quoi|tkt|jsp|"
+    r"sah|wallah|wlh|frr|frère|frero|bro|mec|lmfao|rofl|yikes|bruh|dead|wow|waw|ouf|oups|oops|aie|aïe|mort|morte|jsuis|"
+    r"bref|sérieux|serieux|carrement|tellement)$"
+)
+_CHAT_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a chat message that are not laughs, approvals or interjections (``_REACTION``): a message with
+    none is hostile only by what it answers ("mdr", "😂", "+1", "trop vrai ptdr"). Used to leave such messages out of
+    e5's chat training lines (``train_e5 --chat-lines``) and to count them (``benchmarks/text_harm_teen.py --kinds``)."""
+    return [w for w in _CHAT_WORD.findall(text.lower()) if not _REACTION.match(w)]

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import re
 import sys
 import time
 from collections import Counter
@@ -29,6 +28,7 @@ import numpy as np
 
 from veilleur.detect.text_harm.e5 import E5Embeddings, E5Tokenizer, build_torch_encoder, load_base
 from veilleur.detect.text_harm.normalize import normalize
+from veilleur.detect.text_harm.register import content_words
 from veilleur.detect.text_harm.semantic_corpus import read_team_messages
 from veilleur.detect.text_harm.train_semantic import (
     DEFAULT_SHARED,
@@ -64,21 +64,6 @@ def collect_all(
                 seen.add(key)
                 examples.append(e)
     return examples
-
-
-# a chat message whose words are only these (laughs, approvals, interjections) is hostile only in its thread
-_REACTION = re.compile(
-    r"^(?:m+d+r+|p+t+d+r+|l+o+l+|l+m+f*a+o+|x+d+|(?:a*h+a+)+h*|(?:h+e+)+h*|(?:h+i+)+|j+p+p+|omg|ptn|wsh|wesh|"
-    r"ouais|ouai|oui|non|nan|exact|exactement|grave|trop|vrai|same|fr|true|facts|ah+|oh+|o+h+|bah|ben|bien|dit|"
-    r"clair|carrément|pareil|yes|yep|yeah|ok|okay|c|ça|ca|est|lui|elle|mais|genre|la|le|les|de|quoi|tkt|jsp|"
-    r"sah|wallah|frr|frère|frero|bro|mec|lmfao|rofl|yikes|bruh|dead|wow|waw|ouf|oups|oops|aie|aïe)$"
-)
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-
-
-def content_words(text: str) -> list[str]:
-    """The words of a chat message that are not laughs, approvals or interjections (``_REACTION``)."""
-    return [w for w in _WORD.findall(text.lower()) if not _REACTION.match(w)]
 
 
 def read_chat_lines(

@@ -147,12 +147,11 @@ class Settings:
     # is weaker evidence than the cascade's own. ``register_features``: its score feeds the learned model's message
     # features (false: the model reads the message as if unflagged, as it was trained); ``register_agree``: it makes
     # the turn hostile only when the model reads the turn as hostile in context with at least this p_h (None: as
-    # any finding, ``finding_agree``); ``register_initiator``: it counts among the "own hostile turns" that choose
-    # the initiator. Cross-writer (docs/conversations.md "Session 7b"): features off and agreement at 0.7 keep
+    # any finding, ``finding_agree``). Such findings still count among the "own hostile turns" that choose the
+    # initiator (leaving them out was worse in every variant measured). Cross-writer (docs/conversations.md "Session 7b"): features off and agreement at 0.7 keep
     # révision 10 from raiding two more civil chats.
     register_features: bool = False
     register_agree: float | None = 0.7
-    register_initiator: bool = True
     # session 7, with the learned model: in the session re-aiming, a bare laugh right after someone's turn counts as
     # an attack on them only when they answer that laugher with hurt, a defence or hostility in the session
     retarget_joker: bool = True
@@ -1388,12 +1387,7 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
             ) and t.author not in defenders:
                 defenders.append(t.author)
     # The initiator leads the attack: most hostile turns of their own (lexicon or detector), then earliest.
-    own = [
-        h
-        for h in hostile
-        if h.hostile in ("lexicon", "finding", "model")
-        and (st.register_initiator or not (h.hostile == "finding" and h.register))
-    ] or strong
+    own = [h for h in hostile if h.hostile in ("lexicon", "finding", "model")] or strong
     first_at = {
         a: min((k for k, h in enumerate(hostile) if h.author == a), default=len(hostile)) for a in authors
     }

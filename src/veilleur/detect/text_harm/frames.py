@@ -356,6 +356,34 @@ class GroupFrames:
         endorse = _words(spec.get("endorse"))
         self.endorse_re = re.compile(rf"(?<![\w*])(?:{_alt(endorse)})(?![\w*])") if endorse else None
         self.mention_re = re.compile(rf"(?<![\w*])(?:{_alt(_words(spec.get('mention')))})(?![\w*])")
+        # révision 11c: counter-speech as grammar, not word lists (`lexicon.yaml → group_frames: prohibit,
+        # report_cues, defend_lead, irony_open`)
+        acts = _alt(_words(spec.get("said_acts")))
+        # a hate act forbidden ("arrête de dire que …", "stop calling them …", "arrêtez avec vos …")
+        self.prohibit_re = re.compile(
+            rf"(?<![\w*])(?:{_alt(_words(spec.get('prohibit')))})\s+(?:de\s+|d'|d\s)?(?:{acts})(?![\w*])"
+            r"|(?<![\w*])arete[zs]?\s+avec\s+(?:vos|tes|ces|ce|cette|ton|ta|leurs?)(?![\w*])"
+        )
+        # an act judged first ("c'est dégueulasse de traiter …", "c grave quand les gens disent que …")
+        self.judged_first_re = re.compile(
+            rf"(?<![\w*])(?:c'est|c|ce serait|ca reste|it's|it is|that's|thats)\s+(?:(?:{_alt(_words(_ADVERBS))})\s+)*"
+            rf"(?:{judged})\s+(?:de|d'|quand|to|when|how)\s*(?:(?:on|les gens|des gens|tu|il|ele|ils|eles|certains|"
+            rf"people|someone|you|they|he|she)\s+)?(?:ne\s+|n'|nous\s+|vous\s+)?(?:{acts})(?![\w*])"
+        )
+        # someone else's words reported before they are quoted ("il a écrit « … »", "lisez ça : …", "someone
+        # spray-painted "…""): the quotation is evidence, not the writer's voice
+        self.report_re = re.compile(
+            rf"(?<![\w*])(?:{_alt(_words(spec.get('report_cues')))})(?![\w*])[^.!?\n]{{0,40}}?(?::(?!/)|[\"«“]|\s'(?=\w))"
+        )
+        # the writer speaks as one of the group ("en tant que musulmane", "nous les femmes", "ma mère porte le
+        # voile"): a defence, unless the message says hate itself
+        self.defend_re = re.compile(
+            rf"(?<![\w*])(?:{_alt(_words(spec.get('defend_lead')))})\s+(?:(?:un|une|des|a|an|moi-meme|myself|aussi|"
+            rf"also|too|meme)\s+)?(?=(?:{_alt(list(self.ground))})(?:e?s)?(?![\w*]))"
+            rf"|(?<![\w*])(?:{_alt(_words(spec.get('defend_phrase')))})(?![\w*])"
+        )
+        # sarcasm that restates a stereotype to mock it ("ah oui bien sûr, tous des terroristes, c'est ça 🙄")
+        self.irony_re = re.compile(rf"(?:^|[.!?\n]\s*)(?:{_alt(_words(spec.get('irony_open')))})(?![\w*])")
         self.against_re = re.compile(
             rf"(?<![\w*])(?:{_alt(_words(spec.get('against')))})[\s']+(?:l'|la\s+|le\s+|les\s+|the\s+|all\s+)?"
             rf"(?:{_alt(_words(spec.get('isms')))})(?![\w*])"
@@ -524,6 +552,22 @@ class GroupFrames:
             am = self.answer_re.search(t)
             if am is not None:  # "les fous faut les éliminer ? t'es sérieux ?"
                 frames.append(Frame("answer", "refute", None, 0.0, am.start(), am.end()))
+        # révision 11c: counter-speech read from its grammar (a refutation unless the message says hate itself)
+        for kind, rx in (("prohibit", self.prohibit_re), ("judged", self.judged_first_re)):
+            cm = rx.search(t)
+            # what is forbidden or judged names a group or a quotation in its sentence ("stop calling dumb
+            # timeouts" forbids nothing of the kind)
+            stop = next((m.start() for m in _CLAUSE_END.finditer(t, cm.end())), len(t)) if cm else 0
+            if cm is not None and (
+                self.group_re.search(t, cm.end(), stop) or any(q in t[cm.end() : stop] for q in '"«“')
+            ):
+                frames.append(Frame(kind, "refute", None, 0.0, cm.start(), cm.end()))
+        rm = self.report_re.search(t)
+        if rm is not None and not self.endorsed(t):
+            frames.append(Frame("report", "refute", None, 0.0, rm.start(), rm.end()))
+        dm = self.defend_re.search(t)
+        if dm is not None:
+            frames.append(Frame("defend", "refute", None, 0.0, dm.start(), dm.end()))
         groups = self._groups(t, lang)
         ends = [m.start() for m in _CLAUSE_END.finditer(t)] + [len(t)]
         # révision 10b: what is said of a pronoun after the group was named ("J'ai croisé des Afghans. Ils sont
@@ -675,8 +719,20 @@ class GroupFrames:
         m = self.mention_re.search(before)
         if m is None:
             return False
+        if "," in before[m.end() :] and _PRONOUN_CARRY.match(t, f.start):
+            return False  # révision 11c: "Arrêtez de dire que les X sont des victimes, ce sont des parasites"
         # "I'm not saying all X are criminals, but …", "je ne dis pas que …, mais": a disclaimer, not a mention
         return not (_DENIAL.search(m.group()) and _BUT.search(t, f.end, f.end + 60))
+
+    def ironic(self, t: str, f: Frame) -> bool:
+        """Révision 11c: the frame restates a stereotype after a sarcastic opener of its sentence ("Ah oui bien sûr,
+        les X sont tous des terroristes, c'est ça 🙄"): mocked, not said. Only what a group frame reads as hate is
+        mocked this way (sarcasm about a positive claim, "mais oui, les X sont tous ingénieurs 🙄", holds no frame)."""
+        if f.kind not in ("dehumanising", "stereotype", "humanising", "claim"):
+            return False  # a call to expel is no restatement ("… 🙄 qu'on les renvoie chez eux")
+        cut = max((m.end() for m in _CLAUSE_END.finditer(t, 0, f.start)), default=0)
+        m = self.irony_re.search(t, max(0, cut - 1), f.start)
+        return m is not None and f.start - m.end() <= 60
 
     def quoted(self, source: str, start: int, end: int) -> bool:
         """[start, end) (source offsets) lies inside a pair of quotation marks of the same sentence."""

@@ -442,6 +442,10 @@ class Lexicon:
                 ):
                     refuted = True
                     continue
+                if self.frames.ironic(t, f):  # révision 11c: "ah oui bien sûr, tous des X, c'est ça 🙄"
+                    refuted = True
+                    out.append((f, True))
+                    continue
                 os_, oe = norm.span(f.start, f.end)
                 # someone else's words: introduced as such ("dire que", "the myth that"), or quoted in a message that
                 # reports or answers them ("« les X sont des parasites » et je l'assume" is said, not mentioned)

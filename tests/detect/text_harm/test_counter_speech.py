@@ -1,0 +1,92 @@
+"""Révision 11c (issue 11): counter-speech read from its grammar, in the group frames.
+
+A hate act forbidden ("arrête de dire que …"), an act judged before it is named ("c'est dégueulasse de traiter …",
+"c grave quand les gens disent que …"), someone else's words reported then quoted ("il a écrit « … »"), the writer
+speaking as one of the group ("en tant que musulmane", "nous les femmes"), a stereotype restated after a sarcastic
+opener ("ah oui bien sûr, …, c'est ça 🙄"). Each makes the message a refutation (the semantic tier's group-hate and
+insult scores are capped) unless the message says hate itself. Sentences are the team's own, written for these
+tests; every COUNTER case fails on the code before révision 11c; the HATE cases are guards (hate said next to the
+same cues).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from veilleur.detect.text_harm.lexicon import Lexicon, load_lexicon
+from veilleur.detect.text_harm.normalize import normalize
+
+
+@pytest.fixture(scope="module")
+def lex() -> Lexicon:
+    return load_lexicon()
+
+
+def _refutes(lex: Lexicon, text: str, lang: str = "fr") -> bool:
+    return lex.frames_of(text, lex.join_split(normalize(text)), lang)[1]
+
+
+COUNTER = [
+    # a hate act forbidden
+    (
+        "Arrête de dire que les Maliens c tous des voleurs, mon voisin est malien et c'est le plus honnête du bloc.",
+        "fr",
+    ),
+    ('Can we stop calling trans women "men in dresses"? It\'s tiring.', "en"),
+    # an act judged before it is named
+    ("franchement c grave quand les gens disent que les Comoriens sont sales", "fr"),
+    # someone else's words reported, then quoted
+    ("Un compte anonyme a écrit « les Arabes dehors » sous la photo de l'équipe.", "fr"),
+    ('Someone spray-painted "Turks out" on the bakery door last night.', "en"),
+    ("Lisez ça : « les Juifs contrôlent tout ». En 2026.", "fr"),
+    # the writer speaks as one of the group
+    ("En tant que musulmane, je suis fatiguée qu'on me demande de m'excuser après chaque attentat.", "fr"),
+    ("Nous les femmes, on se fait appeler « ma petite » en réunion depuis des années.", "fr"),
+    ("Ma mère porte le voile et elle ferait pas de mal à une mouche.", "fr"),
+    # a stereotype restated to mock it
+    ("Ah oui bien sûr, les Afghans sont tous des terroristes, c'est ça 🙄", "fr"),
+    ("Oh sure, because gay people are all predators. Grow up.", "en"),
+]
+
+HATE = [
+    # hate said next to the same cues: not a refutation
+    ("Arrêtez de dire que les migrants sont des victimes, ce sont des parasites.", "fr"),
+    ("Il a écrit « les Roms sont des parasites » et il a raison.", "fr"),
+    ("En tant que femme, je le dis : les féministes sont des hystériques.", "fr"),
+    ("Ah oui bien sûr, les migrants sont tous des ingénieurs 🙄 Qu'on les renvoie chez eux.", "fr"),
+    ("Les Tunisiens sont tous des voleurs, c'est comme ça.", "fr"),
+]
+
+
+@pytest.mark.parametrize("text,lang", COUNTER)
+def test_counter_speech_grammar_is_a_refutation(lex: Lexicon, text: str, lang: str) -> None:
+    assert _refutes(lex, text, lang), text
+
+
+@pytest.mark.parametrize("text,lang", HATE)
+def test_hate_said_next_to_the_cues_is_no_refutation(lex: Lexicon, text: str, lang: str) -> None:
+    assert not _refutes(lex, text, lang), text
+
+
+def test_a_reported_quote_makes_the_message_a_refutation(lex: Lexicon) -> None:
+    """The message-wide context the cascade reads (the semantic tier's group-hate scores are capped under it)."""
+    quoted = "Un compte anonyme a écrit « les Arabes dehors » sous la photo de l'équipe."
+    said = "Les Arabes dehors, sous la photo de l'équipe."
+    for text, expected in ((quoted, True), (said, False)):
+        n = lex.join_split(normalize(text))
+        assert ("refutation" in lex.message_contexts(n.text, text, "fr", n)[1]) is expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stop calling dumb timeouts, coach",  # forbids nothing about a group
+        "look at this bitch http://t.co/x",  # a link's colon is no quotation
+        "je suis un gros nul en maths",  # a bare "je suis" is no self-identification
+    ],
+)
+def test_cues_need_their_grammar(lex: Lexicon, text: str) -> None:
+    n = normalize(text).text
+    assert lex.frames is not None
+    kinds = {f.kind for f in lex.frames.analyse(n, "en") if f.polarity == "refute"}
+    assert not kinds & {"prohibit", "report", "defend"}, kinds

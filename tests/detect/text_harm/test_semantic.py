@@ -285,6 +285,23 @@ def test_writers_31_33_are_imported_whole_and_measured_before_training() -> None
             assert len(whole) >= 495 and all(sorted(v) == [False, True] for v in whole), name
 
 
+def test_writer34_is_imported_whole_and_measured_before_training() -> None:
+    """Révision 11c: writer 34 (identity-hate posts and the counter-speech that answers them) is in team_messages
+    with its import record (figures measured on main before any rule or training used it), half harmful, with the
+    new counter_speech_irony phenomenon, and no line repeats an evaluation text (unseen writers 19-21 included)."""
+    from veilleur.detect.text_harm.semantic_corpus import TEAM_DIR
+    from veilleur.detect.text_harm.train_semantic import eval_texts
+
+    rows = [json.loads(x) for x in (TEAM_DIR / "writer34.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 790
+    readme = (TEAM_DIR / "writer34.README.md").read_text(encoding="utf-8")
+    assert "Import into the project (session 8" in readme and "before any training" in readme
+    assert not {normalize(r["text"]).text for r in rows} & eval_texts()
+    harmful = [r for r in rows if [x for x in r["labels"] if x != "none"]]
+    assert 380 <= len(harmful) <= 420
+    assert sum(r["phenomenon"] == "counter_speech_irony" for r in rows) >= 50
+
+
 def test_in_domain_negatives_are_harmless_and_name_groups() -> None:
     from veilleur.detect.text_harm.semantic_corpus import expand_negatives
 

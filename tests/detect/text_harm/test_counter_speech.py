@@ -46,6 +46,9 @@ COUNTER = [
     # a stereotype restated to mock it
     ("Ah oui bien sûr, les Afghans sont tous des terroristes, c'est ça 🙄", "fr"),
     ("Oh sure, because gay people are all predators. Grow up.", "en"),
+    # mock alarm: a sarcastic opener and a sarcastic close
+    ("Oh non, deux papas au parc avec une poussette, au secours 🙄", "fr"),
+    ("Oh no, an old man at the gym. Society has fallen.", "en"),
 ]
 
 HATE = [
@@ -55,7 +58,46 @@ HATE = [
     ("En tant que femme, je le dis : les féministes sont des hystériques.", "fr"),
     ("Ah oui bien sûr, les migrants sont tous des ingénieurs 🙄 Qu'on les renvoie chez eux.", "fr"),
     ("Les Tunisiens sont tous des voleurs, c'est comme ça.", "fr"),
+    # the news insinuation of hate is no mock alarm
+    (
+        "Oh non, encore un Afghan au couteau dans le métro, devinez qui paiera 🙄 Les Afghans sont des sauvages.",
+        "fr",
+    ),
 ]
+
+# révision 11c: calls to kill or expel said in forms the frames did not read (all fail before révision 11c)
+CALLS = [
+    ("Les Roms du camp ? Gazez-les tous.", "fr", "discrimination:origin_race"),
+    (
+        "Fusillez-les à la frontière, c'est comme ça qu'on protège un pays.",
+        "fr",
+        "discrimination:origin_race",
+    ),
+    (
+        "Les Tchétchènes du quartier, il faut les mettre tous dans un avion.",
+        "fr",
+        "discrimination:origin_race",
+    ),
+    ("The only good Muslim is a dead one.", "en", "discrimination:religion"),
+    ("Those Somalis again. Shoot them all.", "en", "discrimination:origin_race"),
+]
+
+
+@pytest.mark.parametrize("text,lang,cat", CALLS)
+def test_calls_to_kill_or_expel(lex: Lexicon, text: str, lang: str, cat: str) -> None:
+    assert Lexicon.scores(lex.match(text, lang)).get(cat, 0.0) >= 0.5, text
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("Fusillez-les, ces moustiques, ils m'ont dévoré cette nuit.", "fr"),  # no group
+        ("kill them all lol, the bugs in this build", "en"),
+        ("The only good thing about Mondays is the coffee.", "en"),
+    ],
+)
+def test_calls_need_a_group(lex: Lexicon, text: str, lang: str) -> None:
+    assert not [c for c in Lexicon.scores(lex.match(text, lang)) if c.startswith("discrimination:")], text
 
 
 @pytest.mark.parametrize("text,lang", COUNTER)

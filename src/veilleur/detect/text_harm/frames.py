@@ -282,9 +282,15 @@ class GroupFrames:
             )
         )
         v_any = _alt(viol + viol_pp)
+        # révision 11c: an imperative with its pronoun ("fusillez-les", "gazez-les tous", "kill them all")
+        self.imperatives = {v[:-2] + "ez": v for v in viol if " " not in v and v.endswith("er")}
+        self.imperative_re = re.compile(
+            rf"(?<![\w*])(?P<v>{_alt(list(self.imperatives))})-les(?![\w*])"
+            r"|(?<![\w*])(?P<v2>kil|shot|gas|hang|burn|drown|nuke|bomb|lynch|deport|exterminate)\s+(?:them|em)\s+al(?![\w*])"
+        )
         # a cheap first look: calls to expel or kill need one of these verbs
         self.verb_re = re.compile(
-            rf"(?<![\w*])(?:{_alt(viol + viol_pp + viol_subj + ['send', 'ship', 'kick', 'throw', 'sent'])})"
+            rf"(?<![\w*])(?:{_alt(viol + viol_pp + viol_subj + list(self.imperatives) + ['send', 'ship', 'kick', 'throw', 'sent'])})"
         )
         sep = r"[\s',]+"
         # a call to act, then (all / pronoun / be)* and an expulsion or killing verb
@@ -382,6 +388,15 @@ class GroupFrames:
             rf"also|too|meme)\s+)?(?=(?:{_alt(list(self.ground))})(?:e?s)?(?![\w*]))"
             rf"|(?<![\w*])(?:{_alt(_words(spec.get('defend_phrase')))})(?![\w*])"
         )
+        # "the only good X is a dead one", "le seul bon X est un X mort"
+        self.only_good_re = re.compile(
+            r"(?<![\w*])(?:the only go?od|le seul bon|la seule bone|les seuls bons|les seules bones)\s+(?=\S)"
+        )
+        # mock alarm: a sarcastic opener and a sarcastic close ("Oh non, une femme ronde en maillot, au secours 🙄"),
+        # not the news insinuation of hate ("Oh non, encore un …, devinez qui 🙄")
+        self.mock_open_re = re.compile(rf"^\W*(?:{_alt(_words(spec.get('mock_open')))})(?![\w*])")
+        self.mock_close_re = re.compile(rf"(?:{_alt(_words(spec.get('mock_close')))})(?![\w*])|🙄")
+        self.insinuation_re = re.compile(rf"(?<![\w*])(?:{_alt(_words(spec.get('insinuation')))})(?![\w*])")
         # sarcasm that restates a stereotype to mock it ("ah oui bien sûr, tous des terroristes, c'est ça 🙄")
         self.irony_re = re.compile(rf"(?:^|[.!?\n]\s*)(?:{_alt(_words(spec.get('irony_open')))})(?![\w*])")
         self.against_re = re.compile(
@@ -568,6 +583,13 @@ class GroupFrames:
         dm = self.defend_re.search(t)
         if dm is not None:
             frames.append(Frame("defend", "refute", None, 0.0, dm.start(), dm.end()))
+        mo = self.mock_open_re.search(t)
+        if (
+            mo is not None
+            and self.mock_close_re.search(t, mo.end())
+            and self.insinuation_re.search(t) is None
+        ):
+            frames.append(Frame("mock", "refute", None, 0.0, mo.start(), mo.end()))
         groups = self._groups(t, lang)
         ends = [m.start() for m in _CLAUSE_END.finditer(t)] + [len(t)]
         # révision 10b: what is said of a pronoun after the group was named ("J'ai croisé des Afghans. Ils sont
@@ -623,13 +645,22 @@ class GroupFrames:
         if groups:
             frames += self._contempt(t, groups, ends)
         # calls to expel or kill: the group right after the verb, or named anywhere before (a pronoun carries it)
+        for om in self.only_good_re.finditer(t):
+            og = [g for g in groups if g[0] == om.end() and g[2] is not None]
+            if og:  # révision 11c: "the only good illegal is one floating face down"
+                w = self.weights.get("violence", 0.8)
+                frames.append(Frame("violence", "hate", og[0][2], w, om.start(), og[0][1], True))
         calls = (
-            list(self.call_re.finditer(t)) + list(self.subj_re.finditer(t)) + list(self.send_re.finditer(t))
+            list(self.call_re.finditer(t))
+            + list(self.subj_re.finditer(t))
+            + list(self.send_re.finditer(t))
+            + list(self.imperative_re.finditer(t))
             if self.verb_re.search(t)
             else []
         )
         for m in calls:
-            verb = re.sub(r"\s+", " ", m.group("v"))
+            verb = re.sub(r"\s+", " ", m.group("v") or m.groupdict().get("v2") or "")
+            verb = self.imperatives.get(verb, verb)
             lethal = verb in self.lethal or verb.split()[0] in self.lethal
             after = [g for g in groups if g[0] >= m.end() and self.after_verb_re.match(t[m.end() : g[0]])]
             if after and self.qualifier_re is not None and self.qualifier_re.match(t, after[0][1]):

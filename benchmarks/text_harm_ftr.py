@@ -4,7 +4,9 @@
 
 Reads ``ftr-racism-fr/ftr_racism_fr.csv`` in place under ``--shared-data`` (never copied; MIT licence) and keeps
 the training part (default) or the fixed 20 % held-out part of ``semantic_corpus.is_heldout``. Develop on the
-training part; report the held-out part once. A tweet is flagged as ``veilleur text-harm check --json`` flags it:
+training part; report the held-out part once (révision 11c: ``--errors`` is refused there: the held-out tweets are
+test data, measured in aggregate only; its fixed halves "a" / "b" of ``text_harm_route.public_half`` are printed too,
+one to choose on, one to report). A tweet is flagged as ``veilleur text-harm check --json`` flags it:
 any category at or over its threshold. The kinds are read from the tweet's words (first that applies): "nazi" /
 Hitler / facho, a racist slur, a group word or ethnic label, words of history or anti-racism, other.
 """
@@ -15,6 +17,8 @@ import argparse
 import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
 
 KINDS = [
     ("nazi/Hitler/facho", r"nazi|hitler|facho|fasciste|f[uü]hrer"),
@@ -42,6 +46,14 @@ def main() -> int:
     ap.add_argument("--shared-data", type=Path, default=Path("/work/shared/data"))
     ap.add_argument("--errors", type=int, default=0, help="print up to N misses and N false alarms")
     args = ap.parse_args()
+    if args.errors and args.split == "heldout":
+        print(
+            "--errors lists training tweets only: the held-out split is test data (aggregate figures only)",
+            file=sys.stderr,
+        )
+        return 2
+
+    from text_harm_route import public_half
 
     from veilleur.detect.text_harm.detector import TextHarmAnalyzer
     from veilleur.detect.text_harm.semantic_corpus import is_heldout, read_ftr
@@ -71,6 +83,16 @@ def main() -> int:
     print(
         f"  recall {tp / max(1, pos):.3f}  precision {tp / max(1, tp + fp):.3f}  non-racist kept {1 - fp / max(1, neg):.3f}"
     )
+    if args.split == "heldout":
+        for half in ("a", "b"):
+            sel = [(e, f) for e, f in zip(rows, flagged, strict=True) if public_half(e.text) == half]
+            hp = sum(1 for e, _ in sel if e.labels)
+            htp = sum(1 for e, f in sel if e.labels and f)
+            hfp = sum(1 for e, f in sel if not e.labels and f)
+            print(
+                f"  half {half}: {len(sel)} tweets, recall {htp / max(1, hp):.3f}  "
+                f"precision {htp / max(1, htp + hfp):.3f}  non-racist kept {1 - hfp / max(1, len(sel) - hp):.3f}"
+            )
     for name, (p, t, n, nf) in sorted(per.items(), key=lambda kv: -kv[1][0]):
         print(f"  {name:<28} racist found {t}/{p}   non-racist flagged {nf}/{n}")
     if args.errors:

@@ -46,6 +46,9 @@ COUNTER = [
     # a stereotype restated to mock it
     ("Ah oui bien sûr, les Afghans sont tous des terroristes, c'est ça 🙄", "fr"),
     ("Oh sure, because gay people are all predators. Grow up.", "en"),
+    # someone of the group the writer knows, as the answer
+    ("« Les Maliens ne bossent pas » ? Mon voisin malien fait deux boulots.", "fr"),
+    ("Right, Muslims hate women. My Muslim aunt runs a women's shelter.", "en"),
     # mock alarm: a sarcastic opener and a sarcastic close
     ("Oh non, deux papas au parc avec une poussette, au secours 🙄", "fr"),
     ("Oh no, an old man at the gym. Society has fallen.", "en"),
@@ -58,6 +61,9 @@ HATE = [
     ("En tant que femme, je le dis : les féministes sont des hystériques.", "fr"),
     ("Ah oui bien sûr, les migrants sont tous des ingénieurs 🙄 Qu'on les renvoie chez eux.", "fr"),
     ("Les Tunisiens sont tous des voleurs, c'est comme ça.", "fr"),
+    # a disclaimer before hate is no defence, whatever the predicate
+    ("Mon collègue juif est sympa, mais les juifs sont des rapaces.", "fr"),
+    ("J'ai même des amis noirs, mais faut reconnaître qu'ils foutent le bordel partout.", "fr"),
     # the news insinuation of hate is no mock alarm
     (
         "Oh non, encore un Afghan au couteau dans le métro, devinez qui paiera 🙄 Les Afghans sont des sauvages.",

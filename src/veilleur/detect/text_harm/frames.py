@@ -388,6 +388,14 @@ class GroupFrames:
             rf"also|too|meme)\s+)?(?=(?:{_alt(list(self.ground))})(?:e?s)?(?![\w*]))"
             rf"|(?<![\w*])(?:{_alt(_words(spec.get('defend_phrase')))})(?![\w*])"
         )
+        # a person the writer knows, of the group, as the answer ("ma pote trans est prof de maths", "my Jewish
+        # uncle", "mon voisin malien")
+        kin = _alt(_words(spec.get("kin")))
+        singular = {g[:-1] for g in self.ground if " " not in g and len(g) > 4 and g.endswith("s")}
+        grp = rf"(?:{_alt(list(self.ground) + sorted(singular) + ['jewish', 'juive', 'muslim'])})(?:e?s)?"
+        self.kin_re = re.compile(
+            rf"(?<![\w*])(?:mon|ma|mes|my)\s+(?:(?:{kin})\s+{grp}|{grp}\s+(?:{kin}))(?![\w*])"
+        )
         # "the only good X is a dead one", "le seul bon X est un X mort"
         self.only_good_re = re.compile(
             r"(?<![\w*])(?:the only go?od|le seul bon|la seule bone|les seuls bons|les seules bones)\s+(?=\S)"
@@ -580,8 +588,9 @@ class GroupFrames:
         rm = self.report_re.search(t)
         if rm is not None and not self.endorsed(t):
             frames.append(Frame("report", "refute", None, 0.0, rm.start(), rm.end()))
-        dm = self.defend_re.search(t)
-        if dm is not None:
+        dm = self.defend_re.search(t) or self.kin_re.search(t)
+        # "mon collègue juif est sympa, mais …", "j'ai des amis noirs mais": a disclaimer before hate, no defence
+        if dm is not None and not _BUT.search(t, dm.end(), dm.end() + 80):
             frames.append(Frame("defend", "refute", None, 0.0, dm.start(), dm.end()))
         mo = self.mock_open_re.search(t)
         if (

@@ -35,6 +35,7 @@ COUNTER = [
     ('Can we stop calling trans women "men in dresses"? It\'s tiring.', "en"),
     # an act judged before it is named
     ("franchement c grave quand les gens disent que les Comoriens sont sales", "fr"),
+    ("ces rumeurs c'est faux et c'est dégueulasse de traiter une fille de salope", "fr"),
     # someone else's words reported, then quoted
     ("Un compte anonyme a écrit « les Arabes dehors » sous la photo de l'équipe.", "fr"),
     ('Someone spray-painted "Turks out" on the bakery door last night.', "en"),
@@ -138,3 +139,9 @@ def test_cues_need_their_grammar(lex: Lexicon, text: str) -> None:
     assert lex.frames is not None
     kinds = {f.kind for f in lex.frames.analyse(n, "en") if f.polarity == "refute"}
     assert not kinds & {"prohibit", "report", "defend"}, kinds
+
+
+def test_what_someone_said_is_mentioned_not_said(lex: Lexicon) -> None:
+    text = "le mec qui a dit que les Comoriens sont sales il a été viré du groupe"
+    frames, _ = lex.frames_of(text, lex.join_split(normalize(text)), "fr")
+    assert frames and all(mentioned for _f, mentioned in frames)

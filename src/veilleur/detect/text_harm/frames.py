@@ -578,11 +578,14 @@ class GroupFrames:
         # révision 11c: counter-speech read from its grammar (a refutation unless the message says hate itself)
         for kind, rx in (("prohibit", self.prohibit_re), ("judged", self.judged_first_re)):
             cm = rx.search(t)
-            # what is forbidden or judged names a group or a quotation in its sentence ("stop calling dumb
-            # timeouts" forbids nothing of the kind)
+            # what is forbidden names a group or a quotation in its sentence ("stop calling dumb timeouts" forbids
+            # nothing of the kind)
             stop = next((m.start() for m in _CLAUSE_END.finditer(t, cm.end())), len(t)) if cm else 0
+            # an act judged first needs no group ("c'est dégueulasse de traiter une fille de …")
             if cm is not None and (
-                self.group_re.search(t, cm.end(), stop) or any(q in t[cm.end() : stop] for q in '"«“')
+                kind == "judged"
+                or self.group_re.search(t, cm.end(), stop)
+                or any(q in t[cm.end() : stop] for q in '"«“')
             ):
                 frames.append(Frame(kind, "refute", None, 0.0, cm.start(), cm.end()))
         rm = self.report_re.search(t)

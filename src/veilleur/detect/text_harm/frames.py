@@ -124,6 +124,25 @@ _RESTRICT = [
 ]
 
 
+# révision 11c: substrings without which a counter-speech form cannot match (cheap first looks)
+# (lexicon.yaml `prohibit`; `defend_lead`, `defend_phrase` and `kin`)
+_PROHIBIT_LOOK = ("aret", "stop", "evit", "ces")
+_REPORT_LOOK = (":", '"', "«", "“", " '")
+_DEFEND_LOOK = (
+    "tant que",
+    "qui suis",
+    "nous",
+    "as a",
+    "mon ",
+    "ma ",
+    "mes ",
+    "my ",
+    "immigr",
+    "voile",
+    "hijab",
+)
+
+
 def _expand(s: str) -> str:
     """Contractions as words, so that negation and restriction read as tokens ("n'est" -> "ne est")."""
     s = re.sub(r"n't\b", " not", s)
@@ -566,7 +585,8 @@ class GroupFrames:
         for m in self.against_re.finditer(t):
             frames.append(Frame("against", "refute", None, 0.0, m.start(), m.end()))
         # cheap first looks: a judgement word, "traiter"
-        jm = self.judged_re.search(t) if self.judged_word_re.search(t) else None
+        judged_word = self.judged_word_re.search(t) is not None
+        jm = self.judged_re.search(t) if judged_word else None
         if jm is None and "traiter" in t:
             jm = self.naming_any_re.search(t)
         if jm is not None:
@@ -576,8 +596,13 @@ class GroupFrames:
             if am is not None:  # "les fous faut les éliminer ? t'es sérieux ?"
                 frames.append(Frame("answer", "refute", None, 0.0, am.start(), am.end()))
         # révision 11c: counter-speech read from its grammar (a refutation unless the message says hate itself)
-        for kind, rx in (("prohibit", self.prohibit_re), ("judged", self.judged_first_re)):
-            cm = rx.search(t)
+        # cheap first looks (the fast tier reads every message): what each form cannot do without
+        checks = (
+            ("prohibit", self.prohibit_re, any(w in t for w in _PROHIBIT_LOOK)),
+            ("judged", self.judged_first_re, judged_word),
+        )
+        for kind, rx, look in checks:
+            cm = rx.search(t) if look else None
             # what is forbidden names a group or a quotation in its sentence ("stop calling dumb timeouts" forbids
             # nothing of the kind)
             stop = next((m.start() for m in _CLAUSE_END.finditer(t, cm.end())), len(t)) if cm else 0
@@ -588,10 +613,11 @@ class GroupFrames:
                 or any(q in t[cm.end() : stop] for q in '"«“')
             ):
                 frames.append(Frame(kind, "refute", None, 0.0, cm.start(), cm.end()))
-        rm = self.report_re.search(t)
+        rm = self.report_re.search(t) if any(c in t for c in _REPORT_LOOK) else None
         if rm is not None and not self.endorsed(t):
             frames.append(Frame("report", "refute", None, 0.0, rm.start(), rm.end()))
-        dm = self.defend_re.search(t) or self.kin_re.search(t)
+        defend = any(w in t for w in _DEFEND_LOOK)
+        dm = (self.defend_re.search(t) or self.kin_re.search(t)) if defend else None
         # "mon collègue juif est sympa, mais …", "j'ai des amis noirs mais": a disclaimer before hate, no defence
         if dm is not None and not _BUT.search(t, dm.end(), dm.end() + 80):
             frames.append(Frame("defend", "refute", None, 0.0, dm.start(), dm.end()))
@@ -657,7 +683,7 @@ class GroupFrames:
         if groups:
             frames += self._contempt(t, groups, ends)
         # calls to expel or kill: the group right after the verb, or named anywhere before (a pronoun carries it)
-        for om in self.only_good_re.finditer(t):
+        for om in self.only_good_re.finditer(t) if ("only go" in t or "seul" in t) else ():
             og = [g for g in groups if g[0] == om.end() and g[2] is not None]
             if og:  # révision 11c: "the only good illegal is one floating face down"
                 w = self.weights.get("violence", 0.8)
@@ -666,7 +692,7 @@ class GroupFrames:
             list(self.call_re.finditer(t))
             + list(self.subj_re.finditer(t))
             + list(self.send_re.finditer(t))
-            + list(self.imperative_re.finditer(t))
+            + (list(self.imperative_re.finditer(t)) if ("-les" in t or "m al" in t) else [])
             if self.verb_re.search(t)
             else []
         )

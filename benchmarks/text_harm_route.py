@@ -148,6 +148,15 @@ CONFIGS[SHIPPED_R10] = (
     {**R7, "e5_sure": {"min": 0.8, "any": 0.85, "categories": {"harassment": 0.5}}},
 )
 SHIPPED = SHIPPED_R10
+# révision 11c: lower e5-sure category bars with the shipped band ("r11_s{min}_{any}"), chosen on writer 34's half
+# "a" and the FTR held-out half "a"
+for _x in (0.6, 0.7, 0.75):
+    for _y in (0.85, 0.9, 0.95):
+        CONFIGS[f"r11_s{round(_x * 100)}_{round(_y * 100)}"] = (
+            0.7,
+            (0.02, 0.98),
+            {**R7, "e5_sure": {"min": _x, "any": _y, "categories": {"harassment": 0.5}}},
+        )
 # a lexicon term loses its score where the stage's "_any" is under `lexicon_veto` (0.05 in `cascade`): higher bars
 # for the e5 stage (friendly insults between teenagers, "t'es con jtm")
 for _v in (0.2, 0.3, 0.4):

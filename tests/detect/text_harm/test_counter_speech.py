@@ -145,3 +145,11 @@ def test_what_someone_said_is_mentioned_not_said(lex: Lexicon) -> None:
     text = "le mec qui a dit que les Comoriens sont sales il a été viré du groupe"
     frames, _ = lex.frames_of(text, lex.join_split(normalize(text)), "fr")
     assert frames and all(mentioned for _f, mentioned in frames)
+
+
+def test_religious_signs_stand_for_the_faithful(lex: Lexicon) -> None:
+    """Révision 11c: contempt said of a religion's visible signs is contempt for its faithful; a mention is not."""
+    hate = "Croiser une kippa dans le bus, ça me met en rage, je ne les supporte pas."
+    assert Lexicon.scores(lex.match(hate, "fr")).get("discrimination:religion", 0.0) >= 0.5
+    for text in ("Ma sœur porte le hijab depuis ses 15 ans.", "Il a oublié sa kippa chez nous hier soir."):
+        assert not Lexicon.scores(lex.match(text, "fr")), text

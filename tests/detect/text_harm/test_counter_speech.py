@@ -101,6 +101,8 @@ def test_calls_to_kill_or_expel(lex: Lexicon, text: str, lang: str, cat: str) ->
         ("Fusillez-les, ces moustiques, ils m'ont dévoré cette nuit.", "fr"),  # no group
         ("kill them all lol, the bugs in this build", "en"),
         ("The only good thing about Mondays is the coffee.", "en"),
+        # "good" and "God" meet once normalised
+        ("The only God Muslims worship is the God of Abraham.", "en"),
     ],
 )
 def test_calls_need_a_group(lex: Lexicon, text: str, lang: str) -> None:

@@ -124,6 +124,7 @@ _RESTRICT = [
 ]
 
 
+_ONLY_GOOD_BE = re.compile(r"\s+(?:is|are|est|sont)\b")
 # révision 11c: substrings without which a counter-speech form cannot match (cheap first looks)
 # (lexicon.yaml `prohibit`; `defend_lead`, `defend_phrase` and `kin`)
 _PROHIBIT_LOOK = ("aret", "stop", "evit", "ces")
@@ -684,7 +685,11 @@ class GroupFrames:
             frames += self._contempt(t, groups, ends)
         # calls to expel or kill: the group right after the verb, or named anywhere before (a pronoun carries it)
         for om in self.only_good_re.finditer(t) if ("only go" in t or "seul" in t) else ():
-            og = [g for g in groups if g[0] == om.end() and g[2] is not None]
+            og = [
+                g
+                for g in groups
+                if g[0] == om.end() and g[2] is not None and _ONLY_GOOD_BE.match(t, g[1])  # "… is", not "God"
+            ]
             if og:  # révision 11c: "the only good illegal is one floating face down"
                 w = self.weights.get("violence", 0.8)
                 frames.append(Frame("violence", "hate", og[0][2], w, om.start(), og[0][1], True))

@@ -155,3 +155,25 @@ def test_religious_signs_stand_for_the_faithful(lex: Lexicon) -> None:
     assert Lexicon.scores(lex.match(hate, "fr")).get("discrimination:religion", 0.0) >= 0.5
     for text in ("Ma sœur porte le hijab depuis ses 15 ans.", "Il a oublié sa kippa chez nous hier soir."):
         assert not Lexicon.scores(lex.match(text, "fr")), text
+
+
+@pytest.mark.parametrize(
+    "text,lang,cat",
+    [
+        (
+            "On a le droit de dire que les Roms sont des parasites ou c'est interdit maintenant ?",
+            "fr",
+            "discrimination:origin_race",
+        ),
+        (
+            "Est-ce qu'un jour on osera dire que les trans sont des malades ?",
+            "fr",
+            "discrimination:sexual_orientation",
+        ),
+    ],
+)
+def test_the_forbidden_truth_trope_is_a_claim_not_a_report(
+    lex: Lexicon, text: str, lang: str, cat: str
+) -> None:
+    """Révision 11c: "le droit de dire que …", "osera dire que …" make the writer's own claim, not someone else's."""
+    assert Lexicon.scores(lex.match(text, lang)).get(cat, 0.0) >= 0.5, text

@@ -124,6 +124,12 @@ _RESTRICT = [
 ]
 
 
+# révision 11c: the "forbidden truth" trope before "dire que" makes it the writer's claim ("on a le droit de dire
+# que …", "est-ce qu'un jour on osera dire que …", "I'm allowed to say that …")
+_DARE_SAY = re.compile(
+    r"(?:le droit de|le droit d'|droit de|ose|osera|oserait|oser|osent|ose-t-on|dare|allowed to|can't even)\s+"
+    r"(?:(?:enfin|encore|meme|even)\s+)?(?:dire|say|saying)\s+(?:que|that)\s*$"
+)
 _ONLY_GOOD_BE = re.compile(r"\s+(?:is|are|est|sont)\b")
 # révision 11c: substrings without which a counter-speech form cannot match (cheap first looks)
 # (lexicon.yaml `prohibit`; `defend_lead`, `defend_phrase` and `kin`)
@@ -795,6 +801,8 @@ class GroupFrames:
             return False
         if "," in before[m.end() :] and _PRONOUN_CARRY.match(t, f.start):
             return False  # révision 11c: "Arrêtez de dire que les X sont des victimes, ce sont des parasites"
+        if _DARE_SAY.search(t, max(0, cut, f.start - 90), f.start - len(before) + m.end()):
+            return False  # révision 11c: "on a le droit de dire que …", "on osera dire que …": claimed, not reported
         # "I'm not saying all X are criminals, but …", "je ne dis pas que …, mais": a disclaimer, not a mention
         return not (_DENIAL.search(m.group()) and _BUT.search(t, f.end, f.end + 60))
 

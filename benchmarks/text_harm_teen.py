@@ -73,8 +73,13 @@ def measure(analyzer, rows: list[tuple[str, bool, str]], kinds: bool = False) ->
                 t,
                 h,
                 f"{kind(t)}, {'chat register' if reg is not None and reg.match(t) else 'other register'}"
-                + (" (register point)" if "chat_register" in a.contexts else "")
-                + (" (register head)" if "teen_head" in a.contexts else ""),
+                + (
+                    " (register head)"
+                    if "teen_head" in a.contexts
+                    else " (register point)"
+                    if "chat_register" in a.contexts
+                    else ""
+                ),
             )
             for (t, h, _), a in zip(rows, results, strict=True)
         ]

@@ -79,6 +79,8 @@ def test_head_flags_what_the_register_point_left(analyzer: TextHarmAnalyzer) -> 
     # the strongest of insult / harassment / threat / body_weight by the semantic score, at its threshold
     assert set(teen.flagged(analyzer.thresholds)) == {"harassment"}
     assert "teen_head" in teen.contexts and "modèle propre au registre" in teen.explanation
+    # the conversation pass reads `chat_register` findings as weaker evidence: the head's findings carry it too
+    assert "chat_register" in teen.contexts
     assert teen.scores["harassment"] == analyzer.thresholds["harassment"]
     # a doctors' group register: the head does not run
     assert not doctor.flagged(analyzer.thresholds) and "teen_head" not in doctor.tiers
@@ -94,7 +96,7 @@ def test_head_flags_what_the_register_point_left(analyzer: TextHarmAnalyzer) -> 
         ("elle m a dit que j etais moche", "fr"),  # reported speech
         ("wsh t es ou la", "de"),  # a language the head was not trained on
         ("ouais ouais les bisounours", "fr"),  # one content word
-        ("😂 c'est déjà ça", "fr"),  # recognised by its form alone, and not starting with a letter (doctors do it)
+        ("😂 c'est déjà ça", "fr"),  # form alone, not starting with a letter (doctors do it)
         ("80 % c'est généreux les jeunes ne savent pas la chance qu'ils ont", "fr"),
         ("leave her alone seriously", "en"),  # defenders (chat_register.head.defenders)
         ("c'est abusé de se foutre de sa gueule parce qu'elle a pas d'argent", "fr"),
@@ -125,7 +127,8 @@ def test_shipped_head_and_its_setting() -> None:
     assert 0.0 < float(cfg["threshold"]) < 1.0
     assert head.w.shape == head.mean.shape == (512 + 28 + len(HAND_FEATURES),)
     # trained on the team's training chats and teen line files only (chatw7 is the integrator's)
-    assert "chatw7" not in head.meta["writers"] and {"chatw1", "chatw11", "writer31"} <= set(head.meta["writers"])
+    writers = set(head.meta["writers"])
+    assert "chatw7" not in writers and {"chatw1", "chatw11", "writer31"} <= writers
 
 
 def test_leave_one_writer_out_never_sees_the_writer() -> None:

@@ -585,7 +585,8 @@ class TextHarmAnalyzer:
 
     def _teen_head_flags(self, routed: list[Analysis]) -> None:
         """Révision 11b: candidates whose head probability reaches `teen_threshold` take the strongest of insult,
-        harassment, threat, body_weight (semantic score) at its threshold, with the context `teen_head`."""
+        harassment, threat, body_weight (semantic score) at its threshold, with the contexts `chat_register` and
+        `teen_head`."""
         cands = self.teen_candidates(routed)
         if not cands or self.teen_head is None:
             return
@@ -596,7 +597,8 @@ class TextHarmAnalyzer:
             if p < self.teen_threshold + (self.teen_form_extra if points == 0 else 0.0) or cat is None:
                 continue
             a.scores[cat] = max(a.scores[cat], min(self.thresholds.get(cat, 0.5), self.semantic_max))
-            a.contexts.append("teen_head")
+            # `chat_register` too: the conversation pass reads such findings as weaker evidence (register_agree)
+            a.contexts.extend(c for c in ("chat_register", "teen_head") if c not in a.contexts)
 
     def _chat_register_flags(self, a: Analysis, sem: dict[str, float], p_any: float) -> bool:
         """Révision 10: in the teen / SMS chat register (contexts.yaml `chat_register`), a message the cascade left

@@ -1,6 +1,6 @@
 """Per-message figures of the text-harm detector on teen/SMS chat lines (issue 11, révisions 8 and 10).
 
-    PYTHONPATH=src python benchmarks/text_harm_teen.py [--fast-only] [--kinds] [--json OUT] [FILES...]
+    PYTHONPATH=src python benchmarks/text_harm_teen.py [--fast-only] [--kinds] [--no-head] [--json OUT] [FILES...]
 
 Inputs: labelled JSONL (``text``, ``labels``, ``phenomenon``: harmful when ``labels`` is not empty) and
 conversation folders/files (``messages[].text``, ``hostile``, ``role``). Prints, per file: recall of harmful
@@ -8,7 +8,7 @@ conversation folders/files (``messages[].text``, ``hostile``, ``role``). Prints,
 flagged as ``veilleur text-harm check --json`` flags it: any category at or over its threshold.
 ``--kinds`` (révision 10) splits the rows by kind instead: a reaction alone ("mdr", "+1", "grave"), emojis alone,
 text; and by register (the teen / SMS chat register of ``register.py``, or not), with how many the register's own
-operating point flagged (context ``chat_register``).
+operating point flagged (context ``chat_register``) and how many its head flagged (révision 11b, ``teen_head``).
 """
 
 from __future__ import annotations
@@ -73,7 +73,13 @@ def measure(analyzer, rows: list[tuple[str, bool, str]], kinds: bool = False) ->
                 t,
                 h,
                 f"{kind(t)}, {'chat register' if reg is not None and reg.match(t) else 'other register'}"
-                + (" (register point)" if "chat_register" in a.contexts else ""),
+                + (
+                    " (register head)"
+                    if "teen_head" in a.contexts
+                    else " (register point)"
+                    if "chat_register" in a.contexts
+                    else ""
+                ),
             )
             for (t, h, _), a in zip(rows, results, strict=True)
         ]
@@ -104,10 +110,13 @@ def main() -> int:
     ap.add_argument("--fast-only", action="store_true")
     ap.add_argument("--kinds", action="store_true", help="split by kind (reaction, emoji, text) and register")
     ap.add_argument("--json", type=Path, help="write all figures and errors here")
+    ap.add_argument("--no-head", action="store_true", help="without the register's head (révision 11b)")
     args = ap.parse_args()
     from veilleur.detect.text_harm.detector import TextHarmAnalyzer
 
     analyzer = TextHarmAnalyzer(semantic=not args.fast_only)
+    if args.no_head:
+        analyzer.teen_head = None
     out = {}
     for f in args.files or [Path(p) for p in DEFAULT]:
         rows = load(f)

@@ -21,7 +21,9 @@ import yaml
 from veilleur.detect.text_harm.lexicon import Hit, Lexicon, load_lexicon
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
 from veilleur.detect.text_harm.normalize import Normalized, deobfuscate, normalize
-from veilleur.detect.text_harm.register import ChatRegister
+from veilleur.detect.text_harm.register import ChatRegister, content_words
+from veilleur.detect.text_harm.teen_head import Defenders, best_category, load_teen_head
+from veilleur.detect.text_harm.teen_head import features as teen_features
 from veilleur.records import Finding, Message, Span
 from veilleur.taxonomy import Severity, label
 
@@ -351,6 +353,18 @@ class TextHarmAnalyzer:
         self.chat_any = float(chat.get("any", 1.0))
         self.chat_unless = frozenset(str(x) for x in chat.get("unless", []) or [])
         self.chat_min_words = int(chat.get("min_words", 0))
+        # révision 11b: the register's own head (teen_head.py), on what the cascade and the register point left
+        head = chat.get("head") or {}
+        self.teen_head = load_teen_head(str(head["file"])) if head.get("file") and self.chat_register else None
+        self.teen_langs = frozenset(str(x) for x in head.get("langs", ["fr", "en"]) or [])
+        self.teen_threshold = float(head.get("threshold", self.teen_head.threshold if self.teen_head else 1.0))
+        # a message recognised by its form alone (small letter, no final punctuation; no SMS marker) must start with
+        # a letter (`form_only_letter`): doctors reply that way too, after an emoji or a figure ("😂 c'est déjà ça",
+        # "80 % c'est généreux…"); and score `form_only_extra` more
+        self.teen_form_extra = float(head.get("form_only_extra", 0.0))
+        self.teen_form_letter = bool(head.get("form_only_letter", False))
+        self.teen_min_content = int(head.get("min_content_words", 1))
+        self.teen_defenders = Defenders(head.get("defenders") or [])
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
 
@@ -526,7 +540,65 @@ class TextHarmAnalyzer:
                     )
             # révision 10: what the cascade left unflagged, the teen / SMS chat register's own operating point
             self._chat_register_flags(a, sem, p_any)
+        if self.teen_head is not None:
+            self._teen_head_flags([results[i] for i in todo])
         return [results[i] for i in todo]
+
+    def teen_candidates(self, routed: list[Analysis]) -> list[tuple[Analysis, int]]:
+        """Révision 11b: the routed messages the register's head reads, with their register points: unflagged, in
+        the teen / SMS register, in `chat_register.head.langs`, two words or more with a content word (a reaction
+        alone is the conversation pass's), outside the register point's softening contexts."""
+        out = []
+        reg = self.chat_register
+        for a in routed:
+            if (
+                reg is None
+                or a.lang not in self.teen_langs
+                or "semantic" not in a.tiers
+                or self.chat_unless.intersection(a.contexts)
+                or a.flagged(self.thresholds)
+                or not reg.match(a.text)
+                or len(content_words(a.text)) < max(1, self.teen_min_content)
+            ):
+                continue
+            norm = normalize(a.text).text
+            if (
+                len(_WORD_RE.findall(norm)) < max(2, self.chat_min_words)
+                or self.chat_unless.intersection(self.lexicon.softening_cues(norm))
+                or self.teen_defenders.match(norm)
+            ):
+                continue
+            points = reg.points(a.text)
+            if points == 0 and self.teen_form_letter and not a.text.lstrip()[:1].isalpha():
+                continue
+            out.append((a, points))
+        return out
+
+    def teen_inputs(self, cands: list[tuple[Analysis, int]], embedding: bool = True) -> np.ndarray:
+        """The head's input rows for `teen_candidates` (sentence vectors from the semantic tier's cache)."""
+        from veilleur.detect.text_harm.semantic import encode
+
+        emb = None
+        if embedding:
+            emb = encode([deobfuscate(a.text) if self.deobfuscate else a.text for a, _ in cands])
+        return teen_features([a for a, _ in cands], [p for _, p in cands], emb)
+
+    def _teen_head_flags(self, routed: list[Analysis]) -> None:
+        """Révision 11b: candidates whose head probability reaches `teen_threshold` take the strongest of insult,
+        harassment, threat, body_weight (semantic score) at its threshold, with the contexts `chat_register` and
+        `teen_head`."""
+        cands = self.teen_candidates(routed)
+        if not cands or self.teen_head is None:
+            return
+        probs = self.teen_head.proba(self.teen_inputs(cands, self.teen_head.use_embedding))
+        for (a, points), p in zip(cands, probs, strict=True):
+            a.tiers["teen_head"] = {"p": round(float(p), 4)}
+            cat = best_category(a.tiers["semantic"], a.scores)
+            if p < self.teen_threshold + (self.teen_form_extra if points == 0 else 0.0) or cat is None:
+                continue
+            a.scores[cat] = max(a.scores[cat], min(self.thresholds.get(cat, 0.5), self.semantic_max))
+            # `chat_register` too: the conversation pass reads such findings as weaker evidence (register_agree)
+            a.contexts.extend(c for c in ("chat_register", "teen_head") if c not in a.contexts)
 
     def _chat_register_flags(self, a: Analysis, sem: dict[str, float], p_any: float) -> bool:
         """Révision 10: in the teen / SMS chat register (contexts.yaml `chat_register`), a message the cascade left
@@ -589,6 +661,7 @@ _CONTEXT_FR = {
     "friendly": "marque d'affection",
     "refutation": "réfutation d'un propos haineux",
     "chat_register": "registre SMS / ado (seuils de ce registre)",
+    "teen_head": "registre SMS / ado (modèle propre au registre)",
 }
 
 

@@ -1,0 +1,279 @@
+"""The teen / SMS register's own head (révision 11b, issue 11): a small logistic regression, one message at a time.
+
+Teenagers' group chats carry aggression without insult words ("t'as vu sa tête", "on fait un groupe sans elle"),
+and the generic semantic heads, trained mostly on posts, score it low. The register's operating point (révision 10,
+``detector._chat_register_flags``) lowers the generic bars; this head goes further: it reads what the cascade already
+computed for the message -- the USE sentence vector (already encoded by the semantic tier: a cache hit), the
+semantic and fast tiers' scores, the lexicon's scores and a few register features (length, second / third person,
+laughter, emojis, negation, punctuation) -- and gives P(hostile). It runs only on messages the cascade left
+unflagged, in the teen / SMS register (``register.ChatRegister``), French or English, with at least two words and a
+content word (a reaction alone, "mdr", "😂", is the conversation pass's to judge), outside softening contexts
+(affection, counter-speech, reported speech, quotes...). A message at or over the head's threshold takes the
+strongest of insult / harassment / threat / body_weight by the semantic tier's score, at the category's threshold
+(the severity does not rise), with the context ``teen_head``.
+
+Trained by ``train_teen_head.py`` (seeded, reproducible) on the team's training chats and teen line files; the
+weights ship as ``data/teen_head.npz`` (float32, no pickle). Cost: one dot product per candidate; the sentence
+vectors come from the semantic tier's cache (``semantic.encode``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from veilleur.detect.text_harm.register import content_words
+
+HEAD_CATEGORIES = ("insult", "harassment", "threat", "discrimination:body_weight")
+SEM_KEYS = (
+    "_any",
+    "insult",
+    "harassment",
+    "threat",
+    "sexual",
+    "defamation_risk",
+    "patient_mockery",
+    "discrimination:sex_gender",
+    "discrimination:sexual_orientation",
+    "discrimination:origin_race",
+    "discrimination:religion",
+    "discrimination:disability_health",
+    "discrimination:body_weight",
+    "discrimination:age",
+)
+FAST_KEYS = SEM_KEYS[1:]
+
+_TOKENS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_SECOND = frozenset(
+    [
+        "tu",
+        "t",
+        "t'",
+        "t’",
+        "toi",
+        "ton",
+        "ta",
+        "tes",
+        "te",
+        "t'es",
+        "t’es",
+        "tes",
+        "ta",
+        "tas",
+        "t'as",
+        "t’as",
+        "t'étais",
+        "tétais",
+        "you",
+        "your",
+        "u",
+        "ur",
+        "yourself",
+        "you're",
+        "youre",
+        "vous",
+        "votre",
+        "vos",
+    ]
+)
+_THIRD = frozenset(
+    [
+        "il",
+        "elle",
+        "lui",
+        "sa",
+        "son",
+        "ses",
+        "la",
+        "le",
+        "elles",
+        "ils",
+        "eux",
+        "leur",
+        "he",
+        "she",
+        "her",
+        "him",
+        "his",
+        "they",
+        "them",
+        "their",
+    ]
+)
+_GROUP = frozenset(
+    ["on", "nous", "ns", "we", "us", "personne", "tout", "tous", "toutes", "everyone", "nobody"]
+)
+_NEG = frozenset(
+    [
+        "pas",
+        "jamais",
+        "rien",
+        "personne",
+        "plus",
+        "aucun",
+        "aucune",
+        "not",
+        "never",
+        "no",
+        "nothing",
+        "nobody",
+        "dont",
+        "don't",
+        "can't",
+        "cant",
+    ]
+)
+_LAUGH = re.compile(r"(?:m+d+r+|p+t+d+r+|l+o+l+|x+d+|(?:a*h+a+){2,}|l+m+f*a+o+|j+p+p+)", re.I)
+_EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+_MOCK_EMOJI = re.compile(
+    "[\U0001f602\U0001f923\U0001f480\U0001f921\U0001f644\U0001f437\U0001f437\U0001f92e\U0001f922]"
+)
+
+HAND_FEATURES = (
+    "log_words",
+    "log_content_words",
+    "second_person",
+    "third_person",
+    "group",
+    "negation",
+    "laugh",
+    "emojis",
+    "mocking_emojis",
+    "question",
+    "exclamation",
+    "upper_ratio",
+    "register_points",
+)
+
+
+def hand_features(text: str, register_points: int) -> np.ndarray:
+    """The register features of one message (``HAND_FEATURES``), small numbers of comparable scale."""
+    toks = [t.lower() for t in _TOKENS.findall(text)]
+    n = len(toks)
+    letters = [c for c in text if c.isalpha()]
+    return np.array(
+        [
+            np.log1p(n),
+            np.log1p(len(content_words(text))),
+            min(sum(t in _SECOND or t.startswith(("t'", "t’")) for t in toks), 3),
+            min(sum(t in _THIRD for t in toks), 3),
+            min(sum(t in _GROUP for t in toks), 3),
+            min(sum(t in _NEG for t in toks), 3),
+            1.0 if _LAUGH.search(text) else 0.0,
+            min(len(_EMOJI.findall(text)), 5) / 2,
+            min(len(_MOCK_EMOJI.findall(text)), 5) / 2,
+            1.0 if "?" in text else 0.0,
+            min(text.count("!"), 3),
+            (sum(c.isupper() for c in letters) / len(letters)) if letters else 0.0,
+            min(register_points, 6) / 2,
+        ],
+        dtype=np.float32,
+    )
+
+
+def score_features(a: Any, register_points: int) -> np.ndarray:
+    """Semantic scores, fast-tier model and lexicon scores, and register features of an ``Analysis``."""
+    sem = a.tiers.get("semantic", {})
+    model = a.tiers.get("tier1_model", {})
+    lex = a.tiers.get("tier1_lexicon", {})
+    return np.concatenate(
+        [
+            np.array([sem.get(k, 0.0) for k in SEM_KEYS], dtype=np.float32),
+            np.array([model.get(k, 0.0) for k in FAST_KEYS], dtype=np.float32),
+            np.array([max(lex.values(), default=0.0)], dtype=np.float32),
+            hand_features(a.text, register_points),
+        ]
+    )
+
+
+@dataclass
+class TeenHead:
+    """Standardised logistic regression: P = sigmoid(((x - mean) / scale) . w + b); flagged at ``threshold``."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    w: np.ndarray
+    b: float
+    threshold: float
+    meta: dict[str, Any]
+
+    @property
+    def use_embedding(self) -> bool:
+        return bool(self.meta.get("use_embedding", True))
+
+    def proba(self, X: np.ndarray) -> np.ndarray:
+        z = ((X - self.mean) / self.scale) @ self.w + self.b
+        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path,
+            mean=self.mean.astype(np.float32),
+            scale=self.scale.astype(np.float32),
+            w=self.w.astype(np.float32),
+            b=np.array(self.b, dtype=np.float64),
+            threshold=np.array(self.threshold, dtype=np.float64),
+            meta=np.array(json.dumps(self.meta)),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> TeenHead:
+        with np.load(path, allow_pickle=False) as z:
+            return cls(
+                mean=z["mean"].astype(np.float32),
+                scale=z["scale"].astype(np.float32),
+                w=z["w"].astype(np.float32),
+                b=float(z["b"]),
+                threshold=float(z["threshold"]),
+                meta=json.loads(str(z["meta"])),
+            )
+
+
+@lru_cache(maxsize=4)
+def load_teen_head(name: str) -> TeenHead | None:
+    """The shipped head ``data/<name>`` (None when the file is absent: the register's operating point alone)."""
+    ref = resources.files("veilleur.detect.text_harm").joinpath("data").joinpath(name)
+    if not ref.is_file():
+        return None
+    with resources.as_file(ref) as p:
+        return TeenHead.load(Path(p))
+
+
+def features(analyses: Sequence[Any], points: Sequence[int], embeddings: np.ndarray | None) -> np.ndarray:
+    """The head's input rows: [USE vector (if used)] + scores + register features."""
+    rows = np.stack([score_features(a, p) for a, p in zip(analyses, points, strict=True)])
+    if embeddings is None:
+        return rows
+    return np.hstack([embeddings.astype(np.float32), rows])
+
+
+class Defenders:
+    """``match(text)``: a teen defender's or bystander's words (contexts.yaml ``chat_register.head.defenders``, terms
+    written as ``{a|b}`` patterns): the head does not read such messages -- its training chats have few defenders
+    who sound angry ("c'est abusé de se foutre de sa gueule parce que…", "leave her alone")."""
+
+    def __init__(self, terms: Sequence[str]) -> None:
+        from veilleur.detect.text_harm.lexicon import expand_term
+        from veilleur.detect.text_harm.normalize import normalize
+        from veilleur.detect.text_harm.patterns import trie_pattern
+
+        words = sorted({normalize(t).text for term in terms for t in expand_term(str(term))} - {""})
+        self.pattern = re.compile(r"(?<![\w'’])(?:" + trie_pattern(words) + r")(?![\w'’])") if words else None
+
+    def match(self, norm_text: str) -> bool:
+        """``norm_text``: the message as ``normalize`` writes it."""
+        return bool(self.pattern and self.pattern.search(norm_text))
+
+
+def best_category(sem: dict[str, float], scores: dict[str, float]) -> str | None:
+    """The head's category: the strongest of ``HEAD_CATEGORIES`` by the semantic tier's score."""
+    cats = [c for c in HEAD_CATEGORIES if c in scores]
+    return max(cats, key=lambda c: sem.get(c, 0.0)) if cats else None

@@ -1,0 +1,299 @@
+"""Train the teen / SMS register's head (``teen_head.py``, révision 11b): seeded, reproducible.
+
+    PYTHONPATH=src python -m veilleur.detect.text_harm.train_teen_head extract --out feats.npz SOURCES...
+    PYTHONPATH=src python -m veilleur.detect.text_harm.train_teen_head fit feats.npz [--save data/teen_head.npz]
+
+``extract`` runs the shipped cascade (without the head) on labelled sources -- conversation folders (one writer per
+folder: ``chatw1/``...; ``messages[].hostile``) and JSONL line files (one writer per file; harmful when ``labels``
+is not empty) -- and stores, for every message, its writer, label, kind (emoji / reaction / text), whether the
+cascade flagged it, and, for the head's candidates (``TextHarmAnalyzer.teen_candidates``), the head's input row.
+``fit`` validates by leaving each WRITER out (never a random split), chooses the operating point on the
+out-of-writer predictions of the chats (highest recall of hostile text messages -- reactions and emojis alone are
+reported apart -- with non-hostile messages kept >= ``--min-kept``), then fits on everything and saves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+KINDS = ("emoji", "reaction", "text")
+
+
+def _kind(text: str) -> str:
+    from veilleur.detect.text_harm.register import content_words
+
+    words = re.findall(r"[^\W\d_]+", text)
+    if not words:
+        return "emoji"
+    if len(words) <= 3 and not content_words(text):
+        return "reaction"
+    return "text"
+
+
+def load_rows(path: Path) -> list[dict[str, Any]]:
+    """Rows {text, hostile, writer, source, register} of a conversation folder/file or a JSONL file."""
+    if path.is_dir():
+        return [r for p in sorted(path.rglob("*.json")) for r in _chat_rows(p, path.name)]
+    if path.suffix == ".jsonl":
+        out = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                out.append(
+                    {
+                        "text": r["text"],
+                        "hostile": bool(r.get("labels")),
+                        "writer": path.stem,
+                        "source": "lines",
+                        "register": str(r.get("register", "?")),
+                    }
+                )
+        return out
+    return _chat_rows(path, path.parent.name)
+
+
+def _chat_rows(path: Path, writer: str) -> list[dict[str, Any]]:
+    chat = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(chat, dict) or "messages" not in chat:
+        return []
+    return [
+        {
+            "text": m["text"],
+            "hostile": bool(m.get("hostile")),
+            "writer": writer,
+            "source": "chat",
+            "register": str(chat.get("register", "?")),
+        }
+        for m in chat["messages"]
+        if str(m.get("text", "")).strip()
+    ]
+
+
+def extract(sources: list[Path], out: Path, chunk: int = 1000, register_only: bool = False) -> None:
+    from veilleur.detect.text_harm.detector import TextHarmAnalyzer
+
+    analyzer = TextHarmAnalyzer()
+    analyzer.teen_head = None  # the cascade as it would be without the head
+    rows = [r for s in sources for r in load_rows(s)]
+    if register_only and analyzer.chat_register is not None:  # only they can be candidates: faster
+        rows = [r for r in rows if analyzer.chat_register.match(r["text"])]
+    langs: list[str] = []
+    flagged = np.zeros(len(rows), dtype=bool)
+    cand = np.full(len(rows), -1, dtype=np.int64)
+    feats: list[np.ndarray] = []
+    n = 0
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        res = analyzer.analyze([r["text"] for r in part])
+        langs.extend(a.lang for a in res)
+        for k, a in enumerate(res):
+            flagged[start + k] = bool(a.flagged(analyzer.thresholds))
+        idx = {id(a): start + k for k, a in enumerate(res)}
+        cands = analyzer.teen_candidates([a for a in res if "semantic" in a.tiers])
+        if cands:
+            feats.append(analyzer.teen_inputs(cands, embedding=True))
+            for a, _ in cands:
+                cand[idx[id(a)]] = n
+                n += 1
+        print(f"{start + len(part)}/{len(rows)}", file=sys.stderr, flush=True)
+    np.savez_compressed(
+        out,
+        X=np.vstack(feats) if feats else np.zeros((0, 0), dtype=np.float32),
+        cand=cand,
+        flagged=flagged,
+        hostile=np.array([r["hostile"] for r in rows]),
+        writer=np.array([r["writer"] for r in rows]),
+        source=np.array([r["source"] for r in rows]),
+        register=np.array([r["register"] for r in rows]),
+        kind=np.array([_kind(r["text"]) for r in rows]),
+        text=np.array([r["text"] for r in rows]),
+        lang=np.array(langs),
+    )
+
+
+def load_features(paths: list[Path], langs: set[str]) -> dict[str, np.ndarray]:
+    """The rows of several ``extract`` files, one after the other; candidates outside ``langs`` dropped."""
+    out: dict[str, np.ndarray] = {}
+    for path in paths:
+        with np.load(path, allow_pickle=False) as z:
+            d = {k: z[k] for k in z.files}
+        if out:
+            cand = np.where(d["cand"] >= 0, d["cand"] + len(out["X"]), -1)
+            out = {k: np.concatenate([out[k], d[k]]) for k in out if k not in ("X", "cand")} | {
+                "X": np.vstack([out["X"], d["X"]]),
+                "cand": np.concatenate([out["cand"], cand]),
+            }
+        else:
+            out = d
+    out["cand"] = np.where(np.isin(out["lang"], sorted(langs)), out["cand"], -1)
+    return out
+
+
+def _fit(
+    X: np.ndarray, y: np.ndarray, c: float, seed: int, weight: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, Any]:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0) + 1e-3
+    clf = LogisticRegression(C=c, max_iter=2000, random_state=seed)
+    clf.fit((X - mean) / scale, y, sample_weight=weight)
+    return mean, scale, clf
+
+
+def weights(d: dict[str, np.ndarray], rows: np.ndarray, hard_negatives: float) -> np.ndarray:
+    """Sample weights: the line files' non-harmful messages (banter, defenders, counter-speech, written as hard
+    negatives) count ``hard_negatives`` times."""
+    hard = (d["source"][rows] == "lines") & ~d["hostile"][rows]
+    return np.where(hard, hard_negatives, 1.0)
+
+
+def lowo(
+    d: dict[str, np.ndarray], cols: slice, c: float, seed: int, hard_negatives: float = 1.0
+) -> np.ndarray:
+    """Out-of-writer head probabilities of every candidate (-1 for non-candidates)."""
+    cand, X = d["cand"], d["X"][:, cols]
+    ci = np.where(cand >= 0)[0]
+    y = d["hostile"][ci]
+    w = d["writer"][ci]
+    kinds = d["kind"][ci]
+    p = np.full(len(cand), -1.0)
+    for g in sorted(set(w)):
+        tr = (w != g) & (kinds == "text")
+        sw = weights(d, ci[tr], hard_negatives) if "source" in d else None
+        mean, scale, clf = _fit(X[cand[ci[tr]]], y[tr], c, seed, sw)
+        te = w == g
+        p[ci[te]] = clf.predict_proba((X[cand[ci[te]]] - mean) / scale)[:, 1]
+    return p
+
+
+def figures(d: dict[str, np.ndarray], p: np.ndarray, t: float, mask: np.ndarray) -> dict[str, Any]:
+    """Recall of hostile text messages, of reactions / emojis, and non-hostile kept, with the head at ``t``."""
+    flag = d["flagged"] | (p >= t)
+    h, k = d["hostile"] & mask, d["kind"]
+    text = h & (k == "text")
+    neg = ~d["hostile"] & mask
+    return {
+        "recall_text": round(float(flag[text].mean()), 3) if text.any() else None,
+        "recall_all": round(float(flag[h].mean()), 3) if h.any() else None,
+        "reactions": f"{int(flag[h & (k != 'text')].sum())}/{int((h & (k != 'text')).sum())}",
+        "kept": round(float(1 - flag[neg].mean()), 3) if neg.any() else None,
+        "n_hostile": int(h.sum()),
+        "n_neg": int(neg.sum()),
+    }
+
+
+def gate(
+    d: dict[str, np.ndarray], p: np.ndarray, min_content: int, form_extra: float, form_letter: bool = True
+) -> np.ndarray:
+    """The detector's gates on head probabilities: fewer than ``min_content`` content words: not a candidate; no
+    register point (recognised by its form alone): must start with a letter (``form_letter``) and score
+    ``form_extra`` more to reach the threshold (as a lower p)."""
+    from veilleur.detect.text_harm.teen_head import HAND_FEATURES
+
+    base = d["X"].shape[1] - len(HAND_FEATURES)
+    cand = d["cand"]
+    c = cand >= 0
+    cw = np.full(len(p), -1.0)
+    pts = np.full(len(p), -1.0)
+    cw[c] = d["X"][cand[c], base + HAND_FEATURES.index("log_content_words")]
+    pts[c] = d["X"][cand[c], base + HAND_FEATURES.index("register_points")] * 2
+    q = np.where(cw >= np.log1p(min_content) - 1e-6, p, -1.0)
+    if form_letter:
+        letter = np.array([str(t).lstrip()[:1].isalpha() for t in d["text"]])
+        q = np.where((pts >= 1) | letter, q, -1.0)
+    return np.where(pts >= 1, q, q - form_extra)
+
+
+def choose(d: dict[str, np.ndarray], p: np.ndarray, mask: np.ndarray, min_kept: float) -> float:
+    best_t, best_r = 1.01, -1.0
+    for t in np.arange(0.10, 0.991, 0.01):
+        f = figures(d, p, float(t), mask)
+        if f["kept"] is not None and f["kept"] >= min_kept and (f["recall_text"] or 0) > best_r:
+            best_t, best_r = float(t), float(f["recall_text"] or 0)
+    return round(best_t, 2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    ex = sub.add_parser("extract")
+    ex.add_argument("sources", nargs="+", type=Path)
+    ex.add_argument("--out", type=Path, required=True)
+    ex.add_argument("--register-only", action="store_true", help="only messages in the teen / SMS register")
+    ft = sub.add_parser("fit")
+    ft.add_argument(
+        "feats", type=Path, nargs="+", help="files written by `extract` (the first holds the chats)"
+    )
+    ft.add_argument("--langs", nargs="+", default=["fr", "en"], help="languages the head reads")
+    ft.add_argument("--c", type=float, nargs="+", default=[0.01])
+    ft.add_argument("--min-kept", type=float, default=0.87)
+    ft.add_argument("--no-embedding", action="store_true", help="scores and register features only")
+    ft.add_argument("--seed", type=int, default=0)
+    ft.add_argument("--min-content-words", type=int, default=2, help="as contexts.yaml chat_register.head")
+    ft.add_argument("--form-only-extra", type=float, default=0.0, help="as contexts.yaml chat_register.head")
+    ft.add_argument(
+        "--hard-negatives", type=float, default=1.0, help="weight of the line files' non-harmful rows"
+    )
+    ft.add_argument("--save", type=Path)
+    args = ap.parse_args(argv)
+    if args.cmd == "extract":
+        extract(args.sources, args.out, register_only=args.register_only)
+        return 0
+    d = load_features(args.feats, set(args.langs))
+    dim = d["X"].shape[1]
+    cols = slice(512, dim) if args.no_embedding else slice(0, dim)
+    teen_chats = (d["source"] == "chat") & (d["register"] == "teen")
+    best: tuple[float, float, float] | None = None
+    for c in args.c:
+        p = gate(
+            d, lowo(d, cols, c, args.seed, args.hard_negatives), args.min_content_words, args.form_only_extra
+        )
+        t = choose(d, p, teen_chats, args.min_kept)
+        f = figures(d, p, t, teen_chats)
+        print(f"C={c}: threshold {t} on teen training chats (out of writer): {f}")
+        for g in sorted(set(d["writer"])):
+            m = d["writer"] == g
+            print(f"    {g:12s} {figures(d, p, t, m)}  (before: {figures(d, p, 9.0, m)})")
+        if best is None or (f["recall_text"] or 0) > best[2]:
+            best = (c, t, float(f["recall_text"] or 0))
+    if args.save and best is not None:
+        from veilleur.detect.text_harm.teen_head import TeenHead
+
+        c, t, _ = best
+        ci = np.where((d["cand"] >= 0) & (d["kind"] == "text"))[0]
+        X = d["X"][d["cand"][ci]][:, cols]
+        mean, scale, clf = _fit(X, d["hostile"][ci], c, args.seed, weights(d, ci, args.hard_negatives))
+        TeenHead(
+            mean=mean,
+            scale=scale,
+            w=clf.coef_[0],
+            b=float(clf.intercept_[0]),
+            threshold=t,
+            meta={
+                "use_embedding": not args.no_embedding,
+                "C": c,
+                "seed": args.seed,
+                "min_kept": args.min_kept,
+                "hard_negatives": args.hard_negatives,
+                "min_content_words": args.min_content_words,
+                "form_only_extra": args.form_only_extra,
+                "form_only_letter": True,
+                "langs": sorted(args.langs),
+                "writers": sorted(set(d["writer"].tolist())),
+                "trained_on": int(len(ci)),
+            },
+        ).save(args.save)
+        print(f"saved {args.save} (C={c}, threshold {t}, {len(ci)} candidates)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Session 8 (issue 12): loud civil chats are not pile-ons — attacks that never pile up, and chats where everybody is
+under fire and the "target" is neither hurt nor defended (chatw11's roast and party row, shapes only)."""
+
+from __future__ import annotations
+
+from tests.detect.conversation.helpers import chat, uid
+from veilleur.detect.conversation.analyse import Settings, Turn, _diffuse, _episode, _piles_up
+
+DAY = 24 * 60
+
+
+def _attacks(minutes: list[int]) -> tuple[list[Turn], list[Turn]]:
+    """Three members insult Léa, one message each, at these minutes."""
+    rows = [
+        ("yanis", "lea t'es vraiment une boloss", {"minutes": minutes[0]}),
+        ("tom", "t'es trop nulle lea", {"minutes": minutes[1]}),
+        ("sarah", "lea la honte sérieux", {"minutes": minutes[2]}),
+    ]
+    _, msgs = chat(rows)
+    ts = [Turn(m) for m in msgs]
+    for t in ts:
+        t.hostile, t.score, t.targets, t.to = "finding", 0.9, [uid("lea")], [uid("lea")]
+        t.how[uid("lea")] = "name+tu"
+    return ts, list(ts)
+
+
+def test_attacks_on_three_different_days_by_three_people_are_no_pile_on() -> None:
+    ts, hostile = _attacks([0, DAY, 2 * DAY])
+    assert not _piles_up(hostile, 2, Settings().pile_window)
+    assert _episode("c", uid("lea"), hostile, ts, Settings(addressee_model=None)) is None
+    # the session-7 behaviour: one raid over 48 h gaps
+    old = Settings(addressee_model=None, pile_window=None)
+    assert _episode("c", uid("lea"), hostile, ts, old) is not None
+
+
+def test_the_same_attacks_within_the_hour_are_a_pile_on() -> None:
+    ts, hostile = _attacks([0, 20, DAY])
+    assert _piles_up(hostile, 2, Settings().pile_window)
+    ep = _episode("c", uid("lea"), hostile, ts, Settings(addressee_model=None))
+    assert ep is not None and ep.target == uid("lea")
+
+
+def _roast(extra: list[tuple] | None = None, others: int = 4) -> tuple[list[Turn], list[Turn]]:
+    """Friends roasting each other (chatw11_03's shape): Léa is roasted by Yanis and Tom, and ``others`` more members
+    are each roasted by two people; nobody is hurt, nobody defends anyone."""
+    who = ["ines", "sarah", "kenza", "tom"][:others]
+    rows: list[tuple] = [
+        ("yanis", "lea t'as la coupe d'un playmobil 😂"),
+        ("tom", "lea tu chantes comme une casserole"),
+        ("yanis", "et t'es nulle au foot lea"),
+    ]
+    roasters = {
+        "ines": ("lea", "tom"),
+        "sarah": ("yanis", "kenza"),
+        "kenza": ("ines", "sarah"),
+        "tom": ("lea", "ines"),
+    }
+    for victim in who:
+        for a in roasters[victim]:
+            rows.append((a, f"{victim} t'es trop bête"))
+    rows += extra or []
+    _, msgs = chat(rows)
+    ts = [Turn(m) for m in msgs]
+    for t, row in zip(ts, rows, strict=True):
+        text = row[1]
+        if "t'es" in text or "tu " in text or "t'as" in text:
+            victim = "lea" if "lea" in text else text.split()[0]
+            t.hostile, t.score, t.to, t.targets = "finding", 0.9, [uid(victim)], [uid(victim)]
+            t.how[uid(victim)] = "name+tu"
+    return ts, ts[:3]
+
+
+def test_a_roast_where_everybody_is_under_fire_is_no_pile_on() -> None:
+    ts, hostile = _roast()
+    st = Settings(addressee_model=None)
+    assert _diffuse(uid("lea"), hostile, ts, st)
+    assert _episode("c", uid("lea"), hostile, ts, st) is None
+    assert _episode("c", uid("lea"), hostile, ts, Settings(addressee_model=None, diffuse_min=0)) is not None
+
+
+def test_three_others_under_fire_are_not_enough() -> None:
+    ts, hostile = _roast(others=3)
+    assert not _diffuse(uid("lea"), hostile, ts, Settings(addressee_model=None))
+
+
+def test_a_hurt_target_is_attacked_even_when_others_are() -> None:
+    ts, hostile = _roast(extra=[("lea", "arrêtez je vous ai rien fait")])
+    ts[-1].distress = True
+    assert not _diffuse(uid("lea"), hostile, ts, Settings(addressee_model=None))
+    assert _episode("c", uid("lea"), hostile, ts, Settings(addressee_model=None)) is not None
+
+
+def test_a_target_defending_themself_in_the_first_person_is_hurt() -> None:
+    ts, hostile = _roast(extra=[("lea", "laissez-moi tranquille")])
+    ts[-1].stance = "defend"
+    assert not _diffuse(uid("lea"), hostile, ts, Settings(addressee_model=None))
+
+
+def test_a_conciliator_calling_others_to_stop_is_not_hurt() -> None:
+    ts, hostile = _roast(extra=[("lea", "stop stop, yanis t'abuses")])
+    ts[-1].stance = "defend"
+    assert _diffuse(uid("lea"), hostile, ts, Settings(addressee_model=None))
+
+
+def test_a_target_defended_by_someone_else_is_attacked() -> None:
+    ts, hostile = _roast(extra=[("kenza", "laissez lea tranquille")])
+    ts[-1].stance, ts[-1].strong_defence, ts[-1].about = "defend", True, [uid("lea")]
+    assert not _diffuse(uid("lea"), hostile, ts, Settings(addressee_model=None))

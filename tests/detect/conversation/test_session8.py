@@ -106,3 +106,25 @@ def test_a_target_defended_by_someone_else_is_attacked() -> None:
     ts, hostile = _roast(extra=[("kenza", "laissez lea tranquille")])
     ts[-1].stance, ts[-1].strong_defence, ts[-1].about = "defend", True, [uid("lea")]
     assert not _diffuse(uid("lea"), hostile, ts, Settings(addressee_model=None))
+
+
+def test_chatw11_03_the_roast_with_the_shipped_model() -> None:
+    """Ten friends roast each other on Discord for three days, everyone fires back; the session re-aiming made the most
+    named one (jules) the target of a six-author "raid". A training chat of the eleventh writer (not trained on by the
+    shipped model), run without text_harm: this checks the wiring."""
+    from pathlib import Path
+
+    from veilleur.detect.conversation.analyse import analyse
+    from veilleur.detect.conversation.evaluate import load_chat
+    from veilleur.detect.conversation.model import load_model
+
+    root = Path(__file__).resolve().parents[2] / "data" / "conversations" / "train" / "chatw11"
+    c = load_chat(root / "chatw11_03.json")
+    assert analyse(c.ctx, [], Settings(model=load_model())).episodes == []
+    old = analyse(c.ctx, [], Settings(model=load_model(), pile_window=None, diffuse_min=0)).episodes
+    assert [c.member_of_uid[e.target] for e in old][:1] == ["jules"]
+    # a pile-on of the same writer keeps its target
+    p = load_chat(root / "chatw11_06.json")
+    assert [p.member_of_uid[e.target] for e in analyse(p.ctx, [], Settings(model=load_model())).episodes][
+        :1
+    ] == ["nour"]

@@ -3,10 +3,18 @@ under fire and the "target" is neither hurt nor defended (chatw11's roast and pa
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.detect.conversation.helpers import chat, uid
 from veilleur.detect.conversation.analyse import Settings, Turn, _diffuse, _episode, _piles_up
 
 DAY = 24 * 60
+
+
+def _st(**kw: Any) -> Settings:
+    """The checks run with the learned model: a stand-in model, every author kept as a raider (no attacker
+    probabilities on these hand-built turns)."""
+    return Settings(addressee_model=None, model=object(), raider_min=0.0, join_min=0.0, **kw)
 
 
 def _attacks(minutes: list[int]) -> tuple[list[Turn], list[Turn]]:
@@ -27,16 +35,16 @@ def _attacks(minutes: list[int]) -> tuple[list[Turn], list[Turn]]:
 def test_attacks_on_three_different_days_by_three_people_are_no_pile_on() -> None:
     ts, hostile = _attacks([0, DAY, 2 * DAY])
     assert not _piles_up(hostile, 2, Settings().pile_window)
-    assert _episode("c", uid("lea"), hostile, ts, Settings(addressee_model=None)) is None
-    # the session-7 behaviour: one raid over 48 h gaps
-    old = Settings(addressee_model=None, pile_window=None)
-    assert _episode("c", uid("lea"), hostile, ts, old) is not None
+    assert _episode("c", uid("lea"), hostile, ts, _st()) is None
+    # the session-7 behaviour: one raid over 48 h gaps; and the rules alone (no learned model) as before
+    assert _episode("c", uid("lea"), hostile, ts, _st(pile_window=None)) is not None
+    assert _episode("c", uid("lea"), hostile, ts, Settings(addressee_model=None)) is not None
 
 
 def test_the_same_attacks_within_the_hour_are_a_pile_on() -> None:
     ts, hostile = _attacks([0, 20, DAY])
     assert _piles_up(hostile, 2, Settings().pile_window)
-    ep = _episode("c", uid("lea"), hostile, ts, Settings(addressee_model=None))
+    ep = _episode("c", uid("lea"), hostile, ts, _st())
     assert ep is not None and ep.target == uid("lea")
 
 
@@ -72,10 +80,11 @@ def _roast(extra: list[tuple] | None = None, others: int = 4) -> tuple[list[Turn
 
 def test_a_roast_where_everybody_is_under_fire_is_no_pile_on() -> None:
     ts, hostile = _roast()
-    st = Settings(addressee_model=None)
+    st = _st()
     assert _diffuse(uid("lea"), hostile, ts, st)
     assert _episode("c", uid("lea"), hostile, ts, st) is None
-    assert _episode("c", uid("lea"), hostile, ts, Settings(addressee_model=None, diffuse_min=0)) is not None
+    assert _episode("c", uid("lea"), hostile, ts, _st(diffuse_min=0)) is not None
+    assert _episode("c", uid("lea"), hostile, ts, Settings(addressee_model=None)) is not None  # rules alone
 
 
 def test_three_others_under_fire_are_not_enough() -> None:
@@ -87,7 +96,7 @@ def test_a_hurt_target_is_attacked_even_when_others_are() -> None:
     ts, hostile = _roast(extra=[("lea", "arrêtez je vous ai rien fait")])
     ts[-1].distress = True
     assert not _diffuse(uid("lea"), hostile, ts, Settings(addressee_model=None))
-    assert _episode("c", uid("lea"), hostile, ts, Settings(addressee_model=None)) is not None
+    assert _episode("c", uid("lea"), hostile, ts, _st()) is not None
 
 
 def test_a_target_defending_themself_in_the_first_person_is_hurt() -> None:

@@ -155,11 +155,11 @@ class Settings:
     # session 7, with the learned model: in the session re-aiming, a bare laugh right after someone's turn counts as
     # an attack on them only when they answer that laugher with hurt, a defence or hostility in the session
     retarget_joker: bool = True
-    # session 8: a loud chat, not a pile-on: around the attack at least this many other members are each attacked by
+    # session 8, with the learned model: a loud chat, not a pile-on: around the attack at least this many other members are each attacked by
     # two or more authors (named, replied to or told "tu"), while the "target" is neither hurt (distress, a defence of
     # themself in the first person) nor defended by anyone (0: off)
     diffuse_min: int = 4
-    # session 8: a pile-on needs ``min_authors`` distinct authors hostile to the target within this span somewhere in
+    # session 8, with the learned model: a pile-on needs ``min_authors`` distinct authors hostile to the target within this span somewhere in
     # the episode (three attacks by three people on three different days is no pile-on; a campaign still reports
     # repeated harassment). None: off
     pile_window: timedelta | None = timedelta(hours=1)
@@ -1339,9 +1339,15 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
         return None
     if st.banter_check and _banter(target, hostile, ts, st):
         return None
-    if st.pile_window is not None and not _piles_up(hostile, st.min_authors, st.pile_window):
+    # session 8, with the learned model (on the rules alone neither check raided fewer civil chats, and each lost a
+    # right target: chatw6_01, chatw4_07)
+    if (
+        st.model is not None
+        and st.pile_window is not None
+        and not _piles_up(hostile, st.min_authors, st.pile_window)
+    ):
         return None
-    if st.diffuse_min and _diffuse(target, hostile, ts, st):
+    if st.model is not None and st.diffuse_min and _diffuse(target, hostile, ts, st):
         return None
     start = hostile[0].m.created_at - st.margin
     end = hostile[-1].m.created_at + st.margin

@@ -48,6 +48,11 @@ def test_the_same_attacks_within_the_hour_are_a_pile_on() -> None:
     assert ep is not None and ep.target == uid("lea")
 
 
+def test_a_larger_min_authors_still_needs_only_two_within_the_hour() -> None:
+    ts, hostile = _attacks([0, 20, DAY])
+    assert _episode("c", uid("lea"), hostile, ts, _st(min_authors=3)) is not None
+
+
 def _roast(extra: list[tuple] | None = None, others: int = 4) -> tuple[list[Turn], list[Turn]]:
     """Friends roasting each other (chatw11_03's shape): Léa is roasted by Yanis and Tom, and ``others`` more members
     are each roasted by two people; nobody is hurt, nobody defends anyone."""

@@ -159,9 +159,9 @@ class Settings:
     # two or more authors (named, replied to or told "tu"), while the "target" is neither hurt (distress, a defence of
     # themself in the first person) nor defended by anyone (0: off)
     diffuse_min: int = 4
-    # session 8, with the learned model: a pile-on needs ``min_authors`` distinct authors hostile to the target within this span somewhere in
-    # the episode (three attacks by three people on three different days is no pile-on; a campaign still reports
-    # repeated harassment). None: off
+    # session 8, with the learned model: a pile-on needs two distinct authors (``min_authors`` if lower) hostile to
+    # the target within this span somewhere in the episode (three attacks by three people on three different days is
+    # no pile-on; a campaign still reports repeated harassment). None: off
     pile_window: timedelta | None = timedelta(hours=1)
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
@@ -1344,7 +1344,7 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
     if (
         st.model is not None
         and st.pile_window is not None
-        and not _piles_up(hostile, st.min_authors, st.pile_window)
+        and not _piles_up(hostile, min(st.min_authors, 2), st.pile_window)
     ):
         return None
     if st.model is not None and st.diffuse_min and _diffuse(target, hostile, ts, st):

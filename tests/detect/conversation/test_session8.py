@@ -116,6 +116,19 @@ def test_a_conciliator_calling_others_to_stop_is_not_hurt() -> None:
     assert _diffuse(uid("lea"), hostile, ts, Settings(addressee_model=None))
 
 
+def test_a_target_singled_out_who_does_not_give_as_much_is_attacked() -> None:
+    """chatw5_13 (shape): the victim is mocked six times while the defenders and the bullies trade a few insults (two
+    authors each at four members): he is singled out and gives little back, so this is a pile-on."""
+    more = [("kenza", "lea t'es ridicule"), ("sarah", "lea t'as pas honte"), ("kenza", "lea tu sers à rien")]
+    ts, hostile = _roast(extra=more)
+    for t in ts:  # Léa does not roast back here: Yanis does
+        if t.author == uid("lea") and t.hostile:
+            t.author = uid("yanis")
+    st = _st()
+    assert not _diffuse(uid("lea"), hostile, ts, st)
+    assert _diffuse(uid("lea"), hostile, ts, _st(diffuse_single=0.0))
+
+
 def test_a_target_defended_by_someone_else_is_attacked() -> None:
     ts, hostile = _roast(extra=[("kenza", "laissez lea tranquille")])
     ts[-1].stance, ts[-1].strong_defence, ts[-1].about = "defend", True, [uid("lea")]

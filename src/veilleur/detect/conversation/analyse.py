@@ -159,6 +159,9 @@ class Settings:
     # two or more authors (named, replied to or told "tu"), while the "target" is neither hurt (distress, a defence of
     # themself in the first person) nor defended by anyone (0: off)
     diffuse_min: int = 4
+    # ... unless the "target" is singled out: attacked as written at least this many times as often as anyone else
+    # (0: not checked)
+    diffuse_single: float = 1.5
     # session 8, with the learned model: a pile-on needs two distinct authors (``min_authors`` if lower) hostile to
     # the target within this span somewhere in the episode (three attacks by three people on three different days is
     # no pile-on; a campaign still reports repeated harassment). None: off
@@ -1545,14 +1548,24 @@ def _diffuse(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> 
     window = [t for t in ts if start <= t.m.created_at <= end]
     attackers = {h.author for h in hostile}
     by: dict[str, set[str]] = defaultdict(set)
+    count: dict[str, int] = defaultdict(int)
+    gives = 0  # the target's own hostile turns at others, as written
     for t in window:
         if not t.hostile:
             continue
         for u in {*t.to, *t.about, *t.targets}:
-            if u != t.author and u != target and t.how.get(u) in DIRECT:
+            if u != t.author and t.how.get(u) in DIRECT:
                 by[u].add(t.author)
-    if sum(1 for authors in by.values() if len(authors) >= 2) < st.diffuse_min:
+                count[u] += 1
+                gives += t.author == target
+    if sum(1 for u, authors in by.items() if u != target and len(authors) >= 2) < st.diffuse_min:
         return False
+    others = max((n for u, n in count.items() if u != target), default=0)
+    got = count.get(target, 0)
+    if st.diffuse_single and got >= st.diffuse_single * others and 2 * gives < got:
+        return (
+            False  # singled out: attacked (as written) clearly more than anyone else, and not giving as much
+        )
     for t in window:
         if t.author != target:
             continue

@@ -155,6 +155,17 @@ class Settings:
     # session 7, with the learned model: in the session re-aiming, a bare laugh right after someone's turn counts as
     # an attack on them only when they answer that laugher with hurt, a defence or hostility in the session
     retarget_joker: bool = True
+    # session 8, with the learned model: a loud chat, not a pile-on: around the attack at least this many other members are each attacked by
+    # two or more authors (named, replied to or told "tu"), while the "target" is neither hurt (distress, a defence of
+    # themself in the first person) nor defended by anyone (0: off)
+    diffuse_min: int = 4
+    # ... unless the "target" is singled out: attacked as written at least this many times as often as anyone else
+    # (0: not checked)
+    diffuse_single: float = 1.5
+    # session 8, with the learned model: a pile-on needs two distinct authors (``min_authors`` if lower) hostile to
+    # the target within this span somewhere in the episode (three attacks by three people on three different days is
+    # no pile-on; a campaign still reports repeated harassment). None: off
+    pile_window: timedelta | None = timedelta(hours=1)
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -1331,6 +1342,16 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
         return None
     if st.banter_check and _banter(target, hostile, ts, st):
         return None
+    # session 8, with the learned model (on the rules alone neither check raided fewer civil chats, and each lost a
+    # right target: chatw6_01, chatw4_07)
+    if (
+        st.model is not None
+        and st.pile_window is not None
+        and not _piles_up(hostile, min(st.min_authors, 2), st.pile_window)
+    ):
+        return None
+    if st.model is not None and st.diffuse_min and _diffuse(target, hostile, ts, st):
+        return None
     start = hostile[0].m.created_at - st.margin
     end = hostile[-1].m.created_at + st.margin
     raiders = set(authors)
@@ -1485,6 +1506,84 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
         and st.match_talk > 0
         and not any(t.distress for t in mine)
         and _match_talk(window) >= st.match_talk
+    )
+
+
+def _piles_up(hostile: list[Turn], n: int, span: timedelta) -> bool:
+    """At least ``n`` distinct authors among the hostile turns within ``span`` of one another, somewhere."""
+    for i, h in enumerate(hostile):
+        authors = set()
+        for x in hostile[i:]:
+            if x.m.created_at - h.m.created_at > span:
+                break
+            authors.add(x.author)
+        if len(authors) >= n:
+            return True
+    return False
+
+
+DIRECT = frozenset(
+    {
+        "mention",
+        "name+tu",
+        "name+3rd",
+        "vocative",
+        "name",
+        "name-object",
+        "name-subject",
+        "reply",
+        "tu-after-turn",
+    }
+)
+
+
+def _diffuse(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> bool:
+    """Session 8 (``Settings.diffuse_min``): everybody is under fire, nobody is singled out — a roast where everyone
+    roasts back, two camps insulting each other's team, a row between equals. Around the attack, at least
+    ``diffuse_min`` members other than the "target" are each attacked (named, replied to or told "tu": the turn's own
+    words, before any re-aiming) by two or more authors, while the "target" is neither hurt (distress, or a defence of
+    themself in the first person) nor defended by anyone else. In a pile-on the victim is hurt or defended, or the
+    hostility is aimed at them."""
+    start, end = hostile[0].m.created_at - st.margin, hostile[-1].m.created_at + st.margin
+    window = [t for t in ts if start <= t.m.created_at <= end]
+    attackers = {h.author for h in hostile}
+    by: dict[str, set[str]] = defaultdict(set)
+    count: dict[str, int] = defaultdict(int)
+    gives = 0  # the target's own hostile turns at others, as written
+    for t in window:
+        if not t.hostile:
+            continue
+        for u in {*t.to, *t.about, *t.targets}:
+            if u != t.author and t.how.get(u) in DIRECT:
+                by[u].add(t.author)
+                count[u] += 1
+                gives += t.author == target
+    if sum(1 for u, authors in by.items() if u != target and len(authors) >= 2) < st.diffuse_min:
+        return False
+    others = max((n for u, n in count.items() if u != target), default=0)
+    got = count.get(target, 0)
+    if st.diffuse_single and got >= st.diffuse_single * others and 2 * gives < got:
+        return (
+            False  # singled out: attacked (as written) clearly more than anyone else, and not giving as much
+        )
+    for t in window:
+        if t.author != target:
+            continue
+        folded = cues.fold(t.m.text or "").replace("'", " ")
+        if t.distress or (t.stance == "defend" and _FIRST_PERSON.search(folded)):
+            return False  # the target is hurt
+    hostile_ids = {h.uid for h in hostile}
+    return not any(
+        t.author != target
+        and t.author not in attackers
+        and (t.strong_defence or t.stance == "defend")
+        and not t.hostile
+        and (
+            target in t.to
+            or target in t.about
+            or (not (t.to or t.about) and _after_target(k, window, target, hostile_ids))
+        )
+        for k, t in enumerate(window)
     )
 
 

@@ -7,7 +7,7 @@ contexts and the moderator's explanation. Exit status 1 on any difference.
 
 Messages: the demo (``demo/facebook-export``, the messages ``demo/labels.jsonl`` labels), the team's chatter and
 clinical set and dev files (``tests/data/text_harm_{chatter,heldout,groups_dev,person_dev}.jsonl``) and the public
-held-out splits (``public_heldout_rows``, read in place under ``--public``, default ``../shared/data``). Never a
+held-out splits (``public_heldout_rows``, read in place under ``--public``, default ``/work/shared/data``). Never a
 blind set.
 
 Run: ``.venv/bin/python benchmarks/text_harm_equiv.py --against /path/to/main [--limit N] [--fast-only]``;
@@ -133,7 +133,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--against", type=Path, help="root of the reference checkout (holds src/veilleur)")
     ap.add_argument("--dump", type=Path, help="write this checkout's outputs to this JSON file and stop")
-    ap.add_argument("--public", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--public", type=Path, default=Path("/work/shared/data"), help="public data sets' folder")
     ap.add_argument("--limit", type=int, default=0, help="first N messages only (0: all)")
     ap.add_argument("--fast-only", action="store_true", help="the fast tier only (no cascade)")
     ap.add_argument("--tol", type=float, default=1e-6)
@@ -149,7 +149,14 @@ def main() -> int:
         outs = []
         for tree in (args.against.resolve(), ROOT):
             path = Path(tmp) / f"{len(outs)}.json"
-            cmd = [sys.executable, str(Path(__file__).resolve()), "--dump", str(path), "--limit", str(args.limit)]
+            cmd = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--dump",
+                str(path),
+                "--limit",
+                str(args.limit),
+            ]
             cmd += ["--public", str(args.public)] + (["--fast-only"] if args.fast_only else [])
             env = {**os.environ, "PYTHONPATH": str(tree / "src")}
             subprocess.run(cmd, check=True, env=env, cwd=ROOT)

@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize as l2_normalize
 
 from veilleur.detect.text_harm.normalize import normalize
 
@@ -67,13 +69,103 @@ class Featurizer:
             dtype=np.float32,
         )
 
+        # révision 11a (speed): the same features, hashed once per distinct word (char n-grams stay inside a word)
+        # and once per distinct word n-gram, then assembled per batch; ``transform_reference`` is sklearn's path
+        self._char_grams = self.char.build_analyzer()
+        self._word_grams = self.word.build_analyzer()
+        self._char_hasher = FeatureHasher(
+            self.char.n_features, input_type="string", alternate_sign=False, dtype=np.float32
+        )
+        self._word_hasher = FeatureHasher(
+            self.word.n_features, input_type="string", alternate_sign=False, dtype=np.float32
+        )
+        self._char_cache: dict[str, np.ndarray] = {}
+        self._word_cache: dict[str, int] = {}
+        self.cache_size = CACHE_SIZE
+
     @property
     def n_features(self) -> int:
         return int(2 ** int(self.params["char_bits"]) + 2 ** int(self.params["word_bits"]))
 
     def transform(self, texts: list[str], normalized: bool = False) -> sp.csr_matrix:
         norm = texts if normalized else [normalize(t).text for t in texts]
+        return sp.hstack([self._char_matrix(norm), self._word_matrix(norm)], format="csr")
+
+    def transform_reference(self, texts: list[str], normalized: bool = False) -> sp.csr_matrix:
+        """sklearn's HashingVectorizers on whole texts: what ``transform`` must equal, bit for bit."""
+        norm = texts if normalized else [normalize(t).text for t in texts]
         return sp.hstack([self.char.transform(norm), self.word.transform(norm)], format="csr")
+
+    def _char_matrix(self, texts: list[str]) -> sp.csr_matrix:
+        """Binary, L2-normalised char n-grams (``char_wb``): a text's n-grams are its words' n-grams, each word
+        (``str.split``, as sklearn splits) hashed once and remembered."""
+        words = [t.split() for t in texts]
+        cache = self._char_cache
+        local: dict[str, np.ndarray] = {}
+        new: list[str] = []
+        for ws in words:
+            for w in ws:
+                if w not in local:
+                    got = cache.get(w)
+                    if got is None:
+                        new.append(w)
+                        local[w] = _EMPTY
+                    else:
+                        local[w] = got
+        if new:
+            X = self._char_hasher.transform(self._char_grams(w) for w in new)
+            X.sum_duplicates()
+            if len(cache) + len(new) > self.cache_size:
+                cache.clear()
+            for k, w in enumerate(new):
+                local[w] = cache[w] = X.indices[X.indptr[k] : X.indptr[k + 1]].copy()
+        return _binary_rows([[local[w] for w in ws] for ws in words], self.char.n_features)
+
+    def _word_matrix(self, texts: list[str]) -> sp.csr_matrix:
+        """Binary, L2-normalised word 1- and 2-grams, each distinct n-gram hashed once and remembered."""
+        grams = [self._word_grams(t) for t in texts]
+        cache = self._word_cache
+        local: dict[str, int] = {}
+        new: list[str] = []
+        for gs in grams:
+            for g in gs:
+                if g not in local:
+                    got = cache.get(g)
+                    if got is None:
+                        new.append(g)
+                        local[g] = -1
+                    else:
+                        local[g] = got
+        if new:
+            X = self._word_hasher.transform([g] for g in new)
+            if len(cache) + len(new) > self.cache_size:
+                cache.clear()
+            for k, g in enumerate(new):
+                local[g] = cache[g] = int(X.indices[X.indptr[k]])
+        rows = [np.fromiter((local[g] for g in gs), dtype=np.int32, count=len(gs)) for gs in grams]
+        return _binary_rows([[r] for r in rows], self.word.n_features)
+
+
+CACHE_SIZE = 100_000  # distinct words (char side) and word n-grams (word side) remembered, each
+_EMPTY = np.zeros(0, dtype=np.int32)
+
+
+def _binary_rows(parts: list[list[np.ndarray]], n_features: int) -> sp.csr_matrix:
+    """One row per text from its index arrays: duplicates summed then set to 1, rows L2-normalised (as
+    HashingVectorizer(binary=True, norm="l2") does, so that the result is the same to the bit)."""
+    lengths = np.fromiter((sum(len(a) for a in p) for p in parts), dtype=np.int64, count=len(parts))
+    indptr = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    flat = [a for p in parts for a in p]
+    indices = np.concatenate(flat).astype(np.int32, copy=False) if flat else np.zeros(0, dtype=np.int32)
+    if indptr[-1] <= np.iinfo(np.int32).max:
+        indptr = indptr.astype(np.int32)
+    X = sp.csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(parts), n_features)
+    )
+    X.sum_duplicates()
+    X.data.fill(1)
+    return l2_normalize(X, norm="l2", copy=False)
 
 
 @dataclass

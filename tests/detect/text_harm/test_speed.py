@@ -1,0 +1,76 @@
+"""Révision 11a (speed, issue 11): the faster code paths give the same outputs as the ones they replace."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from veilleur.detect.text_harm.model import Featurizer
+from veilleur.detect.text_harm.normalize import normalize
+
+SAMPLE = [
+    "Les infirmières de nuit sont des incapables, franchement.",
+    "T'es qu'un connnnard, c o n n a r d !!!",
+    "ok merci 😂😂 à demain",
+    "Patient vu ce matin : IMC 42, HbA1c 9,1 %, on adapte le traitement.",
+    "",
+    "   ",
+    "a",
+    "x  y\tz\n w",
+    "musulman·e·s, infirmier-ère, connard.e.s",
+    "l€s étr@ng€rs d3hors",
+    "the nurse is such an idiot lol",
+    "Ça va ? Oui oui, ça va très bien. Et toi ?",
+    "soooo boring boring boring",
+    "🤡",
+    "le le le le le le le le le le le le",
+]
+
+
+def _same(a: object, b: object) -> bool:
+    return (
+        np.array_equal(a.indptr, b.indptr)  # type: ignore[attr-defined]
+        and np.array_equal(a.indices, b.indices)  # type: ignore[attr-defined]
+        and np.array_equal(a.data, b.data)  # type: ignore[attr-defined]
+        and a.shape == b.shape  # type: ignore[attr-defined]
+        and a.data.dtype == b.data.dtype  # type: ignore[attr-defined]
+    )
+
+
+@pytest.mark.parametrize("normalized", [False, True])
+def test_cached_featurizer_equals_sklearn_bit_for_bit(normalized: bool) -> None:
+    """Per-word hashing with caches assembles the same matrix as sklearn's HashingVectorizers on whole texts:
+    the first call (cold caches), the second (warm), and with a cache small enough to be cleared mid-batch."""
+    texts = SAMPLE if not normalized else [normalize(t).text for t in SAMPLE]
+    f = Featurizer()
+    ref = f.transform_reference(texts, normalized=normalized)
+    assert _same(f.transform(texts, normalized=normalized), ref)
+    assert f._char_cache and f._word_cache  # the caches were filled...
+    assert _same(f.transform(texts, normalized=normalized), ref)  # ...and reading them gives the same rows
+    small = Featurizer()
+    small.cache_size = 5
+    assert _same(small.transform(texts, normalized=normalized), ref)
+    assert _same(
+        small.transform(texts[::-1], normalized=normalized), f.transform_reference(texts[::-1], normalized)
+    )
+    assert len(small._char_cache) <= len({w for t in texts for w in t.split()})
+
+
+def test_cached_featurizer_single_words_and_empty_batches() -> None:
+    """``LinearModel.word_scores`` featurises single words; a batch of empty texts gives zero rows."""
+    f = Featurizer()
+    words = ["connard", "conard", "idiot", "😂", "a", "é"]
+    assert _same(f.transform(words, normalized=True), f.transform_reference(words, normalized=True))
+    empty = f.transform(["", " "], normalized=True)
+    assert empty.shape == (2, f.n_features) and empty.nnz == 0
+
+
+def test_cache_never_changes_a_word_hashed_before() -> None:
+    """A poisoned cache entry is used (so the cache is really read); a fresh featurizer recomputes it."""
+    f = Featurizer()
+    text = ["bonjour docteur"]
+    ref = f.transform_reference(text, normalized=True)
+    assert _same(f.transform(text, normalized=True), ref)
+    f._char_cache["bonjour"] = np.array([1], dtype=np.int32)
+    assert not _same(f.transform(text, normalized=True), ref)
+    assert _same(Featurizer().transform(text, normalized=True), ref)

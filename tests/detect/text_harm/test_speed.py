@@ -145,3 +145,34 @@ def test_e5_scores_do_not_depend_on_the_thread_count() -> None:
     one, two = E5Stage(threads=1), E5Stage(threads=2)
     assert one.threads == 1 and two.threads == 2
     assert np.array_equal(one.logits(texts), two.logits(texts))
+
+
+def test_lexicon_match_cache_gives_fresh_equal_hits() -> None:
+    """``Lexicon.match`` remembers a message's hits: a second call gives equal hits (as computed without the
+    cache), as new objects, so that a caller changing one never changes what the next caller reads."""
+    from veilleur.detect.text_harm.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    text = "Sale connard, les infirmières sont des incapables, je ne suis pas raciste mais..."
+    first = lex.match(text, "fr")
+    assert first and first == lex._match(text, "fr", normalize(text))
+    first[0].factor = 0.0
+    first[0].contexts.append("poisoned")
+    again = lex.match(text, "fr")
+    assert again == lex._match(text, "fr", normalize(text)) and again[0] is not first[0]
+    assert "poisoned" not in again[0].contexts and again[0].factor != 0.0
+    assert lex.match(text, "en") == lex._match(text, "en", normalize(text))  # the language is part of the key
+
+
+def test_deobfuscate_skips_only_messages_without_leet_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``deobfuscate`` looks at tokens only when the message holds a leet character: the same output as looking
+    at every message (``_LEET_ANY`` patched to match everywhere)."""
+    import re
+
+    from veilleur.detect.text_harm import normalize as norm_mod
+
+    texts = SAMPLE + ["r4cist", "l€s étr@ng€rs", "ju!fs", "f|ic", "1er mai", "@pseudo", "g a y s"]
+    texts += _random_texts(5_000, seed=5)
+    fast = [norm_mod.deobfuscate(t) for t in texts]
+    monkeypatch.setattr(norm_mod, "_LEET_ANY", re.compile(""))
+    assert fast == [norm_mod.deobfuscate(t) for t in texts]

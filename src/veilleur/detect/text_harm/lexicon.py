@@ -7,7 +7,7 @@ clinical vocabulary), so "il m'a traité de connard" or "patiente obèse, IMC 42
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -86,6 +86,7 @@ _FRAME_EXPLAIN = {
 }
 _SUFFIXES = ("es", "s", "x", "e")
 FUZZY_MIN = 7
+MATCH_CACHE_SIZE = 2048  # messages whose hits are remembered (a few batches)
 FUZZY_FACTOR = 0.85  # a misspelt term counts a little less than the exact one
 
 
@@ -245,6 +246,7 @@ class Lexicon:
             base |= {w for w in self.frames.vocabulary() if len(w) >= 4 and w.isalpha()}
         self.join_vocab = base | {w + x for w in base if w[-1] not in "sx" for x in ("s", "es")}
         self._join_cache: dict[str, Normalized] = {}
+        self._match_cache: dict[tuple[str, str | None, str, tuple[int, ...]], list[Hit]] = {}
         self._frame_cache: dict[tuple[str, str | None], tuple[list[tuple[Frame, bool]], bool]] = {}
         self.contexts = contexts
         self.negation = contexts.get("negation", {})
@@ -490,9 +492,22 @@ class Lexicon:
         return e
 
     def match(self, text: str, lang: str | None = None, norm: Normalized | None = None) -> list[Hit]:
-        """The lexicon hits of a text, each weakened by its contexts (``norm``: its normalised form, if known)."""
+        """The lexicon hits of a text, each weakened by its contexts (``norm``: its normalised form, if known).
+
+        Révision 11a: the hits of the last messages are remembered (the cascade matches a routed message twice:
+        scores, then spans); each call gets its own copies."""
         if norm is None:
             norm = normalize(text)
+        key = (text, lang, norm.text, norm.index)
+        got = self._match_cache.get(key)
+        if got is None:
+            got = self._match(text, lang, norm)
+            if len(self._match_cache) >= MATCH_CACHE_SIZE:
+                self._match_cache.clear()
+            self._match_cache[key] = got
+        return [replace(h, contexts=list(h.contexts)) for h in got]
+
+    def _match(self, text: str, lang: str | None, norm: Normalized) -> list[Hit]:
         norm = self.join_split(norm)
         raw = self._raw_hits(norm)
         mentioned_at: set[int] = set()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from veilleur.confusables import HOMOGLYPHS
 
@@ -79,11 +80,13 @@ def _char_out(ch: str) -> str:
     return out
 
 
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> Normalized:
     """Fold case and accents, undo leet inside words, squeeze repeated letters, join spaced-out letters.
 
     Révision 11a: the same result as ``normalize_reference`` (tested), with the per-character work done by
-    regular expressions and string methods; the source index is built only where characters were dropped."""
+    regular expressions and string methods; the source index is built only where characters were dropped. The
+    last few thousand results are remembered (a routed message is normalised again by the cascade)."""
     index: list[int] | None  # None: the identity (one normalised character per source character)
     if text.isascii():
         s = text.lower().replace("`", "'")
@@ -226,6 +229,7 @@ def words(text: str) -> list[str]:
 _SPACED_RAW = re.compile(r"(?<![\w*])(?:[^\W\d_][ .\-_]){2,}[^\W\d_](?![\w*])")
 _SPACED_RAW2 = re.compile(r"(?:(?<=\s\s)|^)[^\W\d_] [^\W\d_](?=\s\s|\s*$)")
 _LEET_TOKEN = re.compile(r"[\w@$€!|]+")
+_LEET_ANY = re.compile(r"[4@3€105$7!|]")  # the characters ``_unleet`` changes or looks at
 _LEET_RAW = str.maketrans(
     {"4": "a", "@": "a", "3": "e", "€": "e", "1": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
 )
@@ -253,7 +257,8 @@ def deobfuscate(text: str) -> str:
         out = "".join(ch for ch in out if ch not in _INVISIBLE and ch not in _MIDDLE_DOTS)
     if not out.isascii():
         out = "".join(_HOMOGLYPHS.get(ch, ch) if ch.isalpha() else ch for ch in out)
-    out = _LEET_TOKEN.sub(_unleet, out)
+    if _LEET_ANY.search(out):  # révision 11a: no leet character, no token to look at
+        out = _LEET_TOKEN.sub(_unleet, out)
     spaced = False
 
     def join(m: re.Match[str]) -> str:

@@ -71,13 +71,33 @@ _CHAR_CACHE: dict[str, str] = {}
 
 
 def _char_out(ch: str) -> str:
-    """What one non-ASCII source character becomes (empty: dropped); remembered."""
+    """What one source character becomes (empty: dropped; look-alike letters replaced, case and accents
+    folded); remembered."""
     out = _CHAR_CACHE.get(ch)
     if out is None:
         out = "" if ch in _MIDDLE_DOTS or ch in _INVISIBLE else fold(_HOMOGLYPHS.get(ch.lower(), ch))
         if len(_CHAR_CACHE) < 100_000:
             _CHAR_CACHE[ch] = out
     return out
+
+
+_NOT_ONE: set[str] = set()  # characters seen that become none or several characters
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table of ``_char_out``, filled as characters are met."""
+
+    def __missing__(self, cp: int) -> str:
+        ch = chr(cp)
+        out = _char_out(ch)
+        if len(out) != 1:
+            _NOT_ONE.add(ch)
+        if len(self) < 100_000:
+            self[cp] = out
+        return out
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 @lru_cache(maxsize=4096)
@@ -92,19 +112,9 @@ def normalize(text: str) -> Normalized:
         s = text.lower().replace("`", "'")
         index = None
     else:
-        parts: list[str] = []
-        index = []
-        same = True
-        for i, ch in enumerate(text):
-            out = _char_out(ch)
-            if len(out) != 1:
-                same = False
-            for c in out:
-                parts.append(c)
-                index.append(i)
-        s = "".join(parts)
-        if same:
-            index = None
+        s = text.translate(_FOLD_TABLE)
+        # a character dropped or turned into two: the index maps each normalised character to its source
+        index = None if _NOT_ONE.isdisjoint(text) else [i for i, ch in enumerate(text) for _ in _char_out(ch)]
     # Leet digits only count inside words that also hold letters ("c0nnard", not "IMC 42").
     if "!" in s or "|" in s:
         s = _LEET_INNER.sub(lambda m: "i" if m.group() == "!" else "l", s)

@@ -120,13 +120,14 @@ def test_normalize_equals_the_character_by_character_reference() -> None:
 
 
 def test_e5_threads_chosen_from_the_machine() -> None:
-    """``e5_threads: 0`` (shipped) or ``auto``: two threads only with two cores or more and one of them idle; an
-    explicit count is never above the usable cores."""
+    """``e5_threads: 0`` (shipped) or ``auto``: two threads only with two cores or more and a load average under
+    ``cores - 0.5``; an explicit count is never above the usable cores."""
     from veilleur.detect.text_harm.e5 import auto_threads, resolve_threads, usable_cores
 
     assert auto_threads(cores=1, load=0.0) == 1
     assert auto_threads(cores=2, load=0.3) == 2
-    assert auto_threads(cores=2, load=1.0) == 1  # no idle core: a second thread would spin-wait
+    assert auto_threads(cores=2, load=1.0) == 2  # this process's own work (a scan that ingested first)
+    assert auto_threads(cores=2, load=1.6) == 1  # no idle core: a second thread would spin-wait
     assert auto_threads(cores=2, load=3.5) == 1
     assert auto_threads(cores=16, load=5.0) == 2  # more threads buy little on batches of 8 short texts
     assert resolve_threads(1) == 1

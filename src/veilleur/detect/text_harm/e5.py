@@ -513,16 +513,17 @@ def usable_cores() -> int:
 
 def auto_threads(cores: int | None = None, load: float | None = None) -> int:
     """Révision 11a: ONNX Runtime threads for e5 chosen from the machine: two where the machine has two cores or
-    more and at least one of them idle (1-minute load average under ``cores - 1``), else one. A second thread on a
-    busy machine halves the throughput (measured: its workers spin-wait for a core that others hold). The scores
-    do not depend on the thread count (tested)."""
+    more and the 1-minute load average stays under ``cores - 0.5`` (this process's own work counts in it: a scan
+    that ingested for a minute reads about 1 on an otherwise idle machine), else one. A second thread on a busy
+    machine halves the throughput (measured: its workers spin-wait for a core that others hold). The scores do not
+    depend on the thread count (tested)."""
     cores = usable_cores() if cores is None else max(1, int(cores))
     if load is None:
         try:
             load = os.getloadavg()[0]
         except (AttributeError, OSError):
             load = 0.0
-    if cores < 2 or load >= cores - 1:
+    if cores < 2 or load >= cores - 0.5:
         return 1
     return min(MAX_AUTO_THREADS, cores)
 

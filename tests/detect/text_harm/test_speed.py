@@ -177,3 +177,22 @@ def test_deobfuscate_skips_only_messages_without_leet_characters(monkeypatch: py
     fast = [norm_mod.deobfuscate(t) for t in texts]
     monkeypatch.setattr(norm_mod, "_LEET_ANY", re.compile(""))
     assert fast == [norm_mod.deobfuscate(t) for t in texts]
+
+
+@pytest.mark.parametrize("name", ["lexicon.yaml", "contexts.yaml"])
+def test_lexicon_files_read_as_pyyaml_reads_them(name: str) -> None:
+    """The lexicon's files are read with libyaml's safe loader when PyYAML has it: the same data as
+    ``yaml.safe_load``."""
+    from importlib import resources
+
+    import yaml
+
+    from veilleur.detect.text_harm.lexicon import _data
+
+    text = (
+        resources.files("veilleur.detect.text_harm")
+        .joinpath("data")
+        .joinpath(name)
+        .read_text(encoding="utf-8")
+    )
+    assert _data(name) == yaml.safe_load(text)

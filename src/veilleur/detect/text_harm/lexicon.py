@@ -115,6 +115,10 @@ class Hit:
         return self.entry.categories.get(category, 0.0) * self.factor
 
 
+# révision 11a: libyaml's safe loader when PyYAML has it (same data, ~10x faster to read lexicon.yaml)
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _data(name: str) -> dict[str, Any]:
     text = (
         resources.files("veilleur.detect.text_harm")
@@ -122,7 +126,7 @@ def _data(name: str) -> dict[str, Any]:
         .joinpath(name)
         .read_text(encoding="utf-8")
     )
-    loaded = yaml.safe_load(text)
+    loaded = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader: libyaml's when installed)
     if not isinstance(loaded, dict):
         raise ValueError(f"{name}: expected a mapping")
     return loaded

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -196,3 +198,83 @@ def test_lexicon_files_read_as_pyyaml_reads_them(name: str) -> None:
         .read_text(encoding="utf-8")
     )
     assert _data(name) == yaml.safe_load(text)
+
+
+def _raw_hits_before_11a(lex: object, norm: object) -> list[tuple[object, int, int, float]]:
+    """``Lexicon._raw_hits``'s token loop as written before révision 11a (no per-token cache)."""
+    from veilleur.detect.text_harm.lexicon import _SUFFIXES, FUZZY_FACTOR, FUZZY_MIN
+    from veilleur.detect.text_harm.normalize import tokens
+
+    L: Any = lex
+    n: Any = norm
+    found: list[tuple[object, int, int, float]] = []
+    for tok, s, e in tokens(n):
+        entries = L.words.get(tok)
+        factor = 1.0
+        if entries is None and len(tok) > 3:
+            for suf in _SUFFIXES:
+                if tok.endswith(suf) and tok[: -len(suf)] in L.words:
+                    entries = L.words[tok[: -len(suf)]]
+                    break
+        if entries is None and "i" in tok and "1" in n.source[n.index[s] : n.index[e - 1] + 1]:
+            alt = "".join(
+                "l" if c == "i" and n.source[n.index[s + j]] == "1" else c for j, c in enumerate(tok)
+            )
+            if alt != tok:
+                entries = L.words.get(alt) or next(
+                    (
+                        L.words[alt[: -len(x)]]
+                        for x in _SUFFIXES
+                        if alt.endswith(x) and alt[: -len(x)] in L.words
+                    ),
+                    None,
+                )
+        if entries is None and "*" in tok:
+            entries = [en for pat, en in L.star_terms if pat.fullmatch(tok)]
+        if entries is None and len(tok) >= FUZZY_MIN - 1:
+            entries = L.fuzzy.get(tok) or L.fuzzy.get(tok.rstrip("s"))
+            factor = FUZZY_FACTOR
+            if entries is None and len(tok) >= 7:
+                for i in range(3, len(tok) - 2):
+                    joined = L.phrases.get(tok[:i] + " " + tok[i:])
+                    if joined:
+                        entries, factor = joined, 1.0
+                        break
+        for en in entries or ():
+            found.append((en, s, e, factor))
+    return found
+
+
+def test_raw_hits_token_cache_finds_what_the_old_loop_found() -> None:
+    """Each token's entries are remembered (révision 11a): the same word hits, starred, misspelt, run-together
+    and "1"-for-"l" words as the loop it replaced, with a cold and a warm cache."""
+    from veilleur.detect.text_harm.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    texts = (
+        SAMPLE
+        + [
+            "sale c*nnard",
+            "t'es qu'un connnard et une pétasse",
+            "salearabe sousmerde",
+            "tr@ve10 de merde",
+            "les musulmans dehors",
+            "ptn ces grosses vaches",
+            "infirmiereeeeee incompetente",
+            "bougnoules",
+            "you f*cking retard",
+        ]
+        + _random_texts(3_000, seed=3)
+    )
+    norms = [lex.join_split(normalize(t)) for t in texts]
+    without_phrases = lex.phrase_re
+    lex.phrase_re = None  # the phrase pass is unchanged: compare the token loop alone
+    try:
+        lex._token_cache.clear()
+        cold = [lex._raw_hits(n) for n in norms]
+        warm = [lex._raw_hits(n) for n in norms]
+        old = [_raw_hits_before_11a(lex, n) for n in norms]
+    finally:
+        lex.phrase_re = without_phrases
+    assert cold == old and warm == old
+    assert sum(map(len, old)) > 10  # the sample does hit the lexicon

@@ -87,6 +87,7 @@ _FRAME_EXPLAIN = {
 _SUFFIXES = ("es", "s", "x", "e")
 FUZZY_MIN = 7
 MATCH_CACHE_SIZE = 2048  # messages whose hits are remembered (a few batches)
+TOKEN_CACHE_SIZE = 100_000  # distinct tokens whose entries are remembered
 FUZZY_FACTOR = 0.85  # a misspelt term counts a little less than the exact one
 
 
@@ -251,6 +252,7 @@ class Lexicon:
         self.join_vocab = base | {w + x for w in base if w[-1] not in "sx" for x in ("s", "es")}
         self._join_cache: dict[str, Normalized] = {}
         self._match_cache: dict[tuple[str, str | None, str, tuple[int, ...]], list[Hit]] = {}
+        self._token_cache: dict[str, tuple[list[Entry] | None, tuple[list[Entry] | None, float]]] = {}
         self._frame_cache: dict[tuple[str, str | None], tuple[list[tuple[Frame, bool]], bool]] = {}
         self.contexts = contexts
         self.negation = contexts.get("negation", {})
@@ -281,14 +283,16 @@ class Lexicon:
     # -- matching ---------------------------------------------------------------------------------------
     def _raw_hits(self, norm: Normalized) -> list[tuple[Entry, int, int, float]]:
         found: list[tuple[Entry, int, int, float]] = []
+        cache = self._token_cache
         for tok, s, e in tokens(norm):
-            entries = self.words.get(tok)
+            known = cache.get(tok)
+            if known is None:
+                known = self._token_entries(tok)
+                if len(cache) >= TOKEN_CACHE_SIZE:
+                    cache.clear()
+                cache[tok] = known
+            entries, (later, later_factor) = known
             factor = 1.0
-            if entries is None and len(tok) > 3:
-                for suf in _SUFFIXES:
-                    if tok.endswith(suf) and tok[: -len(suf)] in self.words:
-                        entries = self.words[tok[: -len(suf)]]
-                        break
             if entries is None and "i" in tok and "1" in norm.source[norm.index[s] : norm.index[e - 1] + 1]:
                 # révision 9: a "1" stands for "l" as well as "i" ("tr@ve10" is "travelo")
                 alt = "".join(
@@ -304,18 +308,8 @@ class Lexicon:
                         ),
                         None,
                     )
-            if entries is None and "*" in tok:
-                entries = [en for pat, en in self.star_terms if pat.fullmatch(tok)]
-            if entries is None and len(tok) >= FUZZY_MIN - 1:
-                entries = self.fuzzy.get(tok) or self.fuzzy.get(tok.rstrip("s"))
-                factor = FUZZY_FACTOR
-                if entries is None and len(tok) >= 7:
-                    # words run together: "salearabe", "sousmerde"
-                    for i in range(3, len(tok) - 2):
-                        joined = self.phrases.get(tok[:i] + " " + tok[i:])
-                        if joined:
-                            entries, factor = joined, 1.0
-                            break
+            if entries is None:
+                entries, factor = later, later_factor
             for en in entries or ():
                 found.append((en, s, e, factor))
         if self.phrase_re is not None:
@@ -331,6 +325,32 @@ class Lexicon:
                     last_end = m.end()
                 pos = m.start() + 1
         return found
+
+    def _token_entries(self, tok: str) -> tuple[list[Entry] | None, tuple[list[Entry] | None, float]]:
+        """What a token alone finds (révision 11a: remembered per token): its entries as a word or with a plural or
+        feminine ending; and, if those are none and no "1" reads as "l" in it, its entries as a starred, misspelt
+        or run-together word, with their factor."""
+        entries = self.words.get(tok)
+        if entries is None and len(tok) > 3:
+            for suf in _SUFFIXES:
+                if tok.endswith(suf) and tok[: -len(suf)] in self.words:
+                    entries = self.words[tok[: -len(suf)]]
+                    break
+        later: list[Entry] | None = None
+        factor = 1.0
+        if "*" in tok:
+            later = [en for pat, en in self.star_terms if pat.fullmatch(tok)]
+        elif len(tok) >= FUZZY_MIN - 1:
+            later = self.fuzzy.get(tok) or self.fuzzy.get(tok.rstrip("s"))
+            factor = FUZZY_FACTOR
+            if later is None and len(tok) >= 7:
+                # words run together: "salearabe", "sousmerde"
+                for i in range(3, len(tok) - 2):
+                    joined = self.phrases.get(tok[:i] + " " + tok[i:])
+                    if joined:
+                        later, factor = joined, 1.0
+                        break
+        return entries, (later, factor)
 
     def _clause_end(self, t: str, end: int) -> bool:
         """Nothing but an interjection follows the hit: "ferme la", "ferme la toi", not "fermé la porte"."""

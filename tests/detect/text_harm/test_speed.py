@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -135,6 +136,20 @@ def test_e5_threads_chosen_from_the_machine() -> None:
     assert resolve_threads(1) == 1
     assert resolve_threads(64) == usable_cores()
     assert resolve_threads("auto") == resolve_threads(0) in (1, 2)
+
+
+def test_usable_cores_read_a_container_cpu_quota(tmp_path: Path) -> None:
+    """A cgroup v2 ``cpu.max`` quota bounds the cores (and so e5's threads); "max" or no file: no bound."""
+    from veilleur.detect.text_harm.e5 import cgroup_cores
+
+    f = tmp_path / "cpu.max"
+    f.write_text("150000 100000\n")
+    assert cgroup_cores(f) == 1.5
+    f.write_text("max 100000\n")
+    assert cgroup_cores(f) is None
+    f.write_text("garbage")
+    assert cgroup_cores(f) is None
+    assert cgroup_cores(tmp_path / "missing") is None
 
 
 def test_e5_scores_do_not_depend_on_the_thread_count() -> None:

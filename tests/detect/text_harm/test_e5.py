@@ -204,6 +204,9 @@ def test_cascade_switch_e5_weighted_default_and_fallback_to_use(
     """Révision 7: the default semantic stage is the ensemble with e5 weighted `e5_weight` (0.7 since e5 v5) inside the USE
     band; `e5` with a band lets e5 alone decide there (weight 1.0), `e5` without a band runs e5 on everything
     routed, `use` the USE heads; without e5 (wheel or file missing), the USE heads take over with a warning."""
+    # e5_threads 0 (révision 11a) picks the thread count from the machine's load (tested in test_speed.py); one
+    # thread here, so that every stage below is the fixture's cached one
+    monkeypatch.setattr(e5, "auto_threads", lambda *a, **k: 1)
     shipped = det.load_policy()
     assert shipped.get("semantic_stage") == "ensemble"
     e5c = shipped["e5_cascade"]

@@ -355,9 +355,13 @@ class TextHarmAnalyzer:
         self.chat_min_words = int(chat.get("min_words", 0))
         # révision 11b: the register's own head (teen_head.py), on what the cascade and the register point left
         head = chat.get("head") or {}
-        self.teen_head = load_teen_head(str(head["file"])) if head.get("file") and self.chat_register else None
+        self.teen_head = (
+            load_teen_head(str(head["file"])) if head.get("file") and self.chat_register else None
+        )
         self.teen_langs = frozenset(str(x) for x in head.get("langs", ["fr", "en"]) or [])
-        self.teen_threshold = float(head.get("threshold", self.teen_head.threshold if self.teen_head else 1.0))
+        self.teen_threshold = float(
+            head.get("threshold", self.teen_head.threshold if self.teen_head else 1.0)
+        )
         # a message recognised by its form alone (small letter, no final punctuation; no SMS marker) must start with
         # a letter (`form_only_letter`): doctors reply that way too, after an emoji or a figure ("😂 c'est déjà ça",
         # "80 % c'est généreux…"); and score `form_only_extra` more

@@ -302,3 +302,43 @@ def test_leave_one_writer_out_with_ngrams_never_sees_the_writer() -> None:
     p = lowo(d, slice(0, 1), 1.0, 0, ngrams=2**12, alpha=3.0)
     assert p[(writer == "a") & y].mean() > p[(writer == "a") & ~y].mean() + 0.2  # as b and c taught
     assert p[(writer == "d") & y].mean() < p[(writer == "d") & ~y].mean() - 0.2  # d's own style never seen
+
+
+# -- révision 12a: more grammar of the training teen chats' misses, as lexicon patterns ----------------------------
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("viens me le dire en face", "threat"),
+        ("répète un peu pour voir", "threat"),
+        ("on va te trouver à la sortie", "threat"),
+        ("on la chope jeudi a la sortie", "threat"),
+        ("sinon quoi ? tu vas appeler ton grand frère ?", "harassment"),
+        ("personne veut être à côté de lui dans le bus", "harassment"),
+        ("t'es pas invitée 😂", "harassment"),
+        ("enfin le groupe respire", "harassment"),
+        ("faut la kick du serveur", "harassment"),
+        ("vous savez où il habite ?", "harassment"),
+        ("jvais mettre les screens en story", "harassment"),
+        ("envoie la vidéo qu'on rigole", "harassment"),
+    ],
+)
+def test_teen_miss_patterns_12a(text: str, category: str) -> None:
+    from veilleur.detect.text_harm.lexicon import Lexicon, load_lexicon
+
+    assert Lexicon.scores(load_lexicon().match(text, "fr")).get(category, 0.0) >= 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on t'attend pour le match",
+        "cet entraîneur faut le virer",  # no group to be kicked from
+        "vous le menacez là, « on va te trouver à la sortie », vous vous rendez compte ?",  # quoted, denounced
+        "tu vas appeler ta mère ce soir ?",  # a question, no mockery of help
+        "je mets la photo de classe dans le groupe",
+    ],
+)
+def test_teen_miss_patterns_12a_stay_quiet(text: str) -> None:
+    from veilleur.detect.text_harm.lexicon import Lexicon, load_lexicon
+
+    assert max(Lexicon.scores(load_lexicon().match(text, "fr")).values(), default=0.0) < 0.45

@@ -125,7 +125,16 @@ def test_shipped_head_and_its_setting() -> None:
     head = load_teen_head(cfg["file"])
     assert head is not None and head.use_embedding
     assert 0.0 < float(cfg["threshold"]) < 1.0
-    assert head.w.shape == head.mean.shape == (512 + 28 + len(HAND_FEATURES),)
+    from veilleur.detect.text_harm.teen_head import EXTRA_FEATURES
+
+    # révision 12a: markers and hashed character n-grams besides the sentence vector and the scores
+    assert head.extra_features and head.w.shape == head.mean.shape == (512 + 28 + len(HAND_FEATURES) + 10,)
+    assert (
+        len(EXTRA_FEATURES) == 10
+        and head.ngram_w is not None
+        and len(head.ngram_w) == head.meta["ngrams"]["dim"]
+    )
+    assert float(cfg["threshold"]) == head.threshold  # the point chosen out of writer (kept >= 0.86)
     # trained on the team's training chats and teen line files only (chatw7 is the integrator's)
     writers = set(head.meta["writers"])
     assert "chatw7" not in writers and {"chatw1", "chatw11", "writer31"} <= writers

@@ -270,6 +270,18 @@ def gate(
     return np.where(pts >= 1, q, q - form_extra)
 
 
+def defender_mask(d: dict[str, np.ndarray]) -> np.ndarray:
+    """Révision 12a: the messages the detector keeps from the head (contexts.yaml ``chat_register.head.defenders``),
+    out of the choice of the threshold as they are out of the head's reach."""
+    from veilleur.detect.text_harm.lexicon import load_lexicon
+    from veilleur.detect.text_harm.normalize import normalize
+    from veilleur.detect.text_harm.teen_head import Defenders
+
+    head = (load_lexicon().contexts.get("chat_register") or {}).get("head") or {}
+    defenders = Defenders(head.get("defenders") or [])
+    return np.array([defenders.match(normalize(str(t)).text) for t in d["text"]], dtype=bool)
+
+
 def choose(d: dict[str, np.ndarray], p: np.ndarray, mask: np.ndarray, min_kept: float) -> float:
     best_t, best_r = 1.01, -1.0
     for t in np.arange(0.10, 0.991, 0.01):
@@ -319,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     dim = d["X"].shape[1]
     cols = slice(512, dim) if args.no_embedding else slice(0, dim)
     teen_chats = (d["source"] == "chat") & (d["register"] == "teen")
+    defended = defender_mask(d)
     best: tuple[float, float, float] | None = None
     for c in args.c:
         oof = lowo(
@@ -332,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
             args.ngram_alpha,
             args.bigrams,
         )
-        p = gate(d, oof, args.min_content_words, args.form_only_extra)
+        p = np.where(defended, -1.0, gate(d, oof, args.min_content_words, args.form_only_extra))
         t = choose(d, p, teen_chats, args.min_kept)
         f = figures(d, p, t, teen_chats)
         print(f"C={c}: threshold {t} on teen training chats (out of writer): {f}")

@@ -345,17 +345,17 @@ class TeenHead:
         return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
     def save(self, path: Path) -> None:
-        extra = {} if self.ngram_w is None else {"ngram_w": self.ngram_w.astype(np.float32)}
-        np.savez_compressed(
-            path,
-            mean=self.mean.astype(np.float32),
-            scale=self.scale.astype(np.float32),
-            w=self.w.astype(np.float32),
-            b=np.array(self.b, dtype=np.float64),
-            threshold=np.array(self.threshold, dtype=np.float64),
-            meta=np.array(json.dumps(self.meta)),
-            **extra,
-        )
+        arrays: dict[str, Any] = {
+            "mean": self.mean.astype(np.float32),
+            "scale": self.scale.astype(np.float32),
+            "w": self.w.astype(np.float32),
+            "b": np.array(self.b, dtype=np.float64),
+            "threshold": np.array(self.threshold, dtype=np.float64),
+            "meta": np.array(json.dumps(self.meta)),
+        }
+        if self.ngram_w is not None:
+            arrays["ngram_w"] = self.ngram_w.astype(np.float32)
+        np.savez_compressed(path, **arrays)
 
     @classmethod
     def load(cls, path: Path) -> TeenHead:

@@ -351,3 +351,54 @@ def test_teen_miss_patterns_12a_stay_quiet(text: str) -> None:
     from veilleur.detect.text_harm.lexicon import Lexicon, load_lexicon
 
     assert max(Lexicon.scores(load_lexicon().match(text, "fr")).values(), default=0.0) < 0.45
+
+
+def test_fit_saves_a_head_with_ngrams_and_markers(tmp_path) -> None:
+    """`train_teen_head fit --extra-features --ngrams`: the saved head reads its n-grams and markers, and the
+    detector's path (proba with texts) ranks the training pattern as the fit did."""
+    from veilleur.detect.text_harm.teen_head import EXTRA_FEATURES
+    from veilleur.detect.text_harm.train_teen_head import main
+
+    rng = np.random.default_rng(0)
+    n = 200
+    hostile = np.tile(np.array([True, False]), n // 2)
+    text = np.array(
+        [("ferme la zorg " if h else "on mange ") + f"ensemble {i}" for i, h in enumerate(hostile)]
+    )
+    X = rng.normal(size=(n, 5 + len(HAND_FEATURES))).astype(np.float32)
+    X[:, 5 + HAND_FEATURES.index("log_content_words")] = np.log1p(3)
+    X[:, 5 + HAND_FEATURES.index("register_points")] = 1.0
+    np.savez(
+        tmp_path / "f.npz",
+        X=X,
+        cand=np.arange(n),
+        flagged=np.zeros(n, dtype=bool),
+        hostile=hostile,
+        writer=np.repeat(np.array(["w1", "w2", "w3", "w4"]), n // 4),
+        source=np.array(["chat"] * n),
+        register=np.array(["teen"] * n),
+        kind=np.array(["text"] * n),
+        text=text,
+        lang=np.array(["fr"] * n),
+    )
+    out = tmp_path / "head.npz"
+    argv = [
+        "fit",
+        str(tmp_path / "f.npz"),
+        "--c",
+        "1",
+        "--extra-features",
+        "--ngrams",
+        "1024",
+        "--ngram-alpha",
+        "5",
+    ]
+    assert main([*argv, "--save", str(out)]) == 0
+    head = TeenHead.load(out)
+    assert head.extra_features and head.ngram_w is not None and len(head.ngram_w) == 1024
+    assert head.w.shape == (5 + len(HAND_FEATURES) + len(EXTRA_FEATURES),)
+    from veilleur.detect.text_harm.teen_head import extra_features
+
+    Xe = np.hstack([X[:2], np.stack([extra_features(t) for t in text[:2]])])
+    p = head.proba(Xe, list(text[:2]))
+    assert p[0] > 0.5 > p[1]

@@ -578,14 +578,17 @@ class TextHarmAnalyzer:
             out.append((a, points))
         return out
 
-    def teen_inputs(self, cands: list[tuple[Analysis, int]], embedding: bool = True) -> np.ndarray:
-        """The head's input rows for `teen_candidates` (sentence vectors from the semantic tier's cache)."""
+    def teen_inputs(
+        self, cands: list[tuple[Analysis, int]], embedding: bool = True, extra: bool = False
+    ) -> np.ndarray:
+        """The head's input rows for `teen_candidates` (sentence vectors from the semantic tier's cache; révision
+        12a: `extra`, the head's markers `teen_head.EXTRA_FEATURES`)."""
         from veilleur.detect.text_harm.semantic import encode
 
         emb = None
         if embedding:
             emb = encode([deobfuscate(a.text) if self.deobfuscate else a.text for a, _ in cands])
-        return teen_features([a for a, _ in cands], [p for _, p in cands], emb)
+        return teen_features([a for a, _ in cands], [p for _, p in cands], emb, extra)
 
     def _teen_head_flags(self, routed: list[Analysis]) -> None:
         """Révision 11b: candidates whose head probability reaches `teen_threshold` take the strongest of insult,
@@ -594,7 +597,9 @@ class TextHarmAnalyzer:
         cands = self.teen_candidates(routed)
         if not cands or self.teen_head is None:
             return
-        probs = self.teen_head.proba(self.teen_inputs(cands, self.teen_head.use_embedding))
+        head = self.teen_head
+        X = self.teen_inputs(cands, head.use_embedding, head.extra_features)
+        probs = head.proba(X, [a.text for a, _ in cands])  # révision 12a: the texts' character n-grams
         for (a, points), p in zip(cands, probs, strict=True):
             a.tiers["teen_head"] = {"p": round(float(p), 4)}
             cat = best_category(a.tiers["semantic"], a.scores)

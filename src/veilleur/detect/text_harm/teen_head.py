@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -179,6 +181,112 @@ def hand_features(text: str, register_points: int) -> np.ndarray:
     )
 
 
+# -- révision 12a: markers the head reads besides the sentence vector, and the message's character n-grams ---------
+_THREAT_EMOJI = re.compile(
+    "[\U0001f608\U0001f47f\U0001f44a\U0001f91c\U0001f91b\U0001f52a\U0001f94a\U0001f4a3\U0001f52b\u26b0"
+    "\U0001faa6\U0001f479\U0001f4a5\U0001f624\U0001f621\U0001f92c]"
+)  # 😈 👿 👊 🤜 🤛 🔪 🥊 💣 🔫 ⚰ 🪦 👹 💥 😤 😡 🤬
+_SARCASM_EMOJI = re.compile(
+    "[\U0001f642\U0001f643\U0001f44f\U0001f44c\U0001f485\U0001f971\U0001f92d\U0001f60f\U0001f440\U0001f937]"
+)  # 🙂 🙃 👏 👌 💅 🥱 🤭 😏 👀 🤷
+_LOVE_EMOJI = re.compile(
+    "[\u2764\U0001f970\U0001f618\U0001f90d\U0001f495\U0001faf6\U0001f496\U0001f497\U0001f49e\U0001f60a\U0001f917]"
+)  # ❤ 🥰 😘 🤍 💕 🫶 💖 💗 💞 😊 🤗
+_CRY_EMOJI = re.compile("[\U0001f62d\U0001f979]")  # 😭 🥹 (teen laughter as often as tears)
+_IMPERATIVE = re.compile(
+    r"^(?:\W*\w+\W+)?(?:ferme|tais|tg|dégage|degage|casse|barre|va|vas|arrête|arrete|arrêtez|arretez|répète|repete|"
+    r"viens|venez|regarde|regardez|balance|kick|bloque|bloquez|vire|virez|supprime|sors|sortez|laisse|laissez|calme|"
+    r"assume|bouge|crève|creve|pleure|chiale)\b"
+)
+_IMPERATIVE_EZ = re.compile(r"\b\w{3,}ez(?:-(?:la|le|les|lui|moi|nous))?\b(?!\s+(?:vous|pas))")
+_EXCLUSION = re.compile(
+    r"\b(?:sans (?:elle|lui|eux|toi)|groupe|grp|invit\w*|kick\w*|vir(?:e|er|ez|é)|bloqu\w*|"
+    r"personne (?:veut|va|lui|te|ne)|on (?:lui|leur|te) parle|parle(?:z)? plus|ignor\w*|exclu\w*|seule?s?|reste chez)\b"
+)
+_WHEN_WHERE = re.compile(
+    r"\b(?:\d{1,2}\s?h(?:\d{2})?|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|demain|ce soir|"
+    r"tout à l'heure|sortie|portail|gymnase|récré|recre|parc|devant)\b"
+)
+_RUMOUR = re.compile(
+    r"\b(?:askip|il para[iî]t|parait|on dit|screen\w*|capture|story|stories|insta|snap|tiktok|balanc\w*|habite|"
+    r"adresse|tourner|tout le monde sait|je sais que|jsais que)\b|\[(?:photo|capture|video|vidéo|clip|screen)"
+)
+_ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
+
+EXTRA_FEATURES = (
+    "threat_emojis",
+    "sarcasm_emojis",
+    "love_emojis",
+    "cry_emojis",
+    "imperative_opening",
+    "imperative_ez",
+    "exclusion",
+    "when_where",
+    "rumour",
+    "elongation",
+)
+
+
+def extra_features(text: str) -> np.ndarray:
+    """Révision 12a (``EXTRA_FEATURES``): emoji classes (menace 😈👊🔪, sarcasm 🙂👏💅, affection ❤🥰, 😭), an
+    imperative opening ("ferme-la", "répète", "dégage") or a 2nd-person-plural imperative ("regardez", "virez-la"),
+    exclusion ("sans elle", "groupe", "kick", "personne veut"), a time or place to meet ("18h", "jeudi", "à la
+    sortie"), rumour and exposure ("askip", "story", "[photo]", "habite"), elongated letters."""
+    low = text.lower()
+    return np.array(
+        [
+            min(len(_THREAT_EMOJI.findall(text)), 3) / 2,
+            min(len(_SARCASM_EMOJI.findall(text)), 3) / 2,
+            min(len(_LOVE_EMOJI.findall(text)), 3) / 2,
+            min(len(_CRY_EMOJI.findall(text)), 3) / 2,
+            1.0 if _IMPERATIVE.search(low) else 0.0,
+            min(len(_IMPERATIVE_EZ.findall(low)), 2),
+            min(len(_EXCLUSION.findall(low)), 2),
+            min(len(_WHEN_WHERE.findall(low)), 2),
+            min(len(_RUMOUR.findall(low)), 2),
+            1.0 if _ELONGATION.search(low) else 0.0,
+        ],
+        dtype=np.float32,
+    )
+
+
+_NG_TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
+_SQUASH = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, ’ as ', a letter repeated three times or more kept twice ("nonnnn" → "nonn")."""
+    t = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return _SQUASH.sub(r"\1\1", "".join(c for c in t if not unicodedata.combining(c)))
+
+
+def char_ngrams(
+    text: str, dim: int, sizes: Sequence[int] = (2, 3, 4), bigrams: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Révision 12a: the message's hashed character n-grams (inside each word, padded by spaces: " tg ", "ntm",
+    " fdp"), its words, and (``bigrams``) its word pairs; emojis are words. Buckets: CRC-32 modulo ``dim`` (a power
+    of two; stable across runs and machines); values log(1 + count), L2-normalised. Returns (buckets, values)."""
+    toks = _NG_TOKEN.findall(fold(text))
+    grams = []
+    for w in toks:
+        grams.append("w:" + w)
+        if len(w) == 1 and not w.isalnum():
+            continue
+        padded = f" {w} "
+        grams.extend(padded[i : i + n] for n in sizes for i in range(len(padded) - n + 1))
+    if bigrams:
+        grams.extend("b:" + a + "_" + b for a, b in zip(toks, toks[1:], strict=False))
+    counts: dict[int, int] = {}
+    for g in grams:
+        k = zlib.crc32(g.encode("utf-8")) & (dim - 1)
+        counts[k] = counts.get(k, 0) + 1
+    if not counts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    keys = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    vals = np.log1p(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
+    return keys, vals / np.linalg.norm(vals)
+
+
 def score_features(a: Any, register_points: int) -> np.ndarray:
     """Semantic scores, fast-tier model and lexicon scores, and register features of an ``Analysis``."""
     sem = a.tiers.get("semantic", {})
@@ -196,7 +304,9 @@ def score_features(a: Any, register_points: int) -> np.ndarray:
 
 @dataclass
 class TeenHead:
-    """Standardised logistic regression: P = sigmoid(((x - mean) / scale) . w + b); flagged at ``threshold``."""
+    """Standardised logistic regression: P = sigmoid(((x - mean) / scale) . w + b [+ n-grams . ngram_w]); flagged
+    at ``threshold``. Révision 12a: ``ngram_w`` (optional) weighs the message's hashed character n-grams
+    (``char_ngrams``, settings in ``meta["ngrams"]``) and ``meta["extra_features"]`` appends ``EXTRA_FEATURES``."""
 
     mean: np.ndarray
     scale: np.ndarray
@@ -204,29 +314,55 @@ class TeenHead:
     b: float
     threshold: float
     meta: dict[str, Any]
+    ngram_w: np.ndarray | None = None
 
     @property
     def use_embedding(self) -> bool:
         return bool(self.meta.get("use_embedding", True))
 
-    def proba(self, X: np.ndarray) -> np.ndarray:
+    @property
+    def extra_features(self) -> bool:
+        return bool(self.meta.get("extra_features", False))
+
+    def ngram_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """The n-gram part of each text's logit (zeros without ``ngram_w``)."""
+        if self.ngram_w is None:
+            return np.zeros(len(texts))
+        cfg = self.meta.get("ngrams") or {}
+        sizes, bigrams = tuple(cfg.get("sizes", (2, 3, 4))), bool(cfg.get("bigrams", False))
+        out = np.zeros(len(texts))
+        for i, t in enumerate(texts):
+            keys, vals = char_ngrams(t, len(self.ngram_w), sizes, bigrams)
+            out[i] = float(self.ngram_w[keys] @ vals) if len(keys) else 0.0
+        return out
+
+    def proba(self, X: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
         z = ((X - self.mean) / self.scale) @ self.w + self.b
+        if self.ngram_w is not None:
+            if texts is None:
+                raise ValueError("this teen head reads character n-grams: pass the texts")
+            z = z + self.ngram_scores(texts)
         return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
     def save(self, path: Path) -> None:
-        np.savez_compressed(
-            path,
-            mean=self.mean.astype(np.float32),
-            scale=self.scale.astype(np.float32),
-            w=self.w.astype(np.float32),
-            b=np.array(self.b, dtype=np.float64),
-            threshold=np.array(self.threshold, dtype=np.float64),
-            meta=np.array(json.dumps(self.meta)),
-        )
+        arrays: dict[str, Any] = {
+            "mean": self.mean.astype(np.float32),
+            "scale": self.scale.astype(np.float32),
+            "w": self.w.astype(np.float32),
+            "b": np.array(self.b, dtype=np.float64),
+            "threshold": np.array(self.threshold, dtype=np.float64),
+            "meta": np.array(json.dumps(self.meta)),
+        }
+        if self.ngram_w is not None:
+            arrays["ngram_w"] = self.ngram_w.astype(np.float32)
+        np.savez_compressed(path, **arrays)
 
     @classmethod
     def load(cls, path: Path) -> TeenHead:
         with np.load(path, allow_pickle=False) as z:
+            ngram_w = z["ngram_w"].astype(np.float32) if "ngram_w" in z.files else None
+            if ngram_w is not None and (len(ngram_w) & (len(ngram_w) - 1)):
+                raise ValueError(f"{path}: ngram_w must have a power-of-two length")
             return cls(
                 mean=z["mean"].astype(np.float32),
                 scale=z["scale"].astype(np.float32),
@@ -234,6 +370,7 @@ class TeenHead:
                 b=float(z["b"]),
                 threshold=float(z["threshold"]),
                 meta=json.loads(str(z["meta"])),
+                ngram_w=ngram_w,
             )
 
 
@@ -247,9 +384,13 @@ def load_teen_head(name: str) -> TeenHead | None:
         return TeenHead.load(Path(p))
 
 
-def features(analyses: Sequence[Any], points: Sequence[int], embeddings: np.ndarray | None) -> np.ndarray:
-    """The head's input rows: [USE vector (if used)] + scores + register features."""
+def features(
+    analyses: Sequence[Any], points: Sequence[int], embeddings: np.ndarray | None, extra: bool = False
+) -> np.ndarray:
+    """The head's input rows: [USE vector (if used)] + scores + register features [+ ``EXTRA_FEATURES``]."""
     rows = np.stack([score_features(a, p) for a, p in zip(analyses, points, strict=True)])
+    if extra:
+        rows = np.hstack([rows, np.stack([extra_features(a.text) for a in analyses])])
     if embeddings is None:
         return rows
     return np.hstack([embeddings.astype(np.float32), rows])

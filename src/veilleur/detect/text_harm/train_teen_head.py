@@ -137,15 +137,62 @@ def load_features(paths: list[Path], langs: set[str]) -> dict[str, np.ndarray]:
 
 
 def _fit(
-    X: np.ndarray, y: np.ndarray, c: float, seed: int, weight: np.ndarray | None = None
+    X: np.ndarray,
+    y: np.ndarray,
+    c: float,
+    seed: int,
+    weight: np.ndarray | None = None,
+    S: Any = None,
+    alpha: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray, Any]:
+    """Standardised logistic regression on dense ``X``; révision 12a: with ``S`` (sparse n-gram rows, L2-normalised)
+    scaled by ``alpha`` beside it (the n-grams' regularisation is C * alpha², the dense columns' C)."""
     from sklearn.linear_model import LogisticRegression
 
     mean = X.mean(axis=0)
     scale = X.std(axis=0) + 1e-3
-    clf = LogisticRegression(C=c, max_iter=2000, random_state=seed)
-    clf.fit((X - mean) / scale, y, sample_weight=weight)
+    clf = LogisticRegression(C=c, max_iter=3000, random_state=seed)
+    clf.fit(_design((X - mean) / scale, S, alpha), y, sample_weight=weight)
     return mean, scale, clf
+
+
+def _design(Z: np.ndarray, S: Any, alpha: float) -> Any:
+    if S is None:
+        return Z
+    import scipy.sparse as sp
+
+    return sp.hstack([sp.csr_matrix(Z), S * alpha]).tocsr()
+
+
+def ngram_matrix(texts: Any, dim: int, bigrams: bool = False) -> Any:
+    """Révision 12a: the sparse rows of ``teen_head.char_ngrams`` for ``texts``."""
+    import scipy.sparse as sp
+
+    from veilleur.detect.text_harm.teen_head import char_ngrams
+
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for r, t in enumerate(texts):
+        k, v = char_ngrams(str(t), dim, bigrams=bigrams)
+        rows.extend([r] * len(k))
+        cols.extend(k.tolist())
+        vals.extend(v.tolist())
+    return sp.csr_matrix((vals, (rows, cols)), shape=(len(texts), dim), dtype=np.float32)
+
+
+def candidate_inputs(
+    d: dict[str, np.ndarray], ci: np.ndarray, cols: slice, extra: bool, ngrams: int, bigrams: bool
+) -> tuple[np.ndarray, Any]:
+    """The dense rows (extracted columns ``cols`` [+ ``EXTRA_FEATURES``, computed from the text]) and the sparse
+    n-gram rows (None without ``ngrams``) of the candidates ``ci``."""
+    X = d["X"][d["cand"][ci]][:, cols]
+    if extra:
+        from veilleur.detect.text_harm.teen_head import extra_features
+
+        X = np.hstack([X, np.stack([extra_features(str(t)) for t in d["text"][ci]])])
+    S = ngram_matrix(d["text"][ci], ngrams, bigrams) if ngrams else None
+    return X, S
 
 
 def weights(d: dict[str, np.ndarray], rows: np.ndarray, hard_negatives: float) -> np.ndarray:
@@ -156,11 +203,20 @@ def weights(d: dict[str, np.ndarray], rows: np.ndarray, hard_negatives: float) -
 
 
 def lowo(
-    d: dict[str, np.ndarray], cols: slice, c: float, seed: int, hard_negatives: float = 1.0
+    d: dict[str, np.ndarray],
+    cols: slice,
+    c: float,
+    seed: int,
+    hard_negatives: float = 1.0,
+    extra: bool = False,
+    ngrams: int = 0,
+    alpha: float = 1.0,
+    bigrams: bool = False,
 ) -> np.ndarray:
     """Out-of-writer head probabilities of every candidate (-1 for non-candidates)."""
-    cand, X = d["cand"], d["X"][:, cols]
+    cand = d["cand"]
     ci = np.where(cand >= 0)[0]
+    X, S = candidate_inputs(d, ci, cols, extra, ngrams, bigrams)
     y = d["hostile"][ci]
     w = d["writer"][ci]
     kinds = d["kind"][ci]
@@ -168,9 +224,11 @@ def lowo(
     for g in sorted(set(w)):
         tr = (w != g) & (kinds == "text")
         sw = weights(d, ci[tr], hard_negatives) if "source" in d else None
-        mean, scale, clf = _fit(X[cand[ci[tr]]], y[tr], c, seed, sw)
+        mean, scale, clf = _fit(X[tr], y[tr], c, seed, sw, None if S is None else S[tr], alpha)
         te = w == g
-        p[ci[te]] = clf.predict_proba((X[cand[ci[te]]] - mean) / scale)[:, 1]
+        p[ci[te]] = clf.predict_proba(_design((X[te] - mean) / scale, None if S is None else S[te], alpha))[
+            :, 1
+        ]
     return p
 
 
@@ -212,6 +270,18 @@ def gate(
     return np.where(pts >= 1, q, q - form_extra)
 
 
+def defender_mask(d: dict[str, np.ndarray]) -> np.ndarray:
+    """Révision 12a: the messages the detector keeps from the head (contexts.yaml ``chat_register.head.defenders``),
+    out of the choice of the threshold as they are out of the head's reach."""
+    from veilleur.detect.text_harm.lexicon import load_lexicon
+    from veilleur.detect.text_harm.normalize import normalize
+    from veilleur.detect.text_harm.teen_head import Defenders
+
+    head = (load_lexicon().contexts.get("chat_register") or {}).get("head") or {}
+    defenders = Defenders(head.get("defenders") or [])
+    return np.array([defenders.match(normalize(str(t)).text) for t in d["text"]], dtype=bool)
+
+
 def choose(d: dict[str, np.ndarray], p: np.ndarray, mask: np.ndarray, min_kept: float) -> float:
     best_t, best_r = 1.01, -1.0
     for t in np.arange(0.10, 0.991, 0.01):
@@ -242,6 +312,16 @@ def main(argv: list[str] | None = None) -> int:
     ft.add_argument(
         "--hard-negatives", type=float, default=1.0, help="weight of the line files' non-harmful rows"
     )
+    ft.add_argument(
+        "--extra-features",
+        action="store_true",
+        help="révision 12a: teen_head.EXTRA_FEATURES (markers, emojis)",
+    )
+    ft.add_argument(
+        "--ngrams", type=int, default=0, help="révision 12a: hashed character n-grams, this many buckets"
+    )
+    ft.add_argument("--ngram-alpha", type=float, default=20.0, help="scale of the n-gram block (C * alpha²)")
+    ft.add_argument("--bigrams", action="store_true", help="word pairs among the n-grams")
     ft.add_argument("--save", type=Path)
     args = ap.parse_args(argv)
     if args.cmd == "extract":
@@ -251,11 +331,21 @@ def main(argv: list[str] | None = None) -> int:
     dim = d["X"].shape[1]
     cols = slice(512, dim) if args.no_embedding else slice(0, dim)
     teen_chats = (d["source"] == "chat") & (d["register"] == "teen")
+    defended = defender_mask(d)
     best: tuple[float, float, float] | None = None
     for c in args.c:
-        p = gate(
-            d, lowo(d, cols, c, args.seed, args.hard_negatives), args.min_content_words, args.form_only_extra
+        oof = lowo(
+            d,
+            cols,
+            c,
+            args.seed,
+            args.hard_negatives,
+            args.extra_features,
+            args.ngrams,
+            args.ngram_alpha,
+            args.bigrams,
         )
+        p = np.where(defended, -1.0, gate(d, oof, args.min_content_words, args.form_only_extra))
         t = choose(d, p, teen_chats, args.min_kept)
         f = figures(d, p, t, teen_chats)
         print(f"C={c}: threshold {t} on teen training chats (out of writer): {f}")
@@ -269,14 +359,18 @@ def main(argv: list[str] | None = None) -> int:
 
         c, t, _ = best
         ci = np.where((d["cand"] >= 0) & (d["kind"] == "text"))[0]
-        X = d["X"][d["cand"][ci]][:, cols]
-        mean, scale, clf = _fit(X, d["hostile"][ci], c, args.seed, weights(d, ci, args.hard_negatives))
+        X, S = candidate_inputs(d, ci, cols, args.extra_features, args.ngrams, args.bigrams)
+        mean, scale, clf = _fit(
+            X, d["hostile"][ci], c, args.seed, weights(d, ci, args.hard_negatives), S, args.ngram_alpha
+        )
+        coef = clf.coef_[0]
         TeenHead(
             mean=mean,
             scale=scale,
-            w=clf.coef_[0],
+            w=coef[: X.shape[1]],
             b=float(clf.intercept_[0]),
             threshold=t,
+            ngram_w=(coef[X.shape[1] :] * args.ngram_alpha).astype(np.float32) if args.ngrams else None,
             meta={
                 "use_embedding": not args.no_embedding,
                 "C": c,
@@ -289,6 +383,15 @@ def main(argv: list[str] | None = None) -> int:
                 "langs": sorted(args.langs),
                 "writers": sorted(set(d["writer"].tolist())),
                 "trained_on": int(len(ci)),
+                "extra_features": bool(args.extra_features),
+                "ngrams": {
+                    "dim": args.ngrams,
+                    "sizes": [2, 3, 4],
+                    "bigrams": bool(args.bigrams),
+                    "alpha": args.ngram_alpha,
+                }
+                if args.ngrams
+                else None,
             },
         ).save(args.save)
         print(f"saved {args.save} (C={c}, threshold {t}, {len(ci)} candidates)")

@@ -166,6 +166,9 @@ class Settings:
     # the target within this span somewhere in the episode (three attacks by three people on three different days is
     # no pile-on; a campaign still reports repeated harassment). None: off
     pile_window: timedelta | None = timedelta(hours=1)
+    # session 9: in the banter check, the "target" defending themself counts as hurt only in the first person
+    # ("je t'ai rien fait", "laissez-moi"); a comeback at a teaser ("t'es jaloux ilyes t'as rien marqué") is not
+    banter_first_person: bool = True
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -1475,9 +1478,20 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
         return False
     attackers = {h.author for h in hostile}
     light = sum(
-        1 for t in mine if _light(cues.fold(t.m.text), st) or (st.roast_back and _retort(t, attackers))
+        1
+        for t in mine
+        if _light(cues.fold(t.m.text), st)
+        or (st.roast_back and _retort(t, attackers))
+        or (st.banter_first_person and _comeback(t, attackers))
     )
-    hurt = any(t.distress or t.stance == "defend" for t in mine)
+    hurt = any(
+        t.distress
+        or (
+            t.stance == "defend"
+            and not (st.banter_first_person and not _FIRST_PERSON.search(cues.fold(t.m.text or "")))
+        )
+        for t in mine
+    )
     hostile_ids = {h.uid for h in hostile}
     defended = any(
         t.author != target
@@ -1506,6 +1520,22 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
         and st.match_talk > 0
         and not any(t.distress for t in mine)
         and _match_talk(window) >= st.match_talk
+    )
+
+
+def _comeback(t: Turn, attackers: set[str]) -> bool:
+    """Session 9 (``Settings.banter_first_person``): the teased person's comeback at a teaser that reads as a
+    defence only by its words ("t'es jaloux ilyes t'as rien marqué"): second person to an attacker, not in the first
+    person, not hostile, no distress, no plea."""
+    if t.stance != "defend" or not set(t.to) & attackers or t.distress or t.hostile or t.strong_defence:
+        return False
+    folded = cues.fold(t.m.text or "")
+    return (
+        "?" not in folded
+        and bool(_ROAST_YOU.search(folded))
+        and not _FIRST_PERSON.search(folded)
+        and not cues.DISTRESS.search(folded)
+        and not _PLEA.search(folded)
     )
 
 

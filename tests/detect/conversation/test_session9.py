@@ -1,0 +1,63 @@
+"""Session 9 (issue 12): a friends' roast where the teased one answers with a comeback that reads like a defence
+("t'es jaloux ilyes t'as rien marqué", chatw1_16's shape) is banter; a target who defends themself in the first
+person is still hurt."""
+
+from __future__ import annotations
+
+from tests.detect.conversation.helpers import chat, uid
+from veilleur.detect.conversation import cues
+from veilleur.detect.conversation.analyse import Settings, Turn, _banter, _comeback
+
+ST = Settings(addressee_model=None)
+OLD = Settings(addressee_model=None, banter_first_person=False)
+
+
+def _roast(comeback: str) -> tuple[list[Turn], list[Turn]]:
+    """Yanis and Sarah tease Tom about his fall; Tom laughs twice, jokes, and answers Yanis with ``comeback``."""
+    _, msgs = chat(
+        [
+            ("yanis", "tom t'es le ronaldo des escaliers 😂"),
+            ("tom", "jarrive en boitant 😂"),
+            ("sarah", "t'es vraiment le plus maladroit de la terre tom"),
+            ("tom", "mdrr je vais porter plainte contre l'escalier"),
+            ("yanis", "tom le zombie arrive"),
+            ("tom", comeback),
+            ("kenza", "on refait ça samedi ?"),
+        ]
+    )
+    ts = [Turn(m) for m in msgs]
+    hostile = [ts[0], ts[2], ts[4]]
+    for h in hostile:
+        h.hostile, h.score, h.targets, h.to = "finding", 0.8, [uid("tom")], [uid("tom")]
+    back = ts[5]
+    back.to = [uid("yanis")]
+    back.how[uid("yanis")] = "name+tu"
+    if cues.DEFENCE.search(cues.fold(comeback)):
+        back.stance = "defend"  # as the walk reads it ("jaloux" is a defence word)
+    return ts, hostile
+
+
+def test_a_comeback_that_reads_as_a_defence_is_no_hurt() -> None:
+    ts, hostile = _roast("t'es jaloux yanis t'as rien marqué")
+    assert ts[5].stance == "defend"
+    assert _comeback(ts[5], {uid("yanis"), uid("sarah")})
+    assert _banter(uid("tom"), hostile, ts, ST)
+    assert not _banter(uid("tom"), hostile, ts, OLD)  # the session-8 check: the "defence" was hurt
+
+
+def test_a_first_person_defence_is_still_hurt() -> None:
+    ts, hostile = _roast("t'es jaloux yanis, je t'ai rien fait moi")
+    assert ts[5].stance == "defend"
+    assert not _comeback(ts[5], {uid("yanis")})
+    assert not _banter(uid("tom"), hostile, ts, ST)
+
+
+def test_a_plea_or_a_question_is_no_comeback() -> None:
+    for text in ("t'es jaloux yanis arrête stp", "t'es jaloux ou quoi yanis ?"):
+        ts, hostile = _roast(text)
+        assert not _comeback(ts[5], {uid("yanis")}), text
+
+
+def test_a_comeback_at_someone_who_did_not_tease_is_not_counted() -> None:
+    ts, _ = _roast("t'es jaloux yanis t'as rien marqué")
+    assert not _comeback(ts[5], {uid("sarah")})

@@ -4,9 +4,11 @@ person is still hurt."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.detect.conversation.helpers import chat, uid
 from veilleur.detect.conversation import cues
-from veilleur.detect.conversation.analyse import Settings, Turn, _banter, _comeback
+from veilleur.detect.conversation.analyse import Settings, Turn, _banter, _comeback, _episode
 
 ST = Settings(addressee_model=None)
 OLD = Settings(addressee_model=None, banter_first_person=False)
@@ -61,3 +63,39 @@ def test_a_plea_or_a_question_is_no_comeback() -> None:
 def test_a_comeback_at_someone_who_did_not_tease_is_not_counted() -> None:
     ts, _ = _roast("t'es jaloux yanis t'as rien marqué")
     assert not _comeback(ts[5], {uid("sarah")})
+
+
+def _st(**kw: Any) -> Settings:
+    """The learned-model path with a stand-in model, every author kept as a raider (no attacker probabilities)."""
+    return Settings(addressee_model=None, model=object(), raider_min=0.0, join_min=0.0, **kw)
+
+
+def _bully_turns_on_the_defender() -> tuple[list[Turn], list[Turn]]:
+    """Inès starts on Léa, Sarah joins twice; Tom defends Léa and Inès turns on him twice (chatws9_06's shape)."""
+    rows = [
+        ("ines", "lea t'es vraiment une boloss"),
+        ("sarah", "lea la honte sérieux"),
+        ("tom", "laissez-la tranquille elle vous a rien fait"),
+        ("ines", "toi tom ferme-la sale bouffon"),
+        ("sarah", "t'es trop nulle lea"),
+        ("ines", "tom t'es qu'un clown"),
+    ]
+    _, msgs = chat(rows)
+    ts = [Turn(m) for m in msgs]
+    for k, who in ((0, "lea"), (1, "lea"), (3, "tom"), (4, "lea"), (5, "tom")):
+        t = ts[k]
+        t.hostile, t.score, t.targets, t.to = "finding", 0.9, [uid(who)], [uid(who)]
+        t.how[uid(who)] = "name+tu"
+    ts[2].stance, ts[2].strong_defence = "defend", True
+    return ts, [ts[0], ts[1], ts[4]]
+
+
+def test_the_bully_who_turns_on_the_defender_leads_the_raid() -> None:
+    ts, hostile = _bully_turns_on_the_defender()
+    ep = _episode("c", uid("lea"), hostile, ts, _st())
+    assert ep is not None and ep.target == uid("lea")
+    assert ep.initiator == uid("ines")
+    assert uid("tom") in ep.defenders and uid("tom") not in ep.raiders
+    # before (session 8): the most turns at the target alone made Sarah the initiator
+    old = _episode("c", uid("lea"), hostile, ts, _st(initiator_by="own"))
+    assert old is not None and old.initiator == uid("sarah")

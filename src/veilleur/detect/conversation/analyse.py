@@ -169,6 +169,9 @@ class Settings:
     # session 9: in the banter check, the "target" defending themself counts as hurt only in the first person
     # ("je t'ai rien fait", "laissez-moi"); a comeback at a teaser ("t'es jaloux ilyes t'as rien marqué") is not
     banter_first_person: bool = True
+    # session 9 (measured): how the initiator is chosen among the raiders — "own": most hostile turns of their own at
+    # the target; "all_hostile": at anyone in the raid; "first": the earliest of those with at least half the most
+    initiator_by: str = "all_hostile"
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -1415,9 +1418,17 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
     first_at = {
         a: min((k for k, h in enumerate(hostile) if h.author == a), default=len(hostile)) for a in authors
     }
-    initiator = min(
-        {h.author for h in own}, key=lambda a: (-sum(1 for h in own if h.author == a), first_at[a])
-    )
+    if st.initiator_by == "all_hostile":
+        # session 9: the raiders' hostile turns in the raid at anyone (the bully turning on a defender leads too)
+        pool = [t for t in members if t.hostile in ("lexicon", "finding", "model") and t.author in authors]
+        own = pool or own
+    cands = {h.author for h in own}
+    if st.initiator_by == "first":
+        most = max(sum(1 for h in own if h.author == a) for a in cands)
+        cands = {a for a in cands if 2 * sum(1 for h in own if h.author == a) >= most}
+        initiator = min(cands, key=lambda a: first_at[a])
+    else:
+        initiator = min(cands, key=lambda a: (-sum(1 for h in own if h.author == a), first_at[a]))
     return Episode(
         id=stable_id(cu, target, hostile[0].uid, prefix="ep_", length=16),
         community_uid=cu,

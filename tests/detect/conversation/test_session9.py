@@ -99,3 +99,28 @@ def test_the_bully_who_turns_on_the_defender_leads_the_raid() -> None:
     # before (session 8): the most turns at the target alone made Sarah the initiator
     old = _episode("c", uid("lea"), hostile, ts, _st(initiator_by="own"))
     assert old is not None and old.initiator == uid("sarah")
+
+
+def test_a_defender_s_indignation_is_not_their_hurt() -> None:
+    """teen_tg_30's shape: "vous êtes méchants, il a le droit d'essayer" defends someone else (no first person): with
+    the learned model the defender is not credited as hurt (as the victim); "pourquoi vous me faites ça" still is."""
+    from veilleur.detect.conversation.analyse import analyse
+    from veilleur.detect.conversation.model import load_model
+
+    ctx, msgs = chat(
+        [
+            ("kenza", "lea t'es trop nulle au skate"),
+            ("sarah", "mdrrr grave"),
+            ("tom", "vous êtes méchants, elle a le droit d'essayer"),
+            ("lea", "pourquoi vous me faites ça"),
+        ]
+    )
+    model = load_model()
+    new = analyse(ctx, [], Settings(addressee_model=None, model=model)).turns
+    old = analyse(ctx, [], Settings(addressee_model=None, model=model, distress_own=False)).turns
+    rules = analyse(ctx, [], Settings(addressee_model=None)).turns
+    tom, lea = msgs[2].uid, msgs[3].uid
+    assert new[tom].stance == "defend" and not new[tom].distress
+    assert new[lea].distress
+    assert old[tom].distress  # before: the defender was "hurt"
+    assert rules[tom].distress  # the rules alone: unchanged

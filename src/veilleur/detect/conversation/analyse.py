@@ -172,6 +172,10 @@ class Settings:
     # session 9 (measured): how the initiator is chosen among the raiders — "own": most hostile turns of their own at
     # the target; "all_hostile": at anyone in the raid; "first": the earliest of those with at least half the most
     initiator_by: str = "all_hostile"
+    # session 9, with the learned model: a distress cue in a defence of someone else with no first person ("vous êtes
+    # méchants, il a le droit d'essayer") is the defender's indignation, not their hurt: it does not make them the
+    # victim (on the rules alone it cost one right target)
+    distress_own: bool = True
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -555,7 +559,13 @@ def _walk(
         )
         t.third = third and not t.about
         t.strong_defence = bool(cues.STRONG_DEFENCE.search(folded)) and not mock
-        t.distress = bool(cues.DISTRESS.search(folded))
+        t.distress = bool(cues.DISTRESS.search(folded)) and not (
+            # session 9: "vous êtes méchants, il a le droit d'essayer" defends someone else: a defender, not hurt
+            st.distress_own
+            and st.model is not None
+            and t.stance == "defend"
+            and not _FIRST_PERSON.search(folded)
+        )
         t.supportive = bool(cues.SUPPORTIVE.search(folded))
         if t.strong_defence and not t.stance:
             t.stance = "defend"

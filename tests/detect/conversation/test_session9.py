@@ -124,3 +124,19 @@ def test_a_defender_s_indignation_is_not_their_hurt() -> None:
     assert new[lea].distress
     assert old[tom].distress  # before: the defender was "hurt"
     assert rules[tom].distress  # the rules alone: unchanged
+
+
+def test_chatw1_16_the_stairs_roast_with_the_shipped_model() -> None:
+    """Friends tease Jules about his fall; he jokes and answers "t'es jaloux ilyes t'as rien marqué". The session-start
+    code raided him (with the text_harm findings of this session's base too). A training chat: this checks the wiring."""
+    from pathlib import Path
+
+    from veilleur.detect.conversation.analyse import analyse
+    from veilleur.detect.conversation.evaluate import load_chat
+    from veilleur.detect.conversation.model import load_model
+
+    root = Path(__file__).resolve().parents[2] / "data" / "conversations" / "train" / "chatw1"
+    c = load_chat(root / "chatw1_16.json")
+    assert analyse(c.ctx, [], Settings(model=load_model())).episodes == []
+    old = analyse(c.ctx, [], Settings(model=load_model(), banter_first_person=False)).episodes
+    assert [c.member_of_uid[e.target] for e in old][:1] == ["jules"]

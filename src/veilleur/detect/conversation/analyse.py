@@ -166,6 +166,16 @@ class Settings:
     # the target within this span somewhere in the episode (three attacks by three people on three different days is
     # no pile-on; a campaign still reports repeated harassment). None: off
     pile_window: timedelta | None = timedelta(hours=1)
+    # session 9: in the banter check, the "target" defending themself counts as hurt only in the first person
+    # ("je t'ai rien fait", "laissez-moi"); a comeback at a teaser ("t'es jaloux ilyes t'as rien marqué") is not
+    banter_first_person: bool = True
+    # session 9 (measured): how the initiator is chosen among the raiders — "own": most hostile turns of their own at
+    # the target; "all_hostile": at anyone in the raid; "first": the earliest of those with at least half the most
+    initiator_by: str = "all_hostile"
+    # session 9, with the learned model: a distress cue in a defence of someone else with no first person ("vous êtes
+    # méchants, il a le droit d'essayer") is the defender's indignation, not their hurt: it does not make them the
+    # victim (on the rules alone it cost one right target)
+    distress_own: bool = True
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -549,7 +559,13 @@ def _walk(
         )
         t.third = third and not t.about
         t.strong_defence = bool(cues.STRONG_DEFENCE.search(folded)) and not mock
-        t.distress = bool(cues.DISTRESS.search(folded))
+        t.distress = bool(cues.DISTRESS.search(folded)) and not (
+            # session 9: "vous êtes méchants, il a le droit d'essayer" defends someone else: a defender, not hurt
+            st.distress_own
+            and st.model is not None
+            and t.stance == "defend"
+            and not _FIRST_PERSON.search(folded)
+        )
         t.supportive = bool(cues.SUPPORTIVE.search(folded))
         if t.strong_defence and not t.stance:
             t.stance = "defend"
@@ -1412,9 +1428,17 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
     first_at = {
         a: min((k for k, h in enumerate(hostile) if h.author == a), default=len(hostile)) for a in authors
     }
-    initiator = min(
-        {h.author for h in own}, key=lambda a: (-sum(1 for h in own if h.author == a), first_at[a])
-    )
+    if st.initiator_by == "all_hostile":
+        # session 9: the raiders' hostile turns in the raid at anyone (the bully turning on a defender leads too)
+        pool = [t for t in members if t.hostile in ("lexicon", "finding", "model") and t.author in authors]
+        own = pool or own
+    cands = {h.author for h in own}
+    if st.initiator_by == "first":
+        most = max(sum(1 for h in own if h.author == a) for a in cands)
+        cands = {a for a in cands if 2 * sum(1 for h in own if h.author == a) >= most}
+        initiator = min(cands, key=lambda a: first_at[a])
+    else:
+        initiator = min(cands, key=lambda a: (-sum(1 for h in own if h.author == a), first_at[a]))
     return Episode(
         id=stable_id(cu, target, hostile[0].uid, prefix="ep_", length=16),
         community_uid=cu,
@@ -1475,9 +1499,20 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
         return False
     attackers = {h.author for h in hostile}
     light = sum(
-        1 for t in mine if _light(cues.fold(t.m.text), st) or (st.roast_back and _retort(t, attackers))
+        1
+        for t in mine
+        if _light(cues.fold(t.m.text), st)
+        or (st.roast_back and _retort(t, attackers))
+        or (st.banter_first_person and _comeback(t, attackers))
     )
-    hurt = any(t.distress or t.stance == "defend" for t in mine)
+    hurt = any(
+        t.distress
+        or (
+            t.stance == "defend"
+            and not (st.banter_first_person and not _FIRST_PERSON.search(cues.fold(t.m.text or "")))
+        )
+        for t in mine
+    )
     hostile_ids = {h.uid for h in hostile}
     defended = any(
         t.author != target
@@ -1506,6 +1541,22 @@ def _banter(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> b
         and st.match_talk > 0
         and not any(t.distress for t in mine)
         and _match_talk(window) >= st.match_talk
+    )
+
+
+def _comeback(t: Turn, attackers: set[str]) -> bool:
+    """Session 9 (``Settings.banter_first_person``): the teased person's comeback at a teaser that reads as a
+    defence only by its words ("t'es jaloux ilyes t'as rien marqué"): second person to an attacker, not in the first
+    person, not hostile, no distress, no plea."""
+    if t.stance != "defend" or not set(t.to) & attackers or t.distress or t.hostile or t.strong_defence:
+        return False
+    folded = cues.fold(t.m.text or "")
+    return (
+        "?" not in folded
+        and bool(_ROAST_YOU.search(folded))
+        and not _FIRST_PERSON.search(folded)
+        and not cues.DISTRESS.search(folded)
+        and not _PLEA.search(folded)
     )
 
 

@@ -40,7 +40,7 @@ _QUOTES_CLOSE = "\"»”'"
 # groups a French message names without a determiner are rare; these words are also common adjectives or nouns
 _NEEDS_DET = _set(
     "gros grosses vieux vieilles bis trans noirs noires noir blacks gay gais homo disabled chinese polish aliens "
-    "roma travellers travelers girls deaf blind obese femme woman arabe juif juive musulman musulmane migrant "
+    "roma travellers travelers girls deaf blind obese femme woman arabe juif juive musulman musulmane migrant roux "
     "immigrant etranger gitan homos lgbt seniors retraites ados"
 )
 # after one of those words, what may follow for it to name a group ("les vieux sont", not "les vieux trucs")
@@ -88,6 +88,8 @@ _VERBLESS = re.compile(r"^\s*[,:]\s*(?:tous|toutes|que|rien que|all)\s+(?:des|de
 _INVERTED_EN = re.compile(
     r"(?:^|[^\w*])(?:why|y|how come)\s+(?:are|r|were)\s+(?:(?:the|all|most|so many)\s+)?$"
 )
+_NO_LONGER = re.compile(r"(?:^|\s)(?:est|sont|ce|c|seront)\s+plus\s+(?:des|de|d|du|un|une)\s*$")
+_THAN = re.compile(r"[^.!?;]{0,40}\bque\b")
 _LESS = frozenset({"moins"})  # not "less": normalised, it is "les"
 _MORE = _set("plus more")
 _FIRST_PERSON = re.compile(r"\b(?:je|j|i)\b")
@@ -370,7 +372,8 @@ class GroupFrames:
         self.contempt_obj_re = re.compile(rf"(?<![\w*])(?:{_alt(c_obj)})(?![\w*])") if c_obj else None
         self.contempt_pro_re = re.compile(rf"(?<![\w*])(?:{_alt(c_pro)})(?![\w*])") if c_pro else None
         self.contempt_subj_re = re.compile(rf"(?<![\w*])(?:{_alt(c_subj)})(?![\w*])") if c_subj else None
-        self.contempt_gap_re = re.compile(rf"^(?:{sep}(?:{allw}))?[\s']+(?:(?:{det}|de|d|du)[\s']+)?$")
+        # révision 12b: a comma may stand before the group ("je les déteste, les X")
+        self.contempt_gap_re = re.compile(rf"^(?:{sep}(?:{allw}))?[\s',]+(?:(?:{det}|de|d|du)[\s']+)?$")
         answer = _words(spec.get("answer_cues"))
         self.answer_re = re.compile(rf"(?<![\w*])(?:{_alt(answer)})(?![\w*])") if answer else None
         self.naming_any_re = re.compile(
@@ -459,6 +462,7 @@ class GroupFrames:
                 word in _ABSTRACT
                 and last in ("l", "le", "la", "cette", "this", "their", "leur")
                 or " religion" in word
+                or word.startswith(("comunaute ", "communaute "))  # révision 12b: "la communauté trans m'inspire une répulsion"
             ):
                 out.append(
                     (m.start(), m.end(), cat)
@@ -547,6 +551,16 @@ class GroupFrames:
                 if len(raw_between) > 80:
                     return None
                 neg = any(w in self.negation for w in toks) or self._quant_negated(t, gs)
+                # révision 12b: spoken French drops "ne" ("les X c'est plus des humains", "sont plus des personnes"):
+                # "plus" right before the article of a humanising noun is "no longer" (not "plus des … que des …")
+                neg = neg or (
+                    kind == "humanising"
+                    and (
+                        _NO_LONGER.search(between) is not None
+                        or _NO_LONGER.search(between + m.group().split()[0] + " ") is not None  # "des gens"
+                    )
+                    and _THAN.match(window, m.end()) is None
+                )
                 restricted = neg and any(w in self.restrict for w in toks)
                 if restricted and any(w in ("pas", "not") for w in toks):
                     return None  # "pas que des" (not only): no clear polarity

@@ -1,0 +1,81 @@
+"""Révision 12b (issue 11): identity hate in tweets, in the fast tier's group frames.
+
+Generic grammar, not tweets: a group word lost to its determiner ("les gros"), the participle as copula ("ont
+toujours été des …"), spoken "plus" for "ne … plus" before a humanising noun, disgust said of a group subject or
+felt for a group ("m'inspire une répulsion", "que du mépris pour les X"), the object put after its pronoun ("je les
+déteste, les X"), a group refused ("les X, non merci"), a community named as a whole. Sentences are the team's own,
+written for these tests (no tweet text); every HATE case fails on the code before révision 12b; the QUIET cases
+are guards (they pass before and after).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from veilleur.detect.text_harm.lexicon import Lexicon, load_lexicon
+
+
+@pytest.fixture(scope="module")
+def lex() -> Lexicon:
+    return load_lexicon()
+
+
+def _scores(lex: Lexicon, text: str, lang: str = "fr") -> dict[str, float]:
+    return Lexicon.scores(lex.match(text, lang))
+
+
+HATE = [
+    # "les gros" was one group word of the list and swallowed its own determiner: no group was found
+    ("Aucun respect pour les gros qui râlent dans le bus.", "discrimination:body_weight"),
+    # the participle as copula
+    ("Les Tchétchènes ont toujours été des barbares.", "discrimination:origin_race"),
+    ("Les Kurdes ont été des voleurs, de tout temps.", "discrimination:origin_race"),
+    # spoken French: "plus" without "ne" before a humanising noun
+    ("les trans c'est plus des humains", "discrimination:sexual_orientation"),
+    ("Les Roms sont plus des personnes, juste des problèmes.", "discrimination:origin_race"),
+    # disgust said of a group subject, feelings held for a group
+    ("Les lesbiennes du club me répugnent.", "discrimination:sexual_orientation"),
+    ("Les Albanais du quartier me donnent la gerbe.", "discrimination:origin_race"),
+    ("Les musulmanes voilées m'inspirent une répulsion que je ne cache pas.", "discrimination:religion"),
+    ("Je n'ai que du mépris pour les Maliens.", "discrimination:origin_race"),
+    ("J'éprouve de la répugnance envers les toxicomanes, voilà.", "discrimination:disability_health"),
+    ("Les féministes de la fac, elles m'écœurent.", "discrimination:sex_gender"),
+    # the object after its pronoun, SMS clitics
+    ("je les déteste, les Comoriens", "discrimination:origin_race"),
+    ("jles hais les gitans du parking", "discrimination:origin_race"),
+    # a group refused
+    ("Les Afghans, non merci.", "discrimination:origin_race"),
+    ("des reubeus dans mon immeuble ? les reubeus non merci", "discrimination:origin_race"),
+    # a community named as a whole, hair colour as appearance
+    ("La communauté gay me dégoûte.", "discrimination:sexual_orientation"),
+    ("Les roux sont des erreurs de la nature.", "discrimination:body_weight"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), HATE)
+def test_identity_hate_in_tweets(lex: Lexicon, text: str, category: str) -> None:
+    assert _scores(lex, text).get(category, 0.0) >= 0.5, text
+
+
+QUIET = [
+    # a comparison ("plus des … que des …"), "plus" as more
+    "Les infirmières sont plus des soignantes que des secrétaires, qu'on les laisse soigner.",
+    "Les Roms sont plus nombreux en Roumanie qu'en France.",
+    # the community named without hate; disgust at no group
+    "La communauté juive a célébré Hanoukka hier soir.",
+    "Les épinards me répugnent depuis l'enfance.",
+    "Les cheveux roux sont à la mode cet hiver.",
+    # a refusal of no group, a group thanked
+    "Un café ? Non merci.",
+    "Merci aux Maliens du foyer pour le repas, non merci serait impoli.",
+    # the participle with a neutral predicate, disgust at racists
+    "Les Kurdes ont été des alliés précieux contre l'État islamique.",
+    "Les racistes me donnent la gerbe.",
+    "Je n'ai que du mépris pour les racistes.",
+]
+
+
+@pytest.mark.parametrize("text", QUIET)
+def test_identity_tweet_frames_stay_quiet(lex: Lexicon, text: str) -> None:
+    flagged = {c: v for c, v in _scores(lex, text).items() if v >= 0.5}
+    assert not flagged, (text, flagged)

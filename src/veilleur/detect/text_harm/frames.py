@@ -462,7 +462,8 @@ class GroupFrames:
                 word in _ABSTRACT
                 and last in ("l", "le", "la", "cette", "this", "their", "leur")
                 or " religion" in word
-                or word.startswith(("comunaute ", "communaute "))  # révision 12b: "la communauté trans m'inspire une répulsion"
+                # révision 12b: "la communauté trans m'inspire une répulsion"
+                or word.startswith(("comunaute ", "communaute "))
             ):
                 out.append(
                     (m.start(), m.end(), cat)

@@ -3,7 +3,8 @@
 Generic grammar, not tweets: a group word lost to its determiner ("les gros"), the participle as copula ("ont
 toujours été des …"), spoken "plus" for "ne … plus" before a humanising noun, disgust said of a group subject or
 felt for a group ("m'inspire une répulsion", "que du mépris pour les X"), the object put after its pronoun ("je les
-déteste, les X"), a group refused ("les X, non merci"), a community named as a whole. Sentences are the team's own,
+déteste, les X"), a group refused ("les X, non merci"), a community named as a whole, a people or a religion "of"
+a stereotyped noun, the subjunctive call with its object ("qu'on expulse les X"). Sentences are the team's own,
 written for these tests (no tweet text); every HATE case fails on the code before révision 12b; the QUIET cases
 are guards (they pass before and after).
 """
@@ -49,6 +50,23 @@ HATE = [
     # a community named as a whole, hair colour as appearance
     ("La communauté gay me dégoûte.", "discrimination:sexual_orientation"),
     ("Les roux sont des erreurs de la nature.", "discrimination:body_weight"),
+    # a people, a race or a religion "of" a dehumanising or stereotyped noun
+    ("À quand l'interdiction de cette religion de barbares ?", "discrimination:religion"),
+    ("Un peuple de voleurs, rien d'autre.", "discrimination:origin_race"),
+    # a denied humanising noun with a positive adjective, carried by "ce ne sont pas"
+    ("Les athées n'ont aucune morale, ce ne sont pas des gens fréquentables.", "discrimination:religion"),
+    # the subjunctive call with its group as object; the border as destination
+    ("Qu'on expulse les Roms de tout le pays.", "discrimination:origin_race"),
+    ("Il faut reconduire à la frontière tous les Afghans.", "discrimination:origin_race"),
+    # new predicates and groups: good for nothing, dead weight said of elders, "personnes transgenres"
+    ("Les vieux sont inutiles, des bons à rien.", "discrimination:age"),
+    ("Nos aînés sont devenus des poids morts.", "discrimination:age"),
+    ("La présence de personnes transgenres dans le club me répugne.", "discrimination:sexual_orientation"),
+    # contempt adjectives said of a group subject (with "tellement", in a question, in English)
+    ("Les Tchétchènes sont tellement répugnants.", "discrimination:origin_race"),
+    ("Pourquoi les lesbiennes sont-elles si pathétiques ?", "discrimination:sexual_orientation"),
+    ("Les musulmans sont une honte pour ce pays.", "discrimination:religion"),
+    ("Les bisexuels sont abjects et immondes.", "discrimination:sexual_orientation"),
 ]
 
 
@@ -72,7 +90,28 @@ QUIET = [
     "Les Kurdes ont été des alliés précieux contre l'État islamique.",
     "Les racistes me donnent la gerbe.",
     "Je n'ai que du mépris pour les racistes.",
+    # a religion of no predicate, a negated neutral adjective, a call with no group, a useless drug
+    "La religion des autres mérite le respect.",
+    "Ce ne sont pas des gens méchants, les migrants du foyer.",
+    "Qu'on vire le chef de service, il est nul.",
+    "Ces médicaments sont inutiles chez les vieux.",
+    "Il faut reconduire le traitement chez les patients âgés.",
+    # the group is a complement: the words about it are judged, not the group; a contempt adjective denied
+    "Les commentaires sur les Roms sont ignobles.",
+    "Les insultes contre les gays sont dégoûtantes.",
+    "Les musulmans ne sont pas répugnants, arrêtez.",
+    "Les migrants sont tellement fatigués en arrivant.",
 ]
+
+
+def test_a_group_after_sur_or_contre_is_no_subject(lex: Lexicon) -> None:
+    """Before révision 12b the predicate was read as said of the group (dehumanising, origin_race 0.85)."""
+    for text in (
+        "Les attaques contre les migrants sont une plaie.",
+        "Les blagues sur les Roms sont une honte.",
+    ):
+        flagged = {c: v for c, v in _scores(lex, text).items() if v >= 0.5}
+        assert not flagged, (text, flagged)
 
 
 @pytest.mark.parametrize("text", QUIET)

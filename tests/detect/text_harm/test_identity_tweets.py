@@ -4,7 +4,8 @@ Generic grammar, not tweets: a group word lost to its determiner ("les gros"), t
 toujours été des …"), spoken "plus" for "ne … plus" before a humanising noun, disgust said of a group subject or
 felt for a group ("m'inspire une répulsion", "que du mépris pour les X"), the object put after its pronoun ("je les
 déteste, les X"), a group refused ("les X, non merci"), a community named as a whole, a people or a religion "of"
-a stereotyped noun, the subjunctive call with its object ("qu'on expulse les X"). Sentences are the team's own,
+a stereotyped noun, the subjunctive call with its object ("qu'on expulse les X"), a negative yes / no question that
+asserts ("Les X ne sont-ils pas des … ?"). Sentences are the team's own,
 written for these tests (no tweet text); every HATE case fails on the code before révision 12b; the QUIET cases
 are guards (they pass before and after).
 """
@@ -67,6 +68,10 @@ HATE = [
     ("Pourquoi les lesbiennes sont-elles si pathétiques ?", "discrimination:sexual_orientation"),
     ("Les musulmans sont une honte pour ce pays.", "discrimination:religion"),
     ("Les bisexuels sont abjects et immondes.", "discrimination:sexual_orientation"),
+    # a negative yes / no question asserts its predicate (before: read as a refutation)
+    ("Les Tchétchènes ne sont-ils pas tous des parasites ?", "discrimination:origin_race"),
+    ("Est-ce que les lesbiennes ne sont pas toutes des perverses ?", "discrimination:sexual_orientation"),
+    ("Les féministes ne sont-elles pas trop hystériques pour voter ?", "discrimination:sex_gender"),
 ]
 
 
@@ -101,7 +106,20 @@ QUIET = [
     "Les insultes contre les gays sont dégoûtantes.",
     "Les musulmans ne sont pas répugnants, arrêtez.",
     "Les migrants sont tellement fatigués en arrivant.",
+    # a negative question answered at once; a plain denial
+    "Les Roms ne sont-ils pas des voleurs ? Non, évidemment.",
+    "Les migrants ne sont pas des parasites.",
 ]
+
+
+def test_a_negative_question_asserting_humanity_is_no_hate(lex: Lexicon) -> None:
+    """Before révision 12b "ne sont-ils pas des êtres humains ?" was a negated humanising noun: hate (0.85)."""
+    for text in (
+        "Les migrants ne sont-ils pas des êtres humains comme nous ?",
+        "Les Roms ne sont-ils pas des citoyens comme les autres ?",
+    ):
+        flagged = {c: v for c, v in _scores(lex, text).items() if v >= 0.5}
+        assert not flagged, (text, flagged)
 
 
 def test_a_group_after_sur_or_contre_is_no_subject(lex: Lexicon) -> None:

@@ -95,6 +95,8 @@ _THAN = re.compile(r"[^.!?;]{0,40}\bque\b")
 _COMPLEMENT = re.compile(
     r"[a-z]{3,}\s+(?:sur|contre|envers|about|against|towards|toward|concernant)\s+(?:(?:les|des|ces|the|all)\s+)?$"
 )
+_INVERTED_NEG = re.compile(r"(?:^|\s)(?:ne|n')\s*[a-z]+-(?:t-)?(?:ils|elles|eles|il|elle|ele|on)\b")
+_EST_CE_QUE = re.compile(r"est[- ]ce (?:que|qu')\s*(?:(?:les|des|ces|tous les|toutes les)\s+)?$")
 _LESS = frozenset({"moins"})  # not "less": normalised, it is "les"
 _MORE = _set("plus more")
 _FIRST_PERSON = re.compile(r"\b(?:je|j|i)\b")
@@ -579,6 +581,17 @@ class GroupFrames:
                     )
                     and _THAN.match(window, m.end()) is None
                 )
+                # révision 12b: a negative yes / no question asserts ("Les X ne sont-ils pas des parasites ?",
+                # "Est-ce que les X ne sont pas tous des … ?"): the negation is rhetorical, the predicate is said
+                if (
+                    neg
+                    and t[clause_end : clause_end + 1] == "?"
+                    and (
+                        _INVERTED_NEG.search(raw_between) is not None
+                        or _EST_CE_QUE.search(t, max(0, gs - 24), gs) is not None
+                    )
+                ):
+                    neg = False
                 restricted = neg and any(w in self.restrict for w in toks)
                 if restricted and any(w in ("pas", "not") for w in toks):
                     return None  # "pas que des" (not only): no clear polarity

@@ -136,3 +136,31 @@ def test_a_group_after_sur_or_contre_is_no_subject(lex: Lexicon) -> None:
 def test_identity_tweet_frames_stay_quiet(lex: Lexicon, text: str) -> None:
     flagged = {c: v for c, v in _scores(lex, text).items() if v >= 0.5}
     assert not flagged, (text, flagged)
+
+
+CODED = [
+    ("Encore une agression par nos chances pour la France.", "discrimination:origin_race", "fr"),
+    ("La submersion migratoire, personne n'ose en parler.", "discrimination:origin_race", "fr"),
+    ("Les chances pour la France ont encore frappé.", "discrimination:origin_race", "fr"),
+    ("Le lobby juif contrôle les médias.", "discrimination:religion", "fr"),
+    ("The jewish lobby owns the banks.", "discrimination:religion", "en"),
+    ("14/88 brothers, stay strong.", "discrimination:origin_race", "en"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "lang"), CODED)
+def test_coded_terms_written_by_the_team(lex: Lexicon, text: str, category: str, lang: str) -> None:
+    assert _scores(lex, text, lang).get(category, 0.0) >= 0.5, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "L'immigration est une chance pour la France.",  # the sincere singular
+        "Le mythe du « lobby juif » est une vieille saloperie antisémite.",  # quoted to be denounced
+        "Il habite au 1488 rue des Lilas.",  # a number is no code
+    ],
+)
+def test_coded_terms_stay_quiet_elsewhere(lex: Lexicon, text: str) -> None:
+    flagged = {c: v for c, v in _scores(lex, text).items() if v >= 0.5}
+    assert not flagged, (text, flagged)

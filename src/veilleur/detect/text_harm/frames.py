@@ -40,7 +40,7 @@ _QUOTES_CLOSE = "\"»”'"
 # groups a French message names without a determiner are rare; these words are also common adjectives or nouns
 _NEEDS_DET = _set(
     "gros grosses vieux vieilles bis trans noirs noires noir blacks gay gais homo disabled chinese polish aliens "
-    "roma travellers travelers girls deaf blind obese femme woman arabe juif juive musulman musulmane migrant "
+    "roma travellers travelers girls deaf blind obese femme woman arabe juif juive musulman musulmane migrant roux "
     "immigrant etranger gitan homos lgbt seniors retraites ados"
 )
 # after one of those words, what may follow for it to name a group ("les vieux sont", not "les vieux trucs")
@@ -53,7 +53,8 @@ _FOLLOW = _set(
 _OPEN_NOUNS = _set("personnes gens femmes hommes familles famille parents people women men families persons")
 _AFTER_NOUN_OK = _set(
     "comme like as a part entiers entieres entiere humains humaines and et mais but point non no ici here en "
-    "dans in chez at du de normaux normales real vrais vraies in"
+    "dans in chez at du de normaux normales real vrais vraies in frequentables respectables recomandables "
+    "honetes fiables civilises civilisees bien decent decents"
 )
 _SINGULAR_DET = _set("un une a an aucun aucune no every chaque tout toute")
 _PLURAL_DET = _set(
@@ -81,13 +82,21 @@ _ADJ_PRED = _set(
     "normaux normales normal normale capables capable dignes fiables competents competentes aptes egaux egales "
     "intelligents intelligentes"
 )
-_PRONOUN_CARRY = re.compile(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont))(?![\w*])")
+# révision 12b: "ce ne sont pas des gens fréquentables" carries the group too
+_PRONOUN_CARRY = re.compile(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont| ne sont| n'est))(?![\w*])")
 _PRONOUN_BEFORE = re.compile(r"(?:^|[\s,;:])(?:ils|elles|they|eux)\s+(?:tous\s+|toutes\s+|all\s+)?$")
 _DENIED_AFTER = re.compile(r"\s+(?:pas|jamais|point|plus|not|never)\b")
 _VERBLESS = re.compile(r"^\s*[,:]\s*(?:tous|toutes|que|rien que|all)\s+(?:des|de|d'|du|de la)?\s*$")
 _INVERTED_EN = re.compile(
     r"(?:^|[^\w*])(?:why|y|how come)\s+(?:are|r|were)\s+(?:(?:the|all|most|so many)\s+)?$"
 )
+_NO_LONGER = re.compile(r"(?:^|\s)(?:est|sont|ce|c|seront)\s+plus\s+(?:des|de|d|du|un|une)\s*$")
+_THAN = re.compile(r"[^.!?;]{0,40}\bque\b")
+_COMPLEMENT = re.compile(
+    r"[a-z]{3,}\s+(?:sur|contre|envers|about|against|towards|toward|concernant)\s+(?:(?:les|des|ces|the|all)\s+)?$"
+)
+_INVERTED_NEG = re.compile(r"(?:^|\s)(?:ne|n')\s*[a-z]+-(?:t-)?(?:ils|elles|eles|il|elle|ele|on)\b")
+_EST_CE_QUE = re.compile(r"est[- ]ce (?:que|qu')\s*(?:(?:les|des|ces|tous les|toutes les)\s+)?$")
 _LESS = frozenset({"moins"})  # not "less": normalised, it is "les"
 _MORE = _set("plus more")
 _FIRST_PERSON = re.compile(r"\b(?:je|j|i)\b")
@@ -288,6 +297,12 @@ class GroupFrames:
             "or",
             "ou",
             "al",
+            # révision 12b: "les X sont tellement dégoûtants"
+            "tellement",
+            "carrement",
+            "completement",
+            "totalement",
+            "absolument",
         }
         self.allowed = allowed | {normalize_term(w) for w in allowed}  # "literally" -> "literaly"
         self.quant_neg = _words(spec.get("quantifier_negation"))
@@ -326,8 +341,8 @@ class GroupFrames:
         )
         # "qu'on les vire tous", "send them all back"
         self.subj_re = re.compile(
-            rf"(?<![\w*])(?:qu'on|qu on|que l'on|faut qu'on|faudrait qu'on){sep}(?:les|leur){sep}(?P<v>{_alt(viol_subj)})"
-            rf"(?![\w*])"
+            rf"(?<![\w*])(?:qu'on|qu on|que l'on|faut qu'on|faudrait qu'on){sep}(?P<pro>(?:les|leur){sep})?"
+            rf"(?P<v>{_alt(viol_subj)})(?![\w*])"
         )
         self.send_re = re.compile(
             r"(?<![\w*])(?P<v>send|ship|kick|throw|sent|shipped|kicked|thrown)\s+them(?:\s+al)?\s+(?:back|out|home|away)"
@@ -370,7 +385,8 @@ class GroupFrames:
         self.contempt_obj_re = re.compile(rf"(?<![\w*])(?:{_alt(c_obj)})(?![\w*])") if c_obj else None
         self.contempt_pro_re = re.compile(rf"(?<![\w*])(?:{_alt(c_pro)})(?![\w*])") if c_pro else None
         self.contempt_subj_re = re.compile(rf"(?<![\w*])(?:{_alt(c_subj)})(?![\w*])") if c_subj else None
-        self.contempt_gap_re = re.compile(rf"^(?:{sep}(?:{allw}))?[\s']+(?:(?:{det}|de|d|du)[\s']+)?$")
+        # révision 12b: a comma may stand before the group ("je les déteste, les X")
+        self.contempt_gap_re = re.compile(rf"^(?:{sep}(?:{allw}))?[\s',]+(?:(?:{det}|de|d|du)[\s']+)?$")
         answer = _words(spec.get("answer_cues"))
         self.answer_re = re.compile(rf"(?<![\w*])(?:{_alt(answer)})(?![\w*])") if answer else None
         self.naming_any_re = re.compile(
@@ -422,6 +438,12 @@ class GroupFrames:
         self.kin_re = re.compile(
             rf"(?<![\w*])(?:mon|ma|mes|my)\s+(?:(?:{kin})\s+{grp}|{grp}\s+(?:{kin}))(?![\w*])"
         )
+        # révision 12b: a people, a race or a religion "of" a dehumanising or stereotyped noun ("cette religion de
+        # barbares", "un peuple de voleurs", "une race de parasites")
+        self.made_of_re = re.compile(
+            r"(?<![\w*])(?P<n>religion|race|peuple|ethnie|engeance|people|race)\s+(?:de|d'|of)\s*(?:des\s+)?"
+            rf"(?P<p>{_alt([k for k, v in pred.items() if v in ('dehumanising', 'stereotype')])})(?![\w*])"
+        )
         # "the only good X is a dead one", "le seul bon X est un X mort"
         self.only_good_re = re.compile(
             r"(?<![\w*])(?:the only go?od|le seul bon|la seule bone|les seuls bons|les seules bones)\s+(?=\S)"
@@ -459,6 +481,8 @@ class GroupFrames:
                 word in _ABSTRACT
                 and last in ("l", "le", "la", "cette", "this", "their", "leur")
                 or " religion" in word
+                # révision 12b: "la communauté trans m'inspire une répulsion"
+                or word.startswith(("comunaute ", "communaute "))
             ):
                 out.append(
                     (m.start(), m.end(), cat)
@@ -547,6 +571,27 @@ class GroupFrames:
                 if len(raw_between) > 80:
                     return None
                 neg = any(w in self.negation for w in toks) or self._quant_negated(t, gs)
+                # révision 12b: spoken French drops "ne" ("les X c'est plus des humains", "sont plus des personnes"):
+                # "plus" right before the article of a humanising noun is "no longer" (not "plus des … que des …")
+                neg = neg or (
+                    kind == "humanising"
+                    and (
+                        _NO_LONGER.search(between) is not None
+                        or _NO_LONGER.search(between + m.group().split()[0] + " ") is not None  # "des gens"
+                    )
+                    and _THAN.match(window, m.end()) is None
+                )
+                # révision 12b: a negative yes / no question asserts ("Les X ne sont-ils pas des parasites ?",
+                # "Est-ce que les X ne sont pas tous des … ?"): the negation is rhetorical, the predicate is said
+                if (
+                    neg
+                    and t[clause_end : clause_end + 1] == "?"
+                    and (
+                        _INVERTED_NEG.search(raw_between) is not None
+                        or _EST_CE_QUE.search(t, max(0, gs - 24), gs) is not None
+                    )
+                ):
+                    neg = False
                 restricted = neg and any(w in self.restrict for w in toks)
                 if restricted and any(w in ("pas", "not") for w in toks):
                     return None  # "pas que des" (not only): no clear polarity
@@ -649,7 +694,9 @@ class GroupFrames:
                     frames.append(f)
         for g in groups:
             clause_end = next(e for e in ends if e >= g[1])
-            f = self._predicate(t, g, clause_end)
+            # révision 12b: a group after "sur / contre / about" is a complement, not the subject ("les propos sur les
+            # musulmans sont ignobles" judges the words, not the group)
+            f = None if _COMPLEMENT.search(t, max(0, g[0] - 30), g[0]) else self._predicate(t, g, clause_end)
             if f is not None:
                 frames.append(f)
             gs, ge, cat = g
@@ -689,6 +736,21 @@ class GroupFrames:
                 frames.append(Frame(kind, "hate", g[2], self.weights.get(kind, 0.8), start, xm.end()))
         if groups:
             frames += self._contempt(t, groups, ends)
+        for mm in (
+            self.made_of_re.finditer(t)
+            if (
+                "religion" in t
+                or "race" in t
+                or "peuple" in t
+                or "ethnie" in t
+                or "engeance" in t
+                or "people of" in t
+            )
+            else ()
+        ):
+            cat = "discrimination:religion" if mm.group("n") == "religion" else "discrimination:origin_race"
+            kind = self.pred_kind.get(re.sub(r"\s+", " ", mm.group("p")), "stereotype")
+            frames.append(Frame(kind, "hate", cat, self.weights.get(kind, 0.8), mm.start(), mm.end()))
         # calls to expel or kill: the group right after the verb, or named anywhere before (a pronoun carries it)
         for om in self.only_good_re.finditer(t) if ("only go" in t or "seul" in t) else ():
             og = [
@@ -714,6 +776,8 @@ class GroupFrames:
             after = [g for g in groups if g[0] >= m.end() and self.after_verb_re.match(t[m.end() : g[0]])]
             if after and self.qualifier_re is not None and self.qualifier_re.match(t, after[0][1]):
                 continue  # "expulser les étrangers condamnés pour crimes graves": offenders, not a group
+            if "pro" in m.re.groupindex and m.group("pro") is None and not after:
+                continue  # révision 12b: "qu'on expulse les X" names its object; "qu'on vire le chef" names none
             before = [g for g in groups if g[1] <= m.start() and g[2] is not None]
             clause_s = max([e + 1 for e in ends if e < m.start()], default=0)
             in_clause = [g for g in before if g[0] >= clause_s and m.start() - g[1] <= 60]

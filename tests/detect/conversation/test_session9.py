@@ -140,3 +140,83 @@ def test_chatw1_16_the_stairs_roast_with_the_shipped_model() -> None:
     assert analyse(c.ctx, [], Settings(model=load_model())).episodes == []
     old = analyse(c.ctx, [], Settings(model=load_model(), banter_first_person=False)).episodes
     assert [c.member_of_uid[e.target] for e in old][:1] == ["jules"]
+
+
+def _benchmark_copies(chat_file: str, copies: tuple[int, ...]) -> Any:
+    """The chat replayed as ``benchmarks/conversations.py`` does: copy k is another group, k days later, its texts
+    suffixed " (k)" (copy 0 unchanged), the same members by name."""
+    from dataclasses import replace
+    from datetime import timedelta
+    from pathlib import Path
+
+    from veilleur.detect.context import DetectionContext, MemberRef
+    from veilleur.detect.conversation.evaluate import load_chat
+
+    c = load_chat(Path(__file__).resolve().parents[2] / "data" / "conversations" / "dev" / chat_file)
+    ctx = DetectionContext()
+    for k in copies:
+        msgs = [
+            replace(
+                m,
+                community_id=f"{c.chat_id}-{k}",
+                uid="",
+                created_at=m.created_at + timedelta(days=k),
+                text=m.text if k == 0 else f"{m.text} ({k})",
+            )
+            for m in c.messages
+        ]
+        for ref in c.ctx.members.values():
+            for m in msgs:
+                if m.author.name == ref.name:
+                    ctx.members[m.author_uid] = MemberRef(
+                        m.author_uid, ref.name, ref.nicknames, m.community_uid
+                    )
+                    break
+        ctx.add(msgs)
+    return ctx
+
+
+def test_distress_own_the_benchmark_s_extra_findings_are_teen_tg_30_s_raid_on_its_victim() -> None:
+    """Why ``benchmarks/conversations.py`` reports 7,813 -> 7,934 findings with the model in session 9: all 121 come
+    from ``distress_own`` in the copies of teen_tg_30 (victim Ethan; the defender Alix's "vous êtes méchants, il a le
+    droit d'essayer"). Off, Alix's indignation counts as hurt: in some suffixed copies the model's read then leaves no
+    raid (or aims it at Alix); on, every copy's raid is on Ethan and its messages are the bully's and the supporters'.
+    And Rayane's "il s'est vu sur la vidéo ou pas" and Tess's "mdrrr il tombe 3 fois" become hostile reactions at
+    Ethan, so they join the campaign the copies make (the same names attacked on consecutive days)."""
+    from veilleur.detect.conversation.analyse import analyse
+    from veilleur.detect.conversation.detector import findings_from
+    from veilleur.detect.conversation.model import load_model
+
+    ctx = _benchmark_copies("teen_tg_30.json", (0, 4))
+    model = load_model()
+    name = {u: ctx.messages[u].author.name for u in ctx.messages}
+    text = {u: ctx.messages[u].text.split(" (")[0] for u in ctx.messages}
+    group = {u: ctx.messages[u].community_id for u in ctx.messages}
+    bully_or_supporter = {"Rayane", "Tess", "Victor"}
+
+    def run(**kw: Any) -> tuple[Any, list[Any]]:
+        ctx.cache.clear()
+        res = analyse(ctx, [], Settings(model=model, **kw))
+        return res, findings_from(res)
+
+    _, found = run()
+    _, old_found = run(distress_own=False)
+    raids = {(group[f.message_uid], f.details["target"]) for f in found if f.category == "raid"}
+    assert raids == {("teen_tg_30-0", "Ethan Moulin"), ("teen_tg_30-4", "Ethan Moulin")}
+    assert {name[f.message_uid] for f in found if f.category == "raid"} <= bully_or_supporter
+    old_raids = {(group[f.message_uid], f.details["target"]) for f in old_found if f.category == "raid"}
+    assert ("teen_tg_30-4", "Ethan Moulin") not in old_raids  # the session-start read of the suffixed copy
+    # no finding twice, and more of them: the victim's raid and campaign
+    keys = [(f.message_uid, f.category) for f in found]
+    assert len(keys) == len(set(keys)) and len(found) > len(old_found)
+    campaign = {
+        text[f.message_uid]
+        for f in found
+        if f.details.get("kind") == "campaign" and f.details["target"] == "Ethan Moulin"
+    }
+    old_campaign = {
+        text[f.message_uid]
+        for f in old_found
+        if f.details.get("kind") == "campaign" and f.details["target"] == "Ethan Moulin"
+    }
+    assert {"il s'est vu sur la vidéo ou pas", "mdrrr il tombe 3 fois"} <= campaign - old_campaign

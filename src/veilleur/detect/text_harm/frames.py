@@ -43,11 +43,18 @@ _NEEDS_DET = _set(
     "roma travellers travelers girls deaf blind obese femme woman arabe juif juive musulman musulmane migrant roux "
     "immigrant etranger gitan homos lgbt seniors retraites ados"
 )
+# révision 12c: a group entry that begins with a determiner or an article ("les gros", "the elderly") swallowed it:
+# after a preposition the group had no determiner before it ("pour les gros"), and another determiner did not reach
+# it ("these elderly"). The determiner is dropped when the entries are compiled; the word kept then needs a
+# determiner before it and a verb or a clause after it, like the words above ("the elderly patients", "an Irish
+# pub" name no group). Demonstratives and possessives stay: "cette religion" is the group, "la religion" is not.
+_ENTRY_DET = re.compile(r"^(?:(?:le|la|les|des|du|un|une|ces|the|a|an|these|those)\s+|l'\s*)(?=[^\s'])")
 # after one of those words, what may follow for it to name a group ("les vieux sont", not "les vieux trucs")
 _FOLLOW = _set(
     "sont ne n qui que qu et ou ils elles ont are is were should must will can cannot never need needs deserve "
     "who that they and or dehors out de du des en au aux a ce c devraient doivent meritent peuvent savent seront "
-    "restent font all tous toutes vont do dont have get go aren isn don won ca ça"
+    "restent font all tous toutes vont do dont have get go aren isn don won ca ça so always shouldn wouldn couldn "
+    "mustn cant didn doesn wasn weren haven ain"
 )
 # humanising nouns that a following word may turn into something else ("des gens qui", "des personnes fragiles")
 _OPEN_NOUNS = _set("personnes gens femmes hommes familles famille parents people women men families persons")
@@ -213,11 +220,16 @@ class GroupFrames:
         self.weights = {str(k): float(v) for k, v in (spec.get("weights") or {}).items()}
         self.lethal_threat = float(spec.get("lethal_threat", 0.0))
         self.ground: dict[str, str] = {}
+        listed: set[str] = set()  # entries written without a determiner
+        stripped: set[str] = set()  # révision 12c: entries whose leading determiner was dropped
         for cat, terms in (spec.get("groups") or {}).items():
-            for t in _words(terms):
+            for entry in _words(terms):
+                t = _ENTRY_DET.sub("", entry)
+                (stripped if t != entry else listed).add(t)
                 self.ground.setdefault(t, str(cat))
                 if t.endswith(" people"):
                     self.ground.setdefault(t[:-7] + " ppl", str(cat))  # "gay ppl", "mentaly il ppl"
+        self.needs_det = _NEEDS_DET | (stripped - listed)
         self.group_re = re.compile(rf"(?<![\w*])(?:{_alt(list(self.ground))})(?:e?s)?(?![\w*])")
         self.generic_re = re.compile(
             r"(?<![\w*])(?:ces gens(?:-la| la)?|ces individus|cette race|ce peuple|these people|those people|"
@@ -488,7 +500,7 @@ class GroupFrames:
                     (m.start(), m.end(), cat)
                 )  # "l'islam c'est la peste", "cette religion est un cancer"
                 continue
-            if (lang == "fr" or word in _NEEDS_DET) and not (
+            if (lang == "fr" or word in self.needs_det) and not (
                 last in _SINGULAR_DET | _PLURAL_DET
                 or last in ("le", "de")
                 and word.endswith(("s", "x"))  # SMS "lé renois", "dé gros"
@@ -503,7 +515,7 @@ class GroupFrames:
                 and prev[0] == "plupart"
             ):
                 continue
-            if word in _NEEDS_DET:
+            if word in self.needs_det:
                 nxt = _TOKEN.match(t, m.end() + 1) if t[m.end() : m.end() + 1] == " " else None
                 if nxt is not None and nxt.group() not in _FOLLOW:
                     continue

@@ -94,9 +94,25 @@ _PRONOUN_CARRY = re.compile(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont| ne so
 _PRONOUN_BEFORE = re.compile(r"(?:^|[\s,;:])(?:ils|elles|they|eux)\s+(?:tous\s+|toutes\s+|all\s+)?$")
 _DENIED_AFTER = re.compile(r"\s+(?:pas|jamais|point|plus|not|never)\b")
 _VERBLESS = re.compile(r"^\s*[,:]\s*(?:tous|toutes|que|rien que|all)\s+(?:des|de|d'|du|de la)?\s*$")
-_INVERTED_EN = re.compile(
-    r"(?:^|[^\w*])(?:why|y|how come)\s+(?:are|r|were)\s+(?:(?:the|all|most|so many)\s+)?$"
+# révision 12d: determiners and quantifiers between the wh-word and the group ("why are these X", "why are all the
+# X", "why are most of the X", "how come X …", the copula dropped)
+_Q_DET = (
+    r"(?:(?:al|all|most|some|many|so many|so much)\s+(?:of\s+)?)?"  # normalised, "all" is "al"
+    r"(?:(?:the|these|those|such|dem|da|teh)\s+)?"
 )
+_INVERTED_EN = re.compile(rf"(?:^|[^\w*])(?:(?:why|y|how come)\s+(?:are|r|were)|how come)\s+{_Q_DET}$")
+# a verb of behaviour and its "like" read as a copula ("X act like animals", "les X se comportent comme des …")
+_LIKE_VERB = _set(
+    "act acts acted acting behave behaves behaved behaving comportent comporte agissent agit conduisent"
+)
+_LIKE = frozenset({"like", "come", "comme"})  # normalised, "comme" is "come"
+# révision 12d: French subjunctive after a rhetorical opener ("c'est normal que les X soient tous des … ?",
+# "comment ça se fait que les X soient …")
+_SUBJ_OPEN = re.compile(
+    r"(?:c'est normal|c normal|ce est normal|est-ce normal|normal|com+ent ca se fait|com+ent se fait il|"
+    r"pourquoi faut il|pourquoi faut-il)\s+(?:que|qu')\s*(?:(?:les|des|ces|tous les|toutes les)\s+)?$"
+)
+_SUBJ_COPULA = frozenset({"soient", "soit"})
 _NO_LONGER = re.compile(r"(?:^|\s)(?:est|sont|ce|c|seront)\s+plus\s+(?:des|de|d|du|un|une)\s*$")
 _THAN = re.compile(r"[^.!?;]{0,40}\bque\b")
 _COMPLEMENT = re.compile(
@@ -560,8 +576,25 @@ class GroupFrames:
             )  # "ces migrants qui s'entassent à Calais ne sont"
             kind = self.pred_kind[re.sub(r"\s+", " ", m.group())]
             found = False
-            for ci in [i for i, w in enumerate(toks) if w in self.copula_core and i <= lead]:
-                unknown = [w for w in toks[ci:] if w not in self.allowed]
+            copulas = [i for i, w in enumerate(toks) if w in self.copula_core and i <= lead]
+            # révision 12d: "act like", "se comportent comme" stand for the copula, and so does a French subjunctive
+            # after a rhetorical opener that asks a question ("c'est normal que les X soient … ?")
+            copulas += [
+                i
+                for i, w in enumerate(toks)
+                if 0 < i <= lead + 1
+                and w in _LIKE
+                # "act like", "se comportent tous comme", "behave just like"
+                and (toks[i - 1] in _LIKE_VERB or i > 1 and toks[i - 2] in _LIKE_VERB and toks[i - 1] in self.allowed)
+            ]
+            if (
+                any(w in _SUBJ_COPULA for w in toks[: lead + 1])
+                and t[clause_end : clause_end + 1] == "?"
+                and _SUBJ_OPEN.search(t, max(0, gs - 40), gs) is not None
+            ):
+                copulas += [i for i, w in enumerate(toks) if w in _SUBJ_COPULA and i <= lead]
+            for ci in sorted(copulas):
+                unknown = [w for w in toks[ci + 1 :] if w not in self.allowed]  # the copula itself is one
                 # one noun before an adjective: "ne seront jamais des adultes normaux"
                 if not unknown or (
                     len(unknown) == 1

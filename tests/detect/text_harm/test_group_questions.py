@@ -3,9 +3,12 @@
 An English inverted question was read only as "why are / why are the / all / most X …": a determiner or a
 quantifier phrase between the wh-word and the group ("Why are these X …", "Why are all the X …"), a verb of
 behaviour with do-support ("Why do X always act like animals?"), or the French subjunctive after a rhetorical
-opener ("C'est normal que les X soient tous des … ?") found no predicate. HIT cases fail on the code before
-révision 12d; QUIET cases are guards (neutral questions, questions that deny a stereotype, questions about what
-other people think), one of which ("Why do people think X are lazy? They aren't.") was flagged before.
+opener ("C'est normal que les X soient tous des … ?") found no predicate. Checked on the code before révision 12d:
+12 of the 14 first HIT cases fail there (not "Why are those refugees always so lazy?", "How come these immigrants
+are so lazy?"), the last five are guards of forms read already. QUIET cases are guards (neutral questions,
+questions that deny a stereotype, questions about what other people think or what is done to a group); four were
+flagged before ("Why do people think X are lazy? They aren't.", "Why does everyone think X are parasites?", "Why
+are X called parasites?", "Why do people act like X are parasites?").
 Sentences are the team's own, written for these tests.
 """
 
@@ -37,9 +40,16 @@ HIT = [
     ("How come immigrants always behave like savages?", "en", ORIGIN),
     ("How come these immigrants are so lazy?", "en", ORIGIN),
     ("Why do refugees never act like normal people?", "en", ORIGIN),
+    ("how come immigrants so lazy?", "en", ORIGIN),
     ("C'est normal que les immigrés soient tous des fainéants ?", "fr", ORIGIN),
     ("Comment ça se fait que les immigrés soient tous des voleurs ?", "fr", ORIGIN),
     ("Pourquoi les immigrés se comportent tous comme des animaux ?", "fr", ORIGIN),
+    # already read before révision 12d: kept as guards of the tag-like openers
+    ("Isn't it true that all the immigrants are parasites?", "en", ORIGIN),
+    ("Don't you think immigrants are lazy?", "en", ORIGIN),
+    ("Pourquoi est-ce que les immigrés sont tous des fainéants ?", "fr", ORIGIN),
+    ("Vous trouvez pas que les immigrés sont des parasites ?", "fr", ORIGIN),
+    ("Est-ce que c'est moi ou les immigrés sont tous des voleurs ?", "fr", ORIGIN),
 ]
 
 
@@ -55,6 +65,9 @@ QUIET = [
     ("Why are these immigrants waiting outside the clinic?", "en", ORIGIN),
     ("Why do immigrants act like they have to apologise for existing?", "en", ORIGIN),
     ("Why do refugees get called parasites online?", "en", ORIGIN),
+    ("Why are all the refugees treated like animals?", "en", ORIGIN),
+    ("Why are immigrants called parasites?", "en", ORIGIN),
+    ("Why do people act like immigrants are parasites?", "en", ORIGIN),
     ("C'est normal que les immigrés soient mal soignés ?", "fr", ORIGIN),
     # questions that deny the stereotype, or ask about what others think
     ("Why do people think immigrants are lazy? They aren't.", "en", ORIGIN),

@@ -608,9 +608,12 @@ class GroupFrames:
             found = found or _VERBLESS.match(raw_between) is not None
             # révision 10c: an English question puts the copula before the group ("why are fat people always so
             # lazy?", "y r gay ppl so dramatic"): read it as the copula
+            # révision 12d: only adverbs between the group and the predicate ("why are X treated like animals?",
+            # "why are X called parasites?" ask about what is done to them or said of them)
             found = found or (
                 not any(w in self.copula_core for w in toks)
-                and _INVERTED_EN.search(t[max(0, gs - 30) : gs]) is not None
+                and all(w in self.allowed for w in toks)
+                and _INVERTED_EN.search(t[max(0, gs - 40) : gs]) is not None
             )
             if found:
                 if len(raw_between) > 80:

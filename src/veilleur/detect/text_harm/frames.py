@@ -585,7 +585,12 @@ class GroupFrames:
                 if 0 < i <= lead + 1
                 and w in _LIKE
                 # "act like", "se comportent tous comme", "behave just like"
-                and (toks[i - 1] in _LIKE_VERB or i > 1 and toks[i - 2] in _LIKE_VERB and toks[i - 1] in self.allowed)
+                and (
+                    toks[i - 1] in _LIKE_VERB
+                    or i > 1
+                    and toks[i - 2] in _LIKE_VERB
+                    and toks[i - 1] in self.allowed
+                )
             ]
             if (
                 any(w in _SUBJ_COPULA for w in toks[: lead + 1])

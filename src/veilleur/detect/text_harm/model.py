@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -101,17 +101,7 @@ class Featurizer:
         (``str.split``, as sklearn splits) hashed once and remembered."""
         words = [t.split() for t in texts]
         cache = self._char_cache
-        local: dict[str, np.ndarray] = {}
-        new: list[str] = []
-        for ws in words:
-            for w in ws:
-                if w not in local:
-                    got = cache.get(w)
-                    if got is None:
-                        new.append(w)
-                        local[w] = _EMPTY
-                    else:
-                        local[w] = got
+        local, new = _split_known(words, cache, _EMPTY)
         if new:
             X = self._char_hasher.transform(self._char_grams(w) for w in new)
             X.sum_duplicates()
@@ -125,17 +115,7 @@ class Featurizer:
         """Binary, L2-normalised word 1- and 2-grams, each distinct n-gram hashed once and remembered."""
         grams = [self._word_grams(t) for t in texts]
         cache = self._word_cache
-        local: dict[str, int] = {}
-        new: list[str] = []
-        for gs in grams:
-            for g in gs:
-                if g not in local:
-                    got = cache.get(g)
-                    if got is None:
-                        new.append(g)
-                        local[g] = -1
-                    else:
-                        local[g] = got
+        local, new = _split_known(grams, cache, -1)
         if new:
             X = self._word_hasher.transform([g] for g in new)
             if len(cache) + len(new) > self.cache_size:
@@ -148,6 +128,26 @@ class Featurizer:
 
 CACHE_SIZE = 100_000  # distinct words (char side) and word n-grams (word side) remembered, each
 _EMPTY = np.zeros(0, dtype=np.int32)
+_V = TypeVar("_V")
+
+
+def _split_known(
+    groups: list[list[str]], cache: dict[str, _V], missing: _V
+) -> tuple[dict[str, _V], list[str]]:
+    """The batch's distinct keys with their remembered values (``missing`` for those not in ``cache``), and the
+    keys not remembered, in first-seen order (to be computed once each)."""
+    local: dict[str, _V] = {}
+    new: list[str] = []
+    for keys in groups:
+        for key in keys:
+            if key not in local:
+                got = cache.get(key)
+                if got is None:
+                    new.append(key)
+                    local[key] = missing
+                else:
+                    local[key] = got
+    return local, new
 
 
 def _binary_rows(

@@ -135,9 +135,7 @@ _NEG = frozenset(
 )
 _LAUGH = re.compile(r"(?:m+d+r+|p+t+d+r+|l+o+l+|x+d+|(?:a*h+a+){2,}|l+m+f*a+o+|j+p+p+)", re.I)
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
-_MOCK_EMOJI = re.compile(
-    "[\U0001f602\U0001f923\U0001f480\U0001f921\U0001f644\U0001f437\U0001f437\U0001f92e\U0001f922]"
-)
+_MOCK_EMOJI = re.compile("[\U0001f602\U0001f923\U0001f480\U0001f921\U0001f644\U0001f437\U0001f92e\U0001f922]")
 
 HAND_FEATURES = (
     "log_words",
@@ -211,7 +209,7 @@ _RUMOUR = re.compile(
     r"\b(?:askip|il para[iî]t|parait|on dit|screen\w*|capture|story|stories|insta|snap|tiktok|balanc\w*|habite|"
     r"adresse|tourner|tout le monde sait|je sais que|jsais que)\b|\[(?:photo|capture|video|vidéo|clip|screen)"
 )
-_ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
+_ELONGATION = re.compile(r"([^\W\d_])\1{2,}")  # a letter three times or more ("nonnn"); `fold` squashes it
 
 EXTRA_FEATURES = (
     "threat_emojis",
@@ -251,7 +249,7 @@ def extra_features(text: str) -> np.ndarray:
 
 
 _NG_TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
-_SQUASH = re.compile(r"([^\W\d_])\1{2,}")
+_SQUASH = _ELONGATION
 
 
 def fold(text: str) -> str:

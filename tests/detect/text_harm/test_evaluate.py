@@ -162,7 +162,14 @@ def test_per_phenomenon_and_per_ground_by_hand(tmp_path: Path) -> None:
     ]
     f.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     m = evaluate_file(f, StubAnalyzer())
-    assert m["columns"] == {"phenomenon": True, "ground": True, "clinical": False}
+    assert m["columns"] == {
+        "phenomenon": True,
+        "ground": True,
+        "clinical": False,
+        "lang": False,
+        "register": False,
+    }
+    assert "per_lang" not in m and "per_register" not in m
     rel = m["per_ground"]["religion"]
     assert (rel["n"], rel["harmful"], rel["found"], rel["accuracy"]) == (2, 2, 1, 0.5)
     age = m["per_ground"]["age"]
@@ -218,3 +225,24 @@ def test_cli_public_needs_data_or_file(tmp_path: Path) -> None:
     assert "no public data set" in str(r.exception)
     r = CliRunner().invoke(app, ["eval", "text-harm"])
     assert r.exit_code == 2
+
+
+def test_per_language_and_register_by_hand(tmp_path: Path) -> None:
+    f = tmp_path / "l.jsonl"
+    rows = [
+        {"text": "a flag:insult", "labels": ["insult"], "lang": "FR", "register": "teen_sms"},
+        {"text": "b", "labels": ["insult"], "lang": "fr", "register": "teen_sms"},
+        {"text": "c flag:insult", "labels": [], "language": "en", "register": "formal"},
+        {"text": "d", "labels": [], "lang": "en"},
+    ]
+    f.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    m = evaluate_file(f, StubAnalyzer())
+    assert m["columns"]["lang"] and m["columns"]["register"]
+    fr, en = m["per_lang"]["fr"], m["per_lang"]["en"]
+    assert (fr["n"], fr["harmful"], fr["found"]) == (2, 2, 1)
+    assert (en["n"], en["benign"], en["false_alarms"]) == (2, 2, 1)
+    assert m["per_register"]["teen_sms"]["found"] == 1 and m["per_register"]["(none)"]["n"] == 1
+    from veilleur.detect.text_harm.evaluate import format_report
+
+    out = format_report(m)
+    assert "langue (nuisible oui/non)" in out and "registre (nuisible oui/non)" in out

@@ -17,6 +17,8 @@ _TEXT_KEYS = ("text", "message", "content", "body")
 _LABEL_KEYS = ("labels", "label", "categories", "category")
 _PHENOMENON_KEYS = ("functionality", "phenomenon")
 _GROUND_KEYS = ("ground", "target_ground", "grounds", "motif")
+_LANG_KEYS = ("lang", "language", "langue")
+_REGISTER_KEYS = ("register", "registre")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,8 @@ class LabelledRow:
     functionality: str | None = None
     clinical: bool = False
     ground: str | None = None
+    lang: str | None = None
+    register: str | None = None
 
 
 def _parse_labels(value: Any, path: Path, where: str) -> frozenset[str]:
@@ -53,7 +57,17 @@ def _row(d: dict[str, Any], path: Path, where: str) -> LabelledRow:
     ground = next((d[k] for k in _GROUND_KEYS if d.get(k)), None)
     if isinstance(ground, list):
         ground = "+".join(sorted(str(g) for g in ground)) or None
-    return LabelledRow(text, labels, str(func) if func else None, clinical, str(ground) if ground else None)
+    lang = next((d[k] for k in _LANG_KEYS if d.get(k)), None)
+    register = next((d[k] for k in _REGISTER_KEYS if d.get(k)), None)
+    return LabelledRow(
+        text,
+        labels,
+        str(func) if func else None,
+        clinical,
+        str(ground) if ground else None,
+        str(lang).lower() if lang else None,
+        str(register) if register else None,
+    )
 
 
 def read_labelled(path: Path) -> list[LabelledRow]:
@@ -202,6 +216,8 @@ def evaluate_rows(
         "phenomenon": any(r.functionality for r in rows),
         "ground": any(r.ground for r in rows),
         "clinical": any(r.clinical for r in rows),
+        "lang": any(r.lang for r in rows),
+        "register": any(r.register for r in rows),
     }
     g_any = [bool(g) for g in gold]
     p_any = [bool(p) for p in pred]
@@ -229,6 +245,12 @@ def evaluate_rows(
         )
     if metrics["columns"]["ground"]:
         metrics["per_ground"] = _breakdown([r.ground for r in rows], g_any, p_any, fast_any, routed)
+    # per language and per register: the external checks are per language (FR / EN suites) and per register
+    # (teen chats, tweets); one average hides a language or a register the detector does not read
+    if metrics["columns"]["lang"]:
+        metrics["per_lang"] = _breakdown([r.lang for r in rows], g_any, p_any, fast_any, routed)
+    if metrics["columns"]["register"]:
+        metrics["per_register"] = _breakdown([r.register for r in rows], g_any, p_any, fast_any, routed)
     metrics["file"] = name
     metrics["ignored_labels"] = ignored
     metrics["errors"] = [
@@ -286,7 +308,12 @@ def format_report(m: dict[str, Any]) -> str:
     for name in ("macro", "micro", "any_harm"):
         d = m[name]
         lines.append(f"{name:<36}{'':>6}{d['precision']:>8.3f}{d['recall']:>8.3f}{d['f1']:>8.3f}")
-    for key, title in (("per_phenomenon", "phénomène"), ("per_ground", "motif")):
+    for key, title in (
+        ("per_phenomenon", "phénomène"),
+        ("per_ground", "motif"),
+        ("per_lang", "langue"),
+        ("per_register", "registre"),
+    ):
         if key not in m:
             continue
         tiers = "fast_accuracy" in next(iter(m[key].values()))

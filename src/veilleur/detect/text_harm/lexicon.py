@@ -15,7 +15,13 @@ from typing import Any
 import yaml
 
 from veilleur.detect.text_harm.frames import Frame, GroupFrames
-from veilleur.detect.text_harm.normalize import Normalized, normalize, normalize_term, tokens
+from veilleur.detect.text_harm.normalize import (
+    Normalized,
+    compile_normalised,
+    normalize,
+    normalize_term,
+    tokens,
+)
 from veilleur.detect.text_harm.patterns import trie_pattern
 
 _SENTENCE_END = re.compile(r"[.!?;\n]")
@@ -261,7 +267,10 @@ class Lexicon:
         self.counter_re = _cue_regex(contexts.get("counter_speech", {}).get("cues", []))
         self.clinical_re = _cue_regex(contexts.get("clinical", {}).get("cues", []))
         self.patient_re = _cue_regex(contexts.get("patient_ref", {}).get("cues", []))
-        self.patient_patterns = [re.compile(p) for p in contexts.get("patient_ref", {}).get("patterns", [])]
+        # révision 13a: "salle" is "sale" in normalised text: the patterns are squeezed like it
+        self.patient_patterns = [
+            compile_normalised(str(p)) for p in contexts.get("patient_ref", {}).get("patterns", [])
+        ]
         self.quote_marks = set(contexts.get("quote", {}).get("marks", []))
         # Révision 8: `needs: address` entries ("moche", "balance") count only right after a lead-in that aims them
         # at someone ("t'es", "t es qu'une", "sale", "espèce de"), fillers ("trop", "vraiment") allowed between

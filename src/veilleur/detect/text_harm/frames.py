@@ -55,7 +55,7 @@ _FOLLOW = _set(
     "sont ne n qui que qu et ou ils elles ont are is were should must will can cannot never need needs deserve "
     "who that they and or dehors out de du des en au aux a ce c devraient doivent meritent peuvent savent seront "
     "restent font all tous toutes vont do dont have get go aren isn don won ca ça so always shouldn wouldn couldn "
-    "mustn cant didn doesn wasn weren haven ain"
+    "mustn cant didn doesn wasn weren haven ain aient soient"
 )
 # humanising nouns that a following word may turn into something else ("des gens qui", "des personnes fragiles")
 _OPEN_NOUNS = _set("personnes gens femmes hommes familles famille parents people women men families persons")
@@ -408,6 +408,15 @@ class GroupFrames:
         # it like an exclusion: the group named in the clause, or carried by a pronoun
         claims = _words(spec.get("claims"))
         self.claims_re = _rx(rf"(?<![\w*])(?:{_alt(claims)})(?![\w*])") if claims else None
+        # révision 13a: a group's ordinary rights put in question, a group admitted (`rights_open`, `rights`, `admit`)
+        r_open, rights, admit = (_words(spec.get(k)) for k in ("rights_open", "rights", "admit"))
+        self.rights_open_re = _rx(rf"(?<![\w*])(?:{_alt(r_open)})(?![\w*])") if r_open else None
+        self.rights_re = _rx(rf"(?<![\w*])(?:{_alt(rights)})(?:(?<=')|(?![\w*]))") if rights else None
+        self.admit_re = (
+            _rx(rf"(?<![\w*])(?:{_alt(admit)})[\s']+(?:(?:{det}|de|d|du)[\s']+)?$") if admit else None
+        )
+        self.let_re = _rx(rf"(?<![\w*])(?:let|laisse|laisser|laissons)[\s']+(?:(?:{det})[\s']+)?$")
+        self.let_after_re = _rx(r"[\s,]+(?:in|into|entrer|rentrer|venir|s'installer|s installer)(?![\w*])")
         # révision 10b: contempt for a group said by the writer ("je ne supporte pas les X", "Les X… je les hais",
         # "les X me dégoûtent")
         c_obj, c_pro, c_subj = (
@@ -431,6 +440,8 @@ class GroupFrames:
         self.refute_after_re = _rx(
             rf"(?<![\w*])(?:{_alt(_words(spec.get('refute_after')))})(?![\w*])"
             r"(?!\s+(?:of+en[cs]e|shade|hate|judgement|judgment|joke|lie|cap)\b)"
+            # révision 13a: a tag question is no answer ("Pourquoi les X sont tous … ? Ça doit être lié, non ?")
+            r"(?!\s*\?)"
         )
         endorse = _words(spec.get("endorse"))
         self.endorse_re = _rx(rf"(?<![\w*])(?:{_alt(endorse)})(?![\w*])") if endorse else None
@@ -534,7 +545,8 @@ class GroupFrames:
                 continue
             if word in self.needs_det:
                 nxt = _TOKEN.match(t, m.end() + 1) if t[m.end() : m.end() + 1] == " " else None
-                if nxt is not None and nxt.group() not in _FOLLOW:
+                # révision 13a: an inverted question ("les retraités ont-ils", "sont-elles") reads its verb
+                if nxt is not None and nxt.group().split("-")[0] not in _FOLLOW:
                     continue
             out.append((m.start(), m.end(), cat))
         for m in self.generic_re.finditer(t):
@@ -790,6 +802,8 @@ class GroupFrames:
                 frames.append(Frame(kind, "hate", g[2], self.weights.get(kind, 0.8), start, xm.end()))
         if groups:
             frames += self._contempt(t, groups, ends)
+            if "?" in t and self.rights_open_re is not None:
+                frames += self._rights(t, groups, ends)
         for mm in (
             self.made_of_re.finditer(t)
             if (
@@ -863,6 +877,51 @@ class GroupFrames:
                 )
             )
         return frames
+
+    def _rights(self, t: str, groups: list[tuple[int, int, str | None]], ends: list[int]) -> list[Frame]:
+        """Révision 13a: a question that puts a group's ordinary rights in doubt ("Pourquoi les X ont le droit de
+        voter ?", "Should X even be allowed to teach?") or asks why the group is admitted ("Pourquoi on devrait
+        accepter des X ?", "Why do we let X in?"): an opener at the head of the clause, the clause ending with "?",
+        nothing denied ("Pourquoi les X n'ont pas le droit de … ?", "Why shouldn't X be allowed to …?" defend)."""
+        assert self.rights_open_re is not None
+        out: list[Frame] = []
+        for gs, ge, cat in groups:
+            if cat is None:
+                continue
+            clause_e = next(e for e in ends if e >= ge)
+            if t[clause_e : clause_e + 1] != "?":
+                continue
+            clause_s = max([e + 1 for e in ends if e < gs], default=0)
+            lead = t[clause_s:gs]
+            op = self.rights_open_re.search(lead)
+            if op is None:
+                continue
+            denied = any(w in self.negation for w in _TOKEN.findall(_expand(lead[op.end() :])))
+            rm = self.rights_re.search(t, ge, clause_e) if self.rights_re is not None else None
+            if rm is not None and not denied:
+                between = _TOKEN.findall(_expand(t[ge : rm.start()]))
+                if len(between) <= 3 and not any(w in self.negation for w in between):
+                    out.append(
+                        Frame("exclusion", "hate", cat, self.weights.get("exclusion", 0.8), gs, rm.end())
+                    )
+                    continue
+            if denied:
+                continue
+            am = self.admit_re.search(lead, op.end()) if self.admit_re is not None else None
+            if am is None and self.let_re.search(lead, op.end()) and self.let_after_re.match(t, ge):
+                am = self.let_re.search(lead, op.end())
+            if am is not None:
+                out.append(
+                    Frame(
+                        "exclusion",
+                        "hate",
+                        cat,
+                        self.weights.get("exclusion", 0.8),
+                        clause_s + am.start(),
+                        ge,
+                    )
+                )
+        return out
 
     def _contempt(self, t: str, groups: list[tuple[int, int, str | None]], ends: list[int]) -> list[Frame]:
         """Révision 10b: hatred or contempt for a group, said in the first person: the group right after the verb

@@ -394,6 +394,7 @@ class GroupFrames:
             r"(?:^|[.!?]\s*|arete[rz]? de |stop |honteux de |honte de |de )(?:traiter|qualifier|apeler|comparer|"
             r"calling|to cal|comparing)\s+(?:les\s+|des\s+|ces\s+|the\s+)?$"
         )
+        self.judged_words = frozenset(_words(spec.get("judged")))
         judged = _alt(_words(spec.get("judged")))
         self.judged_word_re = _rx(rf"(?<![\w*])(?:{judged})(?![\w*])")
         acts = _alt(_words(spec.get("judged_acts")))

@@ -79,6 +79,34 @@ _DISCLAIMER_BEFORE = re.compile(
 )
 _DISCLAIMER_AFTER = re.compile(r"^[^.!?]{0,40}?\b(?:mais|but|cependant|however|pourtant)\b")
 _CLAUSE_BREAK = re.compile(r"[.!;\n]")
+# révision 13a: foolishness and disgust judge a victim's act as well as a hater's ("il a aligné les compresses, c'est
+# trop con", "ils mangent des chiens, c'est dégueulasse"): only a moral judgement ("lâche", "minable", "cruel") is read
+# as the act's (normalised spellings)
+_NOT_AN_ACT = frozenset(
+    {
+        "con",
+        "bete",
+        "idiot",
+        "nul",
+        "faux",
+        "ok",
+        "okay",
+        "grave",
+        "degueulase",
+        "disgusting",
+        "immonde",
+        "abject",
+        "ignoble",
+        "horible",
+        "vile",
+    }
+)
+# révision 13a: an impersonal subject right before an adjective ("c'est lâche", "c vraiment minable", "it's lame")
+_IMPERSONAL = re.compile(
+    r"(?:^|[\s,;:.!?])(?:c'est|c est|cest|c|ce serait|ca reste|ca fait|it's|its|it is|that's|thats|that is)\s+"
+    r"(?:(?:vraiment|trop|tellement|hyper|super|assez|juste|carrement|franchement|completement|totalement|si|so|"
+    r"really|just|pretty|kinda|plain)\s+)?$"
+)
 _FRAME_EXPLAIN = {
     "dehumanising": "groupe déshumanisé (vermine, maladie, animaux…)",
     "stereotype": "stéréotype attribué à tout un groupe",
@@ -449,6 +477,14 @@ class Lexicon:
             return True
         return False
 
+    def _act_judged(self, t: str, s: int, e: int) -> bool:
+        """Révision 13a: an insult that also judges an act (``group_frames: judged``: « lâche », « minable », "lame"),
+        said after an impersonal « c'est » / "it's" with no article, judges what was done, not a person ("10 contre
+        une, c'est lâche", "that's cowardly"); « c'est un lâche », « t'es lâche » still insult."""
+        if self.frames is None or t[s:e] not in self.frames.judged_words or t[s:e] in _NOT_AN_ACT:
+            return False
+        return _IMPERSONAL.search(t, max(0, s - 40), s) is not None
+
     def frames_of(
         self, text: str, norm: Normalized, lang: str | None
     ) -> tuple[list[tuple[Frame, bool]], bool]:
@@ -580,6 +616,8 @@ class Lexicon:
             if entry.needs == "third_person" and not self._lead(self.third_re, t, s):
                 continue
             if entry.needs == "clause_end" and not self._clause_end(t, e):
+                continue
+            if self._act_judged(t, s, e):
                 continue
             os_, oe = norm.span(s, e)
             hit = Hit(entry=entry, start=os_, end=oe, text=text[os_:oe], factor=fz)

@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from veilleur.detect.text_harm.normalize import normalize_term
+from veilleur.detect.text_harm.normalize import compile_normalised as _rx
+from veilleur.detect.text_harm.normalize import normalize_term, squeeze_pattern
 from veilleur.detect.text_harm.patterns import trie_pattern
 
 
@@ -32,9 +33,9 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(normalize_term(w) for w in words.split())
 
 
-_QUOTED = re.compile(r"[\"«“][^\"«»“”\n]{8,160}[\"»”]")
-_CLAUSE_END = re.compile(r"[.!?;\n]|\s[-–—]\s")
-_TOKEN = re.compile(r"[a-z0-9*-]+")
+_QUOTED = _rx(r"[\"«“][^\"«»“”\n]{8,160}[\"»”]")
+_CLAUSE_END = _rx(r"[.!?;\n]|\s[-–—]\s")
+_TOKEN = _rx(r"[a-z0-9*-]+")
 _QUOTES_OPEN = "\"«“'"
 _QUOTES_CLOSE = "\"»”'"
 # groups a French message names without a determiner are rare; these words are also common adjectives or nouns
@@ -48,13 +49,13 @@ _NEEDS_DET = _set(
 # it ("these elderly"). The determiner is dropped when the entries are compiled; the word kept then needs a
 # determiner before it and a verb or a clause after it, like the words above ("the elderly patients", "an Irish
 # pub" name no group). Demonstratives and possessives stay: "cette religion" is the group, "la religion" is not.
-_ENTRY_DET = re.compile(r"^(?:(?:le|la|les|des|du|un|une|ces|the|a|an|these|those)\s+|l'\s*)(?=[^\s'])")
+_ENTRY_DET = _rx(r"^(?:(?:le|la|les|des|du|un|une|ces|the|a|an|these|those)\s+|l'\s*)(?=[^\s'])")
 # after one of those words, what may follow for it to name a group ("les vieux sont", not "les vieux trucs")
 _FOLLOW = _set(
     "sont ne n qui que qu et ou ils elles ont are is were should must will can cannot never need needs deserve "
     "who that they and or dehors out de du des en au aux a ce c devraient doivent meritent peuvent savent seront "
     "restent font all tous toutes vont do dont have get go aren isn don won ca ça so always shouldn wouldn couldn "
-    "mustn cant didn doesn wasn weren haven ain"
+    "mustn cant didn doesn wasn weren haven ain aient soient"
 )
 # humanising nouns that a following word may turn into something else ("des gens qui", "des personnes fragiles")
 _OPEN_NOUNS = _set("personnes gens femmes hommes familles famille parents people women men families persons")
@@ -79,7 +80,7 @@ _ABSTRACT = _set("islam izlam judaisme religion")
 _NUMERALS = _set("deux trois quatre cinq six sept huit dix plusieurs quelques nombreux 2 3 4 5 10")
 _POSSESSIVE = _set("mon ma mes ton ta tes son sa ses notre votre leur my his her your its")
 _REAL = _set("vrai vrais vraie vraies real true proper genuine veritables")
-_DENIED_QUOTE = re.compile(r"^[\s,]*(?:[a-z']+\s+){1,5}?[\"«“']\s*[a-z]")
+_DENIED_QUOTE = _rx(r"^[\s,]*(?:[a-z']+\s+){1,5}?[\"«“']\s*[a-z]")
 _CLAUSE_VERBS = _set(
     "ne n pas not ont sont est a font fait vont avaient etaient peuvent doivent have has are is do"
 )
@@ -90,17 +91,17 @@ _ADJ_PRED = _set(
     "intelligents intelligentes"
 )
 # révision 12b: "ce ne sont pas des gens fréquentables" carries the group too
-_PRONOUN_CARRY = re.compile(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont| ne sont| n'est))(?![\w*])")
-_PRONOUN_BEFORE = re.compile(r"(?:^|[\s,;:])(?:ils|elles|they|eux)\s+(?:tous\s+|toutes\s+|all\s+)?$")
-_DENIED_AFTER = re.compile(r"\s+(?:pas|jamais|point|plus|not|never)\b")
-_VERBLESS = re.compile(r"^\s*[,:]\s*(?:tous|toutes|que|rien que|all)\s+(?:des|de|d'|du|de la)?\s*$")
+_PRONOUN_CARRY = _rx(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont| ne sont| n'est))(?![\w*])")
+_PRONOUN_BEFORE = _rx(r"(?:^|[\s,;:])(?:ils|elles|they|eux)\s+(?:tous\s+|toutes\s+|all\s+)?$")
+_DENIED_AFTER = _rx(r"\s+(?:pas|jamais|point|plus|not|never)\b")
+_VERBLESS = _rx(r"^\s*[,:]\s*(?:tous|toutes|que|rien que|all)\s+(?:des|de|d'|du|de la)?\s*$")
 # révision 12d: determiners and quantifiers between the wh-word and the group ("why are these X", "why are all the
 # X", "why are most of the X", "how come X …", the copula dropped)
 _Q_DET = (
     r"(?:(?:al|all|most|some|many|so many|so much)\s+(?:of\s+)?)?"  # normalised, "all" is "al"
     r"(?:(?:the|these|those|such|dem|da|teh)\s+)?"
 )
-_INVERTED_EN = re.compile(rf"(?:^|[^\w*])(?:(?:why|y|how come)\s+(?:are|r|were)|how come)\s+{_Q_DET}$")
+_INVERTED_EN = _rx(rf"(?:^|[^\w*])(?:(?:why|y|how come)\s+(?:are|r|were)|how come)\s+{_Q_DET}$")
 # a verb of behaviour and its "like" read as a copula ("X act like animals", "les X se comportent comme des …")
 _LIKE_VERB = _set(
     "act acts acted acting behave behaves behaved behaving comportent comporte agissent agit conduisent"
@@ -108,27 +109,25 @@ _LIKE_VERB = _set(
 _LIKE = frozenset({"like", "come", "comme"})  # normalised, "comme" is "come"
 # révision 12d: French subjunctive after a rhetorical opener ("c'est normal que les X soient tous des … ?",
 # "comment ça se fait que les X soient …")
-_SUBJ_OPEN = re.compile(
+_SUBJ_OPEN = _rx(
     r"(?:c'est normal|c normal|ce est normal|est-ce normal|normal|com+ent ca se fait|com+ent se fait il|"
     r"pourquoi faut il|pourquoi faut-il)\s+(?:que|qu')\s*(?:(?:les|des|ces|tous les|toutes les)\s+)?$"
 )
 _SUBJ_COPULA = frozenset({"soient", "soit"})
-_NO_LONGER = re.compile(r"(?:^|\s)(?:est|sont|ce|c|seront)\s+plus\s+(?:des|de|d|du|un|une)\s*$")
-_THAN = re.compile(r"[^.!?;]{0,40}\bque\b")
-_COMPLEMENT = re.compile(
+_NO_LONGER = _rx(r"(?:^|\s)(?:est|sont|ce|c|seront)\s+plus\s+(?:des|de|d|du|un|une)\s*$")
+_THAN = _rx(r"[^.!?;]{0,40}\bque\b")
+_COMPLEMENT = _rx(
     r"[a-z]{3,}\s+(?:sur|contre|envers|about|against|towards|toward|concernant)\s+(?:(?:les|des|ces|the|all)\s+)?$"
 )
-_INVERTED_NEG = re.compile(r"(?:^|\s)(?:ne|n')\s*[a-z]+-(?:t-)?(?:ils|elles|eles|il|elle|ele|on)\b")
-_EST_CE_QUE = re.compile(r"est[- ]ce (?:que|qu')\s*(?:(?:les|des|ces|tous les|toutes les)\s+)?$")
+_INVERTED_NEG = _rx(r"(?:^|\s)(?:ne|n')\s*[a-z]+-(?:t-)?(?:ils|elles|eles|il|elle|ele|on)\b")
+_EST_CE_QUE = _rx(r"est[- ]ce (?:que|qu')\s*(?:(?:les|des|ces|tous les|toutes les)\s+)?$")
 _LESS = frozenset({"moins"})  # not "less": normalised, it is "les"
 _MORE = _set("plus more")
-_FIRST_PERSON = re.compile(r"\b(?:je|j|i)\b")
+_FIRST_PERSON = _rx(r"\b(?:je|j|i)\b")
 _HEALTH = _set("malade malades sick")  # "les femmes sont plus malades du cœur": a figure, not a trait
-_BY_NATURE = re.compile(
-    r"\s*(?:par nature|de nature|nes|nees|by nature|from birth|dans le sang|in their blood)\b"
-)
-_DENIAL = re.compile(r"\b(?:not|ne|never|jamais)\b|n't")
-_BUT = re.compile(r"\b(?:but|mais|cependant|however|pourtant)\b")
+_BY_NATURE = _rx(r"\s*(?:par nature|de nature|nes|nees|by nature|from birth|dans le sang|in their blood)\b")
+_DENIAL = _rx(r"\b(?:not|ne|never|jamais)\b|n't")
+_BUT = _rx(r"\b(?:but|mais|cependant|however|pourtant)\b")
 _ADVERBS = [
     "aussi",
     "tellement",
@@ -145,40 +144,44 @@ _ADVERBS = [
     "completement",
     "totally",
 ]
-_PRONOUN_SUBJ = re.compile(
+_PRONOUN_SUBJ = _rx(
     r"(?:^|[\s,;:])(?:ils|eles|they|them|ces gens(?:-la| la)?|ces persones(?:-la| la)?|ce genre d'individus|"
     r"ce genre de gens|such people|these people|those people|aucun|aucune|none of them)\s*$|^\s*(?:ils|eles|they)\b"
 )
-_JUST = re.compile(r"\b(?:juste|simplement|seulement|just|simply|merely|only)\b")
+_JUST = _rx(r"\b(?:juste|simplement|seulement|just|simply|merely|only)\b")
 _RESTRICT = [
-    (re.compile(r"\bno better than\b|\bnothing (?:but|more than)\b|\bno more than\b"), " que "),
-    (re.compile(r"\brien (?:d'autre|de plus) que\b"), " que "),
+    (_rx(r"\bno better than\b|\bnothing (?:but|more than)\b|\bno more than\b"), " que "),
+    (_rx(r"\brien (?:d'autre|de plus) que\b"), " que "),
 ]
 
 
 # révision 11c: the "forbidden truth" trope before "dire que" makes it the writer's claim ("on a le droit de dire
 # que …", "est-ce qu'un jour on osera dire que …", "I'm allowed to say that …")
-_DARE_SAY = re.compile(
+_DARE_SAY = _rx(
     r"(?:le droit de|le droit d'|droit de|ose|osera|oserait|oser|osent|ose-t-on|dare|allowed to|can't even)\s+"
     r"(?:(?:enfin|encore|meme|even)\s+)?(?:dire|say|saying)\s+(?:que|that)\s*$"
 )
-_ONLY_GOOD_BE = re.compile(r"\s+(?:is|are|est|sont)\b")
+_ONLY_GOOD_BE = _rx(r"\s+(?:is|are|est|sont)\b")
 # révision 11c: substrings without which a counter-speech form cannot match (cheap first looks)
 # (lexicon.yaml `prohibit`; `defend_lead`, `defend_phrase` and `kin`)
+# révision 13a: written in ordinary spelling, squeezed like the text ("immigr" is "imigr" there)
 _PROHIBIT_LOOK = ("aret", "stop", "evit", "ces")
 _REPORT_LOOK = (":", '"', "«", "“", " '")
-_DEFEND_LOOK = (
-    "tant que",
-    "qui suis",
-    "nous",
-    "as a",
-    "mon ",
-    "ma ",
-    "mes ",
-    "my ",
-    "immigr",
-    "voile",
-    "hijab",
+_DEFEND_LOOK = tuple(
+    squeeze_pattern(w)
+    for w in (
+        "tant que",
+        "qui suis",
+        "nous",
+        "as a",
+        "mon ",
+        "ma ",
+        "mes ",
+        "my ",
+        "immigr",
+        "voile",
+        "hijab",
+    )
 )
 
 
@@ -246,8 +249,8 @@ class GroupFrames:
                 if t.endswith(" people"):
                     self.ground.setdefault(t[:-7] + " ppl", str(cat))  # "gay ppl", "mentaly il ppl"
         self.needs_det = _NEEDS_DET | (stripped - listed)
-        self.group_re = re.compile(rf"(?<![\w*])(?:{_alt(list(self.ground))})(?:e?s)?(?![\w*])")
-        self.generic_re = re.compile(
+        self.group_re = _rx(rf"(?<![\w*])(?:{_alt(list(self.ground))})(?:e?s)?(?![\w*])")
+        self.generic_re = _rx(
             r"(?<![\w*])(?:ces gens(?:-la| la)?|ces individus|cette race|ce peuple|these people|those people|"
             r"this race|these animals|ces animaux)(?![\w*])"
         )
@@ -260,7 +263,7 @@ class GroupFrames:
                 elif " " not in t and len(t) > 4:
                     pred.setdefault(t + "s", kind)  # "racaille" / "racailles"
         self.pred_kind = pred
-        self.pred_re = re.compile(rf"(?<![\w*])(?:{_alt(list(pred))})(?![\w*])")
+        self.pred_re = _rx(rf"(?<![\w*])(?:{_alt(list(pred))})(?![\w*])")
         self.copula = {w for t in _words(spec.get("copula")) for w in _expand(t).split()} - {
             "ne",
             "never",
@@ -353,107 +356,119 @@ class GroupFrames:
         v_any = _alt(viol + viol_pp)
         # révision 11c: an imperative with its pronoun ("fusillez-les", "gazez-les tous", "kill them all")
         self.imperatives = {v[:-2] + "ez": v for v in viol if " " not in v and v.endswith("er")}
-        self.imperative_re = re.compile(
+        self.imperative_re = _rx(
             rf"(?<![\w*])(?P<v>{_alt(list(self.imperatives))})-les(?![\w*])"
             r"|(?<![\w*])(?P<v2>kil|shot|gas|hang|burn|drown|nuke|bomb|lynch|deport|exterminate)\s+(?:them|em)\s+al(?![\w*])"
         )
         # a cheap first look: calls to expel or kill need one of these verbs
-        self.verb_re = re.compile(
+        self.verb_re = _rx(
             rf"(?<![\w*])(?:{_alt(viol + viol_pp + viol_subj + list(self.imperatives) + ['send', 'ship', 'kick', 'throw', 'sent'])})"
         )
         sep = r"[\s',]+"
         # a call to act, then (all / pronoun / be)* and an expulsion or killing verb
-        self.call_re = re.compile(
+        self.call_re = _rx(
             rf"(?<![\w*])(?:{call}){sep}(?:(?:{allw}|{pron}|{be}|just|simply|juste|carrement|direct)[\s']+){{0,4}}"
             rf"(?P<v>{v_any})(?![\w*])"
         )
         # "qu'on les vire tous", "send them all back"
-        self.subj_re = re.compile(
+        self.subj_re = _rx(
             rf"(?<![\w*])(?:qu'on|qu on|que l'on|faut qu'on|faudrait qu'on){sep}(?P<pro>(?:les|leur){sep})?"
             rf"(?P<v>{_alt(viol_subj)})(?![\w*])"
         )
-        self.send_re = re.compile(
+        self.send_re = _rx(
             r"(?<![\w*])(?P<v>send|ship|kick|throw|sent|shipped|kicked|thrown)\s+them(?:\s+al)?\s+(?:back|out|home|away)"
             r"(?![\w*])"
         )
         # after the verb: the group named right away ("exterminer les gitans", "kill all the immigrants")
-        self.after_verb_re = re.compile(rf"^(?:{sep}(?:{allw}))?{sep}(?:(?:{det})[\s']+)?$")
-        self.slogan_before_re = re.compile(
+        self.after_verb_re = _rx(rf"^(?:{sep}(?:{allw}))?{sep}(?:(?:{det})[\s']+)?$")
+        self.slogan_before_re = _rx(
             rf"(?<![\w*])(?:{_alt(_words(spec.get('slogan_before')))})[\s']+(?:(?:{det})[\s']+)?$"
         )
-        self.slogan_noun_re = re.compile(rf"[\s,-]+(?:{_alt(_words(spec.get('slogan_noun')))})(?![\w*])")
+        self.slogan_noun_re = _rx(rf"[\s,-]+(?:{_alt(_words(spec.get('slogan_noun')))})(?![\w*])")
         origin = _words(spec.get("origin_complement"))
-        self.origin_re = re.compile(rf"(?<![\w*])(?:{_alt(origin)})(?![\w*])") if origin else None
+        self.origin_re = _rx(rf"(?<![\w*])(?:{_alt(origin)})(?![\w*])") if origin else None
         quals = _words(spec.get("qualifiers"))
-        self.qualifier_re = re.compile(rf"[\s,]+(?:{_alt(quals)})(?![\w*])") if quals else None
+        self.qualifier_re = _rx(rf"[\s,]+(?:{_alt(quals)})(?![\w*])") if quals else None
         # "traiter les vieux de parasites", "calling gay people sick": the act, named to be denounced
-        self.naming_re = re.compile(
+        self.naming_re = _rx(
             r"(?:^|[.!?]\s*|arete[rz]? de |stop |honteux de |honte de |de )(?:traiter|qualifier|apeler|comparer|"
             r"calling|to cal|comparing)\s+(?:les\s+|des\s+|ces\s+|the\s+)?$"
         )
+        self.judged_words = frozenset(_words(spec.get("judged")))
         judged = _alt(_words(spec.get("judged")))
-        self.judged_word_re = re.compile(rf"(?<![\w*])(?:{judged})(?![\w*])")
+        self.judged_word_re = _rx(rf"(?<![\w*])(?:{judged})(?![\w*])")
         acts = _alt(_words(spec.get("judged_acts")))
         # "Dire que les X sont des porcs, c'est aussi con que l'inverse", "telling someone to kys is never a joke"
-        self.judged_re = re.compile(
+        self.judged_re = _rx(
             rf"(?:^|[.!?]\s+)(?:{acts})\b[^.!?]{{0,140}}?[,?]?\s*(?:c'est|c|ce serait|is|it's|it is|would be|are)\s+"
             rf"(?:(?:{_alt(_words(_ADVERBS))})\s+)*(?:{judged})(?![\w*])"
         )
         excl = _words(spec.get("exclusion"))
-        self.exclusion_re = re.compile(rf"(?<![\w*])(?:{_alt(excl)})(?![\w*])") if excl else None
+        self.exclusion_re = _rx(rf"(?<![\w*])(?:{_alt(excl)})(?![\w*])") if excl else None
         # révision 10b: accusations against a whole group (crime, invasion, replacement, living off others), said of
         # it like an exclusion: the group named in the clause, or carried by a pronoun
         claims = _words(spec.get("claims"))
-        self.claims_re = re.compile(rf"(?<![\w*])(?:{_alt(claims)})(?![\w*])") if claims else None
+        self.claims_re = _rx(rf"(?<![\w*])(?:{_alt(claims)})(?![\w*])") if claims else None
+        # révision 13a: a group's ordinary rights put in question, a group admitted (`rights_open`, `rights`, `admit`)
+        r_open, rights, admit = (_words(spec.get(k)) for k in ("rights_open", "rights", "admit"))
+        self.rights_open_re = _rx(rf"(?<![\w*])(?:{_alt(r_open)})(?![\w*])") if r_open else None
+        self.rights_re = _rx(rf"(?<![\w*])(?:{_alt(rights)})(?:(?<=')|(?![\w*]))") if rights else None
+        self.admit_re = (
+            _rx(rf"(?<![\w*])(?:{_alt(admit)})[\s']+(?:(?:{det}|de|d|du)[\s']+)?$") if admit else None
+        )
+        self.let_re = _rx(rf"(?<![\w*])(?:let|laisse|laisser|laissons)[\s']+(?:(?:{det})[\s']+)?$")
+        self.let_after_re = _rx(r"[\s,]+(?:in|into|entrer|rentrer|venir|s'installer|s installer)(?![\w*])")
         # révision 10b: contempt for a group said by the writer ("je ne supporte pas les X", "Les X… je les hais",
         # "les X me dégoûtent")
         c_obj, c_pro, c_subj = (
             _words(spec.get(k)) for k in ("contempt_object", "contempt_pronoun", "contempt_subject")
         )
-        self.contempt_obj_re = re.compile(rf"(?<![\w*])(?:{_alt(c_obj)})(?![\w*])") if c_obj else None
-        self.contempt_pro_re = re.compile(rf"(?<![\w*])(?:{_alt(c_pro)})(?![\w*])") if c_pro else None
-        self.contempt_subj_re = re.compile(rf"(?<![\w*])(?:{_alt(c_subj)})(?![\w*])") if c_subj else None
+        self.contempt_obj_re = _rx(rf"(?<![\w*])(?:{_alt(c_obj)})(?![\w*])") if c_obj else None
+        self.contempt_pro_re = _rx(rf"(?<![\w*])(?:{_alt(c_pro)})(?![\w*])") if c_pro else None
+        self.contempt_subj_re = _rx(rf"(?<![\w*])(?:{_alt(c_subj)})(?![\w*])") if c_subj else None
         # révision 12b: a comma may stand before the group ("je les déteste, les X")
-        self.contempt_gap_re = re.compile(rf"^(?:{sep}(?:{allw}))?[\s',]+(?:(?:{det}|de|d|du)[\s']+)?$")
+        self.contempt_gap_re = _rx(rf"^(?:{sep}(?:{allw}))?[\s',]+(?:(?:{det}|de|d|du)[\s']+)?$")
         answer = _words(spec.get("answer_cues"))
-        self.answer_re = re.compile(rf"(?<![\w*])(?:{_alt(answer)})(?![\w*])") if answer else None
-        self.naming_any_re = re.compile(
+        self.answer_re = _rx(rf"(?<![\w*])(?:{_alt(answer)})(?![\w*])") if answer else None
+        self.naming_any_re = _rx(
             r"(?:honteux|honte|arete[rz]?|stop|c'est nul|c nul|c'est grave|c grave)\s+de\s+traiter\s+(?:les|des|une|un|la|le)"
             r"\s+[a-z-]+\s+(?:de|d')"
         )
-        self.slogan_after_re = re.compile(
+        self.slogan_after_re = _rx(
             rf"[\s,]+(?:{_alt(_words(spec.get('slogan_after')))})(?=\s*(?:[.!?,;)]|$|[^\w\s]))"
         )
         # révision 10c: "no offence", "no shade" are no answer ("Why are X so lazy? Genuine question, no offence")
-        self.refute_after_re = re.compile(
+        self.refute_after_re = _rx(
             rf"(?<![\w*])(?:{_alt(_words(spec.get('refute_after')))})(?![\w*])"
             r"(?!\s+(?:of+en[cs]e|shade|hate|judgement|judgment|joke|lie|cap)\b)"
+            # révision 13a: a tag question is no answer ("Pourquoi les X sont tous … ? Ça doit être lié, non ?")
+            r"(?!\s*\?)"
         )
         endorse = _words(spec.get("endorse"))
-        self.endorse_re = re.compile(rf"(?<![\w*])(?:{_alt(endorse)})(?![\w*])") if endorse else None
-        self.mention_re = re.compile(rf"(?<![\w*])(?:{_alt(_words(spec.get('mention')))})(?![\w*])")
+        self.endorse_re = _rx(rf"(?<![\w*])(?:{_alt(endorse)})(?![\w*])") if endorse else None
+        self.mention_re = _rx(rf"(?<![\w*])(?:{_alt(_words(spec.get('mention')))})(?![\w*])")
         # révision 11c: counter-speech as grammar, not word lists (`lexicon.yaml → group_frames: prohibit,
         # report_cues, defend_lead, irony_open`)
         acts = _alt(_words(spec.get("said_acts")))
         # a hate act forbidden ("arrête de dire que …", "stop calling them …", "arrêtez avec vos …")
-        self.prohibit_re = re.compile(
+        self.prohibit_re = _rx(
             rf"(?<![\w*])(?:{_alt(_words(spec.get('prohibit')))})\s+(?:de\s+|d'|d\s)?(?:{acts})(?![\w*])"
             r"|(?<![\w*])arete[zs]?\s+avec\s+(?:vos|tes|ces|ce|cette|ton|ta|leurs?)(?![\w*])"
         )
         # an act judged first ("c'est dégueulasse de traiter …", "c grave quand les gens disent que …")
-        self.judged_first_re = re.compile(
+        self.judged_first_re = _rx(
             rf"(?<![\w*])(?:c'est|c|ce serait|ca reste|it's|it is|that's|thats)\s+(?:(?:{_alt(_words(_ADVERBS))})\s+)*"
             rf"(?:{judged})\s+(?:de|d'|quand|to|when|how)\s*(?:(?:on|les gens|des gens|tu|il|ele|ils|eles|certains|"
             rf"people|someone|you|they|he|she)\s+)?(?:ne\s+|n'|nous\s+|vous\s+)?(?:{acts})(?![\w*])"
         )
         # someone else's words reported before they are quoted ("il a écrit « … »", "lisez ça : …", "someone
         # spray-painted "…""): the quotation is evidence, not the writer's voice
-        self.report_re = re.compile(
+        self.report_re = _rx(
             rf"(?<![\w*])(?:{_alt(_words(spec.get('report_cues')))})(?![\w*])[^.!?\n]{{0,40}}?(?::(?!/)|[\"«“]|\s'(?=\w))"
         )
         # the writer speaks as one of the group ("en tant que musulmane", "nous les femmes", "ma mère porte le
         # voile"): a defence, unless the message says hate itself
-        self.defend_re = re.compile(
+        self.defend_re = _rx(
             rf"(?<![\w*])(?:{_alt(_words(spec.get('defend_lead')))})\s+(?:(?:un|une|des|a|an|moi-meme|myself|aussi|"
             rf"also|too|meme)\s+)?(?=(?:{_alt(list(self.ground))})(?:e?s)?(?![\w*]))"
             rf"|(?<![\w*])(?:{_alt(_words(spec.get('defend_phrase')))})(?![\w*])"
@@ -463,27 +478,25 @@ class GroupFrames:
         kin = _alt(_words(spec.get("kin")))
         singular = {g[:-1] for g in self.ground if " " not in g and len(g) > 4 and g.endswith("s")}
         grp = rf"(?:{_alt(list(self.ground) + sorted(singular) + ['jewish', 'juive', 'muslim'])})(?:e?s)?"
-        self.kin_re = re.compile(
-            rf"(?<![\w*])(?:mon|ma|mes|my)\s+(?:(?:{kin})\s+{grp}|{grp}\s+(?:{kin}))(?![\w*])"
-        )
+        self.kin_re = _rx(rf"(?<![\w*])(?:mon|ma|mes|my)\s+(?:(?:{kin})\s+{grp}|{grp}\s+(?:{kin}))(?![\w*])")
         # révision 12b: a people, a race or a religion "of" a dehumanising or stereotyped noun ("cette religion de
         # barbares", "un peuple de voleurs", "une race de parasites")
-        self.made_of_re = re.compile(
+        self.made_of_re = _rx(
             r"(?<![\w*])(?P<n>religion|race|peuple|ethnie|engeance|people|race)\s+(?:de|d'|of)\s*(?:des\s+)?"
             rf"(?P<p>{_alt([k for k, v in pred.items() if v in ('dehumanising', 'stereotype')])})(?![\w*])"
         )
         # "the only good X is a dead one", "le seul bon X est un X mort"
-        self.only_good_re = re.compile(
+        self.only_good_re = _rx(
             r"(?<![\w*])(?:the only go?od|le seul bon|la seule bone|les seuls bons|les seules bones)\s+(?=\S)"
         )
         # mock alarm: a sarcastic opener and a sarcastic close ("Oh non, une femme ronde en maillot, au secours 🙄"),
         # not the news insinuation of hate ("Oh non, encore un …, devinez qui 🙄")
-        self.mock_open_re = re.compile(rf"^\W*(?:{_alt(_words(spec.get('mock_open')))})(?![\w*])")
-        self.mock_close_re = re.compile(rf"(?:{_alt(_words(spec.get('mock_close')))})(?![\w*])|🙄")
-        self.insinuation_re = re.compile(rf"(?<![\w*])(?:{_alt(_words(spec.get('insinuation')))})(?![\w*])")
+        self.mock_open_re = _rx(rf"^\W*(?:{_alt(_words(spec.get('mock_open')))})(?![\w*])")
+        self.mock_close_re = _rx(rf"(?:{_alt(_words(spec.get('mock_close')))})(?![\w*])|🙄")
+        self.insinuation_re = _rx(rf"(?<![\w*])(?:{_alt(_words(spec.get('insinuation')))})(?![\w*])")
         # sarcasm that restates a stereotype to mock it ("ah oui bien sûr, tous des terroristes, c'est ça 🙄")
-        self.irony_re = re.compile(rf"(?:^|[.!?\n]\s*)(?:{_alt(_words(spec.get('irony_open')))})(?![\w*])")
-        self.against_re = re.compile(
+        self.irony_re = _rx(rf"(?:^|[.!?\n]\s*)(?:{_alt(_words(spec.get('irony_open')))})(?![\w*])")
+        self.against_re = _rx(
             rf"(?<![\w*])(?:{_alt(_words(spec.get('against')))})[\s']+(?:l'|la\s+|le\s+|les\s+|the\s+|all\s+)?"
             rf"(?:{_alt(_words(spec.get('isms')))})(?![\w*])"
         )
@@ -533,7 +546,8 @@ class GroupFrames:
                 continue
             if word in self.needs_det:
                 nxt = _TOKEN.match(t, m.end() + 1) if t[m.end() : m.end() + 1] == " " else None
-                if nxt is not None and nxt.group() not in _FOLLOW:
+                # révision 13a: an inverted question ("les retraités ont-ils", "sont-elles") reads its verb
+                if nxt is not None and nxt.group().split("-")[0] not in _FOLLOW:
                     continue
             out.append((m.start(), m.end(), cat))
         for m in self.generic_re.finditer(t):
@@ -789,6 +803,8 @@ class GroupFrames:
                 frames.append(Frame(kind, "hate", g[2], self.weights.get(kind, 0.8), start, xm.end()))
         if groups:
             frames += self._contempt(t, groups, ends)
+            if "?" in t and self.rights_open_re is not None:
+                frames += self._rights(t, groups, ends)
         for mm in (
             self.made_of_re.finditer(t)
             if (
@@ -862,6 +878,51 @@ class GroupFrames:
                 )
             )
         return frames
+
+    def _rights(self, t: str, groups: list[tuple[int, int, str | None]], ends: list[int]) -> list[Frame]:
+        """Révision 13a: a question that puts a group's ordinary rights in doubt ("Pourquoi les X ont le droit de
+        voter ?", "Should X even be allowed to teach?") or asks why the group is admitted ("Pourquoi on devrait
+        accepter des X ?", "Why do we let X in?"): an opener at the head of the clause, the clause ending with "?",
+        nothing denied ("Pourquoi les X n'ont pas le droit de … ?", "Why shouldn't X be allowed to …?" defend)."""
+        assert self.rights_open_re is not None
+        out: list[Frame] = []
+        for gs, ge, cat in groups:
+            if cat is None:
+                continue
+            clause_e = next(e for e in ends if e >= ge)
+            if t[clause_e : clause_e + 1] != "?":
+                continue
+            clause_s = max([e + 1 for e in ends if e < gs], default=0)
+            lead = t[clause_s:gs]
+            op = self.rights_open_re.search(lead)
+            if op is None:
+                continue
+            denied = any(w in self.negation for w in _TOKEN.findall(_expand(lead[op.end() :])))
+            rm = self.rights_re.search(t, ge, clause_e) if self.rights_re is not None else None
+            if rm is not None and not denied:
+                between = _TOKEN.findall(_expand(t[ge : rm.start()]))
+                if len(between) <= 3 and not any(w in self.negation for w in between):
+                    out.append(
+                        Frame("exclusion", "hate", cat, self.weights.get("exclusion", 0.8), gs, rm.end())
+                    )
+                    continue
+            if denied:
+                continue
+            am = self.admit_re.search(lead, op.end()) if self.admit_re is not None else None
+            if am is None and self.let_re.search(lead, op.end()) and self.let_after_re.match(t, ge):
+                am = self.let_re.search(lead, op.end())
+            if am is not None:
+                out.append(
+                    Frame(
+                        "exclusion",
+                        "hate",
+                        cat,
+                        self.weights.get("exclusion", 0.8),
+                        clause_s + am.start(),
+                        ge,
+                    )
+                )
+        return out
 
     def _contempt(self, t: str, groups: list[tuple[int, int, str | None]], ends: list[int]) -> list[Frame]:
         """Révision 10b: hatred or contempt for a group, said in the first person: the group right after the verb

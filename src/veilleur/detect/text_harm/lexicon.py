@@ -15,7 +15,13 @@ from typing import Any
 import yaml
 
 from veilleur.detect.text_harm.frames import Frame, GroupFrames
-from veilleur.detect.text_harm.normalize import Normalized, normalize, normalize_term, tokens
+from veilleur.detect.text_harm.normalize import (
+    Normalized,
+    compile_normalised,
+    normalize,
+    normalize_term,
+    tokens,
+)
 from veilleur.detect.text_harm.patterns import trie_pattern
 
 _SENTENCE_END = re.compile(r"[.!?;\n]")
@@ -73,6 +79,34 @@ _DISCLAIMER_BEFORE = re.compile(
 )
 _DISCLAIMER_AFTER = re.compile(r"^[^.!?]{0,40}?\b(?:mais|but|cependant|however|pourtant)\b")
 _CLAUSE_BREAK = re.compile(r"[.!;\n]")
+# révision 13a: foolishness and disgust judge a victim's act as well as a hater's ("il a aligné les compresses, c'est
+# trop con", "ils mangent des chiens, c'est dégueulasse"): only a moral judgement ("lâche", "minable", "cruel") is read
+# as the act's (normalised spellings)
+_NOT_AN_ACT = frozenset(
+    {
+        "con",
+        "bete",
+        "idiot",
+        "nul",
+        "faux",
+        "ok",
+        "okay",
+        "grave",
+        "degueulase",
+        "disgusting",
+        "immonde",
+        "abject",
+        "ignoble",
+        "horible",
+        "vile",
+    }
+)
+# révision 13a: an impersonal subject right before an adjective ("c'est lâche", "c vraiment minable", "it's lame")
+_IMPERSONAL = re.compile(
+    r"(?:^|[\s,;:.!?])(?:c'est|c est|cest|c|ce serait|ca reste|ca fait|it's|its|it is|that's|thats|that is)\s+"
+    r"(?:(?:vraiment|trop|tellement|hyper|super|assez|juste|carrement|franchement|completement|totalement|si|so|"
+    r"really|just|pretty|kinda|plain)\s+)?$"
+)
 _FRAME_EXPLAIN = {
     "dehumanising": "groupe déshumanisé (vermine, maladie, animaux…)",
     "stereotype": "stéréotype attribué à tout un groupe",
@@ -261,7 +295,10 @@ class Lexicon:
         self.counter_re = _cue_regex(contexts.get("counter_speech", {}).get("cues", []))
         self.clinical_re = _cue_regex(contexts.get("clinical", {}).get("cues", []))
         self.patient_re = _cue_regex(contexts.get("patient_ref", {}).get("cues", []))
-        self.patient_patterns = [re.compile(p) for p in contexts.get("patient_ref", {}).get("patterns", [])]
+        # révision 13a: "salle" is "sale" in normalised text: the patterns are squeezed like it
+        self.patient_patterns = [
+            compile_normalised(str(p)) for p in contexts.get("patient_ref", {}).get("patterns", [])
+        ]
         self.quote_marks = set(contexts.get("quote", {}).get("marks", []))
         # Révision 8: `needs: address` entries ("moche", "balance") count only right after a lead-in that aims them
         # at someone ("t'es", "t es qu'une", "sale", "espèce de"), fillers ("trop", "vraiment") allowed between
@@ -440,6 +477,14 @@ class Lexicon:
             return True
         return False
 
+    def _act_judged(self, t: str, s: int, e: int) -> bool:
+        """Révision 13a: an insult that also judges an act (``group_frames: judged``: « lâche », « minable », "lame"),
+        said after an impersonal « c'est » / "it's" with no article, judges what was done, not a person ("10 contre
+        une, c'est lâche", "that's cowardly"); « c'est un lâche », « t'es lâche » still insult."""
+        if self.frames is None or t[s:e] not in self.frames.judged_words or t[s:e] in _NOT_AN_ACT:
+            return False
+        return _IMPERSONAL.search(t, max(0, s - 40), s) is not None
+
     def frames_of(
         self, text: str, norm: Normalized, lang: str | None
     ) -> tuple[list[tuple[Frame, bool]], bool]:
@@ -571,6 +616,8 @@ class Lexicon:
             if entry.needs == "third_person" and not self._lead(self.third_re, t, s):
                 continue
             if entry.needs == "clause_end" and not self._clause_end(t, e):
+                continue
+            if self._act_judged(t, s, e):
                 continue
             os_, oe = norm.span(s, e)
             hit = Hit(entry=entry, start=os_, end=oe, text=text[os_:oe], factor=fz)

@@ -222,6 +222,23 @@ def normalize_reference(text: str) -> Normalized:
     return Normalized("".join(chars2), tuple(index2), text)
 
 
+# révision 13a: doubled letters in the literal parts of a hand-written pattern ("elles", "cette race", "immigr",
+# "allowed"), not after a backslash ("\\bbetter" keeps its word boundary)
+_PATTERN_RUN = re.compile(r"(?<!\\)([a-z])\1+")
+
+
+def squeeze_pattern(pattern: str) -> str:
+    """A regular expression (or a plain substring) written in ordinary spelling, made to meet normalised text:
+    ``normalize`` squeezes repeated letters ("elles" is "eles", "cette" is "cete", "all" is "al"), so a doubled
+    letter written in a pattern can never match. Idempotent; lexicon entries go through ``normalize_term``."""
+    return _PATTERN_RUN.sub(r"\1", pattern)
+
+
+def compile_normalised(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile`` of ``squeeze_pattern(pattern)``: for patterns matched on ``normalize``'s output."""
+    return re.compile(_PATTERN_RUN.sub(r"\1", pattern), flags)
+
+
 def normalize_term(term: str) -> str:
     """Normalise a lexicon entry the same way as message text (so both sides meet)."""
     return normalize(term).text.strip()

@@ -162,6 +162,20 @@ class Settings:
     # ... unless the "target" is singled out: attacked as written at least this many times as often as anyone else
     # (0: not checked)
     diffuse_single: float = 1.5
+    # session 10, with the learned model (measured, off): a row, not a raid — the "target" gives, around the attack,
+    # at least this share of the hostile turns they receive (their hostile turns at anyone; None: off). 0.5 with
+    # ``row_hurt`` changed no team chat once ``row_mutual`` is on; 0.4 lost chatw1_01, and without ``row_hurt`` 0.5
+    # lost chatws10_04 (a victim who insults the bullies back five times): not worth the risk
+    row_ratio: float | None = None
+    row_hurt: bool = True  # ... unless the target is hurt or defended (``_hurt_or_defended``)
+    # session 10, with the learned model: the "attackers" insult each other (both ways) at least as often as they hit
+    # the target as written, and the target is neither hurt nor defended: a row between camps, not a raid
+    row_mutual: bool = True
+    # session 10, with the learned model: the "attackers" never name, answer or tell "tu" to the target (every link
+    # is a guess: "ce mec", "il", the session's victim) and the target shows them affection ("je vous aime ❤️"; thanks
+    # alone are not enough), never pleads with them, nobody defends her: they insult someone outside the chat with
+    # her, not her
+    warm_target: bool = True
     # session 8, with the learned model: a pile-on needs two distinct authors (``min_authors`` if lower) hostile to
     # the target within this span somewhere in the episode (three attacks by three people on three different days is
     # no pile-on; a campaign still reports repeated harassment). None: off
@@ -1368,6 +1382,10 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
         return None
     if st.model is not None and st.diffuse_min and _diffuse(target, hostile, ts, st):
         return None
+    if st.model is not None and (st.row_ratio is not None or st.row_mutual) and _row(target, hostile, ts, st):
+        return None
+    if st.model is not None and st.warm_target and _with_them(target, hostile, ts, st):
+        return None
     start = hostile[0].m.created_at - st.margin
     end = hostile[-1].m.created_at + st.margin
     raiders = set(authors)
@@ -1617,14 +1635,55 @@ def _diffuse(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> 
         return (
             False  # singled out: attacked (as written) clearly more than anyone else, and not giving as much
         )
+    return not _hurt_or_defended(target, hostile, window, attackers)
+
+
+def _with_them(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> bool:
+    """Session 10 (``Settings.warm_target``): no hostile turn names, answers or says "tu" to the "target", who shows
+    the "attackers" affection (to them, answering them, or to the group; thanks alone are not enough), never pleads
+    with them or defends herself to them, and nobody else defends her: they are on her side (insulting someone
+    outside the chat: an ex, a teacher), not attacking her. Her sadness said to nobody ("j'arrive pas à arrêter de
+    pleurer") is about the one outside."""
+    if any(h.how.get(target) in DIRECT for h in hostile):
+        return False
+    start, end = hostile[0].m.created_at - st.margin, hostile[-1].m.created_at + st.margin
+    window = [t for t in ts if start <= t.m.created_at <= end]
+    attackers = {h.author for h in hostile}
+    by_uid = {t.m.message_id: t for t in window}
+    warm = False
+    for t in window:
+        if t.author != target:
+            continue
+        folded = cues.fold(t.m.text or "")
+        parent = by_uid.get(t.m.parent_id or "")
+        to_them = bool(set(t.to) & attackers) or (parent is not None and parent.author in attackers)
+        if (t.distress or t.stance == "defend") and (
+            to_them or cues.SECOND_PERSON.search(folded) or cues.SECOND_PLURAL.search(folded)
+        ):
+            return False  # hurt by them: a plea or a defence that speaks to them ("arrêtez de parler de moi")
+        # affection, not thanks: a victim's dry "Merci." to the group is politeness (chatw6_05)
+        if not t.hostile and cues.AFFECTION.search(cues.GRATITUDE.sub(" ", folded)) and (to_them or not t.to):
+            warm = True
+    return warm and not _defended(target, hostile, window, attackers)
+
+
+def _hurt_or_defended(target: str, hostile: list[Turn], window: list[Turn], attackers: set[str]) -> bool:
+    """The "target" is hurt (distress, a defence of themself in the first person) or someone other than the attackers
+    defends them (session 8's test in ``_diffuse``, shared in session 10)."""
     for t in window:
         if t.author != target:
             continue
         folded = cues.fold(t.m.text or "").replace("'", " ")
         if t.distress or (t.stance == "defend" and _FIRST_PERSON.search(folded)):
-            return False  # the target is hurt
+            return True  # the target is hurt
+    return _defended(target, hostile, window, attackers)
+
+
+def _defended(target: str, hostile: list[Turn], window: list[Turn], attackers: set[str]) -> bool:
+    """Someone other than the target and the attackers defends the target: to or about them, or unaddressed right after
+    them or an attack on them."""
     hostile_ids = {h.uid for h in hostile}
-    return not any(
+    return any(
         t.author != target
         and t.author not in attackers
         and (t.strong_defence or t.stance == "defend")
@@ -1636,6 +1695,38 @@ def _diffuse(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> 
         )
         for k, t in enumerate(window)
     )
+
+
+def _row(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> bool:
+    """Session 10: two sides trading blows, not several people piling on one. ``Settings.row_mutual``: the
+    "attackers" insult each other both ways at least as often as they hit the target as written, the target neither
+    hurt nor defended. ``Settings.row_ratio`` (off): around the attack the "target" writes at least that share of the
+    hostile turns they receive (at anyone), unless hurt or defended (``row_hurt``)."""
+    start, end = hostile[0].m.created_at - st.margin, hostile[-1].m.created_at + st.margin
+    window = [t for t in ts if start <= t.m.created_at <= end]
+    attackers = {h.author for h in hostile}
+    if st.row_ratio is not None:
+        gives = sum(
+            1 for t in window if t.author == target and t.hostile and any(u != target for u in t.targets)
+        )
+        if gives >= st.row_ratio * len(hostile) and not (
+            st.row_hurt and _hurt_or_defended(target, hostile, window, attackers)
+        ):
+            return True
+    if st.row_mutual:
+        # the "attackers" fight each other (both ways, as written) at least as often as they hit the target as
+        # written, and the target is neither hurt nor defended: the camps of a row, not a pile-on's crew
+        pair: dict[tuple[str, str], int] = defaultdict(int)
+        for t in window:
+            if t.author in attackers and t.hostile:
+                for u in t.targets:
+                    if u in attackers and u != t.author and t.how.get(u) in DIRECT:
+                        pair[(t.author, u)] += 1
+        mutual = sum(n for (a, b), n in pair.items() if pair.get((b, a)))
+        direct = sum(1 for h in hostile if h.how.get(target) in DIRECT)
+        if mutual and mutual >= direct and not _hurt_or_defended(target, hostile, window, attackers):
+            return True
+    return False
 
 
 def _after_target(k: int, window: list[Turn], target: str, hostile_ids: set[str]) -> bool:

@@ -55,6 +55,8 @@ _FOLLOW = _set(
     "who that they and or dehors out de du des en au aux a ce c devraient doivent meritent peuvent savent seront "
     "restent font all tous toutes vont do dont have get go aren isn don won ca ça so always shouldn wouldn couldn "
     "mustn cant didn doesn wasn weren haven ain"
+    # révision 13b: "no immigrant has ever been competent", "no woman was ever …"
+    " has was had"
 )
 # humanising nouns that a following word may turn into something else ("des gens qui", "des personnes fragiles")
 _OPEN_NOUNS = _set("personnes gens femmes hommes familles famille parents people women men families persons")
@@ -93,6 +95,7 @@ _ADJ_PRED = _set(
 _PRONOUN_CARRY = re.compile(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont| ne sont| n'est))(?![\w*])")
 _PRONOUN_BEFORE = re.compile(r"(?:^|[\s,;:])(?:ils|elles|they|eux)\s+(?:tous\s+|toutes\s+|all\s+)?$")
 _DENIED_AFTER = re.compile(r"\s+(?:pas|jamais|point|plus|not|never)\b")
+_WISH_DENIED = re.compile(r"(?:\b(?:not|no|never|ne|jamais|nobody|personne|no one|noone)|n')\s*$")
 _VERBLESS = re.compile(r"^\s*[,:]\s*(?:tous|toutes|que|rien que|all)\s+(?:des|de|d'|du|de la)?\s*$")
 # révision 12d: determiners and quantifiers between the wh-word and the group ("why are these X", "why are all the
 # X", "why are most of the X", "how come X …", the copula dropped)
@@ -487,6 +490,89 @@ class GroupFrames:
             rf"(?<![\w*])(?:{_alt(_words(spec.get('against')))})[\s']+(?:l'|la\s+|le\s+|les\s+|the\s+|all\s+)?"
             rf"(?:{_alt(_words(spec.get('isms')))})(?![\w*])"
         )
+        self._init_wishes(spec)
+        self._spell_extra = [
+            t for k in ("violence", "violence_pp", "violence_subj", "call") for t in _words(spec.get(k))
+        ]
+
+    # -- révision 13b (s10-grp): a group wished dead or gone, its worth denied, or to be dealt with for good ----------
+    def _init_wishes(self, spec: dict[str, Any]) -> None:
+        """``wish_subject`` said of a group subject (or a pronoun carrying it), ``wish_without`` before a group, and
+        ``wish_call`` + ``wish_object`` (+ ``wish_final`` for verbs harmless alone) before a group."""
+        subj = _words(spec.get("wish_subject"))
+        self.wish_subj_re = re.compile(rf"(?<![\w*])(?:{_alt(subj)})(?![\w*])") if subj else None
+        sep = r"[\s',]+"
+        det = _alt(_words(spec.get("determiners")) + ["de", "d", "du", "of"])
+        allw = _alt(_words(spec.get("all")))
+        # the group right after: "without (all) (the) X", "se débarrasser des X"
+        self.wish_gap_re = re.compile(rf"^(?:{sep}(?:{allw}))?[\s',]*(?:(?:{det})[\s']+)?$")
+        without = _words(spec.get("wish_without"))
+        self.wish_without_re = re.compile(rf"(?<![\w*])(?:{_alt(without)})(?![\w*])") if without else None
+        call = _alt(_words(spec.get("wish_call")))
+        adv = r"(?:(?:just|really|finally|enfin|vraiment|juste|seriously|serieusement|urgently)\s+)?"
+        obj = _words(spec.get("wish_object"))
+        obj_final = _words(spec.get("wish_object_final"))
+        self.wish_obj_re = (
+            re.compile(
+                rf"(?<![\w*])(?:{call})\s+{adv}(?:(?P<o>{_alt(obj)})|(?P<f>{_alt(obj_final)}))(?![\w*])"
+            )
+            if obj or obj_final
+            else None
+        )
+        final = _words(spec.get("wish_final"))
+        self.wish_final_re = re.compile(rf"(?<![\w*])(?:{_alt(final)})(?![\w*])") if final else None
+
+    def _wishes(self, t: str, groups: list[tuple[int, int, str | None]], ends: list[int]) -> list[Frame]:
+        """Révision 13b: "X deserve to die", "Les X ? Ils méritent de mourir", "X are not worth anything", "the world
+        would be better off without X", "someone should do something about X", "il faut se débarrasser des X",
+        "quelqu'un devrait s'occuper des X une bonne fois pour toutes"."""
+        out: list[Frame] = []
+        named = [g for g in groups if g[2] is not None]
+        if not named:
+            return out
+        w = self.weights.get("violence", 0.85)
+        if self.wish_subj_re is not None:
+            for xm in self.wish_subj_re.finditer(t):
+                if _DENIED_AFTER.match(t, xm.end()):
+                    continue
+                if _WISH_DENIED.search(_expand(t[max(0, xm.start() - 16) : xm.start()])):
+                    continue  # "X don't deserve to die", "nobody should die"
+                clause_s = max([e + 1 for e in ends if e < xm.start()], default=0)
+                subj = [g for g in named if clause_s <= g[0] and g[1] <= xm.start()]
+                lead = t[clause_s : xm.start()]
+                if subj and xm.start() - subj[-1][1] <= 40:
+                    g = subj[-1]
+                elif _PRONOUN_SUBJ.search(lead) or _PRONOUN_BEFORE.search(lead):
+                    before = [g for g in named if g[1] <= xm.start()]
+                    if not before:
+                        continue
+                    g = before[-1]
+                else:
+                    continue
+                out.append(Frame("wish", "hate", g[2], w, min(g[0], xm.start()), xm.end()))
+        for rx in (self.wish_without_re, self.wish_obj_re):
+            if rx is None:
+                continue
+            for m in rx.finditer(t):
+                after = [g for g in named if g[0] >= m.end() and self.wish_gap_re.match(t[m.end() : g[0]])]
+                if not after:
+                    continue
+                g = after[0]
+                if self.qualifier_re is not None and self.qualifier_re.match(t, g[1]):
+                    continue  # "se débarrasser des étrangers criminels": offenders, not a group
+                if rx is self.wish_obj_re and m.group("f") is not None:
+                    clause_end = next((e for e in ends if e >= g[1]), len(t))
+                    if self.wish_final_re is None or not self.wish_final_re.search(t, g[1], clause_end + 1):
+                        continue  # "il faut s'occuper des personnes âgées": care, not riddance
+                out.append(Frame("wish", "hate", g[2], w, m.start(), g[1]))
+        return out
+
+    def spelling_vocabulary(self) -> tuple[set[str], set[str], set[str]]:
+        """Révision 13b: the words whose misspellings are restored (groups, predicates, verbs of violence and calls),
+        the other words the frames read (never restored into those), and the groups of two words."""
+        words = {w for t in list(self.ground) + list(self.pred_kind) + self._spell_extra for w in t.split()}
+        phrases = {g for g in self.ground if g.count(" ") == 1}
+        return words, set(self.allowed), phrases
 
     def vocabulary(self) -> set[str]:
         """Single words of the group and predicate lists (for joining split words)."""
@@ -518,14 +604,15 @@ class GroupFrames:
                 continue
             if (lang == "fr" or word in self.needs_det) and not (
                 last in _SINGULAR_DET | _PLURAL_DET
-                or last in ("le", "de")
+                or last in ("le", "de", "d")  # révision 13b: "plein d'immigrés", "trop d'Arabes"
                 and word.endswith(("s", "x"))  # SMS "lé renois", "dé gros"
                 # "trois étudiants congolais", "des patients roms": a plural noun between the determiner and the group
                 or len(prev) == 2
                 and prev[0] in _PLURAL_DET | _NUMERALS
                 and prev[1] in _PERSONS
                 and word.endswith(("s", "x"))
-                or " ".join(prev) in ("pas un", "pas une", "la plupart")
+                or " ".join(prev)
+                in ("pas un", "pas une", "la plupart", "un seul", "une seule")  # 13b: "pas un seul X"
                 or last in ("de", "d")
                 and len(prev) == 2
                 and prev[0] == "plupart"
@@ -789,6 +876,16 @@ class GroupFrames:
                 frames.append(Frame(kind, "hate", g[2], self.weights.get(kind, 0.8), start, xm.end()))
         if groups:
             frames += self._contempt(t, groups, ends)
+            wishes = self._wishes(t, groups, ends)  # révision 13b
+            # "[X deserve to die] is disgusting": the predicate after a wish is said of the saying, not of the group
+            frames = [
+                f
+                for f in frames
+                if not (
+                    f.kind in ("stereotype", "dehumanising", "refutable")
+                    and any(w.start == f.start and w.end < f.end for w in wishes)
+                )
+            ] + wishes
         for mm in (
             self.made_of_re.finditer(t)
             if (

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from veilleur.detect.text_harm.frames import Frame, GroupFrames
+from veilleur.detect.text_harm.group_spelling import Respeller
 from veilleur.detect.text_harm.normalize import Normalized, normalize, normalize_term, tokens
 from veilleur.detect.text_harm.patterns import trie_pattern
 
@@ -83,6 +84,7 @@ _FRAME_EXPLAIN = {
     "exclusion": "exclusion d'un groupe (« n'ont rien à faire ici », « shouldn't be allowed »)",
     "claim": "accusation portée contre tout un groupe (crime, invasion, remplacement)",
     "contempt": "haine ou mépris déclaré pour un groupe (« je ne supporte pas les … », « je les hais »)",
+    "wish": "groupe voué à la mort ou à disparaître, ou privé de toute valeur (« méritent de mourir », « better off without »)",
 }
 _SUFFIXES = ("es", "s", "x", "e")
 FUZZY_MIN = 7
@@ -250,6 +252,11 @@ class Lexicon:
         if self.frames is not None:
             base |= {w for w in self.frames.vocabulary() if len(w) >= 4 and w.isalpha()}
         self.join_vocab = base | {w + x for w in base if w[-1] not in "sx" for x in ("s", "es")}
+        # révision 13b: misspelt group words, predicates and verbs of the frames restored ("Mulsims", "vemrin")
+        self.respeller: Respeller | None = None
+        if self.frames is not None:
+            sp_words, sp_known, sp_phrases = self.frames.spelling_vocabulary()
+            self.respeller = Respeller(sp_words, sp_known | set(self.words) | self.join_vocab, sp_phrases)
         self._join_cache: dict[str, Normalized] = {}
         self._match_cache: dict[tuple[str, str | None, str, tuple[int, ...]], list[Hit]] = {}
         self._token_cache: dict[str, tuple[list[Entry] | None, tuple[list[Entry] | None, float]]] = {}
@@ -537,6 +544,8 @@ class Lexicon:
 
     def _match(self, text: str, lang: str | None, norm: Normalized) -> list[Hit]:
         norm = self.join_split(norm)
+        if self.respeller is not None:
+            norm = self.respeller.respell(norm)
         raw = self._raw_hits(norm)
         mentioned_at: set[int] = set()
         refuting = False

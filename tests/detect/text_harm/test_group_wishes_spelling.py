@@ -59,6 +59,11 @@ HIT = [
     ("Muslims are vemrin.", "en", RELIGION),
     ("Les musulmnas sont des parasites.", "fr", RELIGION),
     ("Les feministes sont des parsaites.", "fr", GENDER),
+    ("B lack people are vermin.", "en", ORIGIN),
+    ("Theimmigrants are vermin.", "en", ORIGIN),
+    ("Quelqu'un devrait s'occuper des gros une bonne fois pour toutes.", "fr", BODY),
+    ("No trans person is capable of thinking.", "en", SEXOR),
+    ("Old people are rubbish.", "en", "discrimination:age"),
 ]
 
 
@@ -82,6 +87,8 @@ QUIET = [
     ("J'ai écrit au conseil de l'Ordre, ils sont débordés.", "fr", ORIGIN),
     ("Nigerian food is honestly the best.", "en", ORIGIN),
     ("Send the money back to the school, please.", "en", ORIGIN),
+    ("My therapist says my anxiety is getting better.", "en", ORIGIN),
+    ("This film is rubbish.", "en", ORIGIN),
 ]
 
 
@@ -106,3 +113,11 @@ def test_respeller_leaves_known_and_ambiguous_words() -> None:
     assert r.respell(normalize("backs")).text == "backs"  # a known word
     assert r.respell(normalize("blacsk")).text == "blacks"  # the last two letters swapped
     assert r.respell(normalize("black")).text == "black"  # the last letter dropped: not restored
+
+
+def test_split_word_joined_but_not_articles(lex: Lexicon) -> None:
+    assert lex.respeller is not None
+    assert lex.respeller.respell(normalize("B lack people")).text == "black people"
+    # "fo les enfermer" (SMS "faut les enfermer") is no "folles": an article stays apart
+    assert "fo les" in lex.respeller.respell(normalize("fo les enfermer")).text
+    assert lex.respeller.respell(normalize("my therapist")).text == "my therapist"

@@ -56,7 +56,7 @@ _FOLLOW = _set(
     "restent font all tous toutes vont do dont have get go aren isn don won ca ça so always shouldn wouldn couldn "
     "mustn cant didn doesn wasn weren haven ain"
     # révision 13b: "no immigrant has ever been competent", "no woman was ever …"
-    " has was had"
+    " has was had problem probleme issue"
 )
 # humanising nouns that a following word may turn into something else ("des gens qui", "des personnes fragiles")
 _OPEN_NOUNS = _set("personnes gens femmes hommes familles famille parents people women men families persons")
@@ -248,6 +248,9 @@ class GroupFrames:
                 self.ground.setdefault(t, str(cat))
                 if t.endswith(" people"):
                     self.ground.setdefault(t[:-7] + " ppl", str(cat))  # "gay ppl", "mentaly il ppl"
+                    self.ground.setdefault(
+                        t[:-7] + " person", str(cat)
+                    )  # révision 13b: "no trans person is …"
         self.needs_det = _NEEDS_DET | (stripped - listed)
         self.group_re = re.compile(rf"(?<![\w*])(?:{_alt(list(self.ground))})(?:e?s)?(?![\w*])")
         self.generic_re = re.compile(
@@ -506,6 +509,7 @@ class GroupFrames:
         allw = _alt(_words(spec.get("all")))
         # the group right after: "without (all) (the) X", "se débarrasser des X"
         self.wish_gap_re = re.compile(rf"^(?:{sep}(?:{allw}))?[\s',]*(?:(?:{det})[\s']+)?$")
+        self.wish_det_re = re.compile(rf"(?:{sep}(?:{allw}))?[\s',]*(?:(?:{det})[\s']+)?")
         without = _words(spec.get("wish_without"))
         self.wish_without_re = re.compile(rf"(?<![\w*])(?:{_alt(without)})(?![\w*])") if without else None
         call = _alt(_words(spec.get("wish_call")))
@@ -528,10 +532,8 @@ class GroupFrames:
         "quelqu'un devrait s'occuper des X une bonne fois pour toutes"."""
         out: list[Frame] = []
         named = [g for g in groups if g[2] is not None]
-        if not named:
-            return out
         w = self.weights.get("violence", 0.85)
-        if self.wish_subj_re is not None:
+        if self.wish_subj_re is not None and named:
             for xm in self.wish_subj_re.finditer(t):
                 if _DENIED_AFTER.match(t, xm.end()):
                     continue
@@ -556,7 +558,15 @@ class GroupFrames:
             for m in rx.finditer(t):
                 after = [g for g in named if g[0] >= m.end() and self.wish_gap_re.match(t[m.end() : g[0]])]
                 if not after:
-                    continue
+                    # the verb and its article make a noun of a word that needs a determiner ("s'occuper des
+                    # noirs une bonne fois pour toutes", "get rid of the elderly")
+                    dm = self.wish_det_re.match(t, m.end())
+                    gm = self.group_re.match(t, dm.end()) if dm is not None and dm.end() > m.end() else None
+                    word = gm.group() if gm is not None else ""
+                    cat = self.ground.get(word) or self.ground.get(re.sub(r"e?s$", "", word))
+                    if gm is None or cat is None:
+                        continue
+                    after = [(gm.start(), gm.end(), cat)]
                 g = after[0]
                 if self.qualifier_re is not None and self.qualifier_re.match(t, g[1]):
                     continue  # "se débarrasser des étrangers criminels": offenders, not a group
@@ -876,8 +886,10 @@ class GroupFrames:
                 frames.append(Frame(kind, "hate", g[2], self.weights.get(kind, 0.8), start, xm.end()))
         if groups:
             frames += self._contempt(t, groups, ends)
-            wishes = self._wishes(t, groups, ends)  # révision 13b
-            # "[X deserve to die] is disgusting": the predicate after a wish is said of the saying, not of the group
+        # révision 13b: wishes; "[X deserve to die] is disgusting": the predicate after a wish is said of the saying,
+        # not of the group
+        wishes = self._wishes(t, groups, ends)
+        if wishes:
             frames = [
                 f
                 for f in frames

@@ -43,8 +43,20 @@ class Respeller:
     """Maps misspelt tokens to the frame word they vary. Build once; thread-safe to use (its cache only grows by
     whole entries)."""
 
-    def __init__(self, vocab: Iterable[str], known: Iterable[str], phrases: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        vocab: Iterable[str],
+        known: Iterable[str],
+        phrases: Iterable[str] = (),
+        glue: Iterable[str] = (),
+        glue_groups: Iterable[str] = (),
+    ) -> None:
         self.vocab = frozenset(w for w in vocab if len(w) >= MIN_LEN and w.isalpha())
+        # short words of the frames (articles, copulas, "all") a writer may glue to a group word ("allimmigrants",
+        # "muslimsare")
+        self.glue = frozenset(w for w in glue if w.isalpha() and 2 <= len(w) <= 7)
+        # only group words take a glued word ("therapist" is no "the rapist")
+        self.glue_groups = frozenset(w for w in glue_groups if w in self.vocab)
         self.known = frozenset(known) | self.vocab | common_words()
         # a word with one letter dropped -> the word (None when two words drop to it)
         self.dropped: dict[str, str | None] = {}
@@ -85,6 +97,18 @@ class Respeller:
             } & self.vocab
             if len(found) == 1 and "" not in found:
                 got = found.pop()
+            elif not found and len(tok) >= MIN_LEN + 2:
+                # a word of the frames glued to a group word: "theimmigrants", "muslimsare"
+                splits = [
+                    tok[:i] + " " + tok[i:]
+                    for i in range(2, len(tok) - 1)
+                    if tok[:i] in self.glue
+                    and tok[i:] in self.glue_groups
+                    or tok[:i] in self.glue_groups
+                    and tok[i:] in self.glue
+                ]
+                if len(splits) == 1:
+                    got = splits[0]
         if len(self._cache) > 50_000:
             self._cache.clear()
         self._cache[tok] = got
@@ -104,8 +128,10 @@ class Respeller:
             w = self._restore(tok)
             if w is not None:
                 pieces.append((m.start(), m.end(), w))
+        pieces += self._split_pieces(text, {p[0] for p in pieces})
         if not pieces:
             return norm
+        pieces.sort()
         out_t: list[str] = []
         out_i: list[int] = []
         last = 0
@@ -118,6 +144,33 @@ class Respeller:
         out_t.append(text[last:])
         out_i.extend(norm.index[last:])
         return Normalized("".join(out_t), tuple(out_i), norm.source)
+
+    def _split_pieces(self, text: str, taken: set[int]) -> list[tuple[int, int, str]]:
+        """A group word or predicate split by one space, one piece 3 letters or fewer ("b lack people", "t rans"):
+        the two pieces joined. A piece that is a short word of the frames (an article, a copula) stays apart."""
+        out: list[tuple[int, int, str]] = []
+        toks = list(_TOKEN.finditer(text))
+        i = 0
+        while i < len(toks) - 1:
+            a, b = toks[i], toks[i + 1]
+            joined = a.group() + b.group()
+            if (
+                a.start() not in taken
+                and b.start() not in taken
+                and b.start() == a.end() + 1
+                and text[a.end()] == " "
+                and len(joined) >= MIN_LEN
+                and min(len(a.group()), len(b.group())) <= 3
+                and joined in self.vocab
+                and not (a.group() in self.vocab or b.group() in self.vocab)
+                and a.group() not in self.glue  # "fo les" is no "folles", "des no irs" stays apart
+                and b.group() not in self.glue
+            ):
+                out.append((a.start(), b.end(), joined))
+                i += 2
+                continue
+            i += 1
+        return out
 
 
 def _align(index: tuple[int, ...], n: int) -> list[int]:

@@ -256,7 +256,13 @@ class Lexicon:
         self.respeller: Respeller | None = None
         if self.frames is not None:
             sp_words, sp_known, sp_phrases = self.frames.spelling_vocabulary()
-            self.respeller = Respeller(sp_words, sp_known | set(self.words) | self.join_vocab, sp_phrases)
+            self.respeller = Respeller(
+                sp_words,
+                sp_known | set(self.words) | self.join_vocab,
+                sp_phrases,
+                glue=sp_known,
+                glue_groups={g for g in self.frames.ground if " " not in g},
+            )
         self._join_cache: dict[str, Normalized] = {}
         self._match_cache: dict[tuple[str, str | None, str, tuple[int, ...]], list[Hit]] = {}
         self._token_cache: dict[str, tuple[list[Entry] | None, tuple[list[Entry] | None, float]]] = {}

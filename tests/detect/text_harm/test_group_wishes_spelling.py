@@ -1,5 +1,6 @@
 """Révision 13b (issue 11, s10-grp): a group wished dead or gone, its worth denied, a call to deal with it for good,
-negated quantifiers ("pas un seul X", "no X has ever been …"), a group after "d'" ("plein d'immigrés"), and
+more verbs of violence ("should be jailed", "thrown off rooftops", "tabassés"), someone else's words reported without
+"that" ("my uncle said X should be …"), negated quantifiers ("pas un seul X", "no X has ever been …"), a group after "d'" ("plein d'immigrés"), and
 spelling variants of the frames' words (a letter swapped, dropped or added; two words run together).
 
 Sentences are the team's own, written for these tests (no data file's wording). HIT cases fail on the code before
@@ -64,6 +65,12 @@ HIT = [
     ("Quelqu'un devrait s'occuper des gros une bonne fois pour toutes.", "fr", BODY),
     ("No trans person is capable of thinking.", "en", SEXOR),
     ("Old people are rubbish.", "en", "discrimination:age"),
+    # participles and infinitives of violence
+    ("Refugees should be jailed.", "en", ORIGIN),
+    ("Lesbians should be thrown off rooftops.", "en", SEXOR),
+    ("Les homos devraient être tabassés.", "fr", SEXOR),
+    ("Il faut emprisonner les juifs.", "fr", RELIGION),
+    ("I said lesbians should be thrown off rooftops and I mean it.", "en", SEXOR),
 ]
 
 
@@ -89,6 +96,9 @@ QUIET = [
     ("Send the money back to the school, please.", "en", ORIGIN),
     ("My therapist says my anxiety is getting better.", "en", ORIGIN),
     ("This film is rubbish.", "en", ORIGIN),
+    ("The student who cheated should be expelled.", "en", ORIGIN),
+    # someone else's words reported without "that"
+    ('My neighbour said lesbians "should be thrown off rooftops". I reported him.', "en", SEXOR),
 ]
 
 

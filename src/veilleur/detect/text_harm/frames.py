@@ -95,6 +95,12 @@ _ADJ_PRED = _set(
 _PRONOUN_CARRY = re.compile(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont| ne sont| n'est))(?![\w*])")
 _PRONOUN_BEFORE = re.compile(r"(?:^|[\s,;:])(?:ils|elles|they|eux)\s+(?:tous\s+|toutes\s+|all\s+)?$")
 _DENIED_AFTER = re.compile(r"\s+(?:pas|jamais|point|plus|not|never)\b")
+_SAID_BY = re.compile(
+    r"(?<![\w*'])(?P<s>[a-z]+)\s+(?:(?:literally|actually|just|once|seriously)\s+)?"
+    r"(?:said|says|told me|told us|told her|told him|wrote|posted|tweeted|claimed|claims|reckons|yelled|shouted)"
+    r"[\s:,]*[\"“']?\s*$"
+)
+_FIRST_PERSONS = frozenset({"i", "we", "me", "and", "also", "still"})
 _WISH_DENIED = re.compile(r"(?:\b(?:not|no|never|ne|jamais|nobody|personne|no one|noone)|n')\s*$")
 _VERBLESS = re.compile(r"^\s*[,:]\s*(?:tous|toutes|que|rien que|all)\s+(?:des|de|d'|du|de la)?\s*$")
 # révision 12d: determiners and quantifiers between the wh-word and the group ("why are these X", "why are all the
@@ -1024,7 +1030,9 @@ class GroupFrames:
         before = t[max(cut, f.start - 50) : f.start]
         m = self.mention_re.search(before)
         if m is None:
-            return False
+            # révision 13b: someone else's words reported without "that" ("my uncle said gays should be …")
+            sm = _SAID_BY.search(before)
+            return sm is not None and sm.group("s") not in _FIRST_PERSONS
         if "," in before[m.end() :] and _PRONOUN_CARRY.match(t, f.start):
             return False  # révision 11c: "Arrêtez de dire que les X sont des victimes, ce sont des parasites"
         if _DARE_SAY.search(t, max(0, cut, f.start - 90), f.start - len(before) + m.end()):

@@ -71,6 +71,7 @@ HIT = [
     ("Les homos devraient être tabassés.", "fr", SEXOR),
     ("Il faut emprisonner les juifs.", "fr", RELIGION),
     ("I said lesbians should be thrown off rooftops and I mean it.", "en", SEXOR),
+    ("J'ai dit que les lesbiennes méritent de mourir et je le pense.", "fr", SEXOR),
 ]
 
 
@@ -99,6 +100,7 @@ QUIET = [
     ("The student who cheated should be expelled.", "en", ORIGIN),
     # someone else's words reported without "that"
     ('My neighbour said lesbians "should be thrown off rooftops". I reported him.', "en", SEXOR),
+    ("Mon collègue a dit que les lesbiennes méritent de mourir. Je l'ai signalé.", "fr", SEXOR),
 ]
 
 

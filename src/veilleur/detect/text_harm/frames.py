@@ -98,7 +98,11 @@ _DENIED_AFTER = re.compile(r"\s+(?:pas|jamais|point|plus|not|never)\b")
 _SAID_BY = re.compile(
     r"(?<![\w*'])(?P<s>[a-z]+)\s+(?:(?:literally|actually|just|once|seriously)\s+)?"
     r"(?:said|says|told me|told us|told her|told him|wrote|posted|tweeted|claimed|claims|reckons|yelled|shouted)"
-    r"[\s:,]*[\"“']?\s*$"
+    r"[\s:,]*[\"“']?\s*(?:(?:the|al|these|those|les|des|ces|tous les|toutes les)\s+)?$"
+    # "mon voisin a dit que …", "ma tante m'a écrit que …" (not "j'ai dit que": "ai" is no "a")
+    r"|(?<![\w*'])(?P<s2>[a-z]+)\s+(?:m'|nous\s+|lui\s+)?(?:a|avait|ont|avaient)\s+"
+    r"(?:dit|ecrit|afirme|raconte|crie|poste|tweete|lache|sorti)\s+(?:que\s+|qu'\s*)?"
+    r"(?:(?:les|des|ces|tous les|toutes les)\s+)?$"
 )
 _FIRST_PERSONS = frozenset({"i", "we", "me", "and", "also", "still"})
 _WISH_DENIED = re.compile(r"(?:\b(?:not|no|never|ne|jamais|nobody|personne|no one|noone)|n')\s*$")
@@ -1032,7 +1036,7 @@ class GroupFrames:
         if m is None:
             # révision 13b: someone else's words reported without "that" ("my uncle said gays should be …")
             sm = _SAID_BY.search(before)
-            return sm is not None and sm.group("s") not in _FIRST_PERSONS
+            return sm is not None and (sm.group("s") or sm.group("s2")) not in _FIRST_PERSONS
         if "," in before[m.end() :] and _PRONOUN_CARRY.match(t, f.start):
             return False  # révision 11c: "Arrêtez de dire que les X sont des victimes, ce sont des parasites"
         if _DARE_SAY.search(t, max(0, cut, f.start - 90), f.start - len(before) + m.end()):

@@ -101,6 +101,9 @@ QUIET = [
     # someone else's words reported without "that"
     ('My neighbour said lesbians "should be thrown off rooftops". I reported him.', "en", SEXOR),
     ("Mon collègue a dit que les lesbiennes méritent de mourir. Je l'ai signalé.", "fr", SEXOR),
+    # the sayers judged, a quotation judged right after it closes
+    ("Ceux qui disent que les lesbiennes sont de la vermine devraient avoir honte.", "fr", SEXOR),
+    ('"Lesbians should be exterminated" is the most vile thing I have read today.', "en", SEXOR),
 ]
 
 
@@ -133,3 +136,11 @@ def test_split_word_joined_but_not_articles(lex: Lexicon) -> None:
     # "fo les enfermer" (SMS "faut les enfermer") is no "folles": an article stays apart
     assert "fo les" in lex.respeller.respell(normalize("fo les enfermer")).text
     assert lex.respeller.respell(normalize("my therapist")).text == "my therapist"
+
+
+def test_sayers_judged_refute_but_not_when_agreed(lex: Lexicon) -> None:
+    text = "Ceux qui disent que les lesbiennes sont de la vermine devraient avoir honte."
+    frames, refuted = lex.frames_of(text, normalize(text), "fr")
+    assert refuted and frames and all(m for _f, m in frames)
+    agreed = "Ceux qui disent que les lesbiennes sont de la vermine ont raison."
+    assert not lex.frames_of(agreed, normalize(agreed), "fr")[1]

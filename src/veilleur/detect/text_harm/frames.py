@@ -104,6 +104,17 @@ _SAID_BY = re.compile(
     r"(?:dit|ecrit|afirme|raconte|crie|poste|tweete|lache|sorti)\s+(?:que\s+|qu'\s*)?"
     r"(?:(?:les|des|ces|tous les|toutes les)\s+)?$"
 )
+# révision 13b: "ceux qui disent que", "people who say", "anyone who thinks", then what is said of them
+_SAYERS = re.compile(
+    r"(?<![\w*'])(?:ceux|celles|les gens|des gens|tous ceux|toutes celles|quiconque|people|those|anyone|anybody|"
+    r"everyone|everybody|whoever)\s+(?:qui\s+|who\s+)?(?:disent|pensent|croient|ecrivent|osent dire|dit|pense|"
+    r"croit|say|says|think|thinks|believe|believes|claim|claims|write|writes)\s+(?:que\s+|qu'\s*|that\s+)?"
+    r"(?:(?:les|des|ces|the|al|these|those)\s+)?$"
+)
+_SAYERS_RIGHT = re.compile(
+    r"\b(?:ont raison|a raison|ont pas tort|a pas tort|disent vrai|are right|is right|have a point|has a point|"
+    r"are correct|is correct|nailed it)\b"
+)
 _FIRST_PERSONS = frozenset({"i", "we", "me", "and", "also", "still"})
 _WISH_DENIED = re.compile(r"(?:\b(?:not|no|never|ne|jamais|nobody|personne|no one|noone)|n')\s*$")
 _VERBLESS = re.compile(r"^\s*[,:]\s*(?:tous|toutes|que|rien que|all)\s+(?:des|de|d'|du|de la)?\s*$")
@@ -533,8 +544,39 @@ class GroupFrames:
             if obj or obj_final
             else None
         )
+        # révision 13b: a quotation judged right after it closes ('"X should be exterminated" is the most vile thing')
+        judged = _alt(_words(spec.get("judged")))
+        self.quote_judged_re = re.compile(
+            r"\s*(?:(?:is|was|are|c'est|c|est|etait|reste|remains)\s+)?(?:(?:the|la|le|les|un|une|a|an)\s+)?"
+            rf"(?:(?:most|plus|really|so|vraiment|tellement|trop)\s+)?(?:{judged})(?![\w*])"
+        )
         final = _words(spec.get("wish_final"))
         self.wish_final_re = re.compile(rf"(?<![\w*])(?:{_alt(final)})(?![\w*])") if final else None
+
+    def _judges_quote(self, t: str, f: Frame) -> bool:
+        """Révision 13b: a predicate frame whose predicate follows a quotation that closes inside it."""
+        if f.kind not in ("stereotype", "dehumanising", "refutable"):
+            return False
+        return any(
+            self.quote_judged_re.match(t, i + 1) is not None
+            for i in range(f.start + 1, f.end)
+            if t[i] in '"»”'
+        )
+
+    def answered_by_form(self, t: str, f: Frame) -> bool:
+        """Révision 13b: the frame is someone else's words and the message's own form answers them: said by "those
+        who say …" of whom something is then said ("Ceux qui disent que les X sont de la vermine devraient relire
+        l'histoire", not "… ont raison"), or quoted and judged right after the quotation closes ('"X should be
+        exterminated" is the most vile thing I've read')."""
+        cut = max((m.end() for m in _CLAUSE_END.finditer(t, 0, f.start)), default=0)
+        if _SAYERS.search(t, max(cut, f.start - 60), f.start) is not None:
+            rest = t[f.end : f.end + 80]
+            clause_end = _CLAUSE_END.search(rest)
+            tail = rest[: clause_end.start()] if clause_end else rest
+            return _SAYERS_RIGHT.search(tail) is None
+        # the quotation closes inside the frame or just after it: a predicate after it judges the quotation
+        closes = [i for i in range(f.start + 1, min(len(t), f.end + 40)) if t[i] in '"»”']
+        return any(self.quote_judged_re.match(t, q + 1) is not None for q in closes[:2])
 
     def _wishes(self, t: str, groups: list[tuple[int, int, str | None]], ends: list[int]) -> list[Frame]:
         """Révision 13b: "X deserve to die", "Les X ? Ils méritent de mourir", "X are not worth anything", "the world
@@ -899,6 +941,9 @@ class GroupFrames:
         # révision 13b: wishes; "[X deserve to die] is disgusting": the predicate after a wish is said of the saying,
         # not of the group
         wishes = self._wishes(t, groups, ends)
+        # '"X should be exterminated" is vile': the predicate after the closing quote judges the quotation
+        if '"' in t or "»" in t or "”" in t:
+            frames = [f for f in frames if not self._judges_quote(t, f)]
         if wishes:
             frames = [
                 f

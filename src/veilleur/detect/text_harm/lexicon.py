@@ -488,10 +488,13 @@ class Lexicon:
                 os_, oe = norm.span(f.start, f.end)
                 # someone else's words: introduced as such ("dire que", "the myth that"), or quoted in a message that
                 # reports or answers them ("« les X sont des parasites » et je l'assume" is said, not mentioned)
-                answered = self.frames.refuted_after(t, f.end, 400) or self._counter(t, said=True)
-                mentioned = (self.frames.mentioned(t, f) or self.frames.quoted(text, os_, oe)) and not (
-                    self.frames.endorsed(t)
-                )
+                # révision 13b: "ceux qui disent que … devraient …", '"…" is the most vile thing': someone else's
+                # words, answered by the message's own form
+                by_form = self.frames.answered_by_form(t, f)
+                answered = self.frames.refuted_after(t, f.end, 400) or self._counter(t, said=True) or by_form
+                mentioned = (
+                    self.frames.mentioned(t, f) or self.frames.quoted(text, os_, oe) or by_form
+                ) and not self.frames.endorsed(t)
                 if mentioned and answered:
                     refuted = True  # "« les X sont des parasites » ? non", "dire que …, c'est du racisme"
                 elif not mentioned:

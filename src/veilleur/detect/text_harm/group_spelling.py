@@ -74,6 +74,9 @@ class Respeller:
                 j = "".join(parts)
                 if j not in self.known:
                     self.joined[j] = p
+        # the first and last three letters of the frame words (split words: "b lack", "t rans")
+        self.heads = frozenset(w[:k] for w in self.vocab for k in (1, 2, 3))
+        self.tails = frozenset(w[-k:] for w in self.vocab for k in (1, 2, 3))
         self._cache: dict[str, str | None] = {}
 
     def _restore(self, tok: str) -> str | None:
@@ -117,18 +120,19 @@ class Respeller:
     def respell(self, norm: Normalized) -> Normalized:
         """``norm`` with its misspelt frame words restored, or ``norm`` itself."""
         text = norm.text
+        toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        known = self.known
         pieces: list[tuple[int, int, str]] = []
-        for m in _TOKEN.finditer(text):
-            tok = m.group()
-            if len(tok) < MIN_LEN - 1 or tok in self.known:
+        for tok, s, e in toks:
+            if len(tok) < MIN_LEN - 1 or tok in known:
                 continue
             # a token glued to digits or stars is another matter (leetspeak, masking: normalize.py, lexicon.py)
-            if text[m.end() : m.end() + 1] in ("*", "'") and text[m.end() + 1 : m.end() + 2].isalpha():
+            if text[e : e + 1] in ("*", "'") and text[e + 1 : e + 2].isalpha():
                 continue
             w = self._restore(tok)
             if w is not None:
-                pieces.append((m.start(), m.end(), w))
-        pieces += self._split_pieces(text, {p[0] for p in pieces})
+                pieces.append((s, e, w))
+        pieces += self._split_pieces(text, toks, {p[0] for p in pieces})
         if not pieces:
             return norm
         pieces.sort()
@@ -145,28 +149,31 @@ class Respeller:
         out_i.extend(norm.index[last:])
         return Normalized("".join(out_t), tuple(out_i), norm.source)
 
-    def _split_pieces(self, text: str, taken: set[int]) -> list[tuple[int, int, str]]:
+    def _split_pieces(
+        self, text: str, toks: list[tuple[str, int, int]], taken: set[int]
+    ) -> list[tuple[int, int, str]]:
         """A group word or predicate split by one space, one piece 3 letters or fewer ("b lack people", "t rans"):
         the two pieces joined. A piece that is a short word of the frames (an article, a copula) stays apart."""
         out: list[tuple[int, int, str]] = []
-        toks = list(_TOKEN.finditer(text))
+        heads, tails, glue, vocab = self.heads, self.tails, self.glue, self.vocab
         i = 0
         while i < len(toks) - 1:
-            a, b = toks[i], toks[i + 1]
-            joined = a.group() + b.group()
+            a, sa, ea = toks[i]
+            b, sb, eb = toks[i + 1]
+            # cheap looks first: a short piece that begins or ends a frame word, one space between
             if (
-                a.start() not in taken
-                and b.start() not in taken
-                and b.start() == a.end() + 1
-                and text[a.end()] == " "
-                and len(joined) >= MIN_LEN
-                and min(len(a.group()), len(b.group())) <= 3
-                and joined in self.vocab
-                and not (a.group() in self.vocab or b.group() in self.vocab)
-                and a.group() not in self.glue  # "fo les" is no "folles", "des no irs" stays apart
-                and b.group() not in self.glue
+                (len(a) <= 3 and a in heads or len(b) <= 3 and b in tails)
+                and sb == ea + 1
+                and a + b in vocab
+                and text[ea] == " "
+                and sa not in taken
+                and sb not in taken
+                and a not in vocab
+                and b not in vocab
+                and a not in glue  # "fo les" is no "folles", "des no irs" stays apart
+                and b not in glue
             ):
-                out.append((a.start(), b.end(), joined))
+                out.append((sa, eb, a + b))
                 i += 2
                 continue
             i += 1

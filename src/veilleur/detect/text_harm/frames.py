@@ -516,7 +516,9 @@ class GroupFrames:
         )
         self._init_wishes(spec)
         self._spell_extra = [
-            t for k in ("violence", "violence_pp", "violence_subj", "call") for t in _words(spec.get(k))
+            t
+            for k in ("violence", "violence_pp", "violence_subj", "call", "slogan_before")
+            for t in _words(spec.get(k))
         ]
 
     # -- révision 13b (s10-grp): a group wished dead or gone, its worth denied, or to be dealt with for good ----------
@@ -632,7 +634,10 @@ class GroupFrames:
     def spelling_vocabulary(self) -> tuple[set[str], set[str], set[str]]:
         """Révision 13b: the words whose misspellings are restored (groups, predicates, verbs of violence and calls),
         the other words the frames read (never restored into those), and the groups of two words."""
-        words = {w for t in list(self.ground) + list(self.pred_kind) + self._spell_extra for w in t.split()}
+        # every word of a group ("black people"), but only single-word predicates and verbs and the verb of a phrase
+        # ("rayer de la carte" must not make "care" a misspelt "carte")
+        words = {w for t in self.ground for w in t.split()}
+        words |= {t.split()[0] for t in list(self.pred_kind) + self._spell_extra}
         phrases = {g for g in self.ground if g.count(" ") == 1}
         return words, set(self.allowed), phrases
 

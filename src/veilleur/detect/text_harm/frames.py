@@ -96,8 +96,8 @@ _PRONOUN_CARRY = re.compile(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont| ne so
 _PRONOUN_BEFORE = re.compile(r"(?:^|[\s,;:])(?:ils|elles|they|eux)\s+(?:tous\s+|toutes\s+|all\s+)?$")
 _DENIED_AFTER = re.compile(r"\s+(?:pas|jamais|point|plus|not|never)\b")
 _SAID_BY = re.compile(
-    r"(?<![\w*'])(?P<s>[a-z]+)\s+(?:(?:literally|actually|just|once|seriously)\s+)?"
-    r"(?:said|says|told me|told us|told her|told him|wrote|posted|tweeted|claimed|claims|reckons|yelled|shouted)"
+    r"(?<![\w*'])(?P<s>[a-z]+)\s+(?:(?:literaly|actualy|just|once|seriously)\s+)?"
+    r"(?:said|says|told me|told us|told her|told him|wrote|posted|tweted|claimed|claims|reckons|yeled|shouted)"
     r"[\s:,]*[\"“']?\s*(?:(?:the|al|these|those|les|des|ces|tous les|toutes les)\s+)?$"
     # "mon voisin a dit que …", "ma tante m'a écrit que …" (not "j'ai dit que": "ai" is no "a")
     r"|(?<![\w*'])(?P<s2>[a-z]+)\s+(?:m'|nous\s+|lui\s+)?(?:a|avait|ont|avaient)\s+"
@@ -113,10 +113,10 @@ _SAYERS = re.compile(
 )
 _SAYERS_RIGHT = re.compile(
     r"\b(?:ont raison|a raison|ont pas tort|a pas tort|disent vrai|are right|is right|have a point|has a point|"
-    r"are correct|is correct|nailed it)\b"
+    r"are corect|is corect|nailed it)\b"
 )
-_FIRST_PERSONS = frozenset({"i", "we", "me", "and", "also", "still"})
-_WISH_DENIED = re.compile(r"(?:\b(?:not|no|never|ne|jamais|nobody|personne|no one|noone)|n')\s*$")
+_FIRST_PERSONS = frozenset({"i", "we", "me", "and", "also", "stil"})  # normalised: "still" is "stil"
+_WISH_DENIED = re.compile(r"(?:\b(?:not|no|never|ne|jamais|nobody|persone|no one|none)|n')\s*$")
 _VERBLESS = re.compile(r"^\s*[,:]\s*(?:tous|toutes|que|rien que|all)\s+(?:des|de|d'|du|de la)?\s*$")
 # révision 12d: determiners and quantifiers between the wh-word and the group ("why are these X", "why are all the
 # X", "why are most of the X", "how come X …", the copula dropped)
@@ -536,7 +536,7 @@ class GroupFrames:
         without = _words(spec.get("wish_without"))
         self.wish_without_re = re.compile(rf"(?<![\w*])(?:{_alt(without)})(?![\w*])") if without else None
         call = _alt(_words(spec.get("wish_call")))
-        adv = r"(?:(?:just|really|finally|enfin|vraiment|juste|seriously|serieusement|urgently)\s+)?"
+        adv = r"(?:(?:just|realy|finaly|enfin|vraiment|juste|seriously|serieusement|urgently)\s+)?"
         obj = _words(spec.get("wish_object"))
         obj_final = _words(spec.get("wish_object_final"))
         self.wish_obj_re = (
@@ -550,7 +550,7 @@ class GroupFrames:
         judged = _alt(_words(spec.get("judged")))
         self.quote_judged_re = re.compile(
             r"\s*(?:(?:is|was|are|c'est|c|est|etait|reste|remains)\s+)?(?:(?:the|la|le|les|un|une|a|an)\s+)?"
-            rf"(?:(?:most|plus|really|so|vraiment|tellement|trop)\s+)?(?:{judged})(?![\w*])"
+            rf"(?:(?:most|plus|realy|so|vraiment|telement|trop)\s+)?(?:{judged})(?![\w*])"
         )
         final = _words(spec.get("wish_final"))
         self.wish_final_re = re.compile(rf"(?<![\w*])(?:{_alt(final)})(?![\w*])") if final else None

@@ -56,6 +56,8 @@ _FOLLOW = _set(
     "who that they and or dehors out de du des en au aux a ce c devraient doivent meritent peuvent savent seront "
     "restent font all tous toutes vont do dont have get go aren isn don won ca ça so always shouldn wouldn couldn "
     "mustn cant didn doesn wasn weren haven ain aient soient"
+    # révision 13b: "no immigrant has ever been competent", "no woman was ever …"
+    " has was had problem probleme issue"
 )
 # humanising nouns that a following word may turn into something else ("des gens qui", "des personnes fragiles")
 _OPEN_NOUNS = _set("personnes gens femmes hommes familles famille parents people women men families persons")
@@ -95,6 +97,28 @@ _PRONOUN_CARRY = _rx(r"(?<![\w*'])(?:ils|elles|they|eux|ce(?= sont| ne sont| n'e
 _PRONOUN_BEFORE = _rx(r"(?:^|[\s,;:])(?:ils|elles|they|eux)\s+(?:tous\s+|toutes\s+|all\s+)?$")
 _DENIED_AFTER = _rx(r"\s+(?:pas|jamais|point|plus|not|never)\b")
 _VERBLESS = _rx(r"^\s*[,:]\s*(?:tous|toutes|que|rien que|all)\s+(?:des|de|d'|du|de la)?\s*$")
+_SAID_BY = _rx(
+    r"(?<![\w*'])(?P<s>[a-z]+)\s+(?:(?:literaly|actualy|just|once|seriously)\s+)?"
+    r"(?:said|says|told me|told us|told her|told him|wrote|posted|tweted|claimed|claims|reckons|yeled|shouted)"
+    r"[\s:,]*[\"“']?\s*(?:(?:the|al|these|those|les|des|ces|tous les|toutes les)\s+)?$"
+    # "mon voisin a dit que …", "ma tante m'a écrit que …" (not "j'ai dit que": "ai" is no "a")
+    r"|(?<![\w*'])(?P<s2>[a-z]+)\s+(?:m'|nous\s+|lui\s+)?(?:a|avait|ont|avaient)\s+"
+    r"(?:dit|ecrit|afirme|raconte|crie|poste|tweete|lache|sorti)\s+(?:que\s+|qu'\s*)?"
+    r"(?:(?:les|des|ces|tous les|toutes les)\s+)?$"
+)
+# révision 13b: "ceux qui disent que", "people who say", "anyone who thinks", then what is said of them
+_SAYERS = _rx(
+    r"(?<![\w*'])(?:ceux|celles|les gens|des gens|tous ceux|toutes celles|quiconque|people|those|anyone|anybody|"
+    r"everyone|everybody|whoever)\s+(?:qui\s+|who\s+)?(?:disent|pensent|croient|ecrivent|osent dire|dit|pense|"
+    r"croit|say|says|think|thinks|believe|believes|claim|claims|write|writes)\s+(?:que\s+|qu'\s*|that\s+)?"
+    r"(?:(?:les|des|ces|the|al|these|those)\s+)?$"
+)
+_SAYERS_RIGHT = _rx(
+    r"\b(?:ont raison|a raison|ont pas tort|a pas tort|disent vrai|are right|is right|have a point|has a point|"
+    r"are corect|is corect|nailed it)\b"
+)
+_FIRST_PERSONS = frozenset({"i", "we", "me", "and", "also", "stil"})  # normalised: "still" is "stil"
+_WISH_DENIED = _rx(r"(?:\b(?:not|no|never|ne|jamais|nobody|persone|no one|none)|n')\s*$")
 # révision 12d: determiners and quantifiers between the wh-word and the group ("why are these X", "why are all the
 # X", "why are most of the X", "how come X …", the copula dropped)
 _Q_DET = (
@@ -248,6 +272,9 @@ class GroupFrames:
                 self.ground.setdefault(t, str(cat))
                 if t.endswith(" people"):
                     self.ground.setdefault(t[:-7] + " ppl", str(cat))  # "gay ppl", "mentaly il ppl"
+                    self.ground.setdefault(
+                        t[:-7] + " person", str(cat)
+                    )  # révision 13b: "no trans person is …"
         self.needs_det = _NEEDS_DET | (stripped - listed)
         self.group_re = _rx(rf"(?<![\w*])(?:{_alt(list(self.ground))})(?:e?s)?(?![\w*])")
         self.generic_re = _rx(
@@ -500,6 +527,130 @@ class GroupFrames:
             rf"(?<![\w*])(?:{_alt(_words(spec.get('against')))})[\s']+(?:l'|la\s+|le\s+|les\s+|the\s+|all\s+)?"
             rf"(?:{_alt(_words(spec.get('isms')))})(?![\w*])"
         )
+        self._init_wishes(spec)
+        self._spell_extra = [
+            t
+            for k in ("violence", "violence_pp", "violence_subj", "call", "slogan_before")
+            for t in _words(spec.get(k))
+        ]
+
+    # -- révision 13b (s10-grp): a group wished dead or gone, its worth denied, or to be dealt with for good ----------
+    def _init_wishes(self, spec: dict[str, Any]) -> None:
+        """``wish_subject`` said of a group subject (or a pronoun carrying it), ``wish_without`` before a group, and
+        ``wish_call`` + ``wish_object`` (+ ``wish_final`` for verbs harmless alone) before a group."""
+        subj = _words(spec.get("wish_subject"))
+        self.wish_subj_re = _rx(rf"(?<![\w*])(?:{_alt(subj)})(?![\w*])") if subj else None
+        sep = r"[\s',]+"
+        det = _alt(_words(spec.get("determiners")) + ["de", "d", "du", "of"])
+        allw = _alt(_words(spec.get("all")))
+        # the group right after: "without (all) (the) X", "se débarrasser des X"
+        self.wish_gap_re = _rx(rf"^(?:{sep}(?:{allw}))?[\s',]*(?:(?:{det})[\s']+)?$")
+        self.wish_det_re = _rx(rf"(?:{sep}(?:{allw}))?[\s',]*(?:(?:{det})[\s']+)?")
+        without = _words(spec.get("wish_without"))
+        self.wish_without_re = _rx(rf"(?<![\w*])(?:{_alt(without)})(?![\w*])") if without else None
+        call = _alt(_words(spec.get("wish_call")))
+        adv = r"(?:(?:just|realy|finaly|enfin|vraiment|juste|seriously|serieusement|urgently)\s+)?"
+        obj = _words(spec.get("wish_object"))
+        obj_final = _words(spec.get("wish_object_final"))
+        self.wish_obj_re = (
+            _rx(rf"(?<![\w*])(?:{call})\s+{adv}(?:(?P<o>{_alt(obj)})|(?P<f>{_alt(obj_final)}))(?![\w*])")
+            if obj or obj_final
+            else None
+        )
+        # révision 13b: a quotation judged right after it closes ('"X should be exterminated" is the most vile thing')
+        judged = _alt(_words(spec.get("judged")))
+        self.quote_judged_re = _rx(
+            r"\s*(?:(?:is|was|are|c'est|c|est|etait|reste|remains)\s+)?(?:(?:the|la|le|les|un|une|a|an)\s+)?"
+            rf"(?:(?:most|plus|realy|so|vraiment|telement|trop)\s+)?(?:{judged})(?![\w*])"
+        )
+        final = _words(spec.get("wish_final"))
+        self.wish_final_re = _rx(rf"(?<![\w*])(?:{_alt(final)})(?![\w*])") if final else None
+
+    def _judges_quote(self, t: str, f: Frame) -> bool:
+        """Révision 13b: a predicate frame whose predicate follows a quotation that closes inside it."""
+        if f.kind not in ("stereotype", "dehumanising", "refutable"):
+            return False
+        return any(
+            self.quote_judged_re.match(t, i + 1) is not None
+            for i in range(f.start + 1, f.end)
+            if t[i] in '"»”'
+        )
+
+    def answered_by_form(self, t: str, f: Frame) -> bool:
+        """Révision 13b: the frame is someone else's words and the message's own form answers them: said by "those
+        who say …" of whom something is then said ("Ceux qui disent que les X sont de la vermine devraient relire
+        l'histoire", not "… ont raison"), or quoted and judged right after the quotation closes ('"X should be
+        exterminated" is the most vile thing I've read')."""
+        cut = max((m.end() for m in _CLAUSE_END.finditer(t, 0, f.start)), default=0)
+        if _SAYERS.search(t, max(cut, f.start - 60), f.start) is not None:
+            rest = t[f.end : f.end + 80]
+            clause_end = _CLAUSE_END.search(rest)
+            tail = rest[: clause_end.start()] if clause_end else rest
+            return _SAYERS_RIGHT.search(tail) is None
+        # the quotation closes inside the frame or just after it: a predicate after it judges the quotation
+        closes = [i for i in range(f.start + 1, min(len(t), f.end + 40)) if t[i] in '"»”']
+        return any(self.quote_judged_re.match(t, q + 1) is not None for q in closes[:2])
+
+    def _wishes(self, t: str, groups: list[tuple[int, int, str | None]], ends: list[int]) -> list[Frame]:
+        """Révision 13b: "X deserve to die", "Les X ? Ils méritent de mourir", "X are not worth anything", "the world
+        would be better off without X", "someone should do something about X", "il faut se débarrasser des X",
+        "quelqu'un devrait s'occuper des X une bonne fois pour toutes"."""
+        out: list[Frame] = []
+        named = [g for g in groups if g[2] is not None]
+        w = self.weights.get("violence", 0.85)
+        if self.wish_subj_re is not None and named:
+            for xm in self.wish_subj_re.finditer(t):
+                if _DENIED_AFTER.match(t, xm.end()):
+                    continue
+                if _WISH_DENIED.search(_expand(t[max(0, xm.start() - 16) : xm.start()])):
+                    continue  # "X don't deserve to die", "nobody should die"
+                clause_s = max([e + 1 for e in ends if e < xm.start()], default=0)
+                subj = [g for g in named if clause_s <= g[0] and g[1] <= xm.start()]
+                lead = t[clause_s : xm.start()]
+                if subj and xm.start() - subj[-1][1] <= 40:
+                    g = subj[-1]
+                elif _PRONOUN_SUBJ.search(lead) or _PRONOUN_BEFORE.search(lead):
+                    before = [g for g in named if g[1] <= xm.start()]
+                    if not before:
+                        continue
+                    g = before[-1]
+                else:
+                    continue
+                out.append(Frame("wish", "hate", g[2], w, min(g[0], xm.start()), xm.end()))
+        for rx in (self.wish_without_re, self.wish_obj_re):
+            if rx is None:
+                continue
+            for m in rx.finditer(t):
+                after = [g for g in named if g[0] >= m.end() and self.wish_gap_re.match(t[m.end() : g[0]])]
+                if not after:
+                    # the verb and its article make a noun of a word that needs a determiner ("s'occuper des
+                    # noirs une bonne fois pour toutes", "get rid of the elderly")
+                    dm = self.wish_det_re.match(t, m.end())
+                    gm = self.group_re.match(t, dm.end()) if dm is not None and dm.end() > m.end() else None
+                    word = gm.group() if gm is not None else ""
+                    cat = self.ground.get(word) or self.ground.get(re.sub(r"e?s$", "", word))
+                    if gm is None or cat is None:
+                        continue
+                    after = [(gm.start(), gm.end(), cat)]
+                g = after[0]
+                if self.qualifier_re is not None and self.qualifier_re.match(t, g[1]):
+                    continue  # "se débarrasser des étrangers criminels": offenders, not a group
+                if rx is self.wish_obj_re and m.group("f") is not None:
+                    clause_end = next((e for e in ends if e >= g[1]), len(t))
+                    if self.wish_final_re is None or not self.wish_final_re.search(t, g[1], clause_end + 1):
+                        continue  # "il faut s'occuper des personnes âgées": care, not riddance
+                out.append(Frame("wish", "hate", g[2], w, m.start(), g[1]))
+        return out
+
+    def spelling_vocabulary(self) -> tuple[set[str], set[str], set[str]]:
+        """Révision 13b: the words whose misspellings are restored (groups, predicates, verbs of violence and calls),
+        the other words the frames read (never restored into those), and the groups of two words."""
+        # every word of a group ("black people"), but only single-word predicates and verbs and the verb of a phrase
+        # ("rayer de la carte" must not make "care" a misspelt "carte")
+        words = {w for t in self.ground for w in t.split()}
+        words |= {t.split()[0] for t in list(self.pred_kind) + self._spell_extra}
+        phrases = {g for g in self.ground if g.count(" ") == 1}
+        return words, set(self.allowed), phrases
 
     def vocabulary(self) -> set[str]:
         """Single words of the group and predicate lists (for joining split words)."""
@@ -531,14 +682,15 @@ class GroupFrames:
                 continue
             if (lang == "fr" or word in self.needs_det) and not (
                 last in _SINGULAR_DET | _PLURAL_DET
-                or last in ("le", "de")
+                or last in ("le", "de", "d")  # révision 13b: "plein d'immigrés", "trop d'Arabes"
                 and word.endswith(("s", "x"))  # SMS "lé renois", "dé gros"
                 # "trois étudiants congolais", "des patients roms": a plural noun between the determiner and the group
                 or len(prev) == 2
                 and prev[0] in _PLURAL_DET | _NUMERALS
                 and prev[1] in _PERSONS
                 and word.endswith(("s", "x"))
-                or " ".join(prev) in ("pas un", "pas une", "la plupart")
+                or " ".join(prev)
+                in ("pas un", "pas une", "la plupart", "un seul", "une seule")  # 13b: "pas un seul X"
                 or last in ("de", "d")
                 and len(prev) == 2
                 and prev[0] == "plupart"
@@ -805,6 +957,21 @@ class GroupFrames:
             frames += self._contempt(t, groups, ends)
             if "?" in t and self.rights_open_re is not None:
                 frames += self._rights(t, groups, ends)
+        # révision 13b: wishes; "[X deserve to die] is disgusting": the predicate after a wish is said of the saying,
+        # not of the group
+        wishes = self._wishes(t, groups, ends)
+        # '"X should be exterminated" is vile': the predicate after the closing quote judges the quotation
+        if '"' in t or "»" in t or "”" in t:
+            frames = [f for f in frames if not self._judges_quote(t, f)]
+        if wishes:
+            frames = [
+                f
+                for f in frames
+                if not (
+                    f.kind in ("stereotype", "dehumanising", "refutable")
+                    and any(w.start == f.start and w.end < f.end for w in wishes)
+                )
+            ] + wishes
         for mm in (
             self.made_of_re.finditer(t)
             if (
@@ -976,7 +1143,9 @@ class GroupFrames:
         before = t[max(cut, f.start - 50) : f.start]
         m = self.mention_re.search(before)
         if m is None:
-            return False
+            # révision 13b: someone else's words reported without "that" ("my uncle said gays should be …")
+            sm = _SAID_BY.search(before)
+            return sm is not None and (sm.group("s") or sm.group("s2")) not in _FIRST_PERSONS
         if "," in before[m.end() :] and _PRONOUN_CARRY.match(t, f.start):
             return False  # révision 11c: "Arrêtez de dire que les X sont des victimes, ce sont des parasites"
         if _DARE_SAY.search(t, max(0, cut, f.start - 90), f.start - len(before) + m.end()):

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from veilleur.detect.text_harm.frames import Frame, GroupFrames
+from veilleur.detect.text_harm.group_spelling import Respeller
 from veilleur.detect.text_harm.normalize import (
     Normalized,
     compile_normalised,
@@ -117,6 +118,7 @@ _FRAME_EXPLAIN = {
     "exclusion": "exclusion d'un groupe (« n'ont rien à faire ici », « shouldn't be allowed »)",
     "claim": "accusation portée contre tout un groupe (crime, invasion, remplacement)",
     "contempt": "haine ou mépris déclaré pour un groupe (« je ne supporte pas les … », « je les hais »)",
+    "wish": "groupe voué à la mort ou à disparaître, ou privé de toute valeur (« méritent de mourir », « better off without »)",
 }
 _SUFFIXES = ("es", "s", "x", "e")
 FUZZY_MIN = 7
@@ -284,6 +286,17 @@ class Lexicon:
         if self.frames is not None:
             base |= {w for w in self.frames.vocabulary() if len(w) >= 4 and w.isalpha()}
         self.join_vocab = base | {w + x for w in base if w[-1] not in "sx" for x in ("s", "es")}
+        # révision 13b: misspelt group words, predicates and verbs of the frames restored ("Mulsims", "vemrin")
+        self.respeller: Respeller | None = None
+        if self.frames is not None:
+            sp_words, sp_known, sp_phrases = self.frames.spelling_vocabulary()
+            self.respeller = Respeller(
+                sp_words,
+                sp_known | set(self.words) | self.join_vocab,
+                sp_phrases,
+                glue=sp_known,
+                glue_groups={g for g in self.frames.ground if " " not in g},
+            )
         self._join_cache: dict[str, Normalized] = {}
         self._match_cache: dict[tuple[str, str | None, str, tuple[int, ...]], list[Hit]] = {}
         self._token_cache: dict[str, tuple[list[Entry] | None, tuple[list[Entry] | None, float]]] = {}
@@ -520,10 +533,13 @@ class Lexicon:
                 os_, oe = norm.span(f.start, f.end)
                 # someone else's words: introduced as such ("dire que", "the myth that"), or quoted in a message that
                 # reports or answers them ("« les X sont des parasites » et je l'assume" is said, not mentioned)
-                answered = self.frames.refuted_after(t, f.end, 400) or self._counter(t, said=True)
-                mentioned = (self.frames.mentioned(t, f) or self.frames.quoted(text, os_, oe)) and not (
-                    self.frames.endorsed(t)
-                )
+                # révision 13b: "ceux qui disent que … devraient …", '"…" is the most vile thing': someone else's
+                # words, answered by the message's own form
+                by_form = self.frames.answered_by_form(t, f)
+                answered = self.frames.refuted_after(t, f.end, 400) or self._counter(t, said=True) or by_form
+                mentioned = (
+                    self.frames.mentioned(t, f) or self.frames.quoted(text, os_, oe) or by_form
+                ) and not self.frames.endorsed(t)
                 if mentioned and answered:
                     refuted = True  # "« les X sont des parasites » ? non", "dire que …, c'est du racisme"
                 elif not mentioned:
@@ -582,6 +598,8 @@ class Lexicon:
 
     def _match(self, text: str, lang: str | None, norm: Normalized) -> list[Hit]:
         norm = self.join_split(norm)
+        if self.respeller is not None:
+            norm = self.respeller.respell(norm)
         raw = self._raw_hits(norm)
         mentioned_at: set[int] = set()
         refuting = False

@@ -2,9 +2,9 @@
 deadline, formal), calls to hurt one person, and harassment of one person (exclusion, hounding), in the lexicon
 (`lexicon.yaml`, section « révision 13d »).
 
-Sentences are the team's own, written for these tests (fictional people); the HIT cases fail on main 342145f
-except where a révision 10c entry already caught a neighbour form. QUIET cases are guards: first-person
-« je quitte le groupe », a helpful « je saurai vous trouver un remplaçant »."""
+Sentences are the team's own, written for these tests (fictional people); 23 of the 29 HIT cases fail on main
+342145f (the others were already caught by a neighbouring révision 10c entry), and the hyperbole test fails there.
+QUIET cases are guards: first-person « je quitte le groupe », a helpful « je saurai vous trouver un remplaçant »."""
 
 from __future__ import annotations
 
@@ -40,6 +40,11 @@ HIT = [
     ("say that again and i'll snap your fingers", "en", "threat"),
     ("waiting for u behind the gym tmrw", "en", "threat"),
     ("Consider this your final warning, Mr Vance.", "en", "threat"),
+    ("Tu verras ce qui t'attend lundi, Kevin.", "fr", "threat"),
+    ("J'ai retrouvé ton adresse en dix minutes.", "fr", "threat"),
+    ("Dis adieu à ta tranquillité, la comptable.", "fr", "threat"),
+    ("Keep talking to the inspector and you'll have an accident.", "en", "threat"),
+    ("I'll make sure you never teach in this county again.", "en", "threat"),
     ("personne ne veut de toi dans cette équipe", "fr", "harassment"),
     ("vas-y quitte le groupe on t'a assez vu", "fr", "harassment"),
     ("on va tous te signaler jusqu'à ce que ton compte saute", "fr", "harassment"),
@@ -88,3 +93,12 @@ def test_cascade_labels_threats_and_keeps_banter_and_reports(analyzer: TextHarmA
     flags = [r.flagged(analyzer.thresholds) for r in res]
     assert "threat" in flags[0] and "threat" in flags[1], flags
     assert "threat" not in flags[2] and not flags[3], flags
+
+
+def test_kill_hyperbole_with_laughter_is_banter(lex: Lexicon) -> None:
+    for text in ("je vais te tuer mdr", "t'es mort ptdr", "je vais te tuer, t'as fini le gâteau 😂"):
+        sc = _scores(lex, text, "fr")
+        assert sc.get("threat", 0.0) < 0.45, (text, sc)
+    # without laughter, and with laughter but no kill hyperbole, the threat stays
+    assert _scores(lex, "je vais te tuer", "fr")["threat"] >= 0.85
+    assert _scores(lex, "on sait où tu habites mdr", "fr")["threat"] >= 0.85

@@ -3,7 +3,7 @@ deadline, formal), calls to hurt one person, and harassment of one person (exclu
 (`lexicon.yaml`, section « révision 13d »).
 
 Sentences are the team's own, written for these tests (fictional people); 23 of the 29 HIT cases fail on main
-342145f (the others were already caught by a neighbouring révision 10c entry), and the hyperbole test fails there.
+9e06f8a (the others were already caught by a neighbouring révision 10c entry), and the hyperbole test fails there.
 QUIET cases are guards: first-person « je quitte le groupe », a helpful « je saurai vous trouver un remplaçant »."""
 
 from __future__ import annotations

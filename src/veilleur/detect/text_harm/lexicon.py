@@ -327,6 +327,10 @@ class Lexicon:
         selfd = contexts.get("self_directed", {}) or {}
         self.self_re = _lead_regex(selfd.get("cues", []), selfd.get("fillers", []))
         self.self_cats = frozenset(str(c) for c in selfd.get("categories", ["insult"]))
+        # révision 13d: stock kill hyperboles in a laughing message are banter, not threats (`_hyperbole`)
+        hyp = contexts.get("hyperbole", {}) or {}
+        self.hyperbole_words = _cue_regex(hyp.get("words", [])) if hyp.get("words") else None
+        self.hyperbole_laugh = _cue_regex(hyp.get("laugh", [])) if hyp.get("laugh") else None
         # `needs: clause_end` entries ("ferme la") count when only these words (or nothing) follow them
         self.clause_tail = {normalize_term(str(w)) for w in contexts.get("clause_end", {}).get("allowed", [])}
 
@@ -669,8 +673,23 @@ class Lexicon:
             if friendly and set(entry.categories) <= {"insult"}:
                 hit.factor *= float(self.contexts["friendly"]["factor"])
                 hit.contexts.append("friendly")
+            if self._hyperbole(entry, t, s, e):
+                hit.factor *= float(self.contexts["hyperbole"]["factor"])
+                hit.contexts.append("friendly")
             hits.append(hit)
         return hits
+
+    def _hyperbole(self, entry: Entry, t: str, start: int, end: int) -> bool:
+        """Révision 13d: a threat entry whose words are a stock hyperbole ("je vais te tuer", "t'es mort") in a
+        message that laughs (contexts.yaml `hyperbole`: "mdr", "ptdr", "lol", 😂) is banter among friends, not a
+        threat; a threat with anything more (a place, a weapon, a deadline) keeps its other entries."""
+        if (
+            self.hyperbole_words is None
+            or self.hyperbole_laugh is None
+            or set(entry.categories) != {"threat"}
+        ):
+            return False
+        return bool(self.hyperbole_words.search(t[start:end]) and self.hyperbole_laugh.search(t))
 
     def _negated(self, t: str, start: int) -> bool:
         before = t[:start]

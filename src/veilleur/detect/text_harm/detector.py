@@ -369,6 +369,13 @@ class TextHarmAnalyzer:
         self.teen_form_letter = bool(head.get("form_only_letter", False))
         self.teen_min_content = int(head.get("min_content_words", 1))
         self.teen_defenders = Defenders(head.get("defenders") or [])
+        # révision 13a: a second threshold for messages in clear teen register (at least `strong.min_points` register
+        # points: SMS markers, informal spellings); without `strong`, one threshold
+        strong = head.get("strong") or {}
+        self.teen_strong_points = (
+            int(strong.get("min_points", 0)) if strong.get("threshold") is not None else 0
+        )
+        self.teen_strong_threshold = float(strong.get("threshold", self.teen_threshold))
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
 
@@ -579,16 +586,26 @@ class TextHarmAnalyzer:
         return out
 
     def teen_inputs(
-        self, cands: list[tuple[Analysis, int]], embedding: bool = True, extra: bool = False
+        self, cands: list[tuple[Analysis, int]], embedding: bool = True, extra: bool = False, e5: bool = False
     ) -> np.ndarray:
         """The head's input rows for `teen_candidates` (sentence vectors from the semantic tier's cache; révision
-        12a: `extra`, the head's markers `teen_head.EXTRA_FEATURES`)."""
+        12a: `extra`, the head's markers `teen_head.EXTRA_FEATURES`; révision 13a: `e5`, e5's own probabilities)."""
         from veilleur.detect.text_harm.semantic import encode
 
-        emb = None
-        if embedding:
-            emb = encode([deobfuscate(a.text) if self.deobfuscate else a.text for a, _ in cands])
-        return teen_features([a for a, _ in cands], [p for _, p in cands], emb, extra)
+        texts = [deobfuscate(a.text) if self.deobfuscate else a.text for a, _ in cands]
+        emb = encode(texts) if embedding else None
+        return teen_features(
+            [a for a, _ in cands], [p for _, p in cands], emb, extra, self.teen_e5(texts) if e5 else None
+        )
+
+    def teen_e5(self, texts: list[str]) -> np.ndarray:
+        """Révision 13a: e5's own probabilities of `texts` as the semantic stage saw them (remembered by the
+        ensemble; 0.5 everywhere, the logit 0, where the stage has no e5)."""
+        e5_proba = getattr(self.semantic, "e5_proba", None)
+        if e5_proba is None:
+            cats = getattr(self.semantic, "categories", ())
+            return np.full((len(texts), len(cats)), 0.5)
+        return np.asarray(e5_proba(texts))
 
     def _teen_head_flags(self, routed: list[Analysis]) -> None:
         """Révision 11b: candidates whose head probability reaches `teen_threshold` take the strongest of insult,
@@ -598,12 +615,17 @@ class TextHarmAnalyzer:
         if not cands or self.teen_head is None:
             return
         head = self.teen_head
-        X = self.teen_inputs(cands, head.use_embedding, head.extra_features)
+        X = self.teen_inputs(cands, head.use_embedding, head.extra_features, head.e5_features)
         probs = head.proba(X, [a.text for a, _ in cands])  # révision 12a: the texts' character n-grams
         for (a, points), p in zip(cands, probs, strict=True):
             a.tiers["teen_head"] = {"p": round(float(p), 4)}
             cat = best_category(a.tiers["semantic"], a.scores)
-            if p < self.teen_threshold + (self.teen_form_extra if points == 0 else 0.0) or cat is None:
+            thr = (
+                self.teen_strong_threshold
+                if self.teen_strong_points and points >= self.teen_strong_points
+                else self.teen_threshold
+            )
+            if p < thr + (self.teen_form_extra if points == 0 else 0.0) or cat is None:
                 continue
             a.scores[cat] = max(a.scores[cat], min(self.thresholds.get(cat, 0.5), self.semantic_max))
             # `chat_register` too: the conversation pass reads such findings as weaker evidence (register_agree)

@@ -523,3 +523,29 @@ def test_fit_holds_a_writer_out_and_reads_e5(tmp_path, capsys) -> None:
     assert head.meta["trained_on"] == 150 and head.meta["strong"]["min_points"] == 2
     printed = capsys.readouterr().out
     assert "[held out]" in printed and "held-out teen chats" in printed
+
+
+def test_head_reads_softened_messages_only_when_told() -> None:
+    """`chat_register.head.read_softened` (révision 13a): a softening context named there no longer keeps a message
+    from the head; the others still do."""
+    an = TextHarmAnalyzer(semantic=_Doubtful())
+    an.teen_head, an.teen_threshold = _head(3.0), 0.5
+    (a,) = an.analyze(["jrigole t es trop bete"], ["fr"])
+    assert "teen_head" not in a.tiers and "friendly" in an.teen_softened(a)
+    an.teen_read_softened = frozenset({"friendly"})
+    (a,) = an.analyze(["jrigole t es trop bete"], ["fr"])
+    assert "teen_head" in a.contexts and a.flagged(an.thresholds)
+    an.teen_read_softened = frozenset({"negation"})
+    (a,) = an.analyze(["jrigole t es trop bete"], ["fr"])
+    assert "teen_head" not in a.tiers
+
+
+def test_fit_keeps_softened_candidates_out_unless_read() -> None:
+    from veilleur.detect.text_harm.train_teen_head import keep_softened
+
+    d = {"cand": np.array([0, -1, 1, 2]), "softened": np.array(["", "friendly", "friendly,negation"])}
+    keep_softened(d, frozenset({"friendly"}))
+    assert d["cand"].tolist() == [0, -1, 1, -1]
+    d = {"cand": np.array([0, 1])}
+    keep_softened(d, frozenset())  # extracted without --all-softened: unchanged
+    assert d["cand"].tolist() == [0, 1]

@@ -369,6 +369,8 @@ class TextHarmAnalyzer:
         self.teen_form_letter = bool(head.get("form_only_letter", False))
         self.teen_min_content = int(head.get("min_content_words", 1))
         self.teen_defenders = Defenders(head.get("defenders") or [])
+        # révision 13a: softening contexts the head reads anyway (it alone decides such messages)
+        self.teen_read_softened = frozenset(str(x) for x in head.get("read_softened", []) or [])
         # révision 13a: a second threshold for messages in clear teen register (at least `strong.min_points` register
         # points: SMS markers, informal spellings); without `strong`, one threshold
         strong = head.get("strong") or {}
@@ -555,18 +557,22 @@ class TextHarmAnalyzer:
             self._teen_head_flags([results[i] for i in todo])
         return [results[i] for i in todo]
 
-    def teen_candidates(self, routed: list[Analysis]) -> list[tuple[Analysis, int]]:
+    def teen_candidates(
+        self, routed: list[Analysis], read: frozenset[str] | None = None
+    ) -> list[tuple[Analysis, int]]:
         """Révision 11b: the routed messages the register's head reads, with their register points: unflagged, in
         the teen / SMS register, in `chat_register.head.langs`, two words or more with a content word (a reaction
-        alone is the conversation pass's), outside the register point's softening contexts."""
+        alone is the conversation pass's), outside the register point's softening contexts, except those in
+        `read` (révision 13a: `chat_register.head.read_softened`; `train_teen_head extract` reads them all)."""
         out = []
         reg = self.chat_register
+        unless = self.chat_unless - (self.teen_read_softened if read is None else read)
         for a in routed:
             if (
                 reg is None
                 or a.lang not in self.teen_langs
                 or "semantic" not in a.tiers
-                or self.chat_unless.intersection(a.contexts)
+                or unless.intersection(a.contexts)
                 or a.flagged(self.thresholds)
                 or not reg.match(a.text)
                 or len(content_words(a.text)) < max(1, self.teen_min_content)
@@ -575,7 +581,7 @@ class TextHarmAnalyzer:
             norm = normalize(a.text).text
             if (
                 len(_WORD_RE.findall(norm)) < max(2, self.chat_min_words)
-                or self.chat_unless.intersection(self.lexicon.softening_cues(norm))
+                or unless.intersection(self.lexicon.softening_cues(norm))
                 or self.teen_defenders.match(norm)
             ):
                 continue
@@ -584,6 +590,11 @@ class TextHarmAnalyzer:
                 continue
             out.append((a, points))
         return out
+
+    def teen_softened(self, a: Analysis) -> list[str]:
+        """Révision 13a: the register point's softening contexts found in `a` (contexts or cues)."""
+        cues = self.lexicon.softening_cues(normalize(a.text).text)
+        return sorted(self.chat_unless.intersection([*a.contexts, *cues]))
 
     def teen_inputs(
         self, cands: list[tuple[Analysis, int]], embedding: bool = True, extra: bool = False, e5: bool = False

@@ -76,7 +76,9 @@ def _chat_rows(path: Path, writer: str) -> list[dict[str, Any]]:
     ]
 
 
-def extract(sources: list[Path], out: Path, chunk: int = 1000, register_only: bool = False) -> None:
+def extract(
+    sources: list[Path], out: Path, chunk: int = 1000, register_only: bool = False, all_softened: bool = False
+) -> None:
     from veilleur.detect.text_harm.detector import TextHarmAnalyzer
     from veilleur.detect.text_harm.normalize import deobfuscate
 
@@ -90,6 +92,7 @@ def extract(sources: list[Path], out: Path, chunk: int = 1000, register_only: bo
     cand = np.full(len(rows), -1, dtype=np.int64)
     feats: list[np.ndarray] = []
     e5: list[np.ndarray] = []
+    softened: list[str] = []
     n = 0
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
@@ -98,7 +101,11 @@ def extract(sources: list[Path], out: Path, chunk: int = 1000, register_only: bo
         for k, a in enumerate(res):
             flagged[start + k] = bool(a.flagged(analyzer.thresholds))
         idx = {id(a): start + k for k, a in enumerate(res)}
-        cands = analyzer.teen_candidates([a for a in res if "semantic" in a.tiers])
+        # révision 13a: every softening context read too; `fit` keeps out those not in `--read-softened`
+        cands = analyzer.teen_candidates(
+            [a for a in res if "semantic" in a.tiers], read=analyzer.chat_unless if all_softened else None
+        )
+        softened.extend(",".join(analyzer.teen_softened(a)) for a, _ in cands)
         if cands:
             feats.append(analyzer.teen_inputs(cands, embedding=True))
             # révision 13a: e5's own probabilities (remembered by the ensemble), kept apart from X
@@ -113,6 +120,7 @@ def extract(sources: list[Path], out: Path, chunk: int = 1000, register_only: bo
         out,
         X=np.vstack(feats) if feats else np.zeros((0, 0), dtype=np.float32),
         E5=np.vstack(e5).astype(np.float32) if e5 else np.zeros((0, 0), dtype=np.float32),
+        softened=np.array(softened, dtype=str),
         cand=cand,
         flagged=flagged,
         hostile=np.array([r["hostile"] for r in rows]),
@@ -131,11 +139,14 @@ def load_features(paths: list[Path], langs: set[str]) -> dict[str, np.ndarray]:
     for path in paths:
         with np.load(path, allow_pickle=False) as z:
             d = {k: z[k] for k in z.files}
+        d.setdefault("softened", np.full(len(d["X"]), "", dtype=str))  # extracted without --all-softened
         if out:
             cand = np.where(d["cand"] >= 0, d["cand"] + len(out["X"]), -1)
             e5 = {"E5": np.vstack([out["E5"], d["E5"]])} if "E5" in out and "E5" in d else {}
+            if "softened" in out and "softened" in d:
+                e5["softened"] = np.concatenate([out["softened"], d["softened"]])
             out = (
-                {k: np.concatenate([out[k], d[k]]) for k in out if k not in ("X", "E5", "cand")}
+                {k: np.concatenate([out[k], d[k]]) for k in out if k not in ("X", "E5", "cand", "softened")}
                 | {
                     "X": np.vstack([out["X"], d["X"]]),
                     "cand": np.concatenate([out["cand"], cand]),
@@ -146,6 +157,18 @@ def load_features(paths: list[Path], langs: set[str]) -> dict[str, np.ndarray]:
             out = d
     out["cand"] = np.where(np.isin(out["lang"], sorted(langs)), out["cand"], -1)
     return out
+
+
+def keep_softened(d: dict[str, np.ndarray], read: frozenset[str]) -> None:
+    """Révision 13a: candidates with a softening context outside ``read`` are not candidates (as in the detector
+    with ``chat_register.head.read_softened``: ``read``); files extracted without ``--all-softened`` have none."""
+    if "softened" not in d:
+        return
+    ok = np.array([not (set(s.split(",")) - {""} - read) for s in d["softened"].tolist()], dtype=bool)
+    c = d["cand"] >= 0
+    keep = np.ones(len(d["cand"]), dtype=bool)
+    keep[c] = ok[d["cand"][c]]
+    d["cand"] = np.where(keep, d["cand"], -1)
 
 
 def _fit(
@@ -239,9 +262,11 @@ def lowo(
     bigrams: bool = False,
     e5: bool = False,
     holdout: frozenset[str] = frozenset(),
+    only: frozenset[str] | None = None,
 ) -> np.ndarray:
     """Out-of-writer head probabilities of every candidate (-1 for non-candidates). Révision 13a: the writers in
-    ``holdout`` are never trained on (their predictions come from the head trained on all the others)."""
+    ``holdout`` are never trained on (their predictions come from the head trained on all the others); with
+    ``only``, only those writers are left out in turn (the others' probabilities stay -1: quicker)."""
     cand = d["cand"]
     ci = np.where(cand >= 0)[0]
     X, S = candidate_inputs(d, ci, cols, extra, ngrams, bigrams, e5)
@@ -250,7 +275,8 @@ def lowo(
     kinds = d["kind"][ci]
     held = np.isin(w, sorted(holdout))
     p = np.full(len(cand), -1.0)
-    groups = [g for g in sorted(set(w)) if g not in holdout] + ([sorted(holdout)] if held.any() else [])
+    groups = [g for g in sorted(set(w)) if g not in holdout and (only is None or g in only)]
+    groups += [sorted(holdout)] if held.any() else []
     for g in groups:
         te = held if isinstance(g, list) else (w == g)
         tr = ~te & ~held & (kinds == "text")
@@ -372,6 +398,11 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("sources", nargs="+", type=Path)
     ex.add_argument("--out", type=Path, required=True)
     ex.add_argument("--register-only", action="store_true", help="only messages in the teen / SMS register")
+    ex.add_argument(
+        "--all-softened",
+        action="store_true",
+        help="révision 13a: candidates with softening contexts too (fit --read-softened chooses)",
+    )
     ft = sub.add_parser("fit")
     ft.add_argument(
         "feats", type=Path, nargs="+", help="files written by `extract` (the first holds the chats)"
@@ -411,13 +442,23 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="révision 13a: a second threshold for messages with at least this many register points",
     )
+    ft.add_argument(
+        "--quick", action="store_true", help="révision 13a: leave out only the teen chats' writers in turn"
+    )
+    ft.add_argument(
+        "--read-softened",
+        nargs="*",
+        default=[],
+        help="révision 13a: softening contexts the head reads anyway (as chat_register.head.read_softened)",
+    )
     ft.add_argument("--dump", type=Path, help="write the out-of-writer probabilities here (npz)")
     ft.add_argument("--save", type=Path)
     args = ap.parse_args(argv)
     if args.cmd == "extract":
-        extract(args.sources, args.out, register_only=args.register_only)
+        extract(args.sources, args.out, register_only=args.register_only, all_softened=args.all_softened)
         return 0
     d = load_features(args.feats, set(args.langs))
+    keep_softened(d, frozenset(args.read_softened))
     dim = d["X"].shape[1]
     cols = slice(512, dim) if args.no_embedding else slice(0, dim)
     holdout = frozenset(args.holdout)
@@ -440,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
             args.bigrams,
             args.e5_features,
             holdout,
+            frozenset(d["writer"][teen_all].tolist()) if args.quick else None,
         )
         p = np.where(defended, -1.0, gate(d, oof, args.min_content_words, args.form_only_extra))
         t = choose(d, p, teen_chats, args.min_kept)
@@ -494,6 +536,7 @@ def main(argv: list[str] | None = None) -> int:
                 "trained_on": int(len(ci)),
                 "extra_features": bool(args.extra_features),
                 "e5_features": bool(args.e5_features),
+                "read_softened": sorted(args.read_softened),
                 "holdout": sorted(holdout),
                 "strong": {"min_points": args.strong_points, "threshold": t_strong}
                 if t_strong is not None

@@ -188,3 +188,16 @@ def test_register_point_can_be_switched_off() -> None:
     (teen,) = an.analyze(["elle a encore mis son pull de grand mere"], ["fr"])
     assert not teen.flagged(an.thresholds) and "chat_register" not in teen.contexts
     assert an.chat_register is not None and an.chat_register.match(teen.text)
+
+
+def test_register_point_on_what_the_head_does_not_read() -> None:
+    """Révision 13b: `chat_register.point: rest`: the bars flag only the messages the register's head does not read
+    (one content word, an emoji first without an SMS marker); the others are the head's."""
+    an = TextHarmAnalyzer(semantic=_Unsure())
+    an.teen_head = None
+    an.chat_point = "rest"
+    head_reads, too_short = an.analyze(
+        ["elle a encore mis son pull de grand mere", "😂 le torchon"], ["fr", "fr"]
+    )
+    assert not head_reads.flagged(an.thresholds)
+    assert too_short.flagged(an.thresholds) and "chat_register" in too_short.contexts

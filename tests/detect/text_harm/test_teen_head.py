@@ -138,10 +138,10 @@ def test_shipped_head_and_its_setting() -> None:
     # trained on the team's training chats and teen line files only (chatw7 is the integrator's)
     writers = set(head.meta["writers"])
     assert "chatw7" not in writers and {"chatw1", "chatw11", "writer31"} <= writers
-    # révision 13b: chatw10 held out from the start (never trained nor chosen on); the register point is off and
-    # the head reads what it flagged
+    # révision 13b: chatw10 held out from the start (never trained nor chosen on); the register point flags only
+    # what the head does not read
     assert head.meta["holdout"] == ["chatw10"] and "chatw10" not in writers
-    assert load_lexicon().contexts["chat_register"]["point"] is False
+    assert load_lexicon().contexts["chat_register"]["point"] == "rest"
 
 
 def test_leave_one_writer_out_never_sees_the_writer() -> None:

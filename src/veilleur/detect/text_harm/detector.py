@@ -351,8 +351,10 @@ class TextHarmAnalyzer:
         self.chat_register = ChatRegister(chat) if self.chat_bars else None
         self.chat_langs = frozenset(str(x) for x in chat.get("langs", ["fr"]) or [])
         self.chat_any = float(chat.get("any", 1.0))
-        # révision 13b: `point: false`: the register's bars flag nothing (the register's head alone decides)
-        self.chat_point = bool(chat.get("point", True))
+        # révision 13b: `point: false`: the register's bars flag nothing (the register's head alone decides); `point:
+        # rest`: they flag only messages the head does not read (one content word, an emoji first...)
+        point = chat.get("point", True)
+        self.chat_point: bool | str = "rest" if point == "rest" else bool(point)
         self.chat_unless = frozenset(str(x) for x in chat.get("unless", []) or [])
         self.chat_min_words = int(chat.get("min_words", 0))
         # révision 11b: the register's own head (teen_head.py), on what the cascade and the register point left
@@ -667,6 +669,8 @@ class TextHarmAnalyzer:
         best = max(self.chat_bars, key=lambda c: sem.get(c, 0.0) - self.chat_bars[c])
         if sem.get(best, 0.0) < self.chat_bars[best] or best not in a.scores:
             return False
+        if self.chat_point == "rest" and self.teen_candidates([a]):
+            return False  # révision 13b: the head reads it
         a.scores[best] = max(a.scores[best], min(self.thresholds.get(best, 0.5), self.semantic_max))
         a.contexts.append("chat_register")
         return True

@@ -82,17 +82,15 @@ def extract(
     chunk: int = 1000,
     register_only: bool = False,
     all_softened: bool = False,
-    no_register_point: bool = False,
+    register_point: str = "on",
 ) -> None:
     from veilleur.detect.text_harm.detector import TextHarmAnalyzer
     from veilleur.detect.text_harm.normalize import deobfuscate
 
     analyzer = TextHarmAnalyzer()
     analyzer.teen_head = None  # the cascade as it would be without the head
-    if (
-        no_register_point
-    ):  # révision 13b: without the register's bars (révision 10): the head reads what they flag
-        analyzer.chat_point = False
+    # révision 13b: the register's bars (révision 10) off, or only on what the head does not read ("rest")
+    analyzer.chat_point = "rest" if register_point == "rest" else register_point == "on"
     rows = [r for s in sources for r in load_rows(s)]
     if register_only and analyzer.chat_register is not None:  # only they can be candidates: faster
         rows = [r for r in rows if analyzer.chat_register.match(r["text"])]
@@ -408,9 +406,10 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--out", type=Path, required=True)
     ex.add_argument("--register-only", action="store_true", help="only messages in the teen / SMS register")
     ex.add_argument(
-        "--no-register-point",
-        action="store_true",
-        help="révision 13b: without the register's bars (chat_register any / categories): the head reads those",
+        "--register-point",
+        choices=["on", "off", "rest"],
+        default="on",
+        help="révision 13b: the register's bars (as chat_register.point: true / false / rest)",
     )
     ex.add_argument(
         "--all-softened",
@@ -474,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
             args.out,
             register_only=args.register_only,
             all_softened=args.all_softened,
-            no_register_point=args.no_register_point,
+            register_point=args.register_point,
         )
         return 0
     d = load_features(args.feats, set(args.langs))

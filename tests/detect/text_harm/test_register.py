@@ -64,6 +64,8 @@ class _Unsure:
 def unsure() -> TextHarmAnalyzer:
     an = TextHarmAnalyzer(semantic=_Unsure())
     an.teen_head = None  # the register point alone (révision 11b's head: test_teen_head.py)
+    # révision 13b: the bars are off in the shipped setting (the head reads those messages); their mechanism stays
+    an.chat_point = True
     return an
 
 
@@ -175,3 +177,27 @@ def test_teen_defenders_are_counter_speech(text: str, counter: bool) -> None:
     from veilleur.detect.text_harm.normalize import normalize
 
     assert load_lexicon()._counter(normalize(text).text) is counter
+
+
+def test_register_point_can_be_switched_off() -> None:
+    """Révision 13b: `chat_register.point: false`: the register's bars flag nothing, the register itself (and its
+    head) stays."""
+    an = TextHarmAnalyzer(semantic=_Unsure())
+    an.teen_head = None
+    an.chat_point = False
+    (teen,) = an.analyze(["elle a encore mis son pull de grand mere"], ["fr"])
+    assert not teen.flagged(an.thresholds) and "chat_register" not in teen.contexts
+    assert an.chat_register is not None and an.chat_register.match(teen.text)
+
+
+def test_register_point_on_what_the_head_does_not_read() -> None:
+    """Révision 13b: `chat_register.point: rest`: the bars flag only the messages the register's head does not read
+    (one content word, an emoji first without an SMS marker); the others are the head's."""
+    an = TextHarmAnalyzer(semantic=_Unsure())
+    an.teen_head = None
+    an.chat_point = "rest"
+    head_reads, too_short = an.analyze(
+        ["elle a encore mis son pull de grand mere", "😂 le torchon"], ["fr", "fr"]
+    )
+    assert not head_reads.flagged(an.thresholds)
+    assert too_short.flagged(an.thresholds) and "chat_register" in too_short.contexts

@@ -138,6 +138,10 @@ def test_shipped_head_and_its_setting() -> None:
     # trained on the team's training chats and teen line files only (chatw7 is the integrator's)
     writers = set(head.meta["writers"])
     assert "chatw7" not in writers and {"chatw1", "chatw11", "writer31"} <= writers
+    # révision 13b: chatw10 held out from the start (never trained nor chosen on); the register point flags only
+    # what the head does not read
+    assert head.meta["holdout"] == ["chatw10"] and "chatw10" not in writers
+    assert load_lexicon().contexts["chat_register"]["point"] == "rest"
 
 
 def test_leave_one_writer_out_never_sees_the_writer() -> None:
@@ -402,3 +406,150 @@ def test_fit_saves_a_head_with_ngrams_and_markers(tmp_path) -> None:
     Xe = np.hstack([X[:2], np.stack([extra_features(t) for t in text[:2]])])
     p = head.proba(Xe, list(text[:2]))
     assert p[0] > 0.5 > p[1]
+
+
+# -- révision 13b: e5's own probabilities, a second threshold in clear teen register, a writer held out -----------
+class _FakeE5:
+    categories = ("insult", "harassment", "_any")
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        return np.array([[0.9 if "zorg" in t else 0.1, 0.2, 0.8 if "zorg" in t else 0.1] for t in texts])
+
+
+class _FakeUse:
+    categories = ("insult", "harassment", "_any")
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return np.array([[0.1, 0.1, 0.01 if "calme" in t else 0.5] for t in texts])
+
+
+def test_ensemble_remembers_e5_own_probabilities() -> None:
+    """`E5UseEnsemble.e5_proba`: e5's probabilities, unmixed; those of the last texts scored in the band are
+    remembered (no second run), the others (out of the band) are scored on demand."""
+    from veilleur.detect.text_harm.e5 import E5UseEnsemble
+
+    e5 = _FakeE5()
+    ens = E5UseEnsemble(e5, _FakeUse(), e5_weight=0.7, band=(0.02, 0.98))  # type: ignore[arg-type]
+    mixed = ens.predict_proba(["zorg toi", "bonne nuit", "calme plat"])
+    assert e5.calls == [["zorg toi", "bonne nuit"]]  # "calme plat": USE "_any" 0.01, out of the band
+    assert mixed[0, 0] == pytest.approx(0.7 * 0.9 + 0.3 * 0.1)
+    own = ens.e5_proba(["zorg toi", "calme plat"])
+    assert e5.calls[-1] == ["calme plat"] and len(e5.calls) == 2
+    assert own[0].tolist() == pytest.approx([0.9, 0.2, 0.8]) and own[1, 0] == pytest.approx(0.1)
+
+
+def test_e5_columns_are_clipped_logits() -> None:
+    from veilleur.detect.text_harm.teen_head import e5_columns
+
+    z = e5_columns(np.array([[0.5, 0.9, 0.0, 1.0]]))
+    assert z[0, 0] == pytest.approx(0.0) and z[0, 1] == pytest.approx(np.log(9), rel=1e-5)
+    assert z[0, 2] == pytest.approx(-8.0) and z[0, 3] == pytest.approx(8.0) and z.dtype == np.float32
+
+
+def test_detector_gives_the_head_e5_own_output() -> None:
+    """A head that reads only e5's "insult" (révision 13b): the detector asks the stage for e5's own output; a stage
+    without e5 gives 0.5 (logit 0) everywhere."""
+
+    class _DoubtfulWithE5(_Doubtful):
+        def e5_proba(self, texts: list[str]) -> np.ndarray:
+            return np.array([[0.99 if "casper" in t else 0.01] * len(self.categories) for t in texts])
+
+    n = len(HAND_FEATURES) + 28 + len(CATEGORIES) + 1
+    w = np.zeros(n, np.float32)
+    w[len(HAND_FEATURES) + 28] = 1.0  # e5's first category (logit)
+    head = TeenHead(np.zeros(n, np.float32), np.ones(n, np.float32), w, 0.0, 0.5, {"use_embedding": False})
+    head.meta["e5_features"] = True
+    an = TextHarmAnalyzer(semantic=_DoubtfulWithE5())
+    an.teen_head, an.teen_threshold = head, 0.5
+    hit, other = an.analyze(["on l appelle casper maintenant", "on l appelle julie maintenant"], ["fr", "fr"])
+    assert "teen_head" in hit.contexts and hit.tiers["teen_head"]["p"] > 0.98
+    assert not other.flagged(an.thresholds) and other.tiers["teen_head"]["p"] < 0.02
+    an2 = TextHarmAnalyzer(semantic=_Doubtful())
+    an2.teen_head, an2.teen_threshold = head, 0.6
+    (a,) = an2.analyze(["on l appelle casper maintenant"], ["fr"])
+    assert a.tiers["teen_head"]["p"] == pytest.approx(0.5)
+
+
+def test_second_threshold_in_clear_teen_register() -> None:
+    """`chat_register.head.strong`: with enough register points (SMS markers) the head's own lower threshold; a
+    message in the register by its form alone keeps the ordinary one."""
+    an = TextHarmAnalyzer(semantic=_Doubtful())
+    an.teen_head, an.teen_threshold = _head(0.0), 0.6  # p = 0.5 everywhere
+    an.teen_strong_points, an.teen_strong_threshold = 2, 0.45
+    strong, form = an.analyze(
+        ["wsh personne veut s asseoir a cote d elle", "personne veut s asseoir a cote d elle en sport"],
+        ["fr", "fr"],
+    )
+    assert an.chat_register is not None and an.chat_register.points(strong.text) >= 2
+    assert "teen_head" in strong.contexts and strong.flagged(an.thresholds)
+    assert an.chat_register.points(form.text) < 2 and not form.flagged(an.thresholds)
+    an.teen_strong_points = 0  # off: one threshold
+    (again,) = an.analyze(["wsh personne veut s asseoir a cote d elle"], ["fr"])
+    assert not again.flagged(an.thresholds)
+
+
+def test_fit_holds_a_writer_out_and_reads_e5(tmp_path, capsys) -> None:
+    """`fit --holdout w4 --e5-features --strong-points 2`: w4 is neither trained on nor listed among the head's
+    writers, the head reads e5's columns, and the two thresholds are saved in its meta."""
+    from veilleur.detect.text_harm.train_teen_head import main
+
+    rng = np.random.default_rng(0)
+    n = 200
+    hostile = np.tile(np.array([True, False]), n // 2)
+    X = rng.normal(size=(n, 5 + len(HAND_FEATURES))).astype(np.float32)
+    X[:, 5 + HAND_FEATURES.index("log_content_words")] = np.log1p(3)
+    X[:, 5 + HAND_FEATURES.index("register_points")] = np.where(np.arange(n) % 4 < 2, 1.5, 0.5)
+    E5 = np.where(hostile[:, None], 0.8, 0.2) + rng.normal(scale=0.1, size=(n, 3))
+    np.savez(
+        tmp_path / "f.npz",
+        X=X,
+        E5=np.clip(E5, 0.01, 0.99).astype(np.float32),
+        cand=np.arange(n),
+        flagged=np.zeros(n, dtype=bool),
+        hostile=hostile,
+        writer=np.repeat(np.array(["w1", "w2", "w3", "w4"]), n // 4),
+        source=np.array(["chat"] * n),
+        register=np.array(["teen"] * n),
+        kind=np.array(["text"] * n),
+        text=np.array([f"message numero {i}" for i in range(n)]),
+        lang=np.array(["fr"] * n),
+    )
+    out = tmp_path / "head.npz"
+    argv = ["fit", str(tmp_path / "f.npz"), "--c", "1", "--e5-features", "--holdout", "w4"]
+    assert main([*argv, "--strong-points", "2", "--save", str(out)]) == 0
+    head = TeenHead.load(out)
+    assert head.e5_features and head.w.shape == (5 + len(HAND_FEATURES) + 3,)
+    assert head.meta["holdout"] == ["w4"] and "w4" not in head.meta["writers"]
+    assert head.meta["trained_on"] == 150 and head.meta["strong"]["min_points"] == 2
+    printed = capsys.readouterr().out
+    assert "[held out]" in printed and "held-out teen chats" in printed
+
+
+def test_head_reads_softened_messages_only_when_told() -> None:
+    """`chat_register.head.read_softened` (révision 13b): a softening context named there no longer keeps a message
+    from the head; the others still do."""
+    an = TextHarmAnalyzer(semantic=_Doubtful())
+    an.teen_head, an.teen_threshold = _head(3.0), 0.5
+    (a,) = an.analyze(["jrigole t es trop bete"], ["fr"])
+    assert "teen_head" not in a.tiers and "friendly" in an.teen_softened(a)
+    an.teen_read_softened = frozenset({"friendly"})
+    (a,) = an.analyze(["jrigole t es trop bete"], ["fr"])
+    assert "teen_head" in a.contexts and a.flagged(an.thresholds)
+    an.teen_read_softened = frozenset({"negation"})
+    (a,) = an.analyze(["jrigole t es trop bete"], ["fr"])
+    assert "teen_head" not in a.tiers
+
+
+def test_fit_keeps_softened_candidates_out_unless_read() -> None:
+    from veilleur.detect.text_harm.train_teen_head import keep_softened
+
+    d = {"cand": np.array([0, -1, 1, 2]), "softened": np.array(["", "friendly", "friendly,negation"])}
+    keep_softened(d, frozenset({"friendly"}))
+    assert d["cand"].tolist() == [0, -1, 1, -1]
+    d = {"cand": np.array([0, 1])}
+    keep_softened(d, frozenset())  # extracted without --all-softened: unchanged
+    assert d["cand"].tolist() == [0, 1]

@@ -351,6 +351,10 @@ class TextHarmAnalyzer:
         self.chat_register = ChatRegister(chat) if self.chat_bars else None
         self.chat_langs = frozenset(str(x) for x in chat.get("langs", ["fr"]) or [])
         self.chat_any = float(chat.get("any", 1.0))
+        # révision 13b: `point: false`: the register's bars flag nothing (the register's head alone decides); `point:
+        # rest`: they flag only messages the head does not read (one content word, an emoji first...)
+        point = chat.get("point", True)
+        self.chat_point: bool | str = "rest" if point == "rest" else bool(point)
         self.chat_unless = frozenset(str(x) for x in chat.get("unless", []) or [])
         self.chat_min_words = int(chat.get("min_words", 0))
         # révision 11b: the register's own head (teen_head.py), on what the cascade and the register point left
@@ -369,6 +373,15 @@ class TextHarmAnalyzer:
         self.teen_form_letter = bool(head.get("form_only_letter", False))
         self.teen_min_content = int(head.get("min_content_words", 1))
         self.teen_defenders = Defenders(head.get("defenders") or [])
+        # révision 13b: softening contexts the head reads anyway (it alone decides such messages)
+        self.teen_read_softened = frozenset(str(x) for x in head.get("read_softened", []) or [])
+        # révision 13b: a second threshold for messages in clear teen register (at least `strong.min_points` register
+        # points: SMS markers, informal spellings); without `strong`, one threshold
+        strong = head.get("strong") or {}
+        self.teen_strong_points = (
+            int(strong.get("min_points", 0)) if strong.get("threshold") is not None else 0
+        )
+        self.teen_strong_threshold = float(strong.get("threshold", self.teen_threshold))
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
 
@@ -548,18 +561,22 @@ class TextHarmAnalyzer:
             self._teen_head_flags([results[i] for i in todo])
         return [results[i] for i in todo]
 
-    def teen_candidates(self, routed: list[Analysis]) -> list[tuple[Analysis, int]]:
+    def teen_candidates(
+        self, routed: list[Analysis], read: frozenset[str] | None = None
+    ) -> list[tuple[Analysis, int]]:
         """Révision 11b: the routed messages the register's head reads, with their register points: unflagged, in
         the teen / SMS register, in `chat_register.head.langs`, two words or more with a content word (a reaction
-        alone is the conversation pass's), outside the register point's softening contexts."""
+        alone is the conversation pass's), outside the register point's softening contexts, except those in
+        `read` (révision 13b: `chat_register.head.read_softened`; `train_teen_head extract` reads them all)."""
         out = []
         reg = self.chat_register
+        unless = self.chat_unless - (self.teen_read_softened if read is None else read)
         for a in routed:
             if (
                 reg is None
                 or a.lang not in self.teen_langs
                 or "semantic" not in a.tiers
-                or self.chat_unless.intersection(a.contexts)
+                or unless.intersection(a.contexts)
                 or a.flagged(self.thresholds)
                 or not reg.match(a.text)
                 or len(content_words(a.text)) < max(1, self.teen_min_content)
@@ -568,7 +585,7 @@ class TextHarmAnalyzer:
             norm = normalize(a.text).text
             if (
                 len(_WORD_RE.findall(norm)) < max(2, self.chat_min_words)
-                or self.chat_unless.intersection(self.lexicon.softening_cues(norm))
+                or unless.intersection(self.lexicon.softening_cues(norm))
                 or self.teen_defenders.match(norm)
             ):
                 continue
@@ -578,17 +595,32 @@ class TextHarmAnalyzer:
             out.append((a, points))
         return out
 
+    def teen_softened(self, a: Analysis) -> list[str]:
+        """Révision 13b: the register point's softening contexts found in `a` (contexts or cues)."""
+        cues = self.lexicon.softening_cues(normalize(a.text).text)
+        return sorted(self.chat_unless.intersection([*a.contexts, *cues]))
+
     def teen_inputs(
-        self, cands: list[tuple[Analysis, int]], embedding: bool = True, extra: bool = False
+        self, cands: list[tuple[Analysis, int]], embedding: bool = True, extra: bool = False, e5: bool = False
     ) -> np.ndarray:
         """The head's input rows for `teen_candidates` (sentence vectors from the semantic tier's cache; révision
-        12a: `extra`, the head's markers `teen_head.EXTRA_FEATURES`)."""
+        12a: `extra`, the head's markers `teen_head.EXTRA_FEATURES`; révision 13b: `e5`, e5's own probabilities)."""
         from veilleur.detect.text_harm.semantic import encode
 
-        emb = None
-        if embedding:
-            emb = encode([deobfuscate(a.text) if self.deobfuscate else a.text for a, _ in cands])
-        return teen_features([a for a, _ in cands], [p for _, p in cands], emb, extra)
+        texts = [deobfuscate(a.text) if self.deobfuscate else a.text for a, _ in cands]
+        emb = encode(texts) if embedding else None
+        return teen_features(
+            [a for a, _ in cands], [p for _, p in cands], emb, extra, self.teen_e5(texts) if e5 else None
+        )
+
+    def teen_e5(self, texts: list[str]) -> np.ndarray:
+        """Révision 13b: e5's own probabilities of `texts` as the semantic stage saw them (remembered by the
+        ensemble; 0.5 everywhere, the logit 0, where the stage has no e5)."""
+        e5_proba = getattr(self.semantic, "e5_proba", None)
+        if e5_proba is None:
+            cats = getattr(self.semantic, "categories", ())
+            return np.full((len(texts), len(cats)), 0.5)
+        return np.asarray(e5_proba(texts))
 
     def _teen_head_flags(self, routed: list[Analysis]) -> None:
         """Révision 11b: candidates whose head probability reaches `teen_threshold` take the strongest of insult,
@@ -598,12 +630,17 @@ class TextHarmAnalyzer:
         if not cands or self.teen_head is None:
             return
         head = self.teen_head
-        X = self.teen_inputs(cands, head.use_embedding, head.extra_features)
+        X = self.teen_inputs(cands, head.use_embedding, head.extra_features, head.e5_features)
         probs = head.proba(X, [a.text for a, _ in cands])  # révision 12a: the texts' character n-grams
         for (a, points), p in zip(cands, probs, strict=True):
             a.tiers["teen_head"] = {"p": round(float(p), 4)}
             cat = best_category(a.tiers["semantic"], a.scores)
-            if p < self.teen_threshold + (self.teen_form_extra if points == 0 else 0.0) or cat is None:
+            thr = (
+                self.teen_strong_threshold
+                if self.teen_strong_points and points >= self.teen_strong_points
+                else self.teen_threshold
+            )
+            if p < thr + (self.teen_form_extra if points == 0 else 0.0) or cat is None:
                 continue
             a.scores[cat] = max(a.scores[cat], min(self.thresholds.get(cat, 0.5), self.semantic_max))
             # `chat_register` too: the conversation pass reads such findings as weaker evidence (register_agree)
@@ -616,6 +653,7 @@ class TextHarmAnalyzer:
         softens harm (banter, counter-speech, reported speech, quotes, refutation...) was found."""
         if (
             self.chat_register is None
+            or not self.chat_point
             or a.lang not in self.chat_langs
             or p_any < self.chat_any
             or self.chat_unless.intersection(a.contexts)
@@ -631,6 +669,8 @@ class TextHarmAnalyzer:
         best = max(self.chat_bars, key=lambda c: sem.get(c, 0.0) - self.chat_bars[c])
         if sem.get(best, 0.0) < self.chat_bars[best] or best not in a.scores:
             return False
+        if self.chat_point == "rest" and self.teen_candidates([a]):
+            return False  # révision 13b: the head reads it
         a.scores[best] = max(a.scores[best], min(self.thresholds.get(best, 0.5), self.semantic_max))
         a.contexts.append("chat_register")
         return True

@@ -24,6 +24,8 @@ import mmap
 import os
 import re
 import struct
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -471,6 +473,9 @@ class E5UseEnsemble:
             self.sure_min[self._any] = np.inf  # "_any" follows the categories it backs
             self.sure_any = float(e5_sure.get("any", 0.0))
         self.e5_texts = 0  # how many texts e5 scored (the band's effect)
+        # révision 13b: e5's own probabilities of the texts it scored lately (the teen head reads them, unmixed)
+        self._seen: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._seen_lock = threading.Lock()
 
     def _mix(self, pe: np.ndarray, pu: np.ndarray) -> np.ndarray:
         if self.w >= 1.0:
@@ -497,9 +502,34 @@ class E5UseEnsemble:
                 mixed[rows, self._any] = np.maximum(mixed[rows, self._any], pe[rows, self._any])
             out[idx] = mixed
             self.e5_texts += len(idx)
+            self._remember([texts[i] for i in idx], pe)
+        return out
+
+    def _remember(self, texts: list[str], pe: np.ndarray) -> None:
+        with self._seen_lock:
+            for t, row in zip(texts, pe, strict=True):
+                self._seen[t] = row
+                self._seen.move_to_end(t)
+            while len(self._seen) > E5_SEEN_MAX:
+                self._seen.popitem(last=False)
+
+    def e5_proba(self, texts: list[str]) -> np.ndarray:
+        """Révision 13b: e5's own probabilities (``categories`` order, not mixed with the USE heads) of ``texts``:
+        those ``predict_proba`` scored lately are remembered, the others (outside the band) are scored now."""
+        out = np.zeros((len(texts), len(self.categories)), dtype=np.float64)
+        with self._seen_lock:
+            known = {i: self._seen[t] for i, t in enumerate(texts) if t in self._seen}
+        todo = [i for i in range(len(texts)) if i not in known]
+        if todo:
+            pe = np.asarray(self.e5.predict_proba([texts[i] for i in todo]))[:, self._ie5]
+            self._remember([texts[i] for i in todo], pe)
+            known.update(zip(todo, pe, strict=True))
+        for i, row in known.items():
+            out[i] = row
         return out
 
 
+E5_SEEN_MAX = 4096  # texts whose e5 probabilities the ensemble remembers (révision 13b)
 MAX_AUTO_THREADS = 2  # more threads buy little on batches of 8 short texts
 
 

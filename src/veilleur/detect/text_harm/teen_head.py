@@ -322,6 +322,11 @@ class TeenHead:
     def extra_features(self) -> bool:
         return bool(self.meta.get("extra_features", False))
 
+    @property
+    def e5_features(self) -> bool:
+        """Révision 13b: the head reads e5's own probabilities (``e5_columns``)."""
+        return bool(self.meta.get("e5_features", False))
+
     def ngram_scores(self, texts: Sequence[str]) -> np.ndarray:
         """The n-gram part of each text's logit (zeros without ``ngram_w``)."""
         if self.ngram_w is None:
@@ -382,13 +387,27 @@ def load_teen_head(name: str) -> TeenHead | None:
         return TeenHead.load(Path(p))
 
 
+def e5_columns(probs: np.ndarray) -> np.ndarray:
+    """Révision 13b: e5's own probabilities (the ensemble mixes them with the USE heads' before the head sees the
+    semantic scores) as logits, clipped to [-8, 8]."""
+    p = np.clip(np.asarray(probs, dtype=np.float64), 1e-4, 1 - 1e-4)
+    return np.clip(np.log(p / (1 - p)), -8.0, 8.0).astype(np.float32)
+
+
 def features(
-    analyses: Sequence[Any], points: Sequence[int], embeddings: np.ndarray | None, extra: bool = False
+    analyses: Sequence[Any],
+    points: Sequence[int],
+    embeddings: np.ndarray | None,
+    extra: bool = False,
+    e5: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The head's input rows: [USE vector (if used)] + scores + register features [+ ``EXTRA_FEATURES``]."""
+    """The head's input rows: [USE vector (if used)] + scores + register features [+ ``EXTRA_FEATURES``] [+ e5's
+    own probabilities as logits (``e5``, révision 13b)]."""
     rows = np.stack([score_features(a, p) for a, p in zip(analyses, points, strict=True)])
     if extra:
         rows = np.hstack([rows, np.stack([extra_features(a.text) for a in analyses])])
+    if e5 is not None:
+        rows = np.hstack([rows, e5_columns(e5)])
     if embeddings is None:
         return rows
     return np.hstack([embeddings.astype(np.float32), rows])

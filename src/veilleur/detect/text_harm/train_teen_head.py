@@ -76,11 +76,21 @@ def _chat_rows(path: Path, writer: str) -> list[dict[str, Any]]:
     ]
 
 
-def extract(sources: list[Path], out: Path, chunk: int = 1000, register_only: bool = False) -> None:
+def extract(
+    sources: list[Path],
+    out: Path,
+    chunk: int = 1000,
+    register_only: bool = False,
+    all_softened: bool = False,
+    register_point: str = "on",
+) -> None:
     from veilleur.detect.text_harm.detector import TextHarmAnalyzer
+    from veilleur.detect.text_harm.normalize import deobfuscate
 
     analyzer = TextHarmAnalyzer()
     analyzer.teen_head = None  # the cascade as it would be without the head
+    # révision 13b: the register's bars (révision 10) off, or only on what the head does not read ("rest")
+    analyzer.chat_point = "rest" if register_point == "rest" else register_point == "on"
     rows = [r for s in sources for r in load_rows(s)]
     if register_only and analyzer.chat_register is not None:  # only they can be candidates: faster
         rows = [r for r in rows if analyzer.chat_register.match(r["text"])]
@@ -88,6 +98,8 @@ def extract(sources: list[Path], out: Path, chunk: int = 1000, register_only: bo
     flagged = np.zeros(len(rows), dtype=bool)
     cand = np.full(len(rows), -1, dtype=np.int64)
     feats: list[np.ndarray] = []
+    e5: list[np.ndarray] = []
+    softened: list[str] = []
     n = 0
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
@@ -96,9 +108,17 @@ def extract(sources: list[Path], out: Path, chunk: int = 1000, register_only: bo
         for k, a in enumerate(res):
             flagged[start + k] = bool(a.flagged(analyzer.thresholds))
         idx = {id(a): start + k for k, a in enumerate(res)}
-        cands = analyzer.teen_candidates([a for a in res if "semantic" in a.tiers])
+        # révision 13b: every softening context read too; `fit` keeps out those not in `--read-softened`
+        cands = analyzer.teen_candidates(
+            [a for a in res if "semantic" in a.tiers], read=analyzer.chat_unless if all_softened else None
+        )
+        softened.extend(",".join(analyzer.teen_softened(a)) for a, _ in cands)
         if cands:
             feats.append(analyzer.teen_inputs(cands, embedding=True))
+            # révision 13b: e5's own probabilities (remembered by the ensemble), kept apart from X
+            e5.append(
+                analyzer.teen_e5([deobfuscate(a.text) if analyzer.deobfuscate else a.text for a, _ in cands])
+            )
             for a, _ in cands:
                 cand[idx[id(a)]] = n
                 n += 1
@@ -106,6 +126,8 @@ def extract(sources: list[Path], out: Path, chunk: int = 1000, register_only: bo
     np.savez_compressed(
         out,
         X=np.vstack(feats) if feats else np.zeros((0, 0), dtype=np.float32),
+        E5=np.vstack(e5).astype(np.float32) if e5 else np.zeros((0, 0), dtype=np.float32),
+        softened=np.array(softened, dtype=str),
         cand=cand,
         flagged=flagged,
         hostile=np.array([r["hostile"] for r in rows]),
@@ -124,16 +146,36 @@ def load_features(paths: list[Path], langs: set[str]) -> dict[str, np.ndarray]:
     for path in paths:
         with np.load(path, allow_pickle=False) as z:
             d = {k: z[k] for k in z.files}
+        d.setdefault("softened", np.full(len(d["X"]), "", dtype=str))  # extracted without --all-softened
         if out:
             cand = np.where(d["cand"] >= 0, d["cand"] + len(out["X"]), -1)
-            out = {k: np.concatenate([out[k], d[k]]) for k in out if k not in ("X", "cand")} | {
-                "X": np.vstack([out["X"], d["X"]]),
-                "cand": np.concatenate([out["cand"], cand]),
-            }
+            e5 = {"E5": np.vstack([out["E5"], d["E5"]])} if "E5" in out and "E5" in d else {}
+            if "softened" in out and "softened" in d:
+                e5["softened"] = np.concatenate([out["softened"], d["softened"]])
+            out = (
+                {k: np.concatenate([out[k], d[k]]) for k in out if k not in ("X", "E5", "cand", "softened")}
+                | {
+                    "X": np.vstack([out["X"], d["X"]]),
+                    "cand": np.concatenate([out["cand"], cand]),
+                }
+                | e5
+            )
         else:
             out = d
     out["cand"] = np.where(np.isin(out["lang"], sorted(langs)), out["cand"], -1)
     return out
+
+
+def keep_softened(d: dict[str, np.ndarray], read: frozenset[str]) -> None:
+    """Révision 13b: candidates with a softening context outside ``read`` are not candidates (as in the detector
+    with ``chat_register.head.read_softened``: ``read``); files extracted without ``--all-softened`` have none."""
+    if "softened" not in d:
+        return
+    ok = np.array([not (set(s.split(",")) - {""} - read) for s in d["softened"].tolist()], dtype=bool)
+    c = d["cand"] >= 0
+    keep = np.ones(len(d["cand"]), dtype=bool)
+    keep[c] = ok[d["cand"][c]]
+    d["cand"] = np.where(keep, d["cand"], -1)
 
 
 def _fit(
@@ -182,15 +224,28 @@ def ngram_matrix(texts: Any, dim: int, bigrams: bool = False) -> Any:
 
 
 def candidate_inputs(
-    d: dict[str, np.ndarray], ci: np.ndarray, cols: slice, extra: bool, ngrams: int, bigrams: bool
+    d: dict[str, np.ndarray],
+    ci: np.ndarray,
+    cols: slice,
+    extra: bool,
+    ngrams: int,
+    bigrams: bool,
+    e5: bool = False,
 ) -> tuple[np.ndarray, Any]:
-    """The dense rows (extracted columns ``cols`` [+ ``EXTRA_FEATURES``, computed from the text]) and the sparse
-    n-gram rows (None without ``ngrams``) of the candidates ``ci``."""
+    """The dense rows (extracted columns ``cols`` [+ ``EXTRA_FEATURES``, computed from the text] [+ e5's own
+    probabilities as logits, ``e5``, révision 13b]) and the sparse n-gram rows (None without ``ngrams``) of the
+    candidates ``ci``."""
     X = d["X"][d["cand"][ci]][:, cols]
     if extra:
         from veilleur.detect.text_harm.teen_head import extra_features
 
         X = np.hstack([X, np.stack([extra_features(str(t)) for t in d["text"][ci]])])
+    if e5:
+        from veilleur.detect.text_harm.teen_head import e5_columns
+
+        if "E5" not in d:
+            raise SystemExit("--e5-features: these extract files have no e5 columns (extract them again)")
+        X = np.hstack([X, e5_columns(d["E5"][d["cand"][ci]])])
     S = ngram_matrix(d["text"][ci], ngrams, bigrams) if ngrams else None
     return X, S
 
@@ -212,20 +267,28 @@ def lowo(
     ngrams: int = 0,
     alpha: float = 1.0,
     bigrams: bool = False,
+    e5: bool = False,
+    holdout: frozenset[str] = frozenset(),
+    only: frozenset[str] | None = None,
 ) -> np.ndarray:
-    """Out-of-writer head probabilities of every candidate (-1 for non-candidates)."""
+    """Out-of-writer head probabilities of every candidate (-1 for non-candidates). Révision 13b: the writers in
+    ``holdout`` are never trained on (their predictions come from the head trained on all the others); with
+    ``only``, only those writers are left out in turn (the others' probabilities stay -1: quicker)."""
     cand = d["cand"]
     ci = np.where(cand >= 0)[0]
-    X, S = candidate_inputs(d, ci, cols, extra, ngrams, bigrams)
+    X, S = candidate_inputs(d, ci, cols, extra, ngrams, bigrams, e5)
     y = d["hostile"][ci]
     w = d["writer"][ci]
     kinds = d["kind"][ci]
+    held = np.isin(w, sorted(holdout))
     p = np.full(len(cand), -1.0)
-    for g in sorted(set(w)):
-        tr = (w != g) & (kinds == "text")
+    groups = [g for g in sorted(set(w)) if g not in holdout and (only is None or g in only)]
+    groups += [sorted(holdout)] if held.any() else []
+    for g in groups:
+        te = held if isinstance(g, list) else (w == g)
+        tr = ~te & ~held & (kinds == "text")
         sw = weights(d, ci[tr], hard_negatives) if "source" in d else None
         mean, scale, clf = _fit(X[tr], y[tr], c, seed, sw, None if S is None else S[tr], alpha)
-        te = w == g
         p[ci[te]] = clf.predict_proba(_design((X[te] - mean) / scale, None if S is None else S[te], alpha))[
             :, 1
         ]
@@ -291,6 +354,50 @@ def choose(d: dict[str, np.ndarray], p: np.ndarray, mask: np.ndarray, min_kept: 
     return round(best_t, 2)
 
 
+def register_points(d: dict[str, np.ndarray]) -> np.ndarray:
+    """Révision 13b: each candidate's register points (``ChatRegister.points``, read back from its input row;
+    -1 for non-candidates)."""
+    from veilleur.detect.text_harm.teen_head import HAND_FEATURES
+
+    base = d["X"].shape[1] - len(HAND_FEATURES)
+    c = d["cand"] >= 0
+    pts = np.full(len(d["cand"]), -1.0)
+    pts[c] = np.round(d["X"][d["cand"][c], base + HAND_FEATURES.index("register_points")] * 2)
+    return pts
+
+
+def choose_two(
+    d: dict[str, np.ndarray], p: np.ndarray, mask: np.ndarray, min_kept: float, strong: np.ndarray
+) -> tuple[float, float]:
+    """Révision 13b: two thresholds, one for the messages in clear teen register (``strong``: enough SMS markers),
+    one for the others: the pair with the highest recall of hostile text messages with kept >= ``min_kept``."""
+    grid = np.round(np.arange(0.10, 0.991, 0.01), 2)
+    h, k = d["hostile"] & mask, d["kind"]
+    text = h & (k == "text")
+    neg = ~d["hostile"] & mask
+    base = d["flagged"]
+    best = (1.01, 1.01, -1.0)
+    for ts in grid:
+        fs = base | (strong & (p >= ts))
+        for tw in grid:
+            flag = fs | (~strong & (p >= tw))
+            kept = 1 - flag[neg].mean()
+            r = flag[text].mean()
+            if kept >= min_kept and r > best[2]:
+                best = (float(ts), float(tw), float(r))
+    return best[0], best[1]
+
+
+def threshold_stability(
+    d: dict[str, np.ndarray], p: np.ndarray, mask: np.ndarray, min_kept: float
+) -> dict[str, float]:
+    """Révision 13b: each writer's own best threshold (out-of-writer probabilities, ``choose`` on its rows)."""
+    return {
+        str(g): choose(d, p, mask & (d["writer"] == g), min_kept)
+        for g in sorted(set(d["writer"][mask].tolist()))
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -298,6 +405,17 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("sources", nargs="+", type=Path)
     ex.add_argument("--out", type=Path, required=True)
     ex.add_argument("--register-only", action="store_true", help="only messages in the teen / SMS register")
+    ex.add_argument(
+        "--register-point",
+        choices=["on", "off", "rest"],
+        default="on",
+        help="révision 13b: the register's bars (as chat_register.point: true / false / rest)",
+    )
+    ex.add_argument(
+        "--all-softened",
+        action="store_true",
+        help="révision 13b: candidates with softening contexts too (fit --read-softened chooses)",
+    )
     ft = sub.add_parser("fit")
     ft.add_argument(
         "feats", type=Path, nargs="+", help="files written by `extract` (the first holds the chats)"
@@ -322,17 +440,53 @@ def main(argv: list[str] | None = None) -> int:
     )
     ft.add_argument("--ngram-alpha", type=float, default=20.0, help="scale of the n-gram block (C * alpha²)")
     ft.add_argument("--bigrams", action="store_true", help="word pairs among the n-grams")
+    ft.add_argument(
+        "--e5-features", action="store_true", help="révision 13b: e5's own probabilities (logits) as inputs"
+    )
+    ft.add_argument(
+        "--holdout",
+        nargs="*",
+        default=[],
+        help="révision 13b: writers never trained on nor chosen on (reported with the head trained on the others)",
+    )
+    ft.add_argument(
+        "--strong-points",
+        type=int,
+        default=0,
+        help="révision 13b: a second threshold for messages with at least this many register points",
+    )
+    ft.add_argument(
+        "--quick", action="store_true", help="révision 13b: leave out only the teen chats' writers in turn"
+    )
+    ft.add_argument(
+        "--read-softened",
+        nargs="*",
+        default=[],
+        help="révision 13b: softening contexts the head reads anyway (as chat_register.head.read_softened)",
+    )
+    ft.add_argument("--dump", type=Path, help="write the out-of-writer probabilities here (npz)")
     ft.add_argument("--save", type=Path)
     args = ap.parse_args(argv)
     if args.cmd == "extract":
-        extract(args.sources, args.out, register_only=args.register_only)
+        extract(
+            args.sources,
+            args.out,
+            register_only=args.register_only,
+            all_softened=args.all_softened,
+            register_point=args.register_point,
+        )
         return 0
     d = load_features(args.feats, set(args.langs))
+    keep_softened(d, frozenset(args.read_softened))
     dim = d["X"].shape[1]
     cols = slice(512, dim) if args.no_embedding else slice(0, dim)
-    teen_chats = (d["source"] == "chat") & (d["register"] == "teen")
+    holdout = frozenset(args.holdout)
+    held = np.isin(d["writer"], sorted(holdout))
+    teen_all = (d["source"] == "chat") & (d["register"] == "teen")
+    teen_chats = teen_all & ~held
     defended = defender_mask(d)
-    best: tuple[float, float, float] | None = None
+    strong = register_points(d) >= args.strong_points if args.strong_points else None
+    best: tuple[float, float, float, float | None] | None = None
     for c in args.c:
         oof = lowo(
             d,
@@ -344,22 +498,38 @@ def main(argv: list[str] | None = None) -> int:
             args.ngrams,
             args.ngram_alpha,
             args.bigrams,
+            args.e5_features,
+            holdout,
+            frozenset(d["writer"][teen_all].tolist()) if args.quick else None,
         )
         p = np.where(defended, -1.0, gate(d, oof, args.min_content_words, args.form_only_extra))
         t = choose(d, p, teen_chats, args.min_kept)
-        f = figures(d, p, t, teen_chats)
-        print(f"C={c}: threshold {t} on teen training chats (out of writer): {f}")
+        t_strong: float | None = None
+        q = p
+        if strong is not None:
+            # the strong register's threshold is applied by lowering its probabilities to the other threshold
+            t_strong, t = choose_two(d, p, teen_chats, args.min_kept, strong)
+            q = np.where(strong & (p >= 0), p - t_strong + t, p)
+        f = figures(d, q, t, teen_chats)
+        extra_t = f", strong register ({args.strong_points}+ points) {t_strong}" if strong is not None else ""
+        print(f"C={c}: threshold {t}{extra_t} on teen training chats (out of writer): {f}")
         for g in sorted(set(d["writer"])):
             m = d["writer"] == g
-            print(f"    {g:12s} {figures(d, p, t, m)}  (before: {figures(d, p, 9.0, m)})")
+            tag = " [held out]" if g in holdout else ""
+            print(f"    {g:12s} {figures(d, q, t, m)}  (before: {figures(d, q, 9.0, m)}){tag}")
+        if held.any():
+            print(f"    held-out teen chats: {figures(d, q, t, teen_all & held)}")
+        print(f"    each writer's own threshold: {threshold_stability(d, q, teen_chats, args.min_kept)}")
+        if args.dump:
+            np.savez_compressed(args.dump, p=q, threshold=t)
         if best is None or (f["recall_text"] or 0) > best[2]:
-            best = (c, t, float(f["recall_text"] or 0))
+            best = (c, t, float(f["recall_text"] or 0), t_strong)
     if args.save and best is not None:
         from veilleur.detect.text_harm.teen_head import TeenHead
 
-        c, t, _ = best
-        ci = np.where((d["cand"] >= 0) & (d["kind"] == "text"))[0]
-        X, S = candidate_inputs(d, ci, cols, args.extra_features, args.ngrams, args.bigrams)
+        c, t, _, t_strong = best
+        ci = np.where((d["cand"] >= 0) & (d["kind"] == "text") & ~held)[0]
+        X, S = candidate_inputs(d, ci, cols, args.extra_features, args.ngrams, args.bigrams, args.e5_features)
         mean, scale, clf = _fit(
             X, d["hostile"][ci], c, args.seed, weights(d, ci, args.hard_negatives), S, args.ngram_alpha
         )
@@ -381,9 +551,15 @@ def main(argv: list[str] | None = None) -> int:
                 "form_only_extra": args.form_only_extra,
                 "form_only_letter": True,
                 "langs": sorted(args.langs),
-                "writers": sorted(set(d["writer"].tolist())),
+                "writers": sorted(set(d["writer"][ci].tolist())),
                 "trained_on": int(len(ci)),
                 "extra_features": bool(args.extra_features),
+                "e5_features": bool(args.e5_features),
+                "read_softened": sorted(args.read_softened),
+                "holdout": sorted(holdout),
+                "strong": {"min_points": args.strong_points, "threshold": t_strong}
+                if t_strong is not None
+                else None,
                 "ngrams": {
                     "dim": args.ngrams,
                     "sizes": [2, 3, 4],
@@ -394,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
                 else None,
             },
         ).save(args.save)
-        print(f"saved {args.save} (C={c}, threshold {t}, {len(ci)} candidates)")
+        print(f"saved {args.save} (C={c}, threshold {t}, strong {t_strong}, {len(ci)} candidates)")
     return 0
 
 

@@ -64,7 +64,7 @@ class _Unsure:
 def unsure() -> TextHarmAnalyzer:
     an = TextHarmAnalyzer(semantic=_Unsure())
     an.teen_head = None  # the register point alone (révision 11b's head: test_teen_head.py)
-    # révision 13b: the bars are off in the shipped setting (the head reads those messages); their mechanism stays
+    # révision 13c: the bars are off in the shipped setting (the head reads those messages); their mechanism stays
     an.chat_point = True
     return an
 
@@ -180,7 +180,7 @@ def test_teen_defenders_are_counter_speech(text: str, counter: bool) -> None:
 
 
 def test_register_point_can_be_switched_off() -> None:
-    """Révision 13b: `chat_register.point: false`: the register's bars flag nothing, the register itself (and its
+    """Révision 13c: `chat_register.point: false`: the register's bars flag nothing, the register itself (and its
     head) stays."""
     an = TextHarmAnalyzer(semantic=_Unsure())
     an.teen_head = None
@@ -191,7 +191,7 @@ def test_register_point_can_be_switched_off() -> None:
 
 
 def test_register_point_on_what_the_head_does_not_read() -> None:
-    """Révision 13b: `chat_register.point: rest`: the bars flag only the messages the register's head does not read
+    """Révision 13c: `chat_register.point: rest`: the bars flag only the messages the register's head does not read
     (one content word, an emoji first without an SMS marker); the others are the head's."""
     an = TextHarmAnalyzer(semantic=_Unsure())
     an.teen_head = None

@@ -138,7 +138,7 @@ def test_shipped_head_and_its_setting() -> None:
     # trained on the team's training chats and teen line files only (chatw7 is the integrator's)
     writers = set(head.meta["writers"])
     assert "chatw7" not in writers and {"chatw1", "chatw11", "writer31"} <= writers
-    # révision 13b: chatw10 held out from the start (never trained nor chosen on); the register point flags only
+    # révision 13c: chatw10 held out from the start (never trained nor chosen on); the register point flags only
     # what the head does not read
     assert head.meta["holdout"] == ["chatw10"] and "chatw10" not in writers
     assert load_lexicon().contexts["chat_register"]["point"] == "rest"
@@ -408,7 +408,7 @@ def test_fit_saves_a_head_with_ngrams_and_markers(tmp_path) -> None:
     assert p[0] > 0.5 > p[1]
 
 
-# -- révision 13b: e5's own probabilities, a second threshold in clear teen register, a writer held out -----------
+# -- révision 13c: e5's own probabilities, a second threshold in clear teen register, a writer held out -----------
 class _FakeE5:
     categories = ("insult", "harassment", "_any")
 
@@ -451,7 +451,7 @@ def test_e5_columns_are_clipped_logits() -> None:
 
 
 def test_detector_gives_the_head_e5_own_output() -> None:
-    """A head that reads only e5's "insult" (révision 13b): the detector asks the stage for e5's own output; a stage
+    """A head that reads only e5's "insult" (révision 13c): the detector asks the stage for e5's own output; a stage
     without e5 gives 0.5 (logit 0) everywhere."""
 
     class _DoubtfulWithE5(_Doubtful):
@@ -530,7 +530,7 @@ def test_fit_holds_a_writer_out_and_reads_e5(tmp_path, capsys) -> None:
 
 
 def test_head_reads_softened_messages_only_when_told() -> None:
-    """`chat_register.head.read_softened` (révision 13b): a softening context named there no longer keeps a message
+    """`chat_register.head.read_softened` (révision 13c): a softening context named there no longer keeps a message
     from the head; the others still do."""
     an = TextHarmAnalyzer(semantic=_Doubtful())
     an.teen_head, an.teen_threshold = _head(3.0), 0.5

@@ -351,7 +351,7 @@ class TextHarmAnalyzer:
         self.chat_register = ChatRegister(chat) if self.chat_bars else None
         self.chat_langs = frozenset(str(x) for x in chat.get("langs", ["fr"]) or [])
         self.chat_any = float(chat.get("any", 1.0))
-        # révision 13b: `point: false`: the register's bars flag nothing (the register's head alone decides); `point:
+        # révision 13c: `point: false`: the register's bars flag nothing (the register's head alone decides); `point:
         # rest`: they flag only messages the head does not read (one content word, an emoji first...)
         point = chat.get("point", True)
         self.chat_point: bool | str = "rest" if point == "rest" else bool(point)
@@ -373,9 +373,9 @@ class TextHarmAnalyzer:
         self.teen_form_letter = bool(head.get("form_only_letter", False))
         self.teen_min_content = int(head.get("min_content_words", 1))
         self.teen_defenders = Defenders(head.get("defenders") or [])
-        # révision 13b: softening contexts the head reads anyway (it alone decides such messages)
+        # révision 13c: softening contexts the head reads anyway (it alone decides such messages)
         self.teen_read_softened = frozenset(str(x) for x in head.get("read_softened", []) or [])
-        # révision 13b: a second threshold for messages in clear teen register (at least `strong.min_points` register
+        # révision 13c: a second threshold for messages in clear teen register (at least `strong.min_points` register
         # points: SMS markers, informal spellings); without `strong`, one threshold
         strong = head.get("strong") or {}
         self.teen_strong_points = (
@@ -567,7 +567,7 @@ class TextHarmAnalyzer:
         """Révision 11b: the routed messages the register's head reads, with their register points: unflagged, in
         the teen / SMS register, in `chat_register.head.langs`, two words or more with a content word (a reaction
         alone is the conversation pass's), outside the register point's softening contexts, except those in
-        `read` (révision 13b: `chat_register.head.read_softened`; `train_teen_head extract` reads them all)."""
+        `read` (révision 13c: `chat_register.head.read_softened`; `train_teen_head extract` reads them all)."""
         out = []
         reg = self.chat_register
         unless = self.chat_unless - (self.teen_read_softened if read is None else read)
@@ -596,7 +596,7 @@ class TextHarmAnalyzer:
         return out
 
     def teen_softened(self, a: Analysis) -> list[str]:
-        """Révision 13b: the register point's softening contexts found in `a` (contexts or cues)."""
+        """Révision 13c: the register point's softening contexts found in `a` (contexts or cues)."""
         cues = self.lexicon.softening_cues(normalize(a.text).text)
         return sorted(self.chat_unless.intersection([*a.contexts, *cues]))
 
@@ -604,7 +604,7 @@ class TextHarmAnalyzer:
         self, cands: list[tuple[Analysis, int]], embedding: bool = True, extra: bool = False, e5: bool = False
     ) -> np.ndarray:
         """The head's input rows for `teen_candidates` (sentence vectors from the semantic tier's cache; révision
-        12a: `extra`, the head's markers `teen_head.EXTRA_FEATURES`; révision 13b: `e5`, e5's own probabilities)."""
+        12a: `extra`, the head's markers `teen_head.EXTRA_FEATURES`; révision 13c: `e5`, e5's own probabilities)."""
         from veilleur.detect.text_harm.semantic import encode
 
         texts = [deobfuscate(a.text) if self.deobfuscate else a.text for a, _ in cands]
@@ -614,7 +614,7 @@ class TextHarmAnalyzer:
         )
 
     def teen_e5(self, texts: list[str]) -> np.ndarray:
-        """Révision 13b: e5's own probabilities of `texts` as the semantic stage saw them (remembered by the
+        """Révision 13c: e5's own probabilities of `texts` as the semantic stage saw them (remembered by the
         ensemble; 0.5 everywhere, the logit 0, where the stage has no e5)."""
         e5_proba = getattr(self.semantic, "e5_proba", None)
         if e5_proba is None:
@@ -670,7 +670,7 @@ class TextHarmAnalyzer:
         if sem.get(best, 0.0) < self.chat_bars[best] or best not in a.scores:
             return False
         if self.chat_point == "rest" and self.teen_candidates([a]):
-            return False  # révision 13b: the head reads it
+            return False  # révision 13c: the head reads it
         a.scores[best] = max(a.scores[best], min(self.thresholds.get(best, 0.5), self.semantic_max))
         a.contexts.append("chat_register")
         return True

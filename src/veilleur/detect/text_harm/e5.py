@@ -473,7 +473,7 @@ class E5UseEnsemble:
             self.sure_min[self._any] = np.inf  # "_any" follows the categories it backs
             self.sure_any = float(e5_sure.get("any", 0.0))
         self.e5_texts = 0  # how many texts e5 scored (the band's effect)
-        # révision 13b: e5's own probabilities of the texts it scored lately (the teen head reads them, unmixed)
+        # révision 13c: e5's own probabilities of the texts it scored lately (the teen head reads them, unmixed)
         self._seen: OrderedDict[str, np.ndarray] = OrderedDict()
         self._seen_lock = threading.Lock()
 
@@ -514,7 +514,7 @@ class E5UseEnsemble:
                 self._seen.popitem(last=False)
 
     def e5_proba(self, texts: list[str]) -> np.ndarray:
-        """Révision 13b: e5's own probabilities (``categories`` order, not mixed with the USE heads) of ``texts``:
+        """Révision 13c: e5's own probabilities (``categories`` order, not mixed with the USE heads) of ``texts``:
         those ``predict_proba`` scored lately are remembered, the others (outside the band) are scored now."""
         out = np.zeros((len(texts), len(self.categories)), dtype=np.float64)
         with self._seen_lock:
@@ -529,7 +529,7 @@ class E5UseEnsemble:
         return out
 
 
-E5_SEEN_MAX = 4096  # texts whose e5 probabilities the ensemble remembers (révision 13b)
+E5_SEEN_MAX = 4096  # texts whose e5 probabilities the ensemble remembers (révision 13c)
 MAX_AUTO_THREADS = 2  # more threads buy little on batches of 8 short texts
 
 

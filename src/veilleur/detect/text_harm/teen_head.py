@@ -324,7 +324,7 @@ class TeenHead:
 
     @property
     def e5_features(self) -> bool:
-        """Révision 13b: the head reads e5's own probabilities (``e5_columns``)."""
+        """Révision 13c: the head reads e5's own probabilities (``e5_columns``)."""
         return bool(self.meta.get("e5_features", False))
 
     def ngram_scores(self, texts: Sequence[str]) -> np.ndarray:
@@ -388,7 +388,7 @@ def load_teen_head(name: str) -> TeenHead | None:
 
 
 def e5_columns(probs: np.ndarray) -> np.ndarray:
-    """Révision 13b: e5's own probabilities (the ensemble mixes them with the USE heads' before the head sees the
+    """Révision 13c: e5's own probabilities (the ensemble mixes them with the USE heads' before the head sees the
     semantic scores) as logits, clipped to [-8, 8]."""
     p = np.clip(np.asarray(probs, dtype=np.float64), 1e-4, 1 - 1e-4)
     return np.clip(np.log(p / (1 - p)), -8.0, 8.0).astype(np.float32)
@@ -402,7 +402,7 @@ def features(
     e5: np.ndarray | None = None,
 ) -> np.ndarray:
     """The head's input rows: [USE vector (if used)] + scores + register features [+ ``EXTRA_FEATURES``] [+ e5's
-    own probabilities as logits (``e5``, révision 13b)]."""
+    own probabilities as logits (``e5``, révision 13c)]."""
     rows = np.stack([score_features(a, p) for a, p in zip(analyses, points, strict=True)])
     if extra:
         rows = np.hstack([rows, np.stack([extra_features(a.text) for a in analyses])])

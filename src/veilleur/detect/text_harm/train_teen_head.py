@@ -89,7 +89,7 @@ def extract(
 
     analyzer = TextHarmAnalyzer()
     analyzer.teen_head = None  # the cascade as it would be without the head
-    # révision 13b: the register's bars (révision 10) off, or only on what the head does not read ("rest")
+    # révision 13c: the register's bars (révision 10) off, or only on what the head does not read ("rest")
     analyzer.chat_point = "rest" if register_point == "rest" else register_point == "on"
     rows = [r for s in sources for r in load_rows(s)]
     if register_only and analyzer.chat_register is not None:  # only they can be candidates: faster
@@ -108,14 +108,14 @@ def extract(
         for k, a in enumerate(res):
             flagged[start + k] = bool(a.flagged(analyzer.thresholds))
         idx = {id(a): start + k for k, a in enumerate(res)}
-        # révision 13b: every softening context read too; `fit` keeps out those not in `--read-softened`
+        # révision 13c: every softening context read too; `fit` keeps out those not in `--read-softened`
         cands = analyzer.teen_candidates(
             [a for a in res if "semantic" in a.tiers], read=analyzer.chat_unless if all_softened else None
         )
         softened.extend(",".join(analyzer.teen_softened(a)) for a, _ in cands)
         if cands:
             feats.append(analyzer.teen_inputs(cands, embedding=True))
-            # révision 13b: e5's own probabilities (remembered by the ensemble), kept apart from X
+            # révision 13c: e5's own probabilities (remembered by the ensemble), kept apart from X
             e5.append(
                 analyzer.teen_e5([deobfuscate(a.text) if analyzer.deobfuscate else a.text for a, _ in cands])
             )
@@ -167,7 +167,7 @@ def load_features(paths: list[Path], langs: set[str]) -> dict[str, np.ndarray]:
 
 
 def keep_softened(d: dict[str, np.ndarray], read: frozenset[str]) -> None:
-    """Révision 13b: candidates with a softening context outside ``read`` are not candidates (as in the detector
+    """Révision 13c: candidates with a softening context outside ``read`` are not candidates (as in the detector
     with ``chat_register.head.read_softened``: ``read``); files extracted without ``--all-softened`` have none."""
     if "softened" not in d:
         return
@@ -233,7 +233,7 @@ def candidate_inputs(
     e5: bool = False,
 ) -> tuple[np.ndarray, Any]:
     """The dense rows (extracted columns ``cols`` [+ ``EXTRA_FEATURES``, computed from the text] [+ e5's own
-    probabilities as logits, ``e5``, révision 13b]) and the sparse n-gram rows (None without ``ngrams``) of the
+    probabilities as logits, ``e5``, révision 13c]) and the sparse n-gram rows (None without ``ngrams``) of the
     candidates ``ci``."""
     X = d["X"][d["cand"][ci]][:, cols]
     if extra:
@@ -271,7 +271,7 @@ def lowo(
     holdout: frozenset[str] = frozenset(),
     only: frozenset[str] | None = None,
 ) -> np.ndarray:
-    """Out-of-writer head probabilities of every candidate (-1 for non-candidates). Révision 13b: the writers in
+    """Out-of-writer head probabilities of every candidate (-1 for non-candidates). Révision 13c: the writers in
     ``holdout`` are never trained on (their predictions come from the head trained on all the others); with
     ``only``, only those writers are left out in turn (the others' probabilities stay -1: quicker)."""
     cand = d["cand"]
@@ -355,7 +355,7 @@ def choose(d: dict[str, np.ndarray], p: np.ndarray, mask: np.ndarray, min_kept: 
 
 
 def register_points(d: dict[str, np.ndarray]) -> np.ndarray:
-    """Révision 13b: each candidate's register points (``ChatRegister.points``, read back from its input row;
+    """Révision 13c: each candidate's register points (``ChatRegister.points``, read back from its input row;
     -1 for non-candidates)."""
     from veilleur.detect.text_harm.teen_head import HAND_FEATURES
 
@@ -369,7 +369,7 @@ def register_points(d: dict[str, np.ndarray]) -> np.ndarray:
 def choose_two(
     d: dict[str, np.ndarray], p: np.ndarray, mask: np.ndarray, min_kept: float, strong: np.ndarray
 ) -> tuple[float, float]:
-    """Révision 13b: two thresholds, one for the messages in clear teen register (``strong``: enough SMS markers),
+    """Révision 13c: two thresholds, one for the messages in clear teen register (``strong``: enough SMS markers),
     one for the others: the pair with the highest recall of hostile text messages with kept >= ``min_kept``."""
     grid = np.round(np.arange(0.10, 0.991, 0.01), 2)
     h, k = d["hostile"] & mask, d["kind"]
@@ -391,7 +391,7 @@ def choose_two(
 def threshold_stability(
     d: dict[str, np.ndarray], p: np.ndarray, mask: np.ndarray, min_kept: float
 ) -> dict[str, float]:
-    """Révision 13b: each writer's own best threshold (out-of-writer probabilities, ``choose`` on its rows)."""
+    """Révision 13c: each writer's own best threshold (out-of-writer probabilities, ``choose`` on its rows)."""
     return {
         str(g): choose(d, p, mask & (d["writer"] == g), min_kept)
         for g in sorted(set(d["writer"][mask].tolist()))
@@ -409,12 +409,12 @@ def main(argv: list[str] | None = None) -> int:
         "--register-point",
         choices=["on", "off", "rest"],
         default="on",
-        help="révision 13b: the register's bars (as chat_register.point: true / false / rest)",
+        help="révision 13c: the register's bars (as chat_register.point: true / false / rest)",
     )
     ex.add_argument(
         "--all-softened",
         action="store_true",
-        help="révision 13b: candidates with softening contexts too (fit --read-softened chooses)",
+        help="révision 13c: candidates with softening contexts too (fit --read-softened chooses)",
     )
     ft = sub.add_parser("fit")
     ft.add_argument(
@@ -441,28 +441,28 @@ def main(argv: list[str] | None = None) -> int:
     ft.add_argument("--ngram-alpha", type=float, default=20.0, help="scale of the n-gram block (C * alpha²)")
     ft.add_argument("--bigrams", action="store_true", help="word pairs among the n-grams")
     ft.add_argument(
-        "--e5-features", action="store_true", help="révision 13b: e5's own probabilities (logits) as inputs"
+        "--e5-features", action="store_true", help="révision 13c: e5's own probabilities (logits) as inputs"
     )
     ft.add_argument(
         "--holdout",
         nargs="*",
         default=[],
-        help="révision 13b: writers never trained on nor chosen on (reported with the head trained on the others)",
+        help="révision 13c: writers never trained on nor chosen on (reported with the head trained on the others)",
     )
     ft.add_argument(
         "--strong-points",
         type=int,
         default=0,
-        help="révision 13b: a second threshold for messages with at least this many register points",
+        help="révision 13c: a second threshold for messages with at least this many register points",
     )
     ft.add_argument(
-        "--quick", action="store_true", help="révision 13b: leave out only the teen chats' writers in turn"
+        "--quick", action="store_true", help="révision 13c: leave out only the teen chats' writers in turn"
     )
     ft.add_argument(
         "--read-softened",
         nargs="*",
         default=[],
-        help="révision 13b: softening contexts the head reads anyway (as chat_register.head.read_softened)",
+        help="révision 13c: softening contexts the head reads anyway (as chat_register.head.read_softened)",
     )
     ft.add_argument("--dump", type=Path, help="write the out-of-writer probabilities here (npz)")
     ft.add_argument("--save", type=Path)

@@ -8,7 +8,8 @@ message:       [flags]author[:role][>a,b][^N]["N] text
    flags: ! hostile, $ doxxing; ^N reply_to mN; "N quote_of mN (N: a message number or an author id = that
    author's latest message); addressees default: the author of reply_to, else []; '>-' forces [].
 
-Usage: python3 src/conv.py src/chatws9_*.txt (writes the JSON files next to this folder's README).
+Usage: python3 src/conv.py src/chatws9_*.txt (writes the JSON files next to the sources' folder's README; chatws10
+uses it too: python3 ../chatws9/src/conv.py src/chatws10_*.txt).
 """
 
 from __future__ import annotations
@@ -121,5 +122,5 @@ def conv(path: Path, outdir: Path) -> dict[str, Any]:
 
 if __name__ == "__main__":
     for arg in sys.argv[1:]:
-        o = conv(Path(arg), Path(__file__).resolve().parent.parent)
+        o = conv(Path(arg), Path(arg).resolve().parent.parent)  # next to the source folder's README
         print(o["chat_id"], len(o["messages"]))

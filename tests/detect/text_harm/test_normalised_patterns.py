@@ -86,3 +86,12 @@ def test_a_defence_after_fille_d_immigres_is_read() -> None:
 def test_guards(fast: TextHarmAnalyzer, text: str) -> None:
     frames, _ = fast.lexicon.frames_of(text, normalize(text), None)
     assert not any(f.polarity == "hate" and not mentioned for f, mentioned in frames), text
+
+
+def test_no_module_pattern_of_the_lexicon_holds_a_doubled_letter() -> None:
+    """The same audit for ``lexicon.py``'s own patterns ("nullement", "carrément", "really" never matched)."""
+    from veilleur.detect.text_harm import lexicon as lexicon_mod
+
+    found = [v for v in vars(lexicon_mod).values() if isinstance(v, re.Pattern)]
+    assert len(found) > 5
+    assert [p.pattern[:80] for p in found if _DOUBLE.search(p.pattern)] == []

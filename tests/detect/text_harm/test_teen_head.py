@@ -434,12 +434,26 @@ def test_ensemble_remembers_e5_own_probabilities() -> None:
 
     e5 = _FakeE5()
     ens = E5UseEnsemble(e5, _FakeUse(), e5_weight=0.7, band=(0.02, 0.98))  # type: ignore[arg-type]
+    ens.remember = True  # as the detector sets it for a head with e5 features
     mixed = ens.predict_proba(["zorg toi", "bonne nuit", "calme plat"])
     assert e5.calls == [["zorg toi", "bonne nuit"]]  # "calme plat": USE "_any" 0.01, out of the band
     assert mixed[0, 0] == pytest.approx(0.7 * 0.9 + 0.3 * 0.1)
     own = ens.e5_proba(["zorg toi", "calme plat"])
     assert e5.calls[-1] == ["calme plat"] and len(e5.calls) == 2
     assert own[0].tolist() == pytest.approx([0.9, 0.2, 0.8]) and own[1, 0] == pytest.approx(0.1)
+
+
+def test_ensemble_keeps_no_text_unless_a_head_reads_e5() -> None:
+    """Without `remember` (the shipped head has no e5 features) no message text is kept; e5_proba scores again."""
+    from veilleur.detect.text_harm.e5 import E5UseEnsemble
+
+    e5 = _FakeE5()
+    ens = E5UseEnsemble(e5, _FakeUse(), e5_weight=0.7, band=(0.02, 0.98))  # type: ignore[arg-type]
+    ens.predict_proba(["zorg toi", "bonne nuit"])
+    assert not ens._seen
+    own = ens.e5_proba(["zorg toi"])
+    assert e5.calls[-1] == ["zorg toi"] and own[0].tolist() == pytest.approx([0.9, 0.2, 0.8])
+    assert not ens._seen
 
 
 def test_e5_columns_are_clipped_logits() -> None:

@@ -362,6 +362,9 @@ class TextHarmAnalyzer:
         self.teen_head = (
             load_teen_head(str(head["file"])) if head.get("file") and self.chat_register else None
         )
+        stage = self.semantic
+        if stage is not None and self.teen_head is not None and self.teen_head.e5_features:
+            stage.remember = True  # révision 13c: the head reads e5's own output, remembered by the stage
         self.teen_langs = frozenset(str(x) for x in head.get("langs", ["fr", "en"]) or [])
         self.teen_threshold = float(
             head.get("threshold", self.teen_head.threshold if self.teen_head else 1.0)

@@ -473,7 +473,9 @@ class E5UseEnsemble:
             self.sure_min[self._any] = np.inf  # "_any" follows the categories it backs
             self.sure_any = float(e5_sure.get("any", 0.0))
         self.e5_texts = 0  # how many texts e5 scored (the band's effect)
-        # révision 13c: e5's own probabilities of the texts it scored lately (the teen head reads them, unmixed)
+        # révision 13c: e5's own probabilities of the texts it scored lately (a teen head with e5 features reads them,
+        # unmixed); only when one does (`remember`): otherwise no message text is kept here
+        self.remember = False
         self._seen: OrderedDict[str, np.ndarray] = OrderedDict()
         self._seen_lock = threading.Lock()
 
@@ -502,7 +504,8 @@ class E5UseEnsemble:
                 mixed[rows, self._any] = np.maximum(mixed[rows, self._any], pe[rows, self._any])
             out[idx] = mixed
             self.e5_texts += len(idx)
-            self._remember([texts[i] for i in idx], pe)
+            if self.remember:
+                self._remember([texts[i] for i in idx], pe)
         return out
 
     def _remember(self, texts: list[str], pe: np.ndarray) -> None:
@@ -515,14 +518,15 @@ class E5UseEnsemble:
 
     def e5_proba(self, texts: list[str]) -> np.ndarray:
         """Révision 13c: e5's own probabilities (``categories`` order, not mixed with the USE heads) of ``texts``:
-        those ``predict_proba`` scored lately are remembered, the others (outside the band) are scored now."""
+        those ``predict_proba`` scored lately are remembered (with ``remember`` on), the others are scored now."""
         out = np.zeros((len(texts), len(self.categories)), dtype=np.float64)
         with self._seen_lock:
             known = {i: self._seen[t] for i, t in enumerate(texts) if t in self._seen}
         todo = [i for i in range(len(texts)) if i not in known]
         if todo:
             pe = np.asarray(self.e5.predict_proba([texts[i] for i in todo]))[:, self._ie5]
-            self._remember([texts[i] for i in todo], pe)
+            if self.remember:
+                self._remember([texts[i] for i in todo], pe)
             known.update(zip(todo, pe, strict=True))
         for i, row in known.items():
             out[i] = row

@@ -75,7 +75,7 @@ _JOIN_STOP = frozenset(
     ]
 )
 # "je ne suis pas raciste, mais ...", "I'm not homophobic but ...": a disclaimer before hate, not counter-speech
-_DISCLAIMER_BEFORE = re.compile(
+_DISCLAIMER_BEFORE = compile_normalised(
     r"(?:\bpas|\bnot|\bnullement|\baucunement)\s+(?:du tout\s+|at al\s+|du\s+|de la\s+|d'|un\s+|une\s+)?$"
 )
 _DISCLAIMER_AFTER = re.compile(r"^[^.!?]{0,40}?\b(?:mais|but|cependant|however|pourtant)\b")
@@ -103,7 +103,7 @@ _NOT_AN_ACT = frozenset(
     }
 )
 # révision 13a: an impersonal subject right before an adjective ("c'est lâche", "c vraiment minable", "it's lame")
-_IMPERSONAL = re.compile(
+_IMPERSONAL = compile_normalised(
     r"(?:^|[\s,;:.!?])(?:c'est|c est|cest|c|ce serait|ca reste|ca fait|it's|its|it is|that's|thats|that is)\s+"
     r"(?:(?:vraiment|trop|tellement|hyper|super|assez|juste|carrement|franchement|completement|totalement|si|so|"
     r"really|just|pretty|kinda|plain)\s+)?$"

@@ -236,7 +236,7 @@ def squeeze_pattern(pattern: str) -> str:
 
 def compile_normalised(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile`` of ``squeeze_pattern(pattern)``: for patterns matched on ``normalize``'s output."""
-    return re.compile(_PATTERN_RUN.sub(r"\1", pattern), flags)
+    return re.compile(squeeze_pattern(pattern), flags)
 
 
 def normalize_term(term: str) -> str:

@@ -89,6 +89,9 @@ def extract(
 
     analyzer = TextHarmAnalyzer()
     analyzer.teen_head = None  # the cascade as it would be without the head
+    stage = analyzer.semantic
+    if stage is not None:
+        stage.remember = True  # e5's own output of the texts just scored, read again below
     # révision 13c: the register's bars (révision 10) off, or only on what the head does not read ("rest")
     analyzer.chat_point = "rest" if register_point == "rest" else register_point == "on"
     rows = [r for s in sources for r in load_rows(s)]

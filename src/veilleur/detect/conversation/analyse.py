@@ -755,9 +755,9 @@ def _walk(
             t.targets = list(dict.fromkeys(people))
         # 5. doxxing cues (personal information)
         kinds = cues.dox_kinds(folded)
-        if t.stance and not cues.DOX_CALL.search(cues.unquoted(folded)):
+        if t.stance and not cues.dox_call(cues.unquoted(folded)):
             kinds = []  # a defender or conciliator talking about a disclosure does not make one
-        if kinds and cues.OWN_FAMILY.search(folded) and not cues.THIRD_POSSESSIVE.search(folded):
+        if kinds and cues.own_family(folded):
             kinds = []  # one's own father's number for a lift, not someone else's
         if (
             kinds
@@ -767,12 +767,12 @@ def _walk(
             and not cues.DOX_SUBJECT.search(folded)
         ):
             kinds = []  # session 6: nobody's information, said in peace (an invitation to one's own party)
-        if kinds and not (cues.FIRST_PERSON_INFO.search(folded) and not third):
+        if kinds and not cues.own_information(folded, bool(third)):
             if not (t.to or t.about) and third and focus is not None and focus[0] != t.author:
                 t.about.append(focus[0])
                 t.how[focus[0]] = "focus"
             t.dox = kinds
-            t.dox_call = bool(cues.DOX_CALL.search(folded))
+            t.dox_call = cues.dox_call(folded)
             if t.dox_call and not t.hostile:  # exposing someone with a call to go there is an attack
                 t.hostile, t.score = "lexicon", 0.8
                 t.targets = [u for u in t.about + t.to if u != t.author]
@@ -1826,7 +1826,8 @@ def _campaigns(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> l
 
 
 # -- doxxing -----------------------------------------------------------------------------------------------
-_CLOCK = re.compile(r"\b\d{1,2}\s?h\d{0,2}\b|\b\d{1,2}:\d{2}\b")  # a time of day: "à 18h", "16h30", "7:32"
+# a time of day: "à 18h", "16h30", "7:32", "4pm" (session 11: English)
+_CLOCK = re.compile(r"\b\d{1,2}\s?h\d{0,2}\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)\b")
 
 
 def _doxxing(turns: dict[str, Turn], episodes: list[Episode], st: Settings | None = None) -> list[Turn]:
@@ -1874,8 +1875,8 @@ def _doxxing(turns: dict[str, Turn], episodes: list[Episode], st: Settings | Non
             and not t.stance
             and t.author != (prev.targets[0] if prev.targets else None)
             and 0 <= (t.m.created_at - prev.m.created_at).total_seconds() <= 900
-            and cues.DOX_CALL.search(own := cues.unquoted(cues.fold(t.m.text or "")))
-            and cues.DOX_FOLLOW_UP.search(own)
+            and cues.dox_call(own := cues.unquoted(cues.fold(t.m.text or "")))
+            and (cues.DOX_FOLLOW_UP.search(own) or cues.DOX_FOLLOW_UP_EN.search(own))
         ):
             t.dox, t.dox_call = list(prev.dox), True
             if not t.targets:

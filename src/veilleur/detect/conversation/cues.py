@@ -308,12 +308,139 @@ _VALUE_NUMBER = _rx(
 )
 
 
+# One or two words of a street's name, not a duration ("a 2 hour drive") nor French ("le numéro 4 il court")
+_EN_NAME_WORDS = r"(?:(?!(?:hours?|hrs?|minutes?|mins?|miles?|km|days?|weeks?|years?|il|elle|on|ils|elles)\b)[a-z']{2,}\s+){1,2}"
+# English value numbers (session 11): a UK/US phone number, a street number, a time of day ("4pm", "7:30").
+_VALUE_NUMBER_EN = _rx(
+    r"(?<!\d)(?:\+44\s?7\d{3}|07\d{3})\s?\d{3}\s?\d{3}(?!\d)",
+    r"\b\d{1,4}[a-z]?,?\s+"
+    + _EN_NAME_WORDS
+    + r"(?:road|rd|street|st|lane|avenue|ave|close|drive|way|crescent)\b",
+    r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b",
+)
+
+
 # A parent's shop or workplace and where it is ("la boulangerie de sa mère rue Gambetta", session 6)
 DOX_FAMILY_PLACE = _rx(
     r"\b(?:boulangerie|boutique|magasin|salon|cabinet|garage|restaurant|resto|bureau|pharmacie|epicerie|bar|cafe|"
     r"kebab|snack|agence|entreprise)\s+(?:de|du|d')\s*(?:sa|son|ses)\s+(?:mere|pere|daron|daronne|parents|oncle|tante|"
     r"femme|mari)\b[^.!?\n]{0,40}\b(?:rue|avenue|av|bd|boulevard|place|chemin|route|a cote|en face|pres de|au coin)\b"
 )
+
+
+# -- doxxing in English, and French addresses written street first (session 11) --------------------------------
+# The finding's patterns only: the learned model reads ``dox_kinds(feature=True)`` and ``DOX_CALL``, frozen with it.
+_EN_STREET = (
+    r"(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent|court|ct|terrace|gardens|grove|"
+    r"boulevard|blvd|estate|mews|row|square|parade)"
+)
+_EN_KIN = (
+    r"(?:mum|mom|mummy|mommy|dad|daddy|mother|father|parents|sister|little sister|brother|little brother|kids?|son|"
+    r"daughter|wife|husband|boyfriend|girlfriend|nan|gran|grandma)"
+)
+_EN_TIME = r"\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|h\d{0,2})?\b"
+DOX_EN = {
+    "address": _rx(
+        r"\b\d{1,4}[a-z]?,?\s+" + _EN_NAME_WORDS + _EN_STREET + r"\b",
+        r"\b(?:flat|apartment|apt|unit|room)\s+\d{1,4}[a-z]?\b[^.!?\n]{0,40}\b(?:block|house|tower|building|court|"
+        + _EN_STREET
+        + r")\b",
+        r"\b(?:he|she|they|[a-z]{3,})\s+(?:lives|lived|is living|stays)\s+(?:on|at|in|above|opposite|next to|near)\s+"
+        r"(?:the\s+)?(?:[a-z']+\s+){0,3}" + _EN_STREET + r"\b",
+        r"\b(?:his|her|their) (?:house|flat|place|home|address|door)\s+(?:is|'s)\s+(?:at|on|in|number|no\.?|the)\b",
+        r"\b(?:her|his|their) postcode\b",
+    ),
+    "phone": _rx(
+        r"(?<!\d)(?:\+44\s?7\d{3}|07\d{3})\s?\d{3}\s?\d{3}(?!\d)",
+        r"(?<!\d)(?:\+1[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?!\d)",
+    ),
+    "workplace": _rx(
+        r"\b(?:he|she|they|(?:his|her|their) " + _EN_KIN + r")\s+(?:works?|worked|is working|does shifts)\s+"
+        r"(?:at|in|for|on)\s+[^.!?\n]{3,40}",
+        r"\b(?:his|her|their) (?:school|office|work|workplace|shop|clinic|practice|surgery|job|class)\s+"
+        r"(?:is|'s)\s+(?:at|in|on|the)\b",
+        r"\b(?:he|she|they)\s+(?:goes|go|is|'s)\s+(?:to|at)\s+(?:[a-z']+\s+){1,3}(?:school|academy|high|college|"
+        r"primary|uni)\b",
+        r"\b(?:he|she|they)(?:'s| is| are)\s+in\s+(?:year\s+\d{1,2}|\d{1,2}(?:th|st|nd|rd)\s+grade|form\s+\d)",
+    ),
+    "schedule": _rx(
+        r"\b(?:he|she|they|(?:his|her|their) "
+        + _EN_KIN
+        + r"|(?!(?:you|we|it|this|that|which|who|match|game|class|"
+        r"lesson|party|film|movie|show|bus|train|shop|school|store|office|gym|pool)\b)[a-z]{3,})\s+"
+        r"(?:always\s+)?(?:finishes|finish|leaves|leave|gets out|"
+        r"gets off|walks home|walks|gets the bus|takes the bus|starts|arrives|opens|closes|locks up|is alone|"
+        r"jogs|runs)\b[^.!?\n]{0,40}\b(?:at|around|about|by)\s+" + _EN_TIME,
+        r"\b(?:his|her|their) (?:shift|lesson|class|training|practice|break)\b[^.!?\n]{0,30}\b(?:at|until|till)\s+"
+        + _EN_TIME,
+        r"\bevery (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|evening|night)\b"
+        r"[^.!?\n]{0,40}\b(?:at|around)\s+" + _EN_TIME,
+        # told to the victim: "we know ur at the mall with ur sister friday"
+        r"\b(?:we|i|they|everyone) (?:all )?know\b[^.!?\n]{0,20}\b(?:ur|you're|youre|you are|you'll be|u r|u'll be|"
+        r"where (?:you|u)|when (?:you|u))\b[^.!?\n]{0,40}\b(?:monday|tuesday|wednesday|thursday|friday|saturday|"
+        r"sunday|tonight|tomorrow|after school|every day|at \d)",
+    ),
+    "family": _rx(
+        r"\b(?:his|her|their) "
+        + _EN_KIN
+        + r"(?:'s)?\s+(?:works (?:at|in|for)|is at|goes to|lives (?:at|on|in)|"
+        r"picks (?:her|him|them) up|is called|name is|runs the|owns the)\b",
+    ),
+}
+# French addresses written street first: "rue des Lilas, au 12", "allée des Pins n° 4"
+DOX_ADDRESS_STREET_FIRST = _rx(
+    r"\b(?:rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|quai|cours)\s+[^.!?\n,]{2,30},?\s+"
+    r"(?:au |n[°o]?\s?|numero )\d{1,4}\b"
+)
+# A call to go there, in English (the French ones are in DOX_CALL, which the learned model reads)
+DOX_CALL_EN = _rx(
+    r"\b(?:go round|come round|pop round|drop by|show up|turn up|rock up)\b[^.!?\n]{0,25}\b(?:hers|his|theirs|there|"
+    r"her (?:place|house|flat|door|work|shop)|his (?:place|house|flat|door|work|shop))\b",
+    r"\bknock on (?:her|his|their) door\b",
+    r"\bwait for (?:her|him|them) (?:outside|after|at|by)\b",
+    r"\b(?:let's|lets|we should|we could|everyone|everybody|who's up for)\s+(?:all\s+)?(?:go|pay|visit|spam|call|ring|"
+    r"text|message|flood)\b[^.!?\n]{0,30}\b(?:her|him|them|there|visit)\b",
+    r"\b(?:spam|ring|call|text|flood) (?:her|him|them)\b[^.!?\n]{0,20}\b(?:all night|nonstop|non stop|till|until|lol|"
+    r"everyone)\b",
+    r"\bnow (?:you all|everyone|u all|yall|y'all) know where\b",
+    r"\b(?:we|i|everyone|everybody) (?:all )?know (?:where|when) (?:u|you|she|he|they)\b",
+    r"\bsay hi (?:to us|from us|for us)\b",
+)
+# Blaming a disclosure in English ("you posted her address??"), and the English first-person and own-family forms
+DOX_META_EN = _rx(
+    r"\b(?:post|share|leak|put|drop|give|gave|spread)\w*\s+(?:out\s+)?(?:her|his|their|someone's|people's)\s+"
+    r"(?:address|number|phone|postcode|details|info|schedule|timetable)\b",
+)
+FIRST_PERSON_INFO_EN = _rx(
+    r"\b(?:my (?:address|number|postcode|shift|flat|house|place|room)|at mine|i live|i work|i finish|i'm at)\b"
+)
+OWN_FAMILY_EN = _rx(r"\bmy " + _EN_KIN + r"\b")
+THIRD_POSSESSIVE_EN = _rx(r"\b(?:his|her|their)\b")
+DOX_FOLLOW_UP_EN = _rx(
+    r"\b(?:at|to|round|outside) (?:hers|his|theirs|her (?:place|house|flat)|his (?:place|house|flat))\b",
+    r"\bwhere to find (?:her|him|them)\b",
+)
+DOX_REFERENCE_EN = _rx(
+    r"\b(?:his|her|their) (?:address|number|phone|mobile|postcode|schedule|timetable|rota)\b"
+)
+
+
+def dox_call(folded: str) -> bool:
+    """A call to go to (or hound) the person whose information was given, in French or English (the finding's
+    reading; the learned model keeps ``DOX_CALL`` alone)."""
+    return bool(DOX_CALL.search(folded) or DOX_CALL_EN.search(folded))
+
+
+def own_information(folded: str, third: bool) -> bool:
+    """The speaker's own details ("mon adresse", "my number", "i live"), not someone else's."""
+    return bool((FIRST_PERSON_INFO.search(folded) or FIRST_PERSON_INFO_EN.search(folded)) and not third)
+
+
+def own_family(folded: str) -> bool:
+    """One's own family's details for a lift or a favour, with nobody else's possessive in the message."""
+    fr = OWN_FAMILY.search(folded) and not THIRD_POSSESSIVE.search(folded)
+    en = OWN_FAMILY_EN.search(folded) and not THIRD_POSSESSIVE_EN.search(folded)
+    return bool(fr or en)
 
 
 def dox_kinds(folded: str, feature: bool = False) -> list[str]:
@@ -334,13 +461,23 @@ def dox_kinds(folded: str, feature: bool = False) -> list[str]:
     ]
     if not feature and "family" not in kinds and DOX_FAMILY_PLACE.search(folded):
         kinds.append("family")  # session 6 (the model's input keeps the session-5 patterns)
-    digit = bool(_VALUE_NUMBER.search(folded))
-    if not kinds and (digit or DOX_CALL.search(folded)):
-        ref = DOX_REFERENCE.search(folded)
+    if not feature:  # session 11: English, and French addresses written street first
+        if "address" not in kinds and DOX_ADDRESS_STREET_FIRST.search(folded):
+            kinds.append("address")
+        kinds += [k for k, rx in DOX_EN.items() if k not in kinds and rx.search(folded)]
+    digit = bool(_VALUE_NUMBER.search(folded)) or (not feature and bool(_VALUE_NUMBER_EN.search(folded)))
+    call = DOX_CALL.search(folded) or (not feature and DOX_CALL_EN.search(folded))
+    if not kinds and (digit or call):
+        ref = DOX_REFERENCE.search(folded) or (None if feature else DOX_REFERENCE_EN.search(folded))
         if ref and not kinds:
             w = ref.group(0).split()[-1]
-            kinds = ["phone" if w in ("num", "numero", "06", "portable", "tel") else "address"]
-    if kinds and not digit and DOX_META.search(folded):
+            kinds = [
+                "phone"
+                if w in ("num", "numero", "06", "portable", "tel", "number", "phone", "mobile")
+                else "address"
+            ]
+    meta = DOX_META.search(folded) or (not feature and DOX_META_EN.search(folded))
+    if kinds and not digit and meta:
         return []
     return kinds
 

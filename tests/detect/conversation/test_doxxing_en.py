@@ -123,3 +123,40 @@ def test_telling_the_victim_where_they_will_be_is_doxxing() -> None:
     f = cues.fold("and we know ur at the gym with ur brother saturday, say hi to us 😏")
     assert "schedule" in cues.dox_kinds(f)
     assert cues.dox_call(f)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("her little brother is in 7C as well", "family"),
+        ("we know where youll be friday. netball at 5", "schedule"),
+        ("she lives in the blue house on Carver St with the boat", "address"),
+        ("on sait ou tu seras mardi. 18h, le parc", "schedule"),
+        ("c'est la maison aux volets verts en face de la boulangerie", "address"),
+    ],
+)
+def test_session_11_team_chat_forms(text: str, kind: str) -> None:
+    assert kind in cues.dox_kinds(cues.fold(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["we're at 4 Rowan St, just moved in", "Le mien c'est 07 82 10 33 64, envoie-moi un texto"],
+)
+def test_ones_own_address_or_number(text: str) -> None:
+    f = cues.fold(text)
+    assert cues.own_information(f, False)
+
+
+def test_a_disclosure_repeated_in_quotes_to_condemn_it_is_no_doxxing() -> None:
+    ctx, msgs = chat(
+        [
+            ("kenza", "lea you're such a fat loser honestly"),
+            ("kenza", "she's flat 3, Hadley Court, behind the Spar. go say hi"),
+            ("ines", 'you put "flat 3 hadley court" in a chat with 30 people?? that is dangerous'),
+        ]
+    )
+    res = analyse(ctx, [], Settings(addressee_model=None))
+    found = {t.m.message_id for t in res.doxxing}
+    assert "m1" in found
+    assert "m2" not in found

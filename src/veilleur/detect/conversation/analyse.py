@@ -757,6 +757,8 @@ def _walk(
         kinds = cues.dox_kinds(folded)
         if t.stance and not cues.dox_call(cues.unquoted(folded)):
             kinds = []  # a defender or conciliator talking about a disclosure does not make one
+        if kinds and not t.hostile and not cues.dox_kinds(cues.unquoted(folded)):
+            kinds = []  # session 11: the information only inside quotation marks, repeated to condemn it
         if kinds and cues.own_family(folded):
             kinds = []  # one's own father's number for a lift, not someone else's
         if (
@@ -764,7 +766,7 @@ def _walk(
             and st.dox_subject
             and not t.hostile
             and not (t.to or t.about)
-            and not cues.DOX_SUBJECT.search(folded)
+            and not cues.dox_subject(folded)
         ):
             kinds = []  # session 6: nobody's information, said in peace (an invitation to one's own party)
         if kinds and not cues.own_information(folded, bool(third)):

@@ -346,7 +346,7 @@ DOX_EN = {
         + _EN_STREET
         + r")\b",
         r"\b(?:he|she|they|[a-z]{3,})\s+(?:lives|lived|is living|stays)\s+(?:on|at|in|above|opposite|next to|near)\s+"
-        r"(?:the\s+)?(?:[a-z']+\s+){0,3}" + _EN_STREET + r"\b",
+        r"(?:the\s+)?(?:[a-z']+\s+){0,5}" + _EN_STREET + r"\b",
         r"\b(?:his|her|their) (?:house|flat|place|home|address|door)\s+(?:is|'s)\s+(?:at|on|in|number|no\.?|the)\b",
         r"\b(?:her|his|their) postcode\b",
     ),
@@ -376,17 +376,44 @@ DOX_EN = {
         r"\bevery (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|evening|night)\b"
         r"[^.!?\n]{0,40}\b(?:at|around)\s+" + _EN_TIME,
         # told to the victim: "we know ur at the mall with ur sister friday"
-        r"\b(?:we|i|they|everyone) (?:all )?know\b[^.!?\n]{0,20}\b(?:ur|you're|youre|you are|you'll be|u r|u'll be|"
-        r"where (?:you|u)|when (?:you|u))\b[^.!?\n]{0,40}\b(?:monday|tuesday|wednesday|thursday|friday|saturday|"
-        r"sunday|tonight|tomorrow|after school|every day|at \d)",
+        r"\b(?:we|i|they|everyone) (?:all )?know\b[^.!?\n]{0,20}\b(?:ur|you're|youre|you are|you'?ll be|u r|u'?ll be|"
+        r"where (?:you|u)\w*|when (?:you|u)\w*)\b[^.!?\n]{0,40}\b(?:monday|tuesday|wednesday|thursday|friday|saturday|"
+        r"sunday|tonight|tomorrow|after school|every day|at \d|\d{1,2}(?::\d{2})?\s?(?:am|pm)?\b)",
     ),
     "family": _rx(
         r"\b(?:his|her|their) "
         + _EN_KIN
         + r"(?:'s)?\s+(?:works (?:at|in|for)|is at|goes to|lives (?:at|on|in)|"
         r"picks (?:her|him|them) up|is called|name is|runs the|owns the)\b",
+        r"\b(?:his|her|their) "
+        + _EN_KIN
+        + r"(?:'s| is)\s+in\s+(?:year\s+\d{1,2}|\d{1,2}[a-z]\b|class\b|form\b)",
     ),
 }
+# A home described by its neighbours ("la maison aux volets verts en face de la boulangerie", "the grey block
+# behind the Spar"): counts only as the rest of the doxxing rule allows (hostile, in a raid, a current target)
+DOX_DESCRIBED_HOME = _rx(
+    r"\b(?:maison|immeuble|appart\w*|batiment|pavillon|residence)\b[^.!?\n]{0,40}\b(?:en face d|a cote d|au coin d|"
+    r"juste derriere|derriere l|pres de l)",
+    r"\b(?:house|flat|block|building|bungalow|cottage)\b[^.!?\n]{0,40}\b(?:opposite|next to|behind|across from|"
+    r"on the corner of|above the)\b",
+)
+# Where the victim will be, told to them ("on sait où tu seras mardi, 18h, le parc")
+DOX_TOLD_SCHEDULE_FR = _rx(
+    r"\b(?:on|je|nous|ils) sai[st]? (?:ou|quand) (?:tu|t'|vous) (?:seras|sera|es|vas|iras|serez|allez|sors|finis)\b"
+    r"[^!?\n]{0,40}\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce soir|demain|\d{1,2}\s?h)",
+)
+# French calls the finding reads besides DOX_CALL (frozen with the learned model)
+DOX_CALL_FR_EXTRA = _rx(
+    r"\bcomite d'accueil\b",
+    r"\b(?:lui|leur) (?:faire|rendre) une (?:petite )?visite\b",
+    r"\bon pourrait (?:aller|passer) (?:le|la|lui|les|chez)\b",
+    r"\b(?:dire|expliquer) (?:\w+ ){0,4}en (?:face|personne)\b",
+)
+OWN_INFO_FR_EXTRA = _rx(
+    r"\b(?:le mien|la mienne|les miens|mon 06|mon portable|chez moi c'est|on habite|nous habitons)\b"
+)
+
 # French addresses written street first: "rue des Lilas, au 12", "allée des Pins n° 4"
 DOX_ADDRESS_STREET_FIRST = _rx(
     r"\b(?:rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|quai|cours)\s+[^.!?\n,]{2,30},?\s+"
@@ -412,7 +439,8 @@ DOX_META_EN = _rx(
     r"(?:address|number|phone|postcode|details|info|schedule|timetable)\b",
 )
 FIRST_PERSON_INFO_EN = _rx(
-    r"\b(?:my (?:address|number|postcode|shift|flat|house|place|room)|at mine|i live|i work|i finish|i'm at)\b"
+    r"\b(?:my (?:address|number|postcode|shift|flat|house|place|room)|at mine|i live|i work|i finish|i'm at|"
+    r"we're at|were at|we live|our (?:address|house|place|flat|number))\b"
 )
 OWN_FAMILY_EN = _rx(r"\bmy " + _EN_KIN + r"\b")
 THIRD_POSSESSIVE_EN = _rx(r"\b(?:his|her|their)\b")
@@ -425,15 +453,32 @@ DOX_REFERENCE_EN = _rx(
 )
 
 
+# Whom the information is about, in English forms DOX_SUBJECT lacks ("she's flat 3…", "they're at …", "lea walks …")
+DOX_SUBJECT_EN = _rx(
+    r"\b(?:she|he|they)(?:'s|'re| is| are| was| goes| walks| leaves| finishes| parks| gets)\b",
+    r"\b(?:him|them|hers|theirs)\b",
+)
+
+
+def dox_subject(folded: str) -> bool:
+    """The message says whom the information is about (not "I", "we" or nobody)."""
+    return bool(DOX_SUBJECT.search(folded) or DOX_SUBJECT_EN.search(folded))
+
+
 def dox_call(folded: str) -> bool:
     """A call to go to (or hound) the person whose information was given, in French or English (the finding's
     reading; the learned model keeps ``DOX_CALL`` alone)."""
-    return bool(DOX_CALL.search(folded) or DOX_CALL_EN.search(folded))
+    return bool(DOX_CALL.search(folded) or DOX_CALL_EN.search(folded) or DOX_CALL_FR_EXTRA.search(folded))
 
 
 def own_information(folded: str, third: bool) -> bool:
     """The speaker's own details ("mon adresse", "my number", "i live"), not someone else's."""
-    return bool((FIRST_PERSON_INFO.search(folded) or FIRST_PERSON_INFO_EN.search(folded)) and not third)
+    own = (
+        FIRST_PERSON_INFO.search(folded)
+        or FIRST_PERSON_INFO_EN.search(folded)
+        or OWN_INFO_FR_EXTRA.search(folded)
+    )
+    return bool(own and not third)
 
 
 def own_family(folded: str) -> bool:
@@ -462,11 +507,15 @@ def dox_kinds(folded: str, feature: bool = False) -> list[str]:
     if not feature and "family" not in kinds and DOX_FAMILY_PLACE.search(folded):
         kinds.append("family")  # session 6 (the model's input keeps the session-5 patterns)
     if not feature:  # session 11: English, and French addresses written street first
-        if "address" not in kinds and DOX_ADDRESS_STREET_FIRST.search(folded):
+        if "address" not in kinds and (
+            DOX_ADDRESS_STREET_FIRST.search(folded) or DOX_DESCRIBED_HOME.search(folded)
+        ):
             kinds.append("address")
+        if "schedule" not in kinds and DOX_TOLD_SCHEDULE_FR.search(folded):
+            kinds.append("schedule")
         kinds += [k for k, rx in DOX_EN.items() if k not in kinds and rx.search(folded)]
     digit = bool(_VALUE_NUMBER.search(folded)) or (not feature and bool(_VALUE_NUMBER_EN.search(folded)))
-    call = DOX_CALL.search(folded) or (not feature and DOX_CALL_EN.search(folded))
+    call = DOX_CALL.search(folded) if feature else dox_call(folded)
     if not kinds and (digit or call):
         ref = DOX_REFERENCE.search(folded) or (None if feature else DOX_REFERENCE_EN.search(folded))
         if ref and not kinds:

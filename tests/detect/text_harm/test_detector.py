@@ -138,3 +138,23 @@ def test_emoji_only_messages_are_judged_by_the_lexicon_alone(analyzer: TextHarmA
     assert laugh.tiers["tier1_model"]["patient_mockery"] > 0.5  # what the model still says
     assert not laugh.flagged(analyzer.thresholds)
     assert "discrimination:origin_race" in monkey.flagged(analyzer.thresholds)
+
+
+def test_the_models_highlighted_words_are_never_function_words(analyzer: TextHarmAnalyzer) -> None:
+    """Where no lexicon entry explains a flagged category, the spans are the words the model weighs most: never
+    « des », « les », « the »… (session 11: « des » was shown as the insult of "les arabes sont des rats")."""
+    from veilleur.detect.text_harm.detector import _FUNCTION_WORDS
+
+    texts = [
+        "les arabes sont des rats",
+        "les gros comme toi devraient rester chez eux",
+        "these people are all the same and they should go back",
+        "elles sont toutes des idiotes ces femmes",
+    ]
+    shown = 0
+    for a in analyzer.analyze(texts):
+        for s in a.spans:
+            if " " not in s.text.strip():
+                shown += 1
+                assert s.text.lower() not in _FUNCTION_WORDS, (a.text, s)
+    assert shown  # the check ran on at least one single-word span

@@ -445,7 +445,11 @@ class TextHarmAnalyzer:
             covered = {s.label for s in spans}
             missing = [c for c in flagged if c not in covered and c in self.model.categories]
             if missing:
-                words = [(m.group(), m.start(), m.end()) for m in _word_iter(norm.text)]
+                words = [
+                    (m.group(), m.start(), m.end())
+                    for m in _word_iter(norm.text)
+                    if m.group() not in _FUNCTION_WORDS
+                ]
                 if words:
                     todo.append((a, norm, missing, words))
         # one featurisation for all the words of the batch
@@ -702,6 +706,20 @@ _WORD_RE = re.compile(r"[a-z]{2,}")
 
 def _word_iter(text: str) -> Any:
     return re.finditer(r"[a-z*]{3,}", text)
+
+
+# Function words are never shown as the evidence of a category (session 11: "les arabes sont des rats" showed
+# « des » as the insult): a moderator or a court reads the highlighted words as what the message was flagged for.
+# Written on the squeezed spelling of normalize (doubled letters single: "elles" → "eles", "all" → "al").
+_FUNCTION_WORDS = frozenset(
+    """les des une aux ces ses mes tes nos vos leur leurs son sur sous dans avec pour par pas plus mais donc car
+    que qui quoi dont est sont ete etre avoir ont avait etait sera ils eles lui eux nous vous toi moi elle ele cet
+    cete celui cele ceux tout tous toute toutes tres aussi bien comme quand alors encore deja meme rien sans chez
+    entre vers apres avant ici cela ca the and are was were been being has have had this that these those they them
+    their there then than with from for not but you your yours his her hers its our ours who whom which what when
+    where why how al all also just very too can could would should will shal may might must into onto upon about
+    over under some any each every such only own same other""".split()
+)
 
 
 _CONTEXT_FR = {

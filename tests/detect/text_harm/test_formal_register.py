@@ -142,6 +142,18 @@ def test_formal_register_point_spares_counter_speech_and_clinical_letters(polite
             "discrimination:religion",
         ),
         ("en", "We don't want any more Roma families on our street.", "discrimination:origin_race"),
+        # a group's fitness put in doubt by a polite question
+        (
+            "fr",
+            "Monsieur le Proviseur, est-il vraiment raisonnable de confier la classe de CP à un enseignant musulman ?",
+            "discrimination:religion",
+        ),
+        (
+            "fr",
+            "Peut-on raisonnablement confier un service de chirurgie à une femme ?",
+            "discrimination:sex_gender",
+        ),
+        ("en", "Is it really wise to let pensioners keep their seats on the board?", "discrimination:age"),
     ],
 )
 def test_request_frame(lang: str, text: str, category: str) -> None:
@@ -158,6 +170,11 @@ def test_request_frame(lang: str, text: str, category: str) -> None:
         ("en", "We don't want racism against Muslims in our club."),
         ("fr", "Je ne souhaite pas partager ma chambre avec ma femme ce soir, elle ronfle."),  # no group
         ("en", "I would prefer to be seated near the exit, as I have a bad knee."),
+        # a question about harm or care, a doubt that is no question, an act after the group
+        ("fr", "Est-il raisonnable de laisser les personnes âgées seules pendant la canicule ?"),
+        ("fr", "Est-il raisonnable que les personnes obèses soient moins souvent embauchées à CV égal ?"),
+        ("en", "Is it safe to let elderly patients walk alone after surgery?"),
+        ("fr", "Il est raisonnable de confier ce dossier à une femme, elle connaît le sujet."),
     ],
 )
 def test_no_request_frame(lang: str, text: str) -> None:

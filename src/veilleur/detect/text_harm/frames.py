@@ -545,6 +545,15 @@ class GroupFrames:
         self.request_open_re = _rx(rf"(?<![\w*])(?:{_alt(opens)})(?![\w*])") if opens and acts else None
         self.request_act_re = _rx(rf"(?<![\w*])(?:{_alt(acts)})(?![\w*])")
         self.request_against_re = _rx(rf"(?<![\w*])(?:{_alt(against)})(?![\w*])")
+        doubt = _words(spec.get("request_doubt"))
+        doubt_acts = _words(spec.get("request_doubt_act"))
+        self.request_doubt_re = (
+            # "est-il", "peut-on": the hyphen of the inverted question or a space
+            _rx(r"(?<![\w*])(?:" + trie_pattern(doubt, space=r"[\s-]+") + r")(?![\w*])")
+            if doubt and doubt_acts and self.request_open_re
+            else None
+        )
+        self.request_doubt_act_re = _rx(rf"(?<![\w*])(?:{_alt(doubt_acts)})(?![\w*])")
         # "nous ne voulons plus de ces X", "we don't want any more X": the group right after the verb of wanting
         self.request_want_re = _rx(
             r"(?:voulons|veux|veut|voudrais|voudrions|souhaite|souhaitons|want)(?:\s+(?:pas|plus))?$"
@@ -558,15 +567,22 @@ class GroupFrames:
         une personne [X]", "nous ne voulons plus de ces [X] dans notre résidence", "I would prefer my table not be
         placed near the [X]", "kindly stop hiring [X]"): `request_open`, then in the same clause (120 characters at
         most) `request_act` or, after a verb of wanting, "de", then a group word within 60 characters, with nothing of
-        `request_against` between the open and the group."""
+        `request_against` in the clause. Révision 14a too: `request_doubt` ("est-il raisonnable de", "is it wise to")
+        with `request_doubt_act` (entrust, let, put in charge…) before the group, in a clause ending with "?"."""
         out: list[Frame] = []
         if self.request_open_re is None:
             return out
         w = self.weights.get("request", 0.8)
-        for om in self.request_open_re.finditer(t):
+        opens = [(om, self.request_act_re) for om in self.request_open_re.finditer(t)]
+        if self.request_doubt_re is not None and "?" in t:
+            # révision 14a: a polite question that doubts a group's fitness, in a clause that ends with "?"
+            opens += [(om, self.request_doubt_act_re) for om in self.request_doubt_re.finditer(t)]
+        for om, act_re in opens:
             clause_e = next((e for e in ends if e >= om.end()), len(t))
+            if act_re is not self.request_act_re and t[clause_e : clause_e + 1] != "?":
+                continue
             stop = min(clause_e, om.end() + 120)
-            am = self.request_act_re.search(t, om.end(), stop)
+            am = act_re.search(t, om.end(), stop)
             act_end = am.end() if am is not None else -1
             if am is None or am.start() - om.end() > 60:
                 dm = (
@@ -585,8 +601,8 @@ class GroupFrames:
                 prev = _TOKEN.findall(t[max(0, gm.start() - 24) : gm.start()])[-1:]
                 if prev and prev[0] in _POSSESSIVE:
                     continue  # "partager ma chambre avec ma femme"
-                if self.request_against_re.search(t, om.end(), gm.start()):
-                    break
+                if self.request_against_re.search(t, om.end(), clause_e):
+                    break  # harm refused, care asked for: anywhere in the clause
                 out.append(Frame("request", "hate", cat, w, om.start(), gm.end()))
                 break
         return out

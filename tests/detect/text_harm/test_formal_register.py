@@ -154,6 +154,17 @@ def test_formal_register_point_spares_counter_speech_and_clinical_letters(polite
             "discrimination:sex_gender",
         ),
         ("en", "Is it really wise to let pensioners keep their seats on the board?", "discrimination:age"),
+        # coded words for a group, read in the request frames
+        (
+            "fr",
+            "Madame la Présidente, nous ne voulons plus de ces gens-là dans la copropriété.",
+            "discrimination:origin_race",
+        ),
+        (
+            "fr",
+            "Est-il raisonnable de confier la trésorerie à une personne de cette confession ?",
+            "discrimination:religion",
+        ),
     ],
 )
 def test_request_frame(lang: str, text: str, category: str) -> None:
@@ -175,6 +186,7 @@ def test_request_frame(lang: str, text: str, category: str) -> None:
         ("fr", "Est-il raisonnable que les personnes obèses soient moins souvent embauchées à CV égal ?"),
         ("en", "Is it safe to let elderly patients walk alone after surgery?"),
         ("fr", "Il est raisonnable de confier ce dossier à une femme, elle connaît le sujet."),
+        ("fr", "Nous ne voulons pas que ces gens-là soient insultés à la sortie de l'école."),
     ],
 )
 def test_no_request_frame(lang: str, text: str) -> None:

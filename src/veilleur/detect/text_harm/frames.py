@@ -554,6 +554,16 @@ class GroupFrames:
             else None
         )
         self.request_doubt_act_re = _rx(rf"(?<![\w*])(?:{_alt(doubt_acts)})(?![\w*])")
+        # coded words for a group, in the request frames only ("ces gens-là", "une personne de cette confession")
+        self.request_coded: dict[str, str] = {}
+        for cat, terms in (spec.get("request_coded") or {}).items():
+            for term in _words(terms):
+                self.request_coded[term] = str(cat)
+        self.request_coded_re = (
+            _rx(r"(?<![\w*])(?:" + trie_pattern(self.request_coded, space=r"[\s-]+") + r")(?![\w*])")
+            if self.request_coded
+            else None
+        )
         # "nous ne voulons plus de ces X", "we don't want any more X": the group right after the verb of wanting
         self.request_want_re = _rx(
             r"(?:voulons|veux|veut|voudrais|voudrions|souhaite|souhaitons|want)(?:\s+(?:pas|plus))?$"
@@ -593,9 +603,17 @@ class GroupFrames:
                         continue
                 else:
                     act_end = dm.end()
-            for gm in self.group_re.finditer(t, act_end, min(stop, act_end + 60)):
+            found = list(self.group_re.finditer(t, act_end, min(stop, act_end + 60)))
+            if self.request_coded_re is not None:
+                found += self.request_coded_re.finditer(t, act_end, min(stop, act_end + 60))
+                found.sort(key=lambda m: m.start())
+            for gm in found:
                 word = gm.group()
-                cat = self.ground.get(word) or self.ground.get(re.sub(r"e?s$", "", word))
+                cat = (
+                    self.ground.get(word)
+                    or self.ground.get(re.sub(r"e?s$", "", word))
+                    or self.request_coded.get(re.sub(r"[\s-]+", " ", word))
+                )
                 if cat is None:
                     continue
                 prev = _TOKEN.findall(t[max(0, gm.start() - 24) : gm.start()])[-1:]

@@ -28,6 +28,8 @@ def register() -> FormalRegister:
         "Objet : réclamation. Je vous informe que le colis commandé le 3 mars ne m'a jamais été livré.",
         "To the committee: in my view the new parking rules are unfair to residents who work nights.",
         "Avis : cabinet propre, secrétaire aimable, mais une heure d'attente malgré le rendez-vous. Cordialement.",
+        # an addressee before a colon; "genre" as in « ce genre de » is no chat word
+        "Au syndic de la copropriété : ce genre de fuite se répète tous les hivers depuis 2019.",
     ],
 )
 def test_formal_register(register: FormalRegister, text: str) -> None:
@@ -42,6 +44,7 @@ def test_formal_register(register: FormalRegister, text: str) -> None:
         "Dear editor, lol, you really printed that? #fail",
         "Les retraités votent davantage que les jeunes, c'est connu.",  # no opener, no marker, short
         "Patient du box 4 sorti, courrier fait, ordonnance remise à la famille.",
+        "À mon avis : les gens devraient arrêter de râler pour un rien, c'est tout.",  # no addressee
     ],
 )
 def test_not_formal_register(register: FormalRegister, text: str) -> None:

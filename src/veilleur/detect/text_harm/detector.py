@@ -21,7 +21,7 @@ import yaml
 from veilleur.detect.text_harm.lexicon import Hit, Lexicon, load_lexicon
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
 from veilleur.detect.text_harm.normalize import Normalized, deobfuscate, normalize
-from veilleur.detect.text_harm.register import ChatRegister, content_words
+from veilleur.detect.text_harm.register import ChatRegister, FormalRegister, content_words
 from veilleur.detect.text_harm.teen_head import Defenders, best_category, load_teen_head
 from veilleur.detect.text_harm.teen_head import features as teen_features
 from veilleur.records import Finding, Message, Span
@@ -385,6 +385,17 @@ class TextHarmAnalyzer:
             int(strong.get("min_points", 0)) if strong.get("threshold") is not None else 0
         )
         self.teen_strong_threshold = float(strong.get("threshold", self.teen_threshold))
+        # révision 14a (s11-formal): the formal register's own operating point (contexts.yaml `formal_register`)
+        formal = self.lexicon.contexts.get("formal_register") or {}
+        self.formal_register = FormalRegister(formal) if formal else None
+        self.formal_langs = frozenset(str(x) for x in formal.get("langs", ["fr", "en"]) or [])
+        self.formal_any = float(formal.get("any", 1.0))
+        self.formal_min = float(formal.get("category_min", 1.0))
+        self.formal_bars = {str(c): float(v) for c, v in (formal.get("categories") or {}).items()}
+        alone = formal.get("any_alone")
+        self.formal_any_alone = float(alone) if alone is not None else float("inf")
+        self.formal_unless = frozenset(str(x) for x in formal.get("unless", []) or [])
+        self.formal_frames = frozenset(str(x) for x in formal.get("frames", []) or [])
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
 
@@ -563,7 +574,9 @@ class TextHarmAnalyzer:
                         a.scores[best], self.thresholds.get(best, 0.5), min(p_any, 0.99, self.semantic_max)
                     )
             # révision 10: what the cascade left unflagged, the teen / SMS chat register's own operating point
-            self._chat_register_flags(a, sem, p_any)
+            if not self._chat_register_flags(a, sem, p_any):
+                # révision 14a: and the formal register's
+                self._formal_register_flags(a, sem, p_any)
         if self.teen_head is not None:
             self._teen_head_flags([results[i] for i in todo])
         return [results[i] for i in todo]
@@ -681,6 +694,58 @@ class TextHarmAnalyzer:
         a.scores[best] = max(a.scores[best], min(self.thresholds.get(best, 0.5), self.semantic_max))
         a.contexts.append("chat_register")
         return True
+
+    def _formal_register_flags(self, a: Analysis, sem: dict[str, float], p_any: float) -> bool:
+        """Révision 14a (s11-formal): in the formal register (contexts.yaml `formal_register`: letters, e-mails,
+        reviews, petitions, careful posts), a message the cascade left unflagged is flagged when the semantic tier's
+        "any harm" reaches `any` and a category reaches its bar (`categories`, else `category_min`; the category that
+        clears its bar by most, score = its threshold), or when "any harm" alone reaches `any_alone` (the category the
+        semantic tier ranks first), unless a context that softens harm was found (counter-speech, reported speech,
+        quotes, refutation, clinical talk...). A group frame said in it (`frames`: kinds of frames.Frame, the
+        message's own words, not someone else's) counts even where the semantic tier's "any harm" vetoed the lexicon:
+        politeness is what makes that tier read such a message as harmless."""
+        reg = self.formal_register
+        if (
+            reg is None
+            or a.lang not in self.formal_langs
+            or self.formal_unless.intersection(a.contexts)
+            or a.flagged(self.thresholds)
+        ):
+            return False
+        frame = self._formal_frame(a) if self.formal_frames else None
+        if frame is None and p_any < min(self.formal_any, self.formal_any_alone):
+            return False
+        cats = [c for c in sem if c != "_any" and c in a.scores]
+        if not cats or not reg.match(a.text):
+            return False
+        if self.chat_register is not None and self.chat_register.match(a.text):
+            return False
+        if self.formal_unless.intersection(self.lexicon.softening_cues(normalize(a.text).text)):
+            return False
+        if frame is not None:
+            best = frame
+        else:
+            best = max(cats, key=lambda c: sem[c] - self.formal_bars.get(c, self.formal_min))
+            if not (p_any >= self.formal_any and sem[best] >= self.formal_bars.get(best, self.formal_min)):
+                if p_any < self.formal_any_alone:
+                    return False
+                best = max(cats, key=lambda c: sem[c])
+        a.scores[best] = max(a.scores[best], min(self.thresholds.get(best, 0.5), self.semantic_max))
+        a.contexts.append("formal_register")
+        return True
+
+    def _formal_frame(self, a: Analysis) -> str | None:
+        """Révision 14a: the category of the strongest group frame of `formal_register.frames` said in `a` (its hit
+        weakened by no context under its category's threshold), if any."""
+        best, top = None, 0.0
+        for h in self.lexicon.match(a.text, a.lang, normalize(a.text)):
+            if h.entry.needs != "frame" or h.entry.term not in self.formal_frames:
+                continue
+            for c in h.entry.categories:
+                w = h.weight(c)
+                if c in a.scores and w >= self.thresholds.get(c, 0.5) and w > top:
+                    best, top = c, w
+        return best
 
     def _cascade(self, results: list[Analysis]) -> None:
         low, high = (float(x) for x in self.policy.get("uncertain_band", [0.3, 0.7]))
@@ -874,6 +939,7 @@ _CONTEXT_FR = {
     "refutation": "réfutation d'un propos haineux",
     "chat_register": "registre SMS / ado (seuils de ce registre)",
     "teen_head": "registre SMS / ado (modèle propre au registre)",
+    "formal_register": "registre soutenu (seuils de ce registre)",
 }
 
 

@@ -528,11 +528,102 @@ class GroupFrames:
             rf"(?:{_alt(_words(spec.get('isms')))})(?![\w*])"
         )
         self._init_wishes(spec)
+        self._init_requests(spec)
         self._spell_extra = [
             t
             for k in ("violence", "violence_pp", "violence_subj", "call", "slogan_before")
             for t in _words(spec.get(k))
         ]
+
+    # -- révision 14a (s11-formal): a group kept out at the speaker's own request ------------------------------------
+    def _init_requests(self, spec: dict[str, Any]) -> None:
+        """``request_open`` (a first-person refusal or request), ``request_act`` (an act of taking someone in) and
+        ``request_against`` (harm or hate refused: "je refuse que les X soient insultés")."""
+        opens = _words(spec.get("request_open"))
+        acts = _words(spec.get("request_act"))
+        against = _words(spec.get("request_against"))
+        self.request_open_re = _rx(rf"(?<![\w*])(?:{_alt(opens)})(?![\w*])") if opens and acts else None
+        self.request_act_re = _rx(rf"(?<![\w*])(?:{_alt(acts)})(?![\w*])")
+        self.request_against_re = _rx(rf"(?<![\w*])(?:{_alt(against)})(?![\w*])")
+        doubt = _words(spec.get("request_doubt"))
+        doubt_acts = _words(spec.get("request_doubt_act"))
+        self.request_doubt_re = (
+            # "est-il", "peut-on": the hyphen of the inverted question or a space
+            _rx(r"(?<![\w*])(?:" + trie_pattern(doubt, space=r"[\s-]+") + r")(?![\w*])")
+            if doubt and doubt_acts and self.request_open_re
+            else None
+        )
+        self.request_doubt_act_re = _rx(rf"(?<![\w*])(?:{_alt(doubt_acts)})(?![\w*])")
+        # coded words for a group, in the request frames only ("ces gens-là", "une personne de cette confession")
+        self.request_coded: dict[str, str] = {}
+        for cat, terms in (spec.get("request_coded") or {}).items():
+            for term in _words(terms):
+                self.request_coded[term] = str(cat)
+        self.request_coded_re = (
+            _rx(r"(?<![\w*])(?:" + trie_pattern(self.request_coded, space=r"[\s-]+") + r")(?![\w*])")
+            if self.request_coded
+            else None
+        )
+        # "nous ne voulons plus de ces X", "we don't want any more X": the group right after the verb of wanting
+        self.request_want_re = _rx(
+            r"(?:voulons|veux|veut|voudrais|voudrions|souhaite|souhaitons|want)(?:\s+(?:pas|plus))?$"
+        )
+        self.request_de_re = _rx(
+            r"\s*(?:(?:pas|plus|jamais|any|more|any more|no more)\s+)?(?:de\s+|d'\s*|des\s+|du\s+|any\s+|more\s+)"
+        )
+
+    def _requests(self, t: str, ends: list[int]) -> list[Frame]:
+        """Révision 14a: a request that a group be kept out, the speaker's own ("je refuse de louer mon appartement à
+        une personne [X]", "nous ne voulons plus de ces [X] dans notre résidence", "I would prefer my table not be
+        placed near the [X]", "kindly stop hiring [X]"): `request_open`, then in the same clause (120 characters at
+        most) `request_act` or, after a verb of wanting, "de", then a group word within 60 characters, with nothing of
+        `request_against` in the clause. Révision 14a too: `request_doubt` ("est-il raisonnable de", "is it wise to")
+        with `request_doubt_act` (entrust, let, put in charge…) before the group, in a clause ending with "?"."""
+        out: list[Frame] = []
+        if self.request_open_re is None:
+            return out
+        w = self.weights.get("request", 0.8)
+        opens = [(om, self.request_act_re) for om in self.request_open_re.finditer(t)]
+        if self.request_doubt_re is not None and "?" in t:
+            # révision 14a: a polite question that doubts a group's fitness, in a clause that ends with "?"
+            opens += [(om, self.request_doubt_act_re) for om in self.request_doubt_re.finditer(t)]
+        for om, act_re in opens:
+            clause_e = next((e for e in ends if e >= om.end()), len(t))
+            if act_re is not self.request_act_re and t[clause_e : clause_e + 1] != "?":
+                continue
+            stop = min(clause_e, om.end() + 120)
+            am = act_re.search(t, om.end(), stop)
+            act_end = am.end() if am is not None else -1
+            if am is None or am.start() - om.end() > 60:
+                dm = (
+                    self.request_de_re.match(t, om.end()) if self.request_want_re.search(om.group()) else None
+                )
+                if dm is None:
+                    if am is None:
+                        continue
+                else:
+                    act_end = dm.end()
+            found = list(self.group_re.finditer(t, act_end, min(stop, act_end + 60)))
+            if self.request_coded_re is not None:
+                found += self.request_coded_re.finditer(t, act_end, min(stop, act_end + 60))
+                found.sort(key=lambda m: m.start())
+            for gm in found:
+                word = gm.group()
+                cat = (
+                    self.ground.get(word)
+                    or self.ground.get(re.sub(r"e?s$", "", word))
+                    or self.request_coded.get(re.sub(r"[\s-]+", " ", word))
+                )
+                if cat is None:
+                    continue
+                prev = _TOKEN.findall(t[max(0, gm.start() - 24) : gm.start()])[-1:]
+                if prev and prev[0] in _POSSESSIVE:
+                    continue  # "partager ma chambre avec ma femme"
+                if self.request_against_re.search(t, om.end(), clause_e):
+                    break  # harm refused, care asked for: anywhere in the clause
+                out.append(Frame("request", "hate", cat, w, om.start(), gm.end()))
+                break
+        return out
 
     # -- révision 13b (s10-grp): a group wished dead or gone, its worth denied, or to be dealt with for good ----------
     def _init_wishes(self, spec: dict[str, Any]) -> None:
@@ -953,6 +1044,8 @@ class GroupFrames:
                 # emplois »")
                 start = xm.start() if kind == "claim" else g[0]
                 frames.append(Frame(kind, "hate", g[2], self.weights.get(kind, 0.8), start, xm.end()))
+        # révision 14a: a group kept out at the speaker's request (the group word needs no determiner here)
+        frames += self._requests(t, ends)
         if groups:
             frames += self._contempt(t, groups, ends)
             if "?" in t and self.rights_open_re is not None:

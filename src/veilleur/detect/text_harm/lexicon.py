@@ -119,6 +119,8 @@ _FRAME_EXPLAIN = {
     "claim": "accusation portée contre tout un groupe (crime, invasion, remplacement)",
     "contempt": "haine ou mépris déclaré pour un groupe (« je ne supporte pas les … », « je les hais »)",
     "wish": "groupe voué à la mort ou à disparaître, ou privé de toute valeur (« méritent de mourir », « better off without »)",
+    # révision 14a (s11-formal)
+    "request": "demande d'écarter un groupe (« je refuse de louer à … », « nous ne voulons plus de ces … »)",
 }
 _SUFFIXES = ("es", "s", "x", "e")
 FUZZY_MIN = 7

@@ -27,6 +27,9 @@ _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"}
 # Look-alike Cyrillic and Greek letters used in place of Latin ones ("соnnard" with a Cyrillic "о").
 _HOMOGLYPHS = HOMOGLYPHS
 _APOSTROPHES = {"’": "'", "ʼ": "'", "‘": "'", "`": "'"}
+# révision 14a (s11-formal): ligatures as two letters, as lexicon entries are written ("écœurent" meets "ecoeurent");
+# NFKD leaves them whole, and the tokenizers cut words at them ("Chère consœur" was read as the insult "cons")
+_LIGATURES = {"œ": "oe", "æ": "ae"}
 _SPACED = re.compile(r"(?<![\w*])(?:[a-z*][ .\-_]){2,}[a-z*](?![\w*])")
 _SPACED2 = re.compile(r"(?:(?<=\s\s)|^)[a-z] [a-z](?=\s\s|\s*$)")
 _TOKEN = re.compile(r"[a-z0-9@$*]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
@@ -58,7 +61,7 @@ def fold(ch: str) -> str:
     out = _FOLD_CACHE.get(ch)
     if out is None:
         c2 = _APOSTROPHES.get(ch, ch)
-        decomposed = unicodedata.normalize("NFKD", c2.lower())
+        decomposed = unicodedata.normalize("NFKD", _LIGATURES.get(c2.lower(), c2.lower()))
         out = "".join(c for c in decomposed if not unicodedata.combining(c))
         if len(_FOLD_CACHE) < 100_000:
             _FOLD_CACHE[ch] = out

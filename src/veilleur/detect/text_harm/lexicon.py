@@ -25,6 +25,9 @@ from veilleur.detect.text_harm.normalize import (
 )
 from veilleur.detect.text_harm.patterns import trie_pattern
 from veilleur.detect.text_harm.phrase_grammar import CompiledTerm, PhraseGrammar, compile_term
+from veilleur.detect.text_harm.threat_clauses import EXPLAIN as CLAUSE_EXPLAIN
+from veilleur.detect.text_harm.threat_clauses import WEIGHT as CLAUSE_WEIGHT
+from veilleur.detect.text_harm.threat_clauses import threat_clauses
 
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _SPLIT_TOKEN = re.compile(r"[a-z]+")
@@ -364,6 +367,11 @@ class Lexicon:
         hyp = contexts.get("hyperbole", {}) or {}
         self.hyperbole_words = _cue_regex(hyp.get("words", [])) if hyp.get("words") else None
         self.hyperbole_laugh = _cue_regex(hyp.get("laugh", [])) if hyp.get("laugh") else None
+        # révision 14b (s11-thr): threats read from a clause's structure (threat_clauses.py), weakened by the contexts
+        self.threat_clauses = bool(contexts.get("threat_clauses", True))
+        self._clause_entry = Entry(
+            term="threat_clause", lang="any", categories={"threat": CLAUSE_WEIGHT}, explain=CLAUSE_EXPLAIN
+        )
         # `needs: clause_end` entries ("ferme la") count when only these words (or nothing) follow them
         self.clause_tail = {normalize_term(str(w)) for w in contexts.get("clause_end", {}).get("allowed", [])}
 
@@ -704,6 +712,15 @@ class Lexicon:
                     if mentioned:
                         mentioned_at.add(len(raw))
                     raw.append((entry, f.start, f.end, 1.0))
+        if self.threat_clauses:
+            # révision 14b (s11-thr): a call for violence or a death announced, read from the clause's structure
+            # where no threat entry of the lexicon stands already (a threat phrase is not counted twice)
+            known = [(s, e) for en, s, e, _f in raw if "threat" in en.categories]
+            raw += [
+                (self._clause_entry, s, e, 1.0)
+                for s, e in threat_clauses(norm.text)
+                if not any(s < ke and ks < e for ks, ke in known)
+            ]
         if not raw:
             return []
         t = norm.text

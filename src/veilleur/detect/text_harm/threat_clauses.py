@@ -112,21 +112,17 @@ _IDIOM = compile_normalised(
 
 # révision 14b: the words one of the structures above needs (an act, a death, a menace), one trie scanned first: most
 # messages have none, and the structures (a dozen scans) are looked for only in those that do
-_NEEDED = re.compile(
-    trie_pattern(
-        squeeze_pattern(w.replace("_", " "))
-        for w in (
-            "tabass frapp cogn defonc demont buter butez tuer tuez crev brul cram incendi detrui pendre pendus lynch"
-            " caillass gifl claque baffe coups_de coup_de coups_au coup_au batte barre egorg fusill abatt rouler jeter"
-            " noy gazer gazez extermin laisser peau gueule dents jambes genoux crane son_compte leur_compte la_force"
-            " le_feu lapid poignard raton raclee rouste taper deloger massacr tirer beat punch slap kick jump stab"
-            " shoot burn torch hang string bats knives fists kill smash lesson drag out_back starve suffer run_them"
-            " run_him run_her firebomb blow exterminat wipe drive break stretcher mort mor_ dead finished fini"
-            " regret payer pay_for answer safe tranquille paix securite courtroom in_court tribunal juge ecrit words"
-            " mots de_force let_them let_him let_her hiding thrashing gas_them gas_him gas_her la_tete"
-        ).split()
-    )
+_NEEDED_WORDS = (
+    "tabass frapp cogn defonc demont buter butez tuer tuez crev brul cram incendi detrui pendre pendus lynch"
+    " caillass gifl claque baffe coups_de coup_de coups_au coup_au batte barre egorg fusill abatt rouler jeter"
+    " noy gazer gazez extermin laisser peau gueule dents jambes genoux crane son_compte leur_compte la_force"
+    " le_feu lapid poignard raton raclee rouste taper deloger massacr tirer beat punch slap kick jump stab"
+    " shoot burn torch hang string bats knives fists kill smash lesson drag out_back starve suffer run_them"
+    " run_him run_her firebomb blow exterminat wipe drive break stretcher mort mor_ dead finished fini"
+    " regret payer pay_for answer safe tranquille paix securite courtroom in_court tribunal juge ecrit words"
+    " mots de_force let_them let_him let_her hiding thrashing gas_them gas_him gas_her la_tete"
 )
+_NEEDED = re.compile(trie_pattern(squeeze_pattern(w.replace("_", " ")) for w in _NEEDED_WORDS.split()))
 
 
 def threat_clauses(t: str) -> list[tuple[int, int]]:

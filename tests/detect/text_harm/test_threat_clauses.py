@@ -25,6 +25,9 @@ THREATS = [
     "whoever wrote that review will never feel safe in this town again",
     "on va lui faire payer, à ce juge",
     "You will answer for this, and not in a courtroom.",
+    "si tu parles au CPE, ça va mal finir pour toi",
+    "if you report me again I'll slash your tyres",
+    "si vous maintenez ce rapport, on brûle votre voiture",
 ]
 NOT_THREATS = [
     "il ne faut pas les frapper, ce sont des enfants",
@@ -42,6 +45,9 @@ NOT_THREATS = [
     "il faut frapper à la porte avant d'entrer",
     "je vais vous le démontrer point par point",
     "faut démonter l'armoire avant samedi",
+    "si tu viens samedi tu vas voir, c'est trop bien",
+    "si tu rates le bus tu vas le regretter de pas avoir couru",
+    "if you never try you'll never know",
 ]
 
 

@@ -70,8 +70,26 @@ _DEAD_BY = compile_normalised(
     r"(?:demain|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce soir|a la sortie|apres les cours|monday"
     r"|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|after school|after class)(?!\w)"
 )
+_DENIED_HARM = compile_normalised(r"(?<!\w)(?:jamais|never|not|pas)\s*$")
 _SELF_FUTURE = compile_normalised(r"je vais|jvais|j'vais|on va|on vas|on ira|i'll|we'll|i will|we will")
 _DYING = compile_normalised(r"crev|laisser (?:crever|mourir|pourrir)|tu(?:er|ez)|kill|but(?:er|ez)")
+# a condition put to the person, then harm as its consequence (« si tu me balances, ça va mal finir », « si t'y vas
+# encore on te tabasse », "if you put me on nights again I'll slash your tyres", "keep posting my name and see what
+# happens")
+_HARM = (
+    r"(?:ca|sa|c|ce) va mal (?:finir|se finir|se terminer|tourner)|tu vas (?:le |la )?(?:regreter(?! de| d')|morfler"
+    r"|douiller|prendre cher|soufrir|payer|comprendre ta douleur)|vous allez (?:le )?(?:regreter(?! de| d')|payer"
+    r"|soufrir)|you'?ll (?:regret it|be sorry|pay for)|see what happens|you'll find out what happens"
+    r"|(?:je|j'|on|jte) ?(?:te|vous|t') ?(?:retrouve|retrouverai|retrouvera|trouverai|trouvera|pourris|pourirai"
+    r"|pourira)|i'?ll (?:find|hurt|get|sort) (?:you|u)|(?:je|on) (?:te|vous) (?:fais|ferai|fera) (?:la peau"
+    r"|regreter|payer)|slash (?:your|ur|his|her|their) (?:tyres|tires)|(?:on|je) (?:te |vous |lui )?(?:brule|crame"
+    r"|defonce|tabase|frape|cogne|bute|plante)|(?:tabass|frapp|defonc|cogn)\w*|(?:je|on) (?:te|vous|la|le) (?:tue|bute)"
+)
+_IF_THEN = compile_normalised(
+    rf"(?<![\w'])(?:si (?:tu|t'|t |vous|jamais tu|jamais vous|tu me|tu nous)|if (?:you|u|ever you)|keep (?:\w+ing)"
+    rf"|next time (?:you|u)|la prochaine fois (?:que|qu') ?(?:tu|t'|vous))(?P<mid>[^.!?;\n]{{0,90}}?)"
+    rf"(?<![\w'])(?P<harm>{_HARM})(?!\w)"
+)
 # things and pests, which one burns or exterminates without threatening anyone
 _THING = compile_normalised(
     r"(?<!\w)(?:cahiers?|dossiers?|papiers?|documents?|baskets?|chaussures?|vetements?|fringues|livres?|meubles?"
@@ -120,7 +138,7 @@ _NEEDED_WORDS = (
     " shoot burn torch hang string bats knives fists kill smash lesson drag out_back starve suffer run_them"
     " run_him run_her firebomb blow exterminat wipe drive break stretcher mort mor_ dead finished fini"
     " regret payer pay_for answer safe tranquille paix securite courtroom in_court tribunal juge ecrit words"
-    " mots de_force let_them let_him let_her hiding thrashing gas_them gas_him gas_her la_tete"
+    " mots si_tu si_t si_vous if_you if_u keep next_time prochaine_fois de_force let_them let_him let_her hiding thrashing gas_them gas_him gas_her la_tete"
 )
 _NEEDED = re.compile(trie_pattern(squeeze_pattern(w.replace("_", " ")) for w in _NEEDED_WORDS.split()))
 
@@ -140,6 +158,9 @@ def threat_clauses(t: str) -> list[tuple[int, int]]:
         out.append(
             (m.start("act"), m.end())
         )  # the act: a quoted act (« faut « laisser crever » ») is weakened
+    out += [
+        (m.start("harm"), m.end()) for m in _IF_THEN.finditer(t) if not _DENIED_HARM.search(m.group("mid"))
+    ]
     out += [(m.start(), m.end()) for m in _DEAD_BY.finditer(t)]
     out += [(m.start(), m.end()) for m in _MENACE.finditer(t)]
     if out and (_GAME.search(t) or _IDIOM.search(t)):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from veilleur.detect.text_harm.detector import TextHarmAnalyzer
 from veilleur.detect.text_harm.lexicon import load_lexicon
 from veilleur.detect.text_harm.normalize import normalize
 from veilleur.detect.text_harm.threat_clauses import threat_clauses
@@ -70,3 +71,21 @@ def test_the_lexicon_weighs_clauses_with_their_contexts() -> None:
     # a stock hyperbole among friends (révision 13d's rule) stays banter
     laughing = lex.match("faut le tuer mdr 😂", "fr")
     assert all(h.weight("threat") < 0.45 for h in laughing if h.entry.term == "threat_clause")
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> TextHarmAnalyzer:
+    return TextHarmAnalyzer()
+
+
+def test_cascade_keeps_plain_worded_threats_and_their_reports_apart(analyzer: TextHarmAnalyzer) -> None:
+    """The semantic tier read these as harmless ("any harm" under `lexicon_veto`) and erased the lexicon's threat;
+    révision 14b's `lexicon_veto_spares` keeps it where no context softens it, and a reported threat stays unflagged."""
+    texts = [
+        "Madame la cheffe de service, vous allez regretter ce planning.",
+        "Défilé samedi place Carnot, venez nombreux les accueillir, prenez de quoi taper",
+        "Je vous signale un message reçu par ma collègue : « on sait où tu habites ». Merci de le supprimer.",
+    ]
+    flags = [a.flagged(analyzer.thresholds) for a in analyzer.analyze(texts, ["fr"] * len(texts))]
+    assert "threat" in flags[0] and "threat" in flags[1]
+    assert "threat" not in flags[2]

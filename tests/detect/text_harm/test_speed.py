@@ -251,7 +251,7 @@ def _raw_hits_before_11a(lex: object, norm: object) -> list[tuple[object, int, i
             factor = FUZZY_FACTOR
             if entries is None and len(tok) >= 7:
                 for i in range(3, len(tok) - 2):
-                    joined = L.phrases.get(tok[:i] + " " + tok[i:])
+                    joined = L.phrase_entries(tok[:i] + " " + tok[i:])
                     if joined:
                         entries, factor = joined, 1.0
                         break

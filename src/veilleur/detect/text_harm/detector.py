@@ -324,6 +324,9 @@ class TextHarmAnalyzer:
         self.any_gate = float(casc.get("semantic_any_gate", 0.0))
         self.any_best_min = float(casc.get("any_best_min", 0.0))
         self.lexicon_veto = float(casc.get("lexicon_veto", 0.0))
+        # révision 14b (s11-thr): categories whose lexicon score the veto leaves (threats: the encoders read formal or
+        # ordinary-sounding threats as harmless), in a message where no context (quote, reported speech, laughter…) was found
+        self.veto_spares = frozenset(str(c) for c in casc.get("lexicon_veto_spares", []) or [])
         # the encoder alone never raises a finding's severity (`raise_at`): its scores are capped under it
         self.semantic_max = float(casc.get("semantic_max", 1.0))
         # messages the fast tier scores under `low_band` (it saw nothing): the semantic tier alone must be surer
@@ -565,7 +568,10 @@ class TextHarmAnalyzer:
                     )
                     if c in _INSULTING:
                         v = min(v, cap)
-                    a.scores[c] = v if veto else max(v, lex.get(c, 0.0))
+                    spared = (
+                        c in self.veto_spares and not a.contexts
+                    )  # révision 14b: no quote, report, laugh…
+                    a.scores[c] = v if veto and not spared else max(v, lex.get(c, 0.0))
             if p_any >= any_thr and cap == 1.0 and not a.flagged(self.thresholds):
                 ranked = sorted((c for c in a.scores if c in sem), key=lambda c: -sem[c])
                 if ranked and sem[ranked[0]] >= self.any_best_min:

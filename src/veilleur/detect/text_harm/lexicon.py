@@ -24,6 +24,10 @@ from veilleur.detect.text_harm.normalize import (
     tokens,
 )
 from veilleur.detect.text_harm.patterns import trie_pattern
+from veilleur.detect.text_harm.phrase_grammar import CompiledTerm, PhraseGrammar, compile_term
+from veilleur.detect.text_harm.threat_clauses import EXPLAIN as CLAUSE_EXPLAIN
+from veilleur.detect.text_harm.threat_clauses import WEIGHT as CLAUSE_WEIGHT
+from veilleur.detect.text_harm.threat_clauses import threat_clauses
 
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _SPLIT_TOKEN = re.compile(r"[a-z]+")
@@ -224,12 +228,42 @@ class Lexicon:
         self.words: dict[str, list[Entry]] = {}
         phrases: dict[str, list[Entry]] = {}
         self.star_terms: list[tuple[re.Pattern[str], Entry]] = []
+        # révision 14b: grammar terms of many combinations compiled, not expanded (phrase_grammar.py); every phrase
+        # entry keeps its place in the lexicon's order, which decides between entries of one phrase
+        self.grammar = PhraseGrammar()
+        self._grammar_entries: list[Entry] = []
+        self._grammar_ids: set[int] = set()
+        self._phrase_order: dict[int, int] = {}  # id() of a phrase entry -> its place
+        self._phrase_cache: dict[str, list[Entry]] = {}
+        self._ambiguous_copies: dict[tuple[str, int], Entry] = {}
+        order = 0
         for raw in lexicon.get("entries", []):
             cats = {str(k): float(v) for k, v in raw["categories"].items()}
-            terms = [x for t in raw["terms"] for x in expand_term(str(t))]
+            items: list[str | CompiledTerm] = []
+            for t in raw["terms"]:
+                compiled = compile_term(str(t))
+                if compiled is not None:
+                    items.append(compiled)
+                else:
+                    items += expand_term(str(t))
+            terms = [t for t in items if isinstance(t, str)]
             # révision 9: the SMS spelling of "sale" ("sal arabe", "sal race") for every "sale ..." phrase
-            terms += ["sal " + t[5:] for t in terms if t.startswith("sale ") and "sal " + t[5:] not in terms]
-            for term in terms:
+            items += ["sal " + t[5:] for t in terms if t.startswith("sale ") and "sal " + t[5:] not in terms]
+            for term in items:
+                order += 1
+                if isinstance(term, CompiledTerm):
+                    self.grammar.add(order, term)
+                    g_entry = Entry(
+                        term=term.term,
+                        lang=str(raw.get("lang", "any")),
+                        categories=cats,
+                        explain=str(raw.get("explain", "")),
+                        clinical_ok=bool(raw.get("clinical_ok", False)),
+                        needs=raw.get("needs"),
+                    )
+                    self._grammar_entries.append(g_entry)
+                    self._grammar_ids.add(id(g_entry))
+                    continue
                 norm = normalize_term(str(term))
                 if not norm:
                     continue
@@ -248,6 +282,8 @@ class Lexicon:
                 # (révision 9b: per language: the French "idiot" no longer hides the English one, which an English
                 # message filters out by its language)
                 known.append(entry)
+                if bucket is phrases:
+                    self._phrase_order[id(entry)] = order
                 if bucket is self.words and len(norm) >= 4 and norm.isalpha():
                     # "c*nnard": a star hides one letter
                     pat = "".join(f"[{c}*]" for c in norm)
@@ -333,6 +369,11 @@ class Lexicon:
         hyp = contexts.get("hyperbole", {}) or {}
         self.hyperbole_words = _cue_regex(hyp.get("words", [])) if hyp.get("words") else None
         self.hyperbole_laugh = _cue_regex(hyp.get("laugh", [])) if hyp.get("laugh") else None
+        # révision 14b (s11-thr): threats read from a clause's structure (threat_clauses.py), weakened by the contexts
+        self.threat_clauses = bool(contexts.get("threat_clauses", True))
+        self._clause_entry = Entry(
+            term="threat_clause", lang="any", categories={"threat": CLAUSE_WEIGHT}, explain=CLAUSE_EXPLAIN
+        )
         # `needs: clause_end` entries ("ferme la") count when only these words (or nothing) follow them
         self.clause_tail = {normalize_term(str(w)) for w in contexts.get("clause_end", {}).get("allowed", [])}
 
@@ -340,7 +381,8 @@ class Lexicon:
     def _raw_hits(self, norm: Normalized) -> list[tuple[Entry, int, int, float]]:
         found: list[tuple[Entry, int, int, float]] = []
         cache = self._token_cache
-        for tok, s, e in tokens(norm):
+        toks = tokens(norm)
+        for tok, s, e in toks:
             known = cache.get(tok)
             if known is None:
                 known = self._token_entries(tok)
@@ -368,19 +410,73 @@ class Lexicon:
                 entries, factor = later, later_factor
             for en in entries or ():
                 found.append((en, s, e, factor))
-        if self.phrase_re is not None:
+        if self.phrase_re is not None or self.grammar:
             # overlapping phrases count too ("on se voit a la sortie" + "a la sortie tu vas voir"), but not one
             # nested in a longer match ("te casser" inside "je vais te casser la gueule")
             text, pos, last_end = norm.text, 0, -1
-            while (m := self.phrase_re.search(text, pos)) is not None:
-                if m.end() > last_end:
-                    key = re.sub(r"\s+", " ", m.group())
-                    got = self.phrases.get(key) or self.phrases.get(re.sub(r"[\s\-]+", " ", key)) or []
+            ends: dict[int, int] = {}  # the longest phrase at each start (révision 14b: trie and grammar)
+            if self.phrase_re is not None:
+                while (m := self.phrase_re.search(text, pos)) is not None:
+                    ends[m.start()] = m.end()
+                    pos = m.start() + 1
+            if self.grammar:
+                for s, e in self.grammar.longest(text, self.grammar.starts_in(text, toks)).items():
+                    if e > ends.get(s, -1):
+                        ends[s] = e
+            for s in sorted(ends):
+                e = ends[s]
+                if e > last_end:
+                    key = re.sub(r"\s+", " ", text[s:e])
+                    got = self.phrase_entries(key) or self.phrase_entries(re.sub(r"[\s\-]+", " ", key))
                     for en in got:
-                        found.append((en, m.start(), m.end(), 1.0))
-                    last_end = m.end()
-                pos = m.start() + 1
+                        found.append((en, s, e, 1.0))
+                    last_end = e
         return found
+
+    def phrase_entries(self, key: str) -> list[Entry]:
+        """The entries of a normalised phrase (single spaces): the expanded phrases' and, révision 14b, the compiled
+        grammar terms' of which it is a phrase, in the lexicon's order, one per categories and language (as when
+        every term was expanded into one dictionary)."""
+        plain = self.phrases.get(key)
+        if not self.grammar:
+            return plain or []
+        got = self._phrase_cache.get(key)
+        if got is not None:
+            return got
+        keyed = list(self.grammar.keyed(key))
+        if not keyed:
+            got = plain or []
+        else:
+            ranked = [(self._phrase_order[id(en)], en) for en in plain or ()]
+            ranked += [(self.grammar.terms[k][0], self._grammar_entries[k]) for k in keyed]
+            ranked.sort(key=lambda x: x[0])
+            got = []
+            for _o, en in ranked:
+                if not any(k.categories == en.categories and k.lang == en.lang for k in got):
+                    got.append(en)
+            got = self._mark_ambiguous(key, got)
+        if len(self._phrase_cache) >= TOKEN_CACHE_SIZE:
+            self._phrase_cache.clear()
+        self._phrase_cache[key] = got
+        return got
+
+    def _mark_ambiguous(self, key: str, entries: list[Entry]) -> list[Entry]:
+        """``foreign_ambiguous`` for one phrase shared with a grammar term (the rule of ``__init__``, per phrase): a
+        grammar entry stands for many phrases, so it is marked through a copy of its own for this phrase."""
+        langs = {e.lang for e in entries if e.lang != "any"}
+        fr_cats = [e.categories for e in entries if e.lang == "fr"]
+        mixed = len(langs) > 1 and len({tuple(sorted(e.categories)) for e in entries}) > 1
+        out = []
+        for e in entries:
+            if e.lang not in ("any", "fr") and (mixed or e.categories in fr_cats):
+                if id(e) in self._grammar_ids:
+                    copy = self._ambiguous_copies.setdefault((key, id(e)), replace(e))
+                    self.foreign_ambiguous.add(id(copy))
+                    e = copy
+                else:
+                    self.foreign_ambiguous.add(id(e))
+            out.append(e)
+        return out
 
     def _token_entries(self, tok: str) -> tuple[list[Entry] | None, tuple[list[Entry] | None, float]]:
         """What a token alone finds (révision 11a: remembered per token): its entries as a word or with a plural or
@@ -402,7 +498,7 @@ class Lexicon:
             if later is None and len(tok) >= 7:
                 # words run together: "salearabe", "sousmerde"
                 for i in range(3, len(tok) - 2):
-                    joined = self.phrases.get(tok[:i] + " " + tok[i:])
+                    joined = self.phrase_entries(tok[:i] + " " + tok[i:])
                     if joined:
                         later, factor = joined, 1.0
                         break
@@ -618,6 +714,15 @@ class Lexicon:
                     if mentioned:
                         mentioned_at.add(len(raw))
                     raw.append((entry, f.start, f.end, 1.0))
+        if self.threat_clauses:
+            # révision 14b (s11-thr): a call for violence or a death announced, read from the clause's structure
+            # where no threat entry of the lexicon stands already (a threat phrase is not counted twice)
+            known = [(s, e) for en, s, e, _f in raw if "threat" in en.categories]
+            raw += [
+                (self._clause_entry, s, e, 1.0)
+                for s, e in threat_clauses(norm.text)
+                if not any(s < ke and ks < e for ks, ke in known)
+            ]
         if not raw:
             return []
         t = norm.text

@@ -38,6 +38,13 @@ def test_hurt_reads_leaving_giving_up_and_pleas_about_oneself() -> None:
         assert not cues.HURT.search(_f(text)), text
 
 
+def test_giving_up_with_a_laugh_is_a_joke() -> None:
+    """chatws11_03: "bon vous gagnez j'abandonne le débat 😂" reads as HURT, but the re-aiming skips HURT with a laugh."""
+    text = _f("bon vous gagnez j'abandonne le débat 😂")
+    assert cues.HURT.search(text) and cues.LAUGH.search(text)
+    assert not cues.LAUGH.search(_f("ok je vais plus rien poster ici"))
+
+
 def test_comfort_more_and_agreement() -> None:
     assert cues.COMFORT_MORE.search(_f("jade jsuis désolée pour toi"))
     assert cues.COMFORT_MORE.search(_f("Aurélie, ne réponds plus, ils ne méritent pas ton énergie"))

@@ -896,7 +896,12 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
             pr[t.author].append(t.p_r)
             folded = cues.fold(t.m.text or "")
             # session 11 (``victim_cues``): leaving, giving up, a plea about oneself count as distress
-            hurt = st.victim_cues and not t.hostile and bool(cues.HURT.search(folded))
+            hurt = (
+                st.victim_cues
+                and not t.hostile
+                and bool(cues.HURT.search(folded))
+                and not cues.LAUGH.search(folded)  # "bon vous gagnez j'abandonne le débat 😂": a joke
+            )
             if t.distress or hurt:
                 score[t.author] += 1.0
             comfort = not t.distress and bool(

@@ -190,6 +190,11 @@ class Settings:
     # méchants, il a le droit d'essayer") is the defender's indignation, not their hurt: it does not make them the
     # victim (on the rules alone it cost one right target)
     distress_own: bool = True
+    # session 11, with the learned model, in the session re-aiming: the victim's own reactions that ``cues.DISTRESS``
+    # misses (leaving, giving up, a plea about themself: ``cues.HURT``) count as distress, comfort in
+    # ``cues.COMFORT_MORE`` as comfort, and a defence by a non-attacker naming one member in the third person credits
+    # that member (the weight of ``retarget_comfort``)
+    victim_cues: bool = True
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -891,18 +896,42 @@ def _retarget(msgs: Sequence[Message], turns: dict[str, Turn], st: Settings) -> 
         laughs: list[tuple[str, str, float]] = []  # (whose turn was laughed after, laugher, weight)
         for i, t in enumerate(session):
             pr[t.author].append(t.p_r)
-            if t.distress:
+            folded = cues.fold(t.m.text or "")
+            # session 11 (``victim_cues``): leaving, giving up, a plea about oneself count as distress
+            hurt = (
+                st.victim_cues
+                and not t.hostile
+                and bool(cues.HURT.search(folded))
+                and not cues.LAUGH.search(folded)  # "bon vous gagnez j'abandonne le débat 😂": a joke
+            )
+            if t.distress or hurt:
                 score[t.author] += 1.0
+            comfort = not t.distress and bool(
+                cues.COMFORT.search(folded) or (st.victim_cues and cues.COMFORT_MORE.search(folded))
+            )
             if (
                 st.retarget_comfort
+                and comfort
                 and not t.hostile
-                and not t.distress
                 and len(t.to) == 1
                 and t.to[0] != t.author
                 and (st.model is None or t.p_r < 0.5)  # not an attacker comforting a fellow attacker
-                and cues.COMFORT.search(cues.fold(t.m.text or ""))
             ):
                 score[t.to[0]] += st.retarget_comfort
+            if (
+                st.victim_cues
+                and st.retarget_comfort
+                and not t.hostile
+                and t.stance == "defend"
+                and t.p_r < 0.5
+                and not t.to
+                and len(t.about) == 1
+                and t.about[0] != t.author
+                and t.how.get(t.about[0], "").startswith("name")
+                and not cues.AGREE.search(folded)  # "inès a raison, ça va trop loin": agrees with a defender
+            ):
+                # "laissez Emma tranquille": Emma is the one attacked
+                score[t.about[0]] += st.retarget_comfort
             if not t.hostile:
                 continue
             w = max(t.score, t.p_h)

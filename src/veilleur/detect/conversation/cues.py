@@ -741,6 +741,22 @@ COMFORT = _rx(
     r"\b(?:are you|r u) ok(?:ay)?\b|\byou(?:'re| are) not alone\b|\bwe(?:'re| are) (?:here for|with) you\b|"
     r"\bignore them\b|\bdon'?t listen to them\b",
 )
+# Session 11: the victim's own reactions that DISTRESS misses — leaving, giving up, a plea about themself, tears —
+# and comfort said to one person that COMFORT leaves out; read by the session re-aiming only (analyse._retarget).
+HURT = _rx(
+    r"\bje (?:vais )?(?:quitter?|quitte) (?:le|ce) (?:groupe|serveur|chat|discord|fil)\b|\bje (?:vais |me )?(?:casse|barre|tire) d'ici\b",
+    r"\bje (?:vais )?(?:ne )?(?:plus|pas) rien (?:poster|ecrire|dire)\b|\bje (?:vais )?(?:ne )?plus rien poster\b|\bvous gagnez\b",
+    r"\bc'est la derniere fois que je (?:reponds|poste|ecris|parle)\b|\bje vous demande d'arreter\b",
+    r"\barretez de (?:parler de|vous moquer de) moi\b|\bpourquoi (?:tu dis|vous dites) (?:ca|ce genre)\b",
+    r"\bt'as (?:donne|poste|balance) mon (?:numero|adresse|06)\b",
+    r"\blaissez? ma (?:mere|famille|soeur|petite soeur)\b|\bau bord des larmes\b|\bj'ai envie de pleurer\b",
+    r"\bje suis en (?:train de pleurer|larmes)\b|\bi'?m (?:leaving|out of) (?:the|this) (?:group|chat|server)\b",
+)
+AGREE = _rx(r"\b(?:a|as|avez) raison\b|\bd'accord avec\b|\b(?:is|are) right\b|\bagree with\b")
+COMFORT_MORE = _rx(
+    r"\bdesolee?s? pour (?:toi|cet accueil|ce qui (?:t'arrive|s'est passe))\b|\bne (?:leur )?reponds? (?:plus|pas)\b",
+    r"\b(?:ils|elles) (?:ne )?(?:te )?meritent pas\b|\bil te merite pas\b|\bsorry (?:about|for) (?:that|them)\b",
+)
 SUPPORTIVE = _rx(
     r"[\u2764\U0001F495\U0001F618\U0001F970\U0001F917]|\b(?:bravo|felicitations|trop bien|cool|super|genial|"
     r"merci|je viens|je viendrai|t'inquiete|courage|trop belle?|j'adore)\b"

@@ -526,6 +526,12 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="révision 13c: leave out only the teen chats' writers in turn"
     )
     ft.add_argument(
+        "--leave-out",
+        nargs="*",
+        default=[],
+        help="révision 14c: with --quick, these writers are left out in turn too (reported, not chosen on)",
+    )
+    ft.add_argument(
         "--read-softened",
         nargs="*",
         default=[],
@@ -584,7 +590,7 @@ def main(argv: list[str] | None = None) -> int:
             args.bigrams,
             args.e5_features,
             holdout,
-            frozenset(d["writer"][teen_all].tolist()) if args.quick else None,
+            frozenset(d["writer"][teen_all].tolist()) | frozenset(args.leave_out) if args.quick else None,
             args.benign_features,
             args.mask_names,
         )

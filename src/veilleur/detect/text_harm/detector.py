@@ -378,13 +378,6 @@ class TextHarmAnalyzer:
         self.teen_defenders = Defenders(head.get("defenders") or [])
         # révision 13c: softening contexts the head reads anyway (it alone decides such messages)
         self.teen_read_softened = frozenset(str(x) for x in head.get("read_softened", []) or [])
-        # révision 13c: a second threshold for messages in clear teen register (at least `strong.min_points` register
-        # points: SMS markers, informal spellings); without `strong`, one threshold
-        strong = head.get("strong") or {}
-        self.teen_strong_points = (
-            int(strong.get("min_points", 0)) if strong.get("threshold") is not None else 0
-        )
-        self.teen_strong_threshold = float(strong.get("threshold", self.teen_threshold))
         # révision 14c: `veto`: the head also reads the messages the semantic tier alone flagged (no lexicon score at
         # the flagged category's threshold, not the bars'), and a message it scores under `veto` is not flagged; in
         # the teen register the generic semantic heads flag friendly roasting and a bystander's words as often as
@@ -392,6 +385,13 @@ class TextHarmAnalyzer:
         self.teen_veto = float(
             head.get("veto", self.teen_head.meta.get("veto", 0.0) if self.teen_head else 0.0) or 0.0
         )
+        # révision 13c: a second threshold for messages in clear teen register (at least `strong.min_points` register
+        # points: SMS markers, informal spellings); without `strong`, one threshold
+        strong = head.get("strong") or {}
+        self.teen_strong_points = (
+            int(strong.get("min_points", 0)) if strong.get("threshold") is not None else 0
+        )
+        self.teen_strong_threshold = float(strong.get("threshold", self.teen_threshold))
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
 
@@ -612,7 +612,7 @@ class TextHarmAnalyzer:
         """Révision 14c: `a` is flagged by the semantic tier alone: routed to it, no lexicon score at a flagged
         category's threshold, not by the register's bars nor by the head."""
         found = a.flagged(self.thresholds)
-        if not found or "semantic" not in a.tiers or {"chat_register", "teen_head"} & set(a.contexts):
+        if not found or "semantic" not in a.tiers or _OWN_POINTS.intersection(a.contexts):
             return False
         lex = a.tiers.get("tier1_lexicon", {})
         return all(lex.get(c, 0.0) < self.thresholds.get(c, 0.5) for c in found)
@@ -740,6 +740,8 @@ class TextHarmAnalyzer:
 
 
 _WORD_RE = re.compile(r"[a-z]{2,}")
+# révision 14c: contexts of the registers' own operating points: their flags are not the semantic tier's alone
+_OWN_POINTS = frozenset({"chat_register", "teen_head", "formal_register"})
 
 
 def _word_iter(text: str) -> Any:

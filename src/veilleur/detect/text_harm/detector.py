@@ -756,9 +756,9 @@ _CONTEXT_FR = {
     "clinical": "vocabulaire clinique",
     "friendly": "marque d'affection",
     "refutation": "réfutation d'un propos haineux",
+    "teen_head_veto": "registre SMS / ado (le modèle du registre écarte l'avis du modèle sémantique)",
     "chat_register": "registre SMS / ado (seuils de ce registre)",
     "teen_head": "registre SMS / ado (modèle propre au registre)",
-    "teen_head_veto": "registre SMS / ado (le modèle du registre écarte l'avis du modèle sémantique)",
 }
 
 

@@ -318,6 +318,7 @@ def test_semantic_tier_alone_never_raises_severity() -> None:
     from veilleur.detect.text_harm.detector import load_policy
 
     an = TextHarmAnalyzer(semantic=_StubHead({"menace floue": (0.1, 0.0, 0.99)}))
+    an.teen_head = None  # a teen-looking line (small letters, no final stop): the head (its veto) stays out
     an.semantic_max = 0.89
     a = _analysis("menace floue", 0.3)
     an.semantic.categories = ("threat", "discrimination:religion", "_any")  # type: ignore[union-attr]

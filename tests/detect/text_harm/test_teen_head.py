@@ -134,14 +134,17 @@ def test_shipped_head_and_its_setting() -> None:
         and head.ngram_w is not None
         and len(head.ngram_w) == head.meta["ngrams"]["dim"]
     )
-    assert float(cfg["threshold"]) == head.threshold  # the point chosen out of writer (kept >= 0.86)
+    assert float(cfg["threshold"]) == head.threshold  # the point chosen out of writer (kept >= 0.88)
     # trained on the team's training chats and teen line files only (chatw7 is the integrator's)
     writers = set(head.meta["writers"])
-    assert "chatw7" not in writers and {"chatw1", "chatw11", "writer31"} <= writers
-    # révision 13c: chatw10 held out from the start (never trained nor chosen on); the register point flags only
-    # what the head does not read
-    assert head.meta["holdout"] == ["chatw10"] and "chatw10" not in writers
+    assert "chatw7" not in writers and {"chatw1", "chatw10", "writer31"} <= writers
+    # révision 14c: chatw11 held out from the start (never trained nor chosen on; chatw10, 13c's, back among the
+    # training writers); the register point flags only what the head does not read
+    assert head.meta["holdout"] == ["chatw11"] and "chatw11" not in writers and "chatw10" in writers
     assert load_lexicon().contexts["chat_register"]["point"] == "rest"
+    # révision 14c: first names one token in the n-grams, and the veto on what the semantic tier alone flagged
+    assert head.meta["ngrams"]["mask_names"] and not head.benign_features
+    assert 0.0 < float(cfg["veto"]) == head.meta["veto"] < 1.0
 
 
 def test_leave_one_writer_out_never_sees_the_writer() -> None:
@@ -567,3 +570,116 @@ def test_fit_keeps_softened_candidates_out_unless_read() -> None:
     d = {"cand": np.array([0, 1])}
     keep_softened(d, frozenset())  # extracted without --all-softened: unchanged
     assert d["cand"].tolist() == [0, 1]
+
+
+# -- révision 14c: the head's veto on what the semantic tier alone flagged, first names masked, benign cues --------
+class _Sure:
+    """A semantic stage sure of harassment (0.85, "any harm" 0.9): it flags whatever reaches it."""
+
+    name = "use"
+    categories = [*CATEGORIES, "_any"]
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        row = [{"_any": 0.9, "insult": 0.2, "harassment": 0.85}.get(c, 0.01) for c in self.categories]
+        return np.array([row] * len(texts))
+
+
+def test_head_vetoes_what_the_semantic_tier_alone_flagged() -> None:
+    an = TextHarmAnalyzer(semantic=_Sure())
+    an.teen_head, an.teen_threshold = _head(-3.0), 0.5  # p = 0.047 for every message
+    texts = [
+        "personne veut s asseoir a cote d elle en sport",  # teen register, the semantic tier alone
+        "Personne ne veut s'asseoir à côté d'elle en réunion.",  # doctors' register: the head does not run
+        "wsh t es un connard fini",  # a lexicon term at the threshold: not the semantic tier's alone
+    ]
+    an.teen_veto = 0.0  # off: the head reads only unflagged messages
+    before = an.analyze(texts, ["fr"] * 3)
+    assert all(a.flagged(an.thresholds) for a in before) and "teen_head" not in before[0].tiers
+    assert an.semantic_only(before[0]) and not an.semantic_only(before[2])
+    an.teen_veto = 0.1
+    teen, doctor, lexicon = an.analyze(texts, ["fr"] * 3)
+    assert not teen.flagged(an.thresholds) and "teen_head_veto" in teen.contexts
+    assert "écarte l'avis du modèle sémantique" in teen.explanation
+    assert doctor.flagged(an.thresholds) and "teen_head" not in doctor.tiers
+    assert lexicon.flagged(an.thresholds) and "teen_head_veto" not in lexicon.contexts
+    an.teen_head = _head(3.0)  # the head agrees: still flagged, no veto
+    (again,) = an.analyze(texts[:1], ["fr"])
+    assert again.flagged(an.thresholds) and "teen_head_veto" not in again.contexts
+
+
+def test_fit_chooses_a_veto_with_the_threshold(tmp_path, capsys) -> None:
+    """`fit --veto`: flagged candidates (``extract --read-flagged``) the head scores under the veto are unflagged;
+    the veto's threshold is chosen with the head's and saved in its meta."""
+    from veilleur.detect.text_harm.train_teen_head import main
+
+    rng = np.random.default_rng(0)
+    n = 240
+    hostile = np.tile(np.array([True, False]), n // 2)
+    X = rng.normal(size=(n, 5 + len(HAND_FEATURES))).astype(np.float32)
+    X[:, 0] += np.where(hostile, 1.5, -1.5)
+    X[:, 5 + HAND_FEATURES.index("log_content_words")] = np.log1p(3)
+    X[:, 5 + HAND_FEATURES.index("register_points")] = 1.0
+    np.savez(
+        tmp_path / "f.npz",
+        X=X,
+        cand=np.arange(n),
+        flagged=np.arange(n) % 3 == 0,  # the semantic tier alone flagged a third, harmless ones included
+        hostile=hostile,
+        writer=np.repeat(np.array(["w1", "w2", "w3", "w4"]), n // 4),
+        source=np.array(["chat"] * n),
+        register=np.array(["teen"] * n),
+        kind=np.array(["text"] * n),
+        text=np.array([f"message numero {i}" for i in range(n)]),
+        lang=np.array(["fr"] * n),
+    )
+    out = tmp_path / "head.npz"
+    argv = ["fit", str(tmp_path / "f.npz"), "--c", "1", "--min-kept", "0.8", "--veto", "0.0", "0.3"]
+    assert main([*argv, "--save", str(out)]) == 0
+    head = TeenHead.load(out)
+    assert head.meta["veto"] == 0.3
+    assert "veto under 0.3" in capsys.readouterr().out
+
+
+def test_vetoed_unflags_only_candidates_under_the_veto() -> None:
+    from veilleur.detect.text_harm.train_teen_head import vetoed
+
+    d = {"cand": np.array([0, -1, 1, 2])}
+    flagged = np.array([True, True, True, False])
+    p = np.array([0.05, -1.0, 0.5, 0.01])
+    assert vetoed(d, flagged, p, 0.1).tolist() == [False, True, True, False]
+
+
+def test_char_ngrams_mask_first_names() -> None:
+    from veilleur.detect.text_harm.teen_head import char_ngrams
+
+    a, b = "tais toi Clara 😂", "tais toi inès 😂"
+    assert set(char_ngrams(a, 4096)[0].tolist()) != set(char_ngrams(b, 4096)[0].tolist())
+    assert set(char_ngrams(a, 4096, mask_names=True)[0].tolist()) == set(
+        char_ngrams(b, 4096, mask_names=True)[0].tolist()
+    )
+    # words that are no first name are kept
+    assert set(char_ngrams("tais toi", 4096, mask_names=True)[0].tolist()) == set(
+        char_ngrams("tais toi", 4096)[0].tolist()
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("jsuis trop nulle en maths mdr", "first_person_only"),
+        ("stop les deux c'est abusé", "defence"),
+        ("dsl pour hier", "apology"),
+        ("force à toi ma belle", "affection_words"),
+        ("« pour son bien » mdr", "quote"),
+        ("t'es trop con jte jure", "oath"),
+        ("ptn la flemme", "situation"),
+        ("ça va toi ?", "support"),
+        ("t'es bête 😂", "laugh_and_second"),
+    ],
+)
+def test_benign_features(text: str, cue: str) -> None:
+    from veilleur.detect.text_harm.teen_head import BENIGN_FEATURES, benign_features
+
+    f = dict(zip(BENIGN_FEATURES, benign_features(text), strict=True))
+    assert f[cue] > 0
+    assert not benign_features("Bonjour à tous.").any()

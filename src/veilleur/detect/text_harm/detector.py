@@ -381,6 +381,13 @@ class TextHarmAnalyzer:
         self.teen_defenders = Defenders(head.get("defenders") or [])
         # révision 13c: softening contexts the head reads anyway (it alone decides such messages)
         self.teen_read_softened = frozenset(str(x) for x in head.get("read_softened", []) or [])
+        # révision 14c: `veto`: the head also reads the messages the semantic tier alone flagged (no lexicon score at
+        # the flagged category's threshold, not the bars'), and a message it scores under `veto` is not flagged; in
+        # the teen register the generic semantic heads flag friendly roasting and a bystander's words as often as
+        # aggression. 0: off (the head reads only unflagged messages)
+        self.teen_veto = float(
+            head.get("veto", self.teen_head.meta.get("veto", 0.0) if self.teen_head else 0.0) or 0.0
+        )
         # révision 13c: a second threshold for messages in clear teen register (at least `strong.min_points` register
         # points: SMS markers, informal spellings); without `strong`, one threshold
         strong = head.get("strong") or {}
@@ -588,12 +595,15 @@ class TextHarmAnalyzer:
         return [results[i] for i in todo]
 
     def teen_candidates(
-        self, routed: list[Analysis], read: frozenset[str] | None = None
+        self, routed: list[Analysis], read: frozenset[str] | None = None, flagged: bool | None = None
     ) -> list[tuple[Analysis, int]]:
         """Révision 11b: the routed messages the register's head reads, with their register points: unflagged, in
         the teen / SMS register, in `chat_register.head.langs`, two words or more with a content word (a reaction
         alone is the conversation pass's), outside the register point's softening contexts, except those in
-        `read` (révision 13c: `chat_register.head.read_softened`; `train_teen_head extract` reads them all)."""
+        `read` (révision 13c: `chat_register.head.read_softened`; `train_teen_head extract` reads them all).
+        Révision 14c: with `flagged` (default: `chat_register.head.veto` set), the messages the semantic tier alone
+        flagged too (`semantic_only`)."""
+        flagged = self.teen_veto > 0 if flagged is None else flagged
         out = []
         reg = self.chat_register
         unless = self.chat_unless - (self.teen_read_softened if read is None else read)
@@ -603,7 +613,7 @@ class TextHarmAnalyzer:
                 or a.lang not in self.teen_langs
                 or "semantic" not in a.tiers
                 or unless.intersection(a.contexts)
-                or a.flagged(self.thresholds)
+                or (a.flagged(self.thresholds) and not (flagged and self.semantic_only(a)))
                 or not reg.match(a.text)
                 or len(content_words(a.text)) < max(1, self.teen_min_content)
             ):
@@ -621,22 +631,42 @@ class TextHarmAnalyzer:
             out.append((a, points))
         return out
 
+    def semantic_only(self, a: Analysis) -> bool:
+        """Révision 14c: `a` is flagged by the semantic tier alone: routed to it, no lexicon score at a flagged
+        category's threshold, not by the register's bars nor by the head."""
+        found = a.flagged(self.thresholds)
+        if not found or "semantic" not in a.tiers or _OWN_POINTS.intersection(a.contexts):
+            return False
+        lex = a.tiers.get("tier1_lexicon", {})
+        return all(lex.get(c, 0.0) < self.thresholds.get(c, 0.5) for c in found)
+
     def teen_softened(self, a: Analysis) -> list[str]:
         """Révision 13c: the register point's softening contexts found in `a` (contexts or cues)."""
         cues = self.lexicon.softening_cues(normalize(a.text).text)
         return sorted(self.chat_unless.intersection([*a.contexts, *cues]))
 
     def teen_inputs(
-        self, cands: list[tuple[Analysis, int]], embedding: bool = True, extra: bool = False, e5: bool = False
+        self,
+        cands: list[tuple[Analysis, int]],
+        embedding: bool = True,
+        extra: bool = False,
+        e5: bool = False,
+        benign: bool = False,
     ) -> np.ndarray:
         """The head's input rows for `teen_candidates` (sentence vectors from the semantic tier's cache; révision
-        12a: `extra`, the head's markers `teen_head.EXTRA_FEATURES`; révision 13c: `e5`, e5's own probabilities)."""
+        12a: `extra`, the head's markers `teen_head.EXTRA_FEATURES`; révision 13c: `e5`, e5's own probabilities;
+        révision 14c: `benign`, `teen_head.BENIGN_FEATURES`)."""
         from veilleur.detect.text_harm.semantic import encode
 
         texts = [deobfuscate(a.text) if self.deobfuscate else a.text for a, _ in cands]
         emb = encode(texts) if embedding else None
         return teen_features(
-            [a for a, _ in cands], [p for _, p in cands], emb, extra, self.teen_e5(texts) if e5 else None
+            [a for a, _ in cands],
+            [p for _, p in cands],
+            emb,
+            extra,
+            self.teen_e5(texts) if e5 else None,
+            benign,
         )
 
     def teen_e5(self, texts: list[str]) -> np.ndarray:
@@ -656,10 +686,22 @@ class TextHarmAnalyzer:
         if not cands or self.teen_head is None:
             return
         head = self.teen_head
-        X = self.teen_inputs(cands, head.use_embedding, head.extra_features, head.e5_features)
+        X = self.teen_inputs(
+            cands, head.use_embedding, head.extra_features, head.e5_features, head.benign_features
+        )
         probs = head.proba(X, [a.text for a, _ in cands])  # révision 12a: the texts' character n-grams
         for (a, points), p in zip(cands, probs, strict=True):
             a.tiers["teen_head"] = {"p": round(float(p), 4)}
+            found = a.flagged(self.thresholds)
+            if found:  # révision 14c: the semantic tier alone flagged it (`veto`)
+                if p < self.teen_veto:
+                    sem = a.tiers["semantic"]
+                    for c in found:
+                        a.scores[c] = min(
+                            a.scores[c], 0.5 * sem.get(c, 0.0), self.thresholds.get(c, 0.5) - 0.01
+                        )
+                    a.contexts.append("teen_head_veto")
+                continue
             cat = best_category(a.tiers["semantic"], a.scores)
             thr = (
                 self.teen_strong_threshold
@@ -773,6 +815,8 @@ class TextHarmAnalyzer:
 
 
 _WORD_RE = re.compile(r"[a-z]{2,}")
+# révision 14c: contexts of the registers' own operating points: their flags are not the semantic tier's alone
+_OWN_POINTS = frozenset({"chat_register", "teen_head", "formal_register"})
 
 
 def _word_iter(text: str) -> Any:
@@ -943,6 +987,7 @@ _CONTEXT_FR = {
     "clinical": "vocabulaire clinique",
     "friendly": "marque d'affection",
     "refutation": "réfutation d'un propos haineux",
+    "teen_head_veto": "registre SMS / ado (le modèle du registre écarte l'avis du modèle sémantique)",
     "chat_register": "registre SMS / ado (seuils de ce registre)",
     "teen_head": "registre SMS / ado (modèle propre au registre)",
     "formal_register": "registre soutenu (seuils de ce registre)",

@@ -248,6 +248,135 @@ def extra_features(text: str) -> np.ndarray:
     )
 
 
+# -- révision 14c: what the harmless teen messages the head flagged say (benign cues) -------------------------------
+_FIRST = frozenset(
+    [
+        "je",
+        "j",
+        "j'",
+        "j’",
+        "moi",
+        "me",
+        "m",
+        "m'",
+        "m’",
+        "mon",
+        "ma",
+        "mes",
+        "jsuis",
+        "jsais",
+        "jsp",
+        "jvais",
+        "jpeux",
+        "jveux",
+        "jcrois",
+        "jpense",
+        "jfais",
+        "jdis",
+        "jme",
+        "jte",
+        "jai",
+        "jen",
+        "jlai",
+        "chui",
+        "chuis",
+        "jui",
+        "i",
+        "i'm",
+        "im",
+        "i’m",
+        "my",
+        "me",
+        "myself",
+        "mine",
+    ]
+)
+_DEFENCE = re.compile(
+    r"\b(?:stop|arr[eê]te[zs]?|arr[eê]tez|laisse[zr]?|calme[zr]?|abus[ée]s?|pas dr[oô]le|pas cool|rien fait|"
+    r"pas sa faute|pas ta faute|c'est grave|c grave|c'est chaud|c chaud|respect|defend\w*|défend\w*|"
+    r"leave (?:her|him|them) alone|not funny|not cool|chill)\b"
+)
+_APOLOGY = re.compile(r"\b(?:dsl|d[ée]sol[ée]e?s?|pardon|excuse[zs]?|sorry|my bad|jm'excuse|je m'excuse)\b")
+_AFFECTION = re.compile(
+    r"\b(?:ma belle|ma reine|mon reuf|ma sœur|ma soeur|ma s[oœ]eur|frr+|fr[eè]re|frero|frérot|bb|b[ée]b[ée]|"
+    r"ma puce|ch[ée]rie?|jtm|je t'aime|jt'aime|love (?:u|you)|mon c(?:oeur|œur)|ma jumelle|mon pote|ma pote|"
+    r"bestie|besta|bro|sis|force [aà] (?:toi|vous)|courage|bisous?|gros bisous)\b"
+)
+_QUOTE = re.compile(
+    "[«»\"“”]|\\b(?:il|elle|ils|elles|on|tu|t'as|ta|j'ai|jai) (?:a |ont |m'a |m'ont |lui a )?(?:dit|[ée]crit|mis|r[ée]pondu)\\b"
+)
+_OATH = re.compile(
+    r"\b(?:j(?:e |')?te jure|jte jure|je vous jure|jvous jure|wallah|wlh|sur ma vie|i swear)\b"
+)
+_SITUATION = re.compile(
+    r"\b(?:putain|ptn|merde|fait chier|flemme|la honte|relou|saoul|soûl|gal[eè]re|wtf|fuck|shit|omg|"
+    r"j'en peux plus|jen peux plus|trop dur|j'ai peur|jai peur|stress\w*)\b"
+)
+_SUPPORT = re.compile(
+    r"\b(?:[çc]a va (?:toi|aller)|t'inqui[eè]te|tkt|tqt|t'es pas seule?|on est l[aà]|je suis l[aà]|jsuis l[aà]|"
+    r"t'as bien fait|bien jou[ée]|bravo|merci|trop bien|trop beau|trop belle|magnifique|gg)\b"
+)
+
+BENIGN_FEATURES = (
+    "first_person",
+    "first_person_only",
+    "defence",
+    "apology",
+    "affection_words",
+    "quote",
+    "oath",
+    "situation",
+    "support",
+    "laugh_and_second",
+)
+
+
+def benign_features(text: str) -> np.ndarray:
+    """Révision 14c (``BENIGN_FEATURES``): what the harmless teen messages the head flagged say, that its register
+    features did not count: the writer speaking of themself (self-mockery, "jsais pas si elle va vouloir me parler";
+    ``first_person_only``: no second or third person), a defender's or bystander's words ("stop", "c'est abusé",
+    "pas drôle"), an apology, words of affection ("ma belle", "frr", "force à toi"), quotes and reported words, an
+    oath ("jte jure"), swearing at a situation ("ptn", "la flemme"), support ("ça va toi ?", "t'inquiète", "gg"), and
+    laughter next to a second person (friendly roasting as often as mockery: the head weighs it)."""
+    low = fold(text)
+    toks = [t.lower() for t in _TOKENS.findall(text.lower())]
+    first = min(sum(t in _FIRST or t.startswith(("j'", "j’", "m'", "m’")) for t in toks), 3)
+    second = any(t in _SECOND or t.startswith(("t'", "t’")) for t in toks)
+    third = any(t in _THIRD for t in toks)
+    return np.array(
+        [
+            first,
+            1.0 if first and not second and not third else 0.0,
+            min(len(_DEFENCE.findall(low)), 2),
+            1.0 if _APOLOGY.search(low) else 0.0,
+            min(len(_AFFECTION.findall(low)), 2),
+            1.0 if _QUOTE.search(text.lower()) else 0.0,
+            1.0 if _OATH.search(low) else 0.0,
+            min(len(_SITUATION.findall(low)), 2),
+            min(len(_SUPPORT.findall(low)), 2),
+            1.0
+            if second and (_LAUGH.search(text) or _MOCK_EMOJI.search(text) or _CRY_EMOJI.search(text))
+            else 0.0,
+        ],
+        dtype=np.float32,
+    )
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Révision 14c: first names (the secrecy lexicon's lists, read alone: ~0.05 s; folded as ``fold`` folds):
+    ``char_ngrams(mask_names=True)`` writes each as one token, so that the head does not learn its training chats'
+    victims and bullies by name. Loaded with a head that masks them (``load_teen_head``), not on its first message."""
+    import yaml
+
+    ref = resources.files("veilleur.detect.secrecy").joinpath("data").joinpath("lexicon.yaml")
+    lx = yaml.load(ref.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    names = [str(n) for n in (lx.get("first_names") or []) + (lx.get("first_names_more") or [])]
+    return frozenset(fold(n) for n in names if " " not in n and len(n) > 2)
+
+
+_NAME_TOKEN = "ⓝ"
+
 _NG_TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
 _SQUASH = _ELONGATION
 
@@ -259,12 +388,15 @@ def fold(text: str) -> str:
 
 
 def char_ngrams(
-    text: str, dim: int, sizes: Sequence[int] = (2, 3, 4), bigrams: bool = False
+    text: str, dim: int, sizes: Sequence[int] = (2, 3, 4), bigrams: bool = False, mask_names: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """Révision 12a: the message's hashed character n-grams (inside each word, padded by spaces: " tg ", "ntm",
     " fdp"), its words, and (``bigrams``) its word pairs; emojis are words. Buckets: CRC-32 modulo ``dim`` (a power
     of two; stable across runs and machines); values log(1 + count), L2-normalised. Returns (buckets, values)."""
     toks = _NG_TOKEN.findall(fold(text))
+    if mask_names:  # révision 14c: every first name is the same token
+        names = first_names()
+        toks = [_NAME_TOKEN if t in names else t for t in toks]
     grams = []
     for w in toks:
         grams.append("w:" + w)
@@ -323,6 +455,11 @@ class TeenHead:
         return bool(self.meta.get("extra_features", False))
 
     @property
+    def benign_features(self) -> bool:
+        """Révision 14c: the head reads ``BENIGN_FEATURES``."""
+        return bool(self.meta.get("benign_features", False))
+
+    @property
     def e5_features(self) -> bool:
         """Révision 13c: the head reads e5's own probabilities (``e5_columns``)."""
         return bool(self.meta.get("e5_features", False))
@@ -333,9 +470,10 @@ class TeenHead:
             return np.zeros(len(texts))
         cfg = self.meta.get("ngrams") or {}
         sizes, bigrams = tuple(cfg.get("sizes", (2, 3, 4))), bool(cfg.get("bigrams", False))
+        mask = bool(cfg.get("mask_names", False))
         out = np.zeros(len(texts))
         for i, t in enumerate(texts):
-            keys, vals = char_ngrams(t, len(self.ngram_w), sizes, bigrams)
+            keys, vals = char_ngrams(t, len(self.ngram_w), sizes, bigrams, mask)
             out[i] = float(self.ngram_w[keys] @ vals) if len(keys) else 0.0
         return out
 
@@ -384,7 +522,10 @@ def load_teen_head(name: str) -> TeenHead | None:
     if not ref.is_file():
         return None
     with resources.as_file(ref) as p:
-        return TeenHead.load(Path(p))
+        head = TeenHead.load(Path(p))
+    if (head.meta.get("ngrams") or {}).get("mask_names"):
+        first_names()  # révision 14c: at load time
+    return head
 
 
 def e5_columns(probs: np.ndarray) -> np.ndarray:
@@ -400,12 +541,15 @@ def features(
     embeddings: np.ndarray | None,
     extra: bool = False,
     e5: np.ndarray | None = None,
+    benign: bool = False,
 ) -> np.ndarray:
-    """The head's input rows: [USE vector (if used)] + scores + register features [+ ``EXTRA_FEATURES``] [+ e5's
-    own probabilities as logits (``e5``, révision 13c)]."""
+    """The head's input rows: [USE vector (if used)] + scores + register features [+ ``EXTRA_FEATURES``] [+
+    ``BENIGN_FEATURES``, révision 14c] [+ e5's own probabilities as logits (``e5``, révision 13c)]."""
     rows = np.stack([score_features(a, p) for a, p in zip(analyses, points, strict=True)])
     if extra:
         rows = np.hstack([rows, np.stack([extra_features(a.text) for a in analyses])])
+    if benign:
+        rows = np.hstack([rows, np.stack([benign_features(a.text) for a in analyses])])
     if e5 is not None:
         rows = np.hstack([rows, e5_columns(e5)])
     if embeddings is None:

@@ -76,6 +76,21 @@ def _chat_rows(path: Path, writer: str) -> list[dict[str, Any]]:
     ]
 
 
+def flag_source(a: Any, thresholds: dict[str, float]) -> str:
+    """Révision 14c: which tier flagged a message the cascade (without the head) flagged, "" when none: ``fast`` (the
+    fast tier decided alone, the message never reached the semantic tier) with ``+lex`` when a lexicon score reaches
+    the threshold of a flagged category; ``bars`` (the register's bars, context ``chat_register``); ``semantic``
+    (with ``+lex`` likewise)."""
+    found = a.flagged(thresholds)
+    if not found:
+        return ""
+    if "chat_register" in a.contexts:
+        return "bars"
+    lex = a.tiers.get("tier1_lexicon", {})
+    by_lex = any(lex.get(c, 0.0) >= thresholds.get(c, 0.5) for c in found)
+    return ("semantic" if "semantic" in a.tiers else "fast") + ("+lex" if by_lex else "")
+
+
 def extract(
     sources: list[Path],
     out: Path,
@@ -83,6 +98,7 @@ def extract(
     register_only: bool = False,
     all_softened: bool = False,
     register_point: str = "on",
+    read_flagged: bool = False,
 ) -> None:
     from veilleur.detect.text_harm.detector import TextHarmAnalyzer
     from veilleur.detect.text_harm.normalize import deobfuscate
@@ -103,6 +119,7 @@ def extract(
     feats: list[np.ndarray] = []
     e5: list[np.ndarray] = []
     softened: list[str] = []
+    why: list[str] = []
     n = 0
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
@@ -110,10 +127,14 @@ def extract(
         langs.extend(a.lang for a in res)
         for k, a in enumerate(res):
             flagged[start + k] = bool(a.flagged(analyzer.thresholds))
+            why.append(flag_source(a, analyzer.thresholds))
         idx = {id(a): start + k for k, a in enumerate(res)}
         # révision 13c: every softening context read too; `fit` keeps out those not in `--read-softened`
+        # révision 14c: `read_flagged`: the messages the semantic tier alone flagged too (the head's `veto`)
         cands = analyzer.teen_candidates(
-            [a for a in res if "semantic" in a.tiers], read=analyzer.chat_unless if all_softened else None
+            [a for a in res if "semantic" in a.tiers],
+            read=analyzer.chat_unless if all_softened else None,
+            flagged=read_flagged,
         )
         softened.extend(",".join(analyzer.teen_softened(a)) for a, _ in cands)
         if cands:
@@ -138,6 +159,7 @@ def extract(
         source=np.array([r["source"] for r in rows]),
         register=np.array([r["register"] for r in rows]),
         kind=np.array([_kind(r["text"]) for r in rows]),
+        why=np.array(why, dtype=str),
         text=np.array([r["text"] for r in rows]),
         lang=np.array(langs),
     )
@@ -209,8 +231,8 @@ def _design(Z: np.ndarray, S: Any, alpha: float) -> Any:
     return sp.hstack([sp.csr_matrix(Z), S * alpha]).tocsr()
 
 
-def ngram_matrix(texts: Any, dim: int, bigrams: bool = False) -> Any:
-    """Révision 12a: the sparse rows of ``teen_head.char_ngrams`` for ``texts``."""
+def ngram_matrix(texts: Any, dim: int, bigrams: bool = False, mask_names: bool = False) -> Any:
+    """Révision 12a: the sparse rows of ``teen_head.char_ngrams`` for ``texts`` (révision 14c: ``mask_names``)."""
     import scipy.sparse as sp
 
     from veilleur.detect.text_harm.teen_head import char_ngrams
@@ -219,7 +241,7 @@ def ngram_matrix(texts: Any, dim: int, bigrams: bool = False) -> Any:
     cols: list[int] = []
     vals: list[float] = []
     for r, t in enumerate(texts):
-        k, v = char_ngrams(str(t), dim, bigrams=bigrams)
+        k, v = char_ngrams(str(t), dim, bigrams=bigrams, mask_names=mask_names)
         rows.extend([r] * len(k))
         cols.extend(k.tolist())
         vals.extend(v.tolist())
@@ -234,6 +256,8 @@ def candidate_inputs(
     ngrams: int,
     bigrams: bool,
     e5: bool = False,
+    benign: bool = False,
+    mask_names: bool = False,
 ) -> tuple[np.ndarray, Any]:
     """The dense rows (extracted columns ``cols`` [+ ``EXTRA_FEATURES``, computed from the text] [+ e5's own
     probabilities as logits, ``e5``, révision 13c]) and the sparse n-gram rows (None without ``ngrams``) of the
@@ -243,13 +267,17 @@ def candidate_inputs(
         from veilleur.detect.text_harm.teen_head import extra_features
 
         X = np.hstack([X, np.stack([extra_features(str(t)) for t in d["text"][ci]])])
+    if benign:  # révision 14c
+        from veilleur.detect.text_harm.teen_head import benign_features
+
+        X = np.hstack([X, np.stack([benign_features(str(t)) for t in d["text"][ci]])])
     if e5:
         from veilleur.detect.text_harm.teen_head import e5_columns
 
         if "E5" not in d:
             raise SystemExit("--e5-features: these extract files have no e5 columns (extract them again)")
         X = np.hstack([X, e5_columns(d["E5"][d["cand"][ci]])])
-    S = ngram_matrix(d["text"][ci], ngrams, bigrams) if ngrams else None
+    S = ngram_matrix(d["text"][ci], ngrams, bigrams, mask_names) if ngrams else None
     return X, S
 
 
@@ -273,13 +301,15 @@ def lowo(
     e5: bool = False,
     holdout: frozenset[str] = frozenset(),
     only: frozenset[str] | None = None,
+    benign: bool = False,
+    mask_names: bool = False,
 ) -> np.ndarray:
     """Out-of-writer head probabilities of every candidate (-1 for non-candidates). Révision 13c: the writers in
     ``holdout`` are never trained on (their predictions come from the head trained on all the others); with
     ``only``, only those writers are left out in turn (the others' probabilities stay -1: quicker)."""
     cand = d["cand"]
     ci = np.where(cand >= 0)[0]
-    X, S = candidate_inputs(d, ci, cols, extra, ngrams, bigrams, e5)
+    X, S = candidate_inputs(d, ci, cols, extra, ngrams, bigrams, e5, benign, mask_names)
     y = d["hostile"][ci]
     w = d["writer"][ci]
     kinds = d["kind"][ci]
@@ -357,6 +387,35 @@ def choose(d: dict[str, np.ndarray], p: np.ndarray, mask: np.ndarray, min_kept: 
     return round(best_t, 2)
 
 
+def vetoed(d: dict[str, np.ndarray], flagged: np.ndarray, p: np.ndarray, t_veto: float) -> np.ndarray:
+    """Révision 14c: ``flagged`` less the candidates among them (the semantic tier alone flagged them: ``extract
+    --read-flagged``) the head scores under ``t_veto``."""
+    return flagged & ~((d["cand"] >= 0) & (p >= 0) & (p < t_veto))
+
+
+def veto_p(flagged: np.ndarray, kept: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Révision 14c: the head's probabilities with the vetoed messages (in ``flagged``, not in ``kept``) out of its
+    reach (-1): in the detector the head does not flag a message it vetoed, whatever its threshold."""
+    return np.where(flagged & ~kept, -1.0, p)
+
+
+def choose_veto(
+    d: dict[str, np.ndarray], p: np.ndarray, mask: np.ndarray, min_kept: float, grid: list[float] | None
+) -> tuple[float, float]:
+    """Révision 14c: the veto's threshold and the head's, jointly: the highest recall of hostile text messages with
+    kept >= ``min_kept`` (``grid``: the veto thresholds tried; default 0, 0.02 ... 0.60)."""
+    flagged = d["flagged"]
+    best = (0.0, 1.01, -1.0)
+    for tv in grid if grid is not None else np.round(np.arange(0.0, 0.601, 0.02), 2).tolist():
+        dv = d | {"flagged": vetoed(d, flagged, p, float(tv))}
+        pv = veto_p(flagged, dv["flagged"], p)
+        t = choose(dv, pv, mask, min_kept)
+        r = figures(dv, pv, t, mask)["recall_text"] or 0.0
+        if r > best[2]:
+            best = (float(tv), t, float(r))
+    return best[0], best[1]
+
+
 def register_points(d: dict[str, np.ndarray]) -> np.ndarray:
     """Révision 13c: each candidate's register points (``ChatRegister.points``, read back from its input row;
     -1 for non-candidates)."""
@@ -415,6 +474,11 @@ def main(argv: list[str] | None = None) -> int:
         help="révision 13c: the register's bars (as chat_register.point: true / false / rest)",
     )
     ex.add_argument(
+        "--read-flagged",
+        action="store_true",
+        help="révision 14c: the messages the semantic tier alone flagged are candidates too (fit --veto)",
+    )
+    ex.add_argument(
         "--all-softened",
         action="store_true",
         help="révision 13c: candidates with softening contexts too (fit --read-softened chooses)",
@@ -462,10 +526,31 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="révision 13c: leave out only the teen chats' writers in turn"
     )
     ft.add_argument(
+        "--leave-out",
+        nargs="*",
+        default=[],
+        help="révision 14c: with --quick, these writers are left out in turn too (reported, not chosen on)",
+    )
+    ft.add_argument(
         "--read-softened",
         nargs="*",
         default=[],
         help="révision 13c: softening contexts the head reads anyway (as chat_register.head.read_softened)",
+    )
+    ft.add_argument(
+        "--benign-features",
+        action="store_true",
+        help="révision 14c: teen_head.BENIGN_FEATURES (first person, defence, apology, affection, quotes...)",
+    )
+    ft.add_argument(
+        "--mask-names", action="store_true", help="révision 14c: first names are one token in the n-grams"
+    )
+    ft.add_argument(
+        "--veto",
+        type=float,
+        nargs="*",
+        help="révision 14c: flagged candidates (extract --read-flagged) under this head probability are not "
+        "flagged; several values or none (a grid): chosen with the threshold",
     )
     ft.add_argument("--dump", type=Path, help="write the out-of-writer probabilities here (npz)")
     ft.add_argument("--save", type=Path)
@@ -477,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
             register_only=args.register_only,
             all_softened=args.all_softened,
             register_point=args.register_point,
+            read_flagged=args.read_flagged,
         )
         return 0
     d = load_features(args.feats, set(args.langs))
@@ -489,7 +575,8 @@ def main(argv: list[str] | None = None) -> int:
     teen_chats = teen_all & ~held
     defended = defender_mask(d)
     strong = register_points(d) >= args.strong_points if args.strong_points else None
-    best: tuple[float, float, float, float | None] | None = None
+    best: tuple[float, float, float, float | None, float] | None = None
+    flagged0 = d["flagged"].copy()
     for c in args.c:
         oof = lowo(
             d,
@@ -503,10 +590,18 @@ def main(argv: list[str] | None = None) -> int:
             args.bigrams,
             args.e5_features,
             holdout,
-            frozenset(d["writer"][teen_all].tolist()) if args.quick else None,
+            frozenset(d["writer"][teen_all].tolist()) | frozenset(args.leave_out) if args.quick else None,
+            args.benign_features,
+            args.mask_names,
         )
         p = np.where(defended, -1.0, gate(d, oof, args.min_content_words, args.form_only_extra))
-        t = choose(d, p, teen_chats, args.min_kept)
+        t_veto = 0.0
+        if args.veto is not None:  # révision 14c: the veto's threshold chosen with the head's
+            t_veto, t = choose_veto(d, p, teen_chats, args.min_kept, args.veto or None)
+            d["flagged"] = vetoed(d, flagged0, p, t_veto)
+            p = veto_p(flagged0, d["flagged"], p)
+        else:
+            t = choose(d, p, teen_chats, args.min_kept)
         t_strong: float | None = None
         q = p
         if strong is not None:
@@ -515,24 +610,38 @@ def main(argv: list[str] | None = None) -> int:
             q = np.where(strong & (p >= 0), p - t_strong + t, p)
         f = figures(d, q, t, teen_chats)
         extra_t = f", strong register ({args.strong_points}+ points) {t_strong}" if strong is not None else ""
+        if args.veto is not None:
+            extra_t += f", veto under {t_veto} ({int((flagged0 & ~d['flagged'] & teen_chats).sum())} vetoed)"
         print(f"C={c}: threshold {t}{extra_t} on teen training chats (out of writer): {f}")
         for g in sorted(set(d["writer"])):
             m = d["writer"] == g
             tag = " [held out]" if g in holdout else ""
-            print(f"    {g:12s} {figures(d, q, t, m)}  (before: {figures(d, q, 9.0, m)}){tag}")
+            before = figures(d | {"flagged": flagged0}, q, 9.0, m)
+            print(f"    {g:12s} {figures(d, q, t, m)}  (before: {before}){tag}")
         if held.any():
             print(f"    held-out teen chats: {figures(d, q, t, teen_all & held)}")
         print(f"    each writer's own threshold: {threshold_stability(d, q, teen_chats, args.min_kept)}")
         if args.dump:
-            np.savez_compressed(args.dump, p=q, threshold=t)
+            np.savez_compressed(args.dump, p=q, threshold=t, veto=t_veto, flagged=d["flagged"])
         if best is None or (f["recall_text"] or 0) > best[2]:
-            best = (c, t, float(f["recall_text"] or 0), t_strong)
+            best = (c, t, float(f["recall_text"] or 0), t_strong, t_veto)
+        d["flagged"] = flagged0
     if args.save and best is not None:
         from veilleur.detect.text_harm.teen_head import TeenHead
 
-        c, t, _, t_strong = best
+        c, t, _, t_strong, t_veto = best
         ci = np.where((d["cand"] >= 0) & (d["kind"] == "text") & ~held)[0]
-        X, S = candidate_inputs(d, ci, cols, args.extra_features, args.ngrams, args.bigrams, args.e5_features)
+        X, S = candidate_inputs(
+            d,
+            ci,
+            cols,
+            args.extra_features,
+            args.ngrams,
+            args.bigrams,
+            args.e5_features,
+            args.benign_features,
+            args.mask_names,
+        )
         mean, scale, clf = _fit(
             X, d["hostile"][ci], c, args.seed, weights(d, ci, args.hard_negatives), S, args.ngram_alpha
         )
@@ -558,6 +667,8 @@ def main(argv: list[str] | None = None) -> int:
                 "trained_on": int(len(ci)),
                 "extra_features": bool(args.extra_features),
                 "e5_features": bool(args.e5_features),
+                "benign_features": bool(args.benign_features),
+                "veto": t_veto,
                 "read_softened": sorted(args.read_softened),
                 "holdout": sorted(holdout),
                 "strong": {"min_points": args.strong_points, "threshold": t_strong}
@@ -568,6 +679,7 @@ def main(argv: list[str] | None = None) -> int:
                     "sizes": [2, 3, 4],
                     "bigrams": bool(args.bigrams),
                     "alpha": args.ngram_alpha,
+                    "mask_names": bool(args.mask_names),
                 }
                 if args.ngrams
                 else None,

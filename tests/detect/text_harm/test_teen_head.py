@@ -134,7 +134,9 @@ def test_shipped_head_and_its_setting() -> None:
         and head.ngram_w is not None
         and len(head.ngram_w) == head.meta["ngrams"]["dim"]
     )
-    assert float(cfg["threshold"]) == head.threshold  # the point chosen out of writer (kept >= 0.88)
+    # the point chosen out of writer (kept >= 0.88) is 0.21; the integration kept session 10's 0.26, never lower (a
+    # higher bar only keeps more harmless messages: the external target's short side on new writers)
+    assert head.threshold == 0.21 and float(cfg["threshold"]) == 0.26
     # trained on the team's training chats and teen line files only (chatw7 is the integrator's)
     writers = set(head.meta["writers"])
     assert "chatw7" not in writers and {"chatw1", "chatw10", "writer31"} <= writers

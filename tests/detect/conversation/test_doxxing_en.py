@@ -45,7 +45,7 @@ def test_english_talk_that_discloses_nothing_about_someone_else(text: str) -> No
     kinds = cues.dox_kinds(f)
     harmless = (
         not kinds
-        or cues.own_information(f, bool(cues.THIRD_PERSON.search(f)))
+        or (cues.FIRST_PERSON_INFO.search(f) and not cues.THIRD_PERSON.search(f))
         or cues.own_family(f)
         or not cues.DOX_SUBJECT.search(f)
     )
@@ -145,7 +145,7 @@ def test_session_11_team_chat_forms(text: str, kind: str) -> None:
 )
 def test_ones_own_address_or_number(text: str) -> None:
     f = cues.fold(text)
-    assert cues.own_information(f, False)
+    assert cues.FIRST_PERSON_INFO.search(f)
 
 
 def test_a_disclosure_repeated_in_quotes_to_condemn_it_is_no_doxxing() -> None:

@@ -771,10 +771,10 @@ def _walk(
             and st.dox_subject
             and not t.hostile
             and not (t.to or t.about)
-            and not cues.dox_subject(folded)
+            and not cues.DOX_SUBJECT.search(folded)
         ):
             kinds = []  # session 6: nobody's information, said in peace (an invitation to one's own party)
-        if kinds and not cues.own_information(folded, bool(third)):
+        if kinds and not (cues.FIRST_PERSON_INFO.search(folded) and not third):
             if not (t.to or t.about) and third and focus is not None and focus[0] != t.author:
                 t.about.append(focus[0])
                 t.how[focus[0]] = "focus"
@@ -1907,7 +1907,7 @@ def _doxxing(turns: dict[str, Turn], episodes: list[Episode], st: Settings | Non
             and t.author != (prev.targets[0] if prev.targets else None)
             and 0 <= (t.m.created_at - prev.m.created_at).total_seconds() <= 900
             and cues.dox_call(own := cues.unquoted(cues.fold(t.m.text or "")))
-            and (cues.DOX_FOLLOW_UP.search(own) or cues.DOX_FOLLOW_UP_EN.search(own))
+            and cues.DOX_FOLLOW_UP.search(own)
         ):
             t.dox, t.dox_call = list(prev.dox), True
             if not t.targets:

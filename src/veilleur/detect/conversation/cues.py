@@ -274,7 +274,13 @@ DOX_REFERENCE = _rx(
     r"emploi du temps|edt|cabinet|boulot|travail|taf|bureau)\b",
 )
 # A call that points at the place just disclosed ("allez sonner chez lui", "vous savez où les trouver").
-DOX_FOLLOW_UP = _rx(r"\bchez (?:lui|elle|eux)\b", r"\bou (?:les|le|la) trouver\b")
+DOX_FOLLOW_UP = _rx(
+    r"\bchez (?:lui|elle|eux)\b",
+    r"\bou (?:les|le|la) trouver\b",
+    # session 11: English
+    r"\b(?:at|to|round|outside) (?:hers|his|theirs|her (?:place|house|flat)|his (?:place|house|flat))\b",
+    r"\bwhere to find (?:her|him|them)\b",
+)
 # Talking about a disclosure (blaming it) rather than making one.
 DOX_META = _rx(
     r"\b(?:donn|post|balanc|publi|partag|diffus|leak|affich|mis|mett|file|donne)\w*\s+(?:l'|son |sa |ses |leur |"
@@ -298,6 +304,9 @@ DOX_SUBJECT = _rx(
     r"\b(?:chez (?:lui|elle|eux)|son|sa|ses|leur|leurs|lui|his|her)\b",
     # session 7: a name or nickname as the subject ("hugette habite dans la résidence…"), not "je / on / vous"
     r"\b(?!(?:je|j|tu|t|on|nous|vous|qui|ou|que|moi)\b)[a-z]{3,}\s+(?:habite|vit|bosse|travaille)\b",
+    # session 11: English forms ("she's flat 3…", "they're at …")
+    r"\b(?:she|he|they)(?:'s|'re| is| are| was| goes| walks| leaves| finishes| parks| gets)\b",
+    r"\b(?:him|them|hers|theirs)\b",
 )
 # A number that is a value (a phone number, a street number, a time, a floor or class), not "8 personnes", "2 jours".
 _VALUE_NUMBER = _rx(
@@ -403,24 +412,12 @@ DOX_TOLD_SCHEDULE_FR = _rx(
     r"\b(?:on|je|nous|ils) sai[st]? (?:ou|quand) (?:tu|t'|vous) (?:seras|sera|es|vas|iras|serez|allez|sors|finis)\b"
     r"[^!?\n]{0,40}\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce soir|demain|\d{1,2}\s?h)",
 )
-# French calls the finding reads besides DOX_CALL (frozen with the learned model)
-DOX_CALL_FR_EXTRA = _rx(
+# Calls the finding reads besides DOX_CALL (frozen with the learned model): French, then English
+DOX_CALL_MORE = _rx(
     r"\bcomite d'accueil\b",
     r"\b(?:lui|leur) (?:faire|rendre) une (?:petite )?visite\b",
     r"\bon pourrait (?:aller|passer) (?:le|la|lui|les|chez)\b",
     r"\b(?:dire|expliquer) (?:\w+ ){0,4}en (?:face|personne)\b",
-)
-OWN_INFO_FR_EXTRA = _rx(
-    r"\b(?:le mien|la mienne|les miens|mon 06|mon portable|chez moi c'est|on habite|nous habitons)\b"
-)
-
-# French addresses written street first: "rue des Lilas, au 12", "allée des Pins n° 4"
-DOX_ADDRESS_STREET_FIRST = _rx(
-    r"\b(?:rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|quai|cours)\s+[^.!?\n,]{2,30},?\s+"
-    r"(?:au |n[°o]?\s?|numero )\d{1,4}\b"
-)
-# A call to go there, in English (the French ones are in DOX_CALL, which the learned model reads)
-DOX_CALL_EN = _rx(
     r"\b(?:go round|come round|pop round|drop by|show up|turn up|rock up)\b[^.!?\n]{0,25}\b(?:hers|his|theirs|there|"
     r"her (?:place|house|flat|door|work|shop)|his (?:place|house|flat|door|work|shop))\b",
     r"\bknock on (?:her|his|their) door\b",
@@ -433,52 +430,28 @@ DOX_CALL_EN = _rx(
     r"\b(?:we|i|everyone|everybody) (?:all )?know (?:where|when) (?:u|you|she|he|they)\b",
     r"\bsay hi (?:to us|from us|for us)\b",
 )
-# Blaming a disclosure in English ("you posted her address??"), and the English first-person and own-family forms
+
+# French addresses written street first: "rue des Lilas, au 12", "allée des Pins n° 4"
+DOX_ADDRESS_STREET_FIRST = _rx(
+    r"\b(?:rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|quai|cours)\s+[^.!?\n,]{2,30},?\s+"
+    r"(?:au |n[°o]?\s?|numero )\d{1,4}\b"
+)
+# Blaming a disclosure in English ("you posted her address??"); the English own-family forms
 DOX_META_EN = _rx(
     r"\b(?:post|share|leak|put|drop|give|gave|spread)\w*\s+(?:out\s+)?(?:her|his|their|someone's|people's)\s+"
     r"(?:address|number|phone|postcode|details|info|schedule|timetable)\b",
 )
-FIRST_PERSON_INFO_EN = _rx(
-    r"\b(?:my (?:address|number|postcode|shift|flat|house|place|room)|at mine|i live|i work|i finish|i'm at|"
-    r"we're at|were at|we live|our (?:address|house|place|flat|number))\b"
-)
 OWN_FAMILY_EN = _rx(r"\bmy " + _EN_KIN + r"\b")
 THIRD_POSSESSIVE_EN = _rx(r"\b(?:his|her|their)\b")
-DOX_FOLLOW_UP_EN = _rx(
-    r"\b(?:at|to|round|outside) (?:hers|his|theirs|her (?:place|house|flat)|his (?:place|house|flat))\b",
-    r"\bwhere to find (?:her|him|them)\b",
-)
 DOX_REFERENCE_EN = _rx(
     r"\b(?:his|her|their) (?:address|number|phone|mobile|postcode|schedule|timetable|rota)\b"
 )
 
 
-# Whom the information is about, in English forms DOX_SUBJECT lacks ("she's flat 3…", "they're at …", "lea walks …")
-DOX_SUBJECT_EN = _rx(
-    r"\b(?:she|he|they)(?:'s|'re| is| are| was| goes| walks| leaves| finishes| parks| gets)\b",
-    r"\b(?:him|them|hers|theirs)\b",
-)
-
-
-def dox_subject(folded: str) -> bool:
-    """The message says whom the information is about (not "I", "we" or nobody)."""
-    return bool(DOX_SUBJECT.search(folded) or DOX_SUBJECT_EN.search(folded))
-
-
 def dox_call(folded: str) -> bool:
     """A call to go to (or hound) the person whose information was given, in French or English (the finding's
     reading; the learned model keeps ``DOX_CALL`` alone)."""
-    return bool(DOX_CALL.search(folded) or DOX_CALL_EN.search(folded) or DOX_CALL_FR_EXTRA.search(folded))
-
-
-def own_information(folded: str, third: bool) -> bool:
-    """The speaker's own details ("mon adresse", "my number", "i live"), not someone else's."""
-    own = (
-        FIRST_PERSON_INFO.search(folded)
-        or FIRST_PERSON_INFO_EN.search(folded)
-        or OWN_INFO_FR_EXTRA.search(folded)
-    )
-    return bool(own and not third)
+    return bool(DOX_CALL.search(folded) or DOX_CALL_MORE.search(folded))
 
 
 def own_family(folded: str) -> bool:
@@ -533,7 +506,11 @@ def dox_kinds(folded: str, feature: bool = False) -> list[str]:
 
 FIRST_PERSON_INFO = _rx(
     r"\b(?:mon cabinet|mon adresse|mon numero|mon num|mes horaires|je consulte|je travaille|"
-    r"je bosse|j'habite|je finis|mes enfants|ma fille|mon fils)\b"
+    r"je bosse|j'habite|je finis|mes enfants|ma fille|mon fils)\b",
+    # session 11: one's own number or home ("le mien c'est 07…", "on habite …"), and English
+    r"\b(?:le mien|la mienne|les miens|mon 06|mon portable|chez moi c'est|on habite|nous habitons)\b",
+    r"\b(?:my (?:address|number|postcode|shift|flat|house|place|room)|at mine|i live|i work|i finish|i'm at|"
+    r"we're at|were at|we live|our (?:address|house|place|flat|number))\b",
 )
 # One's own family's details, shared for a lift or a favour ("mon père peut, appelle-le au 06…"): session 4.
 OWN_FAMILY = _rx(

@@ -760,13 +760,14 @@ class TextHarmAnalyzer:
             or a.flagged(self.thresholds)
         ):
             return False
-        frame = self._formal_frame(a) if self.formal_frames else None
-        if frame is None and p_any < min(self.formal_any, self.formal_any_alone):
-            return False
         cats = [c for c in sem if c != "_any" and c in a.scores]
         if not cats or not reg.match(a.text):
             return False
         if self.chat_register is not None and self.chat_register.match(a.text):
+            return False
+        # the register first: the frame costs a second lexicon pass, only on formal messages
+        frame = self._formal_frame(a) if self.formal_frames else None
+        if frame is None and p_any < min(self.formal_any, self.formal_any_alone):
             return False
         if self.formal_unless.intersection(self.lexicon.softening_cues(normalize(a.text).text)):
             return False

@@ -193,8 +193,10 @@ _INSINUATION = compile_normalised(
     r"|(?:je|j'|on|nous|i|we|they|people|des gens|tout le monde|everyone|everybody)"
     r"(?: (?!(?:don't|dont|do not|not|pas|ne|never|jamais|didn't|doesn't)(?![\w']))[\w']+){0,1}?"
     r" (?:sais|sait|savons|savent|know|knows|conais|conait|conaisons)(?: tres bien| bien| exactly| exactement)?"
-    r" (?:ou (?:tu|t'|vous|il|elle|ils|ta|ton|tes|votre|vos|sa|son|ses)|where (?:you|u|your|ur|he|she|his|her|they"
-    r"|their)|which (?:door|house|car|school|street)|a quele heure (?:tu|vous|il|elle)|what time (?:you|u|he|she)"
+    r" (?:ou (?:ta|ton|tes|votre|vos|sa|son|ses)|ou (?:tu|t'|vous|il|elle|ils) ?(?:te |vous |se )?(?:(?:habit|vi[st]|viv|gare|bos|travail|dor|pase|va|alez"
+    r"|sor|rentr|cache|mange|depose|emene|laise)\w*|(?:es|etes|est)(?![\w']))"
+    r"|where (?:your|ur|his|her|their)|where (?:you|u|he|she|they) (?:live|work|park|sleep|go|study|hang|shop|drop"
+    r"|pick|leave|walk|jog|run|stay|are|'re|re |is|'s)|which (?:door|house|car|school|street)|a quele heure (?:tu|vous|il|elle)|what time (?:you|u|he|she)"
     r"|quand (?:tu|vous) (?:finis|finisez|sors|sortez|rentres|rentrez|pars|partez)|when (?:you|u) (?:finish|leave|get off))"
     r"|(?:(?:je|on|nous|i|we)(?: [\w']+){0,1}? (?:a|ai|avons|have|got|have got)|j'ai|i'?ve(?: got)?|we'?ve(?: got)?)"
     r" (?:trouve |retrouve |found )?"
@@ -220,6 +222,7 @@ _INSINUATION = compile_normalised(
     # formal: « nous saurons vous retrouver », « vous porterez seul la responsabilité de ce qui arrivera », « je ne
     # réponds plus de mes actes », « vous aurez affaire à moi »
     r"|(?:nous|je|on) (?:saurons|saurai|saura) (?:vous|te|t') ?(?:retrouver|trouver)"
+    r"(?! (?:un|une|des|le|la|les|l'|du|de|d'|quelqu|ce|cet|cete|votre|vos|ton|ta|tes|son|sa|ses|a|au|aux|en))"
     r"|(?:we|they|people|nous|on|ils) (?:will|'l|are gonna|are going to)? ?(?:find (?:you|u)|(?:vous|te|t') ?"
     r"(?:retrouverons|retrouvera|retrouveront|trouverons|trouvera))(?=\s*(?:[.,!]|$|et |and |toi|,|one day|un jour"
     r"|toujours|always|eventually|tot ou tard|sooner or later))"

@@ -11,6 +11,12 @@ Each found clause is a lexicon hit (``Lexicon._match``: negation, quotes, report
 after a stock hyperbole all weaken it as they weaken any entry). Not read as a threat: a negated call (« faut pas
 les frapper »), a sport or a game in the message (« on va les défoncer au match »), idioms (« tuer le temps »,
 « crever l'abcès », "kill time", "burn calories", "photo shoot").
+
+Révision 15c (s12-thr) adds threats said as consequences, hints and insinuations (``insinuations``): a warning with a
+sinister circumstance (« tu devrais faire attention en rentrant le soir »), a shame if something happened, accidents
+that happen, knowing where someone lives or parks, a fate for "people like you", a formal responsibility for what
+will happen, property asked about on fire; and hints (« je connais des gens », « réfléchissez bien ») only when two
+of them, or a hint and one of the above, stand in one message.
 """
 
 from __future__ import annotations
@@ -21,7 +27,10 @@ from veilleur.detect.text_harm.normalize import compile_normalised, squeeze_patt
 from veilleur.detect.text_harm.patterns import trie_pattern
 
 WEIGHT = 0.8  # the entry's `threat` weight (a lexicon threat phrase is 0.85)
-EXPLAIN = "appel à la violence ou menace (structure de la phrase : appel + acte violent, ou mort annoncée)"
+EXPLAIN = (
+    "appel à la violence ou menace (structure de la phrase : appel + acte violent, mort annoncée, ou menace voilée :"
+    " conséquence, avertissement, « on sait où tu habites »)"
+)
 MAX_GAP = 60  # characters between the call and the act (about eight words)
 
 _CALL = (
@@ -128,6 +137,176 @@ _IDIOM = compile_normalised(
 )
 
 
+# révision 15c (s12-thr): threats phrased as consequences, hints and insinuations (« ce serait dommage qu'il arrive
+# quelque chose à ta fille », "accidents happen", « on sait où tu gares ta voiture », "people like you end up in a
+# ditch", « vous porterez seul la responsabilité de ce qui arrivera »). Each is a structure, not a phrase: a warning
+# put to someone plus a harm or a sinister circumstance, a shame if something happened, knowledge of where someone
+# lives or works, a fate promised to "people like you", a responsibility for what will happen. The lexicon's contexts
+# (negation, quotes, reported speech, laughter after a stock hyperbole) weaken them as any entry.
+_YOU = r"(?:tu|t'|t|vous|you|u|ur|your|yours|ta|ton|tes|votre|vos|toi)"
+_KIN = (
+    r"(?:file|fils|famile|femme|mari|enfants?|gosses?|mere|pere|soeur|frere|copine|copain|daughter|son|kids?|wife"
+    r"|husband|family|mum|mom|mother|sister|brother|children|voiture|bagnole|caise|maison|baraque|apart\w*|magasin"
+    r"|comerce|boutique|cabinet|oficine|pharmacie|scooter|moto|garage|bureau|car|house|home|shop|store|ofice|practice"
+    r"|clinic|restaurant|resto|permanence|vitrines?|windows|pneus|tyres|tires|carriere|career|job|boulot|taf)"
+)
+_SINISTER = (
+    r"(?:en (?:rentrant|sortant|partant)|quand (?:tu|vous) (?:rentre|sort|pars|part)\w*|(?:le|ce) soir|la nuit"
+    r"|seule?s?|tout seul|toute seule|dans (?:le|un) parking|at night|walking home|alone|on (?:your|ur|the) way"
+    r"|when (?:you|u) (?:leave|go|walk|get) (?:home|out)|after (?:your|ur|the) shift"
+    rf"|(?:to|a|pour|of|de|on) {_YOU} ?{_KIN}|{_YOU} {_KIN}|(?:tes|vos|your|ur) (?:arieres|back)|(?:what|who) (?:you|u) say)"
+)
+# weather, roads, tools, health: a warning that cares
+_CARING = compile_normalised(
+    r"(?<!\w)(?:verglas|neige|pluie|glisse\w*|route|routes|velo|casque|ceinture|sante|fievre|medicament|froid"
+    r"|chaleur|soleil|ice|icy|snow|rain|roads?|slippery|wet|traffic|helmet|seatbelt|health|cold|flu|covid|virus"
+    r"|tired|fatigue|knife|couteau|oven|four|stairs are|marches sont|bisous|love you|je t'aime|prends soin|take care"
+    r"|xx|xoxo|❤️|❤|💕|🥰)(?!\w)"
+)
+_INSINUATION = compile_normalised(
+    r"(?<![\w'])(?:"
+    # a warning put to someone, with harm or a sinister circumstance: « tu devrais faire attention en rentrant le
+    # soir », « si j'étais toi je ferais attention », "you'd better watch your back", « méfie-toi »
+    r"(?:tu devrais|tu ferais mieux de|vous devriez|vous feriez mieux de|t'as interet a|tu as interet a|vous avez"
+    r" interet a|je te conseile de|je vous conseile de|j'espere que (?:tu|vous)|si j'etais (?:toi|vous),? je"
+    r"|a (?:ta|votre) place,? je|fais|faites|je te previens,?) "
+    r"(?:faire |fais |faites |ferais |ferai )?(?:bien |tres )?(?:atention|gafe)(?: [\w']+){0,4}? "
+    + _SINISTER
+    + r"|(?:you'?d better|you better|u better|better|you should|u should|you might want to|if i were you,? i'?d"
+    r"|if i was you,? i'?d) (?:watch (?:your|ur|yo|his|her|their) (?:back|step)|watch (?:yourself|urself|out)"
+    r"|look (?:over|behind) (?:your|ur|his|her) shoulder|sleep with one eye open|be (?:very )?careful(?: [\w']+){0,4}?"
+    r" " + _SINISTER + r")"
+    r"|(?:surveile|surveiler|surveilez) (?:tes|vos|ses) arieres|regarde (?:bien )?derriere toi"
+    r"|sleep with one eye open|(?:keep )?look(?:ing)? over (?:your|ur) shoulder"
+    # a shame if something happened: « ce serait dommage qu'il arrive quelque chose à ta fille », "it would be a shame
+    # if something happened to your car"
+    r"|(?:domage|bete|triste|shame|pity|too bad)(?: [\w']+){0,6}? (?:qu'il|qu'|s'il|si|if|que) ?(?:[\w']+ ){0,4}?"
+    r"(?:ariv\w* (?:quelque chose|malheur|un accident|un truc|des ennuis)|(?:lui|te|t'|vous|leur) ariv\w*"
+    r"|happen(?:ed|s)? to|(?:something|anything) (?:bad )?(?:happened|happens|were to happen|was to happen)"
+    r"|got (?:hurt|scratched|burned|burnt|damaged|keyed|smashed)|(?:brul|cram|burn)\w*|prenait feu|caught fire)"
+    # accidents happen: « un accident est vite arrivé », "accidents happen on the stairs"
+    r"|(?:un |les )?accidents? (?:est|c'est|sont|ca) (?:si |tres |tellement )?(?:vite|facilement|vite fait) ariv\w*"
+    r"|les accidents (?:ca )?arivent(?: vite| facilement| si vite| tout le temps| a tout le monde)?"
+    r"|accidents (?:do |can |will )?happen|(?:an? )?accidents? (?:is|are) (?:so )?easy"
+    r"|(?:pour que|so that) (?:t'|tu|vous|you|u) ?(?:aies|ayez|have) (?:un|an) accident"
+    # knowledge of where someone lives, parks, works, what time they leave: « on sait où tu gares ta voiture »
+    r"|(?:je|j'|on|nous|i|we|they|people|des gens|tout le monde|everyone|everybody)"
+    r"(?: (?!(?:don't|dont|do not|not|pas|ne|never|jamais|didn't|doesn't)(?![\w']))[\w']+){0,1}?"
+    r" (?:sais|sait|savons|savent|know|knows|conais|conait|conaisons)(?: tres bien| bien| exactly| exactement)?"
+    r" (?:ou (?:ta|ton|tes|votre|vos|sa|son|ses)|ou (?:tu|t'|vous|il|elle|ils) ?(?:te |vous |se )?(?:(?:habit|vi[st]|viv|gare|bos|travail|dor|pase|va|alez"
+    r"|sor|rentr|cache|mange|depose|emene|laise)\w*|(?:es|etes|est)(?![\w']))"
+    r"|where (?:your|ur|his|her|their)|where (?:you|u|he|she|they) (?:live|work|park|sleep|go|study|hang|shop|drop"
+    r"|pick|leave|walk|jog|run|stay|are|'re|re |is|'s)|which (?:door|house|car|school|street)|a quele heure (?:tu|vous|il|elle)|what time (?:you|u|he|she)"
+    r"|quand (?:tu|vous) (?:finis|finisez|sors|sortez|rentres|rentrez|pars|partez)|when (?:you|u) (?:finish|leave|get off))"
+    r"|(?:(?:je|on|nous|i|we)(?: [\w']+){0,1}? (?:a|ai|avons|have|got|have got)|j'ai|i'?ve(?: got)?|we'?ve(?: got)?)"
+    r" (?:trouve |retrouve |found )?"
+    r"(?:ton|ta|votre|your|ur|son|sa|his|her|leur|their) (?:adrese|address|plaque|workplace|lieu de travail|boite"
+    r"|ecole|school|daily routine|routine|planing|emploi du temps|horaires|schedule)"
+    r"|(?:je|j'|on|nous|i) (?:conais|conait|know) (?:l'ecole|la creche|the school|ton adrese|votre adrese|your address"
+    r"|your (?:daily )?routine|(?:ton|ta|votre|son|sa) (?:cabinet|adrese|voiture|maison|ecole|boite|planing|emploi du temps"
+    r"|routine|horaires))"
+    # a fate for "people like you": "people like you end up in a ditch", « les gens comme toi finissent mal »
+    r"|(?:people|guys|girls|folks|men|women|gens|mecs|filles|types|meufs|personnes|ceux|celes)(?: qui parlent trop)?"
+    r" (?:like|comme) (?:you|u|toi|vous)(?:,? [\w']+){0,3}? (?:(?:end up|ends up|wind up|finisent|terminent)"
+    r"(?: [\w']+){0,3}? (?:in a ditch|dans un fose|in (?:the )?hospital|a l'hopital|dead|morts?|mal|badly|sous terre"
+    r"|six feet under|in a body bag|dans un sac|in the river|au fond|in a wheelchair|en fauteuil|hurt|blese\w*"
+    r"|en morceaux|in pieces|missing|disparus?)|disapear|disparaisent|get hurt|have accidents|ont des accidents"
+    r"|se font (?:tabaser|defoncer|buter|planter)"
+    r"|on les retrouve|we find|seront les premiers a (?:payer|rendre des comptes|tomber))"
+    r"|(?:les gens|people|those) (?:qui parlent trop|who talk too much|who snitch|qui balancent) (?:finisent|end up)"
+    r"(?: [\w']+){0,2}? (?:mal|badly|dead|morts?|in a ditch|dans un fose|hurt|a l'hopital|in (?:the )?hospital)"
+    # a dispute settled in person, not in words: « on va venir te rendre visite, et pas pour discuter »
+    r"|(?:rendre (?:une petite )?visite|pay (?:you|u|him|her) a visit|venir (?:te|vous) voir|come (?:round|visit|see"
+    r" you))(?: [\w',]+){0,6}? (?:et )?(?:pas pour (?:discuter|parler|papoter|rigoler|boire)|not (?:to|for) (?:talk|chat"
+    r"|a chat|tea))"
+    # formal: « nous saurons vous retrouver », « vous porterez seul la responsabilité de ce qui arrivera », « je ne
+    # réponds plus de mes actes », « vous aurez affaire à moi »
+    r"|(?:nous|je|on) (?:saurons|saurai|saura) (?:vous|te|t') ?(?:retrouver|trouver)"
+    r"(?! (?:un|une|des|le|la|les|l'|du|de|d'|quelqu|ce|cet|cete|votre|vos|ton|ta|tes|son|sa|ses|a|au|aux|en))"
+    r"|(?:we|they|people|nous|on|ils) (?:will|'l|are gonna|are going to)? ?(?:find (?:you|u)|(?:vous|te|t') ?"
+    r"(?:retrouverons|retrouvera|retrouveront|trouverons|trouvera))(?=\s*(?:[.,!]|$|et |and |toi|,|one day|un jour"
+    r"|toujours|always|eventually|tot ou tard|sooner or later))"
+    r"|(?:vous|tu|you|u) (?:porterez|porteras|serez|seras|assumerez|assumeras|will (?:bear|be)|'l (?:bear|be))"
+    r" (?:seule?s? |entierement |pleinement |personally |solely |fully )?(?:la |the )?(?:responsabilite|responsable"
+    r"|responsibility|responsible)s? (?:de|des|for) (?:tout )?(?:ce qui (?:va |pourait |poura )?(?:arivera|ariver|se paser"
+    r"|suivra)|la suite|what(?:ever)? (?:happens|comes next|follows))"
+    r"|je (?:ne )?(?:reponds|repondrai|repondrais) plus de (?:mes actes|rien)|i (?:will not|won't|can't|cannot|can not)"
+    r" be (?:held )?responsible for (?:my actions|what i do|what happens)"
+    r"|(?:vous aurez|tu auras) afaire a (?:moi|nous)|(?:you'?ll|you will|u'?ll) (?:have to )?(?:deal|answer) (?:with|to) me"
+    r"|i cannot guarantee (?:your|ur|his|her) safety|je ne (?:peux|peut) (?:plus )?(?:garantir|assurer) (?:votre|ta|sa) securite"
+    r"|(?:ce n'est|c'est) pas une menace,? (?:c'est )?une promesse|(?:this|it)(?:'s| is) not a threat,? (?:it'?s |it is )?a promise"
+    r"|il ne perd rien pour atendre|tu ne perds rien pour atendre|tu perds rien pour atendre|vous ne perdez rien pour atendre"
+    # property on fire, asked or promised: « ton cabinet, il brûle bien ? », "your shop would burn nicely"
+    r"|(?:ton|ta|tes|votre|vos|your|ur|son|sa|ses|his|her)(?: \w+)? "
+    + _KIN
+    + r"(?: [\w']+){0,3}?,? (?:il |ele |ils |eles"
+    r" |it |that )?(?:brule bien|crame bien|flambe bien|brulerait|cramerait|flamberait|brulera|cramera|prend(?:ra|rait)"
+    r" (?:feu|facilement feu)|burns? (?:nicely|well|easy|easily)|would (?:burn|look (?:nice|good|better) on fire)"
+    r"|(?:va|risque d'|risque de) (?:avoir des (?:soucis|problemes|ennuis)|bruler|cramer)|tiene?n?t combien de temps"
+    r"|(?:while|tant qu')(?:it's| it is|il est|ele est) (?:still|encore) (?:standing|debout))"
+    # what the speaker will see to personally: « je m'occuperai personnellement de vos enfants », "I'll make sure your
+    # car doesn't start", "you won't get home in one piece", "we're coming for you", « je lui fais passer l'envie »
+    r"|je m'ocuperai (?:personelement )?(?:de (?:toi|vous|lui|ton cas|(?:ta|sa|votre) (?:file|famile|femme|mere|soeur"
+    r"|carriere)|(?:ton|son|votre) (?:fils|frere|mari|cas)|(?:tes|vos|ses) (?:enfants|gosses))|du fils|de la file|d'ele)"
+    r"|(?:i'?l|i will|we'?l|we will) make sure (?:you|u|your|ur|he|she|his|her|they|their)(?: [\w']+){0,4}? (?:regret|never|doesn't"
+    r"|don't|won't|can't|gets? (?:very )?(?:slow|hurt)|pays?|suffers?)"
+    r"|(?:won't|will not|wont|never) (?:get|make it|go|walk) (?:back )?home (?:in one piece|alive|on (?:your|ur) own feet)"
+    r"|won't be (?:working|walking|around|breathing) (?:there |here )?(?:much )?(?:longer|for long)"
+    r"|(?:we'?re|we are|i'?m|i am|they'?re|they are) coming for (?:you|u|him|her|them)|we'?l come knocking"
+    r"|on (?:finira|va finir) par (?:te|vous) (?:trouver|retrouver)|(?:attends?|atendez) (?:qu'on se croise|que je te croise)"
+    r"|quand je (?:te|la|le|vous) croiserai|on viendra (?:frapper|sonner) (?:chez|a)"
+    r"|(?:je|on) (?:te|lui|vous|leur) (?:fais|ferai|fera|ferais|vais faire|va faire) paser l'envie"
+    r"|(?:va|vas|vont|alez) comprendre (?:sa|ta|leur|votre) douleur"
+    r"|(?:soucis|problemes|ennuis) (?:avec|de) (?:ses|tes|vos|sa|ta|votre|son|ton) (?:pneus|vitrines?|voiture|bagnole"
+    r"|freins|maison|tyres|brakes)"
+    # teens: "ur getting jumped after practice", « tu vas te faire défoncer »
+    r"|(?:ur|you're|youre|you are|u r|u are|your) (?:getting|gonna get|going to get|gona get) (?:jumped|beat up|beaten"
+    r"|stabbed|smacked|rocked|merked|shot|battered|done in|bodied)"
+    r"|(?:tu vas|tu va|vous allez|il va|ele va) (?:te|vous|se) (?:faire|fair) (?:tabaser|defoncer|demonter|eclater"
+    r"|buter|planter|fumer|niquer ta|refaire le portrait|casser)"
+    r")(?![\w'])"
+)
+# a hint alone is common speech; two of them in one message (or one with a warning) menace: « réfléchissez bien »,
+# « je connais des gens », "you've been warned", « on se reverra », "I never forget a face", "while you still can"
+_HINT = compile_normalised(
+    r"(?<![\w'])(?:reflechis(?:ez)? bien|think (?:carefuly|twice|very carefuly)|je conais des gens|on conait des gens"
+    r"|i know (?:some )?people|i'?ve got friends (?:who|that)|j'ai des amis qui|(?:t'es|tu es|vous etes|vous voila)"
+    r" prevenue?s?|(?:you'?ve been|you have been|consider (?:yourself|this)) (?:warned|a (?:friendly )?(?:warning|reminder))"
+    r"|dernier avertisement|last warning|final warning|on se reverra|we'?ll meet again|see you (?:soon|around)"
+    r"|a (?:tres )?bientot|i never forget a face|j'oublie jamais un visage|je n'oublierai jamais (?:ton|votre) visage"
+    r"|while you (?:still )?can|tant (?:que tu|qu'il|que vous) (?:peux|peut|pouvez) encore|dors bien|sleep (?:tight|well)"
+    r"|tick tock|tic tac|bonne chance (?:lundi|demain|ce soir|pour la suite)|good luck (?:tomorow|tonight|on monday)"
+    r"|enjoy (?:your|ur) (?:last|remaining)|profite(?:z)? bien de (?:tes|vos) derniers|c'est (?:pas|loin d'etre) fini"
+    r"|this (?:isn't|is not|ain't) over|je n'en resterai pas la|i won't let this go|il le sait|on ne sait jamais qui"
+    r"|vous ne savez pas a qui vous avez afaire|you don't know who you'?re dealing with|et pas que(?: ca)?"
+    r"|je dis ca je dis rien|just saying|one way or another|d'une maniere ou d'une autre)(?![\w'])"
+)
+_PICKUP = compile_normalised(
+    r"(?<!\w)(?:passe te (?:prendre|chercher)|pick (?:you|u) up|viens te chercher|t'amene|te ramene|colis|parcel"
+    r"|livr\w*|deliver\w*|cadeau surprise|anniversaire|birthday|je t'ai (?:envoye|laise)|moi aussi|me too)(?!\w)"
+)
+_NOT_BEFORE = compile_normalised(
+    r"(?:\b(?:pas|ne|not|dunno|no|jamais|never|si|if)\b|n't|\?)\W*(?:\w+\W+){0,2}$"
+)
+
+
+def insinuations(t: str) -> list[tuple[int, int]]:
+    """Révision 15c: spans of threats said as consequences, hints or insinuations (normalised text ``t``)."""
+    out: list[tuple[int, int]] = []
+    for m in _INSINUATION.finditer(t):
+        if _NOT_BEFORE.search(t, max(0, m.start() - 25), m.start()) and not m.group().startswith(
+            ("si ", "if ")
+        ):
+            continue  # « je sais pas où tu es », "I don't know where you live", « on sait jamais »
+        out.append((m.start(), m.end()))
+    hints = [(m.start(), m.end()) for m in _HINT.finditer(t)]
+    if len(hints) >= 2 or (hints and out):
+        out += hints
+    if out and (_CARING.search(t) or _PICKUP.search(t)):
+        return []
+    return out
+
+
 # révision 14b: the words one of the structures above needs (an act, a death, a menace), one trie scanned first: most
 # messages have none, and the structures (a dozen scans) are looked for only in those that do
 _NEEDED_WORDS = (
@@ -141,13 +320,42 @@ _NEEDED_WORDS = (
     " mots si_tu si_t si_vous if_you if_u keep next_time prochaine_fois de_force let_them let_him let_her hiding thrashing gas_them gas_him gas_her la_tete"
 )
 _NEEDED = re.compile(trie_pattern(squeeze_pattern(w.replace("_", " ")) for w in _NEEDED_WORDS.split()))
+# révision 15c: the words the insinuations and hints need
+_NEEDED_15C_WORDS = (
+    "devrais devriez feriez ferais interet conseile j'espere si_j'etais a_ta_place a_votre_place fais_atention"
+    " fais_gafe fais_bien faites_atention previens better should might_want were_you was_you arieres derriere_toi"
+    " one_eye shoulder domage shame pity quelque_chose malheur t'ariv lui_ariv vous_ariv leur_ariv te_ariv happen"
+    " acident sais_ou sait_ou savons_ou savent_ou sais_a sait_a sais_quand sait_quand know_where knows_where"
+    " know_which knows_which know_what knows_what know_when exactement exactly tres_bien adrese address ecole creche"
+    " school routine planing emploi horaires schedule plaque workplace lieu_de_travail boite like_you like_u"
+    " comme_toi comme_vous parlent_trop talk_too snitch balancent pas_pour not_to_talk not_to_chat not_for saurons"
+    " saurai saura retrouverons retrouvera retrouveront trouverons trouvera find_you find_u responsab mes_actes"
+    " afaire_a deal_with_me answer_to_me guarantee garantir securite promesse promise perds_rien perdez_rien"
+    " perd_rien brule_bien crame_bien flambe_bien brulerait cramerait flamberait brulera cramera prendra prendrait"
+    " burns_nicely burn_nicely burns_well burn_well burn_easy burns_easy on_fire tiens tient tienen standing debout"
+    " avoir_des risque getting_ get_jumped get_beat get_stabbed get_smacked get_rocked get_merked get_shot"
+    " get_battered get_done get_bodied tabaser defoncer demonter eclater buter planter fumer refaire_le casser"
+    " ocuperai make_sure in_one_piece home_alive own_feet working_there walking_there much_longer for_long"
+    " coming_for knocking finira va_finir croise croiserai frapper_chez sonner_chez paser_l douleur soucis_avec"
+    " problemes_avec ennuis_avec soucis_de reflechis think_twice think_carefuly conais_des know_people know_some"
+    " friends_who friends_that amis_qui prevenu warned warning reminder avertis reverra meet_again see_you_soon"
+    " see_you_around bientot forget oublie still_can peux_encore peut_encore pouvez_encore dors_bien sleep_tight"
+    " sleep_well tick_tock tic_tac bonne_chance good_luck enjoy_your enjoy_ur profite pas_fini loin_d isn't_over"
+    " is_not_over ain't_over resterai let_this_go il_le_sait on_ne_sait a_qui_vous dealing_with et_pas_que"
+    " just_saying je_dis_ca one_way maniere plus_de_rien va_bruler va_cramer triste_qu bete_qu too_bad conait_ton"
+    " conais_ton conait_ta conais_ta conait_votre conais_votre conait_l conais_l conais_la conait_la conait_son"
+    " conais_son conait_sa conais_sa know_your know_the"
+)
+_NEEDED_15C = re.compile(
+    trie_pattern(squeeze_pattern(w.replace("_", " ")) for w in _NEEDED_15C_WORDS.split())
+)
 
 
 def threat_clauses(t: str) -> list[tuple[int, int]]:
     """Spans (in normalised text ``t``) of clauses that call for violence or give someone a deadline to die."""
+    out: list[tuple[int, int]] = insinuations(t) if _NEEDED_15C.search(t) else []
     if _NEEDED.search(t) is None:
-        return []
-    out: list[tuple[int, int]] = []
+        return [] if out and (_GAME.search(t) or _IDIOM.search(t)) else out
     for m in _CLAUSE_CALL.finditer(t):
         if _DENIED.search(m.group("gap")) or _NOT_CALLED.search(t, max(0, m.start() - 20), m.start()):
             continue

@@ -1,0 +1,118 @@
+"""Révision 15c (s12-thr): a small learned threat head on character and word n-grams, that names threats.
+
+Calls for violence and threats are often flagged by the cascade under another category (group hate, harassment,
+insult): the encoders' threat outputs are low on them (median 0.11–0.26 on gold threats, révision 14b) and the
+lexicon's threat entries and structures (``threat_clauses.py``) find only the phrasings they describe. This head
+reads the message's normalised text (``normalize``), hashed into character n-grams (2–5, inside word boundaries)
+and word n-grams (1–2), each block sublinear tf × idf, l2-normalised; a logistic regression gives P(threat). It runs
+only on messages the cascade **already flagged** under another category: at or over its threshold the message
+takes ``threat`` at the category's threshold (its severity follows the threat policy), with the tier
+``threat_head``. It never flags a message by itself: the harmless messages flagged are the cascade's, unchanged.
+
+Trained by ``train_threat_head.py`` (team files; older files label calls for violence without ``threat``: a
+``call_for_violence`` or ``threat_individual`` phenomenon counts as a threat); the weights ship as
+``data/threat_head.npz`` (float32 idf and coefficients, no pickle).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize as l2_normalize
+
+from veilleur.detect.text_harm.normalize import normalize
+
+N_CHAR = 2**18
+N_WORD = 2**17
+THREAT_PHENOMENA = frozenset({"threat_individual", "call_for_violence", "threat"})
+
+
+def is_threat(row: dict[str, Any]) -> bool:
+    """A team line's threat label: ``threat`` among its labels, or a threat phenomenon (older files label many calls
+    for violence as group hate only)."""
+    ph = str(row.get("phenomenon") or row.get("functionality") or "")
+    return "threat" in (row.get("labels") or []) or ph in THREAT_PHENOMENA
+
+
+@lru_cache(maxsize=1)
+def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
+    char = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), n_features=N_CHAR, alternate_sign=False, norm=None
+    )
+    word = HashingVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        token_pattern=r"[\w']+",
+        n_features=N_WORD,
+        alternate_sign=False,
+        norm=None,
+    )
+    return char, word
+
+
+def counts(texts: Sequence[str]) -> sp.csr_matrix:
+    """Hashed n-gram counts of the normalised texts: character block, then word block."""
+    char, word = _vectorizers()
+    norm = [normalize(t).text for t in texts]
+    return sp.hstack([char.transform(norm), word.transform(norm)], format="csr")
+
+
+def weigh(x: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear tf × idf, each block (characters, words) l2-normalised."""
+    x = x.astype(np.float32, copy=True)
+    x.data = np.log1p(x.data)
+    x = x.multiply(idf[None, :]).tocsr()
+    return sp.hstack([l2_normalize(x[:, :N_CHAR]), l2_normalize(x[:, N_CHAR:])], format="csr")
+
+
+@dataclass
+class ThreatHead:
+    idf: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    threshold: float
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros(0, dtype=np.float32)
+        z = weigh(counts(texts), self.idf) @ self.coef + self.intercept
+        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float32)
+
+    def save(self, path: str) -> None:
+        np.savez_compressed(
+            path,
+            idf=self.idf.astype(np.float32),
+            coef=self.coef.astype(np.float32),
+            intercept=np.float32(self.intercept),
+            threshold=np.float32(self.threshold),
+            meta=np.array(json.dumps(self.meta)),
+        )
+
+
+def read_threat_head(path: Any) -> ThreatHead:
+    with np.load(path, allow_pickle=False) as z:
+        return ThreatHead(
+            idf=z["idf"].astype(np.float32),
+            coef=z["coef"].astype(np.float32),
+            intercept=float(z["intercept"]),
+            threshold=float(z["threshold"]),
+            meta=json.loads(str(z["meta"])),
+        )
+
+
+def load_threat_head(name: str = "threat_head.npz") -> ThreatHead | None:
+    """The shipped head (``data/<name>``), or None when absent."""
+    ref = resources.files("veilleur.detect.text_harm").joinpath("data", name)
+    if not ref.is_file():
+        return None
+    with resources.as_file(ref) as p:
+        return read_threat_head(p)

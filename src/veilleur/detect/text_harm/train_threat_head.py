@@ -1,0 +1,92 @@
+"""Train the threat head (révision 15c, ``threat_head.py``) on team line files.
+
+    PYTHONPATH=src python -m veilleur.detect.text_harm.train_threat_head [--odd-only PATH ...] [--save OUT] FILES...
+
+A line is a threat when ``threat`` is among its labels or its phenomenon is ``call_for_violence`` /
+``threat_individual`` (older team files label calls for violence as group hate only). ``--odd-only`` files give only
+their odd ids (their even ids are kept for reporting). Prints out-of-fold figures (grouped by file: no writer is
+scored by a model that saw it) at a few thresholds, then fits on everything and saves the weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from veilleur.detect.text_harm.threat_head import ThreatHead, counts, is_threat, weigh
+
+C = 4.0
+THRESHOLD = 0.9  # chosen on the choosing data's out-of-fold scores (docs/text_harm.md, révision 15c)
+
+
+def _id(row: dict) -> int | None:
+    try:
+        return int(str(row["id"]).rsplit("_", 1)[-1])
+    except (KeyError, ValueError):
+        return None
+
+
+def load(files: list[Path], odd_only: list[Path]) -> tuple[list[str], np.ndarray, list[str]]:
+    texts: list[str] = []
+    y: list[int] = []
+    groups: list[str] = []
+    for f in [*files, *odd_only]:
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            if f in odd_only and (_id(r) or 0) % 2 == 0:
+                continue
+            texts.append(r["text"])
+            y.append(int(is_threat(r)))
+            groups.append(f.stem)
+    return texts, np.array(y), groups
+
+
+def idf_of(x) -> np.ndarray:
+    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float64)
+    n = x.shape[0]
+    return (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+
+
+def fit(x, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    idf = idf_of(x)
+    m = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(weigh(x, idf), y)
+    return idf, m.coef_[0].astype(np.float32), float(m.intercept_[0])
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("files", nargs="+", type=Path)
+    ap.add_argument("--odd-only", nargs="*", type=Path, default=[])
+    ap.add_argument("--save", type=Path)
+    ap.add_argument("--folds", type=int, default=5)
+    a = ap.parse_args(argv)
+    files = [f for f in a.files if f not in a.odd_only]
+    texts, y, groups = load(files, list(a.odd_only))
+    x = counts(texts)
+    print(f"{len(texts)} lines, {int(y.sum())} threats, {len(set(groups))} files")
+    oof = np.zeros(len(texts))
+    for tr, te in GroupKFold(n_splits=a.folds).split(x, y, groups):
+        idf, coef, b = fit(x[tr], y[tr])
+        oof[te] = 1.0 / (1.0 + np.exp(-(weigh(x[te], idf) @ coef + b)))
+    for t in (0.5, 0.8, 0.85, 0.9, 0.95):
+        p = oof >= t
+        print(
+            f"out of fold t={t}: threats {int((p & (y == 1)).sum())}/{int(y.sum())}, "
+            f"others {int((p & (y == 0)).sum())}/{int((y == 0).sum())}"
+        )
+    if a.save:
+        idf, coef, b = fit(x, y)
+        meta = {"files": sorted(set(groups)), "lines": len(texts), "threats": int(y.sum()), "C": C}
+        ThreatHead(idf, coef, b, THRESHOLD, meta).save(str(a.save))
+        print("saved", a.save)
+
+
+if __name__ == "__main__":
+    main()

@@ -443,6 +443,18 @@ class GroupFrames:
         self.admit_re = (
             _rx(rf"(?<![\w*])(?:{_alt(admit)})[\s']+(?:(?:{det}|de|d|du)[\s']+)?$") if admit else None
         )
+        # révision 14d: a hostile question over a group: `question_open` (a rhetorical opener) before the group in a
+        # clause that ends with "?", `question_presup` (the negative presupposition) in the clause
+        q_open, q_presup, q_against = (
+            _words(spec.get(k)) for k in ("question_open", "question_presup", "question_against")
+        )
+        self.question_open_re = (
+            _rx(r"(?<![\w*])(?:" + trie_pattern(q_open, space=r"[\s-]+") + r")(?![\w*])")
+            if q_open and q_presup
+            else None
+        )
+        self.question_presup_re = _rx(rf"(?<![\w*])(?:{_alt(q_presup)})(?![\w*])")
+        self.question_against_re = _rx(rf"(?<![\w*])(?:{_alt(q_against)})(?![\w*])")
         self.let_re = _rx(rf"(?<![\w*])(?:let|laisse|laisser|laissons)[\s']+(?:(?:{det})[\s']+)?$")
         self.let_after_re = _rx(r"[\s,]+(?:in|into|entrer|rentrer|venir|s'installer|s installer)(?![\w*])")
         # révision 10b: contempt for a group said by the writer ("je ne supporte pas les X", "Les X… je les hais",
@@ -1050,6 +1062,8 @@ class GroupFrames:
             frames += self._contempt(t, groups, ends)
             if "?" in t and self.rights_open_re is not None:
                 frames += self._rights(t, groups, ends)
+            if "?" in t and self.question_open_re is not None:
+                frames += self._questions(t, groups, ends)
         # révision 13b: wishes; "[X deserve to die] is disgusting": the predicate after a wish is said of the saying,
         # not of the group
         wishes = self._wishes(t, groups, ends)
@@ -1182,6 +1196,36 @@ class GroupFrames:
                         ge,
                     )
                 )
+        return out
+
+    def _questions(self, t: str, groups: list[tuple[int, int, str | None]], ends: list[int]) -> list[Frame]:
+        """Révision 14d: hate put as a question ("Combien de X ont réellement condamné … ?", "Depuis quand une X est
+        aussi fiable … ?", "Why do so many X insist on … ?"): a rhetorical `question_open` in the clause before the
+        group (60 characters at most), the clause ending with "?", a negative presupposition (`question_presup`)
+        in the clause, nothing of `question_against` (hate, racism, discrimination named: counter-speech) and no
+        negation between the opener and the group."""
+        assert self.question_open_re is not None
+        out: list[Frame] = []
+        for gs, ge, cat in groups:
+            if cat is None:
+                continue
+            clause_e = next((e for e in ends if e >= ge), len(t))
+            if t[clause_e : clause_e + 1] != "?":
+                continue
+            clause_s = max([e + 1 for e in ends if e < gs], default=0)
+            op = None
+            for m in self.question_open_re.finditer(t, max(clause_s, gs - 60), gs):
+                op = m
+            if op is None:
+                continue
+            if any(w in self.negation for w in _TOKEN.findall(_expand(t[op.end() : gs]))):
+                continue
+            if self.question_against_re.search(t, clause_s, clause_e):
+                continue
+            if self.question_presup_re.search(t, op.end(), clause_e) is None:
+                continue
+            out.append(Frame("question", "hate", cat, self.weights.get("question", 0.8), op.start(), ge))
+            break
         return out
 
     def _contempt(self, t: str, groups: list[tuple[int, int, str | None]], ends: list[int]) -> list[Frame]:

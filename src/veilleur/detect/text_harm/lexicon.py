@@ -123,6 +123,8 @@ _FRAME_EXPLAIN = {
     "claim": "accusation portée contre tout un groupe (crime, invasion, remplacement)",
     "contempt": "haine ou mépris déclaré pour un groupe (« je ne supporte pas les … », « je les hais »)",
     "wish": "groupe voué à la mort ou à disparaître, ou privé de toute valeur (« méritent de mourir », « better off without »)",
+    # révision 14d (s11-q)
+    "question": "question hostile sur un groupe (« combien de … ont réellement … ? », « why do so many … insist … ? »)",
     # révision 14a (s11-formal)
     "request": "demande d'écarter un groupe (« je refuse de louer à … », « nous ne voulons plus de ces … »)",
 }

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from veilleur.detect.text_harm.lexicon import Hit, Lexicon, load_lexicon
+from veilleur.detect.text_harm.lexicon import HINT, Hit, Lexicon, load_lexicon
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
 from veilleur.detect.text_harm.normalize import Normalized, deobfuscate, normalize
 from veilleur.detect.text_harm.register import ChatRegister, FormalRegister, content_words
@@ -333,6 +333,14 @@ class TextHarmAnalyzer:
         # messages the fast tier scores under `low_band` (it saw nothing): the semantic tier alone must be surer
         low = casc.get("low_band", {}) or {}
         self.low_band = float(low.get("below", 0.0))
+        # révision 15a (s12-q): a hint at least this strong (after contexts) lifts the low band; 1.0 or more: off
+        self.hint_min = float(low.get("hint_min", 1.0))
+        # révision 15a: `hint`: a hinted message the semantic tier left unflagged is flagged when its "any harm" reaches
+        # `any` and the group-hate category it ranks first reaches `category_min`, unless a context in `unless`
+        hint = casc.get("hint", {}) or {}
+        self.hint_any = float(hint.get("any", 2.0))
+        self.hint_cat_min = float(hint.get("category_min", 2.0))
+        self.hint_unless = frozenset(str(x) for x in hint.get("unless", []) or [])
         self.low_semantic_min = float(low.get("semantic_min", self.semantic_min))
         self.low_any_gate = float(low.get("any_gate", self.any_gate))
         low_any = low.get("any_harm_threshold", self.any_threshold)
@@ -435,6 +443,7 @@ class TextHarmAnalyzer:
             lang = langs[i]
             hits = self.lexicon.match(text, lang, norms[i])
             lex = Lexicon.scores(hits)
+            hint = lex.pop(HINT, 0.0)  # révision 15a: a hostile frame's hint scores no category
             damp, msg_ctx = self.lexicon.message_contexts(norms[i].text, text, lang, norms[i])
             if len(_WORD_RE.findall(norms[i].text)) < self.short_words:
                 # a few words give the n-gram model too little evidence: model-only scores are damped
@@ -451,10 +460,15 @@ class TextHarmAnalyzer:
                 # an insult or slur about a patient is patient mockery too
                 worst = max((lex.get(c, 0.0) for c in _INSULTING), default=0.0)
                 scores["patient_mockery"] = max(scores["patient_mockery"], 0.75 * worst)
-            ctx = sorted(set(msg_ctx) | {c for h in hits for c in h.contexts})
+            # révision 15a: a hint's contexts are not the message's (a hint alone found no word of harm)
+            ctx = sorted(
+                set(msg_ctx) | {c for h in hits if HINT not in h.entry.categories for c in h.contexts}
+            )
             a = Analysis(text=text, lang=lang, scores=scores, contexts=ctx)
             a.tiers["tier1_model"] = {c: round(float(probs[i, j]), 4) for j, c in enumerate(cats)}
             a.tiers["tier1_lexicon"] = {c: round(v, 4) for c, v in lex.items()}
+            if hint >= self.hint_min:
+                a.tiers["hint"] = {HINT: round(hint, 4)}
             out.append(a)
             pending.append((a, hits, norms[i]))
         return out, pending
@@ -562,7 +576,9 @@ class TextHarmAnalyzer:
             a.tiers["semantic"] = {c: round(v, 4) for c, v in sem.items()}
             lex = a.tiers.get("tier1_lexicon", {})
             p_any = sem.get("_any", 1.0)
-            low = max(a.scores.values(), default=0.0) < self.low_band
+            # révision 15a: a hostile frame's hint (a question, a pronoun carrying a group into a hostile sentence)
+            # takes the message out of the low band: the semantic tier's ordinary bars decide
+            low = max(a.scores.values(), default=0.0) < self.low_band and "hint" not in a.tiers
             s_min, gate = (
                 (self.low_semantic_min, self.low_any_gate) if low else (self.semantic_min, self.any_gate)
             )
@@ -596,6 +612,22 @@ class TextHarmAnalyzer:
                     best = ranked[0]
                     a.scores[best] = max(
                         a.scores[best], self.thresholds.get(best, 0.5), min(p_any, 0.99, self.semantic_max)
+                    )
+            # révision 15a: a hostile frame's hint (a group named in a question, or with a hostile cue), the semantic
+            # tier sure of harm but unsure of the ground: the group-hate category it ranks first
+            if (
+                "hint" in a.tiers
+                and p_any >= self.hint_any
+                and cap == 1.0
+                and not veto
+                and not self.hint_unless.intersection(a.contexts)
+                and not a.flagged(self.thresholds)
+            ):
+                grounds = [c for c in a.scores if c in sem and c.startswith("discrimination:")]
+                best_g = max(grounds, key=lambda c: sem[c], default=None)
+                if best_g is not None and sem[best_g] >= self.hint_cat_min:
+                    a.scores[best_g] = max(
+                        a.scores[best_g], min(self.thresholds.get(best_g, 0.5), self.semantic_max)
                     )
             # révision 10: what the cascade left unflagged, the teen / SMS chat register's own operating point
             if not self._chat_register_flags(a, sem, p_any):

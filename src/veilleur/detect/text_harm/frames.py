@@ -443,6 +443,18 @@ class GroupFrames:
         self.admit_re = (
             _rx(rf"(?<![\w*])(?:{_alt(admit)})[\s']+(?:(?:{det}|de|d|du)[\s']+)?$") if admit else None
         )
+        # révision 14d: a hostile question over a group: `question_open` (a rhetorical opener) before the group in a
+        # clause that ends with "?", `question_presup` (the negative presupposition) in the clause
+        q_open, q_presup, q_against = (
+            _words(spec.get(k)) for k in ("question_open", "question_presup", "question_against")
+        )
+        self.question_open_re = (
+            _rx(r"(?<![\w*])(?:" + trie_pattern(q_open, space=r"[\s-]+") + r")(?![\w*])")
+            if q_open and q_presup
+            else None
+        )
+        self.question_presup_re = _rx(rf"(?<![\w*])(?:{_alt(q_presup)})(?![\w*])")
+        self.question_against_re = _rx(rf"(?<![\w*])(?:{_alt(q_against)})(?![\w*])")
         self.let_re = _rx(rf"(?<![\w*])(?:let|laisse|laisser|laissons)[\s']+(?:(?:{det})[\s']+)?$")
         self.let_after_re = _rx(r"[\s,]+(?:in|into|entrer|rentrer|venir|s'installer|s installer)(?![\w*])")
         # révision 10b: contempt for a group said by the writer ("je ne supporte pas les X", "Les X… je les hais",
@@ -529,6 +541,7 @@ class GroupFrames:
         )
         self._init_wishes(spec)
         self._init_requests(spec)
+        self._init_hostile(spec)
         self._spell_extra = [
             t
             for k in ("violence", "violence_pp", "violence_subj", "call", "slogan_before")
@@ -624,6 +637,64 @@ class GroupFrames:
                 out.append(Frame("request", "hate", cat, w, om.start(), gm.end()))
                 break
         return out
+
+    # -- révision 15a (s12-q): indirect designations inside hostile frames; hints for the semantic tier ---------------
+    def _init_hostile(self, spec: dict[str, Any]) -> None:
+        """``request_coded`` and ``hostile_coded`` (indirect designations of a group: « ces gens-là », « certains
+        quartiers », "a man in a dress") and ``hostile_cues`` (what makes a message that names a group a hint)."""
+        coded: dict[str, str] = {}
+        for key in ("request_coded", "hostile_coded"):
+            for cat, terms in (spec.get(key) or {}).items():
+                for term in _words(terms):
+                    coded.setdefault(re.sub(r"[\s-]+", " ", term), str(cat))
+        self.hostile_coded = coded
+        self.hostile_coded_re = (
+            _rx(r"(?<![\w*])(?:" + trie_pattern(list(coded), space=r"[\s-]+") + r")(?![\w*])")
+            if coded
+            else None
+        )
+        against = _words(spec.get("hint_against"))
+        self.hint_against_re = _rx(rf"(?<![\w*])(?:{_alt(against)})(?![\w*])") if against else None
+        cues = _words(spec.get("hostile_cues"))
+        self.hostile_cue_re = _rx(rf"(?<![\w*])(?:{_alt(cues)})(?![\w*])") if cues else None
+
+    def _coded(self, t: str) -> list[tuple[int, int, str | None]]:
+        """Révision 15a: indirect designations of a group (start, end, category), never after a possessive."""
+        if self.hostile_coded_re is None:
+            return []
+        out: list[tuple[int, int, str | None]] = []
+        for m in self.hostile_coded_re.finditer(t):
+            prev = _TOKEN.findall(t[max(0, m.start() - 12) : m.start()])[-1:]
+            if prev and prev[0] in _POSSESSIVE:
+                continue
+            out.append((m.start(), m.end(), self.hostile_coded.get(re.sub(r"[\s-]+", " ", m.group()))))
+        return out
+
+    def _hints(self, t: str, groups: list[tuple[int, int, str | None]]) -> list[Frame]:
+        """Révision 15a: a group named (a group word or an indirect designation) and a hostile cue in its sentence or a
+        later one (a trait said of all, an exclusion, the writer's disgust or refusal, an opinion announced; a pronoun
+        often carries the group there: "Les X du foyer ? Franchement ils ne valent pas mieux …"), nothing of
+        `question_against` after the group: a hint for the semantic tier, never a finding alone."""
+        if self.hostile_cue_re is None or not groups:
+            return []
+        g = groups[0]
+        cm = self.hostile_cue_re.search(t, g[1])
+        if cm is None:
+            cm = self.hostile_cue_re.search(t, 0, g[0])
+            if cm is None or _CLAUSE_END.search(t, cm.end(), g[0]):
+                return []  # before the group: in its sentence only ("Je refuse que les X …")
+        if self.question_against_re.search(t, min(g[0], cm.start())):
+            return []
+        return [
+            Frame(
+                "hint",
+                "hate",
+                g[2],
+                self.weights.get("hint", 0.2),
+                min(g[0], cm.start()),
+                max(g[1], cm.end()),
+            )
+        ]
 
     # -- révision 13b (s10-grp): a group wished dead or gone, its worth denied, or to be dealt with for good ----------
     def _init_wishes(self, spec: dict[str, Any]) -> None:
@@ -748,8 +819,11 @@ class GroupFrames:
         return {w for w in list(self.ground) + list(self.pred_kind) if " " not in w}
 
     # ------------------------------------------------------------------------------------------------------
-    def _groups(self, t: str, lang: str | None) -> list[tuple[int, int, str | None]]:
-        """Group mentions (start, end, category) that can be a frame's subject."""
+    def _groups(
+        self, t: str, lang: str | None, loose: list[tuple[int, int, str | None]] | None = None
+    ) -> list[tuple[int, int, str | None]]:
+        """Group mentions (start, end, category) that can be a frame's subject. Révision 15a: ``loose`` receives every
+        group word not after a possessive, whatever its determiner (what a hint may name)."""
         out: list[tuple[int, int, str | None]] = []
         for m in self.group_re.finditer(t):
             word = m.group()
@@ -760,6 +834,8 @@ class GroupFrames:
             last = prev[-1] if prev else ""
             if last in _POSSESSIVE:
                 continue  # "ma femme", "son migrant"
+            if loose is not None:
+                loose.append((m.start(), m.end(), cat))
             if (
                 word in _ABSTRACT
                 and last in ("l", "le", "la", "cette", "this", "their", "leur")
@@ -990,7 +1066,8 @@ class GroupFrames:
             and self.insinuation_re.search(t) is None
         ):
             frames.append(Frame("mock", "refute", None, 0.0, mo.start(), mo.end()))
-        groups = self._groups(t, lang)
+        loose: list[tuple[int, int, str | None]] = []
+        groups = self._groups(t, lang, loose)
         ends = [m.start() for m in _CLAUSE_END.finditer(t)] + [len(t)]
         # révision 10b: what is said of a pronoun after the group was named ("J'ai croisé des Afghans. Ils sont
         # tous des voleurs", "Les X ? Ce sont des sauvages"): the pronoun carries the group into a later clause
@@ -1050,6 +1127,23 @@ class GroupFrames:
             frames += self._contempt(t, groups, ends)
             if "?" in t and self.rights_open_re is not None:
                 frames += self._rights(t, groups, ends)
+        # révision 15a: indirect designations and group words without a determiner, read inside hostile frames only
+        # (cheap first looks: a question, or a hostile cue anywhere)
+        asked = "?" in t
+        cued = self.hostile_cue_re is not None and self.hostile_cue_re.search(t) is not None
+        if asked or cued:
+            loose = sorted(loose + self._coded(t))
+        if asked and self.question_open_re is not None:
+            frames += self._questions(t, groups, loose, ends)
+        # révision 15a: a group named, a hostile cue in its sentence or a later one (a hint, at most one per message)
+        if cued and loose and not any(f.kind in ("hint", "question") for f in frames):
+            frames += self._hints(t, loose)
+        # révision 15a: no hint where the message answers or refutes (a refuting frame, `hint_against`)
+        if any(f.kind == "hint" for f in frames) and (
+            any(f.polarity == "refute" for f in frames)
+            or (self.hint_against_re is not None and self.hint_against_re.search(t) is not None)
+        ):
+            frames = [f for f in frames if f.kind != "hint"]
         # révision 13b: wishes; "[X deserve to die] is disgusting": the predicate after a wish is said of the saying,
         # not of the group
         wishes = self._wishes(t, groups, ends)
@@ -1183,6 +1277,48 @@ class GroupFrames:
                     )
                 )
         return out
+
+    def _questions(
+        self,
+        t: str,
+        groups: list[tuple[int, int, str | None]],
+        coded: list[tuple[int, int, str | None]],
+        ends: list[int],
+    ) -> list[Frame]:
+        """Révision 14d: hate put as a question ("Combien de X ont réellement condamné … ?", "Depuis quand une X est
+        aussi fiable … ?", "Why do so many X insist on … ?"): a rhetorical `question_open` in the clause before the
+        group (60 characters at most), the clause ending with "?", a negative presupposition (`question_presup`)
+        in the clause, nothing of `question_against` (hate, racism, discrimination named: counter-speech) and no
+        negation between the opener and the group.
+
+        Révision 15a: any other question over a group ("Les X, pourquoi … ?", "Et les X, on en parle ?", an indirect
+        designation: « ces gens-là », « certains quartiers », "a man in a dress") is a hint (kind "hint"): it only
+        takes the message out of the semantic tier's low band, where the semantic tier decides."""
+        assert self.question_open_re is not None
+        hint: Frame | None = None
+        cands = [(g, False) for g in groups if g[2] is not None] + [(g, True) for g in coded]
+        for (gs, ge, cat), is_coded in cands:
+            clause_e = next((e for e in ends if e >= ge), len(t))
+            if t[clause_e : clause_e + 1] != "?":
+                continue
+            clause_s = max([e + 1 for e in ends if e < gs], default=0)
+            if self.question_against_re.search(t, clause_s, clause_e):
+                continue
+            if hint is None:
+                hint = Frame("hint", "hate", cat, self.weights.get("hint", 0.2), clause_s, clause_e)
+            if is_coded:
+                continue
+            op = None
+            for m in self.question_open_re.finditer(t, max(clause_s, gs - 60), gs):
+                op = m
+            if op is None:
+                continue
+            if any(w in self.negation for w in _TOKEN.findall(_expand(t[op.end() : gs]))):
+                continue
+            if self.question_presup_re.search(t, op.end(), clause_e) is None:
+                continue
+            return [Frame("question", "hate", cat, self.weights.get("question", 0.8), op.start(), ge)]
+        return [hint] if hint is not None else []
 
     def _contempt(self, t: str, groups: list[tuple[int, int, str | None]], ends: list[int]) -> list[Frame]:
         """Révision 10b: hatred or contempt for a group, said in the first person: the group right after the verb

@@ -123,11 +123,16 @@ _FRAME_EXPLAIN = {
     "claim": "accusation portée contre tout un groupe (crime, invasion, remplacement)",
     "contempt": "haine ou mépris déclaré pour un groupe (« je ne supporte pas les … », « je les hais »)",
     "wish": "groupe voué à la mort ou à disparaître, ou privé de toute valeur (« méritent de mourir », « better off without »)",
+    # révision 14d (s11-q)
+    "hint": "indice de cadre hostile envers un groupe (lu par l'étage sémantique)",
+    "question": "question hostile sur un groupe (« combien de … ont réellement … ? », « why do so many … insist … ? »)",
     # révision 14a (s11-formal)
     "request": "demande d'écarter un groupe (« je refuse de louer à … », « nous ne voulons plus de ces … »)",
 }
 _SUFFIXES = ("es", "s", "x", "e")
 FUZZY_MIN = 7
+# révision 15a (s12-q): the score key of a hostile frame's hint (frames.py kind "hint"): no category of its own
+HINT = "_hint"
 MATCH_CACHE_SIZE = 2048  # messages whose hits are remembered (a few batches)
 TOKEN_CACHE_SIZE = 100_000  # distinct tokens whose entries are remembered
 FUZZY_FACTOR = 0.85  # a misspelt term counts a little less than the exact one
@@ -338,7 +343,9 @@ class Lexicon:
         self._join_cache: dict[str, Normalized] = {}
         self._match_cache: dict[tuple[str, str | None, str, tuple[int, ...]], list[Hit]] = {}
         self._token_cache: dict[str, tuple[list[Entry] | None, tuple[list[Entry] | None, float]]] = {}
-        self._frame_cache: dict[tuple[str, str | None], tuple[list[tuple[Frame, bool]], bool]] = {}
+        self._frame_cache: dict[
+            tuple[str, str | None], tuple[list[tuple[Frame, bool]], bool, list[Frame]]
+        ] = {}
         self.contexts = contexts
         self.negation = contexts.get("negation", {})
         self.neg_cues = {normalize_term(str(c)) for c in self.negation.get("cues", [])}
@@ -606,16 +613,30 @@ class Lexicon:
         """Group frames of a message, each with whether it is mentioned (quoted or reported) rather than said,
         and whether the message refutes hate (a denied stereotype, a quoted claim refuted, a slogan against hate)
         without saying any itself. Cached: the fast tier asks twice per message."""
+        return self._frames_and_hints(text, norm, lang)[:2]
+
+    def hints_of(self, text: str, norm: Normalized, lang: str | None) -> list[Frame]:
+        """Révision 15a (s12-q): the message's hint frames (frames.py kind "hint"), kept apart from its frames: a hint
+        is no claim, nothing answers or refutes it, and it says no hate."""
+        return self._frames_and_hints(text, norm, lang)[2]
+
+    def _frames_and_hints(
+        self, text: str, norm: Normalized, lang: str | None
+    ) -> tuple[list[tuple[Frame, bool]], bool, list[Frame]]:
         key = (norm.text, lang)
         got = self._frame_cache.get(key)
         if got is not None:
             return got
         out: list[tuple[Frame, bool]] = []
+        hints: list[Frame] = []
         refuted = False
         said_hate = False
         if self.frames is not None:
             t = norm.text
             for f in self.frames.analyse(t, lang):
+                if f.kind == "hint":
+                    hints.append(f)
+                    continue
                 if f.polarity == "refute":
                     refuted = True
                     continue
@@ -653,7 +674,7 @@ class Lexicon:
                     if self.frames.refuted_after(t, qe, 300) and not self.frames.endorsed(t):
                         refuted = True
                         break
-        res = (out, refuted and not said_hate)
+        res = (out, refuted and not said_hate, hints)
         if len(self._frame_cache) > 4096:
             self._frame_cache.clear()
         self._frame_cache[key] = res
@@ -663,7 +684,11 @@ class Lexicon:
         key = (f.kind, f.category, f.lethal)
         e = self._frame_entries.get(key)
         if e is None:
-            if f.category is None:
+            if f.kind == "hint":
+                # révision 15a (s12-q): a hint scores no category; it takes the message out of the semantic tier's
+                # low band (detector.py), where the semantic tier decides with its ordinary bars
+                cats = {HINT: f.weight}
+            elif f.category is None:
                 if f.kind != "dehumanising":
                     return None
                 cats = {"insult": 0.7}  # "ces gens sont une vermine": a group, no ground said
@@ -708,6 +733,11 @@ class Lexicon:
         frames: list[tuple[Frame, bool]] = []
         if self.frames is not None:
             frames, refuting = self.frames_of(text, norm, lang)
+            # révision 15a: hints (a hit that scores no category; kept out of the frames' logic)
+            for f in self.hints_of(text, norm, lang):
+                entry = self._frame_entry(f)
+                if entry is not None:
+                    raw.append((entry, f.start, f.end, 1.0))
             for f, mentioned in frames:
                 entry = self._frame_entry(f)
                 if entry is not None:

@@ -206,7 +206,7 @@ class Settings:
     # session 12, with the learned model: the "target" hits back, as written (named, answered, told "tu"), at least
     # this many distinct "attackers" and is neither hurt (distress, a first-person defence, ``cues.HURT``) nor defended:
     # friends roasting each other, everyone giving as good as they get, not a pile-on (0: off)
-    reciprocal_min: int = 0
+    reciprocal_min: int = 2
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -1758,7 +1758,24 @@ def _reciprocal(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) 
         for u in t.targets
         if u in attackers and t.how.get(u) in DIRECT
     }
-    return len(hit) >= st.reciprocal_min and not _hurt(target, hostile, window, attackers, st)
+    if len(hit) < st.reciprocal_min:
+        return False
+    first, last = hostile[0].m.created_at, hostile[-1].m.created_at
+    if not any(
+        t.author == target and first <= t.m.created_at <= last and cues.LAUGH.search(cues.fold(t.m.text or ""))
+        for t in window
+    ):
+        return False  # the target never laughs while under fire: hitting back is self-defence, not a game
+    # who "defends" the target: not someone the target hit (forgiving them: "c bon t'inquiète"), nor a reproach right
+    # after the target's own hostile turn ("c'est pas drôle ça")
+    hit_by_target = {u for t in window if t.author == target and t.hostile for u in t.targets}
+    others = [
+        t
+        for k, t in enumerate(window)
+        if t.author not in hit_by_target
+        and not (k and window[k - 1].author == target and window[k - 1].hostile and not (t.to or t.about))
+    ]
+    return not _hurt(target, hostile, others, attackers, st)
 
 
 def _unaimed(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> bool:

@@ -833,7 +833,9 @@ ANSWERED = frozenset({"tu-after-turn", "reply", "quote"})  # whom a laugh answer
 GUESSED = WEAK_LINKS | {"victim", "laughs-at", "session-victim", "named-lately", "subject", "absent"}
 KEPT = frozenset({"subject", "absent"})
 # links written in the turn itself: a name, a mention, a vocative, a platform reply (no "tu" guessed from the order)
-EXPLICIT = frozenset({"mention", "name+tu", "name+3rd", "vocative", "name", "name-object", "name-subject", "reply"})  # guessed targets that the session re-aiming keeps (and counts half)
+EXPLICIT = frozenset(
+    {"mention", "name+tu", "name+3rd", "vocative", "name", "name-object", "name-subject", "reply"}
+)  # guessed targets that the session re-aiming keeps (and counts half)
 NAMED_TURNS = 10  # how far back a hostile remark with no name looks for a member named in the third person
 NAMED_WINDOW = timedelta(minutes=30)
 SUBJECT_TURNS = 3  # "il/elle" right after a member was named in the third person: that member
@@ -1762,7 +1764,9 @@ def _reciprocal(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) 
         return False
     first, last = hostile[0].m.created_at, hostile[-1].m.created_at
     if not any(
-        t.author == target and first <= t.m.created_at <= last and cues.LAUGH.search(cues.fold(t.m.text or ""))
+        t.author == target
+        and first <= t.m.created_at <= last
+        and cues.LAUGH.search(cues.fold(t.m.text or ""))
         for t in window
     ):
         return False  # the target never laughs while under fire: hitting back is self-defence, not a game

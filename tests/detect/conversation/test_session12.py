@@ -1,7 +1,8 @@
 """Session 12 (issue 12): loud civil chats — hostility whose link to the "target" is only guessed (venting about
 someone outside the chat), with the target neither hurt nor defended, makes no pile-on (``aimed_min``, on); a
 "target" who hits two of the "attackers" back as written and laughs while under fire, neither hurt nor defended, is
-roasting with friends (``reciprocal_min``, on); the pile-ons these checks must keep stay raids."""
+roasting with friends (``reciprocal_min``, on); a stronger raid on a hurt member is not folded into an earlier raid on
+its "defender" (``defender_weaker``, on); the pile-ons these checks must keep stay raids."""
 
 from __future__ import annotations
 
@@ -123,3 +124,28 @@ def test_the_rules_alone_are_unchanged() -> None:
     assert _episode("c", uid("tom"), hostile, ts, rules) is not None
     ts, hostile = _roast(laugh=True)
     assert _episode("c", uid("tom"), hostile, ts, rules) is not None
+
+
+def test_chatw12_06_the_moderator_guessed_once_is_not_the_target() -> None:
+    """chatw12_06: Julien (the moderator) is guessed as "il" once before the villagers attack Thierry, who is hurt;
+    Thierry's raid no longer joins Julien's as "the same raiders turning on a defender" (``defender_weaker``; training
+    chat, shipped model, no text_harm findings: the wiring)."""
+    from pathlib import Path
+
+    from veilleur.detect.conversation.analyse import analyse
+    from veilleur.detect.conversation.evaluate import load_chat
+    from veilleur.detect.conversation.model import load_model
+
+    c = load_chat(
+        Path(__file__).resolve().parents[2]
+        / "data"
+        / "conversations"
+        / "train"
+        / "chatw12"
+        / "chatw12_06.json"
+    )
+    model = load_model()
+    on = analyse(c.ctx, [], Settings(model=model)).episodes
+    off = analyse(c.ctx, [], Settings(model=model, defender_weaker=False)).episodes
+    assert [c.member_of_uid[e.target] for e in on][:1] == ["thierry"]
+    assert [c.member_of_uid[e.target] for e in off][:1] == ["julien"]  # the session-start code

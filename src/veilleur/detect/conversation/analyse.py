@@ -207,6 +207,10 @@ class Settings:
     # this many distinct "attackers" and is neither hurt (distress, a first-person defence, ``cues.HURT``) nor defended:
     # friends roasting each other, everyone giving as good as they get, not a pile-on (0: off)
     reciprocal_min: int = 2
+    # session 12: the raiders' attacks on someone who defends an earlier raid's target stay a raid of their own (to be
+    # ranked by ``_primacy``) when they are stronger and their target is hurt or defended while the earlier one's is
+    # not (a moderator guessed as "il" once before the real victim is attacked is not the target)
+    defender_weaker: bool = True
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -1206,6 +1210,12 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
                         if c.target in a.defenders
                         and set(c.raiders) <= set(a.raiders)
                         and c.start <= a.end + st.margin
+                        and not (
+                            st.defender_weaker
+                            and c.strength > a.strength
+                            and _episode_hurt(c, ts, st)
+                            and not _episode_hurt(a, ts, st)
+                        )
                     ),
                     None,
                 )
@@ -1227,6 +1237,14 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
             accepted[0].primary = True
         out.extend(accepted)
     return out
+
+
+def _episode_hurt(e: Episode, ts: list[Turn], st: Settings) -> bool:
+    """The episode's target is hurt or defended around it, the same day (``_hurt``, within 6 h)."""
+    span = timedelta(hours=6)
+    start, end = e.hostile[0].m.created_at - span, e.hostile[-1].m.created_at + span
+    window = [t for t in ts if start <= t.m.created_at <= end]
+    return _hurt(e.target, e.hostile, window, {h.author for h in e.hostile}, st)
 
 
 def _primacy(e: Episode, st: Settings) -> tuple[float, ...]:

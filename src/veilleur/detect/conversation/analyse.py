@@ -195,6 +195,22 @@ class Settings:
     # ``cues.COMFORT_MORE`` as comfort, and a defence by a non-attacker naming one member in the third person credits
     # that member (the weight of ``retarget_comfort``)
     victim_cues: bool = True
+    # session 12: two members who have been hostile to each other (as resolved, within ``gap``) are not allies
+    # because both also hit a third person: in a row between camps, "tu" answers the enemy who just spoke, not
+    # the bystander before them
+    enemies_not_allies: bool = False
+    # session 12, with the learned model: a pile-on needs hostility aimed at the target as written (a name, a
+    # mention, a vocative, a reply, or "tu" right after the target's own turn) from at least this many authors, unless
+    # the target is hurt (distress, a plea, leaving), defended by someone, or the member who never writes (0: off)
+    aimed_min: int = 1
+    # session 12, with the learned model: the "target" hits back, as written (named, answered, told "tu"), at least
+    # this many distinct "attackers" and is neither hurt (distress, a first-person defence, ``cues.HURT``) nor defended:
+    # friends roasting each other, everyone giving as good as they get, not a pile-on (0: off)
+    reciprocal_min: int = 2
+    # session 12: the raiders' attacks on someone who defends an earlier raid's target stay a raid of their own (to be
+    # ranked by ``_primacy``) when they are stronger and their target is hurt or defended while the earlier one's is
+    # not (a moderator guessed as "il" once before the real victim is attacked is not the target)
+    defender_weaker: bool = True
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -448,12 +464,17 @@ def _walk(
     focus: tuple[str, Any] | None = None  # (target, time) of the latest hostile turn
 
     victims: dict[str, tuple[float, Any]] = {}  # member -> (attack weight, last time): who is being attacked
+    enemies: dict[tuple[str, str], Any] = {}  # (author, member hit by name, mention or reply) -> last time
     absent = _absent_member(ctx, cu, msgs) if st.absent_victim else None
 
     def attackers_of(target: str, now: Any) -> set[str]:
         return {a for a, when in hostile_by_target.get(target, {}).items() if now - when < st.gap}
 
     def allies(a: str, b: str, now: Any) -> bool:
+        if st.enemies_not_allies and any(
+            (w := enemies.get((x, y))) is not None and now - w < st.gap for x, y in ((a, b), (b, a))
+        ):
+            return False  # session 12: two who have hit each other are not allies, whoever else they hit
         for _t, authors in hostile_by_target.items():
             ta, tb = authors.get(a), authors.get(b)
             if ta and tb and now - ta < st.gap and now - tb < st.gap:
@@ -800,6 +821,9 @@ def _walk(
                     _credit(victims, target, m.created_at, max(t.score, t.p_h, 0.5))
             if t.targets:
                 focus = (t.targets[0], m.created_at)
+            for target in t.targets:
+                if t.how.get(target) in EXPLICIT:
+                    enemies[(t.author, target)] = m.created_at
         turns[m.uid] = t
         recent.append(t)
         if len(recent) > 50:
@@ -811,7 +835,11 @@ WEAK_LINKS = frozenset(
 )
 ANSWERED = frozenset({"tu-after-turn", "reply", "quote"})  # whom a laugh answers
 GUESSED = WEAK_LINKS | {"victim", "laughs-at", "session-victim", "named-lately", "subject", "absent"}
-KEPT = frozenset({"subject", "absent"})  # guessed targets that the session re-aiming keeps (and counts half)
+KEPT = frozenset({"subject", "absent"})
+# links written in the turn itself: a name, a mention, a vocative, a platform reply (no "tu" guessed from the order)
+EXPLICIT = frozenset(
+    {"mention", "name+tu", "name+3rd", "vocative", "name", "name-object", "name-subject", "reply"}
+)  # guessed targets that the session re-aiming keeps (and counts half)
 NAMED_TURNS = 10  # how far back a hostile remark with no name looks for a member named in the third person
 NAMED_WINDOW = timedelta(minutes=30)
 SUBJECT_TURNS = 3  # "il/elle" right after a member was named in the third person: that member
@@ -1182,6 +1210,12 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
                         if c.target in a.defenders
                         and set(c.raiders) <= set(a.raiders)
                         and c.start <= a.end + st.margin
+                        and not (
+                            st.defender_weaker
+                            and c.strength > a.strength
+                            and _episode_hurt(c, ts, st)
+                            and not _episode_hurt(a, ts, st)
+                        )
                     ),
                     None,
                 )
@@ -1203,6 +1237,14 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
             accepted[0].primary = True
         out.extend(accepted)
     return out
+
+
+def _episode_hurt(e: Episode, ts: list[Turn], st: Settings) -> bool:
+    """The episode's target is hurt or defended around it, the same day (``_hurt``, within 6 h)."""
+    span = timedelta(hours=6)
+    start, end = e.hostile[0].m.created_at - span, e.hostile[-1].m.created_at + span
+    window = [t for t in ts if start <= t.m.created_at <= end]
+    return _hurt(e.target, e.hostile, window, {h.author for h in e.hostile}, st)
 
 
 def _primacy(e: Episode, st: Settings) -> tuple[float, ...]:
@@ -1416,6 +1458,10 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
     if st.model is not None and (st.row_ratio is not None or st.row_mutual) and _row(target, hostile, ts, st):
         return None
     if st.model is not None and st.warm_target and _with_them(target, hostile, ts, st):
+        return None
+    if st.model is not None and st.aimed_min and _unaimed(target, hostile, ts, st):
+        return None
+    if st.model is not None and st.reciprocal_min and _reciprocal(target, hostile, ts, st):
         return None
     start = hostile[0].m.created_at - st.margin
     end = hostile[-1].m.created_at + st.margin
@@ -1696,6 +1742,96 @@ def _with_them(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -
         if not t.hostile and cues.AFFECTION.search(cues.GRATITUDE.sub(" ", folded)) and (to_them or not t.to):
             warm = True
     return warm and not _defended(target, hostile, window, attackers)
+
+
+def _hurt(target: str, hostile: list[Turn], window: list[Turn], attackers: set[str], st: Settings) -> bool:
+    """The target is hurt or defended (``_hurt_or_defended``), or (``victim_cues``) leaves, gives up, pleads."""
+    if _hurt_or_defended(target, hostile, window, attackers):
+        return True
+    by_uid = {t.m.message_id: t for t in window}
+    for t in window:
+        if t.author != target or t.hostile:
+            continue
+        folded = cues.fold(t.m.text or "")
+        if st.victim_cues and cues.HURT.search(folded) and not cues.LAUGH.search(folded):
+            return True
+        parent = by_uid.get(t.m.parent_id or "")
+        to_them = bool(set(t.to) & attackers) or (parent is not None and parent.author in attackers)
+        if (t.stance == "defend" or _PLEA.search(folded)) and (
+            to_them or cues.SECOND_PERSON.search(folded) or cues.SECOND_PLURAL.search(folded)
+        ):
+            return True  # a plea or a defence said to them ("arrêtez svp", "j'ai rien dit bilal")
+    return False
+
+
+def _reciprocal(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> bool:
+    """Session 12 (``Settings.reciprocal_min``): the "target" gives as good as they get — hostile, as written (named,
+    answered, told "tu"), to at least ``reciprocal_min`` distinct "attackers" around the attack — and is neither hurt
+    nor defended: a roast among friends, not a pile-on."""
+    start, end = hostile[0].m.created_at - st.margin, hostile[-1].m.created_at + st.margin
+    window = [t for t in ts if start <= t.m.created_at <= end]
+    attackers = {h.author for h in hostile}
+    hit = {
+        u
+        for t in window
+        if t.author == target and t.hostile and not t.stance
+        for u in t.targets
+        if u in attackers and t.how.get(u) in DIRECT
+    }
+    if len(hit) < st.reciprocal_min:
+        return False
+    first, last = hostile[0].m.created_at, hostile[-1].m.created_at
+    if not any(
+        t.author == target
+        and first <= t.m.created_at <= last
+        and cues.LAUGH.search(cues.fold(t.m.text or ""))
+        for t in window
+    ):
+        return False  # the target never laughs while under fire: hitting back is self-defence, not a game
+    # who "defends" the target: not someone the target hit (forgiving them: "c bon t'inquiète"), nor a reproach right
+    # after the target's own hostile turn ("c'est pas drôle ça")
+    hit_by_target = {u for t in window if t.author == target and t.hostile for u in t.targets}
+    others = [
+        t
+        for k, t in enumerate(window)
+        if t.author not in hit_by_target
+        and not (k and window[k - 1].author == target and window[k - 1].hostile and not (t.to or t.about))
+    ]
+    return not _hurt(target, hostile, others, attackers, st)
+
+
+def _unaimed(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> bool:
+    """Session 12 (``Settings.aimed_min``): fewer than ``aimed_min`` authors aim their hostility at the "target" as
+    written — by name, mention, vocative, platform reply, or "tu" right after the target's own turn — and the target is
+    neither hurt (distress, a first-person defence, ``cues.HURT``) nor defended, nor the member who never writes:
+    hostile messages near each other, their link to the target guessed (a row, venting about someone outside the
+    chat, friends roasting each other), not a pile-on."""
+    prev: dict[str, Turn] = {}
+    last: Turn | None = None
+    for t in ts:
+        if last is not None:
+            prev[t.uid] = last
+        if not t.reaction:
+            last = t
+    aimed = set()
+    for h in hostile:
+        how = h.how.get(target)
+        if how in EXPLICIT or (
+            how == "tu-after-turn" and (p := prev.get(h.uid)) is not None and p.author == target
+        ):
+            aimed.add(h.author)
+    if len(aimed) >= st.aimed_min:
+        return False
+    if not any(t.author == target for t in ts):
+        return False  # the member who never writes: talked about, never answering
+    # the target's hurt or a defence of them may come later than the guessed hits (a victim talked about as "she"
+    # who writes an hour after): the same day
+    span = timedelta(hours=6)
+    start, end = hostile[0].m.created_at - span, hostile[-1].m.created_at + span
+    window = [t for t in ts if start <= t.m.created_at <= end]
+    if any(t.dox and (t.dox_call or target in t.to or target in t.about) for t in window):
+        return False  # their personal information posted: an attack, however it is worded
+    return not _hurt(target, hostile, window, {h.author for h in hostile}, st)
 
 
 def _hurt_or_defended(target: str, hostile: list[Turn], window: list[Turn], attackers: set[str]) -> bool:

@@ -685,3 +685,38 @@ def test_benign_features(text: str, cue: str) -> None:
     f = dict(zip(BENIGN_FEATURES, benign_features(text), strict=True))
     assert f[cue] > 0
     assert not benign_features("Bonjour à tous.").any()
+
+
+def test_chat_weight_weighs_the_chats_messages() -> None:
+    """Révision 15b: `fit --chat-weight`: the chats' messages count that many times, the line files' harmless ones
+    `--hard-negatives` times, the others once."""
+    from veilleur.detect.text_harm.train_teen_head import weights
+
+    d = {
+        "source": np.array(["chat", "chat", "lines", "lines"]),
+        "hostile": np.array([True, False, True, False]),
+    }
+    rows = np.arange(4)
+    assert weights(d, rows, 2.0).tolist() == [1.0, 1.0, 1.0, 2.0]
+    assert weights(d, rows, 2.0, 3.0).tolist() == [3.0, 3.0, 1.0, 2.0]
+
+
+def test_extract_reads_odd_or_even_ids(tmp_path) -> None:
+    """Révision 15b: `extract --ids odd` keeps a new writer's odd-id lines (chosen on), `--ids even` its even-id
+    lines (reported on), each under the file's name followed by the parity."""
+    import json
+
+    from veilleur.detect.text_harm.train_teen_head import id_parity, load_rows
+
+    path = tmp_path / "writer99.jsonl"
+    lines = [
+        {"id": f"w99_{i:04d}", "text": f"message {i}", "labels": ["insult"] if i % 3 else []}
+        for i in (1, 2, 3)
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in lines) + "\n", encoding="utf-8")
+    assert id_parity("w99_0007") == "odd" and id_parity("w99_0010") == "even" and id_parity("x") == ""
+    odd, even = load_rows(path, "odd"), load_rows(path, "even")
+    assert [r["text"] for r in odd] == ["message 1", "message 3"]
+    assert {r["writer"] for r in odd} == {"writer99odd"}
+    assert [r["text"] for r in even] == ["message 2"] and even[0]["writer"] == "writer99even"
+    assert [r["writer"] for r in load_rows(path)] == ["writer99"] * 3

@@ -134,15 +134,20 @@ def test_shipped_head_and_its_setting() -> None:
         and head.ngram_w is not None
         and len(head.ngram_w) == head.meta["ngrams"]["dim"]
     )
-    # the point chosen out of writer (kept >= 0.88) is 0.21; the integration kept session 10's 0.26, never lower (a
-    # higher bar only keeps more harmless messages: the external target's short side on new writers)
-    assert head.threshold == 0.21 and float(cfg["threshold"]) == 0.26
+    # the point chosen out of writer (kept >= 0.88, veto 0.36) is 0.22 (révision 15b); the integration kept session
+    # 10's 0.26, never lower (a higher bar only keeps more harmless messages: the external target's short side on new
+    # writers)
+    assert head.threshold == 0.22 and float(cfg["threshold"]) == 0.26
     # trained on the team's training chats and teen line files only (chatw7 is the integrator's)
     writers = set(head.meta["writers"])
     assert "chatw7" not in writers and {"chatw1", "chatw10", "writer31"} <= writers
     # révision 14c: chatw11 held out from the start (never trained nor chosen on; chatw10, 13c's, back among the
-    # training writers); the register point flags only what the head does not read
-    assert head.meta["holdout"] == ["chatw11"] and "chatw11" not in writers and "chatw10" in writers
+    # training writers); the register point flags only what the head does not read. Révision 15b: chatw11 still held
+    # out, writer 40's even ids too (reported on), its odd ids and chatw12, chatws9-11 trained on; the chats' messages
+    # weigh three times a line file's
+    assert head.meta["holdout"] == ["chatw11", "writer40even"] and "chatw11" not in writers
+    assert {"chatw10", "chatw12", "chatws9", "writer40odd"} <= writers and "writer40even" not in writers
+    assert head.meta["chat_weight"] == 3.0
     assert load_lexicon().contexts["chat_register"]["point"] == "rest"
     # révision 14c: first names one token in the n-grams, and the veto on what the semantic tier alone flagged
     assert head.meta["ngrams"]["mask_names"] and not head.benign_features
@@ -685,3 +690,38 @@ def test_benign_features(text: str, cue: str) -> None:
     f = dict(zip(BENIGN_FEATURES, benign_features(text), strict=True))
     assert f[cue] > 0
     assert not benign_features("Bonjour à tous.").any()
+
+
+def test_chat_weight_weighs_the_chats_messages() -> None:
+    """Révision 15b: `fit --chat-weight`: the chats' messages count that many times, the line files' harmless ones
+    `--hard-negatives` times, the others once."""
+    from veilleur.detect.text_harm.train_teen_head import weights
+
+    d = {
+        "source": np.array(["chat", "chat", "lines", "lines"]),
+        "hostile": np.array([True, False, True, False]),
+    }
+    rows = np.arange(4)
+    assert weights(d, rows, 2.0).tolist() == [1.0, 1.0, 1.0, 2.0]
+    assert weights(d, rows, 2.0, 3.0).tolist() == [3.0, 3.0, 1.0, 2.0]
+
+
+def test_extract_reads_odd_or_even_ids(tmp_path) -> None:
+    """Révision 15b: `extract --ids odd` keeps a new writer's odd-id lines (chosen on), `--ids even` its even-id
+    lines (reported on), each under the file's name followed by the parity."""
+    import json
+
+    from veilleur.detect.text_harm.train_teen_head import id_parity, load_rows
+
+    path = tmp_path / "writer99.jsonl"
+    lines = [
+        {"id": f"w99_{i:04d}", "text": f"message {i}", "labels": ["insult"] if i % 3 else []}
+        for i in (1, 2, 3)
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in lines) + "\n", encoding="utf-8")
+    assert id_parity("w99_0007") == "odd" and id_parity("w99_0010") == "even" and id_parity("x") == ""
+    odd, even = load_rows(path, "odd"), load_rows(path, "even")
+    assert [r["text"] for r in odd] == ["message 1", "message 3"]
+    assert {r["writer"] for r in odd} == {"writer99odd"}
+    assert [r["text"] for r in even] == ["message 2"] and even[0]["writer"] == "writer99even"
+    assert [r["writer"] for r in load_rows(path)] == ["writer99"] * 3

@@ -37,8 +37,16 @@ def _kind(text: str) -> str:
     return "text"
 
 
-def load_rows(path: Path) -> list[dict[str, Any]]:
-    """Rows {text, hostile, writer, source, register} of a conversation folder/file or a JSONL file."""
+def id_parity(line_id: Any) -> str:
+    """Révision 15b: "odd" or "even" by the number that ends a line's id ("w40_0007": odd); "" without one."""
+    m = re.search(r"(\d+)$", str(line_id))
+    return ("odd" if int(m.group(1)) % 2 else "even") if m else ""
+
+
+def load_rows(path: Path, ids: str = "all") -> list[dict[str, Any]]:
+    """Rows {text, hostile, writer, source, register} of a conversation folder/file or a JSONL file. Révision
+    15b: ``ids`` "odd" or "even" keeps only a JSONL file's lines of that id parity (a new writer: chosen on its odd
+    ids, reported on its even ids), and its writer is then the file's name followed by the parity ("writer40odd")."""
     if path.is_dir():
         return [r for p in sorted(path.rglob("*.json")) for r in _chat_rows(p, path.name)]
     if path.suffix == ".jsonl":
@@ -46,11 +54,13 @@ def load_rows(path: Path) -> list[dict[str, Any]]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 r = json.loads(line)
+                if ids != "all" and id_parity(r.get("id")) != ids:
+                    continue
                 out.append(
                     {
                         "text": r["text"],
                         "hostile": bool(r.get("labels")),
-                        "writer": path.stem,
+                        "writer": path.stem + ("" if ids == "all" else ids),
                         "source": "lines",
                         "register": str(r.get("register", "?")),
                     }
@@ -99,6 +109,7 @@ def extract(
     all_softened: bool = False,
     register_point: str = "on",
     read_flagged: bool = False,
+    ids: str = "all",
 ) -> None:
     from veilleur.detect.text_harm.detector import TextHarmAnalyzer
     from veilleur.detect.text_harm.normalize import deobfuscate
@@ -110,7 +121,7 @@ def extract(
         stage.remember = True  # e5's own output of the texts just scored, read again below
     # révision 13c: the register's bars (révision 10) off, or only on what the head does not read ("rest")
     analyzer.chat_point = "rest" if register_point == "rest" else register_point == "on"
-    rows = [r for s in sources for r in load_rows(s)]
+    rows = [r for s in sources for r in load_rows(s, ids)]
     if register_only and analyzer.chat_register is not None:  # only they can be candidates: faster
         rows = [r for r in rows if analyzer.chat_register.match(r["text"])]
     langs: list[str] = []
@@ -281,11 +292,15 @@ def candidate_inputs(
     return X, S
 
 
-def weights(d: dict[str, np.ndarray], rows: np.ndarray, hard_negatives: float) -> np.ndarray:
+def weights(
+    d: dict[str, np.ndarray], rows: np.ndarray, hard_negatives: float, chat_weight: float = 1.0
+) -> np.ndarray:
     """Sample weights: the line files' non-harmful messages (banter, defenders, counter-speech, written as hard
-    negatives) count ``hard_negatives`` times."""
+    negatives) count ``hard_negatives`` times; révision 15b: the chats' messages (the head's own traffic: one
+    message of a thread, not a line written alone) count ``chat_weight`` times."""
     hard = (d["source"][rows] == "lines") & ~d["hostile"][rows]
-    return np.where(hard, hard_negatives, 1.0)
+    chat = d["source"][rows] == "chat"
+    return np.where(hard, hard_negatives, 1.0) * np.where(chat, chat_weight, 1.0)
 
 
 def lowo(
@@ -303,6 +318,7 @@ def lowo(
     only: frozenset[str] | None = None,
     benign: bool = False,
     mask_names: bool = False,
+    chat_weight: float = 1.0,
 ) -> np.ndarray:
     """Out-of-writer head probabilities of every candidate (-1 for non-candidates). Révision 13c: the writers in
     ``holdout`` are never trained on (their predictions come from the head trained on all the others); with
@@ -320,7 +336,7 @@ def lowo(
     for g in groups:
         te = held if isinstance(g, list) else (w == g)
         tr = ~te & ~held & (kinds == "text")
-        sw = weights(d, ci[tr], hard_negatives) if "source" in d else None
+        sw = weights(d, ci[tr], hard_negatives, chat_weight) if "source" in d else None
         mean, scale, clf = _fit(X[tr], y[tr], c, seed, sw, None if S is None else S[tr], alpha)
         p[ci[te]] = clf.predict_proba(_design((X[te] - mean) / scale, None if S is None else S[te], alpha))[
             :, 1
@@ -483,6 +499,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="révision 13c: candidates with softening contexts too (fit --read-softened chooses)",
     )
+    ex.add_argument(
+        "--ids",
+        choices=["all", "odd", "even"],
+        default="all",
+        help="révision 15b: only the JSONL lines of this id parity (their writer: the file's name + odd / even)",
+    )
     ft = sub.add_parser("fit")
     ft.add_argument(
         "feats", type=Path, nargs="+", help="files written by `extract` (the first holds the chats)"
@@ -496,6 +518,12 @@ def main(argv: list[str] | None = None) -> int:
     ft.add_argument("--form-only-extra", type=float, default=0.0, help="as contexts.yaml chat_register.head")
     ft.add_argument(
         "--hard-negatives", type=float, default=1.0, help="weight of the line files' non-harmful rows"
+    )
+    ft.add_argument(
+        "--chat-weight",
+        type=float,
+        default=1.0,
+        help="révision 15b: weight of the chats' messages (the line files' count 1, their hard negatives --hard-negatives)",
     )
     ft.add_argument(
         "--extra-features",
@@ -563,6 +591,7 @@ def main(argv: list[str] | None = None) -> int:
             all_softened=args.all_softened,
             register_point=args.register_point,
             read_flagged=args.read_flagged,
+            ids=args.ids,
         )
         return 0
     d = load_features(args.feats, set(args.langs))
@@ -593,6 +622,7 @@ def main(argv: list[str] | None = None) -> int:
             frozenset(d["writer"][teen_all].tolist()) | frozenset(args.leave_out) if args.quick else None,
             args.benign_features,
             args.mask_names,
+            args.chat_weight,
         )
         p = np.where(defended, -1.0, gate(d, oof, args.min_content_words, args.form_only_extra))
         t_veto = 0.0
@@ -643,7 +673,13 @@ def main(argv: list[str] | None = None) -> int:
             args.mask_names,
         )
         mean, scale, clf = _fit(
-            X, d["hostile"][ci], c, args.seed, weights(d, ci, args.hard_negatives), S, args.ngram_alpha
+            X,
+            d["hostile"][ci],
+            c,
+            args.seed,
+            weights(d, ci, args.hard_negatives, args.chat_weight),
+            S,
+            args.ngram_alpha,
         )
         coef = clf.coef_[0]
         TeenHead(
@@ -659,6 +695,7 @@ def main(argv: list[str] | None = None) -> int:
                 "seed": args.seed,
                 "min_kept": args.min_kept,
                 "hard_negatives": args.hard_negatives,
+                "chat_weight": args.chat_weight,
                 "min_content_words": args.min_content_words,
                 "form_only_extra": args.form_only_extra,
                 "form_only_letter": True,

@@ -1,5 +1,5 @@
 """Session 12 (issue 12): loud civil chats — hostility whose link to the "target" is only guessed (venting about
-someone outside the chat), with the target neither hurt nor defended, makes no pile-on (``aimed_min``, on); a
+someone outside the chat), with the target neither hurt nor defended, makes no pile-on (``aimed_min``, off by default since the integration: tested switched on); a
 "target" who hits two of the "attackers" back as written and laughs while under fire, neither hurt nor defended, is
 roasting with friends (``reciprocal_min``, on); a stronger raid on a hurt member is not folded into an earlier raid on
 its "defender" (``defender_weaker``, on); the pile-ons these checks must keep stay raids."""
@@ -18,6 +18,7 @@ def _st(**kw: Any) -> Settings:
 
 
 OFF = {"aimed_min": 0, "reciprocal_min": 0}
+AIMED = {"aimed_min": 1}
 
 
 def _hit(t: Turn, who: str, how: str = "name+tu") -> None:
@@ -46,8 +47,8 @@ def _venting(tom_says: str | None = "bon je vais dormir") -> tuple[list[Turn], l
 
 def test_guessed_hostility_at_a_member_who_is_not_hurt_is_no_pile_on() -> None:
     ts, hostile = _venting()
-    assert _unaimed(uid("tom"), hostile, ts, _st())
-    assert _episode("c", uid("tom"), hostile, ts, _st()) is None
+    assert _unaimed(uid("tom"), hostile, ts, _st(**AIMED))
+    assert _episode("c", uid("tom"), hostile, ts, _st(**AIMED)) is None
     # the session-start rules raided him
     assert _episode("c", uid("tom"), hostile, ts, _st(**OFF)) is not None
 
@@ -57,18 +58,18 @@ def test_a_target_who_pleads_or_never_writes_is_still_raided() -> None:
         ts, hostile = _venting(plea)
         if plea == "arrêtez svp":
             ts[4].stance, ts[4].to = "defend", [uid("yanis"), uid("sarah")]
-        ep = _episode("c", uid("tom"), hostile, ts, _st())
+        ep = _episode("c", uid("tom"), hostile, ts, _st(**AIMED))
         assert ep is not None and ep.target == uid("tom"), plea
     ts, hostile = _venting(None)  # the member who never writes, talked about
-    ep = _episode("c", uid("tom"), hostile, ts, _st())
+    ep = _episode("c", uid("tom"), hostile, ts, _st(**AIMED))
     assert ep is not None and ep.target == uid("tom")
 
 
 def test_one_hit_as_written_keeps_the_raid() -> None:
     ts, hostile = _venting()
     _hit(ts[1], "tom", "name+tu")
-    assert not _unaimed(uid("tom"), hostile, ts, _st())
-    assert _episode("c", uid("tom"), hostile, ts, _st()) is not None
+    assert not _unaimed(uid("tom"), hostile, ts, _st(**AIMED))
+    assert _episode("c", uid("tom"), hostile, ts, _st(**AIMED)) is not None
 
 
 def _roast(laugh: bool, defence: str | None = None) -> tuple[list[Turn], list[Turn]]:
@@ -149,3 +150,8 @@ def test_chatw12_06_the_moderator_guessed_once_is_not_the_target() -> None:
     off = analyse(c.ctx, [], Settings(model=model, defender_weaker=False)).episodes
     assert [c.member_of_uid[e.target] for e in on][:1] == ["thierry"]
     assert [c.member_of_uid[e.target] for e in off][:1] == ["julien"]  # the session-start code
+
+
+def test_aimed_min_is_off_by_default() -> None:
+    """Integration, session 12: a blind set's pile-on was lost with it on, no blind civil chat cleared."""
+    assert Settings().aimed_min == 0

@@ -201,8 +201,10 @@ class Settings:
     enemies_not_allies: bool = False
     # session 12, with the learned model: a pile-on needs hostility aimed at the target as written (a name, a
     # mention, a vocative, a reply, or "tu" right after the target's own turn) from at least this many authors, unless
-    # the target is hurt (distress, a plea, leaving), defended by someone, or the member who never writes (0: off)
-    aimed_min: int = 1
+    # the target is hurt (distress, a plea, leaving), defended by someone, or the member who never writes (0: off).
+    # Off by default since session 12's integration: on, it cleared team chats' civil rows but lost a blind set's
+    # pile-on (set 9) and cleared no blind civil chat (sets 8-12); docs/conversations.md, "Integration, session 12"
+    aimed_min: int = 0
     # session 12, with the learned model: the "target" hits back, as written (named, answered, told "tu"), at least
     # this many distinct "attackers" and is neither hurt (distress, a first-person defence, ``cues.HURT``) nor defended:
     # friends roasting each other, everyone giving as good as they get, not a pile-on (0: off)

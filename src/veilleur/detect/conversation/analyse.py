@@ -195,10 +195,6 @@ class Settings:
     # ``cues.COMFORT_MORE`` as comfort, and a defence by a non-attacker naming one member in the third person credits
     # that member (the weight of ``retarget_comfort``)
     victim_cues: bool = True
-    # session 12: two members who have been hostile to each other (as resolved, within ``gap``) are not allies
-    # because both also hit a third person: in a row between camps, "tu" answers the enemy who just spoke, not
-    # the bystander before them
-    enemies_not_allies: bool = False
     # session 12, with the learned model: a pile-on needs hostility aimed at the target as written (a name, a
     # mention, a vocative, a reply, or "tu" right after the target's own turn) from at least this many authors, unless
     # the target is hurt (distress, a plea, leaving), defended by someone, or the member who never writes (0: off).
@@ -466,17 +462,12 @@ def _walk(
     focus: tuple[str, Any] | None = None  # (target, time) of the latest hostile turn
 
     victims: dict[str, tuple[float, Any]] = {}  # member -> (attack weight, last time): who is being attacked
-    enemies: dict[tuple[str, str], Any] = {}  # (author, member hit by name, mention or reply) -> last time
     absent = _absent_member(ctx, cu, msgs) if st.absent_victim else None
 
     def attackers_of(target: str, now: Any) -> set[str]:
         return {a for a, when in hostile_by_target.get(target, {}).items() if now - when < st.gap}
 
     def allies(a: str, b: str, now: Any) -> bool:
-        if st.enemies_not_allies and any(
-            (w := enemies.get((x, y))) is not None and now - w < st.gap for x, y in ((a, b), (b, a))
-        ):
-            return False  # session 12: two who have hit each other are not allies, whoever else they hit
         for _t, authors in hostile_by_target.items():
             ta, tb = authors.get(a), authors.get(b)
             if ta and tb and now - ta < st.gap and now - tb < st.gap:
@@ -823,9 +814,6 @@ def _walk(
                     _credit(victims, target, m.created_at, max(t.score, t.p_h, 0.5))
             if t.targets:
                 focus = (t.targets[0], m.created_at)
-            for target in t.targets:
-                if t.how.get(target) in EXPLICIT:
-                    enemies[(t.author, target)] = m.created_at
         turns[m.uid] = t
         recent.append(t)
         if len(recent) > 50:

@@ -111,6 +111,11 @@ def test_no_apology_or_hitting_again_keeps_the_raid() -> None:
     assert _closed(uid("tom"), hostile, ts, timedelta(minutes=15)) == (set(), set())
     ep = _episode("c", uid("tom"), hostile, ts, _st())
     assert ep is not None and ep.target == uid("tom")
+    ts, hostile = _roast("dsl tom c'était de trop")
+    # a third hit by Sarah before her "sorry" (row 1 made hers): a string of attacks, not one incident (APOLOGY_HITS)
+    _hit(ts[1], "tom")
+    ts[1].author = ts[2].author
+    assert _closed(uid("tom"), [ts[0], ts[1], *hostile[1:]], ts, timedelta(minutes=15)) == (set(), set())
     ts, hostile = _roast("dsl mais t'es vraiment un poisson mort")
     _hit(ts[7], "tom")  # "sorry, but…" with an insult: no apology
     ep = _episode("c", uid("tom"), [*hostile[:3], ts[7], hostile[3]], ts, _st())

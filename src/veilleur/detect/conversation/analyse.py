@@ -1552,6 +1552,9 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
 
 
 APOLOGY_TURNS = 8  # how many turns after the hit an apology may come (and within ``Settings.apology_window``)
+APOLOGY_HITS = (
+    2  # an apology closes one incident: not an author with more hostile turns at the target than this
+)
 
 
 def _apology(t: Turn) -> bool:
@@ -1567,7 +1570,8 @@ def _apology(t: Turn) -> bool:
 def _closed(target: str, hostile: list[Turn], ts: list[Turn], window: timedelta) -> tuple[set[str], set[str]]:
     """Session 13 (``Settings.apology_window``): incidents closed by an apology. An author of ``hostile`` who, within
     ``APOLOGY_TURNS`` turns and ``window`` after hitting the target, apologises to them (to or about them, in reply to
-    them or to the hit, or to no one right after the target or the hit) and does not hit them again within 6 h: their
+    them or to the hit, or to no one right after the target or the hit), has no more than ``APOLOGY_HITS`` hostile turns
+    at the target in all (one incident, not a string of attacks) and does not hit them again within 6 h: their
     hostile turns at the target in ``window`` before the apology, and the hurt and defences (any author but theirs)
     between the first of those and the apology. Returns (closed hostile turn uids, closed other turn uids)."""
     idx = {t.uid: k for k, t in enumerate(ts)}
@@ -1597,6 +1601,8 @@ def _closed(target: str, hostile: list[Turn], ts: list[Turn], window: timedelta)
             )
             if not aimed:
                 continue
+            if sum(1 for x in hostile if x.author == h.author and x.uid != t.uid) > APOLOGY_HITS:
+                break  # a bully's "sorry" after a string of attacks closes nothing
             if any(
                 x.author == h.author
                 and timedelta(0) < x.m.created_at - t.m.created_at <= timedelta(hours=6)

@@ -209,6 +209,15 @@ class Settings:
     # ranked by ``_primacy``) when they are stronger and their target is hurt or defended while the earlier one's is
     # not (a moderator guessed as "il" once before the real victim is attacked is not the target)
     defender_weaker: bool = True
+    # session 13: the "defend" stance reads ``cues.DEFENCE`` as whole words (``cues.DEFENCE_WORD``): "va tout
+    # arrêter" (a goalkeeper), "stopper", "courageux" are no defence (False: the session-12 prefix match)
+    defence_words: bool = True
+    # session 13, with the learned model: an author who apologises for what they said ("dsl frr c le seum", "désolé
+    # c'était de trop", "sorry, out of line") right after hitting the target, and does not hit them again the same day,
+    # closes the incident: their hostile turns at the target in ``apology_window`` before the apology no longer count,
+    # nor the hurt and the defences written between the hit and the apology (a roast's one over-the-line remark, a
+    # civil argument's one rude message). None: off
+    apology_window: timedelta | None = timedelta(minutes=15)
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
@@ -531,7 +540,7 @@ def _walk(
                 t.to.append(pick.author)
                 t.how[pick.author] = "tu-after-turn"
         # 3b. "vous" / "arrêtez" while defending: the authors of the recent hostile turns
-        if not t.to and plural and cues.DEFENCE.search(folded):
+        if not t.to and plural and (cues.DEFENCE_WORD if st.defence_words else cues.DEFENCE).search(folded):
             for r in recent[-8:]:
                 if (
                     r.hostile
@@ -582,7 +591,7 @@ def _walk(
         calming = (
             folded if not st.mock_stance else _BREF.sub("", folded)
         )  # "bref": a filler, not a conciliation
-        if cues.DEFENCE.search(folded) and not mock:
+        if (cues.DEFENCE_WORD if st.defence_words else cues.DEFENCE).search(folded) and not mock:
             t.stance = "defend"
         elif cues.CONCILIATION.search(calming) and not mock:
             t.stance = "conciliate"
@@ -1427,6 +1436,11 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
         hostile = [h for h in hostile if h.author in keep]
     if st.counter_speech and hostile:
         hostile = _without_counter_speakers(target, hostile, ts, st)
+    if st.model is not None and st.apology_window is not None and hostile:
+        closed_h, closed_t = _closed(target, hostile, ts, st.apology_window)
+        if closed_h:
+            hostile = [h for h in hostile if h.uid not in closed_h]
+            ts = [t for t in ts if t.uid not in closed_t and t.uid not in closed_h]
     authors = list(dict.fromkeys(h.author for h in hostile))
     strong = [h for h in hostile if h.hostile != "context"]  # lexicon, detector or revealed by a reaction
     if len(authors) < st.min_authors or len(hostile) < st.min_messages or len(strong) < st.min_strong:
@@ -1535,6 +1549,82 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
         defenders=defenders,
         conciliators=[c for c in conciliators if c not in defenders],
     )
+
+
+APOLOGY_TURNS = 8  # how many turns after the hit an apology may come (and within ``Settings.apology_window``)
+APOLOGY_HITS = (
+    2  # an apology closes one incident: not an author with more hostile turns at the target than this
+)
+
+
+def _apology(t: Turn) -> bool:
+    """An apology for what one said (``cues.APOLOGY``), not comfort or lateness, in a turn no detector or lexicon
+    reads as hostile ("dsl mais t'es nul" is no apology; the learned model's context reading is not enough: an author
+    who just hit someone reads as an attacker)."""
+    if t.hostile in ("finding", "lexicon"):
+        return False
+    folded = cues.fold(t.m.text or "")
+    return bool(cues.APOLOGY.search(folded)) and not cues.NOT_APOLOGY.search(folded)
+
+
+def _closed(target: str, hostile: list[Turn], ts: list[Turn], window: timedelta) -> tuple[set[str], set[str]]:
+    """Session 13 (``Settings.apology_window``): incidents closed by an apology. An author of ``hostile`` who, within
+    ``APOLOGY_TURNS`` turns and ``window`` after hitting the target, apologises to them (to or about them, in reply to
+    them or to the hit, or to no one right after the target or the hit), has no more than ``APOLOGY_HITS`` hostile turns
+    at the target in all (one incident, not a string of attacks) and does not hit them again within 6 h: their
+    hostile turns at the target in ``window`` before the apology, and the hurt and defences (any author but theirs)
+    between the first of those and the apology. Returns (closed hostile turn uids, closed other turn uids)."""
+    idx = {t.uid: k for k, t in enumerate(ts)}
+    by_id = {t.m.message_id: t for t in ts}
+    closed_h: set[str] = set()
+    closed_t: set[str] = set()
+    for h in hostile:
+        k0 = idx.get(h.uid)
+        if k0 is None or h.uid in closed_h:
+            continue
+        for k in range(k0 + 1, min(len(ts), k0 + 1 + APOLOGY_TURNS)):
+            t = ts[k]
+            if t.m.created_at - h.m.created_at > window:
+                break
+            if t.author != h.author or not _apology(t):
+                continue
+            parent = by_id.get(t.m.parent_id or "")
+            aimed = (
+                target in t.to
+                or target in t.about
+                or (parent is not None and (parent.author == target or parent.uid == h.uid))
+                or (
+                    not t.to
+                    and not t.about
+                    and any(ts[j].author == target or ts[j].uid == h.uid for j in range(max(k0, k - 3), k))
+                )
+            )
+            if not aimed:
+                continue
+            if sum(1 for x in hostile if x.author == h.author and x.uid != t.uid) > APOLOGY_HITS:
+                break  # a bully's "sorry" after a string of attacks closes nothing
+            if any(
+                x.author == h.author
+                and timedelta(0) < x.m.created_at - t.m.created_at <= timedelta(hours=6)
+                and x.uid != t.uid
+                for x in hostile
+            ):
+                break  # hits again after saying sorry: the apology closes nothing
+            mine = [
+                x
+                for x in hostile
+                if x.author == h.author and timedelta(0) <= t.m.created_at - x.m.created_at <= window
+            ]
+            closed_h |= {x.uid for x in mine}
+            closed_h.add(t.uid)  # the apology itself (the model may read it in its hostile context)
+            first = min(idx[x.uid] for x in mine if x.uid in idx)
+            closed_t |= {
+                x.uid
+                for x in ts[first:k]
+                if x.author != h.author and not x.hostile and (x.distress or x.stance or x.strong_defence)
+            }
+            break
+    return closed_h, closed_t
 
 
 def _without_counter_speakers(target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> list[Turn]:

@@ -182,6 +182,15 @@ DEFENCE = _rx(
     r"leave (?:her|him|them|me) alone|stop it|not ok|not cool|that's bullying|stop bullying|back off|"
     r"that's (?:mean|not funny)|you guys are mean)"
 )
+# Session 13: DEFENCE as whole words — without the final boundary "arrete" matched "va tout arrêter" (a goalkeeper
+# who will stop everything), "stop" "stopper", "courage" "courageux": a fan's boast read as a defence. The stance uses
+# this one; the learned model's feature keeps DEFENCE (it was trained on it).
+# Plurals are kept ("vous êtes méchants"); "courage" as a farewell or a noun ("bon courage à ceux qui arrivent", "il a
+# même pas eu le courage de le dire") is no defence either.
+DEFENCE_WORD = re.compile(
+    DEFENCE.pattern.replace("|courage|", r"|(?<!bon )(?<!le )(?<!du )(?<!de )(?<!d')courage|")
+    + r"(?:e?s)?(?![a-z0-9])"
+)
 CONCILIATION = _rx(
     r"\b(?:calmez[- ]vous|calme[- ]toi|on se calme|du calme|restons (?:courtois|calmes?|cordiaux|polis)|"
     r"pas la peine de|faites la paix|on peut en parler|parlons[- ]en|chacun (?:a|son)|reconciliez|"
@@ -754,6 +763,20 @@ LAUGH = _rx(
     r"\b(?:mdr|ptdr|lol|haha|ahah|jpp|xd|lmao)\b",
 )
 
+# Session 13: an apology for what one said ("dsl frr c le seum", "désolé c'était de trop", "sorry that was out of
+# line", "j'ai abusé"), read by ``analyse._closed`` — not comfort ("désolée pour toi"), not lateness ("dsl du retard").
+APOLOGY = _rx(
+    r"\b(?:dsl|desolee?s?|pardon|je m'excuse|jm'excuse|je m excuse|excuse[- ]moi|excusez[- ]moi|my bad|sorry|"
+    r"i apologi[sz]e|i'?m sorry|je retire|jretire|j'retire|j'ai abuse|jai abuse|j'ai un peu abuse|j'ai grave abuse|"
+    r"c'etait de trop|c etait de trop|je suis alle trop loin|j'suis alle trop loin|jsuis alle trop loin|"
+    r"je suis allee trop loin|j'ai depasse les bornes|j'aurais pas du|je n'aurais pas du|out of line|too far|"
+    r"my apologies|no offen[cs]e)\b",
+)
+NOT_APOLOGY = _rx(
+    r"\b(?:dsl|desolee?s?|sorry) (?:pour (?:toi|vous|elle|lui|cet accueil|ce qui)|du retard|d'etre en retard|"
+    r"je suis en retard|jsuis en retard|de (?:te|vous) deranger|about (?:that|them) (?:babe|hun)|for your loss|to hear)\b",
+    r"\bpas (?:dsl|desolee?)\b|\bnot sorry\b|\bpardon\s*\?|\bpardon (?:quoi|mais)\b",
+)
 # -- features of the learned hostility-in-context model (conversation/model.py) --------------------------------
 # An insult-like word anywhere in the message (SMS spellings included), whatever the construction around it.
 INSULT_TOKEN = _rx(

@@ -442,8 +442,9 @@ _NEEDED_WORDS = (
     " shoot burn torch hang string bats knives fists kill smash lesson drag out_back starve suffer run_them"
     " run_him run_her firebomb blow exterminat wipe drive break stretcher mort mor_ dead finished fini"
     " regret payer pay_for answer safe tranquille paix securite courtroom in_court tribunal juge ecrit words"
-    " coul manu_militari a_coup fourche gourdin machete pitchfork baseball means_necesary means_needed"
-    " means_required by_force sink sunk punish punir punition round_them round_em nuke piquer put_them_down put_him_down put_her_down acid acide lesson lecon"
+    " coule_ coulez couler_ coules manu_militari a_coup fourche gourdin machete pitchfork baseball means_necesary means_needed"
+    " means_required by_force sink_ sunk punish punir punition round_them round_em nuke piquer_come put_them_down"
+    " put_him_down put_her_down acid_ acide_ a_lesson lecon_qu"
     " mots si_tu si_t si_vous if_you if_u keep next_time prochaine_fois de_force let_them let_him let_her hiding thrashing gas_them gas_him gas_her la_tete"
 )
 _NEEDED = re.compile(trie_pattern(squeeze_pattern(w.replace("_", " ")) for w in _NEEDED_WORDS.split()))
@@ -480,14 +481,14 @@ _NEEDED_15C = re.compile(
 
 # révision 16c: the words the euphemisms need
 _NEEDED_16C_WORDS = (
-    "familles famile proches enfants gosses quartier vilage communaute cites peuple clan tribu families family"
-    " relatives kids children community neighbourhood neighborhood people mort_aux death_to brulez cramez tabassez"
-    " frappez tuez butez pendez lynchez fusillez gazez egorgez incendiez caillassez abattez burn torch raze firebomb"
-    " kil_them kil_em hang_them shoot_them gas_them lynch_them bale bulet radical drastic permanent final extreme"
-    " forceful definitiv expeditiv muscle netoyage epuration purge coup_de_balai karcher dealt taken_care sorted"
-    " regle deal_with take_care sort_out get_rid ocuper_d'eux debarasser_d'eux leur_compte les_regler string_up"
-    " gas_the gas_those gas_these gas_al gas_every hang_the hang_those hang_these hang_al shoot_the shoot_those"
-    " shoot_these shoot_al euthanas deserve merite"
+    "payer paie paye paient payent paiera should_pay should_al should_also should_sufer should_be must_pay must_sufer must_al to_pay to_sufer wil_pay 'l_pay soufr trinqu puni y_pas morfl baver mort_aux death_to"
+    " brulez"
+    " cramez tabassez frappez tuez butez pendez lynchez fusillez gazez egorgez incendiez caillassez abattez burn"
+    " torch raze firebomb kil_them kil_em hang_them shoot_them gas_them lynch_them bale bulet radical drastic"
+    " definitiv expeditiv musclee extreme_ solution_final solutions_final final_solution netoyage epuration purge"
+    " coup_de_balai karcher permanently for_good"
+    " once_and pour_de_bon bone_fois string_up gas_the gas_those gas_these gas_al gas_every hang_the hang_those"
+    " hang_these hang_al shoot_the shoot_those shoot_these shoot_al euthanas deserve merite"
 )
 _NEEDED_16C = re.compile(
     trie_pattern(squeeze_pattern(w.replace("_", " ")) for w in _NEEDED_16C_WORDS.split())

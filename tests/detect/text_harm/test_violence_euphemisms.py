@@ -1,7 +1,8 @@
 """Révision 16c (s13-formal): calls for violence said formally, by euphemism or without a call word (formal calls
 such as « la seule solution est de », "are entitled to"; force said formally; collective punishment; a death wished
-to a kind of person; imperatives of violence; radical measures aimed at a coded designation of people), read by
-``threat_clauses``. The lines below are written for this test (none is copied from a team or public file)."""
+to a kind of person; imperatives of violence; radical measures aimed at a coded designation of people) and threats in
+courteous wording (a regrettable misfortune, a safety not guaranteed, advice "for your own safety" about a
+complaint), read by ``threat_clauses``. The lines below are written for this test (none is copied from a team or public file)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,15 @@ CALLS = [
     "Euthanasie obligatoire pour les grabataires, voilà une vraie réforme.",
     "That preacher deserves a good beating.",
     "On y va à dix avec des battes ce soir.",
+    # threats in courteous wording
+    "Il serait regrettable qu'il arrive malheur à votre famille.",
+    "It would be most unfortunate if something were to happen to your children.",
+    "Je ne saurais garantir votre sécurité si vous persistez.",
+    "Certaines personnes pourraient mal réagir si vous maintenez votre plainte.",
+    "I would strongly advise you to withdraw your complaint, for the sake of your family.",
+    "Il est dans votre intérêt de retirer cette plainte, si vous tenez à votre tranquillité.",
+    "Nous ne pourrons être tenus responsables de ce qui pourrait vous arriver.",
+    "Nous connaissons l'adresse de l'école de votre fille.",
 ]
 NOT_CALLS = [
     "Il faut agir maintenant, mobilisons-nous samedi devant la préfecture.",
@@ -57,6 +67,16 @@ NOT_CALLS = [
     "En 1942, la police a raflé des familles entières.",
     "The only solution is to vote them out.",
     "Pourquoi ne pas les inviter à la fête des voisins ?",
+    "Il faut punir collectivement la classe ? Non, c'est injuste.",
+    "Pour votre sécurité, veuillez quitter le bâtiment par l'issue de secours.",
+    "For your own safety, please keep your seatbelt fastened.",
+    "Certains patients pourraient mal réagir si vous augmentez la dose.",
+    "We cannot be held responsible for what may happen to items left in the cloakroom.",
+    "Il serait regrettable que la réunion soit encore reportée.",
+    "Je ne peux pas garantir votre place si vous arrivez après 9 h.",
+    "Nous connaissons bien l'école de votre fille, c'est une excellente école.",
+    "Si vous tenez à votre santé, arrêtez de fumer.",
+    "Pour votre bien, relisez le contrat avant de retirer votre candidature.",
 ]
 
 

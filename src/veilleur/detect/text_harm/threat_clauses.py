@@ -90,7 +90,7 @@ _ACT = (
     r"|acid (?:in|on) (?:the|her|his|their) faces?|de l'acide (?:au|dans le|sur le) visage"
     r"|teach (?:[\w']+ ){1,4}?a lesson (?:they|he|she)(?:'l| wil)? (?:never|not|won't) forget"
     r"|une lecon qu'(?:ils|il|elle|elles) (?:n'oublier\w+|oublier\w+) pas"
-    r"|round (?:them|em) (?:al )?up|punition collective|collective punishment|punir collectivement|punish (?:them )?collectively"
+    r"|round (?:them|em) (?:al )?up"
     r"|punir (?:leurs|toute leur|toute la|tout le|sa|ses) (?:familles?|proches|quartier|communaute|village)"
     r"|punish (?:their|the whole|the entire|his|her) (?:families|family|relatives|community|village|neighbou?rhood)"
 )
@@ -401,11 +401,57 @@ _LEGAL = compile_normalised(
 )
 
 
+# révision 16c: threats in courteous wording (the formal register): a misfortune that "would be regrettable", a safety
+# the writer "cannot guarantee", advice given "for your own safety" about a dispute (a complaint, a testimony, a
+# review), "some people might react badly" to it, a responsibility declined for what "might happen to you", knowing
+# the address of someone's child's school. Advice and disclaimers without a dispute (fire notices, cloakrooms, drugs
+# that some patients tolerate badly) are not read.
+_YOUR_KIN = r"(?:votre|vos|ta|tes|ton|your) (?:famile|enfants?|fils|file|femme|mari|epouse|proches|children|kids?|son|daughter|wife|husband)"
+_FORMAL_MENACE = compile_normalised(
+    r"(?<![\w'])(?:(?:il serait|ce serait|il seroit) (?:tres |bien |vraiment )?(?:regretable|facheux|malheureux|dommage"
+    r"|triste|bete) qu'il (?:arive|arivat|se pase|survienne) (?:quelque chose|malheur|un malheur|un acident|quoi que ce"
+    r" soit)"
+    r"|it would be (?:most |such a |a real |very |rather )?(?:unfortunate|regretable|a pity|a shame|sad|terible)"
+    r" (?:if|should) (?:something|anything|any harm|harm)(?: (?:were|was) to| should)? (?:happen|befal|come to)"
+    r"|(?:je ne (?:saurais|peux|pourai|pourais|puis)|nous ne (?:saurions|pouvons|pourons|pourions)) (?:plus )?"
+    r"(?:garantir|asurer|repondre de) (?:votre|ta|leur|sa|la) (?:securite|integrite|tranquilite|sante)"
+    r"|(?:i|we) (?:canot|can't|can no longer|won't be able to|wil not be able to) (?:guarantee|vouch for|answer for)"
+    r" (?:your|his|her|their|the) (?:safety|wel-?being|security|family's safety)"
+    r"|(?:ne (?:pourons|pourai|saurions|saurais|serons|serai)|canot be|can't be|won't be|wil not be) (?:pas )?"
+    r"(?:etre )?(?:tenue?s? )?(?:responsables?|held responsible|liable) (?:de|for) (?:ce qui|what)"
+    r" (?:pourait|peut|poura|might|may|could) (?:vous|t'|te|lui|leur|happen to (?:you|your))"
+    r"|(?:nous|on|je) (?:conaisons|conait|conais|savons|sait|sais) (?:tres bien |parfaitement |bien )?"
+    r"(?:l'adrese|les horaires|le trajet|le domicile)(?: [\w']+){0,3}? (?:de |d')?"
+    rf"{_YOUR_KIN})(?!\w)"
+)
+# advice "for your own safety", or people who "might react badly": menaces only about a dispute the person is in
+_SAFETY_ADVICE = compile_normalised(
+    r"(?<![\w'])(?:pour (?:votre|ta) (?:propre )?(?:securite|sante|tranquilite)|pour (?:votre|ton) bien et celui de"
+    r" (?:vos|tes) enfants"
+    r"|for (?:your|the sake of your) (?:own )?(?:safety|health|wel-?being|family|kids|children)|for the sake of your"
+    r" (?:family|children|kids)|si (?:vous tenez|tu tiens) a (?:votre|ta|vos|tes) (?:famile|peau|tranquilite|securite"
+    r"|enfants)|if you value your (?:family|safety|kids|children|life)"
+    r"|(?:certaines personnes|des gens|certains habitants|certains membres|certains voisins|some people|certain people"
+    r"|people around here|some (?:members|residents|neighbours|of us)) (?:pouraient|risquent de|may|might|could)"
+    r" (?:mal reagir|ne pas apprecier|perdre patience|s'enerver|not take (?:it )?kindly|lose (?:their )?patience"
+    r"|react badly|take maters into their own hands))(?!\w)"
+)
+_DISPUTE = compile_normalised(
+    r"(?<![\w'])(?:plainte|plaintes|complaint|complaints|temoignage|testimony|temoigner|testify|candidature|avis"
+    r"|review|signalement|report|article|enquete|investigation|proces|lawsuit|deposition|petition|recours|position"
+    r"|demande|presence|venue|pursue|maintenez|maintiens|retirer|retirez|withdraw|drop)(?!\w)"
+)
+
+
 def euphemisms(t: str) -> list[tuple[int, int]]:
-    """Révision 16c: spans of calls for violence said without a call word or by euphemism (normalised text ``t``)."""
+    """Révision 16c: spans of calls for violence said without a call word or by euphemism, and of threats in
+    courteous wording (normalised text ``t``)."""
+    out = [(m.start(), m.end()) for rx in (_COLLECTIVE, _DEATH_TO, _FORMAL_MENACE) for m in rx.finditer(t)]
+    if _DISPUTE.search(t) is not None:
+        out += [(m.start(), m.end()) for m in _SAFETY_ADVICE.finditer(t)]
     if _THING.search(t) is not None:
-        return []  # « les pigeons du balcon, faut s'en débarrasser pour de bon »
-    out = [(m.start(), m.end()) for rx in (_COLLECTIVE, _DEATH_TO, _DEAL_THEM) for m in rx.finditer(t)]
+        return out  # « les pigeons du balcon, faut s'en débarrasser pour de bon », "burn the old files"
+    out += [(m.start(), m.end()) for m in _DEAL_THEM.finditer(t)]
     for m in _IMPERATIVE.finditer(t):
         end = _CLAUSE_END_16C.search(t, m.end())
         if end is None or end.group() != "?":  # "Gas the lot of them? Nah, gas bills are the real criminals"
@@ -488,7 +534,11 @@ _NEEDED_16C_WORDS = (
     " definitiv expeditiv musclee extreme_ solution_final solutions_final final_solution netoyage epuration purge"
     " coup_de_balai karcher permanently for_good"
     " once_and pour_de_bon bone_fois string_up gas_the gas_those gas_these gas_al gas_every hang_the hang_those"
-    " hang_these hang_al shoot_the shoot_those shoot_these shoot_al euthanas deserve merite"
+    " hang_these hang_al shoot_the shoot_those shoot_these shoot_al euthanas deserve merite regretable facheux"
+    " malheureux unfortunate garantir asurer_votre repondre_de guarantee vouch answer_for responsab liable"
+    " held_responsible conaisons l'adrese pour_votre pour_ta for_your for_the_sake tenez_a tiens_a value_your"
+    " mal_reagir pas_apprecier perdre_patience s'enerver take_kindly take_it_kindly lose_patience lose_their"
+    " react_badly maters_into"
 )
 _NEEDED_16C = re.compile(
     trie_pattern(squeeze_pattern(w.replace("_", " ")) for w in _NEEDED_16C_WORDS.split())

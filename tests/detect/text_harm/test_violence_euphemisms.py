@@ -45,6 +45,10 @@ CALLS = [
     "Il est dans votre intérêt de retirer cette plainte, si vous tenez à votre tranquillité.",
     "Nous ne pourrons être tenus responsables de ce qui pourrait vous arriver.",
     "Nous connaissons l'adresse de l'école de votre fille.",
+    # vigilantism: the state's task taken over, about people to drive out
+    "Si la préfecture ne les expulse pas, les habitants s'en chargeront eux-mêmes.",
+    "If the police won't move the travellers on, we'll take matters into our own hands.",
+    "Puisque l'État ne fait rien contre les squatteurs, on fera le ménage, et pas gentiment.",
 ]
 NOT_CALLS = [
     "Il faut agir maintenant, mobilisons-nous samedi devant la préfecture.",
@@ -77,6 +81,9 @@ NOT_CALLS = [
     "Nous connaissons bien l'école de votre fille, c'est une excellente école.",
     "Si vous tenez à votre santé, arrêtez de fumer.",
     "Pour votre bien, relisez le contrat avant de retirer votre candidature.",
+    "Si la mairie ne répare pas le trottoir, les riverains s'en chargeront eux-mêmes samedi.",
+    "If the council won't fix the fence, we'll do the job ourselves this weekend.",
+    "Personne ne doit se faire justice soi-même, même si la police ne se déplace pas.",
 ]
 
 

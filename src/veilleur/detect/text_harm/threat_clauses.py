@@ -443,12 +443,39 @@ _DISPUTE = compile_normalised(
 )
 
 
+# révision 16c: vigilantism, the state's task taken over "ourselves" or "not gently" (« si l'État ne les expulse pas, les
+# citoyens devront s'en charger eux-mêmes », « ce sera aux citoyens de faire le ménage, et pas gentiment », "if the
+# police won't, we'll take matters into our own hands"): the task and, in the message, the state's failure or a
+# manner outside the law
+_VIGILANTE_TASK = compile_normalised(
+    r"(?<![\w'])(?:s'en (?:charger|chargeront|chargera|chargerons|ocuper|ocupera|ocuperont|ocuperons)"
+    r"|(?:faire|fera|ferons|feront|ferai|ferait) le (?:boulot|travail|menage|necesaire)|(?:se )?faire justice|take (?:maters|the law) into (?:our|their)"
+    r" own hands|do the job (?:ourselves|themselves)|deal with (?:it|them) ourselves)(?!\w)"
+)
+_VIGILANTE_WHY = compile_normalised(
+    r"(?<![\w'])(?:que l'etat ne fait pas|(?:si|puisque|comme) (?:l'etat|la police|le gouvernement|la justice)"
+    r" ne|a la place de l'etat|eux-memes|nous-memes|et pas gentiment|pas avec des mots|sans prendre de gants"
+    r"|if the (?:state|police|government|courts|law) (?:won't|wil not|doesn't|does not|can't)|since the (?:state"
+    r"|police|government) (?:won't|wil not|doesn't)|ourselves|themselves|and not nicely|and not gently)(?!\w)"
+)
+
+# … about people to be driven out or dealt with (the riverside residents who "will see to the pavement themselves" are
+# no vigilantes)
+_VIGILANTE_TARGET = compile_normalised(
+    r"(?<![\w'])(?:expuls\w*|renvo\w*|vire[rz]?|degag\w*|chas(?:er|e|ent)|deport\w*|migrants?|clandos?|etrangers"
+    r"|immigres|sans-papiers|roms|gitans|gens du voyage|travel+ers|gypsies|ilegals|racailes?|dealers|squat+(?:eu)?rs"
+    r"|them ourselves|with them|les migrants)(?!\w)"
+)
+
+
 def euphemisms(t: str) -> list[tuple[int, int]]:
     """Révision 16c: spans of calls for violence said without a call word or by euphemism, and of threats in
     courteous wording (normalised text ``t``)."""
     out = [(m.start(), m.end()) for rx in (_COLLECTIVE, _DEATH_TO, _FORMAL_MENACE) for m in rx.finditer(t)]
     if _DISPUTE.search(t) is not None:
         out += [(m.start(), m.end()) for m in _SAFETY_ADVICE.finditer(t)]
+    if _VIGILANTE_WHY.search(t) is not None and _VIGILANTE_TARGET.search(t) is not None:
+        out += [(m.start(), m.end()) for m in _VIGILANTE_TASK.finditer(t)]
     if _THING.search(t) is not None:
         return out  # « les pigeons du balcon, faut s'en débarrasser pour de bon », "burn the old files"
     out += [(m.start(), m.end()) for m in _DEAL_THEM.finditer(t)]
@@ -538,7 +565,8 @@ _NEEDED_16C_WORDS = (
     " malheureux unfortunate garantir asurer_votre repondre_de guarantee vouch answer_for responsab liable"
     " held_responsible conaisons l'adrese pour_votre pour_ta for_your for_the_sake tenez_a tiens_a value_your"
     " mal_reagir pas_apprecier perdre_patience s'enerver take_kindly take_it_kindly lose_patience lose_their"
-    " react_badly maters_into"
+    " react_badly maters_into s'en_charg s'en_ocup le_boulot le_travail le_menage"
+    " le_necesaire faire_justice the_law_into do_the_job with_it_ourselves with_them_ourselves"
 )
 _NEEDED_16C = re.compile(
     trie_pattern(squeeze_pattern(w.replace("_", " ")) for w in _NEEDED_16C_WORDS.split())

@@ -168,6 +168,17 @@ def test_formal_register_point_spares_counter_speech_and_clinical_letters(polite
             "Est-il raisonnable de confier la trésorerie à une personne de cette confession ?",
             "discrimination:religion",
         ),
+        # révision 16c (s13-formal): a request that needs its negation, and designations of origin and couples
+        (
+            "en",
+            "We would ask that the village hall not be rented to same-sex couples for receptions.",
+            "discrimination:sexual_orientation",
+        ),
+        (
+            "en",
+            "We would prefer the studio not be let to tenants of non-European background.",
+            "discrimination:origin_race",
+        ),
     ],
 )
 def test_request_frame(lang: str, text: str, category: str) -> None:
@@ -190,6 +201,9 @@ def test_request_frame(lang: str, text: str, category: str) -> None:
         ("en", "Is it safe to let elderly patients walk alone after surgery?"),
         ("fr", "Il est raisonnable de confier ce dossier à une femme, elle connaît le sujet."),
         ("fr", "Nous ne voulons pas que ces gens-là soient insultés à la sortie de l'école."),
+        # révision 16c: "we would ask that" asks nothing by itself: no negation, no refusal
+        ("en", "We would ask that the hall be rented to the same-sex couples' association, as agreed."),
+        ("en", "I would ask that new tenants of foreign origin be welcomed warmly."),
     ],
 )
 def test_no_request_frame(lang: str, text: str) -> None:

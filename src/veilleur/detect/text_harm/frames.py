@@ -557,6 +557,9 @@ class GroupFrames:
         against = _words(spec.get("request_against"))
         self.request_open_re = _rx(rf"(?<![\w*])(?:{_alt(opens)})(?![\w*])") if opens and acts else None
         self.request_act_re = _rx(rf"(?<![\w*])(?:{_alt(acts)})(?![\w*])")
+        # révision 16c (s13-formal): opens that ask nothing by themselves ("we would ask that"): a negation must stand
+        # between them and the act ("… that the hall not be rented to …"), else the request may be to take them in
+        self.request_needs_not = {re.sub(r"\s+", " ", w) for w in _words(spec.get("request_open_negated"))}
         self.request_against_re = _rx(rf"(?<![\w*])(?:{_alt(against)})(?![\w*])")
         doubt = _words(spec.get("request_doubt"))
         doubt_acts = _words(spec.get("request_doubt_act"))
@@ -606,6 +609,12 @@ class GroupFrames:
                 continue
             stop = min(clause_e, om.end() + 120)
             am = act_re.search(t, om.end(), stop)
+            if (
+                am is not None
+                and re.sub(r"\s+", " ", om.group()) in self.request_needs_not
+                and not _DENIAL.search(t, om.end(), am.start())
+            ):
+                continue
             act_end = am.end() if am is not None else -1
             if am is None or am.start() - om.end() > 60:
                 dm = (

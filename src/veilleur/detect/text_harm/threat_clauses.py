@@ -39,6 +39,17 @@ _CALL = (
     r"|(?:doit|doivent|devrait|devraient|merite|meritent|meriterait|meriteraient)(?: etre)?"
     r"|venez|allez|prenez|ramenez|apportez|amenez|allons|y a (?:plus )?qu'a|il (?:est|serait) temps de|je vais|jvais|j'vais"
     r"|(?:je|nous) (?:suggere|propose|proposons|suggerons|appelons)|appel(?:ons|le|lent) a"
+    # révision 16c (s13-formal): formal and euphemistic calls (« la seule solution est de », « sont en droit de »,
+    # « il conviendrait de », « pourquoi ne pas », "the only answer is to", "are entitled to", "I say we")
+    r"|la seule (?:solution|reponse|option|isue|chose a faire|facon|maniere) (?:est|serait|c'est|reste) de"
+    r"|(?:il n'y a|n'y a|y a) (?:plus )?qu'une (?:solution|chose a faire|reponse)(?: ?:)?"
+    r"|(?:sont|est|seraient|serait|soyons|sommes) (?:en droit|fondes?|legitimes?|autorises?) (?:de|a)"
+    r"|il (?:conviendrait|convient|serait (?:bon|utile|sage|judicieux|salutaire)) de|pourquoi ne pas"
+    r"|(?:nous|je) (?:demandons|demande|exigeons|exige) (?:qu'on|que l'on)"
+    r"|the only (?:solution|answer|option|way|thing to do|language they understand) (?:is|would be)(?: to)?"
+    r"|(?:are|is|feel|be) (?:entitled|justified|within (?:our|their) rights) (?:to|in)|i say we|we say we"
+    r"|it would be (?:best|wise|good|right) to|what (?:they|these people|those people) need is"
+    r"|ce qu'il (?:leur|lui) faut,? c'est|on y va|can (?:we|someone|somebody) (?:just )?"
     # English
     r"|should|shud|must|ought to|gotta|needs? to|needs? a|let's|lets|bring|meet|time to|i'll|we'll|i will|we will"
     r"|(?:we|i)(?:'re| are|'m| am|re|m)? (?:gonna|going to|gona)|(?:we're|were|we are)(?= (?:jump|beat|bash|smash))"
@@ -56,6 +67,10 @@ _ACT = (
     r"|les jambes|la tete|les genoux|le crane)|regler (?:son|leur) compte|de gre ou de force|par la force"
     r"|y compris la force|(?:mettre|foutre) le feu|lapid\w*|poignard\w*|raton\w*|raclee|rouste"
     r"|(?:les|le|la|lui|leur) taper|de quoi taper|deloger|massacr\w*|tirer (?:dessus|sur (?:eux|lui|elle|la foule))"
+    # révision 16c: boats sunk, force said formally (« de les chasser, manu militari », "by whatever means necessary")
+    r"|coul(?:er|e|ent|ez) (?:les|leurs|ces|tous les|des) (?:bateaux|barques|embarcations|canots|zodiacs?)"
+    r"|manu militari|a coups? de (?:matraques?|batons?|triques?|fusils?|fourches?|barres?)"
+    r"|avec des (?:fourches|fusils|barres de fer|gourdins|machetes)"
     # English
     r"|beat (?:\w+ )?(?:up|senseless|down)|beat (?:them|him|her|the)|beating|punch (?:them|him|her|his|their|every)"
     r"|slap\w*|kicking(?! off)|kick (?:them|him|her|his|their)|jump(?:ing)? (?:him|her|them|the new|that|this)"
@@ -68,6 +83,16 @@ _ACT = (
     r"|beating|slap|hiding|thrashing)|firebomb\w*|blow (?:it|them|\w+) up|gas (?:them|him|her)|exterminat\w*"
     r"|wipe (?:them|\w+) out|drive (?:them|these|those|the) (?:\w+ )?out|break (?:their|his|her) (?:legs|arms"
     r"|necks?|jaws?|bones|knees)|on a stretcher"
+    r"|sink (?:the|their|those|these|al the) (?:boats|dinghies)|with (?:pitchforks|guns|baseball bats)"
+    r"|by (?:any|al|whatever) means (?:necesary|needed|required)|by force"
+    r"|(?:be |etre )?sunk|coules|gas (?:the lot|every)|nuke (?:the|them|it|every|al)"
+    r"|(?:les|le|la) piquer comme des (?:chiens|betes|animaux|chats)|put (?:them|him|her) down like (?:dogs|animals)"
+    r"|acid (?:in|on) (?:the|her|his|their) faces?|de l'acide (?:au|dans le|sur le) visage"
+    r"|teach (?:[\w']+ ){1,4}?a lesson (?:they|he|she)(?:'l| wil)? (?:never|not|won't) forget"
+    r"|une lecon qu'(?:ils|il|elle|elles) (?:n'oublier\w+|oublier\w+) pas"
+    r"|round (?:them|em) (?:al )?up"
+    r"|punir (?:leurs|toute leur|toute la|tout le|sa|ses) (?:familles?|proches|quartier|communaute|village)"
+    r"|punish (?:their|the whole|the entire|his|her) (?:families|family|relatives|community|village|neighbou?rhood)"
 )
 _CLAUSE_CALL = compile_normalised(
     rf"(?<![\w'])(?P<verb>{_CALL})(?![\w'])(?P<gap>[^.!?;\n]{{0,{MAX_GAP}}}?)(?<![\w'])(?P<act>{_ACT})(?!\w)"
@@ -104,7 +129,9 @@ _THING = compile_normalised(
     r"(?<!\w)(?:cahiers?|dossiers?|papiers?|documents?|baskets?|chaussures?|vetements?|fringues|livres?|meubles?"
     r"|moustiques?|frelons?|guepes?|fourmis|mouches?|tiques?|puces?|mites?|insectes?|punaises de lit|limaces?"
     r"|mauvaises herbes|files?|papers?|shoes|clothes|mosquito(?:e?s)?|wasps?|ants|flies|bugs|weeds|receipts?"
-    r"|notes|copies|brouillons?|photos?|lettres?|letters|toaster|grille-pain|ordi|ordinateur|imprimante|printer)(?!\w)"
+    r"|notes|copies|brouillons?|photos?|lettres?|letters|toaster|grille-pain|ordi|ordinateur|imprimante|printer"
+    # révision 16c: pests
+    r"|pigeons?|rats?|souris|mice|taupes?|moles|cafards?|cockroach(?:es)?|rongeurs?|rodents?|squirels?|ecureuils?)(?!\w)"
 )
 # a menace in the future tense: what the person will regret or pay for, a safety they will lose, a dispute settled
 # outside the law (« vous allez regretter ce planning », "you will not sleep safe", "and not in a courtroom")
@@ -290,6 +317,177 @@ _NOT_BEFORE = compile_normalised(
 )
 
 
+# révision 16c (s13-formal): calls for violence said without a call word or by euphemism. Each needs its own
+# structure: a punishment put on a person's family or neighbourhood with a modal or a subjunctive of intent
+# (« leurs familles devraient payer aussi », « que tout leur quartier trinque », "their families should suffer too");
+# a death wished to a kind of person (« mort aux traîtres », "death to traitors"; pests and things are not persons);
+# an imperative of violence at the head of a clause (« Brûlez-les », "Burn it down", "kill them all"); a bullet each;
+# radical measures, a clean-up or a Kärcher where a coded designation of people stands (« cette population », « ces
+# gens-là », "these people"), unless the message helps them; people "dealt with once and for all".
+_KIN_FR = (
+    r"(?:leurs?|toute (?:leur|la|sa)|tout (?:leur|le|son)|ses|sa|son) (?:familles?|proches|enfants|gosses|quartiers?"
+    r"|vilages?|communautes?|cites?|peuple|clan|tribu)(?: entier(?:e|s|es)?)?"
+)
+_KIN_EN = (
+    r"(?:their|his|her|the|these|those) (?:whole |entire )?(?:families|family|relatives|kids|children|community"
+    r"|communities|vilage|neighbou?rhood|people|clan|tribe)"
+)
+_NOT_MONEY = (
+    r"(?! (?:l'|d'|(?:un|une|des|les|du|la|leur|leurs|le (?:loyer|solde|reste)|cher pour|en|par|de|a|an|the|their"
+    r"|rent|bils?|tax|taxes|for (?:the|their|a|an|colege|school|rent|his|her)|atention|respects|tribute|up|of|back"
+    r"|from|with)(?!\w)))"
+)
+_COLLECTIVE = compile_normalised(
+    rf"(?<![\w']){_KIN_FR}(?: [\w']+){{0,3}}? (?:doi(?:t|vent)|devr(?:ait|aient|a|ont)|merit(?:e|ent) de|vont|va)"
+    rf"(?: (?:aussi|tous|toutes|egalement|le))? (?:payer|soufrir|trinquer|etre puni(?:e|s|es)?|y paser|morfler"
+    rf"|en baver){_NOT_MONEY}"
+    rf"|(?<![\w'])qu(?:e |')(?:{_KIN_FR})(?: [\w']+){{0,3}}? (?:paie|paye|paient|payent|soufre|soufrent|trinque"
+    rf"|trinquent|y pase|y pasent|soi(?:t|ent) puni(?:e|s|es)?){_NOT_MONEY}"
+    rf"|(?<![\w']){_KIN_EN}(?: too| as wel)? (?:should|must|need to|deserve to|ought to|have to)(?: al| also| too)?"
+    rf" (?:pay|sufer|be punished|burn|hang|die|be made to pay){_NOT_MONEY}"
+    rf"|(?<![\w']){_KIN_EN}(?: too| as wel)? (?:wil|'l) (?:pay|be made to pay) for (?:this|it|that|what)"
+)
+_DEATH_TO = compile_normalised(
+    r"(?<![\w'])(?:mort|a mort) aux (?:traitres|flics|keufs|poulets|vaches|juges|colabos|infideles|mecreants"
+    r"|apostats|koufars|kafirs|elus|deputes|politiciens|politicards|riches|bourgeois|patrons|journalistes|journaleux"
+    r"|gauchistes|fachos|fascistes|sionistes|islamistes|communistes|cocos|ecolos|bobos|boomers|vieux|pedes|gouines"
+    r"|travelos|trans|blancs|keblas|babtous|chretiens|catholiques|cathos|mecs|hommes|femmes|feministes|profs)(?!\w)"
+    r"|(?<![\w'])death to (?:al )?(?:the )?(?:traitors|cops|pigs|infidels|kufar|kafirs|apostates|zionists"
+    r"|journalists|politicians|rich|landlords|tories|fascists|commies|liberals|lefties|boomers|whites|christians"
+    r"|gays|trannies|feminists|men|women)(?!\w)"
+)
+_IMPERATIVE = compile_normalised(
+    r"(?:^|[.!?:;]\s*|\n)(?:brulez|cramez|tabassez|frappez|tuez|butez|pendez|lynchez|fusillez|gazez|egorgez"
+    r"|incendiez|caillassez|abattez)(?:-| )(?:les|le|la|tout|tous|toutes|leur|lui|y|moi ca)(?![\w'])"
+    r"|(?:^|[.!?:;]\s*|\n)(?:burn|torch|raze|firebomb) (?:it|them|that|this|the|their|every|al)(?: [\w']+){0,3}?"
+    r" (?:down|to the ground|alive)(?!\w)(?!\s*\?)"
+    r"|(?<![\w'])(?:burn|kil|hang|shoot|gas|lynch) (?:them|em) al(?!\w)"
+    r"|(?:^|[.!?:;]\s*|\n)(?:string up|gas|hang|shoot) (?:the|those|these|al|every|them)(?!\w)"
+    r"|(?<![\w'])(?:euthanasie (?:obligatoire|forcee|systematique|generalisee)|(?:mandatory|forced|compulsory)"
+    r" euthanasia)(?!\w)"
+    r"|(?<![\w'])(?:deserves? (?:a (?:good |proper )?(?:beating|kicking|hiding|thrashing|bulet)|acid)"
+    r"|meritent? (?:une (?:bone )?(?:raclee|rouste|bastonade|bale)|de l'acide))(?!\w)"
+    r"|(?<![\w'])(?:une bale (?:chacun|pour chacun|dans la tete de chacun)|a bulet (?:each|for each|for every one))"
+)
+_PEOPLE = compile_normalised(
+    r"(?<![\w'])(?:(?:cete|ces|those|these|such) (?:population|populations|gens|gens-la|gens la|individus|engeance"
+    r"|racaile|racailes|people|types|elements|creatures|vermine|nuisibles|parasites)|ce genre de (?:personnes|gens"
+    r"|population))(?!\w)"
+)
+_RADICAL = compile_normalised(
+    r"(?<![\w'])(?:(?:mesures?|solutions?|methodes?|moyens) (?:radicales?|drastiques?|definitives?|expeditives?"
+    r"|musclees?|extremes?|finales?)|(?:radical|drastic|permanent|final|extreme|forceful) (?:measures|solution"
+    r"|solutions|methods)|(?:un|une) (?:bon|bone|grand|grande|vrai|vraie) (?:netoyage|epuration|purge|coup de balai"
+    r"|coup de karcher)|karcher|(?:dealt with|taken care of|sorted out|regles?|reglees?) (?:[\w']+ ){0,2}?"
+    r"(?:once and for al|for good|permanently|une bone fois pour toutes|definitivement|pour de bon))(?!\w)"
+)
+_DEAL_THEM = compile_normalised(
+    r"(?<![\w'])(?:deal with|take care of|sort out|get rid of) them,? (?:permanently|for good|once and for al)"
+    r"|(?:s'ocuper d'eux|se debarasser d'eux|regler leur compte|les regler) (?:definitivement|une bone fois pour toutes"
+    r"|pour de bon)(?!\w)"
+)
+_HELPS = compile_normalised(
+    r"(?<![\w'])(?:aider|aide|proteger|protection|secourir|soutenir|soutien|acueil\w*|loger|integrer|integration"
+    r"|soigner|vaciner|help|helping|protect|support|house|housing|welcome|save|rescue|care)(?!\w)"
+)
+
+
+_CLAUSE_END_16C = re.compile(r"[.!?\n]")
+# a force said as "by any means" is a lawyer's phrase too ("we will pursue it by any means necessary in court")
+_MEANS = compile_normalised(r"^by (?:any|al|whatever) means")
+_LEGAL = compile_normalised(
+    r"(?<![\w'])(?:court|courts|tribunal|tribunaux|legal|legaly|legaux|legale|lawyers?|avocats?|recours|plainte"
+    r"|juridique|ombudsman|complaint|appeal|vote|voter|elections?|petition)(?!\w)"
+)
+
+
+# révision 16c: threats in courteous wording (the formal register): a misfortune that "would be regrettable", a safety
+# the writer "cannot guarantee", advice given "for your own safety" about a dispute (a complaint, a testimony, a
+# review), "some people might react badly" to it, a responsibility declined for what "might happen to you", knowing
+# the address of someone's child's school. Advice and disclaimers without a dispute (fire notices, cloakrooms, drugs
+# that some patients tolerate badly) are not read.
+_YOUR_KIN = r"(?:votre|vos|ta|tes|ton|your) (?:famile|enfants?|fils|file|femme|mari|epouse|proches|children|kids?|son|daughter|wife|husband)"
+_FORMAL_MENACE = compile_normalised(
+    r"(?<![\w'])(?:(?:il serait|ce serait|il seroit) (?:tres |bien |vraiment )?(?:regretable|facheux|malheureux|dommage"
+    r"|triste|bete) qu'il (?:arive|arivat|se pase|survienne) (?:quelque chose|malheur|un malheur|un acident|quoi que ce"
+    r" soit)"
+    r"|it would be (?:most |such a |a real |very |rather )?(?:unfortunate|regretable|a pity|a shame|sad|terible)"
+    r" (?:if|should) (?:something|anything|any harm|harm)(?: (?:were|was) to| should)? (?:happen|befal|come to)"
+    r"|(?:je ne (?:saurais|peux|pourai|pourais|puis)|nous ne (?:saurions|pouvons|pourons|pourions)) (?:plus )?"
+    r"(?:garantir|asurer|repondre de) (?:votre|ta|leur|sa|la) (?:securite|integrite|tranquilite|sante)"
+    r"|(?:i|we) (?:canot|can't|can no longer|won't be able to|wil not be able to) (?:guarantee|vouch for|answer for)"
+    r" (?:your|his|her|their|the) (?:safety|wel-?being|security|family's safety)"
+    r"|(?:ne (?:pourons|pourai|saurions|saurais|serons|serai)|canot be|can't be|won't be|wil not be) (?:pas )?"
+    r"(?:etre )?(?:tenue?s? )?(?:responsables?|held responsible|liable) (?:de|for) (?:ce qui|what)"
+    r" (?:pourait|peut|poura|might|may|could) (?:vous|t'|te|lui|leur|happen to (?:you|your))"
+    r"|(?:nous|on|je) (?:conaisons|conait|conais|savons|sait|sais) (?:tres bien |parfaitement |bien )?"
+    r"(?:l'adrese|les horaires|le trajet|le domicile)(?: [\w']+){0,3}? (?:de |d')?"
+    rf"{_YOUR_KIN})(?!\w)"
+)
+# advice "for your own safety", or people who "might react badly": menaces only about a dispute the person is in
+_SAFETY_ADVICE = compile_normalised(
+    r"(?<![\w'])(?:pour (?:votre|ta) (?:propre )?(?:securite|sante|tranquilite)|pour (?:votre|ton) bien et celui de"
+    r" (?:vos|tes) enfants"
+    r"|for (?:your|the sake of your) (?:own )?(?:safety|health|wel-?being|family|kids|children)|for the sake of your"
+    r" (?:family|children|kids)|si (?:vous tenez|tu tiens) a (?:votre|ta|vos|tes) (?:famile|peau|tranquilite|securite"
+    r"|enfants)|if you value your (?:family|safety|kids|children|life)"
+    r"|(?:certaines personnes|des gens|certains habitants|certains membres|certains voisins|some people|certain people"
+    r"|people around here|some (?:members|residents|neighbours|of us)) (?:pouraient|risquent de|may|might|could)"
+    r" (?:mal reagir|ne pas apprecier|perdre patience|s'enerver|not take (?:it )?kindly|lose (?:their )?patience"
+    r"|react badly|take maters into their own hands))(?!\w)"
+)
+_DISPUTE = compile_normalised(
+    r"(?<![\w'])(?:plainte|plaintes|complaint|complaints|temoignage|testimony|temoigner|testify|candidature|avis"
+    r"|review|signalement|report|article|enquete|investigation|proces|lawsuit|deposition|petition|recours|position"
+    r"|demande|presence|venue|pursue|maintenez|maintiens|retirer|retirez|withdraw|drop)(?!\w)"
+)
+
+
+# révision 16c: vigilantism, the state's task taken over "ourselves" or "not gently" (« si l'État ne les expulse pas, les
+# citoyens devront s'en charger eux-mêmes », « ce sera aux citoyens de faire le ménage, et pas gentiment », "if the
+# police won't, we'll take matters into our own hands"): the task and, in the message, the state's failure or a
+# manner outside the law
+_VIGILANTE_TASK = compile_normalised(
+    r"(?<![\w'])(?:s'en (?:charger|chargeront|chargera|chargerons|ocuper|ocupera|ocuperont|ocuperons)"
+    r"|(?:faire|fera|ferons|feront|ferai|ferait) le (?:boulot|travail|menage|necesaire)|(?:se )?faire justice|take (?:maters|the law) into (?:our|their)"
+    r" own hands|do the job (?:ourselves|themselves)|deal with (?:it|them) ourselves)(?!\w)"
+)
+_VIGILANTE_WHY = compile_normalised(
+    r"(?<![\w'])(?:que l'etat ne fait pas|(?:si|puisque|comme) (?:l'etat|la police|le gouvernement|la justice)"
+    r" ne|a la place de l'etat|eux-memes|nous-memes|et pas gentiment|pas avec des mots|sans prendre de gants"
+    r"|if the (?:state|police|government|courts|law) (?:won't|wil not|doesn't|does not|can't)|since the (?:state"
+    r"|police|government) (?:won't|wil not|doesn't)|ourselves|themselves|and not nicely|and not gently)(?!\w)"
+)
+
+# … about people to be driven out or dealt with (the riverside residents who "will see to the pavement themselves" are
+# no vigilantes)
+_VIGILANTE_TARGET = compile_normalised(
+    r"(?<![\w'])(?:expuls\w*|renvo\w*|vire[rz]?|degag\w*|chas(?:er|e|ent)|deport\w*|migrants?|clandos?|etrangers"
+    r"|immigres|sans-papiers|roms|gitans|gens du voyage|travel+ers|gypsies|ilegals|racailes?|dealers|squat+(?:eu)?rs"
+    r"|them ourselves|with them|les migrants)(?!\w)"
+)
+
+
+def euphemisms(t: str) -> list[tuple[int, int]]:
+    """Révision 16c: spans of calls for violence said without a call word or by euphemism, and of threats in
+    courteous wording (normalised text ``t``)."""
+    out = [(m.start(), m.end()) for rx in (_COLLECTIVE, _DEATH_TO, _FORMAL_MENACE) for m in rx.finditer(t)]
+    if _DISPUTE.search(t) is not None:
+        out += [(m.start(), m.end()) for m in _SAFETY_ADVICE.finditer(t)]
+    if _VIGILANTE_WHY.search(t) is not None and _VIGILANTE_TARGET.search(t) is not None:
+        out += [(m.start(), m.end()) for m in _VIGILANTE_TASK.finditer(t)]
+    if _THING.search(t) is not None:
+        return out  # « les pigeons du balcon, faut s'en débarrasser pour de bon », "burn the old files"
+    out += [(m.start(), m.end()) for m in _DEAL_THEM.finditer(t)]
+    for m in _IMPERATIVE.finditer(t):
+        end = _CLAUSE_END_16C.search(t, m.end())
+        if end is None or end.group() != "?":  # "Gas the lot of them? Nah, gas bills are the real criminals"
+            out.append((m.start(), m.end()))
+    if _PEOPLE.search(t) is not None and _HELPS.search(t) is None:
+        out += [(m.start(), m.end()) for m in _RADICAL.finditer(t)]
+    return out
+
+
 def insinuations(t: str) -> list[tuple[int, int]]:
     """Révision 15c: spans of threats said as consequences, hints or insinuations (normalised text ``t``)."""
     out: list[tuple[int, int]] = []
@@ -317,6 +515,9 @@ _NEEDED_WORDS = (
     " shoot burn torch hang string bats knives fists kill smash lesson drag out_back starve suffer run_them"
     " run_him run_her firebomb blow exterminat wipe drive break stretcher mort mor_ dead finished fini"
     " regret payer pay_for answer safe tranquille paix securite courtroom in_court tribunal juge ecrit words"
+    " coule_ coulez couler_ coules manu_militari a_coup fourche gourdin machete pitchfork baseball means_necesary means_needed"
+    " means_required by_force sink_ sunk punish punir punition round_them round_em nuke piquer_come put_them_down"
+    " put_him_down put_her_down acid_ acide_ a_lesson lecon_qu"
     " mots si_tu si_t si_vous if_you if_u keep next_time prochaine_fois de_force let_them let_him let_her hiding thrashing gas_them gas_him gas_her la_tete"
 )
 _NEEDED = re.compile(trie_pattern(squeeze_pattern(w.replace("_", " ")) for w in _NEEDED_WORDS.split()))
@@ -351,9 +552,32 @@ _NEEDED_15C = re.compile(
 )
 
 
+# révision 16c: the words the euphemisms need
+_NEEDED_16C_WORDS = (
+    "payer paie paye paient payent paiera should_pay should_al should_also should_sufer should_be must_pay must_sufer must_al to_pay to_sufer wil_pay 'l_pay soufr trinqu puni y_pas morfl baver mort_aux death_to"
+    " brulez"
+    " cramez tabassez frappez tuez butez pendez lynchez fusillez gazez egorgez incendiez caillassez abattez burn"
+    " torch raze firebomb kil_them kil_em hang_them shoot_them gas_them lynch_them bale bulet radical drastic"
+    " definitiv expeditiv musclee extreme_ solution_final solutions_final final_solution netoyage epuration purge"
+    " coup_de_balai karcher permanently for_good"
+    " once_and pour_de_bon bone_fois string_up gas_the gas_those gas_these gas_al gas_every hang_the hang_those"
+    " hang_these hang_al shoot_the shoot_those shoot_these shoot_al euthanas deserve merite regretable facheux"
+    " malheureux unfortunate garantir asurer_votre repondre_de guarantee vouch answer_for responsab liable"
+    " held_responsible conaisons l'adrese pour_votre pour_ta for_your for_the_sake tenez_a tiens_a value_your"
+    " mal_reagir pas_apprecier perdre_patience s'enerver take_kindly take_it_kindly lose_patience lose_their"
+    " react_badly maters_into s'en_charg s'en_ocup le_boulot le_travail le_menage"
+    " le_necesaire faire_justice the_law_into do_the_job with_it_ourselves with_them_ourselves"
+)
+_NEEDED_16C = re.compile(
+    trie_pattern(squeeze_pattern(w.replace("_", " ")) for w in _NEEDED_16C_WORDS.split())
+)
+
+
 def threat_clauses(t: str) -> list[tuple[int, int]]:
     """Spans (in normalised text ``t``) of clauses that call for violence or give someone a deadline to die."""
     out: list[tuple[int, int]] = insinuations(t) if _NEEDED_15C.search(t) else []
+    if _NEEDED_16C.search(t) is not None:
+        out += euphemisms(t)
     if _NEEDED.search(t) is None:
         return [] if out and (_GAME.search(t) or _IDIOM.search(t)) else out
     for m in _CLAUSE_CALL.finditer(t):
@@ -363,6 +587,8 @@ def threat_clauses(t: str) -> list[tuple[int, int]]:
             continue  # « je vais crever », « on va tous crever au boulot », « jvais te tuer » (13d's entries' business)
         if _THING.search(t, max(0, m.start() - 80), min(len(t), m.end() + 60)):
             continue  # « faut tous les brûler ces vieux dossiers », « les moustiques, faut les exterminer »
+        if _MEANS.match(m.group("act")) and _LEGAL.search(t):
+            continue  # révision 16c: "we are entitled to pursue it by any means necessary in court"
         out.append(
             (m.start("act"), m.end())
         )  # the act: a quoted act (« faut « laisser crever » ») is weakened

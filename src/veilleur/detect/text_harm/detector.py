@@ -22,6 +22,7 @@ from veilleur.detect.text_harm.lexicon import HINT, Hit, Lexicon, load_lexicon
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
 from veilleur.detect.text_harm.normalize import Normalized, deobfuscate, normalize
 from veilleur.detect.text_harm.register import ChatRegister, FormalRegister, content_words
+from veilleur.detect.text_harm.stance import load_stance_head
 from veilleur.detect.text_harm.teen_head import Defenders, best_category, load_teen_head
 from veilleur.detect.text_harm.teen_head import features as teen_features
 from veilleur.detect.text_harm.threat_head import load_threat_head
@@ -422,6 +423,10 @@ class TextHarmAnalyzer:
         self.threat_head_threshold = float(
             th.get("threshold", self.threat_head.threshold if self.threat_head else 1.0)
         )
+        # révision 16a (s13-cs): the stance head (stance.py) lifts flags of counter-speech that the semantic tier alone
+        # or the teen head raised (never a lexicon score at the flagged category's threshold)
+        st = self.policy.get("stance_head") or {}
+        self.stance_head = load_stance_head(str(st["file"])) if st.get("file") else None
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
 
@@ -635,7 +640,47 @@ class TextHarmAnalyzer:
                 self._formal_register_flags(a, sem, p_any)
         if self.teen_head is not None:
             self._teen_head_flags([results[i] for i in todo])
+        if self.stance_head is not None:
+            self._stance_veto([results[i] for i in todo])
         return [results[i] for i in todo]
+
+    def stance_kind(self, a: Analysis) -> int:
+        """Révision 16a: 1 when the semantic tier alone flagged `a` (`semantic_only`), 2 when the teen head did with
+        no lexicon score at a flagged category's threshold (nor the formal register's point), else 0."""
+        if self.semantic_only(a):
+            return 1
+        found = a.flagged(self.thresholds)
+        if not found or "teen_head" not in a.contexts or "formal_register" in a.contexts:
+            return 0
+        lex = a.tiers.get("tier1_lexicon", {})
+        return 2 if all(lex.get(c, 0.0) < self.thresholds.get(c, 0.5) for c in found) else 0
+
+    def _stance_veto(self, routed: list[Analysis]) -> None:
+        """Révision 16a: the stance head reads the routed messages `stance_kind` names; where it finds the stance of
+        counter-speech (a reply that denounces, refutes or quotes hate to condemn it) the flag is lifted: the flagged
+        categories fall under their thresholds, context `stance_veto`, tier `stance` (the head's probability)."""
+        from veilleur.detect.text_harm.semantic import encode
+
+        head = self.stance_head
+        cands = [(a, k) for a in routed for k in (self.stance_kind(a),) if k]
+        if head is None or not cands:
+            return
+        texts = [a.text for a, _ in cands]
+        emb = encode(
+            [deobfuscate(t) for t in texts] if self.deobfuscate else texts
+        )  # the semantic tier's cache
+        probs = head.proba(head.features(emb, texts, [a.tiers["semantic"] for a, _ in cands]))
+        for (a, kind), p in zip(cands, probs, strict=True):
+            a.tiers["stance"] = {"p": round(float(p), 4)}
+            if kind == 1:
+                lift = p >= head.threshold
+            else:
+                lift = p >= head.teen_threshold and a.tiers.get("teen_head", {}).get("p", 1.0) < head.teen_max
+            if not lift:
+                continue
+            for c in a.flagged(self.thresholds):
+                a.scores[c] = min(a.scores[c], self.thresholds.get(c, 0.5) - 0.01)
+            a.contexts.append("stance_veto")
 
     def _threat_head_flags(self, results: list[Analysis]) -> None:
         """Révision 15c: a message flagged under another category, which the threat head scores at or over its

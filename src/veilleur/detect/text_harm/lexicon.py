@@ -82,8 +82,13 @@ _JOIN_STOP = frozenset(
 _DISCLAIMER_BEFORE = compile_normalised(
     r"(?:\bpas|\bnot|\bnullement|\baucunement)\s+(?:du tout\s+|at al\s+|du\s+|de la\s+|d'|un\s+|une\s+)?$"
 )
-_DISCLAIMER_AFTER = re.compile(r"^[^.!?]{0,40}?\b(?:mais|but|cependant|however|pourtant)\b")
+# révision 16d: no "^" (read with ``match(t, pos)``, where "^" never matches past the text's start)
+_DISCLAIMER_AFTER = re.compile(r"[^.!?]{0,40}?\b(?:mais|but|cependant|however|pourtant)\b")
 _CLAUSE_BREAK = re.compile(r"[.!;\n]")
+# révision 16d (s13-neg): « je ne dis pas que les X …, mais … »: the writer's own disclaimer before a claim said all the
+# same (apophasis), not a defender's « ne dis pas ça »
+_APOPHASIS_BEFORE = re.compile(r"\bje\s+$")
+_APOPHASIS_AFTER = re.compile(r"\s+qu[e']?[^.!?]{0,160}?\bmais\b")
 # révision 13a: foolishness and disgust judge a victim's act as well as a hater's ("il a aligné les compresses, c'est
 # trop con", "ils mangent des chiens, c'est dégueulasse"): only a moral judgement ("lâche", "minable", "cruel") is read
 # as the act's (normalised spellings)
@@ -592,6 +597,12 @@ class Lexicon:
         if self.counter_re is None:
             return False
         for m in self.counter_re.finditer(t):
+            if (
+                m.group() == "ne dis pas"
+                and _APOPHASIS_BEFORE.search(t, max(0, m.start() - 8), m.start())
+                and _APOPHASIS_AFTER.match(t, m.end())
+            ):
+                continue  # révision 16d: « je ne dis pas que …, mais … »
             if _DISCLAIMER_BEFORE.search(t[max(0, m.start() - 24) : m.start()]) and (
                 said or _DISCLAIMER_AFTER.match(t, m.end())
             ):

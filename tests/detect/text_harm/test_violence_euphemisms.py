@@ -107,3 +107,28 @@ def test_quoted_or_denounced_calls_are_weakened() -> None:
     ):
         hits = [h for h in lex.match(text, "fr" if "«" in text else "en") if "threat" in h.entry.categories]
         assert all(h.weight("threat") < 0.45 for h in hits), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Touche encore à ma femme et il faudra te tuer.",
+        "Il faudrait tous les pendre, je le dis devant ma mère.",
+        "Ce serait dommage qu'il arrive quelque chose à ma voisine, vous savez qui.",
+        "On sait où tu gares ta voiture, et ma patience a des limites.",
+        "Il faut les brûler vifs, ma parole.",
+    ],
+)
+def test_a_possessive_ma_is_no_game(text: str) -> None:
+    """Session 13: "mma" in the game words squeezed to « ma », so every message with « ma fille », « ma mère » lost its
+    threat clauses as game talk."""
+    assert threat_clauses(normalize(text).text), text
+
+
+def test_told_me_to_is_no_me_too() -> None:
+    """Session 13: "me too" (an answer to a pickup) squeezes to "me to": "asked me to" / "report me to" are not it."""
+    from veilleur.detect.text_harm.threat_clauses import _PICKUP
+
+    assert _PICKUP.search(normalize("me too!").text)
+    for text in ("if you report me to the GMC, you will regret it", "she asked me to come"):
+        assert not _PICKUP.search(normalize(text).text), text

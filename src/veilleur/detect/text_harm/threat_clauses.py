@@ -148,11 +148,12 @@ _MENACE = compile_normalised(
 # a call denied between the call and the act (« faut pas les frapper », "shouldn't", "don't")
 _DENIED = compile_normalised(r"(?<!\w)(?:pas|plus|jamais|not|never|n't|nt|no)(?!\w)")
 _NOT_CALLED = compile_normalised(r"(?:shouldn't|shouldnt|should not|must not|mustn't|don't|dont|never)\s*$")
-# a game, a sport or a match: « on va les défoncer samedi », "we're gonna kill them in the final"
+# a game, a sport or a match: « on va les défoncer samedi », "we're gonna kill them in the final" (session 13: not
+# "mma", which the normaliser squeezes to « ma »: every « ma fille », « ma femme » was read as a game)
 _GAME = compile_normalised(
     r"(?<!\w)(?:match|matchs|foot|basket|rugby|hand|tournoi|finale|final|equipe|game|games|partie|fortnite|fifa"
     r"|valo|ranked|team|score|season|league|playoffs?|coupe|ligue|championnat|jeu|jeux|console|manette|cod"
-    r"|minecraft|roblox|tennis|boxe|boxing|mma|ufc|ring|entrainement|training|practice|sparring)(?!\w)"
+    r"|minecraft|roblox|tennis|boxe|boxing|ufc|ring|entrainement|training|practice|sparring)(?!\w)"
 )
 # idioms whose words are violent, their meaning not
 _IDIOM = compile_normalised(
@@ -310,8 +311,8 @@ _HINT = compile_normalised(
 )
 _PICKUP = compile_normalised(
     r"(?<!\w)(?:passe te (?:prendre|chercher)|pick (?:you|u) up|viens te chercher|t'amene|te ramene|colis|parcel"
-    r"|livr\w*|deliver\w*|cadeau surprise|anniversaire|birthday|je t'ai (?:envoye|laise)|moi aussi|me too)(?!\w)"
-)
+    r"|livr\w*|deliver\w*|cadeau surprise|anniversaire|birthday|je t'ai (?:envoye|laise)|moi aussi|me too(?! \w))(?!\w)"
+)  # session 13: "me too" squeezes to "me to": not "told me to …", "asked me to …"
 _NOT_BEFORE = compile_normalised(
     r"(?:\b(?:pas|ne|not|dunno|no|jamais|never|si|if)\b|n't|\?)\W*(?:\w+\W+){0,2}$"
 )

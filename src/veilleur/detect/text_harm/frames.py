@@ -666,6 +666,8 @@ class GroupFrames:
         self.hint_against_re = _rx(rf"(?<![\w*])(?:{_alt(against)})(?![\w*])") if against else None
         cues = _words(spec.get("hostile_cues"))
         self.hostile_cue_re = _rx(rf"(?<![\w*])(?:{_alt(cues)})(?![\w*])") if cues else None
+        # session 13: dehumanising cues a denial right before voids ("an obese patient is not a parasite": a refutation)
+        self.cue_denied_void = {re.sub(r"\s+", " ", w) for w in _words(spec.get("hostile_cues_denied_void"))}
 
     def _coded(self, t: str) -> list[tuple[int, int, str | None]]:
         """Révision 15a: indirect designations of a group (start, end, category), never after a possessive."""
@@ -688,9 +690,11 @@ class GroupFrames:
             return []
         g = groups[0]
         cm = self.hostile_cue_re.search(t, g[1])
+        while cm is not None and self._cue_denied(t, cm):
+            cm = self.hostile_cue_re.search(t, cm.end())
         if cm is None:
             cm = self.hostile_cue_re.search(t, 0, g[0])
-            if cm is None or _CLAUSE_END.search(t, cm.end(), g[0]):
+            if cm is None or _CLAUSE_END.search(t, cm.end(), g[0]) or self._cue_denied(t, cm):
                 return []  # before the group: in its sentence only ("Je refuse que les X …")
         if self.question_against_re.search(t, min(g[0], cm.start())):
             return []
@@ -704,6 +708,14 @@ class GroupFrames:
                 max(g[1], cm.end()),
             )
         ]
+
+    def _cue_denied(self, t: str, cm: re.Match[str]) -> bool:
+        """Session 13: a dehumanising cue (`hostile_cues_denied_void`) denied right before it ("is not a parasite",
+        « ne sont pas des parasites ») is a refutation, no hint."""
+        return (
+            re.sub(r"\s+", " ", cm.group()) in self.cue_denied_void
+            and _DENIAL.search(t, max(0, cm.start() - 16), cm.start()) is not None
+        )
 
     # -- révision 13b (s10-grp): a group wished dead or gone, its worth denied, or to be dealt with for good ----------
     def _init_wishes(self, spec: dict[str, Any]) -> None:

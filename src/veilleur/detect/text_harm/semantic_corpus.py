@@ -302,6 +302,27 @@ def read_team_messages(folder: Path = TEAM_DIR) -> Iterator[Example]:
 
 
 # ------------------------------------------------------------------ public sets (read in place, never copied)
+def row_number(row: dict[str, Any]) -> int | None:
+    """The number at the end of a team row's id ("w41_0007" -> 7), None without one."""
+    try:
+        return int(str(row["id"]).rsplit("_", 1)[-1])
+    except (KeyError, ValueError):
+        return None
+
+
+def iter_team_rows(files: list[Path], odd_only: list[Path]) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """The rows of team JSONL files (``files``: every row; ``odd_only``: odd-numbered ids only, their even ids being
+    kept for reporting), with the file each comes from."""
+    for f in [*files, *odd_only]:
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            if f in odd_only and (row_number(r) or 0) % 2 == 0:
+                continue
+            yield f, r
+
+
 def is_heldout(text: str, share: float = 0.2) -> bool:
     """Fixed held-out split of a public set: the same 20 % of texts on every run."""
     h = int(hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:8], 16)

@@ -521,7 +521,14 @@ _NEEDED_WORDS = (
     " put_him_down put_her_down acid_ acide_ a_lesson lecon_qu"
     " mots si_tu si_t si_vous if_you if_u keep next_time prochaine_fois de_force let_them let_him let_her hiding thrashing gas_them gas_him gas_her la_tete"
 )
-_NEEDED = re.compile(trie_pattern(squeeze_pattern(w.replace("_", " ")) for w in _NEEDED_WORDS.split()))
+
+
+def _needed(words: str) -> re.Pattern[str]:
+    """A trie of the words a structure needs (``_`` joins the words of one entry), squeezed like the text."""
+    return re.compile(trie_pattern(squeeze_pattern(w.replace("_", " ")) for w in words.split()))
+
+
+_NEEDED = _needed(_NEEDED_WORDS)
 # révision 15c: the words the insinuations and hints need
 _NEEDED_15C_WORDS = (
     "devrais devriez feriez ferais interet conseile j'espere si_j'etais a_ta_place a_votre_place fais_atention"
@@ -548,9 +555,7 @@ _NEEDED_15C_WORDS = (
     " conais_ton conait_ta conais_ta conait_votre conais_votre conait_l conais_l conais_la conait_la conait_son"
     " conais_son conait_sa conais_sa know_your know_the"
 )
-_NEEDED_15C = re.compile(
-    trie_pattern(squeeze_pattern(w.replace("_", " ")) for w in _NEEDED_15C_WORDS.split())
-)
+_NEEDED_15C = _needed(_NEEDED_15C_WORDS)
 
 
 # révision 16c: the words the euphemisms need
@@ -569,9 +574,7 @@ _NEEDED_16C_WORDS = (
     " react_badly maters_into s'en_charg s'en_ocup le_boulot le_travail le_menage"
     " le_necesaire faire_justice the_law_into do_the_job with_it_ourselves with_them_ourselves"
 )
-_NEEDED_16C = re.compile(
-    trie_pattern(squeeze_pattern(w.replace("_", " ")) for w in _NEEDED_16C_WORDS.split())
-)
+_NEEDED_16C = _needed(_NEEDED_16C_WORDS)
 
 
 def threat_clauses(t: str) -> list[tuple[int, int]]:

@@ -13,7 +13,6 @@ lexicon score), then fits on everything and saves the weights.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -26,31 +25,19 @@ TEEN_THRESHOLD = 0.7
 TEEN_MAX = 0.55
 
 
-def _id(row: dict[str, Any]) -> int | None:
-    try:
-        return int(str(row["id"]).rsplit("_", 1)[-1])
-    except (KeyError, ValueError):
-        return None
-
-
 def is_counter_speech(row: dict[str, Any]) -> bool:
     return str(row.get("phenomenon") or "").startswith("counter_speech")
 
 
 def load(files: list[Path], odd_only: list[Path]) -> list[dict[str, Any]]:
     from veilleur.detect.text_harm.detector import CATEGORIES
+    from veilleur.detect.text_harm.semantic_corpus import iter_team_rows
 
     rows: list[dict[str, Any]] = []
-    for f in [*files, *odd_only]:
-        for line in f.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            r = json.loads(line)
-            if f in odd_only and (_id(r) or 0) % 2 == 0:
-                continue
-            harmful = bool(set(r.get("labels") or []) & set(CATEGORIES))
-            if is_counter_speech(r) or harmful:
-                rows.append({"text": r["text"], "y": int(is_counter_speech(r)), "writer": f.stem})
+    for f, r in iter_team_rows(files, odd_only):
+        harmful = bool(set(r.get("labels") or []) & set(CATEGORIES))
+        if is_counter_speech(r) or harmful:
+            rows.append({"text": r["text"], "y": int(is_counter_speech(r)), "writer": f.stem})
     return rows
 
 

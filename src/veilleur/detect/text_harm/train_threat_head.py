@@ -11,40 +11,27 @@ scored by a model that saw it) at a few thresholds, then fits on everything and 
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from veilleur.detect.text_harm.semantic_corpus import iter_team_rows
 from veilleur.detect.text_harm.threat_head import ThreatHead, counts, is_threat, weigh
 
 C = 4.0
 THRESHOLD = 0.9  # chosen on the choosing data's out-of-fold scores (docs/text_harm.md, révision 15c)
 
 
-def _id(row: dict) -> int | None:
-    try:
-        return int(str(row["id"]).rsplit("_", 1)[-1])
-    except (KeyError, ValueError):
-        return None
-
-
 def load(files: list[Path], odd_only: list[Path]) -> tuple[list[str], np.ndarray, list[str]]:
     texts: list[str] = []
     y: list[int] = []
     groups: list[str] = []
-    for f in [*files, *odd_only]:
-        for line in f.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            r = json.loads(line)
-            if f in odd_only and (_id(r) or 0) % 2 == 0:
-                continue
-            texts.append(r["text"])
-            y.append(int(is_threat(r)))
-            groups.append(f.stem)
+    for f, r in iter_team_rows(files, odd_only):
+        texts.append(r["text"])
+        y.append(int(is_threat(r)))
+        groups.append(f.stem)
     return texts, np.array(y), groups
 
 

@@ -195,6 +195,8 @@ def _fold_models(
     writers = set(shipped.meta.get("writers", ()))
     items = load_items([d for d in dirs if d.name in writers], detector)
     out: dict[str, ContextModel] = {}
+    if len({it.writer for it in items}) < 2:
+        return out  # nothing to train a fold model on: the shipped model reads them
     for w in sorted({it.writer for it in items}):
         out[w] = fit_context([it for it in items if it.writer != w], threshold=shipped.threshold)
         if save is not None:

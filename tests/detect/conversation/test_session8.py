@@ -152,7 +152,9 @@ def test_chatw11_03_the_roast_with_the_shipped_model() -> None:
     root = Path(__file__).resolve().parents[2] / "data" / "conversations" / "train" / "chatw11"
     c = load_chat(root / "chatw11_03.json")
     assert analyse(c.ctx, [], Settings(model=load_model())).episodes == []
-    old = analyse(c.ctx, [], Settings(model=load_model(), pile_window=None, diffuse_min=0)).episodes
+    old = analyse(
+        c.ctx, [], Settings(model=load_model(), pile_window=None, diffuse_min=0, raid_model=None)
+    ).episodes
     assert [c.member_of_uid[e.target] for e in old][:1] == ["jules"]
     # a pile-on of the same writer keeps its target
     p = load_chat(root / "chatw11_06.json")

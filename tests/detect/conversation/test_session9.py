@@ -138,7 +138,9 @@ def test_chatw1_16_the_stairs_roast_with_the_shipped_model() -> None:
     root = Path(__file__).resolve().parents[2] / "data" / "conversations" / "train" / "chatw1"
     c = load_chat(root / "chatw1_16.json")
     assert analyse(c.ctx, [], Settings(model=load_model())).episodes == []
-    old = analyse(c.ctx, [], Settings(model=load_model(), banter_first_person=False)).episodes
+    old = analyse(
+        c.ctx, [], Settings(model=load_model(), banter_first_person=False, raid_model=None)
+    ).episodes
     assert [c.member_of_uid[e.target] for e in old][:1] == ["jules"]
 
 

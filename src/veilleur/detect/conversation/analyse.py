@@ -16,11 +16,14 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from veilleur.detect.context import DetectionContext, MemberRef
 from veilleur.detect.conversation import cues
 from veilleur.detect.conversation.addressing import load_addressee_model
 from veilleur.detect.conversation.addressing import resolve as resolve_addressees
-from veilleur.detect.conversation.model import ContextState, embed, message_features
+from veilleur.detect.conversation.model import ContextModel, ContextState, embed, message_features
+from veilleur.detect.conversation.raid_model import episode_features, load_raid_model
 from veilleur.records import Finding, Message, stable_id
 from veilleur.taxonomy import HARM_CATEGORIES
 
@@ -221,6 +224,14 @@ class Settings:
     model: Any = None  # a conversation.model.ContextModel: learned hostility in context (None: rules only)
     model_threshold: float | None = None  # p_h at or above: hostile (None: the model's own threshold)
     capture: bool = False  # keep each turn's context features (training)
+    # session 14, with the learned model: the learned raid check (``raid_model.py``): "shipped" loads
+    # data/raid_model.npz (only with a real ContextModel: it reads its probabilities), or a RaidModel; None: off. A raid
+    # the rules accept whose probability is under ``raid_veto`` is dropped (the rules decide above it; 0: off).
+    # ``raid_capture``: a list that receives (community uid, target uid, raiders, feature row, "accepted" |
+    # "rejected") for each raid the rules accept and each candidate the episode checks reject — training.
+    raid_model: Any = "shipped"
+    raid_veto: float = 0.2
+    raid_capture: Any = None
     message_proba: dict[str, float] | None = None  # stage-A probabilities given from outside (training)
     # addressee ranker (conversation/addressing.py): "shipped" loads data/addressee_model.npz; None: rules only
     addressee_model: Any = "shipped"
@@ -1231,11 +1242,31 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
             _continue(accepted, ts, st.continuation)
         if st.model is not None:
             _extend(accepted, ts, st)
+            if accepted and (st.raid_model is not None and st.raid_veto > 0 or st.raid_capture is not None):
+                accepted = _raid_check(cu, accepted, ts, st)
         accepted.sort(key=lambda e: _primacy(e, st))
         if accepted:
             accepted[0].primary = True
         out.extend(accepted)
     return out
+
+
+def _raid_check(cu: str, accepted: list[Episode], ts: list[Turn], st: Settings) -> list[Episode]:
+    """Session 14: the learned raid check (``raid_model.py``) — drop an accepted raid it reads as no raid (probability
+    under ``Settings.raid_veto``); record the rows when ``Settings.raid_capture`` is a list."""
+    if st.raid_model == "shipped":  # it reads the context model's probabilities: not with a stand-in model
+        model = load_raid_model() if isinstance(st.model, ContextModel) else None
+    else:
+        model = st.raid_model
+    rows = [episode_features(e, ts) for e in accepted]
+    if st.raid_capture is not None:
+        st.raid_capture.extend(
+            (cu, e.target, list(e.raiders), r, "accepted") for e, r in zip(accepted, rows, strict=True)
+        )
+    if model is None or st.raid_veto <= 0:
+        return accepted
+    proba = model.proba(np.vstack(rows))
+    return [e for e, p in zip(accepted, proba, strict=True) if p >= st.raid_veto]
 
 
 def _episode_hurt(e: Episode, ts: list[Turn], st: Settings) -> bool:
@@ -1447,25 +1478,29 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
         return None
     if sum(max(h.score, h.p_h) for h in hostile) < st.min_strength - 1e-6:
         return None
-    if st.banter_check and _banter(target, hostile, ts, st):
-        return None
-    # session 8, with the learned model (on the rules alone neither check raided fewer civil chats, and each lost a
-    # right target: chatw6_01, chatw4_07)
-    if (
-        st.model is not None
-        and st.pile_window is not None
-        and not _piles_up(hostile, min(st.min_authors, 2), st.pile_window)
-    ):
-        return None
-    if st.model is not None and st.diffuse_min and _diffuse(target, hostile, ts, st):
-        return None
-    if st.model is not None and (st.row_ratio is not None or st.row_mutual) and _row(target, hostile, ts, st):
-        return None
-    if st.model is not None and st.warm_target and _with_them(target, hostile, ts, st):
-        return None
-    if st.model is not None and st.aimed_min and _unaimed(target, hostile, ts, st):
-        return None
-    if st.model is not None and st.reciprocal_min and _reciprocal(target, hostile, ts, st):
+    rejected = (
+        (st.banter_check and _banter(target, hostile, ts, st))
+        # session 8, with the learned model (on the rules alone neither check raided fewer civil chats, and each lost
+        # a right target: chatw6_01, chatw4_07)
+        or (
+            st.model is not None
+            and st.pile_window is not None
+            and not _piles_up(hostile, min(st.min_authors, 2), st.pile_window)
+        )
+        or (st.model is not None and st.diffuse_min and _diffuse(target, hostile, ts, st))
+        or (
+            st.model is not None
+            and (st.row_ratio is not None or st.row_mutual)
+            and _row(target, hostile, ts, st)
+        )
+        or (st.model is not None and st.warm_target and _with_them(target, hostile, ts, st))
+        or (st.model is not None and st.aimed_min and _unaimed(target, hostile, ts, st))
+        or (st.model is not None and st.reciprocal_min and _reciprocal(target, hostile, ts, st))
+    )
+    if rejected:
+        if st.raid_capture is not None and st.model is not None:  # training rows of the learned raid check
+            seen = Episode("", cu, target, hostile, authors, authors[0], list(hostile))
+            st.raid_capture.append((cu, target, list(authors), episode_features(seen, ts), "rejected"))
         return None
     start = hostile[0].m.created_at - st.margin
     end = hostile[-1].m.created_at + st.margin

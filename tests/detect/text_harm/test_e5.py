@@ -489,3 +489,64 @@ def test_default_flags_clear_cases_the_mean_used_to_lose(stage: E5Stage) -> None
     assert "discrimination:origin_race" in res[0].flagged(an.thresholds)
     assert "discrimination:origin_race" in res[1].flagged(an.thresholds)
     assert "insult" in res[2].flagged(an.thresholds)
+
+
+def test_train_e5_corpus_leaves_out_the_report_only_even_ids_of_writers_37_43(monkeypatch: Any) -> None:
+    """`train_semantic.collect` reads every row of `team_messages`; the e5 corpus (`collect_all`) must drop the
+    even ids of writers 37–43 (report-only), wherever they come from (an --extra-team copy too), and keep the odd
+    ids and the other writers' rows."""
+    import json
+
+    from veilleur.detect.text_harm import train_e5
+    from veilleur.detect.text_harm.corpus import Example
+    from veilleur.detect.text_harm.semantic_corpus import TEAM_DIR, row_number
+
+    even: dict[int, list[str]] = {}
+    odd: dict[int, list[str]] = {}
+    for w in train_e5.ODD_ONLY_WRITERS:
+        for line in (TEAM_DIR / f"writer{w}.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                ((odd if (row_number(r) or 0) % 2 else even).setdefault(w, [])).append(r["text"])
+    assert sorted(even) == sorted(odd) == list(range(37, 44))
+    banned = train_e5.report_only_texts()
+    assert len(banned) >= 0.95 * sum(len(v) for v in even.values())
+    fake = [Example(t, (), "fr", "x", f"team_writer{w}", 1.0) for w in even for t in even[w][:3] + odd[w][:3]]
+    fake.append(Example("Le patient de la 12 attend son bilan.", (), "fr", "x", "team_writer28", 1.0))
+    monkeypatch.setattr(train_e5, "collect", lambda shared, seed: list(fake))
+    monkeypatch.setattr(train_e5, "eval_texts", lambda: set())
+    kept = {e.text for e in train_e5.collect_all(None, 11)}
+    assert "Le patient de la 12 attend son bilan." in kept
+    for w in even:
+        assert not kept & set(even[w][:3]), w
+        assert set(odd[w][:3]) - set(even[w]) <= kept, w
+
+
+def test_init_from_onnx_reproduces_the_shipped_stage() -> None:
+    """The shipped e5 file is the only copy of the fine-tuned model: `load_onnx_into` (train_e5 --init-from-onnx)
+    rebuilds the torch model from it (int8 weights x per-column scales, head), and that model gives the stage's
+    probabilities on ~20 texts (ONNX Runtime folds the same dequantised weights: float rounding only)."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("onnx")
+    from veilleur.detect.text_harm.e5 import DEFAULT_ONNX, _data_path, build_torch_encoder
+    from veilleur.detect.text_harm.semantic import prepare
+    from veilleur.detect.text_harm.train_e5 import load_onnx_into, onnx_state_dict
+
+    st = load_e5_stage()
+    assert st is not None
+    path = _data_path(DEFAULT_ONNX)
+    state = onnx_state_dict(path)
+    assert state["layers.11.q.weight"].shape == (384, 384)
+    assert state["layers.0.fi.weight"].shape == (1536, 384)
+    model = build_torch_encoder(load_base(), n_outputs=len(st.categories)).eval()
+    before = model.layers[11].q.weight.detach().clone()
+    names = load_onnx_into(model, path)
+    assert "head.weight" in names and len(names) == 12 * 16 + 2
+    assert not torch.equal(before, model.layers[11].q.weight)  # fine-tuned layers differ from the base
+    texts = TEXTS + [r.text for r in read_labelled(DATA / "text_harm_heldout.jsonl")[:14]]
+    ids, mask = st.tokenizer.batch([prepare(t) for t in texts])
+    with torch.no_grad():
+        z = model(torch.from_numpy(st.embeddings(ids)), torch.from_numpy(mask)).numpy().astype(np.float64)
+    ours = 1.0 / (1.0 + np.exp(-(st.cal_a * z + st.cal_b)))
+    theirs = st.predict_proba(texts)
+    assert len(texts) == 20 and np.abs(ours - theirs).max() < 1e-4, np.abs(ours - theirs).max()

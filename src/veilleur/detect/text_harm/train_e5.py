@@ -29,7 +29,7 @@ import numpy as np
 from veilleur.detect.text_harm.e5 import E5Embeddings, E5Tokenizer, build_torch_encoder, load_base
 from veilleur.detect.text_harm.normalize import normalize
 from veilleur.detect.text_harm.register import content_words
-from veilleur.detect.text_harm.semantic_corpus import read_team_messages
+from veilleur.detect.text_harm.semantic_corpus import TEAM_DIR, read_team_messages, row_number
 from veilleur.detect.text_harm.train_semantic import (
     DEFAULT_SHARED,
     HEAD_OUTPUTS,
@@ -41,6 +41,29 @@ from veilleur.detect.text_harm.train_semantic import (
 DATA = Path(__file__).parent / "data"
 DEFAULT_OUT = DATA / "e5_harm.onnx"
 ANY = HEAD_OUTPUTS[-1]
+# writers whose EVEN-numbered ids are report-only (session 13 on): only their odd ids may be trained on
+ODD_ONLY_WRITERS = tuple(range(37, 44))
+
+
+def report_only_texts(folders: list[Path] | None = None) -> set[str]:
+    """Normalised texts of the report-only rows of ``team_messages`` (and of ``folders``): the even ids of the
+    writers in ``ODD_ONLY_WRITERS`` (``row_number``, as ``semantic_corpus.iter_team_rows`` reads them). The training
+    corpus leaves these texts out (``collect_all``), wherever they come from."""
+    out: set[str] = set()
+    names = {f"writer{n}.jsonl" for n in ODD_ONLY_WRITERS}
+    for folder in [TEAM_DIR, *(folders or [])]:
+        files = [folder] if folder.is_file() else sorted(folder.glob("*.jsonl"))
+        for path in files:
+            if path.name not in names:
+                continue
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                if (row_number(row) or 0) % 2 == 0:
+                    out.add(normalize(str(row.get("text") or "")).text.strip())
+    out.discard("")
+    return out
 
 
 def collect_all(
@@ -50,8 +73,10 @@ def collect_all(
     chat_lines: list[Any] | None = None,
 ) -> list[Any]:
     """The semantic tier's corpus, plus team writers' JSONL files not yet in data/team_messages and chat lines
-    (``read_chat_lines``), deduplicated, evaluation texts removed."""
-    examples = collect(shared, seed)
+    (``read_chat_lines``), deduplicated, evaluation texts removed, and the report-only rows (the even ids of
+    writers 37–43, ``report_only_texts``) removed: ``collect`` reads every row of ``team_messages``."""
+    report_only = report_only_texts(extra_team)
+    examples = [e for e in collect(shared, seed) if normalize(e.text).text.strip() not in report_only]
     if extra_team or chat_lines:
         banned = eval_texts()
         seen = {normalize(e.text).text.strip() for e in examples}
@@ -60,7 +85,7 @@ def collect_all(
         )
         for e in extra:
             key = normalize(e.text).text.strip()
-            if key and key not in banned and key not in seen:
+            if key and key not in banned and key not in seen and key not in report_only:
                 seen.add(key)
                 examples.append(e)
     return examples
@@ -417,6 +442,66 @@ def export_onnx(
     return {"onnx_bytes": size, "quant": quant}
 
 
+def onnx_state_dict(path: Path) -> dict[str, np.ndarray]:
+    """The torch ``state_dict`` (``build_torch_encoder`` names, nn.Linear layout) of a file ``export_onnx`` wrote.
+
+    Biases, LayerNorms and the head (Gemm) keep their torch names in the ONNX file. The MatMul weights do not
+    (``onnx::MatMul_N``, stored transposed, (in, out)); each one is named by the Add that follows its MatMul, whose
+    other input is the layer's bias (``layers.9.q.bias`` -> ``layers.9.q.weight``). Weight-only int8 files
+    (``quantize_weights_int8``) are dequantised: int8 values x their per-column scale (zero point 0, checked);
+    fp32 files are read as they are. For ``--init-from-onnx``: the shipped file is the only copy of v8 left."""
+    import onnx
+    from onnx import numpy_helper
+
+    g = onnx.load(str(path)).graph
+    inits = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+    dq = {n.output[0]: list(n.input) for n in g.node if n.op_type == "DequantizeLinear"}
+    users: dict[str, list[Any]] = {}
+    for n in g.node:
+        for x in n.input:
+            users.setdefault(x, []).append(n)
+
+    def weight(name: str) -> np.ndarray:
+        if name in inits:
+            return inits[name].astype(np.float32)
+        if name in dq:
+            q, scale, zero = (inits[x] for x in dq[name][:3])
+            if np.any(zero != 0):
+                raise ValueError(f"{path}: {name} has a non-zero zero point")
+            return q.astype(np.float32) * scale.astype(np.float32)[None, :]
+        raise ValueError(f"{path}: no initializer for {name}")
+
+    state: dict[str, np.ndarray] = {
+        k: v.astype(np.float32) for k, v in inits.items() if k.startswith(("layers.", "head."))
+    }
+    for n in g.node:
+        if n.op_type != "MatMul" or not (n.input[1] in inits or n.input[1] in dq):
+            continue
+        adds = [u for u in users.get(n.output[0], []) if u.op_type == "Add"]
+        bias = [x for u in adds for x in u.input if x.endswith(".bias") and x in inits]
+        if len(bias) != 1:
+            raise ValueError(f"{path}: MatMul {n.name} is not followed by one bias Add")
+        state[bias[0][: -len(".bias")] + ".weight"] = np.ascontiguousarray(weight(n.input[1]).T)
+    return state
+
+
+def load_onnx_into(model: Any, path: Path) -> list[str]:
+    """Copy a ``export_onnx`` file's weights (``onnx_state_dict``) into a ``build_torch_encoder`` model with a head;
+    every parameter must be found, with its shape. Returns the names copied."""
+    import torch
+
+    state = onnx_state_dict(path)
+    own = model.state_dict()
+    missing = sorted(set(own) - set(state))
+    if missing:
+        raise ValueError(f"{path}: no weights for {missing[:5]}{' …' if len(missing) > 5 else ''}")
+    bad = [k for k in own if tuple(own[k].shape) != tuple(state[k].shape)]
+    if bad:
+        raise ValueError(f"{path}: shapes differ for {bad[:5]}")
+    model.load_state_dict({k: torch.from_numpy(state[k].copy()) for k in own}, strict=True)
+    return sorted(own)
+
+
 def _is_frozen_key(name: str, frozen: int) -> bool:
     parts = name.split(".")
     return parts[0] == "layers" and int(parts[1]) < frozen
@@ -453,6 +538,7 @@ def train(
     keep_fp32: Path | None = None,
     save_torch: Path | None = None,
     init_from: Path | None = None,
+    init_from_onnx: Path | None = None,
     quant: str = "weights",
     neg_source_weight: dict[str, float] | None = None,
     label_weight: dict[str, float] | None = None,
@@ -506,7 +592,11 @@ def train(
     for p in model.layers[:frozen].parameters():
         p.requires_grad_(False)
     # continue from a saved run (same frozen layers): e.g. one more epoch on new data
-    if init_from is not None:
+    if init_from is not None and init_from_onnx is not None:
+        raise SystemExit("--init-from and --init-from-onnx: give one")
+    if init_from_onnx is not None:  # a shipped ONNX file (int8 weights dequantised): all layers and the head
+        load_onnx_into(model, init_from_onnx)
+    elif init_from is not None:
         ckpt = torch.load(init_from, map_location="cpu", weights_only=False)  # our own file
         if int(ckpt["frozen"]) != frozen:
             raise SystemExit(f"{init_from}: trained with --frozen {ckpt['frozen']}, not {frozen}")
@@ -610,6 +700,7 @@ def train(
         "char_noise": char_noise_share,
         "chat_lines": len(chat_lines or []),
         "replay": [replay[0], list(replay[1])] if replay else None,
+        "init_from": _init_name(init_from_onnx or init_from),
         "excluded_sources": list(exclude_sources),
         "seed": seed,
         "n_examples": len(examples),
@@ -630,6 +721,13 @@ def train(
         "calibrated_heldout": _scores(y[cal_idx], p),
         "seconds": round(time.time() - t0),
     }
+
+
+def _init_name(path: Path | None) -> str | None:
+    """The starting file of a continued run, as the metadata records it: its name and the start of its SHA-256."""
+    if path is None:
+        return None
+    return f"{path.name} sha256:{hashlib.sha256(path.read_bytes()).hexdigest()[:16]}"
 
 
 def _factors(ap: argparse.ArgumentParser, flag: str, items: list[str]) -> dict[str, float]:
@@ -679,6 +777,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep-fp32", type=Path, default=None, help="also keep the fp32 ONNX file here")
     ap.add_argument("--save-torch", type=Path, default=None, help="also save the trained layers (torch) here")
     ap.add_argument("--init-from", type=Path, default=None, help="start from a --save-torch file")
+    ap.add_argument(
+        "--init-from-onnx",
+        type=Path,
+        default=None,
+        metavar="ONNX",
+        help="start from a file train_e5 exported (e.g. the shipped data/e5_harm.onnx: int8 weights dequantised)",
+    )
     ap.add_argument(
         "--quant",
         choices=QUANT_MODES,
@@ -836,6 +941,7 @@ def main(argv: list[str] | None = None) -> int:
         keep_fp32=args.keep_fp32,
         save_torch=args.save_torch,
         init_from=args.init_from,
+        init_from_onnx=args.init_from_onnx,
         quant=args.quant,
         neg_source_weight=neg_source_weight,
         label_weight=label_weight,

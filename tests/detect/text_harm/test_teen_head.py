@@ -152,6 +152,8 @@ def test_shipped_head_and_its_setting() -> None:
     # révision 14c: first names one token in the n-grams, and the veto on what the semantic tier alone flagged
     assert head.meta["ngrams"]["mask_names"] and not head.benign_features
     assert 0.0 < float(cfg["veto"]) == head.meta["veto"] < 1.0
+    # révision 17c: the wide gates are measured, off (docs/text_harm.md, "Révision 17c")
+    assert "wide" not in cfg and "wide" not in head.meta
 
 
 def test_leave_one_writer_out_never_sees_the_writer() -> None:
@@ -725,3 +727,115 @@ def test_extract_reads_odd_or_even_ids(tmp_path) -> None:
     assert {r["writer"] for r in odd} == {"writer99odd"}
     assert [r["text"] for r in even] == ["message 2"] and even[0]["writer"] == "writer99even"
     assert [r["writer"] for r in load_rows(path)] == ["writer99"] * 3
+
+
+# -- révision 17c: the head reads, at its own threshold, messages its gates kept from it (`chat_register.head.wide`) --
+def test_wide_gates_read_softened_and_one_word_messages_at_their_own_threshold() -> None:
+    an = TextHarmAnalyzer(semantic=_Doubtful())
+    an.teen_head, an.teen_threshold = _head(0.0), 0.4  # p = 0.5 for every message
+    texts = ["jrigole t es trop bete", "oh le balance", "wsh t es vraiment relou"]
+    # without `wide`: the softened message and the one with one content word are not read; the third is
+    soft, one, plain = an.analyze(texts, ["fr"] * 3)
+    assert "teen_head" not in soft.tiers and "teen_head" not in one.tiers
+    assert plain.flagged(an.thresholds) and "teen_head" in plain.contexts
+    assert an.teen_wide_candidates([soft, one, plain]) == []
+    an.teen_wide_threshold, an.teen_wide_read, an.teen_wide_content = 0.6, frozenset({"friendly"}), 1
+    soft, one, plain = an.analyze(texts, ["fr"] * 3)
+    # read now, but under their own threshold (0.6 > p): not flagged; the ordinary one is unchanged
+    assert soft.tiers["teen_head"]["p"] == one.tiers["teen_head"]["p"] == 0.5
+    assert not soft.flagged(an.thresholds) and not one.flagged(an.thresholds)
+    assert plain.flagged(an.thresholds)
+    assert [a.text for a, _ in an.teen_wide_candidates([soft, one, plain])] == texts[:2]
+    an.teen_wide_threshold = 0.45
+    soft, one, plain = an.analyze(texts, ["fr"] * 3)
+    assert soft.flagged(an.thresholds) and one.flagged(an.thresholds)
+    assert "teen_head" in soft.contexts and "chat_register" in one.contexts
+    # a softening context not named in `wide.read_softened` still keeps the message from the head
+    an.teen_wide_read = frozenset({"negation"})
+    (soft,) = an.analyze(texts[:1], ["fr"])
+    assert "teen_head" not in soft.tiers and not soft.flagged(an.thresholds)
+
+
+def test_extract_records_why_the_head_does_not_read_a_message(tmp_path) -> None:
+    """Révision 17c: `extract` stores each message's `route` ("" when the head reads it; else the first gate that
+    keeps it out) and, with `--wide`, the messages only wider gates let in are candidates too."""
+    import json
+
+    from veilleur.detect.text_harm.train_teen_head import main
+
+    src = tmp_path / "w.jsonl"
+    rows = [
+        "wsh t es vraiment relou",
+        "jrigole t es trop bete",
+        "oh le balance",
+        "Bonjour à tous, réunion demain.",
+    ]
+    src.write_text("".join(json.dumps({"text": t, "labels": []}) + "\n" for t in rows), encoding="utf-8")
+    for wide in (False, True):
+        out = tmp_path / f"f{wide}.npz"
+        assert main(["extract", str(src), "--out", str(out), "--all-softened"] + ["--wide"] * wide) == 0
+        with np.load(out) as z:
+            route, cand = z["route"].tolist(), z["cand"].tolist()
+        assert route[0] == "" and route[1] == "soft:friendly" and route[2] == "content"
+        assert route[3] in ("register", "fast:clear", "fast:flag") or route[3].startswith("lang:")
+        assert cand[0] >= 0 and cand[1] >= 0  # --all-softened: softened messages are candidates (fit chooses)
+        assert (cand[2] >= 0) == wide
+
+
+def test_fit_reads_wide_routes_at_their_own_threshold(tmp_path, capsys) -> None:
+    """`fit --wide`: candidates whose route is named (``extract --wide``) are flagged at a threshold of their own,
+    chosen with the head's and saved in its meta; a route not named keeps its candidates out (never trained on, never
+    flagged); `--train-wide` trains on the named ones too."""
+    from veilleur.detect.text_harm.train_teen_head import main, strict_routes, wide_mask
+
+    rng = np.random.default_rng(0)
+    n = 240
+    hostile = np.tile(np.array([True, False]), n // 2)
+    X = rng.normal(size=(n, 5 + len(HAND_FEATURES))).astype(np.float32)
+    X[:, 0] += np.where(hostile, 1.5, -1.5)
+    X[:, 5 + HAND_FEATURES.index("log_content_words")] = np.log1p(3)
+    X[:, 5 + HAND_FEATURES.index("register_points")] = 1.0
+    route = np.array(["", "", "content", "soft:negation", "soft:negation,quote", "lang:it"] * (n // 6))
+    f = {
+        "X": X,
+        "cand": np.arange(n),
+        "flagged": np.zeros(n, dtype=bool),
+        "hostile": hostile,
+        "writer": np.repeat(np.array(["w1", "w2", "w3", "w4"]), n // 4),
+        "source": np.array(["chat"] * n),
+        "register": np.array(["teen"] * n),
+        "kind": np.array(["text"] * n),
+        "text": np.array([f"message numero {i}" for i in range(n)]),
+        "lang": np.where(route == "lang:it", "it", "fr"),
+        "route": route,
+        "softened": np.array([r[5:] if r.startswith("soft:") else "" for r in route]),
+    }
+    np.savez(tmp_path / "f.npz", **f)
+    wide = wide_mask(f, ["content", "soft:negation"])
+    assert wide.tolist()[:6] == [False, False, True, True, False, False]
+    d = dict(f)
+    strict_routes(d, wide)
+    assert (d["cand"][:6] >= 0).tolist() == [True, True, True, True, False, False]
+    out = tmp_path / "head.npz"
+    argv = [
+        "fit",
+        str(tmp_path / "f.npz"),
+        "--c",
+        "1",
+        "--min-kept",
+        "0.8",
+        "--wide",
+        "content",
+        "soft:negation",
+    ]
+    assert main([*argv, "--wide-threshold", "0.5", "0.7", "--train-wide", "--save", str(out)]) == 0
+    head = TeenHead.load(out)
+    assert head.meta["wide"] == {
+        "routes": ["content", "soft:negation"],
+        "threshold": head.meta["wide"]["threshold"],
+        "trained": True,
+    }
+    assert head.meta["wide"]["threshold"] in (0.5, 0.7) and head.meta["trained_on"] == n * 4 // 6
+    assert "wide 0." in capsys.readouterr().out
+    assert main([*argv, "--save", str(out)]) == 0  # not trained on the wide candidates
+    assert TeenHead.load(out).meta["trained_on"] == n // 3

@@ -400,6 +400,15 @@ class TextHarmAnalyzer:
         )
         # révision 13c: a second threshold for messages in clear teen register (at least `strong.min_points` register
         # points: SMS markers, informal spellings); without `strong`, one threshold
+        # révision 17c: `wide`: the head also reads, at its own `threshold`, unflagged messages the gates above keep
+        # from it: the softening contexts in `read_softened`, `min_content_words` content words (1: "oh le balance"),
+        # and, where set, an emoji first without a register point (`form_only_letter: false`), `langs` more
+        wide = head.get("wide") or {}
+        self.teen_wide_threshold = float(wide.get("threshold", 2.0))
+        self.teen_wide_read = frozenset(str(x) for x in wide.get("read_softened", []) or [])
+        self.teen_wide_langs = frozenset(str(x) for x in wide.get("langs", []) or []) | self.teen_langs
+        self.teen_wide_content = int(wide.get("min_content_words", self.teen_min_content))
+        self.teen_wide_letter = bool(wide.get("form_only_letter", self.teen_form_letter))
         strong = head.get("strong") or {}
         self.teen_strong_points = (
             int(strong.get("min_points", 0)) if strong.get("threshold") is not None else 0
@@ -695,27 +704,38 @@ class TextHarmAnalyzer:
                 a.scores["threat"] = thr
 
     def teen_candidates(
-        self, routed: list[Analysis], read: frozenset[str] | None = None, flagged: bool | None = None
+        self,
+        routed: list[Analysis],
+        read: frozenset[str] | None = None,
+        flagged: bool | None = None,
+        wide: bool = False,
     ) -> list[tuple[Analysis, int]]:
         """Révision 11b: the routed messages the register's head reads, with their register points: unflagged, in
         the teen / SMS register, in `chat_register.head.langs`, two words or more with a content word (a reaction
         alone is the conversation pass's), outside the register point's softening contexts, except those in
         `read` (révision 13c: `chat_register.head.read_softened`; `train_teen_head extract` reads them all).
         Révision 14c: with `flagged` (default: `chat_register.head.veto` set), the messages the semantic tier alone
-        flagged too (`semantic_only`)."""
+        flagged too (`semantic_only`). Révision 17c: `wide`, the gates of `chat_register.head.wide` (more softening
+        contexts read, fewer content words, an emoji first, more languages)."""
         flagged = self.teen_veto > 0 if flagged is None else flagged
         out = []
         reg = self.chat_register
-        unless = self.chat_unless - (self.teen_read_softened if read is None else read)
+        read = (self.teen_read_softened if read is None else read) | (
+            self.teen_wide_read if wide else frozenset()
+        )
+        unless = self.chat_unless - read
+        langs = self.teen_wide_langs if wide else self.teen_langs
+        min_content = self.teen_wide_content if wide else self.teen_min_content
+        form_letter = self.teen_wide_letter if wide else self.teen_form_letter
         for a in routed:
             if (
                 reg is None
-                or a.lang not in self.teen_langs
+                or a.lang not in langs
                 or "semantic" not in a.tiers
                 or unless.intersection(a.contexts)
                 or (a.flagged(self.thresholds) and not (flagged and self.semantic_only(a)))
                 or not reg.match(a.text)
-                or len(content_words(a.text)) < max(1, self.teen_min_content)
+                or len(content_words(a.text)) < max(1, min_content)
             ):
                 continue
             norm = normalize(a.text).text
@@ -726,10 +746,20 @@ class TextHarmAnalyzer:
             ):
                 continue
             points = reg.points(a.text)
-            if points == 0 and self.teen_form_letter and not a.text.lstrip()[:1].isalpha():
+            if points == 0 and form_letter and not a.text.lstrip()[:1].isalpha():
                 continue
             out.append((a, points))
         return out
+
+    def teen_wide_candidates(self, routed: list[Analysis]) -> list[tuple[Analysis, int]]:
+        """Révision 17c: the unflagged messages only the gates of `chat_register.head.wide` let the head read (none
+        without `wide`)."""
+        if self.teen_wide_threshold > 1.0:
+            return []
+        strict = {id(a) for a, _ in self.teen_candidates(routed, flagged=False)}
+        return [
+            (a, p) for a, p in self.teen_candidates(routed, flagged=False, wide=True) if id(a) not in strict
+        ]
 
     def semantic_only(self, a: Analysis) -> bool:
         """Révision 14c: `a` is flagged by the semantic tier alone: routed to it, no lexicon score at a flagged
@@ -783,6 +813,16 @@ class TextHarmAnalyzer:
         harassment, threat, body_weight (semantic score) at its threshold, with the contexts `chat_register` and
         `teen_head`."""
         cands = self.teen_candidates(routed)
+        wide: set[int] = set()  # révision 17c: read at their own threshold (`chat_register.head.wide`)
+        if self.teen_head is not None and self.teen_wide_threshold <= 1.0:
+            strict = {id(a) for a, _ in cands}
+            extra = [
+                (a, p)
+                for a, p in self.teen_candidates(routed, flagged=False, wide=True)
+                if id(a) not in strict
+            ]
+            wide = {id(a) for a, _ in extra}
+            cands += extra
         if not cands or self.teen_head is None:
             return
         head = self.teen_head
@@ -804,7 +844,9 @@ class TextHarmAnalyzer:
                 continue
             cat = best_category(a.tiers["semantic"], a.scores)
             thr = (
-                self.teen_strong_threshold
+                self.teen_wide_threshold
+                if id(a) in wide
+                else self.teen_strong_threshold
                 if self.teen_strong_points and points >= self.teen_strong_points
                 else self.teen_threshold
             )

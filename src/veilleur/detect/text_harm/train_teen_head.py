@@ -101,6 +101,61 @@ def flag_source(a: Any, thresholds: dict[str, float]) -> str:
     return ("semantic" if "semantic" in a.tiers else "fast") + ("+lex" if by_lex else "")
 
 
+def route(analyzer: Any, a: Any) -> str:
+    """Révision 17c: why the register's head does not read ``a`` (the first of ``teen_candidates``' conditions that
+    fails, in its order), "" when it does: ``fast`` (the fast tier decided: ``fast:flag``, ``fast:clear`` when no
+    score reached ``fast_clear``, ``fast:letters`` under ``min_letters`` letters), ``lang:xx``, ``soft:ctx`` (a
+    softening context of ``chat_register.unless``, found as a context or a cue), ``flag:why`` (flagged by another
+    path than the semantic tier alone: ``flag_source``), ``register`` (not in the teen / SMS register), ``content``
+    (fewer than ``min_content_words`` content words), ``words``, ``defender``, ``form`` (no register point and not a
+    letter first)."""
+    from veilleur.detect.text_harm.detector import _WORD_RE
+    from veilleur.detect.text_harm.normalize import normalize
+    from veilleur.detect.text_harm.register import content_words
+
+    thr = analyzer.thresholds
+    if "semantic" not in a.tiers:
+        if a.flagged(thr):
+            return "fast:flag"
+        if sum(ch.isalpha() for ch in a.text) < analyzer.min_letters:
+            return "fast:letters"
+        return "fast:clear"
+    if a.lang not in analyzer.teen_langs:
+        return f"lang:{a.lang}"
+    norm = normalize(a.text).text
+    soft = sorted(analyzer.chat_unless.intersection([*a.contexts, *analyzer.lexicon.softening_cues(norm)]))
+    if soft:
+        return "soft:" + ",".join(soft)
+    if a.flagged(thr) and not analyzer.semantic_only(a):
+        return "flag:" + (flag_source(a, thr) or "other")
+    reg = analyzer.chat_register
+    if reg is None or not reg.match(a.text):
+        return "register"
+    if len(content_words(a.text)) < max(1, analyzer.teen_min_content):
+        return "content"
+    if len(_WORD_RE.findall(norm)) < max(2, analyzer.chat_min_words):
+        return "words"
+    if analyzer.teen_defenders.match(norm):
+        return "defender"
+    if reg.points(a.text) == 0 and analyzer.teen_form_letter and not a.text.lstrip()[:1].isalpha():
+        return "form"
+    return ""
+
+
+def _any_register(reg: Any) -> Any:
+    """Révision 17c (``extract --wide``): the register's points, every message in it."""
+    from veilleur.detect.text_harm.register import ChatRegister
+
+    class _AnyRegister(ChatRegister):
+        def __init__(self) -> None:
+            self.__dict__.update(reg.__dict__)
+
+        def match(self, text: str) -> bool:
+            return True
+
+    return _AnyRegister() if reg is not None else None
+
+
 def extract(
     sources: list[Path],
     out: Path,
@@ -110,6 +165,7 @@ def extract(
     register_point: str = "on",
     read_flagged: bool = False,
     ids: str = "all",
+    wide: bool = False,
 ) -> None:
     from veilleur.detect.text_harm.detector import TextHarmAnalyzer
     from veilleur.detect.text_harm.normalize import deobfuscate
@@ -131,6 +187,7 @@ def extract(
     e5: list[np.ndarray] = []
     softened: list[str] = []
     why: list[str] = []
+    routes: list[str] = []
     n = 0
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
@@ -139,13 +196,30 @@ def extract(
         for k, a in enumerate(res):
             flagged[start + k] = bool(a.flagged(analyzer.thresholds))
             why.append(flag_source(a, analyzer.thresholds))
+            routes.append(route(analyzer, a))
         idx = {id(a): start + k for k, a in enumerate(res)}
         # révision 13c: every softening context read too; `fit` keeps out those not in `--read-softened`
         # révision 14c: `read_flagged`: the messages the semantic tier alone flagged too (the head's `veto`)
+        # révision 17c: `wide`: the messages the language gate or a single content word keeps from the head are
+        # candidates too (their `route` says which); `fit --read-routes` chooses
+        gates = (
+            analyzer.teen_langs,
+            analyzer.teen_min_content,
+            analyzer.teen_form_letter,
+            analyzer.chat_register,
+        )
+        if wide:
+            analyzer.teen_langs = frozenset(a.lang for a in res)
+            analyzer.teen_min_content = 1
+            analyzer.teen_form_letter = False
+            analyzer.chat_register = _any_register(gates[3])
         cands = analyzer.teen_candidates(
             [a for a in res if "semantic" in a.tiers],
             read=analyzer.chat_unless if all_softened else None,
             flagged=read_flagged,
+        )
+        analyzer.teen_langs, analyzer.teen_min_content, analyzer.teen_form_letter, analyzer.chat_register = (
+            gates
         )
         softened.extend(",".join(analyzer.teen_softened(a)) for a, _ in cands)
         if cands:
@@ -171,6 +245,7 @@ def extract(
         register=np.array([r["register"] for r in rows]),
         kind=np.array([_kind(r["text"]) for r in rows]),
         why=np.array(why, dtype=str),
+        route=np.array(routes, dtype=str),
         text=np.array([r["text"] for r in rows]),
         lang=np.array(langs),
     )
@@ -183,6 +258,7 @@ def load_features(paths: list[Path], langs: set[str]) -> dict[str, np.ndarray]:
         with np.load(path, allow_pickle=False) as z:
             d = {k: z[k] for k in z.files}
         d.setdefault("softened", np.full(len(d["X"]), "", dtype=str))  # extracted without --all-softened
+        d.setdefault("route", np.full(len(d["cand"]), "?", dtype=str))  # extracted before révision 17c
         if out:
             cand = np.where(d["cand"] >= 0, d["cand"] + len(out["X"]), -1)
             e5 = {"E5": np.vstack([out["E5"], d["E5"]])} if "E5" in out and "E5" in d else {}
@@ -198,7 +274,8 @@ def load_features(paths: list[Path], langs: set[str]) -> dict[str, np.ndarray]:
             )
         else:
             out = d
-    out["cand"] = np.where(np.isin(out["lang"], sorted(langs)), out["cand"], -1)
+    if "*" not in langs:  # révision 17c: "*", every language (fit --wide lang)
+        out["cand"] = np.where(np.isin(out["lang"], sorted(langs)), out["cand"], -1)
     return out
 
 
@@ -319,10 +396,12 @@ def lowo(
     benign: bool = False,
     mask_names: bool = False,
     chat_weight: float = 1.0,
+    train: np.ndarray | None = None,
 ) -> np.ndarray:
     """Out-of-writer head probabilities of every candidate (-1 for non-candidates). Révision 13c: the writers in
     ``holdout`` are never trained on (their predictions come from the head trained on all the others); with
-    ``only``, only those writers are left out in turn (the others' probabilities stay -1: quicker)."""
+    ``only``, only those writers are left out in turn (the others' probabilities stay -1: quicker). Révision 17c:
+    with ``train`` (a mask over all rows), only those candidates are trained on (all are predicted)."""
     cand = d["cand"]
     ci = np.where(cand >= 0)[0]
     X, S = candidate_inputs(d, ci, cols, extra, ngrams, bigrams, e5, benign, mask_names)
@@ -335,7 +414,7 @@ def lowo(
     groups += [sorted(holdout)] if held.any() else []
     for g in groups:
         te = held if isinstance(g, list) else (w == g)
-        tr = ~te & ~held & (kinds == "text")
+        tr = ~te & ~held & (kinds == "text") & (True if train is None else train[ci])
         sw = weights(d, ci[tr], hard_negatives, chat_weight) if "source" in d else None
         mean, scale, clf = _fit(X[tr], y[tr], c, seed, sw, None if S is None else S[tr], alpha)
         p[ci[te]] = clf.predict_proba(_design((X[te] - mean) / scale, None if S is None else S[te], alpha))[
@@ -432,6 +511,53 @@ def choose_veto(
     return best[0], best[1]
 
 
+def wide_mask(d: dict[str, np.ndarray], routes: list[str]) -> np.ndarray:
+    """Révision 17c: the unflagged candidates whose ``route`` (``extract --wide``) is one of ``routes``: ``content``,
+    ``form``, ``register``, ``lang`` (any language) or ``lang:xx``, and ``soft:ctx`` (a message softened only by
+    contexts named so). The detector reads them with ``chat_register.head.wide``."""
+    soft = {r[5:] for r in routes if r.startswith("soft:")}
+    ok = []
+    for r in d.get("route", np.full(len(d["cand"]), "?", dtype=str)).tolist():
+        if r.startswith("soft:"):
+            ok.append(bool(soft) and set(r[5:].split(",")) <= soft)
+        else:
+            ok.append(bool(r) and (r in routes or (r.startswith("lang:") and "lang" in routes)))
+    return np.array(ok, dtype=bool) & (d["cand"] >= 0) & ~d["flagged"]
+
+
+def strict_routes(d: dict[str, np.ndarray], wide: np.ndarray, read: frozenset[str] = frozenset()) -> None:
+    """Révision 17c: candidates that ``extract --wide`` or ``--all-softened`` let in through a gate the detector keeps
+    (a ``route`` other than "", or softening contexts not all in ``read``) are not candidates, unless in ``wide``."""
+    route = d.get("route")
+    if route is None:
+        return
+    known = [
+        r in ("", "?") or (r.startswith("soft:") and set(r[5:].split(",")) <= read) for r in route.tolist()
+    ]
+    d["cand"] = np.where(np.array(known, dtype=bool) | wide, d["cand"], -1)
+
+
+def choose_wide(
+    d: dict[str, np.ndarray],
+    p: np.ndarray,
+    wide: np.ndarray,
+    mask: np.ndarray,
+    min_kept: float,
+    grid: list[float] | None,
+) -> tuple[float, float]:
+    """Révision 17c: the threshold of the wide candidates (``wide``, ``p``: their probabilities) and the head's, jointly:
+    the highest recall of hostile text messages with kept >= ``min_kept`` (``grid``: default 0.30, 0.35 ... 0.90)."""
+    best = (2.0, 1.01, -1.0)
+    pn = np.where(wide, -1.0, p)
+    for tw in grid if grid is not None else np.round(np.arange(0.30, 0.901, 0.05), 2).tolist():
+        dw = d | {"flagged": d["flagged"] | (wide & (p >= tw))}
+        t = choose(dw, pn, mask, min_kept)
+        r = figures(dw, pn, t, mask)["recall_text"] or 0.0
+        if r > best[2]:
+            best = (float(tw), t, float(r))
+    return best[0], best[1]
+
+
 def register_points(d: dict[str, np.ndarray]) -> np.ndarray:
     """Révision 13c: each candidate's register points (``ChatRegister.points``, read back from its input row;
     -1 for non-candidates)."""
@@ -504,6 +630,12 @@ def main(argv: list[str] | None = None) -> int:
         choices=["all", "odd", "even"],
         default="all",
         help="révision 15b: only the JSONL lines of this id parity (their writer: the file's name + odd / even)",
+    )
+    ex.add_argument(
+        "--wide",
+        action="store_true",
+        help="révision 17c: messages out of the head's languages or register, with one content word or an emoji "
+        "first are candidates too (their `route` says why the shipped gates keep them out)",
     )
     ft = sub.add_parser("fit")
     ft.add_argument(
@@ -580,6 +712,19 @@ def main(argv: list[str] | None = None) -> int:
         help="révision 14c: flagged candidates (extract --read-flagged) under this head probability are not "
         "flagged; several values or none (a grid): chosen with the threshold",
     )
+    ft.add_argument(
+        "--wide",
+        nargs="*",
+        default=[],
+        help="révision 17c: routes (extract --wide) the head reads at a threshold of their own: soft:CONTEXT, "
+        "content, form, register, lang, lang:xx (as chat_register.head.wide)",
+    )
+    ft.add_argument(
+        "--wide-threshold", type=float, nargs="*", help="révision 17c: the wide candidates' thresholds tried"
+    )
+    ft.add_argument(
+        "--train-wide", action="store_true", help="révision 17c: the wide candidates trained on too"
+    )
     ft.add_argument("--dump", type=Path, help="write the out-of-writer probabilities here (npz)")
     ft.add_argument("--save", type=Path)
     args = ap.parse_args(argv)
@@ -592,10 +737,19 @@ def main(argv: list[str] | None = None) -> int:
             register_point=args.register_point,
             read_flagged=args.read_flagged,
             ids=args.ids,
+            wide=args.wide,
         )
         return 0
-    d = load_features(args.feats, set(args.langs))
-    keep_softened(d, frozenset(args.read_softened))
+    wide_langs = {r[5:] for r in args.wide if r.startswith("lang:")} | (
+        {"*"} if "lang" in args.wide else set()
+    )
+    d = load_features(args.feats, set(args.langs) | wide_langs)
+    keep_softened(
+        d, frozenset(args.read_softened) | frozenset(r[5:] for r in args.wide if r.startswith("soft:"))
+    )
+    # révision 17c: the candidates only `chat_register.head.wide`'s gates let the head read
+    wide = wide_mask(d, args.wide)
+    strict_routes(d, wide, frozenset(args.read_softened))
     dim = d["X"].shape[1]
     cols = slice(512, dim) if args.no_embedding else slice(0, dim)
     holdout = frozenset(args.holdout)
@@ -604,7 +758,7 @@ def main(argv: list[str] | None = None) -> int:
     teen_chats = teen_all & ~held
     defended = defender_mask(d)
     strong = register_points(d) >= args.strong_points if args.strong_points else None
-    best: tuple[float, float, float, float | None, float] | None = None
+    best: tuple[float, float, float, float | None, float, float] | None = None
     flagged0 = d["flagged"].copy()
     for c in args.c:
         oof = lowo(
@@ -623,8 +777,11 @@ def main(argv: list[str] | None = None) -> int:
             args.benign_features,
             args.mask_names,
             args.chat_weight,
+            None if args.train_wide else ~wide,
         )
         p = np.where(defended, -1.0, gate(d, oof, args.min_content_words, args.form_only_extra))
+        pw = np.where(wide & ~defended, oof, -1.0)  # révision 17c: the wide candidates, their own gates
+        p = np.where(wide, -1.0, p)
         t_veto = 0.0
         if args.veto is not None:  # révision 14c: the veto's threshold chosen with the head's
             t_veto, t = choose_veto(d, p, teen_chats, args.min_kept, args.veto or None)
@@ -632,6 +789,12 @@ def main(argv: list[str] | None = None) -> int:
             p = veto_p(flagged0, d["flagged"], p)
         else:
             t = choose(d, p, teen_chats, args.min_kept)
+        t_wide = 2.0
+        if args.wide:  # révision 17c: their threshold chosen with the head's (the veto kept)
+            t_wide, t = choose_wide(
+                d, np.maximum(p, pw), wide, teen_chats, args.min_kept, args.wide_threshold
+            )
+            d["flagged"] = d["flagged"] | (wide & (pw >= t_wide))
         t_strong: float | None = None
         q = p
         if strong is not None:
@@ -642,6 +805,8 @@ def main(argv: list[str] | None = None) -> int:
         extra_t = f", strong register ({args.strong_points}+ points) {t_strong}" if strong is not None else ""
         if args.veto is not None:
             extra_t += f", veto under {t_veto} ({int((flagged0 & ~d['flagged'] & teen_chats).sum())} vetoed)"
+        if args.wide:
+            extra_t += f", wide {t_wide} ({int((wide & (pw >= t_wide) & teen_chats).sum())} flagged)"
         print(f"C={c}: threshold {t}{extra_t} on teen training chats (out of writer): {f}")
         for g in sorted(set(d["writer"])):
             m = d["writer"] == g
@@ -652,15 +817,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    held-out teen chats: {figures(d, q, t, teen_all & held)}")
         print(f"    each writer's own threshold: {threshold_stability(d, q, teen_chats, args.min_kept)}")
         if args.dump:
-            np.savez_compressed(args.dump, p=q, threshold=t, veto=t_veto, flagged=d["flagged"])
+            np.savez_compressed(
+                args.dump, p=q, pw=pw, threshold=t, veto=t_veto, wide=t_wide, flagged=d["flagged"]
+            )
         if best is None or (f["recall_text"] or 0) > best[2]:
-            best = (c, t, float(f["recall_text"] or 0), t_strong, t_veto)
+            best = (c, t, float(f["recall_text"] or 0), t_strong, t_veto, t_wide)
         d["flagged"] = flagged0
     if args.save and best is not None:
         from veilleur.detect.text_harm.teen_head import TeenHead
 
-        c, t, _, t_strong, t_veto = best
-        ci = np.where((d["cand"] >= 0) & (d["kind"] == "text") & ~held)[0]
+        c, t, _, t_strong, t_veto, t_wide = best
+        ci = np.where((d["cand"] >= 0) & (d["kind"] == "text") & ~held & (args.train_wide | ~wide))[0]
         X, S = candidate_inputs(
             d,
             ci,
@@ -706,6 +873,9 @@ def main(argv: list[str] | None = None) -> int:
                 "e5_features": bool(args.e5_features),
                 "benign_features": bool(args.benign_features),
                 "veto": t_veto,
+                "wide": {"routes": sorted(args.wide), "threshold": t_wide, "trained": bool(args.train_wide)}
+                if args.wide
+                else None,
                 "read_softened": sorted(args.read_softened),
                 "holdout": sorted(holdout),
                 "strong": {"min_points": args.strong_points, "threshold": t_strong}

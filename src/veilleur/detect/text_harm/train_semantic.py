@@ -2,8 +2,8 @@
 
 Run: ``python -m veilleur.detect.text_harm.train_semantic [--shared-data DIR | --no-shared] [--out PATH]``.
 Data: the team template corpus, the team frames (``semantic_frames.yaml``), the team writers' messages
-(``data/team_messages``) and the training split of the public sets read in place from ``--shared-data``
-(never copied; their fixed 20 % held-out split is never trained on). Every text of the evaluation files
+(``data/team_messages``; writers 37-43: odd ids only, ``read_team_training``) and the training split of the public
+sets read in place from ``--shared-data`` (never copied; their fixed 20 % held-out split is never trained on). Every text of the evaluation files
 (tests/data, the demo) is excluded. Deterministic for a seed; a few minutes on 2 cores (the encoder dominates).
 """
 

@@ -224,10 +224,11 @@ def train(
         "epochs": epochs,
         "batch": batch,
         "neg_weight": neg_weight,
-        "public_weights": public_weights or {},
         "n_examples": len(examples),
         "sources": dict(Counter(e.source for e in examples)),
     }
+    if public_weights:
+        meta["public_weights"] = public_weights
     extra = [SemanticHead.load(p) for p in with_heads]
     if extra:
         # révision 6: the new MLP(s) averaged with heads trained before (less variance from one retraining to the next)

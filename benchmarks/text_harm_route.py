@@ -147,7 +147,22 @@ CONFIGS[SHIPPED_R10] = (
     (0.02, 0.98),
     {**R7, "e5_sure": {"min": 0.8, "any": 0.85, "categories": {"harassment": 0.5}}},
 )
-SHIPPED = SHIPPED_R10
+# révision 17b (s14-use): the USE heads retrained (writers 8-35, odd ids of 37-43); the low band's threat bar 0.7 -> 0.6
+# (chosen on person_dev, chatter, groups_dev and writers 37-43's odd ids: the retrained heads put one veiled threat of
+# person_dev at 0.64), the rest as révision 10
+SHIPPED_R17B = "r17b_w70_b02_s80_85_h50_t60"
+CONFIGS[SHIPPED_R17B] = (
+    0.7,
+    (0.02, 0.98),
+    {
+        **CONFIGS[SHIPPED_R10][2],
+        "low_band": _low(
+            category_min={"threat": 0.6, "harassment": 0.6},
+            category_any_gate={"threat": 0.3, "harassment": 0.2},
+        ),
+    },
+)
+SHIPPED = SHIPPED_R17B
 # révision 11c: lower e5-sure category bars with the shipped band ("r11_s{min}_{any}"), chosen on writer 34's half
 # "a" and the FTR held-out half "a"
 for _x in (0.6, 0.7, 0.75):

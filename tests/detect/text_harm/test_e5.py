@@ -226,7 +226,7 @@ def test_cascade_switch_e5_weighted_default_and_fallback_to_use(
     assert an.low_band == float(e5c["low_band"]["below"])
     assert an.fast_confident == float(shipped["cascade"]["fast_confident"])
     assert an.any_threshold == float("inf") and an.low_any_threshold == float("inf")
-    assert an.category_min == {} and an.low_category_min["threat"] == 0.7
+    assert an.category_min == {} and an.low_category_min["threat"] == 0.6  # révision 17b (was 0.7)
     res = an.analyze(
         [
             "Ces gens-là, il faudrait tous les renvoyer chez eux, ce sont des parasites",
@@ -384,7 +384,7 @@ def test_route_benchmark_replays_the_shipped_default() -> None:
     spec.loader.exec_module(mod)
     casc = det.load_policy()["e5_cascade"]
     w, band, keys = mod.CONFIGS[mod.SHIPPED]
-    assert mod.SHIPPED == mod.SHIPPED_R10 and w == 0.7 and band == (0.02, 0.98)
+    assert mod.SHIPPED == mod.SHIPPED_R17B and w == 0.7 and band == (0.02, 0.98)
     assert (
         mod.CONFIGS[mod.SHIPPED_R9][1] == (0.05, 0.98)
         and mod.CONFIGS[mod.SHIPPED_R9][2]["e5_sure"]["any"] == 0.9
@@ -392,7 +392,9 @@ def test_route_benchmark_replays_the_shipped_default() -> None:
     assert keys["e5_sure"] == {"min": 0.8, "any": 0.85, "categories": {"harassment": 0.5}}
     assert w == float(casc["e5_weight"]) and band == tuple(casc["ensemble_band"])
     assert keys["e5_sure"] == casc["e5_sure"] and casc.get("combine", "mean") == "mean"
-    assert mod.CONFIGS[f"r7_w{round(w * 100)}"][2]["low_band"] == keys["low_band"]
+    # révision 17b: révision 7's low band but for the threat bar (0.7 -> 0.6)
+    r7_low = mod.CONFIGS[f"r7_w{round(w * 100)}"][2]["low_band"]
+    assert {**r7_low, "category_min": {**r7_low["category_min"], "threat": 0.6}} == keys["low_band"]
     assert casc["any_harm_threshold"] is None and keys["any_harm_threshold"] > 1.0
     low, want = keys["low_band"], casc["low_band"]
     for k in ("below", "semantic_min", "any_gate", "category_min", "category_any_gate"):

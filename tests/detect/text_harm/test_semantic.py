@@ -155,6 +155,37 @@ def test_no_evaluation_text_in_team_training_data() -> None:
     assert banned and not (banned & train)
 
 
+def test_no_even_id_of_writers_37_43_reaches_training() -> None:
+    """Révision 17b: writers 37-43 keep their even ids for reporting; the semantic tier's training corpus (and e5's,
+    which starts from it) takes only their odd ids, through ``iter_team_rows``' filter."""
+    from veilleur.detect.text_harm.semantic_corpus import (
+        ODD_ONLY_WRITERS,
+        TEAM_DIR,
+        read_team_training,
+        row_number,
+    )
+    from veilleur.detect.text_harm.train_semantic import collect
+
+    assert tuple(f"writer{n}" for n in range(37, 44)) == ODD_ONLY_WRITERS
+    even: set[str] = set()
+    odd: set[str] = set()
+    for name in ODD_ONLY_WRITERS:
+        for line in (TEAM_DIR / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                assert row_number(row) is not None
+                key = normalize(row["text"]).text.strip()
+                (odd if (row_number(row) or 0) % 2 else even).add(key)
+    even -= odd  # a text written twice, under an odd id too, may be trained on
+    assert len(even) > 1500 and len(odd) > 1500
+    team = {normalize(e.text).text.strip() for e in read_team_training()}
+    assert odd & team and not (even & team)
+    train = {normalize(e.text).text.strip() for e in collect(None)}
+    assert not (even & train)
+    # every other writer's file is read whole
+    assert {e.source for e in read_team_training()} >= {"team_writer8", "team_writer35", "team_engineer_r6"}
+
+
 def test_public_heldout_split_is_fixed() -> None:
     texts = [f"tweet {i}" for i in range(2000)]
     held = [t for t in texts if is_heldout(t)]

@@ -275,6 +275,21 @@ def expand_negatives(
 TEAM_DIR = Path(__file__).parent / "data" / "team_messages"
 
 
+def _team_example(d: dict[str, Any], stem: str) -> Example | None:
+    text = str(d.get("text") or "").strip()
+    if not text:
+        return None
+    labels = tuple(sorted(str(x) for x in d.get("labels") or [] if x and x != "none"))
+    return Example(
+        text,
+        labels,
+        str(d.get("lang") or "fr"),
+        str(d.get("phenomenon") or "team"),
+        "team_" + str(d.get("writer") or stem),
+        1.0,
+    )
+
+
 def read_team_messages(folder: Path = TEAM_DIR) -> Iterator[Example]:
     """Messages the team's writers wrote by hand (JSONL: text, lang, labels, phenomenon, ground, register, writer)."""
     if not folder.is_dir():
@@ -287,18 +302,28 @@ def read_team_messages(folder: Path = TEAM_DIR) -> Iterator[Example]:
                 d = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            text = str(d.get("text") or "").strip()
-            if not text:
-                continue
-            labels = tuple(sorted(str(x) for x in d.get("labels") or [] if x and x != "none"))
-            yield Example(
-                text,
-                labels,
-                str(d.get("lang") or "fr"),
-                str(d.get("phenomenon") or "team"),
-                "team_" + str(d.get("writer") or path.stem),
-                1.0,
-            )
+            e = _team_example(d, path.stem)
+            if e is not None:
+                yield e
+
+
+# writers whose even ids are kept for reporting (docs/text_harm.md): only their odd ids may be trained on
+ODD_ONLY_WRITERS = tuple(f"writer{n}" for n in range(37, 44))
+
+
+def read_team_training(
+    folder: Path = TEAM_DIR, odd_only: tuple[str, ...] = ODD_ONLY_WRITERS
+) -> Iterator[Example]:
+    """The team messages a model may be trained on (révision 17b): every row of ``folder``'s files, except the
+    files named in ``odd_only`` (writers 37-43), of which only the odd ids (``iter_team_rows``)."""
+    if not folder.is_dir():
+        return
+    files = sorted(folder.glob("*.jsonl"))
+    odd = [f for f in files if f.stem in odd_only]
+    for f, d in iter_team_rows([f for f in files if f not in odd], odd):
+        e = _team_example(d, f.stem)
+        if e is not None:
+            yield e
 
 
 # ------------------------------------------------------------------ public sets (read in place, never copied)

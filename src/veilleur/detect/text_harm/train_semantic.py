@@ -2,8 +2,8 @@
 
 Run: ``python -m veilleur.detect.text_harm.train_semantic [--shared-data DIR | --no-shared] [--out PATH]``.
 Data: the team template corpus, the team frames (``semantic_frames.yaml``), the team writers' messages
-(``data/team_messages``) and the training split of the public sets read in place from ``--shared-data``
-(never copied; their fixed 20 % held-out split is never trained on). Every text of the evaluation files
+(``data/team_messages``; writers 37-43: odd ids only, ``read_team_training``) and the training split of the public
+sets read in place from ``--shared-data`` (never copied; their fixed 20 % held-out split is never trained on). Every text of the evaluation files
 (tests/data, the demo) is excluded. Deterministic for a seed; a few minutes on 2 cores (the encoder dominates).
 """
 
@@ -15,6 +15,7 @@ import json
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from veilleur.detect.text_harm.semantic_corpus import (
     expand_negatives,
     is_heldout,
     read_public,
-    read_team_messages,
+    read_team_training,
 )
 
 DEFAULT_OUT = Path(__file__).parent / "data" / "semantic_head.npz"
@@ -71,15 +72,26 @@ def eval_texts() -> set[str]:
     return out
 
 
-def collect(shared: Path | None, seed: int = 11, per_template: int = 40) -> list[Example]:
-    """Training examples, deduplicated on the normalised text, evaluation texts removed."""
+def collect(
+    shared: Path | None,
+    seed: int = 11,
+    per_template: int = 40,
+    public_weights: dict[str, float] | None = None,
+) -> list[Example]:
+    """Training examples, deduplicated on the normalised text, evaluation texts removed. ``public_weights``: a
+    public set's weight instead of ``read_public``'s (révision 17b: ``{"ftr": ...}``)."""
     ex: list[Example] = []
     ex += expand(load_templates(), per_template=per_template, seed=seed)
     ex += expand_frames(seed=seed)
     ex += expand_negatives(seed=seed)
-    ex += list(read_team_messages())
+    ex += list(read_team_training())  # writers 37-43: odd ids only (révision 17b)
     if shared is not None:
-        ex += [e for e in read_public(shared) if not is_heldout(e.text)]
+        pw = public_weights or {}
+        ex += [
+            replace(e, weight=pw[e.source]) if e.source in pw else e
+            for e in read_public(shared)
+            if not is_heldout(e.text)
+        ]
     banned = eval_texts()
     seen: set[str] = set()
     out = []
@@ -177,6 +189,7 @@ def train(
     lr: float = 1e-3,
     exclude_sources: tuple[str, ...] = (),
     with_heads: tuple[Path, ...] = (),
+    public_weights: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """Trains ``members`` MLPs (seeds ``seed``, ``seed + 1``...) on the same data and ships their average
     (révision 6: an ensemble varies less from one retraining to the next than one MLP)."""
@@ -185,7 +198,9 @@ def train(
     from sklearn.exceptions import ConvergenceWarning
 
     t0 = time.time()
-    examples = [e for e in collect(shared, seed) if e.source not in exclude_sources]
+    examples = [
+        e for e in collect(shared, seed, public_weights=public_weights) if e.source not in exclude_sources
+    ]
     cats = list(HEAD_OUTPUTS)
     Y = np.array(
         [[1 if (c in e.labels or (c == ANY and e.labels)) else 0 for c in cats] for e in examples],
@@ -212,6 +227,8 @@ def train(
         "n_examples": len(examples),
         "sources": dict(Counter(e.source for e in examples)),
     }
+    if public_weights:
+        meta["public_weights"] = public_weights
     extra = [SemanticHead.load(p) for p in with_heads]
     if extra:
         # révision 6: the new MLP(s) averaged with heads trained before (less variance from one retraining to the next)
@@ -277,7 +294,15 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="leave out a source (e.g. team_writer6) to measure the head on it before training on it",
     )
+    ap.add_argument(
+        "--public-weight",
+        action="append",
+        default=[],
+        metavar="SET=W",
+        help="a public set's example weight (default 0.3 each), e.g. ftr=1.0",
+    )
     args = ap.parse_args(argv)
+    public_weights = {k: float(v) for k, _, v in (x.partition("=") for x in args.public_weight)}
     shared = None if args.no_shared or not args.shared_data.exists() else args.shared_data
     report = train(
         shared,
@@ -293,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         lr=args.lr,
         exclude_sources=tuple(args.exclude),
         with_heads=tuple(args.with_head),
+        public_weights=public_weights or None,
     )
     json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
     print()

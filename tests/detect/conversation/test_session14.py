@@ -101,4 +101,6 @@ def test_model_file_round_trip(tmp_path: Path) -> None:
 def test_the_shipped_check_is_present_and_on() -> None:
     shipped = load_raid_model()
     assert shipped is not None and shipped.features == FEATURES
-    assert Settings().raid_model == "shipped" and Settings().raid_veto == 0.35  # session 14b (0.2 in session 14)
+    assert (
+        Settings().raid_model == "shipped" and Settings().raid_veto == 0.35
+    )  # session 14b (0.2 in session 14)

@@ -57,7 +57,13 @@ def _targets(path: Path, on: bool) -> list[str]:
     from veilleur.detect.conversation.model import load_model
 
     c = load_chat(path)
-    eps = analyse(c.ctx, [], Settings(model=load_model(), victim_cues=on)).episodes
+    # off: the session-start rules, without the learned raid check (session 14) and its lower raider floor (14b)
+    st = (
+        Settings(model=load_model(), victim_cues=on)
+        if on
+        else Settings(model=load_model(), victim_cues=False, raid_model=None)
+    )
+    eps = analyse(c.ctx, [], st).episodes
     return [c.member_of_uid[e.target] for e in eps]
 
 

@@ -230,8 +230,14 @@ class Settings:
     # ``raid_capture``: a list that receives (community uid, target uid, raiders, feature row, "accepted" |
     # "rejected") for each raid the rules accept and each candidate the episode checks reject — training.
     raid_model: Any = "shipped"
-    raid_veto: float = 0.2
+    raid_veto: float = 0.35
     raid_capture: Any = None
+    # session 14b: with the learned raid check on (``raid_model`` set and a real ContextModel), a candidate pile-on's
+    # raider filter keeps an author from this mean attacker probability around the attack (not ``raider_min``): read
+    # out of writer, the attacker head under-reads a new writer's supporters (their chit-chat around the attack brings
+    # the mean to 0.4-0.6) and the pile-on lost its second author; the check, trained on the rows this lets through,
+    # vetoes the roasts and rows it adds (None: ``raider_min``)
+    raider_min_checked: float | None = 0.5
     message_proba: dict[str, float] | None = None  # stage-A probabilities given from outside (training)
     # addressee ranker (conversation/addressing.py): "shipped" loads data/addressee_model.npz; None: rules only
     addressee_model: Any = "shipped"
@@ -1433,6 +1439,16 @@ def _candidate_episodes(
     return eps
 
 
+def _raider_floor(st: Settings) -> float:
+    """The raider filter's mean attacker probability: ``raider_min_checked`` when the learned raid check reads the
+    raids (session 14b), else ``raider_min``."""
+    if st.raid_model == "shipped":
+        checked = isinstance(st.model, ContextModel) and load_raid_model() is not None
+    else:
+        checked = st.raid_model is not None
+    return st.raider_min_checked if checked and st.raider_min_checked is not None else st.raider_min
+
+
 def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Settings) -> Episode | None:
     if st.model is not None and st.raider_min > 0 and hostile:
         # The learned attacker head: an author whose turns around the attack do not read as an attacker's
@@ -1442,7 +1458,8 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
         for t in ts:
             if start <= t.m.created_at <= end:
                 around[t.author].append(t.p_r)
-        keep = {a for a, ps in around.items() if sum(ps) / len(ps) >= st.raider_min}
+        floor = _raider_floor(st)
+        keep = {a for a, ps in around.items() if sum(ps) / len(ps) >= floor}
         if st.persistent_min:
             # Session 5: an author hostile to the target again and again (3 turns) is an attacker even when their
             # other turns are chit-chat that brings their mean attacker probability down to 0.4-0.6 (a supporter's

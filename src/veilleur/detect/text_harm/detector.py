@@ -21,6 +21,7 @@ import yaml
 from veilleur.detect.text_harm.lexicon import HINT, Hit, Lexicon, load_lexicon
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
 from veilleur.detect.text_harm.normalize import Normalized, deobfuscate, normalize
+from veilleur.detect.text_harm.patient_head import load_patient_head
 from veilleur.detect.text_harm.register import ChatRegister, FormalRegister, content_words
 from veilleur.detect.text_harm.stance import load_stance_head
 from veilleur.detect.text_harm.teen_head import Defenders, best_category, load_teen_head
@@ -432,6 +433,15 @@ class TextHarmAnalyzer:
         self.threat_head_threshold = float(
             th.get("threshold", self.threat_head.threshold if self.threat_head else 1.0)
         )
+        # révision 17d (s14-pm): the patient-mockery head (patient_head.py) names patient mockery among the messages the
+        # cascade flagged under another category (and, with `cue_threshold`, unflagged ones with a patient / care cue)
+        ph = self.policy.get("patient_head") or {}
+        self.patient_head = load_patient_head(str(ph["file"])) if ph.get("file") else None
+        self.patient_head_threshold = float(
+            ph.get("threshold", self.patient_head.threshold if self.patient_head else 1.0)
+        )
+        cue = ph.get("cue_threshold")
+        self.patient_cue_threshold = float(cue) if cue is not None else None
         # révision 16a (s13-cs): the stance head (stance.py) lifts flags of counter-speech that the semantic tier alone
         # or the teen head raised (never a lexicon score at the flagged category's threshold)
         st = self.policy.get("stance_head") or {}
@@ -540,6 +550,8 @@ class TextHarmAnalyzer:
         if self.threat_head is not None and self.semantic is not None:
             # révision 15c: in the cascade only (≈135 µs a flagged message; the fast tier alone keeps its pace)
             self._threat_head_flags(results)
+        if self.patient_head is not None and self.semantic is not None:
+            self._patient_head_flags(results)
         if self.hf is not None:
             hf_scores = self.hf.predict(texts)
             for a, sc in zip(results, hf_scores, strict=True):
@@ -702,6 +714,34 @@ class TextHarmAnalyzer:
             a.tiers["threat_head"] = {"threat": round(float(p), 4)}
             if p >= self.threat_head_threshold:
                 a.scores["threat"] = thr
+
+    def patient_head_candidates(self, results: list[Analysis]) -> list[tuple[Analysis, float]]:
+        """Révision 17d: the messages the patient head reads, with their bars: not flagged as patient mockery nor lifted
+        by the stance head; flagged under another category (bar ``threshold``), or unflagged with a patient / care
+        cue (``contexts.yaml`` ``patient_ref``; bar ``cue_threshold``, read only when the policy sets one)."""
+        thr = self.thresholds.get("patient_mockery", 0.5)
+        out: list[tuple[Analysis, float]] = []
+        for a in results:
+            if a.scores.get("patient_mockery", 0.0) >= thr or "stance_veto" in a.contexts:
+                continue
+            if a.flagged(self.thresholds):
+                out.append((a, self.patient_head_threshold))
+            elif self.patient_cue_threshold is not None and self.lexicon.has_patient_ref(a.text):
+                out.append((a, self.patient_cue_threshold))
+        return out
+
+    def _patient_head_flags(self, results: list[Analysis]) -> None:
+        """Révision 17d: a candidate (``patient_head_candidates``) that the patient head scores at or over its bar
+        takes ``patient_mockery`` at the category's threshold (tier ``patient_head``, context ``patient_head``)."""
+        cands = self.patient_head_candidates(results)
+        if not cands or self.patient_head is None:
+            return
+        thr = self.thresholds.get("patient_mockery", 0.5)
+        for (a, bar), p in zip(cands, self.patient_head.predict([a.text for a, _ in cands]), strict=True):
+            a.tiers["patient_head"] = {"patient_mockery": round(float(p), 4)}
+            if p >= bar:
+                a.scores["patient_mockery"] = thr
+                a.contexts.append("patient_head")
 
     def teen_candidates(
         self,
@@ -1133,6 +1173,7 @@ _CONTEXT_FR = {
     "teen_head_veto": "registre SMS / ado (le modèle du registre écarte l'avis du modèle sémantique)",
     "chat_register": "registre SMS / ado (seuils de ce registre)",
     "teen_head": "registre SMS / ado (modèle propre au registre)",
+    "patient_head": "moquerie de patient (modèle propre, registre des soignants)",
     "formal_register": "registre soutenu (seuils de ce registre)",
 }
 

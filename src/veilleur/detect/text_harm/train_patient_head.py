@@ -20,20 +20,10 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from veilleur.detect.text_harm.patient_head import PatientHead, is_patient_mockery
-from veilleur.detect.text_harm.semantic_corpus import iter_team_rows
 from veilleur.detect.text_harm.threat_head import counts, weigh
-from veilleur.detect.text_harm.train_threat_head import idf_of
+from veilleur.detect.text_harm.train_threat_head import C, fit, load_rows
 
-C = 4.0
 THRESHOLD = 0.9  # chosen on writer-grouped out-of-fold scores of the cascade's outputs (docs/text_harm.md, révision 17d)
-
-
-def fit(x, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    from sklearn.linear_model import LogisticRegression
-
-    idf = idf_of(x)
-    m = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(weigh(x, idf), y)
-    return idf, m.coef_[0].astype(np.float32), float(m.intercept_[0])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -45,16 +35,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--folds", type=int, default=8, help="0: leave one writer (file) out")
     a = ap.parse_args(argv)
     files = [f for f in a.files if f not in a.odd_only]
-    texts: list[str] = []
-    ys: list[int] = []
-    groups: list[str] = []
-    ids: list[str] = []
-    for f, r in iter_team_rows(files, list(a.odd_only)):
-        texts.append(r["text"])
-        ys.append(int(is_patient_mockery(r)))
-        groups.append(f.stem)
-        ids.append(str(r.get("id", "")))
-    y = np.array(ys)
+    texts, y, groups, ids = load_rows(files, list(a.odd_only), is_patient_mockery)
     x = counts(texts)
     print(f"{len(texts)} lines, {int(y.sum())} patient mockery, {len(set(groups))} files", flush=True)
     n_splits = a.folds or len(set(groups))

@@ -11,7 +11,9 @@ scored by a model that saw it) at a few thresholds, then fits on everything and 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -24,15 +26,25 @@ C = 4.0
 THRESHOLD = 0.9  # chosen on the choosing data's out-of-fold scores (docs/text_harm.md, révision 15c)
 
 
-def load(files: list[Path], odd_only: list[Path]) -> tuple[list[str], np.ndarray, list[str]]:
+def load_rows(
+    files: list[Path], odd_only: list[Path], label: Callable[[dict[str, Any]], bool]
+) -> tuple[list[str], np.ndarray, list[str], list[str]]:
+    """Texts, 0/1 labels (``label``), writer (file stem) and id of the team rows (odd ids only for ``odd_only``)."""
     texts: list[str] = []
     y: list[int] = []
     groups: list[str] = []
+    ids: list[str] = []
     for f, r in iter_team_rows(files, odd_only):
         texts.append(r["text"])
-        y.append(int(is_threat(r)))
+        y.append(int(label(r)))
         groups.append(f.stem)
-    return texts, np.array(y), groups
+        ids.append(str(r.get("id", "")))
+    return texts, np.array(y), groups, ids
+
+
+def load(files: list[Path], odd_only: list[Path]) -> tuple[list[str], np.ndarray, list[str]]:
+    texts, y, groups, _ = load_rows(files, odd_only, is_threat)
+    return texts, y, groups
 
 
 def idf_of(x) -> np.ndarray:

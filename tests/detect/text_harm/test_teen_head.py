@@ -616,18 +616,24 @@ def test_head_vetoes_what_the_semantic_tier_alone_flagged() -> None:
     assert again.flagged(an.thresholds) and "teen_head_veto" not in again.contexts
 
 
-def test_fit_chooses_a_veto_with_the_threshold(tmp_path, capsys) -> None:
-    """`fit --veto`: flagged candidates (``extract --read-flagged``) the head scores under the veto are unflagged;
-    the veto's threshold is chosen with the head's and saved in its meta."""
-    from veilleur.detect.text_harm.train_teen_head import main
-
+def _separable_candidates(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Half hostile, half not, separable on the first feature; three content words, one register point each."""
     rng = np.random.default_rng(0)
-    n = 240
     hostile = np.tile(np.array([True, False]), n // 2)
     X = rng.normal(size=(n, 5 + len(HAND_FEATURES))).astype(np.float32)
     X[:, 0] += np.where(hostile, 1.5, -1.5)
     X[:, 5 + HAND_FEATURES.index("log_content_words")] = np.log1p(3)
     X[:, 5 + HAND_FEATURES.index("register_points")] = 1.0
+    return hostile, X
+
+
+def test_fit_chooses_a_veto_with_the_threshold(tmp_path, capsys) -> None:
+    """`fit --veto`: flagged candidates (``extract --read-flagged``) the head scores under the veto are unflagged;
+    the veto's threshold is chosen with the head's and saved in its meta."""
+    from veilleur.detect.text_harm.train_teen_head import main
+
+    n = 240
+    hostile, X = _separable_candidates(n)
     np.savez(
         tmp_path / "f.npz",
         X=X,
@@ -788,13 +794,8 @@ def test_fit_reads_wide_routes_at_their_own_threshold(tmp_path, capsys) -> None:
     flagged); `--train-wide` trains on the named ones too."""
     from veilleur.detect.text_harm.train_teen_head import main, strict_routes, wide_mask
 
-    rng = np.random.default_rng(0)
     n = 240
-    hostile = np.tile(np.array([True, False]), n // 2)
-    X = rng.normal(size=(n, 5 + len(HAND_FEATURES))).astype(np.float32)
-    X[:, 0] += np.where(hostile, 1.5, -1.5)
-    X[:, 5 + HAND_FEATURES.index("log_content_words")] = np.log1p(3)
-    X[:, 5 + HAND_FEATURES.index("register_points")] = 1.0
+    hostile, X = _separable_candidates(n)
     route = np.array(["", "", "content", "soft:negation", "soft:negation,quote", "lang:it"] * (n // 6))
     f = {
         "X": X,

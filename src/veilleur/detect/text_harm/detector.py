@@ -853,16 +853,10 @@ class TextHarmAnalyzer:
         harassment, threat, body_weight (semantic score) at its threshold, with the contexts `chat_register` and
         `teen_head`."""
         cands = self.teen_candidates(routed)
-        wide: set[int] = set()  # révision 17c: read at their own threshold (`chat_register.head.wide`)
-        if self.teen_head is not None and self.teen_wide_threshold <= 1.0:
-            strict = {id(a) for a, _ in cands}
-            extra = [
-                (a, p)
-                for a, p in self.teen_candidates(routed, flagged=False, wide=True)
-                if id(a) not in strict
-            ]
-            wide = {id(a) for a, _ in extra}
-            cands += extra
+        # révision 17c: read at their own threshold (`chat_register.head.wide`; none without it)
+        extra = self.teen_wide_candidates(routed) if self.teen_head is not None else []
+        wide = {id(a) for a, _ in extra}
+        cands += extra
         if not cands or self.teen_head is None:
             return
         head = self.teen_head

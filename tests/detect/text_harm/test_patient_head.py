@@ -36,13 +36,19 @@ class _Always:
         return np.full(len(texts), 0.99, dtype=np.float32)
 
 
-def test_it_reads_flagged_messages_and_messages_with_a_patient_cue() -> None:
+def _analyzer(head_threshold: float, cue_threshold: float | None) -> TextHarmAnalyzer:
+    """An analyzer with only what the patient head's hook reads; the head scores every message 0.99."""
     an = TextHarmAnalyzer.__new__(TextHarmAnalyzer)
     an.thresholds = {"patient_mockery": 0.5, "insult": 0.5}
     an.lexicon = load_lexicon()
     an.patient_head = _Always()
-    an.patient_head_threshold = 0.9
-    an.patient_cue_threshold = 0.95
+    an.patient_head_threshold = head_threshold
+    an.patient_cue_threshold = cue_threshold
+    return an
+
+
+def test_it_reads_flagged_messages_and_messages_with_a_patient_cue() -> None:
+    an = _analyzer(head_threshold=0.9, cue_threshold=0.95)
     flagged = Analysis(text="quel abruti celui-là", lang="fr", scores={"patient_mockery": 0.1, "insult": 0.8})
     cue = Analysis(
         text="la dame du 12 encore, quelle plaie", lang="fr", scores={"patient_mockery": 0.1, "insult": 0.2}
@@ -62,12 +68,7 @@ def test_it_reads_flagged_messages_and_messages_with_a_patient_cue() -> None:
 
 
 def test_without_a_cue_threshold_it_reads_flagged_messages_only() -> None:
-    an = TextHarmAnalyzer.__new__(TextHarmAnalyzer)
-    an.thresholds = {"patient_mockery": 0.5, "insult": 0.5}
-    an.lexicon = load_lexicon()
-    an.patient_head = _Always()
-    an.patient_head_threshold = 0.7
-    an.patient_cue_threshold = None
+    an = _analyzer(head_threshold=0.7, cue_threshold=None)
     cue = Analysis(text="la dame du 12 encore", lang="fr", scores={"patient_mockery": 0.1, "insult": 0.2})
     an._patient_head_flags([cue])
     assert cue.scores["patient_mockery"] == 0.1 and "patient_head" not in cue.tiers

@@ -16,12 +16,9 @@ import argparse
 import json
 from pathlib import Path
 
-import numpy as np
-from sklearn.model_selection import GroupKFold
-
 from veilleur.detect.text_harm.patient_head import PatientHead, is_patient_mockery
-from veilleur.detect.text_harm.threat_head import counts, weigh
-from veilleur.detect.text_harm.train_threat_head import C, fit, load_rows
+from veilleur.detect.text_harm.threat_head import counts
+from veilleur.detect.text_harm.train_threat_head import C, fit, load_rows, out_of_fold, print_out_of_fold
 
 THRESHOLD = 0.9  # chosen on writer-grouped out-of-fold scores of the cascade's outputs (docs/text_harm.md, révision 17d)
 
@@ -39,17 +36,8 @@ def main(argv: list[str] | None = None) -> None:
     x = counts(texts)
     print(f"{len(texts)} lines, {int(y.sum())} patient mockery, {len(set(groups))} files", flush=True)
     n_splits = a.folds or len(set(groups))
-    oof = np.zeros(len(texts))
-    for tr, te in GroupKFold(n_splits=n_splits).split(x, y, groups):
-        idf, coef, b = fit(x[tr], y[tr])
-        oof[te] = 1.0 / (1.0 + np.exp(-(weigh(x[te], idf) @ coef + b)))
-        print(f"fold: {len(te)} lines scored", flush=True)
-    for t in (0.5, 0.8, 0.9, 0.95, 0.97):
-        p = oof >= t
-        print(
-            f"out of fold t={t}: patient mockery {int((p & (y == 1)).sum())}/{int(y.sum())}, "
-            f"others {int((p & (y == 0)).sum())}/{int((y == 0).sum())}"
-        )
+    oof = out_of_fold(x, y, groups, n_splits, progress=True)
+    print_out_of_fold(oof, y, "patient mockery", (0.5, 0.8, 0.9, 0.95, 0.97))
     if a.oof:
         with a.oof.open("w", encoding="utf-8") as fh:
             for g, i, prob in zip(groups, ids, oof, strict=True):

@@ -59,6 +59,27 @@ def fit(x, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     return idf, m.coef_[0].astype(np.float32), float(m.intercept_[0])
 
 
+def out_of_fold(x, y: np.ndarray, groups: list[str], n_splits: int, progress: bool = False) -> np.ndarray:
+    """Each row's probability from a head fitted without its writer's fold (``GroupKFold`` over ``groups``)."""
+    oof = np.zeros(len(y))
+    for tr, te in GroupKFold(n_splits=n_splits).split(x, y, groups):
+        idf, coef, b = fit(x[tr], y[tr])
+        oof[te] = 1.0 / (1.0 + np.exp(-(weigh(x[te], idf) @ coef + b)))
+        if progress:
+            print(f"fold: {len(te)} lines scored", flush=True)
+    return oof
+
+
+def print_out_of_fold(oof: np.ndarray, y: np.ndarray, name: str, bars: tuple[float, ...]) -> None:
+    """The out-of-fold positives (``name``) and others found at each bar."""
+    for t in bars:
+        p = oof >= t
+        print(
+            f"out of fold t={t}: {name} {int((p & (y == 1)).sum())}/{int(y.sum())}, "
+            f"others {int((p & (y == 0)).sum())}/{int((y == 0).sum())}"
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("files", nargs="+", type=Path)
@@ -70,16 +91,8 @@ def main(argv: list[str] | None = None) -> None:
     texts, y, groups = load(files, list(a.odd_only))
     x = counts(texts)
     print(f"{len(texts)} lines, {int(y.sum())} threats, {len(set(groups))} files")
-    oof = np.zeros(len(texts))
-    for tr, te in GroupKFold(n_splits=a.folds).split(x, y, groups):
-        idf, coef, b = fit(x[tr], y[tr])
-        oof[te] = 1.0 / (1.0 + np.exp(-(weigh(x[te], idf) @ coef + b)))
-    for t in (0.5, 0.8, 0.85, 0.9, 0.95):
-        p = oof >= t
-        print(
-            f"out of fold t={t}: threats {int((p & (y == 1)).sum())}/{int(y.sum())}, "
-            f"others {int((p & (y == 0)).sum())}/{int((y == 0).sum())}"
-        )
+    oof = out_of_fold(x, y, groups, a.folds)
+    print_out_of_fold(oof, y, "threats", (0.5, 0.8, 0.85, 0.9, 0.95))
     if a.save:
         idf, coef, b = fit(x, y)
         meta = {"files": sorted(set(groups)), "lines": len(texts), "threats": int(y.sum()), "C": C}

@@ -13,13 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-from veilleur.detect.text_harm.lexicon import Lexicon, load_lexicon
+from veilleur.detect.text_harm.lexicon import Lexicon
 from veilleur.detect.text_harm.normalize import normalize
-
-
-@pytest.fixture(scope="module")
-def lex() -> Lexicon:
-    return load_lexicon()
 
 
 def _refutes(lex: Lexicon, text: str, lang: str = "fr") -> bool:

@@ -14,15 +14,10 @@ import numpy as np
 import pytest
 
 from veilleur.detect.text_harm.detector import CATEGORIES, TextHarmAnalyzer
-from veilleur.detect.text_harm.lexicon import Lexicon, load_lexicon
+from veilleur.detect.text_harm.lexicon import Lexicon
 from veilleur.detect.text_harm.normalize import normalize
 
 DATA = Path(__file__).parents[3] / "src" / "veilleur" / "detect" / "text_harm" / "data" / "team_messages"
-
-
-@pytest.fixture(scope="module")
-def lex() -> Lexicon:
-    return load_lexicon()
 
 
 def _groups(lex: Lexicon, text: str, lang: str) -> dict[str, float]:

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from veilleur.detect.text_harm.frames import GroupFrames
-from veilleur.detect.text_harm.lexicon import Lexicon, load_lexicon
+from veilleur.detect.text_harm.lexicon import Lexicon
 from veilleur.detect.text_harm.normalize import normalize
 
 LEXICON = Path(__file__).parents[3] / "src" / "veilleur" / "detect" / "text_harm" / "data" / "lexicon.yaml"
@@ -76,11 +76,6 @@ def _det_entries(spec: dict) -> list[tuple[str, str, str, str]]:
 
 
 ENTRIES = _det_entries(_spec())
-
-
-@pytest.fixture(scope="module")
-def lex() -> Lexicon:
-    return load_lexicon()
 
 
 def _hate_categories(frames: GroupFrames, text: str, lang: str) -> set[str | None]:

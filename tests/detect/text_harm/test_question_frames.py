@@ -11,15 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from veilleur.detect.text_harm.lexicon import Lexicon, load_lexicon
+from veilleur.detect.text_harm.lexicon import Lexicon
 
 RELIGION = "discrimination:religion"
 ORIGIN = "discrimination:origin_race"
-
-
-@pytest.fixture(scope="module")
-def lex() -> Lexicon:
-    return load_lexicon()
 
 
 def _score(lex: Lexicon, text: str, lang: str, cat: str) -> float:

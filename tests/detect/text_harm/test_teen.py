@@ -10,17 +10,12 @@ from importlib import resources
 import pytest
 
 from veilleur.detect.text_harm.detector import TextHarmAnalyzer, detect_languages
-from veilleur.detect.text_harm.lexicon import Lexicon, load_lexicon
+from veilleur.detect.text_harm.lexicon import Lexicon
 
 
 def _team_file(name: str) -> list[dict]:
     ref = resources.files("veilleur.detect.text_harm").joinpath("data", "team_messages", name)
     return [json.loads(line) for line in ref.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-@pytest.fixture(scope="module")
-def lex() -> Lexicon:
-    return load_lexicon()
 
 
 def _top(lex: Lexicon, text: str, lang: str = "fr") -> dict[str, float]:

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from veilleur.detect.text_harm.lexicon import Lexicon, load_lexicon
-
-
-@pytest.fixture(scope="module")
-def lex() -> Lexicon:
-    return load_lexicon()
+from veilleur.detect.text_harm.lexicon import Lexicon
 
 
 def _scores(lex: Lexicon, text: str, lang: str) -> dict[str, float]:

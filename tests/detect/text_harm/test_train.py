@@ -99,6 +99,8 @@ def test_revision_files_are_merged_with_nested_slots_and_ground_tags() -> None:
         ["--replay", "1.5", "--new-source", "chat_"],
         ["--chat-lines", "/nonexistent/chats"],
         ["--chat-lines", "tests/data/conversations/train", "--chat-weight", "-1"],
+        ["--init-from", "README.md", "--init-from-onnx", "README.md"],
+        ["--init-from-onnx", "/nonexistent/e5.onnx"],
     ],
 )
 def test_train_e5_weight_options_refuse_bad_values(

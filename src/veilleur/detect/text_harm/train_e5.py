@@ -549,6 +549,10 @@ def train(
     replay: tuple[float, tuple[str, ...]] | None = None,
     exclude_sources: tuple[str, ...] = (),
 ) -> dict[str, Any]:
+    if (
+        init_from is not None and init_from_onnx is not None
+    ):  # before the corpus and the frozen states (minutes)
+        raise SystemExit("--init-from and --init-from-onnx: give one")
     import torch
 
     torch.manual_seed(seed)
@@ -592,8 +596,6 @@ def train(
     for p in model.layers[:frozen].parameters():
         p.requires_grad_(False)
     # continue from a saved run (same frozen layers): e.g. one more epoch on new data
-    if init_from is not None and init_from_onnx is not None:
-        raise SystemExit("--init-from and --init-from-onnx: give one")
     if init_from_onnx is not None:  # a shipped ONNX file (int8 weights dequantised): all layers and the head
         load_onnx_into(model, init_from_onnx)
     elif init_from is not None:
@@ -883,6 +885,11 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--replay SHARE needs a share between 0 and 1 and at least one --new-source")
     if args.chat_min_words < 0 or not args.chat_weight >= 0:
         ap.error("--chat-min-words and --chat-weight must be >= 0")
+    if args.init_from is not None and args.init_from_onnx is not None:
+        ap.error("--init-from and --init-from-onnx: give one")
+    absent = [str(p) for p in (args.init_from, args.init_from_onnx) if p is not None and not p.exists()]
+    if absent:
+        ap.error(f"no such file: {', '.join(absent)}")
     missing = [str(p) for p in args.chat_lines if not p.exists()]
     if missing:
         ap.error(f"--chat-lines: no such file or folder: {', '.join(missing)}")

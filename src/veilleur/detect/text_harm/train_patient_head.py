@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--oof", type=Path, help="write the out-of-fold probabilities here (JSON lines)")
     ap.add_argument("--folds", type=int, default=8, help="0: leave one writer (file) out")
     a = ap.parse_args(argv)
+    absent = [str(f) for f in [*a.files, *a.odd_only] if not f.is_file()]
+    if absent:
+        ap.error(f"no such file: {', '.join(absent)}")
     files = [f for f in a.files if f not in a.odd_only]
     texts, y, groups, ids = load_rows(files, list(a.odd_only), is_patient_mockery)
     x = counts(texts)

@@ -87,6 +87,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--save", type=Path)
     ap.add_argument("--folds", type=int, default=5)
     a = ap.parse_args(argv)
+    absent = [str(f) for f in [*a.files, *a.odd_only] if not f.is_file()]
+    if absent:
+        ap.error(f"no such file: {', '.join(absent)}")
     files = [f for f in a.files if f not in a.odd_only]
     texts, y, groups = load(files, list(a.odd_only))
     x = counts(texts)

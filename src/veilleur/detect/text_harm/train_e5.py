@@ -29,7 +29,12 @@ import numpy as np
 from veilleur.detect.text_harm.e5 import E5Embeddings, E5Tokenizer, build_torch_encoder, load_base
 from veilleur.detect.text_harm.normalize import normalize
 from veilleur.detect.text_harm.register import content_words
-from veilleur.detect.text_harm.semantic_corpus import TEAM_DIR, read_team_messages, row_number
+from veilleur.detect.text_harm.semantic_corpus import (
+    ODD_ONLY_NUMBERS,
+    TEAM_DIR,
+    read_team_messages,
+    row_number,
+)
 from veilleur.detect.text_harm.train_semantic import (
     DEFAULT_SHARED,
     HEAD_OUTPUTS,
@@ -42,7 +47,7 @@ DATA = Path(__file__).parent / "data"
 DEFAULT_OUT = DATA / "e5_harm.onnx"
 ANY = HEAD_OUTPUTS[-1]
 # writers whose EVEN-numbered ids are report-only (session 13 on): only their odd ids may be trained on
-ODD_ONLY_WRITERS = tuple(range(37, 44))
+ODD_ONLY_WRITERS = ODD_ONLY_NUMBERS
 
 
 def report_only_texts(folders: list[Path] | None = None) -> set[str]:
@@ -74,7 +79,7 @@ def collect_all(
 ) -> list[Any]:
     """The semantic tier's corpus, plus team writers' JSONL files not yet in data/team_messages and chat lines
     (``read_chat_lines``), deduplicated, evaluation texts removed, and the report-only rows (the even ids of
-    writers 37–43, ``report_only_texts``) removed: ``collect`` reads every row of ``team_messages``."""
+    writers in ``ODD_ONLY_WRITERS``, ``report_only_texts``) removed: ``collect`` reads every row of ``team_messages``."""
     report_only = report_only_texts(extra_team)
     examples = [e for e in collect(shared, seed) if normalize(e.text).text.strip() not in report_only]
     if extra_team or chat_lines:

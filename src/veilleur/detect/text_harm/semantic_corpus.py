@@ -308,8 +308,8 @@ def read_team_messages(folder: Path = TEAM_DIR) -> Iterator[Example]:
 
 
 # writers whose even ids are kept for reporting (docs/text_harm.md): only their odd ids may be trained on
-# (37-43 from session 13, 44 from session 15)
-ODD_ONLY_NUMBERS = tuple(range(37, 45))
+# (37-43 from session 13, 44 and 45 from session 15)
+ODD_ONLY_NUMBERS = tuple(range(37, 46))
 ODD_ONLY_WRITERS = tuple(f"writer{n}" for n in ODD_ONLY_NUMBERS)
 
 
@@ -317,7 +317,7 @@ def read_team_training(
     folder: Path = TEAM_DIR, odd_only: tuple[str, ...] = ODD_ONLY_WRITERS
 ) -> Iterator[Example]:
     """The team messages a model may be trained on (révision 17b): every row of ``folder``'s files, except the
-    files named in ``odd_only`` (writers 37-44), of which only the odd ids (``iter_team_rows``)."""
+    files named in ``odd_only`` (writers 37-45), of which only the odd ids (``iter_team_rows``)."""
     if not folder.is_dir():
         return
     files = sorted(folder.glob("*.jsonl"))

@@ -2,7 +2,7 @@
 
 Run: ``python -m veilleur.detect.text_harm.train_semantic [--shared-data DIR | --no-shared] [--out PATH]``.
 Data: the team template corpus, the team frames (``semantic_frames.yaml``), the team writers' messages
-(``data/team_messages``; writers 37-44: odd ids only, ``read_team_training``) and the training split of the public
+(``data/team_messages``; writers 37-45: odd ids only, ``read_team_training``) and the training split of the public
 sets read in place from ``--shared-data`` (never copied; their fixed 20 % held-out split is never trained on). Every text of the evaluation files
 (tests/data, the demo) is excluded. Deterministic for a seed; a few minutes on 2 cores (the encoder dominates).
 """
@@ -84,7 +84,7 @@ def collect(
     ex += expand(load_templates(), per_template=per_template, seed=seed)
     ex += expand_frames(seed=seed)
     ex += expand_negatives(seed=seed)
-    ex += list(read_team_training())  # writers 37-44: odd ids only (révision 17b; 44 from session 15)
+    ex += list(read_team_training())  # writers 37-45: odd ids only (révision 17b; 44, 45 from session 15)
     if shared is not None:
         pw = public_weights or {}
         ex += [

@@ -840,3 +840,38 @@ def test_fit_reads_wide_routes_at_their_own_threshold(tmp_path, capsys) -> None:
     assert "wide 0." in capsys.readouterr().out
     assert main([*argv, "--save", str(out)]) == 0  # not trained on the wide candidates
     assert TeenHead.load(out).meta["trained_on"] == n // 3
+
+
+def test_apply_reads_a_saved_head_as_the_detector_does(tmp_path, capsys) -> None:
+    """Révision 18a: `apply` reads a saved head on `extract` rows as the detector would (its threshold, the veto on
+    what the semantic tier alone flagged) and gives each teen-chat writer's figures and all together."""
+    from veilleur.detect.text_harm.train_teen_head import apply, main
+
+    n = 240
+    hostile, X = _separable_candidates(n)
+    flagged = np.arange(n) % 3 == 0
+    texts = [f"message numero {i}" for i in range(n)]
+    np.savez(
+        tmp_path / "f.npz",
+        X=X,
+        cand=np.arange(n),
+        flagged=flagged,
+        hostile=hostile,
+        writer=np.repeat(np.array(["w1", "w2", "w3", "w4"]), n // 4),
+        source=np.array(["chat"] * n),
+        register=np.array(["teen"] * n),
+        kind=np.array(["text"] * n),
+        text=np.array(texts),
+        lang=np.array(["fr"] * n),
+    )
+    out = tmp_path / "head.npz"
+    assert main(["fit", str(tmp_path / "f.npz"), "--c", "1", "--min-kept", "0.8", "--save", str(out)]) == 0
+    res = apply(out, [tmp_path / "f.npz"], threshold=0.5, veto=0.3, min_kept=0.8)
+    assert set(res) == {"w1", "w2", "w3", "w4", "*"}
+    p = TeenHead.load(out).proba(X, texts)
+    flag = (flagged & (p >= 0.3)) | (~flagged & (p >= 0.5))
+    assert res["*"]["at"]["recall_all"] == round(float(flag[hostile].mean()), 3)
+    assert res["*"]["at"]["kept"] == round(float(1 - flag[~hostile].mean()), 3)
+    assert res["*"]["at_best"]["kept"] >= 0.8
+    assert main(["apply", str(out), str(tmp_path / "f.npz"), "--min-kept", "0.8"]) == 0
+    assert "best threshold with kept >= 0.8" in capsys.readouterr().out

@@ -602,6 +602,60 @@ def threshold_stability(
     }
 
 
+def head_probabilities(head: Any, d: dict[str, np.ndarray], veto: float) -> tuple[np.ndarray, np.ndarray]:
+    """Révision 18a: a saved head (``TeenHead``) read on ``extract`` rows as the detector reads it -- the shipped gates
+    (no softened candidate outside its ``read_softened``, no ``--wide`` route, ``min_content_words``, the form and the
+    defenders) and the veto on what the semantic tier alone flagged. Returns (probabilities, -1 where the head does
+    not read or vetoed; the cascade's flags less the vetoed ones). ``d`` is narrowed in place (``strict_routes``)."""
+    read = frozenset(str(x) for x in head.meta.get("read_softened") or [])
+    keep_softened(d, read)
+    strict_routes(d, np.zeros(len(d["cand"]), dtype=bool), read)
+    ci = np.where(d["cand"] >= 0)[0]
+    dim = d["X"].shape[1]
+    cols = slice(0, dim) if head.use_embedding else slice(512, dim)
+    p = np.full(len(d["cand"]), -1.0)
+    if len(ci):
+        X, _ = candidate_inputs(
+            d, ci, cols, head.extra_features, 0, False, head.e5_features, head.benign_features
+        )
+        p[ci] = head.proba(X, [str(t) for t in d["text"][ci]])
+    min_content = int(head.meta.get("min_content_words", 2))
+    p = np.where(
+        defender_mask(d), -1.0, gate(d, p, min_content, float(head.meta.get("form_only_extra", 0.0)))
+    )
+    flagged = vetoed(d, d["flagged"], p, veto)
+    return veto_p(d["flagged"], flagged, p), flagged
+
+
+def apply(
+    head_path: Path, feats: list[Path], threshold: float | None, veto: float | None, min_kept: float
+) -> dict[str, dict[str, Any]]:
+    """Révision 18a (``apply``): a saved head on the teen chats of ``extract`` files, per writer and together: the
+    figures at ``threshold`` (default: contexts.yaml's ``chat_register.head.threshold``; veto likewise) and the best
+    threshold with kept >= ``min_kept``. Meant for writers the head never saw (a held-out chat writer, new chats):
+    on its own training writers the figures are in sample."""
+    from veilleur.detect.text_harm.lexicon import load_lexicon
+    from veilleur.detect.text_harm.teen_head import TeenHead
+
+    cfg = (load_lexicon().contexts.get("chat_register") or {}).get("head") or {}
+    head = TeenHead.load(head_path)
+    t = float(cfg.get("threshold", head.threshold)) if threshold is None else threshold
+    v = float(cfg.get("veto", head.meta.get("veto", 0.0)) or 0.0) if veto is None else veto
+    d = load_features(feats, set(head.meta.get("langs") or ["fr", "en"]))
+    p, flagged = head_probabilities(head, d, v)
+    d["flagged"] = flagged
+    teen = (d["source"] == "chat") & (d["register"] == "teen")
+    out: dict[str, dict[str, Any]] = {}
+    for g in [*sorted(set(d["writer"][teen].tolist())), "*"]:
+        m = teen & (d["writer"] == g) if g != "*" else teen
+        best = choose(d, p, m, min_kept)
+        out[g] = {"at": figures(d, p, t, m), "best": best, "at_best": figures(d, p, best, m)}
+    print(f"{head_path}: threshold {t}, veto {v}; best threshold with kept >= {min_kept}")
+    for g, f in out.items():
+        print(f"    {'all' if g == '*' else g:12s} {f['at']}  best {f['best']}: {f['at_best']}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -637,6 +691,12 @@ def main(argv: list[str] | None = None) -> int:
         help="révision 17c: messages out of the head's languages or register, with one content word or an emoji "
         "first are candidates too (their `route` says why the shipped gates keep them out)",
     )
+    ap_ = sub.add_parser("apply", help="révision 18a: a saved head on the teen chats of extract files")
+    ap_.add_argument("head", type=Path)
+    ap_.add_argument("feats", type=Path, nargs="+")
+    ap_.add_argument("--threshold", type=float, help="default: contexts.yaml chat_register.head.threshold")
+    ap_.add_argument("--veto", type=float, help="default: contexts.yaml chat_register.head.veto")
+    ap_.add_argument("--min-kept", type=float, default=0.85)
     ft = sub.add_parser("fit")
     ft.add_argument(
         "feats", type=Path, nargs="+", help="files written by `extract` (the first holds the chats)"
@@ -739,6 +799,9 @@ def main(argv: list[str] | None = None) -> int:
             ids=args.ids,
             wide=args.wide,
         )
+        return 0
+    if args.cmd == "apply":
+        apply(args.head, args.feats, args.threshold, args.veto, args.min_kept)
         return 0
     wide_langs = {r[5:] for r in args.wide if r.startswith("lang:")} | (
         {"*"} if "lang" in args.wide else set()

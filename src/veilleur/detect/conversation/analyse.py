@@ -256,6 +256,8 @@ class Settings:
     proposal_fewer: int = 1
     proposal_raider_min: float = 0.4
     proposal_min_strength: float = 1.0
+    # the roast check's ``diffuse_min`` for a proposal (None: the rules'; 0 measured in session 15, not kept)
+    proposal_diffuse_min: int | None = None
     target_capture: Any = None
     message_proba: dict[str, float] | None = None  # stage-A probabilities given from outside (training)
     # addressee ranker (conversation/addressing.py): "shipped" loads data/addressee_model.npz; None: rules only
@@ -1354,6 +1356,7 @@ def _proposal(cu: str, target: str, ts: list[Turn], st: Settings) -> Episode | N
         min_strong=min(st.min_strong, 1),
         min_strength=min(st.min_strength, st.proposal_min_strength),
         raider_min_checked=st.proposal_raider_min,
+        diffuse_min=st.diffuse_min if st.proposal_diffuse_min is None else st.proposal_diffuse_min,
         raid_capture=None,
     )
     return _episode(cu, target, hostile, ts, relaxed)

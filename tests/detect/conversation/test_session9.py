@@ -202,7 +202,8 @@ def test_distress_own_the_benchmark_s_extra_findings_are_teen_tg_30_s_raid_on_it
         return res, findings_from(res)
 
     _, found = run()
-    _, old_found = run(distress_own=False)
+    # session 15's proposals off: with them the aim ranker proposes the raid on Ethan the old read misses (kept by the check)
+    _, old_found = run(distress_own=False, target_model=None)
     raids = {(group[f.message_uid], f.details["target"]) for f in found if f.category == "raid"}
     assert raids == {("teen_tg_30-0", "Ethan Moulin"), ("teen_tg_30-4", "Ethan Moulin")}
     assert {name[f.message_uid] for f in found if f.category == "raid"} <= bully_or_supporter

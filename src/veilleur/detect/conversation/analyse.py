@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +24,9 @@ from veilleur.detect.conversation.addressing import load_addressee_model
 from veilleur.detect.conversation.addressing import resolve as resolve_addressees
 from veilleur.detect.conversation.model import ContextModel, ContextState, embed, message_features
 from veilleur.detect.conversation.raid_model import episode_features, load_raid_model
+from veilleur.detect.conversation.target_model import AFTER as TARGET_AFTER
+from veilleur.detect.conversation.target_model import candidates as target_candidates
+from veilleur.detect.conversation.target_model import load_target_model, target_rows
 from veilleur.records import Finding, Message, stable_id
 from veilleur.taxonomy import HARM_CATEGORIES
 
@@ -238,6 +241,24 @@ class Settings:
     # the mean to 0.4-0.6) and the pile-on lost its second author; the check, trained on the rows this lets through,
     # vetoes the roasts and rows it adds (None: ``raider_min``)
     raider_min_checked: float | None = 0.5
+    # session 15, with the learned model and the raid check: the learned aim ranker (``target_model.py``): "shipped"
+    # loads data/target_model.npz (only with a real ContextModel), or a TargetModel; None: off. When the rules accept
+    # no raid in a chat (and the learned raid check is on), the member it ranks first with a probability of at least
+    # ``target_propose`` gets a proposed raid (``_proposal``: the rules' episode code needing ``proposal_fewer`` fewer
+    # authors and hostile turns than ``min_authors`` / ``min_messages`` (at least 1), ``proposal_min_strength`` and the
+    # raider floor ``proposal_raider_min``), kept only when
+    # the raid check reads it at ``proposal_veto`` or more (the rules' raids: ``raid_veto``). ``target_capture``: a list
+    # that receives (community uid, member uid, feature row, rules' main target) for each ranked member — training.
+    # All chosen leave-one-writer-out (docs/conversations.md, "Session 15").
+    target_model: Any = "shipped"
+    target_propose: float = 0.4
+    proposal_veto: float = 0.75
+    proposal_fewer: int = 1
+    proposal_raider_min: float = 0.4
+    proposal_min_strength: float = 1.0
+    # the roast check's ``diffuse_min`` for a proposal (None: the rules'; 0 measured in session 15, not kept)
+    proposal_diffuse_min: int | None = None
+    target_capture: Any = None
     message_proba: dict[str, float] | None = None  # stage-A probabilities given from outside (training)
     # addressee ranker (conversation/addressing.py): "shipped" loads data/addressee_model.npz; None: rules only
     addressee_model: Any = "shipped"
@@ -294,6 +315,7 @@ class Episode:
     conciliators: list[str] = field(default_factory=list)
     also_targeted: list[str] = field(default_factory=list)  # defenders the raiders turned on
     primary: bool = False  # the chat's main raid (first in ``ConversationResult.episodes`` for its chat)
+    proposed: bool = False  # session 15: proposed by the learned aim ranker where the rules found no raid
 
     @property
     def strength(self) -> float:
@@ -1248,6 +1270,8 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
             _continue(accepted, ts, st.continuation)
         if st.model is not None:
             _extend(accepted, ts, st)
+            if st.target_model is not None or st.target_capture is not None:
+                accepted = _propose(ctx, cu, accepted, ts, st)
             if accepted and (st.raid_model is not None and st.raid_veto > 0 or st.raid_capture is not None):
                 accepted = _raid_check(cu, accepted, ts, st)
         accepted.sort(key=lambda e: _primacy(e, st))
@@ -1255,6 +1279,87 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
             accepted[0].primary = True
         out.extend(accepted)
     return out
+
+
+def _target_model(st: Settings) -> Any:
+    if st.target_model == "shipped":  # it reads the context model's probabilities: not with a stand-in model
+        return load_target_model() if isinstance(st.model, ContextModel) else None
+    return st.target_model
+
+
+def _propose(
+    ctx: DetectionContext, cu: str, accepted: list[Episode], ts: list[Turn], st: Settings
+) -> list[Episode]:
+    """Session 15: the learned aim ranker (``target_model.py``) ranks the members hostility is aimed at or said
+    about; when the rules accept no raid, the first one (p >= ``target_propose``) gets a proposed raid, judged
+    afterwards by the raid check. Rows go to ``Settings.target_capture`` when it is a list."""
+    model = _target_model(st)
+    if st.raid_model is None or st.raid_model == "shipped" and load_raid_model() is None:
+        model = None  # a proposal is only made where the learned raid check judges it
+    if st.target_capture is None and (model is None or accepted):
+        return accepted
+    members = [m.uid for m in ctx.members_of(cu)]
+    cands = target_candidates(ts, members)
+    if not cands:
+        return accepted
+    main = min(accepted, key=lambda e: _primacy(e, st)).target if accepted else None
+    rows = target_rows(ts, cands, main, {e.target for e in accepted})
+    if st.target_capture is not None:
+        st.target_capture.extend((cu, u, r, main) for u, r in zip(cands, rows, strict=True))
+    if model is None or accepted:
+        return accepted
+    proba = model.proba(rows)
+    k = int(np.argmax(proba))
+    if proba[k] < st.target_propose:
+        return accepted
+    ep = _proposal(cu, cands[k], ts, st)
+    if ep is None:
+        return accepted
+    if st.continuation:
+        _continue([ep], ts, st.continuation)
+    _extend([ep], ts, st)
+    ep.proposed = True
+    return [ep]
+
+
+def _proposal(cu: str, target: str, ts: list[Turn], st: Settings) -> Episode | None:
+    """A raid at ``target`` built by the rules' episode code from every hostile turn by someone else aimed at them,
+    spoken to or about them, or answering their own turn right away with no written aim, with the pile-on
+    minimums relaxed (``proposal_fewer`` fewer authors and hostile turns, ``proposal_min_strength``, the raider floor
+    ``proposal_raider_min``); the episode checks still apply."""
+    hostile: list[Turn] = []
+    prev: Turn | None = None
+    for t in ts:
+        if (
+            t.hostile
+            and t.author != target
+            and (
+                target in t.targets
+                or target in t.to
+                or target in t.about
+                or (
+                    prev is not None
+                    and prev.author == target
+                    and not any(t.how.get(u) in EXPLICIT for u in t.targets)
+                    and t.m.created_at - prev.m.created_at <= TARGET_AFTER
+                )
+            )
+        ):
+            hostile.append(t)
+        prev = t
+    if not hostile:
+        return None
+    relaxed = replace(
+        st,
+        min_authors=max(1, st.min_authors - st.proposal_fewer),
+        min_messages=max(1, st.min_messages - st.proposal_fewer),
+        min_strong=min(st.min_strong, 1),
+        min_strength=min(st.min_strength, st.proposal_min_strength),
+        raider_min_checked=st.proposal_raider_min,
+        diffuse_min=st.diffuse_min if st.proposal_diffuse_min is None else st.proposal_diffuse_min,
+        raid_capture=None,
+    )
+    return _episode(cu, target, hostile, ts, relaxed)
 
 
 def _raid_check(cu: str, accepted: list[Episode], ts: list[Turn], st: Settings) -> list[Episode]:
@@ -1272,7 +1377,11 @@ def _raid_check(cu: str, accepted: list[Episode], ts: list[Turn], st: Settings) 
     if model is None or st.raid_veto <= 0:
         return accepted
     proba = model.proba(np.vstack(rows))
-    return [e for e, p in zip(accepted, proba, strict=True) if p >= st.raid_veto]
+    return [
+        e
+        for e, p in zip(accepted, proba, strict=True)
+        if p >= (st.proposal_veto if e.proposed else st.raid_veto)
+    ]
 
 
 def _episode_hurt(e: Episode, ts: list[Turn], st: Settings) -> bool:

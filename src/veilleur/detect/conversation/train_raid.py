@@ -94,7 +94,8 @@ def collect(
         target = chat.data.get("target")
         for calibration in calibrations:
             capture: list[Any] = []
-            st = Settings(model=model, raid_capture=capture, raid_veto=0.0)
+            # no proposals (session 15): the check is trained on the rules' raids and candidates, as shipped
+            st = Settings(model=model, raid_capture=capture, raid_veto=0.0, target_model=None)
             if calibration == "threshold 0.5":
                 st.model_threshold = 0.5
             res = analyse(chat.ctx, _oracle(chat) if calibration == "oracle" else findings, st)

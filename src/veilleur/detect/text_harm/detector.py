@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from veilleur.detect.text_harm.group_head import load_group_head
 from veilleur.detect.text_harm.lexicon import HINT, Hit, Lexicon, load_lexicon
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
 from veilleur.detect.text_harm.normalize import Normalized, deobfuscate, normalize
@@ -442,6 +443,16 @@ class TextHarmAnalyzer:
         )
         cue = ph.get("cue_threshold")
         self.patient_cue_threshold = float(cue) if cue is not None else None
+        # révision 18b (s15-hate): the group-hate head (group_head.py) flags hate against a named group that the semantic
+        # tier read and left unflagged, unless the stance head reads counter-speech
+        gh = self.policy.get("group_head") or {}
+        self.group_head = load_group_head(str(gh["file"])) if gh.get("file") else None
+        self.group_head_threshold = float(
+            gh.get("threshold", self.group_head.threshold if self.group_head else 1.0)
+        )
+        self.group_head_min = float(gh.get("group_min", 1.01))
+        self.group_head_stance_max = float(gh.get("stance_max", 1.01))
+        self.group_head_unless = frozenset(str(x) for x in gh.get("unless", []) or [])
         # révision 16a (s13-cs): the stance head (stance.py) lifts flags of counter-speech that the semantic tier alone
         # or the teen head raised (never a lexicon score at the flagged category's threshold)
         st = self.policy.get("stance_head") or {}
@@ -546,6 +557,12 @@ class TextHarmAnalyzer:
             # the semantic tier changed what is flagged: spans again (lexicon hits, else the model's words)
             self._add_spans(
                 [(a, self.lexicon.match(a.text, a.lang, n), n) for a in routed for n in (normalize(a.text),)]
+            )
+        if self.group_head is not None and self.semantic is not None:
+            # révision 18b: the messages it flags get their spans (lexicon hits, else the model's words)
+            found = self._group_head_flags(results)
+            self._add_spans(
+                [(a, self.lexicon.match(a.text, a.lang, n), n) for a in found for n in (normalize(a.text),)]
             )
         if self.threat_head is not None and self.semantic is not None:
             # révision 15c: in the cascade only (≈135 µs a flagged message; the fast tier alone keeps its pace)
@@ -702,6 +719,67 @@ class TextHarmAnalyzer:
             for c in a.flagged(self.thresholds):
                 a.scores[c] = min(a.scores[c], self.thresholds.get(c, 0.5) - 0.01)
             a.contexts.append("stance_veto")
+
+    def group_head_candidates(self, results: list[Analysis]) -> list[tuple[Analysis, str]]:
+        """Révision 18b: the messages the group head reads, with the group-hate category they would take: read by the
+        semantic tier and left unflagged, no context of ``group_head.unless`` (reported, quoted or refuted speech…), a
+        group named (the category of its ground) or a group-hate category the semantic tier scores ``group_min`` or
+        more (that category)."""
+        out: list[tuple[Analysis, str]] = []
+        frames = self.lexicon.frames
+        for a in results:
+            sem = a.tiers.get("semantic")
+            if sem is None or self.group_head_unless.intersection(a.contexts) or a.flagged(self.thresholds):
+                continue
+            cat: str | None = None
+            if frames is not None:
+                loose: list[tuple[int, int, str | None]] = []
+                norm = normalize(a.text).text
+                frames._groups(norm, a.lang, loose)
+                cat = next((c for _, _, c in loose if c and c.startswith("discrimination:")), None)
+                if cat is None and frames.generic_re.search(norm):
+                    cat = ""
+            grounds = sorted(
+                (c for c in a.scores if c.startswith("discrimination:") and c in sem), key=lambda c: -sem[c]
+            )
+            if not grounds:
+                continue
+            if cat is None and sem[grounds[0]] < self.group_head_min:
+                continue
+            out.append((a, cat or grounds[0]))
+        return out
+
+    def _group_head_flags(self, results: list[Analysis]) -> list[Analysis]:
+        """Révision 18b: a candidate (``group_head_candidates``) that the group head scores at or over its bar, and
+        whose stance the stance head does not read as counter-speech (under ``stance_max``), takes its group-hate
+        category at the category's threshold (tier ``group_head``, context ``group_head``); returns the messages flagged."""
+        cands = self.group_head_candidates(results)
+        if not cands or self.group_head is None:
+            return []
+        probs = self.group_head.predict([a.text for a, _ in cands])
+        hits = [
+            (a, c, float(p)) for (a, c), p in zip(cands, probs, strict=True) if p >= self.group_head_threshold
+        ]
+        for (a, _), p in zip(cands, probs, strict=True):
+            a.tiers["group_head"] = {"p": round(float(p), 4)}
+        if hits and self.stance_head is not None and self.group_head_stance_max <= 1.0:
+            from veilleur.detect.text_harm.semantic import encode
+
+            texts = [a.text for a, _, _ in hits]
+            emb = encode([deobfuscate(t) for t in texts] if self.deobfuscate else texts)
+            stance = self.stance_head.proba(
+                self.stance_head.features(emb, texts, [a.tiers["semantic"] for a, _, _ in hits])
+            )
+            kept = []
+            for (a, c, p), s in zip(hits, stance, strict=True):
+                a.tiers["group_head"]["stance"] = round(float(s), 4)
+                if s < self.group_head_stance_max:
+                    kept.append((a, c, p))
+            hits = kept
+        for a, c, _ in hits:
+            a.scores[c] = max(a.scores.get(c, 0.0), self.thresholds.get(c, 0.5))
+            a.contexts.append("group_head")
+        return [a for a, _, _ in hits]
 
     def _threat_head_flags(self, results: list[Analysis]) -> None:
         """Révision 15c: a message flagged under another category, which the threat head scores at or over its

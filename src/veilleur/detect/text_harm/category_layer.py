@@ -9,7 +9,8 @@ This layer reads the message's normalised text, hashed into character 2–5-gram
 featurisation, ``threat_head.py``, on smaller hash spaces), each block sublinear tf × idf and l2-normalised; one
 logistic regression per category, fitted on the **harmful** team lines only, gives P(category | harmful text). It runs
 in the cascade only, on the messages **already flagged** (it never flags nor unflags a message): a category the cascade
-flagged is dropped when the layer's probability is under its ``drop`` bar, a category it did not flag is added (at the
+flagged is dropped when the layer's probability is under its ``drop`` bar (a group ground only: the person-directed
+categories of ``NEVER_DROPPED`` are never dropped), a category it did not flag is added (at the
 category's threshold) when the probability reaches its ``add`` bar; a message left with no category keeps the flagged
 one the layer rates highest. Tier ``category_layer`` (the probabilities of the categories it changed).
 
@@ -35,6 +36,10 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 
 from veilleur.detect.text_harm.normalize import normalize
+
+# person-directed categories the layer adds but never drops: the raid detector counts messages by them, and the law
+# area qualifies harassment and insults from them (measured: dropping them cost the demo's raid one message)
+NEVER_DROPPED = frozenset({"insult", "harassment", "threat", "patient_mockery"})
 
 N_CHAR = 2**16
 N_WORD = 2**15
@@ -91,15 +96,16 @@ class CategoryLayer:
         """P(category | harmful text), one row a text, one column a category."""
         if not texts:
             return np.zeros((0, len(self.categories)), dtype=np.float32)
-        z = np.asarray(weigh(counts(texts), self.idf) @ self.coef.T.astype(np.float32)) + self.intercept
+        z = np.asarray(weigh(counts(texts), self.idf) @ self.coef.T) + self.intercept
         return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float32)
 
     def name(self, flagged: Sequence[str], p: dict[str, float]) -> tuple[set[str], set[str]]:
         """The categories to drop from and to add to a flagged message's (``flagged``), given the layer's
-        probabilities ``p``: drop under the ``drop`` bar, add at the ``add`` bar; never all dropped (the flagged
+        probabilities ``p``: drop under the ``drop`` bar (never a category of ``NEVER_DROPPED``), add at the ``add`` bar;
+        never all dropped (the flagged
         category the layer rates highest stays)."""
         known = [c for c in flagged if c in p]
-        drop = {c for c in known if p[c] < self.drop.get(c, 0.0)}
+        drop = {c for c in known if c not in NEVER_DROPPED and p[c] < self.drop.get(c, 0.0)}
         add = {c for c in self.categories if c not in flagged and p[c] >= self.add.get(c, 2.0)}
         if known and drop == set(known) and not add:
             drop.discard(max(known, key=lambda c: p[c]))

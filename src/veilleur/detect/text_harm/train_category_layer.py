@@ -8,9 +8,9 @@ Fits one logistic regression per category on the harmful lines of every team fil
 ``semantic_corpus.ODD_ONLY_WRITERS``, whose even ids are report-only), their gold categories as targets. Out-of-fold
 probabilities come from folds grouped by writer (file): no line is scored by a model that saw its writer. The bars
 are chosen on the cascade's own outputs (``--dumps``: ``benchmarks/text_harm_categories.py dump --no-layer`` on team
-lines, joined by file and id): for each category, the ``drop`` and ``add`` bars that give the best F1 of that category
-over the dumped lines, with the layer's out-of-fold probabilities; a bar that gains under ``MIN_GAIN`` lines of F1 is
-left off. Then fits on every line and saves the weights with the bars.
+lines, joined by file and id): for each category, the ``add`` bar that gives the best F1 of that category over the
+dumped lines, with the layer's out-of-fold probabilities, kept when it gains ``MIN_GAIN`` of F1; then a ``drop`` bar
+(with its best ``add`` bar), kept only when it gains ``MIN_GAIN`` more (never for ``NEVER_DROPPED``). Then fits on every line and saves the weights with the bars.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from veilleur.detect.text_harm.category_layer import CategoryLayer, counts, idf_of, weigh
+from veilleur.detect.text_harm.category_layer import NEVER_DROPPED, CategoryLayer, counts, idf_of, weigh
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES
 from veilleur.detect.text_harm.semantic_corpus import ODD_ONLY_WRITERS, row_number
 
@@ -33,7 +33,9 @@ C = 4.0
 FOLDS = 8
 DROP_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
 ADD_GRID = (0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 2.0)
-MIN_GAIN = 0.005  # F1 a bar must gain over the cascade's own naming to be kept
+MIN_GAIN = (
+    0.005  # F1 an `add` bar must gain over the cascade's own naming, a `drop` bar over the `add` bar alone
+)
 
 
 SEX_GENDER = "discrimination:sex_gender"
@@ -70,12 +72,21 @@ def team_rows(
             yield f.stem, row_key(r, i), r
 
 
-def load(folder: Path) -> tuple[list[str], np.ndarray, list[str], list[str]]:
+def gold_of(r: dict[str, Any], as_written: bool = False) -> set[str]:
+    """A team line's gold categories: under the current brief (``relabel``), or as its writer labelled it."""
+    return (
+        set(r.get("labels") or []) & set(MODEL_CATEGORIES)
+        if as_written
+        else relabel(r.get("labels"), r.get("ground"))
+    )
+
+
+def load(folder: Path, as_written: bool = False) -> tuple[list[str], np.ndarray, list[str], list[str]]:
     """Texts, gold category matrix, writer and key of the harmful team lines."""
     texts, ys, groups, keys = [], [], [], []
     cats = list(MODEL_CATEGORIES)
     for g, k, r in team_rows(folder):
-        gold = relabel(r.get("labels"), r.get("ground"))
+        gold = gold_of(r, as_written)
         if not gold:
             continue
         texts.append(r["text"])
@@ -164,14 +175,22 @@ def choose_bars(
             for r, p in zip(recs, probs, strict=True)
         ]
         base = _score(rows, 0.0, 2.0)
+        # adding first: the best `add` bar alone, kept when it gains MIN_GAIN of F1
         best, bd, ba = base, 0.0, 2.0
-        for d in DROP_GRID:
-            for a in ADD_GRID:
-                s = _score(rows, d, a)
-                if s[0] > best[0] + 1e-9:
-                    best, bd, ba = s, d, a
+        for a in ADD_GRID:
+            s = _score(rows, 0.0, a)
+            if s[0] > best[0] + 1e-9:
+                best, ba = s, a
         if best[0] - base[0] < MIN_GAIN:
-            best, bd, ba = base, 0.0, 2.0
+            best, ba = base, 2.0
+        # then dropping: a `drop` bar (with its best `add` bar) kept only when it gains MIN_GAIN more
+        if c not in NEVER_DROPPED:
+            alone = best
+            for d in DROP_GRID[1:]:
+                for a in ADD_GRID:
+                    s = _score(rows, d, a)
+                    if s[0] >= alone[0] + MIN_GAIN and s[0] > best[0] + 1e-9:
+                        best, bd, ba = s, d, a
         if bd > 0:
             drop[c] = bd
         if ba <= 1.0:
@@ -190,19 +209,24 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--oof", type=Path, help="write the out-of-fold probabilities here (JSON lines)")
     ap.add_argument("--save", type=Path)
     ap.add_argument("--folds", type=int, default=FOLDS)
+    ap.add_argument(
+        "--labels-as-written",
+        action="store_true",
+        help="gold as each writer labelled it (writers 1-34: gender identity under sexual_orientation)",
+    )
     a = ap.parse_args(argv)
     absent = [str(f) for f in [a.folder, *a.dumps] if not f.exists()]
     if absent:
         ap.error(f"no such file: {', '.join(absent)}")
-    texts, y, groups, keys = load(a.folder)
+    texts, y, groups, keys = load(a.folder, a.labels_as_written)
     x = counts(texts)
     print(f"{len(texts)} harmful lines, {len(set(groups))} files", flush=True)
     recs = [json.loads(s) for d in a.dumps for s in d.read_text(encoding="utf-8").splitlines() if s.strip()]
     cats = list(MODEL_CATEGORIES)
     # the dumped lines' gold under the current brief (``relabel``), as the layer's targets
-    gold_of = {(g, k): relabel(r.get("labels"), r.get("ground")) for g, k, r in team_rows(a.folder)}
+    gold = {(g, k): gold_of(r, a.labels_as_written) for g, k, r in team_rows(a.folder)}
     for r in recs:
-        r["gold"] = sorted(gold_of.get((r["file"], r["id"]), r["gold"]))
+        r["gold"] = sorted(gold.get((r["file"], r["id"]), r["gold"]))
     known = set(zip(groups, keys, strict=True))
     # flagged harmless lines of the dumps: the layer is not fitted on them, each is scored by its writer's fold model
     wanted = {(r["file"], r["id"]) for r in recs if r["pred"]} - known
@@ -230,7 +254,13 @@ def main(argv: list[str] | None = None) -> None:
         print("\n".join(lines))
     if a.save:
         idf, coef, b = fit(x, y)
-        meta = {"files": sorted(set(groups)), "lines": len(texts), "C": C, "folds": a.folds}
+        meta = {
+            "files": sorted(set(groups)),
+            "lines": len(texts),
+            "C": C,
+            "folds": a.folds,
+            "gender_identity": ORIENTATION if a.labels_as_written else SEX_GENDER,
+        }
         CategoryLayer(tuple(cats), idf, coef, b, drop, add, meta).save(str(a.save))
         print("saved", a.save)
 

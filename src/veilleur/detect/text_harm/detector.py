@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from veilleur.detect.text_harm.category_layer import load_category_layer
 from veilleur.detect.text_harm.group_head import load_group_head
 from veilleur.detect.text_harm.lexicon import HINT, Hit, Lexicon, load_lexicon
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
@@ -453,6 +454,9 @@ class TextHarmAnalyzer:
         self.group_head_min = float(gh.get("group_min", 1.01))
         self.group_head_stance_max = float(gh.get("stance_max", 1.01))
         self.group_head_unless = frozenset(str(x) for x in gh.get("unless", []) or [])
+        # révision 18c (s15-cat): the category layer (category_layer.py) re-names the categories of flagged messages
+        cl = self.policy.get("category_layer") or {}
+        self.category_layer = load_category_layer(str(cl["file"])) if cl.get("file") else None
         # révision 16a (s13-cs): the stance head (stance.py) lifts flags of counter-speech that the semantic tier alone
         # or the teen head raised (never a lexicon score at the flagged category's threshold)
         st = self.policy.get("stance_head") or {}
@@ -569,6 +573,9 @@ class TextHarmAnalyzer:
             self._threat_head_flags(results)
         if self.patient_head is not None and self.semantic is not None:
             self._patient_head_flags(results)
+        if self.category_layer is not None and self.semantic is not None:
+            # révision 18c: last of the cascade's namers; it never changes which messages are flagged
+            self._category_layer_names(results)
         if self.hf is not None:
             hf_scores = self.hf.predict(texts)
             for a, sc in zip(results, hf_scores, strict=True):
@@ -820,6 +827,27 @@ class TextHarmAnalyzer:
             if p >= bar:
                 a.scores["patient_mockery"] = thr
                 a.contexts.append("patient_head")
+
+    def _category_layer_names(self, results: list[Analysis]) -> None:
+        """Révision 18c (s15-cat): on each flagged message, the category layer drops the flagged categories it rates
+        under their ``drop`` bars (score just under the category's threshold) and adds those it rates at their ``add``
+        bars (score at the category's threshold); a message keeps at least one category (``CategoryLayer.name``).
+        Tier ``category_layer``: the layer's probabilities of the categories it changed."""
+        layer = self.category_layer
+        cands = [a for a in results if a.flagged(self.thresholds)]
+        if layer is None or not cands:
+            return
+        for a, row in zip(cands, layer.predict([a.text for a in cands]), strict=True):
+            p = {c: float(v) for c, v in zip(layer.categories, row, strict=True)}
+            drop, add = layer.name(sorted(a.flagged(self.thresholds)), p)
+            drop, add = drop & set(a.scores), add & set(a.scores)
+            if not drop and not add:
+                continue
+            for c in drop:
+                a.scores[c] = min(a.scores[c], self.thresholds.get(c, 0.5) - 0.01)
+            for c in add:
+                a.scores[c] = max(a.scores[c], self.thresholds.get(c, 0.5))
+            a.tiers["category_layer"] = {c: round(p[c], 4) for c in sorted(drop | add)}
 
     def teen_candidates(
         self,

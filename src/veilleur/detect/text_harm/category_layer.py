@@ -1,0 +1,146 @@
+"""Révision 18c (s15-cat): a learned category layer names the categories of the messages the cascade flagged.
+
+The any-harm decision of the cascade is good on writers nobody tuned on, the categories it names much less: each stage
+names them its own way (the fast tier's n-gram model, the lexicon's grounds, the semantic tier's per-category outputs,
+the "_any" fallback that reports the category the semantic tier ranks first, the threat and patient heads, the
+registers' points), and a message flagged for the right reason often carries the wrong ground, or one ground too few.
+
+This layer reads the message's normalised text, hashed into character 2–5-grams and word 1–2-grams (the threat head's
+featurisation, ``threat_head.py``, on smaller hash spaces), each block sublinear tf × idf and l2-normalised; one
+logistic regression per category, fitted on the **harmful** team lines only, gives P(category | harmful text). It runs
+in the cascade only, on the messages **already flagged** (it never flags nor unflags a message): a category the cascade
+flagged is dropped when the layer's probability is under its ``drop`` bar (a group ground only: the person-directed
+categories of ``NEVER_DROPPED`` are never dropped), a category it did not flag is added (at the
+category's threshold) when the probability reaches its ``add`` bar; a message left with no category keeps the flagged
+one the layer rates highest. Tier ``category_layer`` (the probabilities of the categories it changed).
+
+Trained by ``train_category_layer.py`` (team files; odd ids only for the writers whose even ids are report-only); the
+bars are chosen on the cascade's own outputs with the layer's out-of-writer probabilities (same module). The weights
+ship as ``data/category_layer.npz`` (float16 coefficients, float32 idf, no pickle). Its inputs are the text alone: a
+retrain of the semantic heads changes what the cascade flags, not the layer (its bars may be re-chosen with the same
+command).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize as l2_normalize
+
+from veilleur.detect.text_harm.normalize import normalize
+
+# person-directed categories the layer adds but never drops: the raid detector counts messages by them, and the law
+# area qualifies harassment and insults from them (measured: dropping them cost the demo's raid one message)
+NEVER_DROPPED = frozenset({"insult", "harassment", "threat", "patient_mockery"})
+
+N_CHAR = 2**16
+N_WORD = 2**15
+
+
+@lru_cache(maxsize=1)
+def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
+    char = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), n_features=N_CHAR, alternate_sign=False, norm=None
+    )
+    word = HashingVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        token_pattern=r"[\w']+",
+        n_features=N_WORD,
+        alternate_sign=False,
+        norm=None,
+    )
+    return char, word
+
+
+def counts(texts: Sequence[str]) -> sp.csr_matrix:
+    """Hashed n-gram counts of the normalised texts: character block, then word block."""
+    char, word = _vectorizers()
+    norm = [normalize(t).text for t in texts]
+    return sp.hstack([char.transform(norm), word.transform(norm)], format="csr")
+
+
+def weigh(x: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear tf × idf, each block (characters, words) l2-normalised."""
+    x = x.astype(np.float32, copy=True)
+    x.data = np.log1p(x.data)
+    x = x.multiply(idf[None, :]).tocsr()
+    return sp.hstack([l2_normalize(x[:, :N_CHAR]), l2_normalize(x[:, N_CHAR:])], format="csr")
+
+
+def idf_of(x: sp.csr_matrix) -> np.ndarray:
+    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float64)
+    n = x.shape[0]
+    return (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+
+
+@dataclass
+class CategoryLayer:
+    categories: tuple[str, ...]
+    idf: np.ndarray
+    coef: np.ndarray  # (categories, features)
+    intercept: np.ndarray  # (categories,)
+    drop: dict[str, float] = field(default_factory=dict)
+    add: dict[str, float] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """P(category | harmful text), one row a text, one column a category."""
+        if not texts:
+            return np.zeros((0, len(self.categories)), dtype=np.float32)
+        z = np.asarray(weigh(counts(texts), self.idf) @ self.coef.T) + self.intercept
+        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float32)
+
+    def name(self, flagged: Sequence[str], p: dict[str, float]) -> tuple[set[str], set[str]]:
+        """The categories to drop from and to add to a flagged message's (``flagged``), given the layer's
+        probabilities ``p``: drop under the ``drop`` bar (never a category of ``NEVER_DROPPED``), add at the ``add`` bar;
+        never all dropped (the flagged
+        category the layer rates highest stays)."""
+        known = [c for c in flagged if c in p]
+        drop = {c for c in known if c not in NEVER_DROPPED and p[c] < self.drop.get(c, 0.0)}
+        add = {c for c in self.categories if c not in flagged and p[c] >= self.add.get(c, 2.0)}
+        if known and drop == set(known) and not add:
+            drop.discard(max(known, key=lambda c: p[c]))
+        return drop, add
+
+    def save(self, path: str) -> None:
+        np.savez_compressed(
+            path,
+            categories=np.array(json.dumps(list(self.categories))),
+            idf=self.idf.astype(np.float32),
+            coef=self.coef.astype(np.float16),
+            intercept=self.intercept.astype(np.float32),
+            bars=np.array(json.dumps({"drop": self.drop, "add": self.add})),
+            meta=np.array(json.dumps(self.meta)),
+        )
+
+
+def read_category_layer(path: Any) -> CategoryLayer:
+    with np.load(path, allow_pickle=False) as z:
+        bars = json.loads(str(z["bars"]))
+        return CategoryLayer(
+            categories=tuple(json.loads(str(z["categories"]))),
+            idf=z["idf"].astype(np.float32),
+            coef=z["coef"].astype(np.float32),
+            intercept=z["intercept"].astype(np.float32),
+            drop={str(k): float(v) for k, v in bars["drop"].items()},
+            add={str(k): float(v) for k, v in bars["add"].items()},
+            meta=json.loads(str(z["meta"])),
+        )
+
+
+def load_category_layer(name: str = "category_layer.npz") -> CategoryLayer | None:
+    """The shipped layer (``data/<name>``), or None when absent."""
+    ref = resources.files("veilleur.detect.text_harm").joinpath("data", name)
+    if not ref.is_file():
+        return None
+    with resources.as_file(ref) as p:
+        return read_category_layer(p)

@@ -59,6 +59,13 @@ def test_a_proposal_where_the_rules_found_none() -> None:
     assert _propose(_ctx(), CU, [], ts, _st(raid_model=_model(0.0), target_model=_ranker(-5.0))) == []
     assert _propose(_ctx(), CU, [], ts, _st(raid_model=None, target_model=_ranker(5.0))) == []
     assert _propose(_ctx(), CU, [], ts, _st(raid_model=_model(0.0), target_model=None)) == []
+    # the raid check off (raid_veto 0), or the shipped check with a stand-in context model (the check reads
+    # nothing): a proposal would go unjudged, so none is made
+    assert (
+        _propose(_ctx(), CU, [], ts, _st(raid_model=_model(0.0), raid_veto=0.0, target_model=_ranker(5.0)))
+        == []
+    )
+    assert _propose(_ctx(), CU, [], ts, _st(raid_model="shipped", target_model=_ranker(5.0))) == []
 
 
 def test_the_rules_raid_is_kept_and_rows_captured() -> None:

@@ -1294,8 +1294,8 @@ def _propose(
     about; when the rules accept no raid, the first one (p >= ``target_propose``) gets a proposed raid, judged
     afterwards by the raid check. Rows go to ``Settings.target_capture`` when it is a list."""
     model = _target_model(st)
-    if st.raid_model is None or st.raid_model == "shipped" and load_raid_model() is None:
-        model = None  # a proposal is only made where the learned raid check judges it
+    if _raid_model(st) is None or st.raid_veto <= 0:
+        model = None  # a proposal is only made where the learned raid check judges it (``_raid_check``)
     if st.target_capture is None and (model is None or accepted):
         return accepted
     members = [m.uid for m in ctx.members_of(cu)]
@@ -1362,13 +1362,17 @@ def _proposal(cu: str, target: str, ts: list[Turn], st: Settings) -> Episode | N
     return _episode(cu, target, hostile, ts, relaxed)
 
 
+def _raid_model(st: Settings) -> Any:
+    """The learned raid check ``_raid_check`` reads (None: off)."""
+    if st.raid_model == "shipped":  # it reads the context model's probabilities: not with a stand-in model
+        return load_raid_model() if isinstance(st.model, ContextModel) else None
+    return st.raid_model
+
+
 def _raid_check(cu: str, accepted: list[Episode], ts: list[Turn], st: Settings) -> list[Episode]:
     """Session 14: the learned raid check (``raid_model.py``) — drop an accepted raid it reads as no raid (probability
     under ``Settings.raid_veto``); record the rows when ``Settings.raid_capture`` is a list."""
-    if st.raid_model == "shipped":  # it reads the context model's probabilities: not with a stand-in model
-        model = load_raid_model() if isinstance(st.model, ContextModel) else None
-    else:
-        model = st.raid_model
+    model = _raid_model(st)
     rows = [episode_features(e, ts) for e in accepted]
     if st.raid_capture is not None:
         st.raid_capture.extend(

@@ -103,3 +103,14 @@ def test_model_file_round_trip_and_the_shipped_ranker(tmp_path: Path) -> None:
     s = Settings()
     assert (s.target_model, s.target_propose, s.proposal_veto) == ("shipped", 0.4, 0.75)
     assert (s.proposal_raider_min, s.proposal_min_strength) == (0.4, 1.0)
+
+
+def test_the_trainer_cli_reports_bad_input_in_one_line(tmp_path: Path, capsys: Any) -> None:
+    from veilleur.detect.conversation.train_target import _cli
+
+    assert _cli([str(tmp_path / "missing"), "--no-save"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "missing" in err and "Traceback" not in err
+    (tmp_path / "w1").mkdir()
+    assert _cli([str(tmp_path / "w1"), "--findings", str(tmp_path / "nope.json"), "--no-save"]) == 2
+    assert "nope.json" in capsys.readouterr().err

@@ -82,6 +82,10 @@ def fit(rows: Sequence[TargetRow], C: float = C) -> TargetModel:
     from veilleur.detect.conversation.train import _fit_linear
 
     real = [r for r in rows if r.member is not None]
+    if not real:
+        from veilleur.errors import InputError
+
+        raise InputError("train_target", "no member to rank in these chats (no hostility aimed at anyone)")
     X = np.vstack([r.row for r in real])
     y = np.array([r.label for r in real])
     meta = {"rows": len(real), "positive": int(y.sum()), "C": C, "writers": sorted({r.writer for r in real})}
@@ -166,5 +170,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _cli(argv: Sequence[str] | None = None) -> int:
+    from veilleur.errors import VeilleurError
+
+    try:
+        return main(argv)
+    except VeilleurError as exc:  # bad input (a missing folder or findings file): one line, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(_cli())

@@ -79,3 +79,22 @@ def test_the_shipped_layer_loads() -> None:
     p = layer.predict(["les femmes sont toutes des idiotes incapables", "ta gueule sale con"])
     i = layer.categories.index("discrimination:sex_gender")
     assert p[0, i] > p[1, i]
+
+
+def test_the_trainer_reports_bad_input_in_one_line(tmp_path, capsys) -> None:
+    import json
+
+    import pytest
+
+    from veilleur.detect.text_harm.train_category_layer import main
+
+    for argv in ([str(tmp_path / "missing")], [str(tmp_path), "--dumps", str(tmp_path / "nope.jsonl")]):
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 2 and "no such file" in capsys.readouterr().err
+    (tmp_path / "writer1.jsonl").write_text(
+        json.dumps({"id": "w1_0001", "text": "t'es nul", "labels": ["insult"]}), encoding="utf-8"
+    )
+    with pytest.raises(SystemExit) as e:  # one file: no writer-grouped folds
+        main([str(tmp_path)])
+    assert e.value.code == 2 and "--folds 8" in capsys.readouterr().err

@@ -137,3 +137,18 @@ def test_the_trainer_reads_odd_ids_only_of_odd_only_files(tmp_path, capsys) -> N
     assert "30 lines" in capsys.readouterr().out
     head = read_threat_head(out)
     assert head.meta["lines"] == 30 and abs(head.threshold - 0.8) < 1e-6
+
+
+def test_the_trainer_reports_bad_input_in_one_line(tmp_path, capsys) -> None:
+    import pytest
+
+    with pytest.raises(SystemExit) as e:
+        train_main([str(tmp_path / "missing.jsonl")])
+    assert e.value.code == 2 and "no such file" in capsys.readouterr().err
+    one = tmp_path / "writer98.jsonl"
+    one.write_text(
+        json.dumps({"id": "w98_0001", "text": "les migrants dehors", "labels": [GROUP]}), encoding="utf-8"
+    )
+    with pytest.raises(SystemExit) as e:  # one file: no writer-grouped folds
+        train_main([str(one), "--folds", "8"])
+    assert e.value.code == 2 and "--folds 8" in capsys.readouterr().err

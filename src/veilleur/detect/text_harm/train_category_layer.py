@@ -28,6 +28,7 @@ from sklearn.model_selection import GroupKFold
 from veilleur.detect.text_harm.category_layer import NEVER_DROPPED, CategoryLayer, counts, idf_of, weigh
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES
 from veilleur.detect.text_harm.semantic_corpus import ODD_ONLY_WRITERS, row_number
+from veilleur.detect.text_harm.train_threat_head import check_folds
 
 C = 4.0
 FOLDS = 8
@@ -215,10 +216,13 @@ def main(argv: list[str] | None = None) -> None:
         help="gold as each writer labelled it (writers 1-34: gender identity under sexual_orientation)",
     )
     a = ap.parse_args(argv)
-    absent = [str(f) for f in [a.folder, *a.dumps] if not f.exists()]
+    absent = [str(f) for f in a.dumps if not f.is_file()]
+    if not a.folder.is_dir():
+        absent.insert(0, f"{a.folder} (folder)")
     if absent:
         ap.error(f"no such file: {', '.join(absent)}")
     texts, y, groups, keys = load(a.folder, a.labels_as_written)
+    check_folds(ap, a.folds, groups)
     x = counts(texts)
     print(f"{len(texts)} harmful lines, {len(set(groups))} files", flush=True)
     recs = [json.loads(s) for d in a.dumps for s in d.read_text(encoding="utf-8").splitlines() if s.strip()]

@@ -24,7 +24,7 @@ from sklearn.model_selection import GroupKFold
 from veilleur.detect.text_harm.group_head import GroupHead, is_group_hate
 from veilleur.detect.text_harm.semantic_corpus import iter_team_rows
 from veilleur.detect.text_harm.threat_head import counts, weigh
-from veilleur.detect.text_harm.train_threat_head import C, idf_of, print_out_of_fold
+from veilleur.detect.text_harm.train_threat_head import C, check_folds, idf_of, print_out_of_fold
 
 THRESHOLD = 0.8  # chosen on writer-grouped out-of-fold scores of the cascade's outputs (docs/text_harm.md, révision 18b)
 # a counter-speech line's weight (1.0 shipped; 3.0 measured in révision 18b: fewer counter-speech lines over the bar out
@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{len(texts)} lines, {int(y.sum())} group hate, {int(cs.sum())} counter-speech, {len(set(groups))} files"
     )
     n_splits = a.folds or len(set(groups))
+    check_folds(ap, n_splits, groups)
     oof = out_of_fold(x, y, w, groups, n_splits)
     print_out_of_fold(oof, y, "group hate", (0.5, 0.8, 0.9, 0.95))
     for t in (0.5, 0.8, 0.9):

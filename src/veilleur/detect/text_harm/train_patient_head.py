@@ -18,7 +18,14 @@ from pathlib import Path
 
 from veilleur.detect.text_harm.patient_head import PatientHead, is_patient_mockery
 from veilleur.detect.text_harm.threat_head import counts
-from veilleur.detect.text_harm.train_threat_head import C, fit, load_rows, out_of_fold, print_out_of_fold
+from veilleur.detect.text_harm.train_threat_head import (
+    C,
+    check_folds,
+    fit,
+    load_rows,
+    out_of_fold,
+    print_out_of_fold,
+)
 
 THRESHOLD = 0.9  # chosen on writer-grouped out-of-fold scores of the cascade's outputs (docs/text_harm.md, révision 17d)
 
@@ -39,6 +46,7 @@ def main(argv: list[str] | None = None) -> None:
     x = counts(texts)
     print(f"{len(texts)} lines, {int(y.sum())} patient mockery, {len(set(groups))} files", flush=True)
     n_splits = a.folds or len(set(groups))
+    check_folds(ap, n_splits, groups)
     oof = out_of_fold(x, y, groups, n_splits, progress=True)
     print_out_of_fold(oof, y, "patient mockery", (0.5, 0.8, 0.9, 0.95, 0.97))
     if a.oof:

@@ -70,6 +70,15 @@ def out_of_fold(x, y: np.ndarray, groups: list[str], n_splits: int, progress: bo
     return oof
 
 
+def check_folds(ap: argparse.ArgumentParser, n_splits: int, groups: list[str]) -> None:
+    """``GroupKFold`` needs 2 to as many folds as writers (files): else one error line and exit 2 (``ap.error``)."""
+    n = len(set(groups))
+    if not 2 <= n_splits <= n:
+        ap.error(
+            f"--folds {n_splits}: the folds group the lines by file, 2 to {n} here ({n} files with lines)"
+        )
+
+
 def print_out_of_fold(oof: np.ndarray, y: np.ndarray, name: str, bars: tuple[float, ...]) -> None:
     """The out-of-fold positives (``name``) and others found at each bar."""
     for t in bars:
@@ -94,6 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     texts, y, groups = load(files, list(a.odd_only))
     x = counts(texts)
     print(f"{len(texts)} lines, {int(y.sum())} threats, {len(set(groups))} files")
+    check_folds(ap, a.folds, groups)
     oof = out_of_fold(x, y, groups, a.folds)
     print_out_of_fold(oof, y, "threats", (0.5, 0.8, 0.85, 0.9, 0.95))
     if a.save:

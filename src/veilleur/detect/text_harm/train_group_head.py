@@ -18,13 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
 
 from veilleur.detect.text_harm.group_head import GroupHead, is_group_hate
 from veilleur.detect.text_harm.semantic_corpus import iter_team_rows
-from veilleur.detect.text_harm.threat_head import counts, weigh
-from veilleur.detect.text_harm.train_threat_head import C, check_folds, idf_of, print_out_of_fold
+from veilleur.detect.text_harm.threat_head import counts
+from veilleur.detect.text_harm.train_threat_head import C, check_folds, fit, out_of_fold, print_out_of_fold
 
 THRESHOLD = 0.8  # chosen on writer-grouped out-of-fold scores of the cascade's outputs (docs/text_harm.md, révision 18b)
 # a counter-speech line's weight (1.0 shipped; 3.0 measured in révision 18b: fewer counter-speech lines over the bar out
@@ -54,22 +52,6 @@ def load(
     return texts, np.array(y), np.array(cs), groups, ids
 
 
-def fit(x: Any, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    idf = idf_of(x)
-    m = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(weigh(x, idf), y, sample_weight=w)
-    return idf, m.coef_[0].astype(np.float32), float(m.intercept_[0])
-
-
-def out_of_fold(x: Any, y: np.ndarray, w: np.ndarray, groups: list[str], n_splits: int) -> np.ndarray:
-    """Each row's probability from a head fitted without its writer's fold (``GroupKFold`` over ``groups``)."""
-    oof = np.zeros(len(y))
-    for tr, te in GroupKFold(n_splits=n_splits).split(x, y, groups):
-        idf, coef, b = fit(x[tr], y[tr], w[tr])
-        oof[te] = 1.0 / (1.0 + np.exp(-(weigh(x[te], idf) @ coef + b)))
-        print(f"fold: {len(te)} lines scored", flush=True)
-    return oof
-
-
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("files", nargs="+", type=Path)
@@ -91,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     n_splits = a.folds or len(set(groups))
     check_folds(ap, n_splits, groups)
-    oof = out_of_fold(x, y, w, groups, n_splits)
+    oof = out_of_fold(x, y, groups, n_splits, progress=True, w=w)
     print_out_of_fold(oof, y, "group hate", (0.5, 0.8, 0.9, 0.95))
     for t in (0.5, 0.8, 0.9):
         print(f"out of fold t={t}: counter-speech {int(((oof >= t) & cs).sum())}/{int(cs.sum())}")

@@ -53,17 +53,20 @@ def idf_of(x) -> np.ndarray:
     return (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
 
 
-def fit(x, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+def fit(x, y: np.ndarray, w: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+    """idf, coefficients and intercept of a head fitted on ``x``, ``y`` (``w``: sample weights, None: all 1)."""
     idf = idf_of(x)
-    m = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(weigh(x, idf), y)
+    m = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(weigh(x, idf), y, sample_weight=w)
     return idf, m.coef_[0].astype(np.float32), float(m.intercept_[0])
 
 
-def out_of_fold(x, y: np.ndarray, groups: list[str], n_splits: int, progress: bool = False) -> np.ndarray:
+def out_of_fold(
+    x, y: np.ndarray, groups: list[str], n_splits: int, progress: bool = False, w: np.ndarray | None = None
+) -> np.ndarray:
     """Each row's probability from a head fitted without its writer's fold (``GroupKFold`` over ``groups``)."""
     oof = np.zeros(len(y))
     for tr, te in GroupKFold(n_splits=n_splits).split(x, y, groups):
-        idf, coef, b = fit(x[tr], y[tr])
+        idf, coef, b = fit(x[tr], y[tr], None if w is None else w[tr])
         oof[te] = 1.0 / (1.0 + np.exp(-(weigh(x[te], idf) @ coef + b)))
         if progress:
             print(f"fold: {len(te)} lines scored", flush=True)

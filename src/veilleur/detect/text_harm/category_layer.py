@@ -26,16 +26,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize as l2_normalize
 
-from veilleur.detect.text_harm.normalize import normalize
+from veilleur.detect.text_harm import threat_head
 
 # person-directed categories the layer adds but never drops: the raid detector counts messages by them, and the law
 # area qualifies harassment and insults from them (measured: dropping them cost the demo's raid one message)
@@ -45,41 +41,15 @@ N_CHAR = 2**16
 N_WORD = 2**15
 
 
-@lru_cache(maxsize=1)
-def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
-    char = HashingVectorizer(
-        analyzer="char_wb", ngram_range=(2, 5), n_features=N_CHAR, alternate_sign=False, norm=None
-    )
-    word = HashingVectorizer(
-        analyzer="word",
-        ngram_range=(1, 2),
-        token_pattern=r"[\w']+",
-        n_features=N_WORD,
-        alternate_sign=False,
-        norm=None,
-    )
-    return char, word
-
-
 def counts(texts: Sequence[str]) -> sp.csr_matrix:
-    """Hashed n-gram counts of the normalised texts: character block, then word block."""
-    char, word = _vectorizers()
-    norm = [normalize(t).text for t in texts]
-    return sp.hstack([char.transform(norm), word.transform(norm)], format="csr")
+    """Hashed n-gram counts of the normalised texts: character block, then word block (the threat head's, on the
+    layer's hash spaces)."""
+    return threat_head.counts(texts, N_CHAR, N_WORD)
 
 
 def weigh(x: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     """Sublinear tf × idf, each block (characters, words) l2-normalised."""
-    x = x.astype(np.float32, copy=True)
-    x.data = np.log1p(x.data)
-    x = x.multiply(idf[None, :]).tocsr()
-    return sp.hstack([l2_normalize(x[:, :N_CHAR]), l2_normalize(x[:, N_CHAR:])], format="csr")
-
-
-def idf_of(x: sp.csr_matrix) -> np.ndarray:
-    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float64)
-    n = x.shape[0]
-    return (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+    return threat_head.weigh(x, idf, N_CHAR)
 
 
 @dataclass
@@ -139,8 +109,4 @@ def read_category_layer(path: Any) -> CategoryLayer:
 
 def load_category_layer(name: str = "category_layer.npz") -> CategoryLayer | None:
     """The shipped layer (``data/<name>``), or None when absent."""
-    ref = resources.files("veilleur.detect.text_harm").joinpath("data", name)
-    if not ref.is_file():
-        return None
-    with resources.as_file(ref) as p:
-        return read_category_layer(p)
+    return threat_head.load_data(name, read_category_layer)

@@ -20,10 +20,9 @@ coefficients, no pickle; the threat head's format).
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
-from veilleur.detect.text_harm.threat_head import ThreatHead, read_threat_head
+from veilleur.detect.text_harm.threat_head import ThreatHead, load_data, read_threat_head
 
 # the same head class: featurisation, logistic, .npz format
 GroupHead = ThreatHead
@@ -36,8 +35,4 @@ def is_group_hate(row: dict[str, Any]) -> bool:
 
 def load_group_head(name: str = "group_head.npz") -> GroupHead | None:
     """The shipped head (``data/<name>``), or None when absent."""
-    ref = resources.files("veilleur.detect.text_harm").joinpath("data", name)
-    if not ref.is_file():
-        return None
-    with resources.as_file(ref) as p:
-        return read_threat_head(p)
+    return load_data(name, read_threat_head)

@@ -17,10 +17,9 @@ coefficients, no pickle; the threat head's format).
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
-from veilleur.detect.text_harm.threat_head import ThreatHead, read_threat_head
+from veilleur.detect.text_harm.threat_head import ThreatHead, load_data, read_threat_head
 
 PATIENT_PHENOMENA = frozenset({"patient_mockery", "doctor_mocks_patient", "patient_group_mockery"})
 
@@ -39,8 +38,4 @@ def is_patient_mockery(row: dict[str, Any]) -> bool:
 
 def load_patient_head(name: str = "patient_head.npz") -> PatientHead | None:
     """The shipped head (``data/<name>``), or None when absent."""
-    ref = resources.files("veilleur.detect.text_harm").joinpath("data", name)
-    if not ref.is_file():
-        return None
-    with resources.as_file(ref) as p:
-        return read_threat_head(p)
+    return load_data(name, read_threat_head)

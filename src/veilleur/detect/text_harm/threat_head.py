@@ -17,11 +17,11 @@ Trained by ``train_threat_head.py`` (team files; older files label calls for vio
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,6 +30,7 @@ from sklearn.preprocessing import normalize as l2_normalize
 
 from veilleur.detect.text_harm.normalize import normalize
 
+T = TypeVar("T")
 N_CHAR = 2**18
 N_WORD = 2**17
 THREAT_PHENOMENA = frozenset({"threat_individual", "call_for_violence", "threat"})
@@ -42,35 +43,53 @@ def is_threat(row: dict[str, Any]) -> bool:
     return "threat" in (row.get("labels") or []) or ph in THREAT_PHENOMENA
 
 
-@lru_cache(maxsize=1)
-def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
+@lru_cache(maxsize=4)
+def vectorizers(n_char: int = N_CHAR, n_word: int = N_WORD) -> tuple[HashingVectorizer, HashingVectorizer]:
+    """The character 2–5-gram and word 1–2-gram hashers (``n_char`` / ``n_word`` buckets: the heads' hash spaces,
+    the category layer's smaller ones)."""
     char = HashingVectorizer(
-        analyzer="char_wb", ngram_range=(2, 5), n_features=N_CHAR, alternate_sign=False, norm=None
+        analyzer="char_wb", ngram_range=(2, 5), n_features=n_char, alternate_sign=False, norm=None
     )
     word = HashingVectorizer(
         analyzer="word",
         ngram_range=(1, 2),
         token_pattern=r"[\w']+",
-        n_features=N_WORD,
+        n_features=n_word,
         alternate_sign=False,
         norm=None,
     )
     return char, word
 
 
-def counts(texts: Sequence[str]) -> sp.csr_matrix:
+def counts(texts: Sequence[str], n_char: int = N_CHAR, n_word: int = N_WORD) -> sp.csr_matrix:
     """Hashed n-gram counts of the normalised texts: character block, then word block."""
-    char, word = _vectorizers()
+    char, word = vectorizers(n_char, n_word)
     norm = [normalize(t).text for t in texts]
     return sp.hstack([char.transform(norm), word.transform(norm)], format="csr")
 
 
-def weigh(x: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """Sublinear tf × idf, each block (characters, words) l2-normalised."""
+def weigh(x: sp.csr_matrix, idf: np.ndarray, n_char: int = N_CHAR) -> sp.csr_matrix:
+    """Sublinear tf × idf, each block (characters: the first ``n_char`` columns, words) l2-normalised."""
     x = x.astype(np.float32, copy=True)
     x.data = np.log1p(x.data)
     x = x.multiply(idf[None, :]).tocsr()
-    return sp.hstack([l2_normalize(x[:, :N_CHAR]), l2_normalize(x[:, N_CHAR:])], format="csr")
+    return sp.hstack([l2_normalize(x[:, :n_char]), l2_normalize(x[:, n_char:])], format="csr")
+
+
+def idf_of(x: sp.csr_matrix) -> np.ndarray:
+    """Smoothed idf of a count matrix (training)."""
+    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float64)
+    n = x.shape[0]
+    return (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+
+
+def load_data(name: str, reader: Callable[[Any], T]) -> T | None:
+    """A file shipped in ``data/`` read by ``reader``, or None when absent."""
+    ref = resources.files("veilleur.detect.text_harm").joinpath("data", name)
+    if not ref.is_file():
+        return None
+    with resources.as_file(ref) as p:
+        return reader(p)
 
 
 @dataclass
@@ -111,8 +130,4 @@ def read_threat_head(path: Any) -> ThreatHead:
 
 def load_threat_head(name: str = "threat_head.npz") -> ThreatHead | None:
     """The shipped head (``data/<name>``), or None when absent."""
-    ref = resources.files("veilleur.detect.text_harm").joinpath("data", name)
-    if not ref.is_file():
-        return None
-    with resources.as_file(ref) as p:
-        return read_threat_head(p)
+    return load_data(name, read_threat_head)

@@ -25,9 +25,10 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from veilleur.detect.text_harm.category_layer import NEVER_DROPPED, CategoryLayer, counts, idf_of, weigh
+from veilleur.detect.text_harm.category_layer import NEVER_DROPPED, CategoryLayer, counts, weigh
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES
 from veilleur.detect.text_harm.semantic_corpus import ODD_ONLY_WRITERS, row_number
+from veilleur.detect.text_harm.threat_head import idf_of
 from veilleur.detect.text_harm.train_threat_head import check_folds
 
 C = 4.0

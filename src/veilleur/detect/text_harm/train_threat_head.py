@@ -20,7 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from veilleur.detect.text_harm.semantic_corpus import iter_team_rows
-from veilleur.detect.text_harm.threat_head import ThreatHead, counts, is_threat, weigh
+from veilleur.detect.text_harm.threat_head import ThreatHead, counts, idf_of, is_threat, weigh
 
 C = 4.0
 THRESHOLD = 0.9  # chosen on the choosing data's out-of-fold scores (docs/text_harm.md, révision 15c)
@@ -45,12 +45,6 @@ def load_rows(
 def load(files: list[Path], odd_only: list[Path]) -> tuple[list[str], np.ndarray, list[str]]:
     texts, y, groups, _ = load_rows(files, odd_only, is_threat)
     return texts, y, groups
-
-
-def idf_of(x) -> np.ndarray:
-    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float64)
-    n = x.shape[0]
-    return (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
 
 
 def fit(x, y: np.ndarray, w: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:

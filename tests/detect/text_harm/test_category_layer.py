@@ -98,3 +98,30 @@ def test_the_trainer_reports_bad_input_in_one_line(tmp_path, capsys) -> None:
     with pytest.raises(SystemExit) as e:  # one file: no writer-grouped folds
         main([str(tmp_path)])
     assert e.value.code == 2 and "--folds 8" in capsys.readouterr().err
+
+
+def test_flagged_harmless_lines_of_a_writer_without_a_fold_get_no_probabilities(tmp_path) -> None:
+    """A dumped, flagged line of a file with no harmful line is scored by no fold model: it has no out-of-fold
+    probabilities (it keeps the cascade's naming), not zeros."""
+    import json
+
+    from veilleur.detect.text_harm.train_category_layer import main
+
+    team = tmp_path / "team"
+    team.mkdir()
+    for w, text, labels in [
+        ("writer1", "t'es nul", ["insult"]),
+        ("writer2", "les femmes au foyer", [SG]),
+        ("writer3", "bonne journée", []),
+    ]:
+        rows = [{"id": f"{w}_{i:04d}", "text": f"{text} {i}", "labels": labels} for i in range(1, 5)]
+        (team / f"{w}.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(
+        json.dumps({"file": "writer3", "id": "writer3_0001", "gold": [], "pred": ["insult"]}),
+        encoding="utf-8",
+    )
+    oof = tmp_path / "oof.jsonl"
+    main([str(team), "--dumps", str(dump), "--folds", "2", "--oof", str(oof)])
+    keys = {(r["file"], r["id"]) for r in map(json.loads, oof.read_text(encoding="utf-8").splitlines())}
+    assert ("writer1", "writer1_0001") in keys and ("writer3", "writer3_0001") not in keys

@@ -234,7 +234,9 @@ def main(argv: list[str] | None = None) -> None:
         r["gold"] = sorted(gold.get((r["file"], r["id"]), r["gold"]))
     known = set(zip(groups, keys, strict=True))
     # flagged harmless lines of the dumps: the layer is not fitted on them, each is scored by its writer's fold model
-    wanted = {(r["file"], r["id"]) for r in recs if r["pred"]} - known
+    # (a writer with no harmful line has no fold: its lines get no probabilities and keep the cascade's naming)
+    writers = set(groups)
+    wanted = {(r["file"], r["id"]) for r in recs if r["pred"] and r["file"] in writers} - known
     extra = [(g, k, r["text"]) for g, k, r in team_rows(a.folder) if (g, k) in wanted]
     oof, ex = out_of_fold(
         x, y, groups, a.folds, counts([t for *_, t in extra]) if extra else None, [g for g, *_ in extra]

@@ -21,10 +21,18 @@ from veilleur.detect.text_harm.semantic_corpus import row_number
 from veilleur.detect.text_harm.train_category_layer import relabel, row_key
 
 
+def check_spec(spec: str) -> str | None:
+    """What is wrong with a ``FILE[:odd|:even]`` spec, None when nothing."""
+    path, _, part = spec.partition(":")
+    if part not in ("", "odd", "even"):
+        return f"{spec}: the part after ':' must be odd or even"
+    return None if Path(path).is_file() else f"{path}: no such file"
+
+
 def read_spec(spec: str) -> tuple[Path, list[dict[str, Any]]]:
     path, _, part = spec.partition(":")
     lines = Path(path).read_text(encoding="utf-8").splitlines()
-    rows = [{**json.loads(x), "id": row_key(json.loads(x), i)} for i, x in enumerate(lines) if x.strip()]
+    rows = [{**r, "id": row_key(r, i)} for i, x in enumerate(lines) if x.strip() for r in (json.loads(x),)]
     if part in ("odd", "even"):
         rows = [r for r in rows if (row_number(r) or 0) % 2 == (1 if part == "odd" else 0)]
     return Path(path), rows
@@ -89,6 +97,12 @@ def main(argv: list[str] | None = None) -> None:
         "--current", action="store_true", help="gold under the current brief (gender identity: sex_gender)"
     )
     a = ap.parse_args(argv)
+    if a.cmd == "dump":
+        wrong = [e for e in map(check_spec, a.specs) if e]
+    else:
+        wrong = [f"{p}: no such file" for p in a.dumps if not p.is_file()]
+    if wrong:
+        ap.error("; ".join(wrong))
     if a.cmd == "dump":
         dump(a.out, a.specs, layer=not a.no_layer)
         return

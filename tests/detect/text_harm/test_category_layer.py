@@ -3,7 +3,10 @@ changes which messages are flagged. Lines written for this test."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import pytest
 
 from veilleur.detect.text_harm.category_layer import CategoryLayer, load_category_layer, read_category_layer
 from veilleur.detect.text_harm.detector import Analysis, TextHarmAnalyzer
@@ -82,10 +85,6 @@ def test_the_shipped_layer_loads() -> None:
 
 
 def test_the_trainer_reports_bad_input_in_one_line(tmp_path, capsys) -> None:
-    import json
-
-    import pytest
-
     from veilleur.detect.text_harm.train_category_layer import main
 
     for argv in ([str(tmp_path / "missing")], [str(tmp_path), "--dumps", str(tmp_path / "nope.jsonl")]):
@@ -103,8 +102,6 @@ def test_the_trainer_reports_bad_input_in_one_line(tmp_path, capsys) -> None:
 def test_flagged_harmless_lines_of_a_writer_without_a_fold_get_no_probabilities(tmp_path) -> None:
     """A dumped, flagged line of a file with no harmful line is scored by no fold model: it has no out-of-fold
     probabilities (it keeps the cascade's naming), not zeros."""
-    import json
-
     from veilleur.detect.text_harm.train_category_layer import main
 
     team = tmp_path / "team"
@@ -125,3 +122,23 @@ def test_flagged_harmless_lines_of_a_writer_without_a_fold_get_no_probabilities(
     main([str(team), "--dumps", str(dump), "--folds", "2", "--oof", str(oof)])
     keys = {(r["file"], r["id"]) for r in map(json.loads, oof.read_text(encoding="utf-8").splitlines())}
     assert ("writer1", "writer1_0001") in keys and ("writer3", "writer3_0001") not in keys
+
+
+def test_the_category_benchmark_reports_bad_specs_in_one_line(tmp_path, capsys) -> None:
+    """``benchmarks/text_harm_categories.py``: a missing file or a part other than odd / even (a typo once read
+    every id) is one error line and exit 2, before the cascade loads; ``:odd`` keeps the odd ids only."""
+    from benchmarks.text_harm_categories import check_spec, main, read_spec
+
+    f = tmp_path / "w.jsonl"
+    f.write_text(
+        "\n".join(json.dumps({"id": f"w_{i:04d}", "text": str(i)}) for i in range(1, 5)), encoding="utf-8"
+    )
+    assert check_spec(str(f)) is None and check_spec(f"{f}:odd") is None
+    assert [r["id"] for r in read_spec(f"{f}:odd")[1]] == ["w_0001", "w_0003"]
+    for argv in (["dump", str(tmp_path / "o.jsonl"), f"{f}:od"], ["report", str(tmp_path / "none.jsonl")]):
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "must be odd or even" in err and "none.jsonl: no such file" in err
+    assert not (tmp_path / "o.jsonl").exists()

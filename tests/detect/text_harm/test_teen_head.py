@@ -875,3 +875,6 @@ def test_apply_reads_a_saved_head_as_the_detector_does(tmp_path, capsys) -> None
     assert res["*"]["at_best"]["kept"] >= 0.8
     assert main(["apply", str(out), str(tmp_path / "f.npz"), "--min-kept", "0.8"]) == 0
     assert "best threshold with kept >= 0.8" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as e:  # a missing head or features file: one error line, exit 2
+        main(["apply", str(tmp_path / "nope.npz"), str(tmp_path / "f.npz")])
+    assert e.value.code == 2 and "no such file" in capsys.readouterr().err

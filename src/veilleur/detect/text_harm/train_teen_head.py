@@ -801,6 +801,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     if args.cmd == "apply":
+        absent = [str(f) for f in [args.head, *args.feats] if not f.is_file()]
+        if absent:
+            ap.error(f"no such file: {', '.join(absent)}")
         apply(args.head, args.feats, args.threshold, args.veto, args.min_kept)
         return 0
     wide_langs = {r[5:] for r in args.wide if r.startswith("lang:")} | (

@@ -142,3 +142,23 @@ def test_the_category_benchmark_reports_bad_specs_in_one_line(tmp_path, capsys) 
     err = capsys.readouterr().err
     assert "must be odd or even" in err and "none.jsonl: no such file" in err
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_the_hook_never_unflags_even_with_a_category_the_scores_lack() -> None:
+    """The layer drops the only flagged category because it adds one the cascade has no score for: the message
+    stays flagged, under the added category (it was dropped from ``add`` and left with nothing)."""
+
+    class _Extra(_Fixed):
+        categories = (*CATS, "sexual")
+        drop = {SO: 0.6}
+        add = {"sexual": 0.8}
+
+        def predict(self, texts):
+            return np.tile(np.array([0.1, 0.5, 0.1, 0.9], np.float32), (len(texts), 1))
+
+    an = TextHarmAnalyzer.__new__(TextHarmAnalyzer)
+    an.thresholds = {c: 0.5 for c in (*CATS, "sexual")}
+    an.category_layer = _Extra()
+    a = Analysis(text="x", lang="fr", scores={"insult": 0.1, SO: 0.7, SG: 0.1})
+    an._category_layer_names([a])
+    assert set(a.flagged(an.thresholds)) == {"sexual"}

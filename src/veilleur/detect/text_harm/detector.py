@@ -839,14 +839,15 @@ class TextHarmAnalyzer:
             return
         for a, row in zip(cands, layer.predict([a.text for a in cands]), strict=True):
             p = {c: float(v) for c, v in zip(layer.categories, row, strict=True)}
+            # drop: flagged categories, all in a.scores; add: every one kept, or ``name``'s "never all dropped"
+            # would not hold (a category missing from the scores is added at its threshold)
             drop, add = layer.name(sorted(a.flagged(self.thresholds)), p)
-            drop, add = drop & set(a.scores), add & set(a.scores)
             if not drop and not add:
                 continue
             for c in drop:
                 a.scores[c] = min(a.scores[c], self.thresholds.get(c, 0.5) - 0.01)
             for c in add:
-                a.scores[c] = max(a.scores[c], self.thresholds.get(c, 0.5))
+                a.scores[c] = max(a.scores.get(c, 0.0), self.thresholds.get(c, 0.5))
             a.tiers["category_layer"] = {c: round(p[c], 4) for c in sorted(drop | add)}
 
     def teen_candidates(

@@ -71,9 +71,8 @@ class CategoryLayer:
 
     def name(self, flagged: Sequence[str], p: dict[str, float]) -> tuple[set[str], set[str]]:
         """The categories to drop from and to add to a flagged message's (``flagged``), given the layer's
-        probabilities ``p``: drop under the ``drop`` bar (never a category of ``NEVER_DROPPED``), add at the ``add`` bar;
-        never all dropped (the flagged
-        category the layer rates highest stays)."""
+        probabilities ``p``: drop under the ``drop`` bar (never a category of ``NEVER_DROPPED``), add at the ``add``
+        bar; never all dropped with none added (the flagged category the layer rates highest then stays)."""
         known = [c for c in flagged if c in p]
         drop = {c for c in known if c not in NEVER_DROPPED and p[c] < self.drop.get(c, 0.0)}
         add = {c for c in self.categories if c not in flagged and p[c] >= self.add.get(c, 2.0)}

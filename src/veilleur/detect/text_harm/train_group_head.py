@@ -22,7 +22,14 @@ import numpy as np
 from veilleur.detect.text_harm.group_head import GroupHead, is_group_hate
 from veilleur.detect.text_harm.semantic_corpus import iter_team_rows
 from veilleur.detect.text_harm.threat_head import counts
-from veilleur.detect.text_harm.train_threat_head import C, check_folds, fit, out_of_fold, print_out_of_fold
+from veilleur.detect.text_harm.train_threat_head import (
+    C,
+    check_folds,
+    fit,
+    load_rows,
+    out_of_fold,
+    print_out_of_fold,
+)
 
 THRESHOLD = 0.8  # chosen on writer-grouped out-of-fold scores of the cascade's outputs (docs/text_harm.md, révision 18b)
 # a counter-speech line's weight (1.0 shipped; 3.0 measured in révision 18b: fewer counter-speech lines over the bar out
@@ -38,18 +45,9 @@ def load(
     files: list[Path], odd_only: list[Path]
 ) -> tuple[list[str], np.ndarray, np.ndarray, list[str], list[str]]:
     """Texts, labels (``is_group_hate``), counter-speech flags, writer (file stem) and id of the team rows."""
-    texts: list[str] = []
-    y: list[int] = []
-    cs: list[bool] = []
-    groups: list[str] = []
-    ids: list[str] = []
-    for f, r in iter_team_rows(files, odd_only):
-        texts.append(r["text"])
-        y.append(int(is_group_hate(r)))
-        cs.append(is_counter_speech(r))
-        groups.append(f.stem)
-        ids.append(str(r.get("id", "")))
-    return texts, np.array(y), np.array(cs), groups, ids
+    texts, y, groups, ids = load_rows(files, odd_only, is_group_hate)
+    cs = np.array([is_counter_speech(r) for _, r in iter_team_rows(files, odd_only)], dtype=bool)
+    return texts, y, cs, groups, ids
 
 
 def main(argv: list[str] | None = None) -> None:

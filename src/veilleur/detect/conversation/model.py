@@ -30,7 +30,7 @@ from datetime import timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import numpy as np
 
@@ -200,6 +200,44 @@ class Linear:
             z[f"{prefix}w"].astype(np.float64),
             float(z[f"{prefix}b"][0]),
         )
+
+
+@dataclass
+class NamedFeatureModel:
+    """A ``Linear`` over named features, saved with their names and ``meta`` (how it was trained): the base of the raid
+    check (``raid_model.RaidModel``) and the aim ranker (``target_model.TargetModel``). A subclass sets
+    ``EXPECTED``, the features its code computes; a file trained on other features does not load."""
+
+    linear: Linear
+    features: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)
+    EXPECTED: ClassVar[tuple[str, ...]] = ()
+
+    def __post_init__(self) -> None:
+        if not self.features:
+            self.features = self.EXPECTED
+
+    def proba(self, rows: np.ndarray) -> np.ndarray:
+        return self.linear(rows)
+
+    def save(self, path: Path) -> None:
+        header = json.dumps({"features": list(self.features), "meta": self.meta})
+        arrays: dict[str, Any] = {"header": np.array([header]), **self.linear.arrays()}
+        with path.open("wb") as fh:
+            np.savez(fh, **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> Self | None:
+        """The model in ``path``; None when it is missing or was trained on other features."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                header = json.loads(str(z["header"][0]))
+                linear = Linear.from_arrays(z)
+        except (OSError, ValueError, KeyError):
+            return None
+        if tuple(header.get("features", ())) != cls.EXPECTED:
+            return None
+        return cls(linear, cls.EXPECTED, dict(header.get("meta", {})))
 
 
 @dataclass

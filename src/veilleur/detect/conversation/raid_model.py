@@ -10,19 +10,17 @@ It only *vetoes*: a raid whose probability is under ``Settings.raid_veto`` is dr
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from veilleur.detect.conversation import cues
-from veilleur.detect.conversation.model import Linear
+from veilleur.detect.conversation.model import NamedFeatureModel
 
 if TYPE_CHECKING:
     from veilleur.detect.conversation.analyse import Episode, Turn
@@ -119,35 +117,10 @@ def episode_features(e: Episode, ts: Sequence[Turn]) -> np.ndarray:
     return np.array(row, dtype=np.float64)
 
 
-@dataclass
-class RaidModel:
+class RaidModel(NamedFeatureModel):
     """The raid check: a standardised logistic regression over ``FEATURES`` (``meta``: how it was trained)."""
 
-    linear: Linear
-    features: tuple[str, ...] = FEATURES
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    def proba(self, rows: np.ndarray) -> np.ndarray:
-        return self.linear(rows)
-
-    def save(self, path: Path) -> None:
-        header = json.dumps({"features": list(self.features), "meta": self.meta})
-        arrays: dict[str, Any] = {"header": np.array([header]), **self.linear.arrays()}
-        with path.open("wb") as fh:
-            np.savez(fh, **arrays)
-
-    @classmethod
-    def load(cls, path: Path) -> RaidModel | None:
-        """The model in ``path``; None when it is missing or was trained on other features."""
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                header = json.loads(str(z["header"][0]))
-                linear = Linear.from_arrays(z)
-        except (OSError, ValueError, KeyError):
-            return None
-        if tuple(header.get("features", ())) != FEATURES:
-            return None
-        return cls(linear, FEATURES, dict(header.get("meta", {})))
+    EXPECTED = FEATURES
 
 
 @lru_cache(maxsize=1)

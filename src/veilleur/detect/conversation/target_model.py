@@ -14,20 +14,18 @@ rules' own episode code with the pile-on minimums relaxed (``_proposal``) — wh
 
 from __future__ import annotations
 
-import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from veilleur.detect.conversation import cues
-from veilleur.detect.conversation.model import Linear
+from veilleur.detect.conversation.model import NamedFeatureModel
 
 if TYPE_CHECKING:
     from veilleur.detect.conversation.analyse import Turn
@@ -149,35 +147,10 @@ def target_rows(
     return np.array(rows, dtype=np.float64).reshape(len(cands), len(TARGET_FEATURES))
 
 
-@dataclass
-class TargetModel:
+class TargetModel(NamedFeatureModel):
     """The aim ranker: a standardised logistic regression over ``TARGET_FEATURES`` (``meta``: how it was trained)."""
 
-    linear: Linear
-    features: tuple[str, ...] = TARGET_FEATURES
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    def proba(self, rows: np.ndarray) -> np.ndarray:
-        return self.linear(rows)
-
-    def save(self, path: Path) -> None:
-        header = json.dumps({"features": list(self.features), "meta": self.meta})
-        arrays: dict[str, Any] = {"header": np.array([header]), **self.linear.arrays()}
-        with path.open("wb") as fh:
-            np.savez(fh, **arrays)
-
-    @classmethod
-    def load(cls, path: Path) -> TargetModel | None:
-        """The model in ``path``; None when it is missing or was trained on other features."""
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                header = json.loads(str(z["header"][0]))
-                linear = Linear.from_arrays(z)
-        except (OSError, ValueError, KeyError):
-            return None
-        if tuple(header.get("features", ())) != TARGET_FEATURES:
-            return None
-        return cls(linear, TARGET_FEATURES, dict(header.get("meta", {})))
+    EXPECTED = TARGET_FEATURES
 
 
 @lru_cache(maxsize=1)

@@ -70,6 +70,10 @@ def out_of_fold(
 def check_folds(ap: argparse.ArgumentParser, n_splits: int, groups: list[str]) -> None:
     """``GroupKFold`` needs 2 to as many folds as writers (files): else one error line and exit 2 (``ap.error``)."""
     n = len(set(groups))
+    if n < 2:
+        ap.error(
+            f"--folds {n_splits}: the folds group the lines by file; give at least 2 files with lines ({n} here)"
+        )
     if not 2 <= n_splits <= n:
         ap.error(
             f"--folds {n_splits}: the folds group the lines by file, 2 to {n} here ({n} files with lines)"

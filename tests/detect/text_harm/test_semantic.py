@@ -166,7 +166,7 @@ def test_no_even_id_of_writers_37_43_reaches_training() -> None:
     )
     from veilleur.detect.text_harm.train_semantic import collect
 
-    assert tuple(f"writer{n}" for n in range(37, 46)) == ODD_ONLY_WRITERS
+    assert tuple(f"writer{n}" for n in range(37, 47)) == ODD_ONLY_WRITERS
     even: set[str] = set()
     odd: set[str] = set()
     for name in ODD_ONLY_WRITERS:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from veilleur.detect.text_harm.category_layer import load_category_layer
 from veilleur.detect.text_harm.group_head import load_group_head
@@ -24,6 +23,7 @@ from veilleur.detect.text_harm.lexicon import HINT, Hit, Lexicon, load_lexicon
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
 from veilleur.detect.text_harm.normalize import Normalized, deobfuscate, normalize
 from veilleur.detect.text_harm.patient_head import load_patient_head
+from veilleur.detect.text_harm.policy import read_policy
 from veilleur.detect.text_harm.register import ChatRegister, FormalRegister, content_words
 from veilleur.detect.text_harm.stance import load_stance_head
 from veilleur.detect.text_harm.teen_head import Defenders, best_category, load_teen_head
@@ -42,10 +42,9 @@ _INSULTING = ("insult",) + tuple(c for c in CATEGORIES if c.startswith("discrimi
 
 @lru_cache(maxsize=1)
 def load_policy() -> dict[str, Any]:
-    ref = resources.files("veilleur.detect.text_harm").joinpath("data").joinpath("policy.yaml")
-    data = yaml.safe_load(ref.read_text(encoding="utf-8"))
-    assert isinstance(data, dict)
-    return data
+    """The shipped policy (``data/policy.yaml``), checked at load: an unknown key or a wrong value is a
+    ``ConfigError`` naming the file and the key (``policy.py``), never a silent default."""
+    return read_policy(resources.files("veilleur.detect.text_harm").joinpath("data").joinpath("policy.yaml"))
 
 
 @lru_cache(maxsize=1)

@@ -769,14 +769,7 @@ class TextHarmAnalyzer:
             sem = a.tiers.get("semantic")
             if sem is None or self.group_head_unless.intersection(a.contexts) or a.flagged(self.thresholds):
                 continue
-            cat: str | None = None
-            if frames is not None:
-                loose: list[tuple[int, int, str | None]] = []
-                norm = normalize(a.text).text
-                frames._groups(norm, a.lang, loose)
-                cat = next((c for _, _, c in loose if c and c.startswith("discrimination:")), None)
-                if cat is None and frames.generic_re.search(norm):
-                    cat = ""
+            cat = frames.named_group(normalize(a.text).text, a.lang) if frames is not None else None
             grounds = sorted(
                 (c for c in a.scores if c.startswith("discrimination:") and c in sem), key=lambda c: -sem[c]
             )

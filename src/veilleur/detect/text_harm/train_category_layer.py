@@ -30,6 +30,8 @@ from veilleur.detect.text_harm.model import MODEL_CATEGORIES
 from veilleur.detect.text_harm.semantic_corpus import ODD_ONLY_WRITERS, row_number
 from veilleur.detect.text_harm.threat_head import idf_of
 from veilleur.detect.text_harm.train_threat_head import check_folds
+from veilleur.errors import run_command
+from veilleur.files import atomic_open, read_json_lines
 
 C = 4.0
 FOLDS = 8
@@ -226,7 +228,9 @@ def main(argv: list[str] | None = None) -> None:
     check_folds(ap, a.folds, groups)
     x = counts(texts)
     print(f"{len(texts)} harmful lines, {len(set(groups))} files", flush=True)
-    recs = [json.loads(s) for d in a.dumps for s in d.read_text(encoding="utf-8").splitlines() if s.strip()]
+    recs = [
+        r for d in a.dumps for r in read_json_lines(d, "dump (JSON lines)", ("file", "id", "gold", "pred"))
+    ]
     cats = list(MODEL_CATEGORIES)
     # the dumped lines' gold under the current brief (``relabel``), as the layer's targets
     gold = {(g, k): gold_of(r, a.labels_as_written) for g, k, r in team_rows(a.folder)}
@@ -249,7 +253,7 @@ def main(argv: list[str] | None = None) -> None:
         ]
     }
     if a.oof:
-        with a.oof.open("w", encoding="utf-8") as fh:
+        with atomic_open(a.oof) as fh:
             for (g, k), p in by_key.items():
                 fh.write(json.dumps({"file": g, "id": k, "p": {c: round(v, 5) for c, v in p.items()}}) + "\n")
     drop: dict[str, float] = {}
@@ -273,4 +277,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(run_command(main))

@@ -1,0 +1,87 @@
+"""Review, session 16: the learned heads' files (threat, patient mockery, group hate, category layer) and their
+trainers' inputs and outputs. A missing, empty, corrupt or mis-shaped file is one error naming it; a file is written
+whole or not at all (a temporary file renamed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from veilleur.detect.text_harm.category_layer import CategoryLayer, load_category_layer, read_category_layer
+from veilleur.detect.text_harm.threat_head import ThreatHead, load_threat_head, read_threat_head
+from veilleur.detect.text_harm.train_category_layer import main as train_layer
+from veilleur.errors import InputError, run_command
+from veilleur.files import atomic_open
+
+
+@pytest.mark.parametrize("content", [None, b"", b"not a zip archive at all", b"PK\x03\x04 cut short"])
+@pytest.mark.parametrize("reader", [read_threat_head, read_category_layer])
+def test_a_bad_head_file_is_one_error_naming_it(tmp_path: Path, content: bytes | None, reader) -> None:
+    f = tmp_path / "head.npz"
+    if content is not None:
+        f.write_bytes(content)
+    with pytest.raises(InputError) as e:
+        reader(f)
+    assert str(e.value).startswith(f"{f}: ") and "\n" not in str(e.value)
+
+
+def test_a_head_of_other_arrays_is_refused(tmp_path: Path) -> None:
+    head = load_threat_head()
+    assert head is not None
+    f = tmp_path / "small.npz"
+    ThreatHead(head.idf[:10], head.coef[:12], head.intercept, head.threshold).save(f)
+    with pytest.raises(InputError, match="small.npz: not a readable n-gram head"):
+        read_threat_head(f)
+    layer = load_category_layer()
+    assert layer is not None
+    f = tmp_path / "layer.npz"
+    CategoryLayer(("insult", "thraet"), layer.idf, layer.coef[:2], layer.intercept[:2]).save(f)
+    with pytest.raises(InputError, match=r"unknown categories \['thraet'\]"):
+        read_category_layer(f)
+
+
+def test_a_head_saved_and_read_back_is_the_same(tmp_path: Path) -> None:
+    head = load_threat_head()
+    assert head is not None
+    f = tmp_path / "out" / "head.npz"
+    f.parent.mkdir()
+    head.save(f)
+    again = read_threat_head(f)
+    assert np.array_equal(again.coef, head.coef) and again.threshold == head.threshold
+    assert [p.name for p in f.parent.iterdir()] == ["head.npz"]  # no temporary file left
+
+
+def test_a_write_that_fails_leaves_the_old_file(tmp_path: Path) -> None:
+    f = tmp_path / "out" / "oof.jsonl"
+    f.parent.mkdir()
+    f.write_text("old\n", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_open(f) as fh:
+        fh.write("half")
+        raise RuntimeError("disk full")
+    assert f.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in f.parent.iterdir()] == ["oof.jsonl"]
+
+
+def test_train_category_layer_a_bad_dump_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    for w in ("writer1", "writer2"):
+        (team / f"{w}.jsonl").write_text(
+            json.dumps({"id": f"{w}_1", "text": "t'es con", "labels": ["insult"]}) + "\n", encoding="utf-8"
+        )
+    dump = tmp_path / "dump.jsonl"
+    for content, says in (
+        (b'{"file": "writer1", "id": "writer1_1"}\n', "line 1 has no gold, pred"),
+        (b"{not json\n", "not a readable dump"),
+        ("é".encode("latin-1"), "not a readable dump"),
+    ):
+        dump.write_bytes(content)
+        rc = run_command(lambda: train_layer([str(team), "--dumps", str(dump), "--folds", "2"]))
+        err = capsys.readouterr().err.strip()
+        assert rc == 2 and len(err.splitlines()) == 1
+        assert err.startswith(f"error: {dump}: ") and says in err

@@ -12,8 +12,6 @@ The shipped head (révision 18b): every team file, writers 37–44 ``--odd-only`
 
 from __future__ import annotations
 
-import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +24,14 @@ from veilleur.detect.text_harm.train_threat_head import (
     C,
     check_folds,
     fit,
+    head_parser,
     load_rows,
     out_of_fold,
+    parse_head_args,
     print_out_of_fold,
+    write_oof,
 )
+from veilleur.errors import run_command
 
 THRESHOLD = 0.8  # chosen on writer-grouped out-of-fold scores of the cascade's outputs (docs/text_harm.md, révision 18b)
 # a counter-speech line's weight (1.0 shipped; 3.0 measured in révision 18b: fewer counter-speech lines over the bar out
@@ -51,18 +53,9 @@ def load(
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("files", nargs="+", type=Path)
-    ap.add_argument("--odd-only", nargs="*", type=Path, default=[])
-    ap.add_argument("--save", type=Path)
-    ap.add_argument("--oof", type=Path, help="write the out-of-fold probabilities here (JSON lines)")
-    ap.add_argument("--folds", type=int, default=8, help="0: leave one writer (file) out")
+    ap = head_parser(__doc__, folds=8, oof=True)
     ap.add_argument("--cs-weight", type=float, default=CS_WEIGHT, help="weight of a counter-speech line")
-    a = ap.parse_args(argv)
-    absent = [str(f) for f in [*a.files, *a.odd_only] if not f.is_file()]
-    if absent:
-        ap.error(f"no such file: {', '.join(absent)}")
-    files = [f for f in a.files if f not in a.odd_only]
+    a, files = parse_head_args(ap, argv)
     texts, y, cs, groups, ids = load(files, list(a.odd_only))
     w = np.where(cs, a.cs_weight, 1.0)
     x = counts(texts)
@@ -76,9 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     for t in (0.5, 0.8, 0.9):
         print(f"out of fold t={t}: counter-speech {int(((oof >= t) & cs).sum())}/{int(cs.sum())}")
     if a.oof:
-        with a.oof.open("w", encoding="utf-8") as fh:
-            for g, i, prob in zip(groups, ids, oof, strict=True):
-                fh.write(json.dumps({"file": g, "id": i, "p": round(float(prob), 5)}) + "\n")
+        write_oof(a.oof, groups, ids, oof)
     if a.save:
         idf, coef, b = fit(x, y, w)
         meta = {
@@ -94,4 +85,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(run_command(main))

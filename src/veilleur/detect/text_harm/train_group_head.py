@@ -17,20 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from veilleur.detect.text_harm import train_threat_head as trainer
 from veilleur.detect.text_harm.group_head import GroupHead, is_group_hate
 from veilleur.detect.text_harm.semantic_corpus import iter_team_rows
 from veilleur.detect.text_harm.threat_head import counts
-from veilleur.detect.text_harm.train_threat_head import (
-    C,
-    check_folds,
-    fit,
-    head_parser,
-    load_rows,
-    out_of_fold,
-    parse_head_args,
-    print_out_of_fold,
-    write_oof,
-)
 from veilleur.errors import run_command
 
 THRESHOLD = 0.8  # chosen on writer-grouped out-of-fold scores of the cascade's outputs (docs/text_harm.md, révision 18b)
@@ -47,15 +37,15 @@ def load(
     files: list[Path], odd_only: list[Path]
 ) -> tuple[list[str], np.ndarray, np.ndarray, list[str], list[str]]:
     """Texts, labels (``is_group_hate``), counter-speech flags, writer (file stem) and id of the team rows."""
-    texts, y, groups, ids = load_rows(files, odd_only, is_group_hate)
+    texts, y, groups, ids = trainer.load_rows(files, odd_only, is_group_hate)
     cs = np.array([is_counter_speech(r) for _, r in iter_team_rows(files, odd_only)], dtype=bool)
     return texts, y, cs, groups, ids
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = head_parser(__doc__, folds=8, oof=True)
+    ap = trainer.head_parser(__doc__, folds=8, oof=True)
     ap.add_argument("--cs-weight", type=float, default=CS_WEIGHT, help="weight of a counter-speech line")
-    a, files = parse_head_args(ap, argv)
+    a, files = trainer.parse_head_args(ap, argv)
     texts, y, cs, groups, ids = load(files, list(a.odd_only))
     w = np.where(cs, a.cs_weight, 1.0)
     x = counts(texts)
@@ -63,20 +53,20 @@ def main(argv: list[str] | None = None) -> None:
         f"{len(texts)} lines, {int(y.sum())} group hate, {int(cs.sum())} counter-speech, {len(set(groups))} files"
     )
     n_splits = a.folds or len(set(groups))
-    check_folds(ap, n_splits, groups)
-    oof = out_of_fold(x, y, groups, n_splits, progress=True, w=w)
-    print_out_of_fold(oof, y, "group hate", (0.5, 0.8, 0.9, 0.95))
+    trainer.check_folds(ap, n_splits, groups)
+    oof = trainer.out_of_fold(x, y, groups, n_splits, progress=True, w=w)
+    trainer.print_out_of_fold(oof, y, "group hate", (0.5, 0.8, 0.9, 0.95))
     for t in (0.5, 0.8, 0.9):
         print(f"out of fold t={t}: counter-speech {int(((oof >= t) & cs).sum())}/{int(cs.sum())}")
     if a.oof:
-        write_oof(a.oof, groups, ids, oof)
+        trainer.write_oof(a.oof, groups, ids, oof)
     if a.save:
-        idf, coef, b = fit(x, y, w)
+        idf, coef, b = trainer.fit(x, y, w)
         meta = {
             "files": sorted(set(groups)),
             "lines": len(texts),
             "group_hate": int(y.sum()),
-            "C": C,
+            "C": trainer.C,
             "folds": n_splits,
             "cs_weight": a.cs_weight,
         }

@@ -12,43 +12,33 @@ The shipped head (révision 17d): every team file, writers 37–43 ``--odd-only`
 
 from __future__ import annotations
 
+from veilleur.detect.text_harm import train_threat_head as trainer
 from veilleur.detect.text_harm.patient_head import PatientHead, is_patient_mockery
 from veilleur.detect.text_harm.threat_head import counts
-from veilleur.detect.text_harm.train_threat_head import (
-    C,
-    check_folds,
-    fit,
-    head_parser,
-    load_rows,
-    out_of_fold,
-    parse_head_args,
-    print_out_of_fold,
-    write_oof,
-)
 from veilleur.errors import run_command
 
 THRESHOLD = 0.9  # chosen on writer-grouped out-of-fold scores of the cascade's outputs (docs/text_harm.md, révision 17d)
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = head_parser(__doc__, folds=8, oof=True)
-    a, files = parse_head_args(ap, argv)
-    texts, y, groups, ids = load_rows(files, list(a.odd_only), is_patient_mockery)
+    ap = trainer.head_parser(__doc__, folds=8, oof=True)
+    a, files = trainer.parse_head_args(ap, argv)
+    texts, y, groups, ids = trainer.load_rows(files, list(a.odd_only), is_patient_mockery)
     x = counts(texts)
     print(f"{len(texts)} lines, {int(y.sum())} patient mockery, {len(set(groups))} files", flush=True)
     n_splits = a.folds or len(set(groups))
-    check_folds(ap, n_splits, groups)
-    oof = out_of_fold(x, y, groups, n_splits, progress=True)
-    print_out_of_fold(oof, y, "patient mockery", (0.5, 0.8, 0.9, 0.95, 0.97))
+    trainer.check_folds(ap, n_splits, groups)
+    oof = trainer.out_of_fold(x, y, groups, n_splits, progress=True)
+    trainer.print_out_of_fold(oof, y, "patient mockery", (0.5, 0.8, 0.9, 0.95, 0.97))
     if a.oof:
-        write_oof(a.oof, groups, ids, oof)
+        trainer.write_oof(a.oof, groups, ids, oof)
     if a.save:
-        idf, coef, b = fit(x, y)
+        idf, coef, b = trainer.fit(x, y)
         meta = {
             "files": sorted(set(groups)),
             "lines": len(texts),
             "patient_mockery": int(y.sum()),
-            "C": C,
+            "C": trainer.C,
             "folds": n_splits,
         }
         PatientHead(idf, coef, b, THRESHOLD, meta).save(str(a.save))

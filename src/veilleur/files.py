@@ -4,7 +4,6 @@ clear error naming the file (``reading``: missing, empty, corrupt, not the expec
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import zipfile
@@ -44,19 +43,3 @@ def reading(path: Any, kind: str) -> Iterator[None]:
     except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(path, f"not a readable {kind} file ({why})") from None
-
-
-def read_json_lines(path: Path, kind: str, keys: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """The JSON objects of a JSON-lines file (blank lines skipped), each with ``keys``; else one ``InputError`` naming
-    the file (and the line)."""
-    out: list[dict[str, Any]] = []
-    with reading(path, kind):
-        for i, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            r = json.loads(line)
-            missing = [k for k in keys if not isinstance(r, dict) or k not in r]
-            if missing:
-                raise ValueError(f"line {i} has no {', '.join(missing)}")
-            out.append(r)
-    return out

@@ -76,12 +76,45 @@ def test_train_category_layer_a_bad_dump_is_one_line_exit_2(
         )
     dump = tmp_path / "dump.jsonl"
     for content, says in (
-        (b'{"file": "writer1", "id": "writer1_1"}\n', "line 1 has no gold, pred"),
-        (b"{not json\n", "not a readable dump"),
-        ("é".encode("latin-1"), "not a readable dump"),
+        (b'{"file": "writer1", "id": "writer1_1"}\n', "line 1: no gold, pred"),
+        (b"{not json\n", "line 1: invalid JSON"),
+        ("é".encode("latin-1"), "not UTF-8 text"),
     ):
         dump.write_bytes(content)
         rc = run_command(lambda: train_layer([str(team), "--dumps", str(dump), "--folds", "2"]))
         err = capsys.readouterr().err.strip()
         assert rc == 2 and len(err.splitlines()) == 1
         assert err.startswith(f"error: {dump}: ") and says in err
+
+
+@pytest.mark.parametrize("trainer", ["group", "patient", "threat", "layer"])
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ('{"id": "w_1", "text": "é"}'.encode("latin-1"), "not UTF-8 text"),
+        (b'{"id": "w_1", "labels": []}\n', "line 1: no text"),
+        (b'{"id": "w_1", "text": "ok"}\n{cut\n', "line 2: invalid JSON"),
+    ],
+)
+def test_a_bad_team_file_is_one_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], trainer: str, content: bytes, says: str
+) -> None:
+    from veilleur.detect.text_harm import train_group_head, train_patient_head, train_threat_head
+
+    team = tmp_path / "team"
+    team.mkdir()
+    good, bad = team / "writer1.jsonl", team / "writer2.jsonl"
+    good.write_text(
+        json.dumps({"id": "w1_1", "text": "t'es con", "labels": ["insult"]}) + "\n", encoding="utf-8"
+    )
+    bad.write_bytes(content)
+    main = {
+        "group": train_group_head.main,
+        "patient": train_patient_head.main,
+        "threat": train_threat_head.main,
+        "layer": train_layer,
+    }[trainer]
+    argv = [str(team)] if trainer == "layer" else [str(good), str(bad), "--folds", "2"]
+    assert run_command(lambda: main(argv)) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith(f"error: {bad}: ") and says in err

@@ -118,3 +118,38 @@ def test_a_bad_team_file_is_one_line_naming_it(
     assert run_command(lambda: main(argv)) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and err.startswith(f"error: {bad}: ") and says in err
+
+
+def test_a_bad_stance_head_file_is_one_error_naming_it(tmp_path: Path) -> None:
+    from veilleur.detect.text_harm.stance import load_stance_head, read_stance_head
+
+    assert load_stance_head() is not None
+    f = tmp_path / "stance.npz"
+    f.write_bytes(b"garbage")
+    with pytest.raises(InputError, match=r"stance\.npz: not a readable stance head"):
+        read_stance_head(f)
+
+
+def test_the_heads_trainers_write_their_out_of_fold_table(tmp_path: Path) -> None:
+    from veilleur.detect.text_harm import train_group_head, train_patient_head
+
+    files = []
+    for w in ("writer1", "writer2"):
+        f = tmp_path / f"{w}.jsonl"
+        rows = [
+            {"id": f"{w}_1", "text": "les migrants dehors", "labels": ["discrimination:origin_race"]},
+            {"id": f"{w}_2", "text": "la grosse de la 12 a encore sonné", "labels": ["patient_mockery"]},
+            {"id": f"{w}_3", "text": "merci pour le compte rendu", "labels": []},
+        ]
+        f.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        files.append(str(f))
+    for main in (train_group_head.main, train_patient_head.main):
+        oof = tmp_path / "out" / "oof.jsonl"
+        oof.parent.mkdir(exist_ok=True)
+        main([*files, "--folds", "2", "--oof", str(oof)])
+        got = [json.loads(x) for x in oof.read_text(encoding="utf-8").splitlines()]
+        assert [(r["file"], r["id"]) for r in got] == [
+            (w, f"{w}_{i}") for w in ("writer1", "writer2") for i in (1, 2, 3)
+        ]
+        assert all(0.0 <= r["p"] <= 1.0 for r in got)
+        assert [p.name for p in oof.parent.iterdir()] == ["oof.jsonl"]

@@ -5,6 +5,10 @@ Each class carries what an adapter needs to report it: ``status`` (HTTP), ``code
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from typing import Any
+
 
 class VeilleurError(Exception):
     """Base class: the message is shown to the user as is."""
@@ -41,3 +45,14 @@ class DatabaseBusyError(VeilleurError):
     status = 503
     code = "database_busy"
     headers = {"Retry-After": "10"}  # noqa: RUF012
+
+
+def run_command(main: Callable[[], Any]) -> int:
+    """Runs a module's ``main`` as a command (``python -m …``): a ``VeilleurError`` is one line on stderr and its exit
+    code (2), no traceback; else ``main``'s own status (None: 0)."""
+    try:
+        rc = main()
+    except VeilleurError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return rc if isinstance(rc, int) else 0

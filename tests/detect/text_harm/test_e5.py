@@ -493,10 +493,10 @@ def test_default_flags_clear_cases_the_mean_used_to_lose(stage: E5Stage) -> None
     assert "insult" in res[2].flagged(an.thresholds)
 
 
-def test_train_e5_corpus_leaves_out_the_report_only_even_ids_of_writers_37_43(monkeypatch: Any) -> None:
+def test_train_e5_corpus_leaves_out_the_report_only_even_ids(monkeypatch: Any) -> None:
     """`train_semantic.collect` reads every row of `team_messages`; the e5 corpus (`collect_all`) must drop the
-    even ids of writers 37–43 (report-only), wherever they come from (an --extra-team copy too), and keep the odd
-    ids and the other writers' rows."""
+    even ids of the report-only writers (`semantic_corpus.ODD_ONLY_WRITERS`), wherever they come from (an
+    --extra-team copy too), and keep the odd ids and the other writers' rows."""
     import json
 
     from veilleur.detect.text_harm import train_e5
@@ -510,7 +510,7 @@ def test_train_e5_corpus_leaves_out_the_report_only_even_ids_of_writers_37_43(mo
             if line.strip():
                 r = json.loads(line)
                 ((odd if (row_number(r) or 0) % 2 else even).setdefault(w, [])).append(r["text"])
-    assert sorted(even) == sorted(odd) == list(range(37, 47))
+    assert sorted(even) == sorted(odd) == sorted(train_e5.ODD_ONLY_WRITERS)  # each has ids of both kinds
     banned = train_e5.report_only_texts()
     assert len(banned) >= 0.95 * sum(len(v) for v in even.values())
     fake = [Example(t, (), "fr", "x", f"team_writer{w}", 1.0) for w in even for t in even[w][:3] + odd[w][:3]]

@@ -279,3 +279,37 @@ def test_the_semantic_tier_reads_the_deobfuscated_text() -> None:
     an = TextHarmAnalyzer(semantic=_Recorder())
     an.analyze(["les mus.ulmans ne sont r1en pour moi, des r4ts"], ["fr"])
     assert seen == ["les mus.ulmans ne sont rien pour moi, des rats"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ground"),
+    [
+        ("Les migrants, il faudrait tous les renvoyer chez eux.", "discrimination:origin_race"),
+        ("les musulmans sont partout", "discrimination:religion"),
+        ("ces gens la ne changeront jamais", ""),  # a generic designation: a group, no ground
+        ("ma femme est partie au marché", None),  # after a possessive: no group
+        ("Merci pour le compte rendu", None),
+    ],
+)
+def test_named_group_is_what_the_group_head_reads(lex: Lexicon, text: str, ground: str | None) -> None:
+    """Review, session 16: the group a text names, through the frames' public ``named_group`` (the detector's group
+    head no longer reaches into ``GroupFrames._groups``)."""
+    assert lex.frames is not None
+    assert lex.frames.named_group(normalize(text).text, "fr") == ground
+
+
+def test_the_group_head_takes_the_ground_named_group_gives(
+    lex: Lexicon, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from veilleur.detect.text_harm.detector import Analysis
+
+    assert lex.frames is not None
+    monkeypatch.setattr(lex.frames, "named_group", lambda t, lang=None: "discrimination:religion")
+    an = TextHarmAnalyzer.__new__(TextHarmAnalyzer)
+    an.lexicon, an.thresholds = lex, {c: 0.5 for c in CATEGORIES}
+    an.group_head_unless, an.group_head_min = frozenset(), 0.5
+    a = Analysis(
+        text="des gens", lang="fr", scores={"discrimination:origin_race": 0.1, "discrimination:religion": 0.1}
+    )
+    a.tiers["semantic"] = {"discrimination:origin_race": 0.2, "discrimination:religion": 0.1}
+    assert an.group_head_candidates([a]) == [(a, "discrimination:religion")]

@@ -155,9 +155,10 @@ def test_no_evaluation_text_in_team_training_data() -> None:
     assert banned and not (banned & train)
 
 
-def test_no_even_id_of_writers_37_43_reaches_training() -> None:
-    """Révision 17b: writers 37-43 keep their even ids for reporting; the semantic tier's training corpus (and e5's,
-    which starts from it) takes only their odd ids, through ``iter_team_rows``' filter."""
+def test_no_report_only_even_id_reaches_training() -> None:
+    """Révision 17b: the report-only writers (``ODD_ONLY_WRITERS``) keep their even ids for reporting; the semantic
+    tier's training corpus (and e5's, which starts from it) takes only their odd ids, through ``iter_team_rows``'
+    filter."""
     from veilleur.detect.text_harm.semantic_corpus import (
         ODD_ONLY_WRITERS,
         TEAM_DIR,
@@ -166,7 +167,9 @@ def test_no_even_id_of_writers_37_43_reaches_training() -> None:
     )
     from veilleur.detect.text_harm.train_semantic import collect
 
-    assert tuple(f"writer{n}" for n in range(37, 47)) == ODD_ONLY_WRITERS
+    assert {f"writer{n}" for n in range(37, 47)} <= set(
+        ODD_ONLY_WRITERS
+    )  # a new writer joins the list, none leaves
     even: set[str] = set()
     odd: set[str] = set()
     for name in ODD_ONLY_WRITERS:

@@ -35,6 +35,8 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from veilleur.detect.conversation import cues
+from veilleur.errors import InputError
+from veilleur.files import atomic_open, reading
 
 log = logging.getLogger(__name__)
 
@@ -221,23 +223,41 @@ class NamedFeatureModel:
         return self.linear(rows)
 
     def save(self, path: Path) -> None:
+        """Writes the model to ``path``, whole or not at all."""
         header = json.dumps({"features": list(self.features), "meta": self.meta})
         arrays: dict[str, Any] = {"header": np.array([header]), **self.linear.arrays()}
-        with path.open("wb") as fh:
+        with atomic_open(path, "wb") as fh:
             np.savez(fh, **arrays)
 
     @classmethod
-    def load(cls, path: Path) -> Self | None:
-        """The model in ``path``; None when it is missing or was trained on other features."""
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                header = json.loads(str(z["header"][0]))
-                linear = Linear.from_arrays(z)
-        except (OSError, ValueError, KeyError):
-            return None
-        if tuple(header.get("features", ())) != cls.EXPECTED:
-            return None
+    def read(cls, path: Path) -> Self:
+        """The model in ``path``: an ``InputError`` naming the file when it is missing, not a model file, or trained
+        on other features than ``EXPECTED``."""
+        with reading(path, f"{cls.__name__} (.npz)"), np.load(path, allow_pickle=False) as z:
+            header = json.loads(str(z["header"][0]))
+            if not isinstance(header, dict):
+                raise ValueError("no JSON header")
+            linear = Linear.from_arrays(z)
+            features = tuple(header.get("features", ()))
+            if features != cls.EXPECTED:
+                raise ValueError(
+                    f"trained on other features ({len(features)}, not the {len(cls.EXPECTED)} this code computes)"
+                )
+            if linear.w.shape != (len(features),):
+                raise ValueError(f"{linear.w.shape[0]} weights for {len(features)} features")
         return cls(linear, cls.EXPECTED, dict(header.get("meta", {})))
+
+    @classmethod
+    def load(cls, path: Path) -> Self | None:
+        """The model in ``path``; None when it is missing, or (with one warning naming the file: the pass then runs
+        without it) when it cannot be read or was trained on other features."""
+        if not path.exists():
+            return None
+        try:
+            return cls.read(path)
+        except InputError as exc:
+            log.warning("conversation: %s; running without it", exc)
+            return None
 
 
 @dataclass
@@ -268,7 +288,8 @@ class ContextModel:
             "context_features": list(CONTEXT_FEATURES),
             "embed_dim": EMBED_DIM,
         }
-        np.savez_compressed(path, header=np.array(json.dumps(header, ensure_ascii=False)), **arrays)
+        with atomic_open(path, "wb") as fh:
+            np.savez_compressed(fh, header=np.array(json.dumps(header, ensure_ascii=False)), **arrays)
 
     @classmethod
     def load(cls, path: Path) -> ContextModel:

@@ -30,8 +30,15 @@ import numpy as np
 
 from veilleur.detect.conversation.analyse import Settings, analyse
 from veilleur.detect.conversation.evaluate import Chat, chat_files, load_chat
-from veilleur.detect.conversation.model import ContextModel, load_model
+from veilleur.detect.conversation.model import ContextModel
 from veilleur.detect.conversation.raid_model import FEATURES, MODEL_FILE, RaidModel
+from veilleur.detect.conversation.trainers import (
+    add_common_args,
+    message_detector,
+    shipped_context_model,
+    writers,
+)
+from veilleur.errors import run_command
 from veilleur.records import Finding, Message
 from veilleur.taxonomy import Severity
 
@@ -209,41 +216,20 @@ def _fold_models(
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("dirs", nargs="+", type=Path, help="folders of labelled chats, one per writer")
-    ap.add_argument("--findings", type=Path, help="per-message findings saved by train.py --save-findings")
-    ap.add_argument(
-        "--context-models", type=Path, help="folder of <writer>.npz context models (out of writer)"
-    )
+    add_common_args(ap, C, DEFAULT_OUT)
     ap.add_argument(
         "--out-of-writer",
         action="store_true",
         help="read each writer the shipped context model was trained on with a context model retrained without it "
         "(train.py's fit, same data and settings; written to --context-models when given)",
     )
-    ap.add_argument("--cv", action="store_true", help="print the leave-one-writer-out figures first")
     ap.add_argument("--veto", type=float, default=DEFAULT_VETO)
-    ap.add_argument("--C", type=float, default=C)
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--no-save", action="store_true")
     args = ap.parse_args(argv)
-    if args.findings:
-        from veilleur.detect.conversation.train import cached_detector
-
-        detector = cached_detector(args.findings)
-    else:
-        from veilleur.detect.base import create_detector
-
-        detector = create_detector("text_harm").detect
-    shipped = load_model()
-    if shipped is None:
-        print("no context model (the raid check reads its probabilities)", file=sys.stderr)
-        return 1
+    detector = message_detector(args.findings)
+    shipped = shipped_context_model("the raid check")
     folds = _fold_models(args.dirs, detector, shipped, args.context_models) if args.out_of_writer else {}
     rows: list[ChatRows] = []
-    for d in args.dirs:
-        writer = d.parent.name if d.name == "chats" else d.name
-        own = args.context_models / f"{writer}.npz" if args.context_models else None
-        model = folds.get(writer) or (ContextModel.load(own) if own is not None and own.exists() else shipped)
+    for writer, d, model in writers(args.dirs, args.context_models, shipped, folds):
         rows.extend(collect(writer, chat_files(d), detector, model))
         print(f"{writer}: {sum(1 for c in rows if c.writer == writer)} chat readings", file=sys.stderr)
     if args.cv:
@@ -258,4 +244,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_command(main))

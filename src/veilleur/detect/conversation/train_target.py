@@ -27,8 +27,15 @@ import numpy as np
 
 from veilleur.detect.conversation.analyse import Settings, analyse
 from veilleur.detect.conversation.evaluate import chat_files, load_chat
-from veilleur.detect.conversation.model import ContextModel, load_model
+from veilleur.detect.conversation.model import ContextModel
 from veilleur.detect.conversation.target_model import MODEL_FILE, TARGET_FEATURES, TargetModel
+from veilleur.detect.conversation.trainers import (
+    add_common_args,
+    message_detector,
+    shipped_context_model,
+    writers,
+)
+from veilleur.errors import run_command
 from veilleur.records import Finding, Message
 
 C = 0.03  # chosen leave-one-writer-out (0.03, 0.1, 0.3, 1: "Session 15")
@@ -131,34 +138,13 @@ def cross_validate(rows: Sequence[TargetRow], C: float = C) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("dirs", nargs="+", type=Path, help="folders of labelled chats, one per writer")
-    ap.add_argument("--findings", type=Path, help="per-message findings saved by train.py --save-findings")
-    ap.add_argument(
-        "--context-models", type=Path, help="folder of <writer>.npz context models (out of writer)"
-    )
-    ap.add_argument("--cv", action="store_true", help="print the leave-one-writer-out figures first")
-    ap.add_argument("--C", type=float, default=C)
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    ap.add_argument("--no-save", action="store_true")
+    add_common_args(ap, C, DEFAULT_OUT)
     args = ap.parse_args(argv)
-    if args.findings:
-        from veilleur.detect.conversation.train import cached_detector
-
-        detector = cached_detector(args.findings)
-    else:
-        from veilleur.detect.base import create_detector
-
-        detector = create_detector("text_harm").detect
-    shipped = load_model()
-    if shipped is None:
-        print("no context model (the ranker reads its probabilities)", file=sys.stderr)
-        return 1
+    detector = message_detector(args.findings)
+    shipped = shipped_context_model("the ranker")
     rows: list[TargetRow] = []
-    for d in args.dirs:
-        writer = d.parent.name if d.name == "chats" else d.name
-        own = args.context_models / f"{writer}.npz" if args.context_models else None
-        model = ContextModel.load(own) if own is not None and own.exists() else shipped
-        rows.extend(collect(writer, chat_files(d), detector, model or shipped))
+    for writer, d, model in writers(args.dirs, args.context_models, shipped):
+        rows.extend(collect(writer, chat_files(d), detector, model))
         print(f"{writer}: {sum(1 for r in rows if r.writer == writer)} rows", file=sys.stderr)
     if args.cv:
         for line in cross_validate(rows, args.C):
@@ -171,13 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cli(argv: Sequence[str] | None = None) -> int:
-    from veilleur.errors import VeilleurError
-
-    try:
-        return main(argv)
-    except VeilleurError as exc:  # bad input (a missing folder or findings file): one line, no traceback
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    """Bad input (a missing folder, findings or context model file): one line, exit 2, no traceback."""
+    return run_command(lambda: main(argv))
 
 
 if __name__ == "__main__":

@@ -26,12 +26,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from veilleur.detect.text_harm import threat_head
+from veilleur.files import atomic_open, reading
 
 # person-directed categories the layer adds but never drops: the raid detector counts messages by them, and the law
 # area qualifies harassment and insults from them (measured: dropping them cost the demo's raid one message)
@@ -80,22 +82,28 @@ class CategoryLayer:
             drop.discard(max(known, key=lambda c: p[c]))
         return drop, add
 
-    def save(self, path: str) -> None:
-        np.savez_compressed(
-            path,
-            categories=np.array(json.dumps(list(self.categories))),
-            idf=self.idf.astype(np.float32),
-            coef=self.coef.astype(np.float16),
-            intercept=self.intercept.astype(np.float32),
-            bars=np.array(json.dumps({"drop": self.drop, "add": self.add})),
-            meta=np.array(json.dumps(self.meta)),
-        )
+    def save(self, path: str | Path) -> None:
+        """Writes the head to ``path`` (whole or not at all)."""
+        with atomic_open(path, "wb") as fh:
+            np.savez_compressed(
+                fh,
+                categories=np.array(json.dumps(list(self.categories))),
+                idf=self.idf.astype(np.float32),
+                coef=self.coef.astype(np.float16),
+                intercept=self.intercept.astype(np.float32),
+                bars=np.array(json.dumps({"drop": self.drop, "add": self.add})),
+                meta=np.array(json.dumps(self.meta)),
+            )
 
 
 def read_category_layer(path: Any) -> CategoryLayer:
-    with np.load(path, allow_pickle=False) as z:
+    """A layer saved by ``CategoryLayer.save``; a missing, corrupt or mis-shaped file, or one that names a category the
+    model does not know: one ``InputError`` naming it."""
+    from veilleur.detect.text_harm.model import MODEL_CATEGORIES
+
+    with reading(path, "category layer (.npz)"), np.load(path, allow_pickle=False) as z:
         bars = json.loads(str(z["bars"]))
-        return CategoryLayer(
+        layer = CategoryLayer(
             categories=tuple(json.loads(str(z["categories"]))),
             idf=z["idf"].astype(np.float32),
             coef=z["coef"].astype(np.float32),
@@ -104,6 +112,16 @@ def read_category_layer(path: Any) -> CategoryLayer:
             add={str(k): float(v) for k, v in bars["add"].items()},
             meta=json.loads(str(z["meta"])),
         )
+        unknown = sorted(set(layer.categories) - set(MODEL_CATEGORIES))
+        if unknown:
+            raise ValueError(f"unknown categories {unknown}")
+        n, k = len(layer.categories), layer.idf.shape[0]
+        if layer.idf.ndim != 1 or layer.coef.shape != (n, k) or layer.intercept.shape != (n,):
+            raise ValueError(
+                f"arrays idf {layer.idf.shape}, coef {layer.coef.shape}, intercept {layer.intercept.shape}: "
+                f"not one row a category and one weight a feature"
+            )
+    return layer
 
 
 def load_category_layer(name: str = "category_layer.npz") -> CategoryLayer | None:

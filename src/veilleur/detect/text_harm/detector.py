@@ -8,27 +8,27 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
-from veilleur.detect.text_harm.category_layer import load_category_layer
-from veilleur.detect.text_harm.group_head import load_group_head
+from veilleur.detect.text_harm.category_layer import CategoryLayer, load_category_layer
+from veilleur.detect.text_harm.group_head import GroupHead, load_group_head
 from veilleur.detect.text_harm.lexicon import HINT, Hit, Lexicon, load_lexicon
 from veilleur.detect.text_harm.model import MODEL_CATEGORIES, LinearModel
 from veilleur.detect.text_harm.normalize import Normalized, deobfuscate, normalize
-from veilleur.detect.text_harm.patient_head import load_patient_head
+from veilleur.detect.text_harm.patient_head import PatientHead, load_patient_head
+from veilleur.detect.text_harm.policy import read_policy
 from veilleur.detect.text_harm.register import ChatRegister, FormalRegister, content_words
 from veilleur.detect.text_harm.stance import load_stance_head
 from veilleur.detect.text_harm.teen_head import Defenders, best_category, load_teen_head
 from veilleur.detect.text_harm.teen_head import features as teen_features
-from veilleur.detect.text_harm.threat_head import load_threat_head
+from veilleur.detect.text_harm.threat_head import ThreatHead, load_threat_head
 from veilleur.records import Finding, Message, Span
 from veilleur.taxonomy import Severity, label
 
@@ -42,10 +42,9 @@ _INSULTING = ("insult",) + tuple(c for c in CATEGORIES if c.startswith("discrimi
 
 @lru_cache(maxsize=1)
 def load_policy() -> dict[str, Any]:
-    ref = resources.files("veilleur.detect.text_harm").joinpath("data").joinpath("policy.yaml")
-    data = yaml.safe_load(ref.read_text(encoding="utf-8"))
-    assert isinstance(data, dict)
-    return data
+    """The shipped policy (``data/policy.yaml``), checked at load: an unknown key or a wrong value is a
+    ``ConfigError`` naming the file and the key (``policy.py``), never a silent default."""
+    return read_policy(resources.files("veilleur.detect.text_harm").joinpath("data").joinpath("policy.yaml"))
 
 
 @lru_cache(maxsize=1)
@@ -428,41 +427,68 @@ class TextHarmAnalyzer:
         self.formal_any_alone = float(alone) if alone is not None else float("inf")
         self.formal_unless = frozenset(str(x) for x in formal.get("unless", []) or [])
         self.formal_frames = frozenset(str(x) for x in formal.get("frames", []) or [])
-        # révision 15c (s12-thr): the threat head (threat_head.py) names threats among the messages the cascade flagged
-        # under another category; it never flags a message by itself
-        th = self.policy.get("threat_head") or {}
-        self.threat_head = load_threat_head(str(th["file"])) if th.get("file") else None
-        self.threat_head_threshold = float(
-            th.get("threshold", self.threat_head.threshold if self.threat_head else 1.0)
-        )
-        # révision 17d (s14-pm): the patient-mockery head (patient_head.py) names patient mockery among the messages the
-        # cascade flagged under another category (and, with `cue_threshold`, unflagged ones with a patient / care cue)
-        ph = self.policy.get("patient_head") or {}
-        self.patient_head = load_patient_head(str(ph["file"])) if ph.get("file") else None
-        self.patient_head_threshold = float(
-            ph.get("threshold", self.patient_head.threshold if self.patient_head else 1.0)
-        )
-        cue = ph.get("cue_threshold")
+        # révision 15c (s12-thr), 17d (s14-pm), 18b (s15-hate), 18c (s15-cat): the threat head, the patient-mockery
+        # head, the group-hate head and the category layer run in the cascade only: each is read from its file the
+        # first time the cascade needs it (``threat_head`` … ``category_layer`` below), never by the fast tier alone
+        cue = (self.policy.get("patient_head") or {}).get("cue_threshold")
         self.patient_cue_threshold = float(cue) if cue is not None else None
-        # révision 18b (s15-hate): the group-hate head (group_head.py) flags hate against a named group that the semantic
-        # tier read and left unflagged, unless the stance head reads counter-speech
         gh = self.policy.get("group_head") or {}
-        self.group_head = load_group_head(str(gh["file"])) if gh.get("file") else None
-        self.group_head_threshold = float(
-            gh.get("threshold", self.group_head.threshold if self.group_head else 1.0)
-        )
         self.group_head_min = float(gh.get("group_min", 1.01))
         self.group_head_stance_max = float(gh.get("stance_max", 1.01))
         self.group_head_unless = frozenset(str(x) for x in gh.get("unless", []) or [])
-        # révision 18c (s15-cat): the category layer (category_layer.py) re-names the categories of flagged messages
-        cl = self.policy.get("category_layer") or {}
-        self.category_layer = load_category_layer(str(cl["file"])) if cl.get("file") else None
         # révision 16a (s13-cs): the stance head (stance.py) lifts flags of counter-speech that the semantic tier alone
         # or the teen head raised (never a lexicon score at the flagged category's threshold)
         st = self.policy.get("stance_head") or {}
         self.stance_head = load_stance_head(str(st["file"])) if st.get("file") else None
         # how many messages each tier decided (``veilleur eval text-harm`` prints the shares)
         self.routing: dict[str, int] = {"fast": 0, "semantic": 0}
+
+    # -- the cascade's learned heads, read from their files on first use (the fast tier alone reads none) ----------
+    def _head(self, key: str, load: Callable[[str], Any]) -> Any:
+        """The head of policy section ``key`` (its ``file`` in ``data/``, read by ``load``), None when the section
+        names no file."""
+        spec = self.policy.get(key) or {}
+        return load(str(spec["file"])) if spec.get("file") else None
+
+    def _head_threshold(self, key: str, head: Any) -> float:
+        """The policy's ``threshold`` for the head of section ``key``, else the head's own (1.0 without a head)."""
+        spec = self.policy.get(key) or {}
+        return float(spec.get("threshold", head.threshold if head is not None else 1.0))
+
+    @cached_property
+    def threat_head(self) -> ThreatHead | None:
+        """Révision 15c (s12-thr): names threats among the messages the cascade flagged under another category; it
+        never flags a message by itself."""
+        return self._head("threat_head", load_threat_head)
+
+    @cached_property
+    def threat_head_threshold(self) -> float:
+        return self._head_threshold("threat_head", self.threat_head)
+
+    @cached_property
+    def patient_head(self) -> PatientHead | None:
+        """Révision 17d (s14-pm): names patient mockery among the messages the cascade flagged under another category
+        (and, with ``cue_threshold``, unflagged ones with a patient / care cue)."""
+        return self._head("patient_head", load_patient_head)
+
+    @cached_property
+    def patient_head_threshold(self) -> float:
+        return self._head_threshold("patient_head", self.patient_head)
+
+    @cached_property
+    def group_head(self) -> GroupHead | None:
+        """Révision 18b (s15-hate): flags hate against a named group that the semantic tier read and left unflagged,
+        unless the stance head reads counter-speech."""
+        return self._head("group_head", load_group_head)
+
+    @cached_property
+    def group_head_threshold(self) -> float:
+        return self._head_threshold("group_head", self.group_head)
+
+    @cached_property
+    def category_layer(self) -> CategoryLayer | None:
+        """Révision 18c (s15-cat): re-names the categories of flagged messages."""
+        return self._head("category_layer", load_category_layer)
 
     # -- tier 1 -----------------------------------------------------------------------------------------
     def _tier1(self, texts: list[str], langs: list[str]) -> list[Analysis]:
@@ -562,20 +588,25 @@ class TextHarmAnalyzer:
             self._add_spans(
                 [(a, self.lexicon.match(a.text, a.lang, n), n) for a in routed for n in (normalize(a.text),)]
             )
-        if self.group_head is not None and self.semantic is not None:
-            # révision 18b: the messages it flags get their spans (lexicon hits, else the model's words)
-            found = self._group_head_flags(results)
-            self._add_spans(
-                [(a, self.lexicon.match(a.text, a.lang, n), n) for a in found for n in (normalize(a.text),)]
-            )
-        if self.threat_head is not None and self.semantic is not None:
-            # révision 15c: in the cascade only (≈135 µs a flagged message; the fast tier alone keeps its pace)
-            self._threat_head_flags(results)
-        if self.patient_head is not None and self.semantic is not None:
-            self._patient_head_flags(results)
-        if self.category_layer is not None and self.semantic is not None:
-            # révision 18c: last of the cascade's namers; it never changes which messages are flagged
-            self._category_layer_names(results)
+            # the learned heads, in the cascade only (the fast tier alone never loads them)
+            if self.group_head is not None:
+                # révision 18b: the messages it flags get their spans (lexicon hits, else the model's words)
+                found = self._group_head_flags(results)
+                self._add_spans(
+                    [
+                        (a, self.lexicon.match(a.text, a.lang, n), n)
+                        for a in found
+                        for n in (normalize(a.text),)
+                    ]
+                )
+            if self.threat_head is not None:
+                # révision 15c: ≈135 µs a flagged message
+                self._threat_head_flags(results)
+            if self.patient_head is not None:
+                self._patient_head_flags(results)
+            if self.category_layer is not None:
+                # révision 18c: last of the cascade's namers; it never changes which messages are flagged
+                self._category_layer_names(results)
         if self.hf is not None:
             hf_scores = self.hf.predict(texts)
             for a, sc in zip(results, hf_scores, strict=True):
@@ -738,14 +769,7 @@ class TextHarmAnalyzer:
             sem = a.tiers.get("semantic")
             if sem is None or self.group_head_unless.intersection(a.contexts) or a.flagged(self.thresholds):
                 continue
-            cat: str | None = None
-            if frames is not None:
-                loose: list[tuple[int, int, str | None]] = []
-                norm = normalize(a.text).text
-                frames._groups(norm, a.lang, loose)
-                cat = next((c for _, _, c in loose if c and c.startswith("discrimination:")), None)
-                if cat is None and frames.generic_re.search(norm):
-                    cat = ""
+            cat = frames.named_group(normalize(a.text).text, a.lang) if frames is not None else None
             grounds = sorted(
                 (c for c in a.scores if c.startswith("discrimination:") and c in sem), key=lambda c: -sem[c]
             )

@@ -895,6 +895,17 @@ class GroupFrames:
         out.sort()
         return out
 
+    def named_group(self, t: str, lang: str | None = None) -> str | None:
+        """The group a normalised text names, as the group-hate head reads it (révision 18b): the ground
+        (``discrimination:*``) of its first group word not after a possessive, whatever its determiner; ``""`` when
+        only a generic designation names one ("ces gens", "these people"); None when none."""
+        loose: list[tuple[int, int, str | None]] = []
+        self._groups(t, lang, loose)
+        cat = next((c for _, _, c in loose if c and c.startswith("discrimination:")), None)
+        if cat is None and self.generic_re.search(t):
+            return ""
+        return cat
+
     def _quant_negated(self, t: str, start: int) -> bool:
         before = " ".join(_TOKEN.findall(t[max(0, start - 20) : start])[-3:])
         return any(before.endswith(q) for q in self.quant_neg)

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from veilleur.detect.text_harm.corpus import Example, read_davidson, read_mlma
+from veilleur.errors import InputError
 
 HATEFUL = ("hate_plain", "violence", "dehuman", "opinion", "question", "pronoun", "negated_positive")
 BENIGN = ("counter", "report", "neutral", "contrast")
@@ -339,12 +340,14 @@ def row_number(row: dict[str, Any]) -> int | None:
 
 def iter_team_rows(files: list[Path], odd_only: list[Path]) -> Iterator[tuple[Path, dict[str, Any]]]:
     """The rows of team JSONL files (``files``: every row; ``odd_only``: odd-numbered ids only, their even ids being
-    kept for reporting), with the file each comes from."""
+    kept for reporting), with the file each comes from. A file that cannot be read (missing, not UTF-8, a line that
+    is not a JSON object with a ``text``) is one ``InputError`` naming it (and the line)."""
+    from veilleur.evaluation import read_jsonl
+
     for f in [*files, *odd_only]:
-        for line in f.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            r = json.loads(line)
+        for n, r in read_jsonl(f):
+            if "text" not in r:
+                raise InputError(f, f"line {n}: no text")
             if f in odd_only and (row_number(r) or 0) % 2 == 0:
                 continue
             yield f, r

@@ -22,10 +22,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 import numpy as np
+
+from veilleur.detect.text_harm.threat_head import load_data
+from veilleur.files import reading
 
 # cue name -> pattern, on the lower-cased text without accents (quote marks and emojis: on the lower-cased text)
 CUES: dict[str, str] = {
@@ -114,10 +116,12 @@ class StanceHead:
 
 
 def read_stance_head(path: Any) -> StanceHead:
-    with np.load(path, allow_pickle=False) as z:
+    """A head saved by ``StanceHead.save``; a missing or corrupt file, or one trained with other cues: one
+    ``InputError`` naming it."""
+    with reading(path, "stance head (.npz)"), np.load(path, allow_pickle=False) as z:
         meta = json.loads(str(z["meta"]))
         if meta.get("cues") != list(CUES):
-            raise ValueError(f"{path}: stance head trained with other cues ({meta.get('cues')})")
+            raise ValueError(f"trained with other cues ({meta.get('cues')})")
         return StanceHead(
             coef=z["coef"].astype(np.float32),
             intercept=float(z["intercept"]),
@@ -131,8 +135,4 @@ def read_stance_head(path: Any) -> StanceHead:
 
 def load_stance_head(name: str = "stance_head.npz") -> StanceHead | None:
     """The shipped head (``data/<name>``), or None when absent."""
-    ref = resources.files("veilleur.detect.text_harm").joinpath("data", name)
-    if not ref.is_file():
-        return None
-    with resources.as_file(ref) as p:
-        return read_stance_head(p)
+    return load_data(name, read_stance_head)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -29,6 +30,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 
 from veilleur.detect.text_harm.normalize import normalize
+from veilleur.files import atomic_open, reading
 
 T = TypeVar("T")
 N_CHAR = 2**18
@@ -106,26 +108,33 @@ class ThreatHead:
         z = weigh(counts(texts), self.idf) @ self.coef + self.intercept
         return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float32)
 
-    def save(self, path: str) -> None:
-        np.savez_compressed(
-            path,
-            idf=self.idf.astype(np.float32),
-            coef=self.coef.astype(np.float32),
-            intercept=np.float32(self.intercept),
-            threshold=np.float32(self.threshold),
-            meta=np.array(json.dumps(self.meta)),
-        )
+    def save(self, path: str | Path) -> None:
+        """Writes the head to ``path`` (whole or not at all)."""
+        with atomic_open(path, "wb") as fh:
+            np.savez_compressed(
+                fh,
+                idf=self.idf.astype(np.float32),
+                coef=self.coef.astype(np.float32),
+                intercept=np.float32(self.intercept),
+                threshold=np.float32(self.threshold),
+                meta=np.array(json.dumps(self.meta)),
+            )
 
 
 def read_threat_head(path: Any) -> ThreatHead:
-    with np.load(path, allow_pickle=False) as z:
-        return ThreatHead(
+    """A head saved by ``ThreatHead.save`` (the threat, patient-mockery and group-hate heads); a missing, corrupt or
+    mis-shaped file: one ``InputError`` naming it."""
+    with reading(path, "n-gram head (.npz)"), np.load(path, allow_pickle=False) as z:
+        head = ThreatHead(
             idf=z["idf"].astype(np.float32),
             coef=z["coef"].astype(np.float32),
             intercept=float(z["intercept"]),
             threshold=float(z["threshold"]),
             meta=json.loads(str(z["meta"])),
         )
+        if head.idf.ndim != 1 or head.coef.shape != head.idf.shape:
+            raise ValueError(f"idf {head.idf.shape} and coef {head.coef.shape}: not one weight a feature")
+    return head
 
 
 def load_threat_head(name: str = "threat_head.npz") -> ThreatHead | None:

@@ -30,6 +30,9 @@ from veilleur.detect.text_harm.model import MODEL_CATEGORIES
 from veilleur.detect.text_harm.semantic_corpus import ODD_ONLY_WRITERS, row_number
 from veilleur.detect.text_harm.threat_head import idf_of
 from veilleur.detect.text_harm.train_threat_head import check_folds
+from veilleur.errors import InputError, run_command
+from veilleur.evaluation import read_jsonl
+from veilleur.files import atomic_open
 
 C = 4.0
 FOLDS = 8
@@ -63,15 +66,27 @@ def row_key(r: dict[str, Any], line: int) -> str:
 def team_rows(
     folder: Path, odd_only: tuple[str, ...] = ODD_ONLY_WRITERS
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(writer, key, row) of the team files, odd ids only for ``odd_only``."""
+    """(writer, key, row) of the team files, odd ids only for ``odd_only``; a file that cannot be read (not UTF-8, a
+    line that is not a JSON object with a ``text``) is one ``InputError`` naming it and the line."""
     for f in sorted(folder.glob("*.jsonl")):
-        for i, line in enumerate(f.read_text(encoding="utf-8").splitlines()):
-            if not line.strip():
-                continue
-            r = json.loads(line)
+        for n, r in read_jsonl(f):
+            if "text" not in r:
+                raise InputError(f, f"line {n}: no text")
             if f.stem in odd_only and (row_number(r) or 0) % 2 == 0:
                 continue
-            yield f.stem, row_key(r, i), r
+            yield f.stem, row_key(r, n - 1), r
+
+
+def read_dump(path: Path) -> list[dict[str, Any]]:
+    """The rows of a dump of the cascade's outputs (``text_harm_categories.py dump``): ``InputError`` naming the file
+    and the line when it cannot be read or a row lacks its file, id, gold or pred."""
+    rows = []
+    for n, r in read_jsonl(path):
+        missing = [k for k in ("file", "id", "gold", "pred") if k not in r]
+        if missing:
+            raise InputError(path, f"line {n}: no {', '.join(missing)}")
+        rows.append(r)
+    return rows
 
 
 def gold_of(r: dict[str, Any], as_written: bool = False) -> set[str]:
@@ -226,7 +241,7 @@ def main(argv: list[str] | None = None) -> None:
     check_folds(ap, a.folds, groups)
     x = counts(texts)
     print(f"{len(texts)} harmful lines, {len(set(groups))} files", flush=True)
-    recs = [json.loads(s) for d in a.dumps for s in d.read_text(encoding="utf-8").splitlines() if s.strip()]
+    recs = [r for d in a.dumps for r in read_dump(d)]
     cats = list(MODEL_CATEGORIES)
     # the dumped lines' gold under the current brief (``relabel``), as the layer's targets
     gold = {(g, k): gold_of(r, a.labels_as_written) for g, k, r in team_rows(a.folder)}
@@ -249,7 +264,7 @@ def main(argv: list[str] | None = None) -> None:
         ]
     }
     if a.oof:
-        with a.oof.open("w", encoding="utf-8") as fh:
+        with atomic_open(a.oof) as fh:
             for (g, k), p in by_key.items():
                 fh.write(json.dumps({"file": g, "id": k, "p": {c: round(v, 5) for c, v in p.items()}}) + "\n")
     drop: dict[str, float] = {}
@@ -273,4 +288,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(run_command(main))

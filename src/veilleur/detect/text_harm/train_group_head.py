@@ -12,24 +12,16 @@ The shipped head (révision 18b): every team file, writers 37–44 ``--odd-only`
 
 from __future__ import annotations
 
-import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from veilleur.detect.text_harm import train_threat_head as trainer
 from veilleur.detect.text_harm.group_head import GroupHead, is_group_hate
 from veilleur.detect.text_harm.semantic_corpus import iter_team_rows
 from veilleur.detect.text_harm.threat_head import counts
-from veilleur.detect.text_harm.train_threat_head import (
-    C,
-    check_folds,
-    fit,
-    load_rows,
-    out_of_fold,
-    print_out_of_fold,
-)
+from veilleur.errors import run_command
 
 THRESHOLD = 0.8  # chosen on writer-grouped out-of-fold scores of the cascade's outputs (docs/text_harm.md, révision 18b)
 # a counter-speech line's weight (1.0 shipped; 3.0 measured in révision 18b: fewer counter-speech lines over the bar out
@@ -45,24 +37,15 @@ def load(
     files: list[Path], odd_only: list[Path]
 ) -> tuple[list[str], np.ndarray, np.ndarray, list[str], list[str]]:
     """Texts, labels (``is_group_hate``), counter-speech flags, writer (file stem) and id of the team rows."""
-    texts, y, groups, ids = load_rows(files, odd_only, is_group_hate)
+    texts, y, groups, ids = trainer.load_rows(files, odd_only, is_group_hate)
     cs = np.array([is_counter_speech(r) for _, r in iter_team_rows(files, odd_only)], dtype=bool)
     return texts, y, cs, groups, ids
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("files", nargs="+", type=Path)
-    ap.add_argument("--odd-only", nargs="*", type=Path, default=[])
-    ap.add_argument("--save", type=Path)
-    ap.add_argument("--oof", type=Path, help="write the out-of-fold probabilities here (JSON lines)")
-    ap.add_argument("--folds", type=int, default=8, help="0: leave one writer (file) out")
+    ap = trainer.head_parser(__doc__, folds=8, oof=True)
     ap.add_argument("--cs-weight", type=float, default=CS_WEIGHT, help="weight of a counter-speech line")
-    a = ap.parse_args(argv)
-    absent = [str(f) for f in [*a.files, *a.odd_only] if not f.is_file()]
-    if absent:
-        ap.error(f"no such file: {', '.join(absent)}")
-    files = [f for f in a.files if f not in a.odd_only]
+    a, files = trainer.parse_head_args(ap, argv)
     texts, y, cs, groups, ids = load(files, list(a.odd_only))
     w = np.where(cs, a.cs_weight, 1.0)
     x = counts(texts)
@@ -70,22 +53,20 @@ def main(argv: list[str] | None = None) -> None:
         f"{len(texts)} lines, {int(y.sum())} group hate, {int(cs.sum())} counter-speech, {len(set(groups))} files"
     )
     n_splits = a.folds or len(set(groups))
-    check_folds(ap, n_splits, groups)
-    oof = out_of_fold(x, y, groups, n_splits, progress=True, w=w)
-    print_out_of_fold(oof, y, "group hate", (0.5, 0.8, 0.9, 0.95))
+    trainer.check_folds(ap, n_splits, groups)
+    oof = trainer.out_of_fold(x, y, groups, n_splits, progress=True, w=w)
+    trainer.print_out_of_fold(oof, y, "group hate", (0.5, 0.8, 0.9, 0.95))
     for t in (0.5, 0.8, 0.9):
         print(f"out of fold t={t}: counter-speech {int(((oof >= t) & cs).sum())}/{int(cs.sum())}")
     if a.oof:
-        with a.oof.open("w", encoding="utf-8") as fh:
-            for g, i, prob in zip(groups, ids, oof, strict=True):
-                fh.write(json.dumps({"file": g, "id": i, "p": round(float(prob), 5)}) + "\n")
+        trainer.write_oof(a.oof, groups, ids, oof)
     if a.save:
-        idf, coef, b = fit(x, y, w)
+        idf, coef, b = trainer.fit(x, y, w)
         meta = {
             "files": sorted(set(groups)),
             "lines": len(texts),
             "group_hate": int(y.sum()),
-            "C": C,
+            "C": trainer.C,
             "folds": n_splits,
             "cs_weight": a.cs_weight,
         }
@@ -94,4 +75,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(run_command(main))

@@ -12,54 +12,33 @@ The shipped head (révision 17d): every team file, writers 37–43 ``--odd-only`
 
 from __future__ import annotations
 
-import argparse
-import json
-from pathlib import Path
-
+from veilleur.detect.text_harm import train_threat_head as trainer
 from veilleur.detect.text_harm.patient_head import PatientHead, is_patient_mockery
 from veilleur.detect.text_harm.threat_head import counts
-from veilleur.detect.text_harm.train_threat_head import (
-    C,
-    check_folds,
-    fit,
-    load_rows,
-    out_of_fold,
-    print_out_of_fold,
-)
+from veilleur.errors import run_command
 
 THRESHOLD = 0.9  # chosen on writer-grouped out-of-fold scores of the cascade's outputs (docs/text_harm.md, révision 17d)
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("files", nargs="+", type=Path)
-    ap.add_argument("--odd-only", nargs="*", type=Path, default=[])
-    ap.add_argument("--save", type=Path)
-    ap.add_argument("--oof", type=Path, help="write the out-of-fold probabilities here (JSON lines)")
-    ap.add_argument("--folds", type=int, default=8, help="0: leave one writer (file) out")
-    a = ap.parse_args(argv)
-    absent = [str(f) for f in [*a.files, *a.odd_only] if not f.is_file()]
-    if absent:
-        ap.error(f"no such file: {', '.join(absent)}")
-    files = [f for f in a.files if f not in a.odd_only]
-    texts, y, groups, ids = load_rows(files, list(a.odd_only), is_patient_mockery)
+    ap = trainer.head_parser(__doc__, folds=8, oof=True)
+    a, files = trainer.parse_head_args(ap, argv)
+    texts, y, groups, ids = trainer.load_rows(files, list(a.odd_only), is_patient_mockery)
     x = counts(texts)
     print(f"{len(texts)} lines, {int(y.sum())} patient mockery, {len(set(groups))} files", flush=True)
     n_splits = a.folds or len(set(groups))
-    check_folds(ap, n_splits, groups)
-    oof = out_of_fold(x, y, groups, n_splits, progress=True)
-    print_out_of_fold(oof, y, "patient mockery", (0.5, 0.8, 0.9, 0.95, 0.97))
+    trainer.check_folds(ap, n_splits, groups)
+    oof = trainer.out_of_fold(x, y, groups, n_splits, progress=True)
+    trainer.print_out_of_fold(oof, y, "patient mockery", (0.5, 0.8, 0.9, 0.95, 0.97))
     if a.oof:
-        with a.oof.open("w", encoding="utf-8") as fh:
-            for g, i, prob in zip(groups, ids, oof, strict=True):
-                fh.write(json.dumps({"file": g, "id": i, "p": round(float(prob), 5)}) + "\n")
+        trainer.write_oof(a.oof, groups, ids, oof)
     if a.save:
-        idf, coef, b = fit(x, y)
+        idf, coef, b = trainer.fit(x, y)
         meta = {
             "files": sorted(set(groups)),
             "lines": len(texts),
             "patient_mockery": int(y.sum()),
-            "C": C,
+            "C": trainer.C,
             "folds": n_splits,
         }
         PatientHead(idf, coef, b, THRESHOLD, meta).save(str(a.save))
@@ -67,4 +46,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(run_command(main))

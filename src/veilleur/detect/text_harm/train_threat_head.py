@@ -11,6 +11,7 @@ scored by a model that saw it) at a few thresholds, then fits on everything and 
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from sklearn.model_selection import GroupKFold
 
 from veilleur.detect.text_harm.semantic_corpus import iter_team_rows
 from veilleur.detect.text_harm.threat_head import ThreatHead, counts, idf_of, is_threat, weigh
+from veilleur.errors import run_command
+from veilleur.files import atomic_open
 
 C = 4.0
 THRESHOLD = 0.9  # chosen on the choosing data's out-of-fold scores (docs/text_harm.md, révision 15c)
@@ -80,6 +83,38 @@ def check_folds(ap: argparse.ArgumentParser, n_splits: int, groups: list[str]) -
         )
 
 
+def head_parser(doc: str | None, folds: int, oof: bool = False) -> argparse.ArgumentParser:
+    """The heads' trainers' arguments: the team FILES, ``--odd-only``, ``--save``, ``--folds`` (default ``folds``; 0:
+    one fold a file) and, with ``oof``, ``--oof`` (the out-of-fold probabilities' file)."""
+    ap = argparse.ArgumentParser(description=doc)
+    ap.add_argument("files", nargs="+", type=Path)
+    ap.add_argument("--odd-only", nargs="*", type=Path, default=[])
+    ap.add_argument("--save", type=Path)
+    if oof:
+        ap.add_argument("--oof", type=Path, help="write the out-of-fold probabilities here (JSON lines)")
+    ap.add_argument("--folds", type=int, default=folds, help="0: leave one writer (file) out")
+    return ap
+
+
+def parse_head_args(
+    ap: argparse.ArgumentParser, argv: list[str] | None
+) -> tuple[argparse.Namespace, list[Path]]:
+    """The parsed arguments of ``head_parser`` and the files read whole (those not ``--odd-only``); a file that does
+    not exist: one error line and exit 2 (``ap.error``)."""
+    a = ap.parse_args(argv)
+    absent = [str(f) for f in [*a.files, *a.odd_only] if not f.is_file()]
+    if absent:
+        ap.error(f"no such file: {', '.join(absent)}")
+    return a, [f for f in a.files if f not in a.odd_only]
+
+
+def write_oof(path: Path, groups: list[str], ids: list[str], oof: np.ndarray) -> None:
+    """The out-of-fold probabilities, one JSON line a row (file, id, p), written whole or not at all."""
+    with atomic_open(path, "w") as fh:
+        for g, i, prob in zip(groups, ids, oof, strict=True):
+            fh.write(json.dumps({"file": g, "id": i, "p": round(float(prob), 5)}) + "\n")
+
+
 def print_out_of_fold(oof: np.ndarray, y: np.ndarray, name: str, bars: tuple[float, ...]) -> None:
     """The out-of-fold positives (``name``) and others found at each bar."""
     for t in bars:
@@ -91,16 +126,8 @@ def print_out_of_fold(oof: np.ndarray, y: np.ndarray, name: str, bars: tuple[flo
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("files", nargs="+", type=Path)
-    ap.add_argument("--odd-only", nargs="*", type=Path, default=[])
-    ap.add_argument("--save", type=Path)
-    ap.add_argument("--folds", type=int, default=5)
-    a = ap.parse_args(argv)
-    absent = [str(f) for f in [*a.files, *a.odd_only] if not f.is_file()]
-    if absent:
-        ap.error(f"no such file: {', '.join(absent)}")
-    files = [f for f in a.files if f not in a.odd_only]
+    ap = head_parser(__doc__, folds=5)
+    a, files = parse_head_args(ap, argv)
     texts, y, groups = load(files, list(a.odd_only))
     x = counts(texts)
     print(f"{len(texts)} lines, {int(y.sum())} threats, {len(set(groups))} files")
@@ -115,4 +142,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(run_command(main))

@@ -1,16 +1,20 @@
 """Train the threat head (révision 15c, ``threat_head.py``) on team line files.
 
-    PYTHONPATH=src python -m veilleur.detect.text_harm.train_threat_head [--odd-only PATH ...] [--save OUT] FILES...
+    PYTHONPATH=src python -m veilleur.detect.text_harm.train_threat_head [--odd-only PATH ...] [--folds N] [--oof F]
+        [--save OUT] FILES...
 
 A line is a threat when ``threat`` is among its labels or its phenomenon is ``call_for_violence`` /
 ``threat_individual`` (older team files label calls for violence as group hate only). ``--odd-only`` files give only
 their odd ids (their even ids are kept for reporting). Prints out-of-fold figures (grouped by file: no writer is
-scored by a model that saw it) at a few thresholds, then fits on everything and saves the weights.
+scored by a model that saw it) at a few thresholds, writes the out-of-fold probabilities (``--oof``, one JSON line a
+row: file, id, p; révision 19b, for choosing the ``alone`` bar on the cascade's outputs), then fits on everything and
+saves the weights. The shipped head (révision 19b): every team file, writers 37–46 ``--odd-only``, ``--folds 8``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -96,17 +100,24 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--odd-only", nargs="*", type=Path, default=[])
     ap.add_argument("--save", type=Path)
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument(
+        "--oof", type=Path, help="write the out-of-fold probabilities here (JSON lines: file, id, p)"
+    )
     a = ap.parse_args(argv)
     absent = [str(f) for f in [*a.files, *a.odd_only] if not f.is_file()]
     if absent:
         ap.error(f"no such file: {', '.join(absent)}")
     files = [f for f in a.files if f not in a.odd_only]
-    texts, y, groups = load(files, list(a.odd_only))
+    texts, y, groups, ids = load_rows(files, list(a.odd_only), is_threat)
     x = counts(texts)
     print(f"{len(texts)} lines, {int(y.sum())} threats, {len(set(groups))} files")
     check_folds(ap, a.folds, groups)
     oof = out_of_fold(x, y, groups, a.folds)
     print_out_of_fold(oof, y, "threats", (0.5, 0.8, 0.85, 0.9, 0.95))
+    if a.oof:
+        with a.oof.open("w", encoding="utf-8") as fh:
+            for g, i, prob in zip(groups, ids, oof, strict=True):
+                fh.write(json.dumps({"file": g, "id": i, "p": round(float(prob), 5)}) + "\n")
     if a.save:
         idf, coef, b = fit(x, y)
         meta = {"files": sorted(set(groups)), "lines": len(texts), "threats": int(y.sum()), "C": C}

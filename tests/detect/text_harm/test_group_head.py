@@ -58,7 +58,7 @@ class _Stance:
         return np.where(x[:, 0] > 0, 0.95, 0.05)
 
 
-def _analyzer(p: float = 0.99, stance: bool = False) -> TextHarmAnalyzer:
+def _analyzer(p: float = 0.99, stance: bool = False, open_: float | None = None) -> TextHarmAnalyzer:
     """An analyzer with only what the group head's hook reads."""
     an = TextHarmAnalyzer.__new__(TextHarmAnalyzer)
     an.thresholds = {GROUP: 0.5, "discrimination:religion": 0.5, "insult": 0.5}
@@ -66,6 +66,7 @@ def _analyzer(p: float = 0.99, stance: bool = False) -> TextHarmAnalyzer:
     an.group_head = _Always(p)
     an.group_head_threshold = 0.8
     an.group_head_min = 0.5
+    an.group_head_open = open_
     an.group_head_stance_max = 0.3 if stance else 1.01
     an.group_head_unless = frozenset({"quote", "refutation", "counter_speech"})
     an.stance_head = _Stance() if stance else None
@@ -152,3 +153,19 @@ def test_the_trainer_reports_bad_input_in_one_line(tmp_path, capsys) -> None:
     with pytest.raises(SystemExit) as e:  # one file: no writer-grouped folds
         train_main([str(one), "--folds", "8"])
     assert e.value.code == 2 and "--folds 8" in capsys.readouterr().err
+
+
+def test_with_open_threshold_it_reads_messages_naming_no_group_at_that_bar() -> None:
+    """Révision 19b: ``open_threshold`` reads the messages that name no group and lean to no group-hate category,
+    at that bar, with the category the semantic tier ranks first; the other gates hold."""
+    nobody = _msg("ceux du campement près de la rivière, quelqu'un devrait s'en occuper")
+    quoted = _msg("« quelqu'un devrait s'en occuper » : voilà ce qu'il a écrit", contexts=["quote"])
+    _analyzer(p=0.95, open_=0.9)._group_head_flags([nobody, quoted])
+    assert nobody.scores[GROUP] == 0.5 and "group_head" in nobody.contexts
+    assert quoted.scores[GROUP] == 0.1 and "group_head" not in quoted.tiers
+    under = _msg("ceux du campement près de la rivière, quelqu'un devrait s'en occuper")
+    _analyzer(p=0.85, open_=0.9)._group_head_flags([under])
+    assert under.scores[GROUP] == 0.1 and under.tiers["group_head"]["p"] == 0.85
+    named = _msg("les migrants, qu'on les renvoie tous")
+    _analyzer(p=0.85, open_=0.9)._group_head_flags([named])
+    assert named.scores[GROUP] == 0.5

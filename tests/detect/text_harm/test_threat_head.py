@@ -49,8 +49,52 @@ def test_it_only_names_threats_among_flagged_messages() -> None:
     an.thresholds = {"threat": 0.45, "insult": 0.5}
     an.threat_head = _Always()
     an.threat_head_threshold = 0.9
+    an.threat_head_alone = None
     flagged = Analysis(text="a", lang="fr", scores={"threat": 0.1, "insult": 0.8})
     clean = Analysis(text="b", lang="fr", scores={"threat": 0.1, "insult": 0.2})
     an._threat_head_flags([flagged, clean])
     assert flagged.scores["threat"] == 0.45 and "threat_head" in flagged.tiers
     assert clean.scores["threat"] == 0.1 and "threat_head" not in clean.tiers
+
+
+class _Stance:
+    """The stance head's interface; reads counter-speech where the text says "dénonce"."""
+
+    def features(self, emb, texts, sems):
+        return np.array([[1.0 if "dénonce" in t else 0.0] for t in texts])
+
+    def proba(self, x):
+        return np.where(x[:, 0] > 0, 0.95, 0.05)
+
+
+def test_with_alone_it_flags_unflagged_routed_messages_unless_quoted_or_counter_speech() -> None:
+    """Révision 19b: with ``alone`` the head flags what the semantic tier read and left unflagged, except quotes
+    (the group head's ``unless``), counter-speech (the stance head) and messages the semantic tier did not read."""
+    an = TextHarmAnalyzer.__new__(TextHarmAnalyzer)
+    an.thresholds = {"threat": 0.45, "insult": 0.5}
+    an.threat_head = _Always()
+    an.threat_head_threshold = 0.9
+    an.threat_head_alone = 0.95
+    an.group_head_unless = frozenset({"quote"})
+    an.group_head_stance_max = 0.3
+    an.stance_head = _Stance()
+    an.deobfuscate = False
+
+    def routed(text: str, contexts: list[str] | None = None) -> Analysis:
+        a = Analysis(text=text, lang="fr", scores={"threat": 0.1, "insult": 0.2})
+        a.tiers["semantic"] = {"_any": 0.3, "threat": 0.2}
+        a.contexts = list(contexts or [])
+        return a
+
+    hint = routed("quelqu'un devrait s'occuper de lui avant l'été")
+    quoted = routed("« quelqu'un devrait s'occuper de lui »", ["quote"])
+    cs = routed("je dénonce ceux qui écrivent qu'il faut s'occuper de lui")
+    unrouted = Analysis(text="c", lang="fr", scores={"threat": 0.1, "insult": 0.2})
+    found = an._threat_head_flags([hint, quoted, cs, unrouted])
+    assert found == [hint] and hint.scores["threat"] == 0.45 and "threat_head" in hint.contexts
+    assert (
+        quoted.scores["threat"] == 0.1
+        and cs.scores["threat"] == 0.1
+        and cs.tiers["threat_head"]["stance"] > 0.3
+    )
+    assert unrouted.scores["threat"] == 0.1 and "threat_head" not in unrouted.tiers

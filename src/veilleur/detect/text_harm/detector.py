@@ -430,12 +430,20 @@ class TextHarmAnalyzer:
         # révision 15c (s12-thr), 17d (s14-pm), 18b (s15-hate), 18c (s15-cat): the threat head, the patient-mockery
         # head, the group-hate head and the category layer run in the cascade only: each is read from its file the
         # first time the cascade needs it (``threat_head`` … ``category_layer`` below), never by the fast tier alone
+        # révision 19b (s16-hate): with `alone`, the threat head also flags a message the semantic tier read and left
+        # unflagged (no context of the group head's `unless`, the stance head under the group head's `stance_max`)
+        alone = (self.policy.get("threat_head") or {}).get("alone")
+        self.threat_head_alone = float(alone) if alone is not None else None
         cue = (self.policy.get("patient_head") or {}).get("cue_threshold")
         self.patient_cue_threshold = float(cue) if cue is not None else None
         gh = self.policy.get("group_head") or {}
         self.group_head_min = float(gh.get("group_min", 1.01))
         self.group_head_stance_max = float(gh.get("stance_max", 1.01))
         self.group_head_unless = frozenset(str(x) for x in gh.get("unless", []) or [])
+        # révision 19b (s16-hate): with `open_threshold`, the candidates that name no group and lean to no group-hate
+        # category are read too, at that (higher) bar
+        op = gh.get("open_threshold")
+        self.group_head_open = float(op) if op is not None else None
         # révision 16a (s13-cs): the stance head (stance.py) lifts flags of counter-speech that the semantic tier alone
         # or the teen head raised (never a lexicon score at the flagged category's threshold)
         st = self.policy.get("stance_head") or {}
@@ -600,8 +608,15 @@ class TextHarmAnalyzer:
                     ]
                 )
             if self.threat_head is not None:
-                # révision 15c: ≈135 µs a flagged message
-                self._threat_head_flags(results)
+                # révision 15c: ≈135 µs a flagged message; révision 19b: those it flags alone get their spans
+                found = self._threat_head_flags(results)
+                self._add_spans(
+                    [
+                        (a, self.lexicon.match(a.text, a.lang, n), n)
+                        for a in found
+                        for n in (normalize(a.text),)
+                    ]
+                )
             if self.patient_head is not None:
                 self._patient_head_flags(results)
             if self.category_layer is not None:
@@ -758,11 +773,14 @@ class TextHarmAnalyzer:
                 a.scores[c] = min(a.scores[c], self.thresholds.get(c, 0.5) - 0.01)
             a.contexts.append("stance_veto")
 
-    def group_head_candidates(self, results: list[Analysis]) -> list[tuple[Analysis, str]]:
+    def group_head_candidates(
+        self, results: list[Analysis], open_: bool = False
+    ) -> list[tuple[Analysis, str]]:
         """Révision 18b: the messages the group head reads, with the group-hate category they would take: read by the
         semantic tier and left unflagged, no context of ``group_head.unless`` (reported, quoted or refuted speech…), a
         group named (the category of its ground) or a group-hate category the semantic tier scores ``group_min`` or
-        more (that category)."""
+        more (that category). Révision 19b, ``open_``: instead, those that pass every gate but the group's (the
+        category the semantic tier ranks first), read at ``open_threshold``."""
         out: list[tuple[Analysis, str]] = []
         frames = self.lexicon.frames
         for a in results:
@@ -775,7 +793,7 @@ class TextHarmAnalyzer:
             )
             if not grounds:
                 continue
-            if cat is None and sem[grounds[0]] < self.group_head_min:
+            if (cat is None and sem[grounds[0]] < self.group_head_min) != open_:
                 continue
             out.append((a, cat or grounds[0]))
         return out
@@ -785,22 +803,19 @@ class TextHarmAnalyzer:
         whose stance the stance head does not read as counter-speech (under ``stance_max``), takes its group-hate
         category at the category's threshold (tier ``group_head``, context ``group_head``); returns the messages flagged."""
         cands = self.group_head_candidates(results)
+        bars = [self.group_head_threshold] * len(cands)
+        if self.group_head_open is not None:
+            wide = self.group_head_candidates(results, open_=True)
+            cands += wide
+            bars += [self.group_head_open] * len(wide)
         if not cands or self.group_head is None:
             return []
         probs = self.group_head.predict([a.text for a, _ in cands])
-        hits = [
-            (a, c, float(p)) for (a, c), p in zip(cands, probs, strict=True) if p >= self.group_head_threshold
-        ]
+        hits = [(a, c, float(p)) for (a, c), p, bar in zip(cands, probs, bars, strict=True) if p >= bar]
         for (a, _), p in zip(cands, probs, strict=True):
             a.tiers["group_head"] = {"p": round(float(p), 4)}
-        if hits and self.stance_head is not None and self.group_head_stance_max <= 1.0:
-            from veilleur.detect.text_harm.semantic import encode
-
-            texts = [a.text for a, _, _ in hits]
-            emb = encode([deobfuscate(t) for t in texts] if self.deobfuscate else texts)
-            stance = self.stance_head.proba(
-                self.stance_head.features(emb, texts, [a.tiers["semantic"] for a, _, _ in hits])
-            )
+        stance = self._stance_of([a for a, _, _ in hits])
+        if stance is not None:
             kept = []
             for (a, c, p), s in zip(hits, stance, strict=True):
                 a.tiers["group_head"]["stance"] = round(float(s), 4)
@@ -812,17 +827,56 @@ class TextHarmAnalyzer:
             a.contexts.append("group_head")
         return [a for a, _, _ in hits]
 
-    def _threat_head_flags(self, results: list[Analysis]) -> None:
+    def _stance_of(self, hits: list[Analysis]) -> Any:
+        """The stance head's counter-speech probabilities of ``hits`` (None: no hit, no head or no ``stance_max``)."""
+        if not hits or self.stance_head is None or self.group_head_stance_max > 1.0:
+            return None
+        from veilleur.detect.text_harm.semantic import encode
+
+        texts = [a.text for a in hits]
+        emb = encode([deobfuscate(t) for t in texts] if self.deobfuscate else texts)
+        return self.stance_head.proba(
+            self.stance_head.features(emb, texts, [a.tiers["semantic"] for a in hits])
+        )
+
+    def _threat_head_flags(self, results: list[Analysis]) -> list[Analysis]:
         """Révision 15c: a message flagged under another category, which the threat head scores at or over its
-        threshold, takes ``threat`` at the category's threshold (tier ``threat_head``: the head's probability)."""
+        threshold, takes ``threat`` at the category's threshold (tier ``threat_head``: the head's probability).
+        Révision 19b, with ``alone``: an unflagged message the semantic tier read, with no context of the group head's
+        ``unless``, scored ``alone`` or more and not read as counter-speech (stance under the group head's
+        ``stance_max``), takes ``threat`` too (context ``threat_head``); returns the messages so flagged."""
         thr = self.thresholds.get("threat", 0.5)
         cands = [a for a in results if a.scores.get("threat", 0.0) < thr and a.flagged(self.thresholds)]
-        if not cands or self.threat_head is None:
-            return
-        for a, p in zip(cands, self.threat_head.predict([a.text for a in cands]), strict=True):
+        alone: list[Analysis] = []
+        if self.threat_head_alone is not None:
+            alone = [
+                a
+                for a in results
+                if "semantic" in a.tiers
+                and not a.flagged(self.thresholds)
+                and not self.group_head_unless.intersection(a.contexts)
+            ]
+        if not (cands or alone) or self.threat_head is None:
+            return []
+        probs = self.threat_head.predict([a.text for a in cands + alone])
+        for a, p in zip(cands, probs[: len(cands)], strict=True):
             a.tiers["threat_head"] = {"threat": round(float(p), 4)}
             if p >= self.threat_head_threshold:
                 a.scores["threat"] = thr
+        hits = [
+            a for a, p in zip(alone, probs[len(cands) :], strict=True) if p >= (self.threat_head_alone or 1.0)
+        ]
+        for a, p in zip(alone, probs[len(cands) :], strict=True):
+            a.tiers["threat_head"] = {"threat": round(float(p), 4)}
+        stance = self._stance_of(hits)
+        if stance is not None:
+            for a, s in zip(hits, stance, strict=True):
+                a.tiers["threat_head"]["stance"] = round(float(s), 4)
+            hits = [a for a, s in zip(hits, stance, strict=True) if s < self.group_head_stance_max]
+        for a in hits:
+            a.scores["threat"] = thr
+            a.contexts.append("threat_head")
+        return hits
 
     def patient_head_candidates(self, results: list[Analysis]) -> list[tuple[Analysis, float]]:
         """Révision 17d: the messages the patient head reads, with their bars: not flagged as patient mockery nor lifted
@@ -1299,6 +1353,7 @@ _CONTEXT_FR = {
     "chat_register": "registre SMS / ado (seuils de ce registre)",
     "teen_head": "registre SMS / ado (modèle propre au registre)",
     "patient_head": "moquerie de patient (modèle propre, registre des soignants)",
+    "threat_head": "appel à la violence ou menace (modèle propre des menaces)",
     "formal_register": "registre soutenu (seuils de ce registre)",
 }
 

@@ -187,9 +187,15 @@ POLICY = section(
         "cascade": section(CASCADE_KEYS),
         "semantic_stage": one_of("use", "e5", "ensemble"),
         "e5_cascade": section(E5_CASCADE_KEYS),
-        "threat_head": head(threshold=number),
+        "threat_head": head(threshold=number, alone=or_null(number)),
         "patient_head": head(threshold=number, cue_threshold=or_null(number)),
-        "group_head": head(threshold=number, group_min=number, stance_max=number, unless=list_of(text)),
+        "group_head": head(
+            threshold=number,
+            group_min=number,
+            open_threshold=or_null(number),
+            stance_max=number,
+            unless=list_of(text),
+        ),
         "category_layer": head(),
         "stance_head": head(),
     }

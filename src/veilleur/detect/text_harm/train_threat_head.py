@@ -1,11 +1,14 @@
 """Train the threat head (révision 15c, ``threat_head.py``) on team line files.
 
-    PYTHONPATH=src python -m veilleur.detect.text_harm.train_threat_head [--odd-only PATH ...] [--save OUT] FILES...
+    PYTHONPATH=src python -m veilleur.detect.text_harm.train_threat_head [--odd-only PATH ...] [--folds N] [--oof F]
+        [--save OUT] FILES...
 
 A line is a threat when ``threat`` is among its labels or its phenomenon is ``call_for_violence`` /
 ``threat_individual`` (older team files label calls for violence as group hate only). ``--odd-only`` files give only
 their odd ids (their even ids are kept for reporting). Prints out-of-fold figures (grouped by file: no writer is
-scored by a model that saw it) at a few thresholds, then fits on everything and saves the weights.
+scored by a model that saw it) at a few thresholds, writes the out-of-fold probabilities (``--oof``, one JSON line a
+row: file, id, p; révision 19b, for choosing the ``alone`` bar on the cascade's outputs), then fits on everything and
+saves the weights. The shipped head (révision 19b): every team file, writers 37–46 ``--odd-only``, ``--folds 8``.
 """
 
 from __future__ import annotations
@@ -126,14 +129,16 @@ def print_out_of_fold(oof: np.ndarray, y: np.ndarray, name: str, bars: tuple[flo
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = head_parser(__doc__, folds=5)
+    ap = head_parser(__doc__, folds=5, oof=True)
     a, files = parse_head_args(ap, argv)
-    texts, y, groups = load(files, list(a.odd_only))
+    texts, y, groups, ids = load_rows(files, list(a.odd_only), is_threat)
     x = counts(texts)
     print(f"{len(texts)} lines, {int(y.sum())} threats, {len(set(groups))} files")
     check_folds(ap, a.folds, groups)
     oof = out_of_fold(x, y, groups, a.folds)
     print_out_of_fold(oof, y, "threats", (0.5, 0.8, 0.85, 0.9, 0.95))
+    if a.oof:
+        write_oof(a.oof, groups, ids, oof)
     if a.save:
         idf, coef, b = fit(x, y)
         meta = {"files": sorted(set(groups)), "lines": len(texts), "threats": int(y.sum()), "C": C}

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from veilleur.detect.text_harm.banter_head import load_banter_head
 from veilleur.detect.text_harm.category_layer import CategoryLayer, load_category_layer
 from veilleur.detect.text_harm.group_head import GroupHead, load_group_head
 from veilleur.detect.text_harm.lexicon import HINT, Hit, Lexicon, load_lexicon
@@ -416,6 +417,19 @@ class TextHarmAnalyzer:
             int(strong.get("min_points", 0)) if strong.get("threshold") is not None else 0
         )
         self.teen_strong_threshold = float(strong.get("threshold", self.teen_threshold))
+        # révision 19a (s16-teen): the banter head (banter_head.py) reads, last, the teen-register messages the
+        # cascade flagged through the register's paths or the semantic tier, and unflags those it scores under `bar`
+        # (friendly roasting, trash talk, swearing at a game); never a `keep` category at `keep_score` or with a
+        # lexicon score at its threshold, never a fast-tier flag. No `file`: off
+        banter = chat.get("banter") or {}
+        self.banter_head = (
+            load_banter_head(str(banter["file"])) if banter.get("file") and self.chat_register else None
+        )
+        self.banter_bar = float(banter.get("bar", self.banter_head.bar if self.banter_head else 0.0))
+        self.banter_langs = frozenset(str(x) for x in banter.get("langs", ["fr", "en"]) or [])
+        self.banter_keep = tuple(str(x) for x in banter.get("keep", []) or [])
+        self.banter_keep_score = float(banter.get("keep_score", 0.0))
+        self.banter_min_content = int(banter.get("min_content_words", 1))
         # révision 14a (s11-formal): the formal register's own operating point (contexts.yaml `formal_register`)
         formal = self.lexicon.contexts.get("formal_register") or {}
         self.formal_register = FormalRegister(formal) if formal else None
@@ -622,6 +636,8 @@ class TextHarmAnalyzer:
             if self.category_layer is not None:
                 # révision 18c: last of the cascade's namers; it never changes which messages are flagged
                 self._category_layer_names(results)
+            if self.banter_head is not None:
+                self._banter_unflags(results)  # révision 19a: last, on what the cascade flagged
         if self.hf is not None:
             hf_scores = self.hf.predict(texts)
             for a, sc in zip(results, hf_scores, strict=True):
@@ -1075,6 +1091,49 @@ class TextHarmAnalyzer:
             # `chat_register` too: the conversation pass reads such findings as weaker evidence (register_agree)
             a.contexts.extend(c for c in ("chat_register", "teen_head") if c not in a.contexts)
 
+    def banter_candidates(self, results: list[Analysis]) -> list[Analysis]:
+        """Révision 19a: flagged messages in the teen / SMS register, in `chat_register.banter.langs`, that reached the
+        semantic tier and hold `min_content_words` content words, none of whose flagged categories is a `keep` one
+        (threat, sexual, group hate) at `keep_score` or more, with a lexicon score at its threshold, or named by the
+        group-hate or threat head."""
+        out = []
+        for a in results:
+            if "semantic" not in a.tiers or a.lang not in self.banter_langs:
+                continue
+            found = a.flagged(self.thresholds)
+            if not found or self.chat_register is None or not self.chat_register.match(a.text):
+                continue
+            if "group_head" in a.contexts or ("threat" in found and "threat_head" in a.tiers):
+                continue  # named by a head of its own: group hate, a threat
+            lex = a.tiers.get("tier1_lexicon", {})
+            if any(
+                c.startswith(self.banter_keep)
+                and (s >= self.banter_keep_score or lex.get(c, 0.0) >= self.thresholds.get(c, 0.5))
+                for c, s in found.items()
+            ):
+                continue
+            if len(content_words(a.text)) < self.banter_min_content:
+                continue
+            out.append(a)
+        return out
+
+    def _banter_unflags(self, results: list[Analysis]) -> None:
+        """Révision 19a: a candidate (`banter_candidates`) the banter head scores under its bar is not flagged: its
+        flagged scores are capped under their thresholds, its spans dropped (tier `banter_head`, context
+        `teen_banter`)."""
+        cands = self.banter_candidates(results)
+        if not cands or self.banter_head is None:
+            return
+        probs = self.banter_head.predict([a.text for a in cands])
+        for a, p in zip(cands, probs, strict=True):
+            a.tiers["banter_head"] = {"p": round(float(p), 4)}
+            if p >= self.banter_bar:
+                continue
+            for c in a.flagged(self.thresholds):
+                a.scores[c] = min(a.scores[c], self.thresholds.get(c, 0.5) - 0.01)
+            a.spans = []
+            a.contexts.append("teen_banter")
+
     def _chat_register_flags(self, a: Analysis, sem: dict[str, float], p_any: float) -> bool:
         """Révision 10: in the teen / SMS chat register (contexts.yaml `chat_register`), a message the cascade left
         unflagged is flagged when the semantic tier's "any harm" reaches `any` and one of the register's categories
@@ -1352,6 +1411,7 @@ _CONTEXT_FR = {
     "teen_head_veto": "registre SMS / ado (le modèle du registre écarte l'avis du modèle sémantique)",
     "chat_register": "registre SMS / ado (seuils de ce registre)",
     "teen_head": "registre SMS / ado (modèle propre au registre)",
+    "teen_banter": "registre SMS / ado (chambrage entre amis selon le modèle du registre)",
     "patient_head": "moquerie de patient (modèle propre, registre des soignants)",
     "threat_head": "appel à la violence ou menace (modèle propre des menaces)",
     "formal_register": "registre soutenu (seuils de ce registre)",

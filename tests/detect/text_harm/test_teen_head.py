@@ -39,6 +39,10 @@ def _head(bias: float) -> TeenHead:
 def analyzer() -> TextHarmAnalyzer:
     an = TextHarmAnalyzer(semantic=_Doubtful())
     an.teen_head, an.teen_threshold = _head(3.0), 0.5
+    # the teen head's guards alone: révision 19b's threat head flagging by itself reads the fake semantic tier's
+    # doubtful scores without the stance head's real input (in the real cascade the stance head lifts the
+    # conditional reproach below: tests/detect/text_harm/test_threat_head.py covers that path)
+    an.threat_head_alone = None
     return an
 
 

@@ -98,3 +98,14 @@ def test_with_alone_it_flags_unflagged_routed_messages_unless_quoted_or_counter_
         and cs.tiers["threat_head"]["stance"] > 0.3
     )
     assert unrouted.scores["threat"] == 0.1 and "threat_head" not in unrouted.tiers
+
+
+def test_shipped_cascade_lets_the_stance_head_lift_a_conditional_reproach() -> None:
+    """Révision 19b's threat head alone scores a conditional reproach ("ce sera de votre faute") over its bar; in the
+    shipped cascade the stance head (under the group head's ``stance_max``) keeps it unflagged (session 16 merge)."""
+    an = TextHarmAnalyzer()
+    (a,) = an.analyze(["si elle revient pas lundi ce sera de votre faute"], ["fr"])
+    assert not a.flagged(an.thresholds)
+    th = a.tiers.get("threat_head")
+    assert th is not None and th["threat"] >= (an.threat_head_alone or 1.0)
+    assert th["stance"] >= an.group_head_stance_max

@@ -138,6 +138,11 @@ class Settings:
     # session 7: a disclosure followed within 15 minutes by the same author's call to go there is part of it
     dox_before_call: bool = True
     dox_schedule: bool = True
+    # session 16: doxxing spread over several messages — within this time after a disclosure found in the chat, a
+    # turn by someone else than the person exposed, neither a defence nor a conciliation, that calls to go there
+    # ("ptet qu'on passe sonner ce soir") or repeats one of its details (a time, a weekday, a parking spot: "Jeudi
+    # 20h45 P2. Ceux qui viennent mettez un pouce") while attacking or raiding, is part of it (None: off)
+    dox_echo: timedelta | None = timedelta(hours=3)
     # session 6b: in the banter check, a "defence" written by one of the attackers ("ON EST LÀÀÀ" after the goal,
     # "tu m'aimes grave arrête" to the friend they tease) is not someone defending the target
     banter_attacker_defence: bool = True
@@ -2318,4 +2323,62 @@ def _doxxing(turns: dict[str, Turn], episodes: list[Episode], st: Settings | Non
                 out.append(t)
                 found.add(t.uid)
         out.sort(key=lambda x: (x.m.created_at, x.uid))
+    if (st or Settings()).dox_echo:
+        out = _dox_echo(turns, out, raid_members, (st or Settings()).dox_echo)
     return out
+
+
+_DETAIL_TOKEN = re.compile(
+    r"\b(?:[a-z]*\d[a-z0-9]*|parking|gymnase|portail|arret|gare|station|residence|batiment|bat|interphone|"
+    r"boulangerie|pharmacie|clinique|cabinet|salle|stade|club|conservatoire|piscine|centre|sortie|parc)\b"
+)
+_CLOCK_TOKEN = re.compile(r"\d{1,2}h\d{0,2}|\d{1,4}")
+
+
+def _details(text: str) -> set[str]:
+    """The place details of a disclosure another message can repeat: a spot with a digit ("p2", "bat b3"), a place
+    word ("parking", "gymnase") — not a time nor a bare number (a time repeated alone is a reply, "mercredi 18h
+    noté")."""
+    return {w for w in _DETAIL_TOKEN.findall(cues.fold(text)) if not _CLOCK_TOKEN.fullmatch(w)}
+
+
+def _dox_echo(turns: dict[str, Turn], out: list[Turn], raid_members: set[str], window: timedelta) -> list[Turn]:
+    """Session 16 (``Settings.dox_echo``): doxxing spread over several messages. After a disclosure found in a chat,
+    a later turn (within ``window``) by someone else than the person exposed, not a defence nor a conciliation,
+    hostile or in a raid, that repeats the place it gave (``_details``) with a time or a call to go there is part of
+    it; a turn found so can itself be repeated ("Elle se gare toujours au parking P2", then "Jeudi soir 20h45 tout
+    le monde au P2", then "Jeudi 20h45 P2. Ceux qui viennent mettez un pouce")."""
+    if not out:
+        return out
+    found = {t.uid for t in out}
+    recent: dict[str, list[Turn]] = defaultdict(list)
+    for t in sorted(out, key=lambda x: (x.m.created_at, x.uid)):
+        recent[t.m.community_uid].append(t)
+    added: list[Turn] = []
+    for t in sorted(turns.values(), key=lambda x: (x.m.created_at, x.uid)):
+        if t.uid in found or t.stance or not (t.hostile or t.uid in raid_members):
+            continue
+        prior = [
+            d
+            for d in recent.get(t.m.community_uid, [])
+            if timedelta(0) < t.m.created_at - d.m.created_at <= window and t.author not in d.targets
+        ]
+        if not prior:
+            continue
+        own = cues.unquoted(cues.fold(t.m.text or ""))
+        if not (_CLOCK.search(t.m.text or "") or cues.dox_call(own)):
+            continue
+        mine = _details(t.m.text or "")
+        src = next((d for d in reversed(prior) if mine & _details(d.m.text or "")), None)
+        if src is None:
+            continue
+        t.dox = t.dox or list(src.dox)
+        t.dox_call = t.dox_call or cues.dox_call(own)
+        if not t.targets:
+            t.targets = list(src.targets)
+        added.append(t)
+        found.add(t.uid)
+        recent[t.m.community_uid].append(t)
+    if not added:
+        return out
+    return sorted([*out, *added], key=lambda x: (x.m.created_at, x.uid))

@@ -264,6 +264,12 @@ class Settings:
     # the roast check's ``diffuse_min`` for a proposal (None: the rules'; 0 measured in session 15, not kept)
     proposal_diffuse_min: int | None = None
     target_capture: Any = None
+    # session 16: re-aiming the rules' main raid — when the aim ranker ranks another member first with a probability
+    # of at least ``reaim_min`` and reads the rules' main target at ``reaim_weak`` or less, that member's raid (the
+    # rules' own, or a proposal built as above and kept at ``proposal_veto``) becomes the main raid; the rules' raid
+    # stays a raid of the chat. Where the ranker is unsure the rules decide (None: off)
+    reaim_min: float | None = None
+    reaim_weak: float = 0.3
     message_proba: dict[str, float] | None = None  # stage-A probabilities given from outside (training)
     # addressee ranker (conversation/addressing.py): "shipped" loads data/addressee_model.npz; None: rules only
     addressee_model: Any = "shipped"
@@ -321,6 +327,7 @@ class Episode:
     also_targeted: list[str] = field(default_factory=list)  # defenders the raiders turned on
     primary: bool = False  # the chat's main raid (first in ``ConversationResult.episodes`` for its chat)
     proposed: bool = False  # session 15: proposed by the learned aim ranker where the rules found no raid
+    reaimed: bool = False  # session 16: the aim ranker's confident re-aim of the rules' main raid (``reaim_min``)
 
     @property
     def strength(self) -> float:
@@ -1279,7 +1286,7 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
                 accepted = _propose(ctx, cu, accepted, ts, st)
             if accepted and (st.raid_model is not None and st.raid_veto > 0 or st.raid_capture is not None):
                 accepted = _raid_check(cu, accepted, ts, st)
-        accepted.sort(key=lambda e: _primacy(e, st))
+        accepted.sort(key=lambda e: (not e.reaimed, *_primacy(e, st)))
         if accepted:
             accepted[0].primary = True
         out.extend(accepted)
@@ -1311,8 +1318,10 @@ def _propose(
     rows = target_rows(ts, cands, main, {e.target for e in accepted})
     if st.target_capture is not None:
         st.target_capture.extend((cu, u, r, main) for u, r in zip(cands, rows, strict=True))
-    if model is None or accepted:
+    if model is None:
         return accepted
+    if accepted:
+        return _reaim(cu, accepted, cands, model.proba(rows), main, ts, st)
     proba = model.proba(rows)
     k = int(np.argmax(proba))
     if proba[k] < st.target_propose:
@@ -1325,6 +1334,38 @@ def _propose(
     _extend([ep], ts, st)
     ep.proposed = True
     return [ep]
+
+
+def _reaim(
+    cu: str,
+    accepted: list[Episode],
+    cands: list[str],
+    proba: np.ndarray,
+    main: str | None,
+    ts: list[Turn],
+    st: Settings,
+) -> list[Episode]:
+    """Session 16 (``Settings.reaim_min``): the ranker's first member becomes the main raid's target when it is
+    confident (p >= ``reaim_min``) and reads the rules' main target as weak (p <= ``reaim_weak``): the rules' raid at
+    them when there is one, else a proposal (judged by the raid check at ``proposal_veto``)."""
+    if st.reaim_min is None or main is None:
+        return accepted
+    k = int(np.argmax(proba))
+    p_main = float(proba[cands.index(main)]) if main in cands else 0.0
+    if cands[k] == main or proba[k] < st.reaim_min or p_main > st.reaim_weak:
+        return accepted
+    own = next((e for e in accepted if e.target == cands[k]), None)
+    if own is not None:
+        own.reaimed = True
+        return accepted
+    ep = _proposal(cu, cands[k], ts, st)
+    if ep is None:
+        return accepted
+    if st.continuation:
+        _continue([ep], ts, st.continuation)
+    _extend([ep], ts, st)
+    ep.proposed = ep.reaimed = True
+    return [ep, *accepted]
 
 
 def _proposal(cu: str, target: str, ts: list[Turn], st: Settings) -> Episode | None:
@@ -2345,7 +2386,7 @@ def _details(text: str) -> set[str]:
 def _dox_echo(turns: dict[str, Turn], out: list[Turn], raid_members: set[str], window: timedelta) -> list[Turn]:
     """Session 16 (``Settings.dox_echo``): doxxing spread over several messages. After a disclosure found in a chat,
     a later turn (within ``window``) by someone else than the person exposed, not a defence nor a conciliation,
-    hostile or in a raid, that repeats the place it gave (``_details``) with a time or a call to go there is part of
+    hostile, in a raid or by someone who attacked that person in the last day, that repeats the place it gave (``_details``) with a time or a call to go there is part of
     it; a turn found so can itself be repeated ("Elle se gare toujours au parking P2", then "Jeudi soir 20h45 tout
     le monde au P2", then "Jeudi 20h45 P2. Ceux qui viennent mettez un pouce")."""
     if not out:
@@ -2354,9 +2395,13 @@ def _dox_echo(turns: dict[str, Turn], out: list[Turn], raid_members: set[str], w
     recent: dict[str, list[Turn]] = defaultdict(list)
     for t in sorted(out, key=lambda x: (x.m.created_at, x.uid)):
         recent[t.m.community_uid].append(t)
+    attacks: dict[str, list[tuple[str, Any]]] = defaultdict(list)  # target -> (author, time) of hostile turns
+    for t in turns.values():
+        for target in t.targets if t.hostile else []:
+            attacks[target].append((t.author, t.m.created_at))
     added: list[Turn] = []
     for t in sorted(turns.values(), key=lambda x: (x.m.created_at, x.uid)):
-        if t.uid in found or t.stance or not (t.hostile or t.uid in raid_members):
+        if t.uid in found or t.stance:
             continue
         prior = [
             d
@@ -2364,6 +2409,15 @@ def _dox_echo(turns: dict[str, Turn], out: list[Turn], raid_members: set[str], w
             if timedelta(0) < t.m.created_at - d.m.created_at <= window and t.author not in d.targets
         ]
         if not prior:
+            continue
+        # hostile, in a raid, or by someone who attacked the person exposed in the last day
+        attacker = any(
+            a == t.author and timedelta(0) <= t.m.created_at - when <= timedelta(days=1)
+            for d in prior
+            for s in d.targets
+            for a, when in attacks.get(s, [])
+        )
+        if not (t.hostile or t.uid in raid_members or attacker):
             continue
         own = cues.unquoted(cues.fold(t.m.text or ""))
         if not (_CLOCK.search(t.m.text or "") or cues.dox_call(own)):

@@ -72,3 +72,33 @@ def test_arranging_to_meet_in_a_civil_chat_is_no_doxxing() -> None:
         ("lea", "je finis à 18h le mercredi, je vous rejoins"),
     ]
     assert _dox_ids(rows, Settings(addressee_model=None)) == []
+
+
+def test_reaim_the_rules_main_raid_only_when_the_ranker_is_sure() -> None:
+    from dataclasses import replace
+
+    import numpy as np
+
+    from tests.detect.conversation.helpers import uid
+    from tests.detect.conversation.test_session14 import _model, _pile_on
+    from tests.detect.conversation.test_session15 import CU, _ctx, _ranker, _st
+    from veilleur.detect.conversation.analyse import _propose, _reaim
+
+    ts, _ = _pile_on()
+    lea, tom = uid("lea"), uid("tom")
+    st = _st(raid_model=_model(0.0), target_model=_ranker(5.0), reaim_min=0.5, reaim_weak=0.3)
+    (at_lea,) = _propose(_ctx(), CU, [], ts, st)
+    wrong = replace(at_lea, target=tom, reaimed=False, proposed=False)
+    # the ranker sure of Léa and reading the rules' target Tom as weak: Léa's raid becomes the main one
+    out = _reaim(CU, [wrong], [lea, tom], np.array([0.9, 0.05]), tom, ts, st)
+    assert out[0].target == lea and out[0].reaimed and out[0].proposed and out[1] is wrong
+    both = [wrong, replace(at_lea, reaimed=False)]
+    assert _reaim(CU, both, [lea, tom], np.array([0.9, 0.05]), tom, ts, st)[1].reaimed
+    # unsure (under reaim_min), the rules' target not weak, or off: the rules decide
+    for proba, s in (
+        ([0.4, 0.05], st),
+        ([0.9, 0.5], st),
+        ([0.9, 0.05], replace(st, reaim_min=None)),
+    ):
+        kept = _reaim(CU, [wrong], [lea, tom], np.array(proba), tom, ts, s)
+        assert kept == [wrong] and not wrong.reaimed

@@ -143,6 +143,9 @@ class Settings:
     # ("ptet qu'on passe sonner ce soir") or repeats one of its details (a time, a weekday, a parking spot: "Jeudi
     # 20h45 P2. Ceux qui viennent mettez un pouce") while attacking or raiding, is part of it (None: off)
     dox_echo: timedelta | None = timedelta(hours=3)
+    # session 16: the person an unnamed disclosure ("il finit à 16h30") is about is the member most attackers hit in
+    # the last hour, when more than the last member hit (a defender told to shut up just before); False: the last hit
+    dox_victim: bool = True
     # session 6b: in the banter check, a "defence" written by one of the attackers ("ON EST LÀÀÀ" after the goal,
     # "tu m'aimes grave arrête" to the friend they tease) is not someone defending the target
     banter_attacker_defence: bool = True
@@ -264,12 +267,15 @@ class Settings:
     # the roast check's ``diffuse_min`` for a proposal (None: the rules'; 0 measured in session 15, not kept)
     proposal_diffuse_min: int | None = None
     target_capture: Any = None
-    # session 16: re-aiming the rules' main raid — when the aim ranker ranks another member first with a probability
-    # of at least ``reaim_min`` and reads the rules' main target at ``reaim_weak`` or less, that member's raid (the
-    # rules' own, or a proposal built as above and kept at ``proposal_veto``) becomes the main raid; the rules' raid
-    # stays a raid of the chat. Where the ranker is unsure the rules decide (None: off)
-    reaim_min: float | None = None
-    reaim_weak: float = 0.3
+    # session 16: re-aiming the rules' main raid — when the aim ranker, reading the members without the rules' two
+    # features (``reaim_blind``: as in a chat where the rules find no raid), ranks another member first with a
+    # probability of at least ``reaim_min`` and reads the rules' main target at ``reaim_weak`` or less (a member it
+    # reads as an attacker), that member's raid (the rules' own, or a proposal built as above and kept at
+    # ``proposal_veto``) becomes the main raid; the rules' raid stays a raid of the chat. Where the ranker is unsure
+    # the rules decide (None: off). Chosen leave-one-writer-out (docs/conversations.md, "Session 16")
+    reaim_min: float | None = 0.25
+    reaim_weak: float = 0.1
+    reaim_blind: bool = True
     message_proba: dict[str, float] | None = None  # stage-A probabilities given from outside (training)
     # addressee ranker (conversation/addressing.py): "shipped" loads data/addressee_model.npz; None: rules only
     addressee_model: Any = "shipped"
@@ -850,8 +856,20 @@ def _walk(
             kinds = []  # session 6: nobody's information, said in peace (an invitation to one's own party)
         if kinds and not (cues.FIRST_PERSON_INFO.search(folded) and not third):
             if not (t.to or t.about) and third and focus is not None and focus[0] != t.author:
-                t.about.append(focus[0])
-                t.how[focus[0]] = "focus"
+                who = focus[0]
+                if st.dox_victim:
+                    # session 16: the member most attackers hit in the last hour, not the last one hit ("toi tu te
+                    # tais" at a defender just before "l'edt du rat: … il finit à 16h30")
+                    hit = {
+                        u: sum(1 for a, w in by.items() if a != t.author and m.created_at - w < timedelta(hours=1))
+                        for u, by in hostile_by_target.items()
+                        if u != t.author
+                    }
+                    most = max(hit, key=lambda u: (hit[u], u == focus[0]), default=None)
+                    if most is not None and hit[most] > hit.get(focus[0], 0):
+                        who = most
+                t.about.append(who)
+                t.how[who] = "focus"
             t.dox = kinds
             t.dox_call = cues.dox_call(folded)
             if t.dox_call and not t.hostile:  # exposing someone with a call to go there is an attack
@@ -1308,7 +1326,7 @@ def _propose(
     model = _target_model(st)
     if _raid_model(st) is None or st.raid_veto <= 0:
         model = None  # a proposal is only made where the learned raid check judges it (``_raid_check``)
-    if st.target_capture is None and (model is None or accepted):
+    if st.target_capture is None and (model is None or (accepted and st.reaim_min is None)):
         return accepted
     members = [m.uid for m in ctx.members_of(cu)]
     cands = target_candidates(ts, members)
@@ -1321,7 +1339,11 @@ def _propose(
     if model is None:
         return accepted
     if accepted:
-        return _reaim(cu, accepted, cands, model.proba(rows), main, ts, st)
+        if st.reaim_min is None:
+            return accepted
+        # ``reaim_blind``: ranked without the rules' two features (as in a chat where they find no raid)
+        blind = target_rows(ts, cands, None, set()) if st.reaim_blind else rows
+        return _reaim(cu, accepted, cands, model.proba(blind), main, ts, st)
     proba = model.proba(rows)
     k = int(np.argmax(proba))
     if proba[k] < st.target_propose:

@@ -585,7 +585,12 @@ def dox_kinds(folded: str, feature: bool = False) -> list[str]:
                 if w in ("num", "numero", "06", "portable", "tel", "number", "phone", "mobile")
                 else "address"
             ]
-    if not feature and "workplace" in kinds and not DOX_WORK.search(DOX_WORK_NOT.sub(" ", folded)):
+    if (
+        not feature
+        and "workplace" in kinds
+        and not DOX_WORK.search(DOX_WORK_NOT.sub(" ", folded))
+        and not DOX_EN["workplace"].search(folded)
+    ):
         kinds.remove("workplace")  # session 16: "des appels à son travail à cause de…", "qui bosse dans ce groupe"
     meta = DOX_META.search(folded) or (not feature and DOX_META_EN.search(folded))
     if kinds and not digit and meta:

@@ -26,7 +26,9 @@ def test_a_weekday_with_someones_hours_is_a_schedule() -> None:
 
 
 def test_a_stop_waited_at_alone_and_a_childs_school() -> None:
-    assert "address" in _kinds("et il prend le bus 7 a l'arret Mairie juste apres, il attend toujours tout seul")
+    assert "address" in _kinds(
+        "et il prend le bus 7 a l'arret Mairie juste apres, il attend toujours tout seul"
+    )
     assert "family" in _kinds("Et son gamin est à la maternelle Jean-Jaurès")
     assert "address" not in _kinds("le chouchou il est tout seul à la récré")
 

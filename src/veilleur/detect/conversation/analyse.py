@@ -333,7 +333,9 @@ class Episode:
     also_targeted: list[str] = field(default_factory=list)  # defenders the raiders turned on
     primary: bool = False  # the chat's main raid (first in ``ConversationResult.episodes`` for its chat)
     proposed: bool = False  # session 15: proposed by the learned aim ranker where the rules found no raid
-    reaimed: bool = False  # session 16: the aim ranker's confident re-aim of the rules' main raid (``reaim_min``)
+    reaimed: bool = (
+        False  # session 16: the aim ranker's confident re-aim of the rules' main raid (``reaim_min``)
+    )
 
     @property
     def strength(self) -> float:
@@ -861,12 +863,17 @@ def _walk(
                     # session 16: the member most attackers hit in the last hour, not the last one hit ("toi tu te
                     # tais" at a defender just before "l'edt du rat: … il finit à 16h30")
                     hit = {
-                        u: sum(1 for a, w in by.items() if a != t.author and m.created_at - w < timedelta(hours=1))
+                        u: sum(
+                            1
+                            for a, w in by.items()
+                            if a != t.author and m.created_at - w < timedelta(hours=1)
+                        )
                         for u, by in hostile_by_target.items()
                         if u != t.author
                     }
-                    most = max(hit, key=lambda u: (hit[u], u == focus[0]), default=None)
-                    if most is not None and hit[most] > hit.get(focus[0], 0):
+                    latest_hit = who
+                    most = max(hit, key=lambda u: (hit[u], u == latest_hit), default=None)
+                    if most is not None and hit[most] > hit.get(latest_hit, 0):
                         who = most
                 t.about.append(who)
                 t.how[who] = "focus"
@@ -2386,8 +2393,9 @@ def _doxxing(turns: dict[str, Turn], episodes: list[Episode], st: Settings | Non
                 out.append(t)
                 found.add(t.uid)
         out.sort(key=lambda x: (x.m.created_at, x.uid))
-    if (st or Settings()).dox_echo:
-        out = _dox_echo(turns, out, raid_members, (st or Settings()).dox_echo)
+    echo = (st or Settings()).dox_echo
+    if echo:
+        out = _dox_echo(turns, out, raid_members, echo)
     return out
 
 
@@ -2405,7 +2413,9 @@ def _details(text: str) -> set[str]:
     return {w for w in _DETAIL_TOKEN.findall(cues.fold(text)) if not _CLOCK_TOKEN.fullmatch(w)}
 
 
-def _dox_echo(turns: dict[str, Turn], out: list[Turn], raid_members: set[str], window: timedelta) -> list[Turn]:
+def _dox_echo(
+    turns: dict[str, Turn], out: list[Turn], raid_members: set[str], window: timedelta
+) -> list[Turn]:
     """Session 16 (``Settings.dox_echo``): doxxing spread over several messages. After a disclosure found in a chat,
     a later turn (within ``window``) by someone else than the person exposed, not a defence nor a conciliation,
     hostile, in a raid or by someone who attacked that person in the last day, that repeats the place it gave (``_details``) with a time or a call to go there is part of

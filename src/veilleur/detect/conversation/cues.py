@@ -591,7 +591,9 @@ def dox_kinds(folded: str, feature: bool = False) -> list[str]:
         and not DOX_WORK.search(DOX_WORK_NOT.sub(" ", folded))
         and not DOX_EN["workplace"].search(folded)
     ):
-        kinds.remove("workplace")  # session 16: "des appels à son travail à cause de…", "qui bosse dans ce groupe"
+        kinds.remove(
+            "workplace"
+        )  # session 16: "des appels à son travail à cause de…", "qui bosse dans ce groupe"
     meta = DOX_META.search(folded) or (not feature and DOX_META_EN.search(folded))
     if kinds and not digit and meta:
         return []

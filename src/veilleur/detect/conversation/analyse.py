@@ -138,6 +138,14 @@ class Settings:
     # session 7: a disclosure followed within 15 minutes by the same author's call to go there is part of it
     dox_before_call: bool = True
     dox_schedule: bool = True
+    # session 16: doxxing spread over several messages — within this time after a disclosure found in the chat, a
+    # turn by someone else than the person exposed, neither a defence nor a conciliation, that calls to go there
+    # ("ptet qu'on passe sonner ce soir") or repeats one of its details (a time, a weekday, a parking spot: "Jeudi
+    # 20h45 P2. Ceux qui viennent mettez un pouce") while attacking or raiding, is part of it (None: off)
+    dox_echo: timedelta | None = timedelta(hours=3)
+    # session 16: the person an unnamed disclosure ("il finit à 16h30") is about is the member most attackers hit in
+    # the last hour, when more than the last member hit (a defender told to shut up just before); False: the last hit
+    dox_victim: bool = True
     # session 6b: in the banter check, a "defence" written by one of the attackers ("ON EST LÀÀÀ" after the goal,
     # "tu m'aimes grave arrête" to the friend they tease) is not someone defending the target
     banter_attacker_defence: bool = True
@@ -259,6 +267,15 @@ class Settings:
     # the roast check's ``diffuse_min`` for a proposal (None: the rules'; 0 measured in session 15, not kept)
     proposal_diffuse_min: int | None = None
     target_capture: Any = None
+    # session 16: re-aiming the rules' main raid — when the aim ranker, reading the members without the rules' two
+    # features (``reaim_blind``: as in a chat where the rules find no raid), ranks another member first with a
+    # probability of at least ``reaim_min`` and reads the rules' main target at ``reaim_weak`` or less (a member it
+    # reads as an attacker), that member's raid (the rules' own, or a proposal built as above and kept at
+    # ``proposal_veto``) becomes the main raid; the rules' raid stays a raid of the chat. Where the ranker is unsure
+    # the rules decide (None: off). Chosen leave-one-writer-out (docs/conversations.md, "Session 16")
+    reaim_min: float | None = 0.25
+    reaim_weak: float = 0.1
+    reaim_blind: bool = True
     message_proba: dict[str, float] | None = None  # stage-A probabilities given from outside (training)
     # addressee ranker (conversation/addressing.py): "shipped" loads data/addressee_model.npz; None: rules only
     addressee_model: Any = "shipped"
@@ -316,6 +333,9 @@ class Episode:
     also_targeted: list[str] = field(default_factory=list)  # defenders the raiders turned on
     primary: bool = False  # the chat's main raid (first in ``ConversationResult.episodes`` for its chat)
     proposed: bool = False  # session 15: proposed by the learned aim ranker where the rules found no raid
+    reaimed: bool = (
+        False  # session 16: the aim ranker's confident re-aim of the rules' main raid (``reaim_min``)
+    )
 
     @property
     def strength(self) -> float:
@@ -838,8 +858,25 @@ def _walk(
             kinds = []  # session 6: nobody's information, said in peace (an invitation to one's own party)
         if kinds and not (cues.FIRST_PERSON_INFO.search(folded) and not third):
             if not (t.to or t.about) and third and focus is not None and focus[0] != t.author:
-                t.about.append(focus[0])
-                t.how[focus[0]] = "focus"
+                who = focus[0]
+                if st.dox_victim:
+                    # session 16: the member most attackers hit in the last hour, not the last one hit ("toi tu te
+                    # tais" at a defender just before "l'edt du rat: … il finit à 16h30")
+                    hit = {
+                        u: sum(
+                            1
+                            for a, w in by.items()
+                            if a != t.author and m.created_at - w < timedelta(hours=1)
+                        )
+                        for u, by in hostile_by_target.items()
+                        if u != t.author
+                    }
+                    latest_hit = who
+                    most = max(hit, key=lambda u: (hit[u], u == latest_hit), default=None)
+                    if most is not None and hit[most] > hit.get(latest_hit, 0):
+                        who = most
+                t.about.append(who)
+                t.how[who] = "focus"
             t.dox = kinds
             t.dox_call = cues.dox_call(folded)
             if t.dox_call and not t.hostile:  # exposing someone with a call to go there is an attack
@@ -1274,7 +1311,7 @@ def _episodes(ctx: DetectionContext, turns: dict[str, Turn], st: Settings) -> li
                 accepted = _propose(ctx, cu, accepted, ts, st)
             if accepted and (st.raid_model is not None and st.raid_veto > 0 or st.raid_capture is not None):
                 accepted = _raid_check(cu, accepted, ts, st)
-        accepted.sort(key=lambda e: _primacy(e, st))
+        accepted.sort(key=lambda e: (not e.reaimed, *_primacy(e, st)))
         if accepted:
             accepted[0].primary = True
         out.extend(accepted)
@@ -1296,7 +1333,7 @@ def _propose(
     model = _target_model(st)
     if _raid_model(st) is None or st.raid_veto <= 0:
         model = None  # a proposal is only made where the learned raid check judges it (``_raid_check``)
-    if st.target_capture is None and (model is None or accepted):
+    if st.target_capture is None and (model is None or (accepted and st.reaim_min is None)):
         return accepted
     members = [m.uid for m in ctx.members_of(cu)]
     cands = target_candidates(ts, members)
@@ -1306,8 +1343,14 @@ def _propose(
     rows = target_rows(ts, cands, main, {e.target for e in accepted})
     if st.target_capture is not None:
         st.target_capture.extend((cu, u, r, main) for u, r in zip(cands, rows, strict=True))
-    if model is None or accepted:
+    if model is None:
         return accepted
+    if accepted:
+        if st.reaim_min is None:
+            return accepted
+        # ``reaim_blind``: ranked without the rules' two features (as in a chat where they find no raid)
+        blind = target_rows(ts, cands, None, set()) if st.reaim_blind else rows
+        return _reaim(cu, accepted, cands, model.proba(blind), main, ts, st)
     proba = model.proba(rows)
     k = int(np.argmax(proba))
     if proba[k] < st.target_propose:
@@ -1320,6 +1363,38 @@ def _propose(
     _extend([ep], ts, st)
     ep.proposed = True
     return [ep]
+
+
+def _reaim(
+    cu: str,
+    accepted: list[Episode],
+    cands: list[str],
+    proba: np.ndarray,
+    main: str | None,
+    ts: list[Turn],
+    st: Settings,
+) -> list[Episode]:
+    """Session 16 (``Settings.reaim_min``): the ranker's first member becomes the main raid's target when it is
+    confident (p >= ``reaim_min``) and reads the rules' main target as weak (p <= ``reaim_weak``): the rules' raid at
+    them when there is one, else a proposal (judged by the raid check at ``proposal_veto``)."""
+    if st.reaim_min is None or main is None:
+        return accepted
+    k = int(np.argmax(proba))
+    p_main = float(proba[cands.index(main)]) if main in cands else 0.0
+    if cands[k] == main or proba[k] < st.reaim_min or p_main > st.reaim_weak:
+        return accepted
+    own = next((e for e in accepted if e.target == cands[k]), None)
+    if own is not None:
+        own.reaimed = True
+        return accepted
+    ep = _proposal(cu, cands[k], ts, st)
+    if ep is None:
+        return accepted
+    if st.continuation:
+        _continue([ep], ts, st.continuation)
+    _extend([ep], ts, st)
+    ep.proposed = ep.reaimed = True
+    return [ep, *accepted]
 
 
 def _proposal(cu: str, target: str, ts: list[Turn], st: Settings) -> Episode | None:
@@ -2318,4 +2393,78 @@ def _doxxing(turns: dict[str, Turn], episodes: list[Episode], st: Settings | Non
                 out.append(t)
                 found.add(t.uid)
         out.sort(key=lambda x: (x.m.created_at, x.uid))
+    echo = (st or Settings()).dox_echo
+    if echo:
+        out = _dox_echo(turns, out, raid_members, echo)
     return out
+
+
+_DETAIL_TOKEN = re.compile(
+    r"\b(?:[a-z]*\d[a-z0-9]*|parking|gymnase|portail|arret|gare|station|residence|batiment|bat|interphone|"
+    r"boulangerie|pharmacie|clinique|cabinet|salle|stade|club|conservatoire|piscine|centre|sortie|parc)\b"
+)
+_CLOCK_TOKEN = re.compile(r"\d{1,2}h\d{0,2}|\d{1,4}")
+
+
+def _details(text: str) -> set[str]:
+    """The place details of a disclosure another message can repeat: a spot with a digit ("p2", "bat b3"), a place
+    word ("parking", "gymnase") — not a time nor a bare number (a time repeated alone is a reply, "mercredi 18h
+    noté")."""
+    return {w for w in _DETAIL_TOKEN.findall(cues.fold(text)) if not _CLOCK_TOKEN.fullmatch(w)}
+
+
+def _dox_echo(
+    turns: dict[str, Turn], out: list[Turn], raid_members: set[str], window: timedelta
+) -> list[Turn]:
+    """Session 16 (``Settings.dox_echo``): doxxing spread over several messages. After a disclosure found in a chat,
+    a later turn (within ``window``) by someone else than the person exposed, not a defence nor a conciliation,
+    hostile, in a raid or by someone who attacked that person in the last day, that repeats the place it gave (``_details``) with a time or a call to go there is part of
+    it; a turn found so can itself be repeated ("Elle se gare toujours au parking P2", then "Jeudi soir 20h45 tout
+    le monde au P2", then "Jeudi 20h45 P2. Ceux qui viennent mettez un pouce")."""
+    if not out:
+        return out
+    found = {t.uid for t in out}
+    recent: dict[str, list[Turn]] = defaultdict(list)
+    for t in sorted(out, key=lambda x: (x.m.created_at, x.uid)):
+        recent[t.m.community_uid].append(t)
+    attacks: dict[str, list[tuple[str, Any]]] = defaultdict(list)  # target -> (author, time) of hostile turns
+    for t in turns.values():
+        for target in t.targets if t.hostile else []:
+            attacks[target].append((t.author, t.m.created_at))
+    added: list[Turn] = []
+    for t in sorted(turns.values(), key=lambda x: (x.m.created_at, x.uid)):
+        if t.uid in found or t.stance:
+            continue
+        prior = [
+            d
+            for d in recent.get(t.m.community_uid, [])
+            if timedelta(0) < t.m.created_at - d.m.created_at <= window and t.author not in d.targets
+        ]
+        if not prior:
+            continue
+        # hostile, in a raid, or by someone who attacked the person exposed in the last day
+        attacker = any(
+            a == t.author and timedelta(0) <= t.m.created_at - when <= timedelta(days=1)
+            for d in prior
+            for s in d.targets
+            for a, when in attacks.get(s, [])
+        )
+        if not (t.hostile or t.uid in raid_members or attacker):
+            continue
+        own = cues.unquoted(cues.fold(t.m.text or ""))
+        if not (_CLOCK.search(t.m.text or "") or cues.dox_call(own)):
+            continue
+        mine = _details(t.m.text or "")
+        src = next((d for d in reversed(prior) if mine & _details(d.m.text or "")), None)
+        if src is None:
+            continue
+        t.dox = t.dox or list(src.dox)
+        t.dox_call = t.dox_call or cues.dox_call(own)
+        if not t.targets:
+            t.targets = list(src.targets)
+        added.append(t)
+        found.add(t.uid)
+        recent[t.m.community_uid].append(t)
+    if not added:
+        return out
+    return sorted([*out, *added], key=lambda x: (x.m.created_at, x.uid))

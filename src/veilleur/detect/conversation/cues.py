@@ -309,13 +309,16 @@ DOX_CALL = _rx(
 # Whom disclosed information is about, when no member is named (session 6): "il habite", "chez elle", "sa mère"
 DOX_SUBJECT = _rx(
     r"\b(?:il|elle|ils|elles|he|she)\s+(?:\w+\s+)?(?:habite|habitent|vit|vivent|bosse|bossent|travaille|travaillent|"
-    r"sort|sortent|finit|finissent|est|sont|va|vont|lives|works)\b",
+    r"sort|sortent|finit|finissent|est|sont|va|vont|lives|works|prend|attend|gare)\b",
     r"\b(?:chez (?:lui|elle|eux)|son|sa|ses|leur|leurs|lui|his|her)\b",
     # session 7: a name or nickname as the subject ("hugette habite dans la résidence…"), not "je / on / vous"
     r"\b(?!(?:je|j|tu|t|on|nous|vous|qui|ou|que|moi)\b)[a-z]{3,}\s+(?:habite|vit|bosse|travaille)\b",
     # session 11: English forms ("she's flat 3…", "they're at …")
     r"\b(?:she|he|they)(?:'s|'re| is| are| was| goes| walks| leaves| finishes| parks| gets)\b",
     r"\b(?:him|them|hers|theirs)\b",
+    # session 16: told to the person exposed ("we know where youll be friday", "on sait où tu seras")
+    r"\b(?:we|i|they|everyone|everybody) (?:all )?know (?:where|when) (?:u|you|you'?ll|you'?re|ur)\b",
+    r"\b(?:on|je|nous|ils) sai[st]? (?:ou|quand) (?:tu|t')",
 )
 # A number that is a value (a phone number, a street number, a time, a floor or class), not "8 personnes", "2 jours".
 _VALUE_NUMBER = _rx(
@@ -436,8 +439,14 @@ DOX_CALL_MORE = _rx(
     r"\b(?:spam|ring|call|text|flood) (?:her|him|them)\b[^.!?\n]{0,20}\b(?:all night|nonstop|non stop|till|until|lol|"
     r"everyone)\b",
     r"\bnow (?:you all|everyone|u all|yall|y'all) know where\b",
-    r"\b(?:we|i|everyone|everybody) (?:all )?know (?:where|when) (?:u|you|she|he|they)\b",
+    r"\b(?:we|i|everyone|everybody) (?:all )?know (?:where|when) (?:u|you|you'?ll|you'?re|ur|she|he|they)\b",
     r"\bsay hi (?:to us|from us|for us)\b",
+    # session 16: "on passe sonner ce soir", "on le récupère à la sortie du gymnase", "qu'elle sache qu'on sait où
+    # elle dort"
+    r"\b(?:on|je) (?:passe|va passer|pourrait passer|peut passer|ira) sonner\b",
+    r"\bon (?:le|la|les) (?:recupere|chope|attrape|coince|cueille|attend|attendra)\b[^.!?\n]{0,20}\b(?:a la sortie|"
+    r"devant|en bas|apres|au|a l')",
+    r"\bon sait ou (?:il|elle|ils|elles|tu) (?:dort|dors|dorment|habite|habites|vit|vis|gare|bosse|travaille)\b",
 )
 
 # French addresses written street first: "rue des Lilas, au 12", "allée des Pins n° 4"
@@ -445,6 +454,60 @@ DOX_ADDRESS_STREET_FIRST = _rx(
     r"\b(?:rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|quai|cours)\s+[^.!?\n,]{2,30},?\s+"
     r"(?:au |n[°o]?\s?|numero )\d{1,4}\b"
 )
+# Session 16 (the finding only; the learned model's input is frozen): where a person can be waited for, spread over
+# several messages — a car and where it is parked ("elle se gare au parking P2, une Clio grise"), a bus stop she
+# waits at alone, a weekday with the hours of a shift or a class ("fait des vacations le mercredi … 9h-13h", "le
+# cours de noah c'est le mercredi 17h"), a child's school.
+_WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?"
+_CAR = (
+    r"(?:clio|twingo|megane|scenic|kangoo|captur|zoe|206|207|208|306|307|308|3008|2008|5008|c1|c3|c4|berlingo|"
+    r"picasso|golf|polo|fiesta|corsa|yaris|punto|panda|fiat 500|mini|smart|audi|bmw|merco|mercedes|tesla|dacia|sandero|"
+    r"duster|toyota|peugeot|renault|citroen|scooter|moto|voiture|caisse|bagnole)"
+)
+_COLOUR = r"(?:grise?|noire?|blanche|blanc|rouge|bleue?|verte?|jaune|beige|bordeaux|marron|argent|kaki|orange|violette?)"
+DOX_VEHICLE = _rx(
+    # where the car is parked: "elle se gare toujours au parking P2", "il laisse sa caisse devant le tabac"
+    r"\b(?:se gare|se garent|gare sa|garee?s? (?:au|sur|devant|derriere|dans|en bas)|laisse (?:sa|son) "
+    + _CAR
+    + r")\b[^.!?\n]{0,40}\b(?:parking|place|devant|derriere|rue|niveau|sous-sol|en bas|p\d)\b",
+    # the car described: "une Clio grise avec un autocollant", "sa 208 noire", "la clio grise"
+    r"\b(?:sa|son|une|la|le) (?:\w+ )?" + _CAR + r" " + _COLOUR + r"\b",
+    r"\b(?:sa|son|une|la) " + _COLOUR + r" " + _CAR + r"\b",
+    r"\b(?:sa|son) (?:plaque|immat\w*)\b",
+)
+DOX_ROUTINE = _rx(
+    # a stop or a place where the person waits, alone: "il prend le bus 7 a l'arret Mairie … il attend tout seul"
+    r"\b(?:il|elle) prend (?:toujours |tous les jours |chaque (?:jour|soir|matin) )?(?:le|la|les) (?:bus|tram|metro|"
+    r"rer|car|navette|train)\b[^.!?\n]{0,40}\b(?:arret|station|gare|quai)\b",
+    r"\b(?:il|elle) (?:attend|rentre|marche) (?:\w+ ){0,2}(?:tout seul|toute seule|seule?)\b[^.!?\n]{0,30}"
+    r"\b(?:au|a l'|a la|devant|derriere|dans)\b",
+)
+DOX_WEEKDAY_HOURS = _rx(
+    # a weekday and the hours of a shift, a class or a session, about someone: "fait des vacations le mercredi au
+    # centre … 9h-13h", "le cours de noah c'est le mercredi 17h", "de nuit jeudi, vendredi … 21h-7h"
+    r"\b(?:le |les |chaque |ce |tous les )?" + _WEEKDAY + r"\b[^.!?\n]{0,60}\b\d{1,2}\s?h\d{0,2}\b",
+)
+# whose schedule it is: a third person, a possessive, or a name's course / shift ("le cours de noah")
+DOX_WEEKDAY_SUBJECT = _rx(
+    r"\b(?:il|elle)\s+(?:\w+\s+)?(?:est|a|fait|bosse|travaille|finit|sort|commence|arrive|rentre|va|sera|prend)\b",
+    r"\b(?:son|sa|ses)\s+(?:cours|service|garde|planning|entrainement|taf|boulot|travail|pause|shift|vacations?|"
+    r"permanence|consultations?|creneau|seance)\b",
+    r"\b(?:le|la|les)\s+(?:cours|garde|service|entrainement|seance|creneau|vacations?|permanence)s?\s+(?:de|d')\s*"
+    r"(?!(?:moi|nous|vous|toi)\b)[a-z]{3,}",
+    r"\b(?!(?:je|j|tu|t|on|nous|vous|qui|ou|que|moi|ca|c|ce)\b)[a-z]{3,}\s+(?:fait|bosse|travaille|est de|finit|sort|"
+    r"commence|a cours|a son)\b",
+)
+# not a workplace (session 16): "reçu des appels à son travail à cause de ce groupe", "la seule qui bosse dans ce groupe"
+DOX_WORK_NOT = _rx(
+    r"\b(?:son|sa) (?:travail|boulot|taf|bureau|service) a cause\b",
+    r"\b(?:bosse|travaille|taf)\s+(?:dans|sur|pour) (?:ce|le|la|notre|votre|mon|cette) (?:groupe|conv|chat|discussion)\b",
+)
+# a child's school named ("son gamin est à la maternelle Jean-Jaurès")
+DOX_CHILD_SCHOOL = _rx(
+    r"\b(?:sa|son|ses) (?:gamine?s?|petite?s?|gosses?|mome|bebe|fils|fille|enfants?|petite? (?:soeur|frere))\b"
+    r"[^.!?\n]{0,30}\b(?:maternelle|creche|primaire|ecole|college|lycee|nounou|garderie|centre aere)\b",
+)
+
 # Blaming a disclosure in English ("you posted her address??"); the English own-family forms
 DOX_META_EN = _rx(
     r"\b(?:post|share|leak|put|drop|give|gave|spread)\w*\s+(?:out\s+)?(?:her|his|their|someone's|people's)\s+"
@@ -495,6 +558,21 @@ def dox_kinds(folded: str, feature: bool = False) -> list[str]:
             kinds.append("address")
         if "schedule" not in kinds and DOX_TOLD_SCHEDULE_FR.search(folded):
             kinds.append("schedule")
+        # session 16: a car and where it is parked, a stop waited at alone, a weekday's hours of someone, a child's
+        # school
+        if DOX_VEHICLE.search(folded):
+            kinds.append("vehicle")
+        if "address" not in kinds and DOX_ROUTINE.search(folded):
+            kinds.append("address")
+        if (
+            "schedule" not in kinds
+            and DOX_WEEKDAY_HOURS.search(folded)
+            and DOX_WEEKDAY_SUBJECT.search(folded)
+            and not FIRST_PERSON_INFO.search(folded)
+        ):
+            kinds.append("schedule")
+        if "family" not in kinds and DOX_CHILD_SCHOOL.search(folded):
+            kinds.append("family")
         kinds += [k for k, rx in DOX_EN.items() if k not in kinds and rx.search(folded)]
     digit = bool(_VALUE_NUMBER.search(folded)) or (not feature and bool(_VALUE_NUMBER_EN.search(folded)))
     call = DOX_CALL.search(folded) if feature else dox_call(folded)
@@ -507,6 +585,15 @@ def dox_kinds(folded: str, feature: bool = False) -> list[str]:
                 if w in ("num", "numero", "06", "portable", "tel", "number", "phone", "mobile")
                 else "address"
             ]
+    if (
+        not feature
+        and "workplace" in kinds
+        and not DOX_WORK.search(DOX_WORK_NOT.sub(" ", folded))
+        and not DOX_EN["workplace"].search(folded)
+    ):
+        kinds.remove(
+            "workplace"
+        )  # session 16: "des appels à son travail à cause de…", "qui bosse dans ce groupe"
     meta = DOX_META.search(folded) or (not feature and DOX_META_EN.search(folded))
     if kinds and not digit and meta:
         return []

@@ -9,7 +9,7 @@ evaluation reads directly.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -198,8 +198,10 @@ class Settings:
     # ("je t'ai rien fait", "laissez-moi"); a comeback at a teaser ("t'es jaloux ilyes t'as rien marqué") is not
     banter_first_person: bool = True
     # session 9 (measured): how the initiator is chosen among the raiders — "own": most hostile turns of their own at
-    # the target; "all_hostile": at anyone in the raid; "first": the earliest of those with at least half the most
-    initiator_by: str = "all_hostile"
+    # the target; "all_hostile": at anyone in the raid; "first": the earliest of those with at least half the most;
+    # session 16b (measured leave-one-writer-out, docs/conversations.md "Session 16b"): "turns": among those with a
+    # hostile turn in the raid, the one with the most turns marked as the raid's, then "all_hostile"'s order
+    initiator_by: str = "turns"
     # session 9, with the learned model: a distress cue in a defence of someone else with no first person ("vous êtes
     # méchants, il a le droit d'essayer") is the defender's indignation, not their hurt: it does not make them the
     # victim (on the rules alone it cost one right target)
@@ -1767,12 +1769,17 @@ def _episode(cu: str, target: str, hostile: list[Turn], ts: list[Turn], st: Sett
     first_at = {
         a: min((k for k, h in enumerate(hostile) if h.author == a), default=len(hostile)) for a in authors
     }
-    if st.initiator_by == "all_hostile":
+    if st.initiator_by in ("all_hostile", "turns"):
         # session 9: the raiders' hostile turns in the raid at anyone (the bully turning on a defender leads too)
         pool = [t for t in members if t.hostile in ("lexicon", "finding", "model") and t.author in authors]
         own = pool or own
     cands = {h.author for h in own}
-    if st.initiator_by == "first":
+    if st.initiator_by == "turns":
+        # session 16b: the bully writes most in the raid — every turn marked as the raid's, hostile or not (the
+        # orders, the jokes the others laugh at, the follow-ups); then the most hostile turns, then the earliest
+        said = Counter(t.author for t in members)
+        initiator = min(cands, key=lambda a: (-said[a], -sum(1 for h in own if h.author == a), first_at[a]))
+    elif st.initiator_by == "first":
         most = max(sum(1 for h in own if h.author == a) for a in cands)
         cands = {a for a in cands if 2 * sum(1 for h in own if h.author == a) >= most}
         initiator = min(cands, key=lambda a: first_at[a])
